@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "vf-node",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vf", targets: ["vf"]),
+        .library(name: "VFLog", targets: ["VFLog"]),
+        .library(name: "VFPeer", targets: ["VFPeer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .target(
+            name: "VFLog",
+            dependencies: [
+                "CSodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "VFPeer",
+            dependencies: ["CSodium"]
+        ),
+        .executableTarget(
+            name: "vf",
+            dependencies: [
+                "VFLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "vf-bench",
+            dependencies: ["VFLog", "CSodium"],
+            path: "Benchmarks/vf-bench"
+        ),
+        .testTarget(
+            name: "VFLogTests",
+            dependencies: ["VFLog", "CSodium"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ReplicationTests",
+            dependencies: ["VFPeer", "CSodium"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
