@@ -1,0 +1,80 @@
+/// 32 bytes held inline: a BLAKE2b-256 digest or an Ed25519 public key.
+///
+/// A fixed-size value type keeps entry decoding free of per-field heap allocations.
+public struct Hash32: Hashable, Sendable, Comparable {
+    typealias Storage = (UInt64, UInt64, UInt64, UInt64)
+    var storage: Storage
+
+    public static let zero = Hash32(storage: (0, 0, 0, 0))
+
+    init(storage: Storage) { self.storage = storage }
+
+    /// Creates a value from exactly 32 bytes; nil for any other length.
+    public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
+        guard bytes.count == 32 else { return nil }
+        var value = Hash32.zero
+        Swift.withUnsafeMutableBytes(of: &value.storage) { out in
+            for (i, b) in bytes.enumerated() { out[i] = b }
+        }
+        self = value
+    }
+
+    init(unsafe raw: UnsafeRawBufferPointer) {
+        var value = Hash32.zero
+        Swift.withUnsafeMutableBytes(of: &value.storage) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw.prefix(32))) }
+        self = value
+    }
+
+    public var bytes: [UInt8] {
+        Swift.withUnsafeBytes(of: storage) { Array($0) }
+    }
+
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeBytes(of: storage, body)
+    }
+
+    public static func == (a: Hash32, b: Hash32) -> Bool {
+        a.storage.0 == b.storage.0 && a.storage.1 == b.storage.1 && a.storage.2 == b.storage.2 && a.storage.3 == b.storage.3
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.0); hasher.combine(storage.1); hasher.combine(storage.2); hasher.combine(storage.3)
+    }
+
+    /// Lexicographic order of the bytes, so sorting is the same on every machine.
+    public static func < (a: Hash32, b: Hash32) -> Bool {
+        a.bytes.lexicographicallyPrecedes(b.bytes)
+    }
+
+    public var hex: String { bytes.hexString }
+}
+
+extension Array where Element == UInt8 {
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](); out.reserveCapacity(count * 2)
+        for b in self { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Parses lowercase or uppercase hex; nil on odd length or a non-hex character.
+    public init?(hex: String) {
+        let chars = Array(hex.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        var out = [UInt8](); out.reserveCapacity(chars.count / 2)
+        var i = 0
+        while i < chars.count {
+            guard let h = nibble(chars[i]), let l = nibble(chars[i + 1]) else { return nil }
+            out.append(h << 4 | l); i += 2
+        }
+        self = out
+    }
+}

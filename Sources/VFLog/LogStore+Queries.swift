@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+extension LogStore {
+    /// Every feed held, ordered by author id.
+    public func feeds() throws(StoreError) -> [FeedHead] {
+        try read("list feeds") { db in
+            try Row.fetchAll(db, sql: "SELECT author, headSequence, headId, forked FROM feed ORDER BY author").map(Self.feedHead)
+        }
+    }
+
+    public func head(of author: FeedID) throws(StoreError) -> FeedHead? {
+        try read("read feed head") { db in try Self.head(of: author, in: db) }
+    }
+
+    /// The entry with this id, and its payload if held.
+    public func entry(id: EntryID) throws(StoreError) -> SignedEntry? {
+        try read("read entry") { db in
+            try Row.fetchOne(db, sql: "\(Self.selectEntry) WHERE e.id = ?", arguments: [Data(id.bytes)]).map(Self.signedEntry)
+        }
+    }
+
+    public func entry(author: FeedID, sequence: UInt64) throws(StoreError) -> SignedEntry? {
+        try read("read entry") { db in
+            try Row.fetchOne(db, sql: "\(Self.selectEntry) WHERE e.author = ? AND e.sequence = ?",
+                             arguments: [Data(author.bytes), Int64(sequence)]).map(Self.signedEntry)
+        }
+    }
+
+    /// Entries of one feed with `range.lowerBound ≤ sequence ≤ range.upperBound`, in order.
+    public func entries(author: FeedID, in range: ClosedRange<UInt64> = 1...UInt64(Int64.max),
+                        limit: Int = Int.max) throws(StoreError) -> [SignedEntry] {
+        try read("read feed range") { db in
+            try Row.fetchAll(db, sql: "\(Self.selectEntry) WHERE e.author = ? AND e.sequence BETWEEN ? AND ? ORDER BY e.sequence LIMIT ?",
+                             arguments: [Data(author.bytes), Int64(clamping: range.lowerBound), Int64(clamping: range.upperBound), Int64(clamping: limit)])
+                .map(Self.signedEntry)
+        }
+    }
+
+    public func forkProofs(author: FeedID? = nil) throws(StoreError) -> [ForkProof] {
+        try read("read fork proofs") { db in
+            let rows = if let author {
+                try Row.fetchAll(db, sql: "SELECT storedEncoded, conflictingEncoded FROM forkProof WHERE author = ? ORDER BY sequence",
+                                 arguments: [Data(author.bytes)])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT storedEncoded, conflictingEncoded FROM forkProof ORDER BY author, sequence")
+            }
+            return try rows.map { row in
+                ForkProof(stored: try Self.decodeStored(row["storedEncoded"]),
+                          conflicting: try Self.decodeStored(row["conflictingEncoded"]))
+            }
+        }
+    }
+
+    /// Removes a payload while keeping its entry, which stays verifiable by its hash.
+    @discardableResult
+    public func dropPayload(of id: EntryID) throws(StoreError) -> Bool {
+        try writeImmediate("drop payload") { db in
+            try db.execute(sql: "DELETE FROM payload WHERE entry = (SELECT rowid FROM entry WHERE id = ?)", arguments: [Data(id.bytes)])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: rows
+
+    static let selectEntry = "SELECT e.encoded, p.data FROM entry e LEFT JOIN payload p ON p.entry = e.rowid"
+
+    static func head(of author: FeedID, in db: Database) throws -> FeedHead? {
+        try Row.fetchOne(db, sql: "SELECT author, headSequence, headId, forked FROM feed WHERE author = ?",
+                         arguments: [Data(author.bytes)]).map(feedHead)
+    }
+
+    static func feedHead(_ row: Row) throws -> FeedHead {
+        let author: Data = row["author"], headId: Data = row["headId"]
+        guard let feed = FeedID(bytes: [UInt8](author)), let id = EntryID(bytes: [UInt8](headId)) else {
+            throw StoreError(operation: "read feed head", message: "malformed feed row")
+        }
+        return FeedHead(author: feed, sequence: UInt64(row["headSequence"] as Int64), id: id, forked: row["forked"])
+    }
+
+    static func signedEntry(_ row: Row) throws -> SignedEntry {
+        let entry = try decodeStored(row[0])
+        let payload: Data? = row[1]
+        return SignedEntry(entry: entry, payload: payload.map { [UInt8]($0) })
+    }
+
+    static func decodeStored(_ data: Data) throws -> Entry {
+        do {
+            return try EntryCodec.decode([UInt8](data))
+        } catch {
+            throw StoreError(operation: "decode a stored entry", message: "\(error) (run `vf verify`)")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// A node's home directory: its identity and its store. Created with mode 0700.
+///
+/// ```
+/// HOME/secret        the Ed25519 seed (mode 0600)
+/// HOME/log.sqlite    the log store (plus SQLite's -wal and -shm files)
+/// ```
+public struct NodeHome: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// `--home`, else `$VF_HOME`, else `~/.vf`.
+    public static func resolve(explicit: String?) -> NodeHome {
+        if let explicit { return NodeHome(path: explicit) }
+        if let env = ProcessInfo.processInfo.environment["VF_HOME"], !env.isEmpty { return NodeHome(path: env) }
+        return NodeHome(path: FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".vf").path)
+    }
+
+    public var secretKeyPath: String { path + "/secret" }
+    public var storePath: String { path + "/log.sqlite" }
+
+    /// Creates the directory, a new keypair (or the given one) and the store. Refuses if an identity exists.
+    @discardableResult
+    public func initialize(key: SigningKey = SigningKey()) throws -> SigningKey {
+        if FileManager.default.fileExists(atPath: secretKeyPath) { throw HomeError.identityExists(secretKeyPath) }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw HomeError.io(path, error.localizedDescription)
+        }
+        try SecretKeyFile.write(key, to: secretKeyPath)
+        _ = try LogStore(path: storePath)
+        return key
+    }
+
+    /// The identity, refusing a key file others can read.
+    public func loadKey() throws(HomeError) -> SigningKey {
+        try SecretKeyFile.read(from: secretKeyPath)
+    }
+
+    /// The store; the home must have been initialised.
+    public func openStore() throws -> LogStore {
+        guard FileManager.default.fileExists(atPath: storePath) else { throw HomeError.notInitialized(path) }
+        return try LogStore(path: storePath)
+    }
+}
+
+public enum HomeError: Error, Equatable, CustomStringConvertible {
+    case identityExists(String)
+    case noIdentity(String)
+    case notInitialized(String)
+    case keyFileTooOpen(String, mode: UInt16)
+    case malformedKeyFile(String, String)
+    case io(String, String)
+
+    public var description: String {
+        switch self {
+        case let .identityExists(path): "an identity already exists at \(path); refusing to overwrite it"
+        case let .noIdentity(path): "no identity at \(path); run `vf init` first"
+        case let .notInitialized(path): "\(path) is not an initialised vf home; run `vf init` first"
+        case let .keyFileTooOpen(path, mode):
+            "permissions \(String(mode, radix: 8, uppercase: false).leftPadded(to: 4)) for \(path) are too open: the secret key must not be accessible by group or others (chmod 600 \(path))"
+        case let .malformedKeyFile(path, why): "secret key file \(path) is malformed: \(why)"
+        case let .io(path, why): "\(path): \(why)"
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

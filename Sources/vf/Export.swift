@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import VFLog
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write entries and their payloads to a portable bundle (docs/protocol.md, \"Bundle format\").",
+        discussion: "Feeds are written in sequence order; a forked feed's conflicting entries follow it, so the fork travels too.")
+
+    @OptionGroup var options: HomeOptions
+    @Option(help: ArgumentHelp("Only this feed.", valueName: "FEED-ID")) var author: String?
+    @Option(help: ArgumentHelp("The bundle file to write.", valueName: "FILE")) var out: String
+
+    func run() throws {
+        let store = try options.resolved.openStore()
+        let authors = try author.map { [try parseFeedID($0)] } ?? store.feeds().map(\.author)
+        // Write beside the target and rename, so a crash never leaves half a bundle under its name.
+        let temporary = out + ".partial"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else { throw CLIError("cannot create \(temporary)") }
+        var count: UInt64 = 0
+        do {
+            try handle.write(contentsOf: BundleCodec.header)
+            for feed in authors {
+                var next: UInt64 = 1
+                while true {
+                    let page = try store.entries(author: feed, in: next...UInt64(Int64.max), limit: 2000)
+                    guard let last = page.last else { break }
+                    var chunk: [UInt8] = []
+                    for signed in page { chunk += BundleCodec.encodeRecord(signed) }
+                    try handle.write(contentsOf: chunk)
+                    count += UInt64(page.count)
+                    next = last.entry.sequence + 1
+                }
+                for proof in try store.forkProofs(author: feed) {
+                    try handle.write(contentsOf: BundleCodec.encodeRecord(SignedEntry(entry: proof.conflicting, payload: nil)))
+                    count += 1
+                }
+            }
+            try handle.write(contentsOf: BundleCodec.encodeEnd(count: count))
+            try handle.synchronize()
+            try handle.close()
+            if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+            try FileManager.default.moveItem(atPath: temporary, toPath: out)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        printErr("exported \(count) entries from \(authors.count) feeds to \(out)")
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify and store the entries of a bundle (- for standard input).",
+        discussion: """
+            Every entry is verified as if it came from the network. Valid entries are kept; for each feed, \
+            the first bad entry is reported with its reason and the feed's later entries are skipped. \
+            Exits 1 if anything was refused or the bundle is damaged.
+            """)
+
+    @OptionGroup var options: HomeOptions
+    @Argument(help: "The bundle file.") var file: String
+    @Option(help: "Entries per verification batch and transaction.") var batchSize = 4096
+
+    func run() throws {
+        let store = try options.resolved.openStore()
+        let input: FileHandle
+        if file == "-" { input = .standardInput } else {
+            guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot open \(file)") }
+            input = handle
+        }
+        var decoder = BundleDecoder()
+        var pending: [SignedEntry] = []
+        var failedFeeds = Set<FeedID>()
+        var totals = (stored: 0, duplicates: 0, forks: 0, skipped: 0)
+        var problems: [VerificationError] = []
+
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let report = try store.ingest(pending.filter { !failedFeeds.contains($0.entry.author) })
+            totals.skipped += pending.count(where: { failedFeeds.contains($0.entry.author) }) + report.skipped
+            totals.stored += report.stored.count
+            totals.duplicates += report.duplicates
+            totals.forks += report.forks.count
+            for fork in report.forks { printErr("FORK \(fork.author) #\(fork.sequence): two signed entries, \(fork.stored.id) and \(fork.conflicting.id)") }
+            for error in report.rejected {
+                problems.append(error)
+                if let feed = error.feed { failedFeeds.insert(feed) }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        var framingError: BundleError?
+        reading: while true {
+            let chunk = input.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            decoder.append(chunk)
+            do {
+                while let record = try decoder.next() {
+                    switch record {
+                    case .success(let signed): pending.append(signed)
+                    case .failure(let error):
+                        try flush()
+                        problems.append(error)
+                        if let feed = error.feed { failedFeeds.insert(feed) }
+                    }
+                    if pending.count >= batchSize { try flush() }
+                }
+            } catch let error as BundleError {
+                framingError = error
+                break reading
+            }
+        }
+        try flush()
+        if framingError == nil {
+            do { try decoder.finish() } catch { framingError = error }
+        }
+        for problem in problems { printErr("REFUSED \(problem)") }
+        if let framingError { printErr("BUNDLE \(framingError); the \(decoder.recordsRead) records before it were processed") }
+        print("imported \(totals.stored) new entries, \(totals.duplicates) already held, \(totals.forks) forks detected, "
+              + "\(problems.count) refused, \(totals.skipped) skipped after a refusal")
+        if !problems.isEmpty || framingError != nil { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import VFLog
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List entries: every feed's, or one author's.")
+
+    @OptionGroup var options: HomeOptions
+    @Option(help: ArgumentHelp("Only this feed.", valueName: "FEED-ID")) var author: String?
+    @Flag(help: "Print a JSON array of entries.") var json = false
+
+    func run() throws {
+        let store = try options.resolved.openStore()
+        let authors = try author.map { [try parseFeedID($0)] } ?? store.feeds().map(\.author)
+        var stream = JSONOutput.ArrayStream()
+        for feed in authors {
+            var next: UInt64 = 1
+            while true {
+                let page = try store.entries(author: feed, in: next...UInt64(Int64.max), limit: 1000)
+                for signed in page {
+                    if json { stream.append(JSONOutput.entry(signed)) } else { printPlain(signed) }
+                }
+                guard let last = page.last else { break }
+                next = last.entry.sequence + 1
+            }
+        }
+        if json { stream.close() }
+    }
+
+    private func printPlain(_ signed: SignedEntry) {
+        let e = signed.entry
+        print("\(e.author) #\(e.sequence) \(e.id)")
+        print("  previous \(e.backlink?.description ?? "-")  at \(TimeText.iso8601(milliseconds: e.timestamp))")
+        if let payload = signed.payload {
+            print("  " + String(decoding: payload, as: UTF8.self))
+        } else {
+            print("  (payload not held: \(e.payloadSize) bytes)")
+        }
+    }
+}
+
+struct Feeds: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List every feed held, with its latest sequence and whether it is forked.")
+
+    @OptionGroup var options: HomeOptions
+    @Flag(help: "Print a JSON array.") var json = false
+
+    func run() throws {
+        let home = options.resolved
+        let store = try home.openStore()
+        let me = try? home.loadKey().feed
+        let heads = try store.feeds()
+        if json {
+            JSONOutput.print(heads.map { head -> [String: Any] in
+                ["id": head.author.description, "sequence": head.sequence, "head": head.id.description,
+                 "forked": head.forked, "self": head.author == me]
+            })
+            return
+        }
+        if heads.isEmpty { print("no feeds yet") }
+        for head in heads {
+            var line = "\(head.author)  sequence \(head.sequence)"
+            if head.author == me { line += "  (this node)" }
+            if head.forked { line += "  FORKED: the author signed two entries with one sequence; not extended further" }
+            print(line)
+        }
+    }
+}
