@@ -10,6 +10,7 @@ extension LogStore {
 
     /// Appends many entries to the feed of `key` in one transaction: all are durable when it
     /// returns, or none is stored. Every payload is checked before anything is signed.
+    @discardableResult
     public func appendBatch(_ payloads: [[UInt8]], key: SigningKey, timestamp: Int64? = nil) throws -> [SignedEntry] {
         for (index, payload) in payloads.enumerated() {
             do { try Payload.validate(payload) } catch { throw AppendError.invalidPayload(index: index, error) }

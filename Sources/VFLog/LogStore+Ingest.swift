@@ -31,7 +31,7 @@ extension LogStore {
     /// Entries of a feed must come in sequence order, continuing what is held. Signatures
     /// and payloads are checked on every core first; links against the store after. A bad
     /// entry is never stored, and every good entry before it is.
-    public func ingest(_ entries: [SignedEntry]) throws(StoreError) -> IngestReport {
+    public func ingest(_ entries: [SignedEntry]) throws -> IngestReport {
         let intrinsic: [VerificationError?] = entries.parallelMap { (signed: SignedEntry) -> VerificationError? in
             do throws(VerificationError) { try EntryVerifier.verifyIntrinsic(signed.entry, payload: signed.payload); return nil } catch { return error }
         }

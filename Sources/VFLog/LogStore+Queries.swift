@@ -54,7 +54,7 @@ extension LogStore {
 
     /// Removes a payload while keeping its entry, which stays verifiable by its hash.
     @discardableResult
-    public func dropPayload(of id: EntryID) throws(StoreError) -> Bool {
+    public func dropPayload(of id: EntryID) throws -> Bool {
         try writeImmediate("drop payload") { db in
             try db.execute(sql: "DELETE FROM payload WHERE entry = (SELECT rowid FROM entry WHERE id = ?)", arguments: [Data(id.bytes)])
             return db.changesCount > 0

@@ -27,8 +27,9 @@ public final class LogStore: Sendable {
         }
     }
 
-    /// Runs `body` in one immediate write transaction.
-    func writeImmediate<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// Runs `body` in one immediate write transaction. Database failures become a
+    /// ``StoreError``; errors `body` throws itself pass through unchanged.
+    func writeImmediate<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
@@ -38,9 +39,7 @@ public final class LogStore: Sendable {
                 }
                 return result!
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
+        } catch let error as DatabaseError {
             throw StoreError(operation: operation, underlying: error)
         }
     }

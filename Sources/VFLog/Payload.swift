@@ -11,7 +11,7 @@ public enum Payload {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
         let value: Any
         do {
-            value = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
+            value = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
             throw .notJSON((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)")
         }
