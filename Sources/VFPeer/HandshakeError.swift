@@ -54,11 +54,12 @@ public struct HandshakeError: Error, Hashable, Sendable, CustomStringConvertible
         HandshakeError(.invalidKey, "\(owner) long-term key is not usable for key agreement")
     }
 
-    /// Message 3 did not open. Either the network keys differ in a way the hellos
-    /// could not show, or the client dialled us expecting a different server key.
+    /// Message 3 did not open. The hellos already proved a shared network key, so
+    /// the client most likely dialled us expecting a different server key, or the
+    /// message was altered in transit.
     public static let clientAuthUnreadable = HandshakeError(
         .clientAuthUnreadable,
-        "client authenticate box failed to open: the client expected a different server key"
+        "client authenticate box failed to open: the client expected a different server key, or the message was altered"
     )
 
     /// Message 3 opened but its signature does not match the claimed client key.
