@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderPeerTests: XCTestCase { func testNothing() {} }
