@@ -1,5 +1,7 @@
-import GRDB
+import Dispatch
 import Foundation
+import GRDB
+import GRDBSQLite
 
 extension LogStore {
     /// Appends one entry to the feed of `key`, signed now. Returns once it is durable.
@@ -10,40 +12,64 @@ extension LogStore {
 
     /// Appends many entries to the feed of `key` in one transaction: all are durable when it
     /// returns, or none is stored. Every payload is checked before anything is signed.
+    ///
+    /// Signing is inherently sequential (each entry names its predecessor's hash), so the
+    /// batch runs as a two-stage pipeline: one thread signs chunk k+1 while the database
+    /// thread stores chunk k.
     @discardableResult
     public func appendBatch(_ payloads: [[UInt8]], key: SigningKey, timestamp: Int64? = nil) throws -> [SignedEntry] {
-        for (index, payload) in payloads.enumerated() {
-            do { try Payload.validate(payload) } catch { throw AppendError.invalidPayload(index: index, error) }
+        let hashes: [Result<Hash32, PayloadError>] = payloads.parallelMap { payload in
+            do throws(PayloadError) { try Payload.validate(payload); return .success(Payload.hash(payload)) } catch { return .failure(error) }
         }
+        for (index, result) in hashes.enumerated() {
+            if case .failure(let error) = result { throw AppendError.invalidPayload(index: index, error) }
+        }
+        let payloadHashes = hashes.map { try! $0.get() }
         let time = timestamp ?? Self.nowMilliseconds
         return try writeImmediate("append to \(key.feed)") { db in
             let head = try Self.head(of: key.feed, in: db)
             if head?.forked == true { throw AppendError.forked(key.feed) }
-            var writer = try EntryWriter(db: db)
-            var previous = head.map { (sequence: $0.sequence, id: $0.id) }
-            // Ids of this batch by sequence, so lipmaa targets inside it need no query.
-            var recent: [UInt64: EntryID] = [:]
+            let writer = try EntryWriter(db: db)
+            var known: [UInt64: EntryID] = [:]
+            for target in ChainSigner.lipmaaTargets(after: head?.sequence ?? 0, count: payloads.count) {
+                known[target] = try writer.id(of: key.feed, sequence: target)
+            }
+            let signer = SignerBox(ChainSigner(key: key, previous: head.map { ($0.sequence, $0.id) }, known: known))
+            let chunks = stride(from: 0, to: payloads.count, by: 256).map { $0..<min($0 + 256, payloads.count) }
+            let signChunk: @Sendable (Range<Int>) -> [Entry] = { range in
+                range.map { signer.value.sign(payloadSize: UInt32(payloads[$0].count), payloadHash: payloadHashes[$0], timestamp: time) }
+            }
             var appended: [SignedEntry] = []
             appended.reserveCapacity(payloads.count)
-            for payload in payloads {
-                let sequence = (previous?.sequence ?? 0) + 1
-                var lipmaaLink: EntryID?
-                if Lipmaa.hasDistinctLink(sequence) {
-                    let target = Lipmaa.link(sequence)
-                    lipmaaLink = try recent[target] ?? writer.id(of: key.feed, sequence: target)
+            var current = signChunk(chunks[0])
+            for index in chunks.indices {
+                let next = EntriesBox()
+                let group = DispatchGroup()
+                if index + 1 < chunks.count {
+                    DispatchQueue.global().async(group: group) { next.value = signChunk(chunks[index + 1]) }
                 }
-                let entry = EntryCodec.sign(key: key, sequence: sequence, timestamp: time,
-                                            payloadSize: UInt32(payload.count), payloadHash: Payload.hash(payload),
-                                            backlink: previous?.id, lipmaaLink: lipmaaLink)
-                try writer.insert(entry, payload: payload)
-                recent[sequence] = entry.id
-                previous = (sequence, entry.id)
-                appended.append(SignedEntry(entry: entry, payload: payload))
+                for (offset, entry) in zip(chunks[index], current) {
+                    try writer.insert(entry, payload: payloads[offset])
+                    appended.append(SignedEntry(entry: entry, payload: payloads[offset]))
+                }
+                group.wait()
+                current = next.value
             }
             if let last = appended.last?.entry { try writer.setHead(last, forked: false) }
             return appended
         }
     }
+}
+
+/// Handed between the signing thread and the database thread; the pipeline's DispatchGroup
+/// orders every access, so no two threads touch it at once.
+private final class SignerBox: @unchecked Sendable {
+    var value: ChainSigner
+    init(_ value: ChainSigner) { self.value = value }
+}
+
+private final class EntriesBox: @unchecked Sendable {
+    var value: [Entry] = []
 }
 
 public enum AppendError: Error, CustomStringConvertible {
@@ -74,11 +100,36 @@ struct EntryWriter {
         receivedAt = LogStore.nowMilliseconds
     }
 
-    mutating func insert(_ entry: Entry, payload: [UInt8]?) throws {
-        try insertEntry.execute(arguments: [Data(entry.id.bytes), Data(entry.author.bytes), Int64(entry.sequence),
-                                            entry.timestamp, Data(entry.encoded), receivedAt])
+    /// Binds straight from the entry's bytes: this is the hot path of bulk append and ingest,
+    /// where building GRDB argument arrays cost as much as SQLite's own work.
+    func insert(_ entry: Entry, payload: [UInt8]?) throws {
+        let s = insertEntry.sqliteStatement
+        entry.id.hash.withUnsafeBytes { bindBlob(s, 1, $0) }
+        entry.author.key.withUnsafeBytes { bindBlob(s, 2, $0) }
+        sqlite3_bind_int64(s, 3, Int64(entry.sequence))
+        sqlite3_bind_int64(s, 4, entry.timestamp)
+        entry.encoded.withUnsafeBytes { bindBlob(s, 5, $0) }
+        sqlite3_bind_int64(s, 6, receivedAt)
+        try step(s)
         if let payload {
-            try insertPayload.execute(arguments: [db.lastInsertedRowID, Data(payload)])
+            let p = insertPayload.sqliteStatement
+            sqlite3_bind_int64(p, 1, db.lastInsertedRowID)
+            payload.withUnsafeBytes { bindBlob(p, 2, $0) }
+            try step(p)
+        }
+    }
+
+    private func bindBlob(_ statement: SQLiteStatement, _ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+        // SQLITE_TRANSIENT: SQLite copies the bytes before the buffer goes away.
+        sqlite3_bind_blob(statement, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count),
+                          unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+    }
+
+    private func step(_ statement: SQLiteStatement) throws {
+        let code = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
     }
 

@@ -37,12 +37,13 @@ extension LogStore {
         }
         return try writeImmediate("ingest") { db in
             var report = IngestReport()
-            var writer = try EntryWriter(db: db)
+            let writer = try EntryWriter(db: db)
             var feeds: [FeedID: IngestFeedState] = [:]
             let fillPayload = try db.cachedStatement(sql: "INSERT OR IGNORE INTO payload (entry, data) SELECT rowid, ? FROM entry WHERE id = ?")
             for (index, signed) in entries.enumerated() {
                 let entry = signed.entry
-                var state = try feeds[entry.author] ?? IngestFeedState(head: Self.head(of: entry.author, in: db))
+                // Taken out of the dictionary while it changes, so its `recent` map is never copied.
+                var state = try feeds.removeValue(forKey: entry.author) ?? IngestFeedState(head: Self.head(of: entry.author, in: db))
                 defer { feeds[entry.author] = state }
                 if state.failed { report.skipped += 1; continue }
                 if let error = intrinsic[index] {
