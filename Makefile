@@ -1,0 +1,45 @@
+# vf: a peer-to-peer node for ValueFlows economic networks.
+#   make demo    set up, build, and run the demo (real nodes, on this machine)
+#   make test    the test suite (debug build)
+#   make bench   throughput against libsodium's own speeds (release build)
+
+SWIFT ?= swift
+DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build test test-vectors bench demo clean
+
+# Installs the C libraries from Debian when any is missing.
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# The command-line tests run the built `vf`, so every product is built before the tests.
+test: build test-vectors
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# The entry vectors, recomputed by an independent Python implementation of docs/protocol.md.
+test-vectors:
+	@if python3 -c "import cryptography" 2>/dev/null; then \
+		python3 tools/entry_vectors.py --check Tests/VFLogTests/Fixtures/entry-vectors.json; \
+	else \
+		echo "skipping the Python cross-check of the entry vectors: python3 with the cryptography package is not installed"; \
+	fi
+
+bench: deps
+	$(SWIFT) build -c release --product vf-bench
+	.build/release/vf-bench $(or $(ENTRIES),50000)
+
+demo: build
+	bash scripts/demo.sh
+
+clean:
+	rm -rf .build
