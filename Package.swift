@@ -33,6 +33,7 @@ let package = Package(
             name: "VFPeer",
             dependencies: [
                 "CSodium", "VFLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

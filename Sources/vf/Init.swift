@@ -1,5 +1,6 @@
 import ArgumentParser
 import VFLog
+import VFPeer
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -7,10 +8,16 @@ struct Init: ParsableCommand {
         discussion: "Refuses to touch a home that already has an identity.")
 
     @OptionGroup var options: HomeOptions
+    @Option(help: ArgumentHelp("Join a private network: base64 of its 32-byte key (default: the public vf network).", valueName: "KEY"))
+    var network: String?
 
     func run() throws {
         let home = options.resolved
+        let networkKey = try network.map { text in
+            do { return try NetworkKey(base64: text) } catch { throw ValidationError("--network: \(error)") }
+        }
         let key = try home.initialize()
+        try networkKey?.save(home: home)
         print(key.feed)
         printErr("initialised \(home.path); secret key in \(home.secretKeyPath) (mode 0600)")
     }

@@ -1,0 +1,234 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import VFLog
+
+/// A running vf node: listens, dials known peers with backoff, keeps one connection per
+/// peer, and passes new entries to every connected peer that wants them.
+///
+/// All mutable state lives on one event loop; SQLite work runs on a small thread pool.
+public final class Node: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var listenHost = "0.0.0.0"
+        public var listenPort = 8008
+        public var hops = ReplicationSet.defaultHops
+        public var maximumConnections = 32
+        /// How often to look for entries written by other processes (`vf publish`) and new peers.
+        public var pollInterval: TimeAmount = .milliseconds(200)
+        public init() {}
+    }
+
+    public let key: SigningKey
+    public let networkKey: NetworkKey
+    public let replicator: Replicator
+    public let configuration: Configuration
+    public let logger: Logger
+    let group: MultiThreadedEventLoopGroup
+    let loop: EventLoop
+    let threadPool: NIOThreadPool
+
+    private var connections: [FeedID: PeerConnectionHandler] = [:]
+    private var dialing: Set<FeedID> = []
+    private var nextAttempt: [FeedID: NIODeadline] = [:]
+    private(set) var wanted: Set<FeedID> = []
+    private var knownHeads: [FeedID: UInt64] = [:]
+    private var server: Channel?
+    private var pollTask: RepeatedTask?
+    private var stopped = false
+
+    public init(key: SigningKey, networkKey: NetworkKey, log: LogStore, peers: PeerStore,
+                configuration: Configuration = Configuration(), logger: Logger = Logger(label: "vf.node")) {
+        self.key = key
+        self.networkKey = networkKey
+        self.configuration = configuration
+        self.logger = logger
+        self.replicator = Replicator(me: key.feed, log: log, peers: peers, hops: configuration.hops)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.loop = group.next()
+        self.threadPool = NIOThreadPool(numberOfThreads: 2)
+        threadPool.start()
+    }
+
+    /// Loads the replication state and, unless `listen` is false, binds the listener.
+    /// Returns the bound address.
+    public func start(listen: Bool = true) async throws -> SocketAddress? {
+        let wanted = try replicator.wantedFeeds()
+        let heads = try replicator.heads()
+        try replicator.peers.resetConnectedFlags()
+        try await loop.submit { self.wanted = wanted; self.knownHeads = heads }.get()
+        var bound: SocketAddress?
+        if listen {
+            let channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            PeerConnectionHandler(hub: self, role: .server, oneShot: false, eventLoop: channel.eventLoop))
+                    }
+                }
+                .bind(host: configuration.listenHost, port: configuration.listenPort).get()
+            server = channel
+            bound = channel.localAddress
+            logger.info("listening on \(bound.map { "\($0)" } ?? "?") as \(key.feed)")
+        }
+        pollTask = loop.scheduleRepeatedTask(initialDelay: .zero, delay: configuration.pollInterval) { [self] _ in poll() }
+        return bound
+    }
+
+    /// Connects once and replicates both ways until both sides are caught up.
+    public func syncOnce(with address: MultiserverAddress, timeout: TimeAmount) async throws -> SyncSummary {
+        let handler = try await connect(to: address, oneShot: true)
+        let deadline = loop.scheduleTask(in: timeout) { handler.close() }
+        defer { deadline.cancel() }
+        return try await handler.result.futureResult.get()
+    }
+
+    /// What the current one-shot or live connections report: entries announced and received.
+    public func progress() async throws -> (expected: UInt64, received: UInt64, feeds: UInt32) {
+        try await loop.submit {
+            self.connections.values.reduce((UInt64(0), UInt64(0), UInt32(0))) { total, handler in
+                guard let m = handler.machine else { return total }
+                return (total.0 + m.expectedEntries, total.1 + m.receivedEntries, total.2 + m.expectedFeeds)
+            }
+        }.get()
+    }
+
+    public func stop() async {
+        try? await loop.submit {
+            self.stopped = true
+            self.pollTask?.cancel()
+            for handler in self.connections.values { handler.close() }
+        }.get()
+        try? await server?.close()
+        try? await Task.sleep(nanoseconds: 100_000_000)
+        try? await threadPool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+    }
+
+    // MARK: connections (on the loop)
+
+    private func connect(to address: MultiserverAddress, oneShot: Bool) async throws -> PeerConnectionHandler {
+        let handlerBox = HandlerBox()
+        let channel = try await ClientBootstrap(group: loop)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(10))
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = PeerConnectionHandler(hub: self, role: .client(expected: address.feed), oneShot: oneShot, eventLoop: channel.eventLoop)
+                    handlerBox.handler = handler
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .connect(host: address.host, port: address.port).get()
+        _ = channel
+        return handlerBox.handler!
+    }
+
+    func register(_ handler: PeerConnectionHandler, remote: FeedID) -> Bool {
+        loop.preconditionInEventLoop()
+        guard remote != key.feed, connections[remote] == nil, connections.count < configuration.maximumConnections else { return false }
+        connections[remote] = handler
+        logger.info("connected to \(remote)")
+        let peers = replicator.peers
+        threadPool.runIfActive(eventLoop: loop) { try peers.recordConnected(remote, true) }.whenComplete { _ in }
+        return true
+    }
+
+    func unregister(_ handler: PeerConnectionHandler, error: String?) {
+        loop.preconditionInEventLoop()
+        guard let remote = handler.remote, connections[remote] === handler else { return }
+        connections[remote] = nil
+        logger.info("disconnected from \(remote)\(error.map { ": \($0)" } ?? "")")
+        let peers = replicator.peers
+        let caughtUp = handler.machine?.isCaughtUp ?? false
+        threadPool.runIfActive(eventLoop: loop) {
+            if let error { try peers.recordFailure(remote, error) } else { try peers.recordConnected(remote, false) }
+            if caughtUp { try peers.recordSync(remote) }
+        }.whenComplete { _ in }
+    }
+
+    /// A connection stored entries: tell every connection, and follow changes in the follow graph.
+    func entriesStored(_ report: IngestReport) {
+        loop.preconditionInEventLoop()
+        var changed: [FeedID: UInt64] = [:]
+        for entry in report.stored where entry.sequence > knownHeads[entry.author] ?? 0 {
+            knownHeads[entry.author] = entry.sequence
+            changed[entry.author] = entry.sequence
+        }
+        broadcast(changed)
+        refreshWanted()
+    }
+
+    private func broadcast(_ heads: [FeedID: UInt64]) {
+        guard !heads.isEmpty else { return }
+        for handler in connections.values { handler.localHeadsChanged(heads) }
+    }
+
+    private var refreshing = false
+
+    private func refreshWanted() {
+        guard !refreshing else { return }
+        refreshing = true
+        let replicator = self.replicator
+        threadPool.runIfActive(eventLoop: loop) { try replicator.wantedFeeds() }.whenComplete { [self] outcome in
+            refreshing = false
+            guard case .success(let wanted) = outcome, wanted != self.wanted else { return }
+            self.wanted = wanted
+            for handler in connections.values { handler.wantsChanged(wanted) }
+        }
+    }
+
+    private var polling = false
+
+    /// Picks up entries other processes appended, and peers added with `vf connect`.
+    private func poll() {
+        guard !polling, !stopped else { return }
+        polling = true
+        let replicator = self.replicator
+        threadPool.runIfActive(eventLoop: loop) { (try replicator.heads(), try replicator.peers.peers()) }.whenComplete { [self] outcome in
+            polling = false
+            guard case .success(let (heads, peers)) = outcome, !stopped else { return }
+            var changed: [FeedID: UInt64] = [:]
+            for (feed, head) in heads where head > knownHeads[feed] ?? 0 {
+                knownHeads[feed] = head
+                changed[feed] = head
+            }
+            if !changed.isEmpty {
+                broadcast(changed)
+                refreshWanted()
+            }
+            dialKnownPeers(peers)
+        }
+    }
+
+    private func dialKnownPeers(_ peers: [PeerStore.Peer]) {
+        let now = NIODeadline.now()
+        for peer in peers where peer.address.port > 0 {
+            let feed = peer.address.feed
+            guard connections[feed] == nil, !dialing.contains(feed), connections.count < configuration.maximumConnections,
+                  now >= nextAttempt[feed] ?? .uptimeNanoseconds(0) else { continue }
+            // Exponential backoff with jitter: 1 s, 2 s, 4 s … up to 60 s, ±50 %.
+            let base = min(60.0, pow(2.0, Double(min(peer.failures, 6))))
+            nextAttempt[feed] = now + .milliseconds(Int64(base * 1000 * Double.random(in: 0.5...1.5)))
+            dialing.insert(feed)
+            let address = peer.address
+            Task { [self] in
+                do {
+                    let handler = try await connect(to: address, oneShot: false)
+                    _ = try? await handler.result.futureResult.get()
+                } catch {
+                    logger.debug("cannot reach \(address): \(error)")
+                    let peers = replicator.peers
+                    try? peers.recordFailure(address.feed, "\(error)")
+                }
+                loop.execute { self.dialing.remove(address.feed) }
+            }
+        }
+    }
+}
+
+private final class HandlerBox: @unchecked Sendable {
+    var handler: PeerConnectionHandler?
+}

@@ -1,0 +1,390 @@
+import Logging
+import NIOCore
+import NIOPosix
+import VFLog
+
+/// Adapts one TCP connection to the protocol machines: the Secret Handshake, then box
+/// streams carrying sync frames. It owns no protocol logic; it feeds bytes to the machines and
+/// performs the actions they return: writing, streaming entries from the store, ingesting.
+///
+/// Everything here runs on the node's event loop; store work goes to the thread pool.
+final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    enum Role {
+        case client(expected: FeedID)
+        case server
+    }
+
+    private enum Phase {
+        case handshaking(HandshakeStateMachine)
+        case syncing
+        case closed
+    }
+
+    private enum Outbound {
+        case frame(SyncFrame)
+        case entries(feed: FeedID, after: UInt64, through: UInt64)
+        case goodbye
+    }
+
+    private let hub: Node
+    private let role: Role
+    private let oneShot: Bool
+    private var logger: Logger
+    private var phase: Phase
+    private var context: ChannelHandlerContext?
+
+    private(set) var remote: FeedID?
+    private var reader: BoxStreamReader?
+    private var writer: BoxStreamWriter?
+    private var frames = FrameDecoder()
+    private(set) var machine: SyncStateMachine?
+
+    private var outbound: [Outbound] = []
+    private var fetchInFlight = false
+    private var forkEvidenceSent: Set<FeedID> = []
+    private var ingestQueue: [SignedEntry] = []
+    private var ingestInFlight = false
+    private var readingPaused = false
+    let result: EventLoopPromise<SyncSummary>
+    private(set) var stored = 0
+    private(set) var sent = 0
+
+    init(hub: Node, role: Role, oneShot: Bool, eventLoop: EventLoop) {
+        self.hub = hub
+        self.role = role
+        self.oneShot = oneShot
+        self.logger = hub.logger
+        self.result = eventLoop.makePromise()
+        let identity = SigningKeyPair(seed: hub.key.seed)
+        switch role {
+        case .client(let expected):
+            phase = .handshaking(.client(networkKey: hub.networkKey.bytes, identity: identity, serverPublicKey: expected.bytes))
+        case .server:
+            phase = .handshaking(.server(networkKey: hub.networkKey.bytes, identity: identity))
+        }
+    }
+
+    // MARK: channel events
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        logger[metadataKey: "peer"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
+        context.eventLoop.scheduleTask(in: .seconds(10)) { [self] in
+            if case .handshaking = phase { fail("handshake did not complete within 10 s") }
+        }
+        if case .handshaking(var machine) = phase, case .client = role {
+            let actions = machine.start()
+            phase = .handshaking(machine)
+            performHandshake(actions)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        switch phase {
+        case .handshaking(var machine):
+            let actions = machine.receive(bytes)
+            phase = .handshaking(machine)
+            performHandshake(actions)
+        case .syncing:
+            receiveBoxed(bytes)
+        case .closed:
+            break
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        pump()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        switch phase {
+        case .handshaking(var machine):
+            let actions = machine.peerClosed()
+            performHandshake(actions)
+            if case .closed = phase {} else { finish(error: "connection closed during the handshake") }
+        case .syncing:
+            if machine?.isClosed == true, outbound.isEmpty { finish(error: nil) } else { finish(error: "connection closed by the peer") }
+        case .closed:
+            break
+        }
+        self.context = nil
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        fail("connection error: \(error)")
+    }
+
+    // MARK: handshake
+
+    private func performHandshake(_ actions: [HandshakeStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let bytes):
+                write(bytes)
+                context?.flush()
+            case .failed(let error):
+                fail("\(error)")
+                return
+            case .completed(let result):
+                guard let feed = FeedID(bytes: result.remotePublicKey) else { return fail("peer key is not 32 bytes") }
+                remote = feed
+                logger[metadataKey: "peer"] = "\(feed)"
+                reader = BoxStreamReader(result.receiving)
+                writer = BoxStreamWriter(result.sending)
+                phase = .syncing
+                guard hub.register(self, remote: feed) else {
+                    return fail("already connected to this peer")
+                }
+                startSync(feed)
+            case .boxStreamBytes(let bytes):
+                receiveBoxed(bytes)
+            }
+        }
+    }
+
+    private func startSync(_ feed: FeedID) {
+        let replicator = hub.replicator
+        hub.threadPool.runIfActive(eventLoop: context!.eventLoop) {
+            let wanted = try replicator.wantedFeeds()
+            let heads = try replicator.heads()
+            let clocks = try replicator.peers.clocks(for: feed)
+            return (wanted, heads, clocks.peer, clocks.acknowledged)
+        }.whenComplete { [self] outcome in
+            switch outcome {
+            case .failure(let error):
+                fail("cannot read the store: \(error)")
+            case .success(let (wanted, heads, peerClock, acknowledged)):
+                guard case .syncing = phase else { return }
+                var machine = SyncStateMachine(wants: hub.replicator.clock(wanted: wanted, heads: heads), localHeads: heads,
+                                               acknowledgedBase: acknowledged, rememberedPeerClock: peerClock, oneShot: oneShot)
+                let actions = machine.start()
+                self.machine = machine
+                perform(actions)
+                processFrames()
+            }
+        }
+    }
+
+    // MARK: sync
+
+    private func receiveBoxed(_ bytes: [UInt8]) {
+        guard var reader else { return }
+        let events = reader.receive(bytes)
+        self.reader = reader
+        for event in events {
+            switch event {
+            case .message(let body):
+                frames.append(body)
+            case .goodbye:
+                processFrames()
+                if oneShot, machine?.isClosed == true { finish(error: nil) } else { finish(error: machine?.isCaughtUp == true ? nil : "peer said goodbye") }
+                context?.close(promise: nil)
+                return
+            case .failed(let error):
+                return fail("box stream: \(error)")
+            }
+        }
+        processFrames()
+    }
+
+    private func processFrames() {
+        guard machine != nil else { return }
+        do {
+            while case .syncing = phase, let body = try frames.next() {
+                let frame = try SyncFrame.decode(body)
+                guard var machine = self.machine else { return }
+                let actions = machine.receive(frame)
+                self.machine = machine
+                perform(actions)
+            }
+        } catch {
+            fail("\(error)")
+        }
+        if ingestQueue.count > 4096, !readingPaused, let context {
+            readingPaused = true
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        }
+    }
+
+    func perform(_ actions: [SyncStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let frame):
+                outbound.append(.frame(frame))
+            case let .sendEntries(feed, after, through):
+                outbound.append(.entries(feed: feed, after: after, through: through))
+            case .ingest(let entry):
+                ingestQueue.append(entry)
+            case .rememberPeerClock(let clock):
+                remember(clock, acknowledged: false)
+            case .rememberAcknowledgedClock(let clock):
+                remember(clock, acknowledged: true)
+            case .finished:
+                outbound.append(.goodbye)
+            case .close(let error):
+                fail("\(error)")
+                return
+            }
+        }
+        scheduleIngest()
+        pump()
+    }
+
+    private func remember(_ clock: FeedClock, acknowledged: Bool) {
+        guard let remote, let context else { return }
+        let peers = hub.replicator.peers
+        hub.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            try peers.rememberClock(clock, peer: remote, acknowledged: acknowledged)
+        }.whenFailure { [logger] error in logger.warning("cannot remember the clock: \(error)") }
+    }
+
+    /// Writes queued frames and entries while the channel accepts them, in order.
+    private func pump() {
+        guard let context, case .syncing = phase else { return }
+        while !fetchInFlight, context.channel.isWritable, let job = outbound.first {
+            switch job {
+            case .frame(let frame):
+                outbound.removeFirst()
+                writeFrame(frame)
+            case .goodbye:
+                outbound.removeFirst()
+                if var writer { write(writer.goodbye()); self.writer = writer }
+                context.flush()
+                finish(error: nil)
+                context.close(promise: nil)
+                return
+            case let .entries(feed, after, through):
+                fetchInFlight = true
+                let replicator = hub.replicator
+                let needForkEvidence = !forkEvidenceSent.contains(feed)
+                hub.threadPool.runIfActive(eventLoop: context.eventLoop) { () -> ([SignedEntry], [Entry]) in
+                    let page = try replicator.entries(of: feed, after: after, through: through, limit: 256)
+                    let done = page.last.map { $0.entry.sequence >= through } ?? true
+                    let evidence = done && needForkEvidence ? try replicator.forkEvidence(of: feed) : []
+                    return (page, evidence)
+                }.whenComplete { [self] outcome in
+                    fetchInFlight = false
+                    switch outcome {
+                    case .failure(let error):
+                        return fail("cannot read entries: \(error)")
+                    case .success(let (page, evidence)):
+                        for signed in page { writeFrame(.entry(encoded: signed.entry.encoded, payload: signed.payload)) }
+                        sent += page.count
+                        if let last = page.last?.entry.sequence, last < through {
+                            outbound[0] = .entries(feed: feed, after: last, through: through)
+                        } else {
+                            outbound.removeFirst()
+                            if !evidence.isEmpty { forkEvidenceSent.insert(feed) }
+                            for entry in evidence { writeFrame(.entry(encoded: entry.encoded, payload: nil)) }
+                        }
+                        pump()
+                    }
+                }
+            }
+        }
+        context.flush()
+    }
+
+    private func scheduleIngest() {
+        guard !ingestInFlight, !ingestQueue.isEmpty, let context else { return }
+        let batch = ingestQueue
+        ingestQueue = []
+        ingestInFlight = true
+        let replicator = hub.replicator
+        let wanted = hub.wanted
+        hub.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            try replicator.ingest(batch, wanted: wanted)
+        }.whenComplete { [self] outcome in
+            ingestInFlight = false
+            switch outcome {
+            case .failure(let error):
+                fail("cannot store entries: \(error)")
+            case .success(let report):
+                stored += report.stored.count
+                for fork in report.forks { logger.warning("fork detected: \(fork.author) #\(fork.sequence)") }
+                // A forked feed refusing more entries is not the sender's fault: it may not know yet.
+                let offence = report.rejected.first { $0.reason != .feedForked }
+                if let offence { logger.warning("peer sent an invalid entry: \(offence)") }
+                guard var machine else { return }
+                let actions = machine.ingested(count: batch.count, rejection: offence)
+                self.machine = machine
+                if !report.stored.isEmpty || !report.forks.isEmpty { hub.entriesStored(report) }
+                perform(actions)
+                if readingPaused, ingestQueue.count < 1024, let context = self.context {
+                    readingPaused = false
+                    context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+                    context.read()
+                }
+                scheduleIngest()
+            }
+        }
+    }
+
+    /// New local entries: pass them on if the peer wants them.
+    func localHeadsChanged(_ heads: [FeedID: UInt64]) {
+        guard var machine else { return }
+        let actions = machine.localHeadsChanged(heads)
+        self.machine = machine
+        perform(actions)
+    }
+
+    func wantsChanged(_ wanted: Set<FeedID>) {
+        guard var machine else { return }
+        let actions = machine.wantsChanged(wanted)
+        self.machine = machine
+        perform(actions)
+    }
+
+    // MARK: writing and closing
+
+    private func writeFrame(_ frame: SyncFrame) {
+        guard var writer else { return }
+        let sealed = writer.seal(FrameDecoder.frame(frame.encode()))
+        self.writer = writer
+        write(sealed)
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        guard let context else { return }
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    func close() {
+        guard let context, case .syncing = phase else { context?.close(promise: nil); return }
+        if var writer { write(writer.goodbye()); self.writer = writer }
+        context.flush()
+        finish(error: nil)
+        context.close(promise: nil)
+    }
+
+    private func fail(_ reason: String) {
+        if case .closed = phase { return }
+        logger.warning("dropping connection: \(reason)")
+        finish(error: reason)
+        context?.close(promise: nil)
+    }
+
+    private func finish(error: String?) {
+        if case .closed = phase { return }
+        phase = .closed
+        hub.unregister(self, error: error)
+        let summary = SyncSummary(peer: remote, stored: stored, sent: sent, caughtUp: machine?.isCaughtUp ?? false, error: error)
+        result.succeed(summary)
+    }
+}
+
+/// What one connection achieved.
+public struct SyncSummary: Sendable {
+    public let peer: FeedID?
+    public let stored: Int
+    public let sent: Int
+    public let caughtUp: Bool
+    public let error: String?
+}

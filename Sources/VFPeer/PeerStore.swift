@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+import VFLog
+
+/// The node's memory of its network, in `HOME/peers.sqlite`: known peers and how contact with
+/// them went, the clocks last exchanged with each (for request skipping), and the index of
+/// contact entries (follows and blocks) derived from the log.
+public final class PeerStore: Sendable {
+    let pool: DatabasePool
+
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: config)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: peers, clocks, contacts") { db in
+            try db.execute(sql: """
+                CREATE TABLE peer (
+                    key BLOB PRIMARY KEY NOT NULL,
+                    host TEXT NOT NULL,
+                    port INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    addedAt INTEGER NOT NULL,
+                    lastSeen INTEGER,
+                    lastSync INTEGER,
+                    failures INTEGER NOT NULL DEFAULT 0,
+                    lastError TEXT,
+                    connected INTEGER NOT NULL DEFAULT 0,
+                    peerClock BLOB,
+                    acknowledgedClock BLOB
+                );
+                CREATE TABLE contact (
+                    author BLOB NOT NULL,
+                    contact BLOB NOT NULL,
+                    following INTEGER NOT NULL,
+                    blocking INTEGER NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    PRIMARY KEY (author, contact)
+                );
+                CREATE TABLE contactCursor (author BLOB PRIMARY KEY NOT NULL, sequence INTEGER NOT NULL);
+                """)
+        }
+        try migrator.migrate(pool)
+    }
+
+    // MARK: peers
+
+    public struct Peer: Sendable {
+        public let address: MultiserverAddress
+        public let source: String
+        public let lastSeen: Int64?
+        public let lastSync: Int64?
+        public let failures: Int
+        public let lastError: String?
+        public let connected: Bool
+    }
+
+    /// Adds a peer, or updates its address if it is known.
+    public func addPeer(_ address: MultiserverAddress, source: String) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO peer (key, host, port, source, addedAt) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET host = excluded.host, port = excluded.port
+                """, arguments: [Data(address.feed.bytes), address.host, address.port, source, Self.now])
+        }
+    }
+
+    public func peers() throws -> [Peer] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM peer ORDER BY addedAt").compactMap { row in
+                guard let feed = FeedID(bytes: [UInt8](row["key"] as Data)) else { return nil }
+                return Peer(address: MultiserverAddress(host: row["host"], port: row["port"], feed: feed),
+                            source: row["source"], lastSeen: row["lastSeen"], lastSync: row["lastSync"],
+                            failures: row["failures"], lastError: row["lastError"], connected: row["connected"])
+            }
+        }
+    }
+
+    public func recordConnected(_ feed: FeedID, _ connected: Bool) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE peer SET connected = ?, lastSeen = ?, failures = CASE WHEN ? THEN 0 ELSE failures END WHERE key = ?",
+                           arguments: [connected, Self.now, connected, Data(feed.bytes)])
+        }
+    }
+
+    public func recordFailure(_ feed: FeedID, _ error: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE peer SET failures = failures + 1, lastError = ?, connected = 0 WHERE key = ?",
+                           arguments: [error, Data(feed.bytes)])
+        }
+    }
+
+    public func recordSync(_ feed: FeedID) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE peer SET lastSync = ? WHERE key = ?", arguments: [Self.now, Data(feed.bytes)])
+        }
+    }
+
+    public func resetConnectedFlags() throws {
+        try pool.write { db in try db.execute(sql: "UPDATE peer SET connected = 0") }
+    }
+
+    // MARK: clocks
+
+    /// The clocks last exchanged with a peer: theirs as we reconstructed it, and ours as they confirmed it.
+    public func clocks(for feed: FeedID) throws -> (peer: FeedClock?, acknowledged: FeedClock?) {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT peerClock, acknowledgedClock FROM peer WHERE key = ?", arguments: [Data(feed.bytes)]) else {
+                return (nil, nil)
+            }
+            return ((row["peerClock"] as Data?).flatMap(Self.decodeClock), (row["acknowledgedClock"] as Data?).flatMap(Self.decodeClock))
+        }
+    }
+
+    public func rememberClock(_ clock: FeedClock, peer feed: FeedID, acknowledged: Bool) throws {
+        let column = acknowledged ? "acknowledgedClock" : "peerClock"
+        try pool.write { db in
+            // A peer met only through an incoming connection gets a row without an address to dial.
+            try db.execute(sql: "INSERT OR IGNORE INTO peer (key, host, port, source, addedAt) VALUES (?, '', 0, 'incoming', ?)",
+                           arguments: [Data(feed.bytes), Self.now])
+            try db.execute(sql: "UPDATE peer SET \(column) = ? WHERE key = ?", arguments: [Self.encodeClock(clock), Data(feed.bytes)])
+        }
+    }
+
+    static func encodeClock(_ clock: FeedClock) -> Data {
+        var bytes: [UInt8] = []
+        for (feed, sequence) in clock.sequences.sorted(by: { $0.key < $1.key }) {
+            bytes += feed.bytes
+            bytes.appendBigEndian(sequence)
+        }
+        return Data(bytes)
+    }
+
+    static func decodeClock(_ data: Data) -> FeedClock? {
+        let bytes = [UInt8](data)
+        guard bytes.count % 40 == 0 else { return nil }
+        var clock = FeedClock()
+        var reader = ByteReader(bytes)
+        while !reader.isAtEnd {
+            guard let key = reader.bytes(32), let feed = FeedID(bytes: key), let sequence = reader.u64() else { return nil }
+            clock[feed] = sequence
+        }
+        return clock
+    }
+
+    // MARK: contacts
+
+    /// Reads the log's entries not yet indexed and records their contact payloads.
+    /// Returns whether any contact changed.
+    @discardableResult
+    public func indexContacts(from log: LogStore) throws -> Bool {
+        let cursors: [FeedID: UInt64] = try pool.read { db in
+            var result: [FeedID: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT author, sequence FROM contactCursor") {
+                if let feed = FeedID(bytes: [UInt8](row[0] as Data)) { result[feed] = UInt64(row[1] as Int64) }
+            }
+            return result
+        }
+        var changed = false
+        for head in try log.feeds() where head.sequence > cursors[head.author] ?? 0 {
+            var next = (cursors[head.author] ?? 0) + 1
+            while next <= head.sequence {
+                let page = try log.entries(author: head.author, in: next...head.sequence, limit: 2000)
+                guard let last = page.last else { break }
+                let contacts = page.compactMap { signed in signed.payload.flatMap(ContactPayload.parse).map { (signed.entry.sequence, $0) } }
+                try pool.write { db in
+                    for (sequence, contact) in contacts {
+                        try db.execute(sql: """
+                            INSERT INTO contact (author, contact, following, blocking, sequence) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT (author, contact) DO UPDATE SET following = excluded.following,
+                                blocking = excluded.blocking, sequence = excluded.sequence
+                            WHERE excluded.sequence > contact.sequence
+                            """, arguments: [Data(head.author.bytes), Data(contact.contact.bytes), contact.following, contact.blocking, Int64(sequence)])
+                    }
+                    try db.execute(sql: "INSERT INTO contactCursor (author, sequence) VALUES (?, ?) ON CONFLICT (author) DO UPDATE SET sequence = excluded.sequence",
+                                   arguments: [Data(head.author.bytes), Int64(last.entry.sequence)])
+                }
+                changed = changed || !contacts.isEmpty
+                next = last.entry.sequence + 1
+            }
+        }
+        return changed
+    }
+
+    /// Every author's current follows, and the feeds `me` blocks.
+    public func contacts(me: FeedID) throws -> (follows: [FeedID: Set<FeedID>], blocks: Set<FeedID>) {
+        try pool.read { db in
+            var follows: [FeedID: Set<FeedID>] = [:]
+            var blocks: Set<FeedID> = []
+            for row in try Row.fetchAll(db, sql: "SELECT author, contact, following, blocking FROM contact WHERE following = 1 OR blocking = 1") {
+                guard let author = FeedID(bytes: [UInt8](row[0] as Data)), let contact = FeedID(bytes: [UInt8](row[1] as Data)) else { continue }
+                if row[2] as Bool { follows[author, default: []].insert(contact) }
+                if row[3] as Bool, author == me { blocks.insert(contact) }
+            }
+            return (follows, blocks)
+        }
+    }
+
+    static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

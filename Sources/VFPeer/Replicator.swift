@@ -1,0 +1,54 @@
+import Foundation
+import VFLog
+
+/// The store side of replication, shared by every connection of a node: what we want, what
+/// we hold, ingesting what arrives, and noticing what changed. Its methods block on SQLite
+/// and are called from a thread pool, never from an event loop.
+public final class Replicator: Sendable {
+    public let me: FeedID
+    public let log: LogStore
+    public let peers: PeerStore
+    public let hops: Int
+
+    public init(me: FeedID, log: LogStore, peers: PeerStore, hops: Int = ReplicationSet.defaultHops) {
+        self.me = me
+        self.log = log
+        self.peers = peers
+        self.hops = hops
+    }
+
+    /// The feeds to replicate, from the follow graph in the log.
+    public func wantedFeeds() throws -> Set<FeedID> {
+        try peers.indexContacts(from: log)
+        let (follows, blocks) = try peers.contacts(me: me)
+        return ReplicationSet.compute(me: me, follows: follows, blocks: blocks, hops: hops)
+    }
+
+    public func heads() throws -> [FeedID: UInt64] {
+        var result: [FeedID: UInt64] = [:]
+        for head in try log.feeds() { result[head.author] = head.sequence }
+        return result
+    }
+
+    /// Our clock: every wanted feed with how far we hold it.
+    public func clock(wanted: Set<FeedID>, heads: [FeedID: UInt64]) -> FeedClock {
+        var clock = FeedClock()
+        for feed in wanted { clock[feed] = heads[feed] ?? 0 }
+        return clock
+    }
+
+    /// Verifies and stores entries from a peer. Entries of feeds no longer wanted are dropped.
+    public func ingest(_ entries: [SignedEntry], wanted: Set<FeedID>) throws -> IngestReport {
+        try log.ingest(entries.filter { wanted.contains($0.entry.author) })
+    }
+
+    public func entries(of feed: FeedID, after: UInt64, through: UInt64, limit: Int) throws -> [SignedEntry] {
+        guard after < through else { return [] }
+        return try log.entries(author: feed, in: (after + 1)...through, limit: limit)
+    }
+
+    /// The conflicting entries of a forked feed, so a fork travels like any entry.
+    public func forkEvidence(of feed: FeedID) throws -> [Entry] {
+        try log.forkProofs(author: feed).map(\.conflicting)
+    }
+}

@@ -1,0 +1,243 @@
+import VFLog
+
+/// One side of the sync protocol on one connection, as a value that takes frames and local
+/// events and returns what to do. It never touches a socket or the store: the connection
+/// handler performs its actions (docs/protocol.md, "Sync protocol").
+///
+/// Flow: both sides send `hello` and a clock (their wanted feeds with what they hold); each
+/// answers a clock with a `plan`, the missing entries in sequence order, and `caughtUp`; then
+/// both push new entries live. A side with nothing outstanding says `idle`; a one-shot sync
+/// ends when both are idle.
+public struct SyncStateMachine: Sendable {
+    public enum Action: Sendable, Equatable {
+        case send(SyncFrame)
+        /// Send entries `after+1 … through` of `feed`, in order, with payloads, then the feed's
+        /// fork proofs if it is forked. Frames sent later are queued behind them.
+        case sendEntries(feed: FeedID, after: UInt64, through: UInt64)
+        /// Verify and store this entry; report back with ``ingested(count:)``.
+        case ingest(SignedEntry)
+        /// Remember the peer's clock, so its next connection can send only what changed.
+        case rememberPeerClock(FeedClock)
+        /// The peer confirmed it holds our clock as sent: the base for our next delta.
+        case rememberAcknowledgedClock(FeedClock)
+        /// One-shot mode: both sides have everything they asked for. Say goodbye and close.
+        case finished
+        /// Close the connection: the peer broke the protocol.
+        case close(SyncProtocolError)
+    }
+
+    public let oneShot: Bool
+    /// Our clock: the feeds we want and how far we hold each.
+    private var wants: FeedClock
+    /// Our clock as last sent, with the deltas applied; the base of our next delta.
+    private var clockSent = FeedClock()
+    private var acknowledgedBase: FeedClock?
+    private var clocksSent: UInt32 = 0
+    private var clocksAnswered: UInt32 = 0
+
+    /// The peer's clock as reconstructed from its messages, and the message being received.
+    private var peerClock: FeedClock
+    private var incoming: (full: Bool, base: Hash32, changes: [ClockChange])?
+    private var peerClocksReceived: UInt32 = 0
+    /// For each feed the peer wants: the highest sequence it holds or we have sent it.
+    private var sentUpTo: [FeedID: UInt64] = [:]
+    private var localHeads: [FeedID: UInt64]
+
+    private var helloReceived = false
+    private var pendingIngest = 0
+    private var idleSentFor: UInt32?
+    private var peerIdle: UInt32?
+    private var closed = false
+
+    /// Progress of what the peer announced it will send us.
+    public private(set) var expectedEntries: UInt64 = 0
+    public private(set) var expectedFeeds: UInt32 = 0
+    public private(set) var receivedEntries: UInt64 = 0
+
+    /// - Parameters:
+    ///   - wants: our clock now.
+    ///   - localHeads: the latest sequence we hold of every feed we hold.
+    ///   - acknowledgedBase: our clock as the peer confirmed it last time, if any.
+    ///   - rememberedPeerClock: the peer's clock as we stored it last time, if any.
+    public init(wants: FeedClock, localHeads: [FeedID: UInt64], acknowledgedBase: FeedClock?,
+                rememberedPeerClock: FeedClock?, oneShot: Bool) {
+        self.wants = wants
+        self.localHeads = localHeads
+        self.acknowledgedBase = acknowledgedBase
+        self.peerClock = rememberedPeerClock ?? FeedClock()
+        self.oneShot = oneShot
+    }
+
+    public var isClosed: Bool { closed }
+
+    /// Whether everything we asked for has arrived and been stored.
+    public var isCaughtUp: Bool {
+        helloReceived && clocksAnswered == clocksSent && pendingIngest == 0 && incoming == nil
+    }
+
+    public mutating func start() -> [Action] {
+        var actions: [Action] = [.send(.hello(version: SyncFrame.protocolVersion))]
+        if let base = acknowledgedBase {
+            actions += sendClock(full: false, base: base)
+        } else {
+            actions += sendClock(full: true, base: FeedClock())
+        }
+        return actions
+    }
+
+    public mutating func receive(_ frame: SyncFrame) -> [Action] {
+        guard !closed else { return [] }
+        if !helloReceived {
+            guard case let .hello(version) = frame else { return fail(.unexpected("first frame is not hello")) }
+            guard version == SyncFrame.protocolVersion else { return fail(.unexpected("unsupported protocol version \(version)")) }
+            helloReceived = true
+            return []
+        }
+        switch frame {
+        case .hello:
+            return fail(.unexpected("second hello"))
+        case let .clock(full, final, base, changes):
+            if var partial = incoming {
+                guard partial.full == full, partial.base == base else { return fail(.unexpected("clock frames of one message disagree")) }
+                partial.changes += changes
+                incoming = partial
+            } else {
+                incoming = (full, base, changes)
+            }
+            if (incoming?.changes.count ?? 0) > 1_000_000 { return fail(.unexpected("clock of over a million feeds")) }
+            return final ? clockReceived() : []
+        case let .entry(encoded, payload):
+            let entry: Entry
+            do { entry = try EntryCodec.decode(encoded) } catch {
+                return fail(.badEntry(VerificationError(feed: nil, sequence: nil, reason: .malformed(error))))
+            }
+            receivedEntries += 1
+            // The peer holds what it sends: never echo it back.
+            if let sent = sentUpTo[entry.author], entry.sequence > sent { sentUpTo[entry.author] = entry.sequence }
+            // Not wanted (any more): a race with our last clock, not an offence. Drop it.
+            guard wants[entry.author] != nil else { return [] }
+            pendingIngest += 1
+            return [.ingest(SignedEntry(entry: entry, payload: payload))]
+        case let .caughtUp(clock, hash):
+            guard clock <= clocksSent, clock > clocksAnswered else { return fail(.unexpected("caught-up for clock \(clock) not awaited")) }
+            clocksAnswered = clock
+            var actions: [Action] = []
+            if clock == clocksSent && hash == clockSent.hash {
+                acknowledgedBase = clockSent
+                actions.append(.rememberAcknowledgedClock(clockSent))
+            }
+            return actions + checkIdle()
+        case let .needFull(clock):
+            guard clock <= clocksSent, clock > clocksAnswered else { return fail(.unexpected("need-full for clock \(clock) not awaited")) }
+            clocksAnswered = clock
+            acknowledgedBase = nil
+            return sendClock(full: true, base: FeedClock())
+        case let .idle(count):
+            guard count <= peerClocksReceived else { return fail(.unexpected("idle after \(count) clocks, only \(peerClocksReceived) received")) }
+            peerIdle = count
+            return checkFinished()
+        case let .plan(feeds, entries):
+            expectedFeeds &+= feeds
+            expectedEntries &+= entries
+            return []
+        }
+    }
+
+    /// The handler stored (or refused) `count` entries handed over by ``Action/ingest(_:)``.
+    public mutating func ingested(count: Int, rejection: VerificationError? = nil) -> [Action] {
+        guard !closed else { return [] }
+        pendingIngest -= count
+        if let rejection { return fail(.badEntry(rejection)) }
+        return checkIdle()
+    }
+
+    /// New entries are held locally (appended here, or received from any peer).
+    public mutating func localHeadsChanged(_ heads: [FeedID: UInt64]) -> [Action] {
+        guard !closed else { return [] }
+        var actions: [Action] = []
+        for (feed, head) in heads {
+            localHeads[feed] = max(localHeads[feed] ?? 0, head)
+            if wants[feed] != nil { wants[feed] = max(wants[feed] ?? 0, head) }
+            if let sent = sentUpTo[feed], head > sent {
+                actions.append(.sendEntries(feed: feed, after: sent, through: head))
+                sentUpTo[feed] = head
+            }
+        }
+        return actions
+    }
+
+    /// Our replication set changed: announce the difference.
+    public mutating func wantsChanged(_ feeds: Set<FeedID>) -> [Action] {
+        guard !closed else { return [] }
+        var next = FeedClock()
+        for feed in feeds { next[feed] = wants[feed] ?? localHeads[feed] ?? 0 }
+        guard Set(next.sequences.keys) != Set(wants.sequences.keys) else { return [] }
+        wants = next
+        return sendClock(full: false, base: clockSent)
+    }
+
+    // MARK: internals
+
+    private mutating func sendClock(full: Bool, base: FeedClock) -> [Action] {
+        let changes = full ? wants.delta(from: FeedClock()) : wants.delta(from: base)
+        clockSent = wants
+        clocksSent += 1
+        idleSentFor = nil
+        var actions: [Action] = []
+        var index = 0
+        repeat {
+            let chunk = Array(changes[index..<min(index + SyncFrame.maximumClockChanges, changes.count)])
+            index += SyncFrame.maximumClockChanges
+            actions.append(.send(.clock(full: full, final: index >= changes.count, base: full ? .zero : base.hash, changes: chunk)))
+        } while index < changes.count
+        return actions
+    }
+
+    private mutating func clockReceived() -> [Action] {
+        guard let message = incoming else { return [] }
+        incoming = nil
+        peerClocksReceived += 1
+        peerIdle = nil
+        let number = peerClocksReceived
+        if message.full {
+            peerClock = FeedClock()
+        } else if message.base != peerClock.hash {
+            return [.send(.needFull(clock: number))]
+        }
+        peerClock.apply(message.changes)
+        for change in message.changes where change.sequence == nil { sentUpTo[change.feed] = nil }
+        var actions: [Action] = [.rememberPeerClock(peerClock)]
+        var sends: [Action] = []
+        var entries: UInt64 = 0
+        for (feed, theirs) in peerClock.sequences.sorted(by: { $0.key < $1.key }) {
+            let sent = max(theirs, sentUpTo[feed] ?? 0)
+            sentUpTo[feed] = sent
+            if let head = localHeads[feed], head > sent {
+                sends.append(.sendEntries(feed: feed, after: sent, through: head))
+                entries += head - sent
+                sentUpTo[feed] = head
+            }
+        }
+        actions.append(.send(.plan(feeds: UInt32(sends.count), entries: entries)))
+        actions += sends
+        actions.append(.send(.caughtUp(clock: number, hash: peerClock.hash)))
+        return actions
+    }
+
+    private mutating func checkIdle() -> [Action] {
+        guard isCaughtUp, idleSentFor != clocksSent else { return [] }
+        idleSentFor = clocksSent
+        return [.send(.idle(clocksSent: clocksSent))] + checkFinished()
+    }
+
+    private mutating func checkFinished() -> [Action] {
+        guard oneShot, idleSentFor == clocksSent, isCaughtUp, peerIdle == peerClocksReceived else { return [] }
+        closed = true
+        return [.finished]
+    }
+
+    private mutating func fail(_ error: SyncProtocolError) -> [Action] {
+        closed = true
+        return [.close(error)]
+    }
+}
