@@ -44,6 +44,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private var outbound: [Outbound] = []
     private var fetchInFlight = false
+    private var pumping = false
     private var forkEvidenceSent: Set<FeedID> = []
     private var ingestQueue: [SignedEntry] = []
     private var ingestInFlight = false
@@ -245,7 +246,9 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// Writes queued frames and entries while the channel accepts them, in order.
     private func pump() {
-        guard let context, case .syncing = phase else { return }
+        guard !pumping, let context, case .syncing = phase else { return }
+        pumping = true
+        defer { pumping = false }
         while !fetchInFlight, context.channel.isWritable, let job = outbound.first {
             switch job {
             case .frame(let frame):
@@ -268,20 +271,23 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                     let evidence = done && needForkEvidence ? try replicator.forkEvidence(of: feed) : []
                     return (page, evidence)
                 }.whenComplete { [self] outcome in
-                    fetchInFlight = false
                     switch outcome {
                     case .failure(let error):
+                        fetchInFlight = false
                         return fail("cannot read entries: \(error)")
                     case .success(let (page, evidence)):
-                        for signed in page { writeFrame(.entry(encoded: signed.entry.encoded, payload: signed.payload)) }
-                        sent += page.count
+                        // Settle the queue before writing: a write can change writability and
+                        // re-enter pump(), which must see this job finished or advanced.
                         if let last = page.last?.entry.sequence, last < through {
                             outbound[0] = .entries(feed: feed, after: last, through: through)
                         } else {
                             outbound.removeFirst()
                             if !evidence.isEmpty { forkEvidenceSent.insert(feed) }
-                            for entry in evidence { writeFrame(.entry(encoded: entry.encoded, payload: nil)) }
                         }
+                        for signed in page { writeFrame(.entry(encoded: signed.entry.encoded, payload: signed.payload)) }
+                        for entry in evidence { writeFrame(.entry(encoded: entry.encoded, payload: nil)) }
+                        sent += page.count
+                        fetchInFlight = false
                         pump()
                     }
                 }

@@ -14,7 +14,7 @@ final class BoxStreamTests: XCTestCase {
     private func knownAnswer() throws -> KnownAnswer {
         let json = try XCTUnwrap(loadFixture("box-stream-kat") as? [String: Any])
         func bytes(_ key: String) throws -> [UInt8] {
-            [UInt8](hex: try XCTUnwrap(json[key] as? String, "box-stream-kat.json has no \(key)"))
+            [UInt8](fixtureHex: try XCTUnwrap(json[key] as? String, "box-stream-kat.json has no \(key)"))
         }
         return KnownAnswer(
             parameters: BoxStreamParameters(key: try bytes("encryption_key"), nonce: try bytes("encryption_nonce")),

@@ -4,7 +4,7 @@ import XCTest
 /// Drives two `HandshakeStateMachine`s against each other through an
 /// imaginary wire that fragments, tampers or hangs up.
 final class HandshakeStateMachineTests: XCTestCase {
-    private let networkKey = [UInt8](hex: "d4a1cb88a66f02f8db635ce26441cc5dac1b08420ceaac230839b755845a9ffb")
+    private let networkKey = [UInt8](fixtureHex: "d4a1cb88a66f02f8db635ce26441cc5dac1b08420ceaac230839b755845a9ffb")
     private let otherNetworkKey = [UInt8](repeating: 0x42, count: 32)
     private let clientIdentity = SigningKeyPair(seed: [UInt8](repeating: 1, count: 32))
     private let serverIdentity = SigningKeyPair(seed: [UInt8](repeating: 2, count: 32))

@@ -222,7 +222,7 @@ final class SecretHandshakeVectorTests: XCTestCase {
         let expected = try v.resultState()
         let keys: SigningKeyPair
         if let seed = v.item["args"].flatMap({ ($0 as? [Any])?.first as? String }) {
-            keys = SigningKeyPair(seed: [UInt8](hex: seed))
+            keys = SigningKeyPair(seed: [UInt8](fixtureHex: seed))
         } else {
             let given = try v.state()
             keys = SigningKeyPair(
@@ -249,7 +249,7 @@ final class SecretHandshakeVectorTests: XCTestCase {
             let states = [(item["args"] as? [Any])?.first, item["result"]].compactMap { $0 as? [String: Any] }
             for state in states {
                 guard let hex = state["secret3"] as? String else { continue }
-                let candidate = [UInt8](hex: hex)
+                let candidate = [UInt8](fixtureHex: hex)
                 var hash = [UInt8](repeating: 0, count: 32)
                 crypto_hash_sha256(&hash, candidate, UInt64(candidate.count))
                 if hash == digest { return candidate }
@@ -283,12 +283,12 @@ private struct Vector {
     }
 
     func resultBytes() throws -> [UInt8] {
-        [UInt8](hex: try XCTUnwrap(item["result"] as? String, "vector \(index) (\(name)): no result bytes"))
+        [UInt8](fixtureHex: try XCTUnwrap(item["result"] as? String, "vector \(index) (\(name)): no result bytes"))
     }
 
     func bytesArgument(_ position: Int) throws -> [UInt8] {
         let args = try XCTUnwrap(item["args"] as? [Any])
-        return [UInt8](hex: try XCTUnwrap(
+        return [UInt8](fixtureHex: try XCTUnwrap(
             args.dropFirst(position).first as? String, "vector \(index) (\(name)): no argument \(position)"
         ))
     }
@@ -335,7 +335,7 @@ private struct VectorState {
     func has(_ path: String) -> Bool { value(path) is String }
 
     func bytes(_ path: String) throws -> [UInt8] {
-        [UInt8](hex: try XCTUnwrap(value(path) as? String, "\(label): no \(path)"))
+        [UInt8](fixtureHex: try XCTUnwrap(value(path) as? String, "\(label): no \(path)"))
     }
 
     func localIdentity() throws -> SigningKeyPair {

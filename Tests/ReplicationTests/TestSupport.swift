@@ -3,7 +3,7 @@ import XCTest
 
 /// Hex conversion for fixtures and failure messages.
 extension Array where Element == UInt8 {
-    init(hex: String) {
+    init(fixtureHex hex: String) {
         precondition(hex.count % 2 == 0, "odd-length hex string")
         var bytes: [UInt8] = []
         bytes.reserveCapacity(hex.count / 2)
