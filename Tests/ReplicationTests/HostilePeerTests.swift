@@ -1,0 +1,143 @@
+import Foundation
+import VFLog
+@testable import VFPeer
+import XCTest
+
+/// A node faced with peers that lie or break the protocol: it cuts them off, keeps every good
+/// entry they sent before, and goes on serving others.
+final class HostilePeerTests: XCTestCase {
+    private var node: TestNode!
+    private var mallory: FeedBuilder!
+
+    override func setUp() async throws {
+        node = try TestNode(self, name: "node")
+        mallory = FeedBuilder()
+        try node.log.append(ContactPayload(contact: mallory.key.feed, following: true, blocking: false).json, key: node.key)
+        for _ in 0..<6 { mallory.append() }
+        try await node.start()
+    }
+
+    override func tearDown() async throws {
+        await node.stop()
+    }
+
+    private func connect(handshake: Bool = true) throws -> ScriptedPeer {
+        try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: mallory.key, handshake: handshake)
+    }
+
+    private func send(_ signed: SignedEntry, to peer: ScriptedPeer) {
+        peer.send(.entry(encoded: signed.entry.encoded, payload: signed.payload))
+    }
+
+    private func held() throws -> UInt64 { try node.log.head(of: mallory.key.feed)?.sequence ?? 0 }
+
+    func testAForgedSignatureIsCutOffAndTheGoodEntriesBeforeItStay() throws {
+        let peer = try connect()
+        peer.greet()
+        for signed in mallory.entries[0..<4] { send(signed, to: peer) }
+        var forged = mallory.entries[4].entry.encoded
+        forged[forged.count - 1] ^= 1
+        peer.send(.entry(encoded: forged, payload: mallory.entries[4].payload))
+        XCTAssertTrue(peer.isClosedByPeer(), "the node cut off the forger")
+        XCTAssertEqual(try held(), 4)
+        XCTAssertTrue(try node.log.verifyAll().isValid)
+    }
+
+    func testAWrongBacklinkIsCutOff() throws {
+        let peer = try connect()
+        peer.greet()
+        for signed in mallory.entries[0..<3] { send(signed, to: peer) }
+        let payload = Array("{\"x\":1}".utf8)
+        let wrong = EntryCodec.sign(key: mallory.key, sequence: 4, timestamp: 0, payloadSize: UInt32(payload.count),
+                                    payloadHash: Payload.hash(payload), backlink: mallory.entry(2).id, lipmaaLink: mallory.entry(1).id)
+        peer.send(.entry(encoded: wrong.encoded, payload: payload))
+        XCTAssertTrue(peer.isClosedByPeer())
+        XCTAssertEqual(try held(), 3)
+    }
+
+    func testAForkIsKeptAsProofAndTheGoodEntriesStay() async throws {
+        let peer = try connect()
+        peer.greet()
+        for signed in mallory.entries[0..<5] { send(signed, to: peer) }
+        try await eventually { try self.held() == 5 }
+        var fork = FeedBuilder(key: mallory.key)
+        fork.append(); fork.append(); fork.append(#"{"double":"spend"}"#)
+        send(fork.entries[2], to: peer)
+        try await eventually(5, "fork recorded") { try self.node.log.head(of: self.mallory.key.feed)?.forked == true }
+        XCTAssertEqual(try node.log.forkProofs(author: mallory.key.feed).first?.conflicting, fork.entry(3))
+        XCTAssertEqual(try held(), 5)
+        // A forked feed is not extended, whoever sends the next entry.
+        send(mallory.entries[5], to: peer)
+        try await Task.sleep(nanoseconds: 300_000_000)
+        XCTAssertEqual(try held(), 5)
+    }
+
+    func testGarbageAndUnknownFramesAreCutOff() throws {
+        let garbage = try connect()
+        garbage.greet()
+        garbage.sendFrameBody([0xEE, 1, 2, 3])
+        XCTAssertTrue(garbage.isClosedByPeer())
+
+        let noHello = try connect()
+        noHello.send(.clock(full: true, final: true, base: .zero, changes: []))
+        XCTAssertTrue(noHello.isClosedByPeer())
+
+        let badBox = try connect()
+        badBox.sendRaw(Array(repeating: 0x42, count: 200))
+        XCTAssertTrue(badBox.isClosedByPeer(), "bytes that are not a valid box stream")
+    }
+
+    func testAnOversizedFrameIsRefusedBeforeItIsRead() throws {
+        let peer = try connect()
+        peer.greet()
+        // Announce a 16 MiB frame and send only its first bytes.
+        peer.sendBoxed([0x01, 0x00, 0x00, 0x00] + Array(repeating: 0, count: 100))
+        XCTAssertTrue(peer.isClosedByPeer())
+    }
+
+    func testAPeerWithoutTheNetworkKeyLearnsNothing() throws {
+        let stranger = try connect(handshake: false)
+        // A client hello computed with another network key.
+        var machine = HandshakeStateMachine.client(networkKey: Array(repeating: 9, count: 32),
+                                                   identity: SigningKeyPair(seed: mallory.key.seed), serverPublicKey: node.feed.bytes)
+        for case .send(let bytes) in machine.start() { stranger.sendRaw(bytes) }
+        XCTAssertEqual(stranger.bytesUntilClose(), 0, "the node sent not a single byte")
+    }
+
+    func testTheNodeKeepsServingOthersAfterAHostilePeer() async throws {
+        let peer = try connect()
+        peer.greet()
+        peer.sendFrameBody([0xEE])
+        XCTAssertTrue(peer.isClosedByPeer())
+        let honest = try TestNode(self, name: "honest")
+        try honest.follow(node)
+        try node.publish(5)
+        try await honest.start(listen: false)
+        let summary = try await honest.sync(with: node)
+        XCTAssertNil(summary.error)
+        XCTAssertEqual(try honest.sequence(of: node), 6, "its contact entry and five events")
+        await honest.stop()
+    }
+}
+
+/// Builds a feed in memory, entry by entry, as its author would.
+struct FeedBuilder {
+    let key: SigningKey
+    private(set) var entries: [SignedEntry] = []
+
+    init(key: SigningKey = SigningKey()) { self.key = key }
+
+    @discardableResult
+    mutating func append(_ json: String? = nil) -> SignedEntry {
+        let sequence = UInt64(entries.count + 1)
+        let payload = Array((json ?? #"{"n":\#(sequence)}"#).utf8)
+        let entry = EntryCodec.sign(key: key, sequence: sequence, timestamp: 0,
+                                    payloadSize: UInt32(payload.count), payloadHash: Payload.hash(payload),
+                                    backlink: entries.last?.entry.id,
+                                    lipmaaLink: Lipmaa.hasDistinctLink(sequence) ? entries[Int(Lipmaa.link(sequence)) - 1].entry.id : nil)
+        entries.append(SignedEntry(entry: entry, payload: payload))
+        return entries.last!
+    }
+
+    func entry(_ sequence: UInt64) -> Entry { entries[Int(sequence) - 1].entry }
+}
