@@ -45,6 +45,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var outbound: [Outbound] = []
     private var fetchInFlight = false
     private var pumping = false
+    private var plaintext: [UInt8] = []
     private var forkEvidenceSent: Set<FeedID> = []
     private var ingestQueue: [SignedEntry] = []
     private var ingestInFlight = false
@@ -256,7 +257,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 writeFrame(frame)
             case .goodbye:
                 outbound.removeFirst()
-                if var writer { write(writer.goodbye()); self.writer = writer }
+                flushFrames(flushSocket: false)
+                if var writer { let bye = writer.goodbye(); self.writer = writer; write(bye) }
                 context.flush()
                 finish(error: nil)
                 context.close(promise: nil)
@@ -293,7 +295,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 }
             }
         }
-        context.flush()
+        flushFrames()
     }
 
     private func scheduleIngest() {
@@ -348,11 +350,22 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     // MARK: writing and closing
 
+    /// Queues a frame; ``flushFrames()`` seals everything queued into as few box-stream
+    /// packets as fit, so small frames do not each pay the 34-byte packet header.
     private func writeFrame(_ frame: SyncFrame) {
-        guard var writer else { return }
-        let sealed = writer.seal(FrameDecoder.frame(frame.encode()))
-        self.writer = writer
-        write(sealed)
+        plaintext += FrameDecoder.frame(frame.encode())
+        if plaintext.count >= 64 * 1024 { flushFrames(flushSocket: false) }
+    }
+
+    private func flushFrames(flushSocket: Bool = true) {
+        if !plaintext.isEmpty, var writer {
+            // Update all state before writing: a write may re-enter this handler.
+            let sealed = writer.seal(plaintext)
+            self.writer = writer
+            plaintext.removeAll(keepingCapacity: true)
+            write(sealed)
+        }
+        if flushSocket { context?.flush() }
     }
 
     private func write(_ bytes: [UInt8]) {
@@ -364,7 +377,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func close() {
         guard let context, case .syncing = phase else { context?.close(promise: nil); return }
-        if var writer { write(writer.goodbye()); self.writer = writer }
+        flushFrames(flushSocket: false)
+        if var writer { let bye = writer.goodbye(); self.writer = writer; write(bye) }
         context.flush()
         finish(error: nil)
         context.close(promise: nil)
