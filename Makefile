@@ -1,7 +1,7 @@
 # vf: a peer-to-peer node for ValueFlows economic networks.
 #   make demo    set up, build, and run the demo (real nodes, on this machine)
 #   make test    the test suite (debug build)
-#   make bench   throughput against libsodium's own speeds (release build)
+#   make bench   throughput and replication against libsodium's own speeds (release build)
 
 SWIFT ?= swift
 DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config
@@ -35,8 +35,9 @@ test-vectors:
 	fi
 
 bench: deps
-	$(SWIFT) build -c release --product vf-bench
+	$(SWIFT) build -c release --product vf-bench --product vf-sync-bench
 	.build/release/vf-bench $(or $(ENTRIES),50000)
+	.build/release/vf-sync-bench 2>/dev/null
 
 demo: build
 	bash scripts/demo.sh

@@ -52,6 +52,11 @@ let package = Package(
             dependencies: ["VFLog", "CSodium"],
             path: "Benchmarks/vf-bench"
         ),
+        .executableTarget(
+            name: "vf-sync-bench",
+            dependencies: ["VFLog", "VFPeer", "CSodium", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Benchmarks/vf-sync-bench"
+        ),
         .testTarget(
             name: "VFLogTests",
             dependencies: ["VFLog", "CSodium"],

@@ -52,6 +52,19 @@ extension LogStore {
         }
     }
 
+    /// The payloads of one feed after `sequence` whose bytes contain `text`, by sequence.
+    /// A cheap filter run inside SQLite, for indexes that care about a few kinds of payload.
+    public func payloads(author: FeedID, after sequence: UInt64, containing text: String) throws(StoreError) -> [(UInt64, [UInt8])] {
+        try read("scan payloads") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.sequence, p.data FROM entry e JOIN payload p ON p.entry = e.rowid
+                WHERE e.author = ? AND e.sequence > ? AND instr(p.data, CAST(? AS BLOB)) > 0 ORDER BY e.sequence
+                """, arguments: [Data(author.bytes), Int64(clamping: sequence), text]).map { row in
+                (UInt64(row[0] as Int64), [UInt8](row[1] as Data))
+            }
+        }
+    }
+
     /// Removes a payload while keeping its entry, which stays verifiable by its hash.
     @discardableResult
     public func dropPayload(of id: EntryID) throws -> Bool {

@@ -23,8 +23,7 @@ public struct ContactPayload: Sendable, Equatable {
 
     /// The contact a payload records, or nil if it is not a well-formed contact payload.
     public static func parse(_ payload: [UInt8]) -> ContactPayload? {
-        // Most entries are economic events: skip them without parsing JSON.
-        guard payload.count < 1024, payload.firstRange(of: Array(type.utf8)) != nil,
+        guard payload.count < 1024,
               let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
               object["@type"] as? String == type,
               let text = object["contact"] as? String, let contact = try? FeedID(parsing: text)

@@ -85,6 +85,19 @@ public final class Node: @unchecked Sendable {
         return try await handler.result.futureResult.get()
     }
 
+    /// Appends to this node's own feed and passes the entry to connected peers at once.
+    @discardableResult
+    public func publish(_ payload: [UInt8]) async throws -> SignedEntry {
+        let signed = try replicator.log.append(payload, key: key)
+        try await loop.submit {
+            if signed.entry.sequence > self.knownHeads[self.key.feed] ?? 0 {
+                self.knownHeads[self.key.feed] = signed.entry.sequence
+                self.broadcast([self.key.feed: signed.entry.sequence])
+            }
+        }.get()
+        return signed
+    }
+
     /// What the current one-shot or live connections report: entries announced and received.
     public func progress() async throws -> (expected: UInt64, received: UInt64, feeds: UInt32) {
         try await loop.submit {

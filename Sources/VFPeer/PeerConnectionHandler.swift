@@ -53,6 +53,9 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     let result: EventLoopPromise<SyncSummary>
     private(set) var stored = 0
     private(set) var sent = 0
+    /// Bytes on the wire, handshake included.
+    private(set) var bytesIn = 0
+    private(set) var bytesOut = 0
 
     init(hub: Node, role: Role, oneShot: Bool, eventLoop: EventLoop) {
         self.hub = hub
@@ -87,6 +90,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        bytesIn += bytes.count
         switch phase {
         case .handshaking(var machine):
             let actions = machine.receive(bytes)
@@ -370,6 +374,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private func write(_ bytes: [UInt8]) {
         guard let context else { return }
+        bytesOut += bytes.count
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         context.write(wrapOutboundOut(buffer), promise: nil)
@@ -395,7 +400,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         if case .closed = phase { return }
         phase = .closed
         hub.unregister(self, error: error)
-        let summary = SyncSummary(peer: remote, stored: stored, sent: sent, caughtUp: machine?.isCaughtUp ?? false, error: error)
+        let summary = SyncSummary(peer: remote, stored: stored, sent: sent, caughtUp: machine?.isCaughtUp ?? false, error: error,
+                                  bytesIn: bytesIn, bytesOut: bytesOut)
         result.succeed(summary)
     }
 }
@@ -407,4 +413,6 @@ public struct SyncSummary: Sendable {
     public let sent: Int
     public let caughtUp: Bool
     public let error: String?
+    public let bytesIn: Int
+    public let bytesOut: Int
 }

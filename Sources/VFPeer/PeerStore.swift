@@ -158,26 +158,22 @@ public final class PeerStore: Sendable {
         }
         var changed = false
         for head in try log.feeds() where head.sequence > cursors[head.author] ?? 0 {
-            var next = (cursors[head.author] ?? 0) + 1
-            while next <= head.sequence {
-                let page = try log.entries(author: head.author, in: next...head.sequence, limit: 2000)
-                guard let last = page.last else { break }
-                let contacts = page.compactMap { signed in signed.payload.flatMap(ContactPayload.parse).map { (signed.entry.sequence, $0) } }
-                try pool.write { db in
-                    for (sequence, contact) in contacts {
-                        try db.execute(sql: """
-                            INSERT INTO contact (author, contact, following, blocking, sequence) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT (author, contact) DO UPDATE SET following = excluded.following,
-                                blocking = excluded.blocking, sequence = excluded.sequence
-                            WHERE excluded.sequence > contact.sequence
-                            """, arguments: [Data(head.author.bytes), Data(contact.contact.bytes), contact.following, contact.blocking, Int64(sequence)])
-                    }
-                    try db.execute(sql: "INSERT INTO contactCursor (author, sequence) VALUES (?, ?) ON CONFLICT (author) DO UPDATE SET sequence = excluded.sequence",
-                                   arguments: [Data(head.author.bytes), Int64(last.entry.sequence)])
+            // SQLite scans the payloads in C; only contact payloads come back to be parsed.
+            let candidates = try log.payloads(author: head.author, after: cursors[head.author] ?? 0, containing: ContactPayload.type)
+            let contacts = candidates.compactMap { sequence, payload in ContactPayload.parse(payload).map { (sequence, $0) } }
+            try pool.write { db in
+                for (sequence, contact) in contacts {
+                    try db.execute(sql: """
+                        INSERT INTO contact (author, contact, following, blocking, sequence) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (author, contact) DO UPDATE SET following = excluded.following,
+                            blocking = excluded.blocking, sequence = excluded.sequence
+                        WHERE excluded.sequence > contact.sequence
+                        """, arguments: [Data(head.author.bytes), Data(contact.contact.bytes), contact.following, contact.blocking, Int64(sequence)])
                 }
-                changed = changed || !contacts.isEmpty
-                next = last.entry.sequence + 1
+                try db.execute(sql: "INSERT INTO contactCursor (author, sequence) VALUES (?, ?) ON CONFLICT (author) DO UPDATE SET sequence = excluded.sequence",
+                               arguments: [Data(head.author.bytes), Int64(head.sequence)])
             }
+            changed = changed || !contacts.isEmpty
         }
         return changed
     }

@@ -44,7 +44,11 @@ public struct SyncStateMachine: Sendable {
     private var localHeads: [FeedID: UInt64]
 
     private var helloReceived = false
-    private var pendingIngest = 0
+    /// Entries handed over for ingest and not yet reported stored, oldest first.
+    private var pendingIngest: [(feed: FeedID, sequence: UInt64)] = []
+    /// For each feed: the highest sequence received from this peer and stored.
+    private var receivedUpTo: [FeedID: UInt64] = [:]
+    private var settledFor: (UInt32, UInt32)?
     private var idleSentFor: UInt32?
     private var peerIdle: UInt32?
     private var closed = false
@@ -72,7 +76,7 @@ public struct SyncStateMachine: Sendable {
 
     /// Whether everything we asked for has arrived and been stored.
     public var isCaughtUp: Bool {
-        helloReceived && clocksAnswered == clocksSent && pendingIngest == 0 && incoming == nil
+        helloReceived && clocksAnswered == clocksSent && pendingIngest.isEmpty && incoming == nil
     }
 
     public mutating func start() -> [Action] {
@@ -116,7 +120,7 @@ public struct SyncStateMachine: Sendable {
             if let sent = sentUpTo[entry.author], entry.sequence > sent { sentUpTo[entry.author] = entry.sequence }
             // Not wanted (any more): a race with our last clock, not an offence. Drop it.
             guard wants[entry.author] != nil else { return [] }
-            pendingIngest += 1
+            pendingIngest.append((entry.author, entry.sequence))
             return [.ingest(SignedEntry(entry: entry, payload: payload))]
         case let .caughtUp(clock, hash):
             guard clock <= clocksSent, clock > clocksAnswered else { return fail(.unexpected("caught-up for clock \(clock) not awaited")) }
@@ -135,7 +139,7 @@ public struct SyncStateMachine: Sendable {
         case let .idle(count):
             guard count <= peerClocksReceived else { return fail(.unexpected("idle after \(count) clocks, only \(peerClocksReceived) received")) }
             peerIdle = count
-            return checkFinished()
+            return settle() + checkFinished()
         case let .plan(feeds, entries):
             expectedFeeds &+= feeds
             expectedEntries &+= entries
@@ -146,8 +150,9 @@ public struct SyncStateMachine: Sendable {
     /// The handler stored (or refused) `count` entries handed over by ``Action/ingest(_:)``.
     public mutating func ingested(count: Int, rejection: VerificationError? = nil) -> [Action] {
         guard !closed else { return [] }
-        pendingIngest -= count
         if let rejection { return fail(.badEntry(rejection)) }
+        for (feed, sequence) in pendingIngest.prefix(count) { receivedUpTo[feed] = max(receivedUpTo[feed] ?? 0, sequence) }
+        pendingIngest.removeFirst(min(count, pendingIngest.count))
         return checkIdle()
     }
 
@@ -227,7 +232,22 @@ public struct SyncStateMachine: Sendable {
     private mutating func checkIdle() -> [Action] {
         guard isCaughtUp, idleSentFor != clocksSent else { return [] }
         idleSentFor = clocksSent
-        return [.send(.idle(clocksSent: clocksSent))] + checkFinished()
+        return [.send(.idle(clocksSent: clocksSent))] + settle() + checkFinished()
+    }
+
+    /// When both sides are idle, each holds what the other sent it. Both remember their
+    /// clocks with those entries counted, identically, so the next connection's delta leaves
+    /// out everything this one moved. If they disagree after all (the connection broke with
+    /// entries in flight), the base hash mismatches and the peer asks for a full clock.
+    private mutating func settle() -> [Action] {
+        guard idleSentFor == clocksSent, isCaughtUp, peerIdle == peerClocksReceived,
+              settledFor.map({ $0 != (clocksSent, peerClocksReceived) }) ?? true else { return [] }
+        settledFor = (clocksSent, peerClocksReceived)
+        var mine = clockSent
+        for (feed, sequence) in receivedUpTo where (mine[feed] ?? .max) < sequence { mine[feed] = sequence }
+        var theirs = peerClock
+        for (feed, sequence) in sentUpTo where (theirs[feed] ?? .max) < sequence { theirs[feed] = sequence }
+        return [.rememberAcknowledgedClock(mine), .rememberPeerClock(theirs)]
     }
 
     private mutating func checkFinished() -> [Action] {
