@@ -121,6 +121,64 @@ final class LANDiscoveryTests: XCTestCase {
         XCTAssertTrue(sightings.shouldReport(other, at: start + .seconds(10)))
     }
 
+    // MARK: Across hosts, by broadcast
+
+    /// Runs this test bundle once per lab host, each copy a discovery node
+    /// broadcasting on its own interface, and checks who found whom.
+    func testNodesOnSeparateHostsDiscoverEachOtherByBroadcast() throws {
+        let lab = try NetworkNamespaceLab(count: 4, subnet: 3)
+        addTeardownBlock { lab.tearDown() }
+        let bundle = ProcessInfo.processInfo.arguments[0]
+        // Hosts 0–2 share the network key; host 3 belongs to another network.
+        let keys: [UInt8] = [0x42, 0x42, 0x42, 0x43]
+        let children = try keys.indices.map { index in
+            try lab.start(in: index, [
+                "/usr/bin/env", "VF_LAN_CHILD_TCP_PORT=\(7000 + index)", "VF_LAN_CHILD_KEY_BYTE=\(keys[index])",
+                bundle, "ReplicationTests.LANDiscoveryTests/testNamespaceChild",
+            ])
+        }
+        let outputs = children.map { $0.wait(timeout: 15).standardOutput }
+        func found(by index: Int) -> Set<String> {
+            Set(outputs[index].split(whereSeparator: \.isNewline).compactMap { line in
+                line.hasPrefix("DISCOVERED ") ? String(line.dropFirst("DISCOVERED ".count)) : nil
+            })
+        }
+        // Each announcement names the sender's own interface address and TCP port.
+        for index in 0...2 {
+            let expected = Set((0...2).filter { $0 != index }.map { "10.213.3.\($0 + 1):\(7000 + $0)" })
+            XCTAssertEqual(found(by: index), expected, "host \(index) output:\n\(outputs[index])")
+        }
+        XCTAssertEqual(found(by: 3), [], "the host of another network found peers:\n\(outputs[3])")
+        XCTAssertTrue(outputs[3].contains("INVALID "), outputs[3])
+        XCTAssertFalse(outputs[3].contains("INVALID 0\n"), "host 3 should have refused the others' announcements")
+    }
+
+    /// The node half of the test above; skipped unless started by it.
+    func testNamespaceChild() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let tcpPort = environment["VF_LAN_CHILD_TCP_PORT"].flatMap(Int.init),
+              let keyByte = environment["VF_LAN_CHILD_KEY_BYTE"].flatMap(UInt8.init)
+        else {
+            throw XCTSkip("runs only inside a lab host, started by testNodesOnSeparateHostsDiscoverEachOtherByBroadcast")
+        }
+        var configuration = LANDiscovery.Configuration(
+            networkKey: [UInt8](repeating: keyByte, count: 32),
+            identity: FeedID(bytes: SigningKeyPair.generate().publicKey)!,
+            tcpPort: tcpPort
+        )
+        configuration.interval = .milliseconds(300)
+        let discovery = try LANDiscovery(configuration: configuration, group: group) { address in
+            print("DISCOVERED \(address.host):\(address.port)")
+        }
+        running.append(discovery)
+        try await discovery.start()
+        try await Task.sleep(for: .seconds(3))
+        await discovery.stop()
+        let statistics = await discovery.statistics
+        print("INVALID \(statistics.invalidDatagrams)")
+        print("OWN \(statistics.ownAnnouncementsIgnored)")
+    }
+
     // MARK: Helpers
 
     /// A node's identity and what its discovery reported.
