@@ -59,7 +59,7 @@ final class BenchNode: @unchecked Sendable {
 
     func start(listen: Bool = true) async throws {
         if let bound = try await node.start(listen: listen), let port = bound.port {
-            address = MultiserverAddress(host: "127.0.0.1", port: port, feed: key.feed)
+            address = try MultiserverAddress(host: "127.0.0.1", port: port, feed: key.feed)
         }
     }
 }

@@ -218,15 +218,15 @@ public final class Node: @unchecked Sendable {
 
     private func dialKnownPeers(_ peers: [PeerStore.Peer]) {
         let now = NIODeadline.now()
-        for peer in peers where peer.address.port > 0 {
-            let feed = peer.address.feed
+        for peer in peers {
+            guard let address = peer.address else { continue }
+            let feed = peer.feed
             guard connections[feed] == nil, !dialing.contains(feed), connections.count < configuration.maximumConnections,
                   now >= nextAttempt[feed] ?? .uptimeNanoseconds(0) else { continue }
             // Exponential backoff with jitter: 1 s, 2 s, 4 s … up to 60 s, ±50 %.
             let base = min(60.0, pow(2.0, Double(min(peer.failures, 6))))
             nextAttempt[feed] = now + .milliseconds(Int64(base * 1000 * Double.random(in: 0.5...1.5)))
             dialing.insert(feed)
-            let address = peer.address
             Task { [self] in
                 do {
                     let handler = try await connect(to: address, oneShot: false)

@@ -46,7 +46,9 @@ public final class PeerStore: Sendable {
     // MARK: peers
 
     public struct Peer: Sendable {
-        public let address: MultiserverAddress
+        public let feed: FeedID
+        /// Where to dial it; nil for a peer met only through its own incoming connection.
+        public let address: MultiserverAddress?
         public let source: String
         public let lastSeen: Int64?
         public let lastSync: Int64?
@@ -69,7 +71,7 @@ public final class PeerStore: Sendable {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM peer ORDER BY addedAt").compactMap { row in
                 guard let feed = FeedID(bytes: [UInt8](row["key"] as Data)) else { return nil }
-                return Peer(address: MultiserverAddress(host: row["host"], port: row["port"], feed: feed),
+                return Peer(feed: feed, address: try? MultiserverAddress(host: row["host"], port: row["port"], feed: feed),
                             source: row["source"], lastSeen: row["lastSeen"], lastSync: row["lastSync"],
                             failures: row["failures"], lastError: row["lastError"], connected: row["connected"])
             }

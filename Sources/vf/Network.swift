@@ -17,7 +17,7 @@ struct Address: ParsableCommand {
         if let text = try? String(contentsOfFile: home.path + "/address", encoding: .utf8) {
             address = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
-            address = MultiserverAddress(host: advertisedHost("0.0.0.0"), port: 8008, feed: key.feed).description
+            address = try MultiserverAddress(host: advertisedHost("0.0.0.0"), port: 8008, feed: key.feed).description
         }
         if json { JSONOutput.print(["address": address]) } else { print(address) }
     }
@@ -53,8 +53,8 @@ struct Peers: ParsableCommand {
         let peers = try context.peers.peers()
         if json {
             JSONOutput.print(peers.map { peer -> [String: Any] in
-                ["feed": peer.address.feed.description,
-                 "address": peer.address.port > 0 ? peer.address.description : NSNull(),
+                ["feed": peer.feed.description,
+                 "address": peer.address?.description ?? NSNull(),
                  "source": peer.source, "connected": peer.connected, "failures": peer.failures,
                  "lastSeen": peer.lastSeen ?? NSNull(), "lastSync": peer.lastSync ?? NSNull(),
                  "lastError": peer.lastError ?? NSNull()]
@@ -63,7 +63,7 @@ struct Peers: ParsableCommand {
         }
         if peers.isEmpty { print("no peers yet; add one with vf connect ADDRESS") }
         for peer in peers {
-            var line = "\(peer.address.port > 0 ? peer.address.description : peer.address.feed.description)  \(peer.connected ? "connected" : "not connected")"
+            var line = "\(peer.address?.description ?? peer.feed.description)  \(peer.connected ? "connected" : "not connected")"
             if let lastSync = peer.lastSync { line += "  last sync \(TimeText.iso8601(milliseconds: lastSync))" }
             if peer.failures > 0 { line += "  \(peer.failures) failures" + (peer.lastError.map { " (\($0))" } ?? "") }
             print(line)

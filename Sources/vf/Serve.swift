@@ -52,7 +52,7 @@ struct Serve: AsyncParsableCommand {
                         configuration: config, logger: Logger(label: "vf"))
         let bound = try await node.start()
         if let bound, let boundPort = bound.port {
-            let address = MultiserverAddress(host: advertisedHost(host), port: boundPort, feed: context.key.feed)
+            let address = try MultiserverAddress(host: advertisedHost(host), port: boundPort, feed: context.key.feed)
             try (address.description + "\n").write(toFile: context.addressFile, atomically: true, encoding: .utf8)
             print(address)
             fflush(nil)

@@ -36,7 +36,7 @@ final class TestNode: @unchecked Sendable {
     @discardableResult
     func start(listen: Bool = true) async throws -> MultiserverAddress? {
         if let bound = try await node.start(listen: listen), let port = bound.port {
-            address = MultiserverAddress(host: "127.0.0.1", port: port, feed: key.feed)
+            address = try MultiserverAddress(host: "127.0.0.1", port: port, feed: key.feed)
         }
         return address
     }

@@ -44,7 +44,7 @@ final class NodeReplicationTests: XCTestCase {
         // New entries keep flowing live, A → B → C, with no connection between A and C.
         try a.publish(5, tag: "live")
         try await eventually(5, "live entry crosses the chain") { try c.sequence(of: a) == 26 }
-        XCTAssertFalse(try a.peers.peers().contains { $0.address.feed == c.feed })
+        XCTAssertFalse(try a.peers.peers().contains { $0.feed == c.feed })
         await a.stop(); await b.stop(); await c.stop()
     }
 
