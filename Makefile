@@ -4,7 +4,7 @@
 #   make bench   throughput and replication against libsodium's own speeds (release build)
 
 SWIFT ?= swift
-DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config
+DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test test-vectors bench demo clean

@@ -16,6 +16,9 @@ public final class Node: @unchecked Sendable {
         public var maximumConnections = 32
         /// How often to look for entries written by other processes (`vf publish`) and new peers.
         public var pollInterval: TimeAmount = .milliseconds(200)
+        /// Announce this node and dial the nodes announced on the local network.
+        public var lanDiscovery = false
+        public var lanPort = LANDiscovery.defaultPort
         public init() {}
     }
 
@@ -34,6 +37,7 @@ public final class Node: @unchecked Sendable {
     private(set) var wanted: Set<FeedID> = []
     private var knownHeads: [FeedID: UInt64] = [:]
     private var server: Channel?
+    private var lan: LANDiscovery?
     private var pollTask: RepeatedTask?
     private var stopped = false
 
@@ -72,6 +76,9 @@ public final class Node: @unchecked Sendable {
             server = channel
             bound = channel.localAddress
             logger.info("listening on \(bound.map { "\($0)" } ?? "?") as \(key.feed)")
+            if configuration.lanDiscovery, let port = bound?.port {
+                try await startLANDiscovery(tcpPort: port)
+            }
         }
         pollTask = loop.scheduleRepeatedTask(initialDelay: .zero, delay: configuration.pollInterval) { [self] _ in poll() }
         return bound
@@ -108,7 +115,27 @@ public final class Node: @unchecked Sendable {
         }.get()
     }
 
+    /// Discovered nodes go into the peer table, and the next poll dials them.
+    private func startLANDiscovery(tcpPort: Int) async throws {
+        var config = LANDiscovery.Configuration(networkKey: networkKey.bytes, identity: key.feed, tcpPort: tcpPort)
+        config.port = configuration.lanPort
+        config.logger = logger
+        let peers = replicator.peers
+        let logger = self.logger
+        let discovery = try LANDiscovery(configuration: config, group: group) { address in
+            do {
+                try peers.addPeer(address, source: "lan")
+                logger.info("discovered \(address) on the local network")
+            } catch {
+                logger.warning("cannot record a discovered peer: \(error)")
+            }
+        }
+        try await discovery.start()
+        lan = discovery
+    }
+
     public func stop() async {
+        await lan?.stop()
         try? await loop.submit {
             self.stopped = true
             self.pollTask?.cancel()

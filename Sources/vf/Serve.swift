@@ -43,6 +43,7 @@ struct Serve: AsyncParsableCommand {
         config.listenHost = host
         config.listenPort = port
         config.hops = hops
+        config.lanDiscovery = !noLan
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
