@@ -80,6 +80,8 @@ public final class PeerStore: Sendable {
 
     public func recordConnected(_ feed: FeedID, _ connected: Bool) throws {
         try pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO peer (key, host, port, source, addedAt) VALUES (?, '', 0, 'incoming', ?)",
+                           arguments: [Data(feed.bytes), Self.now])
             try db.execute(sql: "UPDATE peer SET connected = ?, lastSeen = ?, failures = CASE WHEN ? THEN 0 ELSE failures END WHERE key = ?",
                            arguments: [connected, Self.now, connected, Data(feed.bytes)])
         }

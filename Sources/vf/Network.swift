@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NIOCore
 import VFLog
 import VFPeer
@@ -84,7 +85,9 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         let peer = try parseAddress(address)
         let context = try NodeContext(options)
-        let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers)
+        var logger = Logger(label: "vf")
+        logger.logLevel = .error
+        let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers, logger: logger)
         _ = try await node.start(listen: false)
         let terminal = isatty(1) == 1 && !json
         let progress = terminal ? Task {
@@ -110,8 +113,9 @@ struct Sync: AsyncParsableCommand {
         await node.stop()
         if json {
             JSONOutput.print(["peer": summary.peer?.description ?? NSNull(), "received": summary.stored, "sent": summary.sent,
-                              "caughtUp": summary.caughtUp, "error": summary.error ?? NSNull()])
-        } else {
+                              "caughtUp": summary.caughtUp, "error": summary.error ?? NSNull(),
+                              "bytesIn": summary.bytesIn, "bytesOut": summary.bytesOut])
+        } else if summary.error == nil {
             print("received \(summary.stored) entries, sent \(summary.sent) entries" + (summary.caughtUp ? "; caught up" : ""))
         }
         if let error = summary.error { throw CLIError("sync with \(peer) failed: \(error)") }
