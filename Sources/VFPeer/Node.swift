@@ -168,7 +168,16 @@ public final class Node: @unchecked Sendable {
 
     func register(_ handler: PeerConnectionHandler, remote: FeedID) -> Bool {
         loop.preconditionInEventLoop()
-        guard remote != key.feed, connections[remote] == nil, connections.count < configuration.maximumConnections else { return false }
+        guard remote != key.feed else { return false }
+        if let existing = connections[remote] {
+            // Two nodes that dial each other at once: both keep the connection dialled by the
+            // smaller key, so they agree on one without talking about it.
+            let dialerOf = { (h: PeerConnectionHandler) in h.isDialer ? self.key.feed : remote }
+            guard existing.isDialer != handler.isDialer, dialerOf(handler) < dialerOf(existing) else { return false }
+            connections[remote] = nil
+            existing.close()
+        }
+        guard connections.count < configuration.maximumConnections else { return false }
         connections[remote] = handler
         logger.info("connected to \(remote)")
         let peers = replicator.peers

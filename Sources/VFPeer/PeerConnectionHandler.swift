@@ -31,6 +31,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private let hub: Node
     private let role: Role
+    var isDialer: Bool { if case .client = role { true } else { false } }
     private let oneShot: Bool
     private var logger: Logger
     private var phase: Phase
