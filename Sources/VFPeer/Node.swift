@@ -84,9 +84,10 @@ public final class Node: @unchecked Sendable {
         return bound
     }
 
-    /// Connects once and replicates both ways until both sides are caught up.
-    public func syncOnce(with address: MultiserverAddress, timeout: TimeAmount) async throws -> SyncSummary {
-        let handler = try await connect(to: address, oneShot: true)
+    /// Connects once and replicates both ways until both sides are caught up. With an
+    /// `invite` secret, redeems it first; a refusal ends the sync with the pub's reason.
+    public func syncOnce(with address: MultiserverAddress, timeout: TimeAmount, invite: [UInt8]? = nil) async throws -> SyncSummary {
+        let handler = try await connect(to: address, oneShot: true, invite: invite)
         let deadline = loop.scheduleTask(in: timeout) { handler.close() }
         defer { deadline.cancel() }
         return try await handler.result.futureResult.get()
@@ -147,16 +148,44 @@ public final class Node: @unchecked Sendable {
         try? await group.shutdownGracefully()
     }
 
+    /// Joins a network through a pub: follows it, syncs once redeeming the invite (so that the
+    /// pub follows back and hands on what it holds), and adds it to the peer table. A refused
+    /// invite ends the sync with the pub's reason in the summary's error.
+    ///
+    /// The pub joins the peer table only after the sync: a running node dials the peers in its
+    /// table, and a live connection made first would make the pub turn this one away.
+    public func acceptInvite(_ code: InviteCode, timeout: TimeAmount) async throws -> SyncSummary {
+        let pub = code.pub.feed
+        guard pub != key.feed else { throw InviteCodeError(unusable: "the invite is for this node's own address") }
+        try replicator.peers.indexContacts(from: replicator.log)
+        var head = try replicator.log.head(of: key.feed)?.sequence ?? 0
+        if try replicator.peers.contacts(me: key.feed).follows[key.feed]?.contains(pub) != true {
+            head = try replicator.log.append(ContactPayload(contact: pub, following: true, blocking: false).json, key: key).entry.sequence
+        }
+        let wanted = try replicator.wantedFeeds()
+        try await loop.submit { [head] in self.ownFeedAppended(head: head, wanted: wanted) }.get()
+        let summary: SyncSummary
+        do {
+            summary = try await syncOnce(with: code.pub, timeout: timeout, invite: code.secret)
+        } catch {
+            try? replicator.peers.addPeer(code.pub, source: "invite")
+            throw error
+        }
+        try replicator.peers.addPeer(code.pub, source: "invite")
+        return summary
+    }
+
     // MARK: connections (on the loop)
 
-    private func connect(to address: MultiserverAddress, oneShot: Bool) async throws -> PeerConnectionHandler {
+    private func connect(to address: MultiserverAddress, oneShot: Bool, invite: [UInt8]? = nil) async throws -> PeerConnectionHandler {
         let handlerBox = HandlerBox()
         let channel = try await ClientBootstrap(group: loop)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(10))
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = PeerConnectionHandler(hub: self, role: .client(expected: address.feed), oneShot: oneShot, eventLoop: channel.eventLoop)
+                    let handler = PeerConnectionHandler(hub: self, role: .client(expected: address.feed, invite: invite), oneShot: oneShot,
+                                                        eventLoop: channel.eventLoop)
                     handlerBox.handler = handler
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
@@ -215,18 +244,43 @@ public final class Node: @unchecked Sendable {
         for handler in connections.values { handler.localHeadsChanged(heads) }
     }
 
+    /// This node appended entry `head` to its own feed and now wants `wanted` (computed after
+    /// the append): tell every connection at once, before anything else happens on the loop.
+    func ownFeedAppended(head: UInt64, wanted: Set<FeedID>) {
+        loop.preconditionInEventLoop()
+        if head > knownHeads[key.feed] ?? 0 {
+            knownHeads[key.feed] = head
+            broadcast([key.feed: head])
+        }
+        setWanted(wanted)
+    }
+
     private var refreshing = false
+    private var refreshAgain = false
+    /// Bumped whenever `wanted` is set, so a refresh computed before a newer set is discarded.
+    private var wantedVersion = 0
 
     private func refreshWanted() {
-        guard !refreshing else { return }
+        guard !refreshing else { refreshAgain = true; return }
         refreshing = true
+        let version = wantedVersion
         let replicator = self.replicator
         threadPool.runIfActive(eventLoop: loop) { try replicator.wantedFeeds() }.whenComplete { [self] outcome in
             refreshing = false
-            guard case .success(let wanted) = outcome, wanted != self.wanted else { return }
-            self.wanted = wanted
-            for handler in connections.values { handler.wantsChanged(wanted) }
+            let stale = version != wantedVersion
+            if case .success(let wanted) = outcome, !stale { setWanted(wanted) }
+            if refreshAgain || stale {
+                refreshAgain = false
+                refreshWanted()
+            }
         }
+    }
+
+    private func setWanted(_ wanted: Set<FeedID>) {
+        wantedVersion += 1
+        guard wanted != self.wanted else { return }
+        self.wanted = wanted
+        for handler in connections.values { handler.wantsChanged(wanted) }
     }
 
     private var polling = false

@@ -13,7 +13,9 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias OutboundOut = ByteBuffer
 
     enum Role {
-        case client(expected: FeedID)
+        /// Dials `expected`; with an `invite` secret, redeems it.
+        case client(expected: FeedID, invite: [UInt8]?)
+        /// Accepted a connection; the peer may redeem an invite this node issued.
         case server
     }
 
@@ -66,7 +68,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         self.result = eventLoop.makePromise()
         let identity = SigningKeyPair(seed: hub.key.seed)
         switch role {
-        case .client(let expected):
+        case .client(let expected, _):
             phase = .handshaking(.client(networkKey: hub.networkKey.bytes, identity: identity, serverPublicKey: expected.bytes))
         case .server:
             phase = .handshaking(.server(networkKey: hub.networkKey.bytes, identity: identity))
@@ -167,8 +169,15 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 fail("cannot read the store: \(error)")
             case .success(let (wanted, heads, peerClock, acknowledged)):
                 guard case .syncing = phase else { return }
+                let invite: SyncStateMachine.InviteRole
+                switch role {
+                case .client(_, let secret?): invite = .redeem(secret: secret)
+                case .client(_, nil): invite = .none
+                case .server: invite = .accept
+                }
                 var machine = SyncStateMachine(wants: hub.replicator.clock(wanted: wanted, heads: heads), localHeads: heads,
-                                               acknowledgedBase: acknowledged, rememberedPeerClock: peerClock, oneShot: oneShot)
+                                               acknowledgedBase: acknowledged, rememberedPeerClock: peerClock, oneShot: oneShot,
+                                               invite: invite)
                 let actions = machine.start()
                 self.machine = machine
                 perform(actions)
@@ -231,6 +240,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 remember(clock, acknowledged: false)
             case .rememberAcknowledgedClock(let clock):
                 remember(clock, acknowledged: true)
+            case .redeemInvite(let secret):
+                redeemInvite(secret)
             case .finished:
                 outbound.append(.goodbye)
             case .close(let error):
@@ -248,6 +259,37 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         hub.threadPool.runIfActive(eventLoop: context.eventLoop) {
             try peers.rememberClock(clock, peer: remote, acknowledged: acknowledged)
         }.whenFailure { [logger] error in logger.warning("cannot remember the clock: \(error)") }
+    }
+
+    /// Checks and spends an invite on the thread pool. On success the node first learns of its
+    /// new contact entry and wants (so this connection sends its clock delta), then the machine
+    /// answers `redeemed` and the clocks it held.
+    private func redeemInvite(_ secret: [UInt8]) {
+        guard let remote, let context else { return }
+        let replicator = hub.replicator
+        let key = hub.key
+        hub.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            try replicator.redeemInvite(secret: secret, by: remote, key: key)
+        }.whenComplete { [self] outcome in
+            guard case .syncing = phase else { return }
+            let refusal: String?
+            switch outcome {
+            case .failure(let error):
+                logger.warning("cannot check an invite: \(error)")
+                refusal = "the pub cannot check invites now"
+            case .success(.refused(let reason)):
+                logger.notice("refused an invite: \(reason)")
+                refusal = reason
+            case .success(.accepted(let head, let wanted)):
+                logger.info("invite redeemed; now following \(remote)")
+                hub.ownFeedAppended(head: head, wanted: wanted)
+                refusal = nil
+            }
+            guard var machine else { return }
+            let actions = machine.inviteChecked(refusal: refusal)
+            self.machine = machine
+            perform(actions)
+        }
     }
 
     /// Writes queued frames and entries while the channel accepts them, in order.

@@ -3,8 +3,8 @@ import GRDB
 import VFLog
 
 /// The node's memory of its network, in `HOME/peers.sqlite`: known peers and how contact with
-/// them went, the clocks last exchanged with each (for request skipping), and the index of
-/// contact entries (follows and blocks) derived from the log.
+/// them went, the clocks last exchanged with each (for request skipping), the index of
+/// contact entries (follows and blocks) derived from the log, and the invites this node issued.
 public final class PeerStore: Sendable {
     let pool: DatabasePool
 
@@ -38,6 +38,15 @@ public final class PeerStore: Sendable {
                     PRIMARY KEY (author, contact)
                 );
                 CREATE TABLE contactCursor (author BLOB PRIMARY KEY NOT NULL, sequence INTEGER NOT NULL);
+                """)
+        }
+        migrator.registerMigration("v2: invites") { db in
+            try db.execute(sql: """
+                CREATE TABLE invite (
+                    secretHash BLOB PRIMARY KEY NOT NULL,
+                    usesLeft INTEGER NOT NULL,
+                    createdAt INTEGER NOT NULL
+                );
                 """)
         }
         try migrator.migrate(pool)
@@ -194,6 +203,47 @@ public final class PeerStore: Sendable {
             }
             return (follows, blocks)
         }
+    }
+
+    // MARK: invites
+
+    /// Records an invite this node issued, good for `uses` redemptions. Only the BLAKE2b-256
+    /// hash of the secret is stored: reading the table does not let anyone redeem.
+    public func addInvite(secret: [UInt8], uses: Int) throws {
+        precondition(uses > 0, "an invite is good for at least one use")
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO invite (secretHash, usesLeft, createdAt) VALUES (?, ?, ?)",
+                           arguments: [Self.inviteHash(secret), uses, Self.now])
+        }
+    }
+
+    /// Spends one use of the invite with this secret. Returns false if there is no such invite
+    /// or it is used up. One conditional UPDATE, so concurrent redemptions (from this process
+    /// or another) cannot spend the same last use twice.
+    public func redeemInvite(secret: [UInt8]) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE invite SET usesLeft = usesLeft - 1 WHERE secretHash = ? AND usesLeft > 0",
+                           arguments: [Self.inviteHash(secret)])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Gives back a use spent by ``redeemInvite(secret:)``, when following the redeemer failed.
+    public func refundInvite(secret: [UInt8]) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE invite SET usesLeft = usesLeft + 1 WHERE secretHash = ?", arguments: [Self.inviteHash(secret)])
+        }
+    }
+
+    /// The uses left of the invite with this secret, or nil if there is none.
+    public func inviteUsesLeft(secret: [UInt8]) throws -> Int? {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT usesLeft FROM invite WHERE secretHash = ?", arguments: [Self.inviteHash(secret)])
+        }
+    }
+
+    static func inviteHash(_ secret: [UInt8]) -> Data {
+        Data(VFLog.Sodium.blake2b256(secret).bytes)
     }
 
     static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

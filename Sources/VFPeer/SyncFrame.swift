@@ -20,15 +20,23 @@ public enum SyncFrame: Sendable, Equatable {
     /// Sent on receiving a clock message, before the entries it asks for: how many feeds and
     /// entries are about to follow. For progress display only.
     case plan(feeds: UInt32, entries: UInt64)
+    /// Sent by an invitee right after its `hello`: the secret of an invite code, exactly
+    /// ``inviteSecretSize`` bytes. It travels only inside the encrypted box stream.
+    case redeem(secret: [UInt8])
+    /// The pub's answer to `redeem`. On refusal `reason` says why, in at most
+    /// ``maximumReasonSize`` bytes of UTF-8, and the pub closes the connection.
+    case redeemed(ok: Bool, reason: String)
 
     public static let protocolVersion: UInt16 = 1
     /// Frames carry at most one entry and its payload, plus a few bytes.
     public static let maximumSize = 1 + 2 + EntryCodec.maximumSize + Payload.maximumSize
     /// Clock frames carry at most this many changes; longer clocks span several frames.
     public static let maximumClockChanges = 1024
+    public static let inviteSecretSize = 32
+    public static let maximumReasonSize = 200
 
     enum Tag: UInt8 {
-        case hello = 1, clock = 2, entry = 3, caughtUp = 4, needFull = 5, idle = 6, plan = 7
+        case hello = 1, clock = 2, entry = 3, caughtUp = 4, needFull = 5, idle = 6, plan = 7, redeem = 8, redeemed = 9
     }
 
     /// The frame body, without the length prefix.
@@ -61,6 +69,13 @@ public enum SyncFrame: Sendable, Equatable {
             out.append(Tag.idle.rawValue); out.appendBigEndian(clocksSent)
         case let .plan(feeds, entries):
             out.append(Tag.plan.rawValue); out.appendBigEndian(feeds); out.appendBigEndian(entries)
+        case let .redeem(secret):
+            precondition(secret.count == Self.inviteSecretSize)
+            out.append(Tag.redeem.rawValue); out += secret
+        case let .redeemed(ok, reason):
+            let text = Array(reason.utf8)
+            precondition(text.count <= Self.maximumReasonSize)
+            out.append(Tag.redeemed.rawValue); out.append(ok ? 1 : 0); out.append(UInt8(text.count)); out += text
         }
         return out
     }
@@ -107,6 +122,16 @@ public enum SyncFrame: Sendable, Equatable {
         case .plan:
             guard let feeds = reader.u32(), let entries = reader.u64() else { throw .malformedFrame("short plan frame") }
             frame = .plan(feeds: feeds, entries: entries)
+        case .redeem:
+            guard let secret = reader.bytes(inviteSecretSize) else { throw .malformedFrame("short redeem frame") }
+            frame = .redeem(secret: secret)
+        case .redeemed:
+            guard let flag = reader.u8(), flag <= 1, let length = reader.u8(), let text = reader.bytes(Int(length)) else {
+                throw .malformedFrame("bad redeemed frame")
+            }
+            guard Int(length) <= maximumReasonSize else { throw .malformedFrame("redeemed reason of \(length) bytes, over \(maximumReasonSize)") }
+            guard let reason = String(validating: text, as: UTF8.self) else { throw .malformedFrame("redeemed reason is not UTF-8") }
+            frame = .redeemed(ok: flag == 1, reason: reason)
         }
         guard reader.isAtEnd else { throw .malformedFrame("trailing bytes in a frame of type \(raw)") }
         return frame
@@ -123,6 +148,7 @@ public struct SyncProtocolError: Error, Equatable, Sendable, CustomStringConvert
         .init(reason: "frame of \(size) bytes exceeds the limit of \(SyncFrame.maximumSize)")
     }
     public static func unexpected(_ what: String) -> SyncProtocolError { .init(reason: "protocol violation: \(what)") }
+    public static func inviteRefused(_ reason: String) -> SyncProtocolError { .init(reason: "the pub refused the invite: \(reason)") }
     public static func badEntry(_ error: VerificationError) -> SyncProtocolError { .init(reason: "sent an invalid entry: \(error)") }
 }
 

@@ -8,7 +8,22 @@ import VFLog
 /// answers a clock with a `plan`, the missing entries in sequence order, and `caughtUp`; then
 /// both push new entries live. A side with nothing outstanding says `idle`; a one-shot sync
 /// ends when both are idle.
+///
+/// Invites: an invitee sends `redeem` right after its `hello`. The pub holds back its answers
+/// to the invitee's clocks until the invite is checked; then it answers `redeemed` and, if it
+/// accepted, carries on as with any peer (having started to follow the invitee), or else
+/// sends nothing more and closes.
 public struct SyncStateMachine: Sendable {
+    /// This side's part in redeeming an invite on this connection.
+    public enum InviteRole: Sendable, Equatable {
+        /// No invite: a `redeem` from the peer is a protocol violation.
+        case none
+        /// Redeem the invite with this secret, and treat a refusal as the end of the sync.
+        case redeem(secret: [UInt8])
+        /// Accept a `redeem` as the peer's first frame after `hello`.
+        case accept
+    }
+
     public enum Action: Sendable, Equatable {
         case send(SyncFrame)
         /// Send entries `after+1 … through` of `feed`, in order, with payloads, then the feed's
@@ -20,7 +35,11 @@ public struct SyncStateMachine: Sendable {
         case rememberPeerClock(FeedClock)
         /// The peer confirmed it holds our clock as sent: the base for our next delta.
         case rememberAcknowledgedClock(FeedClock)
-        /// One-shot mode: both sides have everything they asked for. Say goodbye and close.
+        /// Check and spend the invite with this secret; on success follow the peer; report
+        /// back with ``inviteChecked(refusal:)``. Answers to the peer's clocks wait until then.
+        case redeemInvite(secret: [UInt8])
+        /// Say goodbye and close: in one-shot mode both sides have everything they asked for,
+        /// or (either mode) the peer's invite was refused and it has been told why.
         case finished
         /// Close the connection: the peer broke the protocol.
         case close(SyncProtocolError)
@@ -52,6 +71,22 @@ public struct SyncStateMachine: Sendable {
     private var idleSentFor: UInt32?
     private var peerIdle: UInt32?
     private var closed = false
+    private var invite: InviteState
+    /// Clock messages of an invitee, held until its invite is checked.
+    private var heldClocks: [(full: Bool, base: Hash32, changes: [ClockChange])] = []
+
+    private enum InviteState: Sendable {
+        /// No invite on this connection, or it is settled: `redeem` is a violation.
+        case none
+        /// Invitee: `redeem` will be (or was) sent; waiting for `redeemed`.
+        case awaitingAnswer(secret: [UInt8])
+        /// Invitee: the pub accepted.
+        case accepted
+        /// Pub: a `redeem` may come as the next frame.
+        case mayArrive
+        /// Pub: the handler is checking the invite.
+        case checking
+    }
 
     /// Progress of what the peer announced it will send us.
     public private(set) var expectedEntries: UInt64 = 0
@@ -63,8 +98,16 @@ public struct SyncStateMachine: Sendable {
     ///   - localHeads: the latest sequence we hold of every feed we hold.
     ///   - acknowledgedBase: our clock as the peer confirmed it last time, if any.
     ///   - rememberedPeerClock: the peer's clock as we stored it last time, if any.
+    ///   - invite: whether this side redeems an invite, may accept one, or neither.
     public init(wants: FeedClock, localHeads: [FeedID: UInt64], acknowledgedBase: FeedClock?,
-                rememberedPeerClock: FeedClock?, oneShot: Bool) {
+                rememberedPeerClock: FeedClock?, oneShot: Bool, invite: InviteRole = .none) {
+        switch invite {
+        case .none: self.invite = .none
+        case .redeem(let secret):
+            precondition(secret.count == SyncFrame.inviteSecretSize, "an invite secret is \(SyncFrame.inviteSecretSize) bytes")
+            self.invite = .awaitingAnswer(secret: secret)
+        case .accept: self.invite = .mayArrive
+        }
         self.wants = wants
         self.localHeads = localHeads
         self.acknowledgedBase = acknowledgedBase
@@ -74,13 +117,22 @@ public struct SyncStateMachine: Sendable {
 
     public var isClosed: Bool { closed }
 
-    /// Whether everything we asked for has arrived and been stored.
+    /// Whether everything we asked for has arrived and been stored, and no invite is pending.
     public var isCaughtUp: Bool {
-        helloReceived && clocksAnswered == clocksSent && pendingIngest.isEmpty && incoming == nil
+        helloReceived && clocksAnswered == clocksSent && pendingIngest.isEmpty && incoming == nil && !invitePending
+    }
+
+    /// An invitee still waits for `redeemed`, or a pub still checks an invite.
+    private var invitePending: Bool {
+        switch invite {
+        case .awaitingAnswer, .checking: true
+        case .none, .accepted, .mayArrive: false
+        }
     }
 
     public mutating func start() -> [Action] {
         var actions: [Action] = [.send(.hello(version: SyncFrame.protocolVersion))]
+        if case let .awaitingAnswer(secret) = invite { actions.append(.send(.redeem(secret: secret))) }
         if let base = acknowledgedBase {
             actions += sendClock(full: false, base: base)
         } else {
@@ -96,6 +148,14 @@ public struct SyncStateMachine: Sendable {
             guard version == SyncFrame.protocolVersion else { return fail(.unexpected("unsupported protocol version \(version)")) }
             helloReceived = true
             return []
+        }
+        if case .mayArrive = invite {
+            // A redeem is welcome only as the frame right after hello.
+            if case let .redeem(secret) = frame {
+                invite = .checking
+                return [.redeemInvite(secret: secret)]
+            }
+            invite = .none
         }
         switch frame {
         case .hello:
@@ -144,7 +204,36 @@ public struct SyncStateMachine: Sendable {
             expectedFeeds &+= feeds
             expectedEntries &+= entries
             return []
+        case .redeem:
+            return fail(.unexpected("redeem not expected here"))
+        case let .redeemed(ok, reason):
+            guard case .awaitingAnswer = invite else { return fail(.unexpected("redeemed without a redeem")) }
+            guard ok else { return fail(.inviteRefused(reason)) }
+            invite = .accepted
+            return checkIdle() + checkFinished()
         }
+    }
+
+    /// The handler checked the invite that ``Action/redeemInvite(secret:)`` handed over:
+    /// `refusal` is nil if it was accepted (and the peer followed), else why not, for the peer.
+    /// Call ``wantsChanged(_:)`` first if accepting changed what we want, so the peer hears
+    /// our new clock before it hears that it may finish.
+    public mutating func inviteChecked(refusal: String?) -> [Action] {
+        guard !closed, case .checking = invite else { return [] }
+        if let refusal {
+            var reason = refusal
+            while reason.utf8.count > SyncFrame.maximumReasonSize { reason.removeLast() }
+            closed = true
+            heldClocks = []
+            invite = .none
+            return [.send(.redeemed(ok: false, reason: reason)), .finished]
+        }
+        invite = .none
+        var actions: [Action] = [.send(.redeemed(ok: true, reason: ""))]
+        let held = heldClocks
+        heldClocks = []
+        for message in held { actions += answer(message) }
+        return actions + checkIdle()
     }
 
     /// The handler stored (or refused) `count` entries handed over by ``Action/ingest(_:)``.
@@ -201,6 +290,14 @@ public struct SyncStateMachine: Sendable {
     private mutating func clockReceived() -> [Action] {
         guard let message = incoming else { return [] }
         incoming = nil
+        if case .checking = invite {
+            heldClocks.append(message)
+            return []
+        }
+        return answer(message)
+    }
+
+    private mutating func answer(_ message: (full: Bool, base: Hash32, changes: [ClockChange])) -> [Action] {
         peerClocksReceived += 1
         peerIdle = nil
         let number = peerClocksReceived
@@ -251,7 +348,7 @@ public struct SyncStateMachine: Sendable {
     }
 
     private mutating func checkFinished() -> [Action] {
-        guard oneShot, idleSentFor == clocksSent, isCaughtUp, peerIdle == peerClocksReceived else { return [] }
+        guard oneShot, !closed, idleSentFor == clocksSent, isCaughtUp, peerIdle == peerClocksReceived else { return [] }
         closed = true
         return [.finished]
     }

@@ -8,7 +8,8 @@ struct VF: AsyncParsableCommand {
         abstract: "A peer-to-peer node for ValueFlows economic networks: signed feeds of economic events.",
         discussion: "The node's home defaults to $VF_HOME, else ~/.vf; every command takes --home DIR.",
         subcommands: [Init.self, WhoAmI.self, Publish.self, Log.self, Feeds.self, Verify.self, Export.self, Import.self,
-                      Serve.self, Sync.self, Address.self, Connect.self, Peers.self, Follow.self, Unfollow.self, Block.self]
+                      Serve.self, Sync.self, Address.self, Connect.self, Peers.self, Follow.self, Unfollow.self, Block.self,
+                      InviteCommand.self]
     )
 }
 

@@ -66,3 +66,25 @@ func eventually(_ seconds: Double = 10, _ message: String = "", _ condition: () 
     }
     XCTAssertTrue(try condition(), "timed out after \(seconds) s: \(message)")
 }
+
+// MARK: invites
+
+extension TestNode {
+    /// Issues an invite for this (listening) node, as `vf invite create` does.
+    func createInvite(uses: Int = 1) throws -> InviteCode {
+        let code = try InviteCode.random(pub: XCTUnwrap(address))
+        try peers.addInvite(secret: code.secret, uses: uses)
+        return code
+    }
+
+    /// Redeems an invite, as `vf invite accept` does.
+    func accept(_ code: InviteCode, timeout: Int64 = 20) async throws -> SyncSummary {
+        try await node.acceptInvite(code, timeout: .seconds(timeout))
+    }
+
+    /// Whether this node's own feed says it follows `other` now.
+    func follows(_ other: TestNode) throws -> Bool {
+        try peers.indexContacts(from: log)
+        return try peers.contacts(me: feed).follows[feed]?.contains(other.feed) == true
+    }
+}

@@ -46,6 +46,7 @@ final class SyncStateMachineTests: XCTestCase {
                     pending += machine.localHeadsChanged([signed.entry.author: UInt64(feed.count)])
                 case .rememberPeerClock(let clock): remembered.peer = clock
                 case .rememberAcknowledgedClock(let clock): remembered.acknowledged = clock
+                case .redeemInvite: break  // no invites in these tests (InviteTests covers them)
                 case .finished: finished = true
                 case .close(let error): closed = error
                 }

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import VFLog
+import VFPeer
+
+struct InviteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invite",
+        abstract: "Pub invites: let people who never meet replicate through an always-on node.",
+        subcommands: [CreateInvite.self, AcceptInvite.self])
+}
+
+struct CreateInvite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Issue an invite code for this node; whoever redeems it is followed by this node.",
+        discussion: "Run it on the pub, next to vf serve. Only a hash of the code's secret is stored, in HOME/peers.sqlite.")
+
+    @OptionGroup var options: HomeOptions
+    @Option(help: "How many times the code can be redeemed.") var uses = 1
+    @Option(help: ArgumentHelp("The address invitees dial (default: the one vf serve wrote in HOME/address).",
+                               valueName: "net:HOST:PORT~shs:KEY")) var address: String?
+
+    func validate() throws {
+        guard uses >= 1 else { throw ValidationError("--uses must be at least 1") }
+    }
+
+    func run() throws {
+        let context = try NodeContext(options)
+        let pub: MultiserverAddress
+        if let address {
+            pub = try parseAddress(address)
+        } else if let text = try? String(contentsOfFile: context.addressFile, encoding: .utf8) {
+            pub = try parseAddress(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        } else {
+            throw CLIError("no address to put in the invite: start vf serve (it writes \(context.addressFile)) or pass --address net:HOST:PORT~shs:KEY")
+        }
+        guard pub.feed == context.key.feed else { throw CLIError("the address \(pub) is not this node's: its key is not \(context.key.feed)") }
+        let code = InviteCode.random(pub: pub)
+        try context.peers.addInvite(secret: code.secret, uses: uses)
+        print(code)
+    }
+}
+
+struct AcceptInvite: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accept",
+        abstract: "Redeem an invite code: add and follow the pub, and sync with it once so it follows back.",
+        discussion: "Prints what moved. Exits non-zero with the pub's reason if it refuses the code, or if the pub cannot be reached or the timeout passes first.")
+
+    @OptionGroup var options: HomeOptions
+    @Argument(help: "The code, vf-invite:net:HOST:PORT~shs:KEY:SECRET.") var code: String
+    @Option(help: "Give up after this many seconds.") var timeout = 60.0
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func run() async throws {
+        let invite: InviteCode
+        do { invite = try InviteCode(parsing: code) } catch { throw ValidationError("\(error)") }
+        let context = try NodeContext(options)
+        let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers)
+        _ = try await node.start(listen: false)
+        let summary: SyncSummary
+        do {
+            summary = try await node.acceptInvite(invite, timeout: .milliseconds(Int64(timeout * 1000)))
+        } catch {
+            await node.stop()
+            throw CLIError("cannot redeem the invite at \(invite.pub): \(error)")
+        }
+        await node.stop()
+        if json {
+            JSONOutput.print(["pub": invite.pub.description, "received": summary.stored, "sent": summary.sent,
+                              "caughtUp": summary.caughtUp, "error": summary.error ?? NSNull()])
+        } else if summary.error == nil {
+            print("joined through \(invite.pub.feed); received \(summary.stored) entries, sent \(summary.sent) entries"
+                  + (summary.caughtUp ? "; caught up" : ""))
+        }
+        if let error = summary.error { throw CLIError("invite at \(invite.pub) failed: \(error)") }
+        guard summary.caughtUp else { throw CLIError("sync with \(invite.pub) ended before both sides were caught up") }
+    }
+}
