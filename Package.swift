@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "vf", targets: ["vf"]),
         .library(name: "VFLog", targets: ["VFLog"]),
         .library(name: "VFPeer", targets: ["VFPeer"]),
+        .library(name: "VFGraph", targets: ["VFGraph"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -39,6 +40,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "VFGraph",
+            dependencies: ["VFLog", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "vf",
             dependencies: [
@@ -61,6 +66,10 @@ let package = Package(
             name: "VFLogTests",
             dependencies: ["VFLog", "CSodium"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VFGraphTests",
+            dependencies: ["VFGraph", "VFLog"]
         ),
         .testTarget(
             name: "ReplicationTests",

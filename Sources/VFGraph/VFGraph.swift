@@ -1,0 +1,2 @@
+/// The ValueFlows economic graph derived from feeds. See docs/protocol.md.
+public enum VFGraph {}
