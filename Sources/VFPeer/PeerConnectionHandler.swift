@@ -124,6 +124,12 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         self.context = nil
     }
 
+    /// A channel that closes before it was ever active (a refused dial) still answers its promise.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        finish(error: "connection closed")
+        self.context = nil
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         fail("connection error: \(error)")
     }

@@ -89,26 +89,33 @@ struct Sync: AsyncParsableCommand {
         logger.logLevel = .error
         let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers, logger: logger)
         _ = try await node.start(listen: false)
+        // On a terminal, a progress bar on stdout; otherwise a plain line on stderr every 2 s.
         let terminal = isatty(1) == 1 && !json
-        let progress = terminal ? Task {
+        let progress = Task {
+            var ticks = 0
             while !Task.isCancelled {
                 try await Task.sleep(nanoseconds: 200_000_000)
+                ticks += 1
                 let (expected, received, feeds) = try await node.progress()
                 let remaining = expected > received ? expected - received : 0
-                let width = 30, done = expected == 0 ? width : Int(Double(width) * Double(received) / Double(expected))
-                print("\r[\(String(repeating: "#", count: min(width, done)))\(String(repeating: ".", count: max(0, width - done)))] \(feeds) feeds, \(remaining) entries to fetch ", terminator: "")
-                fflush(nil)
+                if terminal {
+                    let width = 30, done = expected == 0 ? width : Int(Double(width) * Double(received) / Double(expected))
+                    print("\r[\(String(repeating: "#", count: min(width, done)))\(String(repeating: ".", count: max(0, width - done)))] \(feeds) feeds, \(remaining) entries to fetch ", terminator: "")
+                    fflush(nil)
+                } else if ticks % 10 == 0 {
+                    printErr("syncing: \(received) entries received, \(remaining) still to fetch from \(feeds) feeds")
+                }
             }
-        } : nil
+        }
         let summary: SyncSummary
         do {
             summary = try await node.syncOnce(with: peer, timeout: .milliseconds(Int64(timeout * 1000)))
         } catch {
-            progress?.cancel()
+            progress.cancel()
             await node.stop()
             throw CLIError("cannot sync with \(peer): \(error)")
         }
-        progress?.cancel()
+        progress.cancel()
         if terminal { print("") }
         await node.stop()
         if json {

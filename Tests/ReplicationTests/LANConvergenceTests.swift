@@ -11,32 +11,9 @@ final class LANConvergenceTests: XCTestCase {
         lab?.tearDown()
     }
 
-    private var vf: String {
-        get throws {
-            if let path = ProcessInfo.processInfo.environment["VF_BIN"] { return path }
-            var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            for _ in 0..<3 {
-                let candidate = dir.appendingPathComponent("vf").path
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-                dir.deleteLastPathComponent()
-            }
-            throw XCTSkip("the vf executable is not built next to the tests; run `swift build` first (make test does)")
-        }
-    }
+    private var vf: String { get throws { try VFCommand.path } }
 
-    private func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try vf)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CLIFailure("vf \(arguments.joined(separator: " ")) failed") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    private func run(_ arguments: [String]) throws -> String { try VFCommand.run(arguments) }
 
     func testThreeNodesOnALANFindEachOtherAndConverge() async throws {
         let binary = try vf
