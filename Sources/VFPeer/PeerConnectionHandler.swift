@@ -27,9 +27,15 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private enum Outbound {
         case frame(SyncFrame)
-        case entries(feed: FeedID, after: UInt64, through: UInt64)
+        /// Entries `after+1 … through` of a feed; `page` holds those read from the store and
+        /// not yet written, so a stalled peer costs at most one page of memory.
+        case entries(feed: FeedID, after: UInt64, through: UInt64, page: ArraySlice<SignedEntry>)
+        case forkEvidence(FeedID)
         case goodbye
     }
+
+    /// Roughly how many bytes of entries to read from the store at once.
+    private static let pageBytes = 1 << 20
 
     private let hub: Node
     private let role: Role
@@ -48,6 +54,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var outbound: [Outbound] = []
     private var fetchInFlight = false
     private var pumping = false
+    private var pumpAgain = false
+    private var lastEntryBytes = 512
     private var plaintext: [UInt8] = []
     private var forkEvidenceSent: Set<FeedID> = []
     private var ingestQueue: [SignedEntry] = []
@@ -239,7 +247,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             case .send(let frame):
                 outbound.append(.frame(frame))
             case let .sendEntries(feed, after, through):
-                outbound.append(.entries(feed: feed, after: after, through: through))
+                outbound.append(.entries(feed: feed, after: after, through: through, page: []))
+                if !forkEvidenceSent.contains(feed) { outbound.append(.forkEvidence(feed)) }
             case .ingest(let entry):
                 ingestQueue.append(entry)
             case .rememberPeerClock(let clock):
@@ -300,9 +309,19 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// Writes queued frames and entries while the channel accepts them, in order.
     private func pump() {
-        guard !pumping, let context, case .syncing = phase else { return }
+        // A write or flush can call back into pump() (writability changed). Such a call must not
+        // be lost: it may be the only wake-up after the socket drained.
+        if pumping { pumpAgain = true; return }
         pumping = true
         defer { pumping = false }
+        repeat {
+            pumpAgain = false
+            pumpOnce()
+        } while pumpAgain
+    }
+
+    private func pumpOnce() {
+        guard let context, case .syncing = phase else { return }
         while !fetchInFlight, context.channel.isWritable, let job = outbound.first {
             switch job {
             case .frame(let frame):
@@ -316,35 +335,55 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 finish(error: nil)
                 context.close(promise: nil)
                 return
-            case let .entries(feed, after, through):
+            case let .entries(feed, after, through, page) where !page.isEmpty:
+                // Write from the page while the socket takes it; keep the rest for later.
+                var rest = page, last = after
+                while let signed = rest.first, context.channel.isWritable {
+                    rest.removeFirst()
+                    last = signed.entry.sequence
+                    writeFrame(.entry(encoded: signed.entry.encoded, payload: signed.payload))
+                    sent += 1
+                }
+                if rest.isEmpty && last >= through {
+                    outbound.removeFirst()
+                } else {
+                    outbound[0] = .entries(feed: feed, after: last, through: through, page: rest)
+                }
+            case let .entries(feed, after, through, _):
+                guard after < through else { outbound.removeFirst(); continue }
                 fetchInFlight = true
                 let replicator = hub.replicator
-                let needForkEvidence = !forkEvidenceSent.contains(feed)
-                hub.threadPool.runIfActive(eventLoop: context.eventLoop) { () -> ([SignedEntry], [Entry]) in
-                    let page = try replicator.entries(of: feed, after: after, through: through, limit: 256)
-                    let done = page.last.map { $0.entry.sequence >= through } ?? true
-                    let evidence = done && needForkEvidence ? try replicator.forkEvidence(of: feed) : []
-                    return (page, evidence)
+                let limit = max(8, min(256, Self.pageBytes / max(1, lastEntryBytes)))
+                hub.threadPool.runIfActive(eventLoop: context.eventLoop) {
+                    try replicator.entries(of: feed, after: after, through: through, limit: limit)
                 }.whenComplete { [self] outcome in
+                    fetchInFlight = false
                     switch outcome {
                     case .failure(let error):
-                        fetchInFlight = false
-                        return fail("cannot read entries: \(error)")
-                    case .success(let (page, evidence)):
-                        // Settle the queue before writing: a write can change writability and
-                        // re-enter pump(), which must see this job finished or advanced.
-                        if let last = page.last?.entry.sequence, last < through {
-                            outbound[0] = .entries(feed: feed, after: last, through: through)
+                        fail("cannot read entries: \(error)")
+                    case .success(let page):
+                        if page.isEmpty {
+                            outbound.removeFirst()  // the store holds less than announced: nothing more to send
                         } else {
-                            outbound.removeFirst()
-                            if !evidence.isEmpty { forkEvidenceSent.insert(feed) }
+                            lastEntryBytes = page.reduce(0) { $0 + $1.entry.encoded.count + ($1.payload?.count ?? 0) } / page.count
+                            outbound[0] = .entries(feed: feed, after: after, through: through, page: page[...])
                         }
-                        for signed in page { writeFrame(.entry(encoded: signed.entry.encoded, payload: signed.payload)) }
-                        for entry in evidence { writeFrame(.entry(encoded: entry.encoded, payload: nil)) }
-                        sent += page.count
-                        fetchInFlight = false
                         pump()
                     }
+                }
+            case let .forkEvidence(feed):
+                fetchInFlight = true
+                let replicator = hub.replicator
+                hub.threadPool.runIfActive(eventLoop: context.eventLoop) {
+                    try replicator.forkEvidence(of: feed)
+                }.whenComplete { [self] outcome in
+                    fetchInFlight = false
+                    outbound.removeFirst()
+                    if case .success(let evidence) = outcome, !evidence.isEmpty {
+                        forkEvidenceSent.insert(feed)
+                        for entry in evidence { writeFrame(.entry(encoded: entry.encoded, payload: nil)) }
+                    }
+                    pump()
                 }
             }
         }

@@ -141,3 +141,44 @@ struct FeedBuilder {
 
     func entry(_ sequence: UInt64) -> Entry { entries[Int(sequence) - 1].entry }
 }
+
+/// A peer that asks for everything and then stops reading must not make the node buffer
+/// what it cannot send: entries are read from the store a page at a time, only while the
+/// socket is writable.
+final class StalledPeerTests: XCTestCase {
+    private func residentBytes() -> Int {
+        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "0 0"
+        return (Int(statm.split(separator: " ")[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    func testAStalledPeerCostsBoundedMemory() async throws {
+        let node = try TestNode(self, name: "node")
+        try await node.start()
+        // 1,500 entries of 60 KB: 90 MB the stalled peer asks for and never reads.
+        let big = "{\"blob\":\"" + String(repeating: "x", count: 60_000) + "\"}"
+        for _ in 0..<15 { try node.log.appendBatch(Array(repeating: Array(big.utf8), count: 100), key: node.key) }
+        let before = residentBytes()
+        let stalled = try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: SigningKey())
+        stalled.send(.hello(version: SyncFrame.protocolVersion))
+        stalled.send(.clock(full: true, final: true, base: .zero, changes: [ClockChange(feed: node.feed, sequence: 0)]))
+        // Whatever the first pages cost, it must stop growing while the peer stays stalled.
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        let early = residentBytes() - before
+        try await Task.sleep(nanoseconds: 3_000_000_000)
+        let late = residentBytes() - before
+        print("stalled peer: resident memory grew by \(early / 1_000_000) MB after 2 s, \(late / 1_000_000) MB after 5 s, while 90 MB were wanted")
+        XCTAssertLessThan(late, 60_000_000, "memory grew by \(late / 1_000_000) MB for a peer that reads nothing")
+        XCTAssertLessThan(late - early, 8_000_000, "memory keeps growing while the peer is stalled")
+        // Meanwhile the node serves an honest peer.
+        let honest = try TestNode(self, name: "honest")
+        try honest.follow(node)
+        try await honest.start(listen: false)
+        try honest.log.append(Array("{\"hello\":1}".utf8), key: honest.key)
+        let summary = try await honest.sync(with: node, timeout: 60)
+        XCTAssertNil(summary.error)
+        XCTAssertEqual(try honest.sequence(of: node), 1500)
+        await honest.stop()
+        await node.stop()
+        _ = stalled
+    }
+}
