@@ -54,6 +54,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var outbound: [Outbound] = []
     private var fetchInFlight = false
     private var pumping = false
+    private var persistence: EventLoopFuture<Void>?
     private var pumpAgain = false
     private var lastEntryBytes = 512
     private var plaintext: [UInt8] = []
@@ -268,12 +269,19 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         pump()
     }
 
+    /// Clocks are written in order, and the connection's result waits for them, so a one-shot
+    /// sync that returns has remembered what the next connection's delta is based on.
     private func remember(_ clock: FeedClock, acknowledged: Bool) {
         guard let remote, let context else { return }
         let peers = hub.replicator.peers
-        hub.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            try peers.rememberClock(clock, peer: remote, acknowledged: acknowledged)
-        }.whenFailure { [logger] error in logger.warning("cannot remember the clock: \(error)") }
+        let threadPool = hub.threadPool
+        let eventLoop = context.eventLoop
+        let previous = persistence ?? eventLoop.makeSucceededVoidFuture()
+        persistence = previous.flatMap {
+            threadPool.runIfActive(eventLoop: eventLoop) {
+                try peers.rememberClock(clock, peer: remote, acknowledged: acknowledged)
+            }
+        }.recover { [logger] error in logger.warning("cannot remember the clock: \(error)") }
     }
 
     /// Checks and spends an invite on the thread pool. On success the node first learns of its
@@ -490,7 +498,11 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         hub.unregister(self, error: error)
         let summary = SyncSummary(peer: remote, stored: stored, sent: sent, caughtUp: machine?.isCaughtUp ?? false, error: error,
                                   bytesIn: bytesIn, bytesOut: bytesOut)
-        result.succeed(summary)
+        if let persistence {
+            persistence.whenComplete { [result] _ in result.succeed(summary) }
+        } else {
+            result.succeed(summary)
+        }
     }
 }
 
