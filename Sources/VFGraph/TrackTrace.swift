@@ -55,7 +55,8 @@ extension EconomicGraph {
     public func next(_ item: FlowItem) -> [FlowItem] {
         switch item {
         case let .resource(id):
-            return flowEvents.filter { $0.fromResource == id }.map { .event($0.id) }
+            // An output event names the resource it made, not one it came from.
+            return flowEvents.filter { $0.fromResource == id && $0.payload.outputOf == nil }.map { .event($0.id) }
         case let .process(id):
             return flowEvents.filter { $0.payload.outputOf == id }.map { .event($0.id) }
         case let .event(id):
