@@ -37,7 +37,8 @@ enum CausalOrder {
         var waiting = [EntryID: Int]()
         var dependents = [EntryID: [EntryID]]()
         for (node, _) in keys {
-            let deps = Set(dependencies[node] ?? []).subtracting([node])
+            // Dependencies outside `keys` are already placed (an append onto an existing fold).
+            let deps = Set(dependencies[node] ?? []).subtracting([node]).filter { keys[$0] != nil }
             waiting[node] = deps.count
             for dep in deps { dependents[dep, default: []].append(node) }
         }

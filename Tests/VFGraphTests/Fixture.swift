@@ -102,3 +102,21 @@ extension EconomicGraph {
         for id in ids { XCTAssertEqual(events[id]?.status, .applied, "\(id)", file: file, line: line) }
     }
 }
+
+/// Asserts two graphs are equal, naming the first differences instead of dumping both.
+func assertSame(_ a: EconomicGraph, _ b: EconomicGraph, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    guard a != b else { return }
+    var diffs = [String]()
+    for id in Set(a.resources.keys).union(b.resources.keys) where a.resources[id] != b.resources[id] {
+        diffs.append("resource \(id): \(String(describing: a.resources[id])) vs \(String(describing: b.resources[id]))")
+    }
+    for id in Set(a.events.keys).union(b.events.keys) where a.events[id] != b.events[id] {
+        let x = a.events[id], y = b.events[id]
+        diffs.append("event \(id) \(x?.payload.action.rawValue ?? "-"): \(x?.status.description ?? "absent") @\(String(describing: x?.position)) prev \(String(describing: x?.previousEvent)) vs \(y?.status.description ?? "absent") @\(String(describing: y?.position)) prev \(String(describing: y?.previousEvent))")
+    }
+    if a.appliedOrder != b.appliedOrder { diffs.append("applied order differs") }
+    if a.agents != b.agents { diffs.append("agents differ") }
+    if a.rejected != b.rejected { diffs.append("rejected differ") }
+    if a.lastEventByResource != b.lastEventByResource { diffs.append("breadcrumbs differ") }
+    XCTFail("\(message): graphs differ:\n" + diffs.prefix(6).joined(separator: "\n"), file: file, line: line)
+}
