@@ -1,0 +1,62 @@
+/// Reads `xsd:dateTimeStamp` text (`2024-05-01T09:30:00Z`, `2024-05-01T09:30:00.250+02:00`)
+/// into milliseconds since the Unix epoch, by arithmetic alone so every node agrees.
+///
+/// A timezone is required (that is what distinguishes dateTimeStamp from dateTime); digits of
+/// a second past milliseconds are ignored.
+public enum DateTimeStamp {
+    public static func milliseconds(from text: String) throws(ReasonError) -> Int64 {
+        let b = Array(text.utf8)
+        func fail() -> ReasonError { ReasonError("\"\(text)\" is not a date-time with timezone, e.g. 2024-05-01T09:30:00Z") }
+        func number(_ range: Range<Int>) throws(ReasonError) -> Int64 {
+            guard range.upperBound <= b.count else { throw fail() }
+            var v: Int64 = 0
+            for i in range {
+                guard (48...57).contains(b[i]) else { throw fail() }
+                v = v * 10 + Int64(b[i] - 48)
+            }
+            return v
+        }
+        guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":") else { throw fail() }
+        let year = try number(0..<4), month = try number(5..<7), day = try number(8..<10)
+        let hour = try number(11..<13), minute = try number(14..<16), second = try number(17..<19)
+        var i = 19
+        var millis: Int64 = 0
+        if b[i] == UInt8(ascii: ".") {
+            i += 1
+            var digits = 0
+            while i < b.count, (48...57).contains(b[i]) {
+                if digits < 3 { millis = millis * 10 + Int64(b[i] - 48) }
+                digits += 1; i += 1
+            }
+            guard digits > 0 else { throw fail() }
+            for _ in min(digits, 3)..<3 { millis *= 10 }
+        }
+        guard i < b.count else { throw fail() }
+        var offsetMinutes: Int64 = 0
+        if b[i] == UInt8(ascii: "Z") {
+            i += 1
+        } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+            guard i + 6 == b.count, b[i + 3] == UInt8(ascii: ":") else { throw fail() }
+            let sign: Int64 = b[i] == UInt8(ascii: "-") ? -1 : 1
+            let oh = try number(i + 1..<i + 3), om = try number(i + 4..<i + 6)
+            guard oh <= 14, om < 60 else { throw fail() }
+            offsetMinutes = sign * (oh * 60 + om)
+            i += 6
+        } else { throw fail() }
+        guard i == b.count else { throw fail() }
+        let daysInMonth: [Int64] = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth[Int(month - 1)],
+              hour < 24, minute < 60, second < 60 else { throw fail() }
+        // Days from civil (Howard Hinnant's algorithm), exact for the proleptic Gregorian calendar.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60
+        return seconds * 1000 + millis
+    }
+}

@@ -1,0 +1,215 @@
+import VFLog
+
+/// Applies one event to the graph, in causal order, or says why it cannot.
+///
+/// Authority, decided here because it depends on who is accountable at that point:
+/// - the signer must answer for the provider or the receiver;
+/// - any change to an existing resource other than increasing its quantities (a decrement,
+///   or a new location, container, accountable agent, holder, stage or state) needs the signer
+///   to answer for the agent accountable for it or holding it just before the event;
+/// - a correction is signed by the original event's author and has the original's authority.
+/// An event is applied whole or not at all.
+enum EffectApplier {
+    static func apply(_ event: GraphEvent, entry: GraphEntry, to graph: inout EconomicGraph) -> EventStatus {
+        let p = event.payload
+        let signer = entry.author
+        func answers(_ agent: AgentID?) -> Bool {
+            switch agent {
+            case let .feed(feed)?: feed == signer
+            case let .described(id)?: graph.agents[.described(id)]?.answeredBy == signer
+            case nil: false
+            }
+        }
+        guard answers(p.provider) || answers(p.receiver) else {
+            return .unauthorized("signed by \(signer), who answers for neither the provider \(p.provider) nor the receiver \(p.receiver)")
+        }
+        if let original = p.corrects { return applyCorrection(event, original: original, entry: entry, to: &graph) }
+
+        var working = [ResourceID: EconomicResource]()
+        var created: ResourceID?
+        let behavior = p.action.behavior
+        let q = p.resourceQuantity
+
+        // Creation.
+        if let new = p.newInventoriedResource, let slot = p.createsResourceAs {
+            let id = ResourceID(createdBy: event.id)
+            var resource = EconomicResource(id: id, createdBy: event.id)
+            resource.name = new.name
+            resource.trackingIdentifier = new.trackingIdentifier
+            resource.note = new.note
+            resource.conformsTo = new.conformsTo ?? p.resourceConformsTo
+            resource.unit = q?.unit ?? resource.conformsTo.flatMap { graph.specifications[$0]?.payload.defaultUnitOfResource }
+            let source = p.resourceInventoriedAs.flatMap { graph.resources[$0] }
+            switch (slot, p.action) {
+            case (.to, .transferCustody):
+                // Rights did not move: the provider stays accountable (shared README).
+                resource.primaryAccountable = p.provider
+                resource.holder = p.receiver
+            case (.to, .move):
+                resource.primaryAccountable = source?.primaryAccountable ?? p.provider
+                resource.holder = source?.holder ?? p.provider
+            case (.to, .transferAllRights):
+                resource.primaryAccountable = p.receiver
+                resource.holder = source?.holder ?? p.provider
+            default:
+                resource.primaryAccountable = p.receiver
+                resource.holder = p.receiver
+            }
+            if [.new, .updateTo].contains(behavior.locationEffect), let location = p.toLocation {
+                resource.currentLocation = location
+            }
+            working[id] = resource
+            created = id
+        }
+
+        let from = event.fromResource, to = event.toResource
+        for (name, id) in [("resourceInventoriedAs", from), ("toResourceInventoriedAs", to)] {
+            guard let id, working[id] == nil else { continue }
+            guard let resource = graph.resources[id] else {
+                return .invalid("\(name) \(id) does not exist: the event creating it was not applied")
+            }
+            working[id] = resource
+        }
+
+        // Units: a resource without one takes the first quantity's.
+        if let q {
+            var slots: [(String, ResourceID)] = []
+            if let from, behavior.changesFromQuantity { slots.append(("resourceInventoriedAs", from)) }
+            if let to, behavior.changesToQuantity { slots.append(("toResourceInventoriedAs", to)) }
+            for (name, id) in slots {
+                if let unit = working[id]!.unit, unit != q.unit {
+                    return .invalid("resourceQuantity is in \(q.unit) but \(name) \(id) is counted in \(unit)")
+                }
+                working[id]!.unit = q.unit
+            }
+        }
+
+        do {
+            if let q {
+                try applyQuantity(behavior.accountingEffect, q.value, from: from, to: to, in: &working, \.accountingQuantity)
+                try applyQuantity(behavior.onhandEffect, q.value, from: from, to: to, in: &working, \.onhandQuantity)
+            }
+        } catch {
+            return .invalid("quantity: \(error)")
+        }
+
+        if let location = p.toLocation {
+            if behavior.locationEffect == .update, let from { working[from]!.currentLocation = location }
+            if behavior.locationEffect == .updateTo, let to { working[to]!.currentLocation = location }
+        }
+        switch behavior.containedEffect {
+        case .update:
+            guard let from else { return .invalid("combine names no resourceInventoriedAs to put in a container") }
+            guard let container = event.container else { return .invalid("combine has no container") }
+            guard graph.resources[container] != nil || working[container] != nil else {
+                return .invalid("the container \(container) does not exist")
+            }
+            guard container != from else { return .invalid("a resource cannot contain itself") }
+            working[from]!.containedIn = container
+        case .remove:
+            if let from { working[from]!.containedIn = nil }
+        case .notApplicable: break
+        }
+        if behavior.accountableEffect == .updateTo, let to, to != created {
+            working[to]!.primaryAccountable = p.receiver
+        }
+        // Custody follows the explicit transfers that carry it.
+        if [.transfer, .transferCustody].contains(p.action), let to, to != created {
+            working[to]!.holder = p.receiver
+        }
+        if behavior.stageEffect == .update, let from, let process = p.outputOf {
+            working[from]!.stage = graph.processes[process]?.payload.basedOn
+        }
+        if let state = p.state {
+            if behavior.stateEffect == .update, let from { working[from]!.state = state }
+            if behavior.stateEffect == .updateTo, let to { working[to]!.state = state }
+        }
+        // Implied transfers (concepts_transfers.md): who is accountable or holding changes,
+        // quantities do not move again.
+        if p.provider != p.receiver, let implied = p.action.impliedTransfer {
+            for id in [from, p.action == .deliverService ? to : nil].compactMap({ $0 }) {
+                if implied == .rightsAndCustody { working[id]!.primaryAccountable = p.receiver }
+                working[id]!.holder = p.receiver
+            }
+        }
+
+        // Authority over existing resources, judged by what actually changed.
+        for (id, after) in working.sorted(by: { $0.key < $1.key }) where id != created {
+            let before = graph.resources[id]!
+            var changes: [String] = []
+            if after.accountingQuantity < before.accountingQuantity { changes.append("decrements its accounting quantity") }
+            if after.onhandQuantity < before.onhandQuantity { changes.append("decrements its onhand quantity") }
+            if after.currentLocation != before.currentLocation { changes.append("changes its location") }
+            if after.containedIn != before.containedIn { changes.append("changes its container") }
+            if after.primaryAccountable != before.primaryAccountable { changes.append("changes who is accountable") }
+            if after.holder != before.holder { changes.append("changes who holds it") }
+            if after.stage != before.stage { changes.append("changes its stage") }
+            if after.state != before.state { changes.append("changes its state") }
+            if !changes.isEmpty, !answers(before.primaryAccountable), !answers(before.holder) {
+                return .unauthorized("the event \(changes.joined(separator: " and ")) of resource \(id), but signer \(signer) is neither accountable for (\(before.primaryAccountable?.description ?? "nobody")) nor holding (\(before.holder?.description ?? "nobody")) it")
+            }
+        }
+
+        for (id, resource) in working { graph.resources[id] = resource }
+        return .applied
+    }
+
+    /// A correction applies signed quantity deltas to the resources the original changed.
+    private static func applyCorrection(_ event: GraphEvent, original id: EntryID, entry: GraphEntry, to graph: inout EconomicGraph) -> EventStatus {
+        let p = event.payload
+        guard let original = graph.events[id] else { return .invalid("corrects \(id), which is not a known event") }
+        guard original.provenance.author == entry.author else {
+            return .unauthorized("only \(original.provenance.author), the author of \(id), may correct it; signed by \(entry.author)")
+        }
+        guard original.status == .applied else { return .invalid("corrects \(id), which was not applied (\(original.status))") }
+        guard original.payload.corrects == nil else { return .invalid("corrects \(id), which is itself a correction; correct the original") }
+        guard p.action == original.payload.action else {
+            return .invalid("a correction of a \(original.payload.action) event must also be \(original.payload.action), not \(p.action)")
+        }
+        if let r = p.resourceInventoriedAs, r != original.fromResource {
+            return .invalid("the correction names resourceInventoriedAs \(r) but the original changed \(original.fromResource?.description ?? "none")")
+        }
+        if let t = p.toResourceInventoriedAs, t != original.toResource {
+            return .invalid("the correction names toResourceInventoriedAs \(t) but the original changed \(original.toResource?.description ?? "none")")
+        }
+        guard let q = p.resourceQuantity else { return .applied }
+        let behavior = p.action.behavior
+        let from = original.fromResource, to = original.toResource
+        var working = [ResourceID: EconomicResource]()
+        for rid in [from, to].compactMap({ $0 }) {
+            guard let resource = graph.resources[rid] else { return .invalid("resource \(rid) does not exist") }
+            if let unit = resource.unit, unit != q.unit {
+                return .invalid("resourceQuantity is in \(q.unit) but resource \(rid) is counted in \(unit)")
+            }
+            working[rid] = resource
+        }
+        do {
+            try applyQuantity(behavior.accountingEffect, q.value, from: from, to: to, in: &working, \.accountingQuantity)
+            try applyQuantity(behavior.onhandEffect, q.value, from: from, to: to, in: &working, \.onhandQuantity)
+        } catch {
+            return .invalid("quantity: \(error)")
+        }
+        for (rid, resource) in working { graph.resources[rid] = resource }
+        graph.events[id]!.correctedBy.append(event.id)
+        return .applied
+    }
+
+    private static func applyQuantity(
+        _ effect: QuantityEffect, _ amount: ExactDecimal, from: ResourceID?, to: ResourceID?,
+        in working: inout [ResourceID: EconomicResource], _ path: WritableKeyPath<EconomicResource, ExactDecimal>
+    ) throws(ExactDecimalError) {
+        switch effect {
+        case .increment:
+            if let from { working[from]![keyPath: path] = try working[from]![keyPath: path].adding(amount) }
+        case .decrement:
+            if let from { working[from]![keyPath: path] = try working[from]![keyPath: path].subtracting(amount) }
+        case .decrementIncrement:
+            if let from { working[from]![keyPath: path] = try working[from]![keyPath: path].subtracting(amount) }
+            if let to { working[to]![keyPath: path] = try working[to]![keyPath: path].adding(amount) }
+        case .incrementTo:
+            if let to { working[to]![keyPath: path] = try working[to]![keyPath: path].adding(amount) }
+        case .notApplicable:
+            break
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import VFLog
+
+/// What the validator may ask about the world: which objects exist and what unit a resource has.
+public protocol KnownObjects {
+    /// The kind of object an entry holds; nil when the entry is not known at all.
+    func objectKind(of entry: EntryID) -> KnownKind?
+    /// Whether a resource exists, and its unit if it has one yet.
+    func resourceKnowledge(of resource: ResourceID) -> ResourceKnowledge
+}
+
+/// An entry that is known: a graph object of some kind, or something else (a contact, a
+/// malformed or unverified object) that no reference may point at.
+public enum KnownKind: Sendable, Equatable {
+    case object(ObjectKind)
+    case notAGraphObject(String)
+}
+
+/// Whether a resource exists, and its unit.
+public enum ResourceKnowledge: Sendable, Equatable {
+    case unknown
+    case known(unit: String?)
+}
+
+/// Where an event comes from. A reference to something unknown makes a local event invalid
+/// (the author should publish what it refers to first) but a replicated one pending (what it
+/// refers to may still be on its way).
+public enum EventOrigin: Sendable { case local, remote }
+
+/// The outcome of validating an event payload.
+public enum Validation: Sendable, Equatable {
+    case valid(EconomicEventPayload)
+    case invalid(String)
+    case pending(String)
+}
+
+/// Validates event payloads: a pure function of the payload and what is known.
+public enum EventValidator {
+    /// Validates a payload's bytes. Authority is not checked here: it depends on the order of
+    /// events, so the derivation decides it.
+    public static func validate(_ payload: [UInt8], known: some KnownObjects, origin: EventOrigin) -> Validation {
+        let json: JSONValue
+        do { json = try JSONParser.parse(payload) } catch { return .invalid("payload: \(error)") }
+        return validate(json, known: known, origin: origin)
+    }
+
+    /// Validates a parsed payload; see ``validate(_:known:origin:)-(([UInt8],_,_))``.
+    public static func validate(_ json: JSONValue, known: some KnownObjects, origin: EventOrigin) -> Validation {
+        guard json["@type"]?.stringValue == "EconomicEvent" || json["@type"]?.stringValue == "vf:EconomicEvent" else {
+            return .invalid("@type is not EconomicEvent")
+        }
+        let event: EconomicEventPayload
+        do { event = try EconomicEventPayload(json: json) } catch { return .invalid(error.reason) }
+        if let failure = checkReferences(event, known: known, origin: origin) { return failure }
+        if let reason = unitMismatch(event, units: { known.resourceKnowledge(of: $0) }) { return .invalid(reason) }
+        return .valid(event)
+    }
+
+    /// The first reference that is unknown (pending or invalid by origin) or of the wrong kind.
+    static func checkReferences(_ event: EconomicEventPayload, known: some KnownObjects, origin: EventOrigin) -> Validation? {
+        var entryRefs: [(String, EntryID, [ObjectKind])] = []
+        for (name, agent) in [("provider", event.provider), ("receiver", event.receiver)] {
+            if case let .described(entry) = agent { entryRefs.append((name, entry, [.agent])) }
+        }
+        if let id = event.inputOf { entryRefs.append(("inputOf", id, [.process])) }
+        if let id = event.outputOf { entryRefs.append(("outputOf", id, [.process])) }
+        if let id = event.resourceConformsTo { entryRefs.append(("resourceConformsTo", id, [.resourceSpecification])) }
+        if let id = event.newInventoriedResource?.conformsTo { entryRefs.append(("newInventoriedResource.conformsTo", id, [.resourceSpecification])) }
+        if let id = event.corrects { entryRefs.append(("corrects", id, [.economicEvent])) }
+        for (name, id, kinds) in entryRefs {
+            switch known.objectKind(of: id) {
+            case nil:
+                let reason = "\(name) refers to \(id), which is not known"
+                return origin == .local ? .invalid(reason) : .pending(reason)
+            case let .object(kind)? where kinds.contains(kind):
+                continue
+            case .object(.profile)?:
+                return .invalid("\(name) refers to \(id), a profile entry; refer to that agent by its feed id")
+            case let .object(kind)?:
+                return .invalid("\(name) refers to \(id), which is a \(kind.rawValue), not a \(kinds.map(\.rawValue).joined(separator: " or "))")
+            case let .notAGraphObject(what)?:
+                return .invalid("\(name) refers to \(id), which is \(what)")
+            }
+        }
+        for (name, id) in [("resourceInventoriedAs", event.resourceInventoriedAs), ("toResourceInventoriedAs", event.toResourceInventoriedAs)] {
+            guard let id else { continue }
+            if known.resourceKnowledge(of: id) == .unknown {
+                let reason = "\(name) refers to resource \(id), which is not known"
+                return origin == .local ? .invalid(reason) : .pending(reason)
+            }
+        }
+        return nil
+    }
+
+    /// The reason `resourceQuantity`'s unit differs from a resource it changes, if it does.
+    static func unitMismatch(_ event: EconomicEventPayload, units: (ResourceID) -> ResourceKnowledge) -> String? {
+        guard let quantity = event.resourceQuantity else { return nil }
+        let behavior = event.action.behavior
+        var changed: [(String, ResourceID)] = []
+        if let r = event.resourceInventoriedAs, behavior.changesFromQuantity { changed.append(("resourceInventoriedAs", r)) }
+        if let t = event.toResourceInventoriedAs, behavior.changesToQuantity { changed.append(("toResourceInventoriedAs", t)) }
+        for (name, id) in changed {
+            if case let .known(unit?) = units(id), unit != quantity.unit {
+                return "resourceQuantity is in \(quantity.unit) but \(name) \(id) is counted in \(unit)"
+            }
+        }
+        return nil
+    }
+}
+
+extension ActionBehavior {
+    /// The effects on `resourceInventoriedAs`'s quantities: increment, decrement, or the
+    /// decrement half of decrementIncrement.
+    var changesFromQuantity: Bool {
+        [accountingEffect, onhandEffect].contains { [.increment, .decrement, .decrementIncrement].contains($0) }
+    }
+
+    /// Whether `toResourceInventoriedAs`'s quantities change.
+    var changesToQuantity: Bool {
+        [accountingEffect, onhandEffect].contains { [.decrementIncrement, .incrementTo].contains($0) }
+    }
+}

@@ -1,0 +1,81 @@
+import VFLog
+
+/// Keeps a derived graph up to date as entries arrive, in any order.
+///
+/// The graph always equals ``Derivation/derive(_:)`` of every entry inserted so far. When the
+/// new entries only add events after everything already folded — the usual case, a feed
+/// growing at its head — they are folded onto the current graph; otherwise (an earlier event
+/// arrives late, a reference resolves, a process or agent appears) the graph is re-folded
+/// from the start. Both give the same graph because the fold is a function of the causal
+/// order, and in the first case the new events come last in it.
+public struct GraphBuilder: Sendable {
+    private var derivation = Derivation()
+    private var statuses: [EntryID: EventStatus] = [:]
+    private var readyKeys: [EntryID: CausalKey] = [:]
+    private var lastKey: CausalKey?
+    public private(set) var graph = EconomicGraph()
+    /// How many inserts re-folded from the start, and how many folded onto the current graph.
+    public private(set) var rebuilds = 0
+    public private(set) var appends = 0
+
+    public init() {}
+
+    /// Every entry inserted so far.
+    public var entries: [EntryID: GraphEntry] { derivation.entries }
+
+    /// Adds entries (already known ones are ignored) and brings the graph up to date.
+    public mutating func insert(_ newEntries: some Sequence<GraphEntry>) {
+        var fresh = [GraphEntry]()
+        for entry in newEntries where derivation.catalogue(entry) { fresh.append(entry) }
+        guard !fresh.isEmpty else { return }
+        let (newStatuses, dependencies, containers) = derivation.resolve()
+        if let appended = appendable(fresh, newStatuses: newStatuses, dependencies: dependencies) {
+            for entry in fresh {
+                if let payload = derivation.eventPayloads[entry.id] {
+                    graph.events[entry.id] = derivation.makeEvent(entry.id, payload: payload, container: containers[entry.id],
+                                                                   status: newStatuses[entry.id] ?? .applied)
+                }
+                if let rejected = derivation.catalogue.rejected[entry.id] { graph.rejected[entry.id] = rejected }
+            }
+            var keys = [EntryID: CausalKey]()
+            for id in appended { keys[id] = CausalKey(event: derivation.eventPayloads[id]!, entry: derivation.entries[id]!) }
+            derivation.fold(CausalOrder.sort(keys: keys, dependencies: dependencies), into: &graph)
+            readyKeys.merge(keys) { a, _ in a }
+            appends += 1
+        } else {
+            let outcome = derivation.resolveAndFold()
+            graph = outcome.graph
+            readyKeys = outcome.readyKeys
+            rebuilds += 1
+        }
+        statuses = newStatuses
+        lastKey = readyKeys.values.max()
+    }
+
+    /// The newly ready events if folding them onto the current graph is the same as re-folding
+    /// everything; nil otherwise.
+    private func appendable(_ fresh: [GraphEntry], newStatuses: [EntryID: EventStatus], dependencies: [EntryID: [EntryID]]) -> Set<EntryID>? {
+        let freshIDs = Set(fresh.map(\.id))
+        for entry in fresh {
+            switch derivation.kinds[entry.id] {
+            case .object(.economicEvent)?:
+                // A new output can change the container, and so the order, of an earlier combine.
+                if let process = derivation.eventPayloads[entry.id]?.outputOf,
+                   derivation.processesWithImplicitContainers.contains(process) { return nil }
+            case .object?:
+                return nil  // processes, specifications, agents can resolve or change earlier events
+            default:
+                break
+            }
+        }
+        // No earlier event may change status before the fold.
+        for (id, _) in graph.events where newStatuses[id] != statuses[id] { return nil }
+        var appended = Set<EntryID>()
+        for id in freshIDs where derivation.eventPayloads[id] != nil && newStatuses[id] == nil {
+            let key = CausalKey(event: derivation.eventPayloads[id]!, entry: derivation.entries[id]!)
+            if let lastKey, key < lastKey { return nil }
+            appended.insert(id)
+        }
+        return appended
+    }
+}

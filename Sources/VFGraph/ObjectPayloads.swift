@@ -1,0 +1,125 @@
+import VFLog
+
+/// A `Process` payload.
+public struct ProcessPayload: Sendable, Equatable {
+    public let name: String?
+    /// The ProcessSpecification this process follows, kept as given (an IRI or an id); it
+    /// becomes the `stage` of resources output by the process.
+    public let basedOn: String?
+    public let note: String?
+    public let hasBeginning: Int64?
+    public let hasEnd: Int64?
+    public let json: JSONValue
+
+    public init(json: JSONValue) throws(ReasonError) {
+        let f = PayloadFields(members: json.objectValue ?? [:])
+        name = try f.string("name")
+        basedOn = try f.string("basedOn")
+        note = try f.string("note")
+        hasBeginning = try f.time("hasBeginning")
+        hasEnd = try f.time("hasEnd")
+        self.json = json
+    }
+}
+
+/// A `ResourceSpecification` payload.
+public struct ResourceSpecificationPayload: Sendable, Equatable {
+    public let name: String?
+    public let defaultUnitOfResource: String?
+    public let note: String?
+    public let json: JSONValue
+
+    public init(json: JSONValue) throws(ReasonError) {
+        let f = PayloadFields(members: json.objectValue ?? [:])
+        name = try f.string("name")
+        defaultUnitOfResource = try f.string("defaultUnitOfResource")
+        note = try f.string("note")
+        self.json = json
+    }
+}
+
+/// A `Person` or `Organization` payload.
+///
+/// With `"@id"` equal to the author's own feed id it is that agent's profile; without `"@id"`
+/// it describes an agent that has no node, identified from then on by this entry's id. An
+/// `"@id"` naming anything else is refused: nobody describes another node's agent.
+public struct AgentPayload: Sendable, Equatable {
+    public enum Kind: String, Sendable { case person = "Person", organization = "Organization" }
+
+    public let kind: Kind
+    /// True when this is the author's own profile.
+    public let isProfile: Bool
+    public let name: String?
+    public let note: String?
+    public let primaryLocation: String?
+    public let json: JSONValue
+
+    public init(kind: Kind, json: JSONValue, author: FeedID) throws(ReasonError) {
+        let f = PayloadFields(members: json.objectValue ?? [:])
+        self.kind = kind
+        if let id = try f.string("@id") {
+            guard id == author.description else {
+                throw ReasonError("a \(kind.rawValue) entry may describe its own author (@id \(author)) or a new agent (no @id), not \(id)")
+            }
+            isProfile = true
+        } else {
+            isProfile = false
+        }
+        name = try f.string("name")
+        note = try f.string("note")
+        primaryLocation = try f.string("primaryLocation")
+        self.json = json
+    }
+}
+
+/// A payload the graph understands, or one it leaves to others.
+public enum VFObject: Sendable, Equatable {
+    case event(EconomicEventPayload)
+    case process(ProcessPayload)
+    case resourceSpecification(ResourceSpecificationPayload)
+    case agent(AgentPayload)
+    /// Some other `@type` (a contact, say): not the graph's business.
+    case foreign
+
+    /// Reads a payload. `@type` may be bare (`EconomicEvent`) or prefixed (`vf:EconomicEvent`).
+    /// - Throws: the reason a payload of a graph type is malformed.
+    public static func decode(_ payload: [UInt8], author: FeedID) throws(ReasonError) -> VFObject {
+        let json: JSONValue
+        do { json = try JSONParser.parse(payload) } catch { throw ReasonError("payload: \(error)") }
+        return try decode(json, author: author)
+    }
+
+    public static func decode(_ json: JSONValue, author: FeedID) throws(ReasonError) -> VFObject {
+        guard let type = json["@type"]?.stringValue else { return .foreign }
+        switch type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type {
+        case "EconomicEvent": return .event(try EconomicEventPayload(json: json))
+        case "Process": return .process(try ProcessPayload(json: json))
+        case "ResourceSpecification": return .resourceSpecification(try ResourceSpecificationPayload(json: json))
+        case "Person": return .agent(try AgentPayload(kind: .person, json: json, author: author))
+        case "Organization": return .agent(try AgentPayload(kind: .organization, json: json, author: author))
+        default: return .foreign
+        }
+    }
+
+    /// The kind of object, for checking that a reference points at the right thing.
+    public var kind: ObjectKind? {
+        switch self {
+        case .event: .economicEvent
+        case .process: .process
+        case .resourceSpecification: .resourceSpecification
+        case let .agent(agent): agent.isProfile ? .profile : .agent
+        case .foreign: nil
+        }
+    }
+}
+
+/// What an entry id can name.
+public enum ObjectKind: String, Sendable, Equatable {
+    case economicEvent = "EconomicEvent"
+    case process = "Process"
+    case resourceSpecification = "ResourceSpecification"
+    /// A Person or Organization without a node.
+    case agent = "Person or Organization"
+    /// A node's own profile; the agent it describes is the feed, not this entry.
+    case profile = "profile"
+}

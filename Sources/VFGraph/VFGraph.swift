@@ -1,2 +1,0 @@
-/// The ValueFlows economic graph derived from feeds. See docs/protocol.md.
-public enum VFGraph {}

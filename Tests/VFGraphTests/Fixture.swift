@@ -1,0 +1,122 @@
+import VFLog
+import XCTest
+@testable import VFGraph
+
+/// A small network of feeds for tests: agents with real keys, entries as plain input structs.
+final class Fixture {
+    struct Agent {
+        let name: String
+        let key: SigningKey
+        var feed: FeedID { key.feed }
+        var id: String { feed.description }
+    }
+
+    private(set) var entries: [GraphEntry] = []
+    private var sequences: [FeedID: UInt64] = [:]
+    private var clock: Int64 = 1_700_000_000_000
+    var verified = true
+
+    func agent(_ name: String) -> Agent {
+        Agent(name: name, key: SigningKey(seed: Array(Sodium.blake2b256(Array(name.utf8)).bytes)))
+    }
+
+    /// Appends an entry to `author`'s feed and returns its id.
+    @discardableResult
+    func post(_ author: Agent, _ payload: JSONValue) -> EntryID {
+        post(author, bytes: payload.serialized)
+    }
+
+    @discardableResult
+    func post(_ author: Agent, bytes: [UInt8]) -> EntryID {
+        let sequence = (sequences[author.feed] ?? 0) + 1
+        sequences[author.feed] = sequence
+        clock += 1000
+        let id = EntryID(hash: Sodium.blake2b256(author.feed.bytes + withUnsafeBytes(of: sequence.bigEndian, Array.init) + bytes))
+        entries.append(GraphEntry(author: author.feed, sequence: sequence, id: id, timestamp: clock,
+                                  signatureVerified: verified, payload: bytes))
+        return id
+    }
+
+    var graph: EconomicGraph { Derivation.derive(entries) }
+
+    func entry(_ id: EntryID) -> GraphEntry { entries.first { $0.id == id }! }
+
+    // MARK: payload builders
+
+    func process(_ author: Agent, name: String, basedOn: String? = nil) -> EntryID {
+        var json: [String: JSONValue] = ["@type": "Process", "name": .string(name)]
+        if let basedOn { json["basedOn"] = .string(basedOn) }
+        return post(author, .object(json))
+    }
+
+    func spec(_ author: Agent, name: String, unit: String? = nil) -> EntryID {
+        var json: [String: JSONValue] = ["@type": "ResourceSpecification", "name": .string(name)]
+        if let unit { json["defaultUnitOfResource"] = .string(unit) }
+        return post(author, .object(json))
+    }
+
+    /// Posts an event signed by `signer` (default: the provider).
+    @discardableResult
+    func event(_ action: String, by signer: Agent? = nil, provider: Agent, receiver: Agent? = nil,
+               _ fields: [String: JSONValue] = [:]) -> EntryID {
+        var json: [String: JSONValue] = ["@type": "EconomicEvent", "action": .string(action),
+                                         "provider": .string(provider.id), "receiver": .string((receiver ?? provider).id)]
+        json.merge(fields) { _, new in new }
+        return post(signer ?? provider, .object(json))
+    }
+
+    /// Creates a resource with `raise` and returns its id.
+    func raise(_ owner: Agent, _ amount: String, _ unit: String, name: String = "stock", fields: [String: JSONValue] = [:]) -> ResourceID {
+        var f: [String: JSONValue] = ["resourceQuantity": qty(amount, unit), "newInventoriedResource": ["name": .string(name)]]
+        f.merge(fields) { _, new in new }
+        return ResourceID(createdBy: event("raise", provider: owner, f))
+    }
+}
+
+func qty(_ value: String, _ unit: String) -> JSONValue {
+    ["hasNumericalValue": .number(value), "hasUnit": .string(unit)]
+}
+
+func ref(_ id: EntryID) -> JSONValue { .string(id.description) }
+func ref(_ id: ResourceID) -> JSONValue { .string(id.description) }
+
+func dec(_ text: String) -> ExactDecimal { try! ExactDecimal(parsing: text) }
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(uniqueKeysWithValues: elements))
+    }
+}
+
+extension EconomicGraph {
+    func resource(_ id: ResourceID, file: StaticString = #filePath, line: UInt = #line) -> EconomicResource {
+        guard let r = resources[id] else {
+            XCTFail("no resource \(id)", file: file, line: line)
+            return EconomicResource(id: id, createdBy: EntryID(hash: .zero))
+        }
+        return r
+    }
+
+    func assertApplied(_ ids: EntryID..., file: StaticString = #filePath, line: UInt = #line) {
+        for id in ids { XCTAssertEqual(events[id]?.status, .applied, "\(id)", file: file, line: line) }
+    }
+}
+
+/// Asserts two graphs are equal, naming the first differences instead of dumping both.
+func assertSame(_ a: EconomicGraph, _ b: EconomicGraph, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    guard a != b else { return }
+    var diffs = [String]()
+    for id in Set(a.resources.keys).union(b.resources.keys) where a.resources[id] != b.resources[id] {
+        diffs.append("resource \(id): \(String(describing: a.resources[id])) vs \(String(describing: b.resources[id]))")
+    }
+    for id in Set(a.events.keys).union(b.events.keys) where a.events[id] != b.events[id] {
+        let x = a.events[id], y = b.events[id]
+        diffs.append("event \(id) \(x?.payload.action.rawValue ?? "-"): \(x?.status.description ?? "absent") @\(String(describing: x?.position)) prev \(String(describing: x?.previousEvent)) vs \(y?.status.description ?? "absent") @\(String(describing: y?.position)) prev \(String(describing: y?.previousEvent))")
+    }
+    if a.appliedOrder != b.appliedOrder { diffs.append("applied order differs") }
+    if a.agents != b.agents { diffs.append("agents differ") }
+    if a.rejected != b.rejected { diffs.append("rejected differ") }
+    if a.lastEventByResource != b.lastEventByResource { diffs.append("breadcrumbs differ") }
+    XCTFail("\(message): graphs differ:\n" + diffs.prefix(6).joined(separator: "\n"), file: file, line: line)
+}
