@@ -199,10 +199,15 @@ public final class Node: @unchecked Sendable {
         loop.preconditionInEventLoop()
         guard remote != key.feed else { return false }
         if let existing = connections[remote] {
-            // Two nodes that dial each other at once: both keep the connection dialled by the
-            // smaller key, so they agree on one without talking about it.
-            let dialerOf = { (h: PeerConnectionHandler) in h.isDialer ? self.key.feed : remote }
-            guard existing.isDialer != handler.isDialer, dialerOf(handler) < dialerOf(existing) else { return false }
+            if existing.isDialer == handler.isDialer {
+                // The same side dialled again: the old connection is finishing or dead (a
+                // network change), so the new one replaces it.
+            } else {
+                // Two nodes that dial each other at once: both keep the connection dialled by
+                // the smaller key, so they agree on one without talking about it.
+                let dialerOf = { (h: PeerConnectionHandler) in h.isDialer ? self.key.feed : remote }
+                guard dialerOf(handler) < dialerOf(existing) else { return false }
+            }
             connections[remote] = nil
             existing.close()
         }
