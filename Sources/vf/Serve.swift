@@ -79,11 +79,8 @@ func parseHostPort(_ text: String) throws -> (String, Int) {
 func advertisedHost(_ listenHost: String) -> String {
     guard listenHost == "0.0.0.0" || listenHost == "::" else { return listenHost }
     let devices = (try? System.enumerateDevices()) ?? []
-    for device in devices {
-        if case .v4(let v4)? = device.address, let ip = device.address?.ipAddress, ip != "127.0.0.1", !device.name.hasPrefix("lo") {
-            _ = v4
-            return ip
-        }
+    for device in devices where !device.name.hasPrefix("lo") {
+        if case .v4? = device.address, let ip = device.address?.ipAddress { return ip }
     }
     return "127.0.0.1"
 }
