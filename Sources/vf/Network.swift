@@ -100,7 +100,7 @@ struct Sync: AsyncParsableCommand {
                 let remaining = expected > received ? expected - received : 0
                 if terminal {
                     let width = 30, done = expected == 0 ? width : Int(Double(width) * Double(received) / Double(expected))
-                    print("\r[\(String(repeating: "#", count: min(width, done)))\(String(repeating: ".", count: max(0, width - done)))] \(feeds) feeds, \(remaining) entries to fetch ", terminator: "")
+                    print("\r[\(String(repeating: "#", count: min(width, done)))\(String(repeating: ".", count: max(0, width - done)))] \(feeds) feeds, \(remaining) entries to fetch\u{1B}[K", terminator: "")
                     fflush(nil)
                 } else if ticks % 10 == 0 {
                     printErr("syncing: \(received) entries received, \(remaining) still to fetch from \(feeds) feeds")
