@@ -84,7 +84,7 @@ public struct BoxStreamReader: Sendable {
     private mutating func consumeBuffer() -> Event? {
         switch state {
         case .awaitingHeader:
-            guard let header = Sodium.open(buffer, nonce: nonce, key: key) else {
+            guard let header = NaCl.open(buffer, nonce: nonce, key: key) else {
                 return fail(.headerMACInvalid)
             }
             BoxStream.increment(&nonce)
@@ -100,7 +100,7 @@ public struct BoxStreamReader: Sendable {
             state = .awaitingBody(length: length, tag: Array(header[2...]))
             return nil
         case .awaitingBody(_, let tag):
-            guard let body = Sodium.openDetached(buffer, tag: tag, nonce: nonce, key: key) else {
+            guard let body = NaCl.openDetached(buffer, tag: tag, nonce: nonce, key: key) else {
                 return fail(.bodyMACInvalid)
             }
             BoxStream.increment(&nonce)

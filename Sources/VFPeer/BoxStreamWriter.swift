@@ -33,7 +33,7 @@ public struct BoxStreamWriter: Sendable {
     public mutating func goodbye() -> [UInt8] {
         precondition(!saidGoodbye, "box stream goodbye sent twice")
         saidGoodbye = true
-        let header = Sodium.seal(
+        let header = NaCl.seal(
             [UInt8](repeating: 0, count: BoxStream.headerPlaintextLength), nonce: nonce, key: key
         )
         BoxStream.increment(&nonce)
@@ -44,10 +44,10 @@ public struct BoxStreamWriter: Sendable {
         // The header needs the body's tag, so the body (nonce n+1) is boxed first.
         let headerNonce = nonce
         BoxStream.increment(&nonce)
-        let (tag, ciphertext) = Sodium.sealDetached(body, nonce: nonce, key: key)
+        let (tag, ciphertext) = NaCl.sealDetached(body, nonce: nonce, key: key)
         BoxStream.increment(&nonce)
         let header = [UInt8(body.count >> 8), UInt8(body.count & 0xff)] + tag
-        output.append(contentsOf: Sodium.seal(header, nonce: headerNonce, key: key))
+        output.append(contentsOf: NaCl.seal(header, nonce: headerNonce, key: key))
         output.append(contentsOf: ciphertext)
     }
 }

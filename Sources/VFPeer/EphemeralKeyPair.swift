@@ -10,20 +10,20 @@ public struct EphemeralKeyPair: Sendable, Hashable {
     /// implementation does (an Ed25519 seed converted to Curve25519), so that
     /// recorded test vectors can be replayed. Never reuse a seed.
     public init(seed: [UInt8]) {
-        var signing = Sodium.signingKeyPair(seed: seed)
-        defer { Sodium.wipe(&signing.secretKey) }
-        guard let curvePublic = Sodium.curve25519PublicKey(fromEd25519: signing.publicKey) else {
+        var signing = NaCl.signingKeyPair(seed: seed)
+        defer { NaCl.wipe(&signing.secretKey) }
+        guard let curvePublic = NaCl.curve25519PublicKey(fromEd25519: signing.publicKey) else {
             // An Ed25519 key made by libsodium from any seed is a valid point.
             preconditionFailure("libsodium produced an unconvertible Ed25519 key")
         }
         self.publicKey = curvePublic
-        self.secretKey = Sodium.curve25519SecretKey(fromEd25519: signing.secretKey)
+        self.secretKey = NaCl.curve25519SecretKey(fromEd25519: signing.secretKey)
     }
 
     /// A fresh pair from the system's secure random source.
     public static func generate() -> EphemeralKeyPair {
-        var seed = Sodium.randomBytes(32)
-        defer { Sodium.wipe(&seed) }
+        var seed = NaCl.randomBytes(32)
+        defer { NaCl.wipe(&seed) }
         return EphemeralKeyPair(seed: seed)
     }
 }

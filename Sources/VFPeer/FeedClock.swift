@@ -24,7 +24,7 @@ public struct FeedClock: Sendable, Equatable {
             bytes += feed.bytes
             withUnsafeBytes(of: sequence.bigEndian) { bytes += $0 }
         }
-        return VFLog.Sodium.blake2b256(bytes)
+        return Sodium.blake2b256(bytes)
     }
 
     /// The changes that turn `base` into `self`: new or changed sequences, and removals.

@@ -307,7 +307,7 @@ public struct HandshakeStateMachine: Sendable {
     /// Drops every secret the state held and refuses all further input.
     private mutating func fail(_ error: HandshakeError) -> Action {
         state = .failed
-        Sodium.wipe(&buffer)
+        NaCl.wipe(&buffer)
         buffer = []
         return .failed(error)
     }

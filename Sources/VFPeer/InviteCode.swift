@@ -20,7 +20,7 @@ public struct InviteCode: Sendable, Hashable, CustomStringConvertible {
 
     /// A new code with a fresh random secret.
     public static func random(pub: MultiserverAddress) -> InviteCode {
-        InviteCode(pub: pub, secret: VFLog.Sodium.randomBytes(SyncFrame.inviteSecretSize))
+        InviteCode(pub: pub, secret: Sodium.randomBytes(SyncFrame.inviteSecretSize))
     }
 
     /// Parses a code strictly: the prefix, a valid address, and canonical base64 of exactly

@@ -51,7 +51,7 @@ public struct LANAnnouncement: Hashable, Sendable {
         datagram.append(UInt8(text.count >> 8))
         datagram.append(UInt8(text.count & 0xFF))
         datagram += text
-        datagram += Sodium.authenticate(datagram, key: networkKey)
+        datagram += NaCl.authenticate(datagram, key: networkKey)
         return datagram
     }
 
@@ -75,7 +75,7 @@ public struct LANAnnouncement: Hashable, Sendable {
         }
         let signed = Array(datagram[..<(datagram.count - Self.tagSize)])
         let tag = Array(datagram[(datagram.count - Self.tagSize)...])
-        guard Sodium.verifyAuthentication(tag, message: signed, key: networkKey) else {
+        guard NaCl.verifyAuthentication(tag, message: signed, key: networkKey) else {
             throw .wrongNetwork
         }
         // Authenticated but unreadable means a peer of our own network is broken,

@@ -13,7 +13,7 @@ public struct NetworkKey: Sendable, Equatable {
 
     /// This project's public network: BLAKE2b-256 of the ASCII text `vf valueflows network 1`.
     /// Not SSB's key, so vf nodes and SSB nodes never mistake each other for peers.
-    public static let `default` = NetworkKey(bytes: VFLog.Sodium.blake2b256(Array("vf valueflows network 1".utf8)).bytes)!
+    public static let `default` = NetworkKey(bytes: Sodium.blake2b256(Array("vf valueflows network 1".utf8)).bytes)!
 
     /// Parses the base64 of exactly 32 bytes.
     public init(base64 text: String) throws(NetworkKeyError) {

@@ -243,7 +243,7 @@ public final class PeerStore: Sendable {
     }
 
     static func inviteHash(_ secret: [UInt8]) -> Data {
-        Data(VFLog.Sodium.blake2b256(secret).bytes)
+        Data(Sodium.blake2b256(secret).bytes)
     }
 
     static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

@@ -73,7 +73,7 @@ public enum SecretHandshake {
     /// Builds a hello: `hmac(N, ephemeral_pk) ‖ ephemeral_pk`.
     public static func createChallenge(networkKey: [UInt8], ephemeralPublicKey: [UInt8]) -> [UInt8] {
         precondition(ephemeralPublicKey.count == 32, "ephemeral public keys are 32 bytes")
-        return Sodium.authenticate(ephemeralPublicKey, key: networkKey) + ephemeralPublicKey
+        return NaCl.authenticate(ephemeralPublicKey, key: networkKey) + ephemeralPublicKey
     }
 
     /// Checks a hello sent by `sender` and derives `ab` with our ephemeral secret key.
@@ -88,10 +88,10 @@ public enum SecretHandshake {
         }
         let mac = Array(challenge[0..<32])
         let remoteEphemeral = Array(challenge[32..<64])
-        guard Sodium.verifyAuthentication(mac, message: remoteEphemeral, key: networkKey) else {
+        guard NaCl.verifyAuthentication(mac, message: remoteEphemeral, key: networkKey) else {
             throw .helloMACMismatch(from: sender)
         }
-        guard let ab = Sodium.scalarMultiply(
+        guard let ab = NaCl.scalarMultiply(
             secretKey: localEphemeralSecretKey, publicKey: remoteEphemeral
         ) else {
             throw .weakEphemeralKey(from: sender)
@@ -100,7 +100,7 @@ public enum SecretHandshake {
             remoteEphemeralPublicKey: remoteEphemeral,
             remoteMAC: mac,
             ephemeralShared: ab,
-            ephemeralSharedHash: Sodium.sha256(ab)
+            ephemeralSharedHash: NaCl.sha256(ab)
         )
     }
 
@@ -115,17 +115,17 @@ public enum SecretHandshake {
         localEphemeralSecretKey: [UInt8],
         ephemeralShared ab: [UInt8]
     ) throws(HandshakeError) -> ClientAuth {
-        guard let serverCurve = Sodium.curve25519PublicKey(fromEd25519: serverPublicKey),
-              let aB = Sodium.scalarMultiply(secretKey: localEphemeralSecretKey, publicKey: serverCurve)
+        guard let serverCurve = NaCl.curve25519PublicKey(fromEd25519: serverPublicKey),
+              let aB = NaCl.scalarMultiply(secretKey: localEphemeralSecretKey, publicKey: serverCurve)
         else {
             throw .invalidLongTermKey(of: .server)
         }
-        let signature = Sodium.signDetached(
-            networkKey + serverPublicKey + Sodium.sha256(ab), secretKey: identity.secretKey
+        let signature = NaCl.signDetached(
+            networkKey + serverPublicKey + NaCl.sha256(ab), secretKey: identity.secretKey
         )
         let hello = signature + identity.publicKey
-        let authKey = Sodium.sha256(networkKey, ab, aB)
-        let message = Sodium.seal(hello, nonce: zeroNonce, key: authKey)
+        let authKey = NaCl.sha256(networkKey, ab, aB)
+        let message = NaCl.seal(hello, nonce: zeroNonce, key: authKey)
         return ClientAuth(hello: hello, serverLongTermShared: aB, authKey: authKey, message: message)
     }
 
@@ -142,25 +142,25 @@ public enum SecretHandshake {
         guard message.count == clientAuthLength else {
             throw .wrongLength(of: "client authenticate", expected: clientAuthLength, got: message.count)
         }
-        var longTermCurve = Sodium.curve25519SecretKey(fromEd25519: identity.secretKey)
-        defer { Sodium.wipe(&longTermCurve) }
-        guard let aB = Sodium.scalarMultiply(secretKey: longTermCurve, publicKey: remoteEphemeralPublicKey)
+        var longTermCurve = NaCl.curve25519SecretKey(fromEd25519: identity.secretKey)
+        defer { NaCl.wipe(&longTermCurve) }
+        guard let aB = NaCl.scalarMultiply(secretKey: longTermCurve, publicKey: remoteEphemeralPublicKey)
         else {
             throw .weakEphemeralKey(from: .client)
         }
-        let authKey = Sodium.sha256(networkKey, ab, aB)
-        guard let hello = Sodium.open(message, nonce: zeroNonce, key: authKey),
+        let authKey = NaCl.sha256(networkKey, ab, aB)
+        guard let hello = NaCl.open(message, nonce: zeroNonce, key: authKey),
               hello.count == helloLength else {
             throw .clientAuthUnreadable
         }
         let signature = Array(hello[0..<64])
         let clientPublicKey = Array(hello[64..<96])
-        let signed = networkKey + identity.publicKey + Sodium.sha256(ab)
-        guard Sodium.verifyDetached(signature, message: signed, publicKey: clientPublicKey) else {
+        let signed = networkKey + identity.publicKey + NaCl.sha256(ab)
+        guard NaCl.verifyDetached(signature, message: signed, publicKey: clientPublicKey) else {
             throw .clientAuthSignatureInvalid
         }
-        guard let clientCurve = Sodium.curve25519PublicKey(fromEd25519: clientPublicKey),
-              let Ab = Sodium.scalarMultiply(secretKey: localEphemeralSecretKey, publicKey: clientCurve)
+        guard let clientCurve = NaCl.curve25519PublicKey(fromEd25519: clientPublicKey),
+              let Ab = NaCl.scalarMultiply(secretKey: localEphemeralSecretKey, publicKey: clientCurve)
         else {
             throw .invalidLongTermKey(of: .client)
         }
@@ -170,7 +170,7 @@ public enum SecretHandshake {
             serverLongTermShared: aB,
             authKey: authKey,
             clientLongTermShared: Ab,
-            acceptKey: Sodium.sha256(networkKey, ab, aB, Ab)
+            acceptKey: NaCl.sha256(networkKey, ab, aB, Ab)
         )
     }
 
@@ -185,10 +185,10 @@ public enum SecretHandshake {
         ephemeralShared ab: [UInt8],
         acceptKey: [UInt8]
     ) -> [UInt8] {
-        let signature = Sodium.signDetached(
-            networkKey + clientHello + Sodium.sha256(ab), secretKey: identity.secretKey
+        let signature = NaCl.signDetached(
+            networkKey + clientHello + NaCl.sha256(ab), secretKey: identity.secretKey
         )
-        return Sodium.seal(signature, nonce: zeroNonce, key: acceptKey)
+        return NaCl.seal(signature, nonce: zeroNonce, key: acceptKey)
     }
 
     /// Client side: derives `Ab`, opens message 4 and checks that the server we
@@ -206,18 +206,18 @@ public enum SecretHandshake {
         guard message.count == serverAcceptLength else {
             throw .wrongLength(of: "server accept", expected: serverAcceptLength, got: message.count)
         }
-        var longTermCurve = Sodium.curve25519SecretKey(fromEd25519: identity.secretKey)
-        defer { Sodium.wipe(&longTermCurve) }
-        guard let Ab = Sodium.scalarMultiply(secretKey: longTermCurve, publicKey: remoteEphemeralPublicKey)
+        var longTermCurve = NaCl.curve25519SecretKey(fromEd25519: identity.secretKey)
+        defer { NaCl.wipe(&longTermCurve) }
+        guard let Ab = NaCl.scalarMultiply(secretKey: longTermCurve, publicKey: remoteEphemeralPublicKey)
         else {
             throw .weakEphemeralKey(from: .server)
         }
-        let acceptKey = Sodium.sha256(networkKey, ab, aB, Ab)
-        guard let signature = Sodium.open(message, nonce: zeroNonce, key: acceptKey) else {
+        let acceptKey = NaCl.sha256(networkKey, ab, aB, Ab)
+        guard let signature = NaCl.open(message, nonce: zeroNonce, key: acceptKey) else {
             throw .serverAcceptUnreadable
         }
-        let signed = networkKey + clientHello + Sodium.sha256(ab)
-        guard Sodium.verifyDetached(signature, message: signed, publicKey: serverPublicKey) else {
+        let signed = networkKey + clientHello + NaCl.sha256(ab)
+        guard NaCl.verifyDetached(signature, message: signed, publicKey: serverPublicKey) else {
             throw .serverAcceptSignatureInvalid
         }
         return VerifiedAccept(clientLongTermShared: Ab, acceptKey: acceptKey)
@@ -239,18 +239,18 @@ public enum SecretHandshake {
         localEphemeralPublicKey: [UInt8],
         remoteEphemeralPublicKey: [UInt8]
     ) -> HandshakeResult {
-        var sessionSecret = Sodium.sha256(acceptKey)
-        defer { Sodium.wipe(&sessionSecret) }
-        let sendNonce = Sodium.authenticate(remoteEphemeralPublicKey, key: networkKey)
-        let receiveNonce = Sodium.authenticate(localEphemeralPublicKey, key: networkKey)
+        var sessionSecret = NaCl.sha256(acceptKey)
+        defer { NaCl.wipe(&sessionSecret) }
+        let sendNonce = NaCl.authenticate(remoteEphemeralPublicKey, key: networkKey)
+        let receiveNonce = NaCl.authenticate(localEphemeralPublicKey, key: networkKey)
         return HandshakeResult(
             remotePublicKey: remotePublicKey,
             sending: BoxStreamParameters(
-                key: Sodium.sha256(sessionSecret, remotePublicKey),
+                key: NaCl.sha256(sessionSecret, remotePublicKey),
                 nonce: Array(sendNonce[0..<24])
             ),
             receiving: BoxStreamParameters(
-                key: Sodium.sha256(sessionSecret, localPublicKey),
+                key: NaCl.sha256(sessionSecret, localPublicKey),
                 nonce: Array(receiveNonce[0..<24])
             )
         )

@@ -7,7 +7,7 @@ public struct SigningKeyPair: Sendable, Hashable {
 
     /// Derives the key pair deterministically from a 32-byte seed.
     public init(seed: [UInt8]) {
-        let pair = Sodium.signingKeyPair(seed: seed)
+        let pair = NaCl.signingKeyPair(seed: seed)
         self.publicKey = pair.publicKey
         self.secretKey = pair.secretKey
     }
@@ -23,8 +23,8 @@ public struct SigningKeyPair: Sendable, Hashable {
 
     /// A fresh identity from the system's secure random source.
     public static func generate() -> SigningKeyPair {
-        var seed = Sodium.randomBytes(32)
-        defer { Sodium.wipe(&seed) }
+        var seed = NaCl.randomBytes(32)
+        defer { NaCl.wipe(&seed) }
         return SigningKeyPair(seed: seed)
     }
 }

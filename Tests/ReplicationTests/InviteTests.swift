@@ -309,7 +309,7 @@ final class InviteTests: XCTestCase {
         try node.peers.addInvite(secret: secret, uses: 2)
         let rows = try node.peers.pool.read { db in try Row.fetchAll(db, sql: "SELECT secretHash, usesLeft FROM invite") }
         XCTAssertEqual(rows.count, 1)
-        XCTAssertEqual([UInt8](rows[0]["secretHash"] as Data), VFLog.Sodium.blake2b256(secret).bytes)
+        XCTAssertEqual([UInt8](rows[0]["secretHash"] as Data), Sodium.blake2b256(secret).bytes)
         XCTAssertTrue(try node.peers.redeemInvite(secret: secret))
         XCTAssertTrue(try node.peers.redeemInvite(secret: secret))
         XCTAssertFalse(try node.peers.redeemInvite(secret: secret))

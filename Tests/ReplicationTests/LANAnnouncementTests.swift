@@ -176,7 +176,7 @@ final class LANAnnouncementTests: XCTestCase {
     /// Frames arbitrary bytes as an announcement with a valid tag.
     private func signed(_ body: [UInt8]) -> [UInt8] {
         var datagram = Array("vf-lan1".utf8) + [UInt8(body.count >> 8), UInt8(body.count & 0xFF)] + body
-        datagram += Sodium.authenticate(datagram, key: networkKey)
+        datagram += NaCl.authenticate(datagram, key: networkKey)
         return datagram
     }
 

@@ -5,7 +5,7 @@ import CSodium
 ///
 /// Every entry point makes sure `sodium_init()` has run; libsodium documents
 /// that calling it more than once is harmless, but the `static let` keeps it to once.
-enum Sodium {
+enum NaCl {
     private static let initialized: Bool = sodium_init() >= 0
 
     private static func ensureInitialized() {
