@@ -69,7 +69,7 @@ public struct StoreError: Error, CustomStringConvertible {
     init(operation: String, underlying: any Error) {
         self.operation = operation
         if let db = underlying as? DatabaseError {
-            self.message = "\(db.resultCode): \(db.message ?? "")"
+            self.message = db.message ?? "\(db.resultCode)"
         } else {
             self.message = "\(underlying)"
         }
