@@ -1,37 +1,37 @@
 import CSodium
 
 /// The UDP datagram a node broadcasts on its local networks to say where it
-/// listens, readable only as "valid" by nodes that hold the same network key.
+/// listens, readable only by nodes that hold the same network key.
 ///
 /// Wire format (all lengths in bytes):
 ///
 /// ```
-/// magic "vf-lan1" (7) ‖ length L (u16, big-endian) ‖ address (L, UTF-8) ‖ tag (32)
-/// tag = HMAC-SHA-512-256(key: network key, message: everything before the tag)
+/// magic "vf-lan2" (7) ‖ nonce (24) ‖ secretbox(address UTF-8, nonce, K)   (16-byte tag ‖ ciphertext)
+/// K = BLAKE2b-256(key: network key, message: "vf lan announcement key")
 /// ```
 ///
 /// The address is a ``MultiserverAddress`` in its text form. A datagram is at
-/// most ``maxDatagramSize`` bytes; the longest valid address makes about 360.
+/// most ``maxDatagramSize`` bytes; the longest valid address makes about 380.
 ///
-/// The tag only proves that the sender knows the network key, so nodes of other
-/// networks (and stray traffic on the port) are ignored before anyone dials.
-/// Replaying a captured announcement is harmless: the announcement says *where*
-/// a node is, and the Secret Handshake on the resulting connection proves *who*
-/// it is, so a replayed or redirected address at worst costs a failed dial.
+/// Encrypted, not only authenticated: a listener without the network key learns
+/// neither the node's address nor its public key, only that a datagram was sent.
+/// The box's tag also proves the sender knows the key, so nodes of other networks
+/// (and stray traffic on the port) are ignored before anyone dials. Replaying a
+/// captured announcement is harmless: it says *where* a node is, and the Secret
+/// Handshake on the resulting connection proves *who* it is.
 ///
-/// The network key is also the HMAC key of Secret Handshake hellos. The two
-/// uses cannot be confused: a hello authenticates exactly 32 bytes, while an
-/// announcement authenticates the 9-byte header plus an address of at least
-/// 56 characters.
+/// The box key is derived from the network key rather than being it, so this use
+/// never shares a key with the Secret Handshake's HMACs.
 public struct LANAnnouncement: Hashable, Sendable {
     /// Marks the datagram as ours and versions the format.
-    public static let magic: [UInt8] = Array("vf-lan1".utf8)
+    public static let magic: [UInt8] = Array("vf-lan2".utf8)
     /// The largest datagram accepted or produced.
     public static let maxDatagramSize = 512
 
-    private static let lengthFieldSize = 2
-    private static let tagSize = Int(crypto_auth_BYTES)
-    private static let headerSize = magic.count + lengthFieldSize
+    private static let nonceSize = Int(crypto_secretbox_NONCEBYTES)
+    private static let tagSize = Int(crypto_secretbox_MACBYTES)
+    private static let headerSize = magic.count + nonceSize
+    private static let minimumSize = headerSize + tagSize + 1
 
     /// Where the announcing node accepts connections, and its identity.
     public let address: MultiserverAddress
@@ -40,19 +40,23 @@ public struct LANAnnouncement: Hashable, Sendable {
         self.address = address
     }
 
-    /// The datagram announcing ``address`` on the network of `networkKey` (32 bytes).
+    /// The secretbox key for announcements on the network of `networkKey`.
+    static func boxKey(networkKey: [UInt8]) -> [UInt8] {
+        var key = [UInt8](repeating: 0, count: 32)
+        let label = Array("vf lan announcement key".utf8)
+        crypto_generichash(&key, 32, label, UInt64(label.count), networkKey, networkKey.count)
+        return key
+    }
+
+    /// The datagram announcing ``address`` on the network of `networkKey` (32 bytes),
+    /// with a fresh random nonce.
     public func encoded(networkKey: [UInt8]) -> [UInt8] {
         precondition(networkKey.count == SecretHandshake.networkKeyLength, "network keys are 32 bytes")
         let text = Array(address.description.utf8)
         // MultiserverAddress bounds its host at 253 characters, so this always fits.
-        precondition(Self.headerSize + text.count + Self.tagSize <= Self.maxDatagramSize)
-        var datagram = Self.magic
-        datagram.reserveCapacity(Self.headerSize + text.count + Self.tagSize)
-        datagram.append(UInt8(text.count >> 8))
-        datagram.append(UInt8(text.count & 0xFF))
-        datagram += text
-        datagram += NaCl.authenticate(datagram, key: networkKey)
-        return datagram
+        precondition(Self.headerSize + Self.tagSize + text.count <= Self.maxDatagramSize)
+        let nonce = NaCl.randomBytes(Self.nonceSize)
+        return Self.magic + nonce + NaCl.seal(text, nonce: nonce, key: Self.boxKey(networkKey: networkKey))
     }
 
     /// Reads a datagram, refusing anything not made by a holder of `networkKey`
@@ -62,25 +66,19 @@ public struct LANAnnouncement: Hashable, Sendable {
         guard datagram.count <= Self.maxDatagramSize else {
             throw .oversize(datagram.count)
         }
-        guard datagram.count >= Self.headerSize + Self.tagSize else {
-            throw .badLength("\(datagram.count) bytes is shorter than the \(Self.headerSize + Self.tagSize)-byte minimum")
+        guard datagram.count >= Self.minimumSize else {
+            throw .badLength("\(datagram.count) bytes is shorter than the \(Self.minimumSize)-byte minimum")
         }
         guard datagram.starts(with: Self.magic) else {
             throw .wrongMagic
         }
-        let declared = Int(datagram[Self.magic.count]) << 8 | Int(datagram[Self.magic.count + 1])
-        let actual = datagram.count - Self.headerSize - Self.tagSize
-        guard declared == actual else {
-            throw .badLength("header declares a \(declared)-byte address but \(actual) bytes precede the tag")
-        }
-        let signed = Array(datagram[..<(datagram.count - Self.tagSize)])
-        let tag = Array(datagram[(datagram.count - Self.tagSize)...])
-        guard NaCl.verifyAuthentication(tag, message: signed, key: networkKey) else {
+        let nonce = Array(datagram[Self.magic.count..<Self.headerSize])
+        guard let addressBytes = NaCl.open(Array(datagram[Self.headerSize...]), nonce: nonce,
+                                           key: Self.boxKey(networkKey: networkKey)) else {
             throw .wrongNetwork
         }
-        // Authenticated but unreadable means a peer of our own network is broken,
-        // which is worth telling apart from foreign traffic.
-        let addressBytes = signed[Self.headerSize...]
+        // Readable with our key but not an address means a peer of our own network is
+        // broken, which is worth telling apart from foreign traffic.
         let text = String(decoding: addressBytes, as: UTF8.self)
         // Decoding replaces invalid sequences, so a changed byte count reveals them.
         guard text.utf8.elementsEqual(addressBytes) else {
@@ -137,7 +135,7 @@ public struct LANAnnouncementError: Error, Hashable, Sendable, CustomStringConve
         LANAnnouncementError(.badLength, detail)
     }
 
-    static let wrongMagic = LANAnnouncementError(.wrongMagic, "does not start with \"vf-lan1\"")
+    static let wrongMagic = LANAnnouncementError(.wrongMagic, "does not start with \"vf-lan2\"")
 
     static let wrongNetwork = LANAnnouncementError(
         .wrongNetwork, "tag does not verify: sent with another network key, or altered in transit"
