@@ -51,7 +51,13 @@ struct Serve: AsyncParsableCommand {
         }
         let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers,
                         configuration: config, logger: Logger(label: "vf"))
-        let bound = try await node.start()
+        let bound: SocketAddress?
+        do {
+            bound = try await node.start()
+        } catch {
+            await node.stop()
+            throw CLIError("cannot start the node on \(listen): \(error)")
+        }
         if let bound, let boundPort = bound.port {
             let address = try MultiserverAddress(host: advertisedHost(host), port: boundPort, feed: context.key.feed)
             try (address.description + "\n").write(toFile: context.addressFile, atomically: true, encoding: .utf8)
