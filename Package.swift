@@ -62,9 +62,14 @@ let package = Package(
             dependencies: ["VFLog", "VFPeer", "CSodium", .product(name: "NIOCore", package: "swift-nio")],
             path: "Benchmarks/vf-sync-bench"
         ),
+        .target(
+            name: "VFTestSupport",
+            dependencies: ["VFLog"],
+            path: "Tests/VFTestSupport"
+        ),
         .testTarget(
             name: "VFLogTests",
-            dependencies: ["VFLog", "CSodium"],
+            dependencies: ["VFLog", "CSodium", "VFTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -73,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplicationTests",
-            dependencies: ["VFPeer", "VFLog", "CSodium", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["VFPeer", "VFLog", "CSodium", "VFTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 import VFLog
 @testable import VFPeer
+import VFTestSupport
 import XCTest
 
 /// A node faced with peers that lie or break the protocol: it cuts them off, keeps every good
@@ -120,27 +121,6 @@ final class HostilePeerTests: XCTestCase {
     }
 }
 
-/// Builds a feed in memory, entry by entry, as its author would.
-struct FeedBuilder {
-    let key: SigningKey
-    private(set) var entries: [SignedEntry] = []
-
-    init(key: SigningKey = SigningKey()) { self.key = key }
-
-    @discardableResult
-    mutating func append(_ json: String? = nil) -> SignedEntry {
-        let sequence = UInt64(entries.count + 1)
-        let payload = Array((json ?? #"{"n":\#(sequence)}"#).utf8)
-        let entry = EntryCodec.sign(key: key, sequence: sequence, timestamp: 0,
-                                    payloadSize: UInt32(payload.count), payloadHash: Payload.hash(payload),
-                                    backlink: entries.last?.entry.id,
-                                    lipmaaLink: Lipmaa.hasDistinctLink(sequence) ? entries[Int(Lipmaa.link(sequence)) - 1].entry.id : nil)
-        entries.append(SignedEntry(entry: entry, payload: payload))
-        return entries.last!
-    }
-
-    func entry(_ sequence: UInt64) -> Entry { entries[Int(sequence) - 1].entry }
-}
 
 /// A peer that asks for everything and then stops reading must not make the node buffer
 /// what it cannot send: entries are read from the store a page at a time, only while the

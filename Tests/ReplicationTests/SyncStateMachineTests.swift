@@ -1,5 +1,6 @@
 import VFLog
 @testable import VFPeer
+import VFTestSupport
 import XCTest
 
 /// The sync protocol with no sockets and no store: two machines exchange frames through

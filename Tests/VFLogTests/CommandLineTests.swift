@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VFTestSupport
 import XCTest
 @testable import VFLog
 

@@ -1,4 +1,5 @@
 import GRDB
+import VFTestSupport
 import XCTest
 @testable import VFLog
 

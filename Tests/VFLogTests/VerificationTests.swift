@@ -1,3 +1,4 @@
+import VFTestSupport
 import XCTest
 @testable import VFLog
 

@@ -2,10 +2,10 @@ import Foundation
 import XCTest
 
 /// Runs the built `vf` command as a separate process, as a user or a script would.
-enum VFProcess {
+public enum VFProcess {
     /// The `vf` binary beside the test bundle (swift build puts every product in one folder),
     /// or `$VF_BIN`.
-    static var binary: String {
+    public static var binary: String {
         get throws {
             if let path = ProcessInfo.processInfo.environment["VF_BIN"] { return path }
             var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -18,13 +18,13 @@ enum VFProcess {
         }
     }
 
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+    public static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try binary)
         process.arguments = arguments
@@ -51,7 +51,7 @@ enum VFProcess {
     }
 }
 
-final class LockedData: @unchecked Sendable {
+private final class LockedData: @unchecked Sendable {
     private let lock = NSLock()
     private var data: Data?
     func set(_ value: Data) { lock.withLock { data = value } }
