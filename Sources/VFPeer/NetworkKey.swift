@@ -28,7 +28,13 @@ public struct NetworkKey: Sendable, Equatable {
     /// `HOME/network`: written by `vf init --network`, mode 0600. Absent means the default network.
     public static func load(home: NodeHome) throws -> NetworkKey {
         let path = home.path + "/network"
-        guard let data = FileManager.default.contents(atPath: path) else { return .default }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .default }
+        // A private network's key admits anyone who holds it: guarded like the secret key.
+        guard info.st_mode & 0o077 == 0 else {
+            throw NetworkKeyError(reason: "permissions \(String(info.st_mode & 0o777, radix: 8)) for \(path) are too open: the network key must not be accessible by group or others (chmod 600 \(path))")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw NetworkKeyError(reason: "cannot read \(path)") }
         return try NetworkKey(base64: String(decoding: data, as: UTF8.self))
     }
 
