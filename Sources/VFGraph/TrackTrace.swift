@@ -28,45 +28,11 @@ public struct FlowStep: Equatable, Sendable {
 /// Corrections adjust quantities, not flows, so they are left out. Where the pseudocode
 /// orders items "by id or approximate time", events are ordered by their causal position.
 extension EconomicGraph {
-    private var flowEvents: [GraphEvent] {
-        appliedOrder.compactMap { events[$0] }.filter { $0.payload.corrects == nil }
-    }
-
-    /// One flow step backwards.
-    public func previous(_ item: FlowItem) -> [FlowItem] {
-        switch item {
-        case let .resource(id):
-            return flowEvents.filter { e in
-                (e.payload.outputOf != nil && e.fromResource == id) || e.toResource == id
-                    || ([.raise, .lower].contains(e.payload.action) && e.fromResource == id)
-            }.map { .event($0.id) }
-        case let .process(id):
-            return flowEvents.filter { $0.payload.inputOf == id }.map { .event($0.id) }
-        case let .event(id):
-            guard let e = events[id], e.status == .applied else { return [] }
-            if let process = e.payload.outputOf { return [.process(process)] }
-            if [.raise, .lower].contains(e.payload.action), e.previousEvent == nil { return [] }
-            if let from = e.fromResource { return [.resource(from)] }
-            return []
-        }
-    }
+    /// One flow step backwards. Each call indexes the graph; walks build one index and reuse it.
+    public func previous(_ item: FlowItem) -> [FlowItem] { FlowIndex(self).previous(item) }
 
     /// One flow step forwards.
-    public func next(_ item: FlowItem) -> [FlowItem] {
-        switch item {
-        case let .resource(id):
-            // An output event names the resource it made, not one it came from.
-            return flowEvents.filter { $0.fromResource == id && $0.payload.outputOf == nil }.map { .event($0.id) }
-        case let .process(id):
-            return flowEvents.filter { $0.payload.outputOf == id }.map { .event($0.id) }
-        case let .event(id):
-            guard let e = events[id], e.status == .applied else { return [] }
-            if let process = e.payload.inputOf { return [.process(process)] }
-            if e.payload.outputOf != nil { return e.fromResource.map { [.resource($0)] } ?? [] }
-            if let to = e.toResource { return [.resource(to)] }
-            return []
-        }
-    }
+    public func next(_ item: FlowItem) -> [FlowItem] { FlowIndex(self).next(item) }
 
     /// Everything a resource or event came from, depth first, backwards.
     public func trace(from start: FlowItem) -> [FlowStep] {
@@ -90,15 +56,26 @@ extension EconomicGraph {
 private struct FlowWalk {
     let graph: EconomicGraph
     let backwards: Bool
+    let index: FlowIndex
     var flows: [FlowStep] = []
     var visited: Set<FlowItem> = []
     /// Resources awaiting their pair: keyed by the action that would consume the expectation.
     var expected: [Action: [ResourceID]] = [:]
     let nextByPrevious: [EntryID: EntryID]
 
+    /// One level of the depth-first search, kept on an explicit stack: chains of tens of
+    /// thousands of steps must not overflow the thread's stack.
+    private struct Frame {
+        let item: FlowItem
+        let children: [FlowItem]
+        var nextChild = 0
+        let saved: EntryID?
+    }
+
     init(graph: EconomicGraph, backwards: Bool) {
         self.graph = graph
         self.backwards = backwards
+        self.index = FlowIndex(graph)
         var map = [EntryID: EntryID]()
         for id in graph.appliedOrder { if let previous = graph.events[id]?.previousEvent { map[previous] = id } }
         nextByPrevious = map
@@ -121,42 +98,56 @@ private struct FlowWalk {
         if let e = event(start), let licensed = opens(e.payload.action), let r = e.fromResource {
             expected[licensed, default: []].append(r)
         }
-        search(from: start, saved: nil)
+        var stack = [frame(for: start, saved: nil)]
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard stack[top].nextChild < stack[top].children.count else {
+                stack.removeLast()
+                continue
+            }
+            let item = stack[top].children[stack[top].nextChild]
+            stack[top].nextChild += 1
+            guard !visited.contains(item), admits(item) else { continue }
+            visited.insert(item)
+            flows.append(FlowStep(item: item, parent: stack[top].item, event: event(item)))
+            stack.append(frame(for: item, saved: stack[top].saved))
+        }
     }
 
-    private mutating func search(from current: FlowItem, saved: EntryID?) {
-        var saved = saved
+    /// The neighbours of `current` in walking order: by position, and the event this walk
+    /// came along (the saved breadcrumb) first.
+    private func frame(for current: FlowItem, saved inherited: EntryID?) -> Frame {
+        var saved = inherited
         if let e = event(current) {
             saved = backwards ? e.previousEvent : nextByPrevious[e.id]
         }
-        var items = backwards ? graph.previous(current) : graph.next(current)
+        var items = backwards ? index.previous(current) : index.next(current)
         items.sort { a, b in
             let pa = event(a)?.position ?? 0, pb = event(b)?.position ?? 0
             if pa != pb { return backwards ? pa > pb : pa < pb }
             return a.description < b.description
         }
-        if let saved, let index = items.firstIndex(of: .event(saved)) {
-            items.insert(items.remove(at: index), at: 0)
+        if let saved, let position = items.firstIndex(of: .event(saved)) {
+            items.insert(items.remove(at: position), at: 0)
         }
-        for item in items where !visited.contains(item) {
-            if let e = event(item), let r = e.fromResource {
-                let action = e.payload.action
-                if var waiting = expected[action] {
-                    // This action closes a pair: follow it only if its resource was expected.
-                    guard let index = waiting.firstIndex(of: r) else { continue }
-                    waiting.remove(at: index)
-                    expected[action] = waiting
-                } else if [Action.pickup, .accept, .combine, .dropoff, .modify, .separate].contains(action),
-                          closes(action) {
-                    continue  // a closing action with nothing expected is someone else's flow
-                } else if let licensed = opens(action) {
-                    expected[licensed, default: []].append(r)
-                }
-            }
-            visited.insert(item)
-            flows.append(FlowStep(item: item, parent: current, event: event(item)))
-            search(from: item, saved: saved)
+        return Frame(item: current, children: items, saved: saved)
+    }
+
+    /// The pairing rules: whether the walk may enter `item`, recording what it opens.
+    private mutating func admits(_ item: FlowItem) -> Bool {
+        guard let e = event(item), let r = e.fromResource else { return true }
+        let action = e.payload.action
+        if var waiting = expected[action] {
+            // This action closes a pair: follow it only if its resource was expected.
+            guard let position = waiting.firstIndex(of: r) else { return false }
+            waiting.remove(at: position)
+            expected[action] = waiting
+        } else if [Action.pickup, .accept, .combine, .dropoff, .modify, .separate].contains(action), closes(action) {
+            return false  // a closing action with nothing expected is someone else's flow
+        } else if let licensed = opens(action) {
+            expected[licensed, default: []].append(r)
         }
+        return true
     }
 
     /// Whether meeting `action` in this direction must match an earlier expectation.
