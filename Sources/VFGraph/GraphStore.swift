@@ -64,6 +64,13 @@ public final class GraphStore {
         return builder.graph
     }
 
+    /// The builder holding every entry of the log, for checks that fold entries of their own
+    /// onto the graph (``PublishCheck``).
+    public func builder(from log: LogStore) throws -> GraphBuilder {
+        _ = try graph(from: log)
+        return builder
+    }
+
     /// The last sequence folded into the tables, for each feed.
     public func cursors() throws -> [FeedID: UInt64] {
         try queue.read { db in
