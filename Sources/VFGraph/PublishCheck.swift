@@ -14,7 +14,8 @@ public enum PublishVerdict: Sendable, Equatable {
 /// payload must read as a ValueFlows object, an event's references must all be known
 /// (``EventOrigin/local``), and the derivation must apply it — so an event its author has
 /// no authority for is refused too. Each accepted payload is kept, as if published, so a
-/// later payload of the same run is checked against the earlier ones.
+/// later payload of the same run is checked against the earlier ones. A run stops at its first
+/// refusal, as `vf publish` does: every later payload is refused too.
 ///
 /// Pure: it never touches the log; the caller appends what it accepts.
 public struct PublishCheck: Sendable {
@@ -22,6 +23,8 @@ public struct PublishCheck: Sendable {
     private let author: FeedID
     private var sequence: UInt64
     private var clock: Int64
+    /// Set once a payload the derivation rejects has been folded in: nothing after it is checked.
+    private var refusedEarlier = false
 
     /// - Parameters:
     ///   - builder: the node's graph as derived so far.
@@ -44,6 +47,7 @@ public struct PublishCheck: Sendable {
 
     /// The verdict on `payload`; an accepted one is remembered for the payloads after it.
     public mutating func check(_ payload: [UInt8]) -> PublishVerdict {
+        if refusedEarlier { return .refused("a payload before this one was refused") }
         let object: VFObject
         do { object = try VFObject.decode(payload, author: author) } catch { return .refused(error.reason) }
         guard object.kind != nil else { return .notValueFlows }
@@ -56,16 +60,17 @@ public struct PublishCheck: Sendable {
         // The entry's real id depends on its signature; a provisional one stands in for it.
         let provisional = EntryID(hash: Sodium.blake2b256(Array("vf-publish-check".utf8) + author.bytes
                                                            + withUnsafeBytes(of: (sequence + 1).bigEndian, Array.init) + payload))
-        var trial = builder
-        trial.insert([GraphEntry(author: author, sequence: sequence + 1, id: provisional, timestamp: clock,
-                                 signatureVerified: true, payload: payload)])
-        switch trial.graph.status(of: provisional) {
-        case let .invalid(reason)?, let .unauthorized(reason)?: return .refused(reason)
+        // Folded in place, not on a copy, so a long run stays linear; a refusal ends the run.
+        builder.insert([GraphEntry(author: author, sequence: sequence + 1, id: provisional, timestamp: clock,
+                                   signatureVerified: true, payload: payload)])
+        sequence += 1
+        switch builder.graph.status(of: provisional) {
+        case let .invalid(reason)?, let .unauthorized(reason)?:
+            refusedEarlier = true
+            return .refused(reason)
         // Waiting for something of its own author's (a combine for its container) is allowed.
         case .pending?, .applied?, nil: break
         }
-        builder = trial
-        sequence += 1
         clock += 1
         return .accepted
     }

@@ -39,6 +39,29 @@ final class SupplyChainCommandLineTests: XCTestCase {
         return id
     }
 
+    func testPublishRefusesInvalidValueFlowsAndAcceptsOtherJSON() throws {
+        let home = directory + "/a"
+        let me = try vf("init", "--home", home).line
+        let teleport = try VFCommand.run(["publish", "--home", home, event("teleport", me, me, #""note":"x""#)])
+        XCTAssertEqual(teleport.status, 1)
+        XCTAssertTrue(teleport.stderr.contains(#"unknown action "teleport""#), teleport.stderr)
+        let unknown = try VFCommand.run(["publish", "--home", home, event("consume", me, me,
+            #""resourceInventoriedAs":"%AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=.vf1res""#)])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("which is not known"), unknown.stderr)
+        try vf("publish", "--home", home, #"{"@type":"vf:Contact","name":"a friend"}"#)
+        try vf("publish", "--home", home, #"{"any":"json"}"#)
+
+        let lines = directory + "/lines.jsonl"
+        try [#"{"@type":"Process","name":"p"}"#, #"{"n":2}"#, event("work", me, me, #""resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"}"#),
+             #"{"n":4}"#].joined(separator: "\n").write(toFile: lines, atomically: true, encoding: .utf8)
+        let refused = try VFCommand.run(["publish", "--home", home, "--lines", lines])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("line 3: refused: work takes effortQuantity only"), refused.stderr)
+        let log = try json(vf("log", "--home", home, "--json")) as! [[String: Any]]
+        XCTAssertEqual(log.count, 4, "two single payloads and the two lines before the refused one")
+    }
+
     func testFlourTracesBackToTheFarmsHarvestAcrossTwoHomes() throws {
         let farmHome = directory + "/farm", millHome = directory + "/mill"
         let farm = try vf("init", "--home", farmHome).line
@@ -46,9 +69,11 @@ final class SupplyChainCommandLineTests: XCTestCase {
 
         // The farm grows wheat and sells 400 kg of it to the mill.
         let growing = try vf("publish", "--home", farmHome, #"{"@type":"Process","name":"growing"}"#).line
-        let harvest = try vf("publish", "--home", farmHome, event("produce", farm, farm,
-            #""resourceQuantity":{"hasNumericalValue":"1000","hasUnit":"kg"},"outputOf":"\#(growing)","newInventoriedResource":{"name":"wheat"}"#)).line
+        let published = try json(vf("publish", "--home", farmHome, "--json", event("produce", farm, farm,
+            #""resourceQuantity":{"hasNumericalValue":"1000","hasUnit":"kg"},"outputOf":"\#(growing)","newInventoriedResource":{"name":"wheat"}"#))) as! [String: Any]
+        let harvest = try XCTUnwrap(published["id"] as? String)
         let wheat = try resourceID(named: "wheat", home: farmHome)
+        XCTAssertEqual(published["createdResource"] as? String, wheat)
         try vf("publish", "--home", farmHome, event("transfer", farm, mill,
             #""resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)","newInventoriedResource":{"name":"mill wheat"}"#))
 
