@@ -97,6 +97,11 @@ public final class GraphStore {
         }
     }
 
+    /// Runs `body` in a read transaction of the graph database.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.read(body)
+    }
+
     // MARK: private
 
     private func headSequences(_ log: LogStore) throws -> [FeedID: UInt64] {

@@ -9,8 +9,8 @@ struct Resources: ParsableCommand {
     @Flag(help: "Print a JSON array of resources.") var json = false
 
     func run() throws {
-        let graph = try GraphContext(options).graph()
-        let resources = graph.resources.keys.sorted().map { graph.resources[$0]! }
+        // Straight from the tables: no derivation when the log has not grown.
+        let resources = try GraphContext(options).store.resources()
         if json {
             JSONOutput.print(resources.map(GraphJSON.resource))
         } else {

@@ -74,6 +74,7 @@ final class GraphStoreTests: XCTestCase {
         XCTAssertTrue(graph.events.values.allSatisfy { $0.status == .applied }, "\(graph.events.values.map(\.status))")
         XCTAssertTrue(graph.resources.values.contains { $0.name == "flour" && $0.onhandQuantity.description == "300.5" })
         XCTAssertTrue(tables["resource"]!.contains { $0.contains("flour") && $0.contains("300.5") })
+        XCTAssertEqual(try incremental.resources(), graph.resources.keys.sorted().map { graph.resources[$0]! })
     }
 
     func testEventWaitingForAnotherFeedIsPendingUntilItArrives() throws {
