@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "vf",
             dependencies: [
-                "VFLog", "VFPeer",
+                "VFLog", "VFPeer", "VFGraph",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,17 +1,36 @@
 import ArgumentParser
 import Foundation
+import VFGraph
 import VFLog
+
+/// What `vf export` writes.
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
+    /// Signed entries and payloads, for `vf import` (docs/protocol.md, "Bundle format").
+    case bundle
+    /// Applied events and derived resources as JSON-LD with the VF 1.0 vocabulary, for other tools.
+    case jsonld
+}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write entries and their payloads to a portable bundle (docs/protocol.md, \"Bundle format\").",
-        discussion: "Feeds are written in sequence order; a forked feed's conflicting entries follow it, so the fork travels too.")
+        abstract: "Write entries and their payloads to a portable bundle (docs/protocol.md, \"Bundle format\"), or the economic graph as JSON-LD.",
+        discussion: """
+            Feeds are written in sequence order; a forked feed's conflicting entries follow it, so the fork travels too. \
+            With --format jsonld, the applied events (in causal order) and the derived resources are written as one \
+            JSON-LD document; quantities are xsd:decimal strings.
+            """)
 
     @OptionGroup var options: HomeOptions
     @Option(help: ArgumentHelp("Only this feed.", valueName: "FEED-ID")) var author: String?
-    @Option(help: ArgumentHelp("The bundle file to write.", valueName: "FILE")) var out: String
+    @Option(help: ArgumentHelp("The file to write.", valueName: "FILE")) var out: String
+    @Option(help: "bundle (signed entries, for vf import) or jsonld (the economic graph).") var format: ExportFormat = .bundle
+
+    func validate() throws {
+        if format == .jsonld, author != nil { throw ValidationError("--author applies to bundles only; a JSON-LD export is the whole graph") }
+    }
 
     func run() throws {
+        if format == .jsonld { return try exportJSONLD() }
         let store = try options.resolved.openStore()
         let authors = try author.map { [try parseFeedID($0)] } ?? store.feeds().map(\.author)
         // Write beside the target and rename, so a crash never leaves half a bundle under its name.
@@ -47,6 +66,17 @@ struct Export: ParsableCommand {
             throw error
         }
         printErr("exported \(count) entries from \(authors.count) feeds to \(out)")
+    }
+
+    private func exportJSONLD() throws {
+        let graph = try GraphContext(options).graph()
+        let document = JSONLDExport.document(graph)
+        do {
+            try Data(document.serialized).write(to: URL(fileURLWithPath: out), options: .atomic)
+        } catch {
+            throw CLIError("cannot write \(out): \(error.localizedDescription)")
+        }
+        printErr("exported \(graph.appliedOrder.count) events and \(graph.resources.count) resources as JSON-LD to \(out)")
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VFGraph
 import VFLog
 
 struct Log: ParsableCommand {
@@ -7,10 +8,13 @@ struct Log: ParsableCommand {
 
     @OptionGroup var options: HomeOptions
     @Option(help: ArgumentHelp("Only this feed.", valueName: "FEED-ID")) var author: String?
-    @Flag(help: "Print a JSON array of entries.") var json = false
+    @Flag(help: "Print a JSON array of entries; a ValueFlows entry has \"status\" (applied, pending, invalid, unauthorized) and, unless applied, \"reason\".")
+    var json = false
 
     func run() throws {
         let store = try options.resolved.openStore()
+        // Derived only once a ValueFlows entry is met, so a log of other JSON never pays for it.
+        var graph: EconomicGraph?
         let authors = try author.map { [try parseFeedID($0)] } ?? store.feeds().map(\.author)
         var stream = JSONOutput.ArrayStream()
         for feed in authors {
@@ -18,7 +22,16 @@ struct Log: ParsableCommand {
             while true {
                 let page = try store.entries(author: feed, in: next...UInt64(Int64.max), limit: 1000)
                 for signed in page {
-                    if json { stream.append(JSONOutput.entry(signed)) } else { printPlain(signed) }
+                    guard json else { printPlain(signed); continue }
+                    var object = JSONOutput.entry(signed)
+                    if let payload = signed.payload, PublishCheck.isValueFlows(payload) {
+                        if graph == nil { graph = try GraphContext(options).graph() }
+                        if let status = graph?.status(of: signed.entry.id) {
+                            object["status"] = status.name
+                            if let reason = status.reason { object["reason"] = reason }
+                        }
+                    }
+                    stream.append(object)
                 }
                 guard let last = page.last else { break }
                 next = last.entry.sequence + 1

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VFGraph
 import VFLog
 
 struct Publish: ParsableCommand {
@@ -9,7 +10,10 @@ struct Publish: ParsableCommand {
             PAYLOAD is a JSON object: given as text, as @FILE, or as - for standard input. \
             With --lines FILE (or - for standard input), every non-empty line is one payload; \
             lines are appended in batched transactions and each id is printed once its batch is durable. \
-            A bad line stops the run with its line number; the lines before it stay appended.
+            A bad line stops the run with its line number; the lines before it stay appended. \
+            A ValueFlows object (an @type of EconomicEvent, Process, ResourceSpecification, Person or Organization) \
+            is checked against the graph derived from the log and refused, with the reason, if it is malformed, \
+            refers to something unknown or would not be applied; other JSON objects are appended as they are.
             """)
 
     @OptionGroup var options: HomeOptions
@@ -17,7 +21,8 @@ struct Publish: ParsableCommand {
     @Option(help: ArgumentHelp("Append one entry per line of a JSON-lines file (- for standard input).", valueName: "FILE"))
     var lines: String?
     @Option(help: "Entries per transaction with --lines.") var batchSize = 1000
-    @Flag(help: "Print {\"id\", \"author\", \"sequence\"} for each entry.") var json = false
+    @Flag(help: "Print {\"id\", \"author\", \"sequence\"} for each entry, and \"createdResource\" for an event that creates one.")
+    var json = false
 
     func validate() throws {
         guard (payload == nil) != (lines == nil) else { throw ValidationError("give either PAYLOAD or --lines FILE") }
@@ -28,23 +33,25 @@ struct Publish: ParsableCommand {
         let home = options.resolved
         let key = try home.loadKey()
         let store = try home.openStore()
+        var checker = LazyPublishCheck(home: home, log: store, author: key.feed)
         if let lines {
-            try publishLines(lines, key: key, store: store)
+            try publishLines(lines, key: key, store: store, checker: &checker)
         } else if let payload {
             let bytes = try readArgumentBytes(payload)
             do { try Payload.validate(bytes) } catch { throw CLIError("\(error)") }
-            report(try store.append(bytes, key: key).entry)
+            if case let .refused(reason) = try checker.check(bytes) { throw CLIError("refused: \(reason); nothing appended") }
+            report(try store.append(bytes, key: key))
         }
     }
 
-    private func publishLines(_ path: String, key: SigningKey, store: LogStore) throws {
+    private func publishLines(_ path: String, key: SigningKey, store: LogStore, checker: inout LazyPublishCheck) throws {
         let reader = try LineReader(path: path)
         var batch: [[UInt8]] = []
         var lineNumber = 0
         var appended = 0
         func flush() throws {
             guard !batch.isEmpty else { return }
-            for signed in try store.appendBatch(batch, key: key) { report(signed.entry) }
+            for signed in try store.appendBatch(batch, key: key) { report(signed) }
             appended += batch.count
             batch.removeAll(keepingCapacity: true)
             fflush(nil)
@@ -52,11 +59,12 @@ struct Publish: ParsableCommand {
         while let line = reader.next() {
             lineNumber += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            do {
-                try Payload.validate(line)
-            } catch {
+            var refusal: String?
+            do { try Payload.validate(line) } catch { refusal = "\(error)" }
+            if refusal == nil, case let .refused(reason) = try checker.check(line) { refusal = "refused: \(reason)" }
+            if let refusal {
                 try flush()
-                throw CLIError("line \(lineNumber): \(error); \(appended) entries before it were appended")
+                throw CLIError("line \(lineNumber): \(refusal); \(appended) entries before it were appended")
             }
             batch.append(line)
             if batch.count >= batchSize { try flush() }
@@ -65,9 +73,15 @@ struct Publish: ParsableCommand {
         printErr("appended \(appended) entries")
     }
 
-    private func report(_ entry: Entry) {
+    private func report(_ signed: SignedEntry) {
+        let entry = signed.entry
         if json {
-            JSONOutput.print(["id": entry.id.description, "author": entry.author.description, "sequence": entry.sequence])
+            var object: [String: Any] = ["id": entry.id.description, "author": entry.author.description, "sequence": entry.sequence]
+            if let payload = signed.payload, case let .event(event)? = try? VFObject.decode(payload, author: entry.author),
+               event.newInventoriedResource != nil {
+                object["createdResource"] = ResourceID(createdBy: entry.id).description
+            }
+            JSONOutput.print(object)
         } else {
             print(entry.id)
         }

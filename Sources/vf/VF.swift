@@ -9,7 +9,8 @@ struct VF: AsyncParsableCommand {
         discussion: "The node's home defaults to $VF_HOME, else ~/.vf; every command takes --home DIR.",
         subcommands: [Init.self, WhoAmI.self, Publish.self, Log.self, Feeds.self, Verify.self, Export.self, Import.self,
                       Serve.self, Sync.self, Address.self, Connect.self, Peers.self, Follow.self, Unfollow.self, Block.self,
-                      InviteCommand.self]
+                      InviteCommand.self, Resources.self, ResourceCommand.self, Trace.self, Track.self, Processes.self,
+                      Agents.self, GraphCommand.self]
     )
 }
 

@@ -26,7 +26,7 @@ final class LANConvergenceTests: XCTestCase {
         for home in homes { ids.append(try run(["init", "--home", home])) }
         for (i, home) in homes.enumerated() {
             for (j, id) in ids.enumerated() where j != i { _ = try run(["follow", "--home", home, id]) }
-            _ = try run(["publish", "--home", home, #"{"@type":"EconomicEvent","action":"produce","note":"from node \#(i)"}"#])
+            _ = try run(["publish", "--home", home, #"{"@type":"Note","note":"from node \#(i)"}"#])
         }
         var servers: [LabProcess] = []
         for (i, home) in homes.enumerated() {

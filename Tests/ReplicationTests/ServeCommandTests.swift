@@ -37,7 +37,7 @@ final class ServeCommandTests: XCTestCase {
         for _ in 0..<200 where try VFCommand.sequence(home: b, of: idA) < 1 { try await Task.sleep(nanoseconds: 50_000_000) }
         XCTAssertEqual(try VFCommand.sequence(home: b, of: idA), 1)
 
-        try VFCommand.run(["publish", "--home", a, #"{"@type":"EconomicEvent","action":"produce","note":"live"}"#])
+        try VFCommand.run(["publish", "--home", a, #"{"@type":"Note","note":"live"}"#])
         let published = Date()
         while try VFCommand.sequence(home: b, of: idA) < 2 && Date().timeIntervalSince(published) < 5 {
             try await Task.sleep(nanoseconds: 20_000_000)

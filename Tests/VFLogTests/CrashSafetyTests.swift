@@ -12,7 +12,7 @@ final class CrashSafetyTests: XCTestCase {
         let home = dir + "/home"
         XCTAssertEqual(try VFProcess.run(["init", "--home", home]).status, 0)
         let linesPath = dir + "/lines.jsonl"
-        let lines = (1...200_000).map { #"{"@type":"EconomicEvent","action":"produce","note":"crash test \#($0)"}"# }
+        let lines = (1...200_000).map { #"{"@type":"CrashTest","note":"crash test \#($0)"}"# }
         try (lines.joined(separator: "\n") + "\n").write(toFile: linesPath, atomically: true, encoding: .utf8)
 
         var acknowledged: [String] = []

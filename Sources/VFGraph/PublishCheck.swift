@@ -1,0 +1,77 @@
+import VFLog
+
+/// What a node makes of a payload it is about to publish.
+public enum PublishVerdict: Sendable, Equatable {
+    /// Not a ValueFlows object (a contact, arbitrary JSON): not the graph's business.
+    case notValueFlows
+    /// A ValueFlows object that would be accepted, and applied if it is an event.
+    case accepted
+    /// A ValueFlows object that would be rejected, with the reason.
+    case refused(String)
+}
+
+/// Checks payloads before they are signed, against the graph the node has derived: the
+/// payload must read as a ValueFlows object, an event's references must all be known
+/// (``EventOrigin/local``), and the derivation must apply it — so an event its author has
+/// no authority for is refused too. Each accepted payload is kept, as if published, so a
+/// later payload of the same run is checked against the earlier ones. A run stops at its first
+/// refusal, as `vf publish` does: every later payload is refused too.
+///
+/// Pure: it never touches the log; the caller appends what it accepts.
+public struct PublishCheck: Sendable {
+    private var builder: GraphBuilder
+    private let author: FeedID
+    private var sequence: UInt64
+    private var clock: Int64
+    /// Set once a payload the derivation rejects has been folded in: nothing after it is checked.
+    private var refusedEarlier = false
+
+    /// - Parameters:
+    ///   - builder: the node's graph as derived so far.
+    ///   - author: the feed that will sign the payloads.
+    ///   - headSequence: that feed's current last sequence (0 when empty).
+    ///   - timestamp: the time the entries will carry, milliseconds since the epoch.
+    public init(builder: GraphBuilder, author: FeedID, headSequence: UInt64, timestamp: Int64) {
+        self.builder = builder
+        self.author = author
+        self.sequence = headSequence
+        self.clock = timestamp
+    }
+
+    /// Whether a payload is a ValueFlows object by its `@type`, without reading the rest.
+    public static func isValueFlows(_ payload: [UInt8]) -> Bool {
+        guard let json = try? JSONParser.parse(payload), let type = json["@type"]?.stringValue else { return false }
+        let bare = type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type
+        return ["EconomicEvent", "Process", "ResourceSpecification", "Person", "Organization"].contains(bare)
+    }
+
+    /// The verdict on `payload`; an accepted one is remembered for the payloads after it.
+    public mutating func check(_ payload: [UInt8]) -> PublishVerdict {
+        if refusedEarlier { return .refused("a payload before this one was refused") }
+        let object: VFObject
+        do { object = try VFObject.decode(payload, author: author) } catch { return .refused(error.reason) }
+        guard object.kind != nil else { return .notValueFlows }
+        if case .event = object {
+            switch EventValidator.validate(payload, known: builder.graph, origin: .local) {
+            case let .invalid(reason), let .pending(reason): return .refused(reason)
+            case .valid: break
+            }
+        }
+        // The entry's real id depends on its signature; a provisional one stands in for it.
+        let provisional = EntryID(hash: Sodium.blake2b256(Array("vf-publish-check".utf8) + author.bytes
+                                                           + withUnsafeBytes(of: (sequence + 1).bigEndian, Array.init) + payload))
+        // Folded in place, not on a copy, so a long run stays linear; a refusal ends the run.
+        builder.insert([GraphEntry(author: author, sequence: sequence + 1, id: provisional, timestamp: clock,
+                                   signatureVerified: true, payload: payload)])
+        sequence += 1
+        switch builder.graph.status(of: provisional) {
+        case let .invalid(reason)?, let .unauthorized(reason)?:
+            refusedEarlier = true
+            return .refused(reason)
+        // Waiting for something of its own author's (a combine for its container) is allowed.
+        case .pending?, .applied?, nil: break
+        }
+        clock += 1
+        return .accepted
+    }
+}

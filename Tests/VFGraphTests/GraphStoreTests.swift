@@ -1,0 +1,92 @@
+import Foundation
+import VFLog
+import XCTest
+@testable import VFGraph
+
+/// The graph store's tables after entries arrive in batches, in any causal order, equal the
+/// tables a rebuild computes from the log alone.
+final class GraphStoreTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "vf-graphstore-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Farm and mill feeds, written in a source log the way each author would.
+    private func supplyChain() throws -> (farm: [SignedEntry], mill: [SignedEntry]) {
+        let source = try LogStore(path: directory + "/source.sqlite")
+        let farm = SigningKey(), mill = SigningKey()
+        func post(_ key: SigningKey, _ json: JSONValue) throws -> EntryID { try source.append(json.serialized, key: key).entry.id }
+        func event(_ key: SigningKey, _ action: String, receiver: SigningKey? = nil, _ fields: [String: JSONValue]) throws -> EntryID {
+            var json: [String: JSONValue] = ["@type": "EconomicEvent", "action": .string(action), "provider": .string(key.feed.description),
+                                             "receiver": .string((receiver ?? key).feed.description)]
+            json.merge(fields) { _, new in new }
+            return try post(key, .object(json))
+        }
+        let wheatSpec = try post(farm, ["@type": "ResourceSpecification", "name": "wheat", "defaultUnitOfResource": "kg"])
+        let growing = try post(farm, ["@type": "Process", "name": "growing"])
+        let produceWheat = try event(farm, "produce", ["resourceQuantity": qty("1000", "kg"), "outputOf": ref(growing),
+                                                       "newInventoriedResource": ["name": "wheat", "conformsTo": ref(wheatSpec)]])
+        let wheat = ResourceID(createdBy: produceWheat)
+        let sell = try event(farm, "transfer", receiver: mill, ["resourceQuantity": qty("400", "kg"), "resourceInventoriedAs": ref(wheat),
+                                                                "newInventoriedResource": ["name": "mill wheat"]])
+        let millWheat = ResourceID(createdBy: sell)
+        let milling = try post(mill, ["@type": "Process", "name": "milling"])
+        try _ = event(mill, "consume", ["resourceQuantity": qty("400", "kg"), "resourceInventoriedAs": ref(millWheat), "inputOf": ref(milling)])
+        try _ = event(mill, "work", ["effortQuantity": qty("6", "hour"), "inputOf": ref(milling)])
+        try _ = event(mill, "produce", ["resourceQuantity": qty("300.5", "kg"), "outputOf": ref(milling), "newInventoriedResource": ["name": "flour"]])
+        try _ = post(mill, ["@type": "vf:Contact", "name": "not the graph's business"])
+        try _ = post(mill, ["@type": "EconomicEvent", "action": "teleport"])
+        try _ = event(farm, "raise", ["resourceQuantity": qty("3", "each"), "newInventoriedResource": ["name": "crates"]])
+        try _ = event(farm, "consume", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(wheat)])
+        return (try source.entries(author: farm.feed), try source.entries(author: mill.feed))
+    }
+
+    func testIncrementalUpdatesEqualRebuild() throws {
+        let (farm, mill) = try supplyChain()
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let incremental = try GraphStore(path: directory + "/graph.sqlite")
+        // The mill's events arrive before the farm's they depend on, then both feeds grow.
+        let batches = [Array(mill[0..<2]), Array(farm[0..<1]), Array(mill[2...]), Array(farm[1..<4]), Array(farm[4...])]
+        for (index, batch) in batches.enumerated() {
+            XCTAssertEqual(try log.ingest(batch).stored.count, batch.count)
+            XCTAssertTrue(try incremental.update(from: log), "batch \(index)")
+            XCTAssertFalse(try incremental.update(from: log), "nothing changed after batch \(index)")
+            // A fresh process reading the same home (as each command line run does) agrees.
+            let reopened = try GraphStore(path: directory + "/graph.sqlite")
+            XCTAssertFalse(try reopened.update(from: log))
+            let fromScratch = try GraphStore(path: directory + "/scratch-\(index).sqlite")
+            try fromScratch.rebuild(from: log)
+            XCTAssertEqual(try incremental.tableContents(), try fromScratch.tableContents(), "after batch \(index)")
+        }
+
+        let tables = try incremental.tableContents()
+        XCTAssertEqual(tables["resource"]?.count, 4)  // wheat, mill wheat, flour, crates
+        XCTAssertEqual(tables["process"]?.count, 2)
+        XCTAssertEqual(tables["rejected"]?.count, 1)  // the teleport
+        XCTAssertEqual(tables["cursor"]?.map { $0[1] }.sorted(), ["6", "6"])
+        let graph = try incremental.graph(from: log)
+        XCTAssertTrue(graph.events.values.allSatisfy { $0.status == .applied }, "\(graph.events.values.map(\.status))")
+        XCTAssertTrue(graph.resources.values.contains { $0.name == "flour" && $0.onhandQuantity.description == "300.5" })
+        XCTAssertTrue(tables["resource"]!.contains { $0.contains("flour") && $0.contains("300.5") })
+        XCTAssertEqual(try incremental.resources(), graph.resources.keys.sorted().map { graph.resources[$0]! })
+    }
+
+    func testEventWaitingForAnotherFeedIsPendingUntilItArrives() throws {
+        let (farm, mill) = try supplyChain()
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        _ = try log.ingest(mill)
+        try store.update(from: log)
+        let pending = try store.tableContents()["event"]!.filter { $0.contains("pending") }
+        XCTAssertEqual(pending.count, 1, "the consume waits for the farm's transfer")
+        _ = try log.ingest(farm)
+        try store.update(from: log)
+        XCTAssertTrue(try store.tableContents()["event"]!.allSatisfy { $0.contains("applied") })
+    }
+}
