@@ -58,6 +58,11 @@ let package = Package(
             path: "Benchmarks/vf-bench"
         ),
         .executableTarget(
+            name: "vf-graph-bench",
+            dependencies: ["VFLog", "VFGraph", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/vf-graph-bench"
+        ),
+        .executableTarget(
             name: "vf-sync-bench",
             dependencies: ["VFLog", "VFPeer", "CSodium", .product(name: "NIOCore", package: "swift-nio")],
             path: "Benchmarks/vf-sync-bench"
@@ -74,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VFGraphTests",
-            dependencies: ["VFGraph", "VFLog"]
+            dependencies: ["VFGraph", "VFLog", "VFTestSupport"]
         ),
         .testTarget(
             name: "ReplicationTests",

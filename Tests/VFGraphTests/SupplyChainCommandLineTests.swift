@@ -1,4 +1,5 @@
 import Foundation
+import VFTestSupport
 import XCTest
 
 /// The supply chain end to end through the `vf` command, with two homes that share entries
@@ -17,13 +18,13 @@ final class SupplyChainCommandLineTests: XCTestCase {
     }
 
     @discardableResult
-    private func vf(_ arguments: String..., file: StaticString = #filePath, line: UInt = #line) throws -> VFCommand.Result {
-        let result = try VFCommand.run(arguments)
+    private func vf(_ arguments: String..., file: StaticString = #filePath, line: UInt = #line) throws -> VFProcess.Result {
+        let result = try VFProcess.run(arguments)
         XCTAssertEqual(result.status, 0, "vf \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
         return result
     }
 
-    private func json(_ result: VFCommand.Result) throws -> Any {
+    private func json(_ result: VFProcess.Result) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 
@@ -42,10 +43,10 @@ final class SupplyChainCommandLineTests: XCTestCase {
     func testPublishRefusesInvalidValueFlowsAndAcceptsOtherJSON() throws {
         let home = directory + "/a"
         let me = try vf("init", "--home", home).line
-        let teleport = try VFCommand.run(["publish", "--home", home, event("teleport", me, me, #""note":"x""#)])
+        let teleport = try VFProcess.run(["publish", "--home", home, event("teleport", me, me, #""note":"x""#)])
         XCTAssertEqual(teleport.status, 1)
         XCTAssertTrue(teleport.stderr.contains(#"unknown action "teleport""#), teleport.stderr)
-        let unknown = try VFCommand.run(["publish", "--home", home, event("consume", me, me,
+        let unknown = try VFProcess.run(["publish", "--home", home, event("consume", me, me,
             #""resourceInventoriedAs":"%AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=.vf1res""#)])
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.contains("which is not known"), unknown.stderr)
@@ -55,7 +56,7 @@ final class SupplyChainCommandLineTests: XCTestCase {
         let lines = directory + "/lines.jsonl"
         try [#"{"@type":"Process","name":"p"}"#, #"{"n":2}"#, event("work", me, me, #""resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"}"#),
              #"{"n":4}"#].joined(separator: "\n").write(toFile: lines, atomically: true, encoding: .utf8)
-        let refused = try VFCommand.run(["publish", "--home", home, "--lines", lines])
+        let refused = try VFProcess.run(["publish", "--home", home, "--lines", lines])
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("line 3: refused: work takes effortQuantity only"), refused.stderr)
         let log = try json(vf("log", "--home", home, "--json")) as! [[String: Any]]
@@ -131,4 +132,8 @@ final class SupplyChainCommandLineTests: XCTestCase {
         XCTAssertEqual(nodes.filter { $0["@type"] as? String == "EconomicEvent" }.count, 4)
         XCTAssertTrue(nodes.contains { $0["@id"] as? String == flour })
     }
+}
+
+private extension VFProcess.Result {
+    var line: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
 }

@@ -1,0 +1,117 @@
+// vf-graph-bench: deriving the economic graph from the logs, against plain SQLite inserts of
+// the same number of rows measured in the same run; and trace time against chain length.
+import Dispatch
+import Foundation
+import GRDB
+import VFGraph
+import VFLog
+
+let eventCount = Int(ProcessInfo.processInfo.environment["EVENTS"] ?? "100000")!
+let root = NSTemporaryDirectory() + "vf-graph-bench-" + UUID().uuidString
+try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: root) }
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func json(_ object: [String: Any]) -> [UInt8] {
+    [UInt8](try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+}
+
+func quantity(_ value: String, _ unit: String) -> [String: Any] { ["hasNumericalValue": value, "hasUnit": unit] }
+
+/// Each agent turns its input stock into output stock, one process at a time:
+/// `Process`, then `consume` 1 kg from input, then `produce` 1 kg into output.
+func buildWorkshopLogs(agents: Int, events: Int, into log: LogStore) throws -> Int {
+    var written = 0
+    for a in 0..<agents {
+        let key = SigningKey()
+        let me = key.feed.description
+        let raiseIn = try log.append(json(["@type": "EconomicEvent", "action": "raise", "provider": me, "receiver": me,
+                                           "resourceQuantity": quantity("1000000", "kilogram"),
+                                           "newInventoriedResource": ["name": "input \(a)"]]), key: key)
+        let raiseOut = try log.append(json(["@type": "EconomicEvent", "action": "raise", "provider": me, "receiver": me,
+                                            "resourceQuantity": quantity("0", "kilogram"),
+                                            "newInventoriedResource": ["name": "output \(a)"]]), key: key)
+        let input = ResourceID(createdBy: raiseIn.entry.id).description
+        let output = ResourceID(createdBy: raiseOut.entry.id).description
+        written += 2
+        let perAgent = events / agents
+        var batch: [[UInt8]] = []
+        var sequence = try log.head(of: key.feed)!.sequence
+        var made = 2
+        while made < perAgent {
+            // A process entry, then its input and output events, which name it by entry id:
+            // sign the process first so its id is known.
+            try log.appendBatch(batch, key: key); batch.removeAll()
+            let process = try log.append(json(["@type": "Process", "name": "step \(made)"]), key: key)
+            sequence = process.entry.sequence
+            let pid = process.entry.id.description
+            batch.append(json(["@type": "EconomicEvent", "action": "consume", "provider": me, "receiver": me, "inputOf": pid,
+                               "resourceInventoriedAs": input, "resourceQuantity": quantity("1", "kilogram")]))
+            batch.append(json(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me, "outputOf": pid,
+                               "resourceInventoriedAs": output, "resourceQuantity": quantity("1", "kilogram")]))
+            made += 2
+        }
+        try log.appendBatch(batch, key: key)
+        _ = sequence
+        written += made - 2
+    }
+    return written
+}
+
+/// One agent, `steps` processes in a line: each consumes the previous step's resource and
+/// produces a new one. Returns the last resource.
+func buildChain(steps: Int, into log: LogStore) throws -> ResourceID {
+    let key = SigningKey()
+    let me = key.feed.description
+    var previous = ResourceID(createdBy: try log.append(json(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me,
+        "resourceQuantity": quantity("1", "each"), "newInventoriedResource": ["name": "step 0"]]), key: key).entry.id)
+    for step in 1...steps {
+        let process = try log.append(json(["@type": "Process", "name": "step \(step)"]), key: key).entry.id.description
+        try log.append(json(["@type": "EconomicEvent", "action": "consume", "provider": me, "receiver": me, "inputOf": process,
+                             "resourceInventoriedAs": previous.description, "resourceQuantity": quantity("1", "each")]), key: key)
+        previous = ResourceID(createdBy: try log.append(json(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me,
+            "outputOf": process, "resourceQuantity": quantity("1", "each"), "newInventoriedResource": ["name": "step \(step)"]]), key: key).entry.id)
+    }
+    return previous
+}
+
+print("preparing \(eventCount) events …")
+let log = try LogStore(path: root + "/log.sqlite")
+let events = try buildWorkshopLogs(agents: 10, events: eventCount, into: log)
+
+// Baseline: plain inserts of as many rows, one transaction, a prepared statement.
+let plain = try DatabaseQueue(path: root + "/plain.sqlite")
+try plain.write { db in try db.execute(sql: "CREATE TABLE row (id INTEGER PRIMARY KEY, author BLOB, action TEXT, quantity TEXT, note TEXT)") }
+let author = Data(SigningKey().feed.bytes)
+let insertSeconds = try seconds {
+    try plain.write { db in
+        let statement = try db.makeStatement(sql: "INSERT INTO row (author, action, quantity, note) VALUES (?, ?, ?, ?)")
+        for i in 0..<events { try statement.execute(arguments: [author, "produce", "\(i)", "row \(i)"]) }
+    }
+}
+let graphs = try GraphStore(path: root + "/graph.sqlite")
+let rebuildSeconds = try seconds { try graphs.rebuild(from: log) }
+let graph = try graphs.graph(from: log)
+precondition(graph.events.values.allSatisfy { $0.status == .applied }, "every bench event applies")
+let insertRate = Double(events) / insertSeconds, rebuildRate = Double(events) / rebuildSeconds
+print("")
+print(String(format: "  plain SQLite inserts, %d rows                %10.0f rows/s", events, insertRate))
+print(String(format: "  graph rebuild from the logs, %d events      %10.0f events/s   %.2f × plain inserts   (target ≥ 0.3: %@)",
+             events, rebuildRate, rebuildRate / insertRate, rebuildRate / insertRate >= 0.3 ? "met" : "MISSED"))
+
+// Trace over chains of 1,000 and 10,000 steps.
+var traceTimes: [Int: Double] = [:]
+for steps in [1_000, 10_000] {
+    let chainLog = try LogStore(path: root + "/chain\(steps).sqlite")
+    let last = try buildChain(steps: steps, into: chainLog)
+    let chainGraph = try GraphStore(path: root + "/chain\(steps)-graph.sqlite").graph(from: chainLog)
+    var items = 0
+    traceTimes[steps] = seconds { items = chainGraph.trace(from: .resource(last)).count }
+    print(String(format: "  trace over a chain of %5d steps            %10.4f s   (%d items)", steps, traceTimes[steps]!, items))
+}
+print(String(format: "  10× the steps took %.1f× the time (linear: about 10)", traceTimes[10_000]! / traceTimes[1_000]!))
