@@ -18,6 +18,7 @@ extension LogStore {
     /// thread stores chunk k.
     @discardableResult
     public func appendBatch(_ payloads: [[UInt8]], key: SigningKey, timestamp: Int64? = nil) throws -> [SignedEntry] {
+        guard !payloads.isEmpty else { return [] }
         let hashes: [Result<Hash32, PayloadError>] = payloads.parallelMap { payload in
             do throws(PayloadError) { try Payload.validate(payload); return .success(Payload.hash(payload)) } catch { return .failure(error) }
         }

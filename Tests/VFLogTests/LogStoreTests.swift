@@ -36,6 +36,7 @@ final class LogStoreTests: XCTestCase {
         let key = SigningKey()
         XCTAssertThrowsError(try store.appendBatch([Array(#"{"ok":1}"#.utf8), Array("not json".utf8)], key: key))
         XCTAssertNil(try store.head(of: key.feed))
+        XCTAssertEqual(try store.appendBatch([], key: key), [], "an empty batch is a no-op")
     }
 
     func testIngestKeepsGoodEntriesAndRefusesTheFirstBadOneWithItsReason() throws {
