@@ -35,9 +35,10 @@ test-vectors:
 	fi
 
 bench: deps
-	$(SWIFT) build -c release --product vf-bench --product vf-sync-bench
+	$(SWIFT) build -c release --product vf-bench --product vf-sync-bench --product vf-graph-bench
 	.build/release/vf-bench $(or $(ENTRIES),50000)
 	.build/release/vf-sync-bench 2>/dev/null
+	.build/release/vf-graph-bench
 
 demo: build
 	bash scripts/demo.sh
