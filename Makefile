@@ -35,7 +35,9 @@ test-vectors:
 	fi
 
 bench: deps
-	$(SWIFT) build -c release --product vf-bench --product vf-sync-bench --product vf-graph-bench
+	$(SWIFT) build -c release --product vf-bench
+	$(SWIFT) build -c release --product vf-sync-bench
+	$(SWIFT) build -c release --product vf-graph-bench
 	.build/release/vf-bench $(or $(ENTRIES),50000)
 	.build/release/vf-sync-bench 2>/dev/null
 	.build/release/vf-graph-bench
