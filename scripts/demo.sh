@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The demo: three real nodes on this machine — a farm, a mill and a bakery — each with its own
 # home and identity, gossiping over TCP on loopback with the Secret Handshake and box stream.
-# The farm and the bakery never connect to each other: everything flows through the mill.
+# Each records its part of a supply chain as signed ValueFlows events; the farm and the bakery
+# never connect to each other, everything flows through the mill. Then an auditor who recorded
+# none of it traces the bread back to the field, every step with its verified signer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VF="${VF:-.build/debug/vf}"
@@ -29,13 +31,6 @@ say "Each follows the others (follows are entries in their own feeds)"
 "$VF" follow --home "$DEMO/mill" "$FARM" >/dev/null;   "$VF" follow --home "$DEMO/mill" "$BAKERY" >/dev/null
 "$VF" follow --home "$DEMO/bakery" "$FARM" >/dev/null; "$VF" follow --home "$DEMO/bakery" "$MILL" >/dev/null
 
-say "The farm records its harvest offline, before any network exists"
-"$VF" publish --home "$DEMO/farm" --lines - <<JSON
-{"@type":"Organization","name":"Hillside Farm"}
-{"@type":"EconomicEvent","action":"produce","provider":"$FARM","receiver":"$FARM","resourceQuantity":{"hasNumericalValue":"500","hasUnit":"kilogram"},"newInventoriedResource":{"name":"Wheat, 2026 harvest"}}
-{"@type":"EconomicEvent","action":"transfer","provider":"$FARM","receiver":"$MILL","resourceQuantity":{"hasNumericalValue":"200","hasUnit":"kilogram"},"note":"wheat to the mill"}
-JSON
-
 say "The mill runs a node; the farm and the bakery run nodes that know only the mill's address"
 "$VF" serve --home "$DEMO/mill" --listen 127.0.0.1:0 --no-lan >"$DEMO/mill.out" 2>"$DEMO/mill.log" & PIDS+=($!)
 wait_for 10 test -s "$DEMO/mill/address"
@@ -46,15 +41,59 @@ for node in farm bakery; do
     "$VF" serve --home "$DEMO/$node" --listen 127.0.0.1:0 --no-lan >"$DEMO/$node.out" 2>"$DEMO/$node.log" & PIDS+=($!)
 done
 
-say "Gossip: the bakery receives the farm's feed through the mill"
-wait_for 20 has bakery "$FARM" 5 || { echo "the bakery did not receive the farm's feed"; exit 1; }
-"$VF" log --home "$DEMO/bakery" --author "$FARM" | sed -n '1,3p;10,12p'
+# publish NODE JSON: append an event, print its entry id; CREATED holds the resource it created, if any.
+publish() {
+    local out; out=$("$VF" publish --home "$DEMO/$1" --json "$2") || return 1
+    CREATED=$(python3 -c "import json,sys; print(json.loads(sys.argv[1]).get('createdResource',''))" "$out")
+    python3 -c "import json,sys; print(json.loads(sys.argv[1])['id'])" "$out"
+}
+event() { # event ACTION PROVIDER RECEIVER FIELDS
+    printf '{"@type":"EconomicEvent","action":"%s","provider":"%s","receiver":"%s",%s}' "$1" "$2" "$3" "$4"
+}
+qty() { printf '{"hasNumericalValue":"%s","hasUnit":"%s"}' "$1" "$2"; }
 
-say "Live: the mill publishes while all three run; the farm has it within a second"
-"$VF" publish --home "$DEMO/mill" "{\"@type\":\"EconomicEvent\",\"action\":\"produce\",\"provider\":\"$MILL\",\"receiver\":\"$MILL\",\"resourceQuantity\":{\"hasNumericalValue\":\"150\",\"hasUnit\":\"kilogram\"},\"note\":\"flour\"}"
+say "The farm grows wheat and sells 400 kg of it to the mill (signed ValueFlows events)"
+publish farm '{"@type":"Organization","name":"Hillside Farm","@id":"'"$FARM"'"}' >/dev/null
+GROWING=$(publish farm '{"@type":"Process","name":"growing wheat","basedOn":"field 7"}')
+publish farm "$(event produce "$FARM" "$FARM" '"resourceQuantity":'"$(qty 1000 kilogram)"',"outputOf":"'"$GROWING"'","newInventoriedResource":{"name":"wheat","trackingIdentifier":"W-2026-1"}')" >/dev/null
+WHEAT=$CREATED
+publish farm "$(event transfer "$FARM" "$MILL" '"resourceQuantity":'"$(qty 400 kilogram)"',"resourceInventoriedAs":"'"$WHEAT"'","newInventoriedResource":{"name":"wheat at the mill"}')" >/dev/null
+MILL_WHEAT=$CREATED
+echo "wheat $WHEAT; 400 kg of it became $MILL_WHEAT"
+wait_for 20 has mill "$FARM" 6 || { echo "the mill did not receive the farm's feed"; exit 1; }
+
+say "The mill grinds it into flour, with six hours of work, and sells the flour to the bakery"
+MILLING=$(publish mill '{"@type":"Process","name":"milling"}')
+publish mill "$(event consume "$MILL" "$MILL" '"resourceQuantity":'"$(qty 400 kilogram)"',"resourceInventoriedAs":"'"$MILL_WHEAT"'","inputOf":"'"$MILLING"'"')" >/dev/null
+publish mill "$(event work "$MILL" "$MILL" '"effortQuantity":'"$(qty 6 hour)"',"inputOf":"'"$MILLING"'"')" >/dev/null
+publish mill "$(event produce "$MILL" "$MILL" '"resourceQuantity":'"$(qty 300.5 kilogram)"',"outputOf":"'"$MILLING"'","newInventoriedResource":{"name":"flour"}')" >/dev/null
+FLOUR=$CREATED
+publish mill "$(event transfer "$MILL" "$BAKERY" '"resourceQuantity":'"$(qty 300.5 kilogram)"',"resourceInventoriedAs":"'"$FLOUR"'","newInventoriedResource":{"name":"flour at the bakery"}')" >/dev/null
+BAKERY_FLOUR=$CREATED
+wait_for 20 has bakery "$MILL" 7 || { echo "the bakery did not receive the mill's feed"; exit 1; }
+
+say "The bakery bakes bread, with eight hours of work"
+BAKING=$(publish bakery '{"@type":"Process","name":"baking"}')
+publish bakery "$(event consume "$BAKERY" "$BAKERY" '"resourceQuantity":'"$(qty 300.5 kilogram)"',"resourceInventoriedAs":"'"$BAKERY_FLOUR"'","inputOf":"'"$BAKING"'"')" >/dev/null
+publish bakery "$(event work "$BAKERY" "$BAKERY" '"effortQuantity":'"$(qty 8 hour)"',"inputOf":"'"$BAKING"'"')" >/dev/null
+publish bakery "$(event produce "$BAKERY" "$BAKERY" '"resourceQuantity":'"$(qty 500 each)"',"outputOf":"'"$BAKING"'","newInventoriedResource":{"name":"bread"}')" >/dev/null
+BREAD=$CREATED
+
+say "An invalid event is refused before it is signed (the wheat is the farm's, not the bakery's)"
+publish bakery "$(event consume "$BAKERY" "$BAKERY" '"resourceQuantity":'"$(qty 1 kilogram)"',"resourceInventoriedAs":"'"$WHEAT"'"')" || true
+
+say "Live: the farm has the bakery's events within a second"
 START=$(date +%s%N)
-wait_for 5 has farm "$MILL" 3 || { echo "the farm did not receive the mill's entry"; exit 1; }
+wait_for 5 has farm "$BAKERY" 6 || { echo "the farm did not receive the bakery's entries"; exit 1; }
 echo "reached the farm in $(( ($(date +%s%N) - START) / 1000000 )) ms"
+
+say "An auditor who recorded none of it syncs once with the mill and traces the bread to the field"
+"$VF" init --home "$DEMO/auditor" >/dev/null 2>&1
+for feed in "$FARM" "$MILL" "$BAKERY"; do "$VF" follow --home "$DEMO/auditor" "$feed" >/dev/null; done
+"$VF" sync --home "$DEMO/auditor" "$MILL_ADDRESS" 2>/dev/null
+"$VF" resources --home "$DEMO/auditor"
+echo
+"$VF" trace --home "$DEMO/auditor" "$BREAD"
 
 say "Every node holds every feed, and every entry verifies"
 for node in farm mill bakery; do
@@ -62,14 +101,8 @@ for node in farm mill bakery; do
 done
 "$VF" peers --home "$DEMO/mill"
 
-say "A one-shot sync from a fresh node, for scripts: vf sync ADDRESS"
-"$VF" init --home "$DEMO/auditor" >/dev/null 2>&1
-"$VF" follow --home "$DEMO/auditor" "$FARM" >/dev/null
-"$VF" sync --home "$DEMO/auditor" "$MILL_ADDRESS" 2>/dev/null
-"$VF" verify --home "$DEMO/auditor" --author "$FARM"
-
 say "A node on another network (another network key) learns nothing"
 "$VF" init --home "$DEMO/stranger" --network "$(head -c 32 /dev/urandom | base64)" >/dev/null 2>&1
 "$VF" sync --home "$DEMO/stranger" "$MILL_ADDRESS" --timeout 5 || echo "(vf sync exited $?: nothing was exchanged)"
 
-say "Done: three nodes gossiped signed feeds over encrypted connections, and all verified."
+say "Done: three nodes gossiped signed ValueFlows events over encrypted connections; the bread traces to the field."
