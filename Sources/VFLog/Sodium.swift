@@ -46,12 +46,4 @@ public enum Sodium {
             UInt64(message.count),
             publicKey.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 0
     }
-
-    /// Compares two buffers in constant time.
-    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in
-            sodium_memcmp(pa.baseAddress!, pb.baseAddress!, a.count) == 0
-        } }
-    }
 }

@@ -97,12 +97,7 @@ public final class Node: @unchecked Sendable {
     @discardableResult
     public func publish(_ payload: [UInt8]) async throws -> SignedEntry {
         let signed = try replicator.log.append(payload, key: key)
-        try await loop.submit {
-            if signed.entry.sequence > self.knownHeads[self.key.feed] ?? 0 {
-                self.knownHeads[self.key.feed] = signed.entry.sequence
-                self.broadcast([self.key.feed: signed.entry.sequence])
-            }
-        }.get()
+        try await loop.submit { _ = self.advanceHeads([self.key.feed: signed.entry.sequence]) }.get()
         return signed
     }
 
@@ -234,29 +229,31 @@ public final class Node: @unchecked Sendable {
 
     /// A connection stored entries: tell every connection, and follow changes in the follow graph.
     func entriesStored(_ report: IngestReport) {
-        loop.preconditionInEventLoop()
-        var changed: [FeedID: UInt64] = [:]
-        for entry in report.stored where entry.sequence > knownHeads[entry.author] ?? 0 {
-            knownHeads[entry.author] = entry.sequence
-            changed[entry.author] = entry.sequence
-        }
-        broadcast(changed)
+        var heads: [FeedID: UInt64] = [:]
+        for entry in report.stored { heads[entry.author] = max(heads[entry.author] ?? 0, entry.sequence) }
+        _ = advanceHeads(heads)
         refreshWanted()
     }
 
-    private func broadcast(_ heads: [FeedID: UInt64]) {
-        guard !heads.isEmpty else { return }
-        for handler in connections.values { handler.localHeadsChanged(heads) }
+    /// Records newly held entries, however they arrived (appended here, by another process,
+    /// or from a peer), and tells every connection about the heads that moved. Returns
+    /// whether any did.
+    private func advanceHeads(_ heads: [FeedID: UInt64]) -> Bool {
+        loop.preconditionInEventLoop()
+        var changed: [FeedID: UInt64] = [:]
+        for (feed, head) in heads where head > knownHeads[feed] ?? 0 {
+            knownHeads[feed] = head
+            changed[feed] = head
+        }
+        guard !changed.isEmpty else { return false }
+        for handler in connections.values { handler.localHeadsChanged(changed) }
+        return true
     }
 
     /// This node appended entry `head` to its own feed and now wants `wanted` (computed after
     /// the append): tell every connection at once, before anything else happens on the loop.
     func ownFeedAppended(head: UInt64, wanted: Set<FeedID>) {
-        loop.preconditionInEventLoop()
-        if head > knownHeads[key.feed] ?? 0 {
-            knownHeads[key.feed] = head
-            broadcast([key.feed: head])
-        }
+        _ = advanceHeads([key.feed: head])
         setWanted(wanted)
     }
 
@@ -298,15 +295,7 @@ public final class Node: @unchecked Sendable {
         threadPool.runIfActive(eventLoop: loop) { (try replicator.heads(), try replicator.peers.peers()) }.whenComplete { [self] outcome in
             polling = false
             guard case .success(let (heads, peers)) = outcome, !stopped else { return }
-            var changed: [FeedID: UInt64] = [:]
-            for (feed, head) in heads where head > knownHeads[feed] ?? 0 {
-                knownHeads[feed] = head
-                changed[feed] = head
-            }
-            if !changed.isEmpty {
-                broadcast(changed)
-                refreshWanted()
-            }
+            if advanceHeads(heads) { refreshWanted() }
             dialKnownPeers(peers)
         }
     }

@@ -416,10 +416,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 stored += report.stored.count
                 for fork in report.forks { logger.warning("fork detected: \(fork.author) #\(fork.sequence)") }
                 // A forked feed refusing more entries is not the sender's fault: it may not know yet.
-                let offence = report.rejected.first { $0.reason != .feedForked }
-                if let offence { logger.warning("peer sent an invalid entry: \(offence)") }
                 guard var machine else { return }
-                let actions = machine.ingested(count: batch.count, rejection: offence)
+                let actions = machine.ingested(count: batch.count, rejections: report.rejected)
                 self.machine = machine
                 if !report.stored.isEmpty || !report.forks.isEmpty { hub.entriesStored(report) }
                 perform(actions)

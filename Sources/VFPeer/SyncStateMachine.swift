@@ -29,7 +29,7 @@ public struct SyncStateMachine: Sendable {
         /// Send entries `after+1 … through` of `feed`, in order, with payloads, then the feed's
         /// fork proofs if it is forked. Frames sent later are queued behind them.
         case sendEntries(feed: FeedID, after: UInt64, through: UInt64)
-        /// Verify and store this entry; report back with ``ingested(count:)``.
+        /// Verify and store this entry; report back with ``ingested(count:rejections:)``.
         case ingest(SignedEntry)
         /// Remember the peer's clock, so its next connection can send only what changed.
         case rememberPeerClock(FeedClock)
@@ -237,9 +237,11 @@ public struct SyncStateMachine: Sendable {
     }
 
     /// The handler stored (or refused) `count` entries handed over by ``Action/ingest(_:)``.
-    public mutating func ingested(count: Int, rejection: VerificationError? = nil) -> [Action] {
+    /// A refused entry is an offence that closes the connection, except one refused because
+    /// its feed is forked: the peer may not have learnt of the fork yet.
+    public mutating func ingested(count: Int, rejections: [VerificationError] = []) -> [Action] {
         guard !closed else { return [] }
-        if let rejection { return fail(.badEntry(rejection)) }
+        if let offence = rejections.first(where: { $0.reason != .feedForked }) { return fail(.badEntry(offence)) }
         for (feed, sequence) in pendingIngest.prefix(count) { receivedUpTo[feed] = max(receivedUpTo[feed] ?? 0, sequence) }
         pendingIngest.removeFirst(min(count, pendingIngest.count))
         return checkIdle()

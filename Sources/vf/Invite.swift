@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import NIOCore
 import VFLog
 import VFPeer
 
@@ -57,25 +56,9 @@ struct AcceptInvite: AsyncParsableCommand {
     func run() async throws {
         let invite: InviteCode
         do { invite = try InviteCode(parsing: code) } catch { throw ValidationError("\(error)") }
-        let context = try NodeContext(options)
-        let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers)
-        _ = try await node.start(listen: false)
-        let summary: SyncSummary
-        do {
-            summary = try await node.acceptInvite(invite, timeout: .milliseconds(Int64(timeout * 1000)))
-        } catch {
-            await node.stop()
-            throw CLIError("cannot redeem the invite at \(invite.pub): \(error)")
+        try await OneShotSync.run(try NodeContext(options), peer: invite.pub, json: json,
+                                  headline: "joined through \(invite.pub.feed); ") { node in
+            try await node.acceptInvite(invite, timeout: .milliseconds(Int64(timeout * 1000)))
         }
-        await node.stop()
-        if json {
-            JSONOutput.print(["pub": invite.pub.description, "received": summary.stored, "sent": summary.sent,
-                              "caughtUp": summary.caughtUp, "error": summary.error ?? NSNull()])
-        } else if summary.error == nil {
-            print("joined through \(invite.pub.feed); received \(summary.stored) entries, sent \(summary.sent) entries"
-                  + (summary.caughtUp ? "; caught up" : ""))
-        }
-        if let error = summary.error { throw CLIError("invite at \(invite.pub) failed: \(error)") }
-        guard summary.caughtUp else { throw CLIError("sync with \(invite.pub) ended before both sides were caught up") }
     }
 }

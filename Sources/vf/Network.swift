@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
-import NIOCore
 import VFLog
 import VFPeer
 
@@ -84,49 +82,9 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         let peer = try parseAddress(address)
-        let context = try NodeContext(options)
-        var logger = Logger(label: "vf")
-        logger.logLevel = .error
-        let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers, logger: logger)
-        _ = try await node.start(listen: false)
-        // On a terminal, a progress bar on stdout; otherwise a plain line on stderr every 2 s.
-        let terminal = isatty(1) == 1 && !json
-        let progress = Task {
-            var ticks = 0
-            while !Task.isCancelled {
-                try await Task.sleep(nanoseconds: 200_000_000)
-                ticks += 1
-                let (expected, received, feeds) = try await node.progress()
-                let remaining = expected > received ? expected - received : 0
-                if terminal {
-                    let width = 30, done = expected == 0 ? width : Int(Double(width) * Double(received) / Double(expected))
-                    print("\r[\(String(repeating: "#", count: min(width, done)))\(String(repeating: ".", count: max(0, width - done)))] \(feeds) feeds, \(remaining) entries to fetch\u{1B}[K", terminator: "")
-                    fflush(nil)
-                } else if ticks % 10 == 0 {
-                    printErr("syncing: \(received) entries received, \(remaining) still to fetch from \(feeds) feeds")
-                }
-            }
+        try await OneShotSync.run(try NodeContext(options), peer: peer, json: json, headline: "") { node in
+            try await node.syncOnce(with: peer, timeout: .milliseconds(Int64(timeout * 1000)))
         }
-        let summary: SyncSummary
-        do {
-            summary = try await node.syncOnce(with: peer, timeout: .milliseconds(Int64(timeout * 1000)))
-        } catch {
-            progress.cancel()
-            await node.stop()
-            throw CLIError("cannot sync with \(peer): \(error)")
-        }
-        progress.cancel()
-        if terminal { print("") }
-        await node.stop()
-        if json {
-            JSONOutput.print(["peer": summary.peer?.description ?? NSNull(), "received": summary.stored, "sent": summary.sent,
-                              "caughtUp": summary.caughtUp, "error": summary.error ?? NSNull(),
-                              "bytesIn": summary.bytesIn, "bytesOut": summary.bytesOut])
-        } else if summary.error == nil {
-            print("received \(summary.stored) entries, sent \(summary.sent) entries" + (summary.caughtUp ? "; caught up" : ""))
-        }
-        if let error = summary.error { throw CLIError("sync with \(peer) failed: \(error)") }
-        guard summary.caughtUp else { throw CLIError("sync with \(peer) ended before both sides were caught up") }
     }
 }
 

@@ -43,7 +43,7 @@ final class SyncStateMachineTests: XCTestCase {
                         rejection = VerificationError(feed: signed.entry.author, sequence: signed.entry.sequence, reason: .sequenceGap(expected: UInt64(feed.count + 1)))
                     }
                     feeds[signed.entry.author] = feed
-                    pending += machine.ingested(count: 1, rejection: rejection)
+                    pending += machine.ingested(count: 1, rejections: rejection.map { [$0] } ?? [])
                     pending += machine.localHeadsChanged([signed.entry.author: UInt64(feed.count)])
                 case .rememberPeerClock(let clock): remembered.peer = clock
                 case .rememberAcknowledgedClock(let clock): remembered.acknowledged = clock
@@ -164,6 +164,24 @@ final class SyncStateMachineTests: XCTestCase {
         var decoder = FrameDecoder()
         decoder.append([0x7F, 0, 0, 0])
         XCTAssertThrowsError(try decoder.next()) { XCTAssertEqual($0 as? SyncProtocolError, .oversizedFrame(0x7F00_0000)) }
+    }
+
+    func testARefusedEntryClosesButAForkedFeedIsNoOffence() throws {
+        let (x, xs) = feed(3)
+        func receiving() -> SyncStateMachine {
+            var machine = SyncStateMachine(wants: FeedClock([x: 0]), localHeads: [:], acknowledgedBase: nil, rememberedPeerClock: nil, oneShot: false)
+            _ = machine.start()
+            _ = machine.receive(.hello(version: 1))
+            _ = machine.receive(.entry(encoded: xs[0].entry.encoded, payload: xs[0].payload))
+            return machine
+        }
+        var forked = receiving()
+        let refusedForFork = VerificationError(feed: x, sequence: 1, reason: .feedForked)
+        XCTAssertFalse(forked.ingested(count: 1, rejections: [refusedForFork]).contains { if case .close = $0 { true } else { false } })
+        XCTAssertFalse(forked.isClosed)
+        var forged = receiving()
+        let badSignature = VerificationError(feed: x, sequence: 1, reason: .badSignature)
+        XCTAssertEqual(forged.ingested(count: 1, rejections: [refusedForFork, badSignature]), [.close(.badEntry(badSignature))])
     }
 
     func testFrameEncodingsRoundTrip() throws {
