@@ -16,15 +16,31 @@ public struct FeedClock: Sendable, Equatable {
 
     public var count: Int { sequences.count }
 
-    /// BLAKE2b-256 over the pairs sorted by feed key: `feed (32) ‖ u64be sequence`, concatenated.
-    public var hash: Hash32 {
+    /// The pairs sorted by feed key, `feed (32) ‖ u64be sequence` each, concatenated: the
+    /// input of ``hash`` and the form in which clocks are remembered on disk.
+    public var encoded: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(sequences.count * 40)
         for (feed, sequence) in sequences.sorted(by: { $0.key < $1.key }) {
             bytes += feed.bytes
-            withUnsafeBytes(of: sequence.bigEndian) { bytes += $0 }
+            bytes.appendBigEndian(sequence)
         }
-        return Sodium.blake2b256(bytes)
+        return bytes
+    }
+
+    /// BLAKE2b-256 of ``encoded``.
+    public var hash: Hash32 { Sodium.blake2b256(encoded) }
+
+    /// Reads ``encoded``; nil if the bytes are not whole pairs.
+    public init?(encoded bytes: [UInt8]) {
+        guard bytes.count % 40 == 0 else { return nil }
+        var clock = FeedClock()
+        var reader = ByteReader(bytes)
+        while !reader.isAtEnd {
+            guard let key = reader.bytes(32), let feed = FeedID(bytes: key), let sequence = reader.u64() else { return nil }
+            clock[feed] = sequence
+        }
+        self = clock
     }
 
     /// The changes that turn `base` into `self`: new or changed sequences, and removals.

@@ -23,6 +23,8 @@ public final class Node: @unchecked Sendable {
     }
 
     public let key: SigningKey
+    /// The same key in the form the Secret Handshake takes, derived once.
+    let identity: SigningKeyPair
     public let networkKey: NetworkKey
     public let replicator: Replicator
     public let configuration: Configuration
@@ -34,7 +36,7 @@ public final class Node: @unchecked Sendable {
     private var connections: [FeedID: PeerConnectionHandler] = [:]
     private var dialing: Set<FeedID> = []
     private var nextAttempt: [FeedID: NIODeadline] = [:]
-    private(set) var wanted: Set<FeedID> = []
+    private var wanted: Set<FeedID> = []
     private var knownHeads: [FeedID: UInt64] = [:]
     private var server: Channel?
     private var lan: LANDiscovery?
@@ -44,6 +46,7 @@ public final class Node: @unchecked Sendable {
     public init(key: SigningKey, networkKey: NetworkKey, log: LogStore, peers: PeerStore,
                 configuration: Configuration = Configuration(), logger: Logger = Logger(label: "vf.node")) {
         self.key = key
+        self.identity = SigningKeyPair(seed: key.seed)
         self.networkKey = networkKey
         self.configuration = configuration
         self.logger = logger

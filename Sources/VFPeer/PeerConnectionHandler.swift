@@ -75,7 +75,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         self.oneShot = oneShot
         self.logger = hub.logger
         self.result = eventLoop.makePromise()
-        let identity = SigningKeyPair(seed: hub.key.seed)
+        let identity = hub.identity
         switch role {
         case .client(let expected, _):
             phase = .handshaking(.client(networkKey: hub.networkKey.bytes, identity: identity, serverPublicKey: expected.bytes))
@@ -403,10 +403,10 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         let batch = ingestQueue
         ingestQueue = []
         ingestInFlight = true
-        let replicator = hub.replicator
-        let wanted = hub.wanted
+        // The machine already dropped entries of feeds we do not want.
+        let log = hub.replicator.log
         hub.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            try replicator.ingest(batch, wanted: wanted)
+            try log.ingest(batch)
         }.whenComplete { [self] outcome in
             ingestInFlight = false
             switch outcome {

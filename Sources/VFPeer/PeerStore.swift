@@ -121,7 +121,7 @@ public final class PeerStore: Sendable {
             guard let row = try Row.fetchOne(db, sql: "SELECT peerClock, acknowledgedClock FROM peer WHERE key = ?", arguments: [Data(feed.bytes)]) else {
                 return (nil, nil)
             }
-            return ((row["peerClock"] as Data?).flatMap(Self.decodeClock), (row["acknowledgedClock"] as Data?).flatMap(Self.decodeClock))
+            return ((row["peerClock"] as Data?).flatMap { FeedClock(encoded: [UInt8]($0)) }, (row["acknowledgedClock"] as Data?).flatMap { FeedClock(encoded: [UInt8]($0)) })
         }
     }
 
@@ -131,29 +131,8 @@ public final class PeerStore: Sendable {
             // A peer met only through an incoming connection gets a row without an address to dial.
             try db.execute(sql: "INSERT OR IGNORE INTO peer (key, host, port, source, addedAt) VALUES (?, '', 0, 'incoming', ?)",
                            arguments: [Data(feed.bytes), Self.now])
-            try db.execute(sql: "UPDATE peer SET \(column) = ? WHERE key = ?", arguments: [Self.encodeClock(clock), Data(feed.bytes)])
+            try db.execute(sql: "UPDATE peer SET \(column) = ? WHERE key = ?", arguments: [Data(clock.encoded), Data(feed.bytes)])
         }
-    }
-
-    static func encodeClock(_ clock: FeedClock) -> Data {
-        var bytes: [UInt8] = []
-        for (feed, sequence) in clock.sequences.sorted(by: { $0.key < $1.key }) {
-            bytes += feed.bytes
-            bytes.appendBigEndian(sequence)
-        }
-        return Data(bytes)
-    }
-
-    static func decodeClock(_ data: Data) -> FeedClock? {
-        let bytes = [UInt8](data)
-        guard bytes.count % 40 == 0 else { return nil }
-        var clock = FeedClock()
-        var reader = ByteReader(bytes)
-        while !reader.isAtEnd {
-            guard let key = reader.bytes(32), let feed = FeedID(bytes: key), let sequence = reader.u64() else { return nil }
-            clock[feed] = sequence
-        }
-        return clock
     }
 
     // MARK: contacts

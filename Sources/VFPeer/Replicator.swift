@@ -37,11 +37,6 @@ public final class Replicator: Sendable {
         return clock
     }
 
-    /// Verifies and stores entries from a peer. Entries of feeds no longer wanted are dropped.
-    public func ingest(_ entries: [SignedEntry], wanted: Set<FeedID>) throws -> IngestReport {
-        try log.ingest(entries.filter { wanted.contains($0.entry.author) })
-    }
-
     public func entries(of feed: FeedID, after: UInt64, through: UInt64, limit: Int) throws -> [SignedEntry] {
         guard after < through else { return [] }
         return try log.entries(author: feed, in: (after + 1)...through, limit: limit)
