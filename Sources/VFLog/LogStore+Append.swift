@@ -56,7 +56,7 @@ extension LogStore {
                 group.wait()
                 current = next.value
             }
-            if let last = appended.last?.entry { try writer.setHead(last, forked: false) }
+            if let last = appended.last?.entry { try writer.setHead(author: last.author, sequence: last.sequence, id: last.id, forked: false) }
             return appended
         }
     }
@@ -139,11 +139,12 @@ struct EntryWriter {
         return data.flatMap { EntryID(bytes: [UInt8]($0)) }
     }
 
-    func setHead(_ entry: Entry, forked: Bool) throws {
+    /// Records a feed's latest entry; a feed once marked forked stays forked.
+    func setHead(author: FeedID, sequence: UInt64, id: EntryID, forked: Bool) throws {
         try db.execute(sql: """
             INSERT INTO feed (author, headSequence, headId, forked) VALUES (?, ?, ?, ?)
             ON CONFLICT (author) DO UPDATE SET headSequence = excluded.headSequence, headId = excluded.headId,
                 forked = feed.forked OR excluded.forked
-            """, arguments: [Data(entry.author.bytes), Int64(entry.sequence), Data(entry.id.bytes), forked])
+            """, arguments: [Data(author.bytes), Int64(sequence), Data(id.bytes), forked])
     }
 }

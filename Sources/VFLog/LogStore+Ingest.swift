@@ -85,11 +85,7 @@ extension LogStore {
             }
             for (author, state) in feeds where state.changed {
                 guard let head = state.head else { continue }
-                try db.execute(sql: """
-                    INSERT INTO feed (author, headSequence, headId, forked) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (author) DO UPDATE SET headSequence = excluded.headSequence,
-                        headId = excluded.headId, forked = feed.forked OR excluded.forked
-                    """, arguments: [Data(author.bytes), Int64(head.sequence), Data(head.id.bytes), state.forked])
+                try writer.setHead(author: author, sequence: head.sequence, id: head.id, forked: state.forked)
             }
             return report
         }
