@@ -42,6 +42,7 @@ public final class Node: @unchecked Sendable {
     private var lan: LANDiscovery?
     private var pollTask: RepeatedTask?
     private var stopped = false
+    private var headsObservers: [@Sendable ([FeedID: UInt64]) -> Void] = []
 
     public init(key: SigningKey, networkKey: NetworkKey, log: LogStore, peers: PeerStore,
                 configuration: Configuration = Configuration(), logger: Logger = Logger(label: "vf.node")) {
@@ -112,6 +113,13 @@ public final class Node: @unchecked Sendable {
                 return (total.0 + m.expectedEntries, total.1 + m.receivedEntries, total.2 + m.expectedFeeds)
             }
         }.get()
+    }
+
+    /// Calls `observer` on the node's event loop with the heads that moved, each time entries
+    /// become held: published here, written by another process, or received from a peer.
+    /// The observer must not block; hand heavy work to another thread.
+    public func onHeadsAdvanced(_ observer: @escaping @Sendable ([FeedID: UInt64]) -> Void) async {
+        try? await loop.submit { self.headsObservers.append(observer) }.get()
     }
 
     /// Discovered nodes go into the peer table, and the next poll dials them.
@@ -250,6 +258,7 @@ public final class Node: @unchecked Sendable {
         }
         guard !changed.isEmpty else { return false }
         for handler in connections.values { handler.localHeadsChanged(changed) }
+        for observer in headsObservers { observer(changed) }
         return true
     }
 
