@@ -1,0 +1,108 @@
+// The node's local HTTP API: reads, the one write (POST /api/entries), the token, and the
+// server-sent event stream. Every failure becomes an ApiError carrying the server's reason.
+
+const TOKEN_KEY = "vf.token";
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/// Takes `#token=…` (or `#/view?…&token=…`) out of the address bar into localStorage, so the
+/// token is not left in the history or in screenshots. Returns the route that remains.
+export function adoptTokenFromFragment() {
+  const hash = location.hash.replace(/^#/, "");
+  const match = hash.match(/(?:^|[&?])token=([^&]*)/);
+  if (!match) return;
+  const token = decodeURIComponent(match[1]);
+  if (token) setToken(token);
+  let rest = hash.replace(match[0], "").replace(/^[&?]/, "");
+  if (rest && !rest.startsWith("/")) rest = "";
+  history.replaceState(null, "", location.pathname + location.search + (rest ? "#" + rest : "#/record"));
+}
+
+export function getToken() {
+  try { return localStorage.getItem(TOKEN_KEY) || ""; } catch { return ""; }
+}
+
+export function setToken(token) {
+  try {
+    if (token) localStorage.setItem(TOKEN_KEY, token.trim());
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch { /* storage disabled: the token lives only as long as the page */ }
+}
+
+async function request(method, path, body) {
+  const headers = { Accept: "application/json" };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (error) {
+    throw new ApiError(0, `cannot reach the node (${error.message}); is vf serve running?`);
+  }
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (!response.ok) {
+    const reason = data && typeof data.error === "string" ? data.error : text || response.statusText;
+    throw new ApiError(response.status, reason);
+  }
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  node: () => request("GET", "/api/node"),
+  feeds: () => request("GET", "/api/feeds"),
+  entries: (feed, from = 1, limit = 500) => request("GET", `/api/feeds/${enc(feed)}/entries?from=${from}&limit=${limit}`),
+  entry: (id) => request("GET", `/api/entries/${enc(id)}`),
+  publish: (payload) => request("POST", "/api/entries", { payload }),
+  resources: () => request("GET", "/api/resources"),
+  resource: (id) => request("GET", `/api/resources/${enc(id)}`),
+  processes: () => request("GET", "/api/processes"),
+  agents: () => request("GET", "/api/agents"),
+  specifications: () => request("GET", "/api/specifications"),
+  trace: (id) => request("GET", `/api/trace/${enc(id)}`),
+  track: (id) => request("GET", `/api/track/${enc(id)}`),
+  peers: () => request("GET", "/api/peers"),
+  sync: () => request("GET", "/api/sync"),
+};
+
+/// Reads a whole feed, page by page, up to `max` entries.
+export async function allEntries(feed, max = 5000) {
+  const out = [];
+  let from = 1;
+  while (from != null && out.length < max) {
+    const page = await api.entries(feed, from, 500);
+    out.push(...(page.entries || []));
+    if (page.next == null || page.next <= from) break;
+    from = page.next;
+  }
+  return out;
+}
+
+/// Opens the live stream and calls `handlers[eventName](data)`; reconnects on its own
+/// (EventSource does) and reports its state through `onState("live" | "reconnecting")`.
+export function openStream(handlers, onState) {
+  const token = getToken();
+  const url = "/api/stream" + (token ? `?token=${enc(token)}` : "");
+  const source = new EventSource(url);
+  source.onopen = () => onState("live");
+  source.onerror = () => onState(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
+  for (const name of ["entry", "graph", "sync"]) {
+    source.addEventListener(name, (event) => {
+      let data = {};
+      try { data = event.data ? JSON.parse(event.data) : {}; } catch { data = {}; }
+      handlers[name]?.(data);
+    });
+  }
+  return source;
+}

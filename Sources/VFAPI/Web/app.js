@@ -1,0 +1,155 @@
+// The page: hash routes to views, the names the views share, and live updates from the
+// node's event stream (a new entry or graph change refreshes the view on screen).
+import { adoptTokenFromFragment, api, openStream } from "./api.js";
+import { h, clear } from "./dom.js";
+import { agentName, names } from "./format.js";
+import { renderRecord } from "./record.js";
+import { renderFeeds } from "./feeds.js";
+import { renderResources, renderResource } from "./resources.js";
+import { renderTrace, renderTracePicker } from "./trace.js";
+import { renderPeers, syncFraction, syncText } from "./peers.js";
+import { renderSettings } from "./settings.js";
+
+const main = document.getElementById("main");
+const live = document.getElementById("live");
+const toasts = document.getElementById("toasts");
+
+const ctx = {
+  node: null,
+  feeds: [],
+  refresh: () => refreshNow(),
+  reconnect: () => connect(),
+};
+
+let view = null;
+let viewName = "";
+let stream = null;
+
+/// "#/resources/%25abc" -> {name: "resources", arg: "%abc"}
+function route() {
+  const hash = location.hash.replace(/^#\/?/, "");
+  const [name, ...rest] = hash.split("/");
+  const arg = rest.length ? decodeURIComponent(rest.join("/")) : null;
+  return { name: name || "record", arg };
+}
+
+const VIEWS = {
+  record: () => renderRecord(main, ctx),
+  feeds: (arg) => renderFeeds(main, ctx, { feed: arg }),
+  resources: (arg) => arg ? renderResource(main, ctx, { id: arg }) : renderResources(main, ctx),
+  trace: (arg) => arg ? renderTrace(main, ctx, { id: arg }, "trace") : renderTracePicker(main, ctx),
+  track: (arg) => arg ? renderTrace(main, ctx, { id: arg }, "track") : renderTracePicker(main, ctx),
+  peers: () => renderPeers(main, ctx),
+  settings: () => renderSettings(main, ctx),
+};
+
+async function show(focus) {
+  const { name, arg } = route();
+  const make = VIEWS[name] || VIEWS.record;
+  viewName = VIEWS[name] ? name : "record";
+  for (const a of document.querySelectorAll("nav a")) {
+    const current = a.dataset.view === viewName || (viewName === "track" && a.dataset.view === "trace");
+    if (current) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  }
+  clear(main);
+  document.body.dataset.view = viewName;
+  const v = make(arg);
+  view = v;
+  document.title = `${viewName[0].toUpperCase()}${viewName.slice(1)} — vf`;
+  await runLoad(v, v.load);
+  if (focus && view === v) (v.focusTarget?.() || main).focus();
+}
+
+async function runLoad(v, fn) {
+  main.setAttribute("aria-busy", "true");
+  try {
+    await fn();
+    main.querySelector(".load-error")?.remove();
+  } catch (error) {
+    if (view !== v) return;
+    main.querySelector(".load-error")?.remove();
+    main.prepend(h("div", { class: "error load-error", role: "alert" }, `Could not load: ${error.message}`));
+  } finally {
+    main.removeAttribute("aria-busy");
+  }
+}
+
+async function loadNames() {
+  const [feeds, agents, processes, resources] = await Promise.all([
+    api.feeds(), api.agents(), api.processes(), api.resources(),
+  ]);
+  ctx.feeds = feeds;
+  names.agents.clear();
+  for (const a of agents) if (a.name) names.agents.set(a.id, a.name);
+  for (const f of feeds) if (f.name) names.agents.set(f.author, f.name);
+  names.processes = new Map(processes.map((p) => [p.id, p.name || "(unnamed process)"]));
+  names.resources = new Map(resources.map((r) => [r.id, r.name || "(unnamed resource)"]));
+  document.getElementById("node-name").textContent = agentName(ctx.node?.id);
+}
+
+async function refreshNow() {
+  try { await loadNames(); } catch { /* the view shows the error */ }
+  const v = view;
+  if (v?.refresh) await runLoad(v, v.refresh);
+}
+
+let pending = null;
+function scheduleRefresh() {
+  clearTimeout(pending);
+  pending = setTimeout(refreshNow, 250);
+}
+
+function toast(text) {
+  const t = h("div", { class: "toast" }, text);
+  toasts.append(t);
+  setTimeout(() => t.remove(), 5000);
+  while (toasts.children.length > 3) toasts.firstChild.remove();
+}
+
+function showSync(sync) {
+  const bar = document.getElementById("syncbar");
+  bar.hidden = !sync.syncing;
+  const progress = document.getElementById("sync-progress-top");
+  progress.value = syncFraction(sync);
+  document.getElementById("sync-text-top").textContent = syncText(sync);
+  view?.onSync?.(sync);
+}
+
+function setLive(state) {
+  live.dataset.state = state;
+  live.textContent = { live: "● live", reconnecting: "○ reconnecting…", closed: "○ offline" }[state] || state;
+}
+
+function connect() {
+  stream?.close();
+  stream = openStream({
+    entry: (entry) => {
+      if (entry && entry.author && entry.author !== ctx.node?.id) {
+        toast(`New entry #${entry.sequence} from ${agentName(entry.author)}`);
+      }
+      scheduleRefresh();
+    },
+    graph: () => scheduleRefresh(),
+    sync: (sync) => showSync(sync),
+  }, setLive);
+}
+
+async function start() {
+  adoptTokenFromFragment();
+  try {
+    ctx.node = await api.node();
+  } catch (error) {
+    clear(main).append(h("div", { class: "error", role: "alert" }, `Cannot reach the node: ${error.message}`));
+    return;
+  }
+  try { await loadNames(); } catch { /* views report their own errors */ }
+  connect();
+  api.sync().then(showSync).catch(() => {});
+  window.addEventListener("hashchange", () => {
+    adoptTokenFromFragment();
+    show(true);
+  });
+  await show(false);
+}
+
+start();

@@ -1,0 +1,59 @@
+// Feeds: this node's feed and the others it holds, each entry with its signer, sequence,
+// status and signature mark.
+import { api, allEntries } from "./api.js";
+import { h, clear } from "./dom.js";
+import { agentEl, agentName, payloadSummary, shortId, statusEl, timeText, verifiedEl } from "./format.js";
+
+export function renderFeeds(main, ctx, params) {
+  const title = h("h1", { tabindex: "-1" }, "Feeds");
+  const list = h("ul", { class: "feed-list", id: "feed-list", "aria-label": "Feeds held by this node" });
+  const entriesBox = h("section", { id: "entries", "aria-live": "polite" });
+  main.append(h("div", { class: "split" },
+    h("section", { class: "card" }, title,
+      h("p", { class: "hint" }, "Every feed this node holds: its own, the ones it follows, and theirs."), list),
+    entriesBox));
+
+  let selected = params.feed || ctx.node?.id || null;
+
+  async function loadEntries() {
+    clear(entriesBox);
+    if (!selected) return;
+    const entries = await allEntries(selected);
+    entries.sort((a, b) => b.sequence - a.sequence);
+    entriesBox.append(h("div", { class: "card" },
+      h("h2", {}, "Entries of ", agentEl(selected)),
+      h("p", { class: "hint mono", title: selected }, selected),
+      entries.length === 0 ? h("p", {}, "No entries held for this feed yet.") :
+        h("ol", { class: "entries", id: "entry-list", reversed: true },
+          entries.map((e) => h("li", { class: "entry", dataset: { id: e.id, sequence: e.sequence } },
+            h("div", { class: "entry-head" },
+              h("span", { class: "seq" }, `#${e.sequence}`),
+              h("span", { class: "by" }, "signed by ", agentEl(e.author)),
+              verifiedEl(e.signatureVerified),
+              statusEl(e.status, e.reason)),
+            h("div", { class: "entry-body" }, payloadSummary(e.payload)),
+            e.reason ? h("div", { class: "reason" }, e.reason) : null,
+            h("div", { class: "entry-foot" },
+              h("time", {}, timeText(e.timestamp)), " · ",
+              h("code", { title: e.id }, shortId(e.id)),
+              e.createdResource ? [" · ", h("a", { href: `#/resources/${encodeURIComponent(e.createdResource)}` }, "resource")] : null,
+              e.status === "applied" && e.payload?.["@type"]?.endsWith("EconomicEvent")
+                ? [" · ", h("a", { href: `#/trace/${encodeURIComponent(e.id)}` }, "trace")] : null))))));
+  }
+
+  async function load() {
+    const feeds = await api.feeds();
+    feeds.sort((a, b) => (b.self ? 1 : 0) - (a.self ? 1 : 0) || agentName(a.author).localeCompare(agentName(b.author)));
+    if (!selected && feeds.length) selected = feeds[0].author;
+    clear(list).append(...feeds.map((f) => h("li", {},
+      h("a", {
+        href: `#/feeds/${encodeURIComponent(f.author)}`, class: "feed-link",
+        "aria-current": f.author === selected ? "true" : false,
+      },
+      h("span", { class: "name" }, agentName(f.author), f.self ? " — this node" : ""),
+      h("span", { class: "meta" }, `${f.sequence} entr${f.sequence === 1 ? "y" : "ies"}`, f.forked ? " · FORKED" : "")))));
+    await loadEntries();
+  }
+
+  return { load, refresh: load, focusTarget: () => title };
+}

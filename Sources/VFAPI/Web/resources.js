@@ -1,0 +1,85 @@
+// Resources: every resource with its onhand and accounting quantities; one resource with the
+// events behind it.
+import { api } from "./api.js";
+import { h, clear } from "./dom.js";
+import { agentEl, quantityText, shortId, statusEl, verifiedEl, processName } from "./format.js";
+
+const cell = (label, ...content) => h("td", { "data-label": label }, content);
+
+export function renderResources(main, ctx) {
+  const title = h("h1", { tabindex: "-1" }, "Resources");
+  const body = h("div", { id: "resources" });
+  main.append(h("section", { class: "card" }, title, body));
+
+  async function load() {
+    const resources = await api.resources();
+    clear(body);
+    if (resources.length === 0) {
+      body.append(h("p", {}, "No resources yet. ", h("a", { href: "#/record" }, "Record a produce event"), " to create one."));
+      return;
+    }
+    body.append(h("table", { class: "table", id: "resource-table" },
+      h("caption", { class: "visually-hidden" }, "Resources and their quantities"),
+      h("thead", {}, h("tr", {},
+        ["Resource", "Onhand", "Accounting", "Accountable", "Holder", "Location", ""].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, resources.map((r) => h("tr", { dataset: { id: r.id } },
+        h("th", { scope: "row", "data-label": "Resource" },
+          h("a", { href: `#/resources/${encodeURIComponent(r.id)}`, class: "resource-link" }, r.name || "(unnamed)"),
+          r.trackingIdentifier ? h("span", { class: "meta" }, ` ${r.trackingIdentifier}`) : null),
+        cell("Onhand", h("span", { class: "qty onhand" }, quantityText(r.onhandQuantity))),
+        cell("Accounting", h("span", { class: "qty accounting" }, quantityText(r.accountingQuantity))),
+        cell("Accountable", agentEl(r.primaryAccountable)),
+        cell("Holder", agentEl(r.holder)),
+        cell("Location", r.currentLocation || "—"),
+        cell("", h("a", { href: `#/trace/${encodeURIComponent(r.id)}`, class: "trace-link", "aria-label": `Trace ${r.name || "resource"}` }, "Trace")))))));
+  }
+
+  return { load, refresh: load, focusTarget: () => title };
+}
+
+export function renderResource(main, ctx, params) {
+  const id = params.id;
+  const title = h("h1", { tabindex: "-1" }, "Resource");
+  const body = h("div", { id: "resource-detail" });
+  main.append(h("p", {}, h("a", { href: "#/resources" }, "← All resources")), h("section", { class: "card" }, title, body));
+
+  async function load() {
+    const { resource: r, events } = await api.resource(id);
+    title.textContent = r.name || "(unnamed resource)";
+    clear(body).append(
+      h("dl", { class: "facts" },
+        h("dt", {}, "Onhand"), h("dd", { class: "qty onhand", id: "detail-onhand" }, quantityText(r.onhandQuantity)),
+        h("dt", {}, "Accounting"), h("dd", { class: "qty accounting", id: "detail-accounting" }, quantityText(r.accountingQuantity)),
+        h("dt", {}, "Accountable"), h("dd", {}, agentEl(r.primaryAccountable)),
+        h("dt", {}, "Holder"), h("dd", {}, agentEl(r.holder)),
+        r.currentLocation ? [h("dt", {}, "Location"), h("dd", {}, r.currentLocation)] : null,
+        r.trackingIdentifier ? [h("dt", {}, "Tracking"), h("dd", {}, r.trackingIdentifier)] : null,
+        r.stage ? [h("dt", {}, "Stage"), h("dd", {}, r.stage)] : null,
+        r.state ? [h("dt", {}, "State"), h("dd", {}, r.state)] : null,
+        h("dt", {}, "Id"), h("dd", { class: "mono" }, r.id)),
+      h("p", { class: "actions" },
+        h("a", { href: `#/trace/${encodeURIComponent(r.id)}`, class: "button", id: "open-trace" }, "Trace where it came from"),
+        " ",
+        h("a", { href: `#/track/${encodeURIComponent(r.id)}`, class: "button secondary" }, "Track where it went")),
+      h("h2", {}, "Events"),
+      events.length === 0 ? h("p", {}, "No events.") :
+        h("ol", { class: "entries", id: "resource-events" }, events.map((e) => h("li", { class: "entry" },
+          h("div", { class: "entry-head" },
+            h("span", { class: "action" }, e.action),
+            h("span", { class: "qty" }, quantityText(e.resourceQuantity || e.effortQuantity)),
+            statusEl(e.status, e.reason)),
+          h("div", { class: "entry-body" },
+            "from ", agentEl(e.provider), " to ", agentEl(e.receiver),
+            e.inputOf ? [", input of ", processName(e.inputOf)] : null,
+            e.outputOf ? [", output of ", processName(e.outputOf)] : null,
+            e.resourceInventoriedAs && e.resourceInventoriedAs !== id
+              ? [", from ", h("a", { href: `#/resources/${encodeURIComponent(e.resourceInventoriedAs)}` }, "another resource")] : null,
+            e.toResourceInventoriedAs && e.toResourceInventoriedAs !== id
+              ? [", into ", h("a", { href: `#/resources/${encodeURIComponent(e.toResourceInventoriedAs)}` }, "another resource")] : null),
+          e.reason ? h("div", { class: "reason" }, e.reason) : null,
+          h("div", { class: "entry-foot" }, "signed by ", agentEl(e.author), ` #${e.sequence} `, verifiedEl(e.signatureVerified),
+            " · ", h("code", { title: e.id }, shortId(e.id)))))));
+  }
+
+  return { load, refresh: load, focusTarget: () => title };
+}
