@@ -3,10 +3,11 @@
 // box carries its signer and its signature mark. The same steps follow as a text list, which
 // is what a screen reader reads.
 import { api } from "./api.js";
-import { h, s, clear } from "./dom.js";
+import { h, s, clear, changeDetector } from "./dom.js";
 import { agentName, names, processName, quantityText, resourceName, shortId } from "./format.js";
 
-const BOX_W = 300;
+const BOX_MAX = 340;
+const BOX_MIN = 220;
 const INDENT = 26;
 const GAP = 14;
 const PAD = 8;
@@ -17,8 +18,10 @@ export function renderTracePicker(main) {
   const body = h("div");
   main.append(h("section", { class: "card" }, title,
     h("p", {}, "Choose a resource to see where it came from, every step with its signer."), body));
+  const changed = changeDetector();
   async function load() {
     const resources = await api.resources();
+    if (!changed(resources)) return;
     clear(body).append(resources.length === 0 ? h("p", {}, "No resources yet.") :
       h("ul", { class: "link-list" }, resources.map((r) => h("li", {},
         h("a", { href: `#/trace/${encodeURIComponent(r.id)}` }, r.name || "(unnamed)"),
@@ -42,8 +45,10 @@ export function renderTrace(main, ctx, params, direction = "trace") {
       picture),
     h("section", { class: "card" }, h("h2", {}, "Steps as text"), list));
 
+  const changed = changeDetector();
   async function load() {
     const steps = await (backwards ? api.trace(id) : api.track(id));
+    if (!changed(steps)) return;
     // Event quantities are not in the steps; read each event's entry (a trace is short).
     const details = new Map();
     await Promise.all(steps.filter((st) => st.type === "event").slice(0, 200).map(async (st) => {
@@ -51,7 +56,7 @@ export function renderTrace(main, ctx, params, direction = "trace") {
     }));
     const startName = steps[0] ? label(steps[0], details).title : id;
     title.textContent = `${backwards ? "Trace" : "Track"}: ${startName}`;
-    clear(picture).append(draw(steps, details, backwards, startName));
+    clear(picture).append(draw(picture, steps, details, backwards, startName));
     clear(list).append(textList(steps, details));
   }
 
@@ -74,24 +79,35 @@ function label(step, details) {
   return { title: processName(step.id), line: "process" };
 }
 
-function layout(steps) {
+/// Boxes as wide as the space allows (so the picture is drawn at its real size on a phone),
+/// never narrower than BOX_MIN: a deep trace scrolls sideways rather than shrinking its text.
+function layout(steps, available) {
   const depth = new Map();
+  for (const step of steps) {
+    const d = step.parent != null && depth.has(step.parent) ? depth.get(step.parent) + 1 : 0;
+    if (!depth.has(step.id)) depth.set(step.id, d);
+  }
+  const deepest = Math.max(0, ...depth.values());
+  const boxW = Math.round(Math.max(BOX_MIN, Math.min(BOX_MAX, available - 2 * PAD - deepest * INDENT)));
+  depth.clear();
   let y = PAD;
   let maxDepth = 0;
   const boxes = steps.map((step) => {
     const d = step.parent != null && depth.has(step.parent) ? depth.get(step.parent) + 1 : 0;
     if (!depth.has(step.id)) depth.set(step.id, d);
     maxDepth = Math.max(maxDepth, d);
-    const box = { step, x: PAD + d * INDENT, y, w: BOX_W, hgt: HEIGHT[step.type] || 44 };
+    const box = { step, x: PAD + d * INDENT, y, w: boxW, hgt: HEIGHT[step.type] || 44 };
     y += box.hgt + GAP;
     return box;
   });
-  return { boxes, width: PAD * 2 + maxDepth * INDENT + BOX_W, height: Math.max(y - GAP + PAD, 40) };
+  return { boxes, boxW, width: PAD * 2 + maxDepth * INDENT + boxW, height: Math.max(y - GAP + PAD, 40) };
 }
 
-function draw(steps, details, backwards, startName) {
+function draw(picture, steps, details, backwards, startName) {
   if (steps.length === 0) return h("p", {}, "Nothing to draw: no steps.");
-  const { boxes, width, height } = layout(steps);
+  const { boxes, boxW, width, height } = layout(steps, picture.clientWidth || 340);
+  // Roughly 7.5 px a character at the title's size: clip text to the box.
+  const titleChars = Math.floor((boxW - 20) / 8.2), signerChars = Math.floor((boxW - 120) / 7.2);
   const byId = new Map(boxes.map((b) => [b.step.id, b]));
   const titleId = "trace-svg-title", descId = "trace-svg-desc";
   const events = steps.filter((st) => st.type === "event");
@@ -104,7 +120,7 @@ function draw(steps, details, backwards, startName) {
   s("desc", { id: descId }, `${steps.length} steps, ${events.length} events, ${verified} with verified signatures. The same steps are listed as text below the picture.`),
   s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" },
     s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }))));
-  svg.style.maxWidth = `${width}px`;
+  svg.style.width = `${width}px`;
 
   // Connectors first, under the boxes. Flow runs child -> parent in a trace, parent -> child in a track.
   for (const b of boxes) {
@@ -120,9 +136,9 @@ function draw(steps, details, backwards, startName) {
     const l = label(st, details);
     const g = s("g", { class: `step ${st.type}`, transform: `translate(${b.x},${b.y})`, "data-type": st.type, "data-id": st.id });
     g.append(s("rect", { width: b.w, height: b.hgt, rx: st.type === "process" ? 18 : 6, class: "box" }));
-    g.append(s("text", { x: 10, y: 19, class: "t1" }, clip(l.title, 34)));
+    g.append(s("text", { x: 10, y: 19, class: "t1" }, clip(l.title, titleChars)));
     if (st.type === "event") {
-      g.append(s("text", { x: 10, y: 38, class: "t2 signer" }, "signed by ", s("tspan", { class: "who" }, clip(agentName(l.signer), 22))));
+      g.append(s("text", { x: 10, y: 38, class: "t2 signer" }, "signed by ", s("tspan", { class: "who" }, clip(agentName(l.signer), signerChars))));
       g.append(s("text", { x: b.w - 10, y: 38, "text-anchor": "end", class: `t2 mark ${l.verified ? "ok" : "bad"}` },
         l.verified ? "✓ verified" : "✗ NOT verified"));
       g.append(s("text", { x: 10, y: 56, class: "t3" }, l.line));

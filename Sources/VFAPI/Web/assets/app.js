@@ -87,10 +87,21 @@ async function loadNames() {
   document.getElementById("node-name").textContent = agentName(ctx.node?.id);
 }
 
+/// A selector for the focused element, to find its replacement if a refresh rebuilds it.
+function focusSelector() {
+  const a = document.activeElement;
+  if (!a || a === main || !main.contains(a)) return null;
+  if (a.id) return `#${CSS.escape(a.id)}`;
+  const href = a.getAttribute("href");
+  return href ? `a[href="${CSS.escape(href)}"]` : null;
+}
+
 async function refreshNow() {
   try { await loadNames(); } catch { /* the view shows the error */ }
   const v = view;
+  const focused = focusSelector();
   if (v?.refresh) await runLoad(v, v.refresh);
+  if (focused && view === v && !main.contains(document.activeElement)) main.querySelector(focused)?.focus();
 }
 
 let pending = null;
@@ -138,6 +149,7 @@ async function start() {
   adoptTokenFromFragment();
   try {
     ctx.node = await api.node();
+    names.self = ctx.node.id;
   } catch (error) {
     clear(main).append(h("div", { class: "error", role: "alert" }, `Cannot reach the node: ${error.message}`));
     return;

@@ -1,6 +1,6 @@
 // Peers: who this node talks to, and a progress bar while a sync is under way.
 import { api } from "./api.js";
-import { h, clear } from "./dom.js";
+import { h, clear, changeDetector } from "./dom.js";
 import { agentEl, timeText } from "./format.js";
 
 /// Fetched over fetched plus still to fetch (the API counts what remains); full when idle.
@@ -35,10 +35,12 @@ export function renderPeers(main, ctx) {
     progressText.textContent = syncText(sync);
   }
 
+  const changed = changeDetector();
   async function load() {
     const [peers, sync] = await Promise.all([api.peers(), api.sync()]);
     address.textContent = ctx.node?.peerAddress ? `Peer address: ${ctx.node.peerAddress}` : "Not listening for peers.";
     showSync(sync);
+    if (!changed(peers)) return;
     clear(body).append(peers.length === 0
       ? h("p", {}, "No peers yet. Add one with ", h("code", {}, "vf connect ADDRESS"), ", or start nodes on the same LAN.")
       : h("ul", { class: "peer-list", id: "peer-list" }, peers.map((p) => h("li", { class: "peer" },

@@ -35,6 +35,18 @@ function append(el, children) {
   }
 }
 
+/// Returns a function that says whether `data` differs from what it was last called with, so a
+/// live refresh that changes nothing leaves the page (and the keyboard focus) alone.
+export function changeDetector() {
+  let last = null;
+  return (data) => {
+    const text = JSON.stringify(data);
+    if (text === last) return false;
+    last = text;
+    return true;
+  };
+}
+
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;

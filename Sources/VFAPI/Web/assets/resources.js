@@ -1,7 +1,7 @@
 // Resources: every resource with its onhand and accounting quantities; one resource with the
 // events behind it.
 import { api } from "./api.js";
-import { h, clear } from "./dom.js";
+import { h, clear, changeDetector } from "./dom.js";
 import { agentEl, quantityText, shortId, statusEl, verifiedEl, processName } from "./format.js";
 
 const cell = (label, ...content) => h("td", { "data-label": label }, content);
@@ -11,8 +11,10 @@ export function renderResources(main, ctx) {
   const body = h("div", { id: "resources" });
   main.append(h("section", { class: "card" }, title, body));
 
+  const changed = changeDetector();
   async function load() {
     const resources = await api.resources();
+    if (!changed(resources)) return;
     clear(body);
     if (resources.length === 0) {
       body.append(h("p", {}, "No resources yet. ", h("a", { href: "#/record" }, "Record a produce event"), " to create one."));
@@ -43,8 +45,10 @@ export function renderResource(main, ctx, params) {
   const body = h("div", { id: "resource-detail" });
   main.append(h("p", {}, h("a", { href: "#/resources" }, "← All resources")), h("section", { class: "card" }, title, body));
 
+  const changed = changeDetector();
   async function load() {
     const { resource: r, events } = await api.resource(id);
+    if (!changed({ r, events })) return;
     title.textContent = r.name || "(unnamed resource)";
     clear(body).append(
       h("dl", { class: "facts" },

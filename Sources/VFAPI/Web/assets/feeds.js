@@ -1,7 +1,7 @@
 // Feeds: this node's feed and the others it holds, each entry with its signer, sequence,
 // status and signature mark.
 import { api, allEntries } from "./api.js";
-import { h, clear } from "./dom.js";
+import { h, clear, changeDetector } from "./dom.js";
 import { agentEl, agentName, payloadSummary, shortId, statusEl, timeText, verifiedEl } from "./format.js";
 
 export function renderFeeds(main, ctx, params) {
@@ -15,10 +15,12 @@ export function renderFeeds(main, ctx, params) {
 
   let selected = params.feed || ctx.node?.id || null;
 
+  const entriesChanged = changeDetector();
   async function loadEntries() {
-    clear(entriesBox);
     if (!selected) return;
     const entries = await allEntries(selected);
+    if (!entriesChanged(entries)) return;
+    clear(entriesBox);
     entries.sort((a, b) => b.sequence - a.sequence);
     entriesBox.append(h("div", { class: "card" },
       h("h2", {}, "Entries of ", agentEl(selected)),
@@ -41,8 +43,10 @@ export function renderFeeds(main, ctx, params) {
                 ? [" · ", h("a", { href: `#/trace/${encodeURIComponent(e.id)}` }, "trace")] : null))))));
   }
 
+  const feedsChanged = changeDetector();
   async function load() {
     const feeds = await api.feeds();
+    if (!feedsChanged(feeds)) { await loadEntries(); return; }
     feeds.sort((a, b) => (b.self ? 1 : 0) - (a.self ? 1 : 0) || agentName(a.author).localeCompare(agentName(b.author)));
     if (!selected && feeds.length) selected = feeds[0].author;
     clear(list).append(...feeds.map((f) => h("li", {},

@@ -2,7 +2,7 @@
 // the fields that action takes (from the action table); the payload is built from what shows.
 import { ACTIONS, COMMON_ACTIONS, COMMON_UNITS, fieldsFor, effectText } from "./actions.js";
 import { api, getToken } from "./api.js";
-import { h, clear } from "./dom.js";
+import { h, clear, changeDetector } from "./dom.js";
 import { agentName, quantityText, shortId, names } from "./format.js";
 
 const NEW = "__new__";
@@ -318,11 +318,14 @@ export function renderRecord(main, ctx) {
     }
   });
 
+  const changed = changeDetector();
   async function load() {
     const [resources, processes, agents, specs] = await Promise.all([
       api.resources(), api.processes(), api.agents(), api.specifications().catch(() => []),
     ]);
-    data = { resources, processes, agents, specs, feeds: ctx.feeds || [] };
+    const next = { resources, processes, agents, specs, feeds: ctx.feeds || [] };
+    if (!changed(next)) return;
+    data = next;
     refillPickers();
     update();
   }

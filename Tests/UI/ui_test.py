@@ -1,0 +1,470 @@
+#!/usr/bin/python3
+"""The web page, driven in headless Chromium against a real node.
+
+Starts `vf serve` with its HTTP API on a temporary home (and a second node as its peer), opens
+the page with the token in the fragment, and goes through it as a person would: records a
+produce event with the form, sees the resource and its quantity, records a transfer with the
+keyboard alone, sees the quantities change, opens the trace picture, reads the feed, watches
+an entry published from the command line arrive without a reload, and sees a refusal's reason
+next to the form. At 390x844 (a phone) and at a desktop size. A screenshot of each main view
+goes to artifacts/ui/. Exits non-zero with the failed check's message.
+
+Usage: /usr/bin/python3 Tests/UI/ui_test.py [--vf .build/debug/vf] [--artifacts artifacts/ui]
+Needs Debian's chromium, chromium-driver and python3-selenium; nothing is downloaded.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+PHONE = (390, 844)
+DESKTOP = (1280, 900)
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except ImportError:
+    sys.exit("ui test: python3-selenium is not installed (apt-get install python3-selenium)")
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+class Node:
+    """A `vf` home, and its `vf serve` process once started."""
+
+    def __init__(self, vf, root, name):
+        self.vf = vf
+        self.home = os.path.join(root, name)
+        self.process = None
+        self.log = os.path.join(root, f"{name}.log")
+        self.id = self.run("init").strip().splitlines()[-1]
+        check(self.id.startswith("@") and self.id.endswith(".ed25519"), f"vf init printed no feed id: {self.id!r}")
+
+    def run(self, *args):
+        result = subprocess.run([self.vf, *args, "--home", self.home], capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise Failure(f"vf {' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
+        return result.stdout
+
+    def serve(self, http=True):
+        args = [self.vf, "serve", "--home", self.home, "--listen", "127.0.0.1:0", "--no-lan"]
+        args += ["--http", "127.0.0.1:0"] if http else ["--no-http"]
+        with open(self.log, "w") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wanted = ["address"] + (["http"] if http else [])
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise Failure(f"vf serve exited with {self.process.returncode}:\n{open(self.log).read()}")
+            if all(os.path.exists(os.path.join(self.home, f)) and open(os.path.join(self.home, f)).read().strip() for f in wanted):
+                return
+            time.sleep(0.1)
+        raise Failure(f"vf serve did not write {wanted} within 30 s:\n{open(self.log).read()}")
+
+    def file(self, name):
+        return open(os.path.join(self.home, name)).read().strip()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class Page:
+    def __init__(self, driver, artifacts):
+        self.d = driver
+        self.artifacts = artifacts
+        self.shots = []
+
+    def wait(self, what, condition, timeout=15):
+        try:
+            return WebDriverWait(self.d, timeout, poll_frequency=0.1).until(lambda d: condition())
+        except TimeoutException:
+            raise Failure(f"timed out after {timeout} s waiting for {what}; the page shows:\n{self.text()[:1500]}")
+
+    def text(self, css="main"):
+        try:
+            return self.d.find_element(By.CSS_SELECTOR, css).text
+        except WebDriverException:
+            return ""
+
+    def el(self, css):
+        return self.d.find_element(By.CSS_SELECTOR, css)
+
+    def els(self, css):
+        return self.d.find_elements(By.CSS_SELECTOR, css)
+
+    def visible(self, css):
+        try:
+            found = self.els(css)
+            return bool(found) and found[0].is_displayed()
+        except StaleElementReferenceException:
+            return False
+
+    def nav(self, view):
+        self.el(f'nav a[data-view="{view}"]').click()
+        self.wait(f"the {view} view", lambda: self.d.execute_script("return document.body.dataset.view") == view
+                  and self.d.execute_script("return !document.querySelector('main').hasAttribute('aria-busy')"))
+
+    def active_id(self):
+        return self.d.execute_script("return document.activeElement && document.activeElement.id")
+
+    def keys(self, *keys):
+        self.d.switch_to.active_element.send_keys(*keys)
+
+    def tab_to(self, element_id, limit=40):
+        """Presses Tab until `element_id` has focus; returns the ids passed on the way."""
+        passed = []
+        for _ in range(limit):
+            if self.active_id() == element_id:
+                return passed
+            self.keys(Keys.TAB)
+            passed.append(self.active_id())
+        raise Failure(f"Tab never reached #{element_id}; focus went through {passed}")
+
+    def shot(self, name):
+        path = os.path.join(self.artifacts, f"{name}.png")
+        self.d.save_screenshot(path)
+        self.shots.append(path)
+
+    def no_sideways_scroll(self, where):
+        width = self.d.execute_script("return document.documentElement.scrollWidth")
+        client = self.d.execute_script("return document.documentElement.clientWidth")
+        check(width <= client + 1, f"{where}: the page scrolls sideways on a {client} px wide screen (content is {width} px)")
+
+    def console_errors(self):
+        try:
+            logs = self.d.get_log("browser")
+        except WebDriverException:
+            return []
+        return [entry["message"] for entry in logs if entry.get("level") == "SEVERE"]
+
+
+# Reads go through one script each, so a view re-rendered by a live update in between two
+# reads cannot leave the test holding a stale element.
+ROW_SCRIPT = """
+for (const row of document.querySelectorAll('#resource-table tbody tr')) {
+  const link = row.querySelector('.resource-link');
+  if (link && link.textContent.trim() === arguments[0]) return {
+    id: row.dataset.id,
+    onhand: row.querySelector('.onhand').textContent.trim(),
+    accounting: row.querySelector('.accounting').textContent.trim(),
+  };
+}
+return null;
+"""
+
+
+def resource_row(page, name):
+    return page.d.execute_script(ROW_SCRIPT, name)
+
+
+def quantities(page, name):
+    row = resource_row(page, name)
+    return None if row is None else (row["onhand"], row["accounting"])
+
+
+def click_resource(page, name, css):
+    """Clicks the link `css` in the row of resource `name`, again if a live update replaced it."""
+    for _ in range(5):
+        try:
+            for row in page.els("#resource-table tbody tr"):
+                if row.find_element(By.CSS_SELECTOR, ".resource-link").text.strip() == name:
+                    row.find_element(By.CSS_SELECTOR, css).click()
+                    return
+        except StaleElementReferenceException:
+            time.sleep(0.2)
+            continue
+        raise Failure(f"no resource named {name!r} to click")
+    raise Failure(f"the row of {name!r} kept changing under the click")
+
+
+def start_browser(size):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                f"--window-size={size[0]},{size[1]}", "--no-first-run", "--disable-extensions"]:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    set_viewport(driver, size)
+    return driver
+
+
+def set_viewport(driver, size):
+    # The window size includes no browser chrome in headless mode, but set the CSS viewport exactly.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size[0] < 600})
+
+
+def run(vf, artifacts):
+    root = tempfile.mkdtemp(prefix="vf-ui.")
+    nodes = []
+    driver = None
+    try:
+        farm = Node(vf, root, "farm")
+        mill = Node(vf, root, "mill")
+        nodes += [farm, mill]
+        # The mill runs first; the farm knows its address, so the Peers view has a real peer.
+        mill.run("follow", farm.id)
+        farm.run("follow", mill.id)
+        mill.serve(http=False)
+        farm.run("connect", mill.file("address"))
+        farm.serve()
+        url = farm.file("http")
+        token = farm.run("token").strip()
+        check(url.startswith("http://127.0.0.1:"), f"HOME/http holds {url!r}, not a loopback URL")
+        check(len(token) >= 32, f"vf token printed {token!r}")
+        print(f"ui test: node {farm.id} at {url}")
+
+        driver = start_browser(PHONE)
+        page = Page(driver, artifacts)
+        run_phone(page, url, token, farm, mill)
+        run_desktop(page)
+        errors = page.console_errors()
+        check(not errors, "the browser console has errors:\n  " + "\n  ".join(errors))
+        print(f"ui test: passed; {len(page.shots)} screenshots in {artifacts}")
+    finally:
+        if driver is not None:
+            try:
+                driver.quit()
+            except Exception:
+                pass
+        for node in nodes:
+            node.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def run_phone(page, url, token, farm, mill):
+    d = page.d
+    d.get(f"{url}#token={token}")
+    page.wait("the record form", lambda: page.visible("#event-form") and page.visible("#action"))
+    check("token" not in d.current_url, f"the token stays in the address bar: {d.current_url}")
+    check(d.execute_script("return localStorage.getItem('vf.token')") == token, "the token was not kept in localStorage")
+    page.wait("the live stream", lambda: page.el("#live").get_attribute("data-state") == "live")
+    check(not page.visible("#token-notice"), "the form asks for a token it has")
+    page.wait("the record form's pickers", lambda: len(Select(page.el("#provider")).options) >= 1)
+    check(Select(page.el("#provider")).first_selected_option.get_attribute("value") == farm.id,
+          "the provider does not default to this node")
+
+    # The form shows only what the action takes.
+    action = Select(page.el("#action"))
+    check(action.first_selected_option.get_attribute("value") == "produce", "produce is not the default action")
+    check(page.visible("#process") and page.visible("#quantity") and not page.visible("#effort"),
+          "produce should show a process, a resource quantity, and no effort")
+    action.select_by_value("work")
+    check(page.visible("#effort") and not page.visible("#quantity") and not page.visible("#resource"),
+          "work should show an effort quantity and no resource or resource quantity")
+    action.select_by_value("transfer")
+    check(page.visible("#to-resource") and page.visible("#receiver") and not page.visible("#process"),
+          "transfer should show a receiver and a to-resource, and no process")
+    action.select_by_value("move")
+    check(page.visible("#to-location"), "move should show a location")
+    page.no_sideways_scroll("record view")
+
+    # 1. Produce 100 kilogram of wheat, output of a new process, with the mouse.
+    action.select_by_value("produce")
+    Select(page.el("#process")).select_by_value("__new__")
+    page.el("#new-process-name").send_keys("growing wheat")
+    check(Select(page.el("#resource")).first_selected_option.get_attribute("value") == "__new__",
+          "produce does not offer a new resource first")
+    page.el("#new-resource-name").send_keys("wheat")
+    page.el("#new-resource-tracking").send_keys("W-1")
+    page.el("#quantity").send_keys("100")
+    Select(page.el("#unit")).select_by_value("kilogram")
+    page.shot("phone-record")
+    page.el("#submit-event").click()
+    page.wait("the produce to be recorded", lambda: "Recorded produce" in page.text("#form-result") or page.visible("#form-error"))
+    check(not page.visible("#form-error"), f"the produce was refused: {page.text('#form-error')}")
+
+    # 2. The resource appears with onhand and accounting 100 kilogram.
+    page.nav("resources")
+    page.wait("wheat in the resources", lambda: quantities(page, "wheat") is not None)
+    check(quantities(page, "wheat") == ("100 kilogram", "100 kilogram"),
+          f"wheat shows onhand/accounting {quantities(page, 'wheat')}, expected 100 kilogram both")
+    page.no_sideways_scroll("resources view")
+    page.shot("phone-resources")
+
+    # 3. Transfer 30 kilogram to the mill, keyboard only: Tab through the form, keys in the pickers, Enter to submit.
+    page.nav("record")
+    check(page.active_id() in ("", None) or page.d.execute_script("return document.activeElement.tagName") == "H1",
+          "focus did not move to the view's heading after navigating")
+    page.tab_to("action")
+    page.keys("transfer")
+    page.wait("the transfer fields", lambda: page.visible("#to-resource"))
+    check(Select(page.el("#action")).first_selected_option.get_attribute("value") == "transfer",
+          "typing 'transfer' on the action picker did not choose transfer")
+    passed = page.tab_to("resource")
+    check("process" not in passed, f"Tab went through a hidden field: {passed}")
+    page.keys(Keys.ARROW_DOWN)
+    check(Select(page.el("#resource")).first_selected_option.text.startswith("wheat"),
+          f"ArrowDown chose {Select(page.el('#resource')).first_selected_option.text!r}, not wheat")
+    check(Select(page.el("#unit")).first_selected_option.get_attribute("value") == "kilogram",
+          "the unit was not preselected from the resource")
+    page.tab_to("to-resource")
+    page.keys(Keys.ARROW_DOWN)  # "+ new resource for the receiver…"
+    page.wait("the new to-resource name field", lambda: page.visible("#to-resource-name"))
+    page.tab_to("to-resource-name")
+    page.keys("wheat at the mill")
+    page.tab_to("quantity")
+    page.keys("30")
+    page.tab_to("receiver")
+    page.keys(Keys.END)  # "other agent (feed id)…"
+    page.wait("the receiver id field", lambda: page.visible("#receiver-other"))
+    page.tab_to("receiver-other")
+    page.keys(mill.id)
+    page.keys(Keys.ENTER)
+    page.wait("the transfer to be recorded", lambda: "Recorded transfer" in page.text("#form-result") or page.visible("#form-error"))
+    check(not page.visible("#form-error"), f"the transfer was refused: {page.text('#form-error')}")
+
+    # 4. Quantities change: the farm's wheat is 70, the mill's new resource 30 and accountable to the mill.
+    page.nav("resources")
+    page.wait("wheat at 70", lambda: quantities(page, "wheat") == ("70 kilogram", "70 kilogram"))
+    check(quantities(page, "wheat at the mill") == ("30 kilogram", "30 kilogram"),
+          f"wheat at the mill shows {quantities(page, 'wheat at the mill')}, expected 30 kilogram")
+
+    # 5. The resource detail lists its events; its trace is drawn with each step's signer.
+    click_resource(page, "wheat at the mill", ".resource-link")
+    page.wait("the resource detail", lambda: page.visible("#detail-onhand"))
+    check(page.text("#detail-onhand") == "30 kilogram", f"the detail shows onhand {page.text('#detail-onhand')!r}")
+    check("transfer" in page.text("#resource-events"), "the detail does not list the transfer event")
+    page.shot("phone-resource")
+    page.el("#open-trace").click()
+    page.wait("the trace picture", lambda: page.visible("#trace-svg") and page.els("#trace-svg g.step"))
+    check_trace(page, farm)
+    page.no_sideways_scroll("trace view")
+    page.shot("phone-trace")
+
+    # 6. The feed lists the entries with author, sequence, status and verified mark.
+    page.nav("feeds")
+    page.wait("this node's entries", lambda: len(page.els("#entry-list li.entry")) >= 3)
+    entries = page.els("#entry-list li.entry")
+    texts = [e.text for e in entries]
+    farm_name = page.text("#node-name")
+    check(any("produce 100 kilogram" in t for t in texts), f"the feed does not show the produce: {texts}")
+    check(any("transfer 30 kilogram" in t for t in texts), f"the feed does not show the transfer: {texts}")
+    check(all("signed by" in t and "✓ verified" in t for t in texts), f"an entry lacks its signer or verified mark: {texts}")
+    sequences = [int(e.get_attribute("data-sequence")) for e in entries]
+    check(sequences == sorted(sequences, reverse=True) and sequences[0] == len(sequences),
+          f"the feed's sequences are not {len(sequences)}…1: {sequences}")
+    check(farm_name and farm_name in texts[0], f"entries do not name their author ({farm_name!r})")
+    page.no_sideways_scroll("feeds view")
+    page.shot("phone-feeds")
+
+    # 7. Live: an entry published from the command line appears without a reload.
+    page.nav("resources")
+    d.execute_script("window.__vfNoReload = 'still here'")
+    wheat = resource_row(page, "wheat")["id"]
+    farm.run("publish", json.dumps({
+        "@type": "EconomicEvent", "action": "raise", "provider": farm.id, "receiver": farm.id,
+        "resourceInventoriedAs": wheat, "resourceQuantity": {"hasNumericalValue": "5.5", "hasUnit": "kilogram"}}))
+    page.wait("the raise to arrive live", lambda: quantities(page, "wheat") == ("75.5 kilogram", "75.5 kilogram"), timeout=20)
+    check(d.execute_script("return window.__vfNoReload") == "still here", "the page reloaded instead of updating live")
+
+    # 8. A refusal shows its reason next to the form (a litre of wheat counted in kilograms).
+    page.nav("record")
+    Select(page.el("#action")).select_by_value("lower")
+    Select(page.el("#resource")).select_by_value(wheat)
+    page.el("#quantity").send_keys("1")
+    Select(page.el("#unit")).select_by_value("litre")
+    page.el("#submit-event").click()
+    page.wait("the refusal", lambda: page.visible("#form-error"))
+    error = page.text("#form-error")
+    check("litre" in error and "kilogram" in error, f"the refusal does not give the server's reason: {error!r}")
+    page.shot("phone-record-refused")
+
+    # 9. Peers: the mill, connected; the sync progress bar.
+    page.nav("peers")
+    page.wait("the mill among the peers", lambda: mill.id[:9].lstrip("@") in (page.el("#peer-list").get_attribute("innerHTML") if page.els("#peer-list") else ""))
+    page.wait("the mill connected", lambda: "connected" in page.text("#peer-list") and "not connected" not in page.text("#peer-list"), timeout=20)
+    check(page.els("#sync-progress"), "the peers view has no sync progress bar")
+    page.no_sideways_scroll("peers view")
+    page.shot("phone-peers")
+
+    page.nav("settings")
+    page.shot("phone-settings")
+
+
+def check_trace(page, farm):
+    svg = page.el("#trace-svg")
+    check(svg.get_attribute("role") == "img", "the trace picture has no img role")
+    check(page.els("#trace-svg title") and page.els("#trace-svg desc"), "the trace picture has no title and desc")
+    kinds = [g.get_attribute("data-type") for g in page.els("#trace-svg g.step")]
+    check(kinds.count("event") == 2 and kinds.count("resource") == 2 and kinds.count("process") == 1,
+          f"the trace of wheat at the mill should draw the transfer, wheat, the produce and its process; it drew {kinds}")
+    events = page.els("#trace-svg g.step.event")
+    # textContent, not .text: SVG text is read straight from the DOM.
+    words = [e.get_attribute("textContent") for e in events]
+    check(any("transfer 30 kilogram" in w for w in words) and any("produce 100 kilogram" in w for w in words),
+          f"the event boxes do not show the actions and quantities: {words}")
+    name = page.text("#node-name")
+    for w in words:
+        check("signed by" in w and name in w, f"an event box does not name its signer {name!r}: {w!r}")
+        check("✓ verified" in w, f"an event box has no verified mark: {w!r}")
+    check("growing wheat" in svg.get_attribute("textContent"), "the trace does not name the process")
+    steps = page.text("#trace-steps")
+    check(steps.count("signed by") == 2 and steps.count("✓ verified") == 2, f"the text list of steps lacks signers: {steps!r}")
+
+
+def run_desktop(page):
+    set_viewport(page.d, DESKTOP)
+    page.d.set_window_size(*DESKTOP)
+    for view in ["record", "feeds", "resources", "peers"]:
+        page.nav(view)
+        time.sleep(0.3)
+        page.no_sideways_scroll(f"{view} view at desktop size")
+        page.shot(f"desktop-{view}")
+    page.nav("resources")
+    page.wait("the resource table", lambda: resource_row(page, "wheat at the mill") is not None)
+    check(page.el("#resource-table thead").is_displayed(), "the desktop resources view is not a table")
+    click_resource(page, "wheat at the mill", ".trace-link")
+    page.wait("the trace picture", lambda: page.visible("#trace-svg"))
+    page.shot("desktop-trace")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    repo = os.path.dirname(os.path.dirname(here))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vf", default=os.path.join(repo, ".build", "debug", "vf"))
+    parser.add_argument("--artifacts", default=os.path.join(repo, "artifacts", "ui"))
+    args = parser.parse_args()
+    for path, what in [(args.vf, "the vf binary (build it first)"), (CHROMIUM, "chromium"), (CHROMEDRIVER, "chromedriver")]:
+        if not os.access(path, os.X_OK):
+            sys.exit(f"ui test: {what} not found at {path}")
+    os.makedirs(args.artifacts, exist_ok=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("ui test: terminated"))
+    try:
+        run(os.path.abspath(args.vf), args.artifacts)
+    except Failure as failure:
+        sys.exit(f"ui test FAILED: {failure}")
+    except Exception:
+        traceback.print_exc()
+        sys.exit("ui test FAILED with an unexpected error (above)")
+
+
+if __name__ == "__main__":
+    main()
