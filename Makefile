@@ -1,13 +1,14 @@
 # vf: a peer-to-peer node for ValueFlows economic networks.
 #   make demo    set up, build, and run the demo (real nodes, on this machine)
-#   make test    the test suite (debug build)
+#   make test    the test suite (debug build); the web page too when a browser is installed
+#   make test-ui the web page in headless Chromium against a real node
 #   make bench   throughput and replication against libsodium's own speeds (release build)
 
 SWIFT ?= swift
 DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test test-vectors bench demo clean
+.PHONY: deps build test test-vectors test-ui test-ui-if-browser bench demo clean
 
 # Installs the C libraries from Debian when any is missing.
 deps:
@@ -25,6 +26,7 @@ build: deps
 test: build test-vectors
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+	@$(MAKE) --no-print-directory test-ui-if-browser
 
 # The entry vectors, recomputed by an independent Python implementation of docs/protocol.md.
 test-vectors:
@@ -32,6 +34,21 @@ test-vectors:
 		python3 tools/entry_vectors.py --check Tests/VFLogTests/Fixtures/entry-vectors.json; \
 	else \
 		echo "skipping the Python cross-check of the entry vectors: python3 with the cryptography package is not installed"; \
+	fi
+
+# The web page, driven in headless Chromium (Debian's chromium, chromium-driver and
+# python3-selenium; nothing is downloaded). Screenshots of each view go to artifacts/ui/.
+UI_TEST := /usr/bin/python3 Tests/UI/ui_test.py --vf .build/debug/vf --artifacts artifacts/ui
+UI_READY := [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && /usr/bin/python3 -c "import selenium" 2>/dev/null
+
+test-ui: build
+	$(UI_TEST)
+
+test-ui-if-browser:
+	@if $(UI_READY); then \
+		echo "$(UI_TEST)"; $(UI_TEST); \
+	else \
+		echo "skipping the web page test: it needs /usr/bin/chromium, /usr/bin/chromedriver and python3-selenium (apt-get install chromium chromium-driver python3-selenium)"; \
 	fi
 
 bench: deps
