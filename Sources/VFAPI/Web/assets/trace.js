@@ -7,7 +7,7 @@ import { h, s, clear, changeDetector } from "./dom.js";
 import { agentName, names, processName, quantityText, resourceName, shortId } from "./format.js";
 
 const BOX_MAX = 340;
-const BOX_MIN = 220;
+const BOX_MIN = 200;
 const INDENT = 26;
 const GAP = 14;
 const PAD = 8;
@@ -46,7 +46,16 @@ export function renderTrace(main, ctx, params, direction = "trace") {
     h("section", { class: "card" }, h("h2", {}, "Steps as text"), list));
 
   const changed = changeDetector();
+  let drawn = null;
+  let drawnWidth = 0;
+  // Redrawn when the space changes (a phone turned sideways), at the new width.
+  const onResize = () => {
+    if (!picture.isConnected) { window.removeEventListener("resize", onResize); return; }
+    if (drawn && Math.abs(picture.clientWidth - drawnWidth) > 20) { drawnWidth = picture.clientWidth; drawn(); }
+  };
+  window.addEventListener("resize", onResize);
   async function load() {
+    drawnWidth = picture.clientWidth;
     const steps = await (backwards ? api.trace(id) : api.track(id));
     if (!changed(steps)) return;
     // Event quantities are not in the steps; read each event's entry (a trace is short).
@@ -56,7 +65,8 @@ export function renderTrace(main, ctx, params, direction = "trace") {
     }));
     const startName = steps[0] ? label(steps[0], details).title : id;
     title.textContent = `${backwards ? "Trace" : "Track"}: ${startName}`;
-    clear(picture).append(draw(picture, steps, details, backwards, startName));
+    drawn = () => clear(picture).append(draw(picture, steps, details, backwards, startName));
+    drawn();
     clear(list).append(textList(steps, details));
   }
 
@@ -105,9 +115,9 @@ function layout(steps, available) {
 
 function draw(picture, steps, details, backwards, startName) {
   if (steps.length === 0) return h("p", {}, "Nothing to draw: no steps.");
-  const { boxes, boxW, width, height } = layout(steps, picture.clientWidth || 340);
+  const { boxes, boxW, width, height } = layout(steps, (picture.clientWidth || 340) - 2);
   // Roughly 7.5 px a character at the title's size: clip text to the box.
-  const titleChars = Math.floor((boxW - 20) / 8.2), signerChars = Math.floor((boxW - 120) / 7.2);
+  const titleChars = Math.floor((boxW - 20) / 8.2), signerChars = Math.floor((boxW - 85) / 7.4);
   const byId = new Map(boxes.map((b) => [b.step.id, b]));
   const titleId = "trace-svg-title", descId = "trace-svg-desc";
   const events = steps.filter((st) => st.type === "event");
@@ -138,10 +148,10 @@ function draw(picture, steps, details, backwards, startName) {
     g.append(s("rect", { width: b.w, height: b.hgt, rx: st.type === "process" ? 18 : 6, class: "box" }));
     g.append(s("text", { x: 10, y: 19, class: "t1" }, clip(l.title, titleChars)));
     if (st.type === "event") {
-      g.append(s("text", { x: 10, y: 38, class: "t2 signer" }, "signed by ", s("tspan", { class: "who" }, clip(agentName(l.signer), signerChars))));
-      g.append(s("text", { x: b.w - 10, y: 38, "text-anchor": "end", class: `t2 mark ${l.verified ? "ok" : "bad"}` },
-        l.verified ? "✓ verified" : "✗ NOT verified"));
-      g.append(s("text", { x: 10, y: 56, class: "t3" }, l.line));
+      g.append(s("text", { x: 10, y: 37, class: "t2 signer" }, "signed by ", s("tspan", { class: "who" }, clip(agentName(l.signer), signerChars))));
+      g.append(s("text", { x: 10, y: 56, class: "t3" },
+        s("tspan", { class: `mark ${l.verified ? "ok" : "bad"}` }, l.verified ? "✓ verified" : "✗ NOT verified"),
+        ` · ${l.line}`));
     } else {
       g.append(s("text", { x: 10, y: 37, class: "t3" }, l.line));
     }
