@@ -424,6 +424,8 @@ def run_phone(page, url, token, farm, mill):
     check("token" in page.text("#form-error"), f"the error does not mention the token: {page.text('#form-error')!r}")
     check(farm.run("feeds", "--json") == before, "an entry was appended without a token")
     d.execute_script("localStorage.setItem('vf.token', arguments[0])", token)
+    d.get(url)
+    page.wait("the page with its token again", lambda: page.visible("#event-form") and not page.visible("#token-notice"))
 
 
 def check_trace(page, farm):

@@ -261,7 +261,6 @@ export function renderRecord(main, ctx) {
       if (f.outputOf && !f.inputOf) p.outputOf = processId; else p.inputOf = processId;
     }
     if (f.toLocation && toLocation.value.trim()) p.toLocation = toLocation.value.trim();
-    else if (f.locationProminent) return fail("Say where it moved to.", toLocation);
     if (note.value.trim()) p.note = note.value.trim();
     return p;
   }
