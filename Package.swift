@@ -9,12 +9,16 @@ let package = Package(
         .library(name: "VFLog", targets: ["VFLog"]),
         .library(name: "VFPeer", targets: ["VFPeer"]),
         .library(name: "VFGraph", targets: ["VFGraph"]),
+        .library(name: "VFAPI", targets: ["VFAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -44,10 +48,22 @@ let package = Package(
             name: "VFGraph",
             dependencies: ["VFLog", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(
+            name: "VFAPI",
+            dependencies: [
+                "CSodium", "VFLog", "VFGraph", "VFPeer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Web")]
+        ),
         .executableTarget(
             name: "vf",
             dependencies: [
-                "VFLog", "VFPeer", "VFGraph",
+                "VFLog", "VFPeer", "VFGraph", "VFAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,6 +96,13 @@ let package = Package(
         .testTarget(
             name: "VFGraphTests",
             dependencies: ["VFGraph", "VFLog", "VFTestSupport"]
+        ),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "VFAPI", "VFLog", "VFGraph", "VFPeer", "VFTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "ReplicationTests",

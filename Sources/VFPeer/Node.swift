@@ -115,6 +115,27 @@ public final class Node: @unchecked Sendable {
         }.get()
     }
 
+    /// The peers connected now.
+    public func connectedPeers() async -> [FeedID] {
+        (try? await loop.submit { Array(self.connections.keys) }.get()) ?? []
+    }
+
+    /// How the current connections' syncing stands: peers, what they announced and what arrived.
+    public func syncProgress() async -> SyncProgress {
+        (try? await loop.submit {
+            var progress = SyncProgress()
+            for handler in self.connections.values {
+                progress.connectedPeers += 1
+                guard let m = handler.machine else { progress.caughtUp = false; continue }
+                progress.expectedFeeds += UInt64(m.expectedFeeds)
+                progress.expectedEntries += m.expectedEntries
+                progress.receivedEntries += m.receivedEntries
+                if !m.isCaughtUp { progress.caughtUp = false }
+            }
+            return progress
+        }.get()) ?? SyncProgress()
+    }
+
     /// Calls `observer` on the node's event loop with the heads that moved, each time entries
     /// become held: published here, written by another process, or received from a peer.
     /// The observer must not block; hand heavy work to another thread.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VFAPI
 import VFLog
 import VFPeer
 
@@ -18,8 +19,9 @@ struct Init: ParsableCommand {
         }
         let key = try home.initialize()
         try networkKey?.save(home: home)
+        _ = try APIToken.loadOrCreate(in: home)
         print(key.feed)
-        printErr("initialised \(home.path); secret key in \(home.secretKeyPath) (mode 0600)")
+        printErr("initialised \(home.path); secret key in \(home.secretKeyPath) (mode 0600); HTTP API token in \(APIToken.path(in: home)) (vf token prints it)")
     }
 }
 

@@ -1,14 +1,10 @@
 import Foundation
+import VFAPI
 import VFLog
 
 /// Writes machine-readable output: stable key order, one document per call.
 enum JSONOutput {
-    static func string(_ value: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) else {
-            return "null"
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func string(_ value: Any) -> String { JSONText.string(value) }
 
     static func print(_ value: Any) {
         Swift.print(string(value))
@@ -25,25 +21,7 @@ enum JSONOutput {
         func close() { Swift.print(first ? "[]" : "]") }
     }
 
-    static func entry(_ signed: SignedEntry) -> [String: Any] {
-        let e = signed.entry
-        var object: [String: Any] = [
-            "author": e.author.description,
-            "sequence": e.sequence,
-            "id": e.id.description,
-            "previous": e.backlink?.description ?? NSNull(),
-            "lipmaaLink": e.lipmaaLink?.description ?? NSNull(),
-            "timestamp": e.timestamp,
-            "payloadSize": e.payloadSize,
-            "payloadHash": e.payloadHash.hex,
-        ]
-        if let payload = signed.payload, let value = try? JSONSerialization.jsonObject(with: Data(payload)) {
-            object["payload"] = value
-        } else {
-            object["payload"] = NSNull()
-        }
-        return object
-    }
+    static func entry(_ signed: SignedEntry) -> [String: Any] { EntryJSON.entry(signed) }
 }
 
 enum TimeText {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import VFAPI
 import VFLog
 import VFPeer
 
@@ -35,6 +36,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Follow-graph hops to replicate (1: only feeds you follow).") var hops = ReplicationSet.defaultHops
     @Flag(help: "Do not announce or discover peers on the local network.") var noLan = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @OptionGroup var http: HTTPOptions
 
     func run() async throws {
         let context = try NodeContext(options)
@@ -58,14 +60,24 @@ struct Serve: AsyncParsableCommand {
             await node.stop()
             throw CLIError("cannot start the node on \(listen): \(error)")
         }
+        var peerAddress: String?
         if let bound, let boundPort = bound.port {
             let address = try MultiserverAddress(host: advertisedHost(host), port: boundPort, feed: context.key.feed)
             try (address.description + "\n").write(toFile: context.addressFile, atomically: true, encoding: .utf8)
             print(address)
             fflush(nil)
+            peerAddress = address.description
+        }
+        let api: APIServer?
+        do {
+            api = try await http.start(home: context.home, node: node, log: context.log, peers: context.peers, peerAddress: peerAddress)
+        } catch {
+            await node.stop()
+            throw error
         }
         await waitForTerminationSignal()
         printErr("shutting down")
+        await api?.stop()
         await node.stop()
     }
 }

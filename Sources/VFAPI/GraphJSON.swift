@@ -1,15 +1,17 @@
 import Foundation
 import VFGraph
+import VFLog
 
-/// The JSON shapes of the graph commands: ids in their text forms, quantities as decimal
-/// strings (never floating-point numbers), absent properties as null.
-enum GraphJSON {
-    static func measure(_ m: Measure?) -> Any {
+/// The JSON shapes of the graph, shared by the `--json` commands and the HTTP API: ids in
+/// their text forms, quantities as decimal strings (never floating-point numbers), absent
+/// properties as null.
+public enum GraphJSON {
+    public static func measure(_ m: Measure?) -> Any {
         guard let m else { return NSNull() }
         return ["hasNumericalValue": m.value.description, "hasUnit": m.unit]
     }
 
-    static func resource(_ r: EconomicResource) -> [String: Any] {
+    public static func resource(_ r: EconomicResource) -> [String: Any] {
         [
             "id": r.id.description, "name": r.name ?? NSNull(), "trackingIdentifier": r.trackingIdentifier ?? NSNull(),
             "note": r.note ?? NSNull(), "conformsTo": r.conformsTo?.description ?? NSNull(), "unit": r.unit ?? NSNull(),
@@ -21,7 +23,7 @@ enum GraphJSON {
     }
 
     /// An event with where it sits in its author's feed and whether its signature verified.
-    static func event(_ e: GraphEvent) -> [String: Any] {
+    public static func event(_ e: GraphEvent) -> [String: Any] {
         let p = e.payload
         var object: [String: Any] = [
             "id": e.id.description, "author": e.provenance.author.description, "sequence": e.provenance.sequence,
@@ -37,7 +39,7 @@ enum GraphJSON {
         return object
     }
 
-    static func process(_ p: GraphProcess, in graph: EconomicGraph) -> [String: Any] {
+    public static func process(_ p: GraphProcess, in graph: EconomicGraph) -> [String: Any] {
         [
             "id": p.id.description, "author": p.author.description, "name": p.payload.name ?? NSNull(),
             "basedOn": p.payload.basedOn ?? NSNull(), "note": p.payload.note ?? NSNull(),
@@ -46,7 +48,14 @@ enum GraphJSON {
         ]
     }
 
-    static func agent(_ a: GraphAgent) -> [String: Any] {
+    public static func specification(_ s: GraphResourceSpecification) -> [String: Any] {
+        [
+            "id": s.id.description, "author": s.author.description, "name": s.payload.name ?? NSNull(),
+            "defaultUnitOfResource": s.payload.defaultUnitOfResource ?? NSNull(), "note": s.payload.note ?? NSNull(),
+        ]
+    }
+
+    public static func agent(_ a: GraphAgent) -> [String: Any] {
         [
             "id": a.id.description, "answeredBy": a.answeredBy.description, "describedBy": a.describedBy?.description ?? NSNull(),
             "type": a.profile?.kind.rawValue ?? NSNull(), "name": a.profile?.name ?? NSNull(),
@@ -55,7 +64,7 @@ enum GraphJSON {
 
     /// One step of a track or trace: what it is, what it was reached from, and for an event
     /// its signer, feed position and signature flag.
-    static func step(_ s: FlowStep) -> [String: Any] {
+    public static func step(_ s: FlowStep) -> [String: Any] {
         var object: [String: Any] = ["parent": s.parent.map(itemID) ?? NSNull()]
         switch s.item {
         case let .event(id): object["type"] = "event"; object["id"] = id.description
@@ -72,38 +81,11 @@ enum GraphJSON {
         return object
     }
 
-    static func itemID(_ item: FlowItem) -> String {
+    public static func itemID(_ item: FlowItem) -> String {
         switch item {
         case let .event(id): id.description
         case let .process(id): id.description
         case let .resource(id): id.description
-        }
-    }
-}
-
-/// One-line text forms for people.
-enum GraphText {
-    static func quantity(_ m: Measure?) -> String { m.map { "\($0.value) \($0.unit)" } ?? "-" }
-
-    static func resource(_ r: EconomicResource) -> String {
-        "\(r.id)  \(r.name ?? "(unnamed)")  onhand \(quantity(r.onhandMeasure))  accounting \(quantity(r.accountingMeasure))"
-            + (r.primaryAccountable.map { "  accountable \($0)" } ?? "")
-    }
-
-    static func event(_ e: GraphEvent) -> String {
-        var line = "\(e.id)  \(e.payload.action.rawValue)"
-        if let q = e.payload.resourceQuantity ?? e.payload.effortQuantity { line += " \(quantity(q))" }
-        line += "  by \(e.provenance.author) #\(e.provenance.sequence)"
-        line += e.provenance.signatureVerified ? " (signature verified)" : " (signature NOT verified)"
-        if e.status != .applied { line += "  \(e.status)" }
-        return line
-    }
-
-    static func step(_ s: FlowStep, graph: EconomicGraph) -> String {
-        switch s.item {
-        case .event: s.event.map { "event " + event($0) } ?? s.item.description
-        case let .process(id): "process \(id)  \(graph.processes[id]?.payload.name ?? "")"
-        case let .resource(id): "resource " + (graph.resources[id].map(resource) ?? id.description)
         }
     }
 }

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Who may do what through the HTTP API. Pure: it sees only the parts of a request that
+/// matter, so every rule is testable without a server.
+///
+/// - Writes always need the bearer token.
+/// - Reads under `/api/` are open when the server listens on loopback only; listening on any
+///   other address, they need the token too.
+/// - Listening on loopback, a request whose `Host` is not a loopback name is refused, so a web
+///   page elsewhere cannot reach the node by pointing its own DNS name at 127.0.0.1.
+/// - The page and its assets are open: they hold no data, and the page must load to ask for a token.
+public struct AccessPolicy: Sendable {
+    public let token: APIToken
+    /// Whether reads are open (the server listens on a loopback address).
+    public let readsOpen: Bool
+    /// Whether to check `Host` against loopback names (the server listens on loopback).
+    public let checksHost: Bool
+
+    public init(token: APIToken, boundToLoopback: Bool) {
+        self.token = token
+        self.readsOpen = boundToLoopback
+        self.checksHost = boundToLoopback
+    }
+
+    public init(token: APIToken, readsOpen: Bool, checksHost: Bool) {
+        self.token = token
+        self.readsOpen = readsOpen
+        self.checksHost = checksHost
+    }
+
+    /// The parts of a request the policy looks at.
+    public struct Request: Sendable {
+        public var isWrite: Bool
+        public var isAPI: Bool
+        /// The `Host` header, if any.
+        public var host: String?
+        /// The `Authorization` header, if any.
+        public var authorization: String?
+        /// A `token` query parameter, accepted for the event stream only (EventSource cannot send headers).
+        public var queryToken: String?
+
+        public init(isWrite: Bool, isAPI: Bool, host: String?, authorization: String?, queryToken: String? = nil) {
+            self.isWrite = isWrite
+            self.isAPI = isAPI
+            self.host = host
+            self.authorization = authorization
+            self.queryToken = queryToken
+        }
+    }
+
+    public enum Decision: Sendable, Equatable {
+        case allow
+        /// Refused, with the HTTP status and the reason to give.
+        case refuse(status: Int, reason: String)
+    }
+
+    public func decide(_ request: Request) -> Decision {
+        if checksHost {
+            guard let host = request.host else { return .refuse(status: 400, reason: "missing Host header") }
+            guard Self.isLoopbackHostHeader(host) else {
+                return .refuse(status: 403, reason: "Host \(host) is not a loopback name; this node's API answers only to localhost")
+            }
+        }
+        let needsToken = request.isWrite || (request.isAPI && !readsOpen)
+        guard needsToken else { return .allow }
+        if let header = request.authorization {
+            guard let presented = Self.bearerToken(header) else {
+                return .refuse(status: 401, reason: "Authorization must be \"Bearer <token>\" (vf token prints the token)")
+            }
+            return token.matches(presented) ? .allow : .refuse(status: 401, reason: "wrong token")
+        }
+        if let presented = request.queryToken {
+            return token.matches(presented) ? .allow : .refuse(status: 401, reason: "wrong token")
+        }
+        return .refuse(status: 401, reason: request.isWrite
+            ? "writing needs the token: send Authorization: Bearer <token> (vf token prints it)"
+            : "this node listens beyond loopback, so reading needs the token: send Authorization: Bearer <token> (vf token prints it)")
+    }
+
+    /// The token in an `Authorization: Bearer <token>` header; the scheme is case-insensitive.
+    public static func bearerToken(_ header: String) -> String? {
+        let parts = header.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1])
+    }
+
+    /// Whether a listening address is on loopback: `localhost`, 127.0.0.0/8 or ::1.
+    public static func isLoopbackAddress(_ host: String) -> Bool {
+        var host = host.lowercased()
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }) else {
+            return false
+        }
+        return octets[0] == "127"
+    }
+
+    /// Whether a `Host` header (name or address, with an optional port) names this machine's loopback.
+    public static func isLoopbackHostHeader(_ header: String) -> Bool {
+        var host = Substring(header.trimmingCharacters(in: .whitespaces))
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return false }
+            let rest = host[host.index(after: close)...]
+            guard rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy(\.isNumber)) else { return false }
+            host = host[...close]
+        } else if let colon = host.lastIndex(of: ":") {
+            guard host[host.index(after: colon)...].allSatisfy(\.isNumber) else { return false }
+            host = host[..<colon]
+        }
+        let name = host.lowercased()
+        // A trailing dot is the same DNS name; subdomains of localhost resolve to loopback (RFC 6761).
+        let bare = name.hasSuffix(".") ? String(name.dropLast()) : name
+        return isLoopbackAddress(bare) || bare.hasSuffix(".localhost")
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import VFGraph
+import VFLog
+import VFPeer
+
+/// Turns what happens in the node into server-sent events: an `entry` for each entry that
+/// becomes held, a `graph` naming what those entries changed, a `sync` when the sync status
+/// moves (at most every 250 ms), and a comment every 15 s to keep idle connections open.
+///
+/// The node's observer only queues the heads that moved; reading the log and the graph happens
+/// on this feed's own task, so the node's event loop never waits for it.
+final class EventFeed: Sendable {
+    private let context: APIContext
+    private let hub: EventHub
+    private let heads: AsyncStream<[FeedID: UInt64]>
+    private let headsContinuation: AsyncStream<[FeedID: UInt64]>.Continuation
+    /// More new entries than this in one batch are announced as one `graph` event only.
+    static let maximumEntryEvents = 1000
+    static let syncInterval: Duration = .milliseconds(250)
+    static let keepAliveInterval: Duration = .seconds(15)
+
+    init(context: APIContext, hub: EventHub) {
+        self.context = context
+        self.hub = hub
+        (heads, headsContinuation) = AsyncStream.makeStream(of: [FeedID: UInt64].self, bufferingPolicy: .unbounded)
+    }
+
+    /// Watches the node until the task running this is cancelled.
+    func run() async {
+        let continuation = headsContinuation
+        await context.node.onHeadsAdvanced { moved in continuation.yield(moved) }
+        let start = Dictionary(uniqueKeysWithValues: ((try? context.log.feeds()) ?? []).map { ($0.author, $0.sequence) })
+        // Both loops end when this task is cancelled: the sleep throws, and the stream ends.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.tick() }
+            group.addTask {
+                var known = start
+                for await moved in self.heads { await self.announce(moved, since: &known) }
+            }
+        }
+    }
+
+    private func announce(_ moved: [FeedID: UInt64], since known: inout [FeedID: UInt64]) async {
+        var fresh: [SignedEntry] = []
+        var truncated = false
+        for (feed, head) in moved.sorted(by: { $0.key < $1.key }) {
+            let from = (known[feed] ?? 0) + 1
+            known[feed] = max(known[feed] ?? 0, head)
+            guard hub.hasSubscribers, from <= head else { continue }
+            let room = Self.maximumEntryEvents - fresh.count
+            guard room > 0, let page = try? context.log.entries(author: feed, in: from...head, limit: room) else {
+                truncated = true
+                continue
+            }
+            if page.count < Int(head - from + 1) { truncated = true }
+            fresh += page
+        }
+        guard hub.hasSubscribers, !fresh.isEmpty || truncated else { return }
+        guard let graph = try? await context.graph.graph() else {
+            hub.broadcast(ServerSentEvent(name: "graph", data: "{}"))
+            return
+        }
+        var changedEvents: [String] = []
+        var changedResources = Set<ResourceID>()
+        var otherObjects = truncated
+        for signed in fresh {
+            hub.broadcast(ServerSentEvent(name: "entry", data: JSONText.string(
+                EntryJSON.entry(signed, graph: graph, signatureVerified: signed.entry.hasValidSignature()))))
+            if let event = graph.events[signed.entry.id] {
+                changedEvents.append(signed.entry.id.description)
+                for r in [event.fromResource, event.toResource, event.container] { if let r { changedResources.insert(r) } }
+            } else if graph.status(of: signed.entry.id) != nil {
+                otherObjects = true
+            }
+        }
+        if otherObjects {
+            hub.broadcast(ServerSentEvent(name: "graph", data: "{}"))
+        } else if !changedEvents.isEmpty {
+            let change: [String: Any] = ["events": changedEvents, "resources": changedResources.sorted().map(\.description)]
+            hub.broadcast(ServerSentEvent(name: "graph", data: JSONText.string(change)))
+        }
+    }
+
+    /// The `sync` events and the keep-alive comments.
+    private func tick() async {
+        var last: SyncStatus?
+        var sinceKeepAlive: Duration = .zero
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.syncInterval)
+            sinceKeepAlive += Self.syncInterval
+            guard hub.hasSubscribers else { last = nil; continue }
+            let status = await SyncStatus.current(of: context.node)
+            if status != last {
+                hub.broadcast(ServerSentEvent(name: "sync", data: JSONText.string(status.json)))
+                last = status
+            }
+            if sinceKeepAlive >= Self.keepAliveInterval {
+                hub.broadcast(.comment("keep-alive"))
+                sinceKeepAlive = .zero
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import VFGraph
+
+/// The properties this node reads from each ValueFlows type, so a misspelt one (`provder`,
+/// `resourceQuantiy`) is refused instead of silently ignored. `PublishCheck` reads only what it
+/// knows and lets the rest through; the API, which serves people typing into forms, is stricter.
+/// Pure.
+public enum KnownProperties {
+    /// JSON-LD keywords any object may carry.
+    static let keywords: Set<String> = ["@context", "@type", "@id"]
+
+    static let measure: Set<String> = ["hasNumericalValue", "hasUnit"]
+    static let newResource: Set<String> = ["name", "trackingIdentifier", "note", "conformsTo"]
+
+    static let byType: [String: Set<String>] = [
+        "EconomicEvent": ["action", "provider", "receiver", "resourceInventoriedAs", "toResourceInventoriedAs",
+                          "resourceConformsTo", "resourceQuantity", "effortQuantity", "inputOf", "outputOf", "toLocation",
+                          "hasPointInTime", "hasBeginning", "hasEnd", "state", "corrects", "note", "newInventoriedResource"],
+        "Process": ["name", "basedOn", "note", "hasBeginning", "hasEnd"],
+        "ResourceSpecification": ["name", "defaultUnitOfResource", "note"],
+        "Person": ["name", "note", "primaryLocation"],
+        "Organization": ["name", "note", "primaryLocation"],
+    ]
+
+    /// The first property of `payload` its ValueFlows type does not define (in key order, so the
+    /// answer is stable), as a dotted path; nil when all are known or the payload is not a
+    /// ValueFlows object.
+    public static func firstUnknown(in payload: JSONValue) -> String? {
+        guard let members = payload.objectValue, let type = members["@type"]?.stringValue else { return nil }
+        let bare = type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type
+        guard let known = byType[bare] else { return nil }
+        for key in members.keys.sorted() {
+            guard keywords.contains(key) || known.contains(key) else { return key }
+        }
+        for key in ["resourceQuantity", "effortQuantity"] {
+            if let inner = members[key]?.objectValue, let bad = inner.keys.sorted().first(where: { !measure.contains($0) }) {
+                return "\(key).\(bad)"
+            }
+        }
+        if let inner = members["newInventoriedResource"]?.objectValue,
+           let bad = inner.keys.sorted().first(where: { !newResource.contains($0) && !keywords.contains($0) }) {
+            return "newInventoriedResource.\(bad)"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import VFGraph
+import VFLog
+import VFPeer
+
+/// `POST /api/entries`: the checks of `vf publish`, then an append through the node.
+///
+/// Publishes run one at a time, check and append together, so two requests can never both
+/// pass a check made against the same state (two transfers of the same last kilogram).
+final class Publisher: Sendable {
+    private let context: APIContext
+    private let lock = AsyncLock()
+
+    init(context: APIContext) {
+        self.context = context
+    }
+
+    /// Appends the payload of a request body and returns the new entry.
+    /// - Throws: ``APIError`` 400 for a malformed body, 413 for an oversized payload, 422 for a
+    ///   payload `vf publish` would refuse; nothing is appended then.
+    func publish(body: [UInt8]) async throws -> SignedEntry {
+        let payload = try PublishRequest.payload(from: body)
+        do { try Payload.validate(payload) } catch {
+            if case .tooLarge = error { throw APIError(413, "refused: \(error); nothing appended") }
+            throw APIError.unprocessable("refused: \(error); nothing appended")
+        }
+        if let json = try? JSONParser.parse(payload), let unknown = KnownProperties.firstUnknown(in: json) {
+            let type = json["@type"]?.stringValue ?? "?"
+            throw APIError.unprocessable("refused: \(type) has no property \"\(unknown)\"; nothing appended")
+        }
+        let context = self.context
+        return try await lock.withLock {
+            if PublishCheck.isValueFlows(payload) {
+                var check = PublishCheck(builder: try await context.graph.builder(), author: context.me,
+                                         headSequence: try context.log.head(of: context.me)?.sequence ?? 0,
+                                         timestamp: Int64(Date().timeIntervalSince1970 * 1000))
+                if case let .refused(reason) = check.check(payload) {
+                    throw APIError.unprocessable("refused: \(reason); nothing appended")
+                }
+            }
+            return try await context.node.publish(payload)
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import VFAPI
+import VFLog
+import XCTest
+
+/// Every GET endpoint, after a produce and a transfer published through the API.
+final class ReadEndpointTests: XCTestCase {
+    var node: APITestNode!
+    var produce: [String: Any] = [:]
+    var transfer: [String: Any] = [:]
+    var wheat = ""
+    var received = ""
+    var growing = ""
+    let other = SigningKeyFactory.otherFeed()
+
+    override func setUp() async throws {
+        node = try await APITestNode()
+        let profile = try await node.publish(["@type": "Person", "@id": node.me, "name": "Farm"])
+        XCTAssertEqual(profile.status, 201, profile.text)
+        growing = try await node.publishProcess("growing")
+        let p = try await node.publish(node.producePayload(outputOf: growing))
+        XCTAssertEqual(p.status, 201, p.text)
+        produce = p.object
+        wheat = try XCTUnwrap(produce["createdResource"] as? String)
+        let t = try await node.publish(node.transferPayload(of: wheat, to: other, "4"))
+        XCTAssertEqual(t.status, 201, t.text)
+        transfer = t.object
+        received = try XCTUnwrap(transfer["createdResource"] as? String)
+    }
+
+    override func tearDown() async throws { await node.stop() }
+
+    func testNodeAndFeeds() async throws {
+        let info = try await node.client.get("/api/node")
+        XCTAssertEqual(info.status, 200, info.text)
+        XCTAssertEqual(info.object["id"] as? String, node.me)
+        XCTAssertEqual(info.object["network"] as? String, "default")
+        XCTAssertTrue(info.object["peerAddress"] is NSNull)
+
+        let feeds = try await node.client.get("/api/feeds")
+        XCTAssertEqual(feeds.status, 200, feeds.text)
+        XCTAssertEqual(feeds.array.count, 1)
+        let mine = try XCTUnwrap(feeds.array.first)
+        XCTAssertEqual(mine["author"] as? String, node.me)
+        XCTAssertEqual(mine["sequence"] as? Int, 4)
+        XCTAssertEqual(mine["name"] as? String, "Farm")
+        XCTAssertEqual(mine["forked"] as? Bool, false)
+        XCTAssertEqual(mine["self"] as? Bool, true)
+    }
+
+    func testEntriesOfAFeedPageByPage() async throws {
+        let feed = pathSegment(node.me)
+        let first = try await node.client.get("/api/feeds/\(feed)/entries?from=1&limit=2")
+        XCTAssertEqual(first.status, 200, first.text)
+        let entries = try XCTUnwrap(first.object["entries"] as? [[String: Any]])
+        XCTAssertEqual(entries.map { $0["sequence"] as? Int }, [1, 2])
+        XCTAssertEqual(first.object["next"] as? Int, 3)
+        XCTAssertEqual(entries[1]["id"] as? String, growing)
+        XCTAssertEqual(entries[1]["status"] as? String, "applied")
+        XCTAssertTrue(entries[1]["createdResource"] is NSNull)
+        XCTAssertEqual(entries[1]["previous"] as? String, entries[0]["id"] as? String)
+        XCTAssertTrue(entries[0]["previous"] is NSNull)
+        for key in ["id", "author", "sequence", "timestamp", "previous", "payload", "signatureVerified", "status", "reason", "createdResource"] {
+            XCTAssertNotNil(entries[1][key], "entry has \(key)")
+        }
+        let last = try await node.client.get("/api/feeds/\(feed)/entries?from=3")
+        let lastEntries = try XCTUnwrap(last.object["entries"] as? [[String: Any]])
+        XCTAssertEqual(lastEntries.map { $0["sequence"] as? Int }, [3, 4])
+        XCTAssertEqual(lastEntries[0]["createdResource"] as? String, wheat)
+        XCTAssertTrue(last.object["next"] is NSNull, last.text)
+        // The id may also come unencoded, as it is printed.
+        let raw = try await node.client.get("/api/feeds/\(node.me)/entries")
+        XCTAssertEqual((raw.object["entries"] as? [[String: Any]])?.count, 4, raw.text)
+
+        let badLimit = try await node.client.get("/api/feeds/\(feed)/entries?limit=501")
+        XCTAssertEqual(badLimit.status, 400, badLimit.text)
+        let notAFeed = try await node.client.get("/api/feeds/nonsense/entries")
+        XCTAssertEqual(notAFeed.status, 400, notAFeed.text)
+        let unknown = try await node.client.get("/api/feeds/\(pathSegment(other))/entries")
+        XCTAssertEqual(unknown.status, 404, unknown.text)
+    }
+
+    func testOneEntryWithItsSignatureChecked() async throws {
+        let id = try XCTUnwrap(transfer["id"] as? String)
+        let entry = try await node.client.get("/api/entries/\(pathSegment(id))")
+        XCTAssertEqual(entry.status, 200, entry.text)
+        XCTAssertEqual(entry.object["id"] as? String, id)
+        XCTAssertEqual(entry.object["signatureVerified"] as? Bool, true)
+        XCTAssertEqual(entry.object["status"] as? String, "applied")
+        XCTAssertTrue(entry.object["reason"] is NSNull)
+        XCTAssertEqual(entry.object["sequence"] as? Int, 4)
+        let missing = try await node.client.get("/api/entries/\(pathSegment("%" + String(repeating: "A", count: 43) + "=.vf1"))")
+        XCTAssertEqual(missing.status, 404, missing.text)
+        let malformed = try await node.client.get("/api/entries/xyz")
+        XCTAssertEqual(malformed.status, 400, malformed.text)
+    }
+
+    func testResourcesAndOneResource() async throws {
+        let list = try await node.client.get("/api/resources")
+        XCTAssertEqual(list.status, 200, list.text)
+        XCTAssertEqual(Set(list.array.compactMap { $0["id"] as? String }), [wheat, received])
+        let mine = try XCTUnwrap(list.array.first { $0["id"] as? String == wheat })
+        XCTAssertEqual(mine["onhandQuantity"] as? [String: String], ["hasNumericalValue": "6", "hasUnit": "kg"])
+        XCTAssertEqual(mine["name"] as? String, "wheat")
+
+        let one = try await node.client.get("/api/resources/\(pathSegment(received))")
+        XCTAssertEqual(one.status, 200, one.text)
+        XCTAssertEqual((one.object["resource"] as? [String: Any])?["primaryAccountable"] as? String, other)
+        let events = try XCTUnwrap(one.object["events"] as? [[String: Any]])
+        XCTAssertEqual(events.map { $0["action"] as? String }, ["transfer"])
+        XCTAssertEqual(events.first?["id"] as? String, transfer["id"] as? String)
+
+        let unknown = try await node.client.get("/api/resources/\(pathSegment("%" + String(repeating: "B", count: 42) + "A=.vf1res"))")
+        XCTAssertEqual(unknown.status, 404, unknown.text)
+        XCTAssertFalse(unknown.error.isEmpty)
+        let malformed = try await node.client.get("/api/resources/nope")
+        XCTAssertEqual(malformed.status, 400, malformed.text)
+    }
+
+    func testTraceAndTrack() async throws {
+        let trace = try await node.client.get("/api/trace/\(pathSegment(received))")
+        XCTAssertEqual(trace.status, 200, trace.text)
+        let steps = trace.array
+        XCTAssertEqual(steps.first?["type"] as? String, "resource")
+        XCTAssertEqual(steps.first?["id"] as? String, received)
+        XCTAssertTrue(steps.first?["parent"] is NSNull)
+        XCTAssertTrue(steps.contains { $0["type"] as? String == "event" && $0["id"] as? String == transfer["id"] as? String
+            && $0["author"] as? String == node.me && $0["signatureVerified"] as? Bool == true })
+        XCTAssertTrue(steps.contains { $0["id"] as? String == produce["id"] as? String }, "the trace reaches the produce: \(trace.text)")
+        XCTAssertTrue(steps.contains { $0["type"] as? String == "process" && $0["id"] as? String == growing }, trace.text)
+
+        let track = try await node.client.get("/api/track/\(pathSegment(try XCTUnwrap(produce["id"] as? String)))")
+        XCTAssertEqual(track.status, 200, track.text)
+        XCTAssertTrue(track.array.contains { $0["id"] as? String == received }, track.text)
+
+        let unknown = try await node.client.get("/api/trace/\(pathSegment("%" + String(repeating: "C", count: 42) + "A=.vf1"))")
+        XCTAssertEqual(unknown.status, 404, unknown.text)
+        let malformed = try await node.client.get("/api/track/garbage")
+        XCTAssertEqual(malformed.status, 400, malformed.text)
+    }
+
+    func testProcessesAgentsSpecificationsPeersAndSync() async throws {
+        let spec = try await node.publish(["@type": "ResourceSpecification", "name": "wheat", "defaultUnitOfResource": "kg"])
+        XCTAssertEqual(spec.status, 201, spec.text)
+
+        let processes = try await node.client.get("/api/processes")
+        XCTAssertEqual(processes.status, 200, processes.text)
+        XCTAssertEqual(processes.array.first?["name"] as? String, "growing")
+        XCTAssertEqual(processes.array.first?["id"] as? String, growing)
+        XCTAssertEqual(processes.array.first?["inputs"] as? [String], [])
+        XCTAssertEqual(processes.array.first?["outputs"] as? [String], [produce["id"] as! String])
+
+        let agents = try await node.client.get("/api/agents")
+        XCTAssertEqual(agents.status, 200, agents.text)
+        let me = try XCTUnwrap(agents.array.first { $0["id"] as? String == node.me }, agents.text)
+        XCTAssertEqual(me["name"] as? String, "Farm")
+        XCTAssertEqual(me["type"] as? String, "Person")
+
+        let specifications = try await node.client.get("/api/specifications")
+        XCTAssertEqual(specifications.status, 200, specifications.text)
+        XCTAssertEqual(specifications.array.count, 1)
+        XCTAssertEqual(specifications.array.first?["defaultUnitOfResource"] as? String, "kg")
+        XCTAssertEqual(specifications.array.first?["id"] as? String, spec.object["id"] as? String)
+        XCTAssertEqual(specifications.array.first?["author"] as? String, node.me)
+
+        let peers = try await node.client.get("/api/peers")
+        XCTAssertEqual(peers.status, 200, peers.text)
+        XCTAssertEqual(peers.array.count, 0)
+
+        let sync = try await node.client.get("/api/sync")
+        XCTAssertEqual(sync.status, 200, sync.text)
+        XCTAssertEqual(sync.object["connectedPeers"] as? Int, 0)
+        XCTAssertEqual(sync.object["syncing"] as? Bool, false)
+        for key in ["feedsToFetch", "entriesToFetch", "entriesFetched"] { XCTAssertEqual(sync.object[key] as? Int, 0, key) }
+    }
+
+    func testUnknownEndpointsAndMethods() async throws {
+        let missing = try await node.client.get("/api/nothing")
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertFalse(missing.error.isEmpty)
+        let wrongMethod = try await node.client.request("DELETE", "/api/feeds")
+        XCTAssertEqual(wrongMethod.status, 405, wrongMethod.text)
+        XCTAssertEqual(wrongMethod.headers["allow"], "GET")
+    }
+}

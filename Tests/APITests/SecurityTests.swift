@@ -1,0 +1,86 @@
+import Foundation
+import VFAPI
+import XCTest
+
+/// The page, its headers, the Host check, reads off loopback, and the stream.
+final class SecurityTests: XCTestCase {
+    func testThePageAndItsAssetsWithTheirHeaders() async throws {
+        let node = try await APITestNode()
+        defer { Task { await node.stop() } }
+        let page = try await node.client.get("/")
+        XCTAssertEqual(page.status, 200, page.text)
+        XCTAssertTrue(page.text.contains("vf test page"))
+        XCTAssertEqual(page.headers["content-type"], "text/html; charset=utf-8")
+        XCTAssertEqual(page.headers["content-security-policy"], "default-src 'self'")
+        XCTAssertEqual(page.headers["x-content-type-options"], "nosniff")
+        XCTAssertNil(page.headers["access-control-allow-origin"])
+        let script = try await node.client.get("/assets/app.js")
+        XCTAssertEqual(script.status, 200)
+        XCTAssertEqual(script.headers["content-type"], "text/javascript; charset=utf-8")
+        for path in ["/../outside.txt", "/assets/%2e%2e/%2e%2e/outside.txt", "/assets/nothing.js", "/assets"] {
+            let response = try await node.client.get(path)
+            XCTAssertEqual(response.status, 404, "\(path): \(response.text)")
+            XCTAssertFalse(response.text.contains("secret"))
+        }
+    }
+
+    func testWithoutAWebRootTheAPIStillServesAndThePageSaysWhy() async throws {
+        let node = try await APITestNode(webRoot: false)
+        defer { Task { await node.stop() } }
+        let page = try await node.client.get("/")
+        XCTAssertEqual(page.status, 404)
+        XCTAssertTrue(page.error.contains("web page"), page.text)
+        let api = try await node.client.get("/api/node")
+        XCTAssertEqual(api.status, 200)
+    }
+
+    func testOnLoopbackAForeignHostHeaderIsRefused() async throws {
+        let node = try await APITestNode()
+        defer { Task { await node.stop() } }
+        for host in ["rebind.attacker.example", "rebind.attacker.example:8650"] {
+            let refused = try await node.client.get("/api/feeds", token: node.token.text, host: host)
+            XCTAssertEqual(refused.status, 403, refused.text)
+            XCTAssertTrue(refused.error.contains("Host"), refused.text)
+            let page = try await node.client.get("/", host: host)
+            XCTAssertEqual(page.status, 403)
+        }
+        let local = try await node.client.get("/api/feeds", host: "localhost:1234")
+        XCTAssertEqual(local.status, 200, local.text)
+    }
+
+    func testBeyondLoopbackReadsNeedTheToken() async throws {
+        let node = try await APITestNode(loopbackOverride: false)
+        defer { Task { await node.stop() } }
+        let open = try await node.client.get("/api/feeds", host: "192.0.2.1:8650")
+        XCTAssertEqual(open.status, 401, open.text)
+        XCTAssertEqual(open.headers["www-authenticate"], "Bearer")
+        let wrong = try await node.client.get("/api/feeds", token: "wrong")
+        XCTAssertEqual(wrong.status, 401)
+        let right = try await node.client.get("/api/feeds", token: node.token.text, host: "192.0.2.1:8650")
+        XCTAssertEqual(right.status, 200, right.text)
+        let page = try await node.client.get("/")
+        XCTAssertEqual(page.status, 200, "the page itself holds no data")
+        let stream = try await node.client.get("/api/stream")
+        XCTAssertEqual(stream.status, 401)
+    }
+
+    func testTheStreamDeliversAnEntryEventAfterAPublish() async throws {
+        let node = try await APITestNode(loopbackOverride: false)
+        defer { Task { await node.stop() } }
+        // Off loopback the stream needs the token; EventSource sends it in the query.
+        let stream = try await node.client.openStream("/api/stream?token=\(node.token.text)")
+        defer { stream.close() }
+        let sync = try await stream.next(event: "sync", timeout: 5)
+        XCTAssertTrue(sync.contains("\"connectedPeers\":0"), sync)
+        let published = try await node.publish(node.producePayload())
+        XCTAssertEqual(published.status, 201)
+        let data = try await stream.next(event: "entry", timeout: 10)
+        let entry = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+        XCTAssertEqual(entry["id"] as? String, published.object["id"] as? String)
+        XCTAssertEqual(entry["status"] as? String, "applied")
+        let graph = try await stream.next(event: "graph", timeout: 10)
+        let change = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(graph.utf8)) as? [String: Any])
+        XCTAssertEqual(change["events"] as? [String], [published.object["id"] as! String])
+        XCTAssertEqual(change["resources"] as? [String], [published.object["createdResource"] as! String])
+    }
+}
