@@ -22,10 +22,12 @@ import sys
 import tempfile
 import time
 import traceback
+from urllib.parse import quote
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 PHONE = (390, 844)
+SYNC_ENTRIES = 20000
 DESKTOP = (1280, 900)
 
 try:
@@ -229,7 +231,16 @@ def run(vf, artifacts):
     try:
         farm = Node(vf, root, "farm")
         mill = Node(vf, root, "mill")
-        nodes += [farm, mill]
+        bakery = Node(vf, root, "bakery")
+        nodes += [farm, mill, bakery]
+        # The bakery holds many entries the farm will want: it syncs them while the page watches.
+        lines = os.path.join(root, "bakery.jsonl")
+        with open(lines, "w") as f:
+            for i in range(SYNC_ENTRIES):
+                f.write(json.dumps({"type": "bakery-log", "n": i}) + "\n")
+        bakery.run("publish", "--lines", lines)
+        farm.run("follow", bakery.id)
+        bakery.serve(http=False)
         # The mill runs first; the farm knows its address, so the Peers view has a real peer.
         mill.run("follow", farm.id)
         farm.run("follow", mill.id)
@@ -244,7 +255,7 @@ def run(vf, artifacts):
 
         driver = start_browser(PHONE)
         page = Page(driver, artifacts)
-        run_phone(page, url, token, farm, mill)
+        run_phone(page, url, token, farm, mill, bakery)
         run_desktop(page)
         errors = page.console_errors()
         check(not errors, "the browser console has errors:\n  " + "\n  ".join(errors))
@@ -260,7 +271,7 @@ def run(vf, artifacts):
         shutil.rmtree(root, ignore_errors=True)
 
 
-def run_phone(page, url, token, farm, mill):
+def run_phone(page, url, token, farm, mill, bakery):
     d = page.d
     d.get(f"{url}#token={token}")
     page.wait("the record form", lambda: page.visible("#event-form") and page.visible("#action"))
@@ -404,7 +415,57 @@ def run_phone(page, url, token, farm, mill):
     page.wait("the mill connected", lambda: "connected" in page.text("#peer-list") and "not connected" not in page.text("#peer-list"), timeout=20)
     check(page.els("#sync-progress"), "the peers view has no sync progress bar")
     page.no_sideways_scroll("peers view")
+
+    # A sync while the page watches: the farm dials the bakery and fetches its entries. What the
+    # progress bar shows is recorded as it changes.
+    d.execute_script("""
+        window.__vfSync = [];
+        const bar = document.getElementById('syncbar'), top = document.getElementById('sync-progress-top');
+        const view = () => document.getElementById('sync-progress');
+        const note = () => window.__vfSync.push({shown: !bar.hidden, top: top.value, view: view() ? view().value : null,
+                                                 text: document.getElementById('sync-text-top').textContent});
+        new MutationObserver(note).observe(bar, {attributes: true, subtree: true, childList: true, characterData: true});
+        new MutationObserver(note).observe(document.querySelector('main'), {attributes: true, subtree: true, attributeFilter: ['value']});
+    """)
+    farm.run("connect", bakery.file("address"))
+    held = lambda: next((f["sequence"] for f in json.loads(farm.run("feeds", "--json")) if f["id"] == bakery.id), 0)
+    started = time.time()
+    shot_during = False
+
+    def fetched_all():
+        nonlocal shot_during
+        if not shot_during and page.visible("#syncbar"):
+            page.shot("phone-peers-syncing")
+            shot_during = True
+        return held() == SYNC_ENTRIES
+
+    page.wait(f"the farm to fetch the bakery's {SYNC_ENTRIES} entries", fetched_all, timeout=120)
+    print(f"ui test: the sync of {SYNC_ENTRIES} entries took {time.time() - started:.1f} s")
+    connected = "return [...document.querySelectorAll('#peer-list .state')].filter(e => e.textContent === 'connected').length"
+    page.wait("the mill and the bakery connected", lambda: d.execute_script(connected) == 2, timeout=20)
+    page.wait("the sync bar to hide again", lambda: not page.visible("#syncbar"), timeout=20)
+    seen = d.execute_script("return window.__vfSync")
+    during = [s for s in seen if s["shown"]]
+    check(during, f"the sync progress bar never showed during a sync of {SYNC_ENTRIES} entries; it recorded {seen[:20]}")
+    check(any(0 < s["top"] < 1 for s in during), f"the progress bar never showed a partial value: {during[:20]}")
+    values = [s["top"] for s in during]
+    check(values == sorted(values) or max(values) > min(values), f"the progress bar did not move forward: {values}")
+    check(any("syncing" in s["text"] and "entries" in s["text"] for s in during), f"the sync bar never said what it fetched: {during[:5]}")
+    check(any(s["view"] is not None and 0 < s["view"] < 1 for s in seen), "the peers view's progress bar never showed a partial value")
+    print(f"ui test: the sync bar showed {len(during)} states, {min(values):.2f}…{max(values):.2f}")
     page.shot("phone-peers")
+
+    # The bakery's long feed: the newest entries first, older ones on request.
+    page.nav("feeds")
+    d.find_element(By.CSS_SELECTOR, f'#feed-list a[href="#/feeds/{quote(bakery.id, safe="")}"]').click()
+    page.wait("the bakery's newest entries", lambda: page.els("#entry-list li.entry")
+              and page.els("#entry-list li.entry")[0].get_attribute("data-sequence") == str(SYNC_ENTRIES))
+    first = len(page.els("#entry-list li.entry"))
+    check(0 < first < SYNC_ENTRIES, f"the feed view shows {first} of {SYNC_ENTRIES} entries at once")
+    page.el("#older").send_keys(Keys.ENTER)
+    page.wait("older entries", lambda: len(page.els("#entry-list li.entry")) > first)
+    check(page.active_id() is not None and page.d.execute_script("return document.activeElement.dataset.sequence") == str(SYNC_ENTRIES - first),
+          "focus did not move to the first older entry")
 
     page.nav("settings")
     page.shot("phone-settings")

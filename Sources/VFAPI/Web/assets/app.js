@@ -104,10 +104,36 @@ async function refreshNow() {
   if (focused && view === v && !main.contains(document.activeElement)) main.querySelector(focused)?.focus();
 }
 
+// Refreshes are throttled, not debounced: a sync delivering thousands of entries still updates
+// the view every second or so, and never runs two refreshes at once.
 let pending = null;
+let running = false;
+let again = false;
 function scheduleRefresh() {
-  clearTimeout(pending);
-  pending = setTimeout(refreshNow, 250);
+  if (pending) return;
+  pending = setTimeout(async () => {
+    if (running) { again = true; pending = null; return; }
+    running = true;
+    try { await refreshNow(); } finally {
+      running = false;
+      pending = null;
+      if (again) { again = false; scheduleRefresh(); }
+    }
+  }, 400);
+}
+
+// Entries from others are announced in one toast per second, counted per author.
+const arrivals = new Map();
+let arrivalTimer = null;
+function announce(entry) {
+  arrivals.set(entry.author, (arrivals.get(entry.author) || 0) + 1);
+  if (arrivalTimer) return;
+  arrivalTimer = setTimeout(() => {
+    const parts = [...arrivals].map(([author, n]) => `${n === 1 ? "a new entry" : `${n} new entries`} from ${agentName(author)}`);
+    arrivals.clear();
+    arrivalTimer = null;
+    toast(parts.join("; ").replace(/^./, (c) => c.toUpperCase()));
+  }, 1000);
 }
 
 function toast(text) {
@@ -135,9 +161,7 @@ function connect() {
   stream?.close();
   stream = openStream({
     entry: (entry) => {
-      if (entry && entry.author && entry.author !== ctx.node?.id) {
-        toast(`New entry #${entry.sequence} from ${agentName(entry.author)}`);
-      }
+      if (entry && entry.author && entry.author !== ctx.node?.id) announce(entry);
       scheduleRefresh();
     },
     graph: () => scheduleRefresh(),

@@ -1,6 +1,6 @@
 // Feeds: this node's feed and the others it holds, each entry with its signer, sequence,
 // status and signature mark.
-import { api, allEntries } from "./api.js";
+import { api } from "./api.js";
 import { h, clear, changeDetector } from "./dom.js";
 import { agentEl, agentName, payloadSummary, shortId, statusEl, timeText, verifiedEl } from "./format.js";
 
@@ -15,14 +15,24 @@ export function renderFeeds(main, ctx, params) {
 
   let selected = params.feed || ctx.node?.id || null;
 
+  const PAGE = 50;
+  let shown = PAGE;
   const entriesChanged = changeDetector();
-  async function loadEntries() {
+  // The newest `shown` entries: a feed may hold tens of thousands.
+  async function loadEntries(head) {
     if (!selected) return;
-    const entries = await allEntries(selected);
-    if (!entriesChanged(entries)) return;
-    clear(entriesBox);
+    const from = Math.max(1, head - shown + 1);
+    const entries = [];
+    let next = from;
+    while (next != null && next <= head) {
+      const page = await api.entries(selected, next, Math.min(500, head - next + 1));
+      entries.push(...(page.entries || []));
+      if (page.next == null || page.next <= next) break;
+      next = page.next;
+    }
+    if (!entriesChanged({ entries, from })) return;
     entries.sort((a, b) => b.sequence - a.sequence);
-    entriesBox.append(h("div", { class: "card" },
+    clear(entriesBox).append(h("div", { class: "card" },
       h("h2", {}, "Entries of ", agentEl(selected)),
       h("p", { class: "hint mono", title: selected }, selected),
       entries.length === 0 ? h("p", {}, "No entries held for this feed yet.") :
@@ -40,13 +50,22 @@ export function renderFeeds(main, ctx, params) {
               h("code", { title: e.id }, shortId(e.id)),
               e.createdResource ? [" · ", h("a", { href: `#/resources/${encodeURIComponent(e.createdResource)}` }, "resource")] : null,
               e.status === "applied" && e.payload?.["@type"]?.endsWith("EconomicEvent")
-                ? [" · ", h("a", { href: `#/trace/${encodeURIComponent(e.id)}` }, "trace")] : null))))));
+                ? [" · ", h("a", { href: `#/trace/${encodeURIComponent(e.id)}` }, "trace")] : null)))),
+      from > 1 ? h("div", { class: "actions" },
+        h("button", { type: "button", class: "secondary", id: "older", onclick: async () => {
+          shown += PAGE;
+          await loadEntries(head);
+          entriesBox.querySelector(`[data-sequence="${from - 1}"]`)?.setAttribute("tabindex", "-1");
+          entriesBox.querySelector(`[data-sequence="${from - 1}"]`)?.focus();
+        } }, `Show ${Math.min(PAGE, from - 1)} older`),
+        h("span", { class: "meta" }, `showing ${entries.length} of ${head}`)) : null));
   }
 
   const feedsChanged = changeDetector();
   async function load() {
     const feeds = await api.feeds();
-    if (!feedsChanged(feeds)) { await loadEntries(); return; }
+    const head = feeds.find((f) => f.author === selected)?.sequence ?? 0;
+    if (!feedsChanged(feeds)) { await loadEntries(head); return; }
     feeds.sort((a, b) => (b.self ? 1 : 0) - (a.self ? 1 : 0) || agentName(a.author).localeCompare(agentName(b.author)));
     if (!selected && feeds.length) selected = feeds[0].author;
     clear(list).append(...feeds.map((f) => h("li", {},
@@ -56,7 +75,7 @@ export function renderFeeds(main, ctx, params) {
       },
       h("span", { class: "name" }, agentName(f.author), f.self ? " — this node" : ""),
       h("span", { class: "meta" }, `${f.sequence} entr${f.sequence === 1 ? "y" : "ies"}`, f.forked ? " · FORKED" : "")))));
-    await loadEntries();
+    await loadEntries(feeds.find((f) => f.author === selected)?.sequence ?? 0);
   }
 
   return { load, refresh: load, focusTarget: () => title };
