@@ -283,6 +283,15 @@ def run_phone(page, url, token, farm, mill, bakery):
     check(Select(page.el("#provider")).first_selected_option.get_attribute("value") == farm.id,
           "the provider does not default to this node")
 
+    # A profile name, published from Settings, names this node everywhere.
+    page.nav("settings")
+    page.el("#profile-name").send_keys("Hillside Farm")
+    Select(page.el("#profile-kind")).select_by_value("Organization")
+    page.el("#profile-form button[type=submit]").click()
+    page.wait("the profile to be published", lambda: "Published" in page.text("#profile-form"))
+    page.wait("the header to name the farm", lambda: page.text("#node-name") == "Hillside Farm (me)")
+    page.nav("record")
+
     # The form shows only what the action takes.
     action = Select(page.el("#action"))
     check(action.first_selected_option.get_attribute("value") == "produce", "produce is not the default action")
@@ -497,15 +506,16 @@ def check_trace(page, farm):
     check(kinds.count("event") == 2 and kinds.count("resource") == 2 and kinds.count("process") == 1,
           f"the trace of wheat at the mill should draw the transfer, wheat, the produce and its process; it drew {kinds}")
     events = page.els("#trace-svg g.step.event")
-    # textContent, not .text: SVG text is read straight from the DOM.
-    words = [e.get_attribute("textContent") for e in events]
+    # What the boxes draw (their <text>, not their <title> tooltips), read straight from the DOM.
+    words = [" ".join(x.get_attribute("textContent") for x in e.find_elements(By.CSS_SELECTOR, "text")) for e in events]
     check(any("transfer 30 kilogram" in w for w in words) and any("produce 100 kilogram" in w for w in words),
           f"the event boxes do not show the actions and quantities: {words}")
     name = page.text("#node-name")
     for w in words:
         check("signed by" in w and name in w, f"an event box does not name its signer {name!r}: {w!r}")
         check("✓ verified" in w, f"an event box has no verified mark: {w!r}")
-    check("growing wheat" in svg.get_attribute("textContent"), "the trace does not name the process")
+    drawn = " ".join(x.get_attribute("textContent") for x in page.els("#trace-svg g.step text"))
+    check("growing wheat" in drawn and "wheat at the mill" in drawn, "the trace does not name the process and the resources")
     steps = page.text("#trace-steps")
     check(steps.count("signed by") == 2 and steps.count("✓ verified") == 2, f"the text list of steps lacks signers: {steps!r}")
 

@@ -122,28 +122,42 @@ function scheduleRefresh() {
   }, 400);
 }
 
-// Entries from others are announced in one toast per second, counted per author.
+// Entries from others are announced in one toast, counted per author and updated in place at
+// most once a second; during a sync the sync bar says it instead.
 const arrivals = new Map();
 let arrivalTimer = null;
+let arrivalToast = null;
+let syncing = false;
 function announce(entry) {
+  if (syncing) return;
   arrivals.set(entry.author, (arrivals.get(entry.author) || 0) + 1);
   if (arrivalTimer) return;
   arrivalTimer = setTimeout(() => {
-    const parts = [...arrivals].map(([author, n]) => `${n === 1 ? "a new entry" : `${n} new entries`} from ${agentName(author)}`);
-    arrivals.clear();
     arrivalTimer = null;
-    toast(parts.join("; ").replace(/^./, (c) => c.toUpperCase()));
+    const parts = [...arrivals].map(([author, n]) => `${n === 1 ? "a new entry" : `${n} new entries`} from ${agentName(author)}`);
+    const text = parts.join("; ").replace(/^./, (c) => c.toUpperCase());
+    if (arrivalToast?.isConnected) arrivalToast.update(text);
+    else arrivalToast = toast(text, () => arrivals.clear());
   }, 1000);
 }
 
-function toast(text) {
+/// Shows a message for five seconds (from its last update); `onGone` runs when it goes.
+function toast(text, onGone) {
   const t = h("div", { class: "toast" }, text);
+  let timer = null;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { t.remove(); onGone?.(); }, 5000);
+  };
+  t.update = (next) => { t.textContent = next; arm(); };
   toasts.append(t);
-  setTimeout(() => t.remove(), 5000);
+  arm();
   while (toasts.children.length > 3) toasts.firstChild.remove();
+  return t;
 }
 
 function showSync(sync) {
+  syncing = !!sync.syncing;
   const bar = document.getElementById("syncbar");
   bar.hidden = !sync.syncing;
   const progress = document.getElementById("sync-progress-top");

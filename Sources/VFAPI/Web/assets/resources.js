@@ -2,7 +2,7 @@
 // events behind it.
 import { api } from "./api.js";
 import { h, clear, changeDetector } from "./dom.js";
-import { agentEl, quantityText, shortId, statusEl, verifiedEl, processName } from "./format.js";
+import { agentEl, quantityText, shortId, statusEl, verifiedEl, processName, resourceName } from "./format.js";
 
 const cell = (label, ...content) => h("td", { "data-label": label }, content);
 
@@ -77,9 +77,9 @@ export function renderResource(main, ctx, params) {
             e.inputOf ? [", input of ", processName(e.inputOf)] : null,
             e.outputOf ? [", output of ", processName(e.outputOf)] : null,
             e.resourceInventoriedAs && e.resourceInventoriedAs !== id
-              ? [", from ", h("a", { href: `#/resources/${encodeURIComponent(e.resourceInventoriedAs)}` }, "another resource")] : null,
+              ? [", from ", h("a", { href: `#/resources/${encodeURIComponent(e.resourceInventoriedAs)}` }, resourceName(e.resourceInventoriedAs))] : null,
             e.toResourceInventoriedAs && e.toResourceInventoriedAs !== id
-              ? [", into ", h("a", { href: `#/resources/${encodeURIComponent(e.toResourceInventoriedAs)}` }, "another resource")] : null),
+              ? [", into ", h("a", { href: `#/resources/${encodeURIComponent(e.toResourceInventoriedAs)}` }, resourceName(e.toResourceInventoriedAs))] : null),
           e.reason ? h("div", { class: "reason" }, e.reason) : null,
           h("div", { class: "entry-foot" }, "signed by ", agentEl(e.author), ` #${e.sequence} `, verifiedEl(e.signatureVerified),
             " · ", h("code", { title: e.id }, shortId(e.id)))))));

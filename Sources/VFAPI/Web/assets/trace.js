@@ -65,7 +65,11 @@ export function renderTrace(main, ctx, params, direction = "trace") {
     }));
     const startName = steps[0] ? label(steps[0], details).title : id;
     title.textContent = `${backwards ? "Trace" : "Track"}: ${startName}`;
-    drawn = () => clear(picture).append(draw(picture, steps, details, backwards, startName));
+    drawn = () => {
+      const svg = draw(picture, steps, details, backwards, startName);
+      clear(picture).append(svg);
+      if (svg.querySelectorAll) fit(svg);
+    };
     drawn();
     clear(list).append(textList(steps, details));
   }
@@ -116,8 +120,7 @@ function layout(steps, available) {
 function draw(picture, steps, details, backwards, startName) {
   if (steps.length === 0) return h("p", {}, "Nothing to draw: no steps.");
   const { boxes, boxW, width, height } = layout(steps, (picture.clientWidth || 340) - 2);
-  // Roughly 7.5 px a character at the title's size: clip text to the box.
-  const titleChars = Math.floor((boxW - 20) / 8.2), signerChars = Math.floor((boxW - 85) / 7.4);
+  const fitTo = boxW - 20;
   const byId = new Map(boxes.map((b) => [b.step.id, b]));
   const titleId = "trace-svg-title", descId = "trace-svg-desc";
   const events = steps.filter((st) => st.type === "event");
@@ -146,9 +149,11 @@ function draw(picture, steps, details, backwards, startName) {
     const l = label(st, details);
     const g = s("g", { class: `step ${st.type}`, transform: `translate(${b.x},${b.y})`, "data-type": st.type, "data-id": st.id });
     g.append(s("rect", { width: b.w, height: b.hgt, rx: st.type === "process" ? 18 : 6, class: "box" }));
-    g.append(s("text", { x: 10, y: 19, class: "t1" }, clip(l.title, titleChars)));
+    g.append(s("title", {}, st.type === "event"
+      ? `${l.title}, signed by ${agentName(l.signer)}, ${l.verified ? "signature verified" : "signature NOT verified"}` : `${st.type} ${l.title}`));
+    g.append(s("text", { x: 10, y: 19, class: "t1", "data-fit": fitTo }, l.title));
     if (st.type === "event") {
-      g.append(s("text", { x: 10, y: 37, class: "t2 signer" }, "signed by ", s("tspan", { class: "who" }, clip(agentName(l.signer), signerChars))));
+      g.append(s("text", { x: 10, y: 37, class: "t2 signer", "data-fit": fitTo }, "signed by ", s("tspan", { class: "who" }, agentName(l.signer))));
       g.append(s("text", { x: 10, y: 56, class: "t3" },
         s("tspan", { class: `mark ${l.verified ? "ok" : "bad"}` }, l.verified ? "✓ verified" : "✗ NOT verified"),
         ` · ${l.line}`));
@@ -160,9 +165,18 @@ function draw(picture, steps, details, backwards, startName) {
   return svg;
 }
 
-function clip(text, n) {
-  text = String(text ?? "");
-  return text.length > n ? text.slice(0, n - 1) + "…" : text;
+/// Shortens texts that overflow their box, measured once the picture is on the page. A
+/// signer line gives up characters of the name, never the words "signed by".
+function fit(svg) {
+  for (const el of svg.querySelectorAll("text[data-fit]")) {
+    const max = Number(el.dataset.fit);
+    const target = el.querySelector(".who") || el;
+    let text = target.textContent;
+    while (text.length > 1 && el.getComputedTextLength() > max) {
+      text = text.slice(0, -1);
+      target.textContent = text.trimEnd() + "…";
+    }
+  }
 }
 
 function textList(steps, details) {
