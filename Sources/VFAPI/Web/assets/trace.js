@@ -102,7 +102,9 @@ function layout(steps, available) {
     if (!depth.has(step.id)) depth.set(step.id, d);
   }
   const deepest = Math.max(0, ...depth.values());
-  const boxW = Math.round(Math.max(BOX_MIN, Math.min(BOX_MAX, available - 2 * PAD - deepest * INDENT)));
+  // A phone gives the boxes the room, not the indentation.
+  const indent = available < 480 ? 16 : INDENT;
+  const boxW = Math.round(Math.max(BOX_MIN, Math.min(BOX_MAX, available - 2 * PAD - deepest * indent)));
   depth.clear();
   let y = PAD;
   let maxDepth = 0;
@@ -110,11 +112,11 @@ function layout(steps, available) {
     const d = step.parent != null && depth.has(step.parent) ? depth.get(step.parent) + 1 : 0;
     if (!depth.has(step.id)) depth.set(step.id, d);
     maxDepth = Math.max(maxDepth, d);
-    const box = { step, x: PAD + d * INDENT, y, w: boxW, hgt: HEIGHT[step.type] || 44 };
+    const box = { step, x: PAD + d * indent, y, w: boxW, hgt: HEIGHT[step.type] || 44 };
     y += box.hgt + GAP;
     return box;
   });
-  return { boxes, boxW, width: PAD * 2 + maxDepth * INDENT + boxW, height: Math.max(y - GAP + PAD, 40) };
+  return { boxes, boxW, width: PAD * 2 + maxDepth * indent + boxW, height: Math.max(y - GAP + PAD, 40) };
 }
 
 function draw(picture, steps, details, backwards, startName) {
@@ -139,7 +141,7 @@ function draw(picture, steps, details, backwards, startName) {
   for (const b of boxes) {
     const parent = b.step.parent != null ? byId.get(b.step.parent) : null;
     if (!parent) continue;
-    const px = parent.x + 14, py = parent.y + parent.hgt, cy = b.y + b.hgt / 2;
+    const px = parent.x + 9, py = parent.y + parent.hgt, cy = b.y + b.hgt / 2;
     const d = backwards ? `M${b.x},${cy} H${px} V${py + 1}` : `M${px},${py} V${cy} H${b.x - 1}`;
     svg.append(s("path", { d, class: "link", "marker-end": "url(#arrow)" }));
   }
