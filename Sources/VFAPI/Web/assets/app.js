@@ -190,6 +190,8 @@ async function start() {
     names.self = ctx.node.id;
   } catch (error) {
     clear(main).append(h("div", { class: "error", role: "alert" }, `Cannot reach the node: ${error.message}`));
+    // A node serving beyond loopback wants the token for reads too: ask for it here.
+    if (error.status === 401) renderSettings(main, ctx);
     return;
   }
   try { await loadNames(); } catch { /* views report their own errors */ }

@@ -20,6 +20,7 @@ export function renderSettings(main, ctx) {
     e.preventDefault();
     setToken(token.value.trim());
     tokenStatus.textContent = token.value.trim() ? "Token saved." : "Token cleared.";
+    if (!ctx.node) { location.reload(); return; }
     ctx.reconnect();
   });
 
@@ -56,6 +57,6 @@ export function renderSettings(main, ctx) {
       h("dt", {}, "Network"), h("dd", {}, ctx.node?.network ?? "unknown"),
       h("dt", {}, "Peer address"), h("dd", { class: "mono" }, ctx.node?.peerAddress ?? "not listening")));
 
-  main.append(h("div", {}, title, tokenForm, profileForm, nodeInfo));
+  main.append(h("div", {}, title, tokenForm, ctx.node ? [profileForm, nodeInfo] : null));
   return { load: async () => {}, refresh: async () => {}, focusTarget: () => title };
 }
