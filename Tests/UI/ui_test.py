@@ -191,6 +191,18 @@ def quantities(page, name):
     return None if row is None else (row["onhand"], row["accounting"])
 
 
+def resource_row_anywhere(page, name):
+    """The id of resource `name`, read from the API the page uses."""
+    rows = page.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch('/api/resources').then(r => r.json()).then(done, e => done(String(e)));
+    """)
+    check(isinstance(rows, list), f"/api/resources answered {rows!r}")
+    ids = [r["id"] for r in rows if r.get("name") == name]
+    check(len(ids) == 1, f"expected one resource named {name!r}, found {len(ids)}")
+    return ids[0]
+
+
 def click_resource(page, name, css):
     """Clicks the link `css` in the row of resource `name`, again if a live update replaced it."""
     for _ in range(5):
@@ -534,6 +546,18 @@ def run_desktop(page):
     click_resource(page, "wheat at the mill", ".trace-link")
     page.wait("the trace picture", lambda: page.visible("#trace-svg"))
     page.shot("desktop-trace")
+
+    # Track, the other direction: from the farm's wheat forwards into the mill's.
+    wheat = resource_row_anywhere(page, "wheat")
+    page.d.get(page.d.current_url.split("#")[0] + "#/track/" + quote(wheat, safe=""))
+    page.wait("the track picture", lambda: page.visible("#trace-svg") and page.els("#trace-svg g.step"))
+    drawn = " ".join(x.get_attribute("textContent") for x in page.els("#trace-svg g.step text"))
+    check("transfer 30 kilogram" in drawn and "wheat at the mill" in drawn, f"the track of wheat does not reach the mill's wheat: {drawn!r}")
+
+    # The same page in dark mode, for a look.
+    page.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    page.shot("desktop-track-dark")
+    page.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
 def main():
