@@ -317,6 +317,12 @@ def run_phone(page, url, token, farm, mill, bakery):
           "transfer should show a receiver and a to-resource, and no process")
     action.select_by_value("move")
     check(page.visible("#to-location"), "move should show a location")
+    for name in ["produce", "consume", "use", "work", "transfer", "transferCustody", "move", "raise", "lower"]:
+        action.select_by_value(name)
+        unlabelled = page.d.execute_script("""
+            return [...document.querySelectorAll('#event-form input, #event-form select')]
+              .filter(el => el.offsetParent !== null && el.labels.length === 0).map(el => el.id)""")
+        check(not unlabelled, f"{name}: fields without a label: {unlabelled}")
     page.no_sideways_scroll("record view")
 
     # 1. Produce 100 kilogram of wheat, output of a new process, with the mouse.
@@ -364,6 +370,8 @@ def run_phone(page, url, token, farm, mill, bakery):
     page.tab_to("to-resource-name")
     page.keys("wheat at the mill")
     page.tab_to("quantity")
+    outline = page.d.execute_script("const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]")
+    check(outline[0] != "none" and outline[1] != "0px", f"the focused field shows no focus ring: {outline}")
     page.keys("30")
     page.tab_to("receiver")
     page.keys(Keys.END)  # "other agent (feed id)…"
@@ -429,6 +437,30 @@ def run_phone(page, url, token, farm, mill, bakery):
     error = page.text("#form-error")
     check("litre" in error and "kilogram" in error, f"the refusal does not give the server's reason: {error!r}")
     page.shot("phone-record-refused")
+
+    # Consume some wheat into a new milling process, then work on it: the process picker, the effort field.
+    Select(page.el("#action")).select_by_value("consume")
+    Select(page.el("#resource")).select_by_value(wheat)
+    check(Select(page.el("#unit")).first_selected_option.get_attribute("value") == "kilogram", "consume did not take the resource's unit")
+    page.el("#quantity").clear()
+    page.el("#quantity").send_keys("10")
+    Select(page.el("#process")).select_by_value("__new__")
+    page.el("#new-process-name").send_keys("milling")
+    page.el("#submit-event").click()
+    page.wait("the consume to be recorded", lambda: "Recorded consume" in page.text("#form-result") or page.visible("#form-error"))
+    check(not page.visible("#form-error"), f"the consume was refused: {page.text('#form-error')}")
+    Select(page.el("#action")).select_by_value("work")
+    page.wait("milling among the processes", lambda: any(o.text.startswith("milling") for o in Select(page.el("#process")).options))
+    Select(page.el("#process")).select_by_visible_text(next(o.text for o in Select(page.el("#process")).options if o.text.startswith("milling")))
+    page.el("#effort").send_keys("2")
+    page.el("#submit-event").click()
+    page.wait("the work to be recorded", lambda: "Recorded work" in page.text("#form-result") or page.visible("#form-error"))
+    check(not page.visible("#form-error"), f"the work was refused: {page.text('#form-error')}")
+    page.nav("resources")
+    page.wait("wheat at 65.5", lambda: quantities(page, "wheat") == ("65.5 kilogram", "65.5 kilogram"))
+    processes = page.d.execute_async_script("const done = arguments[arguments.length - 1]; fetch('/api/processes').then(r => r.json()).then(done)")
+    milling = [p for p in processes if p["name"] == "milling"]
+    check(len(milling) == 1 and len(milling[0]["inputs"]) == 2, f"milling should have the consume and the work as inputs: {milling}")
 
     # 9. Peers: the mill, connected; the sync progress bar.
     page.nav("peers")
