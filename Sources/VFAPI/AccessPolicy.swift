@@ -22,12 +22,6 @@ public struct AccessPolicy: Sendable {
         self.checksHost = boundToLoopback
     }
 
-    public init(token: APIToken, readsOpen: Bool, checksHost: Bool) {
-        self.token = token
-        self.readsOpen = readsOpen
-        self.checksHost = checksHost
-    }
-
     /// The parts of a request the policy looks at.
     public struct Request: Sendable {
         public var isWrite: Bool
