@@ -6,7 +6,7 @@ import XCTest
 final class SecurityTests: XCTestCase {
     func testThePageAndItsAssetsWithTheirHeaders() async throws {
         let node = try await APITestNode()
-        defer { Task { await node.stop() } }
+        addTeardownBlock { await node.stop() }
         let page = try await node.client.get("/")
         XCTAssertEqual(page.status, 200, page.text)
         XCTAssertTrue(page.text.contains("vf test page"))
@@ -26,7 +26,7 @@ final class SecurityTests: XCTestCase {
 
     func testWithoutAWebRootTheAPIStillServesAndThePageSaysWhy() async throws {
         let node = try await APITestNode(webRoot: false)
-        defer { Task { await node.stop() } }
+        addTeardownBlock { await node.stop() }
         let page = try await node.client.get("/")
         XCTAssertEqual(page.status, 404)
         XCTAssertTrue(page.error.contains("web page"), page.text)
@@ -36,7 +36,7 @@ final class SecurityTests: XCTestCase {
 
     func testOnLoopbackAForeignHostHeaderIsRefused() async throws {
         let node = try await APITestNode()
-        defer { Task { await node.stop() } }
+        addTeardownBlock { await node.stop() }
         for host in ["rebind.attacker.example", "rebind.attacker.example:8650"] {
             let refused = try await node.client.get("/api/feeds", token: node.token.text, host: host)
             XCTAssertEqual(refused.status, 403, refused.text)
@@ -50,7 +50,7 @@ final class SecurityTests: XCTestCase {
 
     func testBeyondLoopbackReadsNeedTheToken() async throws {
         let node = try await APITestNode(loopbackOverride: false)
-        defer { Task { await node.stop() } }
+        addTeardownBlock { await node.stop() }
         let open = try await node.client.get("/api/feeds", host: "192.0.2.1:8650")
         XCTAssertEqual(open.status, 401, open.text)
         XCTAssertEqual(open.headers["www-authenticate"], "Bearer")

@@ -7,7 +7,7 @@ import XCTest
 final class StreamTests: XCTestCase {
     func testTheStreamDeliversAnEntryEventAfterAPublish() async throws {
         let node = try await APITestNode(loopbackOverride: false)
-        defer { Task { await node.stop() } }
+        addTeardownBlock { await node.stop() }
         // Off loopback the stream needs the token; EventSource sends it in the query.
         let stream = try await node.client.openStream("/api/stream?token=\(node.token.text)")
         defer { stream.close() }
@@ -27,7 +27,7 @@ final class StreamTests: XCTestCase {
 
     func testEveryEntryOfABurstArrivesInOrder() async throws {
         let node = try await APITestNode()
-        defer { Task { await node.stop() } }
+        addTeardownBlock { await node.stop() }
         let stream = try await node.client.openStream("/api/stream")
         defer { stream.close() }
         _ = try await stream.next(event: "sync", timeout: 5)
@@ -43,7 +43,7 @@ final class StreamTests: XCTestCase {
 
     func testAProcessIsAnnouncedAsSomethingChanged() async throws {
         let node = try await APITestNode()
-        defer { Task { await node.stop() } }
+        addTeardownBlock { await node.stop() }
         let stream = try await node.client.openStream("/api/stream")
         defer { stream.close() }
         _ = try await stream.next(event: "sync", timeout: 5)
@@ -56,7 +56,7 @@ final class StreamTests: XCTestCase {
 
     func testEntriesFromAnotherProcessAreAnnouncedToo() async throws {
         let node = try await APITestNode()
-        defer { Task { await node.stop() } }
+        addTeardownBlock { await node.stop() }
         let stream = try await node.client.openStream("/api/stream")
         defer { stream.close() }
         _ = try await stream.next(event: "sync", timeout: 5)

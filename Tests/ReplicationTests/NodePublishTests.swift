@@ -11,7 +11,7 @@ final class NodePublishTests: XCTestCase {
         try b.publish(3, tag: "b")
         let bAddress = try await b.start()
         try await a.start()
-        defer { Task { await a.stop(); await b.stop() } }
+        addTeardownBlock { await a.stop(); await b.stop() }
         try a.peers.addPeer(XCTUnwrap(bAddress), source: "test")
         for _ in 0..<250 where !(await a.node.connectedPeers()).contains(b.feed) { try await Task.sleep(nanoseconds: 20_000_000) }
         let connected = await a.node.connectedPeers()
