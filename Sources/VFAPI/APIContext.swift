@@ -20,6 +20,7 @@ public struct APIContext: Sendable {
         self.peerAddress = peerAddress
     }
 
+    /// This node's feed.
     public var me: FeedID { node.key.feed }
     public var networkKey: NetworkKey { node.networkKey }
 }

@@ -1,6 +1,7 @@
 /// A request the API answers with an error: the HTTP status and a reason for people,
 /// sent as `{"error": reason}`.
 public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The HTTP status, 4xx or 5xx.
     public let status: Int
     public let reason: String
 

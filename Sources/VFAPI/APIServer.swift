@@ -8,6 +8,7 @@ import VFLog
 /// The node's local HTTP API and web page (docs/api.md), on Hummingbird.
 public final class APIServer: Sendable {
     public struct Configuration: Sendable {
+        /// The address to listen on; a loopback one keeps reads open and checks `Host`.
         public var host = "127.0.0.1"
         /// 0 picks a free port; ``start()`` returns the one bound.
         public var port = 8650
@@ -31,6 +32,7 @@ public final class APIServer: Sendable {
     private let logger: Logger
     private let tasks = TaskBox()
 
+    /// A server for `context`; nothing listens before ``start()``.
     public init(context: APIContext, configuration: Configuration, logger: Logger = Logger(label: "vf.http")) {
         self.context = context
         self.configuration = configuration

@@ -10,22 +10,18 @@ import Foundation
 ///   page elsewhere cannot reach the node by pointing its own DNS name at 127.0.0.1.
 /// - The page and its assets are open: they hold no data, and the page must load to ask for a token.
 public struct AccessPolicy: Sendable {
+    /// The token writes (and reads beyond loopback) must present.
     public let token: APIToken
     /// Whether reads are open (the server listens on a loopback address).
     public let readsOpen: Bool
     /// Whether to check `Host` against loopback names (the server listens on loopback).
     public let checksHost: Bool
 
+    /// The policy of a server listening on a loopback address (`boundToLoopback`) or on any other.
     public init(token: APIToken, boundToLoopback: Bool) {
         self.token = token
         self.readsOpen = boundToLoopback
         self.checksHost = boundToLoopback
-    }
-
-    public init(token: APIToken, readsOpen: Bool, checksHost: Bool) {
-        self.token = token
-        self.readsOpen = readsOpen
-        self.checksHost = checksHost
     }
 
     /// The parts of a request the policy looks at.
@@ -54,6 +50,7 @@ public struct AccessPolicy: Sendable {
         case refuse(status: Int, reason: String)
     }
 
+    /// Whether to serve the request, or the status and reason to refuse it with.
     public func decide(_ request: Request) -> Decision {
         if checksHost {
             guard let host = request.host else { return .refuse(status: 400, reason: "missing Host header") }

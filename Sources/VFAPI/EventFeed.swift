@@ -12,8 +12,10 @@ import VFPeer
 final class EventFeed: Sendable {
     private let context: APIContext
     private let hub: EventHub
-    private let heads: AsyncStream<[FeedID: UInt64]>
-    private let headsContinuation: AsyncStream<[FeedID: UInt64]>.Continuation
+    private let pending = PendingHeads()
+    /// Says "heads moved"; holds at most one unread signal, so a burst wakes the feed once.
+    private let signals: AsyncStream<Void>
+    private let signal: AsyncStream<Void>.Continuation
     /// More new entries than this in one batch are announced as one `graph` event only.
     static let maximumEntryEvents = 1000
     static let syncInterval: Duration = .milliseconds(250)
@@ -22,20 +24,24 @@ final class EventFeed: Sendable {
     init(context: APIContext, hub: EventHub) {
         self.context = context
         self.hub = hub
-        (heads, headsContinuation) = AsyncStream.makeStream(of: [FeedID: UInt64].self, bufferingPolicy: .unbounded)
+        (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Watches the node until the task running this is cancelled.
     func run() async {
-        let continuation = headsContinuation
-        await context.node.onHeadsAdvanced { moved in continuation.yield(moved) }
+        let pending = self.pending, signal = self.signal
+        await context.node.onHeadsAdvanced { moved in
+            pending.merge(moved)
+            signal.yield()
+        }
         let start = Dictionary(uniqueKeysWithValues: ((try? context.log.feeds()) ?? []).map { ($0.author, $0.sequence) })
         // Both loops end when this task is cancelled: the sleep throws, and the stream ends.
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.tick() }
             group.addTask {
                 var known = start
-                for await moved in self.heads { await self.announce(moved, since: &known) }
+                // Heads that moved while the last batch was announced come as one batch.
+                for await _ in self.signals { await self.announce(self.pending.take(), since: &known) }
             }
         }
     }
@@ -98,6 +104,23 @@ final class EventFeed: Sendable {
                 hub.broadcast(.comment("keep-alive"))
                 sinceKeepAlive = .zero
             }
+        }
+    }
+}
+
+/// Heads moved and not yet announced, merged: the highest sequence seen for each feed.
+private final class PendingHeads: @unchecked Sendable {
+    private let lock = NSLock()
+    private var heads: [FeedID: UInt64] = [:]
+
+    func merge(_ moved: [FeedID: UInt64]) {
+        lock.withLock { heads.merge(moved, uniquingKeysWith: max) }
+    }
+
+    func take() -> [FeedID: UInt64] {
+        lock.withLock {
+            defer { heads = [:] }
+            return heads
         }
     }
 }

@@ -2,17 +2,17 @@ import Foundation
 
 /// Hands every server-sent event to every open stream. Each stream has its own buffer; a
 /// client too slow to keep up loses the oldest events, never blocks the others.
-public final class EventHub: @unchecked Sendable {
+final class EventHub: @unchecked Sendable {
     private let lock = NSLock()
     private var subscribers: [UUID: AsyncStream<ServerSentEvent>.Continuation] = [:]
     private var closed = false
     /// Events kept for a subscriber that does not read.
     static let bufferSize = 1000
 
-    public init() {}
+    init() {}
 
     /// A new stream of events, until ``unsubscribe(_:)`` or ``close()``.
-    public func subscribe() -> (id: UUID, events: AsyncStream<ServerSentEvent>) {
+    func subscribe() -> (id: UUID, events: AsyncStream<ServerSentEvent>) {
         let (stream, continuation) = AsyncStream.makeStream(of: ServerSentEvent.self, bufferingPolicy: .bufferingNewest(Self.bufferSize))
         let id = UUID()
         let accepted = lock.withLock { () -> Bool in
@@ -24,18 +24,18 @@ public final class EventHub: @unchecked Sendable {
         return (id, stream)
     }
 
-    public func unsubscribe(_ id: UUID) {
+    func unsubscribe(_ id: UUID) {
         lock.withLock { subscribers.removeValue(forKey: id) }?.finish()
     }
 
-    public var hasSubscribers: Bool { lock.withLock { !subscribers.isEmpty } }
+    var hasSubscribers: Bool { lock.withLock { !subscribers.isEmpty } }
 
-    public func broadcast(_ event: ServerSentEvent) {
+    func broadcast(_ event: ServerSentEvent) {
         for continuation in lock.withLock({ Array(subscribers.values) }) { continuation.yield(event) }
     }
 
     /// Ends every stream, and refuses new ones: the server is stopping.
-    public func close() {
+    func close() {
         let all = lock.withLock { () -> [AsyncStream<ServerSentEvent>.Continuation] in
             closed = true
             defer { subscribers = [:] }

@@ -6,11 +6,13 @@ import VFLog
 /// their text forms, quantities as decimal strings (never floating-point numbers), absent
 /// properties as null.
 public enum GraphJSON {
+    /// `{"hasNumericalValue": "<decimal>", "hasUnit": …}`, or null.
     public static func measure(_ m: Measure?) -> Any {
         guard let m else { return NSNull() }
         return ["hasNumericalValue": m.value.description, "hasUnit": m.unit]
     }
 
+    /// A resource with both quantities and who answers for and holds it.
     public static func resource(_ r: EconomicResource) -> [String: Any] {
         [
             "id": r.id.description, "name": r.name ?? NSNull(), "trackingIdentifier": r.trackingIdentifier ?? NSNull(),
@@ -39,6 +41,7 @@ public enum GraphJSON {
         return object
     }
 
+    /// A process with the ids of its applied input and output events.
     public static func process(_ p: GraphProcess, in graph: EconomicGraph) -> [String: Any] {
         [
             "id": p.id.description, "author": p.author.description, "name": p.payload.name ?? NSNull(),
@@ -48,6 +51,7 @@ public enum GraphJSON {
         ]
     }
 
+    /// A ResourceSpecification.
     public static func specification(_ s: GraphResourceSpecification) -> [String: Any] {
         [
             "id": s.id.description, "author": s.author.description, "name": s.payload.name ?? NSNull(),
@@ -55,6 +59,7 @@ public enum GraphJSON {
         ]
     }
 
+    /// An agent: a feed, or one described by an entry, with its profile if any.
     public static func agent(_ a: GraphAgent) -> [String: Any] {
         [
             "id": a.id.description, "answeredBy": a.answeredBy.description, "describedBy": a.describedBy?.description ?? NSNull(),
@@ -81,6 +86,7 @@ public enum GraphJSON {
         return object
     }
 
+    /// The id of whatever a flow step is.
     public static func itemID(_ item: FlowItem) -> String {
         switch item {
         case let .event(id): id.description

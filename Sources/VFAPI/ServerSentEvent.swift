@@ -10,6 +10,7 @@ public struct ServerSentEvent: Sendable, Equatable {
         self.data = data
     }
 
+    /// A comment line: ignored by clients, it only keeps the connection open.
     public static func comment(_ text: String) -> ServerSentEvent { ServerSentEvent(comment: text) }
 
     private init(comment: String) {

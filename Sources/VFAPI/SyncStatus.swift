@@ -18,10 +18,12 @@ public struct SyncStatus: Sendable, Equatable {
         feedsToFetch = syncing ? progress.expectedFeeds : 0
     }
 
+    /// The node's status now.
     public static func current(of node: Node) async -> SyncStatus {
         SyncStatus(await node.syncProgress())
     }
 
+    /// The shape of `GET /api/sync` and of the `sync` event.
     public var json: [String: Any] {
         ["connectedPeers": connectedPeers, "syncing": syncing, "feedsToFetch": feedsToFetch,
          "entriesToFetch": entriesToFetch, "entriesFetched": entriesFetched]

@@ -101,7 +101,9 @@ public final class Node: @unchecked Sendable {
     @discardableResult
     public func publish(_ payload: [UInt8]) async throws -> SignedEntry {
         let signed = try replicator.log.append(payload, key: key)
-        try await loop.submit { _ = self.advanceHeads([self.key.feed: signed.entry.sequence]) }.get()
+        // A follow or a block changes what to replicate; the poll would not notice, since the
+        // head has already moved here.
+        try await loop.submit { if self.advanceHeads([self.key.feed: signed.entry.sequence]) { self.refreshWanted() } }.get()
         return signed
     }
 

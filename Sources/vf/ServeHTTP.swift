@@ -26,6 +26,8 @@ struct HTTPOptions: ParsableArguments {
     /// (another node on this machine has it): the node runs on without its page. An address given
     /// with --http that cannot be bound is an error.
     func start(home: NodeHome, node: Node, log: LogStore, peers: PeerStore, peerAddress: String?) async throws -> APIServer? {
+        // A URL left by an earlier run must not send anyone to a port this run does not serve.
+        try? FileManager.default.removeItem(atPath: home.path + "/http")
         guard !disabled else { return nil }
         let (host, port) = try parseHostPort(address ?? Self.defaultAddress)
         var configuration = APIServer.Configuration(token: try APIToken.loadOrCreate(in: home))

@@ -11,6 +11,7 @@ final class APITestNode: @unchecked Sendable {
     let home: NodeHome
     let key: SigningKey
     let log: LogStore
+    let peers: PeerStore
     let node: Node
     let server: APIServer
     let token: APIToken
@@ -24,7 +25,7 @@ final class APITestNode: @unchecked Sendable {
         key = try home.initialize()
         log = try home.openStore()
         token = try APIToken.loadOrCreate(in: home)
-        let peers = try PeerStore(path: home.path + "/peers.sqlite")
+        peers = try PeerStore(path: home.path + "/peers.sqlite")
         var nodeConfiguration = Node.Configuration()
         nodeConfiguration.pollInterval = .milliseconds(50)
         node = Node(key: key, networkKey: .default, log: log, peers: peers, configuration: nodeConfiguration,

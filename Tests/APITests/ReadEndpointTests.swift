@@ -1,6 +1,7 @@
 import Foundation
 import VFAPI
 import VFLog
+import VFPeer
 import XCTest
 
 /// Every GET endpoint, after a produce and a transfer published through the API.
@@ -163,9 +164,19 @@ final class ReadEndpointTests: XCTestCase {
         XCTAssertEqual(specifications.array.first?["id"] as? String, spec.object["id"] as? String)
         XCTAssertEqual(specifications.array.first?["author"] as? String, node.me)
 
+        let peerKey = SigningKey()
+        let address = try MultiserverAddress(host: "127.0.0.1", port: 9, feed: peerKey.feed)
+        try node.peers.addPeer(address, source: "test")
+        try node.peers.recordFailure(peerKey.feed, "connection refused")
         let peers = try await node.client.get("/api/peers")
         XCTAssertEqual(peers.status, 200, peers.text)
-        XCTAssertEqual(peers.array.count, 0)
+        XCTAssertEqual(peers.array.count, 1)
+        let peer = try XCTUnwrap(peers.array.first)
+        XCTAssertEqual(peer["id"] as? String, peerKey.feed.description)
+        XCTAssertEqual(peer["address"] as? String, address.description)
+        XCTAssertEqual(peer["connected"] as? Bool, false)
+        XCTAssertTrue(peer["lastSync"] is NSNull)
+        XCTAssertEqual(peer["lastError"] as? String, "connection refused")
 
         let sync = try await node.client.get("/api/sync")
         XCTAssertEqual(sync.status, 200, sync.text)
