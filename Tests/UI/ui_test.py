@@ -1,13 +1,20 @@
 #!/usr/bin/python3
-"""The web page, driven in headless Chromium against a real node.
+"""The web page, driven in headless Chromium against real nodes.
 
-Starts `vf serve` with its HTTP API on a temporary home (and a second node as its peer), opens
-the page with the token in the fragment, and goes through it as a person would: records a
-produce event with the form, sees the resource and its quantity, records a transfer with the
-keyboard alone, sees the quantities change, opens the trace picture, reads the feed, watches
-an entry published from the command line arrive without a reload, and sees a refusal's reason
-next to the form. At 390x844 (a phone) and at a desktop size. A screenshot of each main view
-goes to artifacts/ui/. Exits non-zero with the failed check's message.
+Three temporary homes: the farm runs `vf serve --http` (the page's node), the mill is its peer,
+and the bakery holds 20000 entries the farm fetches while the page watches. The page is opened
+with the token in the fragment, at 390x844 (a phone) and then at 1280x900, and used as a person
+would: publish a profile name from Settings; check the form shows only the fields each action
+takes, every one labelled; record a produce event (100 kilogram of wheat, output of a new
+process) and see the resource with onhand and accounting 100 kilogram; record a transfer of 30
+kilogram to the mill with the keyboard alone (Tab, type-ahead, arrows, Enter) and see 70 and 30;
+open the resource, its trace (an SVG: each event box names its signer and carries the verified
+mark, with a text list alongside) and its track; read the feed (author, sequence, status, mark);
+see an entry published with `vf publish` arrive without a reload; see a refusal's reason next to
+the form; consume and work through the process picker; watch the sync progress bar move during
+a real sync; page through a long feed; and find the form asking for a token when it has none.
+No view may scroll sideways, and the browser console must stay free of errors (CSP included).
+A screenshot of each main view goes to artifacts/ui/. Exits non-zero with the failed check.
 
 Usage: /usr/bin/python3 Tests/UI/ui_test.py [--vf .build/debug/vf] [--artifacts artifacts/ui]
 Needs Debian's chromium, chromium-driver and python3-selenium; nothing is downloaded.
