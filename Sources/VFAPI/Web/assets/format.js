@@ -61,6 +61,14 @@ export function processName(id) {
   return names.processes.get(id) || `process ${shortId(id)}…`;
 }
 
+/// A message from the node with the ids it names replaced by their names, where known.
+export function humanize(message) {
+  return String(message)
+    .replace(/%[A-Za-z0-9+/]+=*\.vf1res/g, (id) => names.resources.has(id) ? `“${names.resources.get(id)}”` : id)
+    .replace(/%[A-Za-z0-9+/]+=*\.vf1\b/g, (id) => names.processes.has(id) ? `process “${names.processes.get(id)}”` : id)
+    .replace(/@[A-Za-z0-9+/]+=*\.ed25519/g, (id) => names.agents.has(id) ? agentName(id) : id);
+}
+
 /// A one-line summary of an entry's payload.
 export function payloadSummary(payload) {
   if (!payload) return "(payload not held)";

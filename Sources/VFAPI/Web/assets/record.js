@@ -3,7 +3,7 @@
 import { ACTIONS, COMMON_ACTIONS, COMMON_UNITS, fieldsFor, effectText } from "./actions.js";
 import { api, getToken } from "./api.js";
 import { h, clear, changeDetector } from "./dom.js";
-import { agentName, quantityText, shortId, names } from "./format.js";
+import { agentName, humanize, quantityText, shortId, names } from "./format.js";
 
 const NEW = "__new__";
 const OTHER = "__other__";
@@ -97,7 +97,7 @@ export function renderRecord(main, ctx) {
       h("div", { class: "row" }, field("effort", "Effort", effort), field("effort-unit", "Effort unit", effortUnit)),
       field("conforms-to", "Kind of work (resource specification)", conformsTo)),
     agents: group("agents-group",
-      h("div", { class: "row" }, field("provider", "Provider", provider), field("receiver", "Receiver", receiver)),
+      h("div", { class: "row wide" }, field("provider", "Provider", provider), field("receiver", "Receiver", receiver)),
       field("receiver-other", "Receiver feed id", receiverOther, "The other agent's feed id: they can print it with vf whoami.")),
     location: group("location-group", field("to-location", "To location", toLocation)),
   };
@@ -310,7 +310,7 @@ export function renderRecord(main, ctx) {
       await ctx.refresh();
     } catch (e) {
       const hint = e.status === 401 ? " The token is missing or wrong: check it in Settings." : "";
-      fail(`${e.message}${hint}`, null);
+      fail(`${humanize(e.message)}${hint}`, null);
     } finally {
       submit.disabled = false;
       submit.textContent = "Record event";
