@@ -201,6 +201,7 @@ export function renderRecord(main, ctx) {
     error.textContent = message;
     result.textContent = "";
     if (focus) focus.focus();
+    else error.scrollIntoView({ block: "nearest" });
     return null;
   }
 
@@ -305,6 +306,7 @@ export function renderRecord(main, ctx) {
         entry.createdResource ? h("a", { href: `#/resources/${encodeURIComponent(entry.createdResource)}` }, "See the new resource") : null,
         entry.createdResource ? " · " : null,
         h("a", { href: "#/resources" }, "All resources"));
+      result.scrollIntoView({ block: "nearest" });
       quantity.value = ""; effort.value = ""; resourceName.value = ""; tracking.value = "";
       toResourceName.value = ""; note.value = ""; processName.value = "";
       await ctx.refresh();
