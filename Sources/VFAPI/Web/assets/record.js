@@ -153,13 +153,23 @@ export function renderRecord(main, ctx) {
     return option(r.id, label);
   }
 
+  /// This node's resources first (the ones it may change), then everyone else's.
+  function groupedResources() {
+    const me = ctx.node?.id;
+    const mine = data.resources.filter((r) => r.primaryAccountable === me || r.holder === me);
+    const others = data.resources.filter((r) => !mine.includes(r));
+    return [
+      mine.length ? h("optgroup", { label: "Yours" }, mine.map(resourceOption)) : null,
+      others.length ? h("optgroup", { label: "Others'" }, others.map(resourceOption)) : null,
+    ].filter(Boolean);
+  }
+
   function refillResources() {
     const f = fieldsFor(action.value);
-    const existing = data.resources.map(resourceOption);
     const first = f.resourceMayBeNew ? [option(NEW, "+ new resource…")]
       : f.resourceRequired ? [option("", "choose a resource…")] : [option("", "— none —")];
-    setOptions(resource, [...first, ...existing], first[0].value);
-    setOptions(toResource, [option("", "— none —"), option(NEW, "+ new resource for the receiver…"), ...data.resources.map(resourceOption)], "");
+    setOptions(resource, [...first, ...groupedResources()], first[0].value);
+    setOptions(toResource, [option("", "— none —"), option(NEW, "+ new resource for the receiver…"), ...groupedResources()], "");
   }
 
   function refillPickers() {
