@@ -10,8 +10,8 @@ process) and see the resource with onhand and accounting 100 kilogram; record a 
 kilogram to the mill with the keyboard alone (Tab, type-ahead, arrows, Enter) and see 70 and 30;
 open the resource, its trace (an SVG: each event box names its signer and carries the verified
 mark, with a text list alongside) and its track; read the feed (author, sequence, status, mark);
-see an entry published with `vf publish` arrive without a reload; see a refusal's reason next to
-the form; consume and work through the process picker; watch the sync progress bar move during
+see an entry published with `vf publish`, and one the mill records on its own node (it comes by
+gossip), appear without a reload; see a refusal's reason next to the form; consume and work through the process picker; watch the sync progress bar move during
 a real sync; page through a long feed; and find the form asking for a token when it has none.
 No view may scroll sideways, and the browser console must stay free of errors (CSP included).
 A screenshot of each main view goes to artifacts/ui/. Exits non-zero with the failed check.
@@ -431,6 +431,14 @@ def run_phone(page, url, token, farm, mill, bakery):
         "@type": "EconomicEvent", "action": "raise", "provider": farm.id, "receiver": farm.id,
         "resourceInventoriedAs": wheat, "resourceQuantity": {"hasNumericalValue": "5.5", "hasUnit": "kilogram"}}))
     page.wait("the raise to arrive live", lambda: quantities(page, "wheat") == ("75.5 kilogram", "75.5 kilogram"), timeout=20)
+    check(d.execute_script("return window.__vfNoReload") == "still here", "the page reloaded instead of updating live")
+
+    # Live from a peer: the mill records flour on its own node; it reaches the farm by gossip and the page shows it.
+    mill.run("publish", json.dumps({
+        "@type": "EconomicEvent", "action": "produce", "provider": mill.id, "receiver": mill.id,
+        "newInventoriedResource": {"name": "flour"}, "resourceQuantity": {"hasNumericalValue": "12", "hasUnit": "kilogram"}}))
+    page.wait("the mill's flour to arrive live", lambda: quantities(page, "flour") == ("12 kilogram", "12 kilogram"), timeout=30)
+    page.wait("a notice of the mill's entry", lambda: "new entr" in page.text("#toasts"), timeout=5)
     check(d.execute_script("return window.__vfNoReload") == "still here", "the page reloaded instead of updating live")
 
     # 8. A refusal shows its reason next to the form (a litre of wheat counted in kilograms).
