@@ -42,7 +42,7 @@ let package = Package(
         ),
         .target(
             name: "VFGraph",
-            dependencies: ["VFLog", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VFLog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "vf",
