@@ -7,7 +7,8 @@ import GRDB
 ///
 /// Version 2 is shaped for writing fast: entry, resource and feed ids are their 32 raw bytes,
 /// a row keeps the entry's payload instead of one column per property (readers decode it, as
-/// the derivation did), and no table has an index beyond its primary key. Quantities stay
+/// the derivation did), and every table is `WITHOUT ROWID`, keyed by its id alone, with no
+/// other index: one b-tree per table, which the writer fills in key order. Quantities stay
 /// decimal TEXT so no value is ever rounded through a floating-point column; agent ids stay
 /// text because one column holds two kinds of id (a feed, or a describing entry).
 enum GraphSchema {
@@ -89,23 +90,23 @@ enum GraphSchema {
                     primaryAccountable TEXT, holder TEXT, currentLocation TEXT, containedIn BLOB,
                     stage TEXT, state TEXT,
                     createdBy BLOB NOT NULL
-                );
+                ) WITHOUT ROWID;
                 CREATE TABLE process (
                     id BLOB PRIMARY KEY,
                     author BLOB NOT NULL,
                     payload BLOB NOT NULL
-                );
+                ) WITHOUT ROWID;
                 CREATE TABLE resourceSpecification (
                     id BLOB PRIMARY KEY,
                     author BLOB NOT NULL,
                     payload BLOB NOT NULL
-                );
+                ) WITHOUT ROWID;
                 CREATE TABLE agent (
                     id TEXT PRIMARY KEY,
                     answeredBy BLOB NOT NULL,
                     describedBy BLOB,
                     payload BLOB
-                );
+                ) WITHOUT ROWID;
                 CREATE TABLE event (
                     id BLOB PRIMARY KEY,
                     author BLOB NOT NULL,
@@ -117,12 +118,12 @@ enum GraphSchema {
                     container BLOB,
                     correctedBy BLOB,
                     payload BLOB NOT NULL
-                );
+                ) WITHOUT ROWID;
                 CREATE TABLE rejected (
                     id BLOB PRIMARY KEY,
                     status INTEGER NOT NULL CHECK (status IN (2, 3)),
                     reason TEXT NOT NULL
-                );
+                ) WITHOUT ROWID;
                 """)
         }
         return migrator

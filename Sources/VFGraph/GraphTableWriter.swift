@@ -6,7 +6,9 @@ import VFLog
 /// The derivation is a function of the set of entries, so a late entry can change rows far
 /// from itself; the caller finds them by comparing row states (``GraphRowsDiff``) and this
 /// writes exactly those: an insert for a new key, an update of the derived columns for a
-/// changed one, a delete for one that is gone. Rows are bound through SQLite's C API.
+/// changed one, a delete for one that is gone. Rows are bound through SQLite's C API, payloads
+/// without a copy, and inserted in key order (``ByteOrder``): a rebuild then appends to each
+/// table's b-tree, which halved its cost against inserting in hash-table order.
 enum GraphTableWriter {
     /// Applies `diff`, taking new rows from `graph`; `payloads` gives an entry's payload bytes.
     static func apply(_ diff: GraphRowsDiff, graph: EconomicGraph, rows: GraphRows,
@@ -46,12 +48,11 @@ enum GraphTableWriter {
                 s.bind(7, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
                 return e
             }
-            for id in diff.events.inserts {
+            for id in ByteOrder.sorted(diff.events.inserts, by: \.hash) {
                 let e = bindDerived(insert, id)
                 insert.bind(8, e.provenance.author)
                 insert.bind(9, Int64(e.provenance.sequence))
-                insert.bind(10, blob: try payload(id))
-                try insert.run()
+                try insert.run(binding: try payload(id), at: 10)
             }
             for id in diff.events.updates {
                 _ = bindDerived(update, id)
@@ -64,11 +65,10 @@ enum GraphTableWriter {
                                             ("resourceSpecification", diff.specifications, rows.specifications)] where !tableDiff.isEmpty {
             // An entry id fixes author and payload: an "update" cannot happen, but costs nothing to allow.
             let upsert = try RawStatement(db, "INSERT OR REPLACE INTO \(table) (id, author, payload) VALUES (?, ?, ?)")
-            for id in tableDiff.inserts + tableDiff.updates {
+            for id in ByteOrder.sorted(tableDiff.inserts + tableDiff.updates, by: \.hash) {
                 upsert.bind(1, id)
                 upsert.bind(2, authors[id]!)
-                upsert.bind(3, blob: try payload(id))
-                try upsert.run()
+                try upsert.run(binding: try payload(id), at: 3)
             }
             try delete(tableDiff.deletes, from: table, in: db) { $0.hash }
         }
@@ -146,3 +146,4 @@ enum GraphTableWriter {
         }
     }
 }
+

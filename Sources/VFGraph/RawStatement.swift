@@ -48,6 +48,17 @@ struct RawStatement {
         }
     }
 
+    /// Binds `blob` without copying it and runs the statement while the bytes are alive: for
+    /// payloads, the largest values the store writes.
+    func run(binding blob: [UInt8], at index: Int32) throws {
+        try blob.withUnsafeBytes { bytes in
+            // SQLITE_STATIC (nil): SQLite reads the bytes during the step, and `bytes` outlives it.
+            sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), nil)
+            defer { sqlite3_bind_null(handle, index) }
+            try run()
+        }
+    }
+
     /// Runs a statement that returns no rows, and resets it for the next binding.
     func run() throws {
         let code = sqlite3_step(handle)
