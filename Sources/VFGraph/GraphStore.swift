@@ -214,6 +214,12 @@ public final class GraphStore {
         return reported
     }
 
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, for writes outside update and rebuild.
+    /// The store's own view of the tables stays valid only while the cursors it holds match.
+    func writeImmediately(_ body: (Database) throws -> Void) throws {
+        try writeTransaction(body)
+    }
+
     private func writeTransaction(_ body: (Database) throws -> Void) throws {
         try pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {

@@ -82,6 +82,7 @@ public final class LiveGraph: @unchecked Sendable {
     }
 
     /// On `queue` only: the store is not thread-safe.
+    @discardableResult
     private func update() throws -> GraphChanges {
         let changes = try store.update(from: log)
         guard !changes.isEmpty || !changes.cursors.isEmpty else { return changes }

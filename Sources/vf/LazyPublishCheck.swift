@@ -11,6 +11,9 @@ struct LazyPublishCheck {
     private var check: PublishCheck?
     /// The graph store the check derived from, once a ValueFlows payload came.
     private(set) var store: GraphStore?
+    /// What this run appended, while none of it needed the graph; nil past `maximumTracked`.
+    private var appended: [SignedEntry]? = []
+    private static let maximumTracked = 10_000
 
     init(home: NodeHome, log: LogStore, author: FeedID) {
         self.home = home
@@ -31,10 +34,22 @@ struct LazyPublishCheck {
         return check!.check(payload)
     }
 
-    /// After appending: folds what was appended into the graph the check derived and writes the
-    /// rows that changed, so the next graph command reads the tables instead of deriving.
-    /// Nothing to do when no ValueFlows payload came.
+    /// Records entries once they are appended, for ``updateGraph()``.
+    mutating func note(_ entries: [SignedEntry]) {
+        guard store == nil, var list = appended else { return }
+        list += entries
+        appended = list.count > Self.maximumTracked ? nil : list
+    }
+
+    /// After appending, so the next graph command reads the tables instead of deriving: folds
+    /// what was appended into the graph the check derived and writes the rows that changed; or,
+    /// when nothing was ValueFlows, moves the feed's cursor past it if that is exact without a
+    /// derivation (``GraphStore/advance(past:)``). Otherwise the tables wait for the next update.
     func updateGraph() throws {
-        try store?.update(from: log)
+        if let store {
+            try store.update(from: log)
+        } else if let appended, !appended.isEmpty {
+            do { try GraphStore(home: home).advance(past: appended) } catch { throw CLIError("\(error)") }
+        }
     }
 }

@@ -43,7 +43,9 @@ struct Publish: ParsableCommand {
             let bytes = try readArgumentBytes(payload)
             do { try Payload.validate(bytes) } catch { throw CLIError("\(error)") }
             if case let .refused(reason) = try checker.check(bytes) { throw CLIError("refused: \(reason); nothing appended") }
-            report(try store.append(bytes, key: key))
+            let signed = try store.append(bytes, key: key)
+            checker.note([signed])
+            report(signed)
         }
         updateGraph(checker)
     }
@@ -62,7 +64,9 @@ struct Publish: ParsableCommand {
         var appended = 0
         func flush() throws {
             guard !batch.isEmpty else { return }
-            for signed in try store.appendBatch(batch, key: key) { report(signed) }
+            let signed = try store.appendBatch(batch, key: key)
+            checker.note(signed)
+            for entry in signed { report(entry) }
             appended += batch.count
             batch.removeAll(keepingCapacity: true)
             fflush(nil)

@@ -1,4 +1,6 @@
 import Foundation
+import VFGraph
+import VFLog
 import VFTestSupport
 import XCTest
 
@@ -45,6 +47,9 @@ final class TablesAnswerCommandsTests: XCTestCase {
         try publish(event("work", #""effortQuantity":{"hasNumericalValue":"2.5","hasUnit":"hour"},"inputOf":"\#(milling)""#))
         let flour = try publish(event("produce", #""resourceQuantity":{"hasNumericalValue":"30.25","hasUnit":"kg"},"outputOf":"\#(milling)","newInventoriedResource":{"name":"flour"}"#))["createdResource"] as! String
         try vf(["publish", #"{"note":"not ValueFlows"}"#])
+        // vf publish left the tables current: the ValueFlows payloads by writing their rows,
+        // the note by moving the cursor past it.
+        XCTAssertTrue(try GraphStore(home: NodeHome(path: home)).isCurrent(with: NodeHome(path: home).openStore()))
         let jsonld = home + "/graph.jsonld"
 
         let commands: [[String]] = [
