@@ -55,4 +55,52 @@ final class ServeKeepsGraphCurrentTests: XCTestCase {
         serve.waitUntilExit()
         XCTAssertEqual(serve.terminationStatus, 0)
     }
+
+    func testAnEventReplicatedFromAPeerReachesGraphSqlite() throws {
+        let vf = try VFProcess.binary
+        let root = NSTemporaryDirectory() + "vf-serve-graph-" + UUID().uuidString
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        let (a, b) = (root + "/a", root + "/b")
+        let idA = try VFProcess.run(["init", "--home", a]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let idB = try VFProcess.run(["init", "--home", b]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(try VFProcess.run(["follow", "--home", a, idB]).status, 0)
+        XCTAssertEqual(try VFProcess.run(["follow", "--home", b, idA]).status, 0)
+
+        func serve(_ home: String) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: vf)
+            process.arguments = ["serve", "--home", home, "--listen", "127.0.0.1:0", "--no-lan", "--log-level", "error"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let serverA = try serve(a)
+        defer { if serverA.isRunning { serverA.terminate(); serverA.waitUntilExit() } }
+        var address = ""
+        for _ in 0..<200 where address.isEmpty {
+            address = (try? String(contentsOfFile: a + "/address", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            usleep(50_000)
+        }
+        XCTAssertEqual(try VFProcess.run(["connect", "--home", b, address]).status, 0)
+        let serverB = try serve(b)
+        defer { if serverB.isRunning { serverB.terminate(); serverB.waitUntilExit() } }
+
+        let event = #"{"@type":"EconomicEvent","action":"raise","provider":"\#(idA)","receiver":"\#(idA)","#
+            + #""resourceQuantity":{"hasNumericalValue":"3","hasUnit":"each"},"newInventoriedResource":{"name":"hives"}}"#
+        let published = try VFProcess.run(["publish", "--home", a, "--json", event])
+        XCTAssertEqual(published.status, 0, published.stderr)
+        let created = (try JSONSerialization.jsonObject(with: Data(published.stdout.utf8)) as? [String: Any])?["createdResource"] as? String
+
+        // b's node receives the entry from a and writes the resource into b's graph.sqlite.
+        let start = Date()
+        var names: [String?] = []
+        while Date().timeIntervalSince(start) < 10 && names.isEmpty {
+            names = try GraphStore(path: b + "/graph.sqlite").resources().map(\.name)
+            if names.isEmpty { usleep(50_000) }
+        }
+        XCTAssertEqual(names, ["hives"], "b's graph.sqlite gained the replicated resource")
+        XCTAssertEqual(try GraphStore(path: b + "/graph.sqlite").resources().first?.id.description, created)
+        XCTAssertTrue(try GraphStore(path: b + "/graph.sqlite").isCurrent(with: LogStore(path: b + "/log.sqlite")))
+    }
 }
