@@ -8,7 +8,7 @@ enum ByteOrder {
         let a, b, c, d: UInt64
 
         init(_ hash: Hash32) {
-            (a, b, c, d) = hash.withUnsafeBytes { p in
+            (a, b, c, d) = Swift.withUnsafeBytes(of: hash) { p in
                 (UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
                  UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
                  UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),

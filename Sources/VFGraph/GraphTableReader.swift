@@ -25,20 +25,14 @@ enum GraphTableReader {
         var rows = GraphRows()
         rows.cursors = try cursors(db)
         for r in try resources(db) { rows.resources[r.id] = r }
+        rows.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
         let events = try RawStatement(db, "SELECT id, status, reason, position, previousEvent, container, correctedBy FROM event")
         while try events.next() {
             let (id, row) = try eventRow(events)
             rows.events[id] = row
         }
-        for (table, keyPath) in [("process", \GraphRows.processes), ("resourceSpecification", \GraphRows.specifications)] {
-            let s = try RawStatement(db, "SELECT id, author FROM \(table)")
-            while try s.next() {
-                guard let id = try s.hash(0, table: table), let author = try s.hash(1, table: table) else {
-                    throw GraphStoreError("\(table): row without id or author; run vf graph rebuild")
-                }
-                rows[keyPath: keyPath][EntryID(hash: id)] = FeedID(key: author)
-            }
-        }
+        rows.processes = try authors(db, table: "process")
+        rows.specifications = try authors(db, table: "resourceSpecification")
         let agents = try RawStatement(db, "SELECT id, answeredBy, describedBy FROM agent")
         while try agents.next() {
             let (id, row) = try agentRow(agents)
@@ -53,6 +47,7 @@ enum GraphTableReader {
         var graph = EconomicGraph()
         for r in try resources(db) { graph.resources[r.id] = r }
 
+        graph.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
         let events = try RawStatement(db, """
             SELECT id, status, reason, position, previousEvent, container, correctedBy, author, sequence, payload FROM event
             """)
@@ -153,6 +148,20 @@ enum GraphTableReader {
             r.stage = s.text(12)
             r.state = s.text(13)
             result.append(r)
+        }
+        return result
+    }
+
+    /// The author of each row of `process` or `resourceSpecification`.
+    private static func authors(_ db: Database, table: String) throws -> [EntryID: FeedID] {
+        var result = [EntryID: FeedID]()
+        result.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM \(table)").count())
+        let s = try RawStatement(db, "SELECT id, author FROM \(table)")
+        while try s.next() {
+            guard let id = try s.hash(0, table: table), let author = try s.hash(1, table: table) else {
+                throw GraphStoreError("\(table): row without id or author; run vf graph rebuild")
+            }
+            result[EntryID(hash: id)] = FeedID(key: author)
         }
         return result
     }

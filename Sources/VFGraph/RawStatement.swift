@@ -23,7 +23,8 @@ struct RawStatement {
 
     func bind(_ index: Int32, _ hash: Hash32?) {
         guard let hash else { sqlite3_bind_null(handle, index); return }
-        _ = hash.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, 32, Self.transient) }
+        // The value's own 32 bytes (see `hash(_:table:)`), without a call into VFLog's generic.
+        _ = Swift.withUnsafeBytes(of: hash) { sqlite3_bind_blob(handle, index, $0.baseAddress, 32, Self.transient) }
     }
 
     func bind(_ index: Int32, _ entry: EntryID?) { bind(index, entry?.hash) }
@@ -66,6 +67,13 @@ struct RawStatement {
         guard code == SQLITE_DONE else { throw failure(code) }
     }
 
+    /// The single integer the statement returns, for counts.
+    func count() throws -> Int {
+        guard try next() else { return 0 }
+        defer { sqlite3_reset(handle) }
+        return Int(sqlite3_column_int64(handle, 0))
+    }
+
     /// Steps to the next row: true while there is one.
     func next() throws -> Bool {
         switch sqlite3_step(handle) {
@@ -101,10 +109,11 @@ struct RawStatement {
     func hash(_ column: Int32, table: String) throws -> Hash32? {
         guard !isNull(column) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, column))
-        guard count == 32, let pointer = sqlite3_column_blob(handle, column),
-              let hash = Hash32(bytes: UnsafeRawBufferPointer(start: pointer, count: 32)) else {
+        guard count == 32, let pointer = sqlite3_column_blob(handle, column) else {
             throw GraphStoreError("\(table): column \(column) holds \(count) bytes, not a 32-byte id; run vf graph rebuild")
         }
-        return hash
+        // A Hash32 is its 32 bytes held inline (a trivial type), so it loads straight from the
+        // column; the generic `Hash32(bytes:)` costs more than the rest of reading a row.
+        return pointer.loadUnaligned(as: Hash32.self)
     }
 }
