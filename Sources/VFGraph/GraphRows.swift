@@ -73,7 +73,8 @@ struct TableDiff<Key: Hashable> {
                 inserts.append(key)
             }
         }
-        // Every key of `new` is an insert or in `old`, so this many keys of `old` are gone.
+        // Every key of `new` is an insert or a key of `old`, so old.count + inserts.count - new.count
+        // keys of `old` are gone: the scan for them is skipped when that is zero, as it usually is.
         if old.count + inserts.count > new.count {
             for key in old.keys where new[key] == nil { deletes.append(key) }
         }
