@@ -46,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "VFGraph",
-            dependencies: ["VFLog", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VFLog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .target(
             name: "VFAPI",

@@ -1,13 +1,20 @@
 import GRDB
 
-/// The tables of `HOME/graph.sqlite`, as a list of migrations (docs/protocol.md, "Graph store").
+/// The tables of `HOME/graph.sqlite`, as a list of migrations (docs/protocol.md §16).
 ///
-/// Everything here is derived from the log and can be thrown away: ids are kept in their text
-/// forms so the tables can be read with any SQLite client, and quantities are decimal TEXT so
-/// no value is ever rounded through a floating-point column.
+/// Everything here is derived from the log and can be thrown away, so a new version drops the
+/// old tables instead of converting them: the next update finds no cursors and recomputes.
+///
+/// Version 2 is shaped for writing fast: entry, resource and feed ids are their 32 raw bytes,
+/// a row keeps the entry's payload instead of one column per property (readers decode it, as
+/// the derivation did), and every table is `WITHOUT ROWID`, keyed by its id alone, with no
+/// other index: one b-tree per table, which the writer fills in key order. Quantities stay
+/// decimal TEXT so no value is ever rounded through a floating-point column; agent ids stay
+/// text because one column holds two kinds of id (a feed, or a describing entry).
 enum GraphSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
+        // v1 as it shipped: ids as text, one column per property, three secondary indexes.
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
                 CREATE TABLE cursor (
@@ -65,9 +72,87 @@ enum GraphSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            for table in ["cursor", "resource", "process", "resourceSpecification", "agent", "event", "rejected"] {
+                try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
+            }
+            try db.execute(sql: """
+                CREATE TABLE cursor (
+                    feed BLOB PRIMARY KEY,
+                    sequence INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE resource (
+                    id BLOB PRIMARY KEY,
+                    name TEXT, trackingIdentifier TEXT, note TEXT, conformsTo BLOB,
+                    unit TEXT,
+                    accountingQuantity TEXT NOT NULL,
+                    onhandQuantity TEXT NOT NULL,
+                    primaryAccountable TEXT, holder TEXT, currentLocation TEXT, containedIn BLOB,
+                    stage TEXT, state TEXT,
+                    createdBy BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE process (
+                    id BLOB PRIMARY KEY,
+                    author BLOB NOT NULL,
+                    payload BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE resourceSpecification (
+                    id BLOB PRIMARY KEY,
+                    author BLOB NOT NULL,
+                    payload BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE agent (
+                    id TEXT PRIMARY KEY,
+                    answeredBy BLOB NOT NULL,
+                    describedBy BLOB,
+                    payload BLOB
+                ) WITHOUT ROWID;
+                CREATE TABLE event (
+                    id BLOB PRIMARY KEY,
+                    author BLOB NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
+                    reason TEXT,
+                    position INTEGER,
+                    previousEvent BLOB,
+                    container BLOB,
+                    correctedBy BLOB,
+                    payload BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE rejected (
+                    id BLOB PRIMARY KEY,
+                    status INTEGER NOT NULL CHECK (status IN (2, 3)),
+                    reason TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
     /// The derived tables, in the order they are cleared and written.
     static let derivedTables = ["resource", "process", "resourceSpecification", "agent", "event", "rejected"]
+}
+
+/// The INTEGER code of an event status in the `event` and `rejected` tables.
+extension EventStatus {
+    /// 0 applied, 1 pending, 2 invalid, 3 unauthorized.
+    var code: Int64 {
+        switch self {
+        case .applied: 0
+        case .pending: 1
+        case .invalid: 2
+        case .unauthorized: 3
+        }
+    }
+
+    /// The status a row holds; nil for a code no version of the schema writes.
+    init?(code: Int64, reason: String?) {
+        switch code {
+        case 0: self = .applied
+        case 1: self = .pending(reason ?? "")
+        case 2: self = .invalid(reason ?? "")
+        case 3: self = .unauthorized(reason ?? "")
+        default: return nil
+        }
+    }
 }

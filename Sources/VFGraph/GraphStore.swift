@@ -4,28 +4,49 @@ import VFLog
 
 /// The economic graph derived from a node's log, materialised in `HOME/graph.sqlite`.
 ///
-/// The tables always describe ``Derivation/derive(_:)`` of the entries up to each feed's
-/// cursor. They are a cache: ``rebuild(from:)`` recomputes them from the log alone.
+/// The tables always hold ``Derivation/derive(_:)`` of the entries up to each feed's cursor,
+/// whoever wrote them: the cursors identify the state, because a feed only grows. They are a
+/// cache: ``rebuild(from:)`` recomputes them from the log alone, and gives the same rows.
+///
+/// An update writes only the rows that changed, found by comparing row states
+/// (``GraphRows``): against the state this store last wrote or read when the tables are still
+/// at its cursors (a long-lived node), else against the rows read back from the tables (a fresh
+/// process, or another process wrote in between). Either base is exact, so the tables stay
+/// equal to a rebuild.
 ///
 /// A store keeps a ``GraphBuilder`` for its lifetime, so a long-running node folds new entries
-/// onto what it has; a short-lived process loads the log once, the first time something
-/// changed or the graph itself is asked for. When no feed has grown since the tables were
-/// written, ``update(from:)`` only compares the cursors with the feed heads.
+/// onto what it has. A fresh process whose tables are current never derives: ``graph(from:)``
+/// loads the graph from the tables.
+///
+/// Not thread-safe: use one store from one thread or serial queue at a time (``LiveGraph``
+/// does this for a running node). Several processes may share one file.
 public final class GraphStore {
     public let path: String
-    private let queue: DatabaseQueue
+    private let pool: DatabasePool
     private var builder = GraphBuilder()
     /// The last sequence of each feed inserted into `builder`.
     private var loaded: [FeedID: UInt64] = [:]
+    /// The row states this store last wrote or read, and the graph they describe: the base of
+    /// the next diff while the stored cursors still equal `view.rows.cursors`.
+    private var view: (rows: GraphRows, graph: EconomicGraph)?
+
+    /// How many times this store derived the graph from the log (inserted entries into its
+    /// builder), for tests and diagnostics: a command answered from the tables derives nothing.
+    public private(set) var derivations = 0
 
     /// Opens (creating if needed) the graph store at `path` and brings its schema up to date.
     public init(path: String) throws(GraphStoreError) {
         self.path = path
         var config = Configuration()
         config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // Derived data: after a crash the tables may lose their last transactions but never
+            // their consistency (rows and cursors commit together), and a rebuild restores all.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
-            try GraphSchema.migrator.migrate(queue)
+            pool = try DatabasePool(path: path, configuration: config)
+            try GraphSchema.migrator.migrate(pool)
         } catch {
             throw GraphStoreError("cannot open \(path): \(error)")
         }
@@ -36,62 +57,86 @@ public final class GraphStore {
         try self.init(path: home.path + "/graph.sqlite")
     }
 
-    /// Folds in the entries the tables do not describe yet, and rewrites the tables in one
-    /// transaction. Returns false, having written nothing, when every cursor already equals
-    /// its feed's head.
+    /// Folds in the entries the tables do not describe yet and writes the rows that changed,
+    /// in one `BEGIN IMMEDIATE` transaction.
+    ///
+    /// - Returns: what changed since the graph this store last wrote or read; the rows written
+    ///   when it has none. Empty, having derived and written nothing, when the tables already
+    ///   hold every entry of the log.
     @discardableResult
-    public func update(from log: LogStore) throws -> Bool {
+    public func update(from log: LogStore) throws -> GraphChanges {
         let heads = try headSequences(log)
-        guard try cursors() != heads else { return false }
+        let stored = try storedCursors()
+        if stored == heads && (view == nil || view?.rows.cursors == heads) { return GraphChanges() }
         try catchUp(log, heads: heads)
-        try write()
-        return true
+        return try write()
     }
 
-    /// Forgets everything derived and recomputes the tables from the log alone.
-    public func rebuild(from log: LogStore) throws {
+    /// Forgets everything derived and recomputes the tables from the log alone, emptying them
+    /// and inserting every row. Every object of the new graph is reported as changed.
+    @discardableResult
+    public func rebuild(from log: LogStore) throws -> GraphChanges {
         builder = GraphBuilder()
         loaded = [:]
+        view = nil
         try catchUp(log, heads: try headSequences(log))
-        try write()
+        let graph = builder.graph, entries = builder.entries
+        let rows = GraphRows(graph, cursors: loaded)
+        let diff = GraphRowsDiff(from: GraphRows(), to: rows)
+        try writeTransaction { db in
+            try GraphTableWriter.clear(db)
+            try GraphTableWriter.apply(diff, graph: graph, rows: rows, payloads: { entries[$0]?.payload }, in: db)
+        }
+        view = (rows, graph)
+        return diff.changes(cursors: rows.cursors)
     }
 
-    /// The whole derived graph, up to date with the log (and the tables brought up to date too).
+    /// The whole derived graph, up to date with the log: read from the tables when they hold
+    /// every entry of the log, else derived, with the changed rows written first.
     public func graph(from log: LogStore) throws -> EconomicGraph {
         let heads = try headSequences(log)
+        if let view, view.rows.cursors == heads, try storedCursors() == heads { return view.graph }
+        if loaded.isEmpty, let tables = try tablesGraph(ifCursorsAre: heads) { return tables }
         try catchUp(log, heads: heads)
-        if try cursors() != heads { try write() }
+        try write()
         return builder.graph
     }
 
     /// The builder holding every entry of the log, for checks that fold entries of their own
-    /// onto the graph (``PublishCheck``).
+    /// onto the graph (``PublishCheck``). This always derives; the tables are not written.
     public func builder(from log: LogStore) throws -> GraphBuilder {
-        _ = try graph(from: log)
+        let heads = try headSequences(log)
+        try catchUp(log, heads: heads)
+        // Same cursors, same entries, same graph: if the tables are at these cursors they hold
+        // this graph, and the update after a publish can diff against it without reading them.
+        if view?.rows.cursors != loaded, try storedCursors() == loaded {
+            view = (GraphRows(builder.graph, cursors: loaded), builder.graph)
+        }
         return builder
     }
 
     /// The last sequence folded into the tables, for each feed.
-    public func cursors() throws -> [FeedID: UInt64] {
-        try queue.read { db in
-            var result = [FeedID: UInt64]()
-            for row in try Row.fetchAll(db, sql: "SELECT feed, sequence FROM cursor") {
-                let text: String = row["feed"]
-                guard let feed = try? FeedID(parsing: text) else { throw GraphStoreError("malformed cursor row for \(text)") }
-                result[feed] = UInt64(row["sequence"] as Int64)
-            }
-            return result
-        }
+    public func cursors() throws -> [FeedID: UInt64] { try storedCursors() }
+
+    /// Whether the tables hold every entry `log` holds, so reading them needs no derivation.
+    public func isCurrent(with log: LogStore) throws -> Bool {
+        try storedCursors() == headSequences(log)
     }
 
-    /// Every row of every derived table, as text, in a stable order: for tests and diagnostics.
+    /// The graph this store last wrote or read from the tables.
+    var lastGraph: EconomicGraph? { view?.graph }
+
+    /// Every row of every table, as text, in a stable order: for tests and diagnostics.
     func tableContents() throws -> [String: [[String]]] {
-        try queue.read { db in
+        try pool.read { db in
             var result = [String: [[String]]]()
             for table in GraphSchema.derivedTables + ["cursor"] {
-                result[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1").map { row in
-                    row.databaseValues.map { String.fromDatabaseValue($0) ?? $0.description }
-                }
+                result[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map { row in
+                    row.databaseValues.map { value in
+                        if case let .blob(data) = value.storage { return "x'" + [UInt8](data).hexString + "'" }
+                        return String.fromDatabaseValue(value) ?? value.description
+                    }
+                }.sorted { $0.lexicographicallyPrecedes($1) }
             }
             return result
         }
@@ -99,13 +144,28 @@ public final class GraphStore {
 
     /// Runs `body` in a read transaction of the graph database.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try queue.read(body)
+        try pool.read(body)
     }
 
     // MARK: private
 
     private func headSequences(_ log: LogStore) throws -> [FeedID: UInt64] {
         Dictionary(uniqueKeysWithValues: try log.feeds().map { ($0.author, $0.sequence) })
+    }
+
+    private func storedCursors() throws -> [FeedID: UInt64] {
+        try pool.read(GraphTableReader.cursors)
+    }
+
+    /// The graph the tables hold, when their cursors are `heads`; read in one transaction so a
+    /// concurrent writer cannot mix two states.
+    private func tablesGraph(ifCursorsAre heads: [FeedID: UInt64]) throws -> EconomicGraph? {
+        let graph = try pool.read { db -> EconomicGraph? in
+            guard try GraphTableReader.cursors(db) == heads else { return nil }
+            return try GraphTableReader.graph(db)
+        }
+        if let graph { view = (GraphRows(graph, cursors: heads), graph) }
+        return graph
     }
 
     /// Inserts into the builder every entry up to `heads` it does not hold yet, all at once so
@@ -128,14 +188,44 @@ public final class GraphStore {
             }
             loaded[feed] = min(head, next - 1)
         }
+        guard !fresh.isEmpty else { return }
         builder.insert(fresh)
+        derivations += 1
     }
 
-    private func write() throws {
-        let graph = builder.graph, cursors = loaded
-        try queue.inTransaction(.immediate) { db in
-            try GraphTableWriter.replace(with: graph, cursors: cursors, in: db)
-            return .commit
+    /// Writes the rows where the builder's graph differs from the tables.
+    @discardableResult
+    private func write() throws -> GraphChanges {
+        let graph = builder.graph, entries = builder.entries
+        let rows = GraphRows(graph, cursors: loaded)
+        let previous = view?.rows
+        var reported = GraphChanges()
+        try writeTransaction { db in
+            let stored = try GraphTableReader.cursors(db)
+            // The rows this store knows are the tables' rows only while the cursors say so.
+            let base: GraphRows
+            if let previous, previous.cursors == stored { base = previous } else { base = try GraphTableReader.rows(db) }
+            let diff = GraphRowsDiff(from: base, to: rows)
+            try GraphTableWriter.apply(diff, graph: graph, rows: rows, payloads: { entries[$0]?.payload }, in: db)
+            reported = previous.map { $0.cursors == stored ? diff : GraphRowsDiff(from: $0, to: rows) }?
+                .changes(cursors: rows.cursors) ?? diff.changes(cursors: rows.cursors)
+        }
+        view = (rows, graph)
+        return reported
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, for writes outside update and rebuild.
+    /// The store's own view of the tables stays valid only while the cursors it holds match.
+    func writeImmediately(_ body: (Database) throws -> Void) throws {
+        try writeTransaction(body)
+    }
+
+    private func writeTransaction(_ body: (Database) throws -> Void) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try body(db)
+                return .commit
+            }
         }
     }
 }

@@ -2,20 +2,28 @@ import VFGraph
 import VFLog
 
 /// A node's log and its graph store, opened together; every graph command starts here.
+///
+/// Commands answer from `HOME/graph.sqlite` when its cursors equal the feed heads (a running
+/// node keeps it so, and so does `vf publish`); when the log has grown they first derive the
+/// new entries and write the rows that changed.
 struct GraphContext {
     let log: LogStore
     let store: GraphStore
 
-    /// Opens both and brings the graph store up to date with the log.
     init(_ options: HomeOptions) throws {
         let home = options.resolved
         log = try home.openStore()
         do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
-        try store.update(from: log)
     }
 
     /// The derived graph, up to date with the log.
     func graph() throws -> EconomicGraph { try store.graph(from: log) }
+
+    /// Every resource, ordered by id, straight from the tables once they are up to date.
+    func resources() throws -> [EconomicResource] {
+        try store.update(from: log)
+        return try store.resources()
+    }
 }
 
 /// Reads the ID argument of `vf resource`, `vf trace` and `vf track`: a resource id

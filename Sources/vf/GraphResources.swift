@@ -10,7 +10,7 @@ struct Resources: ParsableCommand {
 
     func run() throws {
         // Straight from the tables: no derivation when the log has not grown.
-        let resources = try GraphContext(options).store.resources()
+        let resources = try GraphContext(options).resources()
         if json {
             JSONOutput.print(resources.map(GraphJSON.resource))
         } else {

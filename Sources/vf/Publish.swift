@@ -35,13 +35,26 @@ struct Publish: ParsableCommand {
         let store = try home.openStore()
         var checker = LazyPublishCheck(home: home, log: store, author: key.feed)
         if let lines {
-            try publishLines(lines, key: key, store: store, checker: &checker)
+            do { try publishLines(lines, key: key, store: store, checker: &checker) } catch {
+                updateGraph(checker)  // the lines before a bad one stay appended
+                throw error
+            }
         } else if let payload {
             let bytes = try readArgumentBytes(payload)
             do { try Payload.validate(bytes) } catch { throw CLIError("\(error)") }
             if case let .refused(reason) = try checker.check(bytes) { throw CLIError("refused: \(reason); nothing appended") }
-            report(try store.append(bytes, key: key))
+            let signed = try store.append(bytes, key: key)
+            checker.note([signed])
+            report(signed)
         }
+        updateGraph(checker)
+    }
+
+    /// Brings HOME/graph.sqlite up to date with what was appended, when the check derived the
+    /// graph anyway. A failure here loses nothing: the entries are durable, and the next graph
+    /// command catches the tables up.
+    private func updateGraph(_ checker: LazyPublishCheck) {
+        do { try checker.updateGraph() } catch { printErr("warning: graph.sqlite not updated: \(error)") }
     }
 
     private func publishLines(_ path: String, key: SigningKey, store: LogStore, checker: inout LazyPublishCheck) throws {
@@ -51,7 +64,9 @@ struct Publish: ParsableCommand {
         var appended = 0
         func flush() throws {
             guard !batch.isEmpty else { return }
-            for signed in try store.appendBatch(batch, key: key) { report(signed) }
+            let signed = try store.appendBatch(batch, key: key)
+            checker.note(signed)
+            for entry in signed { report(entry) }
             appended += batch.count
             batch.removeAll(keepingCapacity: true)
             fflush(nil)

@@ -53,6 +53,7 @@ struct Serve: AsyncParsableCommand {
         }
         let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers,
                         configuration: config, logger: Logger(label: "vf"))
+        _ = try await startLiveGraph(context, node: node, logger: Logger(label: "vf"))
         let bound: SocketAddress?
         do {
             bound = try await node.start()

@@ -55,11 +55,18 @@ final class GraphStoreTests: XCTestCase {
         let batches = [Array(mill[0..<2]), Array(farm[0..<1]), Array(mill[2...]), Array(farm[1..<4]), Array(farm[4...])]
         for (index, batch) in batches.enumerated() {
             XCTAssertEqual(try log.ingest(batch).stored.count, batch.count)
-            XCTAssertTrue(try incremental.update(from: log), "batch \(index)")
-            XCTAssertFalse(try incremental.update(from: log), "nothing changed after batch \(index)")
+            let changes = try incremental.update(from: log)
+            XCTAssertFalse(changes.isEmpty, "batch \(index)")
+            XCTAssertFalse(changes.cursors.isEmpty, "batch \(index)")
+            let derivations = incremental.derivations
+            let again = try incremental.update(from: log)
+            XCTAssertTrue(again.isEmpty && again.cursors.isEmpty, "nothing changed after batch \(index)")
+            XCTAssertEqual(incremental.derivations, derivations, "nothing new, nothing derived")
             // A fresh process reading the same home (as each command line run does) agrees.
             let reopened = try GraphStore(path: directory + "/graph.sqlite")
-            XCTAssertFalse(try reopened.update(from: log))
+            let nothing = try reopened.update(from: log)
+            XCTAssertTrue(nothing.isEmpty && nothing.cursors.isEmpty)
+            XCTAssertEqual(reopened.derivations, 0)
             let fromScratch = try GraphStore(path: directory + "/scratch-\(index).sqlite")
             try fromScratch.rebuild(from: log)
             XCTAssertEqual(try incremental.tableContents(), try fromScratch.tableContents(), "after batch \(index)")
@@ -74,6 +81,7 @@ final class GraphStoreTests: XCTestCase {
         XCTAssertTrue(graph.events.values.allSatisfy { $0.status == .applied }, "\(graph.events.values.map(\.status))")
         XCTAssertTrue(graph.resources.values.contains { $0.name == "flour" && $0.onhandQuantity.description == "300.5" })
         XCTAssertTrue(tables["resource"]!.contains { $0.contains("flour") && $0.contains("300.5") })
+        XCTAssertEqual(try GraphStore(path: directory + "/graph.sqlite").graph(from: log), graph, "read back from the tables")
         XCTAssertEqual(try incremental.resources(), graph.resources.keys.sorted().map { graph.resources[$0]! })
     }
 
@@ -83,10 +91,16 @@ final class GraphStoreTests: XCTestCase {
         let store = try GraphStore(path: directory + "/graph.sqlite")
         _ = try log.ingest(mill)
         try store.update(from: log)
-        let pending = try store.tableContents()["event"]!.filter { $0.contains("pending") }
+        // Read back by another store, from the tables alone.
+        let pending = try GraphStore(path: directory + "/graph.sqlite").graph(from: log).events.values
+            .filter { if case .pending = $0.status { true } else { false } }
         XCTAssertEqual(pending.count, 1, "the consume waits for the farm's transfer")
         _ = try log.ingest(farm)
-        try store.update(from: log)
-        XCTAssertTrue(try store.tableContents()["event"]!.allSatisfy { $0.contains("applied") })
+        let waiting = try XCTUnwrap(pending.first)
+        let changes = try store.update(from: log)
+        XCTAssertTrue(changes.events.contains(waiting.id), "the waiting event is reported as changed")
+        let reread = try GraphStore(path: directory + "/graph.sqlite")
+        XCTAssertTrue(try reread.graph(from: log).events.values.allSatisfy { $0.status == .applied })
+        XCTAssertEqual(reread.derivations, 0)
     }
 }

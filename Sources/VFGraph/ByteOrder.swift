@@ -1,0 +1,27 @@
+import VFLog
+
+/// Orders ids by their bytes without allocating: rows inserted in primary-key order append to
+/// the right edge of a `WITHOUT ROWID` table's b-tree instead of splitting pages all over it.
+/// (`Hash32.<` compares byte arrays it allocates, which costs more than the insert itself.)
+enum ByteOrder {
+    struct Key: Comparable {
+        let a, b, c, d: UInt64
+
+        init(_ hash: Hash32) {
+            (a, b, c, d) = Swift.withUnsafeBytes(of: hash) { p in
+                (UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                 UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                 UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                 UInt64(bigEndian: p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+            }
+        }
+
+        static func < (x: Key, y: Key) -> Bool { (x.a, x.b, x.c, x.d) < (y.a, y.b, y.c, y.d) }
+    }
+
+    /// `keys` in the order of their 32 bytes.
+    static func sorted<K>(_ keys: [K], by hash: (K) -> Hash32) -> [K] {
+        guard keys.count > 1 else { return keys }
+        return keys.map { (Key(hash($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}

@@ -1,0 +1,38 @@
+import VFLog
+
+/// What one update of the graph store changed: the ids of every object that appeared, changed
+/// or disappeared. A late entry that re-folds the graph can change objects far from itself (an
+/// earlier event's status, a resource's quantity), and they are all listed.
+public struct GraphChanges: Equatable, Sendable {
+    public var resources: Set<ResourceID> = []
+    /// Economic events whose status, causal position, breadcrumb, container or corrections changed, or that are new.
+    public var events: Set<EntryID> = []
+    public var processes: Set<EntryID> = []
+    public var specifications: Set<EntryID> = []
+    public var agents: Set<AgentID> = []
+    /// Graph-typed entries that cannot be used (``EconomicGraph/rejected``).
+    public var rejected: Set<EntryID> = []
+    /// The feeds whose cursor moved, with the last sequence now folded in. Entries that are not
+    /// ValueFlows objects move a cursor without changing anything else.
+    public var cursors: [FeedID: UInt64] = [:]
+
+    public init() {}
+
+    /// True when no object of the graph changed (cursors may still have moved).
+    public var isEmpty: Bool {
+        resources.isEmpty && events.isEmpty && processes.isEmpty && specifications.isEmpty && agents.isEmpty && rejected.isEmpty
+    }
+
+    /// Both sets of changes together, for coalesced updates; the later cursor wins.
+    public func union(_ other: GraphChanges) -> GraphChanges {
+        var result = self
+        result.resources.formUnion(other.resources)
+        result.events.formUnion(other.events)
+        result.processes.formUnion(other.processes)
+        result.specifications.formUnion(other.specifications)
+        result.agents.formUnion(other.agents)
+        result.rejected.formUnion(other.rejected)
+        result.cursors.merge(other.cursors) { _, later in later }
+        return result
+    }
+}

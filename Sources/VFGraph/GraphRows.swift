@@ -1,0 +1,121 @@
+import VFLog
+
+/// The tables of the graph store reduced to what the derivation can change, keyed as the
+/// tables are: enough to tell which rows differ between two graphs without comparing payloads.
+///
+/// An entry id fixes its bytes, so a row's author, sequence and payload never change; only
+/// the columns kept here do. Built from a graph in memory (``init(_:cursors:)``) or read back
+/// from the tables (``GraphTableReader/rows(_:)``), the two compare equal exactly when the
+/// tables hold that graph.
+struct GraphRows: Equatable, Sendable {
+    var cursors: [FeedID: UInt64] = [:]
+    var resources: [ResourceID: EconomicResource] = [:]
+    var events: [EntryID: EventRow] = [:]
+    var processes: [EntryID: FeedID] = [:]
+    var specifications: [EntryID: FeedID] = [:]
+    var agents: [AgentID: AgentRow] = [:]
+    var rejected: [EntryID: EventStatus] = [:]
+
+    init() {}
+
+    init(_ graph: EconomicGraph, cursors: [FeedID: UInt64]) {
+        self.cursors = cursors
+        resources = graph.resources
+        events.reserveCapacity(graph.events.count)
+        for (id, e) in graph.events { events[id] = EventRow(e) }
+        processes.reserveCapacity(graph.processes.count)
+        for (id, p) in graph.processes { processes[id] = p.author }
+        for (id, s) in graph.specifications { specifications[id] = s.author }
+        for (id, a) in graph.agents { agents[id] = AgentRow(answeredBy: a.answeredBy, describedBy: a.describedBy) }
+        rejected = graph.rejected
+    }
+}
+
+/// The columns of an `event` row the derivation decides.
+struct EventRow: Equatable, Sendable {
+    var status: EventStatus
+    var position: Int?
+    var previousEvent: EntryID?
+    var container: ResourceID?
+    var correctedBy: [EntryID]
+
+    init(status: EventStatus, position: Int?, previousEvent: EntryID?, container: ResourceID?, correctedBy: [EntryID]) {
+        self.status = status
+        self.position = position
+        self.previousEvent = previousEvent
+        self.container = container
+        self.correctedBy = correctedBy
+    }
+
+    init(_ event: GraphEvent) {
+        self.init(status: event.status, position: event.position, previousEvent: event.previousEvent,
+                  container: event.container, correctedBy: event.correctedBy)
+    }
+}
+
+/// The columns of an `agent` row the derivation decides; the payload follows `describedBy`.
+struct AgentRow: Equatable, Sendable {
+    var answeredBy: FeedID
+    var describedBy: EntryID?
+}
+
+/// Which keys of one table to insert, update and delete to go from one state to another.
+struct TableDiff<Key: Hashable> {
+    var inserts: [Key] = []
+    var updates: [Key] = []
+    var deletes: [Key] = []
+
+    init<Value: Equatable>(from old: [Key: Value], to new: [Key: Value]) {
+        for (key, value) in new {
+            if let previous = old[key] {
+                if previous != value { updates.append(key) }
+            } else {
+                inserts.append(key)
+            }
+        }
+        // Every key of `new` is an insert or a key of `old`, so old.count + inserts.count - new.count
+        // keys of `old` are gone: the scan for them is skipped when that is zero, as it usually is.
+        if old.count + inserts.count > new.count {
+            for key in old.keys where new[key] == nil { deletes.append(key) }
+        }
+    }
+
+    var isEmpty: Bool { inserts.isEmpty && updates.isEmpty && deletes.isEmpty }
+
+    /// Every key touched.
+    var all: [Key] { inserts + updates + deletes }
+}
+
+/// The row changes between two states of the tables.
+struct GraphRowsDiff {
+    var cursors: TableDiff<FeedID>
+    var resources: TableDiff<ResourceID>
+    var events: TableDiff<EntryID>
+    var processes: TableDiff<EntryID>
+    var specifications: TableDiff<EntryID>
+    var agents: TableDiff<AgentID>
+    var rejected: TableDiff<EntryID>
+
+    init(from old: GraphRows, to new: GraphRows) {
+        cursors = TableDiff(from: old.cursors, to: new.cursors)
+        resources = TableDiff(from: old.resources, to: new.resources)
+        events = TableDiff(from: old.events, to: new.events)
+        processes = TableDiff(from: old.processes, to: new.processes)
+        specifications = TableDiff(from: old.specifications, to: new.specifications)
+        agents = TableDiff(from: old.agents, to: new.agents)
+        rejected = TableDiff(from: old.rejected, to: new.rejected)
+    }
+
+    /// The ids the diff touches, as the public change set.
+    func changes(cursors newCursors: [FeedID: UInt64]) -> GraphChanges {
+        var changes = GraphChanges()
+        changes.resources = Set(resources.all)
+        changes.events = Set(events.all)
+        changes.processes = Set(processes.all)
+        changes.specifications = Set(specifications.all)
+        changes.agents = Set(agents.all)
+        changes.rejected = Set(rejected.all)
+        for feed in cursors.inserts + cursors.updates { changes.cursors[feed] = newCursors[feed] }
+        return changes
+    }
+}

@@ -1,0 +1,218 @@
+import GRDB
+import VFLog
+
+/// Reads the tables of ``GraphSchema`` back: the cursors, the row states the writer compares
+/// (``GraphRows``), or a whole ``EconomicGraph`` equal to the one that was written.
+///
+/// Loading a graph decodes the payloads kept in the rows, as the derivation did, but does no
+/// derivation: statuses, positions, breadcrumbs, containers and quantities are read as they
+/// were decided. Anything malformed is a ``GraphStoreError`` that says to rebuild.
+enum GraphTableReader {
+    static func cursors(_ db: Database) throws -> [FeedID: UInt64] {
+        let s = try RawStatement(db, "SELECT feed, sequence FROM cursor")
+        var result = [FeedID: UInt64]()
+        while try s.next() {
+            guard let key = try s.hash(0, table: "cursor"), let sequence = s.int64(1), sequence >= 0 else {
+                throw GraphStoreError("cursor: malformed row; run vf graph rebuild")
+            }
+            result[FeedID(key: key)] = UInt64(sequence)
+        }
+        return result
+    }
+
+    /// The row states of every table, without reading any payload.
+    static func rows(_ db: Database) throws -> GraphRows {
+        var rows = GraphRows()
+        rows.cursors = try cursors(db)
+        for r in try resources(db) { rows.resources[r.id] = r }
+        rows.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
+        let events = try RawStatement(db, "SELECT id, status, reason, position, previousEvent, container, correctedBy FROM event")
+        while try events.next() {
+            let (id, row) = try eventRow(events)
+            rows.events[id] = row
+        }
+        rows.processes = try authors(db, table: "process")
+        rows.specifications = try authors(db, table: "resourceSpecification")
+        let agents = try RawStatement(db, "SELECT id, answeredBy, describedBy FROM agent")
+        while try agents.next() {
+            let (id, row) = try agentRow(agents)
+            rows.agents[id] = row
+        }
+        rows.rejected = try rejected(db)
+        return rows
+    }
+
+    /// The whole graph the tables hold.
+    static func graph(_ db: Database) throws -> EconomicGraph {
+        var graph = EconomicGraph()
+        for r in try resources(db) { graph.resources[r.id] = r }
+
+        graph.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
+        let events = try RawStatement(db, """
+            SELECT id, status, reason, position, previousEvent, container, correctedBy, author, sequence, payload FROM event
+            """)
+        while try events.next() {
+            let (id, row) = try eventRow(events)
+            guard let author = try events.hash(7, table: "event"), let sequence = events.int64(8), sequence > 0 else {
+                throw GraphStoreError("event \(id): no author or sequence; run vf graph rebuild")
+            }
+            guard case let .event(payload) = try decode(events.bytes(9), id: id, author: FeedID(key: author), table: "event") else {
+                throw GraphStoreError("event \(id): its payload is not an EconomicEvent; run vf graph rebuild")
+            }
+            // Only entries whose signature the log verified become events (Derivation.catalogue).
+            var event = GraphEvent(provenance: EntryProvenance(author: FeedID(key: author), sequence: UInt64(sequence), entryID: id,
+                                                               signatureVerified: true),
+                                   payload: payload, status: row.status,
+                                   fromResource: payload.fromResource(createdBy: id), toResource: payload.toResource(createdBy: id))
+            event.position = row.position
+            event.previousEvent = row.previousEvent
+            event.container = row.container
+            event.correctedBy = row.correctedBy
+            graph.events[id] = event
+        }
+        // The causal order is the positions, which the fold numbered 0, 1, 2, … without gaps.
+        let applied = graph.events.values.filter { $0.status == .applied }
+        var order = [EntryID?](repeating: nil, count: applied.count)
+        for e in applied {
+            guard let position = e.position, position >= 0, position < order.count, order[position] == nil else {
+                throw GraphStoreError("event \(e.id): position \(e.position.map(String.init) ?? "none") does not fit the causal order; run vf graph rebuild")
+            }
+            order[position] = e.id
+        }
+        graph.appliedOrder = order.map { $0! }
+        for id in graph.appliedOrder {
+            let e = graph.events[id]!
+            if e.payload.corrects == nil, let from = e.fromResource { graph.lastEventByResource[from] = id }
+        }
+
+        for table in ["process", "resourceSpecification"] {
+            let s = try RawStatement(db, "SELECT id, author, payload FROM \(table)")
+            while try s.next() {
+                guard let id = try s.hash(0, table: table).map(EntryID.init), let author = try s.hash(1, table: table).map(FeedID.init) else {
+                    throw GraphStoreError("\(table): row without id or author; run vf graph rebuild")
+                }
+                switch try decode(s.bytes(2), id: id, author: author, table: table) {
+                case let .process(payload) where table == "process":
+                    graph.processes[id] = GraphProcess(id: id, author: author, payload: payload)
+                case let .resourceSpecification(payload) where table == "resourceSpecification":
+                    graph.specifications[id] = GraphResourceSpecification(id: id, author: author, payload: payload)
+                default:
+                    throw GraphStoreError("\(table) \(id): its payload is of another type; run vf graph rebuild")
+                }
+            }
+        }
+
+        let agents = try RawStatement(db, "SELECT id, answeredBy, describedBy, payload FROM agent")
+        while try agents.next() {
+            let (id, row) = try agentRow(agents)
+            var agent = GraphAgent(id: id, answeredBy: row.answeredBy, describedBy: row.describedBy)
+            if let describedBy = row.describedBy {
+                guard case let .agent(profile) = try decode(agents.bytes(3), id: describedBy, author: row.answeredBy, table: "agent") else {
+                    throw GraphStoreError("agent \(id): its payload is not a Person or Organization; run vf graph rebuild")
+                }
+                agent.profile = profile
+            }
+            graph.agents[id] = agent
+        }
+        graph.rejected = try rejected(db)
+        return graph
+    }
+
+    /// Every resource, in no particular order.
+    static func resources(_ db: Database) throws -> [EconomicResource] {
+        let s = try RawStatement(db, """
+            SELECT id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
+                   primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy FROM resource
+            """)
+        var result = [EconomicResource]()
+        while try s.next() {
+            guard let id = try s.hash(0, table: "resource"), let createdBy = try s.hash(14, table: "resource") else {
+                throw GraphStoreError("resource: row without id or createdBy; run vf graph rebuild")
+            }
+            func decimal(_ column: Int32) throws -> ExactDecimal {
+                let text = s.text(column) ?? ""
+                do { return try ExactDecimal(parsing: text) } catch { throw GraphStoreError("resource \(ResourceID(hash: id)): \(error); run vf graph rebuild") }
+            }
+            var r = EconomicResource(id: ResourceID(hash: id), createdBy: EntryID(hash: createdBy))
+            r.name = s.text(1)
+            r.trackingIdentifier = s.text(2)
+            r.note = s.text(3)
+            r.conformsTo = try s.hash(4, table: "resource").map(EntryID.init)
+            r.unit = s.text(5)
+            r.accountingQuantity = try decimal(6)
+            r.onhandQuantity = try decimal(7)
+            r.primaryAccountable = try s.text(8).map(agentID)
+            r.holder = try s.text(9).map(agentID)
+            r.currentLocation = s.text(10)
+            r.containedIn = try s.hash(11, table: "resource").map(ResourceID.init)
+            r.stage = s.text(12)
+            r.state = s.text(13)
+            result.append(r)
+        }
+        return result
+    }
+
+    /// The author of each row of `process` or `resourceSpecification`.
+    private static func authors(_ db: Database, table: String) throws -> [EntryID: FeedID] {
+        var result = [EntryID: FeedID]()
+        result.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM \(table)").count())
+        let s = try RawStatement(db, "SELECT id, author FROM \(table)")
+        while try s.next() {
+            guard let id = try s.hash(0, table: table), let author = try s.hash(1, table: table) else {
+                throw GraphStoreError("\(table): row without id or author; run vf graph rebuild")
+            }
+            result[EntryID(hash: id)] = FeedID(key: author)
+        }
+        return result
+    }
+
+    static func rejected(_ db: Database) throws -> [EntryID: EventStatus] {
+        let s = try RawStatement(db, "SELECT id, status, reason FROM rejected")
+        var result = [EntryID: EventStatus]()
+        while try s.next() {
+            guard let id = try s.hash(0, table: "rejected"), let code = s.int64(1),
+                  let status = EventStatus(code: code, reason: s.text(2)) else {
+                throw GraphStoreError("rejected: malformed row; run vf graph rebuild")
+            }
+            result[EntryID(hash: id)] = status
+        }
+        return result
+    }
+
+    // MARK: private
+
+    /// Columns 0…6 of an event row: id, status, reason, position, previousEvent, container, correctedBy.
+    private static func eventRow(_ s: RawStatement) throws -> (EntryID, EventRow) {
+        guard let hash = try s.hash(0, table: "event") else { throw GraphStoreError("event: row without id; run vf graph rebuild") }
+        let id = EntryID(hash: hash)
+        guard let code = s.int64(1), let status = EventStatus(code: code, reason: s.text(2)) else {
+            throw GraphStoreError("event \(id): unknown status; run vf graph rebuild")
+        }
+        let corrections = s.bytes(6) ?? []
+        guard corrections.count % 32 == 0 else { throw GraphStoreError("event \(id): malformed correctedBy; run vf graph rebuild") }
+        let correctedBy = stride(from: 0, to: corrections.count, by: 32).map { EntryID(bytes: Array(corrections[$0 ..< $0 + 32]))! }
+        return (id, EventRow(status: status, position: s.int64(3).map { Int($0) }, previousEvent: try s.hash(4, table: "event").map(EntryID.init),
+                             container: try s.hash(5, table: "event").map(ResourceID.init), correctedBy: correctedBy))
+    }
+
+    /// Columns 0…2 of an agent row: id, answeredBy, describedBy.
+    private static func agentRow(_ s: RawStatement) throws -> (AgentID, AgentRow) {
+        guard let text = s.text(0), let answeredBy = try s.hash(1, table: "agent") else {
+            throw GraphStoreError("agent: row without id or answeredBy; run vf graph rebuild")
+        }
+        return (try agentID(text), AgentRow(answeredBy: FeedID(key: answeredBy), describedBy: try s.hash(2, table: "agent").map(EntryID.init)))
+    }
+
+    private static func agentID(_ text: String) throws -> AgentID {
+        if let feed = try? FeedID(parsing: text) { return .feed(feed) }
+        if let entry = try? EntryID(parsing: text) { return .described(entry) }
+        throw GraphStoreError("not an agent id: \(text); run vf graph rebuild")
+    }
+
+    private static func decode(_ payload: [UInt8]?, id: EntryID, author: FeedID, table: String) throws -> VFObject {
+        guard let payload else { throw GraphStoreError("\(table) \(id): no payload; run vf graph rebuild") }
+        do { return try VFObject.decode(payload, author: author) } catch {
+            throw GraphStoreError("\(table) \(id): payload does not decode (\(error)); run vf graph rebuild")
+        }
+    }
+}

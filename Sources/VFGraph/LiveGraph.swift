@@ -1,0 +1,98 @@
+import Dispatch
+import Foundation
+import VFLog
+
+/// Keeps a node's graph store current while the node runs, and shares the graph in memory.
+///
+/// The node says when feeds advanced (``headsAdvanced()``, cheap and non-blocking, safe to
+/// call from an event loop); the update runs later on this object's own serial queue, so a
+/// burst of advances — a peer replicating thousands of entries — becomes a few updates, each
+/// writing the rows changed since the one before. Readers take ``current``, an immutable
+/// snapshot, from any thread; subscribers hear what each update changed.
+public final class LiveGraph: @unchecked Sendable {
+    private let store: GraphStore
+    private let log: LogStore
+    private let queue = DispatchQueue(label: "vf.live-graph")
+    private let delay: DispatchTimeInterval
+    private let errors: @Sendable (any Error) -> Void
+
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var snapshot: EconomicGraph
+    private var handlers: [Int: @Sendable (GraphChanges) -> Void] = [:]
+    private var nextToken = 0
+    private var requested = false
+
+    /// Opens the graph of `log` and brings the store up to date once, on the caller's thread:
+    /// the graph is read from the tables when they hold every entry, else derived and written.
+    ///
+    /// - Parameters:
+    ///   - delay: how long an update waits after the first advance of a burst, so the rest of
+    ///     the burst joins it.
+    ///   - errors: called, on the update queue, when an update fails; the next advance retries.
+    public init(store: GraphStore, log: LogStore, delay: DispatchTimeInterval = .milliseconds(20),
+                errors: @escaping @Sendable (any Error) -> Void = { _ in }) throws {
+        self.store = store
+        self.log = log
+        self.delay = delay
+        self.errors = errors
+        snapshot = try store.graph(from: log)
+    }
+
+    /// The graph as of the last update. A value: later updates do not change a snapshot taken.
+    public var current: EconomicGraph { lock.withLock { snapshot } }
+
+    /// Calls `handler` on the update queue after each update that changed the graph or moved a
+    /// cursor, with what changed; ``current`` already includes it. Keep handlers short: the
+    /// next update waits for them.
+    /// - Returns: a token for ``unsubscribe(_:)``.
+    @discardableResult
+    public func subscribe(_ handler: @escaping @Sendable (GraphChanges) -> Void) -> Int {
+        lock.withLock {
+            nextToken += 1
+            handlers[nextToken] = handler
+            return nextToken
+        }
+    }
+
+    /// Stops calling the handler `subscribe` returned `token` for.
+    public func unsubscribe(_ token: Int) {
+        _ = lock.withLock { handlers.removeValue(forKey: token) }
+    }
+
+    /// Schedules an update; returns at once. Advances that come before it starts join it.
+    public func headsAdvanced() {
+        let schedule = lock.withLock {
+            defer { requested = true }
+            return !requested
+        }
+        guard schedule else { return }
+        queue.asyncAfter(deadline: .now() + delay) { [self] in runUpdate() }
+    }
+
+    /// Updates now, on the update queue, and waits for it: for start-up and tests.
+    @discardableResult
+    public func updateNow() throws -> GraphChanges {
+        try queue.sync { try update() }
+    }
+
+    private func runUpdate() {
+        lock.withLock { requested = false }
+        do { try update() } catch { errors(error) }
+    }
+
+    /// On `queue` only: the store is not thread-safe.
+    @discardableResult
+    private func update() throws -> GraphChanges {
+        let changes = try store.update(from: log)
+        guard !changes.isEmpty || !changes.cursors.isEmpty else { return changes }
+        // The graph this update wrote: asking the log again could fold newer entries unreported.
+        guard let graph = store.lastGraph else { return changes }
+        let listeners = lock.withLock {
+            snapshot = graph
+            return Array(handlers.values)
+        }
+        for listener in listeners { listener(changes) }
+        return changes
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import VFLog
+import XCTest
+@testable import VFGraph
+
+/// The changed-rows writer: entries replicated in shuffled batches, with feeds that arrive late
+/// and re-fold the graph, and two stores taking turns on one file (a running node and a
+/// command line), always leave tables equal to a rebuild from the log alone, and each update
+/// reports exactly the objects that changed.
+final class ChangedRowsTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "vf-changedrows-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// What changed between two graphs, computed from the graphs themselves.
+    private func expectedChanges(from old: EconomicGraph, to new: EconomicGraph) -> GraphChanges {
+        func differing<K: Hashable, V: Equatable>(_ a: [K: V], _ b: [K: V]) -> Set<K> {
+            Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }
+        }
+        var changes = GraphChanges()
+        changes.resources = differing(old.resources, new.resources)
+        changes.events = differing(old.events, new.events)
+        changes.processes = differing(old.processes, new.processes)
+        changes.specifications = differing(old.specifications, new.specifications)
+        changes.agents = differing(old.agents, new.agents)
+        changes.rejected = differing(old.rejected, new.rejected)
+        return changes
+    }
+
+    private func withoutCursors(_ changes: GraphChanges) -> GraphChanges {
+        var copy = changes
+        copy.cursors = [:]
+        return copy
+    }
+
+    func testShuffledBatchesLeaveTheTablesEqualToARebuildAndReportWhatChanged() throws {
+        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
+        let feeds = try net.feeds()
+        let all = feeds.flatMap { $0 }.map { GraphEntry($0, verified: true) }
+        let reference = Derivation.derive(all)
+        XCTAssertGreaterThan(reference.appliedOrder.count, 12)
+        XCTAssertTrue(reference.events.values.contains { if case .unauthorized = $0.status { true } else { false } })
+        XCTAssertTrue(reference.events.values.contains { if case .pending = $0.status { true } else { false } })
+        XCTAssertEqual(reference.agents.values.first { $0.profile?.name?.hasPrefix("Farmer") == true }?.profile?.name, "Farmer Jo Smith")
+
+        var refolds = 0
+        for seed in 1...8 as ClosedRange<UInt64> {
+            var rng = SplitMix(state: seed)
+            let run = directory + "/run\(seed)"
+            try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+            let log = try LogStore(path: run + "/log.sqlite")
+            let node = try GraphStore(path: run + "/graph.sqlite")
+            // What the node store last saw, if anything, and what the tables held before each update:
+            // an update reports changes since the former, or since the latter when it saw nothing.
+            var nodeSaw: EconomicGraph?
+            var tablesHeld = EconomicGraph()
+            var held = [GraphEntry]()
+            for (index, batch) in shuffledBatches(feeds, maximum: 4, using: &rng).enumerated() {
+                XCTAssertEqual(try log.ingest(batch).stored.count, batch.count)
+                held += batch.map { GraphEntry($0, verified: true) }
+                let expected = Derivation.derive(held)
+                let context = "seed \(seed), batch \(index)"
+                if Bool.random(using: &rng) {
+                    // The long-lived store: it diffs against the rows it wrote last, unless
+                    // another store moved the cursors since.
+                    let rebuildsBefore = node.derivations
+                    let changes = try node.update(from: log)
+                    XCTAssertEqual(withoutCursors(changes), expectedChanges(from: nodeSaw ?? tablesHeld, to: expected), context)
+                    XCTAssertEqual(node.lastGraph, expected, context)
+                    if node.derivations > rebuildsBefore { refolds += 1 }
+                    nodeSaw = expected
+                } else {
+                    // A command line process: a fresh store, diffing against the rows it reads back.
+                    let process = try GraphStore(path: run + "/graph.sqlite")
+                    let changes = try process.update(from: log)
+                    XCTAssertEqual(try process.graph(from: log), expected, context)
+                    XCTAssertFalse(changes.cursors.isEmpty, context)
+                    XCTAssertEqual(withoutCursors(changes), expectedChanges(from: tablesHeld, to: expected), context)
+                }
+                tablesHeld = expected
+                let rebuilt = try GraphStore(path: run + "/rebuilt-\(index).sqlite")
+                let everything = try rebuilt.rebuild(from: log)
+                XCTAssertEqual(try node.tableContents(), try rebuilt.tableContents(), context)
+                XCTAssertEqual(withoutCursors(everything), expectedChanges(from: EconomicGraph(), to: expected), context)
+                // And what the tables hold reads back as the derived graph, with no derivation.
+                let reader = try GraphStore(path: run + "/graph.sqlite")
+                XCTAssertEqual(try reader.graph(from: log), expected, context)
+                XCTAssertEqual(reader.derivations, 0, context)
+                try? FileManager.default.removeItem(atPath: run + "/rebuilt-\(index).sqlite")
+            }
+            XCTAssertEqual(try GraphStore(path: run + "/graph.sqlite").graph(from: log), reference, "seed \(seed)")
+        }
+        XCTAssertGreaterThan(refolds, 0)
+    }
+
+    func testAnUpdateWritesOnlyTheRowsThatChanged() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        let flour = try net.raise("mill", "10", "kg", name: "flour")
+        let bread = try net.raise("bakery", "5", "each", name: "bread")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        try store.update(from: log)
+        let before = try store.tableContents()
+
+        // One more mill event: the flour and that event change, the bread row is untouched.
+        let consume = try net.event("consume", provider: "mill", ["resourceQuantity": qty("2", "kg"), "resourceInventoriedAs": ref(flour)])
+        _ = try log.ingest(try net.source.entries(author: net.key("mill").feed))
+        let changes = try store.update(from: log)
+        XCTAssertEqual(changes.resources, [flour])
+        XCTAssertEqual(changes.events, [consume])
+        XCTAssertEqual(changes.cursors, [net.key("mill").feed: 2])
+        XCTAssertTrue(changes.processes.isEmpty && changes.agents.isEmpty && changes.rejected.isEmpty)
+        XCTAssertEqual(try store.resources().first { $0.id == flour }?.onhandQuantity, dec("8"))
+
+        let after = try store.tableContents()
+        XCTAssertEqual(after["event"]!.count, before["event"]!.count + 1)
+        XCTAssertEqual(Set(after["event"]!).subtracting(before["event"]!).count, 1, "only the new event row")
+        let breadRow = before["resource"]!.first { $0.contains("bread") }
+        XCTAssertNotNil(breadRow)
+        XCTAssertTrue(after["resource"]!.contains(breadRow!), "bread \(bread) is as it was")
+
+        // Entries that are not ValueFlows move the cursor only.
+        try net.post("bakery", ["note": "hello"])
+        _ = try log.ingest(try net.source.entries(author: net.key("bakery").feed))
+        let quiet = try store.update(from: log)
+        XCTAssertTrue(quiet.isEmpty)
+        XCTAssertEqual(quiet.cursors, [net.key("bakery").feed: 2])
+    }
+
+    func testACursorMovesPastEntriesThatCannotChangeTheGraph() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        let me = net.key("farm")
+        _ = try net.raise("farm", "1", "kg", name: "seed")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        try store.update(from: log)
+
+        let notes = try log.appendBatch([Array(#"{"note":"a"}"#.utf8), Array(#"{"@type":"vf:Contact","name":"b"}"#.utf8)], key: me)
+        XCTAssertFalse(try store.advance(past: [notes[1]]), "not directly after the cursor")
+        XCTAssertTrue(try store.advance(past: notes))
+        XCTAssertTrue(try store.isCurrent(with: log))
+        let rebuilt = try GraphStore(path: directory + "/rebuilt.sqlite")
+        try rebuilt.rebuild(from: log)
+        XCTAssertEqual(try store.tableContents(), try rebuilt.tableContents())
+
+        // A ValueFlows entry needs a derivation.
+        let process = try log.append(Array(#"{"@type":"Process","name":"p"}"#.utf8), key: me)
+        XCTAssertFalse(try store.advance(past: [process]))
+        try store.update(from: log)
+        // A pending event might name the next entry: no shortcut while one waits.
+        let waiting = #"{"@type":"EconomicEvent","action":"work","provider":"\#(me.feed)","receiver":"\#(me.feed)","inputOf":"%AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=.vf1","effortQuantity":{"hasNumericalValue":"1","hasUnit":"hour"}}"#
+        _ = try log.append(Array(waiting.utf8), key: me)
+        try store.update(from: log)
+        XCTAssertTrue(try store.graph(from: log).events.values.contains { if case .pending = $0.status { true } else { false } })
+        let note = try log.append(Array(#"{"note":"c"}"#.utf8), key: me)
+        XCTAssertFalse(try store.advance(past: [note]))
+        XCTAssertFalse(try store.isCurrent(with: log))
+    }
+
+    func testAVersion1StoreIsDroppedAndRecomputed() throws {
+        let sqlite = "/usr/bin/sqlite3"
+        guard FileManager.default.isExecutableFile(atPath: sqlite) else { throw XCTSkip("no sqlite3 command to write a v1 store with") }
+        let path = directory + "/graph.sqlite"
+        let v1 = Process()
+        v1.executableURL = URL(fileURLWithPath: sqlite)
+        // A v1 store as it shipped, claiming a cursor and a resource that v2 must not trust.
+        v1.arguments = [path, """
+            CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+            INSERT INTO grdb_migrations VALUES ('v1');
+            CREATE TABLE cursor (feed TEXT PRIMARY KEY, sequence INTEGER NOT NULL);
+            CREATE TABLE resource (id TEXT PRIMARY KEY, name TEXT, accountingQuantity TEXT NOT NULL, onhandQuantity TEXT NOT NULL, createdBy TEXT NOT NULL);
+            CREATE TABLE event (id TEXT PRIMARY KEY, author TEXT NOT NULL);
+            CREATE INDEX event_by_author ON event (author);
+            INSERT INTO cursor VALUES ('@AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=.ed25519', 9);
+            INSERT INTO resource VALUES ('%x.vf1res', 'ghost', '1', '1', '%y.vf1');
+            """]
+        try v1.run()
+        v1.waitUntilExit()
+        XCTAssertEqual(v1.terminationStatus, 0)
+
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let flour = try net.raise("mill", "10", "kg", name: "flour")
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        let store = try GraphStore(path: path)
+        XCTAssertEqual(try store.cursors(), [:], "v2 starts empty")
+        XCTAssertFalse(try store.isCurrent(with: log))
+        try store.update(from: log)
+        XCTAssertEqual(try store.resources().map(\.id), [flour])
+        XCTAssertTrue(try store.isCurrent(with: log))
+    }
+}

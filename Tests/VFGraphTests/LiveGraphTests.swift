@@ -1,0 +1,63 @@
+import Foundation
+import VFLog
+import XCTest
+@testable import VFGraph
+
+/// A running node's graph: advances coalesce into one update on the graph's own queue, which
+/// writes the changed rows, replaces the shared snapshot and tells subscribers what changed.
+final class LiveGraphTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "vf-livegraph-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func testABurstOfAdvancesBecomesOneUpdateThatSubscribersHear() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let wheat = try net.raise("farm", "100", "kg", name: "wheat")
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+
+        let live = try LiveGraph(store: try GraphStore(path: directory + "/graph.sqlite"), log: log, delay: .milliseconds(100))
+        XCTAssertEqual(live.current.resources.keys.sorted(), [wheat], "brought up to date at start")
+        let heard = Heard()
+        live.subscribe { heard.append($0) }
+
+        // A peer replicates the mill's feed; the node reports a burst of advances.
+        let flour = try net.raise("mill", "30", "kg", name: "flour")
+        let consume = try net.event("consume", provider: "farm", ["resourceQuantity": qty("4", "kg"), "resourceInventoriedAs": ref(wheat)])
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        for _ in 0..<50 { live.headsAdvanced() }
+
+        let deadline = Date().addingTimeInterval(5)
+        while heard.all.isEmpty && Date() < deadline { usleep(10_000) }
+        usleep(300_000)  // room for a second, wrong, update to show up
+        XCTAssertEqual(heard.all.count, 1, "fifty advances, one update")
+        let changes = try XCTUnwrap(heard.all.first)
+        XCTAssertEqual(changes.resources, [wheat, flour])
+        XCTAssertTrue(changes.events.contains(consume))
+        XCTAssertEqual(live.current.resources[wheat]?.onhandQuantity, dec("96"))
+        XCTAssertEqual(live.current, Derivation.derive(try net.feeds().flatMap { $0 }.map { GraphEntry($0, verified: true) }))
+
+        // The tables were written too: another reader sees the flour without deriving.
+        let reader = try GraphStore(path: directory + "/graph.sqlite")
+        XCTAssertTrue(try reader.isCurrent(with: log))
+        XCTAssertEqual(try reader.resources().map(\.id).sorted(), [wheat, flour].sorted())
+
+        // Nothing new: no update is reported.
+        XCTAssertTrue(try live.updateNow().isEmpty)
+        XCTAssertEqual(heard.all.count, 1)
+    }
+}
+
+private final class Heard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var changes: [GraphChanges] = []
+    func append(_ change: GraphChanges) { lock.withLock { changes.append(change) } }
+    var all: [GraphChanges] { lock.withLock { changes } }
+}
