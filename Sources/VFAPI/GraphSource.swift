@@ -1,8 +1,8 @@
 import VFGraph
 import VFLog
 
-/// Where the API gets the economic graph. One small protocol so the node's live graph can
-/// stand in for ``GraphStoreSource`` without touching the endpoints.
+/// Where the API gets the economic graph. One small protocol, so the endpoints can be tested
+/// over any graph.
 public protocol GraphSource: Sendable {
     /// The graph, up to date with every entry the log holds.
     func graph() async throws -> EconomicGraph
@@ -10,19 +10,14 @@ public protocol GraphSource: Sendable {
     func builder() async throws -> GraphBuilder
 }
 
-/// A ``GraphSource`` over the home's `graph.sqlite`: one ``GraphStore`` for the process,
-/// brought up to date on each call. An actor, because the store's builder is not thread-safe.
-public actor GraphStoreSource: GraphSource {
-    private let store: GraphStore
-    private let log: LogStore
+/// A ``GraphSource`` over the node's ``LiveGraph``: the graph `vf serve` keeps current, shared
+/// with the writer of `graph.sqlite`, so the process holds one derived graph, not two.
+public struct LiveGraphSource: GraphSource {
+    private let live: LiveGraph
 
-    /// Opens (or creates) the graph store at `path`, derived from `log`.
-    public init(path: String, log: LogStore) throws {
-        store = try GraphStore(path: path)
-        self.log = log
-    }
+    public init(_ live: LiveGraph) { self.live = live }
 
-    public func graph() throws -> EconomicGraph { try store.graph(from: log) }
+    public func graph() async throws -> EconomicGraph { try await live.upToDate() }
 
-    public func builder() throws -> GraphBuilder { try store.builder(from: log) }
+    public func builder() async throws -> GraphBuilder { try await live.builder() }
 }

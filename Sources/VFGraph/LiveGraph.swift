@@ -76,6 +76,26 @@ public final class LiveGraph: @unchecked Sendable {
         try queue.sync { try update() }
     }
 
+    /// Brings the graph up to date with the log and returns it, waiting on the update queue
+    /// without blocking the caller's thread: for readers that must see what was just appended.
+    public func upToDate() async throws -> EconomicGraph {
+        try await onQueue { [self] in
+            try update()
+            return current
+        }
+    }
+
+    /// A builder holding every entry of the log, for ``PublishCheck``; derived once, then kept.
+    public func builder() async throws -> GraphBuilder {
+        try await onQueue { [self] in try store.builder(from: log) }
+    }
+
+    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     private func runUpdate() {
         lock.withLock { requested = false }
         do { try update() } catch { errors(error) }

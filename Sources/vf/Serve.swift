@@ -53,7 +53,7 @@ struct Serve: AsyncParsableCommand {
         }
         let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers,
                         configuration: config, logger: Logger(label: "vf"))
-        _ = try await startLiveGraph(context, node: node, logger: Logger(label: "vf"))
+        let liveGraph = try await startLiveGraph(context, node: node, logger: Logger(label: "vf"))
         let bound: SocketAddress?
         do {
             bound = try await node.start()
@@ -71,7 +71,8 @@ struct Serve: AsyncParsableCommand {
         }
         let api: APIServer?
         do {
-            api = try await http.start(home: context.home, node: node, log: context.log, peers: context.peers, peerAddress: peerAddress)
+            api = try await http.start(home: context.home, node: node, log: context.log, peers: context.peers, graph: liveGraph,
+                                     peerAddress: peerAddress)
         } catch {
             await node.stop()
             throw error

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VFAPI
+import VFGraph
 import VFLog
 import VFPeer
 
@@ -25,7 +26,7 @@ struct HTTPOptions: ParsableArguments {
     /// address with the token. Returns nil when disabled, or when the default port is taken
     /// (another node on this machine has it): the node runs on without its page. An address given
     /// with --http that cannot be bound is an error.
-    func start(home: NodeHome, node: Node, log: LogStore, peers: PeerStore, peerAddress: String?) async throws -> APIServer? {
+    func start(home: NodeHome, node: Node, log: LogStore, peers: PeerStore, graph: LiveGraph, peerAddress: String?) async throws -> APIServer? {
         // A URL left by an earlier run must not send anyone to a port this run does not serve.
         try? FileManager.default.removeItem(atPath: home.path + "/http")
         guard !disabled else { return nil }
@@ -42,8 +43,7 @@ struct HTTPOptions: ParsableArguments {
         } else {
             configuration.webRoot = StaticFiles.builtIn()
         }
-        let graph = try GraphStoreSource(path: home.path + "/graph.sqlite", log: log)
-        let context = APIContext(node: node, log: log, peers: peers, graph: graph, peerAddress: peerAddress)
+        let context = APIContext(node: node, log: log, peers: peers, graph: LiveGraphSource(graph), peerAddress: peerAddress)
         let server = APIServer(context: context, configuration: configuration, logger: Logger(label: "vf.http"))
         let url: String
         do {

@@ -40,7 +40,10 @@ final class APITestNode: @unchecked Sendable {
         configuration.port = 0
         configuration.webRoot = webRoot ? self.webRoot : nil
         configuration.loopbackOverride = loopbackOverride
-        let graph = try GraphStoreSource(path: home.path + "/graph.sqlite", log: log)
+        // The graph as vf serve keeps it: one live graph, updated as the node's heads advance.
+        let live = try LiveGraph(store: try GraphStore(path: home.path + "/graph.sqlite"), log: log)
+        await node.onHeadsAdvanced { _ in live.headsAdvanced() }
+        let graph = LiveGraphSource(live)
         server = APIServer(context: APIContext(node: node, log: log, peers: peers, graph: graph, peerAddress: nil),
                            configuration: configuration, logger: Logger(label: "test.http"))
         let url = try await server.start()
