@@ -24,10 +24,6 @@ final class Publisher: Sendable {
             if case .tooLarge = error { throw APIError(413, "refused: \(error); nothing appended") }
             throw APIError.unprocessable("refused: \(error); nothing appended")
         }
-        if let json = try? JSONParser.parse(payload), let unknown = KnownProperties.firstUnknown(in: json) {
-            let type = json["@type"]?.stringValue ?? "?"
-            throw APIError.unprocessable("refused: \(type) has no property \"\(unknown)\"; nothing appended")
-        }
         let context = self.context
         return try await lock.withLock {
             if PublishCheck.isValueFlows(payload) {

@@ -11,7 +11,7 @@ public enum PublishVerdict: Sendable, Equatable {
 }
 
 /// Checks payloads before they are signed, against the graph the node has derived: the
-/// payload must read as a ValueFlows object, an event's references must all be known
+/// payload must read as a ValueFlows object with no property its type lacks, an event's references must all be known
 /// (``EventOrigin/local``), and the derivation must apply it — so an event its author has
 /// no authority for is refused too. Each accepted payload is kept, as if published, so a
 /// later payload of the same run is checked against the earlier ones. A run stops at its first
@@ -51,6 +51,9 @@ public struct PublishCheck: Sendable {
         let object: VFObject
         do { object = try VFObject.decode(payload, author: author) } catch { return .refused(error.reason) }
         guard object.kind != nil else { return .notValueFlows }
+        if let json = try? JSONParser.parse(payload), let unknown = KnownProperties.firstUnknown(in: json) {
+            return .refused("\(json["@type"]?.stringValue ?? "?") has no property \"\(unknown)\"")
+        }
         if case .event = object {
             switch EventValidator.validate(payload, known: builder.graph, origin: .local) {
             case let .invalid(reason), let .pending(reason): return .refused(reason)

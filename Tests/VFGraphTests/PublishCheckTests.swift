@@ -40,4 +40,25 @@ final class PublishCheckTests: XCTestCase {
                                              ["resourceInventoriedAs": ref(wheat), "resourceQuantity": qty("1", "kg")])), .accepted)
         XCTAssertEqual(farmCheck.check(Array(#"{"@type":"Process","name":"milling"}"#.utf8)), .accepted)
     }
+
+    /// A misspelt property is refused by name, at the top level and inside a quantity or a new
+    /// resource; JSON-LD keywords pass.
+    func testRefusesPropertiesTheTypeLacks() {
+        let net = Fixture()
+        let farm = net.agent("farm")
+        var builder = GraphBuilder()
+        builder.insert(net.entries)
+        func check(_ text: String) -> PublishVerdict {
+            var check = PublishCheck(builder: builder, author: farm.feed, headSequence: 0, timestamp: 1_800_000_000_000)
+            return check.check(Array(text.replacingOccurrences(of: "ME", with: farm.id).utf8))
+        }
+        let produce = #""@type":"EconomicEvent","action":"produce","provider":"ME","receiver":"ME""#
+        XCTAssertEqual(check(#"{"@type":"Process","name":"milling","nmae":"x"}"#), .refused(#"Process has no property "nmae""#))
+        XCTAssertEqual(check("{\(produce),\"resourceQuantity\":{\"hasNumericalValue\":\"1\",\"hasUnit\":\"kg\",\"unit\":\"kg\"},\"newInventoriedResource\":{\"name\":\"w\"}}"),
+                       .refused(#"EconomicEvent has no property "resourceQuantity.unit""#))
+        XCTAssertEqual(check("{\(produce),\"resourceQuantity\":{\"hasNumericalValue\":\"1\",\"hasUnit\":\"kg\"},\"newInventoriedResource\":{\"nam\":\"w\"}}"),
+                       .refused(#"EconomicEvent has no property "newInventoriedResource.nam""#))
+        XCTAssertEqual(check("{\"@context\":\"https://w3id.org/valueflows/ont/vf#\",\(produce),\"resourceQuantity\":{\"hasNumericalValue\":\"1\",\"hasUnit\":\"kg\"},\"newInventoriedResource\":{\"name\":\"w\"}}"),
+                       .accepted)
+    }
 }

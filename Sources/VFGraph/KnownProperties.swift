@@ -1,9 +1,7 @@
-import VFGraph
-
-/// The properties this node reads from each ValueFlows type, so a misspelt one (`provder`,
-/// `resourceQuantiy`) is refused instead of silently ignored. `PublishCheck` reads only what it
-/// knows and lets the rest through; the API, which serves people typing into forms, is stricter.
-/// Pure.
+/// The properties this node reads from each ValueFlows type, so that publishing a misspelt one
+/// (`provder`, `resourceQuantiy`) is refused instead of silently ignored (``PublishCheck``).
+/// Entries from other feeds are not held to it: derivation reads what it knows and ignores the
+/// rest, so a newer vocabulary elsewhere does not make their events invalid here. Pure.
 public enum KnownProperties {
     /// JSON-LD keywords any object may carry.
     static let keywords: Set<String> = ["@context", "@type", "@id"]
