@@ -280,6 +280,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         persistence = previous.flatMap {
             threadPool.runIfActive(eventLoop: eventLoop) {
                 try peers.rememberClock(clock, peer: remote, acknowledged: acknowledged)
+                // Both sides are caught up and idle: that is a sync, even on a connection that stays open.
+                if acknowledged { try peers.recordSync(remote) }
             }
         }.recover { [logger] error in logger.warning("cannot remember the clock: \(error)") }
     }
