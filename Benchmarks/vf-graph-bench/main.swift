@@ -84,6 +84,40 @@ print("preparing \(eventCount) events …")
 let log = try LogStore(path: root + "/log.sqlite")
 let events = try buildWorkshopLogs(agents: 10, events: eventCount, into: log)
 
+// Reading and deriving alone, in memory: the part of a rebuild before the tables are written.
+// DERIVE_ONLY=n repeats this n times (the best time counts) and stops there, for profiling.
+let deriveOnly = Int(ProcessInfo.processInfo.environment["DERIVE_ONLY"] ?? "")
+/// Reads every feed and derives the graph in memory; returns the seconds each took.
+func readAndDerive() throws -> (read: Double, derive: Double) {
+    var entries: [GraphEntry] = []
+    let read = try seconds {
+        for feed in try log.feeds() {
+            entries += try log.records(author: feed.author, in: 1...feed.sequence).map { GraphEntry($0, verified: true) }
+        }
+    }
+    var builder = GraphBuilder()
+    let derive = seconds { builder.insert(entries) }
+    precondition(builder.graph.appliedOrder.count == events, "every bench event applies")
+    return (read, derive)
+}
+var readSeconds = Double.infinity, deriveSeconds = Double.infinity
+for _ in 0..<max(1, deriveOnly ?? 1) {
+    let (read, derive) = try readAndDerive()
+    readSeconds = min(readSeconds, read)
+    deriveSeconds = min(deriveSeconds, derive)
+}
+func printReadAndDerive(_ readSeconds: Double, _ deriveSeconds: Double) {
+    print(String(format: "  read the logs, %d events                     %10.0f events/s   (%.3f s)", events, Double(events) / readSeconds, readSeconds))
+    print(String(format: "  derive in memory, %d events                 %10.0f events/s   (%.3f s)", events, Double(events) / deriveSeconds, deriveSeconds))
+    print(String(format: "  read + derive in memory, %d events          %10.0f events/s   (%.2f µs/event)", events,
+                 Double(events) / (readSeconds + deriveSeconds), (readSeconds + deriveSeconds) / Double(events) * 1e6))
+}
+if deriveOnly != nil {
+    print("")
+    printReadAndDerive(readSeconds, deriveSeconds)
+    exit(0)
+}
+
 // Baseline: plain inserts of as many rows, one transaction, a prepared statement.
 let plain = try DatabaseQueue(path: root + "/plain.sqlite")
 try plain.write { db in try db.execute(sql: "CREATE TABLE row (id INTEGER PRIMARY KEY, author BLOB, action TEXT, quantity TEXT, note TEXT)") }
@@ -103,6 +137,7 @@ print("")
 print(String(format: "  plain SQLite inserts, %d rows                %10.0f rows/s", events, insertRate))
 print(String(format: "  graph rebuild from the logs, %d events      %10.0f events/s   %.2f × plain inserts   (target ≥ 0.3: %@)",
              events, rebuildRate, rebuildRate / insertRate, rebuildRate / insertRate >= 0.3 ? "met" : "MISSED"))
+printReadAndDerive(readSeconds, deriveSeconds)
 
 // Trace over chains of 1,000 and 10,000 steps.
 var traceTimes: [Int: Double] = [:]
