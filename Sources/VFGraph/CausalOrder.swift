@@ -36,21 +36,28 @@ enum CausalOrder {
     static func sort(keys: [EntryID: CausalKey], dependencies: [EntryID: [EntryID]]) -> [EntryID] {
         var waiting = [EntryID: Int]()
         var dependents = [EntryID: [EntryID]]()
-        for (node, _) in keys {
-            // Dependencies outside `keys` are already placed (an append onto an existing fold).
-            let deps = Set(dependencies[node] ?? []).subtracting([node]).filter { keys[$0] != nil }
-            waiting[node] = deps.count
-            for dep in deps { dependents[dep, default: []].append(node) }
-        }
         var heap = MinHeap<CausalKey>()
-        for (node, count) in waiting where count == 0 { heap.push(keys[node]!) }
+        heap.reserveCapacity(keys.count)
+        for (node, key) in keys {
+            var count = 0
+            if let deps = dependencies[node] {
+                // Dependencies outside `keys` are already placed (an append onto an existing
+                // fold); a dependency named twice counts once.
+                for (i, dep) in deps.enumerated() where dep != node && keys[dep] != nil && !deps[..<i].contains(dep) {
+                    count += 1
+                    dependents[dep, default: []].append(node)
+                }
+            }
+            if count == 0 { heap.push(key) } else { waiting[node] = count }
+        }
         var order = [EntryID]()
         order.reserveCapacity(keys.count)
         while let key = heap.pop() {
             order.append(key.entryID)
             for next in dependents[key.entryID] ?? [] {
-                waiting[next]! -= 1
-                if waiting[next] == 0 { heap.push(keys[next]!) }
+                let remaining = waiting[next]! - 1
+                waiting[next] = remaining
+                if remaining == 0 { heap.push(keys[next]!) }
             }
         }
         return order
@@ -62,6 +69,8 @@ struct MinHeap<Element: Comparable> {
     private var items: [Element] = []
 
     var isEmpty: Bool { items.isEmpty }
+
+    mutating func reserveCapacity(_ count: Int) { items.reserveCapacity(count) }
 
     mutating func push(_ element: Element) {
         items.append(element)

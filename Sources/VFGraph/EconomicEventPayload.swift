@@ -2,28 +2,45 @@ import VFLog
 
 /// An `EconomicEvent` payload, read and checked on its own, without knowing any other object.
 public struct EconomicEventPayload: Sendable, Equatable {
-    public let action: Action
-    public let provider: AgentID
-    public let receiver: AgentID
-    public let resourceInventoriedAs: ResourceID?
-    public let toResourceInventoriedAs: ResourceID?
-    public let resourceConformsTo: EntryID?
-    public let resourceQuantity: Measure?
-    public let effortQuantity: Measure?
-    public let inputOf: EntryID?
-    public let outputOf: EntryID?
-    public let toLocation: String?
-    public let hasPointInTime: Int64?
-    public let hasBeginning: Int64?
-    public let hasEnd: Int64?
-    public let state: String?
-    public let corrects: EntryID?
-    public let note: String?
-    public let newInventoriedResource: NewResource?
-    let source: PayloadSource
+    /// The fields live in one shared, immutable object: a payload is copied into the
+    /// catalogue, every ``GraphEvent`` and every track or trace step, and a copy is then one
+    /// reference instead of some forty fields.
+    private let storage: Storage
+
+    private final class Storage: Sendable {
+        let fields: Fields
+        let source: PayloadSource
+        init(fields: Fields, source: PayloadSource) {
+            self.fields = fields
+            self.source = source
+        }
+    }
+
+    public var action: Action { storage.fields.action }
+    public var provider: AgentID { storage.fields.provider }
+    public var receiver: AgentID { storage.fields.receiver }
+    public var resourceInventoriedAs: ResourceID? { storage.fields.resourceInventoriedAs }
+    public var toResourceInventoriedAs: ResourceID? { storage.fields.toResourceInventoriedAs }
+    public var resourceConformsTo: EntryID? { storage.fields.resourceConformsTo }
+    public var resourceQuantity: Measure? { storage.fields.resourceQuantity }
+    public var effortQuantity: Measure? { storage.fields.effortQuantity }
+    public var inputOf: EntryID? { storage.fields.inputOf }
+    public var outputOf: EntryID? { storage.fields.outputOf }
+    public var toLocation: String? { storage.fields.toLocation }
+    public var hasPointInTime: Int64? { storage.fields.hasPointInTime }
+    public var hasBeginning: Int64? { storage.fields.hasBeginning }
+    public var hasEnd: Int64? { storage.fields.hasEnd }
+    public var state: String? { storage.fields.state }
+    public var corrects: EntryID? { storage.fields.corrects }
+    public var note: String? { storage.fields.note }
+    public var newInventoriedResource: NewResource? { storage.fields.newInventoriedResource }
 
     /// The payload as received, for export.
-    public var json: JSONValue { source.json }
+    public var json: JSONValue { storage.source.json }
+
+    public static func == (a: EconomicEventPayload, b: EconomicEventPayload) -> Bool {
+        a.storage === b.storage || (a.storage.fields == b.storage.fields && a.storage.source == b.storage.source)
+    }
 
     /// The descriptive part of a resource the event creates.
     public struct NewResource: Sendable, Equatable {
@@ -135,30 +152,12 @@ public struct EconomicEventPayload: Sendable, Equatable {
         self.init(fields, source: .bytes(tape.bytes))
     }
 
-    private init(_ f: Fields, source: PayloadSource) {
-        action = f.action
-        provider = f.provider
-        receiver = f.receiver
-        resourceInventoriedAs = f.resourceInventoriedAs
-        toResourceInventoriedAs = f.toResourceInventoriedAs
-        resourceConformsTo = f.resourceConformsTo
-        resourceQuantity = f.resourceQuantity
-        effortQuantity = f.effortQuantity
-        inputOf = f.inputOf
-        outputOf = f.outputOf
-        toLocation = f.toLocation
-        hasPointInTime = f.hasPointInTime
-        hasBeginning = f.hasBeginning
-        hasEnd = f.hasEnd
-        state = f.state
-        corrects = f.corrects
-        note = f.note
-        newInventoriedResource = f.newInventoriedResource
-        self.source = source
+    private init(_ fields: Fields, source: PayloadSource) {
+        storage = Storage(fields: fields, source: source)
     }
 
     /// What a payload says, read but not yet checked against its action's rules.
-    private struct Fields {
+    private struct Fields: Sendable, Equatable {
         let action: Action
         let provider: AgentID
         let receiver: AgentID

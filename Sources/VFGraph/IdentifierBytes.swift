@@ -66,6 +66,6 @@ enum IdentifierBytes {
             }
         }
         guard ok else { return nil }
-        return withUnsafeBytes(of: out) { Hash32(bytes: $0) }
+        return withUnsafeBytes(of: out) { Hash32(unsafe: $0) }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// It accepts a subset of what ``JSONParser`` accepts and nothing more: the same grammar,
 /// depth limit, duplicate-member and UTF-8 rules, but it gives up (returns nil) on anything
-/// unusual — a string with an escape, a member name that is not ASCII, any error — and the
+/// unusual — a `\u` escape, an escape or non-ASCII byte in a member name, any error — and the
 /// caller then takes the general path, which gives the exact value or the exact error. So a
 /// payload reads the same whichever path it takes.
 struct JSONTape {
@@ -14,9 +14,11 @@ struct JSONTape {
 
     struct Node {
         var kind: Kind
-        /// Strings: the bytes between the quotes; numbers and literals: the literal.
+        /// Strings: the bytes between the quotes (in ``JSONTape/unescaped`` when the string had
+        /// escapes); numbers and literals: the literal.
         var start: Int32
         var end: Int32
+        var escaped = false
         /// For a member of an object: its name's bytes between the quotes; otherwise -1.
         var keyStart: Int32
         var keyEnd: Int32
@@ -26,12 +28,14 @@ struct JSONTape {
 
     let bytes: [UInt8]
     private(set) var nodes: [Node] = []
+    /// The contents of strings that had escapes (`\/` is common: Foundation writes it), decoded.
+    private(set) var unescaped: [UInt8] = []
 
     /// Scans `bytes`; nil when the fast path does not apply (see ``JSONTape``).
     init?(scanning bytes: [UInt8]) {
         self.bytes = bytes
         guard bytes.count < Int(Int32.max) else { return nil }
-        var scanned: [Node]?
+        var scanned: [Node]?, unescaped: [UInt8] = []
         bytes.withUnsafeBufferPointer { buffer in
             var scanner = Scanner(p: buffer)
             scanner.nodes.reserveCapacity(24)
@@ -40,9 +44,11 @@ struct JSONTape {
             scanner.skipWhitespace()
             guard scanner.i == buffer.count else { return }
             scanned = scanner.nodes
+            unescaped = scanner.unescaped
         }
         guard let scanned else { return nil }
         self.nodes = scanned
+        self.unescaped = unescaped
     }
 
     /// The node of member `key` of the object at `object`; nil when absent.
@@ -69,23 +75,18 @@ struct JSONTape {
     func stringEquals(_ node: Int, _ text: StaticString) -> Bool {
         let n = nodes[node]
         guard n.kind == .string, Int(n.end - n.start) == text.utf8CodeUnitCount else { return false }
-        return bytes.withUnsafeBufferPointer { b in
-            memcmp(b.baseAddress! + Int(n.start), text.utf8Start, text.utf8CodeUnitCount) == 0
-        }
+        return withBytes(node) { memcmp($0.baseAddress!, text.utf8Start, text.utf8CodeUnitCount) == 0 }
     }
 
     /// The text of a string or number node.
     func text(_ node: Int) -> String {
-        let n = nodes[node]
-        return bytes.withUnsafeBufferPointer { b in
-            String(decoding: UnsafeBufferPointer(rebasing: b[Int(n.start)..<Int(n.end)]), as: UTF8.self)
-        }
+        withBytes(node) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Runs `body` over the bytes of a string or number node.
+    /// Runs `body` over the bytes of a string (its content, unescaped) or number node.
     func withBytes<R>(_ node: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let n = nodes[node]
-        return try bytes.withUnsafeBufferPointer { b in
+        return try (n.escaped ? unescaped : bytes).withUnsafeBufferPointer { b in
             try body(UnsafeBufferPointer(rebasing: b[Int(n.start)..<Int(n.end)]))
         }
     }
@@ -93,6 +94,7 @@ struct JSONTape {
     private struct Scanner {
         let p: UnsafeBufferPointer<UInt8>
         var nodes: [Node] = []
+        var unescaped: [UInt8] = []
         var i = 0
 
         mutating func skipWhitespace() {
@@ -115,10 +117,11 @@ struct JSONTape {
                 nodes[index].kind = .array
                 guard array(depth: depth) else { return false }
             case UInt8(ascii: "\""):
-                guard let (start, end) = string() else { return false }
+                guard let (start, end, escaped) = string() else { return false }
                 nodes[index].kind = .string
                 nodes[index].start = start
                 nodes[index].end = end
+                nodes[index].escaped = escaped
             case UInt8(ascii: "t"): guard literal("true") else { return false }
             case UInt8(ascii: "f"): guard literal("false") else { return false }
             case UInt8(ascii: "n"): guard literal("null") else { return false }
@@ -145,7 +148,7 @@ struct JSONTape {
             if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; return true }
             while true {
                 skipWhitespace()
-                guard i < p.count, p[i] == UInt8(ascii: "\""), let (keyStart, keyEnd) = string() else { return false }
+                guard i < p.count, p[i] == UInt8(ascii: "\""), let (keyStart, keyEnd, escaped) = string(), !escaped else { return false }
                 // Names compare as bytes here; the general path compares Swift strings, which
                 // differ only beyond ASCII (canonical equivalence), so such names go there.
                 for k in Int(keyStart)..<Int(keyEnd) where p[k] >= 0x80 { return false }
@@ -200,8 +203,9 @@ struct JSONTape {
             }
         }
 
-        /// The content range of a string without escapes, the opening quote at `i`.
-        mutating func string() -> (Int32, Int32)? {
+        /// The content range of the string whose opening quote is at `i`, and whether it is in
+        /// `unescaped` (it had escapes); nil for a `\u` escape or anything the parser refuses.
+        mutating func string() -> (Int32, Int32, Bool)? {
             i += 1
             let start = i
             var ascii = true
@@ -211,11 +215,49 @@ struct JSONTape {
                     let end = i
                     i += 1
                     if !ascii, String(validating: UnsafeBufferPointer(rebasing: p[start..<end]), as: UTF8.self) == nil { return nil }
-                    return (Int32(start), Int32(end))
+                    return (Int32(start), Int32(end), false)
                 }
-                if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+                if c == UInt8(ascii: "\\") { return escapedString(from: start, ascii: ascii) }
+                if c < 0x20 { return nil }
                 if c >= 0x80 { ascii = false }
                 i += 1
+            }
+            return nil
+        }
+
+        /// The rest of a string that has an escape at `i`, decoded into `unescaped`.
+        mutating func escapedString(from start: Int, ascii: Bool) -> (Int32, Int32, Bool)? {
+            var ascii = ascii
+            let outStart = unescaped.count
+            unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
+            while i < p.count {
+                let c = p[i]
+                i += 1
+                switch c {
+                case UInt8(ascii: "\""):
+                    // Escapes decode to ASCII, so the decoded bytes are valid UTF-8 exactly when the written ones are.
+                    if !ascii, String(validating: unescaped[outStart...], as: UTF8.self) == nil { return nil }
+                    guard unescaped.count < Int(Int32.max) else { return nil }
+                    return (Int32(outStart), Int32(unescaped.count), true)
+                case UInt8(ascii: "\\"):
+                    guard i < p.count else { return nil }
+                    let e = p[i]
+                    i += 1
+                    switch e {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): unescaped.append(e)
+                    case UInt8(ascii: "b"): unescaped.append(8)
+                    case UInt8(ascii: "f"): unescaped.append(12)
+                    case UInt8(ascii: "n"): unescaped.append(10)
+                    case UInt8(ascii: "r"): unescaped.append(13)
+                    case UInt8(ascii: "t"): unescaped.append(9)
+                    default: return nil  // \u, or an unknown escape
+                    }
+                case 0..<0x20:
+                    return nil
+                default:
+                    if c >= 0x80 { ascii = false }
+                    unescaped.append(c)
+                }
             }
             return nil
         }
