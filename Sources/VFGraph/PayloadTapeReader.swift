@@ -11,7 +11,8 @@ struct PayloadTapeReader {
     /// The node of a member that must be a string; nil when absent, false when not a string.
     private func stringNode(_ object: Int, _ key: StaticString) -> Int?? {
         guard let node = tape.member(object, key) else { return .some(nil) }
-        return tape.nodes[node].kind == .string ? node : nil
+        guard tape.nodes[node].kind == .string else { return .none }
+        return .some(node)
     }
 
     func string(_ object: Int, _ key: StaticString, into value: inout String?) -> Bool {

@@ -83,9 +83,15 @@ private struct FlowWalk {
 
     /// For an event seen in this direction: the action whose appearance it licenses.
     private func opens(_ action: Action) -> Action? {
-        backwards
-            ? [Action.separate: .combine, .modify: .accept, .dropoff: .pickup][action]
-            : [Action.combine: .separate, .accept: .modify, .pickup: .dropoff][action]
+        switch (backwards, action) {
+        case (true, .separate): .combine
+        case (true, .modify): .accept
+        case (true, .dropoff): .pickup
+        case (false, .combine): .separate
+        case (false, .accept): .modify
+        case (false, .pickup): .dropoff
+        default: nil
+        }
     }
 
     private func event(_ item: FlowItem) -> GraphEvent? {
@@ -142,7 +148,7 @@ private struct FlowWalk {
             guard let position = waiting.firstIndex(of: r) else { return false }
             waiting.remove(at: position)
             expected[action] = waiting
-        } else if [Action.pickup, .accept, .combine, .dropoff, .modify, .separate].contains(action), closes(action) {
+        } else if closes(action) {
             return false  // a closing action with nothing expected is someone else's flow
         } else if let licensed = opens(action) {
             expected[licensed, default: []].append(r)
@@ -152,6 +158,10 @@ private struct FlowWalk {
 
     /// Whether meeting `action` in this direction must match an earlier expectation.
     private func closes(_ action: Action) -> Bool {
-        backwards ? [.pickup, .accept, .combine].contains(action) : [.dropoff, .modify, .separate].contains(action)
+        switch action {
+        case .pickup, .accept, .combine: backwards
+        case .dropoff, .modify, .separate: !backwards
+        default: false
+        }
     }
 }
