@@ -35,6 +35,8 @@ public struct Derivation: Sendable {
         let unknown = batch.filter { entries[$0.id] == nil }
         let decoded = unknown.concurrentMap(minimumChunk: 128) { Derivation.decode($0) }
         entries.reserveCapacity(entries.count + unknown.count)
+        kinds.reserveCapacity(kinds.count + unknown.count)
+        eventPayloads.reserveCapacity(eventPayloads.count + unknown.count)
         var fresh = [GraphEntry]()
         fresh.reserveCapacity(unknown.count)
         for (entry, object) in zip(unknown, decoded) where catalogue(entry, decoded: object) { fresh.append(entry) }
@@ -119,8 +121,10 @@ public struct Derivation: Sendable {
         graph.events.reserveCapacity(eventPayloads.count)
         for (id, payload) in eventPayloads {
             let entry = entries[id]!
-            let status = statuses[id]
-            graph.events[id] = makeEvent(entry, payload: payload, container: containers[id], status: status ?? .applied)
+            // Most graphs have no unready event and no implicit container: skip those lookups.
+            let status = statuses.isEmpty ? nil : statuses[id]
+            let container = containers.isEmpty ? nil : containers[id]
+            graph.events[id] = makeEvent(entry, payload: payload, container: container, status: status ?? .applied)
             if status == nil { keys[id] = CausalKey(event: payload, entry: entry) }
         }
         let order = CausalOrder.sort(keys: keys, dependencies: dependencies)
@@ -143,27 +147,33 @@ public struct Derivation: Sendable {
     /// Step 3: applies `order` (ready events, dependencies first) to `graph`.
     func fold(_ order: [EntryID], into graph: inout EconomicGraph) {
         graph.appliedOrder.reserveCapacity(graph.appliedOrder.count + order.count)
+        // Consecutive events are mostly between the same agents: those are registered already.
+        var registered: (AgentID, AgentID)?
         for id in order {
-            let entry = entries[id]!
-            let event = graph.events[id]!
-            let status = EffectApplier.apply(event, entry: entry, to: &graph)
+            var slot = graph.events.index(forKey: id)!
+            let event = graph.events.values[slot]
+            let status = EffectApplier.apply(event, to: &graph)
             var position: Int?, previousEvent: EntryID?
             if status == .applied {
                 position = graph.appliedOrder.count
                 graph.appliedOrder.append(id)
                 let (provider, receiver) = (event.payload.provider, event.payload.receiver)
-                if case let .feed(feed) = provider, graph.agents[provider] == nil {
-                    graph.agents[provider] = GraphAgent(id: provider, answeredBy: feed)
-                }
-                if case let .feed(feed) = receiver, graph.agents[receiver] == nil {
-                    graph.agents[receiver] = GraphAgent(id: receiver, answeredBy: feed)
+                if registered?.0 != provider || registered?.1 != receiver {
+                    if case let .feed(feed) = provider, graph.agents[provider] == nil {
+                        graph.agents[provider] = GraphAgent(id: provider, answeredBy: feed)
+                    }
+                    if case let .feed(feed) = receiver, graph.agents[receiver] == nil {
+                        graph.agents[receiver] = GraphAgent(id: receiver, answeredBy: feed)
+                    }
+                    registered = (provider, receiver)
                 }
                 if event.payload.corrects == nil, let from = event.fromResource {
                     previousEvent = graph.lastEventByResource.updateValue(id, forKey: from)
                 }
             }
-            // One lookup to write the outcome back in place.
-            let slot = graph.events.index(forKey: id)!
+            // Only a correction changes graph.events (its original's correctedBy) before the
+            // write back; find the slot again then.
+            if event.payload.corrects != nil { slot = graph.events.index(forKey: id)! }
             graph.events.values[slot].status = status
             graph.events.values[slot].position = position
             graph.events.values[slot].previousEvent = previousEvent
@@ -212,7 +222,7 @@ public struct Derivation: Sendable {
         var visiting = Set<EntryID>()
         func settle(_ id: EntryID) -> EventStatus? {
             if let status = settled[id] { return status }
-            if let status = own[id] { settled[id] = .some(status); return status }
+            if !own.isEmpty, let status = own[id] { settled[id] = .some(status); return status }
             let deps = dependencies[id] ?? []
             var result: EventStatus?
             if !deps.isEmpty {

@@ -10,9 +10,9 @@ import VFLog
 /// - a correction is signed by the original event's author and has the original's authority.
 /// An event is applied whole or not at all.
 enum EffectApplier {
-    static func apply(_ event: GraphEvent, entry: GraphEntry, to graph: inout EconomicGraph) -> EventStatus {
+    static func apply(_ event: GraphEvent, to graph: inout EconomicGraph) -> EventStatus {
         let p = event.payload
-        let signer = entry.author
+        let signer = event.provenance.author
         func answers(_ agent: AgentID?) -> Bool {
             switch agent {
             case let .feed(feed)?: feed == signer
@@ -23,7 +23,7 @@ enum EffectApplier {
         guard answers(p.provider) || answers(p.receiver) else {
             return .unauthorized("signed by \(signer), who answers for neither the provider \(p.provider) nor the receiver \(p.receiver)")
         }
-        if let original = p.corrects { return applyCorrection(event, original: original, entry: entry, to: &graph) }
+        if let original = p.corrects { return applyCorrection(event, original: original, to: &graph) }
 
         var working = WorkingResources()
         var created: ResourceID?
@@ -58,7 +58,7 @@ enum EffectApplier {
             if behavior.locationEffect == .new || behavior.locationEffect == .updateTo, let location = p.toLocation {
                 resource.currentLocation = location
             }
-            working.insert(resource)
+            working.insert(resource, existing: false)
             created = id
         }
 
@@ -146,9 +146,8 @@ enum EffectApplier {
         }
 
         // Authority over existing resources, judged by what actually changed.
-        for after in working.sorted where after.id != created {
+        for (after, before) in working.existing {
             let id = after.id
-            let before = graph.resources[id]!
             var changes: [String] = []
             if after.accountingQuantity < before.accountingQuantity { changes.append("decrements its accounting quantity") }
             if after.onhandQuantity < before.onhandQuantity { changes.append("decrements its onhand quantity") }
@@ -168,11 +167,12 @@ enum EffectApplier {
     }
 
     /// A correction applies signed quantity deltas to the resources the original changed.
-    private static func applyCorrection(_ event: GraphEvent, original id: EntryID, entry: GraphEntry, to graph: inout EconomicGraph) -> EventStatus {
+    private static func applyCorrection(_ event: GraphEvent, original id: EntryID, to graph: inout EconomicGraph) -> EventStatus {
+        let signer = event.provenance.author
         let p = event.payload
         guard let original = graph.events[id] else { return .invalid("corrects \(id), which is not a known event") }
-        guard original.provenance.author == entry.author else {
-            return .unauthorized("only \(original.provenance.author), the author of \(id), may correct it; signed by \(entry.author)")
+        guard original.provenance.author == signer else {
+            return .unauthorized("only \(original.provenance.author), the author of \(id), may correct it; signed by \(signer)")
         }
         guard original.status == .applied else { return .invalid("corrects \(id), which was not applied (\(original.status))") }
         guard original.payload.corrects == nil else { return .invalid("corrects \(id), which is itself a correction; correct the original") }

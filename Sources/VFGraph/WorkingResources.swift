@@ -5,13 +5,23 @@
 struct WorkingResources {
     private var first: EconomicResource?
     private var second: EconomicResource?
+    /// Each slot's resource as the graph held it before the event; nil for one it creates.
+    private var firstBefore: EconomicResource?
+    private var secondBefore: EconomicResource?
 
     func contains(_ id: ResourceID) -> Bool { first?.id == id || second?.id == id }
 
-    /// Adds a resource not held yet; one already held is kept as it is.
-    mutating func insert(_ resource: EconomicResource) {
+    /// Adds a resource not held yet; one already held is kept as it is. `existing` says
+    /// whether it comes from the graph (and so is judged for authority) or is being created.
+    mutating func insert(_ resource: EconomicResource, existing: Bool = true) {
         if contains(resource.id) { return }
-        if first == nil { first = resource } else if second == nil { second = resource } else {
+        if first == nil {
+            first = resource
+            firstBefore = existing ? resource : nil
+        } else if second == nil {
+            second = resource
+            secondBefore = existing ? resource : nil
+        } else {
             preconditionFailure("an event changes at most two resources")
         }
     }
@@ -28,13 +38,15 @@ struct WorkingResources {
         }
     }
 
-    /// The held resources in id order, the order authority is judged in.
-    var sorted: [EconomicResource] {
-        switch (first, second) {
-        case let (a?, b?): b.id < a.id ? [b, a] : [a, b]
-        case let (a?, nil), let (nil, a?): [a]
-        case (nil, nil): []
+    /// The held resources that existed before the event, as they are now and as they were,
+    /// in id order: the order authority is judged in.
+    var existing: [(after: EconomicResource, before: EconomicResource)] {
+        var pairs: [(after: EconomicResource, before: EconomicResource)] = []
+        if let first, let firstBefore { pairs.append((first, firstBefore)) }
+        if let second, let secondBefore {
+            if let head = pairs.first, second.id < head.after.id { pairs.insert((second, secondBefore), at: 0) } else { pairs.append((second, secondBefore)) }
         }
+        return pairs
     }
 
     /// Writes every held resource into `resources`.
