@@ -14,6 +14,9 @@ public struct Derivation: Sendable {
     var kinds: [EntryID: KnownKind] = [:]
     var creators: [ResourceID: EntryID] = [:]
     var eventPayloads: [EntryID: EconomicEventPayload] = [:]
+    /// The same events in the order catalogued, with their entries: steps 2 and 3 walk this
+    /// instead of looking each entry up again.
+    var eventList: [(entry: GraphEntry, payload: EconomicEventPayload)] = []
     var catalogue = EconomicGraph()
     /// Processes with a `combine` that finds its container among the process's outputs.
     var processesWithImplicitContainers: Set<EntryID> = []
@@ -32,11 +35,13 @@ public struct Derivation: Sendable {
     /// given. Returns the entries that were not known yet.
     @discardableResult
     mutating func catalogue(_ batch: [GraphEntry]) -> [GraphEntry] {
-        let unknown = batch.filter { entries[$0.id] == nil }
+        // A fresh derivation (a rebuild) knows nothing yet: no need to look.
+        let unknown = entries.isEmpty ? batch : batch.filter { entries[$0.id] == nil }
         let decoded = unknown.concurrentMap(minimumChunk: 128) { Derivation.decode($0) }
         entries.reserveCapacity(entries.count + unknown.count)
         kinds.reserveCapacity(kinds.count + unknown.count)
         eventPayloads.reserveCapacity(eventPayloads.count + unknown.count)
+        eventList.reserveCapacity(eventList.count + unknown.count)
         var fresh = [GraphEntry]()
         fresh.reserveCapacity(unknown.count)
         for (entry, object) in zip(unknown, decoded) where catalogue(entry, decoded: object) { fresh.append(entry) }
@@ -57,8 +62,11 @@ public struct Derivation: Sendable {
     }
 
     private mutating func catalogue(_ entry: GraphEntry, decoded: Result<VFObject, ReasonError>?) -> Bool {
-        guard entries[entry.id] == nil else { return false }
-        entries[entry.id] = entry
+        // One lookup to insert; the first of two entries with one id is the one kept.
+        if let earlier = entries.updateValue(entry, forKey: entry.id) {
+            entries[entry.id] = earlier
+            return false
+        }
         guard let decoded else { return true }
         let object: VFObject
         switch decoded {
@@ -81,6 +89,7 @@ public struct Derivation: Sendable {
         switch object {
         case let .event(event):
             eventPayloads[entry.id] = event
+            eventList.append((entry, event))
             if event.newInventoriedResource != nil { creators[ResourceID(createdBy: entry.id)] = entry.id }
             if event.action == .combine, event.toResourceInventoriedAs == nil, let process = event.inputOf {
                 processesWithImplicitContainers.insert(process)
@@ -119,8 +128,8 @@ public struct Derivation: Sendable {
         let (statuses, dependencies, containers) = (resolution.statuses, resolution.dependencies, resolution.containers)
         var keys = [EntryID: CausalKey](minimumCapacity: eventPayloads.count)
         graph.events.reserveCapacity(eventPayloads.count)
-        for (id, payload) in eventPayloads {
-            let entry = entries[id]!
+        for (entry, payload) in eventList {
+            let id = entry.id
             // Most graphs have no unready event and no implicit container: skip those lookups.
             let status = statuses.isEmpty ? nil : statuses[id]
             let container = containers.isEmpty ? nil : containers[id]
@@ -197,7 +206,8 @@ public struct Derivation: Sendable {
         var own = [EntryID: EventStatus]()
         var dependencies = [EntryID: [EntryID]](minimumCapacity: eventPayloads.count)
         var containers = [EntryID: ResourceID]()
-        for (id, event) in eventPayloads {
+        for (entry, event) in eventList {
+            let id = entry.id
             switch EventValidator.checkReferences(event, known: known, origin: .remote) {
             case let .pending(reason)?: own[id] = .pending(reason); continue
             case let .invalid(reason)?: own[id] = .invalid(reason); continue
@@ -241,7 +251,7 @@ public struct Derivation: Sendable {
             settled[id] = .some(result)
             return result
         }
-        for id in eventPayloads.keys.sorted() { _ = settle(id) }
+        for id in eventList.map(\.entry.id).sorted() { _ = settle(id) }
         var statuses = [EntryID: EventStatus]()
         for (id, status) in settled {
             guard let status else { continue }
