@@ -44,7 +44,8 @@ public struct Derivation: Sendable {
         eventList.reserveCapacity(eventList.count + unknown.count)
         var fresh = [GraphEntry]()
         fresh.reserveCapacity(unknown.count)
-        for (entry, object) in zip(unknown, decoded) where catalogue(entry, decoded: object) { fresh.append(entry) }
+        // By index: the decoded objects are borrowed from the array, not copied out of it.
+        for i in unknown.indices where catalogue(unknown[i], decoded: decoded[i]) { fresh.append(unknown[i]) }
         return fresh
     }
 
@@ -67,23 +68,28 @@ public struct Derivation: Sendable {
             entries[entry.id] = earlier
             return false
         }
-        guard let decoded else { return true }
-        let object: VFObject
         switch decoded {
-        case let .success(value): object = value
-        case let .failure(error):
+        case nil:
+            return true
+        case let .failure(error)?:
             catalogue.rejected[entry.id] = .invalid(error.reason)
             kinds[entry.id] = .notAGraphObject("an entry that was rejected (\(error.reason))")
             return true
+        case let .success(object)?:
+            catalogue(entry, object)
+            return true
         }
+    }
+
+    private mutating func catalogue(_ entry: GraphEntry, _ object: VFObject) {
         guard let kind = object.kind else {
             kinds[entry.id] = .notAGraphObject("not a ValueFlows object")
-            return true
+            return
         }
         guard entry.signatureVerified else {
             catalogue.rejected[entry.id] = .unauthorized("signature not verified")
             kinds[entry.id] = .notAGraphObject("an entry whose signature is not verified")
-            return true
+            return
         }
         kinds[entry.id] = .object(kind)
         switch object {
@@ -111,7 +117,7 @@ public struct Derivation: Sendable {
         case .foreign:
             break
         }
-        return true
+        return
     }
 
     /// The outcome of steps 2 and 3.

@@ -79,13 +79,13 @@ enum EffectApplier {
         // Units: a resource without one takes the first quantity's.
         if let q {
             if let from, behavior.changesFromQuantity {
-                if let unit = working[from]!.unit, unit != q.unit {
+                if let unit = working.unit(of: from), unit != q.unit {
                     return .invalid("resourceQuantity is in \(q.unit) but resourceInventoriedAs \(from) is counted in \(unit)")
                 }
                 working[from]!.unit = q.unit
             }
             if let to, behavior.changesToQuantity {
-                if let unit = working[to]!.unit, unit != q.unit {
+                if let unit = working.unit(of: to), unit != q.unit {
                     return .invalid("resourceQuantity is in \(q.unit) but toResourceInventoriedAs \(to) is counted in \(unit)")
                 }
                 working[to]!.unit = q.unit
@@ -213,12 +213,12 @@ enum EffectApplier {
         in working: inout WorkingResources, accounting: Bool
     ) throws(ExactDecimalError) {
         func change(_ id: ResourceID, adding: Bool) throws(ExactDecimalError) {
-            if accounting {
-                let old = working[id]!.accountingQuantity
-                working[id]!.accountingQuantity = try adding ? old.adding(amount) : old.subtracting(amount)
-            } else {
-                let old = working[id]!.onhandQuantity
-                working[id]!.onhandQuantity = try adding ? old.adding(amount) : old.subtracting(amount)
+            try working.update(id) { (resource: inout EconomicResource) throws(ExactDecimalError) in
+                if accounting {
+                    resource.accountingQuantity = try adding ? resource.accountingQuantity.adding(amount) : resource.accountingQuantity.subtracting(amount)
+                } else {
+                    resource.onhandQuantity = try adding ? resource.onhandQuantity.adding(amount) : resource.onhandQuantity.subtracting(amount)
+                }
             }
         }
         switch effect {

@@ -26,6 +26,18 @@ struct WorkingResources {
         }
     }
 
+    /// The unit of a held resource, read without copying the resource.
+    func unit(of id: ResourceID) -> String? {
+        first?.id == id ? first?.unit : second?.unit
+    }
+
+    /// Changes a held resource in place.
+    mutating func update<E: Error>(_ id: ResourceID, _ body: (inout EconomicResource) throws(E) -> Void) throws(E) {
+        if first?.id == id { try body(&first!) } else if second?.id == id { try body(&second!) } else {
+            preconditionFailure("insert a resource before changing it")
+        }
+    }
+
     /// The held resource with this id, changed in place.
     subscript(id: ResourceID) -> EconomicResource? {
         get { first?.id == id ? first : second?.id == id ? second : nil }
