@@ -128,10 +128,17 @@ private struct FlowWalk {
             saved = backwards ? e.previousEvent : nextByPrevious[e.id]
         }
         var items = backwards ? index.previous(current) : index.next(current)
-        items.sort { a, b in
-            let pa = event(a)?.position ?? 0, pb = event(b)?.position ?? 0
-            if pa != pb { return backwards ? pa > pb : pa < pb }
-            return a.description < b.description
+        if items.count > 1 {
+            // Positions looked up once per item, not once per comparison; the comparison then
+            // captures no copy of the walk.
+            let events = graph.events, backwards = backwards
+            func position(_ item: FlowItem) -> Int {
+                if case let .event(id) = item { return events[id]?.position ?? 0 } else { return 0 }
+            }
+            items = items.map { ($0, position($0)) }.sorted { a, b in
+                if a.1 != b.1 { return backwards ? a.1 > b.1 : a.1 < b.1 }
+                return a.0.description < b.0.description
+            }.map(\.0)
         }
         if let saved, let position = items.firstIndex(of: .event(saved)) {
             items.insert(items.remove(at: position), at: 0)
