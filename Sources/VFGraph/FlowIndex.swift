@@ -11,6 +11,12 @@ struct FlowIndex {
 
     init(_ graph: EconomicGraph) {
         events = graph.events
+        // Sized once: growing four tables step by step rehashed every entry several times.
+        let count = graph.appliedOrder.count
+        intoResource.reserveCapacity(graph.resources.count)
+        outOfResource.reserveCapacity(graph.resources.count)
+        inputsOf.reserveCapacity(min(count, graph.processes.count))
+        outputsOf.reserveCapacity(min(count, graph.processes.count))
         // Corrections adjust quantities; they are not steps of a flow.
         for id in graph.appliedOrder {
             guard let e = graph.events[id], e.payload.corrects == nil else { continue }

@@ -76,7 +76,7 @@ private struct FlowWalk {
         self.graph = graph
         self.backwards = backwards
         self.index = FlowIndex(graph)
-        var map = [EntryID: EntryID]()
+        var map = [EntryID: EntryID](minimumCapacity: graph.appliedOrder.count)
         for id in graph.appliedOrder { if let previous = graph.events[id]?.previousEvent { map[previous] = id } }
         nextByPrevious = map
     }
