@@ -136,12 +136,11 @@ public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConverti
     public var negated: ExactDecimal { ExactDecimal(unchecked: -value) }
 
     private static let limit = Decimal(string: "100000000000000000000", locale: Locale(identifier: "en_US_POSIX"))!
-    private static let negativeLimit = -limit
 
     private static func checked(_ result: Decimal) throws(ExactDecimalError) -> ExactDecimal {
         // Both operands have at most 18 fractional digits, so the result does too; only the
         // integer part can grow past what the mantissa holds exactly.
-        guard result < limit, result > negativeLimit else { throw .overflow }
+        guard result.magnitude < limit else { throw .overflow }
         return ExactDecimal(unchecked: result)
     }
 
