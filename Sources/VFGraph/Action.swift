@@ -4,7 +4,36 @@ public enum Action: String, CaseIterable, Sendable, Comparable {
     case pickup, produce, raise, separate, transferAllRights, transfer, transferCustody, use, work
 
     /// The published behaviour of this action (see `ActionTable.swift`).
-    public var behavior: ActionBehavior { Self.table[self]! }
+    public var behavior: ActionBehavior { Self.behaviors[ordinal] }
+
+    /// The table as an array in declaration order: the fold asks for a behaviour several
+    /// times per event, and a dictionary lookup would hash the raw value string each time.
+    private static let behaviors: [ActionBehavior] = allCases.map { table[$0]! }
+
+    /// The position of this case in `allCases` (declaration order).
+    private var ordinal: Int {
+        switch self {
+        case .accept: 0
+        case .combine: 1
+        case .consume: 2
+        case .cite: 3
+        case .copy: 4
+        case .deliverService: 5
+        case .dropoff: 6
+        case .lower: 7
+        case .modify: 8
+        case .move: 9
+        case .pickup: 10
+        case .produce: 11
+        case .raise: 12
+        case .separate: 13
+        case .transferAllRights: 14
+        case .transfer: 15
+        case .transferCustody: 16
+        case .use: 17
+        case .work: 18
+        }
+    }
 
     /// The transfer an event with this action implies when provider and receiver differ
     /// (concepts_transfers.md, "Explicit and implied transfers").

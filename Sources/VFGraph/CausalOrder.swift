@@ -34,26 +34,59 @@ public struct CausalKey: Comparable, Hashable, Sendable {
 enum CausalOrder {
     /// Orders `nodes` as described in ``CausalKey``. Every dependency must itself be a node.
     static func sort(keys: [EntryID: CausalKey], dependencies: [EntryID: [EntryID]]) -> [EntryID] {
-        var waiting = [EntryID: Int]()
-        var dependents = [EntryID: [EntryID]]()
-        for (node, _) in keys {
-            // Dependencies outside `keys` are already placed (an append onto an existing fold).
-            let deps = Set(dependencies[node] ?? []).subtracting([node]).filter { keys[$0] != nil }
-            waiting[node] = deps.count
-            for dep in deps { dependents[dep, default: []].append(node) }
+        // Nodes get dense numbers, so the walk below counts and links them in arrays and
+        // hashes each node and each dependency once.
+        var nodes = [CausalKey]()
+        nodes.reserveCapacity(keys.count)
+        var number = [EntryID: Int](minimumCapacity: keys.count)
+        for (node, key) in keys {
+            number[node] = nodes.count
+            nodes.append(key)
         }
-        var heap = MinHeap<CausalKey>()
-        for (node, count) in waiting where count == 0 { heap.push(keys[node]!) }
+        var waiting = [Int](repeating: 0, count: nodes.count)
+        // Dependents as (dependency, dependent) pairs, grouped by dependency further down.
+        var edges: [(Int, Int)] = []
+        for (n, key) in nodes.enumerated() {
+            guard let deps = dependencies[key.entryID] else { continue }
+            // Dependencies outside `keys` are already placed (an append onto an existing
+            // fold); a dependency named twice counts once.
+            for (i, dep) in deps.enumerated() where dep != key.entryID && !deps[..<i].contains(dep) {
+                guard let d = number[dep] else { continue }
+                waiting[n] += 1
+                edges.append((d, n))
+            }
+        }
+        // Compressed rows: the dependents of node d are dependents[start[d]..<start[d + 1]].
+        var start = [Int](repeating: 0, count: nodes.count + 1)
+        for (d, _) in edges { start[d + 1] += 1 }
+        for d in 0..<nodes.count { start[d + 1] += start[d] }
+        var fill = start
+        var dependents = [Int](repeating: 0, count: edges.count)
+        for (d, n) in edges {
+            dependents[fill[d]] = n
+            fill[d] += 1
+        }
+        var heap = MinHeap<Ranked>()
+        heap.reserveCapacity(nodes.count)
+        for n in nodes.indices where waiting[n] == 0 { heap.push(Ranked(key: nodes[n], node: n)) }
         var order = [EntryID]()
-        order.reserveCapacity(keys.count)
-        while let key = heap.pop() {
-            order.append(key.entryID)
-            for next in dependents[key.entryID] ?? [] {
-                waiting[next]! -= 1
-                if waiting[next] == 0 { heap.push(keys[next]!) }
+        order.reserveCapacity(nodes.count)
+        while let top = heap.pop() {
+            order.append(top.key.entryID)
+            for next in dependents[start[top.node]..<start[top.node + 1]] {
+                waiting[next] -= 1
+                if waiting[next] == 0 { heap.push(Ranked(key: nodes[next], node: next)) }
             }
         }
         return order
+    }
+
+    /// A node's key with its number; ordered by the key alone (keys are distinct).
+    private struct Ranked: Comparable {
+        let key: CausalKey
+        let node: Int
+        static func < (a: Ranked, b: Ranked) -> Bool { a.key < b.key }
+        static func == (a: Ranked, b: Ranked) -> Bool { a.key == b.key }
     }
 }
 
@@ -62,6 +95,8 @@ struct MinHeap<Element: Comparable> {
     private var items: [Element] = []
 
     var isEmpty: Bool { items.isEmpty }
+
+    mutating func reserveCapacity(_ count: Int) { items.reserveCapacity(count) }
 
     mutating func push(_ element: Element) {
         items.append(element)

@@ -5,9 +5,25 @@
 /// a second past milliseconds are ignored.
 public enum DateTimeStamp {
     public static func milliseconds(from text: String) throws(ReasonError) -> Int64 {
-        let b = Array(text.utf8)
-        func fail() -> ReasonError { ReasonError("\"\(text)\" is not a date-time with timezone, e.g. 2024-05-01T09:30:00Z") }
-        func number(_ range: Range<Int>) throws(ReasonError) -> Int64 {
+        var text = text
+        guard let value = text.withUTF8({ milliseconds(utf8: $0) }) else { throw failure(text) }
+        return value
+    }
+
+    /// ``milliseconds(from:)`` over UTF-8 bytes; nil when they are not a date-time stamp.
+    static func milliseconds(utf8 b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        try? reading(b)
+    }
+
+    static func failure(_ text: String) -> ReasonError {
+        ReasonError("\"\(text)\" is not a date-time with timezone, e.g. 2024-05-01T09:30:00Z")
+    }
+
+    private struct Malformed: Error {}
+
+    private static func reading(_ b: UnsafeBufferPointer<UInt8>) throws(Malformed) -> Int64 {
+        func fail() -> Malformed { Malformed() }
+        func number(_ range: Range<Int>) throws(Malformed) -> Int64 {
             guard range.upperBound <= b.count else { throw fail() }
             var v: Int64 = 0
             for i in range {
@@ -45,8 +61,13 @@ public enum DateTimeStamp {
             i += 6
         } else { throw fail() }
         guard i == b.count else { throw fail() }
-        let daysInMonth: [Int64] = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth[Int(month - 1)],
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let daysInMonth: Int64 = switch month {
+        case 2: leap ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth,
               hour < 24, minute < 60, second < 60 else { throw fail() }
         // Days from civil (Howard Hinnant's algorithm), exact for the proleptic Gregorian calendar.
         let y = month <= 2 ? year - 1 : year

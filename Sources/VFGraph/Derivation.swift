@@ -14,6 +14,9 @@ public struct Derivation: Sendable {
     var kinds: [EntryID: KnownKind] = [:]
     var creators: [ResourceID: EntryID] = [:]
     var eventPayloads: [EntryID: EconomicEventPayload] = [:]
+    /// The same events in the order catalogued, with their entries: steps 2 and 3 walk this
+    /// instead of looking each entry up again.
+    var eventList: [(entry: GraphEntry, payload: EconomicEventPayload)] = []
     var catalogue = EconomicGraph()
     /// Processes with a `combine` that finds its container among the process's outputs.
     var processesWithImplicitContainers: Set<EntryID> = []
@@ -23,35 +26,76 @@ public struct Derivation: Sendable {
     /// The graph of `entries`, from scratch.
     public static func derive(_ entries: some Sequence<GraphEntry>) -> EconomicGraph {
         var derivation = Derivation()
-        for entry in entries { derivation.catalogue(entry) }
-        return derivation.resolveAndFold().graph
+        derivation.catalogue(Array(entries))
+        return derivation.resolveAndFold(derivation.resolve()).graph
+    }
+
+    /// Step 1 for many entries: the payloads of the unknown ones are decoded on every core
+    /// (decoding is a pure function of an entry), then catalogued one by one in the order
+    /// given. Returns the entries that were not known yet.
+    @discardableResult
+    mutating func catalogue(_ batch: [GraphEntry]) -> [GraphEntry] {
+        // A fresh derivation (a rebuild) knows nothing yet: no need to look.
+        let unknown = entries.isEmpty ? batch : batch.filter { entries[$0.id] == nil }
+        let decoded = unknown.concurrentMap(minimumChunk: 128) { Derivation.decode($0) }
+        entries.reserveCapacity(entries.count + unknown.count)
+        kinds.reserveCapacity(kinds.count + unknown.count)
+        eventPayloads.reserveCapacity(eventPayloads.count + unknown.count)
+        eventList.reserveCapacity(eventList.count + unknown.count)
+        var fresh = [GraphEntry]()
+        fresh.reserveCapacity(unknown.count)
+        // By index: the decoded objects are borrowed from the array, not copied out of it.
+        for i in unknown.indices where catalogue(unknown[i], decoded: decoded[i]) { fresh.append(unknown[i]) }
+        return fresh
     }
 
     /// Step 1 for one entry. Returns false if the entry was already known.
     @discardableResult
     mutating func catalogue(_ entry: GraphEntry) -> Bool {
         guard entries[entry.id] == nil else { return false }
-        entries[entry.id] = entry
-        guard let payload = entry.payload else { return true }
-        let object: VFObject
-        do { object = try VFObject.decode(payload, author: entry.author) } catch {
+        return catalogue(entry, decoded: Self.decode(entry))
+    }
+
+    /// An entry's payload read as a graph object; nil when the payload is not held.
+    private static func decode(_ entry: GraphEntry) -> Result<VFObject, ReasonError>? {
+        guard let payload = entry.payload else { return nil }
+        do { return .success(try VFObject.decode(payload, author: entry.author)) } catch { return .failure(error) }
+    }
+
+    private mutating func catalogue(_ entry: GraphEntry, decoded: Result<VFObject, ReasonError>?) -> Bool {
+        // One lookup to insert; the first of two entries with one id is the one kept.
+        if let earlier = entries.updateValue(entry, forKey: entry.id) {
+            entries[entry.id] = earlier
+            return false
+        }
+        switch decoded {
+        case nil:
+            return true
+        case let .failure(error)?:
             catalogue.rejected[entry.id] = .invalid(error.reason)
             kinds[entry.id] = .notAGraphObject("an entry that was rejected (\(error.reason))")
             return true
+        case let .success(object)?:
+            catalogue(entry, object)
+            return true
         }
+    }
+
+    private mutating func catalogue(_ entry: GraphEntry, _ object: VFObject) {
         guard let kind = object.kind else {
             kinds[entry.id] = .notAGraphObject("not a ValueFlows object")
-            return true
+            return
         }
         guard entry.signatureVerified else {
             catalogue.rejected[entry.id] = .unauthorized("signature not verified")
             kinds[entry.id] = .notAGraphObject("an entry whose signature is not verified")
-            return true
+            return
         }
         kinds[entry.id] = .object(kind)
         switch object {
         case let .event(event):
             eventPayloads[entry.id] = event
+            eventList.append((entry, event))
             if event.newInventoriedResource != nil { creators[ResourceID(createdBy: entry.id)] = entry.id }
             if event.action == .combine, event.toResourceInventoriedAs == nil, let process = event.inputOf {
                 processesWithImplicitContainers.insert(process)
@@ -73,7 +117,7 @@ public struct Derivation: Sendable {
         case .foreign:
             break
         }
-        return true
+        return
     }
 
     /// The outcome of steps 2 and 3.
@@ -84,15 +128,19 @@ public struct Derivation: Sendable {
         var dependencies: [EntryID: [EntryID]]
     }
 
-    /// Steps 2 and 3 over everything catalogued.
-    func resolveAndFold() -> Outcome {
+    /// Steps 2 and 3 over everything catalogued; `resolution` is ``resolve()``'s.
+    func resolveAndFold(_ resolution: Resolution) -> Outcome {
         var graph = catalogue
-        let (statuses, dependencies, containers) = resolve()
-        var keys = [EntryID: CausalKey]()
-        for (id, payload) in eventPayloads {
-            let entry = entries[id]!
-            graph.events[id] = makeEvent(id, payload: payload, container: containers[id], status: statuses[id] ?? .applied)
-            if statuses[id] == nil { keys[id] = CausalKey(event: payload, entry: entry) }
+        let (statuses, dependencies, containers) = (resolution.statuses, resolution.dependencies, resolution.containers)
+        var keys = [EntryID: CausalKey](minimumCapacity: eventPayloads.count)
+        graph.events.reserveCapacity(eventPayloads.count)
+        for (entry, payload) in eventList {
+            let id = entry.id
+            // Most graphs have no unready event and no implicit container: skip those lookups.
+            let status = statuses.isEmpty ? nil : statuses[id]
+            let container = containers.isEmpty ? nil : containers[id]
+            graph.events[id] = makeEvent(entry, payload: payload, container: container, status: status ?? .applied)
+            if status == nil { keys[id] = CausalKey(event: payload, entry: entry) }
         }
         let order = CausalOrder.sort(keys: keys, dependencies: dependencies)
         fold(order, into: &graph)
@@ -100,7 +148,11 @@ public struct Derivation: Sendable {
     }
 
     func makeEvent(_ id: EntryID, payload: EconomicEventPayload, container: ResourceID?, status: EventStatus) -> GraphEvent {
-        let entry = entries[id]!
+        makeEvent(entries[id]!, payload: payload, container: container, status: status)
+    }
+
+    private func makeEvent(_ entry: GraphEntry, payload: EconomicEventPayload, container: ResourceID?, status: EventStatus) -> GraphEvent {
+        let id = entry.id
         var event = GraphEvent(provenance: entry.provenance, payload: payload, status: status,
                                fromResource: payload.fromResource(createdBy: id), toResource: payload.toResource(createdBy: id))
         event.container = payload.toResourceInventoriedAs.flatMap { payload.action == .combine ? $0 : nil } ?? container
@@ -109,43 +161,67 @@ public struct Derivation: Sendable {
 
     /// Step 3: applies `order` (ready events, dependencies first) to `graph`.
     func fold(_ order: [EntryID], into graph: inout EconomicGraph) {
+        graph.appliedOrder.reserveCapacity(graph.appliedOrder.count + order.count)
+        // Consecutive events are mostly between the same agents: those are registered already.
+        var registered: (AgentID, AgentID)?
         for id in order {
-            let entry = entries[id]!
-            var event = graph.events[id]!
-            event.status = EffectApplier.apply(event, entry: entry, to: &graph)
-            if event.status == .applied {
-                event.position = graph.appliedOrder.count
+            var slot = graph.events.index(forKey: id)!
+            let event = graph.events.values[slot]
+            let status = EffectApplier.apply(event, to: &graph)
+            var position: Int?, previousEvent: EntryID?
+            if status == .applied {
+                position = graph.appliedOrder.count
                 graph.appliedOrder.append(id)
-                for agent in [event.payload.provider, event.payload.receiver] {
-                    if graph.agents[agent] == nil, case let .feed(feed) = agent {
-                        graph.agents[agent] = GraphAgent(id: agent, answeredBy: feed)
+                let (provider, receiver) = (event.payload.provider, event.payload.receiver)
+                if registered?.0 != provider || registered?.1 != receiver {
+                    if case let .feed(feed) = provider, graph.agents[provider] == nil {
+                        graph.agents[provider] = GraphAgent(id: provider, answeredBy: feed)
                     }
+                    if case let .feed(feed) = receiver, graph.agents[receiver] == nil {
+                        graph.agents[receiver] = GraphAgent(id: receiver, answeredBy: feed)
+                    }
+                    registered = (provider, receiver)
                 }
                 if event.payload.corrects == nil, let from = event.fromResource {
-                    event.previousEvent = graph.lastEventByResource[from]
-                    graph.lastEventByResource[from] = id
+                    previousEvent = graph.lastEventByResource.updateValue(id, forKey: from)
                 }
             }
-            graph.events[id]!.status = event.status
-            graph.events[id]!.position = event.position
-            graph.events[id]!.previousEvent = event.previousEvent
+            // Only a correction changes graph.events (its original's correctedBy) before the
+            // write back; find the slot again then.
+            if event.payload.corrects != nil { slot = graph.events.index(forKey: id)! }
+            graph.events.values[slot].status = status
+            graph.events.values[slot].position = position
+            graph.events.values[slot].previousEvent = previousEvent
         }
+    }
+
+    /// What step 2 found; see ``resolve()``.
+    struct Resolution {
+        /// The status of every event that cannot be folded; absent: ready.
+        var statuses: [EntryID: EventStatus]
+        /// The dependencies of the ready events.
+        var dependencies: [EntryID: [EntryID]]
+        /// The containers implicit combines found.
+        var containers: [EntryID: ResourceID]
     }
 
     /// Step 2: the status of every event that cannot be folded (absent: ready), the
     /// dependencies of the ready ones, and the containers implicit combines found.
-    func resolve() -> (statuses: [EntryID: EventStatus], dependencies: [EntryID: [EntryID]], containers: [EntryID: ResourceID]) {
+    func resolve() -> Resolution {
         let known = CatalogueKnowledge(kinds: kinds, creators: creators)
         var own = [EntryID: EventStatus]()
-        var dependencies = [EntryID: [EntryID]]()
+        var dependencies = [EntryID: [EntryID]](minimumCapacity: eventPayloads.count)
         var containers = [EntryID: ResourceID]()
-        for (id, event) in eventPayloads {
+        for (entry, event) in eventList {
+            let id = entry.id
             switch EventValidator.checkReferences(event, known: known, origin: .remote) {
             case let .pending(reason)?: own[id] = .pending(reason); continue
             case let .invalid(reason)?: own[id] = .invalid(reason); continue
             default: break
             }
-            var deps = [event.resourceInventoriedAs, event.toResourceInventoriedAs].compactMap { $0.flatMap { creators[$0] } }
+            var deps: [EntryID] = []
+            if let resource = event.resourceInventoriedAs, let creator = creators[resource] { deps.append(creator) }
+            if let resource = event.toResourceInventoriedAs, let creator = creators[resource] { deps.append(creator) }
             if let original = event.corrects { deps.append(original) }
             if event.action == .combine, event.toResourceInventoriedAs == nil {
                 switch implicitContainer(of: event) {
@@ -155,34 +231,40 @@ public struct Derivation: Sendable {
             }
             dependencies[id] = deps
         }
-        // An event waits for, or fails with, what it depends on.
-        var statuses = [EntryID: EventStatus]()
-        var resolved = Set<EntryID>()
-        func settle(_ id: EntryID, visiting: inout Set<EntryID>) -> EventStatus? {
-            if resolved.contains(id) { return statuses[id] }
-            if let status = own[id] { statuses[id] = status; resolved.insert(id); return status }
-            guard visiting.insert(id).inserted else { return .invalid("circular dependency through \(id)") }
+        // An event waits for, or fails with, what it depends on. `settled` holds every event
+        // looked at so far, with nil for ready.
+        var settled = [EntryID: EventStatus?](minimumCapacity: eventPayloads.count)
+        // Every call leaves `visiting` as it found it, so one set serves every walk.
+        var visiting = Set<EntryID>()
+        func settle(_ id: EntryID) -> EventStatus? {
+            if let status = settled[id] { return status }
+            if !own.isEmpty, let status = own[id] { settled[id] = .some(status); return status }
+            let deps = dependencies[id] ?? []
             var result: EventStatus?
-            for dep in dependencies[id] ?? [] where dep != id {
-                switch settle(dep, visiting: &visiting) {
-                case let .pending(reason)?: result = .pending("waits for \(dep): \(reason)")
-                case let .invalid(reason)?: result = .invalid("depends on \(dep), which is invalid: \(reason)")
-                case let .unauthorized(reason)?: result = .invalid("depends on \(dep), which is unauthorized: \(reason)")
-                default: continue
+            if !deps.isEmpty {
+                guard visiting.insert(id).inserted else { return .invalid("circular dependency through \(id)") }
+                for dep in deps where dep != id {
+                    switch settle(dep) {
+                    case let .pending(reason)?: result = .pending("waits for \(dep): \(reason)")
+                    case let .invalid(reason)?: result = .invalid("depends on \(dep), which is invalid: \(reason)")
+                    case let .unauthorized(reason)?: result = .invalid("depends on \(dep), which is unauthorized: \(reason)")
+                    default: continue
+                    }
+                    break
                 }
-                break
+                visiting.remove(id)
             }
-            visiting.remove(id)
-            statuses[id] = result
-            resolved.insert(id)
+            settled[id] = .some(result)
             return result
         }
-        for id in eventPayloads.keys.sorted() {
-            var visiting = Set<EntryID>()
-            _ = settle(id, visiting: &visiting)
+        for id in eventList.map(\.entry.id).sorted() { _ = settle(id) }
+        var statuses = [EntryID: EventStatus]()
+        for (id, status) in settled {
+            guard let status else { continue }
+            statuses[id] = status
+            dependencies[id] = nil
         }
-        for id in statuses.keys where statuses[id] != nil { dependencies[id] = nil }
-        return (statuses.compactMapValues { $0 }, dependencies, containers)
+        return Resolution(statuses: statuses, dependencies: dependencies, containers: containers)
     }
 
     /// A `combine` without `toResourceInventoriedAs` goes into the resource output by the same

@@ -10,9 +10,9 @@ import VFLog
 /// - a correction is signed by the original event's author and has the original's authority.
 /// An event is applied whole or not at all.
 enum EffectApplier {
-    static func apply(_ event: GraphEvent, entry: GraphEntry, to graph: inout EconomicGraph) -> EventStatus {
+    static func apply(_ event: GraphEvent, to graph: inout EconomicGraph) -> EventStatus {
         let p = event.payload
-        let signer = entry.author
+        let signer = event.provenance.author
         func answers(_ agent: AgentID?) -> Bool {
             switch agent {
             case let .feed(feed)?: feed == signer
@@ -23,9 +23,9 @@ enum EffectApplier {
         guard answers(p.provider) || answers(p.receiver) else {
             return .unauthorized("signed by \(signer), who answers for neither the provider \(p.provider) nor the receiver \(p.receiver)")
         }
-        if let original = p.corrects { return applyCorrection(event, original: original, entry: entry, to: &graph) }
+        if let original = p.corrects { return applyCorrection(event, original: original, to: &graph) }
 
-        var working = [ResourceID: EconomicResource]()
+        var working = WorkingResources()
         var created: ResourceID?
         let behavior = p.action.behavior
         let q = p.resourceQuantity
@@ -55,39 +55,47 @@ enum EffectApplier {
                 resource.primaryAccountable = p.receiver
                 resource.holder = p.receiver
             }
-            if [.new, .updateTo].contains(behavior.locationEffect), let location = p.toLocation {
+            if behavior.locationEffect == .new || behavior.locationEffect == .updateTo, let location = p.toLocation {
                 resource.currentLocation = location
             }
-            working[id] = resource
+            working.insert(resource, existing: false)
             created = id
         }
 
         let from = event.fromResource, to = event.toResource
-        for (name, id) in [("resourceInventoriedAs", from), ("toResourceInventoriedAs", to)] {
-            guard let id, working[id] == nil else { continue }
+        if let id = from, !working.contains(id) {
             guard let resource = graph.resources[id] else {
-                return .invalid("\(name) \(id) does not exist: the event creating it was not applied")
+                return .invalid("resourceInventoriedAs \(id) does not exist: the event creating it was not applied")
             }
-            working[id] = resource
+            working.insert(resource)
+        }
+        if let id = to, !working.contains(id) {
+            guard let resource = graph.resources[id] else {
+                return .invalid("toResourceInventoriedAs \(id) does not exist: the event creating it was not applied")
+            }
+            working.insert(resource)
         }
 
         // Units: a resource without one takes the first quantity's.
         if let q {
-            var slots: [(String, ResourceID)] = []
-            if let from, behavior.changesFromQuantity { slots.append(("resourceInventoriedAs", from)) }
-            if let to, behavior.changesToQuantity { slots.append(("toResourceInventoriedAs", to)) }
-            for (name, id) in slots {
-                if let unit = working[id]!.unit, unit != q.unit {
-                    return .invalid("resourceQuantity is in \(q.unit) but \(name) \(id) is counted in \(unit)")
+            if let from, behavior.changesFromQuantity {
+                if let unit = working.unit(of: from), unit != q.unit {
+                    return .invalid("resourceQuantity is in \(q.unit) but resourceInventoriedAs \(from) is counted in \(unit)")
                 }
-                working[id]!.unit = q.unit
+                working[from]!.unit = q.unit
+            }
+            if let to, behavior.changesToQuantity {
+                if let unit = working.unit(of: to), unit != q.unit {
+                    return .invalid("resourceQuantity is in \(q.unit) but toResourceInventoriedAs \(to) is counted in \(unit)")
+                }
+                working[to]!.unit = q.unit
             }
         }
 
         do {
             if let q {
-                try applyQuantity(behavior.accountingEffect, q.value, from: from, to: to, in: &working, \.accountingQuantity)
-                try applyQuantity(behavior.onhandEffect, q.value, from: from, to: to, in: &working, \.onhandQuantity)
+                try applyQuantity(behavior.accountingEffect, q.value, from: from, to: to, in: &working, accounting: true)
+                try applyQuantity(behavior.onhandEffect, q.value, from: from, to: to, in: &working, accounting: false)
             }
         } catch {
             return .invalid("quantity: \(error)")
@@ -101,7 +109,7 @@ enum EffectApplier {
         case .update:
             guard let from else { return .invalid("combine names no resourceInventoriedAs to put in a container") }
             guard let container = event.container else { return .invalid("combine has no container") }
-            guard graph.resources[container] != nil || working[container] != nil else {
+            guard graph.resources[container] != nil || working.contains(container) else {
                 return .invalid("the container \(container) does not exist")
             }
             guard container != from else { return .invalid("a resource cannot contain itself") }
@@ -114,7 +122,7 @@ enum EffectApplier {
             working[to]!.primaryAccountable = p.receiver
         }
         // Custody follows the explicit transfers that carry it.
-        if [.transfer, .transferCustody].contains(p.action), let to, to != created {
+        if p.action == .transfer || p.action == .transferCustody, let to, to != created {
             working[to]!.holder = p.receiver
         }
         if behavior.stageEffect == .update, let from, let process = p.outputOf {
@@ -127,15 +135,19 @@ enum EffectApplier {
         // Implied transfers (concepts_transfers.md): who is accountable or holding changes,
         // quantities do not move again.
         if p.provider != p.receiver, let implied = p.action.impliedTransfer {
-            for id in [from, p.action == .deliverService ? to : nil].compactMap({ $0 }) {
-                if implied == .rightsAndCustody { working[id]!.primaryAccountable = p.receiver }
-                working[id]!.holder = p.receiver
+            if let from {
+                if implied == .rightsAndCustody { working[from]!.primaryAccountable = p.receiver }
+                working[from]!.holder = p.receiver
+            }
+            if p.action == .deliverService, let to {
+                if implied == .rightsAndCustody { working[to]!.primaryAccountable = p.receiver }
+                working[to]!.holder = p.receiver
             }
         }
 
         // Authority over existing resources, judged by what actually changed.
-        for (id, after) in working.sorted(by: { $0.key < $1.key }) where id != created {
-            let before = graph.resources[id]!
+        for (after, before) in working.existing {
+            let id = after.id
             var changes: [String] = []
             if after.accountingQuantity < before.accountingQuantity { changes.append("decrements its accounting quantity") }
             if after.onhandQuantity < before.onhandQuantity { changes.append("decrements its onhand quantity") }
@@ -150,16 +162,17 @@ enum EffectApplier {
             }
         }
 
-        for (id, resource) in working { graph.resources[id] = resource }
+        working.commit(to: &graph.resources)
         return .applied
     }
 
     /// A correction applies signed quantity deltas to the resources the original changed.
-    private static func applyCorrection(_ event: GraphEvent, original id: EntryID, entry: GraphEntry, to graph: inout EconomicGraph) -> EventStatus {
+    private static func applyCorrection(_ event: GraphEvent, original id: EntryID, to graph: inout EconomicGraph) -> EventStatus {
+        let signer = event.provenance.author
         let p = event.payload
         guard let original = graph.events[id] else { return .invalid("corrects \(id), which is not a known event") }
-        guard original.provenance.author == entry.author else {
-            return .unauthorized("only \(original.provenance.author), the author of \(id), may correct it; signed by \(entry.author)")
+        guard original.provenance.author == signer else {
+            return .unauthorized("only \(original.provenance.author), the author of \(id), may correct it; signed by \(signer)")
         }
         guard original.status == .applied else { return .invalid("corrects \(id), which was not applied (\(original.status))") }
         guard original.payload.corrects == nil else { return .invalid("corrects \(id), which is itself a correction; correct the original") }
@@ -175,39 +188,49 @@ enum EffectApplier {
         guard let q = p.resourceQuantity else { return .applied }
         let behavior = p.action.behavior
         let from = original.fromResource, to = original.toResource
-        var working = [ResourceID: EconomicResource]()
+        var working = WorkingResources()
         for rid in [from, to].compactMap({ $0 }) {
             guard let resource = graph.resources[rid] else { return .invalid("resource \(rid) does not exist") }
             if let unit = resource.unit, unit != q.unit {
                 return .invalid("resourceQuantity is in \(q.unit) but resource \(rid) is counted in \(unit)")
             }
-            working[rid] = resource
+            working.insert(resource)
         }
         do {
-            try applyQuantity(behavior.accountingEffect, q.value, from: from, to: to, in: &working, \.accountingQuantity)
-            try applyQuantity(behavior.onhandEffect, q.value, from: from, to: to, in: &working, \.onhandQuantity)
+            try applyQuantity(behavior.accountingEffect, q.value, from: from, to: to, in: &working, accounting: true)
+            try applyQuantity(behavior.onhandEffect, q.value, from: from, to: to, in: &working, accounting: false)
         } catch {
             return .invalid("quantity: \(error)")
         }
-        for (rid, resource) in working { graph.resources[rid] = resource }
+        working.commit(to: &graph.resources)
         graph.events[id]!.correctedBy.append(event.id)
         return .applied
     }
 
+    /// Applies one quantity effect to the accounting (or else the onhand) quantity.
     private static func applyQuantity(
         _ effect: QuantityEffect, _ amount: ExactDecimal, from: ResourceID?, to: ResourceID?,
-        in working: inout [ResourceID: EconomicResource], _ path: WritableKeyPath<EconomicResource, ExactDecimal>
+        in working: inout WorkingResources, accounting: Bool
     ) throws(ExactDecimalError) {
+        func change(_ id: ResourceID, adding: Bool) throws(ExactDecimalError) {
+            try working.update(id) { (resource: inout EconomicResource) throws(ExactDecimalError) in
+                if accounting {
+                    resource.accountingQuantity = try adding ? resource.accountingQuantity.adding(amount) : resource.accountingQuantity.subtracting(amount)
+                } else {
+                    resource.onhandQuantity = try adding ? resource.onhandQuantity.adding(amount) : resource.onhandQuantity.subtracting(amount)
+                }
+            }
+        }
         switch effect {
         case .increment:
-            if let from { working[from]![keyPath: path] = try working[from]![keyPath: path].adding(amount) }
+            if let from { try change(from, adding: true) }
         case .decrement:
-            if let from { working[from]![keyPath: path] = try working[from]![keyPath: path].subtracting(amount) }
+            if let from { try change(from, adding: false) }
         case .decrementIncrement:
-            if let from { working[from]![keyPath: path] = try working[from]![keyPath: path].subtracting(amount) }
-            if let to { working[to]![keyPath: path] = try working[to]![keyPath: path].adding(amount) }
+            if let from { try change(from, adding: false) }
+            if let to { try change(to, adding: true) }
         case .incrementTo:
-            if let to { working[to]![keyPath: path] = try working[to]![keyPath: path].adding(amount) }
+            if let to { try change(to, adding: true) }
         case .notApplicable:
             break
         }

@@ -56,39 +56,39 @@ public enum EventValidator {
     }
 
     /// The first reference that is unknown (pending or invalid by origin) or of the wrong kind.
+    /// References are checked in a fixed order: provider, receiver, inputOf, outputOf,
+    /// resourceConformsTo, newInventoriedResource.conformsTo, corrects, then the resources.
     static func checkReferences(_ event: EconomicEventPayload, known: some KnownObjects, origin: EventOrigin) -> Validation? {
-        var entryRefs: [(String, EntryID, [ObjectKind])] = []
-        for (name, agent) in [("provider", event.provider), ("receiver", event.receiver)] {
-            if case let .described(entry) = agent { entryRefs.append((name, entry, [.agent])) }
-        }
-        if let id = event.inputOf { entryRefs.append(("inputOf", id, [.process])) }
-        if let id = event.outputOf { entryRefs.append(("outputOf", id, [.process])) }
-        if let id = event.resourceConformsTo { entryRefs.append(("resourceConformsTo", id, [.resourceSpecification])) }
-        if let id = event.newInventoriedResource?.conformsTo { entryRefs.append(("newInventoriedResource.conformsTo", id, [.resourceSpecification])) }
-        if let id = event.corrects { entryRefs.append(("corrects", id, [.economicEvent])) }
-        for (name, id, kinds) in entryRefs {
+        func check(_ name: String, _ id: EntryID, _ expected: ObjectKind) -> Validation? {
             switch known.objectKind(of: id) {
             case nil:
                 let reason = "\(name) refers to \(id), which is not known"
                 return origin == .local ? .invalid(reason) : .pending(reason)
-            case let .object(kind)? where kinds.contains(kind):
-                continue
+            case let .object(kind)? where kind == expected:
+                return nil
             case .object(.profile)?:
                 return .invalid("\(name) refers to \(id), a profile entry; refer to that agent by its feed id")
             case let .object(kind)?:
-                return .invalid("\(name) refers to \(id), which is a \(kind.rawValue), not a \(kinds.map(\.rawValue).joined(separator: " or "))")
+                return .invalid("\(name) refers to \(id), which is a \(kind.rawValue), not a \(expected.rawValue)")
             case let .notAGraphObject(what)?:
                 return .invalid("\(name) refers to \(id), which is \(what)")
             }
         }
-        for (name, id) in [("resourceInventoriedAs", event.resourceInventoriedAs), ("toResourceInventoriedAs", event.toResourceInventoriedAs)] {
-            guard let id else { continue }
-            if known.resourceKnowledge(of: id) == .unknown {
-                let reason = "\(name) refers to resource \(id), which is not known"
-                return origin == .local ? .invalid(reason) : .pending(reason)
-            }
+        if case let .described(entry) = event.provider, let failure = check("provider", entry, .agent) { return failure }
+        if case let .described(entry) = event.receiver, let failure = check("receiver", entry, .agent) { return failure }
+        if let id = event.inputOf, let failure = check("inputOf", id, .process) { return failure }
+        if let id = event.outputOf, let failure = check("outputOf", id, .process) { return failure }
+        if let id = event.resourceConformsTo, let failure = check("resourceConformsTo", id, .resourceSpecification) { return failure }
+        if let id = event.newInventoriedResource?.conformsTo,
+           let failure = check("newInventoriedResource.conformsTo", id, .resourceSpecification) { return failure }
+        if let id = event.corrects, let failure = check("corrects", id, .economicEvent) { return failure }
+        func checkResource(_ name: String, _ id: ResourceID?) -> Validation? {
+            guard let id, known.resourceKnowledge(of: id) == .unknown else { return nil }
+            let reason = "\(name) refers to resource \(id), which is not known"
+            return origin == .local ? .invalid(reason) : .pending(reason)
         }
-        return nil
+        if let failure = checkResource("resourceInventoriedAs", event.resourceInventoriedAs) { return failure }
+        return checkResource("toResourceInventoriedAs", event.toResourceInventoriedAs)
     }
 
     /// The reason `resourceQuantity`'s unit differs from a resource it changes, if it does.
@@ -111,11 +111,23 @@ extension ActionBehavior {
     /// The effects on `resourceInventoriedAs`'s quantities: increment, decrement, or the
     /// decrement half of decrementIncrement.
     var changesFromQuantity: Bool {
-        [accountingEffect, onhandEffect].contains { [.increment, .decrement, .decrementIncrement].contains($0) }
+        func changesFrom(_ effect: QuantityEffect) -> Bool {
+            switch effect {
+            case .increment, .decrement, .decrementIncrement: true
+            case .incrementTo, .notApplicable: false
+            }
+        }
+        return changesFrom(accountingEffect) || changesFrom(onhandEffect)
     }
 
     /// Whether `toResourceInventoriedAs`'s quantities change.
     var changesToQuantity: Bool {
-        [accountingEffect, onhandEffect].contains { [.decrementIncrement, .incrementTo].contains($0) }
+        func changesTo(_ effect: QuantityEffect) -> Bool {
+            switch effect {
+            case .decrementIncrement, .incrementTo: true
+            case .increment, .decrement, .notApplicable: false
+            }
+        }
+        return changesTo(accountingEffect) || changesTo(onhandEffect)
     }
 }

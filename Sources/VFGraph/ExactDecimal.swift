@@ -22,54 +22,99 @@ public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConverti
     /// Parses a JSON number literal or a decimal string such as `"-12.50"` or `"1e3"`.
     /// No leading `+`, no spaces, no hexadecimal, no `NaN` or infinities.
     public init(parsing text: String) throws(ExactDecimalError) {
-        var bytes = Array(text.utf8)[...]
-        var negative = false
-        if bytes.first == UInt8(ascii: "-") { negative = true; bytes = bytes.dropFirst() }
-        var integer = [UInt8](), fraction = [UInt8]()
-        while let b = bytes.first, (48...57).contains(b) { integer.append(b); bytes = bytes.dropFirst() }
-        if bytes.first == UInt8(ascii: ".") {
-            bytes = bytes.dropFirst()
-            while let b = bytes.first, (48...57).contains(b) { fraction.append(b); bytes = bytes.dropFirst() }
-            guard !fraction.isEmpty else { throw .malformed(text) }
+        var text = text
+        let outcome = text.withUTF8 { Self.read($0) }
+        try self.init(outcome, text: { text })
+    }
+
+    /// ``init(parsing:)`` over the UTF-8 bytes of the text, for readers that hold bytes.
+    init(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ExactDecimalError) {
+        try self.init(Self.read(bytes), text: { String(decoding: bytes, as: UTF8.self) })
+    }
+
+    private init(_ outcome: Reading, text: () -> String) throws(ExactDecimalError) {
+        switch outcome {
+        case let .value(value): self.value = value
+        case .malformed: throw .malformed(text())
+        case .outOfRange: throw .outOfRange(text())
+        case .tooPrecise: throw .tooPrecise(text())
         }
-        guard !integer.isEmpty else { throw .malformed(text) }
+    }
+
+    private enum Reading {
+        case value(Decimal)
+        case malformed, outOfRange, tooPrecise
+    }
+
+    /// The grammar and the limits, by arithmetic on the digits: the digits are shifted by the
+    /// exponent, leading integer and trailing fractional zeros dropped, and what remains (at
+    /// most 38 digits) becomes the significand of a `Decimal`. No text round trip, no locale.
+    private static func read(_ b: UnsafeBufferPointer<UInt8>) -> Reading {
+        var i = 0
+        let n = b.count
+        func isDigit(_ k: Int) -> Bool { k < n && b[k] >= 48 && b[k] <= 57 }
+        var negative = false
+        if i < n, b[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        let integerStart = i
+        while isDigit(i) { i += 1 }
+        let integerCount = i - integerStart
+        var fractionStart = i, fractionCount = 0
+        if i < n, b[i] == UInt8(ascii: ".") {
+            i += 1
+            fractionStart = i
+            while isDigit(i) { i += 1 }
+            fractionCount = i - fractionStart
+            guard fractionCount > 0 else { return .malformed }
+        }
+        guard integerCount > 0 else { return .malformed }
         var exponent = 0
-        if let e = bytes.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
-            bytes = bytes.dropFirst()
+        if i < n, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
             var expNegative = false
-            if let s = bytes.first, s == UInt8(ascii: "+") || s == UInt8(ascii: "-") {
-                expNegative = s == UInt8(ascii: "-"); bytes = bytes.dropFirst()
+            if i < n, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+                expNegative = b[i] == UInt8(ascii: "-"); i += 1
             }
             var digits = 0
-            while let b = bytes.first, (48...57).contains(b) {
+            while isDigit(i) {
                 // Anything past a few digits is out of range whatever the mantissa; stop counting early.
-                if exponent < 1000 { exponent = exponent * 10 + Int(b - 48) }
-                bytes = bytes.dropFirst(); digits += 1
+                if exponent < 1000 { exponent = exponent * 10 + Int(b[i] - 48) }
+                i += 1; digits += 1
             }
-            guard digits > 0 else { throw .malformed(text) }
+            guard digits > 0 else { return .malformed }
             if expNegative { exponent = -exponent }
         }
-        guard bytes.isEmpty else { throw .malformed(text) }
-        // Shift the decimal point by the exponent, textually, then strip redundant zeros.
-        var digits = integer + fraction
-        var pointPosition = integer.count + exponent
-        if pointPosition < 0 {
-            digits = [UInt8](repeating: 48, count: -pointPosition) + digits
-            pointPosition = 0
+        guard i == n else { return .malformed }
+        // The digits, integer then fraction, shifted by the exponent: zeros prepended when the
+        // point moves left of them, appended when it moves right of them.
+        let count = integerCount + fractionCount
+        var point = integerCount + exponent
+        var zerosBefore = 0, zerosAfter = 0
+        if point < 0 { zerosBefore = -point; point = 0 }
+        if point > zerosBefore + count {
+            guard point - count <= maximumIntegerDigits + 1 else { return .outOfRange }
+            zerosAfter = point - count
         }
-        if pointPosition > digits.count {
-            guard pointPosition - digits.count <= Self.maximumIntegerDigits + 1 else { throw .outOfRange(text) }
-            digits += [UInt8](repeating: 48, count: pointPosition - digits.count)
+        let total = zerosBefore + count + zerosAfter
+        func digit(_ k: Int) -> UInt64 {
+            let d = k - zerosBefore
+            guard d >= 0, d < count else { return 0 }
+            return UInt64((d < integerCount ? b[integerStart + d] : b[fractionStart + d - integerCount]) - 48)
         }
-        var intPart = Array(digits[..<pointPosition]), fracPart = Array(digits[pointPosition...])
-        while intPart.first == 48 { intPart.removeFirst() }
-        while fracPart.last == 48 { fracPart.removeLast() }
-        guard intPart.count <= Self.maximumIntegerDigits else { throw .outOfRange(text) }
-        guard fracPart.count <= Self.maximumFractionDigits else { throw .tooPrecise(text) }
-        var canonical = intPart.isEmpty ? "0" : String(decoding: intPart, as: UTF8.self)
-        if !fracPart.isEmpty { canonical += "." + String(decoding: fracPart, as: UTF8.self) }
-        guard let parsed = Decimal(string: canonical, locale: Locale(identifier: "en_US_POSIX")) else { throw .malformed(text) }
-        self.value = negative ? -parsed : parsed
+        var first = 0
+        while first < point, digit(first) == 0 { first += 1 }
+        var end = total
+        while end > point, digit(end - 1) == 0 { end -= 1 }
+        guard point - first <= maximumIntegerDigits else { return .outOfRange }
+        guard end - point <= maximumFractionDigits else { return .tooPrecise }
+        // At most 38 digits: the last 19 and the rest each fit a UInt64.
+        let split = max(first, end - 19)
+        var high: UInt64 = 0, low: UInt64 = 0
+        for k in first..<split { high = high * 10 + digit(k) }
+        for k in split..<end { low = low * 10 + digit(k) }
+        var significand = Decimal(low)
+        if split > first { significand += Decimal(sign: .plus, exponent: 19, significand: Decimal(high)) }
+        let parsed = Decimal(sign: .plus, exponent: -(end - point), significand: significand)
+        return .value(negative ? -parsed : parsed)
     }
 
     /// Canonical text: no exponent, no trailing fractional zeros, `0` for zero.
@@ -95,7 +140,7 @@ public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConverti
     private static func checked(_ result: Decimal) throws(ExactDecimalError) -> ExactDecimal {
         // Both operands have at most 18 fractional digits, so the result does too; only the
         // integer part can grow past what the mantissa holds exactly.
-        guard result < limit, result > -limit else { throw .overflow }
+        guard result.magnitude < limit else { throw .overflow }
         return ExactDecimal(unchecked: result)
     }
 

@@ -11,14 +11,20 @@ struct FlowIndex {
 
     init(_ graph: EconomicGraph) {
         events = graph.events
+        // Sized once: growing four tables step by step rehashed every entry several times.
+        let count = graph.appliedOrder.count
+        intoResource.reserveCapacity(graph.resources.count)
+        outOfResource.reserveCapacity(graph.resources.count)
+        inputsOf.reserveCapacity(min(count, graph.processes.count))
+        outputsOf.reserveCapacity(min(count, graph.processes.count))
         // Corrections adjust quantities; they are not steps of a flow.
         for id in graph.appliedOrder {
             guard let e = graph.events[id], e.payload.corrects == nil else { continue }
             let action = e.payload.action
-            var into: Set<ResourceID> = []
-            if let from = e.fromResource, e.payload.outputOf != nil || action == .raise || action == .lower { into.insert(from) }
-            if let to = e.toResource { into.insert(to) }
-            for resource in into { intoResource[resource, default: []].append(id) }
+            // The resources this event flows into, each once.
+            let from = e.fromResource.flatMap { e.payload.outputOf != nil || action == .raise || action == .lower ? $0 : nil }
+            if let from { intoResource[from, default: []].append(id) }
+            if let to = e.toResource, to != from { intoResource[to, default: []].append(id) }
             if let from = e.fromResource, e.payload.outputOf == nil { outOfResource[from, default: []].append(id) }
             if let process = e.payload.inputOf { inputsOf[process, default: []].append(id) }
             if let process = e.payload.outputOf { outputsOf[process, default: []].append(id) }
@@ -35,7 +41,7 @@ struct FlowIndex {
         case let .event(id):
             guard let e = events[id], e.status == .applied else { return [] }
             if let process = e.payload.outputOf { return [.process(process)] }
-            if [.raise, .lower].contains(e.payload.action), e.previousEvent == nil { return [] }
+            if e.payload.action == .raise || e.payload.action == .lower, e.previousEvent == nil { return [] }
             if let from = e.fromResource { return [.resource(from)] }
             return []
         }

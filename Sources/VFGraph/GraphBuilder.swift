@@ -25,10 +25,10 @@ public struct GraphBuilder: Sendable {
 
     /// Adds entries (already known ones are ignored) and brings the graph up to date.
     public mutating func insert(_ newEntries: some Sequence<GraphEntry>) {
-        var fresh = [GraphEntry]()
-        for entry in newEntries where derivation.catalogue(entry) { fresh.append(entry) }
+        let fresh = derivation.catalogue(Array(newEntries))
         guard !fresh.isEmpty else { return }
-        let (newStatuses, dependencies, containers) = derivation.resolve()
+        let resolution = derivation.resolve()
+        let (newStatuses, dependencies, containers) = (resolution.statuses, resolution.dependencies, resolution.containers)
         if let appended = appendable(fresh, newStatuses: newStatuses, dependencies: dependencies) {
             for entry in fresh {
                 if let payload = derivation.eventPayloads[entry.id] {
@@ -43,7 +43,7 @@ public struct GraphBuilder: Sendable {
             readyKeys.merge(keys) { a, _ in a }
             appends += 1
         } else {
-            let outcome = derivation.resolveAndFold()
+            let outcome = derivation.resolveAndFold(resolution)
             graph = outcome.graph
             readyKeys = outcome.readyKeys
             rebuilds += 1

@@ -28,6 +28,12 @@ public struct GraphEntry: Sendable, Equatable {
                   timestamp: signed.entry.timestamp, signatureVerified: verified, payload: signed.payload)
     }
 
+    /// Takes a record of the log's bulk read; `verified` is whether its signature was checked and held.
+    public init(_ record: EntryRecord, verified: Bool) {
+        self.init(author: record.author, sequence: record.sequence, id: record.id,
+                  timestamp: record.timestamp, signatureVerified: verified, payload: record.payload)
+    }
+
     /// Where an event sits in a track or trace result: enough to find and check it.
     public var provenance: EntryProvenance {
         EntryProvenance(author: author, sequence: sequence, entryID: id, signatureVerified: signatureVerified)

@@ -180,11 +180,11 @@ public final class GraphStore {
         for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
             var next = (loaded[feed] ?? 0) + 1
             while next <= head {
-                let page = try log.entries(author: feed, in: next...head, limit: 2000)
+                let page = try log.records(author: feed, in: next...head, limit: 2000)
                 guard let last = page.last else { break }
                 // Entries are verified as they enter the log.
                 fresh += page.map { GraphEntry($0, verified: true) }
-                next = last.entry.sequence + 1
+                next = last.sequence + 1
             }
             loaded[feed] = min(head, next - 1)
         }

@@ -52,7 +52,11 @@ public enum JSONLDExport {
         set("toLocation", p.toLocation)
         set("state", p.state)
         set("note", p.note)
-        for key in ["hasPointInTime", "hasBeginning", "hasEnd"] { set(key, p.json[key]?.stringValue) }
+        // The payload keeps its bytes, not a tree: parse them once for the three times as written.
+        if p.hasPointInTime != nil || p.hasBeginning != nil || p.hasEnd != nil {
+            let json = p.json
+            for key in ["hasPointInTime", "hasBeginning", "hasEnd"] { set(key, json[key]?.stringValue) }
+        }
         if let q = p.resourceQuantity { node["resourceQuantity"] = measure(q) }
         if let q = p.effortQuantity { node["effortQuantity"] = measure(q) }
         return .object(node)

@@ -9,7 +9,10 @@ public struct ProcessPayload: Sendable, Equatable {
     public let note: String?
     public let hasBeginning: Int64?
     public let hasEnd: Int64?
-    public let json: JSONValue
+    let source: PayloadSource
+
+    /// The payload as received, for export.
+    public var json: JSONValue { source.json }
 
     public init(json: JSONValue) throws(ReasonError) {
         let f = PayloadFields(members: json.objectValue ?? [:])
@@ -18,7 +21,23 @@ public struct ProcessPayload: Sendable, Equatable {
         note = try f.string("note")
         hasBeginning = try f.time("hasBeginning")
         hasEnd = try f.time("hasEnd")
-        self.json = json
+        source = .value(json)
+    }
+
+    /// The fast path, as for ``EconomicEventPayload/init(tape:root:)``: nil when some member
+    /// is not plainly readable, and the general path then says why.
+    init?(tape: JSONTape, root: Int) {
+        let r = PayloadTapeReader(tape: tape)
+        var name: String?, basedOn: String?, note: String?, hasBeginning: Int64?, hasEnd: Int64?
+        guard r.string(root, "name", into: &name), r.string(root, "basedOn", into: &basedOn), r.string(root, "note", into: &note),
+              r.time(root, "hasBeginning", into: &hasBeginning), r.time(root, "hasEnd", into: &hasEnd)
+        else { return nil }
+        self.name = name
+        self.basedOn = basedOn
+        self.note = note
+        self.hasBeginning = hasBeginning
+        self.hasEnd = hasEnd
+        source = .bytes(tape.bytes)
     }
 }
 
@@ -84,6 +103,7 @@ public enum VFObject: Sendable, Equatable {
     /// Reads a payload. `@type` may be bare (`EconomicEvent`) or prefixed (`vf:EconomicEvent`).
     /// - Throws: the reason a payload of a graph type is malformed.
     public static func decode(_ payload: [UInt8], author: FeedID) throws(ReasonError) -> VFObject {
+        if let tape = JSONTape(scanning: payload), let object = try decode(tape) { return object }
         let json: JSONValue
         do { json = try JSONParser.parse(payload) } catch { throw ReasonError("payload: \(error)") }
         return try decode(json, author: author)
@@ -99,6 +119,24 @@ public enum VFObject: Sendable, Equatable {
         case "Organization": return .agent(try AgentPayload(kind: .organization, json: json, author: author))
         default: return .foreign
         }
+    }
+
+    /// The fast path for the payloads a graph is mostly made of: events, processes and other
+    /// types. Nil when the general path must read it (agents, specifications, anything the
+    /// tape readers give up on).
+    private static func decode(_ tape: JSONTape) throws(ReasonError) -> VFObject? {
+        guard tape.nodes[0].kind == .object, let type = tape.member(0, "@type"), tape.nodes[type].kind == .string else { return .foreign }
+        if tape.stringEquals(type, "EconomicEvent") || tape.stringEquals(type, "vf:EconomicEvent") {
+            return try EconomicEventPayload(tape: tape, root: 0).map { .event($0) }
+        }
+        if tape.stringEquals(type, "Process") || tape.stringEquals(type, "vf:Process") {
+            return ProcessPayload(tape: tape, root: 0).map { .process($0) }
+        }
+        for name: StaticString in ["ResourceSpecification", "vf:ResourceSpecification", "Person", "vf:Person", "Organization", "vf:Organization"]
+        where tape.stringEquals(type, name) {
+            return nil
+        }
+        return .foreign
     }
 
     /// The kind of object, for checking that a reference points at the right thing.

@@ -76,16 +76,22 @@ private struct FlowWalk {
         self.graph = graph
         self.backwards = backwards
         self.index = FlowIndex(graph)
-        var map = [EntryID: EntryID]()
+        var map = [EntryID: EntryID](minimumCapacity: graph.appliedOrder.count)
         for id in graph.appliedOrder { if let previous = graph.events[id]?.previousEvent { map[previous] = id } }
         nextByPrevious = map
     }
 
     /// For an event seen in this direction: the action whose appearance it licenses.
     private func opens(_ action: Action) -> Action? {
-        backwards
-            ? [Action.separate: .combine, .modify: .accept, .dropoff: .pickup][action]
-            : [Action.combine: .separate, .accept: .modify, .pickup: .dropoff][action]
+        switch (backwards, action) {
+        case (true, .separate): .combine
+        case (true, .modify): .accept
+        case (true, .dropoff): .pickup
+        case (false, .combine): .separate
+        case (false, .accept): .modify
+        case (false, .pickup): .dropoff
+        default: nil
+        }
     }
 
     private func event(_ item: FlowItem) -> GraphEvent? {
@@ -122,10 +128,17 @@ private struct FlowWalk {
             saved = backwards ? e.previousEvent : nextByPrevious[e.id]
         }
         var items = backwards ? index.previous(current) : index.next(current)
-        items.sort { a, b in
-            let pa = event(a)?.position ?? 0, pb = event(b)?.position ?? 0
-            if pa != pb { return backwards ? pa > pb : pa < pb }
-            return a.description < b.description
+        if items.count > 1 {
+            // Positions looked up once per item, not once per comparison; the comparison then
+            // captures no copy of the walk.
+            let events = graph.events, backwards = backwards
+            func position(_ item: FlowItem) -> Int {
+                if case let .event(id) = item { return events[id]?.position ?? 0 } else { return 0 }
+            }
+            items = items.map { ($0, position($0)) }.sorted { a, b in
+                if a.1 != b.1 { return backwards ? a.1 > b.1 : a.1 < b.1 }
+                return a.0.description < b.0.description
+            }.map(\.0)
         }
         if let saved, let position = items.firstIndex(of: .event(saved)) {
             items.insert(items.remove(at: position), at: 0)
@@ -142,7 +155,7 @@ private struct FlowWalk {
             guard let position = waiting.firstIndex(of: r) else { return false }
             waiting.remove(at: position)
             expected[action] = waiting
-        } else if [Action.pickup, .accept, .combine, .dropoff, .modify, .separate].contains(action), closes(action) {
+        } else if closes(action) {
             return false  // a closing action with nothing expected is someone else's flow
         } else if let licensed = opens(action) {
             expected[licensed, default: []].append(r)
@@ -152,6 +165,10 @@ private struct FlowWalk {
 
     /// Whether meeting `action` in this direction must match an earlier expectation.
     private func closes(_ action: Action) -> Bool {
-        backwards ? [.pickup, .accept, .combine].contains(action) : [.dropoff, .modify, .separate].contains(action)
+        switch action {
+        case .pickup, .accept, .combine: backwards
+        case .dropoff, .modify, .separate: !backwards
+        default: false
+        }
     }
 }

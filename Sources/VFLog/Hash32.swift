@@ -19,7 +19,10 @@ public struct Hash32: Hashable, Sendable, Comparable {
         self = value
     }
 
-    init(unsafe raw: UnsafeRawBufferPointer) {
+    /// Takes the first 32 bytes of `raw`, which must hold at least 32: a copy without the
+    /// per-byte loop of the generic initialiser, for decoders on hot paths.
+    public init(unsafe raw: UnsafeRawBufferPointer) {
+        precondition(raw.count >= 32, "Hash32 needs 32 bytes")
         var value = Hash32.zero
         Swift.withUnsafeMutableBytes(of: &value.storage) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw.prefix(32))) }
         self = value
@@ -37,13 +40,19 @@ public struct Hash32: Hashable, Sendable, Comparable {
         a.storage.0 == b.storage.0 && a.storage.1 == b.storage.1 && a.storage.2 == b.storage.2 && a.storage.3 == b.storage.3
     }
 
+    /// The values are digests and public keys, uniformly random: their first eight bytes
+    /// spread them over a hash table as well as all 32 (and Hasher is seeded per process).
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage.0); hasher.combine(storage.1); hasher.combine(storage.2); hasher.combine(storage.3)
+        hasher.combine(storage.0)
     }
 
-    /// Lexicographic order of the bytes, so sorting is the same on every machine.
+    /// Lexicographic order of the bytes, so sorting is the same on every machine. The words
+    /// hold the bytes in memory order, so as big-endian numbers they compare as the bytes do.
     public static func < (a: Hash32, b: Hash32) -> Bool {
-        a.bytes.lexicographicallyPrecedes(b.bytes)
+        if a.storage.0 != b.storage.0 { return a.storage.0.bigEndian < b.storage.0.bigEndian }
+        if a.storage.1 != b.storage.1 { return a.storage.1.bigEndian < b.storage.1.bigEndian }
+        if a.storage.2 != b.storage.2 { return a.storage.2.bigEndian < b.storage.2.bigEndian }
+        return a.storage.3.bigEndian < b.storage.3.bigEndian
     }
 
     public var hex: String { bytes.hexString }

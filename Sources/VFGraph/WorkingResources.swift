@@ -1,0 +1,69 @@
+/// The resources one event changes, as copies that are changed together and committed only if
+/// the whole event applies. An event touches at most two: its `resourceInventoriedAs` and its
+/// `toResourceInventoriedAs` (a resource it creates fills one of those slots), so two inline
+/// slots replace a dictionary and its allocation and hashing on every event.
+struct WorkingResources {
+    private var first: EconomicResource?
+    private var second: EconomicResource?
+    /// Each slot's resource as the graph held it before the event; nil for one it creates.
+    private var firstBefore: EconomicResource?
+    private var secondBefore: EconomicResource?
+
+    func contains(_ id: ResourceID) -> Bool { first?.id == id || second?.id == id }
+
+    /// Adds a resource not held yet; one already held is kept as it is. `existing` says
+    /// whether it comes from the graph (and so is judged for authority) or is being created.
+    mutating func insert(_ resource: EconomicResource, existing: Bool = true) {
+        if contains(resource.id) { return }
+        if first == nil {
+            first = resource
+            firstBefore = existing ? resource : nil
+        } else if second == nil {
+            second = resource
+            secondBefore = existing ? resource : nil
+        } else {
+            preconditionFailure("an event changes at most two resources")
+        }
+    }
+
+    /// The unit of a held resource, read without copying the resource.
+    func unit(of id: ResourceID) -> String? {
+        first?.id == id ? first?.unit : second?.unit
+    }
+
+    /// Changes a held resource in place.
+    mutating func update<E: Error>(_ id: ResourceID, _ body: (inout EconomicResource) throws(E) -> Void) throws(E) {
+        if first?.id == id { try body(&first!) } else if second?.id == id { try body(&second!) } else {
+            preconditionFailure("insert a resource before changing it")
+        }
+    }
+
+    /// The held resource with this id, changed in place.
+    subscript(id: ResourceID) -> EconomicResource? {
+        get { first?.id == id ? first : second?.id == id ? second : nil }
+        _modify {
+            if first?.id == id { yield &first } else if second?.id == id { yield &second } else {
+                var absent: EconomicResource?
+                yield &absent
+                precondition(absent == nil, "insert a resource before changing it")
+            }
+        }
+    }
+
+    /// The held resources that existed before the event, as they are now and as they were,
+    /// in id order: the order authority is judged in.
+    var existing: [(after: EconomicResource, before: EconomicResource)] {
+        var pairs: [(after: EconomicResource, before: EconomicResource)] = []
+        if let first, let firstBefore { pairs.append((first, firstBefore)) }
+        if let second, let secondBefore {
+            if let head = pairs.first, second.id < head.after.id { pairs.insert((second, secondBefore), at: 0) } else { pairs.append((second, secondBefore)) }
+        }
+        return pairs
+    }
+
+    /// Writes every held resource into `resources`.
+    func commit(to resources: inout [ResourceID: EconomicResource]) {
+        if let first { resources[first.id] = first }
+        if let second { resources[second.id] = second }
+    }
+}
