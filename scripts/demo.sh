@@ -32,13 +32,13 @@ say "Each follows the others (follows are entries in their own feeds)"
 "$VF" follow --home "$DEMO/bakery" "$FARM" >/dev/null; "$VF" follow --home "$DEMO/bakery" "$MILL" >/dev/null
 
 say "The mill runs a node; the farm and the bakery run nodes that know only the mill's address"
-"$VF" serve --home "$DEMO/mill" --listen 127.0.0.1:0 --no-lan >"$DEMO/mill.out" 2>"$DEMO/mill.log" & PIDS+=($!)
+"$VF" serve --home "$DEMO/mill" --listen 127.0.0.1:0 --no-lan --http 127.0.0.1:0 >"$DEMO/mill.out" 2>"$DEMO/mill.log" & PIDS+=($!)
 wait_for 10 test -s "$DEMO/mill/address"
 MILL_ADDRESS=$(cat "$DEMO/mill/address")
 echo "mill listens at $MILL_ADDRESS"
 for node in farm bakery; do
     "$VF" connect --home "$DEMO/$node" "$MILL_ADDRESS"
-    "$VF" serve --home "$DEMO/$node" --listen 127.0.0.1:0 --no-lan >"$DEMO/$node.out" 2>"$DEMO/$node.log" & PIDS+=($!)
+    "$VF" serve --home "$DEMO/$node" --listen 127.0.0.1:0 --no-lan --http 127.0.0.1:0 >"$DEMO/$node.out" 2>"$DEMO/$node.log" & PIDS+=($!)
 done
 
 # publish NODE JSON: append an event, print its entry id; CREATED holds the resource it created, if any.
@@ -101,8 +101,26 @@ for node in farm mill bakery; do
 done
 "$VF" peers --home "$DEMO/mill"
 
+say "The same graph over the bakery's local HTTP API (its web page is at the same address)"
+wait_for 10 test -s "$DEMO/bakery/http"
+BAKERY_URL=$(cat "$DEMO/bakery/http")
+python3 - "$BAKERY_URL" "$BREAD" <<'PY'
+import json, sys, urllib.request
+url, bread = sys.argv[1], sys.argv[2]
+steps = json.load(urllib.request.urlopen(url + "api/trace/" + urllib.request.quote(bread, safe="")))
+signers = {s["author"] for s in steps if s.get("type") == "event" and s.get("signatureVerified")}
+print(f"GET {url}api/trace/…  {len(steps)} steps, {len(signers)} verified signers")
+PY
+echo "web page: $BAKERY_URL#token=$("$VF" token --home "$DEMO/bakery")"
+
 say "A node on another network (another network key) learns nothing"
 "$VF" init --home "$DEMO/stranger" --network "$(head -c 32 /dev/urandom | base64)" >/dev/null 2>&1
 "$VF" sync --home "$DEMO/stranger" "$MILL_ADDRESS" --timeout 5 || echo "(vf sync exited $?: nothing was exchanged)"
 
 say "Done: three nodes gossiped signed ValueFlows events over encrypted connections; the bread traces to the field."
+if [ -n "${DEMO_KEEP:-}" ]; then
+    echo "DEMO_KEEP is set: the three nodes keep running; open the bakery's page above. Ctrl-C stops them."
+    wait
+else
+    echo "(run with DEMO_KEEP=1 to keep the nodes running and open the bakery's web page)"
+fi
