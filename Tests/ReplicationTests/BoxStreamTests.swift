@@ -1,5 +1,6 @@
 import CSodium
 @testable import VFPeer
+import VFTestSupport
 import XCTest
 
 /// Box stream against the known answers of box-stream-c, and against a wire

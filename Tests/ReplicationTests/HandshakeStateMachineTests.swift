@@ -1,4 +1,5 @@
 import VFPeer
+import VFTestSupport
 import XCTest
 
 /// Drives two `HandshakeStateMachine`s against each other through an

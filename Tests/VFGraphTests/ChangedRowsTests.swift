@@ -1,5 +1,6 @@
 import Foundation
 import VFLog
+import VFTestSupport
 import XCTest
 @testable import VFGraph
 
@@ -52,7 +53,7 @@ final class ChangedRowsTests: XCTestCase {
 
         var refolds = 0
         for seed in 1...8 as ClosedRange<UInt64> {
-            var rng = SplitMix(state: seed)
+            var rng = SplitMix64(seed: seed)
             let run = directory + "/run\(seed)"
             try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
             let log = try LogStore(path: run + "/log.sqlite")

@@ -1,5 +1,6 @@
 import Foundation
 import VFLog
+import VFTestSupport
 import XCTest
 @testable import VFGraph
 
@@ -109,7 +110,7 @@ final class FastPathTests: XCTestCase {
     func testDecimalsReadFromBytesEqualFoundationsReadingOfTheCanonicalText() throws {
         var literals = ["0", "-0", "1", "10", "1000", "0.1", "1.50", "25E-3", "1e3", "-12.5e+2", "0.000000000000000001",
                         "99999999999999999999", "12345678901234567890.123456789012345678", "100e-2", "0e-5000", "7e19"]
-        var rng = OrderIndependenceTests.SplitMix64(state: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<300 {
             let integer = String(UInt64.random(in: 0...UInt64.max, using: &rng) % 10_000_000_000)
             let fraction = String(UInt64.random(in: 0...999_999_999, using: &rng))
@@ -151,7 +152,7 @@ final class FastPathTests: XCTestCase {
     func referenceDescription(_ value: Decimal) -> String { value.isZero ? "0" : value.description }
 
     func testIdsOrderAndHashAsTheirBytes() {
-        var rng = OrderIndependenceTests.SplitMix64(state: 11)
+        var rng = SplitMix64(seed: 11)
         var hashes: [Hash32] = (0..<200).map { _ in
             Hash32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })!
         }

@@ -1,20 +1,10 @@
 import VFLog
+import VFTestSupport
 import XCTest
 @testable import VFGraph
 
 /// The graph is a function of the set of entries: any arrival order, any batching, gives the same graph.
 final class OrderIndependenceTests: XCTestCase {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The supply chain plus events whose effects do not commute: late-dated transfers,
     /// an implicit combine, a correction, an unauthorized and a pending event.
     func richEntries() -> [GraphEntry] {
@@ -47,7 +37,7 @@ final class OrderIndependenceTests: XCTestCase {
         XCTAssertGreaterThan(reference.appliedOrder.count, 15)
         XCTAssertTrue(reference.events.values.contains { if case .unauthorized = $0.status { true } else { false } })
         XCTAssertTrue(reference.events.values.contains { if case .pending = $0.status { true } else { false } })
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         for round in 0..<50 {
             let shuffled = entries.shuffled(using: &rng)
             assertSame(Derivation.derive(shuffled), reference, "permutation \(round)")
@@ -57,7 +47,7 @@ final class OrderIndependenceTests: XCTestCase {
     func testIncrementalEqualsRebuildInAnyOrder() {
         let entries = richEntries()
         let reference = Derivation.derive(entries)
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         for round in 0..<20 {
             var builder = GraphBuilder()
             var remaining = entries.shuffled(using: &rng)

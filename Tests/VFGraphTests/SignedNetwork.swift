@@ -1,5 +1,6 @@
 import Foundation
 import VFLog
+import VFTestSupport
 @testable import VFGraph
 
 /// Feeds of really signed entries in a source log, for tests that replicate them into another
@@ -97,21 +98,9 @@ final class SignedNetwork {
     }
 }
 
-/// A small seeded generator, so a failing shuffle can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Interleaves feeds at random, each feed in its own order (as a peer sends it), in batches
 /// of 1 to `maximum` entries.
-func shuffledBatches(_ feeds: [[SignedEntry]], maximum: Int, using rng: inout SplitMix) -> [[SignedEntry]] {
+func shuffledBatches(_ feeds: [[SignedEntry]], maximum: Int, using rng: inout SplitMix64) -> [[SignedEntry]] {
     var queues = feeds.map { $0[...] }
     var stream = [SignedEntry]()
     while let index = queues.indices.filter({ !queues[$0].isEmpty }).randomElement(using: &rng) {
