@@ -96,7 +96,9 @@ struct APIResponder: HTTPResponder {
     }
 
     private func stream() async -> Response {
-        let (id, events) = hub.subscribe()
+        guard let (id, events) = hub.subscribe() else {
+            return Self.error(APIError(503, "too many open event streams (\(EventHub.maximumSubscribers)); close one and retry"))
+        }
         let hub = self.hub
         let first = ServerSentEvent(name: "sync", data: JSONText.string(await SyncStatus.current(of: context.node).json))
         var headers = HTTPFields()
@@ -115,7 +117,9 @@ struct APIResponder: HTTPResponder {
         let file = try files.file(for: path)
         var headers = HTTPFields()
         headers[.contentType] = file.contentType
-        headers[.contentSecurityPolicy] = "default-src 'self'"
+        // Not framed by other sites (clickjacking the forms while the page holds the token).
+        headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "no-referrer"
         headers[.cacheControl] = "no-cache"

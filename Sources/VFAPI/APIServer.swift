@@ -46,6 +46,9 @@ public final class APIServer: Sendable {
         let bound = BoundOnce()
         let app = Application(
             responder: responder,
+            // A client that sends nothing is cut off; a response in progress (the event stream,
+            // which writes a keep-alive every 15 s) is not.
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)

@@ -87,7 +87,10 @@ public struct AccessPolicy: Sendable {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }) else {
+        // ASCII digits only: Character.isNumber also holds for "½" or "１", which Int cannot read.
+        guard octets.count == 4, octets.allSatisfy({ octet in
+            !octet.isEmpty && octet.count <= 3 && octet.utf8.allSatisfy { (0x30...0x39).contains($0) } && (Int(octet) ?? 256) <= 255
+        }) else {
             return false
         }
         return octets[0] == "127"
@@ -95,14 +98,16 @@ public struct AccessPolicy: Sendable {
 
     /// Whether a `Host` header (name or address, with an optional port) names this machine's loopback.
     public static func isLoopbackHostHeader(_ header: String) -> Bool {
+        // A host name or address is ASCII; anything else is refused before it is parsed.
+        guard header.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return false }
         var host = Substring(header.trimmingCharacters(in: .whitespaces))
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return false }
             let rest = host[host.index(after: close)...]
-            guard rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy(\.isNumber)) else { return false }
+            guard rest.isEmpty || (rest.hasPrefix(":") && rest.utf8.dropFirst().allSatisfy({ (0x30...0x39).contains($0) })) else { return false }
             host = host[...close]
         } else if let colon = host.lastIndex(of: ":") {
-            guard host[host.index(after: colon)...].allSatisfy(\.isNumber) else { return false }
+            guard host[host.index(after: colon)...].utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
             host = host[..<colon]
         }
         let name = host.lowercased()

@@ -8,18 +8,23 @@ final class EventHub: @unchecked Sendable {
     private var closed = false
     /// Events kept for a subscriber that does not read.
     static let bufferSize = 1000
+    /// Open streams at most, so stalled clients cannot hold unbounded buffers.
+    static let maximumSubscribers = 32
 
     init() {}
 
-    /// A new stream of events, until ``unsubscribe(_:)`` or ``close()``.
-    func subscribe() -> (id: UUID, events: AsyncStream<ServerSentEvent>) {
+    /// A new stream of events, until ``unsubscribe(_:)`` or ``close()``; nil when
+    /// ``maximumSubscribers`` streams are open already.
+    func subscribe() -> (id: UUID, events: AsyncStream<ServerSentEvent>)? {
         let (stream, continuation) = AsyncStream.makeStream(of: ServerSentEvent.self, bufferingPolicy: .bufferingNewest(Self.bufferSize))
         let id = UUID()
-        let accepted = lock.withLock { () -> Bool in
+        let accepted = lock.withLock { () -> Bool? in
             guard !closed else { return false }
+            guard subscribers.count < Self.maximumSubscribers else { return nil }
             subscribers[id] = continuation
             return true
         }
+        guard let accepted else { return nil }
         if !accepted { continuation.finish() }
         return (id, stream)
     }

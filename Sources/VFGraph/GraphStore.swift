@@ -123,8 +123,9 @@ public final class GraphStore {
         try storedCursors() == headSequences(log)
     }
 
-    /// The graph this store last wrote or read from the tables.
+    /// The graph this store last wrote or read from the tables, and the cursors it is at.
     var lastGraph: EconomicGraph? { view?.graph }
+    var lastCursors: [FeedID: UInt64]? { view?.rows.cursors }
 
     /// Every row of every table, as text, in a stable order: for tests and diagnostics.
     func tableContents() throws -> [String: [[String]]] {

@@ -19,6 +19,8 @@ public final class LiveGraph: @unchecked Sendable {
     // Guarded by `lock`.
     private let lock = NSLock()
     private var snapshot: EconomicGraph
+    /// The cursors `snapshot` was derived at.
+    private var snapshotCursors: [FeedID: UInt64]?
     private var handlers: [Int: @Sendable (GraphChanges) -> Void] = [:]
     private var nextToken = 0
     private var requested = false
@@ -37,6 +39,7 @@ public final class LiveGraph: @unchecked Sendable {
         self.delay = delay
         self.errors = errors
         snapshot = try store.graph(from: log)
+        snapshotCursors = store.lastCursors
     }
 
     /// The graph as of the last update. A value: later updates do not change a snapshot taken.
@@ -105,11 +108,14 @@ public final class LiveGraph: @unchecked Sendable {
     @discardableResult
     private func update() throws -> GraphChanges {
         let changes = try store.update(from: log)
-        guard !changes.isEmpty || !changes.cursors.isEmpty else { return changes }
         // The graph this update wrote: asking the log again could fold newer entries unreported.
-        guard let graph = store.lastGraph else { return changes }
+        // The store may have moved on without this update writing anything — a publish check
+        // folded what another process had written already — so compare cursors, not changes.
+        guard let graph = store.lastGraph, let cursors = store.lastCursors,
+              !changes.isEmpty || !changes.cursors.isEmpty || cursors != lock.withLock({ snapshotCursors }) else { return changes }
         let listeners = lock.withLock {
             snapshot = graph
+            snapshotCursors = cursors
             return Array(handlers.values)
         }
         for listener in listeners { listener(changes) }

@@ -40,10 +40,14 @@ public struct Hash32: Hashable, Sendable, Comparable {
         a.storage.0 == b.storage.0 && a.storage.1 == b.storage.1 && a.storage.2 == b.storage.2 && a.storage.3 == b.storage.3
     }
 
-    /// The values are digests and public keys, uniformly random: their first eight bytes
-    /// spread them over a hash table as well as all 32 (and Hasher is seeded per process).
+    /// All 32 bytes: feed ids inside payloads and clocks are chosen by whoever sends them, so
+    /// hashing only a prefix would let a peer make every key of a table collide (quadratic
+    /// derivation); Hasher's per-process seed does not help against equal inputs.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(storage.0)
+        hasher.combine(storage.1)
+        hasher.combine(storage.2)
+        hasher.combine(storage.3)
     }
 
     /// Lexicographic order of the bytes, so sorting is the same on every machine. The words

@@ -13,7 +13,7 @@ final class AccessPolicyTests: XCTestCase {
         for host in ["127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "::1", "[::1]"] {
             XCTAssertTrue(AccessPolicy.isLoopbackAddress(host), host)
         }
-        for host in ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "128.0.0.1", "127.0.0", "127.0.0.256", "localhost.example.com", ""] {
+        for host in ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "128.0.0.1", "127.0.0", "127.0.0.256", "localhost.example.com", "", "½.0.0.1", "١٢٧.0.0.1"] {
             XCTAssertFalse(AccessPolicy.isLoopbackAddress(host), host)
         }
     }
@@ -22,7 +22,9 @@ final class AccessPolicyTests: XCTestCase {
         for host in ["127.0.0.1:8650", "localhost", "localhost:8650", "[::1]:8650", "[::1]", "app.localhost:1", "localhost.:80"] {
             XCTAssertTrue(AccessPolicy.isLoopbackHostHeader(host), host)
         }
-        for host in ["evil.example:8650", "127.0.0.1.evil.example", "[::1]x", "localhost:80x", "192.168.0.2:8650", "localhost.evil.example"] {
+        for host in ["evil.example:8650", "127.0.0.1.evil.example", "[::1]x", "localhost:80x", "192.168.0.2:8650", "localhost.evil.example",
+                     // Digits Int cannot read (this once crashed the server), and non-ASCII names.
+                     "½.0.0.1", "１２７.０.０.１", "127.0.0.1:８６５０", "[::1]:８", "lócalhost"] {
             XCTAssertFalse(AccessPolicy.isLoopbackHostHeader(host), host)
         }
     }

@@ -33,7 +33,7 @@ final class ServeHTTPTests: XCTestCase {
         let page = try await client.get("/")
         XCTAssertEqual(page.status, 200, "the Web resources are found beside the executable: \(page.text)")
         XCTAssertTrue(page.text.lowercased().contains("<html"), page.text)
-        XCTAssertEqual(page.headers["content-security-policy"], "default-src 'self'")
+        XCTAssertEqual(page.headers["content-security-policy"], "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
         let node = try await client.get("/api/node")
         XCTAssertEqual(node.status, 200)

@@ -61,3 +61,30 @@ private final class Heard: @unchecked Sendable {
     func append(_ change: GraphChanges) { lock.withLock { changes.append(change) } }
     var all: [GraphChanges] { lock.withLock { changes } }
 }
+
+/// Found in review: a publish check that folded what another process had already written
+/// left the live snapshot behind for good, since the next update found nothing to write.
+final class LiveGraphStaleSnapshotTests: XCTestCase {
+    func testAPublishCheckAfterAnotherProcessWroteDoesNotLeaveTheSnapshotBehind() async throws {
+        let directory = NSTemporaryDirectory() + "vf-live-stale-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let wheat = try net.raise("farm", "100", "kg", name: "wheat")
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        let live = try LiveGraph(store: try GraphStore(path: directory + "/graph.sqlite"), log: log, delay: .seconds(60))
+        XCTAssertEqual(live.current.resources.keys.sorted(), [wheat])
+
+        // Another process (vf publish) appends and brings graph.sqlite up to date.
+        let flour = try net.raise("mill", "30", "kg", name: "flour")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        try GraphStore(path: directory + "/graph.sqlite").update(from: log)
+
+        // The API's publish check takes a builder first (its payload refused: nothing appended).
+        _ = try await live.builder()
+        let graph = try await live.upToDate()
+        XCTAssertNotNil(graph.resources[flour], "the live graph must include the mill's flour")
+        XCTAssertNotNil(live.current.resources[flour])
+    }
+}
