@@ -115,6 +115,9 @@ public struct SyncStateMachine: Sendable {
         self.oneShot = oneShot
     }
 
+    /// The most feeds a peer's clock may name, in one message or added up over deltas.
+    var maximumPeerClockFeeds = 1_000_000
+
     public var isClosed: Bool { closed }
 
     /// Whether everything we asked for has arrived and been stored, and no invite is pending.
@@ -168,7 +171,9 @@ public struct SyncStateMachine: Sendable {
             } else {
                 incoming = (full, base, changes)
             }
-            if (incoming?.changes.count ?? 0) > 1_000_000 { return fail(.unexpected("clock of over a million feeds")) }
+            if (incoming?.changes.count ?? 0) > maximumPeerClockFeeds {
+                return fail(.unexpected("clock of over \(maximumPeerClockFeeds) feeds"))
+            }
             return final ? clockReceived() : []
         case let .entry(encoded, payload):
             let entry: Entry
@@ -309,6 +314,10 @@ public struct SyncStateMachine: Sendable {
             return [.send(.needFull(clock: number))]
         }
         peerClock.apply(message.changes)
+        // Deltas add up across messages: the same bound as one message, so a peer cannot grow it without end.
+        if peerClock.sequences.count > maximumPeerClockFeeds {
+            return fail(.unexpected("clock of over \(maximumPeerClockFeeds) feeds"))
+        }
         for change in message.changes where change.sequence == nil { sentUpTo[change.feed] = nil }
         var actions: [Action] = [.rememberPeerClock(peerClock)]
         var sends: [Action] = []

@@ -166,6 +166,22 @@ final class SyncStateMachineTests: XCTestCase {
         XCTAssertThrowsError(try decoder.next()) { XCTAssertEqual($0 as? SyncProtocolError, .oversizedFrame(0x7F00_0000)) }
     }
 
+    func testAPeerClockGrowingPastTheBoundOverDeltasCloses() {
+        var machine = SyncStateMachine(wants: FeedClock(), localHeads: [:], acknowledgedBase: nil, rememberedPeerClock: nil, oneShot: false)
+        machine.maximumPeerClockFeeds = 10
+        _ = machine.start()
+        _ = machine.receive(.hello(version: 1))
+        func changes(_ n: Int) -> [ClockChange] { (0..<n).map { _ in ClockChange(feed: SigningKey().feed, sequence: 0) } }
+        var clock = FeedClock()
+        let first = changes(8)
+        let actions = machine.receive(.clock(full: true, final: true, base: .zero, changes: first))
+        XCTAssertFalse(actions.contains { if case .close = $0 { true } else { false } })
+        clock.apply(first)
+        // Each delta alone is small; together they pass the bound.
+        XCTAssertEqual(machine.receive(.clock(full: false, final: true, base: clock.hash, changes: changes(3))),
+                       [.close(.unexpected("clock of over 10 feeds"))])
+    }
+
     func testARefusedEntryClosesButAForkedFeedIsNoOffence() throws {
         let (x, xs) = feed(3)
         func receiving() -> SyncStateMachine {
