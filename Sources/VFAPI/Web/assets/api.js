@@ -16,8 +16,12 @@ export function adoptTokenFromFragment() {
   const hash = location.hash.replace(/^#/, "");
   const match = hash.match(/(?:^|[&?])token=([^&]*)/);
   if (!match) return;
-  const token = decodeURIComponent(match[1]);
-  if (token) setToken(token);
+  let token = "";
+  try { token = decodeURIComponent(match[1]).trim(); } catch { token = ""; }
+  // Any site can send the browser to this address with a fragment of its choosing: a token
+  // that differs from the saved one replaces it only when the person says so.
+  const saved = getToken();
+  if (token && (!saved || saved === token || window.confirm("Replace the saved token with the one in this link?"))) setToken(token);
   let rest = hash.replace(match[0], "").replace(/^[&?]/, "");
   if (rest && !rest.startsWith("/")) rest = "";
   history.replaceState(null, "", location.pathname + location.search + (rest ? "#" + rest : "#/record"));
