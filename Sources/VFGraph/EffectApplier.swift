@@ -146,9 +146,9 @@ enum EffectApplier {
         }
 
         // Authority over existing resources, judged by what actually changed.
-        let denial: EventStatus? = working.firstExisting { after, before in
-            // Whoever answers for the resource may change it any way: ask that first, as it is
-            // cheap and usual, and the decimal comparisons below cost as much as the sums.
+        // Whoever answers for a resource may change it any way: ask that first, as it is cheap
+        // and usual, and the decimal comparisons below cost as much as the sums.
+        let denial: EventStatus? = working.allExisting(answeredBy: answers) ? nil : working.firstExisting { after, before in
             if answers(before.primaryAccountable) || answers(before.holder) { return nil }
             var changes: [String] = []
             if after.accountingQuantity < before.accountingQuantity { changes.append("decrements its accounting quantity") }

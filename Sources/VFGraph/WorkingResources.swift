@@ -50,6 +50,15 @@ struct WorkingResources {
         }
     }
 
+    /// Whether `answers` is true of the accountable agent or of the holder, as they were before
+    /// the event, of every held resource that existed: then no change needs judging. Reads the
+    /// two fields in place, where ``firstExisting(_:)`` would copy whole resources.
+    func allExisting(answeredBy answers: (AgentID?) -> Bool) -> Bool {
+        if firstBefore != nil, !answers(firstBefore!.primaryAccountable), !answers(firstBefore!.holder) { return false }
+        if secondBefore != nil, !answers(secondBefore!.primaryAccountable), !answers(secondBefore!.holder) { return false }
+        return true
+    }
+
     /// Calls `body` with each held resource that existed before the event, as it is now and as
     /// it was, in id order (the order authority is judged in), until `body` returns a value;
     /// returns that value. Walking the two slots in place spares an array on every event.
