@@ -32,17 +32,13 @@ public struct CausalKey: Comparable, Hashable, Sendable {
 }
 
 enum CausalOrder {
-    /// Orders `nodes` as described in ``CausalKey``. Every dependency must itself be a node.
-    static func sort(keys: [EntryID: CausalKey], dependencies: [EntryID: [EntryID]]) -> [EntryID] {
-        // Nodes get dense numbers, so the walk below counts and links them in arrays and
-        // hashes each node and each dependency once.
-        var nodes = [CausalKey]()
-        nodes.reserveCapacity(keys.count)
-        var number = [EntryID: Int](minimumCapacity: keys.count)
-        for (node, key) in keys {
-            number[node] = nodes.count
-            nodes.append(key)
-        }
+    /// Orders the events whose keys are `nodes` (one key per event) as described in
+    /// ``CausalKey``. Dependencies outside `nodes` count as placed already.
+    static func sort(keys nodes: [CausalKey], dependencies: [EntryID: [EntryID]]) -> [EntryID] {
+        // Nodes are numbered by their place in `nodes`, so the walk below counts and links
+        // them in arrays and hashes each node and each dependency once.
+        var number = [EntryID: Int](minimumCapacity: nodes.count)
+        for (n, key) in nodes.enumerated() { number[key.entryID] = n }
         var waiting = [Int](repeating: 0, count: nodes.count)
         // Dependents as (dependency, dependent) pairs, grouped by dependency further down.
         var edges: [(Int, Int)] = []

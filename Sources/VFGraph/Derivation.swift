@@ -123,8 +123,8 @@ public struct Derivation: Sendable {
     /// The outcome of steps 2 and 3.
     struct Outcome {
         var graph: EconomicGraph
-        /// Causal keys of the events that were ready, i.e. folded.
-        var readyKeys: [EntryID: CausalKey]
+        /// The greatest causal key among the events that were ready, i.e. folded.
+        var lastKey: CausalKey?
         var dependencies: [EntryID: [EntryID]]
     }
 
@@ -132,7 +132,8 @@ public struct Derivation: Sendable {
     func resolveAndFold(_ resolution: Resolution) -> Outcome {
         var graph = catalogue
         let (statuses, dependencies, containers) = (resolution.statuses, resolution.dependencies, resolution.containers)
-        var keys = [EntryID: CausalKey](minimumCapacity: eventPayloads.count)
+        var keys = [CausalKey]()
+        keys.reserveCapacity(eventPayloads.count)
         graph.events.reserveCapacity(eventPayloads.count)
         for (entry, payload) in eventList {
             let id = entry.id
@@ -140,11 +141,11 @@ public struct Derivation: Sendable {
             let status = statuses.isEmpty ? nil : statuses[id]
             let container = containers.isEmpty ? nil : containers[id]
             graph.events[id] = makeEvent(entry, payload: payload, container: container, status: status ?? .applied)
-            if status == nil { keys[id] = CausalKey(event: payload, entry: entry) }
+            if status == nil { keys.append(CausalKey(event: payload, entry: entry)) }
         }
         let order = CausalOrder.sort(keys: keys, dependencies: dependencies)
         fold(order, into: &graph)
-        return Outcome(graph: graph, readyKeys: keys, dependencies: dependencies)
+        return Outcome(graph: graph, lastKey: keys.max(), dependencies: dependencies)
     }
 
     func makeEvent(_ id: EntryID, payload: EconomicEventPayload, container: ResourceID?, status: EventStatus) -> GraphEvent {
@@ -236,13 +237,17 @@ public struct Derivation: Sendable {
         var settled = [EntryID: EventStatus?](minimumCapacity: eventPayloads.count)
         // Every call leaves `visiting` as it found it, so one set serves every walk.
         var visiting = Set<EntryID>()
+        var foundCycle = false
         func settle(_ id: EntryID) -> EventStatus? {
             if let status = settled[id] { return status }
             if !own.isEmpty, let status = own[id] { settled[id] = .some(status); return status }
             let deps = dependencies[id] ?? []
             var result: EventStatus?
             if !deps.isEmpty {
-                guard visiting.insert(id).inserted else { return .invalid("circular dependency through \(id)") }
+                guard visiting.insert(id).inserted else {
+                    foundCycle = true
+                    return .invalid("circular dependency through \(id)")
+                }
                 for dep in deps where dep != id {
                     switch settle(dep) {
                     case let .pending(reason)?: result = .pending("waits for \(dep): \(reason)")
@@ -257,7 +262,14 @@ public struct Derivation: Sendable {
             settled[id] = .some(result)
             return result
         }
-        for id in eventList.map(\.entry.id).sorted() { _ = settle(id) }
+        // Without a cycle, what each event settles to does not depend on where the walks start,
+        // so catalogue order will do; a cycle's reason names where its walk entered it, so
+        // then every walk starts over in id order, as the result must not depend on arrival.
+        for (entry, _) in eventList { _ = settle(entry.id) }
+        if foundCycle {
+            settled.removeAll(keepingCapacity: true)
+            for id in eventList.map(\.entry.id).sorted() { _ = settle(id) }
+        }
         var statuses = [EntryID: EventStatus]()
         for (id, status) in settled {
             guard let status else { continue }

@@ -146,8 +146,10 @@ enum EffectApplier {
         }
 
         // Authority over existing resources, judged by what actually changed.
-        for (after, before) in working.existing {
-            let id = after.id
+        // Whoever answers for a resource may change it any way: ask that first, as it is cheap
+        // and usual, and the decimal comparisons below cost as much as the sums.
+        let denial: EventStatus? = working.allExisting(answeredBy: answers) ? nil : working.firstExisting { after, before in
+            if answers(before.primaryAccountable) || answers(before.holder) { return nil }
             var changes: [String] = []
             if after.accountingQuantity < before.accountingQuantity { changes.append("decrements its accounting quantity") }
             if after.onhandQuantity < before.onhandQuantity { changes.append("decrements its onhand quantity") }
@@ -157,10 +159,10 @@ enum EffectApplier {
             if after.holder != before.holder { changes.append("changes who holds it") }
             if after.stage != before.stage { changes.append("changes its stage") }
             if after.state != before.state { changes.append("changes its state") }
-            if !changes.isEmpty, !answers(before.primaryAccountable), !answers(before.holder) {
-                return .unauthorized("the event \(changes.joined(separator: " and ")) of resource \(id), but signer \(signer) is neither accountable for (\(before.primaryAccountable?.description ?? "nobody")) nor holding (\(before.holder?.description ?? "nobody")) it")
-            }
+            if changes.isEmpty { return nil }
+            return .unauthorized("the event \(changes.joined(separator: " and ")) of resource \(after.id), but signer \(signer) is neither accountable for (\(before.primaryAccountable?.description ?? "nobody")) nor holding (\(before.holder?.description ?? "nobody")) it")
         }
+        if let denial { return denial }
 
         working.commit(to: &graph.resources)
         return .applied

@@ -11,7 +11,8 @@ import VFLog
 public struct GraphBuilder: Sendable {
     private var derivation = Derivation()
     private var statuses: [EntryID: EventStatus] = [:]
-    private var readyKeys: [EntryID: CausalKey] = [:]
+    /// The greatest causal key among the folded events: an event with a smaller one cannot be
+    /// folded onto the graph, it belongs before something already applied.
     private var lastKey: CausalKey?
     public private(set) var graph = EconomicGraph()
     /// How many inserts re-folded from the start, and how many folded onto the current graph.
@@ -37,25 +38,22 @@ public struct GraphBuilder: Sendable {
                 }
                 if let rejected = derivation.catalogue.rejected[entry.id] { graph.rejected[entry.id] = rejected }
             }
-            var keys = [EntryID: CausalKey]()
-            for id in appended { keys[id] = CausalKey(event: derivation.eventPayloads[id]!, entry: derivation.entries[id]!) }
+            let keys = appended.map { CausalKey(event: derivation.eventPayloads[$0]!, entry: derivation.entries[$0]!) }
             derivation.fold(CausalOrder.sort(keys: keys, dependencies: dependencies), into: &graph)
-            readyKeys.merge(keys) { a, _ in a }
+            if let newLast = keys.max(), lastKey.map({ $0 < newLast }) ?? true { lastKey = newLast }
             appends += 1
         } else {
             let outcome = derivation.resolveAndFold(resolution)
             graph = outcome.graph
-            readyKeys = outcome.readyKeys
+            lastKey = outcome.lastKey
             rebuilds += 1
         }
         statuses = newStatuses
-        lastKey = readyKeys.values.max()
     }
 
     /// The newly ready events if folding them onto the current graph is the same as re-folding
     /// everything; nil otherwise.
     private func appendable(_ fresh: [GraphEntry], newStatuses: [EntryID: EventStatus], dependencies: [EntryID: [EntryID]]) -> Set<EntryID>? {
-        let freshIDs = Set(fresh.map(\.id))
         for entry in fresh {
             switch derivation.kinds[entry.id] {
             case .object(.economicEvent)?:
@@ -71,7 +69,7 @@ public struct GraphBuilder: Sendable {
         // No earlier event may change status before the fold.
         for (id, _) in graph.events where newStatuses[id] != statuses[id] { return nil }
         var appended = Set<EntryID>()
-        for id in freshIDs where derivation.eventPayloads[id] != nil && newStatuses[id] == nil {
+        for id in Set(fresh.map(\.id)) where derivation.eventPayloads[id] != nil && newStatuses[id] == nil {
             let key = CausalKey(event: derivation.eventPayloads[id]!, entry: derivation.entries[id]!)
             if let lastKey, key < lastKey { return nil }
             appended.insert(id)

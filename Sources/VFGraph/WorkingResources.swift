@@ -50,15 +50,24 @@ struct WorkingResources {
         }
     }
 
-    /// The held resources that existed before the event, as they are now and as they were,
-    /// in id order: the order authority is judged in.
-    var existing: [(after: EconomicResource, before: EconomicResource)] {
-        var pairs: [(after: EconomicResource, before: EconomicResource)] = []
-        if let first, let firstBefore { pairs.append((first, firstBefore)) }
-        if let second, let secondBefore {
-            if let head = pairs.first, second.id < head.after.id { pairs.insert((second, secondBefore), at: 0) } else { pairs.append((second, secondBefore)) }
-        }
-        return pairs
+    /// Whether `answers` is true of the accountable agent or of the holder, as they were before
+    /// the event, of every held resource that existed: then no change needs judging. Reads the
+    /// two fields in place, where ``firstExisting(_:)`` would copy whole resources.
+    func allExisting(answeredBy answers: (AgentID?) -> Bool) -> Bool {
+        if firstBefore != nil, !answers(firstBefore!.primaryAccountable), !answers(firstBefore!.holder) { return false }
+        if secondBefore != nil, !answers(secondBefore!.primaryAccountable), !answers(secondBefore!.holder) { return false }
+        return true
+    }
+
+    /// Calls `body` with each held resource that existed before the event, as it is now and as
+    /// it was, in id order (the order authority is judged in), until `body` returns a value;
+    /// returns that value. Walking the two slots in place spares an array on every event.
+    func firstExisting<T>(_ body: (_ after: EconomicResource, _ before: EconomicResource) -> T?) -> T? {
+        let secondFirst = first != nil && firstBefore != nil && second != nil && secondBefore != nil && second!.id < first!.id
+        if secondFirst, let result = body(second!, secondBefore!) { return result }
+        if let first, let firstBefore, let result = body(first, firstBefore) { return result }
+        if !secondFirst, let second, let secondBefore, let result = body(second, secondBefore) { return result }
+        return nil
     }
 
     /// Writes every held resource into `resources`.
