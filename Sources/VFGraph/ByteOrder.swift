@@ -24,4 +24,18 @@ enum ByteOrder {
         guard keys.count > 1 else { return keys }
         return keys.map { (Key(hash($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
+
+    /// The positions of `dictionary`'s elements in the order of their keys' bytes: for reading
+    /// every element in key order without hashing a key again or copying the elements.
+    static func sortedIndices<K, V>(_ dictionary: [K: V], by hash: (K) -> Hash32) -> [Dictionary<K, V>.Index] {
+        var keyed = [(Key, Dictionary<K, V>.Index)]()
+        keyed.reserveCapacity(dictionary.count)
+        var index = dictionary.startIndex
+        while index != dictionary.endIndex {
+            keyed.append((Key(hash(dictionary[index].key)), index))
+            dictionary.formIndex(after: &index)
+        }
+        keyed.sort { $0.0 < $1.0 }
+        return keyed.map(\.1)
+    }
 }

@@ -34,6 +34,9 @@ public final class GraphStore {
     /// builder), for tests and diagnostics: a command answered from the tables derives nothing.
     public private(set) var derivations = 0
 
+    /// Where the time of the last ``rebuild(from:)`` went.
+    public private(set) var lastRebuild: RebuildTimings?
+
     /// Opens (creating if needed) the graph store at `path` and brings its schema up to date.
     public init(path: String) throws(GraphStoreError) {
         self.path = path
@@ -79,16 +82,29 @@ public final class GraphStore {
         builder = GraphBuilder()
         loaded = [:]
         view = nil
+        var timings = RebuildTimings()
+        let start = RebuildTimings.now()
         try catchUp(log, heads: try headSequences(log))
-        let graph = builder.graph, entries = builder.entries
-        let rows = GraphRows(graph, cursors: loaded)
-        let diff = GraphRowsDiff(from: GraphRows(), to: rows)
+        let derived = RebuildTimings.now()
+        timings.readAndDerive = derived - start
+        let graph = builder.graph, entries = builder.entries, cursors = loaded
+        // Against empty tables every row is new: the rows need no diff to be written, and the
+        // row states the next update diffs against are built on the other core meanwhile.
+        let view = BackgroundValue { () -> (GraphRows, GraphChanges) in
+            let rows = GraphRows(graph, cursors: cursors)
+            return (rows, GraphRowsDiff(from: GraphRows(), to: rows).changes(cursors: cursors))
+        }
         try writeTransaction { db in
             try GraphTableWriter.clear(db)
-            try GraphTableWriter.apply(diff, graph: graph, rows: rows, payloads: { entries[$0]?.payload }, in: db)
+            try GraphTableFiller.fill(graph, cursors: cursors, entries: entries, in: db)
         }
-        view = (rows, graph)
-        return diff.changes(cursors: rows.cursors)
+        let written = RebuildTimings.now()
+        timings.writeTables = written - derived
+        let (rows, changes) = view.wait()
+        timings.waitForRows = RebuildTimings.now() - written
+        self.view = (rows, graph)
+        lastRebuild = timings
+        return changes
     }
 
     /// The whole derived graph, up to date with the log: read from the tables when they hold

@@ -97,22 +97,7 @@ enum GraphTableWriter {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for id in diff.resources.inserts + diff.resources.updates {
-                let r = graph.resources[id]!
-                upsert.bind(1, r.id)
-                upsert.bind(2, r.name)
-                upsert.bind(3, r.trackingIdentifier)
-                upsert.bind(4, r.note)
-                upsert.bind(5, r.conformsTo)
-                upsert.bind(6, r.unit)
-                upsert.bind(7, r.accountingQuantity.description)
-                upsert.bind(8, r.onhandQuantity.description)
-                upsert.bind(9, r.primaryAccountable?.description)
-                upsert.bind(10, r.holder?.description)
-                upsert.bind(11, r.currentLocation)
-                upsert.bind(12, r.containedIn)
-                upsert.bind(13, r.stage)
-                upsert.bind(14, r.state)
-                upsert.bind(15, r.createdBy)
+                bindResource(graph.resources[id]!, to: upsert)
                 try upsert.run()
             }
             try delete(diff.resources.deletes, from: "resource", in: db) { $0.hash }
@@ -129,6 +114,25 @@ enum GraphTableWriter {
             }
             try delete(diff.rejected.deletes, from: "rejected", in: db) { $0.hash }
         }
+    }
+
+    /// Binds every column of a `resource` row, in the order of the table.
+    static func bindResource(_ r: EconomicResource, to statement: RawStatement) {
+        statement.bind(1, r.id)
+        statement.bind(2, r.name)
+        statement.bind(3, r.trackingIdentifier)
+        statement.bind(4, r.note)
+        statement.bind(5, r.conformsTo)
+        statement.bind(6, r.unit)
+        statement.bind(7, r.accountingQuantity.description)
+        statement.bind(8, r.onhandQuantity.description)
+        statement.bind(9, r.primaryAccountable?.description)
+        statement.bind(10, r.holder?.description)
+        statement.bind(11, r.currentLocation)
+        statement.bind(12, r.containedIn)
+        statement.bind(13, r.stage)
+        statement.bind(14, r.state)
+        statement.bind(15, r.createdBy)
     }
 
     /// Empties every table, for a rebuild.

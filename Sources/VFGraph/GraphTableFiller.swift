@@ -1,0 +1,114 @@
+import GRDB
+import GRDBSQLite
+import VFLog
+
+/// Writes a whole graph into empty tables, for a rebuild.
+///
+/// Against empty tables every row is an insert, so there is nothing to compare: this streams
+/// rows from the graph into prepared statements without the row states and diff an update
+/// needs (``GraphRows``, ``GraphRowsDiff``), which cost a tenth of the rebuild's writing. Ids
+/// are bound from fixed slots and payloads from the entries' own arrays, both without a copy
+/// (SQLITE_STATIC), and each table is filled in key order (``ByteOrder``) so its b-tree only
+/// grows at its right edge. The rows are the ones ``GraphTableWriter`` writes for the same graph.
+enum GraphTableFiller {
+    /// Inserts every row of `graph` and the `cursors`; the tables must be empty.
+    static func fill(_ graph: EconomicGraph, cursors: [FeedID: UInt64], entries: [EntryID: GraphEntry], in db: Database) throws {
+        let slots = IDSlots(count: 4)
+        defer { slots.deallocate() }
+        func payload(_ id: EntryID) throws -> [UInt8] {
+            guard let bytes = entries[id]?.payload else { throw GraphStoreError("no payload held for graph entry \(id)") }
+            return bytes
+        }
+
+        let cursor = try RawStatement(db, "INSERT INTO cursor (feed, sequence) VALUES (?, ?)")
+        for (feed, sequence) in cursors {
+            slots.bind(cursor, 1, feed.key, slot: 0)
+            cursor.bind(2, Int64(sequence))
+            try cursor.run()
+        }
+
+        let event = try RawStatement(db, """
+            INSERT INTO event (id, status, reason, position, previousEvent, container, correctedBy, author, sequence, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for index in ByteOrder.sortedIndices(graph.events, by: \.hash) {
+            let (id, e) = graph.events[index]
+            slots.bind(event, 1, id.hash, slot: 0)
+            event.bind(2, e.status.code)
+            event.bind(3, e.status.reason)
+            event.bind(4, e.position.map(Int64.init))
+            slots.bind(event, 5, e.previousEvent?.hash, slot: 1)
+            slots.bind(event, 6, e.container?.hash, slot: 2)
+            event.bind(7, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
+            slots.bind(event, 8, e.provenance.author.key, slot: 3)
+            event.bind(9, Int64(e.provenance.sequence))
+            try event.run(binding: try payload(id), at: 10)
+        }
+
+        let process = try RawStatement(db, "INSERT INTO process (id, author, payload) VALUES (?, ?, ?)")
+        for index in ByteOrder.sortedIndices(graph.processes, by: \.hash) {
+            let (id, p) = graph.processes[index]
+            slots.bind(process, 1, id.hash, slot: 0)
+            slots.bind(process, 2, p.author.key, slot: 1)
+            try process.run(binding: try payload(id), at: 3)
+        }
+
+        let specification = try RawStatement(db, "INSERT INTO resourceSpecification (id, author, payload) VALUES (?, ?, ?)")
+        for index in ByteOrder.sortedIndices(graph.specifications, by: \.hash) {
+            let (id, s) = graph.specifications[index]
+            slots.bind(specification, 1, id.hash, slot: 0)
+            slots.bind(specification, 2, s.author.key, slot: 1)
+            try specification.run(binding: try payload(id), at: 3)
+        }
+
+        let agent = try RawStatement(db, "INSERT INTO agent (id, answeredBy, describedBy, payload) VALUES (?, ?, ?, ?)")
+        for (id, a) in graph.agents {
+            agent.bind(1, id.description)
+            slots.bind(agent, 2, a.answeredBy.key, slot: 0)
+            slots.bind(agent, 3, a.describedBy?.hash, slot: 1)
+            agent.bind(4, blob: try a.describedBy.map(payload))
+            try agent.run()
+        }
+
+        let resource = try RawStatement(db, """
+            INSERT INTO resource (id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
+                                  primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for index in ByteOrder.sortedIndices(graph.resources, by: \.hash) {
+            let r = graph.resources.values[index]
+            GraphTableWriter.bindResource(r, to: resource)
+            try resource.run()
+        }
+
+        let rejected = try RawStatement(db, "INSERT INTO rejected (id, status, reason) VALUES (?, ?, ?)")
+        for index in ByteOrder.sortedIndices(graph.rejected, by: \.hash) {
+            let (id, status) = graph.rejected[index]
+            slots.bind(rejected, 1, id.hash, slot: 0)
+            rejected.bind(2, status.code)
+            rejected.bind(3, status.reason ?? "")
+            try rejected.run()
+        }
+    }
+}
+
+/// Memory for the ids of one row, bound with SQLITE_STATIC: each id is copied into its slot,
+/// which stays unchanged until the statement has run, instead of SQLite allocating a copy of
+/// every id of every row (SQLITE_TRANSIENT).
+private struct IDSlots {
+    private let base: UnsafeMutableRawPointer
+
+    init(count: Int) {
+        base = UnsafeMutableRawPointer.allocate(byteCount: 32 * count, alignment: 8)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    /// Binds `hash` (NULL when nil) at `index` from slot `slot`, which no other column of the row uses.
+    func bind(_ statement: RawStatement, _ index: Int32, _ hash: Hash32?, slot: Int) {
+        guard let hash else { sqlite3_bind_null(statement.handle, index); return }
+        let pointer = base + 32 * slot
+        pointer.storeBytes(of: hash, as: Hash32.self)
+        sqlite3_bind_blob(statement.handle, index, pointer, 32, nil)
+    }
+}
