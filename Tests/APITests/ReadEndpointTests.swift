@@ -176,7 +176,9 @@ final class ReadEndpointTests: XCTestCase {
         XCTAssertEqual(peer["address"] as? String, address.description)
         XCTAssertEqual(peer["connected"] as? Bool, false)
         XCTAssertTrue(peer["lastSync"] is NSNull)
-        XCTAssertEqual(peer["lastError"] as? String, "connection refused")
+        // The running node dials the peer too, and may record its own "Connection refused" first.
+        let lastError = peer["lastError"] as? String
+        XCTAssertTrue(lastError?.lowercased().contains("refused") == true, String(describing: lastError))
 
         let sync = try await node.client.get("/api/sync")
         XCTAssertEqual(sync.status, 200, sync.text)
