@@ -42,7 +42,8 @@ public struct PublishCheck: Sendable {
     public static func isValueFlows(_ payload: [UInt8]) -> Bool {
         guard let json = try? JSONParser.parse(payload), let type = json["@type"]?.stringValue else { return false }
         let bare = type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type
-        return ["EconomicEvent", "Process", "ResourceSpecification", "Person", "Organization"].contains(bare)
+        // The types whose properties this node knows are exactly the ValueFlows types it reads.
+        return KnownProperties.byType[bare] != nil
     }
 
     /// The verdict on `payload`; an accepted one is remembered for the payloads after it.

@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import GRDB
-import GRDBSQLite
 
 extension LogStore {
     /// Appends one entry to the feed of `key`, signed now. Returns once it is durable.
@@ -88,15 +87,15 @@ public enum AppendError: Error, CustomStringConvertible {
 /// The inserts of the append and ingest paths, over cached statements.
 struct EntryWriter {
     let db: Database
-    let insertEntry: Statement
-    let insertPayload: Statement
+    let insertEntry: RawStatement
+    let insertPayload: RawStatement
     let selectId: Statement
     let receivedAt: Int64
 
     init(db: Database) throws {
         self.db = db
-        insertEntry = try db.cachedStatement(sql: "INSERT INTO entry (id, author, sequence, timestamp, encoded, receivedAt) VALUES (?, ?, ?, ?, ?, ?)")
-        insertPayload = try db.cachedStatement(sql: "INSERT INTO payload (entry, data) VALUES (?, ?)")
+        insertEntry = try RawStatement(db, "INSERT INTO entry (id, author, sequence, timestamp, encoded, receivedAt) VALUES (?, ?, ?, ?, ?, ?)")
+        insertPayload = try RawStatement(db, "INSERT INTO payload (entry, data) VALUES (?, ?)")
         selectId = try db.cachedStatement(sql: "SELECT id FROM entry WHERE author = ? AND sequence = ?")
         receivedAt = LogStore.nowMilliseconds
     }
@@ -104,33 +103,16 @@ struct EntryWriter {
     /// Binds straight from the entry's bytes: this is the hot path of bulk append and ingest,
     /// where building GRDB argument arrays cost as much as SQLite's own work.
     func insert(_ entry: Entry, payload: [UInt8]?) throws {
-        let s = insertEntry.sqliteStatement
-        entry.id.hash.withUnsafeBytes { bindBlob(s, 1, $0) }
-        entry.author.key.withUnsafeBytes { bindBlob(s, 2, $0) }
-        sqlite3_bind_int64(s, 3, Int64(entry.sequence))
-        sqlite3_bind_int64(s, 4, entry.timestamp)
-        entry.encoded.withUnsafeBytes { bindBlob(s, 5, $0) }
-        sqlite3_bind_int64(s, 6, receivedAt)
-        try step(s)
+        insertEntry.bind(1, entry.id)
+        insertEntry.bind(2, entry.author)
+        insertEntry.bind(3, Int64(entry.sequence))
+        insertEntry.bind(4, entry.timestamp)
+        insertEntry.bind(5, blob: entry.encoded)
+        insertEntry.bind(6, receivedAt)
+        try insertEntry.run()
         if let payload {
-            let p = insertPayload.sqliteStatement
-            sqlite3_bind_int64(p, 1, db.lastInsertedRowID)
-            payload.withUnsafeBytes { bindBlob(p, 2, $0) }
-            try step(p)
-        }
-    }
-
-    private func bindBlob(_ statement: SQLiteStatement, _ index: Int32, _ bytes: UnsafeRawBufferPointer) {
-        // SQLITE_TRANSIENT: SQLite copies the bytes before the buffer goes away.
-        sqlite3_bind_blob(statement, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count),
-                          unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-    }
-
-    private func step(_ statement: SQLiteStatement) throws {
-        let code = sqlite3_step(statement)
-        sqlite3_reset(statement)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            insertPayload.bind(1, db.lastInsertedRowID)
+            try insertPayload.run(binding: payload, at: 2)
         }
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// What a reader of payloads needs of one stored entry: who wrote it, where, when, its id and
 /// its payload. Read from the columns stored beside the signed encoding, so nothing is decoded
@@ -30,49 +29,27 @@ extension LogStore {
     ///
     /// Unlike ``entries(author:in:limit:)`` it neither decodes nor re-hashes the signed
     /// encoding (the id and timestamp columns were written from it when the entry was stored,
-    /// after verification) and it reads the rows straight off the SQLite statement: at tens of
+    /// after verification) and it reads the rows straight off the SQLite statement (``RawStatement``): at tens of
     /// thousands of entries, building a GRDB row per entry cost more than SQLite's own work.
     public func records(author: FeedID, in range: ClosedRange<UInt64> = 1...UInt64(Int64.max),
                         limit: Int = Int.max) throws(StoreError) -> [EntryRecord] {
         try read("read feed records") { db in
-            let statement = try db.cachedStatement(sql: """
+            let s = try RawStatement(db, """
                 SELECT e.sequence, e.id, e.timestamp, p.data FROM entry e LEFT JOIN payload p ON p.entry = e.rowid
                 WHERE e.author = ? AND e.sequence BETWEEN ? AND ? ORDER BY e.sequence LIMIT ?
                 """)
-            let s = statement.sqliteStatement
-            sqlite3_reset(s)
-            defer { sqlite3_reset(s); sqlite3_clear_bindings(s) }
-            author.key.withUnsafeBytes { key in
-                // SQLITE_TRANSIENT: SQLite copies the key before the buffer goes away.
-                _ = sqlite3_bind_blob(s, 1, key.baseAddress, Int32(key.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-            }
-            sqlite3_bind_int64(s, 2, Int64(clamping: range.lowerBound))
-            sqlite3_bind_int64(s, 3, Int64(clamping: range.upperBound))
-            sqlite3_bind_int64(s, 4, Int64(clamping: limit))
+            s.bind(1, author)
+            s.bind(2, Int64(clamping: range.lowerBound))
+            s.bind(3, Int64(clamping: range.upperBound))
+            s.bind(4, Int64(clamping: limit))
             var records: [EntryRecord] = []
-            while true {
-                let code = sqlite3_step(s)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
-                let sequence = sqlite3_column_int64(s, 0)
-                guard sequence >= 1, sqlite3_column_bytes(s, 1) == 32, let idBytes = sqlite3_column_blob(s, 1) else {
+            while try s.next() {
+                let sequence = s.int64(0) ?? 0
+                guard sequence >= 1, let id = s.hash32(1) else {
                     throw StoreError(operation: "read feed records", message: "malformed entry row at sequence \(sequence) of \(author)")
                 }
-                let id = EntryID(hash: Hash32(unsafe: UnsafeRawBufferPointer(start: idBytes, count: 32)))
-                var payload: [UInt8]?
-                if sqlite3_column_type(s, 3) != SQLITE_NULL {
-                    let count = Int(sqlite3_column_bytes(s, 3))
-                    if count == 0 {
-                        payload = []
-                    } else {
-                        let base = sqlite3_column_blob(s, 3)!
-                        payload = [UInt8](UnsafeRawBufferPointer(start: base, count: count))
-                    }
-                }
-                records.append(EntryRecord(author: author, sequence: UInt64(sequence), id: id,
-                                           timestamp: sqlite3_column_int64(s, 2), payload: payload))
+                records.append(EntryRecord(author: author, sequence: UInt64(sequence), id: EntryID(hash: id),
+                                           timestamp: s.int64(2) ?? 0, payload: s.bytes(3)))
             }
             return records
         }

@@ -1,18 +1,17 @@
 import GRDB
 import GRDBSQLite
-import VFLog
 
 /// A cached prepared statement bound, stepped and read through SQLite's C API.
 ///
-/// The graph store writes and reads tens of thousands of rows per rebuild; building GRDB
-/// argument arrays and rows costs more than SQLite's own work, so the hot paths bind ids
-/// straight from their inline bytes. Only for use inside the `Database` closure it came from.
-struct RawStatement {
+/// The log's bulk append and ingest and the graph store's rebuilds write and read tens of
+/// thousands of rows; building GRDB argument arrays and rows costs more than SQLite's own
+/// work, so the hot paths bind ids straight from their inline bytes. Only for use inside the `Database` closure it came from.
+public struct RawStatement {
     private let statement: Statement
     private let db: Database
-    var handle: SQLiteStatement { statement.sqliteStatement }
+    public var handle: SQLiteStatement { statement.sqliteStatement }
 
-    init(_ db: Database, _ sql: String) throws {
+    public init(_ db: Database, _ sql: String) throws {
         self.db = db
         statement = try db.cachedStatement(sql: sql)
         sqlite3_reset(statement.sqliteStatement)
@@ -21,27 +20,26 @@ struct RawStatement {
     // SQLITE_TRANSIENT: SQLite copies the bytes before the buffer goes away.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    func bind(_ index: Int32, _ hash: Hash32?) {
+    public func bind(_ index: Int32, _ hash: Hash32?) {
         guard let hash else { sqlite3_bind_null(handle, index); return }
         // The value's own 32 bytes (see `hash(_:table:)`), without a call into VFLog's generic.
         _ = Swift.withUnsafeBytes(of: hash) { sqlite3_bind_blob(handle, index, $0.baseAddress, 32, Self.transient) }
     }
 
-    func bind(_ index: Int32, _ entry: EntryID?) { bind(index, entry?.hash) }
-    func bind(_ index: Int32, _ resource: ResourceID?) { bind(index, resource?.hash) }
-    func bind(_ index: Int32, _ feed: FeedID?) { bind(index, feed?.key) }
+    public func bind(_ index: Int32, _ entry: EntryID?) { bind(index, entry?.hash) }
+    public func bind(_ index: Int32, _ feed: FeedID?) { bind(index, feed?.key) }
 
-    func bind(_ index: Int32, _ text: String?) {
+    public func bind(_ index: Int32, _ text: String?) {
         guard let text else { sqlite3_bind_null(handle, index); return }
         sqlite3_bind_text(handle, index, text, -1, Self.transient)
     }
 
-    func bind(_ index: Int32, _ value: Int64?) {
+    public func bind(_ index: Int32, _ value: Int64?) {
         guard let value else { sqlite3_bind_null(handle, index); return }
         sqlite3_bind_int64(handle, index, value)
     }
 
-    func bind(_ index: Int32, blob: [UInt8]?) {
+    public func bind(_ index: Int32, blob: [UInt8]?) {
         guard let blob else { sqlite3_bind_null(handle, index); return }
         _ = blob.withUnsafeBytes { bytes in
             // A zero-length blob needs a non-null pointer, or SQLite stores NULL.
@@ -51,7 +49,7 @@ struct RawStatement {
 
     /// Binds `blob` without copying it and runs the statement while the bytes are alive: for
     /// payloads, the largest values the store writes.
-    func run(binding blob: [UInt8], at index: Int32) throws {
+    public func run(binding blob: [UInt8], at index: Int32) throws {
         try blob.withUnsafeBytes { bytes in
             // SQLITE_STATIC (nil): SQLite reads the bytes during the step, and `bytes` outlives it.
             sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), nil)
@@ -61,21 +59,21 @@ struct RawStatement {
     }
 
     /// Runs a statement that returns no rows, and resets it for the next binding.
-    func run() throws {
+    public func run() throws {
         let code = sqlite3_step(handle)
         sqlite3_reset(handle)
         guard code == SQLITE_DONE else { throw failure(code) }
     }
 
     /// The single integer the statement returns, for counts.
-    func count() throws -> Int {
+    public func count() throws -> Int {
         guard try next() else { return 0 }
         defer { sqlite3_reset(handle) }
         return Int(sqlite3_column_int64(handle, 0))
     }
 
     /// Steps to the next row: true while there is one.
-    func next() throws -> Bool {
+    public func next() throws -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: sqlite3_reset(handle); return false
@@ -89,29 +87,25 @@ struct RawStatement {
 
     // MARK: reading the current row (columns from 0)
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
-    func int64(_ column: Int32) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(handle, column) }
+    public func int64(_ column: Int32) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(handle, column) }
 
-    func text(_ column: Int32) -> String? {
+    public func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }
         return String(cString: pointer)
     }
 
-    func bytes(_ column: Int32) -> [UInt8]? {
+    public func bytes(_ column: Int32) -> [UInt8]? {
         guard !isNull(column) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
-    /// A 32-byte id column; throws when the column holds anything else.
-    func hash(_ column: Int32, table: String) throws -> Hash32? {
-        guard !isNull(column) else { return nil }
-        let count = Int(sqlite3_column_bytes(handle, column))
-        guard count == 32, let pointer = sqlite3_column_blob(handle, column) else {
-            throw GraphStoreError("\(table): column \(column) holds \(count) bytes, not a 32-byte id; run vf graph rebuild")
-        }
+    /// A 32-byte id column: nil when the column is NULL or holds anything but 32 bytes.
+    public func hash32(_ column: Int32) -> Hash32? {
+        guard !isNull(column), sqlite3_column_bytes(handle, column) == 32, let pointer = sqlite3_column_blob(handle, column) else { return nil }
         // A Hash32 is its 32 bytes held inline (a trivial type), so it loads straight from the
         // column; the generic `Hash32(bytes:)` costs more than the rest of reading a row.
         return pointer.loadUnaligned(as: Hash32.self)
