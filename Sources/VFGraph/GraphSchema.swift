@@ -5,12 +5,14 @@ import GRDB
 /// Everything here is derived from the log and can be thrown away, so a new version drops the
 /// old tables instead of converting them: the next update finds no cursors and recomputes.
 ///
-/// Version 2 is shaped for writing fast: entry, resource and feed ids are their 32 raw bytes,
-/// a row keeps the entry's payload instead of one column per property (readers decode it, as
-/// the derivation did), and every table is `WITHOUT ROWID`, keyed by its id alone, with no
-/// other index: one b-tree per table, which the writer fills in key order. Quantities stay
-/// decimal TEXT so no value is ever rounded through a floating-point column; agent ids stay
-/// text because one column holds two kinds of id (a feed, or a describing entry).
+/// Version 3 is shaped for writing fast: entry, resource and feed ids are their 32 raw bytes,
+/// a row holds what the derivation decided and no copy of the entry's payload (readers take
+/// the payload from the log, where it already is, and decode it as the derivation did: v2 kept
+/// a copy, which was most of the bytes a rebuild wrote), and every table is `WITHOUT ROWID`,
+/// keyed by its id alone, with no other index: one b-tree per table, which the writer fills in
+/// key order. Quantities stay decimal TEXT so no value is ever rounded through a floating-point
+/// column; agent ids stay text because one column holds two kinds of id (a feed, or a
+/// describing entry).
 enum GraphSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -118,6 +120,57 @@ enum GraphSchema {
                     container BLOB,
                     correctedBy BLOB,
                     payload BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE rejected (
+                    id BLOB PRIMARY KEY,
+                    status INTEGER NOT NULL CHECK (status IN (2, 3)),
+                    reason TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+        // v3: v2 without the payload copies.
+        migrator.registerMigration("v3") { db in
+            for table in ["cursor", "resource", "process", "resourceSpecification", "agent", "event", "rejected"] {
+                try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
+            }
+            try db.execute(sql: """
+                CREATE TABLE cursor (
+                    feed BLOB PRIMARY KEY,
+                    sequence INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE resource (
+                    id BLOB PRIMARY KEY,
+                    name TEXT, trackingIdentifier TEXT, note TEXT, conformsTo BLOB,
+                    unit TEXT,
+                    accountingQuantity TEXT NOT NULL,
+                    onhandQuantity TEXT NOT NULL,
+                    primaryAccountable TEXT, holder TEXT, currentLocation TEXT, containedIn BLOB,
+                    stage TEXT, state TEXT,
+                    createdBy BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE process (
+                    id BLOB PRIMARY KEY,
+                    author BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE resourceSpecification (
+                    id BLOB PRIMARY KEY,
+                    author BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE agent (
+                    id TEXT PRIMARY KEY,
+                    answeredBy BLOB NOT NULL,
+                    describedBy BLOB
+                ) WITHOUT ROWID;
+                CREATE TABLE event (
+                    id BLOB PRIMARY KEY,
+                    author BLOB NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
+                    reason TEXT,
+                    position INTEGER,
+                    previousEvent BLOB,
+                    container BLOB,
+                    correctedBy BLOB
                 ) WITHOUT ROWID;
                 CREATE TABLE rejected (
                     id BLOB PRIMARY KEY,

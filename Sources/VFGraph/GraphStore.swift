@@ -87,7 +87,7 @@ public final class GraphStore {
         try catchUp(log, heads: try headSequences(log))
         let derived = RebuildTimings.now()
         timings.readAndDerive = derived - start
-        let graph = builder.graph, entries = builder.entries, cursors = loaded
+        let graph = builder.graph, cursors = loaded
         // Against empty tables every row is new: the rows need no diff to be written, and the
         // row states the next update diffs against are built on the other core meanwhile.
         let view = BackgroundValue { () -> (GraphRows, GraphChanges) in
@@ -96,7 +96,7 @@ public final class GraphStore {
         }
         try writeTransaction { db in
             try GraphTableWriter.clear(db)
-            try GraphTableFiller.fill(graph, cursors: cursors, entries: entries, in: db)
+            try GraphTableFiller.fill(graph, cursors: cursors, in: db)
         }
         let written = RebuildTimings.now()
         timings.writeTables = written - derived
@@ -112,7 +112,7 @@ public final class GraphStore {
     public func graph(from log: LogStore) throws -> EconomicGraph {
         let heads = try headSequences(log)
         if let view, view.rows.cursors == heads, try storedCursors() == heads { return view.graph }
-        if loaded.isEmpty, let tables = try tablesGraph(ifCursorsAre: heads) { return tables }
+        if loaded.isEmpty, let tables = try tablesGraph(ifCursorsAre: heads, log: log) { return tables }
         try catchUp(log, heads: heads)
         try write()
         return builder.graph
@@ -175,11 +175,24 @@ public final class GraphStore {
     }
 
     /// The graph the tables hold, when their cursors are `heads`; read in one transaction so a
-    /// concurrent writer cannot mix two states.
-    private func tablesGraph(ifCursorsAre heads: [FeedID: UInt64]) throws -> EconomicGraph? {
-        let graph = try pool.read { db -> EconomicGraph? in
-            guard try GraphTableReader.cursors(db) == heads else { return nil }
-            return try GraphTableReader.graph(db)
+    /// concurrent writer cannot mix two states. The payloads come from `log`, up to `heads`:
+    /// entries below a head never change. Nil also when a row's payload was dropped from the log.
+    private func tablesGraph(ifCursorsAre heads: [FeedID: UInt64], log: LogStore) throws -> EconomicGraph? {
+        guard try storedCursors() == heads else { return nil }
+        var payloads = [EntryID: [UInt8]]()
+        for (feed, head) in heads {
+            for record in try log.records(author: feed, in: 1...head) {
+                if let payload = record.payload { payloads[record.id] = payload }
+            }
+        }
+        let graph: EconomicGraph?
+        do {
+            graph = try pool.read { db -> EconomicGraph? in
+                guard try GraphTableReader.cursors(db) == heads else { return nil }
+                return try GraphTableReader.graph(db, payloads: { payloads[$0] })
+            }
+        } catch is PayloadNotHeld {
+            return nil
         }
         if let graph { view = (GraphRows(graph, cursors: heads), graph) }
         return graph
@@ -213,7 +226,7 @@ public final class GraphStore {
     /// Writes the rows where the builder's graph differs from the tables.
     @discardableResult
     private func write() throws -> GraphChanges {
-        let graph = builder.graph, entries = builder.entries
+        let graph = builder.graph
         let rows = GraphRows(graph, cursors: loaded)
         let previous = view?.rows
         var reported = GraphChanges()
@@ -223,7 +236,7 @@ public final class GraphStore {
             let base: GraphRows
             if let previous, previous.cursors == stored { base = previous } else { base = try GraphTableReader.rows(db) }
             let diff = GraphRowsDiff(from: base, to: rows)
-            try GraphTableWriter.apply(diff, graph: graph, rows: rows, payloads: { entries[$0]?.payload }, in: db)
+            try GraphTableWriter.apply(diff, graph: graph, rows: rows, in: db)
             reported = previous.map { $0.cursors == stored ? diff : GraphRowsDiff(from: $0, to: rows) }?
                 .changes(cursors: rows.cursors) ?? diff.changes(cursors: rows.cursors)
         }

@@ -7,18 +7,13 @@ import VFLog
 /// Against empty tables every row is an insert, so there is nothing to compare: this streams
 /// rows from the graph into prepared statements without the row states and diff an update
 /// needs (``GraphRows``, ``GraphRowsDiff``), which cost a tenth of the rebuild's writing. Ids
-/// are bound from fixed slots and payloads from the entries' own arrays, both without a copy
-/// (SQLITE_STATIC), and each table is filled in key order (``ByteOrder``) so its b-tree only
+/// are bound from fixed slots without a copy (SQLITE_STATIC), and each table is filled in key order (``ByteOrder``) so its b-tree only
 /// grows at its right edge. The rows are the ones ``GraphTableWriter`` writes for the same graph.
 enum GraphTableFiller {
     /// Inserts every row of `graph` and the `cursors`; the tables must be empty.
-    static func fill(_ graph: EconomicGraph, cursors: [FeedID: UInt64], entries: [EntryID: GraphEntry], in db: Database) throws {
+    static func fill(_ graph: EconomicGraph, cursors: [FeedID: UInt64], in db: Database) throws {
         let slots = IDSlots(count: 4)
         defer { slots.deallocate() }
-        func payload(_ id: EntryID) throws -> [UInt8] {
-            guard let bytes = entries[id]?.payload else { throw GraphStoreError("no payload held for graph entry \(id)") }
-            return bytes
-        }
 
         let cursor = try RawStatement(db, "INSERT INTO cursor (feed, sequence) VALUES (?, ?)")
         for (feed, sequence) in cursors {
@@ -28,8 +23,8 @@ enum GraphTableFiller {
         }
 
         let event = try RawStatement(db, """
-            INSERT INTO event (id, status, reason, position, previousEvent, container, correctedBy, author, sequence, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO event (id, status, reason, position, previousEvent, container, correctedBy, author, sequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for index in ByteOrder.sortedIndices(graph.events, by: \.hash) {
             let (id, e) = graph.events[index]
@@ -42,31 +37,30 @@ enum GraphTableFiller {
             event.bind(7, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
             slots.bind(event, 8, e.provenance.author.key, slot: 3)
             event.bind(9, Int64(e.provenance.sequence))
-            try event.run(binding: try payload(id), at: 10)
+            try event.run()
         }
 
-        let process = try RawStatement(db, "INSERT INTO process (id, author, payload) VALUES (?, ?, ?)")
+        let process = try RawStatement(db, "INSERT INTO process (id, author) VALUES (?, ?)")
         for index in ByteOrder.sortedIndices(graph.processes, by: \.hash) {
             let (id, p) = graph.processes[index]
             slots.bind(process, 1, id.hash, slot: 0)
             slots.bind(process, 2, p.author.key, slot: 1)
-            try process.run(binding: try payload(id), at: 3)
+            try process.run()
         }
 
-        let specification = try RawStatement(db, "INSERT INTO resourceSpecification (id, author, payload) VALUES (?, ?, ?)")
+        let specification = try RawStatement(db, "INSERT INTO resourceSpecification (id, author) VALUES (?, ?)")
         for index in ByteOrder.sortedIndices(graph.specifications, by: \.hash) {
             let (id, s) = graph.specifications[index]
             slots.bind(specification, 1, id.hash, slot: 0)
             slots.bind(specification, 2, s.author.key, slot: 1)
-            try specification.run(binding: try payload(id), at: 3)
+            try specification.run()
         }
 
-        let agent = try RawStatement(db, "INSERT INTO agent (id, answeredBy, describedBy, payload) VALUES (?, ?, ?, ?)")
+        let agent = try RawStatement(db, "INSERT INTO agent (id, answeredBy, describedBy) VALUES (?, ?, ?)")
         for (id, a) in graph.agents {
             agent.bind(1, id.description)
             slots.bind(agent, 2, a.answeredBy.key, slot: 0)
             slots.bind(agent, 3, a.describedBy?.hash, slot: 1)
-            agent.bind(4, blob: try a.describedBy.map(payload))
             try agent.run()
         }
 

@@ -4,9 +4,10 @@ import VFLog
 /// Reads the tables of ``GraphSchema`` back: the cursors, the row states the writer compares
 /// (``GraphRows``), or a whole ``EconomicGraph`` equal to the one that was written.
 ///
-/// Loading a graph decodes the payloads kept in the rows, as the derivation did, but does no
-/// derivation: statuses, positions, breadcrumbs, containers and quantities are read as they
-/// were decided. Anything malformed is a ``GraphStoreError`` that says to rebuild.
+/// Loading a graph decodes the rows' payloads, taken from the log, as the derivation did, but
+/// does no derivation: statuses, positions, breadcrumbs, containers and quantities are read as
+/// they were decided. Anything malformed is a ``GraphStoreError`` that says to rebuild; a
+/// payload the log no longer holds is ``PayloadNotHeld``, and the caller derives instead.
 enum GraphTableReader {
     static func cursors(_ db: Database) throws -> [FeedID: UInt64] {
         let s = try RawStatement(db, "SELECT feed, sequence FROM cursor")
@@ -42,21 +43,27 @@ enum GraphTableReader {
         return rows
     }
 
-    /// The whole graph the tables hold.
-    static func graph(_ db: Database) throws -> EconomicGraph {
+    /// The whole graph the tables hold; `payloads` gives the payload of a graph entry, as the log holds it.
+    static func graph(_ db: Database, payloads: (EntryID) -> [UInt8]?) throws -> EconomicGraph {
+        func decode(_ id: EntryID, author: FeedID, table: String) throws -> VFObject {
+            guard let payload = payloads(id) else { throw PayloadNotHeld(entry: id) }
+            do { return try VFObject.decode(payload, author: author) } catch {
+                throw GraphStoreError("\(table) \(id): payload does not decode (\(error)); run vf graph rebuild")
+            }
+        }
         var graph = EconomicGraph()
         for r in try resources(db) { graph.resources[r.id] = r }
 
         graph.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
         let events = try RawStatement(db, """
-            SELECT id, status, reason, position, previousEvent, container, correctedBy, author, sequence, payload FROM event
+            SELECT id, status, reason, position, previousEvent, container, correctedBy, author, sequence FROM event
             """)
         while try events.next() {
             let (id, row) = try eventRow(events)
             guard let author = try events.hash(7, table: "event"), let sequence = events.int64(8), sequence > 0 else {
                 throw GraphStoreError("event \(id): no author or sequence; run vf graph rebuild")
             }
-            guard case let .event(payload) = try decode(events.bytes(9), id: id, author: FeedID(key: author), table: "event") else {
+            guard case let .event(payload) = try decode(id, author: FeedID(key: author), table: "event") else {
                 throw GraphStoreError("event \(id): its payload is not an EconomicEvent; run vf graph rebuild")
             }
             // Only entries whose signature the log verified become events (Derivation.catalogue).
@@ -86,12 +93,12 @@ enum GraphTableReader {
         }
 
         for table in ["process", "resourceSpecification"] {
-            let s = try RawStatement(db, "SELECT id, author, payload FROM \(table)")
+            let s = try RawStatement(db, "SELECT id, author FROM \(table)")
             while try s.next() {
                 guard let id = try s.hash(0, table: table).map(EntryID.init), let author = try s.hash(1, table: table).map(FeedID.init) else {
                     throw GraphStoreError("\(table): row without id or author; run vf graph rebuild")
                 }
-                switch try decode(s.bytes(2), id: id, author: author, table: table) {
+                switch try decode(id, author: author, table: table) {
                 case let .process(payload) where table == "process":
                     graph.processes[id] = GraphProcess(id: id, author: author, payload: payload)
                 case let .resourceSpecification(payload) where table == "resourceSpecification":
@@ -102,12 +109,12 @@ enum GraphTableReader {
             }
         }
 
-        let agents = try RawStatement(db, "SELECT id, answeredBy, describedBy, payload FROM agent")
+        let agents = try RawStatement(db, "SELECT id, answeredBy, describedBy FROM agent")
         while try agents.next() {
             let (id, row) = try agentRow(agents)
             var agent = GraphAgent(id: id, answeredBy: row.answeredBy, describedBy: row.describedBy)
             if let describedBy = row.describedBy {
-                guard case let .agent(profile) = try decode(agents.bytes(3), id: describedBy, author: row.answeredBy, table: "agent") else {
+                guard case let .agent(profile) = try decode(describedBy, author: row.answeredBy, table: "agent") else {
                     throw GraphStoreError("agent \(id): its payload is not a Person or Organization; run vf graph rebuild")
                 }
                 agent.profile = profile
@@ -209,10 +216,10 @@ enum GraphTableReader {
         throw GraphStoreError("not an agent id: \(text); run vf graph rebuild")
     }
 
-    private static func decode(_ payload: [UInt8]?, id: EntryID, author: FeedID, table: String) throws -> VFObject {
-        guard let payload else { throw GraphStoreError("\(table) \(id): no payload; run vf graph rebuild") }
-        do { return try VFObject.decode(payload, author: author) } catch {
-            throw GraphStoreError("\(table) \(id): payload does not decode (\(error)); run vf graph rebuild")
-        }
-    }
+}
+
+/// A row names an entry whose payload the log no longer holds (``LogStore/dropPayload(of:)``):
+/// the tables describe a graph the log can no longer give, so the caller derives instead.
+struct PayloadNotHeld: Error {
+    let entry: EntryID
 }

@@ -6,17 +6,11 @@ import VFLog
 /// The derivation is a function of the set of entries, so a late entry can change rows far
 /// from itself; the caller finds them by comparing row states (``GraphRowsDiff``) and this
 /// writes exactly those: an insert for a new key, an update of the derived columns for a
-/// changed one, a delete for one that is gone. Rows are bound through SQLite's C API, payloads
-/// without a copy, and inserted in key order (``ByteOrder``): a rebuild then appends to each
+/// changed one, a delete for one that is gone. Rows are bound through SQLite's C API and inserted in key order (``ByteOrder``): a rebuild then appends to each
 /// table's b-tree, which halved its cost against inserting in hash-table order.
 enum GraphTableWriter {
-    /// Applies `diff`, taking new rows from `graph`; `payloads` gives an entry's payload bytes.
-    static func apply(_ diff: GraphRowsDiff, graph: EconomicGraph, rows: GraphRows,
-                      payloads: (EntryID) -> [UInt8]?, in db: Database) throws {
-        func payload(_ id: EntryID) throws -> [UInt8] {
-            guard let bytes = payloads(id) else { throw GraphStoreError("no payload held for graph entry \(id)") }
-            return bytes
-        }
+    /// Applies `diff`, taking new rows from `graph`.
+    static func apply(_ diff: GraphRowsDiff, graph: EconomicGraph, rows: GraphRows, in db: Database) throws {
 
         if !diff.cursors.isEmpty {
             let upsert = try RawStatement(db, "INSERT OR REPLACE INTO cursor (feed, sequence) VALUES (?, ?)")
@@ -30,8 +24,8 @@ enum GraphTableWriter {
 
         if !diff.events.isEmpty {
             let insert = try RawStatement(db, """
-                INSERT INTO event (id, status, reason, position, previousEvent, container, correctedBy, author, sequence, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO event (id, status, reason, position, previousEvent, container, correctedBy, author, sequence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let update = try RawStatement(db, """
                 UPDATE event SET status = ?2, reason = ?3, position = ?4, previousEvent = ?5, container = ?6, correctedBy = ?7
@@ -52,7 +46,7 @@ enum GraphTableWriter {
                 let e = bindDerived(insert, id)
                 insert.bind(8, e.provenance.author)
                 insert.bind(9, Int64(e.provenance.sequence))
-                try insert.run(binding: try payload(id), at: 10)
+                try insert.run()
             }
             for id in diff.events.updates {
                 _ = bindDerived(update, id)
@@ -63,24 +57,23 @@ enum GraphTableWriter {
 
         for (table, tableDiff, authors) in [("process", diff.processes, rows.processes),
                                             ("resourceSpecification", diff.specifications, rows.specifications)] where !tableDiff.isEmpty {
-            // An entry id fixes author and payload: an "update" cannot happen, but costs nothing to allow.
-            let upsert = try RawStatement(db, "INSERT OR REPLACE INTO \(table) (id, author, payload) VALUES (?, ?, ?)")
+            // An entry id fixes its author: an "update" cannot happen, but costs nothing to allow.
+            let upsert = try RawStatement(db, "INSERT OR REPLACE INTO \(table) (id, author) VALUES (?, ?)")
             for id in ByteOrder.sorted(tableDiff.inserts + tableDiff.updates, by: \.hash) {
                 upsert.bind(1, id)
                 upsert.bind(2, authors[id]!)
-                try upsert.run(binding: try payload(id), at: 3)
+                try upsert.run()
             }
             try delete(tableDiff.deletes, from: table, in: db) { $0.hash }
         }
 
         if !diff.agents.isEmpty {
-            let upsert = try RawStatement(db, "INSERT OR REPLACE INTO agent (id, answeredBy, describedBy, payload) VALUES (?, ?, ?, ?)")
+            let upsert = try RawStatement(db, "INSERT OR REPLACE INTO agent (id, answeredBy, describedBy) VALUES (?, ?, ?)")
             for id in diff.agents.inserts + diff.agents.updates {
                 let a = graph.agents[id]!
                 upsert.bind(1, id.description)
                 upsert.bind(2, a.answeredBy)
                 upsert.bind(3, a.describedBy)
-                upsert.bind(4, blob: try a.describedBy.map(payload))
                 try upsert.run()
             }
             let remove = try RawStatement(db, "DELETE FROM agent WHERE id = ?")

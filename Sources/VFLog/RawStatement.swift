@@ -6,7 +6,12 @@ import GRDBSQLite
 /// The log's bulk append and ingest and the graph store's rebuilds write and read tens of
 /// thousands of rows; building GRDB argument arrays and rows costs more than SQLite's own
 /// work, so the hot paths bind ids straight from their inline bytes. Only for use inside the `Database` closure it came from.
-public struct RawStatement {
+///
+/// A class so that going out of scope resets the statement: GRDB caches it, and a cached
+/// statement left mid-way through its rows (a reader that threw, or stopped early) would keep
+/// its connection's read snapshot open, and later reads on that connection would not see
+/// newer commits.
+public final class RawStatement {
     private let statement: Statement
     private let db: Database
     public var handle: SQLiteStatement { statement.sqliteStatement }
@@ -16,6 +21,8 @@ public struct RawStatement {
         statement = try db.cachedStatement(sql: sql)
         sqlite3_reset(statement.sqliteStatement)
     }
+
+    deinit { sqlite3_reset(statement.sqliteStatement) }
 
     // SQLITE_TRANSIENT: SQLite copies the bytes before the buffer goes away.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

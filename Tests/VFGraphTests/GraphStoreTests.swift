@@ -85,6 +85,31 @@ final class GraphStoreTests: XCTestCase {
         XCTAssertEqual(try incremental.resources(), graph.resources.keys.sorted().map { graph.resources[$0]! })
     }
 
+    /// The tables keep no copy of payloads: a fresh store reads them from the log. When the log
+    /// has dropped one, the tables describe a graph the log cannot give any more, so the store
+    /// derives from what the log holds and rewrites the rows, as a rebuild would.
+    func testDroppedPayloadMakesTheStoreDeriveAgain() throws {
+        let (farm, mill) = try supplyChain()
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(farm + mill)
+        try GraphStore(path: directory + "/graph.sqlite").update(from: log)
+        let before = try GraphStore(path: directory + "/graph.sqlite")
+        XCTAssertFalse(try before.graph(from: log).events.isEmpty)
+        XCTAssertEqual(before.derivations, 0, "current tables are read, not derived")
+
+        let consume = farm.last!.entry.id
+        XCTAssertNotNil(try before.graph(from: log).events[consume])
+        XCTAssertTrue(try log.dropPayload(of: consume))
+        let after = try GraphStore(path: directory + "/graph.sqlite")
+        let graph = try after.graph(from: log)
+        XCTAssertEqual(after.derivations, 1)
+        XCTAssertNil(graph.events[consume], "an event whose payload is gone is not in the graph")
+        let rebuilt = try GraphStore(path: directory + "/rebuilt.sqlite")
+        try rebuilt.rebuild(from: log)
+        XCTAssertEqual(graph, try rebuilt.graph(from: log))
+        XCTAssertEqual(try after.tableContents(), try rebuilt.tableContents())
+    }
+
     func testEventWaitingForAnotherFeedIsPendingUntilItArrives() throws {
         let (farm, mill) = try supplyChain()
         let log = try LogStore(path: directory + "/log.sqlite")
