@@ -44,4 +44,12 @@ public enum AgentID: Hashable, Comparable, Sendable, CustomStringConvertible {
         case (.described, .feed): false
         }
     }
+
+    /// ``Hash32``'s table hash of the id, with the seed varied by kind.
+    public func _rawHashValue(seed: Int) -> Int {
+        switch self {
+        case let .feed(id): id._rawHashValue(seed: seed)
+        case let .described(id): id._rawHashValue(seed: ~seed)
+        }
+    }
 }

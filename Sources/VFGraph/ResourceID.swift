@@ -30,4 +30,7 @@ public struct ResourceID: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     public static func < (a: ResourceID, b: ResourceID) -> Bool { a.hash < b.hash }
+
+    /// ``Hash32``'s table hash, not the default one through `hash(into:)`.
+    public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }

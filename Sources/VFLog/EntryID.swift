@@ -25,4 +25,7 @@ public struct EntryID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var description: String { "%" + StrictBase64.encode(hash.bytes) + ".vf1" }
 
     public static func < (a: EntryID, b: EntryID) -> Bool { a.hash < b.hash }
+
+    /// ``Hash32``'s table hash, not the default one through `hash(into:)`.
+    public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }

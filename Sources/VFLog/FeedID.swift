@@ -30,6 +30,9 @@ public struct FeedID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var description: String { "@" + StrictBase64.encode(key.bytes) + ".ed25519" }
 
     public static func < (a: FeedID, b: FeedID) -> Bool { a.key < b.key }
+
+    /// ``Hash32``'s table hash, not the default one through `hash(into:)`.
+    public func _rawHashValue(seed: Int) -> Int { key._rawHashValue(seed: seed) }
 }
 
 /// An identifier's text did not parse.

@@ -15,4 +15,27 @@ final class Hash32HashingTests: XCTestCase {
         // With all 32 bytes hashed, 1,000 distinct ids give (all but surely) 1,000 hash values.
         XCTAssertGreaterThan(hashes.count, 990)
     }
+
+    /// Dictionaries and sets use `_rawHashValue(seed:)`, Hash32's own keyed hash: ids that
+    /// differ in one word, or only in their last byte, must still spread over the buckets
+    /// (the low bits), and the seed must change the value.
+    func testTableHashSpreadsIdsThatDifferInOneWord() {
+        for word in 0..<4 {
+            var buckets = [Int](repeating: 0, count: 1024)
+            for i in 0..<8192 {
+                var bytes = [UInt8](repeating: 0x5A, count: 32)
+                bytes[word * 8 + 7] = UInt8(i & 0xFF)
+                bytes[word * 8 + 6] = UInt8(i >> 8)
+                buckets[Hash32(bytes: bytes)!._rawHashValue(seed: 12345) & 1023] += 1
+            }
+            // 8 per bucket on average; a hash that ignored the word would put all 8,192 in one.
+            XCTAssertLessThan(buckets.max()!, 30, "word \(word)")
+            XCTAssertGreaterThan(buckets.filter { $0 > 0 }.count, 1000, "word \(word)")
+        }
+        let id = Hash32(bytes: [UInt8](repeating: 7, count: 32))!
+        XCTAssertEqual(Set((0..<100).map { id._rawHashValue(seed: $0) }).count, 100, "the seed keys the hash")
+        XCTAssertEqual(id._rawHashValue(seed: 99), Hash32(bytes: [UInt8](repeating: 7, count: 32))!._rawHashValue(seed: 99))
+        XCTAssertEqual(EntryID(hash: id)._rawHashValue(seed: 5), id._rawHashValue(seed: 5))
+        XCTAssertEqual(FeedID(key: id)._rawHashValue(seed: 5), id._rawHashValue(seed: 5))
+    }
 }
