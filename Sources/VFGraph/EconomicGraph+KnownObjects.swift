@@ -16,4 +16,8 @@ extension EconomicGraph: KnownObjects {
     public func resourceKnowledge(of resource: ResourceID) -> ResourceKnowledge {
         resources[resource].map { .known(unit: $0.unit) } ?? .unknown
     }
+
+    public func defaultUnit(ofSpecification specification: EntryID) -> String? {
+        specifications[specification]?.payload.defaultUnitOfResource
+    }
 }

@@ -23,6 +23,10 @@ enum EffectApplier {
         guard answers(p.provider) || answers(p.receiver) else {
             return .unauthorized("signed by \(signer), who answers for neither the provider \(p.provider) nor the receiver \(p.receiver)")
         }
+        // A quantity of a specification with a default unit is in that unit (checked at publish too).
+        if let reason = EventValidator.specificationUnitMismatch(p, defaultUnit: graph.defaultUnit(ofSpecification:)) {
+            return .invalid(reason)
+        }
         if let original = p.corrects { return applyCorrection(event, original: original, to: &graph) }
 
         var working = WorkingResources()

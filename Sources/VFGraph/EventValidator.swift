@@ -1,11 +1,14 @@
 import VFLog
 
-/// What the validator may ask about the world: which objects exist and what unit a resource has.
+/// What the validator may ask about the world: which objects exist, what unit a resource has,
+/// and what unit a specification counts in.
 public protocol KnownObjects {
     /// The kind of object an entry holds; nil when the entry is not known at all.
     func objectKind(of entry: EntryID) -> KnownKind?
     /// Whether a resource exists, and its unit if it has one yet.
     func resourceKnowledge(of resource: ResourceID) -> ResourceKnowledge
+    /// The `defaultUnitOfResource` of a known specification; nil when it states none.
+    func defaultUnit(ofSpecification specification: EntryID) -> String?
 }
 
 /// An entry that is known: a graph object of some kind, or something else (a contact, a
@@ -52,6 +55,7 @@ public enum EventValidator {
         do { event = try EconomicEventPayload(json: json) } catch { return .invalid(error.reason) }
         if let failure = checkReferences(event, known: known, origin: origin) { return failure }
         if let reason = unitMismatch(event, units: { known.resourceKnowledge(of: $0) }) { return .invalid(reason) }
+        if let reason = specificationUnitMismatch(event, defaultUnit: { known.defaultUnit(ofSpecification: $0) }) { return .invalid(reason) }
         return .valid(event)
     }
 
@@ -104,6 +108,28 @@ public enum EventValidator {
             }
         }
         return nil
+    }
+
+    /// The reason `resourceQuantity`'s unit differs from the `defaultUnitOfResource` of the
+    /// specification it counts, if it does: the specification of the resource the event creates,
+    /// or the event's `resourceConformsTo` when it names no inventoried resource. Resources it
+    /// names but does not create answer to their own units (``unitMismatch(_:units:)``), which
+    /// their creation fixed. The derivation asks this too, when it applies the event, so
+    /// publishing and deriving give one verdict.
+    static func specificationUnitMismatch(_ event: EconomicEventPayload, defaultUnit: (EntryID) -> String?) -> String? {
+        guard let quantity = event.resourceQuantity else { return nil }
+        let counted: (property: String, id: EntryID)?
+        if let new = event.newInventoriedResource {
+            // What the created resource conforms to (EffectApplier reads the same two, in this order).
+            counted = new.conformsTo.map { ("newInventoriedResource.conformsTo", $0) }
+                ?? event.resourceConformsTo.map { ("resourceConformsTo", $0) }
+        } else if event.resourceInventoriedAs == nil, event.toResourceInventoriedAs == nil {
+            counted = event.resourceConformsTo.map { ("resourceConformsTo", $0) }
+        } else {
+            counted = nil
+        }
+        guard let counted, let unit = defaultUnit(counted.id), unit != quantity.unit else { return nil }
+        return "resourceQuantity is in \(quantity.unit) but specification \(counted.id) (\(counted.property)) counts in \(unit)"
     }
 }
 

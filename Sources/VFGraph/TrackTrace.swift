@@ -121,7 +121,11 @@ private struct FlowWalk {
     }
 
     /// The neighbours of `current` in walking order: by position, and the event this walk
-    /// came along (the saved breadcrumb) first.
+    /// came along (the saved breadcrumb) first. When the breadcrumb is not a neighbour but the
+    /// first neighbour is a resource already visited, the breadcrumb is put first anyway: the
+    /// walk would stop at that resource, and the breadcrumb is how it goes on along the
+    /// resource's history, which holds events that are not the resource's neighbours (a `use`
+    /// or `consume` of it is not among its `previous`, a `produce` into it not among its `next`).
     private func frame(for current: FlowItem, saved inherited: EntryID?) -> Frame {
         var saved = inherited
         if let e = event(current) {
@@ -142,6 +146,13 @@ private struct FlowWalk {
         }
         if let saved, let position = items.firstIndex(of: .event(saved)) {
             items.insert(items.remove(at: position), at: 0)
+        } else if let saved, case .resource? = items.first, visited.contains(items[0]),
+                  !visited.contains(.event(saved)), graph.events[saved]?.status == .applied {
+            // "Visited" is read as the pseudocode reads it: it orders an item's neighbours on
+            // entering the item and processes the first at once. A frame is built the moment
+            // its item enters `visited`, and the loop in `begin` takes its first child next,
+            // with nothing entered in between, so the set is the same at both moments.
+            items.insert(.event(saved), at: 0)
         }
         return Frame(item: current, children: items, saved: saved)
     }

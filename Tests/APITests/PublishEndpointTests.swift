@@ -92,6 +92,21 @@ final class PublishEndpointTests: XCTestCase {
         XCTAssertEqual(node.head, 1)
     }
 
+    func testQuantityInAnotherUnitThanItsSpecificationIs422AndAppendsNothing() async throws {
+        let spec = try await node.publish(["@type": "ResourceSpecification", "name": "wheat", "defaultUnitOfResource": "kg"])
+        let wheat = try XCTUnwrap(spec.object["id"] as? String, spec.text)
+        var payload = node.producePayload()
+        payload["resourceQuantity"] = APITestNode.quantity("500", "g")
+        payload["newInventoriedResource"] = ["name": "wheat", "conformsTo": wheat]
+        let grams = try await node.publish(payload)
+        XCTAssertEqual(grams.status, 422, grams.text)
+        XCTAssertTrue(grams.error.contains("resourceQuantity is in g but specification \(wheat) (newInventoriedResource.conformsTo) counts in kg"), grams.text)
+        XCTAssertEqual(node.head, 1)
+        payload["resourceQuantity"] = APITestNode.quantity("0.5", "kg")
+        let kilos = try await node.publish(payload)
+        XCTAssertEqual(kilos.status, 201, kilos.text)
+    }
+
     /// Four requests each handing the whole resource over to a different place, sent at once:
     /// after the first, this node no longer answers for it and may not move it. The check and the
     /// append happen together, so exactly one passes.

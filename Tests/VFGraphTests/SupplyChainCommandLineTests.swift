@@ -63,6 +63,18 @@ final class SupplyChainCommandLineTests: XCTestCase {
         XCTAssertEqual(log.count, 4, "two single payloads and the two lines before the refused one")
     }
 
+    func testPublishRefusesAQuantityInAnotherUnitThanItsSpecification() throws {
+        let home = directory + "/a"
+        let me = try vf("init", "--home", home).line
+        let spec = try vf("publish", "--home", home, #"{"@type":"ResourceSpecification","name":"wheat","defaultUnitOfResource":"kg"}"#).line
+        let grams = try VFProcess.run(["publish", "--home", home, event("produce", me, me,
+            #""resourceQuantity":{"hasNumericalValue":"500","hasUnit":"g"},"newInventoriedResource":{"name":"wheat","conformsTo":"\#(spec)"}"#)])
+        XCTAssertEqual(grams.status, 1)
+        XCTAssertTrue(grams.stderr.contains("refused: resourceQuantity is in g but specification \(spec) (newInventoriedResource.conformsTo) counts in kg"), grams.stderr)
+        let log = try json(vf("log", "--home", home, "--json")) as! [[String: Any]]
+        XCTAssertEqual(log.count, 1, "only the specification")
+    }
+
     func testFlourTracesBackToTheFarmsHarvestAcrossTwoHomes() throws {
         let farmHome = directory + "/farm", millHome = directory + "/mill"
         let farm = try vf("init", "--home", farmHome).line
