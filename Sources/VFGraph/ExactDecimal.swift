@@ -1,23 +1,30 @@
-import Foundation
-
 /// An exact decimal quantity: at most 20 integer digits and 18 fractional digits.
 ///
-/// Backed by Foundation's `Decimal`, whose 38-digit mantissa holds every value in that range
-/// exactly, so sums and differences of in-range values are exact; a result that leaves the
-/// range is reported as ``ExactDecimalError/overflow`` instead of being rounded. Parsing is
-/// our own and strict because `Decimal(string:)` accepts "1.2.3" as 1.2. Nothing here goes
-/// through binary floating point.
+/// Held as a fixed-point integer, a signed `Int128` counting units of 10^-18, because
+/// Foundation's `Decimal` (which we used before) made its arithmetic and normalisation a large
+/// share of graph derivation. Every in-range value is below 10^38 units, under `Int128.max`
+/// (about 1.7 × 10^38), so it is held exactly and has exactly one representation: equality,
+/// order and hashing are the integer's, and "1.50", "1.5" and "15e-1" are the same value.
+/// A sum of two in-range values can pass `Int128.max`, so sums and differences use the
+/// overflow-reporting operations, and a result of 10^20 or more in magnitude is reported as
+/// ``ExactDecimalError/overflow`` instead of being rounded or wrapped. Parsing is our own and
+/// strict (Foundation's `Decimal(string:)` accepts "1.2.3" as 1.2). Nothing here goes through
+/// binary floating point.
 public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Most digits allowed after the decimal point.
     public static let maximumFractionDigits = 18
     /// Most digits allowed before the decimal point.
     public static let maximumIntegerDigits = 20
 
-    public static let zero = ExactDecimal(unchecked: 0)
+    public static let zero = ExactDecimal(scaled: 0)
 
-    let value: Decimal
+    /// The value times 10^18; its magnitude is below ``limit``.
+    let scaled: Int128
 
-    private init(unchecked value: Decimal) { self.value = value }
+    private init(scaled: Int128) { self.scaled = scaled }
+
+    /// 10^20 in units of 10^-18: the smallest magnitude out of range.
+    private static let limit: UInt128 = 100_000_000_000_000_000_000_000_000_000_000_000_000
 
     /// Parses a JSON number literal or a decimal string such as `"-12.50"` or `"1e3"`.
     /// No leading `+`, no spaces, no hexadecimal, no `NaN` or infinities.
@@ -34,7 +41,7 @@ public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConverti
 
     private init(_ outcome: Reading, text: () -> String) throws(ExactDecimalError) {
         switch outcome {
-        case let .value(value): self.value = value
+        case let .value(scaled): self.scaled = scaled
         case .malformed: throw .malformed(text())
         case .outOfRange: throw .outOfRange(text())
         case .tooPrecise: throw .tooPrecise(text())
@@ -42,13 +49,13 @@ public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     private enum Reading {
-        case value(Decimal)
+        case value(Int128)
         case malformed, outOfRange, tooPrecise
     }
 
     /// The grammar and the limits, by arithmetic on the digits: the digits are shifted by the
     /// exponent, leading integer and trailing fractional zeros dropped, and what remains (at
-    /// most 38 digits) becomes the significand of a `Decimal`. No text round trip, no locale.
+    /// most 38 digits) is scaled to units of 10^-18. No text round trip, no locale.
     private static func read(_ b: UnsafeBufferPointer<UInt8>) -> Reading {
         var i = 0
         let n = b.count
@@ -106,47 +113,106 @@ public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConverti
         while end > point, digit(end - 1) == 0 { end -= 1 }
         guard point - first <= maximumIntegerDigits else { return .outOfRange }
         guard end - point <= maximumFractionDigits else { return .tooPrecise }
-        // At most 38 digits: the last 19 and the rest each fit a UInt64.
+        // At most 38 digits: the last 19 and the rest each fit a UInt64, and the whole, scaled
+        // up to 18 fractional digits, stays below 10^38.
         let split = max(first, end - 19)
         var high: UInt64 = 0, low: UInt64 = 0
         for k in first..<split { high = high * 10 + digit(k) }
         for k in split..<end { low = low * 10 + digit(k) }
-        var significand = Decimal(low)
-        if split > first { significand += Decimal(sign: .plus, exponent: 19, significand: Decimal(high)) }
-        let parsed = Decimal(sign: .plus, exponent: -(end - point), significand: significand)
-        return .value(negative ? -parsed : parsed)
+        var digits = Int128(low)
+        if split > first { digits += Int128(high) * 10_000_000_000_000_000_000 }
+        let scaled = digits * powerOfTen(maximumFractionDigits - (end - point))
+        return .value(negative ? -scaled : scaled)
+    }
+
+    /// 10^exponent for 0 ≤ exponent ≤ 18.
+    private static func powerOfTen(_ exponent: Int) -> Int128 {
+        var power: Int64 = 1
+        for _ in 0..<exponent { power *= 10 }
+        return Int128(power)
     }
 
     /// Canonical text: no exponent, no trailing fractional zeros, `0` for zero.
-    public var description: String { value.isZero ? "0" : value.description }
+    ///
+    /// Written by hand because rows are written with it: the magnitude is split once by 10^19
+    /// (one 128-by-64-bit division, as the magnitude is below 10^38 < 10^19 · 2^64), and the
+    /// two halves are printed as 64-bit integers.
+    public var description: String {
+        if scaled == 0 { return "0" }
+        let magnitude = scaled.magnitude
+        let (upper, lower) = UInt64(10_000_000_000_000_000_000).dividingFullWidth(
+            (high: UInt64(truncatingIfNeeded: magnitude >> 64), low: UInt64(truncatingIfNeeded: magnitude)))
+        // The integer part is `upper` followed by the first of the 19 digits of `lower`.
+        let unitsDigit = UInt8(truncatingIfNeeded: lower / 1_000_000_000_000_000_000)
+        var fraction = lower % 1_000_000_000_000_000_000
+        var fractionDigits = fraction == 0 ? 0 : Self.maximumFractionDigits
+        while fractionDigits > 0, fraction % 10 == 0 { fraction /= 10; fractionDigits -= 1 }
+        // Sign, 20 integer digits, point, 18 fractional digits.
+        return String(unsafeUninitializedCapacity: 40) { buffer in
+            var count = 0
+            if scaled < 0 { buffer[count] = UInt8(ascii: "-"); count += 1 }
+            if upper > 0 { count = Self.write(upper, digits: Self.digitCount(upper), into: buffer, at: count) }
+            buffer[count] = 48 + unitsDigit; count += 1
+            if fractionDigits > 0 {
+                buffer[count] = UInt8(ascii: "."); count += 1
+                count = Self.write(fraction, digits: fractionDigits, into: buffer, at: count)
+            }
+            return count
+        }
+    }
 
-    public var isNegative: Bool { value < 0 }
-    public var isZero: Bool { value.isZero }
+    private static func digitCount(_ value: UInt64) -> Int {
+        var count = 1, rest = value
+        while rest >= 10 { rest /= 10; count += 1 }
+        return count
+    }
+
+    /// Writes `value` as exactly `digits` digits (zero-padded on the left) at `start`; returns
+    /// the index after them.
+    private static func write(_ value: UInt64, digits: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        var rest = value, index = start + digits
+        while index > start {
+            index -= 1
+            buffer[index] = 48 + UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+        return start + digits
+    }
+
+    public var isNegative: Bool { scaled < 0 }
+    public var isZero: Bool { scaled == 0 }
 
     /// The sum, or ``ExactDecimalError/overflow`` when it leaves the exact range.
     public func adding(_ other: ExactDecimal) throws(ExactDecimalError) -> ExactDecimal {
-        try Self.checked(value + other.value)
+        let (sum, overflow) = scaled.addingReportingOverflow(other.scaled)
+        return try Self.checked(sum, overflow: overflow)
     }
 
     /// The difference, or ``ExactDecimalError/overflow`` when it leaves the exact range.
     public func subtracting(_ other: ExactDecimal) throws(ExactDecimalError) -> ExactDecimal {
-        try Self.checked(value - other.value)
+        let (difference, overflow) = scaled.subtractingReportingOverflow(other.scaled)
+        return try Self.checked(difference, overflow: overflow)
     }
 
-    public var negated: ExactDecimal { ExactDecimal(unchecked: -value) }
+    /// Cannot overflow: the range is symmetric.
+    public var negated: ExactDecimal { ExactDecimal(scaled: -scaled) }
 
-    private static let limit = Decimal(string: "100000000000000000000", locale: Locale(identifier: "en_US_POSIX"))!
-
-    private static func checked(_ result: Decimal) throws(ExactDecimalError) -> ExactDecimal {
-        // Both operands have at most 18 fractional digits, so the result does too; only the
-        // integer part can grow past what the mantissa holds exactly.
-        guard result.magnitude < limit else { throw .overflow }
-        return ExactDecimal(unchecked: result)
+    private static func checked(_ result: Int128, overflow: Bool) throws(ExactDecimalError) -> ExactDecimal {
+        // Both operands are whole units of 10^-18, so the result is too; only the integer part
+        // can grow out of range. Two values near ±10^20 can pass Int128 itself; the wrapped
+        // result would still fail the magnitude test (2^128 - 2 * 10^38 > 10^38), but the flag
+        // says so without leaning on that.
+        guard !overflow, result.magnitude < limit else { throw .overflow }
+        return ExactDecimal(scaled: result)
     }
 
-    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool { a.value < b.value }
-    public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool { a.value == b.value }
-    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
+    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool { a.scaled < b.scaled }
+    public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool { a.scaled == b.scaled }
+    /// One representation per value, so the integer's words are the whole identity.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(truncatingIfNeeded: scaled))
+        hasher.combine(UInt64(truncatingIfNeeded: scaled >> 64))
+    }
 }
 
 /// Why a decimal was refused.

@@ -119,7 +119,7 @@ final class FastPathTests: XCTestCase {
         }
         for literal in literals {
             let value = try ExactDecimal(parsing: literal)
-            XCTAssertEqual(value.value, try referenceDecimal(literal), literal)
+            XCTAssertEqual(Decimal(string: value.description, locale: Locale(identifier: "en_US_POSIX")), try referenceDecimal(literal), literal)
             XCTAssertEqual(value.description, referenceDescription(try referenceDecimal(literal)), literal)
         }
     }
