@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "vf-node",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],  // ExactDecimal counts in Int128, new in macOS 15
     products: [
         .executable(name: "vf", targets: ["vf"]),
         .library(name: "VFLog", targets: ["VFLog"]),
