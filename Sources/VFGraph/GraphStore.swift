@@ -46,6 +46,7 @@ public final class GraphStore {
             // Derived data: after a crash the tables may lose their last transactions but never
             // their consistency (rows and cursors commit together), and a rebuild restores all.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
