@@ -23,8 +23,9 @@ enum EffectApplier {
         guard answers(p.provider) || answers(p.receiver) else {
             return .unauthorized("signed by \(signer), who answers for neither the provider \(p.provider) nor the receiver \(p.receiver)")
         }
-        // A quantity of a specification with a default unit is in that unit (checked at publish too).
-        if let reason = EventValidator.specificationUnitMismatch(p, defaultUnit: graph.defaultUnit(ofSpecification:)) {
+        // A quantity of a specification with a default unit is in that unit (checked at publish
+        // too). A closure, not the method `graph.defaultUnit`: that would copy the graph.
+        if let reason = EventValidator.specificationUnitMismatch(p, defaultUnit: { graph.specifications[$0]?.payload.defaultUnitOfResource }) {
             return .invalid(reason)
         }
         if let original = p.corrects { return applyCorrection(event, original: original, to: &graph) }
@@ -62,7 +63,7 @@ enum EffectApplier {
             if behavior.locationEffect == .new || behavior.locationEffect == .updateTo, let location = p.toLocation {
                 resource.currentLocation = location
             }
-            working.insert(resource, existing: false)
+            working.insert(resource, judged: false)
             created = id
         }
 
@@ -71,28 +72,34 @@ enum EffectApplier {
             guard let resource = graph.resources[id] else {
                 return .invalid("resourceInventoriedAs \(id) does not exist: the event creating it was not applied")
             }
-            working.insert(resource)
+            working.insert(resource, judged: !answers(resource.primaryAccountable) && !answers(resource.holder))
         }
         if let id = to, !working.contains(id) {
             guard let resource = graph.resources[id] else {
                 return .invalid("toResourceInventoriedAs \(id) does not exist: the event creating it was not applied")
             }
-            working.insert(resource)
+            working.insert(resource, judged: !answers(resource.primaryAccountable) && !answers(resource.holder))
         }
 
         // Units: a resource without one takes the first quantity's.
         if let q {
             if let from, behavior.changesFromQuantity {
-                if let unit = working.unit(of: from), unit != q.unit {
-                    return .invalid("resourceQuantity is in \(q.unit) but resourceInventoriedAs \(from) is counted in \(unit)")
+                if let unit = working.unit(of: from) {
+                    if unit != q.unit {
+                        return .invalid("resourceQuantity is in \(q.unit) but resourceInventoriedAs \(from) is counted in \(unit)")
+                    }
+                } else {
+                    working[from]!.unit = q.unit
                 }
-                working[from]!.unit = q.unit
             }
             if let to, behavior.changesToQuantity {
-                if let unit = working.unit(of: to), unit != q.unit {
-                    return .invalid("resourceQuantity is in \(q.unit) but toResourceInventoriedAs \(to) is counted in \(unit)")
+                if let unit = working.unit(of: to) {
+                    if unit != q.unit {
+                        return .invalid("resourceQuantity is in \(q.unit) but toResourceInventoriedAs \(to) is counted in \(unit)")
+                    }
+                } else {
+                    working[to]!.unit = q.unit
                 }
-                working[to]!.unit = q.unit
             }
         }
 
@@ -149,11 +156,9 @@ enum EffectApplier {
             }
         }
 
-        // Authority over existing resources, judged by what actually changed.
-        // Whoever answers for a resource may change it any way: ask that first, as it is cheap
-        // and usual, and the decimal comparisons below cost as much as the sums.
-        let denial: EventStatus? = working.allExisting(answeredBy: answers) ? nil : working.firstExisting { after, before in
-            if answers(before.primaryAccountable) || answers(before.holder) { return nil }
+        // Authority over existing resources the signer does not answer for (whoever answers for
+        // a resource may change it any way), judged by what actually changed.
+        let denial: EventStatus? = !working.needsJudging ? nil : working.firstJudged { after, before in
             var changes: [String] = []
             if after.accountingQuantity < before.accountingQuantity { changes.append("decrements its accounting quantity") }
             if after.onhandQuantity < before.onhandQuantity { changes.append("decrements its onhand quantity") }
@@ -200,7 +205,8 @@ enum EffectApplier {
             if let unit = resource.unit, unit != q.unit {
                 return .invalid("resourceQuantity is in \(q.unit) but resource \(rid) is counted in \(unit)")
             }
-            working.insert(resource)
+            // A correction has its original's authority: nothing to judge.
+            working.insert(resource, judged: false)
         }
         do {
             try applyQuantity(behavior.accountingEffect, q.value, from: from, to: to, in: &working, accounting: true)

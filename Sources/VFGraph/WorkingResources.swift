@@ -2,47 +2,64 @@
 /// the whole event applies. An event touches at most two: its `resourceInventoriedAs` and its
 /// `toResourceInventoriedAs` (a resource it creates fills one of those slots), so two inline
 /// slots replace a dictionary and its allocation and hashing on every event.
+///
+/// A resource is a large value (ids, two quantities, a dozen optional strings). Every question
+/// asked of the slots reads the ids and flags kept beside them, so that no question copies one:
+/// comparing an optional resource with nil, or reading a field through `first?.`, did, and
+/// that cost more than the event's arithmetic.
 struct WorkingResources {
     private var first: EconomicResource?
     private var second: EconomicResource?
-    /// Each slot's resource as the graph held it before the event; nil for one it creates.
+    private var firstID: ResourceID?
+    private var secondID: ResourceID?
+    /// Each slot's resource as the graph held it before the event, kept only when its changes
+    /// must be judged: it existed, and the signer neither is accountable for it nor holds it.
+    /// Usually absent, which spares copying a whole resource a second time on every event.
     private var firstBefore: EconomicResource?
     private var secondBefore: EconomicResource?
+    private var firstJudged = false
+    private var secondJudged = false
 
-    func contains(_ id: ResourceID) -> Bool { first?.id == id || second?.id == id }
+    func contains(_ id: ResourceID) -> Bool { firstID == id || secondID == id }
 
-    /// Adds a resource not held yet; one already held is kept as it is. `existing` says
-    /// whether it comes from the graph (and so is judged for authority) or is being created.
-    mutating func insert(_ resource: EconomicResource, existing: Bool = true) {
+    /// Adds a resource not held yet; one already held is kept as it is. `judged` says whether
+    /// its changes need the signer's authority judged: an existing resource the signer does
+    /// not answer for. (A resource being created, or one the signer answers for, may change
+    /// any way.)
+    mutating func insert(_ resource: EconomicResource, judged: Bool) {
         if contains(resource.id) { return }
-        if first == nil {
+        if firstID == nil {
+            firstID = resource.id
+            if judged { firstBefore = resource; firstJudged = true }
             first = resource
-            firstBefore = existing ? resource : nil
-        } else if second == nil {
+        } else if secondID == nil {
+            secondID = resource.id
+            if judged { secondBefore = resource; secondJudged = true }
             second = resource
-            secondBefore = existing ? resource : nil
         } else {
             preconditionFailure("an event changes at most two resources")
         }
     }
 
-    /// The unit of a held resource, read without copying the resource.
+    /// The unit of a held resource.
     func unit(of id: ResourceID) -> String? {
-        first?.id == id ? first?.unit : second?.unit
+        if firstID == id { return first.unsafelyUnwrapped.unit }
+        if secondID == id { return second.unsafelyUnwrapped.unit }
+        return nil
     }
 
     /// Changes a held resource in place.
     mutating func update<E: Error>(_ id: ResourceID, _ body: (inout EconomicResource) throws(E) -> Void) throws(E) {
-        if first?.id == id { try body(&first!) } else if second?.id == id { try body(&second!) } else {
+        if firstID == id { try body(&first!) } else if secondID == id { try body(&second!) } else {
             preconditionFailure("insert a resource before changing it")
         }
     }
 
     /// The held resource with this id, changed in place.
     subscript(id: ResourceID) -> EconomicResource? {
-        get { first?.id == id ? first : second?.id == id ? second : nil }
+        get { firstID == id ? first : secondID == id ? second : nil }
         _modify {
-            if first?.id == id { yield &first } else if second?.id == id { yield &second } else {
+            if firstID == id { yield &first } else if secondID == id { yield &second } else {
                 var absent: EconomicResource?
                 yield &absent
                 precondition(absent == nil, "insert a resource before changing it")
@@ -50,29 +67,23 @@ struct WorkingResources {
         }
     }
 
-    /// Whether `answers` is true of the accountable agent or of the holder, as they were before
-    /// the event, of every held resource that existed: then no change needs judging. Reads the
-    /// two fields in place, where ``firstExisting(_:)`` would copy whole resources.
-    func allExisting(answeredBy answers: (AgentID?) -> Bool) -> Bool {
-        if firstBefore != nil, !answers(firstBefore!.primaryAccountable), !answers(firstBefore!.holder) { return false }
-        if secondBefore != nil, !answers(secondBefore!.primaryAccountable), !answers(secondBefore!.holder) { return false }
-        return true
-    }
+    /// Whether any held resource's changes need judging.
+    var needsJudging: Bool { firstJudged || secondJudged }
 
-    /// Calls `body` with each held resource that existed before the event, as it is now and as
-    /// it was, in id order (the order authority is judged in), until `body` returns a value;
+    /// Calls `body` with each held resource whose changes need judging, as it is now and as it
+    /// was, in id order (the order authority is judged in), until `body` returns a value;
     /// returns that value. Walking the two slots in place spares an array on every event.
-    func firstExisting<T>(_ body: (_ after: EconomicResource, _ before: EconomicResource) -> T?) -> T? {
-        let secondFirst = first != nil && firstBefore != nil && second != nil && secondBefore != nil && second!.id < first!.id
+    func firstJudged<T>(_ body: (_ after: EconomicResource, _ before: EconomicResource) -> T?) -> T? {
+        let secondFirst = firstJudged && secondJudged && secondID! < firstID!
         if secondFirst, let result = body(second!, secondBefore!) { return result }
-        if let first, let firstBefore, let result = body(first, firstBefore) { return result }
-        if !secondFirst, let second, let secondBefore, let result = body(second, secondBefore) { return result }
+        if firstJudged, let result = body(first!, firstBefore!) { return result }
+        if !secondFirst, secondJudged, let result = body(second!, secondBefore!) { return result }
         return nil
     }
 
     /// Writes every held resource into `resources`.
     func commit(to resources: inout [ResourceID: EconomicResource]) {
-        if let first { resources[first.id] = first }
-        if let second { resources[second.id] = second }
+        if let firstID { resources[firstID] = first }
+        if let secondID { resources[secondID] = second }
     }
 }
