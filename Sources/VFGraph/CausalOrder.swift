@@ -32,22 +32,24 @@ public struct CausalKey: Comparable, Hashable, Sendable {
 }
 
 enum CausalOrder {
-    /// Orders the events whose keys are `nodes` (one key per event) as described in
-    /// ``CausalKey``. Dependencies outside `nodes` count as placed already.
-    static func sort(keys nodes: [CausalKey], dependencies: [EntryID: [EntryID]]) -> [EntryID] {
+    /// Orders the events `nodes` (each a key and the event's place in the derivation's event
+    /// list) as described in ``CausalKey``. `dependencies[place]` lists the places an event
+    /// depends on; those outside `nodes` count as placed already.
+    static func sort(keys nodes: [(key: CausalKey, event: Int)], dependencies: [[Int32]]) -> [EntryID] {
         // Nodes are numbered by their place in `nodes`, so the walk below counts and links
-        // them in arrays and hashes each node and each dependency once.
-        var number = [EntryID: Int](minimumCapacity: nodes.count)
-        for (n, key) in nodes.enumerated() { number[key.entryID] = n }
+        // them in arrays; -1 marks an event that is not a node.
+        var number = [Int32](repeating: -1, count: dependencies.count)
+        for (n, node) in nodes.enumerated() { number[node.event] = Int32(n) }
         var waiting = [Int](repeating: 0, count: nodes.count)
         // Dependents as (dependency, dependent) pairs, grouped by dependency further down.
         var edges: [(Int, Int)] = []
-        for (n, key) in nodes.enumerated() {
-            guard let deps = dependencies[key.entryID] else { continue }
-            // Dependencies outside `keys` are already placed (an append onto an existing
-            // fold); a dependency named twice counts once.
-            for (i, dep) in deps.enumerated() where dep != key.entryID && !deps[..<i].contains(dep) {
-                guard let d = number[dep] else { continue }
+        edges.reserveCapacity(nodes.count)
+        for (n, node) in nodes.enumerated() {
+            let deps = dependencies[node.event]
+            // A dependency named twice counts once.
+            for (i, dep) in deps.enumerated() where Int(dep) != node.event && !deps[..<i].contains(dep) {
+                let d = Int(number[Int(dep)])
+                guard d >= 0 else { continue }
                 waiting[n] += 1
                 edges.append((d, n))
             }
@@ -64,14 +66,14 @@ enum CausalOrder {
         }
         var heap = MinHeap<Ranked>()
         heap.reserveCapacity(nodes.count)
-        for n in nodes.indices where waiting[n] == 0 { heap.push(Ranked(key: nodes[n], node: n)) }
+        for n in nodes.indices where waiting[n] == 0 { heap.push(Ranked(key: nodes[n].key, node: n)) }
         var order = [EntryID]()
         order.reserveCapacity(nodes.count)
         while let top = heap.pop() {
             order.append(top.key.entryID)
             for next in dependents[start[top.node]..<start[top.node + 1]] {
                 waiting[next] -= 1
-                if waiting[next] == 0 { heap.push(Ranked(key: nodes[next], node: next)) }
+                if waiting[next] == 0 { heap.push(Ranked(key: nodes[next].key, node: next)) }
             }
         }
         return order

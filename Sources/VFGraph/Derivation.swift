@@ -12,16 +12,23 @@ public struct Derivation: Sendable {
     /// Every entry given, by id.
     public private(set) var entries: [EntryID: GraphEntry] = [:]
     var kinds: [EntryID: KnownKind] = [:]
-    var creators: [ResourceID: EntryID] = [:]
-    var eventPayloads: [EntryID: EconomicEventPayload] = [:]
-    /// The same events in the order catalogued, with their entries: steps 2 and 3 walk this
-    /// instead of looking each entry up again.
+    /// The event creating each resource, as its place in ``eventList``.
+    var creators: [ResourceID: Int] = [:]
+    /// Every event in the order catalogued, with its entry. Steps 2 and 3 name events by their
+    /// place in this list, so their bookkeeping is arrays, not tables keyed by 32-byte ids.
     var eventList: [(entry: GraphEntry, payload: EconomicEventPayload)] = []
+    /// Each event's place in ``eventList``.
+    var eventIndex: [EntryID: Int] = [:]
     var catalogue = EconomicGraph()
     /// Processes with a `combine` that finds its container among the process's outputs.
     var processesWithImplicitContainers: Set<EntryID> = []
 
     public init() {}
+
+    /// The payload of a catalogued event.
+    func eventPayload(_ id: EntryID) -> EconomicEventPayload? {
+        eventIndex[id].map { eventList[$0].payload }
+    }
 
     /// The graph of `entries`, from scratch.
     public static func derive(_ entries: some Sequence<GraphEntry>) -> EconomicGraph {
@@ -40,7 +47,7 @@ public struct Derivation: Sendable {
         let decoded = unknown.concurrentMap(minimumChunk: 128) { Derivation.decode($0) }
         entries.reserveCapacity(entries.count + unknown.count)
         kinds.reserveCapacity(kinds.count + unknown.count)
-        eventPayloads.reserveCapacity(eventPayloads.count + unknown.count)
+        eventIndex.reserveCapacity(eventIndex.count + unknown.count)
         eventList.reserveCapacity(eventList.count + unknown.count)
         var fresh = [GraphEntry]()
         fresh.reserveCapacity(unknown.count)
@@ -94,9 +101,9 @@ public struct Derivation: Sendable {
         kinds[entry.id] = .object(kind)
         switch object {
         case let .event(event):
-            eventPayloads[entry.id] = event
+            eventIndex[entry.id] = eventList.count
+            if event.newInventoriedResource != nil { creators[ResourceID(createdBy: entry.id)] = eventList.count }
             eventList.append((entry, event))
-            if event.newInventoriedResource != nil { creators[ResourceID(createdBy: entry.id)] = entry.id }
             if event.action == .combine, event.toResourceInventoriedAs == nil, let process = event.inputOf {
                 processesWithImplicitContainers.insert(process)
             }
@@ -125,31 +132,29 @@ public struct Derivation: Sendable {
         var graph: EconomicGraph
         /// The greatest causal key among the events that were ready, i.e. folded.
         var lastKey: CausalKey?
-        var dependencies: [EntryID: [EntryID]]
     }
 
     /// Steps 2 and 3 over everything catalogued; `resolution` is ``resolve()``'s.
     func resolveAndFold(_ resolution: Resolution) -> Outcome {
         var graph = catalogue
-        let (statuses, dependencies, containers) = (resolution.statuses, resolution.dependencies, resolution.containers)
-        var keys = [CausalKey]()
-        keys.reserveCapacity(eventPayloads.count)
-        graph.events.reserveCapacity(eventPayloads.count)
-        for (entry, payload) in eventList {
-            let id = entry.id
-            // Most graphs have no unready event and no implicit container: skip those lookups.
-            let status = statuses.isEmpty ? nil : statuses[id]
-            let container = containers.isEmpty ? nil : containers[id]
-            graph.events[id] = makeEvent(entry, payload: payload, container: container, status: status ?? .applied)
-            if status == nil { keys.append(CausalKey(event: payload, entry: entry)) }
+        var keys = [(key: CausalKey, event: Int)]()
+        keys.reserveCapacity(eventList.count)
+        graph.events.reserveCapacity(eventList.count)
+        // Most graphs have no implicit container: skip that lookup.
+        let containers = resolution.containers
+        for (index, (entry, payload)) in eventList.enumerated() {
+            let status = resolution.settled[index]
+            let container = containers.isEmpty ? nil : containers[entry.id]
+            graph.events[entry.id] = makeEvent(entry, payload: payload, container: container, status: status ?? .applied)
+            if status == nil { keys.append((CausalKey(event: payload, entry: entry), index)) }
         }
-        let order = CausalOrder.sort(keys: keys, dependencies: dependencies)
+        let order = CausalOrder.sort(keys: keys, dependencies: resolution.dependencies)
         fold(order, into: &graph)
-        return Outcome(graph: graph, lastKey: keys.max(), dependencies: dependencies)
+        return Outcome(graph: graph, lastKey: keys.lazy.map(\.key).max())
     }
 
-    func makeEvent(_ id: EntryID, payload: EconomicEventPayload, container: ResourceID?, status: EventStatus) -> GraphEvent {
-        makeEvent(entries[id]!, payload: payload, container: container, status: status)
+    func makeEvent(_ index: Int, container: ResourceID?, status: EventStatus) -> GraphEvent {
+        makeEvent(eventList[index].entry, payload: eventList[index].payload, container: container, status: status)
     }
 
     private func makeEvent(_ entry: GraphEntry, payload: EconomicEventPayload, container: ResourceID?, status: EventStatus) -> GraphEvent {
@@ -196,87 +201,104 @@ public struct Derivation: Sendable {
         }
     }
 
-    /// What step 2 found; see ``resolve()``.
+    /// What step 2 found; see ``resolve()``. Events are named by their place in ``eventList``.
     struct Resolution {
         /// The status of every event that cannot be folded; absent: ready.
         var statuses: [EntryID: EventStatus]
-        /// The dependencies of the ready events.
-        var dependencies: [EntryID: [EntryID]]
+        /// The same, by place: nil for a ready event.
+        var settled: [EventStatus?]
+        /// The dependencies of each ready event (empty for the others).
+        var dependencies: [[Int32]]
         /// The containers implicit combines found.
         var containers: [EntryID: ResourceID]
+    }
+
+    /// What one event needs, found without looking at any other event's outcome.
+    private enum Needs {
+        case failed(EventStatus)
+        case events([Int32], container: ResourceID?)
     }
 
     /// Step 2: the status of every event that cannot be folded (absent: ready), the
     /// dependencies of the ready ones, and the containers implicit combines found.
     func resolve() -> Resolution {
         let known = CatalogueKnowledge(kinds: kinds, creators: creators)
-        var own = [EntryID: EventStatus]()
-        var dependencies = [EntryID: [EntryID]](minimumCapacity: eventPayloads.count)
-        var containers = [EntryID: ResourceID]()
-        for (entry, event) in eventList {
-            let id = entry.id
+        // What each event refers to is a pure function of the catalogue: found on every core.
+        let needs = eventList.indices.map { $0 }.concurrentMap(minimumChunk: 512) { [self] index -> Needs in
+            let event = eventList[index].payload
             switch EventValidator.checkReferences(event, known: known, origin: .remote) {
-            case let .pending(reason)?: own[id] = .pending(reason); continue
-            case let .invalid(reason)?: own[id] = .invalid(reason); continue
+            case let .pending(reason)?: return .failed(.pending(reason))
+            case let .invalid(reason)?: return .failed(.invalid(reason))
             default: break
             }
-            var deps: [EntryID] = []
-            if let resource = event.resourceInventoriedAs, let creator = creators[resource] { deps.append(creator) }
-            if let resource = event.toResourceInventoriedAs, let creator = creators[resource] { deps.append(creator) }
-            if let original = event.corrects { deps.append(original) }
+            var deps: [Int32] = []
+            if let resource = event.resourceInventoriedAs, let creator = creators[resource] { deps.append(Int32(creator)) }
+            if let resource = event.toResourceInventoriedAs, let creator = creators[resource] { deps.append(Int32(creator)) }
+            if let original = event.corrects, let place = eventIndex[original] { deps.append(Int32(place)) }
+            var container: ResourceID?
             if event.action == .combine, event.toResourceInventoriedAs == nil {
                 switch implicitContainer(of: event) {
-                case let .failure(failure): own[id] = failure.status; continue
-                case let .success((container, outputs)): containers[id] = container; deps += outputs
+                case let .failure(failure): return .failed(failure.status)
+                case let .success((found, outputs)):
+                    container = found
+                    deps += outputs.compactMap { eventIndex[$0].map(Int32.init) }
                 }
             }
-            dependencies[id] = deps
+            return .events(deps, container: container)
         }
-        // An event waits for, or fails with, what it depends on. `settled` holds every event
-        // looked at so far, with nil for ready.
-        var settled = [EntryID: EventStatus?](minimumCapacity: eventPayloads.count)
-        // Every call leaves `visiting` as it found it, so one set serves every walk.
-        var visiting = Set<EntryID>()
+        var dependencies = [[Int32]](repeating: [], count: eventList.count)
+        var containers = [EntryID: ResourceID]()
+        for (index, need) in needs.enumerated() {
+            guard case let .events(deps, container) = need else { continue }
+            dependencies[index] = deps
+            if let container { containers[eventList[index].entry.id] = container }
+        }
+        // An event waits for, or fails with, what it depends on. `state`: 0 not looked at,
+        // 1 being walked, 2 settled with `settled` holding its status (nil: ready).
+        var state = [UInt8](repeating: 0, count: eventList.count)
+        var settled = [EventStatus?](repeating: nil, count: eventList.count)
         var foundCycle = false
-        func settle(_ id: EntryID) -> EventStatus? {
-            if let status = settled[id] { return status }
-            if !own.isEmpty, let status = own[id] { settled[id] = .some(status); return status }
-            let deps = dependencies[id] ?? []
+        func settle(_ index: Int) -> EventStatus? {
+            if state[index] == 2 { return settled[index] }
             var result: EventStatus?
-            if !deps.isEmpty {
-                guard visiting.insert(id).inserted else {
+            if case let .failed(status) = needs[index] {
+                result = status
+            } else if !dependencies[index].isEmpty {
+                guard state[index] == 0 else {
                     foundCycle = true
-                    return .invalid("circular dependency through \(id)")
+                    return .invalid("circular dependency through \(eventList[index].entry.id)")
                 }
-                for dep in deps where dep != id {
-                    switch settle(dep) {
-                    case let .pending(reason)?: result = .pending("waits for \(dep): \(reason)")
-                    case let .invalid(reason)?: result = .invalid("depends on \(dep), which is invalid: \(reason)")
-                    case let .unauthorized(reason)?: result = .invalid("depends on \(dep), which is unauthorized: \(reason)")
+                state[index] = 1
+                for dep in dependencies[index] where Int(dep) != index {
+                    let depID = eventList[Int(dep)].entry.id
+                    switch settle(Int(dep)) {
+                    case let .pending(reason)?: result = .pending("waits for \(depID): \(reason)")
+                    case let .invalid(reason)?: result = .invalid("depends on \(depID), which is invalid: \(reason)")
+                    case let .unauthorized(reason)?: result = .invalid("depends on \(depID), which is unauthorized: \(reason)")
                     default: continue
                     }
                     break
                 }
-                visiting.remove(id)
             }
-            settled[id] = .some(result)
+            state[index] = 2
+            settled[index] = result
             return result
         }
         // Without a cycle, what each event settles to does not depend on where the walks start,
         // so catalogue order will do; a cycle's reason names where its walk entered it, so
         // then every walk starts over in id order, as the result must not depend on arrival.
-        for (entry, _) in eventList { _ = settle(entry.id) }
+        for index in eventList.indices { _ = settle(index) }
         if foundCycle {
-            settled.removeAll(keepingCapacity: true)
-            for id in eventList.map(\.entry.id).sorted() { _ = settle(id) }
+            state = [UInt8](repeating: 0, count: eventList.count)
+            for index in eventList.indices.sorted(by: { eventList[$0].entry.id < eventList[$1].entry.id }) { _ = settle(index) }
         }
         var statuses = [EntryID: EventStatus]()
-        for (id, status) in settled {
+        for (index, status) in settled.enumerated() {
             guard let status else { continue }
-            statuses[id] = status
-            dependencies[id] = nil
+            statuses[eventList[index].entry.id] = status
+            dependencies[index] = []
         }
-        return Resolution(statuses: statuses, dependencies: dependencies, containers: containers)
+        return Resolution(statuses: statuses, settled: settled, dependencies: dependencies, containers: containers)
     }
 
     /// A `combine` without `toResourceInventoriedAs` goes into the resource output by the same
@@ -286,8 +308,8 @@ public struct Derivation: Sendable {
             return .failure(StatusFailure(.invalid("combine needs a container: give toResourceInventoriedAs, or make it inputOf a process that outputs one")))
         }
         var found = [ResourceID: [EntryID]]()
-        for (id, other) in eventPayloads where other.outputOf == process && [.produce, .modify].contains(other.action) && other.corrects == nil {
-            if let resource = other.fromResource(createdBy: id) { found[resource, default: []].append(id) }
+        for (entry, other) in eventList where other.outputOf == process && [.produce, .modify].contains(other.action) && other.corrects == nil {
+            if let resource = other.fromResource(createdBy: entry.id) { found[resource, default: []].append(entry.id) }
         }
         switch found.count {
         case 0: return .failure(StatusFailure(.pending("combine waits for its container: process \(process) has no produce or modify output with a resource yet")))
@@ -307,7 +329,7 @@ struct StatusFailure: Error {
 /// resource some catalogued event creates (whether that event applies is the fold's business).
 struct CatalogueKnowledge: KnownObjects {
     let kinds: [EntryID: KnownKind]
-    let creators: [ResourceID: EntryID]
+    let creators: [ResourceID: Int]
 
     func objectKind(of entry: EntryID) -> KnownKind? { kinds[entry] }
 

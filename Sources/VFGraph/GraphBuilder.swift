@@ -29,18 +29,20 @@ public struct GraphBuilder: Sendable {
         let fresh = derivation.catalogue(Array(newEntries))
         guard !fresh.isEmpty else { return }
         let resolution = derivation.resolve()
-        let (newStatuses, dependencies, containers) = (resolution.statuses, resolution.dependencies, resolution.containers)
-        if let appended = appendable(fresh, newStatuses: newStatuses, dependencies: dependencies) {
+        let newStatuses = resolution.statuses
+        if let appended = appendable(fresh, newStatuses: newStatuses) {
             for entry in fresh {
-                if let payload = derivation.eventPayloads[entry.id] {
-                    graph.events[entry.id] = derivation.makeEvent(entry.id, payload: payload, container: containers[entry.id],
+                if let index = derivation.eventIndex[entry.id] {
+                    graph.events[entry.id] = derivation.makeEvent(index, container: resolution.containers[entry.id],
                                                                    status: newStatuses[entry.id] ?? .applied)
                 }
                 if let rejected = derivation.catalogue.rejected[entry.id] { graph.rejected[entry.id] = rejected }
             }
-            let keys = appended.map { CausalKey(event: derivation.eventPayloads[$0]!, entry: derivation.entries[$0]!) }
-            derivation.fold(CausalOrder.sort(keys: keys, dependencies: dependencies), into: &graph)
-            if let newLast = keys.max(), lastKey.map({ $0 < newLast }) ?? true { lastKey = newLast }
+            let keys = appended.map { index in
+                (key: CausalKey(event: derivation.eventList[index].payload, entry: derivation.eventList[index].entry), event: index)
+            }
+            derivation.fold(CausalOrder.sort(keys: keys, dependencies: resolution.dependencies), into: &graph)
+            if let newLast = keys.lazy.map(\.key).max(), lastKey.map({ $0 < newLast }) ?? true { lastKey = newLast }
             appends += 1
         } else {
             let outcome = derivation.resolveAndFold(resolution)
@@ -51,14 +53,14 @@ public struct GraphBuilder: Sendable {
         statuses = newStatuses
     }
 
-    /// The newly ready events if folding them onto the current graph is the same as re-folding
-    /// everything; nil otherwise.
-    private func appendable(_ fresh: [GraphEntry], newStatuses: [EntryID: EventStatus], dependencies: [EntryID: [EntryID]]) -> Set<EntryID>? {
+    /// The newly ready events (their places in the derivation's event list) if folding them onto
+    /// the current graph is the same as re-folding everything; nil otherwise.
+    private func appendable(_ fresh: [GraphEntry], newStatuses: [EntryID: EventStatus]) -> Set<Int>? {
         for entry in fresh {
             switch derivation.kinds[entry.id] {
             case .object(.economicEvent)?:
                 // A new output can change the container, and so the order, of an earlier combine.
-                if let process = derivation.eventPayloads[entry.id]?.outputOf,
+                if let process = derivation.eventPayload(entry.id)?.outputOf,
                    derivation.processesWithImplicitContainers.contains(process) { return nil }
             case .object?:
                 return nil  // processes, specifications, agents can resolve or change earlier events
@@ -68,11 +70,12 @@ public struct GraphBuilder: Sendable {
         }
         // No earlier event may change status before the fold.
         for (id, _) in graph.events where newStatuses[id] != statuses[id] { return nil }
-        var appended = Set<EntryID>()
-        for id in Set(fresh.map(\.id)) where derivation.eventPayloads[id] != nil && newStatuses[id] == nil {
-            let key = CausalKey(event: derivation.eventPayloads[id]!, entry: derivation.entries[id]!)
+        var appended = Set<Int>()
+        for id in Set(fresh.map(\.id)) where newStatuses[id] == nil {
+            guard let index = derivation.eventIndex[id] else { continue }
+            let key = CausalKey(event: derivation.eventList[index].payload, entry: derivation.eventList[index].entry)
             if let lastKey, key < lastKey { return nil }
-            appended.insert(id)
+            appended.insert(index)
         }
         return appended
     }
