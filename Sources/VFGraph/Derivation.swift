@@ -37,22 +37,40 @@ public struct Derivation: Sendable {
         return derivation.resolveAndFold(derivation.resolve()).graph
     }
 
-    /// Step 1 for many entries: the payloads of the unknown ones are decoded on every core
-    /// (decoding is a pure function of an entry), then catalogued one by one in the order
-    /// given. Returns the entries that were not known yet.
+    /// An entry with its payload already read as a graph object (nil when the payload is not
+    /// held): decoding is a pure function of the entry, so it can happen anywhere, any time
+    /// before the entry is catalogued.
+    struct PreparedEntry: Sendable {
+        let entry: GraphEntry
+        let decoded: Result<VFObject, ReasonError>?
+
+        init(_ entry: GraphEntry) {
+            self.entry = entry
+            decoded = Derivation.decode(entry)
+        }
+    }
+
+    /// Step 1 for many entries: the payloads of the unknown ones are decoded on every core,
+    /// then catalogued one by one in the order given. Returns the entries that were not known yet.
     @discardableResult
     mutating func catalogue(_ batch: [GraphEntry]) -> [GraphEntry] {
         // A fresh derivation (a rebuild) knows nothing yet: no need to look.
         let unknown = entries.isEmpty ? batch : batch.filter { entries[$0.id] == nil }
-        let decoded = unknown.concurrentMap(minimumChunk: 128) { Derivation.decode($0) }
-        entries.reserveCapacity(entries.count + unknown.count)
-        kinds.reserveCapacity(kinds.count + unknown.count)
-        eventIndex.reserveCapacity(eventIndex.count + unknown.count)
-        eventList.reserveCapacity(eventList.count + unknown.count)
+        return catalogue(prepared: unknown.concurrentMap(minimumChunk: 128) { PreparedEntry($0) })
+    }
+
+    /// Step 1 for entries decoded already, catalogued one by one in the order given. Returns
+    /// the entries that were not known yet.
+    @discardableResult
+    mutating func catalogue(prepared: [PreparedEntry]) -> [GraphEntry] {
+        entries.reserveCapacity(entries.count + prepared.count)
+        kinds.reserveCapacity(kinds.count + prepared.count)
+        eventIndex.reserveCapacity(eventIndex.count + prepared.count)
+        eventList.reserveCapacity(eventList.count + prepared.count)
         var fresh = [GraphEntry]()
-        fresh.reserveCapacity(unknown.count)
+        fresh.reserveCapacity(prepared.count)
         // By index: the decoded objects are borrowed from the array, not copied out of it.
-        for i in unknown.indices where catalogue(unknown[i], decoded: decoded[i]) { fresh.append(unknown[i]) }
+        for i in prepared.indices where catalogue(prepared[i].entry, decoded: prepared[i].decoded) { fresh.append(prepared[i].entry) }
         return fresh
     }
 
@@ -64,7 +82,7 @@ public struct Derivation: Sendable {
     }
 
     /// An entry's payload read as a graph object; nil when the payload is not held.
-    private static func decode(_ entry: GraphEntry) -> Result<VFObject, ReasonError>? {
+    fileprivate static func decode(_ entry: GraphEntry) -> Result<VFObject, ReasonError>? {
         guard let payload = entry.payload else { return nil }
         do { return .success(try VFObject.decode(payload, author: entry.author)) } catch { return .failure(error) }
     }

@@ -26,7 +26,17 @@ public struct GraphBuilder: Sendable {
 
     /// Adds entries (already known ones are ignored) and brings the graph up to date.
     public mutating func insert(_ newEntries: some Sequence<GraphEntry>) {
-        let fresh = derivation.catalogue(Array(newEntries))
+        update(fresh: derivation.catalogue(Array(newEntries)))
+    }
+
+    /// ``insert(_:)`` for entries whose payloads were decoded already, for a reader that
+    /// decodes pages while it reads the next (``GraphStore``).
+    mutating func insert(prepared: [Derivation.PreparedEntry]) {
+        update(fresh: derivation.catalogue(prepared: prepared))
+    }
+
+    /// Brings the graph up to date after `fresh` entries were catalogued.
+    private mutating func update(fresh: [GraphEntry]) {
         guard !fresh.isEmpty else { return }
         let resolution = derivation.resolve()
         let newStatuses = resolution.statuses

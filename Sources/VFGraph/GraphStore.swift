@@ -207,20 +207,26 @@ public final class GraphStore {
             builder = GraphBuilder()
             loaded = [:]
         }
-        var fresh = [GraphEntry]()
+        // Each page is decoded on another thread while the next is read.
+        let decoder = PageDecoder()
+        defer { _ = decoder.finish() }
+        // The cursors move only once the entries are in the builder: a read that throws
+        // half-way must not leave a feed counted as loaded.
+        var reached = loaded
         for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
             var next = (loaded[feed] ?? 0) + 1
             while next <= head {
                 let page = try log.records(author: feed, in: next...head, limit: 2000)
                 guard let last = page.last else { break }
-                // Entries are verified as they enter the log.
-                fresh += page.map { GraphEntry($0, verified: true) }
+                decoder.submit(page)
                 next = last.sequence + 1
             }
-            loaded[feed] = min(head, next - 1)
+            reached[feed] = min(head, next - 1)
         }
+        let fresh = decoder.finish()
+        loaded = reached
         guard !fresh.isEmpty else { return }
-        builder.insert(fresh)
+        builder.insert(prepared: fresh)
         derivations += 1
     }
 
