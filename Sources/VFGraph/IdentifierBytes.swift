@@ -1,3 +1,4 @@
+import Foundation
 import VFLog
 
 /// The text forms of feed, entry and resource ids read straight from UTF-8 bytes, without
@@ -24,8 +25,7 @@ enum IdentifierBytes {
 
     private static func hasSuffix(_ b: UnsafeBufferPointer<UInt8>, _ suffix: StaticString) -> Bool {
         let n = suffix.utf8CodeUnitCount
-        for k in 0..<n where b[b.count - n + k] != suffix.utf8Start[k] { return false }
-        return true
+        return memcmp(b.baseAddress! + b.count - n, suffix.utf8Start, n) == 0
     }
 
     /// 255 marks a byte outside the standard alphabet.
@@ -37,31 +37,33 @@ enum IdentifierBytes {
         return table
     }()
 
-    /// 32 bytes from the 44 base64 characters at `start`: 42 full characters, one whose two
-    /// low bits are unused (and must be zero), then one `=`.
+    /// 32 bytes from the 44 base64 characters at `start`: 40 characters eight at a time, then
+    /// three whose last has two unused low bits (which must be zero), then one `=`.
     private static func hash(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Hash32? {
         guard b[start + 43] == UInt8(ascii: "=") else { return nil }
         var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         let ok = withUnsafeMutableBytes(of: &out) { raw -> Bool in
-            values.withUnsafeBufferPointer { table in
-                var o = 0
-                var k = start
-                // Ten groups of four characters make 30 bytes.
-                for _ in 0..<10 {
-                    let a = table[Int(b[k])], c = table[Int(b[k + 1])], d = table[Int(b[k + 2])], e = table[Int(b[k + 3])]
-                    guard a | c | d | e < 64 else { return false }
-                    let bits = UInt32(a) << 18 | UInt32(c) << 12 | UInt32(d) << 6 | UInt32(e)
-                    raw[o] = UInt8(truncatingIfNeeded: bits >> 16)
-                    raw[o + 1] = UInt8(truncatingIfNeeded: bits >> 8)
-                    raw[o + 2] = UInt8(truncatingIfNeeded: bits)
-                    o += 3; k += 4
+            values.withUnsafeBufferPointer { table -> Bool in
+                let chars = b.baseAddress! + start
+                // Any character outside the alphabet reads as 255, so one test at the end finds it.
+                var seen: UInt8 = 0
+                for group in 0..<5 {
+                    // Eight characters are 48 bits, the first character's highest: written as the
+                    // first six bytes of a big-endian word. The word's last two bytes are zero and
+                    // the next group (or the last three characters) overwrites them.
+                    var bits: UInt64 = 0
+                    for k in 0..<8 {
+                        let value = table[Int(chars[group * 8 + k])]
+                        seen |= value
+                        bits = bits << 6 | UInt64(value)
+                    }
+                    raw.storeBytes(of: (bits << 16).bigEndian, toByteOffset: group * 6, as: UInt64.self)
                 }
-                // Three characters make the last two bytes; the third's low two bits are padding.
-                let a = table[Int(b[k])], c = table[Int(b[k + 1])], d = table[Int(b[k + 2])]
-                guard a | c | d < 64, d & 3 == 0 else { return false }
+                let a = table[Int(chars[40])], c = table[Int(chars[41])], d = table[Int(chars[42])]
+                guard seen | a | c | d < 64, d & 3 == 0 else { return false }
                 let bits = UInt32(a) << 12 | UInt32(c) << 6 | UInt32(d)
-                raw[o] = UInt8(truncatingIfNeeded: bits >> 10)
-                raw[o + 1] = UInt8(truncatingIfNeeded: bits >> 2)
+                raw[30] = UInt8(truncatingIfNeeded: bits >> 10)
+                raw[31] = UInt8(truncatingIfNeeded: bits >> 2)
                 return true
             }
         }

@@ -286,6 +286,35 @@ final class FastPathTests: XCTestCase {
         XCTAssertEqual(hashes.sorted().map(\.bytes), hashes.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) })
     }
 
+    /// Ids read from bytes equal the parsing initialisers' reading, and anything those refuse
+    /// (any character out of the alphabet, at every place; unused bits set; no padding) reads
+    /// as nil, for random hashes, so every group of eight characters sees every value.
+    func testIdsReadFromBytesEqualTheParsingInitialisersReading() {
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<200 {
+            let hash = Hash32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })!
+            let texts = [EntryID(hash: hash).description, FeedID(key: hash).description, ResourceID(hash: hash).description]
+            for text in texts {
+                var variants = [Array(text.utf8)]
+                for k in 1..<45 {
+                    for replacement in [UInt8(ascii: "-"), UInt8(ascii: "="), 0x80, UInt8(ascii: "A"), UInt8(ascii: "/")] {
+                        var bytes = Array(text.utf8)
+                        bytes[k] = replacement
+                        variants.append(bytes)
+                    }
+                }
+                for bytes in variants {
+                    let string = String(decoding: bytes, as: UTF8.self)
+                    bytes.withUnsafeBufferPointer { b in
+                        XCTAssertEqual(IdentifierBytes.entryID(b), try? EntryID(parsing: string), string)
+                        XCTAssertEqual(IdentifierBytes.feedID(b), try? FeedID(parsing: string), string)
+                        XCTAssertEqual(IdentifierBytes.resourceID(b), try? ResourceID(parsing: string), string)
+                    }
+                }
+            }
+        }
+    }
+
     func testEveryActionsBehaviourIsItsTableRow() {
         for action in Action.allCases {
             XCTAssertEqual(action.behavior, Action.table[action], "\(action)")
