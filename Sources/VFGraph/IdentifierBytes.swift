@@ -37,33 +37,38 @@ enum IdentifierBytes {
         return table
     }()
 
+    /// `values` four times over, as UInt32 shifted to the place of the first, second, third and
+    /// fourth character of a group of four (bits 23-18, …, 5-0), so a group is four loads
+    /// OR-ed together. A byte outside the alphabet sets bit 31, which no valid group has.
+    private static let placed: [UInt32] = (0..<4).flatMap { place in
+        values.map { $0 == 255 ? 1 << 31 : UInt32($0) << (18 - 6 * place) }
+    }
+
     /// 32 bytes from the 44 base64 characters at `start`: 40 characters eight at a time, then
     /// three whose last has two unused low bits (which must be zero), then one `=`.
     private static func hash(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Hash32? {
         guard b[start + 43] == UInt8(ascii: "=") else { return nil }
         var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         let ok = withUnsafeMutableBytes(of: &out) { raw -> Bool in
-            values.withUnsafeBufferPointer { table -> Bool in
+            placed.withUnsafeBufferPointer { table -> Bool in
                 let chars = b.baseAddress! + start
-                // Any character outside the alphabet reads as 255, so one test at the end finds it.
-                var seen: UInt8 = 0
-                for group in 0..<5 {
+                func group(_ k: Int) -> UInt32 {
+                    table[Int(chars[k])] | table[256 + Int(chars[k + 1])] | table[512 + Int(chars[k + 2])] | table[768 + Int(chars[k + 3])]
+                }
+                var seen: UInt32 = 0
+                for k in stride(from: 0, to: 40, by: 8) {
                     // Eight characters are 48 bits, the first character's highest: written as the
                     // first six bytes of a big-endian word. The word's last two bytes are zero and
                     // the next group (or the last three characters) overwrites them.
-                    var bits: UInt64 = 0
-                    for k in 0..<8 {
-                        let value = table[Int(chars[group * 8 + k])]
-                        seen |= value
-                        bits = bits << 6 | UInt64(value)
-                    }
-                    raw.storeBytes(of: (bits << 16).bigEndian, toByteOffset: group * 6, as: UInt64.self)
+                    let high = group(k), low = group(k + 4)
+                    seen |= high | low
+                    raw.storeBytes(of: (UInt64(high) << 40 | UInt64(low) << 16).bigEndian, toByteOffset: k / 8 * 6, as: UInt64.self)
                 }
-                let a = table[Int(chars[40])], c = table[Int(chars[41])], d = table[Int(chars[42])]
-                guard seen | a | c | d < 64, d & 3 == 0 else { return false }
-                let bits = UInt32(a) << 12 | UInt32(c) << 6 | UInt32(d)
-                raw[30] = UInt8(truncatingIfNeeded: bits >> 10)
-                raw[31] = UInt8(truncatingIfNeeded: bits >> 2)
+                // The last three characters, as the first three of a group: 18 bits, the last two unused.
+                let last = table[Int(chars[40])] | table[256 + Int(chars[41])] | table[512 + Int(chars[42])]
+                guard (seen | last) & 1 << 31 == 0, last & 0xC0 == 0 else { return false }
+                raw[30] = UInt8(truncatingIfNeeded: last >> 16)
+                raw[31] = UInt8(truncatingIfNeeded: last >> 8)
                 return true
             }
         }
