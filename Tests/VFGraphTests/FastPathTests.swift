@@ -74,6 +74,7 @@ final class FastPathTests: XCTestCase {
             #"{"@type":"Process","name":"123456\/","basedOn":"1234567\/","note":"12345678\/9"}"#,
             #"{"@type":"Process","name":"Brötchen über Nacht","note":"ü\/ö"}"#,
             #"{"@type":"Process","name":"tab\tin\/a\u0009"}"#,
+            #"{"@type":"Process","name":"x","no\/te":"escaped names take the general path"}"#,
             #"{"@type":"vf:Process","name":5}"#,
             #"{"@type":"Process","name":"a"} x"#,
             #"{"@type":"ResourceSpecification","name":"flour","defaultUnitOfResource":"kg"}"#,
