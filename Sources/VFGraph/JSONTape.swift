@@ -1,8 +1,8 @@
 import Foundation
 
 /// A payload's JSON read into one flat array of nodes that point into its bytes: no
-/// dictionaries, no strings, one allocation. The fast path of payload decoding reads typed
-/// fields from it (``PayloadTapeReader``).
+/// dictionaries, no strings, one allocation (two when the payload has escapes). The fast path
+/// of payload decoding reads typed fields from it (``PayloadTapeReader``).
 ///
 /// It accepts a subset of what ``JSONParser`` accepts and nothing more: the same grammar,
 /// depth limit, duplicate-member and UTF-8 rules, but it gives up (returns nil) on anything
