@@ -1,3 +1,4 @@
+import Foundation
 import VFLog
 
 /// The text forms of feed, entry and resource ids read straight from UTF-8 bytes, without
@@ -24,8 +25,7 @@ enum IdentifierBytes {
 
     private static func hasSuffix(_ b: UnsafeBufferPointer<UInt8>, _ suffix: StaticString) -> Bool {
         let n = suffix.utf8CodeUnitCount
-        for k in 0..<n where b[b.count - n + k] != suffix.utf8Start[k] { return false }
-        return true
+        return memcmp(b.baseAddress! + b.count - n, suffix.utf8Start, n) == 0
     }
 
     /// 255 marks a byte outside the standard alphabet.
@@ -37,31 +37,38 @@ enum IdentifierBytes {
         return table
     }()
 
-    /// 32 bytes from the 44 base64 characters at `start`: 42 full characters, one whose two
-    /// low bits are unused (and must be zero), then one `=`.
+    /// `values` four times over, as UInt32 shifted to the place of the first, second, third and
+    /// fourth character of a group of four (bits 23-18, …, 5-0), so a group is four loads
+    /// OR-ed together. A byte outside the alphabet sets bit 31, which no valid group has.
+    private static let placed: [UInt32] = (0..<4).flatMap { place in
+        values.map { $0 == 255 ? 1 << 31 : UInt32($0) << (18 - 6 * place) }
+    }
+
+    /// 32 bytes from the 44 base64 characters at `start`: 40 characters eight at a time, then
+    /// three whose last has two unused low bits (which must be zero), then one `=`.
     private static func hash(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Hash32? {
         guard b[start + 43] == UInt8(ascii: "=") else { return nil }
         var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         let ok = withUnsafeMutableBytes(of: &out) { raw -> Bool in
-            values.withUnsafeBufferPointer { table in
-                var o = 0
-                var k = start
-                // Ten groups of four characters make 30 bytes.
-                for _ in 0..<10 {
-                    let a = table[Int(b[k])], c = table[Int(b[k + 1])], d = table[Int(b[k + 2])], e = table[Int(b[k + 3])]
-                    guard a | c | d | e < 64 else { return false }
-                    let bits = UInt32(a) << 18 | UInt32(c) << 12 | UInt32(d) << 6 | UInt32(e)
-                    raw[o] = UInt8(truncatingIfNeeded: bits >> 16)
-                    raw[o + 1] = UInt8(truncatingIfNeeded: bits >> 8)
-                    raw[o + 2] = UInt8(truncatingIfNeeded: bits)
-                    o += 3; k += 4
+            placed.withUnsafeBufferPointer { table -> Bool in
+                let chars = b.baseAddress! + start
+                func group(_ k: Int) -> UInt32 {
+                    table[Int(chars[k])] | table[256 + Int(chars[k + 1])] | table[512 + Int(chars[k + 2])] | table[768 + Int(chars[k + 3])]
                 }
-                // Three characters make the last two bytes; the third's low two bits are padding.
-                let a = table[Int(b[k])], c = table[Int(b[k + 1])], d = table[Int(b[k + 2])]
-                guard a | c | d < 64, d & 3 == 0 else { return false }
-                let bits = UInt32(a) << 12 | UInt32(c) << 6 | UInt32(d)
-                raw[o] = UInt8(truncatingIfNeeded: bits >> 10)
-                raw[o + 1] = UInt8(truncatingIfNeeded: bits >> 2)
+                var seen: UInt32 = 0
+                for k in stride(from: 0, to: 40, by: 8) {
+                    // Eight characters are 48 bits, the first character's highest: written as the
+                    // first six bytes of a big-endian word. The word's last two bytes are zero and
+                    // the next group (or the last three characters) overwrites them.
+                    let high = group(k), low = group(k + 4)
+                    seen |= high | low
+                    raw.storeBytes(of: (UInt64(high) << 40 | UInt64(low) << 16).bigEndian, toByteOffset: k / 8 * 6, as: UInt64.self)
+                }
+                // The last three characters, as the first three of a group: 18 bits, the last two unused.
+                let last = table[Int(chars[40])] | table[256 + Int(chars[41])] | table[512 + Int(chars[42])]
+                guard (seen | last) & 1 << 31 == 0, last & 0xC0 == 0 else { return false }
+                raw[30] = UInt8(truncatingIfNeeded: last >> 16)
+                raw[31] = UInt8(truncatingIfNeeded: last >> 8)
                 return true
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import VFLog
 
 /// Typed reading of payload members from a ``JSONTape``: the fast path of ``PayloadFields``.
@@ -9,18 +10,21 @@ struct PayloadTapeReader {
     let tape: JSONTape
 
     /// The node of a member that must be a string; nil when absent, false when not a string.
+    @inline(__always)
     private func stringNode(_ object: Int, _ key: StaticString) -> Int?? {
         guard let node = tape.member(object, key) else { return .some(nil) }
         guard tape.nodes[node].kind == .string else { return .none }
         return .some(node)
     }
 
+    @inline(__always)
     func string(_ object: Int, _ key: StaticString, into value: inout String?) -> Bool {
         guard let found = stringNode(object, key) else { return false }
         if let node = found { value = tape.text(node) }
         return true
     }
 
+    @inline(__always)
     func entryID(_ object: Int, _ key: StaticString, into value: inout EntryID?) -> Bool {
         guard let found = stringNode(object, key) else { return false }
         guard let node = found else { return true }
@@ -29,6 +33,7 @@ struct PayloadTapeReader {
         return true
     }
 
+    @inline(__always)
     func resourceID(_ object: Int, _ key: StaticString, into value: inout ResourceID?) -> Bool {
         guard let found = stringNode(object, key) else { return false }
         guard let node = found else { return true }
@@ -37,6 +42,7 @@ struct PayloadTapeReader {
         return true
     }
 
+    @inline(__always)
     func time(_ object: Int, _ key: StaticString, into value: inout Int64?) -> Bool {
         guard let found = stringNode(object, key) else { return false }
         guard let node = found else { return true }
@@ -46,6 +52,7 @@ struct PayloadTapeReader {
     }
 
     /// A required agent reference: a feed id, or the entry id of a Person or Organization.
+    @inline(__always)
     func agent(_ object: Int, _ key: StaticString) -> AgentID? {
         guard let found = stringNode(object, key), let node = found else { return nil }
         return tape.withBytes(node) { bytes -> AgentID? in
@@ -56,12 +63,14 @@ struct PayloadTapeReader {
     }
 
     /// The required `action`, when it names one of the VF 1.0 actions.
+    @inline(__always)
     func action(_ object: Int) -> Action? {
         guard let found = stringNode(object, "action"), let node = found else { return nil }
         return tape.withBytes(node) { Action(utf8: $0) }
     }
 
     /// `{"hasNumericalValue": <number or decimal string>, "hasUnit": "<non-empty label>"}`.
+    @inline(__always)
     func measure(_ object: Int, _ key: StaticString, into value: inout Measure?) -> Bool {
         guard let node = tape.member(object, key) else { return true }
         guard tape.nodes[node].kind == .object,
@@ -79,9 +88,11 @@ struct PayloadTapeReader {
 extension Action {
     /// The action whose raw value has exactly these bytes.
     init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        for (index, name) in Action.utf8Names.enumerated() where name.count == bytes.count && name.elementsEqual(bytes) {
-            self = Action.allCases[index]
-            return
+        for (index, name) in Action.utf8Names.enumerated() where name.count == bytes.count {
+            if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) }) == 0 {
+                self = Action.allCases[index]
+                return
+            }
         }
         return nil
     }

@@ -65,6 +65,16 @@ final class FastPathTests: XCTestCase {
             #"{\#(base),"action":"produce","note":"Br\u00f6t"}"#,
             #"{\#(base),"action":"produce",}"#,
             #"{"@type":"Process","name":"mill","basedOn":"https://example.org/milling","hasBeginning":"2024-05-01T10:30:00Z"}"#,
+            // Escapes first, last and side by side; names 7, 8, 9, 15, 16 and 17 bytes long,
+            // either side of the eight-byte words strings are scanned in.
+            #"{"@type":"Process","name":"\/\/","basedOn":"a\\","note":"\"x"}"#,
+            #"{"@type":"Process","name":"\\\"\/\b\f\n\r\t","note":"\/"}"#,
+            #"{"@type":"Process","name":"1234567","basedOn":"12345678","note":"123456789"}"#,
+            #"{"@type":"Process","name":"123456789012345","basedOn":"1234567890123456","note":"12345678901234567"}"#,
+            #"{"@type":"Process","name":"123456\/","basedOn":"1234567\/","note":"12345678\/9"}"#,
+            #"{"@type":"Process","name":"Brötchen über Nacht","note":"ü\/ö"}"#,
+            #"{"@type":"Process","name":"tab\tin\/a\u0009"}"#,
+            #"{"@type":"Process","name":"x","no\/te":"escaped names take the general path"}"#,
             #"{"@type":"vf:Process","name":5}"#,
             #"{"@type":"Process","name":"a"} x"#,
             #"{"@type":"ResourceSpecification","name":"flour","defaultUnitOfResource":"kg"}"#,
@@ -105,6 +115,115 @@ final class FastPathTests: XCTestCase {
         }
         XCTAssertNil(JSONTape(scanning: Array(#"{"a":"\u00e9"}"#.utf8)), "a \\u escape takes the general path")
         XCTAssertNil(JSONTape(scanning: Array(#"{"a":1,"a":1}"#.utf8)), "duplicates are the general path's to report")
+        XCTAssertNil(JSONTape(scanning: Array(#""\u0041""#.utf8)), "a \\u escape takes the general path")
+        let escaped = try XCTUnwrap(JSONTape(scanning: Array(#"{"a":"\/\/","b":"a\\","c":"\"x","d":"x\/y"}"#.utf8)))
+        XCTAssertEqual([escaped.member(0, "a"), escaped.member(0, "b"), escaped.member(0, "c"), escaped.member(0, "d")].map { $0.map(escaped.text) },
+                       ["//", #"a\"#, #""x"#, "x/y"])
+    }
+
+    /// Every byte that ends or interrupts a run of plain string bytes, and its neighbours that
+    /// must not, at every offset of strings up to 20 bytes long (so at every place in the
+    /// eight-byte words the scanner reads, and in the byte-by-byte tail), in three settings:
+    /// a string that ends on the payload's last byte, a member, and an array element followed
+    /// by more text. The tape reads each as the parser does, or gives up; and it gives up only
+    /// on a `\u` escape, so a special byte the word test missed would show.
+    func testTapeStringsReadAsTheParserReadsThemAtEveryOffset() {
+        let specials: [[UInt8]] = [
+            [], [0x22], [0x5C, 0x2F], [0x5C, 0x5C], [0x5C, 0x22], [0x5C, 0x6E], [0x5C, 0x2F, 0x5C, 0x2F], [0x5C, 0x71], [0x5C],
+            [0x5C, 0x75, 0x30, 0x30, 0x34, 0x31], [0x00], [0x01], [0x09], [0x0A], [0x1F], [0x20], [0x21], [0x23], [0x5B], [0x5D],
+            [0x7F], [0x80], [0xBF], [0xC3, 0xA9], [0xC3], [0xE2, 0x82, 0xAC], [0xE2, 0x82], [0xF0, 0x9F, 0x98, 0x80], [0xED, 0xA0, 0x80],
+            [0xFF], [0x5C, 0x2F, 0xC3, 0xA9], [0x5C, 0x2F, 0xFF], [0xFF, 0x5C, 0x2F], [0x5C, 0x2F, 0x01], [0xC3, 0xA9, 0x22],
+        ]
+        for length in 0..<20 {
+            for position in 0...length {
+                for special in specials {
+                    let content = [UInt8](repeating: UInt8(ascii: "a"), count: position) + special
+                        + [UInt8](repeating: UInt8(ascii: "b"), count: length - position)
+                    let fastPath = !special.starts(with: [0x5C, 0x75])
+                    let settings = [
+                        [0x22] + content + [0x22],
+                        Array(#"{"note":""#.utf8) + content + Array(#"","n":[1,true,null,"more than a word"]}"#.utf8),
+                        Array(#"["x",""#.utf8) + content + Array(#"", "more than a word" ]"#.utf8),
+                    ]
+                    for bytes in settings {
+                        assertTapeReadsAsTheParser(bytes, fastPath: fastPath)
+                    }
+                }
+            }
+        }
+    }
+
+    func assertTapeReadsAsTheParser(_ bytes: [UInt8], fastPath: Bool, file: StaticString = #filePath, line: UInt = #line) {
+        let parsed = try? JSONParser.parse(bytes)
+        let message = "\(bytes)"
+        if let tape = JSONTape(scanning: bytes) {
+            XCTAssertEqual(tape.value(0), parsed, message, file: file, line: line)
+        } else if fastPath, parsed != nil {
+            XCTFail("the tape gave up on \(message)", file: file, line: line)
+        }
+    }
+
+    /// The word test flags exactly `"`, `\` and bytes below 0x20, and its lowest flag is the
+    /// first of them whatever the bytes around it are.
+    func testSpecialByteFlagsFindTheFirstSpecialByte() {
+        func isSpecial(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b < 0x20 }
+        func word(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) } }
+        func firstFlag(_ bytes: [UInt8]) -> Int? {
+            let flags = JSONTape.specialBytes(word(bytes))
+            return flags == 0 ? nil : flags.trailingZeroBitCount / 8
+        }
+        let plain = (0...255).map(UInt8.init).filter { !isSpecial($0) }
+        let special = (0...255).map(UInt8.init).filter(isSpecial)
+        for position in 0..<8 {
+            for value in 0...255 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[position] = UInt8(value)
+                XCTAssertEqual(firstFlag(bytes), isSpecial(UInt8(value)) ? position : nil, "\(value) at \(position)")
+            }
+            // Any plain bytes below, anything above.
+            for below in plain {
+                for s in special {
+                    for above in [0x00, 0x01, 0x20, 0x21, 0x22, 0x5C, 0x80, 0xFF] as [UInt8] {
+                        var bytes = [UInt8](repeating: below, count: 8)
+                        bytes[position] = s
+                        for k in position + 1..<8 { bytes[k] = above }
+                        XCTAssertEqual(firstFlag(bytes), position, "\(s) at \(position) after \(below), before \(above)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Not needed for correctness, only for speed: the names the payload readers ask the tape
+    /// for each have their own hash bit, so looking one up never compares another's bytes.
+    /// If a new name collides, pick another multiplier in ``JSONTape/nameHash(_:_:)``.
+    func testTheNamesReadFromTheTapeHaveDistinctHashes() {
+        let names = ["@type", "action", "provider", "receiver", "inputOf", "outputOf", "resourceInventoriedAs",
+                     "toResourceInventoriedAs", "resourceConformsTo", "resourceQuantity", "effortQuantity", "toLocation",
+                     "hasPointInTime", "hasBeginning", "hasEnd", "state", "corrects", "note", "newInventoriedResource", "name",
+                     "trackingIdentifier", "conformsTo", "hasNumericalValue", "hasUnit", "basedOn"]
+        let hashes = names.map { name in Array(name.utf8).withUnsafeBufferPointer { JSONTape.nameHash($0.baseAddress!, $0.count) } }
+        XCTAssertEqual(Set(hashes).count, names.count)
+    }
+
+    /// Member lookup compares a hash of the name before its bytes, and scanning checks names
+    /// for duplicates only where hashes meet: names that share a hash (same length, first,
+    /// middle and last byte) still read apart, and a repeated one is still refused.
+    func testMembersWhoseNamesShareAHashReadApart() throws {
+        func hash(_ name: String) -> UInt8 { Array(name.utf8).withUnsafeBufferPointer { JSONTape.nameHash($0.baseAddress!, $0.count) } }
+        XCTAssertEqual(hash("aXbYc"), hash("aZbYc"))
+        let tape = try XCTUnwrap(JSONTape(scanning: Array(#"{"aXbYc":1,"x":{"name":3},"aZbYc":2,"name":4,"":5}"#.utf8)))
+        XCTAssertEqual(tape.member(0, "aXbYc").map(tape.text), "1")
+        XCTAssertEqual(tape.member(0, "aZbYc").map(tape.text), "2")
+        XCTAssertEqual(tape.member(0, "name").map(tape.text), "4", "not the nested member")
+        XCTAssertEqual(tape.member(0, "").map(tape.text), "5")
+        XCTAssertNil(tape.member(0, "aYbYc"))
+        XCTAssertNil(tape.member(1, "name"), "not an object")
+        for (text, accepted) in [(#"{"aXbYc":1,"aZbYc":2,"aXbYc":3}"#, false), (#"{"a":{"a":1},"b":{"a":2}}"#, true),
+                                 (#"{"a":{"b":1},"a":2}"#, false), (#"{"":1,"":2}"#, false), (#"{"ab":1,"ba":2}"#, true)] {
+            XCTAssertEqual(JSONTape(scanning: Array(text.utf8)) != nil, accepted, text)
+            assertTapeReadsAsTheParser(Array(text.utf8), fastPath: false)
+        }
     }
 
     func testDecimalsReadFromBytesEqualFoundationsReadingOfTheCanonicalText() throws {
@@ -168,6 +287,35 @@ final class FastPathTests: XCTestCase {
         XCTAssertEqual(hashes.sorted().map(\.bytes), hashes.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) })
     }
 
+    /// Ids read from bytes equal the parsing initialisers' reading, and anything those refuse
+    /// (any character out of the alphabet, at every place; unused bits set; no padding) reads
+    /// as nil, for random hashes, so every group of eight characters sees every value.
+    func testIdsReadFromBytesEqualTheParsingInitialisersReading() {
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<200 {
+            let hash = Hash32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })!
+            let texts = [EntryID(hash: hash).description, FeedID(key: hash).description, ResourceID(hash: hash).description]
+            for text in texts {
+                var variants = [Array(text.utf8)]
+                for k in 1..<45 {
+                    for replacement in [UInt8(ascii: "-"), UInt8(ascii: "="), 0x80, UInt8(ascii: "A"), UInt8(ascii: "/")] {
+                        var bytes = Array(text.utf8)
+                        bytes[k] = replacement
+                        variants.append(bytes)
+                    }
+                }
+                for bytes in variants {
+                    let string = String(decoding: bytes, as: UTF8.self)
+                    bytes.withUnsafeBufferPointer { b in
+                        XCTAssertEqual(IdentifierBytes.entryID(b), try? EntryID(parsing: string), string)
+                        XCTAssertEqual(IdentifierBytes.feedID(b), try? FeedID(parsing: string), string)
+                        XCTAssertEqual(IdentifierBytes.resourceID(b), try? ResourceID(parsing: string), string)
+                    }
+                }
+            }
+        }
+    }
+
     func testEveryActionsBehaviourIsItsTableRow() {
         for action in Action.allCases {
             XCTAssertEqual(action.behavior, Action.table[action], "\(action)")
@@ -187,6 +335,34 @@ final class FastPathTests: XCTestCase {
         let many = (0..<2000).flatMap { _ in entries }
         var big = Derivation()
         XCTAssertEqual(big.catalogue(many).count, entries.count)
+    }
+}
+
+extension JSONTape {
+    /// The value at `node` as the general path's tree, to compare the two readings.
+    func value(_ node: Int) -> JSONValue {
+        let n = nodes[node]
+        var children: [Int] = []
+        var child = node + 1
+        while child < Int(n.after) {
+            children.append(child)
+            child = Int(nodes[child].after)
+        }
+        switch n.kind {
+        case .object:
+            return .object(Dictionary(uniqueKeysWithValues: children.map { child in
+                (String(decoding: bytes[Int(nodes[child].keyStart)..<Int(nodes[child].keyEnd)], as: UTF8.self), value(child))
+            }))
+        case .array: return .array(children.map(value))
+        case .string: return .string(text(node))
+        case .number: return .number(text(node))
+        case .literal:
+            switch bytes[Int(n.start)] {
+            case UInt8(ascii: "t"): return .bool(true)
+            case UInt8(ascii: "f"): return .bool(false)
+            default: return .null
+            }
+        }
     }
 }
 
