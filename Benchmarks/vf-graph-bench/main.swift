@@ -186,15 +186,19 @@ if let parts = median.parts {
 }
 printReadAndDerive(readSeconds, deriveSeconds, deriveProcessorSeconds)
 
-// Trace over chains of 1,000 and 10,000 steps.
+// Trace over chains of 1,000 to 40,000 steps. The doublings past 10,000 show the growth
+// better than 1,000 against 10,000 alone, where the smaller chain still fits in the caches.
 var traceTimes: [Int: Double] = [:]
-for steps in [1_000, 10_000] {
+let chainLengths = [1_000, 10_000, 20_000, 40_000]
+for steps in chainLengths {
     let chainLog = try LogStore(path: root + "/chain\(steps).sqlite")
     let last = try buildChain(steps: steps, into: chainLog)
     let chainGraph = try GraphStore(path: root + "/chain\(steps)-graph.sqlite").graph(from: chainLog)
     // The best of five: on a shared machine one run can lose the processor half-way.
     var items = 0
     traceTimes[steps] = (0..<5).map { _ in seconds { items = chainGraph.trace(from: .resource(last)).count } }.min()!
-    print(String(format: "  trace over a chain of %5d steps            %10.4f s   (%d items)", steps, traceTimes[steps]!, items))
+    print(String(format: "  trace over a chain of %5d steps            %10.4f s   (%d items, %.2f µs each)", steps, traceTimes[steps]!, items,
+                 traceTimes[steps]! / Double(items) * 1e6))
 }
-print(String(format: "  10× the steps took %.1f× the time (linear: about 10)", traceTimes[10_000]! / traceTimes[1_000]!))
+print(String(format: "  10× the steps took %.1f× the time; each doubling after that %.1f× and %.1f× (linear: 10, 2, 2)",
+             traceTimes[10_000]! / traceTimes[1_000]!, traceTimes[20_000]! / traceTimes[10_000]!, traceTimes[40_000]! / traceTimes[20_000]!))
