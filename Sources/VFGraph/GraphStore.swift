@@ -46,6 +46,8 @@ public final class GraphStore {
             // Derived data: after a crash the tables may lose their last transactions but never
             // their consistency (rows and cursors commit together), and a rebuild restores all.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A rebuild writes tens of megabytes in one transaction: 64 MiB of page cache (used
+            // only as needed) keeps SQLite from spilling dirty pages to the WAL half-way.
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         do {
