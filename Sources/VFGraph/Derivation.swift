@@ -275,12 +275,17 @@ public struct Derivation: Sendable {
         // 1 being walked, 2 settled with `settled` holding its status (nil: ready).
         var state = [UInt8](repeating: 0, count: eventList.count)
         var settled = [EventStatus?](repeating: nil, count: eventList.count)
+        // The reason each failed chain of dependencies started with. An event's reason names
+        // the event it depends on and this root reason, not that event's whole reason: in a
+        // long chain that would nest every reason before it, and grow with the chain's square.
+        var roots = [String?](repeating: nil, count: eventList.count)
         var foundCycle = false
         func settle(_ index: Int) -> EventStatus? {
             if state[index] == 2 { return settled[index] }
             var result: EventStatus?
             if case let .failed(status) = needs[index] {
                 result = status
+                roots[index] = status.reason
             } else if !dependencies[index].isEmpty {
                 guard state[index] == 0 else {
                     foundCycle = true
@@ -289,12 +294,16 @@ public struct Derivation: Sendable {
                 state[index] = 1
                 for dep in dependencies[index] where Int(dep) != index {
                     let depID = eventList[Int(dep)].entry.id
-                    switch settle(Int(dep)) {
-                    case let .pending(reason)?: result = .pending("waits for \(depID): \(reason)")
-                    case let .invalid(reason)?: result = .invalid("depends on \(depID), which is invalid: \(reason)")
-                    case let .unauthorized(reason)?: result = .invalid("depends on \(depID), which is unauthorized: \(reason)")
+                    let status = settle(Int(dep))
+                    // A dependency still being walked (a cycle) has no root yet: its status is the root.
+                    let root = roots[Int(dep)] ?? status?.reason ?? ""
+                    switch status {
+                    case .pending?: result = .pending("waits for \(depID): \(root)")
+                    case .invalid?: result = .invalid("depends on \(depID), which is invalid: \(root)")
+                    case .unauthorized?: result = .invalid("depends on \(depID), which is unauthorized: \(root)")
                     default: continue
                     }
+                    roots[index] = root
                     break
                 }
             }
@@ -308,6 +317,7 @@ public struct Derivation: Sendable {
         for index in eventList.indices { _ = settle(index) }
         if foundCycle {
             state = [UInt8](repeating: 0, count: eventList.count)
+            roots = [String?](repeating: nil, count: eventList.count)
             for index in eventList.indices.sorted(by: { eventList[$0].entry.id < eventList[$1].entry.id }) { _ = settle(index) }
         }
         var statuses = [EntryID: EventStatus]()

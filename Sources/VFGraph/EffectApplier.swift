@@ -185,7 +185,9 @@ enum EffectApplier {
         guard original.provenance.author == signer else {
             return .unauthorized("only \(original.provenance.author), the author of \(id), may correct it; signed by \(signer)")
         }
-        guard original.status == .applied else { return .invalid("corrects \(id), which was not applied (\(original.status))") }
+        // The original's status by name only: with its reason, a chain of corrections would
+        // nest every reason before it, and the reasons of a long chain grow with its square.
+        guard original.status == .applied else { return .invalid("corrects \(id), which was not applied (\(original.status.name))") }
         guard original.payload.corrects == nil else { return .invalid("corrects \(id), which is itself a correction; correct the original") }
         guard p.action == original.payload.action else {
             return .invalid("a correction of a \(original.payload.action) event must also be \(original.payload.action), not \(p.action)")

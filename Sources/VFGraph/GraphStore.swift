@@ -211,7 +211,6 @@ public final class GraphStore {
         }
         // Each page is decoded on another thread while the next is read.
         let decoder = PageDecoder()
-        defer { _ = decoder.finish() }
         // The cursors move only once the entries are in the builder: a read that throws
         // half-way must not leave a feed counted as loaded.
         var reached = loaded

@@ -52,19 +52,28 @@ public struct Hash32: Hashable, Sendable, Comparable {
 
     /// The hash Dictionary and Set use (they call this, not ``hash(into:)``): hashing ids is
     /// most of what a derivation does besides decoding, and Hasher's SipHash over four words,
-    /// with its seeding and finalisation, cost a tenth of it. This is a keyed multiply-fold
-    /// (as in wyhash) of all 32 bytes with the table's seed, which Swift draws per process and
-    /// per table, so a peer who chooses ids still cannot aim them at one bucket.
+    /// with its seeding and finalisation, cost a tenth of it. This is a multiply-fold (as in
+    /// wyhash) of all 32 bytes, keyed on both sides of every multiplication by a secret drawn
+    /// once per process (``tableKey``) as well as by the table's own seed, which is only its
+    /// storage address. Ids are chosen by peers (feed ids in payloads): a product with one
+    /// side they could zero, as an unkeyed side allows, would send every such id to one bucket
+    /// whatever the seed, and make each table quadratic.
     public func _rawHashValue(seed: Int) -> Int {
         @inline(__always) func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
             let (high, low) = a.multipliedFullWidth(by: b)
             return high ^ low
         }
-        let s = UInt64(truncatingIfNeeded: seed)
-        let a = fold(storage.0 ^ s ^ 0xa076_1d64_78bd_642f, storage.1 ^ 0xe703_7ed1_a0b4_28db)
-        let b = fold(storage.2 ^ s ^ 0x8ebc_6af0_9c88_c6e3, storage.3 ^ 0x5899_65cc_7537_4cc3)
-        return Int(truncatingIfNeeded: fold(a ^ 0x1d8e_4e27_c47d_124f, b ^ s))
+        let k = Hash32.tableKey, s = UInt64(truncatingIfNeeded: seed)
+        let a = fold(storage.0 ^ k.0 ^ s, storage.1 ^ k.1)
+        let b = fold(storage.2 ^ k.2, storage.3 ^ k.3 ^ s)
+        return Int(truncatingIfNeeded: fold(a ^ k.4, b ^ k.5))
     }
+
+    /// The secret of ``_rawHashValue(seed:)``, random for each process.
+    private static let tableKey: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = {
+        var random = SystemRandomNumberGenerator()
+        return (random.next(), random.next(), random.next(), random.next(), random.next(), random.next())
+    }()
 
     /// Lexicographic order of the bytes, so sorting is the same on every machine. The words
     /// hold the bytes in memory order, so as big-endian numbers they compare as the bytes do.

@@ -38,4 +38,28 @@ final class Hash32HashingTests: XCTestCase {
         XCTAssertEqual(EntryID(hash: id)._rawHashValue(seed: 5), id._rawHashValue(seed: 5))
         XCTAssertEqual(FeedID(key: id)._rawHashValue(seed: 5), id._rawHashValue(seed: 5))
     }
+
+    /// Found in review: the first version keyed only one side of each multiplication, so ids
+    /// whose other words zeroed the other side all hashed alike, whatever the table's seed.
+    /// No choice of two of the four words may pin the hash.
+    func testNoTwoWordsPinTheTableHash() {
+        var generator = SystemRandomNumberGenerator()
+        for (fixedA, fixedB) in [(1, 3), (0, 2), (0, 1), (2, 3), (0, 3), (1, 2)] {
+            let pinned = (generator.next() as UInt64, generator.next() as UInt64)
+            let hashes = Set((0..<1000).map { _ -> Int in
+                var words = [generator.next() as UInt64, generator.next(), generator.next(), generator.next()]
+                words[fixedA] = pinned.0
+                words[fixedB] = pinned.1
+                let bytes = words.flatMap { word in withUnsafeBytes(of: word) { Array($0) } }
+                return Hash32(bytes: bytes)!._rawHashValue(seed: 42)
+            })
+            XCTAssertGreaterThan(hashes.count, 990, "words \(fixedA) and \(fixedB) fixed")
+        }
+        // The exact ids of the review's attack on the first version.
+        let attack = Set((0..<1000).map { i -> Int in
+            let words: [UInt64] = [UInt64(i), 0xe703_7ed1_a0b4_28db, UInt64(i) &* 7, 0x5899_65cc_7537_4cc3]
+            return Hash32(bytes: words.flatMap { word in withUnsafeBytes(of: word) { Array($0) } })!._rawHashValue(seed: 42)
+        })
+        XCTAssertGreaterThan(attack.count, 990)
+    }
 }
