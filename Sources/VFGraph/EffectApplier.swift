@@ -83,23 +83,11 @@ enum EffectApplier {
 
         // Units: a resource without one takes the first quantity's.
         if let q {
-            if let from, behavior.changesFromQuantity {
-                if let unit = working.unit(of: from) {
-                    if unit != q.unit {
-                        return .invalid("resourceQuantity is in \(q.unit) but resourceInventoriedAs \(from) is counted in \(unit)")
-                    }
-                } else {
-                    working[from]!.unit = q.unit
-                }
+            if let from, behavior.changesFromQuantity, let unit = working.count(from, in: q.unit) {
+                return .invalid("resourceQuantity is in \(q.unit) but resourceInventoriedAs \(from) is counted in \(unit)")
             }
-            if let to, behavior.changesToQuantity {
-                if let unit = working.unit(of: to) {
-                    if unit != q.unit {
-                        return .invalid("resourceQuantity is in \(q.unit) but toResourceInventoriedAs \(to) is counted in \(unit)")
-                    }
-                } else {
-                    working[to]!.unit = q.unit
-                }
+            if let to, behavior.changesToQuantity, let unit = working.count(to, in: q.unit) {
+                return .invalid("resourceQuantity is in \(q.unit) but toResourceInventoriedAs \(to) is counted in \(unit)")
             }
         }
 

@@ -16,123 +16,15 @@ import GRDB
 enum GraphSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        // v1 as it shipped: ids as text, one column per property, three secondary indexes.
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE cursor (
-                    feed TEXT PRIMARY KEY,
-                    sequence INTEGER NOT NULL
-                );
-                CREATE TABLE resource (
-                    id TEXT PRIMARY KEY,
-                    name TEXT, trackingIdentifier TEXT, note TEXT, conformsTo TEXT,
-                    unit TEXT,
-                    accountingQuantity TEXT NOT NULL,
-                    onhandQuantity TEXT NOT NULL,
-                    primaryAccountable TEXT, holder TEXT, currentLocation TEXT, containedIn TEXT,
-                    stage TEXT, state TEXT,
-                    createdBy TEXT NOT NULL
-                );
-                CREATE TABLE process (
-                    id TEXT PRIMARY KEY,
-                    author TEXT NOT NULL,
-                    name TEXT, basedOn TEXT, note TEXT, hasBeginning INTEGER, hasEnd INTEGER
-                );
-                CREATE TABLE resourceSpecification (
-                    id TEXT PRIMARY KEY,
-                    author TEXT NOT NULL,
-                    name TEXT, defaultUnitOfResource TEXT, note TEXT
-                );
-                CREATE TABLE agent (
-                    id TEXT PRIMARY KEY,
-                    answeredBy TEXT NOT NULL,
-                    describedBy TEXT,
-                    kind TEXT, name TEXT, note TEXT, primaryLocation TEXT
-                );
-                CREATE TABLE event (
-                    id TEXT PRIMARY KEY,
-                    author TEXT NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    action TEXT NOT NULL,
-                    status TEXT NOT NULL CHECK (status IN ('applied', 'pending', 'invalid', 'unauthorized')),
-                    reason TEXT,
-                    provider TEXT NOT NULL, receiver TEXT NOT NULL,
-                    resourceInventoriedAs TEXT, toResourceInventoriedAs TEXT, container TEXT,
-                    resourceConformsTo TEXT,
-                    inputOf TEXT, outputOf TEXT, corrects TEXT,
-                    resourceQuantity TEXT, resourceUnit TEXT,
-                    effortQuantity TEXT, effortUnit TEXT,
-                    position INTEGER, previousEvent TEXT
-                );
-                CREATE INDEX event_by_author ON event (author, sequence);
-                CREATE INDEX event_by_resource ON event (resourceInventoriedAs);
-                CREATE INDEX event_by_process ON event (inputOf, outputOf);
-                CREATE TABLE rejected (
-                    id TEXT PRIMARY KEY,
-                    status TEXT NOT NULL CHECK (status IN ('invalid', 'unauthorized')),
-                    reason TEXT NOT NULL
-                );
-                """)
-        }
-        migrator.registerMigration("v2") { db in
-            for table in ["cursor", "resource", "process", "resourceSpecification", "agent", "event", "rejected"] {
-                try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
-            }
-            try db.execute(sql: """
-                CREATE TABLE cursor (
-                    feed BLOB PRIMARY KEY,
-                    sequence INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE resource (
-                    id BLOB PRIMARY KEY,
-                    name TEXT, trackingIdentifier TEXT, note TEXT, conformsTo BLOB,
-                    unit TEXT,
-                    accountingQuantity TEXT NOT NULL,
-                    onhandQuantity TEXT NOT NULL,
-                    primaryAccountable TEXT, holder TEXT, currentLocation TEXT, containedIn BLOB,
-                    stage TEXT, state TEXT,
-                    createdBy BLOB NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE process (
-                    id BLOB PRIMARY KEY,
-                    author BLOB NOT NULL,
-                    payload BLOB NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE resourceSpecification (
-                    id BLOB PRIMARY KEY,
-                    author BLOB NOT NULL,
-                    payload BLOB NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE agent (
-                    id TEXT PRIMARY KEY,
-                    answeredBy BLOB NOT NULL,
-                    describedBy BLOB,
-                    payload BLOB
-                ) WITHOUT ROWID;
-                CREATE TABLE event (
-                    id BLOB PRIMARY KEY,
-                    author BLOB NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
-                    reason TEXT,
-                    position INTEGER,
-                    previousEvent BLOB,
-                    container BLOB,
-                    correctedBy BLOB,
-                    payload BLOB NOT NULL
-                ) WITHOUT ROWID;
-                CREATE TABLE rejected (
-                    id BLOB PRIMARY KEY,
-                    status INTEGER NOT NULL CHECK (status IN (2, 3)),
-                    reason TEXT NOT NULL
-                ) WITHOUT ROWID;
-                """)
-        }
-        // v3: v2 without the payload copies.
+        // Superseded: each version drops every table an earlier one made, so what v1 (ids as
+        // text, one column per property) and v2 (v3's rows, each with a copy of its payload)
+        // created need not be made again on the way. The names stay registered so a file
+        // migrated by an older build knows where it stands.
+        migrator.registerMigration("v1") { _ in }
+        migrator.registerMigration("v2") { _ in }
         migrator.registerMigration("v3") { db in
-            for table in ["cursor", "resource", "process", "resourceSpecification", "agent", "event", "rejected"] {
-                try db.execute(sql: "DROP TABLE IF EXISTS \(table)")
-            }
+            // Dropping a table drops its indexes too (v1 had three).
+            for table in derivedTables + ["cursor"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
             try db.execute(sql: """
                 CREATE TABLE cursor (
                     feed BLOB PRIMARY KEY,

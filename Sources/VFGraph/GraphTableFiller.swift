@@ -40,21 +40,18 @@ enum GraphTableFiller {
             try event.run()
         }
 
-        let process = try RawStatement(db, "INSERT INTO process (id, author) VALUES (?, ?)")
-        for index in ByteOrder.sortedIndices(graph.processes, by: \.hash) {
-            let (id, p) = graph.processes[index]
-            slots.bind(process, 1, id.hash, slot: 0)
-            slots.bind(process, 2, p.author.key, slot: 1)
-            try process.run()
+        /// A table of entry ids and their authors.
+        func fillAuthored<Value>(_ table: String, _ rows: [EntryID: Value], author: (Value) -> FeedID) throws {
+            let insert = try RawStatement(db, "INSERT INTO \(table) (id, author) VALUES (?, ?)")
+            for index in ByteOrder.sortedIndices(rows, by: \.hash) {
+                let (id, value) = rows[index]
+                slots.bind(insert, 1, id.hash, slot: 0)
+                slots.bind(insert, 2, author(value).key, slot: 1)
+                try insert.run()
+            }
         }
-
-        let specification = try RawStatement(db, "INSERT INTO resourceSpecification (id, author) VALUES (?, ?)")
-        for index in ByteOrder.sortedIndices(graph.specifications, by: \.hash) {
-            let (id, s) = graph.specifications[index]
-            slots.bind(specification, 1, id.hash, slot: 0)
-            slots.bind(specification, 2, s.author.key, slot: 1)
-            try specification.run()
-        }
+        try fillAuthored("process", graph.processes, author: \.author)
+        try fillAuthored("resourceSpecification", graph.specifications, author: \.author)
 
         let agent = try RawStatement(db, "INSERT INTO agent (id, answeredBy, describedBy) VALUES (?, ?, ?)")
         for (id, a) in graph.agents {

@@ -26,28 +26,28 @@ struct PayloadTapeReader {
 
     @inline(__always)
     func entryID(_ object: Int, _ key: StaticString, into value: inout EntryID?) -> Bool {
-        guard let found = stringNode(object, key) else { return false }
-        guard let node = found else { return true }
-        guard let id = tape.withBytes(node, IdentifierBytes.entryID) else { return false }
-        value = id
-        return true
+        parsed(object, key, IdentifierBytes.entryID, into: &value)
     }
 
     @inline(__always)
     func resourceID(_ object: Int, _ key: StaticString, into value: inout ResourceID?) -> Bool {
-        guard let found = stringNode(object, key) else { return false }
-        guard let node = found else { return true }
-        guard let id = tape.withBytes(node, IdentifierBytes.resourceID) else { return false }
-        value = id
-        return true
+        parsed(object, key, IdentifierBytes.resourceID, into: &value)
     }
 
     @inline(__always)
     func time(_ object: Int, _ key: StaticString, into value: inout Int64?) -> Bool {
+        parsed(object, key, DateTimeStamp.milliseconds(utf8:), into: &value)
+    }
+
+    /// An optional string member read by `parse`; false when it is not a string or `parse`
+    /// refuses its bytes.
+    @inline(__always)
+    private func parsed<T>(_ object: Int, _ key: StaticString, _ parse: (UnsafeBufferPointer<UInt8>) -> T?,
+                           into value: inout T?) -> Bool {
         guard let found = stringNode(object, key) else { return false }
         guard let node = found else { return true }
-        guard let milliseconds = tape.withBytes(node, DateTimeStamp.milliseconds(utf8:)) else { return false }
-        value = milliseconds
+        guard let parsed = tape.withBytes(node, parse) else { return false }
+        value = parsed
         return true
     }
 

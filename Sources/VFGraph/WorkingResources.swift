@@ -41,11 +41,15 @@ struct WorkingResources {
         }
     }
 
-    /// The unit of a held resource.
-    func unit(of id: ResourceID) -> String? {
-        if firstID == id { return first.unsafelyUnwrapped.unit }
-        if secondID == id { return second.unsafelyUnwrapped.unit }
-        return nil
+    /// Counts a held resource in `unit` if it has no unit yet; returns its own unit when that
+    /// differs (the quantity does not fit it), else nil.
+    mutating func count(_ id: ResourceID, in unit: String) -> String? {
+        let own = firstID == id ? first.unsafelyUnwrapped.unit : secondID == id ? second.unsafelyUnwrapped.unit : nil
+        guard let own else {
+            self[id]!.unit = unit
+            return nil
+        }
+        return own == unit ? nil : own
     }
 
     /// Changes a held resource in place.
