@@ -9,25 +9,39 @@ import VFLog
 /// The result is a function of the set of entries. ``GraphBuilder`` keeps one up to date
 /// as entries arrive.
 public struct Derivation: Sendable {
-    /// Every entry given, by id.
-    public private(set) var entries: [EntryID: GraphEntry] = [:]
-    var kinds: [EntryID: KnownKind] = [:]
+    /// Every entry given, in the order catalogued.
+    private(set) var entryList: [GraphEntry] = []
+    /// What the catalogue knows of each entry id: one table, so cataloguing an entry costs one
+    /// lookup (an earlier version kept the entry, its kind and its event place in three).
+    private(set) var slots: [EntryID: CatalogueSlot] = [:]
     /// The event creating each resource, as its place in ``eventList``.
     var creators: [ResourceID: Int] = [:]
     /// Every event in the order catalogued, with its entry. Steps 2 and 3 name events by their
     /// place in this list, so their bookkeeping is arrays, not tables keyed by 32-byte ids.
     var eventList: [(entry: GraphEntry, payload: EconomicEventPayload)] = []
-    /// Each event's place in ``eventList``.
-    var eventIndex: [EntryID: Int] = [:]
     var catalogue = EconomicGraph()
     /// Processes with a `combine` that finds its container among the process's outputs.
     var processesWithImplicitContainers: Set<EntryID> = []
 
     public init() {}
 
+    /// Every entry given, by id.
+    public var entries: [EntryID: GraphEntry] {
+        Dictionary(entryList.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The kind of a catalogued entry; nil when it is unknown or its payload is not held.
+    func kind(of id: EntryID) -> KnownKind? { slots[id]?.kind }
+
+    /// A catalogued event's place in ``eventList``.
+    func eventIndex(_ id: EntryID) -> Int? {
+        guard let event = slots[id]?.event, event >= 0 else { return nil }
+        return Int(event)
+    }
+
     /// The payload of a catalogued event.
     func eventPayload(_ id: EntryID) -> EconomicEventPayload? {
-        eventIndex[id].map { eventList[$0].payload }
+        eventIndex(id).map { eventList[$0].payload }
     }
 
     /// The graph of `entries`, from scratch.
@@ -55,7 +69,7 @@ public struct Derivation: Sendable {
     @discardableResult
     mutating func catalogue(_ batch: [GraphEntry]) -> [GraphEntry] {
         // A fresh derivation (a rebuild) knows nothing yet: no need to look.
-        let unknown = entries.isEmpty ? batch : batch.filter { entries[$0.id] == nil }
+        let unknown = slots.isEmpty ? batch : batch.filter { slots[$0.id] == nil }
         return catalogue(prepared: unknown.concurrentMap(minimumChunk: 128) { PreparedEntry($0) })
     }
 
@@ -63,10 +77,14 @@ public struct Derivation: Sendable {
     /// the entries that were not known yet.
     @discardableResult
     mutating func catalogue(prepared: [PreparedEntry]) -> [GraphEntry] {
-        entries.reserveCapacity(entries.count + prepared.count)
-        kinds.reserveCapacity(kinds.count + prepared.count)
-        eventIndex.reserveCapacity(eventIndex.count + prepared.count)
-        eventList.reserveCapacity(eventList.count + prepared.count)
+        // Grown geometrically: a reader catalogues the log a page at a time, and reserving
+        // exactly what each page needs would copy the tables once per page.
+        let needed = entryList.count + prepared.count
+        if needed > slots.capacity { slots.reserveCapacity(max(needed, 2 * slots.capacity)) }
+        if needed > entryList.capacity { entryList.reserveCapacity(max(needed, 2 * entryList.capacity)) }
+        if eventList.count + prepared.count > eventList.capacity {
+            eventList.reserveCapacity(max(eventList.count + prepared.count, 2 * eventList.capacity))
+        }
         var fresh = [GraphEntry]()
         fresh.reserveCapacity(prepared.count)
         // By index: the decoded objects are borrowed from the array, not copied out of it.
@@ -77,7 +95,7 @@ public struct Derivation: Sendable {
     /// Step 1 for one entry. Returns false if the entry was already known.
     @discardableResult
     mutating func catalogue(_ entry: GraphEntry) -> Bool {
-        guard entries[entry.id] == nil else { return false }
+        guard slots[entry.id] == nil else { return false }
         return catalogue(entry, decoded: Self.decode(entry))
     }
 
@@ -88,38 +106,48 @@ public struct Derivation: Sendable {
     }
 
     private mutating func catalogue(_ entry: GraphEntry, decoded: Result<VFObject, ReasonError>?) -> Bool {
-        // One lookup to insert; the first of two entries with one id is the one kept.
-        if let earlier = entries.updateValue(entry, forKey: entry.id) {
-            entries[entry.id] = earlier
-            return false
-        }
+        let place = Int32(entryList.count)
+        let slot: CatalogueSlot = {
+            switch decoded {
+            case nil:
+                return CatalogueSlot(kind: nil, entry: place, event: -1)
+            case let .failure(error)?:
+                return CatalogueSlot(kind: .notAGraphObject("an entry that was rejected (\(error.reason))"), entry: place, event: -1)
+            case let .success(object)?:
+                guard let kind = object.kind else {
+                    return CatalogueSlot(kind: .notAGraphObject("not a ValueFlows object"), entry: place, event: -1)
+                }
+                guard entry.signatureVerified else {
+                    return CatalogueSlot(kind: .notAGraphObject("an entry whose signature is not verified"), entry: place, event: -1)
+                }
+                if case .event = object { return CatalogueSlot(kind: .object(kind), entry: place, event: Int32(eventList.count)) }
+                return CatalogueSlot(kind: .object(kind), entry: place, event: -1)
+            }
+        }()
+        // Through `default:` the slot is inserted when absent, in the same lookup; it holds
+        // this entry's new place only if it was. The first of two entries with one id is kept.
+        func holds(_ place: Int32, _ found: inout CatalogueSlot) -> Bool { found.entry == place }
+        guard holds(place, &slots[entry.id, default: slot]) else { return false }
+        entryList.append(entry)
         switch decoded {
         case nil:
-            return true
+            break
         case let .failure(error)?:
             catalogue.rejected[entry.id] = .invalid(error.reason)
-            kinds[entry.id] = .notAGraphObject("an entry that was rejected (\(error.reason))")
-            return true
         case let .success(object)?:
+            guard object.kind != nil else { break }
+            guard entry.signatureVerified else {
+                catalogue.rejected[entry.id] = .unauthorized("signature not verified")
+                break
+            }
             catalogue(entry, object)
-            return true
         }
+        return true
     }
 
     private mutating func catalogue(_ entry: GraphEntry, _ object: VFObject) {
-        guard let kind = object.kind else {
-            kinds[entry.id] = .notAGraphObject("not a ValueFlows object")
-            return
-        }
-        guard entry.signatureVerified else {
-            catalogue.rejected[entry.id] = .unauthorized("signature not verified")
-            kinds[entry.id] = .notAGraphObject("an entry whose signature is not verified")
-            return
-        }
-        kinds[entry.id] = .object(kind)
         switch object {
         case let .event(event):
-            eventIndex[entry.id] = eventList.count
             if event.newInventoriedResource != nil { creators[ResourceID(createdBy: entry.id)] = eventList.count }
             eventList.append((entry, event))
             if event.action == .combine, event.toResourceInventoriedAs == nil, let process = event.inputOf {
@@ -132,7 +160,7 @@ public struct Derivation: Sendable {
         case let .agent(agent) where agent.isProfile:
             // A feed's latest profile describes it.
             let id = AgentID.feed(entry.author)
-            let current = catalogue.agents[id]?.describedBy.flatMap { entries[$0]?.sequence } ?? 0
+            let current = catalogue.agents[id]?.describedBy.flatMap { slots[$0].map { entryList[Int($0.entry)].sequence } } ?? 0
             if entry.sequence > current {
                 catalogue.agents[id] = GraphAgent(id: id, answeredBy: entry.author, describedBy: entry.id, profile: agent)
             }
@@ -240,7 +268,7 @@ public struct Derivation: Sendable {
     /// Step 2: the status of every event that cannot be folded (absent: ready), the
     /// dependencies of the ready ones, and the containers implicit combines found.
     func resolve() -> Resolution {
-        let known = CatalogueKnowledge(kinds: kinds, creators: creators)
+        let known = CatalogueKnowledge(slots: slots, creators: creators)
         // What each event refers to is a pure function of the catalogue: found on every core.
         let needs = eventList.indices.map { $0 }.concurrentMap(minimumChunk: 512) { [self] index -> Needs in
             let event = eventList[index].payload
@@ -252,14 +280,14 @@ public struct Derivation: Sendable {
             var deps: [Int32] = []
             if let resource = event.resourceInventoriedAs, let creator = creators[resource] { deps.append(Int32(creator)) }
             if let resource = event.toResourceInventoriedAs, let creator = creators[resource] { deps.append(Int32(creator)) }
-            if let original = event.corrects, let place = eventIndex[original] { deps.append(Int32(place)) }
+            if let original = event.corrects, let place = eventIndex(original) { deps.append(Int32(place)) }
             var container: ResourceID?
             if event.action == .combine, event.toResourceInventoriedAs == nil {
                 switch implicitContainer(of: event) {
                 case let .failure(failure): return .failed(failure.status)
                 case let .success((found, outputs)):
                     container = found
-                    deps += outputs.compactMap { eventIndex[$0].map(Int32.init) }
+                    deps += outputs.compactMap { eventIndex($0).map(Int32.init) }
                 }
             }
             return .events(deps, container: container)
@@ -356,12 +384,23 @@ struct StatusFailure: Error {
 /// What the catalogue knows, for reference checks before the fold: any entry read, and any
 /// resource some catalogued event creates (whether that event applies is the fold's business).
 struct CatalogueKnowledge: KnownObjects {
-    let kinds: [EntryID: KnownKind]
+    let slots: [EntryID: CatalogueSlot]
     let creators: [ResourceID: Int]
 
-    func objectKind(of entry: EntryID) -> KnownKind? { kinds[entry] }
+    func objectKind(of entry: EntryID) -> KnownKind? { slots[entry]?.kind }
 
     func resourceKnowledge(of resource: ResourceID) -> ResourceKnowledge {
         creators[resource] == nil ? .unknown : .known(unit: nil)
     }
+}
+
+/// What the catalogue holds for one entry id.
+struct CatalogueSlot: Sendable {
+    /// The kind of object the entry holds; nil when its payload is not held (it is then as
+    /// unknown to references as an entry never seen).
+    var kind: KnownKind?
+    /// The entry's place in ``Derivation/entryList``.
+    var entry: Int32
+    /// The event's place in ``Derivation/eventList``; -1 for an entry that is not an event.
+    var event: Int32
 }

@@ -26,23 +26,29 @@ public struct GraphBuilder: Sendable {
 
     /// Adds entries (already known ones are ignored) and brings the graph up to date.
     public mutating func insert(_ newEntries: some Sequence<GraphEntry>) {
-        update(fresh: derivation.catalogue(Array(newEntries)))
+        settle(derivation.catalogue(Array(newEntries)))
     }
 
-    /// ``insert(_:)`` for entries whose payloads were decoded already, for a reader that
-    /// decodes pages while it reads the next (``GraphStore``).
-    mutating func insert(prepared: [Derivation.PreparedEntry]) {
-        update(fresh: derivation.catalogue(prepared: prepared))
+    /// The first half of ``insert(_:)`` for entries whose payloads were decoded already, for a
+    /// reader that catalogues each page of the log while it reads the next (``GraphStore``):
+    /// catalogues them and returns the ones not known yet. The graph is stale until those are
+    /// passed to ``settle(_:)``, all at once so the builder re-folds at most once.
+    mutating func catalogue(prepared: [Derivation.PreparedEntry]) -> [GraphEntry] {
+        derivation.catalogue(prepared: prepared)
     }
+
+    /// The catalogue so far: its processes and specifications are final once every entry is
+    /// catalogued, before anything is resolved or folded.
+    var catalogued: EconomicGraph { derivation.catalogue }
 
     /// Brings the graph up to date after `fresh` entries were catalogued.
-    private mutating func update(fresh: [GraphEntry]) {
+    mutating func settle(_ fresh: [GraphEntry]) {
         guard !fresh.isEmpty else { return }
         let resolution = derivation.resolve()
         let newStatuses = resolution.statuses
         if let appended = appendable(fresh, newStatuses: newStatuses) {
             for entry in fresh {
-                if let index = derivation.eventIndex[entry.id] {
+                if let index = derivation.eventIndex(entry.id) {
                     graph.events[entry.id] = derivation.makeEvent(index, container: resolution.containers[entry.id],
                                                                    status: newStatuses[entry.id] ?? .applied)
                 }
@@ -67,7 +73,7 @@ public struct GraphBuilder: Sendable {
     /// the current graph is the same as re-folding everything; nil otherwise.
     private func appendable(_ fresh: [GraphEntry], newStatuses: [EntryID: EventStatus]) -> Set<Int>? {
         for entry in fresh {
-            switch derivation.kinds[entry.id] {
+            switch derivation.kind(of: entry.id) {
             case .object(.economicEvent)?:
                 // A new output can change the container, and so the order, of an earlier combine.
                 if let process = derivation.eventPayload(entry.id)?.outputOf,
@@ -82,7 +88,7 @@ public struct GraphBuilder: Sendable {
         for (id, _) in graph.events where newStatuses[id] != statuses[id] { return nil }
         var appended = Set<Int>()
         for id in Set(fresh.map(\.id)) where newStatuses[id] == nil {
-            guard let index = derivation.eventIndex[id] else { continue }
+            guard let index = derivation.eventIndex(id) else { continue }
             let key = CausalKey(event: derivation.eventList[index].payload, entry: derivation.eventList[index].entry)
             if let lastKey, key < lastKey { return nil }
             appended.insert(index)

@@ -80,6 +80,11 @@ public final class GraphStore {
 
     /// Forgets everything derived and recomputes the tables from the log alone, emptying them
     /// and inserting every row. Every object of the new graph is reported as changed.
+    ///
+    /// Both cores work throughout: pages of the log are decoded on one while the other reads
+    /// and catalogues them; then the tables the catalogue decides are cleared and written on
+    /// one while the other resolves and folds the events; then the rest of the rows are written
+    /// on one while the other builds the row states the next update diffs against.
     @discardableResult
     public func rebuild(from log: LogStore) throws -> GraphChanges {
         builder = GraphBuilder()
@@ -87,7 +92,15 @@ public final class GraphStore {
         view = nil
         var timings = RebuildTimings()
         let start = RebuildTimings.now()
-        try catchUp(log, heads: try headSequences(log))
+        let fresh = try catalogue(log, heads: try headSequences(log))
+        let catalogued = builder.catalogued
+        let write = OverlappedWrite<(EconomicGraph, [FeedID: UInt64])>(pool, first: { db in
+            try GraphTableWriter.clear(db)
+            try GraphTableFiller.fillCatalogued(catalogued, in: db)
+        }, then: { db, derived in
+            try GraphTableFiller.fillDerived(derived.0, cursors: derived.1, in: db)
+        })
+        builder.settle(fresh)
         let derived = RebuildTimings.now()
         timings.readAndDerive = derived - start
         let graph = builder.graph, cursors = loaded
@@ -97,10 +110,7 @@ public final class GraphStore {
             let rows = GraphRows(graph, cursors: cursors)
             return (rows, GraphRowsDiff(from: GraphRows(), to: rows).changes(cursors: cursors))
         }
-        try writeTransaction { db in
-            try GraphTableWriter.clear(db)
-            try GraphTableFiller.fill(graph, cursors: cursors, in: db)
-        }
+        try write.finish((graph, cursors))
         let written = RebuildTimings.now()
         timings.writeTables = written - derived
         let (rows, changes) = view.wait()
@@ -204,31 +214,51 @@ public final class GraphStore {
     /// Inserts into the builder every entry up to `heads` it does not hold yet, all at once so
     /// the builder re-folds at most once.
     private func catchUp(_ log: LogStore, heads: [FeedID: UInt64]) throws {
+        builder.settle(try catalogue(log, heads: heads))
+    }
+
+    /// The first half of ``catchUp(_:heads:)``: reads and catalogues every entry up to `heads`
+    /// the builder does not hold yet, and returns them for ``GraphBuilder/settle(_:)``.
+    ///
+    /// Each page is decoded on other threads while the next is read, and catalogued between
+    /// reads as soon as it and every page before it are decoded. If a read throws, the builder
+    /// is emptied (what it catalogued was never settled) and the next catch-up starts over.
+    private func catalogue(_ log: LogStore, heads: [FeedID: UInt64]) throws -> [GraphEntry] {
         // A feed that shrank or vanished (a blocked feed deleted) cannot be unfolded: start over.
         if loaded.contains(where: { feed, sequence in sequence > heads[feed] ?? 0 }) {
             builder = GraphBuilder()
             loaded = [:]
         }
-        // Each page is decoded on another thread while the next is read.
         let decoder = PageDecoder()
+        var fresh: [GraphEntry] = []
+        func catalogue(_ pages: [[Derivation.PreparedEntry]]) {
+            for page in pages { fresh += builder.catalogue(prepared: page) }
+        }
         // The cursors move only once the entries are in the builder: a read that throws
         // half-way must not leave a feed counted as loaded.
         var reached = loaded
-        for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
-            var next = (loaded[feed] ?? 0) + 1
-            while next <= head {
-                let page = try log.records(author: feed, in: next...head, limit: 2000)
-                guard let last = page.last else { break }
-                decoder.submit(page)
-                next = last.sequence + 1
+        do {
+            for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
+                var next = (loaded[feed] ?? 0) + 1
+                while next <= head {
+                    let page = try log.records(author: feed, in: next...head, limit: 2000)
+                    guard let last = page.last else { break }
+                    decoder.submit(page)
+                    catalogue(decoder.ready())
+                    next = last.sequence + 1
+                }
+                reached[feed] = min(head, next - 1)
             }
-            reached[feed] = min(head, next - 1)
+        } catch {
+            _ = decoder.finish()
+            builder = GraphBuilder()
+            loaded = [:]
+            throw error
         }
-        let fresh = decoder.finish()
+        catalogue(decoder.finish())
         loaded = reached
-        guard !fresh.isEmpty else { return }
-        builder.insert(prepared: fresh)
-        derivations += 1
+        if !fresh.isEmpty { derivations += 1 }
+        return fresh
     }
 
     /// Writes the rows where the builder's graph differs from the tables.

@@ -2,7 +2,8 @@ import GRDB
 import GRDBSQLite
 import VFLog
 
-/// Writes a whole graph into empty tables, for a rebuild.
+/// Writes a whole graph into empty tables, for a rebuild, in two parts: what the catalogue
+/// decides, and what the fold does.
 ///
 /// Against empty tables every row is an insert, so there is nothing to compare: this streams
 /// rows from the graph into prepared statements without the row states and diff an update
@@ -10,8 +11,29 @@ import VFLog
 /// are bound from fixed slots without a copy (SQLITE_STATIC), and each table is filled in key order (``ByteOrder``) so its b-tree only
 /// grows at its right edge. The rows are the ones ``GraphTableWriter`` writes for the same graph.
 enum GraphTableFiller {
-    /// Inserts every row of `graph` and the `cursors`; the tables must be empty.
-    static func fill(_ graph: EconomicGraph, cursors: [FeedID: UInt64], in db: Database) throws {
+    /// Inserts the rows of the tables the catalogue alone decides, processes and resource
+    /// specifications, from `catalogue` (``GraphBuilder/catalogued``); the tables must be empty.
+    /// A rebuild writes these while it resolves and folds the events.
+    static func fillCatalogued(_ catalogue: EconomicGraph, in db: Database) throws {
+        let slots = IDSlots(count: 2)
+        defer { slots.deallocate() }
+
+        /// A table of entry ids and their authors.
+        func fillAuthored<Value>(_ table: String, _ rows: [EntryID: Value], author: (Value) -> FeedID) throws {
+            let insert = try RawStatement(db, "INSERT INTO \(table) (id, author) VALUES (?, ?)")
+            for index in ByteOrder.sortedIndices(rows, by: \.hash) {
+                let (id, value) = rows[index]
+                slots.bind(insert, 1, id.hash, slot: 0)
+                slots.bind(insert, 2, author(value).key, slot: 1)
+                try insert.run()
+            }
+        }
+        try fillAuthored("process", catalogue.processes, author: \.author)
+        try fillAuthored("resourceSpecification", catalogue.specifications, author: \.author)
+    }
+
+    /// Inserts every other row of `graph` and the `cursors`; the tables must be empty.
+    static func fillDerived(_ graph: EconomicGraph, cursors: [FeedID: UInt64], in db: Database) throws {
         let slots = IDSlots(count: 4)
         defer { slots.deallocate() }
 
@@ -39,19 +61,6 @@ enum GraphTableFiller {
             event.bind(9, Int64(e.provenance.sequence))
             try event.run()
         }
-
-        /// A table of entry ids and their authors.
-        func fillAuthored<Value>(_ table: String, _ rows: [EntryID: Value], author: (Value) -> FeedID) throws {
-            let insert = try RawStatement(db, "INSERT INTO \(table) (id, author) VALUES (?, ?)")
-            for index in ByteOrder.sortedIndices(rows, by: \.hash) {
-                let (id, value) = rows[index]
-                slots.bind(insert, 1, id.hash, slot: 0)
-                slots.bind(insert, 2, author(value).key, slot: 1)
-                try insert.run()
-            }
-        }
-        try fillAuthored("process", graph.processes, author: \.author)
-        try fillAuthored("resourceSpecification", graph.specifications, author: \.author)
 
         let agent = try RawStatement(db, "INSERT INTO agent (id, answeredBy, describedBy) VALUES (?, ?, ?)")
         for (id, a) in graph.agents {
