@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VFGraphTests",
-            dependencies: ["VFGraph", "VFLog", "VFTestSupport"]
+            dependencies: ["VFGraph", "VFLog", "VFTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "APITests",

@@ -5,7 +5,9 @@ import VFLog
 /// earlier event's status, a resource's quantity), and they are all listed.
 public struct GraphChanges: Equatable, Sendable {
     public var resources: Set<ResourceID> = []
-    /// Economic events whose status, causal position, breadcrumb, container or corrections changed, or that are new.
+    /// Economic events whose status, causal position, container or corrections changed, or
+    /// that are new; and those whose breadcrumb changed, when the store knew the graph before
+    /// the update (a long-lived store: the tables hold no breadcrumbs to compare).
     public var events: Set<EntryID> = []
     public var processes: Set<EntryID> = []
     public var specifications: Set<EntryID> = []

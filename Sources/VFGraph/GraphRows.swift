@@ -3,16 +3,16 @@ import VFLog
 /// The tables of the graph store reduced to what the derivation can change, keyed as the
 /// tables are: enough to tell which rows differ between two graphs without comparing payloads.
 ///
-/// An entry id fixes its bytes, so a row's author, sequence and payload never change; only
-/// the columns kept here do. Built from a graph in memory (``init(_:cursors:)``) or read back
+/// An entry id fixes its bytes, so its author, sequence and payload never change (the tables
+/// do not hold them); only the columns kept here do. Built from a graph in memory (``init(_:cursors:)``) or read back
 /// from the tables (``GraphTableReader/rows(_:)``), the two compare equal exactly when the
 /// tables hold that graph.
 struct GraphRows: Equatable, Sendable {
     var cursors: [FeedID: UInt64] = [:]
     var resources: [ResourceID: EconomicResource] = [:]
     var events: [EntryID: EventRow] = [:]
-    var processes: [EntryID: FeedID] = [:]
-    var specifications: [EntryID: FeedID] = [:]
+    var processes: Set<EntryID> = []
+    var specifications: Set<EntryID> = []
     var agents: [AgentID: AgentRow] = [:]
     var rejected: [EntryID: EventStatus] = [:]
 
@@ -23,33 +23,42 @@ struct GraphRows: Equatable, Sendable {
         resources = graph.resources
         events.reserveCapacity(graph.events.count)
         for (id, e) in graph.events { events[id] = EventRow(e) }
-        processes.reserveCapacity(graph.processes.count)
-        for (id, p) in graph.processes { processes[id] = p.author }
-        for (id, s) in graph.specifications { specifications[id] = s.author }
+        processes = Set(graph.processes.keys)
+        specifications = Set(graph.specifications.keys)
         for (id, a) in graph.agents { agents[id] = AgentRow(answeredBy: a.answeredBy, describedBy: a.describedBy) }
         rejected = graph.rejected
     }
 }
 
-/// The columns of an `event` row the derivation decides.
+extension GraphRows {
+    /// The events of `after` whose breadcrumb (``GraphEvent/previousEvent``) differs from
+    /// `before`'s. A breadcrumb follows from the positions, and so usually changes with its
+    /// event's position, but not always: an event before it on the same resource may stop
+    /// applying while another before it starts.
+    static func movedBreadcrumbs(from before: EconomicGraph, to after: EconomicGraph) -> [EntryID] {
+        after.events.compactMap { id, event in
+            before.events[id].map { $0.previousEvent != event.previousEvent } ?? false ? id : nil
+        }
+    }
+}
+
+/// The columns of an `event` row the derivation decides. The breadcrumb
+/// (``GraphEvent/previousEvent``) is not among them: it follows from the positions.
 struct EventRow: Equatable, Sendable {
     var status: EventStatus
     var position: Int?
-    var previousEvent: EntryID?
     var container: ResourceID?
     var correctedBy: [EntryID]
 
-    init(status: EventStatus, position: Int?, previousEvent: EntryID?, container: ResourceID?, correctedBy: [EntryID]) {
+    init(status: EventStatus, position: Int?, container: ResourceID?, correctedBy: [EntryID]) {
         self.status = status
         self.position = position
-        self.previousEvent = previousEvent
         self.container = container
         self.correctedBy = correctedBy
     }
 
     init(_ event: GraphEvent) {
-        self.init(status: event.status, position: event.position, previousEvent: event.previousEvent,
-                  container: event.container, correctedBy: event.correctedBy)
+        self.init(status: event.status, position: event.position, container: event.container, correctedBy: event.correctedBy)
     }
 }
 
@@ -78,6 +87,12 @@ struct TableDiff<Key: Hashable> {
         if old.count + inserts.count > new.count {
             for key in old.keys where new[key] == nil { deletes.append(key) }
         }
+    }
+
+    /// For a table whose rows are their keys alone: inserts and deletes, never an update.
+    init(from old: Set<Key>, to new: Set<Key>) {
+        inserts = Array(new.subtracting(old))
+        deletes = Array(old.subtracting(new))
     }
 
     var isEmpty: Bool { inserts.isEmpty && updates.isEmpty && deletes.isEmpty }

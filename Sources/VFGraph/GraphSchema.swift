@@ -5,24 +5,26 @@ import GRDB
 /// Everything here is derived from the log and can be thrown away, so a new version drops the
 /// old tables instead of converting them: the next update finds no cursors and recomputes.
 ///
-/// Version 3 is shaped for writing fast: entry, resource and feed ids are their 32 raw bytes,
-/// a row holds what the derivation decided and no copy of the entry's payload (readers take
-/// the payload from the log, where it already is, and decode it as the derivation did: v2 kept
-/// a copy, which was most of the bytes a rebuild wrote), and every table is `WITHOUT ROWID`,
-/// keyed by its id alone, with no other index: one b-tree per table, which the writer fills in
-/// key order. Quantities stay decimal TEXT so no value is ever rounded through a floating-point
-/// column; agent ids stay text because one column holds two kinds of id (a feed, or a
-/// describing entry).
+/// Version 4 is shaped for writing fast: a row holds only what the derivation decided, never
+/// what the entry itself says — its author, sequence and payload are read from the log, where
+/// they already are (v2 kept a copy of each payload, v3 still the author and sequence), and an
+/// event's breadcrumb is recomputed from the positions in one pass. Entry, resource and feed
+/// ids are their 32 raw bytes, and every table is `WITHOUT ROWID`, keyed by its id alone, with
+/// no other index: one b-tree per table, which the writer fills in key order. Quantities stay
+/// decimal TEXT so no value is ever rounded through a floating-point column; agent ids stay
+/// text because one column holds two kinds of id (a feed, or a describing entry).
 enum GraphSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         // Superseded: each version drops every table an earlier one made, so what v1 (ids as
-        // text, one column per property) and v2 (v3's rows, each with a copy of its payload)
-        // created need not be made again on the way. The names stay registered so a file
-        // migrated by an older build knows where it stands.
+        // text, one column per property), v2 (v3's rows, each with a copy of its payload) and
+        // v3 (v4's rows with the author, sequence and breadcrumb of each event, and the author
+        // of each process and specification) created need not be made again on the way. The
+        // names stay registered so a file migrated by an older build knows where it stands.
         migrator.registerMigration("v1") { _ in }
         migrator.registerMigration("v2") { _ in }
-        migrator.registerMigration("v3") { db in
+        migrator.registerMigration("v3") { _ in }
+        migrator.registerMigration("v4") { db in
             // Dropping a table drops its indexes too (v1 had three).
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
             try db.execute(sql: """
@@ -41,12 +43,10 @@ enum GraphSchema {
                     createdBy BLOB NOT NULL
                 ) WITHOUT ROWID;
                 CREATE TABLE process (
-                    id BLOB PRIMARY KEY,
-                    author BLOB NOT NULL
+                    id BLOB PRIMARY KEY
                 ) WITHOUT ROWID;
                 CREATE TABLE resourceSpecification (
-                    id BLOB PRIMARY KEY,
-                    author BLOB NOT NULL
+                    id BLOB PRIMARY KEY
                 ) WITHOUT ROWID;
                 CREATE TABLE agent (
                     id TEXT PRIMARY KEY,
@@ -55,12 +55,9 @@ enum GraphSchema {
                 ) WITHOUT ROWID;
                 CREATE TABLE event (
                     id BLOB PRIMARY KEY,
-                    author BLOB NOT NULL,
-                    sequence INTEGER NOT NULL,
                     status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
                     reason TEXT,
                     position INTEGER,
-                    previousEvent BLOB,
                     container BLOB,
                     correctedBy BLOB
                 ) WITHOUT ROWID;

@@ -192,17 +192,15 @@ public final class GraphStore {
     /// entries below a head never change. Nil also when a row's payload was dropped from the log.
     private func tablesGraph(ifCursorsAre heads: [FeedID: UInt64], log: LogStore) throws -> EconomicGraph? {
         guard try storedCursors() == heads else { return nil }
-        var payloads = [EntryID: [UInt8]]()
+        var records = [EntryID: EntryRecord]()
         for (feed, head) in heads {
-            for record in try log.records(author: feed, in: 1...head) {
-                if let payload = record.payload { payloads[record.id] = payload }
-            }
+            for record in try log.records(author: feed, in: 1...head) { records[record.id] = record }
         }
         let graph: EconomicGraph?
         do {
             graph = try pool.read { db -> EconomicGraph? in
                 guard try GraphTableReader.cursors(db) == heads else { return nil }
-                return try GraphTableReader.graph(db, payloads: { payloads[$0] })
+                return try GraphTableReader.graph(db, records: { records[$0] })
             }
         } catch is PayloadNotHeld {
             return nil
@@ -278,6 +276,8 @@ public final class GraphStore {
             reported = previous.map { $0.cursors == stored ? diff : GraphRowsDiff(from: $0, to: rows) }?
                 .changes(cursors: rows.cursors) ?? diff.changes(cursors: rows.cursors)
         }
+        // The rows hold no breadcrumbs: compare those of the graph this store knew, if any.
+        if let before = view?.graph { reported.events.formUnion(GraphRows.movedBreadcrumbs(from: before, to: graph)) }
         view = (rows, graph)
         return reported
     }

@@ -15,26 +15,24 @@ enum GraphTableFiller {
     /// specifications, from `catalogue` (``GraphBuilder/catalogued``); the tables must be empty.
     /// A rebuild writes these while it resolves and folds the events.
     static func fillCatalogued(_ catalogue: EconomicGraph, in db: Database) throws {
-        let slots = IDSlots(count: 2)
+        let slots = IDSlots(count: 1)
         defer { slots.deallocate() }
 
-        /// A table of entry ids and their authors.
-        func fillAuthored<Value>(_ table: String, _ rows: [EntryID: Value], author: (Value) -> FeedID) throws {
-            let insert = try RawStatement(db, "INSERT INTO \(table) (id, author) VALUES (?, ?)")
+        /// A table of entry ids.
+        func fillIDs<Value>(_ table: String, _ rows: [EntryID: Value]) throws {
+            let insert = try RawStatement(db, "INSERT INTO \(table) (id) VALUES (?)")
             for index in ByteOrder.sortedIndices(rows, by: \.hash) {
-                let (id, value) = rows[index]
-                slots.bind(insert, 1, id.hash, slot: 0)
-                slots.bind(insert, 2, author(value).key, slot: 1)
+                slots.bind(insert, 1, rows.keys[index].hash, slot: 0)
                 try insert.run()
             }
         }
-        try fillAuthored("process", catalogue.processes, author: \.author)
-        try fillAuthored("resourceSpecification", catalogue.specifications, author: \.author)
+        try fillIDs("process", catalogue.processes)
+        try fillIDs("resourceSpecification", catalogue.specifications)
     }
 
     /// Inserts every other row of `graph` and the `cursors`; the tables must be empty.
     static func fillDerived(_ graph: EconomicGraph, cursors: [FeedID: UInt64], in db: Database) throws {
-        let slots = IDSlots(count: 4)
+        let slots = IDSlots(count: 2)
         defer { slots.deallocate() }
 
         let cursor = try RawStatement(db, "INSERT INTO cursor (feed, sequence) VALUES (?, ?)")
@@ -44,21 +42,15 @@ enum GraphTableFiller {
             try cursor.run()
         }
 
-        let event = try RawStatement(db, """
-            INSERT INTO event (id, status, reason, position, previousEvent, container, correctedBy, author, sequence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let event = try RawStatement(db, "INSERT INTO event (id, status, reason, position, container, correctedBy) VALUES (?, ?, ?, ?, ?, ?)")
         for index in ByteOrder.sortedIndices(graph.events, by: \.hash) {
             let (id, e) = graph.events[index]
             slots.bind(event, 1, id.hash, slot: 0)
             event.bind(2, e.status.code)
             event.bind(3, e.status.reason)
             event.bind(4, e.position.map(Int64.init))
-            slots.bind(event, 5, e.previousEvent?.hash, slot: 1)
-            slots.bind(event, 6, e.container?.hash, slot: 2)
-            event.bind(7, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
-            slots.bind(event, 8, e.provenance.author.key, slot: 3)
-            event.bind(9, Int64(e.provenance.sequence))
+            slots.bind(event, 5, e.container?.hash, slot: 1)
+            event.bind(6, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
             try event.run()
         }
 

@@ -4,9 +4,10 @@ import VFLog
 /// Reads the tables of ``GraphSchema`` back: the cursors, the row states the writer compares
 /// (``GraphRows``), or a whole ``EconomicGraph`` equal to the one that was written.
 ///
-/// Loading a graph decodes the rows' payloads, taken from the log, as the derivation did, but
-/// does no derivation: statuses, positions, breadcrumbs, containers and quantities are read as
-/// they were decided. Anything malformed is a ``GraphStoreError`` that says to rebuild; a
+/// Loading a graph takes each row's author, sequence and payload from the log and decodes the
+/// payload as the derivation did, but does no derivation: statuses, positions, containers and
+/// quantities are read as they were decided, and the breadcrumbs replayed from the positions
+/// by the fold's own rule. Anything malformed is a ``GraphStoreError`` that says to rebuild; a
 /// payload the log no longer holds is ``PayloadNotHeld``, and the caller derives instead.
 enum GraphTableReader {
     static func cursors(_ db: Database) throws -> [FeedID: UInt64] {
@@ -27,13 +28,13 @@ enum GraphTableReader {
         rows.cursors = try cursors(db)
         for r in try resources(db) { rows.resources[r.id] = r }
         rows.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
-        let events = try RawStatement(db, "SELECT id, status, reason, position, previousEvent, container, correctedBy FROM event")
+        let events = try RawStatement(db, "SELECT id, status, reason, position, container, correctedBy FROM event")
         while try events.next() {
             let (id, row) = try eventRow(events)
             rows.events[id] = row
         }
-        rows.processes = try authors(db, table: "process")
-        rows.specifications = try authors(db, table: "resourceSpecification")
+        rows.processes = try ids(db, table: "process")
+        rows.specifications = try ids(db, table: "resourceSpecification")
         let agents = try RawStatement(db, "SELECT id, answeredBy, describedBy FROM agent")
         while try agents.next() {
             let (id, row) = try agentRow(agents)
@@ -43,11 +44,13 @@ enum GraphTableReader {
         return rows
     }
 
-    /// The whole graph the tables hold; `payloads` gives the payload of a graph entry, as the log holds it.
-    static func graph(_ db: Database, payloads: (EntryID) -> [UInt8]?) throws -> EconomicGraph {
-        func decode(_ id: EntryID, author: FeedID, table: String) throws -> VFObject {
-            guard let payload = payloads(id) else { throw PayloadNotHeld(entry: id) }
-            do { return try VFObject.decode(payload, author: author) } catch {
+    /// The whole graph the tables hold; `records` gives the log's record of a graph entry: its
+    /// author, sequence and payload, which the tables do not repeat.
+    static func graph(_ db: Database, records: (EntryID) -> EntryRecord?) throws -> EconomicGraph {
+        /// The record of `id` and its payload, decoded.
+        func decode(_ id: EntryID, table: String) throws -> (EntryRecord, VFObject) {
+            guard let record = records(id), let payload = record.payload else { throw PayloadNotHeld(entry: id) }
+            do { return (record, try VFObject.decode(payload, author: record.author)) } catch {
                 throw GraphStoreError("\(table) \(id): payload does not decode (\(error)); run vf graph rebuild")
             }
         }
@@ -55,24 +58,19 @@ enum GraphTableReader {
         for r in try resources(db) { graph.resources[r.id] = r }
 
         graph.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
-        let events = try RawStatement(db, """
-            SELECT id, status, reason, position, previousEvent, container, correctedBy, author, sequence FROM event
-            """)
+        let events = try RawStatement(db, "SELECT id, status, reason, position, container, correctedBy FROM event")
         while try events.next() {
             let (id, row) = try eventRow(events)
-            guard let author = try events.hash(7, table: "event"), let sequence = events.int64(8), sequence > 0 else {
-                throw GraphStoreError("event \(id): no author or sequence; run vf graph rebuild")
-            }
-            guard case let .event(payload) = try decode(id, author: FeedID(key: author), table: "event") else {
+            let (record, object) = try decode(id, table: "event")
+            guard case let .event(payload) = object else {
                 throw GraphStoreError("event \(id): its payload is not an EconomicEvent; run vf graph rebuild")
             }
             // Only entries whose signature the log verified become events (Derivation.catalogue).
-            var event = GraphEvent(provenance: EntryProvenance(author: FeedID(key: author), sequence: UInt64(sequence), entryID: id,
+            var event = GraphEvent(provenance: EntryProvenance(author: record.author, sequence: record.sequence, entryID: id,
                                                                signatureVerified: true),
                                    payload: payload, status: row.status,
                                    fromResource: payload.fromResource(createdBy: id), toResource: payload.toResource(createdBy: id))
             event.position = row.position
-            event.previousEvent = row.previousEvent
             event.container = row.container
             event.correctedBy = row.correctedBy
             graph.events[id] = event
@@ -87,22 +85,27 @@ enum GraphTableReader {
             order[position] = e.id
         }
         graph.appliedOrder = order.map { $0! }
+        // Each breadcrumb is the last applied event before it, in causal order, that is not a
+        // correction and names the same resource: the fold's rule, replayed over the positions.
         for id in graph.appliedOrder {
             let e = graph.events[id]!
-            if e.payload.corrects == nil, let from = e.fromResource { graph.lastEventByResource[from] = id }
+            if e.payload.corrects == nil, let from = e.fromResource {
+                graph.events[id]!.previousEvent = graph.lastEventByResource.updateValue(id, forKey: from)
+            }
         }
 
         for table in ["process", "resourceSpecification"] {
-            let s = try RawStatement(db, "SELECT id, author FROM \(table)")
+            let s = try RawStatement(db, "SELECT id FROM \(table)")
             while try s.next() {
-                guard let id = try s.hash(0, table: table).map(EntryID.init), let author = try s.hash(1, table: table).map(FeedID.init) else {
-                    throw GraphStoreError("\(table): row without id or author; run vf graph rebuild")
+                guard let id = try s.hash(0, table: table).map(EntryID.init) else {
+                    throw GraphStoreError("\(table): row without id; run vf graph rebuild")
                 }
-                switch try decode(id, author: author, table: table) {
+                let (record, object) = try decode(id, table: table)
+                switch object {
                 case let .process(payload) where table == "process":
-                    graph.processes[id] = GraphProcess(id: id, author: author, payload: payload)
+                    graph.processes[id] = GraphProcess(id: id, author: record.author, payload: payload)
                 case let .resourceSpecification(payload) where table == "resourceSpecification":
-                    graph.specifications[id] = GraphResourceSpecification(id: id, author: author, payload: payload)
+                    graph.specifications[id] = GraphResourceSpecification(id: id, author: record.author, payload: payload)
                 default:
                     throw GraphStoreError("\(table) \(id): its payload is of another type; run vf graph rebuild")
                 }
@@ -114,7 +117,7 @@ enum GraphTableReader {
             let (id, row) = try agentRow(agents)
             var agent = GraphAgent(id: id, answeredBy: row.answeredBy, describedBy: row.describedBy)
             if let describedBy = row.describedBy {
-                guard case let .agent(profile) = try decode(describedBy, author: row.answeredBy, table: "agent") else {
+                guard case let .agent(profile) = try decode(describedBy, table: "agent").1 else {
                     throw GraphStoreError("agent \(id): its payload is not a Person or Organization; run vf graph rebuild")
                 }
                 agent.profile = profile
@@ -159,16 +162,14 @@ enum GraphTableReader {
         return result
     }
 
-    /// The author of each row of `process` or `resourceSpecification`.
-    private static func authors(_ db: Database, table: String) throws -> [EntryID: FeedID] {
-        var result = [EntryID: FeedID]()
+    /// The ids of `process` or `resourceSpecification`.
+    private static func ids(_ db: Database, table: String) throws -> Set<EntryID> {
+        var result = Set<EntryID>()
         result.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM \(table)").count())
-        let s = try RawStatement(db, "SELECT id, author FROM \(table)")
+        let s = try RawStatement(db, "SELECT id FROM \(table)")
         while try s.next() {
-            guard let id = try s.hash(0, table: table), let author = try s.hash(1, table: table) else {
-                throw GraphStoreError("\(table): row without id or author; run vf graph rebuild")
-            }
-            result[EntryID(hash: id)] = FeedID(key: author)
+            guard let id = try s.hash(0, table: table) else { throw GraphStoreError("\(table): row without id; run vf graph rebuild") }
+            result.insert(EntryID(hash: id))
         }
         return result
     }
@@ -188,18 +189,18 @@ enum GraphTableReader {
 
     // MARK: private
 
-    /// Columns 0…6 of an event row: id, status, reason, position, previousEvent, container, correctedBy.
+    /// Columns 0…5 of an event row: id, status, reason, position, container, correctedBy.
     private static func eventRow(_ s: RawStatement) throws -> (EntryID, EventRow) {
         guard let hash = try s.hash(0, table: "event") else { throw GraphStoreError("event: row without id; run vf graph rebuild") }
         let id = EntryID(hash: hash)
         guard let code = s.int64(1), let status = EventStatus(code: code, reason: s.text(2)) else {
             throw GraphStoreError("event \(id): unknown status; run vf graph rebuild")
         }
-        let corrections = s.bytes(6) ?? []
+        let corrections = s.bytes(5) ?? []
         guard corrections.count % 32 == 0 else { throw GraphStoreError("event \(id): malformed correctedBy; run vf graph rebuild") }
         let correctedBy = stride(from: 0, to: corrections.count, by: 32).map { EntryID(bytes: Array(corrections[$0 ..< $0 + 32]))! }
-        return (id, EventRow(status: status, position: s.int64(3).map { Int($0) }, previousEvent: try s.hash(4, table: "event").map(EntryID.init),
-                             container: try s.hash(5, table: "event").map(ResourceID.init), correctedBy: correctedBy))
+        return (id, EventRow(status: status, position: s.int64(3).map { Int($0) },
+                             container: try s.hash(4, table: "event").map(ResourceID.init), correctedBy: correctedBy))
     }
 
     /// Columns 0…2 of an agent row: id, answeredBy, describedBy.

@@ -23,46 +23,33 @@ enum GraphTableWriter {
         }
 
         if !diff.events.isEmpty {
-            let insert = try RawStatement(db, """
-                INSERT INTO event (id, status, reason, position, previousEvent, container, correctedBy, author, sequence)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let update = try RawStatement(db, """
-                UPDATE event SET status = ?2, reason = ?3, position = ?4, previousEvent = ?5, container = ?6, correctedBy = ?7
-                WHERE id = ?1
-                """)
-            func bindDerived(_ s: RawStatement, _ id: EntryID) -> GraphEvent {
+            let insert = try RawStatement(db, "INSERT INTO event (id, status, reason, position, container, correctedBy) VALUES (?, ?, ?, ?, ?, ?)")
+            let update = try RawStatement(db, "UPDATE event SET status = ?2, reason = ?3, position = ?4, container = ?5, correctedBy = ?6 WHERE id = ?1")
+            func bind(_ s: RawStatement, _ id: EntryID) {
                 let e = graph.events[id]!
                 s.bind(1, id)
                 s.bind(2, e.status.code)
                 s.bind(3, e.status.reason)
                 s.bind(4, e.position.map(Int64.init))
-                s.bind(5, e.previousEvent)
-                s.bind(6, e.container)
-                s.bind(7, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
-                return e
+                s.bind(5, e.container)
+                s.bind(6, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
             }
             for id in ByteOrder.sorted(diff.events.inserts, by: \.hash) {
-                let e = bindDerived(insert, id)
-                insert.bind(8, e.provenance.author)
-                insert.bind(9, Int64(e.provenance.sequence))
+                bind(insert, id)
                 try insert.run()
             }
             for id in diff.events.updates {
-                _ = bindDerived(update, id)
+                bind(update, id)
                 try update.run()
             }
             try delete(diff.events.deletes, from: "event", in: db) { $0.hash }
         }
 
-        for (table, tableDiff, authors) in [("process", diff.processes, rows.processes),
-                                            ("resourceSpecification", diff.specifications, rows.specifications)] where !tableDiff.isEmpty {
-            // An entry id fixes its author: an "update" cannot happen, but costs nothing to allow.
-            let upsert = try RawStatement(db, "INSERT OR REPLACE INTO \(table) (id, author) VALUES (?, ?)")
-            for id in ByteOrder.sorted(tableDiff.inserts + tableDiff.updates, by: \.hash) {
-                upsert.bind(1, id)
-                upsert.bind(2, authors[id]!)
-                try upsert.run()
+        for (table, tableDiff) in [("process", diff.processes), ("resourceSpecification", diff.specifications)] where !tableDiff.isEmpty {
+            let insert = try RawStatement(db, "INSERT INTO \(table) (id) VALUES (?)")
+            for id in ByteOrder.sorted(tableDiff.inserts, by: \.hash) {
+                insert.bind(1, id)
+                try insert.run()
             }
             try delete(tableDiff.deletes, from: table, in: db) { $0.hash }
         }

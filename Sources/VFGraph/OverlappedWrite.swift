@@ -6,34 +6,43 @@ import GRDB
 ///
 /// A rebuild writes the tables the catalogue decides (processes, specifications) this way, on
 /// the second core, while this one resolves and folds the events; it was otherwise idle then.
-final class OverlappedWrite<Rest: Sendable>: @unchecked Sendable {
-    // `rest` is written before `handOver` is signalled and read after waiting for it;
-    // `failure` is written before `done` is signalled and read after waiting for it.
-    private var rest: Rest?
-    private var failure: (any Error)?
-    private let handOver = DispatchSemaphore(value: 0)
-    private let done = DispatchSemaphore(value: 0)
+/// A write dropped without ``finish(_:)`` rolls back, so a caller that throws in between does
+/// not leave the database's writer waiting.
+final class OverlappedWrite<Rest: Sendable> {
+    private let state = State()
     private var finished = false
+
+    /// What the two threads share. The worker holds this, not the write itself, so dropping the
+    /// write runs its `deinit` while the worker waits.
+    private final class State: @unchecked Sendable {
+        // `rest` is written before `handOver` is signalled and read after waiting for it;
+        // `failure` is written before `done` is signalled and read after waiting for it.
+        var rest: Rest?
+        var failure: (any Error)?
+        let handOver = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+    }
 
     /// Begins a `BEGIN IMMEDIATE` transaction on another thread and runs `first` in it; the
     /// transaction then waits for ``finish(_:)`` to run `then` with the rest, and commits.
     init(_ pool: DatabasePool, first: @escaping @Sendable (Database) throws -> Void,
          then: @escaping @Sendable (Database, Rest) throws -> Void) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
+        let state = state
+        DispatchQueue.global(qos: .userInitiated).async {
             do {
                 try pool.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
                         try first(db)
-                        handOver.wait()
-                        guard let rest else { return .rollback }
+                        state.handOver.wait()
+                        guard let rest = state.rest else { return .rollback }
                         try then(db, rest)
                         return .commit
                     }
                 }
             } catch {
-                failure = error
+                state.failure = error
             }
-            done.signal()
+            state.done.signal()
         }
     }
 
@@ -42,14 +51,18 @@ final class OverlappedWrite<Rest: Sendable>: @unchecked Sendable {
     func finish(_ rest: Rest?) throws {
         precondition(!finished, "an overlapped write finishes once")
         finished = true
-        self.rest = rest
-        handOver.signal()
-        done.wait()
-        if let failure { throw failure }
+        state.rest = rest
+        state.handOver.signal()
+        state.done.wait()
+        if let failure = state.failure { throw failure }
     }
 
     deinit {
-        // Never finished (the caller threw): let the transaction roll back instead of waiting.
-        if !finished { handOver.signal() }
+        // Never finished (the caller threw): the transaction rolls back; wait for it to end, so
+        // the writer is free when the caller goes on.
+        if !finished {
+            state.handOver.signal()
+            state.done.wait()
+        }
     }
 }
