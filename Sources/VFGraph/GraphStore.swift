@@ -218,20 +218,17 @@ public final class GraphStore {
     /// The first half of ``catchUp(_:heads:)``: reads and catalogues every entry up to `heads`
     /// the builder does not hold yet, and returns them for ``GraphBuilder/settle(_:)``.
     ///
-    /// Each page is decoded on other threads while the next is read, and catalogued between
-    /// reads as soon as it and every page before it are decoded. If a read throws, the builder
-    /// is emptied (what it catalogued was never settled) and the next catch-up starts over.
+    /// Each page is decoded and catalogued on other threads while the next is read
+    /// (``CataloguePipeline``). If a read throws, the builder is emptied (what it catalogued
+    /// was never settled) and the next catch-up starts over.
     private func catalogue(_ log: LogStore, heads: [FeedID: UInt64]) throws -> [GraphEntry] {
         // A feed that shrank or vanished (a blocked feed deleted) cannot be unfolded: start over.
         if loaded.contains(where: { feed, sequence in sequence > heads[feed] ?? 0 }) {
             builder = GraphBuilder()
             loaded = [:]
         }
-        let decoder = PageDecoder()
-        var fresh: [GraphEntry] = []
-        func catalogue(_ pages: [[Derivation.PreparedEntry]]) {
-            for page in pages { fresh += builder.catalogue(prepared: page) }
-        }
+        let pipeline = CataloguePipeline(builder)
+        builder = GraphBuilder()  // the pipeline holds the only copy, so it never copies the tables
         // The cursors move only once the entries are in the builder: a read that throws
         // half-way must not leave a feed counted as loaded.
         var reached = loaded
@@ -241,19 +238,18 @@ public final class GraphStore {
                 while next <= head {
                     let page = try log.records(author: feed, in: next...head, limit: 2000)
                     guard let last = page.last else { break }
-                    decoder.submit(page)
-                    catalogue(decoder.ready())
+                    pipeline.submit(page)
                     next = last.sequence + 1
                 }
                 reached[feed] = min(head, next - 1)
             }
         } catch {
-            _ = decoder.finish()
-            builder = GraphBuilder()
+            _ = pipeline.finish()
             loaded = [:]
             throw error
         }
-        catalogue(decoder.finish())
+        let (builder, fresh) = pipeline.finish()
+        self.builder = builder
         loaded = reached
         if !fresh.isEmpty { derivations += 1 }
         return fresh
