@@ -33,9 +33,10 @@ public struct CausalKey: Comparable, Hashable, Sendable {
 
 enum CausalOrder {
     /// Orders the events `nodes` (each a key and the event's place in the derivation's event
-    /// list) as described in ``CausalKey``. `dependencies[place]` lists the places an event
-    /// depends on; those outside `nodes` count as placed already.
-    static func sort(keys nodes: [(key: CausalKey, event: Int)], dependencies: [[Int32]]) -> [EntryID] {
+    /// list) as described in ``CausalKey``, and returns their places in that order.
+    /// `dependencies[place]` lists the places an event depends on; those outside `nodes` count
+    /// as placed already.
+    static func sort(keys nodes: [(key: CausalKey, event: Int)], dependencies: [[Int32]]) -> [Int] {
         // Nodes are numbered by their place in `nodes`, so the walk below counts and links
         // them in arrays; -1 marks an event that is not a node.
         var number = [Int32](repeating: -1, count: dependencies.count)
@@ -67,10 +68,10 @@ enum CausalOrder {
         var heap = MinHeap<Ranked>()
         heap.reserveCapacity(nodes.count)
         for n in nodes.indices where waiting[n] == 0 { heap.push(Ranked(key: nodes[n].key, node: n)) }
-        var order = [EntryID]()
+        var order = [Int]()
         order.reserveCapacity(nodes.count)
         while let top = heap.pop() {
-            order.append(top.key.entryID)
+            order.append(nodes[top.node].event)
             for next in dependents[start[top.node]..<start[top.node + 1]] {
                 waiting[next] -= 1
                 if waiting[next] == 0 { heap.push(Ranked(key: nodes[next].key, node: next)) }

@@ -178,51 +178,77 @@ public struct Derivation: Sendable {
         var graph: EconomicGraph
         /// The greatest causal key among the events that were ready, i.e. folded.
         var lastKey: CausalKey?
+        /// How many events were folded: the next position.
+        var folded: Int
+        /// The events whose row differs from the one the plan announced (``FoldPlan``).
+        var unplanned: [EntryID]
     }
 
-    /// Steps 2 and 3 over everything catalogued; `resolution` is ``resolve()``'s.
-    func resolveAndFold(_ resolution: Resolution) -> Outcome {
-        var graph = catalogue
+    /// Steps 2 and 3 over everything catalogued; `resolution` is ``resolve()``'s. `plan`, if
+    /// given, hears every event's row as the fold expects it before the fold starts.
+    func resolveAndFold(_ resolution: Resolution, plan: ((FoldPlan) -> Void)? = nil) -> Outcome {
         var keys = [(key: CausalKey, event: Int)]()
         keys.reserveCapacity(eventList.count)
-        graph.events.reserveCapacity(eventList.count)
-        // Most graphs have no implicit container: skip that lookup.
-        let containers = resolution.containers
-        for (index, (entry, payload)) in eventList.enumerated() {
-            let status = resolution.settled[index]
-            let container = containers.isEmpty ? nil : containers[entry.id]
-            graph.events[entry.id] = makeEvent(entry, payload: payload, container: container, status: status ?? .applied)
-            if status == nil { keys.append((CausalKey(event: payload, entry: entry), index)) }
+        for (index, (entry, payload)) in eventList.enumerated() where resolution.settled[index] == nil {
+            keys.append((CausalKey(event: payload, entry: entry), index))
         }
         let order = CausalOrder.sort(keys: keys, dependencies: resolution.dependencies)
-        fold(order, into: &graph)
-        return Outcome(graph: graph, lastKey: keys.lazy.map(\.key).max())
+        let containers = resolution.containers
+        // The rows are listed by whoever wants them, not here: a rebuild lists them on the core
+        // that writes them while this one folds.
+        plan?(FoldPlan(order: order, settled: resolution.settled, events: eventList, containers: containers))
+        var graph = catalogue
+        graph.events.reserveCapacity(eventList.count)
+        // The events that are not folded; the fold makes the others as it takes them.
+        for (index, status) in resolution.settled.enumerated() {
+            guard let status else { continue }
+            graph.events[eventList[index].entry.id] = makeEvent(index, container: container(index, containers), status: status)
+        }
+        let unplanned = fold(order, containers: containers, into: &graph, from: 0)
+        return Outcome(graph: graph, lastKey: keys.lazy.map(\.key).max(), folded: order.count, unplanned: unplanned)
     }
 
+    /// The container event `index` puts its resource into: a combine's
+    /// `toResourceInventoriedAs`, else the one step 2 found for it (in `implicit`).
+    func container(_ index: Int, _ implicit: [EntryID: ResourceID]) -> ResourceID? {
+        Self.container(eventList[index], implicit)
+    }
+
+    static func container(_ event: (entry: GraphEntry, payload: EconomicEventPayload), _ implicit: [EntryID: ResourceID]) -> ResourceID? {
+        if event.payload.action == .combine, let explicit = event.payload.toResourceInventoriedAs { return explicit }
+        // Most graphs have no implicit container: skip that lookup.
+        return implicit.isEmpty ? nil : implicit[event.entry.id]
+    }
+
+    /// Event `index` as the graph holds it, with its container (``container(_:_:)``) and status.
     func makeEvent(_ index: Int, container: ResourceID?, status: EventStatus) -> GraphEvent {
-        makeEvent(eventList[index].entry, payload: eventList[index].payload, container: container, status: status)
-    }
-
-    private func makeEvent(_ entry: GraphEntry, payload: EconomicEventPayload, container: ResourceID?, status: EventStatus) -> GraphEvent {
-        let id = entry.id
+        let (entry, payload) = eventList[index]
         var event = GraphEvent(provenance: entry.provenance, payload: payload, status: status,
-                               fromResource: payload.fromResource(createdBy: id), toResource: payload.toResource(createdBy: id))
-        event.container = payload.toResourceInventoriedAs.flatMap { payload.action == .combine ? $0 : nil } ?? container
+                               fromResource: payload.fromResource(createdBy: entry.id), toResource: payload.toResource(createdBy: entry.id))
+        event.container = container
         return event
     }
 
-    /// Step 3: applies `order` (ready events, dependencies first) to `graph`.
-    func fold(_ order: [EntryID], into graph: inout EconomicGraph) {
+    /// Step 3: makes the ready events `order` (places in ``eventList``, dependencies first) and
+    /// applies each to `graph` in turn, adding it to `graph.events` with what the fold decided;
+    /// `containers` are those step 2 found. The first of them is the `first`-th event folded
+    /// into the graph. An applied event's position is its place in the fold, so positions have
+    /// gaps where a folded event was not applied.
+    ///
+    /// - Returns: the events whose row is not what the fold's plan expected: folded but not
+    ///   applied, or corrected.
+    @discardableResult
+    func fold(_ order: [Int], containers: [EntryID: ResourceID], into graph: inout EconomicGraph, from first: Int) -> [EntryID] {
         graph.appliedOrder.reserveCapacity(graph.appliedOrder.count + order.count)
+        var unplanned: [EntryID] = []
         // Consecutive events are mostly between the same agents: those are registered already.
         var registered: (AgentID, AgentID)?
-        for id in order {
-            var slot = graph.events.index(forKey: id)!
-            let event = graph.events.values[slot]
+        for (place, index) in order.enumerated() {
+            var event = makeEvent(index, container: container(index, containers), status: .applied)
+            let id = event.id
             let status = EffectApplier.apply(event, to: &graph)
-            var position: Int?, previousEvent: EntryID?
             if status == .applied {
-                position = graph.appliedOrder.count
+                event.position = first + place
                 graph.appliedOrder.append(id)
                 let (provider, receiver) = (event.payload.provider, event.payload.receiver)
                 if registered?.0 != provider || registered?.1 != receiver {
@@ -234,17 +260,18 @@ public struct Derivation: Sendable {
                     }
                     registered = (provider, receiver)
                 }
-                if event.payload.corrects == nil, let from = event.fromResource {
-                    previousEvent = graph.lastEventByResource.updateValue(id, forKey: from)
+                if let original = event.payload.corrects {
+                    unplanned.append(original)  // its correctedBy grew
+                } else if let from = event.fromResource {
+                    event.previousEvent = graph.lastEventByResource.updateValue(id, forKey: from)
                 }
+            } else {
+                unplanned.append(id)
             }
-            // Only a correction changes graph.events (its original's correctedBy) before the
-            // write back; find the slot again then.
-            if event.payload.corrects != nil { slot = graph.events.index(forKey: id)! }
-            graph.events.values[slot].status = status
-            graph.events.values[slot].position = position
-            graph.events.values[slot].previousEvent = previousEvent
+            event.status = status
+            graph.events[id] = event
         }
+        return unplanned
     }
 
     /// What step 2 found; see ``resolve()``. Events are named by their place in ``eventList``.
@@ -403,4 +430,40 @@ struct CatalogueSlot: Sendable {
     var entry: Int32
     /// The event's place in ``Derivation/eventList``; -1 for an entry that is not an event.
     var event: Int32
+}
+
+/// The row of every event as the fold will leave it if every ready event applies, known once
+/// the events are ordered and before any is folded: a rebuild writes these rows while the fold
+/// runs, then corrects the few the fold decided otherwise (``Derivation/Outcome/unplanned``).
+struct FoldPlan: Sendable {
+    struct Row: Sendable {
+        let id: EntryID
+        let status: EventStatus
+        let position: Int?
+        let container: ResourceID?
+    }
+
+    /// The ready events in causal order, as places in `events`; each one's place here is its position.
+    let order: [Int]
+    /// The status of each event that is not folded, by place; nil for a ready one.
+    let settled: [EventStatus?]
+    /// Every event of the derivation (``Derivation/eventList``).
+    let events: [(entry: GraphEntry, payload: EconomicEventPayload)]
+    /// The containers step 2 found.
+    let containers: [EntryID: ResourceID]
+
+    /// Every event's row: the ready ones applied, at their places in the fold.
+    var rows: [Row] {
+        var rows = [Row]()
+        rows.reserveCapacity(events.count)
+        for (position, index) in order.enumerated() {
+            rows.append(Row(id: events[index].entry.id, status: .applied, position: position,
+                            container: Derivation.container(events[index], containers)))
+        }
+        for (index, status) in settled.enumerated() {
+            guard let status else { continue }
+            rows.append(Row(id: events[index].entry.id, status: status, position: nil, container: Derivation.container(events[index], containers)))
+        }
+        return rows
+    }
 }

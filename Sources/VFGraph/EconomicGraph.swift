@@ -92,7 +92,8 @@ public struct GraphEvent: Equatable, Sendable {
     public let toResource: ResourceID?
     /// The container a `combine` put its resource into.
     public var container: ResourceID?
-    /// Position in the causal order among applied events.
+    /// An applied event's place among the events the fold took, in causal order: distinct and
+    /// increasing, with gaps where a folded event was not applied (docs/protocol.md §16).
     public var position: Int?
     /// The event before this one with the same `resourceInventoriedAs` (track/trace breadcrumb).
     public var previousEvent: EntryID?

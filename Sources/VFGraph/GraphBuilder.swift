@@ -14,6 +14,8 @@ public struct GraphBuilder: Sendable {
     /// The greatest causal key among the folded events: an event with a smaller one cannot be
     /// folded onto the graph, it belongs before something already applied.
     private var lastKey: CausalKey?
+    /// How many events the graph's fold took, applied or not: where the next one's position is.
+    private var folded = 0
     public private(set) var graph = EconomicGraph()
     /// How many inserts re-folded from the start, and how many folded onto the current graph.
     public private(set) var rebuilds = 0
@@ -47,26 +49,48 @@ public struct GraphBuilder: Sendable {
         let resolution = derivation.resolve()
         let newStatuses = resolution.statuses
         if let appended = appendable(fresh, newStatuses: newStatuses) {
+            // The events that are not folded; the fold makes the others as it takes them.
             for entry in fresh {
-                if let index = derivation.eventIndex(entry.id) {
-                    graph.events[entry.id] = derivation.makeEvent(index, container: resolution.containers[entry.id],
-                                                                   status: newStatuses[entry.id] ?? .applied)
+                if let index = derivation.eventIndex(entry.id), let status = newStatuses[entry.id] {
+                    graph.events[entry.id] = derivation.makeEvent(index, container: derivation.container(index, resolution.containers),
+                                                                   status: status)
                 }
                 if let rejected = derivation.catalogue.rejected[entry.id] { graph.rejected[entry.id] = rejected }
             }
             let keys = appended.map { index in
                 (key: CausalKey(event: derivation.eventList[index].payload, entry: derivation.eventList[index].entry), event: index)
             }
-            derivation.fold(CausalOrder.sort(keys: keys, dependencies: resolution.dependencies), into: &graph)
+            let order = CausalOrder.sort(keys: keys, dependencies: resolution.dependencies)
+            derivation.fold(order, containers: resolution.containers, into: &graph, from: folded)
+            folded += order.count
             if let newLast = keys.lazy.map(\.key).max(), lastKey.map({ $0 < newLast }) ?? true { lastKey = newLast }
             appends += 1
         } else {
-            let outcome = derivation.resolveAndFold(resolution)
-            graph = outcome.graph
-            lastKey = outcome.lastKey
-            rebuilds += 1
+            refold(resolution)
         }
         statuses = newStatuses
+    }
+
+    /// Brings the graph up to date by re-folding every entry catalogued, as ``settle(_:)`` does
+    /// when it cannot append; `plan` hears every event's row as the fold expects it, before
+    /// the fold starts (``FoldPlan``).
+    ///
+    /// - Returns: the events whose row the fold left otherwise than planned.
+    mutating func refoldAll(plan: @escaping (FoldPlan) -> Void) -> [EntryID] {
+        let resolution = derivation.resolve()
+        let unplanned = refold(resolution, plan: plan)
+        statuses = resolution.statuses
+        return unplanned
+    }
+
+    @discardableResult
+    private mutating func refold(_ resolution: Derivation.Resolution, plan: ((FoldPlan) -> Void)? = nil) -> [EntryID] {
+        let outcome = derivation.resolveAndFold(resolution, plan: plan)
+        graph = outcome.graph
+        lastKey = outcome.lastKey
+        folded = outcome.folded
+        rebuilds += 1
+        return outcome.unplanned
     }
 
     /// The newly ready events (their places in the derivation's event list) if folding them onto

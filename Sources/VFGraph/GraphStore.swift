@@ -81,10 +81,12 @@ public final class GraphStore {
     /// Forgets everything derived and recomputes the tables from the log alone, emptying them
     /// and inserting every row. Every object of the new graph is reported as changed.
     ///
-    /// Both cores work throughout: pages of the log are decoded on one while the other reads
-    /// and catalogues them; then the tables the catalogue decides are cleared and written on
-    /// one while the other resolves and folds the events; then the rest of the rows are written
-    /// on one while the other builds the row states the next update diffs against.
+    /// Both cores work throughout. Pages of the log are decoded and catalogued on one while the
+    /// other reads. Then the tables are written on one while the other derives: first the
+    /// processes and specifications, which the catalogue decides, while the events are
+    /// resolved and ordered; then every event's row as the fold plans it (``FoldPlan``) while
+    /// the fold runs; then the rest, and the few event rows the fold decided otherwise, while
+    /// the other core builds the row states the next update diffs against.
     @discardableResult
     public func rebuild(from log: LogStore) throws -> GraphChanges {
         builder = GraphBuilder()
@@ -92,27 +94,32 @@ public final class GraphStore {
         view = nil
         var timings = RebuildTimings()
         let start = RebuildTimings.now()
-        let fresh = try catalogue(log, heads: try headSequences(log))
+        _ = try catalogue(log, heads: try headSequences(log))
         let catalogued = builder.catalogued
-        let write = OverlappedWrite<(EconomicGraph, [FeedID: UInt64])>(pool, first: { db in
+        let planned = Handoff<FoldPlan>(), derived = Handoff<(EconomicGraph, [FeedID: UInt64], [EntryID])>()
+        let write = OverlappedWrite(pool, giveUp: { planned.send(nil); derived.send(nil) }) { db in
             try GraphTableWriter.clear(db)
             try GraphTableFiller.fillCatalogued(catalogued, in: db)
-        }, then: { db, derived in
-            try GraphTableFiller.fillDerived(derived.0, cursors: derived.1, in: db)
-        })
-        builder.settle(fresh)
-        let derived = RebuildTimings.now()
-        timings.readAndDerive = derived - start
+            guard let plan = planned.receive() else { return false }
+            try GraphTableFiller.fillPlanned(plan, in: db)
+            guard let (graph, cursors, unplanned) = derived.receive() else { return false }
+            try GraphTableFiller.fillDerived(graph, cursors: cursors, unplanned: unplanned, in: db)
+            return true
+        }
+        let unplanned = builder.refoldAll(plan: { planned.send($0) })
+        let folded = RebuildTimings.now()
+        timings.readAndDerive = folded - start
         let graph = builder.graph, cursors = loaded
+        derived.send((graph, cursors, unplanned))
         // Against empty tables every row is new: the rows need no diff to be written, and the
         // row states the next update diffs against are built on the other core meanwhile.
         let view = BackgroundValue { () -> (GraphRows, GraphChanges) in
             let rows = GraphRows(graph, cursors: cursors)
             return (rows, GraphRowsDiff(from: GraphRows(), to: rows).changes(cursors: cursors))
         }
-        try write.finish((graph, cursors))
+        try write.finish()
         let written = RebuildTimings.now()
-        timings.writeTables = written - derived
+        timings.writeTables = written - folded
         let (rows, changes) = view.wait()
         timings.waitForRows = RebuildTimings.now() - written
         self.view = (rows, graph)

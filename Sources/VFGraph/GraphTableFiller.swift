@@ -2,8 +2,8 @@ import GRDB
 import GRDBSQLite
 import VFLog
 
-/// Writes a whole graph into empty tables, for a rebuild, in two parts: what the catalogue
-/// decides, and what the fold does.
+/// Writes a whole graph into empty tables, for a rebuild, in three parts: what the catalogue
+/// decides, every event's row as the fold plans it, and what the fold decided.
 ///
 /// Against empty tables every row is an insert, so there is nothing to compare: this streams
 /// rows from the graph into prepared statements without the row states and diff an update
@@ -30,8 +30,25 @@ enum GraphTableFiller {
         try fillIDs("resourceSpecification", catalogue.specifications)
     }
 
-    /// Inserts every other row of `graph` and the `cursors`; the tables must be empty.
-    static func fillDerived(_ graph: EconomicGraph, cursors: [FeedID: UInt64], in db: Database) throws {
+    /// Inserts every event's row as the fold plans it (``FoldPlan``), before the fold has run;
+    /// the table must be empty.
+    static func fillPlanned(_ plan: FoldPlan, in db: Database) throws {
+        let slots = IDSlots(count: 2)
+        defer { slots.deallocate() }
+        let event = try RawStatement(db, "INSERT INTO event (id, status, reason, position, container, correctedBy) VALUES (?, ?, ?, ?, ?, NULL)")
+        for row in ByteOrder.sorted(plan.rows, by: \.id.hash) {
+            slots.bind(event, 1, row.id.hash, slot: 0)
+            event.bind(2, row.status.code)
+            event.bind(3, row.status.reason)
+            event.bind(4, row.position.map(Int64.init))
+            slots.bind(event, 5, row.container?.hash, slot: 1)
+            try event.run()
+        }
+    }
+
+    /// Inserts every other row of `graph` and the `cursors`, and rewrites the `unplanned`
+    /// event rows, those the fold decided otherwise than ``fillPlanned(_:in:)`` wrote them.
+    static func fillDerived(_ graph: EconomicGraph, cursors: [FeedID: UInt64], unplanned: [EntryID], in db: Database) throws {
         let slots = IDSlots(count: 2)
         defer { slots.deallocate() }
 
@@ -42,16 +59,17 @@ enum GraphTableFiller {
             try cursor.run()
         }
 
-        let event = try RawStatement(db, "INSERT INTO event (id, status, reason, position, container, correctedBy) VALUES (?, ?, ?, ?, ?, ?)")
-        for index in ByteOrder.sortedIndices(graph.events, by: \.hash) {
-            let (id, e) = graph.events[index]
-            slots.bind(event, 1, id.hash, slot: 0)
-            event.bind(2, e.status.code)
-            event.bind(3, e.status.reason)
-            event.bind(4, e.position.map(Int64.init))
-            slots.bind(event, 5, e.container?.hash, slot: 1)
-            event.bind(6, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
-            try event.run()
+        if !unplanned.isEmpty {
+            let event = try RawStatement(db, "UPDATE event SET status = ?2, reason = ?3, position = ?4, correctedBy = ?5 WHERE id = ?1")
+            for id in ByteOrder.sorted(unplanned, by: \.hash) {
+                let e = graph.events[id]!
+                slots.bind(event, 1, id.hash, slot: 0)
+                event.bind(2, e.status.code)
+                event.bind(3, e.status.reason)
+                event.bind(4, e.position.map(Int64.init))
+                event.bind(5, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
+                try event.run()
+            }
         }
 
         let agent = try RawStatement(db, "INSERT INTO agent (id, answeredBy, describedBy) VALUES (?, ?, ?)")

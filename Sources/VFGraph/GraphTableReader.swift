@@ -75,16 +75,20 @@ enum GraphTableReader {
             event.correctedBy = row.correctedBy
             graph.events[id] = event
         }
-        // The causal order is the positions, which the fold numbered 0, 1, 2, … without gaps.
-        let applied = graph.events.values.filter { $0.status == .applied }
-        var order = [EntryID?](repeating: nil, count: applied.count)
-        for e in applied {
-            guard let position = e.position, position >= 0, position < order.count, order[position] == nil else {
-                throw GraphStoreError("event \(e.id): position \(e.position.map(String.init) ?? "none") does not fit the causal order; run vf graph rebuild")
+        // The causal order is the applied events by position: the fold numbered every event it
+        // took, so positions are distinct, with gaps where one was not applied.
+        var applied = [(position: Int, id: EntryID)]()
+        for (id, e) in graph.events where e.status == .applied {
+            guard let position = e.position, position >= 0 else {
+                throw GraphStoreError("event \(id): applied without a position; run vf graph rebuild")
             }
-            order[position] = e.id
+            applied.append((position, id))
         }
-        graph.appliedOrder = order.map { $0! }
+        applied.sort { $0.position < $1.position }
+        for (earlier, later) in zip(applied, applied.dropFirst()) where earlier.position == later.position {
+            throw GraphStoreError("event \(later.id): position \(later.position) is also that of \(earlier.id); run vf graph rebuild")
+        }
+        graph.appliedOrder = applied.map(\.id)
         // Each breadcrumb is the last applied event before it, in causal order, that is not a
         // correction and names the same resource: the fold's rule, replayed over the positions.
         for id in graph.appliedOrder {

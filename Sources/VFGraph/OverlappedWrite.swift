@@ -1,68 +1,57 @@
 import Dispatch
 import GRDB
 
-/// A write transaction begun on another thread before everything it writes is known: it
-/// writes what is ready at once, then waits for the rest (``finish(_:)``) and commits.
+/// A write transaction begun on another thread before everything it writes is known: `body`
+/// writes what is ready at once and waits for the rest through ``Handoff``s.
 ///
-/// A rebuild writes the tables the catalogue decides (processes, specifications) this way, on
-/// the second core, while this one resolves and folds the events; it was otherwise idle then.
-/// A write dropped without ``finish(_:)`` rolls back, so a caller that throws in between does
-/// not leave the database's writer waiting.
-final class OverlappedWrite<Rest: Sendable> {
-    private let state = State()
+/// A rebuild writes the graph this way, on the second core, while this one derives it: the
+/// tables the catalogue decides first, then every event's row as the fold plans it while the
+/// fold runs, then what the fold decided. Dropping the write without ``finish()`` gives up the
+/// handoffs it was made with, so the transaction rolls back instead of waiting for ever.
+final class OverlappedWrite {
+    private let done = DispatchSemaphore(value: 0)
+    private let outcome = Outcome()
+    private let giveUp: () -> Void
     private var finished = false
 
-    /// What the two threads share. The worker holds this, not the write itself, so dropping the
-    /// write runs its `deinit` while the worker waits.
-    private final class State: @unchecked Sendable {
-        // `rest` is written before `handOver` is signalled and read after waiting for it;
-        // `failure` is written before `done` is signalled and read after waiting for it.
-        var rest: Rest?
+    /// What the worker reports: written before `done` is signalled, read after waiting for it.
+    private final class Outcome: @unchecked Sendable {
         var failure: (any Error)?
-        let handOver = DispatchSemaphore(value: 0)
-        let done = DispatchSemaphore(value: 0)
     }
 
-    /// Begins a `BEGIN IMMEDIATE` transaction on another thread and runs `first` in it; the
-    /// transaction then waits for ``finish(_:)`` to run `then` with the rest, and commits.
-    init(_ pool: DatabasePool, first: @escaping @Sendable (Database) throws -> Void,
-         then: @escaping @Sendable (Database, Rest) throws -> Void) {
-        let state = state
+    /// Begins a `BEGIN IMMEDIATE` transaction on another thread and runs `body` in it: the
+    /// transaction commits when `body` returns true and rolls back when it returns false or
+    /// throws. `giveUp` must make every handoff `body` waits for return nil.
+    init(_ pool: DatabasePool, giveUp: @escaping () -> Void, _ body: @escaping @Sendable (Database) throws -> Bool) {
+        self.giveUp = giveUp
+        let (done, outcome) = (done, outcome)
         DispatchQueue.global(qos: .userInitiated).async {
             do {
                 try pool.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        try first(db)
-                        state.handOver.wait()
-                        guard let rest = state.rest else { return .rollback }
-                        try then(db, rest)
-                        return .commit
-                    }
+                    try db.inTransaction(.immediate) { try body(db) ? .commit : .rollback }
                 }
             } catch {
-                state.failure = error
+                outcome.failure = error
             }
-            state.done.signal()
+            done.signal()
         }
     }
 
-    /// Hands over the rest (nil: roll back instead), waits until the transaction has ended, and
-    /// throws what it threw, whether in `first` or in `then`. Call once.
-    func finish(_ rest: Rest?) throws {
+    /// Waits until the transaction has ended, and throws what `body` or the commit threw.
+    /// Call once, after sending everything `body` waits for.
+    func finish() throws {
         precondition(!finished, "an overlapped write finishes once")
         finished = true
-        state.rest = rest
-        state.handOver.signal()
-        state.done.wait()
-        if let failure = state.failure { throw failure }
+        done.wait()
+        if let failure = outcome.failure { throw failure }
     }
 
     deinit {
-        // Never finished (the caller threw): the transaction rolls back; wait for it to end, so
-        // the writer is free when the caller goes on.
+        // Never finished (the caller threw): give up, and wait for the rollback so the writer
+        // is free when the caller goes on.
         if !finished {
-            state.handOver.signal()
-            state.done.wait()
+            giveUp()
+            done.wait()
         }
     }
 }

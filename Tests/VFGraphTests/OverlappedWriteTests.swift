@@ -3,8 +3,8 @@ import GRDB
 import XCTest
 @testable import VFGraph
 
-/// A write begun on another thread commits both parts, rolls back when given nothing, and
-/// reports an error from either part to the caller of `finish`.
+/// A write begun on another thread commits what it wrote before and after a handoff, rolls
+/// back when the sender gives up, and reports an error from either part to `finish`.
 final class OverlappedWriteTests: XCTestCase {
     private var directory = ""
     private var pool: DatabasePool!
@@ -27,22 +27,38 @@ final class OverlappedWriteTests: XCTestCase {
 
     private struct Failure: Error, Equatable { let part: String }
 
-    func testBothPartsCommitTogether() throws {
-        let write = OverlappedWrite<Int>(pool, first: { db in
+    /// A write of 1, then of what `rest` hands over; it commits only if that is not zero.
+    private func write(_ rest: Handoff<Int>, failing: String? = nil) -> OverlappedWrite {
+        OverlappedWrite(pool, giveUp: { rest.send(nil) }) { db in
+            if failing == "first" { throw Failure(part: "first") }
             try db.execute(sql: "INSERT INTO t VALUES (1)")
-        }, then: { db, rest in
-            try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [rest])
-        })
+            guard let value = rest.receive() else { return false }
+            if failing == "then" { throw Failure(part: "then") }
+            try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [value])
+            return value != 0
+        }
+    }
+
+    func testBothPartsCommitTogether() throws {
+        let rest = Handoff<Int>()
+        let write = write(rest)
         // Until the rest is handed over, nothing is committed: readers see the table as it was.
         XCTAssertEqual(try values(), [])
-        try write.finish(2)
+        rest.send(2)
+        rest.send(3)  // only the first value sent counts
+        try write.finish()
         XCTAssertEqual(try values(), [1, 2])
     }
 
-    func testNoRestRollsTheFirstPartBack() throws {
-        let write = OverlappedWrite<Int>(pool, first: { db in try db.execute(sql: "INSERT INTO t VALUES (1)") },
-                                         then: { _, _ in XCTFail("the second part runs only with a rest") })
-        try write.finish(nil)
+    func testGivingUpOrDecliningRollsBack() throws {
+        let nothing = Handoff<Int>()
+        let gaveUp = write(nothing)
+        nothing.send(nil)
+        try gaveUp.finish()
+        let zero = Handoff<Int>()
+        let declined = write(zero)
+        zero.send(0)
+        try declined.finish()
         XCTAssertEqual(try values(), [])
         // The writer is free again.
         try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (3)") }
@@ -50,19 +66,21 @@ final class OverlappedWriteTests: XCTestCase {
     }
 
     func testAnErrorInEitherPartReachesFinishAndWritesNothing() throws {
-        let early = OverlappedWrite<Int>(pool, first: { _ in throw Failure(part: "first") }, then: { _, _ in })
-        XCTAssertThrowsError(try early.finish(1)) { XCTAssertEqual($0 as? Failure, Failure(part: "first")) }
-        let late = OverlappedWrite<Int>(pool, first: { db in try db.execute(sql: "INSERT INTO t VALUES (1)") },
-                                        then: { _, _ in throw Failure(part: "then") })
-        XCTAssertThrowsError(try late.finish(1)) { XCTAssertEqual($0 as? Failure, Failure(part: "then")) }
+        for part in ["first", "then"] {
+            let rest = Handoff<Int>()
+            let write = write(rest, failing: part)
+            rest.send(1)
+            XCTAssertThrowsError(try write.finish()) { XCTAssertEqual($0 as? Failure, Failure(part: part)) }
+        }
         XCTAssertEqual(try values(), [])
     }
 
     func testAnAbandonedWriteRollsBack() throws {
         do {
-            _ = OverlappedWrite<Int>(pool, first: { db in try db.execute(sql: "INSERT INTO t VALUES (1)") }, then: { _, _ in })
+            _ = write(Handoff<Int>())
         }
-        // Dropped without `finish`: the transaction ends by itself and the writer is free.
+        // Dropped without `finish`: it gives up its handoff, so the transaction ends by itself
+        // and the writer is free.
         try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (3)") }
         XCTAssertEqual(try values(), [3])
     }
