@@ -38,3 +38,16 @@ public struct GraphChanges: Equatable, Sendable {
         return result
     }
 }
+
+extension GraphChanges {
+    /// Every object of `graph` and every cursor, as changed: what a rebuild reports.
+    init(everythingIn graph: EconomicGraph, cursors: [FeedID: UInt64]) {
+        resources = Set(graph.resources.keys)
+        events = Set(graph.events.keys)
+        processes = Set(graph.processes.keys)
+        specifications = Set(graph.specifications.keys)
+        agents = Set(graph.agents.keys)
+        rejected = Set(graph.rejected.keys)
+        self.cursors = cursors
+    }
+}

@@ -26,9 +26,17 @@ public final class GraphStore {
     private var builder = GraphBuilder()
     /// The last sequence of each feed inserted into `builder`.
     private var loaded: [FeedID: UInt64] = [:]
-    /// The row states this store last wrote or read, and the graph they describe: the base of
-    /// the next diff while the stored cursors still equal `view.rows.cursors`.
-    private var view: (rows: GraphRows, graph: EconomicGraph)?
+    /// The graph this store last wrote or read, at the cursors it was written or read at: the
+    /// base of the next diff while the stored cursors still equal `view.cursors`.
+    private var view: View?
+
+    private struct View {
+        let cursors: [FeedID: UInt64]
+        let graph: EconomicGraph
+        /// The row states of `graph`, once something needed them: a rebuild leaves them to the
+        /// next update (``GraphRows``), which a `vf graph rebuild` never makes.
+        var rows: GraphRows?
+    }
 
     /// How many times this store derived the graph from the log (inserted entries into its
     /// builder), for tests and diagnostics: a command answered from the tables derives nothing.
@@ -73,7 +81,7 @@ public final class GraphStore {
     public func update(from log: LogStore) throws -> GraphChanges {
         let heads = try headSequences(log)
         let stored = try storedCursors()
-        if stored == heads && (view == nil || view?.rows.cursors == heads) { return GraphChanges() }
+        if stored == heads && (view == nil || view?.cursors == heads) { return GraphChanges() }
         try catchUp(log, heads: heads)
         return try write()
     }
@@ -111,18 +119,14 @@ public final class GraphStore {
         timings.readAndDerive = folded - start
         let graph = builder.graph, cursors = loaded
         derived.send((graph, cursors, unplanned))
-        // Against empty tables every row is new: the rows need no diff to be written, and the
-        // row states the next update diffs against are built on the other core meanwhile.
-        let view = BackgroundValue { () -> (GraphRows, GraphChanges) in
-            let rows = GraphRows(graph, cursors: cursors)
-            return (rows, GraphRowsDiff(from: GraphRows(), to: rows).changes(cursors: cursors))
-        }
+        // Every object is new; listed on the other core while the writer finishes.
+        let everything = BackgroundValue { GraphChanges(everythingIn: graph, cursors: cursors) }
         try write.finish()
         let written = RebuildTimings.now()
         timings.writeTables = written - folded
-        let (rows, changes) = view.wait()
-        timings.waitForRows = RebuildTimings.now() - written
-        self.view = (rows, graph)
+        let changes = everything.wait()
+        timings.waitForChanges = RebuildTimings.now() - written
+        self.view = View(cursors: cursors, graph: graph)
         lastRebuild = timings
         return changes
     }
@@ -131,7 +135,7 @@ public final class GraphStore {
     /// every entry of the log, else derived, with the changed rows written first.
     public func graph(from log: LogStore) throws -> EconomicGraph {
         let heads = try headSequences(log)
-        if let view, view.rows.cursors == heads, try storedCursors() == heads { return view.graph }
+        if let view, view.cursors == heads, try storedCursors() == heads { return view.graph }
         if loaded.isEmpty, let tables = try tablesGraph(ifCursorsAre: heads, log: log) { return tables }
         try catchUp(log, heads: heads)
         try write()
@@ -145,8 +149,8 @@ public final class GraphStore {
         try catchUp(log, heads: heads)
         // Same cursors, same entries, same graph: if the tables are at these cursors they hold
         // this graph, and the update after a publish can diff against it without reading them.
-        if view?.rows.cursors != loaded, try storedCursors() == loaded {
-            view = (GraphRows(builder.graph, cursors: loaded), builder.graph)
+        if view?.cursors != loaded, try storedCursors() == loaded {
+            view = View(cursors: loaded, graph: builder.graph)
         }
         return builder
     }
@@ -161,7 +165,7 @@ public final class GraphStore {
 
     /// The graph this store last wrote or read from the tables, and the cursors it is at.
     var lastGraph: EconomicGraph? { view?.graph }
-    var lastCursors: [FeedID: UInt64]? { view?.rows.cursors }
+    var lastCursors: [FeedID: UInt64]? { view?.cursors }
 
     /// Every row of every table, as text, in a stable order: for tests and diagnostics.
     func tableContents() throws -> [String: [[String]]] {
@@ -212,7 +216,7 @@ public final class GraphStore {
         } catch is PayloadNotHeld {
             return nil
         }
-        if let graph { view = (GraphRows(graph, cursors: heads), graph) }
+        if let graph { view = View(cursors: heads, graph: graph) }
         return graph
     }
 
@@ -267,7 +271,7 @@ public final class GraphStore {
     private func write() throws -> GraphChanges {
         let graph = builder.graph
         let rows = GraphRows(graph, cursors: loaded)
-        let previous = view?.rows
+        let previous = view.map { $0.rows ?? GraphRows($0.graph, cursors: $0.cursors) }
         var reported = GraphChanges()
         try writeTransaction { db in
             let stored = try GraphTableReader.cursors(db)
@@ -281,7 +285,7 @@ public final class GraphStore {
         }
         // The rows hold no breadcrumbs: compare those of the graph this store knew, if any.
         if let before = view?.graph { reported.events.formUnion(GraphRows.movedBreadcrumbs(from: before, to: graph)) }
-        view = (rows, graph)
+        view = View(cursors: rows.cursors, graph: graph, rows: rows)
         return reported
     }
 
