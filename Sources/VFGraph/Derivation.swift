@@ -56,7 +56,7 @@ public struct Derivation: Sendable {
     /// before the entry is catalogued.
     struct PreparedEntry: Sendable {
         let entry: GraphEntry
-        let decoded: Result<VFObject, ReasonError>?
+        let decoded: Decoded
 
         init(_ entry: GraphEntry) {
             self.entry = entry
@@ -99,45 +99,56 @@ public struct Derivation: Sendable {
         return catalogue(entry, decoded: Self.decode(entry))
     }
 
-    /// An entry's payload read as a graph object; nil when the payload is not held.
-    fileprivate static func decode(_ entry: GraphEntry) -> Result<VFObject, ReasonError>? {
-        guard let payload = entry.payload else { return nil }
-        do { return .success(try VFObject.decode(payload, author: entry.author)) } catch { return .failure(error) }
+    /// What reading an entry's payload as a graph object gave. (A concrete enum: a
+    /// `Result<VFObject, ReasonError>?` was copied through generic value witnesses, which cost
+    /// the catalogue, a stage of the rebuild that runs on one core, hundreds of instructions an entry.)
+    enum Decoded: Sendable {
+        case notHeld
+        case rejected(ReasonError)
+        case object(VFObject)
     }
 
-    private mutating func catalogue(_ entry: GraphEntry, decoded: Result<VFObject, ReasonError>?) -> Bool {
+    /// An entry's payload read as a graph object.
+    fileprivate static func decode(_ entry: GraphEntry) -> Decoded {
+        guard let payload = entry.payload else { return .notHeld }
+        do { return .object(try VFObject.decode(payload, author: entry.author)) } catch { return .rejected(error) }
+    }
+
+    private mutating func catalogue(_ entry: GraphEntry, decoded: Decoded) -> Bool {
         let place = Int32(entryList.count)
-        let slot: CatalogueSlot = {
-            switch decoded {
-            case nil:
-                return CatalogueSlot(kind: nil, entry: place, event: -1)
-            case let .failure(error)?:
-                return CatalogueSlot(kind: .notAGraphObject("an entry that was rejected (\(error.reason))"), entry: place, event: -1)
-            case let .success(object)?:
-                guard let kind = object.kind else {
-                    return CatalogueSlot(kind: .notAGraphObject("not a ValueFlows object"), entry: place, event: -1)
+        // The kind references may point at, and the event's place if it is one.
+        var kind: KnownKind?, event: Int32 = -1
+        switch decoded {
+        case .notHeld:
+            break
+        case let .rejected(error):
+            kind = .notAGraphObject("an entry that was rejected (\(error.reason))")
+        case let .object(object):
+            if let objectKind = object.kind {
+                if !entry.signatureVerified {
+                    kind = .notAGraphObject("an entry whose signature is not verified")
+                } else {
+                    kind = .object(objectKind)
+                    if objectKind == .economicEvent { event = Int32(eventList.count) }
                 }
-                guard entry.signatureVerified else {
-                    return CatalogueSlot(kind: .notAGraphObject("an entry whose signature is not verified"), entry: place, event: -1)
-                }
-                if case .event = object { return CatalogueSlot(kind: .object(kind), entry: place, event: Int32(eventList.count)) }
-                return CatalogueSlot(kind: .object(kind), entry: place, event: -1)
+            } else {
+                kind = .notAGraphObject("not a ValueFlows object")
             }
-        }()
+        }
         // Through `default:` the slot is inserted when absent, in the same lookup; it holds
         // this entry's new place only if it was. The first of two entries with one id is kept.
         func holds(_ place: Int32, _ found: inout CatalogueSlot) -> Bool { found.entry == place }
-        guard holds(place, &slots[entry.id, default: slot]) else { return false }
+        guard holds(place, &slots[entry.id, default: CatalogueSlot(kind: kind, entry: place, event: event)]) else { return false }
         entryList.append(entry)
         switch decoded {
-        case nil:
+        case .notHeld:
             break
-        case let .failure(error)?:
+        case let .rejected(error):
             catalogue.rejected[entry.id] = .invalid(error.reason)
-        case let .success(object)?:
-            guard object.kind != nil else { break }
-            guard entry.signatureVerified else {
-                catalogue.rejected[entry.id] = .unauthorized("signature not verified")
+        case let .object(object):
+            guard case .object? = kind else {
+                // Not a graph object at all, or one whose signature is not verified.
+                if object.kind != nil { catalogue.rejected[entry.id] = .unauthorized("signature not verified") }
                 break
             }
             catalogue(entry, object)
