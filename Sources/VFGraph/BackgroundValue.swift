@@ -1,8 +1,8 @@
 import Dispatch
 
 /// A value computed on another thread while the caller goes on with other work: a rebuild
-/// builds the row states of the next update's diff on the second core while it writes the
-/// tables on this one.
+/// decodes each page of the log on any core, and lists what it changed while the tables are
+/// finished.
 final class BackgroundValue<T: Sendable>: @unchecked Sendable {
     // Written once by the worker before `done` is signalled, read only after waiting for it.
     private var value: T?

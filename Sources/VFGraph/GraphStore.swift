@@ -94,7 +94,9 @@ public final class GraphStore {
     /// processes and specifications, which the catalogue decides, while the events are
     /// resolved and ordered; then every event's row as the fold plans it (``FoldPlan``) while
     /// the fold runs; then the rest, and the few event rows the fold decided otherwise, while
-    /// the other core builds the row states the next update diffs against.
+    /// the other core lists the changes. The row states the next update diffs against are left
+    /// to that update. The write lock is held from the end of the catalogue to the commit, so
+    /// another process's write waits for the derivation too.
     @discardableResult
     public func rebuild(from log: LogStore) throws -> GraphChanges {
         builder = GraphBuilder()

@@ -78,7 +78,11 @@ enum GraphTableReader {
         // The causal order is the applied events by position: the fold numbered every event it
         // took, so positions are distinct, with gaps where one was not applied.
         var applied = [(position: Int, id: EntryID)]()
-        for (id, e) in graph.events where e.status == .applied {
+        for (id, e) in graph.events {
+            guard e.status == .applied else {
+                guard e.position == nil else { throw GraphStoreError("event \(id): a position but not applied; run vf graph rebuild") }
+                continue
+            }
             guard let position = e.position, position >= 0 else {
                 throw GraphStoreError("event \(id): applied without a position; run vf graph rebuild")
             }

@@ -17,6 +17,7 @@ final class OverlappedWrite {
     /// What the worker reports: written before `done` is signalled, read after waiting for it.
     private final class Outcome: @unchecked Sendable {
         var failure: (any Error)?
+        var committed = false
     }
 
     /// Begins a `BEGIN IMMEDIATE` transaction on another thread and runs `body` in it: the
@@ -28,7 +29,11 @@ final class OverlappedWrite {
         DispatchQueue.global(qos: .userInitiated).async {
             do {
                 try pool.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) { try body(db) ? .commit : .rollback }
+                    try db.inTransaction(.immediate) {
+                        guard try body(db) else { return .rollback }
+                        outcome.committed = true
+                        return .commit
+                    }
                 }
             } catch {
                 outcome.failure = error
@@ -37,13 +42,19 @@ final class OverlappedWrite {
         }
     }
 
-    /// Waits until the transaction has ended, and throws what `body` or the commit threw.
-    /// Call once, after sending everything `body` waits for.
+    /// Waits until the transaction has ended, and throws what `body` or the commit threw, or
+    /// ``Declined`` when `body` rolled back. Call once, after sending everything `body` waits for.
     func finish() throws {
         precondition(!finished, "an overlapped write finishes once")
         finished = true
         done.wait()
         if let failure = outcome.failure { throw failure }
+        if !outcome.committed { throw Declined() }
+    }
+
+    /// The write rolled back because its body returned false: nothing was written.
+    struct Declined: Error, CustomStringConvertible {
+        var description: String { "the write was given up and rolled back" }
     }
 
     deinit {

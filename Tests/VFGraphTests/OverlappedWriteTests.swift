@@ -54,11 +54,11 @@ final class OverlappedWriteTests: XCTestCase {
         let nothing = Handoff<Int>()
         let gaveUp = write(nothing)
         nothing.send(nil)
-        try gaveUp.finish()
+        XCTAssertThrowsError(try gaveUp.finish()) { XCTAssertTrue($0 is OverlappedWrite.Declined) }
         let zero = Handoff<Int>()
         let declined = write(zero)
         zero.send(0)
-        try declined.finish()
+        XCTAssertThrowsError(try declined.finish()) { XCTAssertTrue($0 is OverlappedWrite.Declined) }
         XCTAssertEqual(try values(), [])
         // The writer is free again.
         try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (3)") }
