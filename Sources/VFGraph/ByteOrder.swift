@@ -25,6 +25,16 @@ enum ByteOrder {
         return keys.map { (Key(hash($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// The positions of `elements` in the order of their ids' bytes: sorting small (key,
+    /// position) pairs moves far less memory than sorting the elements themselves.
+    static func sortedIndices<Element>(_ elements: [Element], by hash: (Element) -> Hash32) -> [Int] {
+        var keyed = [(Key, Int32)]()
+        keyed.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() { keyed.append((Key(hash(element)), Int32(index))) }
+        keyed.sort { $0.0 < $1.0 }
+        return keyed.map { Int($0.1) }
+    }
+
     /// The positions of `dictionary`'s elements in the order of their keys' bytes: for reading
     /// every element in key order without hashing a key again or copying the elements.
     static func sortedIndices<K, V>(_ dictionary: [K: V], by hash: (K) -> Hash32) -> [Dictionary<K, V>.Index] {

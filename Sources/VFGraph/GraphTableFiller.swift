@@ -36,7 +36,9 @@ enum GraphTableFiller {
         let slots = IDSlots(count: 2)
         defer { slots.deallocate() }
         let event = try RawStatement(db, "INSERT INTO event (id, status, reason, position, container, correctedBy) VALUES (?, ?, ?, ?, ?, NULL)")
-        for row in ByteOrder.sorted(plan.rows, by: \.id.hash) {
+        let rows = plan.rows
+        for index in ByteOrder.sortedIndices(rows, by: \.id.hash) {
+            let row = rows[index]
             slots.bind(event, 1, row.id.hash, slot: 0)
             event.bind(2, row.status.code)
             event.bind(3, row.status.reason)
