@@ -116,43 +116,36 @@ public struct Derivation: Sendable {
 
     private mutating func catalogue(_ entry: GraphEntry, decoded: Decoded) -> Bool {
         let place = Int32(entryList.count)
-        // The kind references may point at, and the event's place if it is one.
-        var kind: KnownKind?, event: Int32 = -1
+        // What references may take the entry for, why it is rejected if it is, and the graph
+        // object it adds if it does.
+        var kind: KnownKind?, rejected: EventStatus?, accepted: VFObject?
         switch decoded {
         case .notHeld:
             break
         case let .rejected(error):
             kind = .notAGraphObject("an entry that was rejected (\(error.reason))")
+            rejected = .invalid(error.reason)
         case let .object(object):
             if let objectKind = object.kind {
-                if !entry.signatureVerified {
-                    kind = .notAGraphObject("an entry whose signature is not verified")
-                } else {
+                if entry.signatureVerified {
                     kind = .object(objectKind)
-                    if objectKind == .economicEvent { event = Int32(eventList.count) }
+                    accepted = object
+                } else {
+                    kind = .notAGraphObject("an entry whose signature is not verified")
+                    rejected = .unauthorized("signature not verified")
                 }
             } else {
                 kind = .notAGraphObject("not a ValueFlows object")
             }
         }
+        let event: Int32 = if case .event? = accepted { Int32(eventList.count) } else { -1 }
         // Through `default:` the slot is inserted when absent, in the same lookup; it holds
         // this entry's new place only if it was. The first of two entries with one id is kept.
         func holds(_ place: Int32, _ found: inout CatalogueSlot) -> Bool { found.entry == place }
         guard holds(place, &slots[entry.id, default: CatalogueSlot(kind: kind, entry: place, event: event)]) else { return false }
         entryList.append(entry)
-        switch decoded {
-        case .notHeld:
-            break
-        case let .rejected(error):
-            catalogue.rejected[entry.id] = .invalid(error.reason)
-        case let .object(object):
-            guard case .object? = kind else {
-                // Not a graph object at all, or one whose signature is not verified.
-                if object.kind != nil { catalogue.rejected[entry.id] = .unauthorized("signature not verified") }
-                break
-            }
-            catalogue(entry, object)
-        }
+        if let rejected { catalogue.rejected[entry.id] = rejected }
+        if let accepted { catalogue(entry, accepted) }
         return true
     }
 
@@ -447,13 +440,6 @@ struct CatalogueSlot: Sendable {
 /// the events are ordered and before any is folded: a rebuild writes these rows while the fold
 /// runs, then corrects the few the fold decided otherwise (``Derivation/Outcome/unplanned``).
 struct FoldPlan: Sendable {
-    struct Row: Sendable {
-        let id: EntryID
-        let status: EventStatus
-        let position: Int?
-        let container: ResourceID?
-    }
-
     /// The ready events in causal order, as places in `events`; each one's place here is its position.
     let order: [Int]
     /// The status of each event that is not folded, by place; nil for a ready one.
@@ -464,16 +450,16 @@ struct FoldPlan: Sendable {
     let containers: [EntryID: ResourceID]
 
     /// Every event's row: the ready ones applied, at their places in the fold.
-    var rows: [Row] {
-        var rows = [Row]()
-        rows.reserveCapacity(events.count)
-        for (position, index) in order.enumerated() {
-            rows.append(Row(id: events[index].entry.id, status: .applied, position: position,
-                            container: Derivation.container(events[index], containers)))
+    var rows: [(id: EntryID, row: EventRow)] {
+        func row(_ index: Int, _ status: EventStatus, _ position: Int?) -> (id: EntryID, row: EventRow) {
+            (events[index].entry.id,
+             EventRow(status: status, position: position, container: Derivation.container(events[index], containers), correctedBy: []))
         }
+        var rows = [(id: EntryID, row: EventRow)]()
+        rows.reserveCapacity(events.count)
+        for (position, index) in order.enumerated() { rows.append(row(index, .applied, position)) }
         for (index, status) in settled.enumerated() {
-            guard let status else { continue }
-            rows.append(Row(id: events[index].entry.id, status: status, position: nil, container: Derivation.container(events[index], containers)))
+            if let status { rows.append(row(index, status, nil)) }
         }
         return rows
     }

@@ -33,17 +33,10 @@ enum GraphTableFiller {
     /// Inserts every event's row as the fold plans it (``FoldPlan``), before the fold has run;
     /// the table must be empty.
     static func fillPlanned(_ plan: FoldPlan, in db: Database) throws {
-        let slots = IDSlots(count: 2)
-        defer { slots.deallocate() }
-        let event = try RawStatement(db, "INSERT INTO event (id, status, reason, position, container, correctedBy) VALUES (?, ?, ?, ?, ?, NULL)")
+        let event = try RawStatement(db, GraphTableWriter.insertEvent)
         let rows = plan.rows
         for index in ByteOrder.sortedIndices(rows, by: \.id.hash) {
-            let row = rows[index]
-            slots.bind(event, 1, row.id.hash, slot: 0)
-            event.bind(2, row.status.code)
-            event.bind(3, row.status.reason)
-            event.bind(4, row.position.map(Int64.init))
-            slots.bind(event, 5, row.container?.hash, slot: 1)
+            GraphTableWriter.bindEvent(rows[index].id, rows[index].row, to: event)
             try event.run()
         }
     }
@@ -61,18 +54,7 @@ enum GraphTableFiller {
             try cursor.run()
         }
 
-        if !unplanned.isEmpty {
-            let event = try RawStatement(db, "UPDATE event SET status = ?2, reason = ?3, position = ?4, correctedBy = ?5 WHERE id = ?1")
-            for id in ByteOrder.sorted(unplanned, by: \.hash) {
-                let e = graph.events[id]!
-                slots.bind(event, 1, id.hash, slot: 0)
-                event.bind(2, e.status.code)
-                event.bind(3, e.status.reason)
-                event.bind(4, e.position.map(Int64.init))
-                event.bind(5, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
-                try event.run()
-            }
-        }
+        try GraphTableWriter.updateEvents(unplanned, rows: { EventRow(graph.events[$0]!) }, in: db)
 
         let agent = try RawStatement(db, "INSERT INTO agent (id, answeredBy, describedBy) VALUES (?, ?, ?)")
         for (id, a) in graph.agents {

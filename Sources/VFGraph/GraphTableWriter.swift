@@ -23,25 +23,12 @@ enum GraphTableWriter {
         }
 
         if !diff.events.isEmpty {
-            let insert = try RawStatement(db, "INSERT INTO event (id, status, reason, position, container, correctedBy) VALUES (?, ?, ?, ?, ?, ?)")
-            let update = try RawStatement(db, "UPDATE event SET status = ?2, reason = ?3, position = ?4, container = ?5, correctedBy = ?6 WHERE id = ?1")
-            func bind(_ s: RawStatement, _ id: EntryID) {
-                let e = graph.events[id]!
-                s.bind(1, id)
-                s.bind(2, e.status.code)
-                s.bind(3, e.status.reason)
-                s.bind(4, e.position.map(Int64.init))
-                s.bind(5, e.container)
-                s.bind(6, blob: e.correctedBy.isEmpty ? nil : e.correctedBy.flatMap(\.bytes))
-            }
+            let insert = try RawStatement(db, insertEvent)
             for id in ByteOrder.sorted(diff.events.inserts, by: \.hash) {
-                bind(insert, id)
+                bindEvent(id, rows.events[id]!, to: insert)
                 try insert.run()
             }
-            for id in diff.events.updates {
-                bind(update, id)
-                try update.run()
-            }
+            try updateEvents(diff.events.updates, rows: { rows.events[$0]! }, in: db)
             try delete(diff.events.deletes, from: "event", in: db) { $0.hash }
         }
 
@@ -93,6 +80,29 @@ enum GraphTableWriter {
                 try upsert.run()
             }
             try delete(diff.rejected.deletes, from: "rejected", in: db) { $0.hash }
+        }
+    }
+
+    /// Inserts an `event` row; bound by ``bindEvent(_:_:to:)``.
+    static let insertEvent = "INSERT INTO event (id, status, reason, position, container, correctedBy) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+
+    /// Binds every column of an `event` row, in the order of the table.
+    static func bindEvent(_ id: EntryID, _ row: EventRow, to statement: RawStatement) {
+        statement.bind(1, id)
+        statement.bind(2, row.status.code)
+        statement.bind(3, row.status.reason)
+        statement.bind(4, row.position.map(Int64.init))
+        statement.bind(5, row.container)
+        statement.bind(6, blob: row.correctedBy.isEmpty ? nil : row.correctedBy.flatMap(\.bytes))
+    }
+
+    /// Rewrites the derived columns of the `event` rows `ids`, to `rows(id)`.
+    static func updateEvents(_ ids: [EntryID], rows: (EntryID) -> EventRow, in db: Database) throws {
+        guard !ids.isEmpty else { return }
+        let update = try RawStatement(db, "UPDATE event SET status = ?2, reason = ?3, position = ?4, container = ?5, correctedBy = ?6 WHERE id = ?1")
+        for id in ByteOrder.sorted(ids, by: \.hash) {
+            bindEvent(id, rows(id), to: update)
+            try update.run()
         }
     }
 

@@ -9,36 +9,28 @@ import GRDB
 /// fold runs, then what the fold decided. Dropping the write without ``finish()`` gives up the
 /// handoffs it was made with, so the transaction rolls back instead of waiting for ever.
 final class OverlappedWrite {
-    private let done = DispatchSemaphore(value: 0)
-    private let outcome = Outcome()
+    /// How the transaction ended: committed (true), rolled back by `body` (false), or the error.
+    private let ended = Handoff<Result<Bool, any Error>>()
     private let giveUp: () -> Void
     private var finished = false
-
-    /// What the worker reports: written before `done` is signalled, read after waiting for it.
-    private final class Outcome: @unchecked Sendable {
-        var failure: (any Error)?
-        var committed = false
-    }
 
     /// Begins a `BEGIN IMMEDIATE` transaction on another thread and runs `body` in it: the
     /// transaction commits when `body` returns true and rolls back when it returns false or
     /// throws. `giveUp` must make every handoff `body` waits for return nil.
     init(_ pool: DatabasePool, giveUp: @escaping () -> Void, _ body: @escaping @Sendable (Database) throws -> Bool) {
         self.giveUp = giveUp
-        let (done, outcome) = (done, outcome)
+        let ended = ended
         DispatchQueue.global(qos: .userInitiated).async {
-            do {
+            ended.send(Result {
+                var committed = false
                 try pool.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
-                        guard try body(db) else { return .rollback }
-                        outcome.committed = true
-                        return .commit
+                        committed = try body(db)
+                        return committed ? .commit : .rollback
                     }
                 }
-            } catch {
-                outcome.failure = error
-            }
-            done.signal()
+                return committed
+            })
         }
     }
 
@@ -47,9 +39,7 @@ final class OverlappedWrite {
     func finish() throws {
         precondition(!finished, "an overlapped write finishes once")
         finished = true
-        done.wait()
-        if let failure = outcome.failure { throw failure }
-        if !outcome.committed { throw Declined() }
+        guard try ended.receive()!.get() else { throw Declined() }
     }
 
     /// The write rolled back because its body returned false: nothing was written.
@@ -62,7 +52,7 @@ final class OverlappedWrite {
         // is free when the caller goes on.
         if !finished {
             giveUp()
-            done.wait()
+            _ = ended.receive()
         }
     }
 }
