@@ -6,6 +6,8 @@ public struct Entry: Sendable, Equatable {
     public let author: FeedID
     /// 1-based position in the author's feed.
     public let sequence: UInt64
+    /// The largest sequence number, 2^63 − 1: stores keep sequences as signed 64-bit integers.
+    public static let maximumSequence = UInt64(Int64.max)
     /// The author's claimed creation time, in milliseconds since the Unix epoch. Not verified.
     public let timestamp: Int64
     public let payloadSize: UInt32

@@ -55,6 +55,7 @@ public enum EntryCodec {
             let payloadSize = readBigEndian(raw, at: 49, as: UInt32.self)
             let payloadHash = Hash32(unsafe: UnsafeRawBufferPointer(rebasing: raw[53..<85]))
             guard sequence >= 1 else { return .failure(.zeroSequence) }
+            guard sequence <= Entry.maximumSequence else { return .failure(.sequenceTooLarge(sequence)) }
             let expected = encodedSize(sequence: sequence)
             guard bytes.count == expected else {
                 return .failure(bytes.count < expected ? .truncated(expected: expected, got: bytes.count)
@@ -94,6 +95,7 @@ public enum EntryDecodingError: Error, Equatable, CustomStringConvertible {
     case trailingBytes(expected: Int, got: Int)
     case unknownTag(UInt8)
     case zeroSequence
+    case sequenceTooLarge(UInt64)
 
     public var description: String {
         switch self {
@@ -101,6 +103,7 @@ public enum EntryDecodingError: Error, Equatable, CustomStringConvertible {
         case let .trailingBytes(expected, got): "entry has trailing bytes: \(got) bytes, expected \(expected)"
         case let .unknownTag(tag): "unknown entry format tag 0x\([tag].hexString)"
         case .zeroSequence: "sequence number 0 (sequences start at 1)"
+        case let .sequenceTooLarge(sequence): "sequence number \(sequence) is over the largest, \(Entry.maximumSequence) (2^63 − 1)"
         }
     }
 }
