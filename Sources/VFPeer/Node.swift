@@ -110,9 +110,11 @@ public final class Node: @unchecked Sendable {
     /// What the current one-shot or live connections report: entries announced and received.
     public func progress() async throws -> (expected: UInt64, received: UInt64, feeds: UInt32) {
         try await loop.submit {
+            // Peers choose what their plans announce: the sums saturate instead of trapping.
             self.connections.values.reduce((UInt64(0), UInt64(0), UInt32(0))) { total, handler in
                 guard let m = handler.machine else { return total }
-                return (total.0 + m.expectedEntries, total.1 + m.receivedEntries, total.2 + m.expectedFeeds)
+                return (total.0.saturatingAdd(m.expectedEntries), total.1.saturatingAdd(m.receivedEntries),
+                        total.2.saturatingAdd(m.expectedFeeds))
             }
         }.get()
     }
@@ -129,9 +131,10 @@ public final class Node: @unchecked Sendable {
             for handler in self.connections.values {
                 progress.connectedPeers += 1
                 guard let m = handler.machine else { progress.caughtUp = false; continue }
-                progress.expectedFeeds += UInt64(m.expectedFeeds)
-                progress.expectedEntries += m.expectedEntries
-                progress.receivedEntries += m.receivedEntries
+                // Peers choose what their plans announce: the sums saturate instead of trapping.
+                progress.expectedFeeds = progress.expectedFeeds.saturatingAdd(UInt64(m.expectedFeeds))
+                progress.expectedEntries = progress.expectedEntries.saturatingAdd(m.expectedEntries)
+                progress.receivedEntries = progress.receivedEntries.saturatingAdd(m.receivedEntries)
                 if !m.isCaughtUp { progress.caughtUp = false }
             }
             return progress

@@ -88,6 +88,30 @@ final class HostilePeerTests: XCTestCase {
         XCTAssertTrue(badBox.isClosedByPeer(), "bytes that are not a valid box stream")
     }
 
+    /// Two plans of 2^63 entries each once made the sum in the node's progress trap on the next
+    /// page view (`GET /api/sync`).
+    func testHugePlansFromTwoPeersSaturateTheProgress() async throws {
+        var peers: [ScriptedPeer] = []
+        for _ in 0..<2 {
+            let peer = try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: SigningKey())
+            peer.greet()
+            peer.send(.plan(feeds: UInt32.max, entries: 1 << 63))
+            peers.append(peer)
+        }
+        var progress = SyncProgress()
+        for _ in 0..<250 {
+            progress = await node.node.syncProgress()
+            if progress.connectedPeers == 2 && progress.expectedFeeds == 2 * UInt64(UInt32.max) { break }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        XCTAssertEqual(progress.expectedEntries, UInt64.max)
+        XCTAssertEqual(progress.expectedFeeds, 2 * UInt64(UInt32.max))
+        let (expected, _, feeds) = try await node.node.progress()
+        XCTAssertEqual(expected, UInt64.max)
+        XCTAssertEqual(feeds, UInt32.max)
+        _ = peers
+    }
+
     func testAnOversizedFrameIsRefusedBeforeItIsRead() throws {
         let peer = try connect()
         peer.greet()
