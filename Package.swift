@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "VFLog", "VFPeer", "VFGraph", "VFAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

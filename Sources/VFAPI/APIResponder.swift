@@ -36,6 +36,8 @@ struct APIResponder: HTTPResponder {
         }
     }
 
+    private static let hostField = HTTPField.Name("Host")!
+
     private func route(_ request: Request) async throws -> Response {
         let path = request.uri.path
         let query = QueryParameters(request.uri.query)
@@ -52,7 +54,9 @@ struct APIResponder: HTTPResponder {
             isWrite: route.isWrite, isAPI: route.isAPI,
             host: request.head.authority,
             authorization: request.headers[.authorization],
-            queryToken: route == .stream ? query["token"] : nil)
+            queryToken: route == .stream ? query["token"] : nil,
+            // The first Host header became the authority; any other stays among the fields.
+            hostHeaderCount: (request.head.authority == nil ? 0 : 1) + request.headers[values: Self.hostField].count)
         if case let .refuse(status, reason) = policy.decide(access) {
             var response = Self.error(APIError(status, reason))
             if status == 401 { response.headers[.wwwAuthenticate] = "Bearer" }

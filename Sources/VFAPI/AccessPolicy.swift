@@ -34,13 +34,18 @@ public struct AccessPolicy: Sendable {
         public var authorization: String?
         /// A `token` query parameter, accepted for the event stream only (EventSource cannot send headers).
         public var queryToken: String?
+        /// How many `Host` headers the request carried: RFC 9112 §3.2 wants 400 for more than one,
+        /// and the Host check must not depend on which of two a server reads.
+        public var hostHeaderCount: Int
 
-        public init(isWrite: Bool, isAPI: Bool, host: String?, authorization: String?, queryToken: String? = nil) {
+        public init(isWrite: Bool, isAPI: Bool, host: String?, authorization: String?, queryToken: String? = nil,
+                    hostHeaderCount: Int? = nil) {
             self.isWrite = isWrite
             self.isAPI = isAPI
             self.host = host
             self.authorization = authorization
             self.queryToken = queryToken
+            self.hostHeaderCount = hostHeaderCount ?? (host == nil ? 0 : 1)
         }
     }
 
@@ -52,6 +57,9 @@ public struct AccessPolicy: Sendable {
 
     /// Whether to serve the request, or the status and reason to refuse it with.
     public func decide(_ request: Request) -> Decision {
+        guard request.hostHeaderCount <= 1 else {
+            return .refuse(status: 400, reason: "\(request.hostHeaderCount) Host headers; a request carries one")
+        }
         if checksHost {
             guard let host = request.host else { return .refuse(status: 400, reason: "missing Host header") }
             guard Self.isLoopbackHostHeader(host) else {

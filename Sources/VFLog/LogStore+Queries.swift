@@ -37,6 +37,15 @@ extension LogStore {
         }
     }
 
+    /// Up to `limit` entries of one feed after sequence `after`, in order: the page to ask for
+    /// next is the one after the last row returned. Paging goes by the stored rows, which
+    /// ``signedEntry(_:)`` checks against their encodings, so a tampered row cannot make a
+    /// reader loop.
+    public func entries(author: FeedID, after: UInt64, limit: Int) throws(StoreError) -> [SignedEntry] {
+        guard after < Entry.maximumSequence else { return [] }
+        return try entries(author: author, in: (after + 1)...Entry.maximumSequence, limit: limit)
+    }
+
     public func forkProofs(author: FeedID? = nil) throws(StoreError) -> [ForkProof] {
         try read("read fork proofs") { db in
             let rows = if let author {
@@ -76,7 +85,7 @@ extension LogStore {
 
     // MARK: rows
 
-    static let selectEntry = "SELECT e.encoded, p.data FROM entry e LEFT JOIN payload p ON p.entry = e.rowid"
+    static let selectEntry = "SELECT e.encoded, p.data, e.author, e.sequence FROM entry e LEFT JOIN payload p ON p.entry = e.rowid"
 
     static func head(of author: FeedID, in db: Database) throws -> FeedHead? {
         try Row.fetchOne(db, sql: "SELECT author, headSequence, headId, forked FROM feed WHERE author = ?",
@@ -91,8 +100,16 @@ extension LogStore {
         return FeedHead(author: feed, sequence: UInt64(row["headSequence"] as Int64), id: id, forked: row["forked"])
     }
 
+    /// The entry of a ``selectEntry`` row. A row whose author or sequence columns disagree with
+    /// its encoding (a database edited by hand) is an error, not an entry: readers page by
+    /// those columns.
     static func signedEntry(_ row: Row) throws -> SignedEntry {
         let entry = try decodeStored(row[0])
+        let author: Data = row[2], sequence: Int64 = row[3]
+        guard entry.author.bytes.elementsEqual(author), sequence >= 1, entry.sequence == UInt64(sequence) else {
+            throw StoreError(operation: "read a stored entry",
+                             message: "the row for \(FeedID(bytes: [UInt8](author)).map(\.description) ?? "a malformed author") #\(sequence) holds the encoding of \(entry.author) #\(entry.sequence) (run `vf verify`)")
+        }
         let payload: Data? = row[1]
         return SignedEntry(entry: entry, payload: payload.map { [UInt8]($0) })
     }

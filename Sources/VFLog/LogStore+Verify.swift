@@ -17,15 +17,33 @@ extension LogStore {
     /// database edited by hand.
     public func verifyAll(author: FeedID? = nil, chunkSize: Int = 8192) throws(StoreError) -> StoreVerificationReport {
         var report = StoreVerificationReport()
-        let heads: [FeedHead]
+        var heads: [FeedID: FeedHead] = [:]
+        let held: [FeedHead]
         if let author {
-            heads = try head(of: author).map { [$0] } ?? []
+            held = try head(of: author).map { [$0] } ?? []
         } else {
-            heads = try feeds()
+            held = try feeds()
         }
-        for head in heads {
+        for head in held { heads[head.author] = head }
+        // Every author with entry rows, head row or not: a store edited by hand may hold either alone.
+        let authors = try read("list authors") { db in
+            if let author {
+                try Data.fetchAll(db, sql: "SELECT DISTINCT author FROM entry WHERE author = ?", arguments: [Data(author.bytes)])
+            } else {
+                try Data.fetchAll(db, sql: "SELECT DISTINCT author FROM entry")
+            }
+        }
+        var all = Set(heads.keys)
+        for bytes in authors {
+            guard let feed = FeedID(bytes: [UInt8](bytes)) else {
+                report.problems.append(VerificationError(feed: nil, sequence: nil, reason: .malformedRow("an entry's author is \(bytes.count) bytes, not 32")))
+                continue
+            }
+            all.insert(feed)
+        }
+        for feed in all.sorted() {
             report.feeds += 1
-            try verifyFeed(head, chunkSize: chunkSize, into: &report)
+            try verifyFeed(feed, head: heads[feed], chunkSize: chunkSize, into: &report)
         }
         for proof in try forkProofs(author: author) {
             let both = [proof.stored, proof.conflicting]
@@ -38,8 +56,7 @@ extension LogStore {
         return report
     }
 
-    private func verifyFeed(_ head: FeedHead, chunkSize: Int, into report: inout StoreVerificationReport) throws(StoreError) {
-        let author = head.author
+    private func verifyFeed(_ author: FeedID, head: FeedHead?, chunkSize: Int, into report: inout StoreVerificationReport) throws(StoreError) {
         var ids: [UInt64: EntryID] = [:]
         var previous: (sequence: UInt64, id: EntryID)?
         var after: Int64 = 0
@@ -81,6 +98,10 @@ extension LogStore {
                 ids[entry.sequence] = entry.id
                 previous = (entry.sequence, entry.id)
             }
+        }
+        guard let head else {
+            report.problems.append(VerificationError(feed: author, sequence: nil, reason: .missingHead(lastStored: previous?.sequence ?? 0)))
+            return
         }
         if previous?.sequence != head.sequence || previous?.id != head.id {
             report.problems.append(VerificationError(feed: author, sequence: head.sequence,

@@ -36,15 +36,26 @@ public struct NodeHome: Sendable {
         return key
     }
 
-    /// The identity, refusing a key file others can read.
+    /// The identity, refusing a key file others can read or a home others can write.
     public func loadKey() throws(HomeError) -> SigningKey {
-        try SecretKeyFile.read(from: secretKeyPath)
+        try checkPermissions()
+        return try SecretKeyFile.read(from: secretKeyPath)
     }
 
-    /// The store; the home must have been initialised.
+    /// The store; the home must have been initialised, and not be writable by others.
     public func openStore() throws -> LogStore {
         guard FileManager.default.fileExists(atPath: storePath) else { throw HomeError.notInitialized(path) }
+        try checkPermissions()
         return try LogStore(path: storePath)
+    }
+
+    /// Refuses a home that group or others may write: whoever can write it can replace the
+    /// store, the peer table or the key file between two checks.
+    public func checkPermissions() throws(HomeError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o022 == 0 else { throw .homeTooOpen(path, mode: UInt16(mode)) }
     }
 }
 
@@ -53,6 +64,7 @@ public enum HomeError: Error, Equatable, CustomStringConvertible {
     case noIdentity(String)
     case notInitialized(String)
     case keyFileTooOpen(String, mode: UInt16)
+    case homeTooOpen(String, mode: UInt16)
     case malformedKeyFile(String, String)
     case io(String, String)
 
@@ -63,6 +75,8 @@ public enum HomeError: Error, Equatable, CustomStringConvertible {
         case let .notInitialized(path): "\(path) is not an initialised vf home; run `vf init` first"
         case let .keyFileTooOpen(path, mode):
             "permissions \(String(mode, radix: 8, uppercase: false).leftPadded(to: 4)) for \(path) are too open: the secret key must not be accessible by group or others (chmod 600 \(path))"
+        case let .homeTooOpen(path, mode):
+            "permissions \(String(mode, radix: 8, uppercase: false).leftPadded(to: 4)) for \(path) are too open: group or others can write the node's home (chmod 700 \(path))"
         case let .malformedKeyFile(path, why): "secret key file \(path) is malformed: \(why)"
         case let .io(path, why): "\(path): \(why)"
         }

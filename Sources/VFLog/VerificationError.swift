@@ -30,6 +30,10 @@ public struct VerificationError: Error, Equatable, CustomStringConvertible {
         case idMismatch(stored: EntryID)
         case headMismatch(recorded: EntryID, lastStored: EntryID?)
         case invalidForkProof
+        /// Entries are stored for a feed the store has no head row for.
+        case missingHead(lastStored: UInt64)
+        /// A stored row that cannot be read as an entry of any feed (a store edited by hand).
+        case malformedRow(String)
 
         public var description: String {
             switch self {
@@ -51,6 +55,8 @@ public struct VerificationError: Error, Equatable, CustomStringConvertible {
             case let .headMismatch(recorded, lastStored):
                 "feed head records \(recorded) but the last stored entry is \(lastStored.map(\.description) ?? "absent")"
             case .invalidForkProof: "fork proof is not two validly signed entries of one sequence"
+            case let .malformedRow(detail): "malformed stored row: \(detail)"
+            case let .missingHead(lastStored): "entries up to #\(lastStored) are stored but the feed has no head row"
             }
         }
 

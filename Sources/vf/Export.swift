@@ -41,15 +41,15 @@ struct Export: ParsableCommand {
         do {
             try handle.write(contentsOf: BundleCodec.header)
             for feed in authors {
-                var next: UInt64 = 1
+                var after: UInt64 = 0
                 while true {
-                    let page = try store.entries(author: feed, in: next...UInt64(Int64.max), limit: 2000)
+                    let page = try store.entries(author: feed, after: after, limit: 2000)
                     guard let last = page.last else { break }
                     var chunk: [UInt8] = []
                     for signed in page { chunk += BundleCodec.encodeRecord(signed) }
                     try handle.write(contentsOf: chunk)
                     count += UInt64(page.count)
-                    next = last.entry.sequence + 1
+                    after = last.entry.sequence
                 }
                 for proof in try store.forkProofs(author: feed) {
                     try handle.write(contentsOf: BundleCodec.encodeRecord(SignedEntry(entry: proof.conflicting, payload: nil)))

@@ -50,7 +50,7 @@ struct AcceptInvite: AsyncParsableCommand {
 
     @OptionGroup var options: HomeOptions
     @Argument(help: "The code, vf-invite:net:HOST:PORT~shs:KEY:SECRET.") var code: String
-    @Option(help: "Give up after this many seconds.") var timeout = 60.0
+    @Option(help: "Give up after this many seconds (more than 0, at most a week).") var timeout = TimeoutSeconds(60)
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func run() async throws {
@@ -58,7 +58,7 @@ struct AcceptInvite: AsyncParsableCommand {
         do { invite = try InviteCode(parsing: code) } catch { throw ValidationError("\(error)") }
         try await OneShotSync.run(try NodeContext(options), peer: invite.pub, json: json,
                                   headline: "joined through \(invite.pub.feed); ") { node in
-            try await node.acceptInvite(invite, timeout: .milliseconds(Int64(timeout * 1000)))
+            try await node.acceptInvite(invite, timeout: timeout.amount)
         }
     }
 }

@@ -18,9 +18,9 @@ struct Log: ParsableCommand {
         let authors = try author.map { [try parseFeedID($0)] } ?? store.feeds().map(\.author)
         var stream = JSONOutput.ArrayStream()
         for feed in authors {
-            var next: UInt64 = 1
+            var after: UInt64 = 0
             while true {
-                let page = try store.entries(author: feed, in: next...UInt64(Int64.max), limit: 1000)
+                let page = try store.entries(author: feed, after: after, limit: 1000)
                 for signed in page {
                     guard json else { printPlain(signed); continue }
                     var object = JSONOutput.entry(signed)
@@ -34,7 +34,7 @@ struct Log: ParsableCommand {
                     stream.append(object)
                 }
                 guard let last = page.last else { break }
-                next = last.entry.sequence + 1
+                after = last.entry.sequence
             }
         }
         if json { stream.close() }

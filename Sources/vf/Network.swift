@@ -77,13 +77,13 @@ struct Sync: AsyncParsableCommand {
 
     @OptionGroup var options: HomeOptions
     @Argument(help: "The peer's address, net:HOST:PORT~shs:KEY.") var address: String
-    @Option(help: "Give up after this many seconds.") var timeout = 60.0
+    @Option(help: "Give up after this many seconds (more than 0, at most a week).") var timeout = TimeoutSeconds(60)
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func run() async throws {
         let peer = try parseAddress(address)
         try await OneShotSync.run(try NodeContext(options), peer: peer, json: json, headline: "") { node in
-            try await node.syncOnce(with: peer, timeout: .milliseconds(Int64(timeout * 1000)))
+            try await node.syncOnce(with: peer, timeout: timeout.amount)
         }
     }
 }

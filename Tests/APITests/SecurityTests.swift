@@ -49,6 +49,16 @@ final class SecurityTests: XCTestCase {
         XCTAssertEqual(local.status, 200, local.text)
     }
 
+    func testTwoHostHeadersAreABadRequest() async throws {
+        let node = try await APITestNode()
+        addTeardownBlock { await node.stop() }
+        for path in ["/api/feeds", "/"] {
+            let twice = try await node.client.request("GET", path, headers: ["Host": "rebind.attacker.example"], host: "localhost")
+            XCTAssertEqual(twice.status, 400, twice.text)
+            XCTAssertTrue(twice.text.contains("2 Host headers"), twice.text)
+        }
+    }
+
     func testBeyondLoopbackReadsNeedTheToken() async throws {
         let node = try await APITestNode(loopbackOverride: false)
         addTeardownBlock { await node.stop() }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import VFTestSupport
 import XCTest
 @testable import VFLog
@@ -67,5 +68,70 @@ final class HostileInputTests: XCTestCase {
         bundle += BundleCodec.encodeEnd(count: 1)
         try Data(bundle).write(to: URL(fileURLWithPath: dir + "/c.vfb"))
         return try VFProcess.run(["import", "--home", home, dir + "/c.vfb"])
+    }
+
+    /// A home with five entries of its own feed.
+    private func homeWithEntries() throws -> (home: String, dir: String) {
+        let dir = try temporaryDirectory(self)
+        let home = dir + "/home"
+        XCTAssertEqual(try VFProcess.run(["init", "--home", home]).status, 0)
+        let published = try VFProcess.run(["publish", "--home", home, "--lines", "-"],
+                                          stdin: (1...5).map { "{\"n\":\($0)}" }.joined(separator: "\n"))
+        XCTAssertEqual(published.status, 0, published.stderr)
+        return (home, dir)
+    }
+
+    private func tamper(_ home: String, _ sql: String) throws {
+        let queue = try DatabaseQueue(path: home + "/log.sqlite")
+        try queue.write { try $0.execute(sql: sql) }
+    }
+
+    /// A row whose encoding is another entry's once made `vf export` write forever and
+    /// `vf log --json` hang: they paged by the decoded sequence.
+    func testATamperedRowIsReportedNotLoopedOver() throws {
+        let (home, dir) = try homeWithEntries()
+        try tamper(home, "UPDATE entry SET encoded = (SELECT encoded FROM entry WHERE sequence = 1) WHERE sequence = 3")
+        let exported = try VFProcess.run(["export", "--home", home, "--out", dir + "/b.vfb"])
+        XCTAssertNotEqual(exported.status, 0)
+        XCTAssertTrue(exported.stderr.contains("holds the encoding of") && exported.stderr.contains("#3"), exported.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/b.vfb"))
+        let logged = try VFProcess.run(["log", "--home", home, "--json"])
+        XCTAssertNotEqual(logged.status, 0)
+        XCTAssertTrue(logged.stderr.contains("vf verify"), logged.stderr)
+        let verified = try VFProcess.run(["verify", "--home", home])
+        XCTAssertNotEqual(verified.status, 0)
+        XCTAssertTrue(verified.stdout.contains("#3") || verified.stderr.contains("#3"), verified.stdout + verified.stderr)
+    }
+
+    func testVerifyReportsEntriesWhoseFeedHasNoHeadRow() throws {
+        let (home, _) = try homeWithEntries()
+        try tamper(home, "DELETE FROM feed")
+        let store = try LogStore(path: home + "/log.sqlite")
+        let report = try store.verifyAll()
+        XCTAssertEqual(report.entries, 5)
+        XCTAssertEqual(report.problems.map(\.reason), [.missingHead(lastStored: 5)])
+        let verified = try VFProcess.run(["verify", "--home", home])
+        XCTAssertNotEqual(verified.status, 0, "0 feeds is not all valid when entries are stored")
+    }
+
+    func testATimeoutOutOfRangeIsRefusedWithAMessage() throws {
+        let (home, _) = try homeWithEntries()
+        let address = "net:127.0.0.1:9~shs:" + String(repeating: "A", count: 43) + "="
+        for timeout in ["1e300", "nan", "-1", "0", "inf"] {
+            let synced = try VFProcess.run(["sync", "--home", home, "--timeout", timeout, address])
+            XCTAssertEqual(synced.status, 64, "\(timeout): \(synced.stderr)")
+            XCTAssertTrue(synced.stderr.contains("--timeout"), synced.stderr)
+        }
+    }
+
+    func testAHomeOthersCanWriteIsRefused() throws {
+        let (home, _) = try homeWithEntries()
+        XCTAssertEqual(chmod(home, 0o777), 0)
+        let published = try VFProcess.run(["publish", "--home", home, "{\"n\":6}"])
+        XCTAssertNotEqual(published.status, 0)
+        XCTAssertTrue(published.stderr.contains("chmod 700"), published.stderr)
+        XCTAssertNotEqual(try VFProcess.run(["log", "--home", home]).status, 0)
+        XCTAssertEqual(chmod(home, 0o755), 0)
+        XCTAssertEqual(try VFProcess.run(["publish", "--home", home, "{\"n\":6}"]).status, 0, "readable by others is the user's choice")
     }
 }
