@@ -9,6 +9,29 @@ extension LogStore {
         }
     }
 
+    /// The newest entry row's rowid: rows are only ever added, so while it stays the same no
+    /// head has moved. One index lookup, cheap enough to ask several times a second.
+    public func lastEntryRow() throws(StoreError) -> Int64 {
+        try read("read the last entry row") { db in try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM entry") ?? 0 }
+    }
+
+    /// The highest sequence of each feed among the entry rows after `row`, and the last row
+    /// read: what moved since a ``lastEntryRow()``, at a cost that grows with what moved.
+    public func headsAdvanced(afterRow row: Int64) throws(StoreError) -> (heads: [FeedID: UInt64], lastRow: Int64) {
+        try read("read advanced heads") { db in
+            var heads: [FeedID: UInt64] = [:]
+            var last = row
+            for record in try Row.fetchAll(db, sql: "SELECT author, max(sequence), max(rowid) FROM entry WHERE rowid > ? GROUP BY author",
+                                           arguments: [row]) {
+                guard let feed = FeedID(bytes: [UInt8](record[0] as Data)) else { continue }
+                let sequence: Int64 = record[1], rowid: Int64 = record[2]
+                heads[feed] = UInt64(max(0, sequence))
+                last = max(last, rowid)
+            }
+            return (heads, last)
+        }
+    }
+
     public func head(of author: FeedID) throws(StoreError) -> FeedHead? {
         try read("read feed head") { db in try Self.head(of: author, in: db) }
     }

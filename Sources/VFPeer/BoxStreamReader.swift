@@ -38,6 +38,12 @@ public struct BoxStreamReader: Sendable {
         }
     }
 
+    /// Whether part of a packet has arrived and waits for the rest.
+    public var holdsPartialPacket: Bool {
+        if case .awaitingBody = state { return true }
+        return !buffer.isEmpty
+    }
+
     /// Feeds bytes read from the peer and returns the events they complete.
     public mutating func receive<Bytes: Collection>(_ bytes: Bytes) -> [Event]
     where Bytes.Element == UInt8 {

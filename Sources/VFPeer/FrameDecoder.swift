@@ -24,6 +24,9 @@ public struct FrameDecoder: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Bytes received and not yet returned as frames.
+    public var bufferedCount: Int { buffer.count - start }
+
     /// The next complete frame body, or nil until more bytes arrive.
     public mutating func next() throws(SyncProtocolError) -> [UInt8]? {
         guard buffer.count - start >= 4 else { return nil }

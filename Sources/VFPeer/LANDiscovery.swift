@@ -80,6 +80,9 @@ public actor LANDiscovery {
         public var repeatsSuppressed = 0
         /// Addresses passed to `onDiscover`.
         public var discoveries = 0
+        /// Valid announcements dropped because too many were being recorded at once (as in
+        /// a flood on a public key).
+        public var discoveriesDropped = 0
     }
 
     /// ``start()`` was called after ``stop()``.
@@ -193,8 +196,22 @@ public actor LANDiscovery {
 final class LANDiscoveryCounters: @unchecked Sendable {
     private let lock = NSLock()
     private var _value = LANDiscovery.Statistics()
+    private var inFlight = 0
 
     var value: LANDiscovery.Statistics { lock.withLock { _value } }
+
+    /// Takes one of `limit` places for a discovery being recorded; false when all are taken.
+    func beginDiscovery(limit: Int) -> Bool {
+        lock.withLock {
+            guard inFlight < limit else { return false }
+            inFlight += 1
+            return true
+        }
+    }
+
+    func endDiscovery() {
+        lock.withLock { inFlight -= 1 }
+    }
 
     func update(_ change: (inout LANDiscovery.Statistics) -> Void) {
         lock.withLock { change(&_value) }
@@ -206,16 +223,24 @@ final class LANDiscoveryCounters: @unchecked Sendable {
 /// reported once per interval rather than on every datagram.
 struct LANSightings {
     let interval: TimeAmount
+    /// Distinct addresses remembered at once: announcements are free to make on a public key.
+    let capacity: Int
     private var lastReported: [MultiserverAddress: NIODeadline] = [:]
 
-    init(interval: TimeAmount) {
+    init(interval: TimeAmount, capacity: Int = 1_024) {
         self.interval = interval
+        self.capacity = capacity
     }
 
-    /// Whether `address`, seen `now`, should be reported; records it if so.
+    /// Whether `address`, seen `now`, should be reported; records it if so. A new address
+    /// while ``capacity`` others were seen within the interval is not reported.
     mutating func shouldReport(_ address: MultiserverAddress, at now: NIODeadline) -> Bool {
         if let last = lastReported[address], now - last < interval {
             return false
+        }
+        if lastReported[address] == nil, lastReported.count >= capacity {
+            forgetExpired(at: now)
+            guard lastReported.count < capacity else { return false }
         }
         lastReported[address] = now
         return true
@@ -231,6 +256,7 @@ struct LANSightings {
 /// The channel handler: announces on a timer and turns datagrams into discoveries.
 /// Lives on one event loop; all its state is confined there.
 final class LANDiscoveryHandler: ChannelInboundHandler {
+    static let maximumDiscoveriesInFlight = 16
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
@@ -290,10 +316,19 @@ final class LANDiscoveryHandler: ChannelInboundHandler {
             counters.update { $0.repeatsSuppressed += 1 }
             return
         }
+        // Each discovery is recorded off the loop; a flood must not start unbounded work.
+        guard counters.beginDiscovery(limit: Self.maximumDiscoveriesInFlight) else {
+            counters.update { $0.discoveriesDropped += 1 }
+            return
+        }
         counters.update { $0.discoveries += 1 }
         logger.debug("discovered peer", metadata: ["address": "\(address)", "from": "\(envelope.remoteAddress)"])
         let onDiscover = self.onDiscover
-        Task { await onDiscover(address) }
+        let counters = self.counters
+        Task {
+            await onDiscover(address)
+            counters.endDiscovery()
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -13,7 +13,26 @@ public final class Node: @unchecked Sendable {
         public var listenHost = "0.0.0.0"
         public var listenPort = 8008
         public var hops = ReplicationSet.defaultHops
+        /// Connections past the handshake, to anyone.
         public var maximumConnections = 32
+        /// Of those, how many may be with strangers: peers the node neither follows nor was
+        /// told to dial. The rest are reserved for known peers, who also evict an idle stranger
+        /// when every slot is taken, so identities made up by the hundred cannot lock them out.
+        public var maximumStrangers = 16
+        /// Inbound connections still in the handshake, in all and from one IP address; strangers
+        /// past the handshake count against their address too.
+        public var maximumHandshakes = 64
+        public var maximumPerAddress = 8
+        /// Outgoing dials in flight at once.
+        public var maximumDials = 8
+        /// A peer must send `hello` and its first clock frame this soon after the handshake.
+        public var setupTimeout: TimeAmount = .seconds(10)
+        /// A frame started must be finished this soon: a peer cannot hold a connection open by
+        /// trickling one frame.
+        public var partialFrameTimeout: TimeAmount = .seconds(30)
+        /// A stranger's connection closes after this long with nothing read or written on it.
+        /// Known peers may stay idle: they are who live replication is for.
+        public var strangerIdleTimeout: TimeAmount = .seconds(60)
         /// How often to look for entries written by other processes (`vf publish`) and new peers.
         public var pollInterval: TimeAmount = .milliseconds(200)
         /// Announce this node and dial the nodes announced on the local network.
@@ -34,6 +53,14 @@ public final class Node: @unchecked Sendable {
     let threadPool: NIOThreadPool
 
     private var connections: [FeedID: PeerConnectionHandler] = [:]
+    /// Inbound connections in the handshake, by remote IP address.
+    private var handshaking: [String: Int] = [:]
+    private var handshakingTotal = 0
+    /// Peers the user told the node to dial (`vf connect`, invites): with the followed feeds,
+    /// the peers that are not strangers.
+    private var configured: Set<FeedID> = []
+    private var lastEntryRow: Int64 = 0
+    private var nextStrangerPrune = NIODeadline.uptimeNanoseconds(0)
     private var dialing: Set<FeedID> = []
     private var nextAttempt: [FeedID: NIODeadline] = [:]
     private var wanted: Set<FeedID> = []
@@ -62,9 +89,16 @@ public final class Node: @unchecked Sendable {
     /// Returns the bound address.
     public func start(listen: Bool = true) async throws -> SocketAddress? {
         let wanted = try replicator.wantedFeeds()
+        let lastRow = try replicator.log.lastEntryRow()
         let heads = try replicator.heads()
+        let configured = try Self.configuredPeers(replicator.peers.peers(dialableOnly: true))
         try replicator.peers.resetConnectedFlags()
-        try await loop.submit { self.wanted = wanted; self.knownHeads = heads }.get()
+        try await loop.submit {
+            self.wanted = wanted
+            self.knownHeads = heads
+            self.lastEntryRow = lastRow
+            self.configured = configured
+        }.get()
         var bound: SocketAddress?
         if listen {
             let channel = try await ServerBootstrap(group: group)
@@ -72,8 +106,13 @@ public final class Node: @unchecked Sendable {
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // Refused before a byte is read: the handshake is the costly part for us.
+                        guard let admitted = admitInbound(channel.remoteAddress) else {
+                            channel.close(promise: nil)
+                            return
+                        }
                         try channel.pipeline.syncOperations.addHandler(
-                            PeerConnectionHandler(hub: self, role: .server, oneShot: false, eventLoop: channel.eventLoop))
+                            PeerConnectionHandler(hub: self, role: .server(admittedFrom: admitted), oneShot: false, eventLoop: channel.eventLoop))
                     }
                 }
                 .bind(host: configuration.listenHost, port: configuration.listenPort).get()
@@ -157,8 +196,11 @@ public final class Node: @unchecked Sendable {
         let logger = self.logger
         let discovery = try LANDiscovery(configuration: config, group: group) { address in
             do {
-                try peers.addPeer(address, source: "lan")
-                logger.info("discovered \(address) on the local network")
+                switch try peers.addLANPeer(address) {
+                case .added, .updated: logger.info("discovered \(address) on the local network")
+                case .unchanged: break
+                case .tableFull: logger.debug("ignored \(address): the table holds \(PeerStore.maximumLANPeers) peers found on the LAN")
+                }
             } catch {
                 logger.warning("cannot record a discovered peer: \(error)")
             }
@@ -227,6 +269,43 @@ public final class Node: @unchecked Sendable {
         return handlerBox.handler!
     }
 
+    /// Whether the node follows `feed` or was told to dial it; everyone else is a stranger.
+    func isKnown(_ feed: FeedID) -> Bool {
+        loop.preconditionInEventLoop()
+        return wanted.contains(feed) || configured.contains(feed)
+    }
+
+    static func configuredPeers(_ peers: [PeerStore.Peer]) -> Set<FeedID> {
+        Set(peers.lazy.filter { $0.source == "manual" || $0.source == "invite" }.map(\.feed))
+    }
+
+    /// Takes an inbound connection into the handshake if the caps allow; returns the address
+    /// key it counts against, to give back with ``handshakeEnded(admittedFrom:)``.
+    func admitInbound(_ address: SocketAddress?) -> String? {
+        loop.preconditionInEventLoop()
+        let ip = address?.ipAddress ?? "?"
+        guard !stopped, handshakingTotal < configuration.maximumHandshakes,
+              (handshaking[ip] ?? 0) + strangers(from: ip) < configuration.maximumPerAddress else {
+            logger.debug("refused a connection from \(ip): too many handshakes")
+            return nil
+        }
+        handshaking[ip, default: 0] += 1
+        handshakingTotal += 1
+        return ip
+    }
+
+    func handshakeEnded(admittedFrom ip: String) {
+        loop.preconditionInEventLoop()
+        handshakingTotal -= 1
+        if let count = handshaking[ip], count > 1 { handshaking[ip] = count - 1 } else { handshaking[ip] = nil }
+    }
+
+    private func strangers(from ip: String? = nil) -> Int {
+        connections.reduce(0) { count, item in
+            count + (!isKnown(item.key) && (ip == nil || item.value.remoteIP == ip) ? 1 : 0)
+        }
+    }
+
     func register(_ handler: PeerConnectionHandler, remote: FeedID) -> Bool {
         loop.preconditionInEventLoop()
         guard remote != key.feed else { return false }
@@ -243,12 +322,30 @@ public final class Node: @unchecked Sendable {
             connections[remote] = nil
             existing.close()
         }
+        let known = isKnown(remote)
+        if known {
+            if connections.count >= configuration.maximumConnections, let idlest = idlestStranger() {
+                logger.info("closing a stranger's connection to make room for \(remote)")
+                idlest.close()
+                connections[idlest.remote!] = nil
+            }
+        } else {
+            guard strangers() < configuration.maximumStrangers,
+                  strangers(from: handler.remoteIP) < configuration.maximumPerAddress else {
+                logger.debug("refused \(remote): no slot for another stranger")
+                return false
+            }
+        }
         guard connections.count < configuration.maximumConnections else { return false }
         connections[remote] = handler
-        logger.info("connected to \(remote)")
+        logger.info("connected to \(remote)\(known ? "" : " (a stranger)")")
         let peers = replicator.peers
-        threadPool.runIfActive(eventLoop: loop) { try peers.recordConnected(remote, true) }.whenComplete { _ in }
+        threadPool.runIfActive(eventLoop: loop) { try peers.recordConnected(remote, true, known: known) }.whenComplete { _ in }
         return true
+    }
+
+    private func idlestStranger() -> PeerConnectionHandler? {
+        connections.filter { !isKnown($0.key) }.min { $0.value.lastActivity < $1.value.lastActivity }?.value
     }
 
     func unregister(_ handler: PeerConnectionHandler, error: String?) {
@@ -258,8 +355,9 @@ public final class Node: @unchecked Sendable {
         logger.info("disconnected from \(remote)\(error.map { ": \($0)" } ?? "")")
         let peers = replicator.peers
         let caughtUp = handler.machine?.isCaughtUp ?? false
+        let known = isKnown(remote)
         threadPool.runIfActive(eventLoop: loop) {
-            if let error { try peers.recordFailure(remote, error) } else { try peers.recordConnected(remote, false) }
+            if let error { try peers.recordFailure(remote, error) } else { try peers.recordConnected(remote, false, known: known) }
             if caughtUp { try peers.recordSync(remote) }
         }.whenComplete { _ in }
     }
@@ -325,16 +423,39 @@ public final class Node: @unchecked Sendable {
 
     private var polling = false
 
-    /// Picks up entries other processes appended, and peers added with `vf connect`.
+    /// Picks up entries other processes appended, and peers added with `vf connect`; closes
+    /// connections past their deadlines. Reads only what changed: the heads moved since the
+    /// last entry row seen, and the peers that can be dialled, without their clocks.
     private func poll() {
         guard !polling, !stopped else { return }
+        enforceDeadlines()
         polling = true
         let replicator = self.replicator
-        threadPool.runIfActive(eventLoop: loop) { (try replicator.heads(), try replicator.peers.peers()) }.whenComplete { [self] outcome in
+        let after = lastEntryRow
+        let now = NIODeadline.now()
+        let prune = now >= nextStrangerPrune
+        if prune { nextStrangerPrune = now + .minutes(10) }
+        threadPool.runIfActive(eventLoop: loop) {
+            let last = try replicator.log.lastEntryRow()
+            let advanced = last == after ? (heads: [:], lastRow: after) : try replicator.log.headsAdvanced(afterRow: after)
+            if prune { try replicator.peers.pruneStrangers() }
+            return (advanced, try replicator.peers.peers(dialableOnly: true))
+        }.whenComplete { [self] outcome in
             polling = false
-            guard case .success(let (heads, peers)) = outcome, !stopped else { return }
-            if advanceHeads(heads) { refreshWanted() }
+            guard case .success(let (advanced, peers)) = outcome, !stopped else { return }
+            lastEntryRow = max(lastEntryRow, advanced.lastRow)
+            configured = Self.configuredPeers(peers)
+            if advanceHeads(advanced.heads) { refreshWanted() }
             dialKnownPeers(peers)
+        }
+    }
+
+    private func enforceDeadlines() {
+        let now = NIODeadline.now()
+        for (feed, handler) in connections {
+            if let reason = handler.expiredDeadline(at: now, stranger: !isKnown(feed), configuration: configuration) {
+                handler.drop(reason)
+            }
         }
     }
 
@@ -344,6 +465,7 @@ public final class Node: @unchecked Sendable {
             guard let address = peer.address else { continue }
             let feed = peer.feed
             guard connections[feed] == nil, !dialing.contains(feed), connections.count < configuration.maximumConnections,
+                  dialing.count < configuration.maximumDials,
                   now >= nextAttempt[feed] ?? .uptimeNanoseconds(0) else { continue }
             // Exponential backoff with jitter: 1 s, 2 s, 4 s … up to 60 s, ±50 %.
             let base = min(60.0, pow(2.0, Double(min(peer.failures, 6))))

@@ -15,8 +15,9 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     enum Role {
         /// Dials `expected`; with an `invite` secret, redeems it.
         case client(expected: FeedID, invite: [UInt8]?)
-        /// Accepted a connection; the peer may redeem an invite this node issued.
-        case server
+        /// Accepted a connection, counted against `admittedFrom` until the handshake ends; the
+        /// peer may redeem an invite this node issued.
+        case server(admittedFrom: String)
     }
 
     private enum Phase {
@@ -46,6 +47,17 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var context: ChannelHandlerContext?
 
     private(set) var remote: FeedID?
+    /// The peer's IP address, for the caps per address.
+    private(set) var remoteIP: String?
+    /// Held while this inbound connection counts against the node's handshake caps.
+    private var admission: String?
+    /// When bytes last moved either way: an idle stranger is closed, and the idlest gives way
+    /// to a known peer.
+    private(set) var lastActivity = NIODeadline.now()
+    private var established: NIODeadline?
+    private var framesReceived = 0
+    /// Since when part of a packet or a frame has waited for the rest.
+    private var partialSince: NIODeadline?
     private var reader: BoxStreamReader?
     private var writer: BoxStreamWriter?
     private var frames = FrameDecoder()
@@ -79,15 +91,48 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         switch role {
         case .client(let expected, _):
             phase = .handshaking(.client(networkKey: hub.networkKey.bytes, identity: identity, serverPublicKey: expected.bytes))
-        case .server:
+        case .server(let admittedFrom):
+            admission = admittedFrom
             phase = .handshaking(.server(networkKey: hub.networkKey.bytes, identity: identity))
         }
     }
+
+    /// Gives back this connection's place among the handshakes, once.
+    private func endAdmission() {
+        guard let admission else { return }
+        self.admission = nil
+        hub.handshakeEnded(admittedFrom: admission)
+    }
+
+    /// Why this connection should close now, if it should: the setup, a started frame or (for
+    /// a stranger) idleness took longer than the node allows.
+    func expiredDeadline(at now: NIODeadline, stranger: Bool, configuration: Node.Configuration) -> String? {
+        guard case .syncing = phase, let established else { return nil }
+        if framesReceived < 2, now - established > configuration.setupTimeout {
+            return "no hello and clock within \(Self.text(configuration.setupTimeout)) of the handshake"
+        }
+        if let partialSince, now - partialSince > configuration.partialFrameTimeout {
+            return "a frame took longer than \(Self.text(configuration.partialFrameTimeout)) to arrive"
+        }
+        if stranger, now - lastActivity > configuration.strangerIdleTimeout {
+            return "a stranger idle for \(Self.text(configuration.strangerIdleTimeout))"
+        }
+        return nil
+    }
+
+    private static func text(_ amount: TimeAmount) -> String {
+        let milliseconds = amount.nanoseconds / 1_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+    }
+
+    /// Closes the connection for `reason`, logged as a drop.
+    func drop(_ reason: String) { fail(reason) }
 
     // MARK: channel events
 
     func channelActive(context: ChannelHandlerContext) {
         self.context = context
+        remoteIP = context.remoteAddress?.ipAddress
         logger[metadataKey: "peer"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
         context.eventLoop.scheduleTask(in: .seconds(10)) { [self] in
             if case .handshaking = phase { fail("handshake did not complete within 10 s") }
@@ -103,13 +148,16 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         var buffer = unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         bytesIn += bytes.count
+        lastActivity = .now()
         switch phase {
         case .handshaking(var machine):
             let actions = machine.receive(bytes)
             phase = .handshaking(machine)
             performHandshake(actions)
         case .syncing:
+            if partialSince == nil { partialSince = lastActivity }
             receiveBoxed(bytes)
+            if let reader, !reader.holdsPartialPacket, frames.bufferedCount == 0 { partialSince = nil }
         case .closed:
             break
         }
@@ -161,6 +209,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 reader = BoxStreamReader(result.receiving)
                 writer = BoxStreamWriter(result.sending)
                 phase = .syncing
+                established = .now()
+                endAdmission()
                 guard hub.register(self, remote: feed) else {
                     return fail("already connected to this peer")
                 }
@@ -197,6 +247,11 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 self.machine = machine
                 perform(actions)
                 processFrames()
+                if readingPaused, ingestQueue.count < 1024, let context {
+                    readingPaused = false
+                    context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+                    context.read()
+                }
             }
         }
     }
@@ -223,11 +278,22 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         processFrames()
     }
 
+    /// Frames a peer may send before this side has read the store and can answer them; past
+    /// this, reading waits.
+    private static let maximumEarlyBytes = 256 * 1024
+
     private func processFrames() {
-        guard machine != nil else { return }
+        guard machine != nil else {
+            if frames.bufferedCount > Self.maximumEarlyBytes, !readingPaused, let context {
+                readingPaused = true
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            }
+            return
+        }
         do {
             while case .syncing = phase, let body = try frames.next() {
                 let frame = try SyncFrame.decode(body)
+                framesReceived += 1
                 guard var machine = self.machine else { return }
                 let actions = machine.receive(frame)
                 self.machine = machine
@@ -273,13 +339,14 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// sync that returns has remembered what the next connection's delta is based on.
     private func remember(_ clock: FeedClock, acknowledged: Bool) {
         guard let remote, let context else { return }
+        let known = hub.isKnown(remote)
         let peers = hub.replicator.peers
         let threadPool = hub.threadPool
         let eventLoop = context.eventLoop
         let previous = persistence ?? eventLoop.makeSucceededVoidFuture()
         persistence = previous.flatMap {
             threadPool.runIfActive(eventLoop: eventLoop) {
-                try peers.rememberClock(clock, peer: remote, acknowledged: acknowledged)
+                try peers.rememberClock(clock, peer: remote, acknowledged: acknowledged, known: known)
                 // Both sides are caught up and idle: that is a sync, even on a connection that stays open.
                 if acknowledged { try peers.recordSync(remote) }
             }
@@ -471,6 +538,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private func write(_ bytes: [UInt8]) {
         guard let context else { return }
         bytesOut += bytes.count
+        lastActivity = .now()
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         context.write(wrapOutboundOut(buffer), promise: nil)
@@ -493,6 +561,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func finish(error: String?) {
+        endAdmission()
         if case .closed = phase { return }
         phase = .closed
         hub.unregister(self, error: error)

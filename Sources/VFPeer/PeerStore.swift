@@ -49,6 +49,11 @@ public final class PeerStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v3: strangers") { db in
+            // Rows that anonymous handshakes left before strangers were told apart: never
+            // synced, no address, and nothing the node follows can be told from them.
+            try db.execute(sql: "DELETE FROM peer WHERE source = 'incoming' AND host = '' AND lastSync IS NULL")
+        }
         try migrator.migrate(pool)
     }
 
@@ -66,19 +71,64 @@ public final class PeerStore: Sendable {
         public let connected: Bool
     }
 
-    /// Adds a peer, or updates its address if it is known.
+    /// Adds a peer, or updates its address if it is known: what the user says (`vf connect`,
+    /// an invite) is trusted over anything else.
     public func addPeer(_ address: MultiserverAddress, source: String) throws {
         try pool.write { db in
             try db.execute(sql: """
                 INSERT INTO peer (key, host, port, source, addedAt) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET host = excluded.host, port = excluded.port
+                ON CONFLICT (key) DO UPDATE SET host = excluded.host, port = excluded.port,
+                    source = CASE WHEN peer.source IN ('incoming', 'stranger', 'lan') THEN excluded.source ELSE peer.source END
                 """, arguments: [Data(address.feed.bytes), address.host, address.port, source, Self.now])
         }
     }
 
-    public func peers() throws -> [Peer] {
+    /// What became of a LAN announcement (``addLANPeer(_:)``).
+    public enum LANOutcome: Sendable, Equatable {
+        case added
+        /// A peer learned on the LAN moved, or one known only by its incoming connections
+        /// now says where it listens.
+        case updated
+        /// The address is the one already held, or the peer was added by the user, whose
+        /// address a datagram anyone on the network key can send must not replace.
+        case unchanged
+        /// The table already holds ``maximumLANPeers`` peers learned on the LAN.
+        case tableFull
+    }
+
+    /// Peers learned from LAN announcements kept at once: on a public network key anyone on
+    /// the LAN can announce any number of identities.
+    public static let maximumLANPeers = 256
+
+    /// Records an address announced on the local network, without ever replacing an address
+    /// the user gave, and without growing the table past ``maximumLANPeers`` such peers.
+    @discardableResult
+    public func addLANPeer(_ address: MultiserverAddress) throws -> LANOutcome {
+        try pool.write { db in
+            let key = Data(address.feed.bytes)
+            if let row = try Row.fetchOne(db, sql: "SELECT host, port, source FROM peer WHERE key = ?", arguments: [key]) {
+                let source: String = row["source"], host: String = row["host"], port: Int = row["port"]
+                guard source == "lan" || host.isEmpty, host != address.host || port != address.port else { return .unchanged }
+                try db.execute(sql: "UPDATE peer SET host = ?, port = ?, source = 'lan' WHERE key = ?",
+                               arguments: [address.host, address.port, key])
+                return .updated
+            }
+            let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM peer WHERE source = 'lan'") ?? 0
+            guard held < Self.maximumLANPeers else { return .tableFull }
+            try db.execute(sql: "INSERT INTO peer (key, host, port, source, addedAt) VALUES (?, ?, ?, 'lan', ?)",
+                           arguments: [key, address.host, address.port, Self.now])
+            return .added
+        }
+    }
+
+    /// The peer table without its stored clocks. With `dialableOnly`, only peers with an
+    /// address: what the node's poll needs, read several times a second.
+    public func peers(dialableOnly: Bool = false) throws -> [Peer] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM peer ORDER BY addedAt").compactMap { row in
+            try Row.fetchAll(db, sql: """
+                SELECT key, host, port, source, lastSeen, lastSync, failures, lastError, connected FROM peer
+                \(dialableOnly ? "WHERE host != ''" : "") ORDER BY addedAt
+                """).compactMap { row in
                 guard let feed = FeedID(bytes: [UInt8](row["key"] as Data)) else { return nil }
                 return Peer(feed: feed, address: try? MultiserverAddress(host: row["host"], port: row["port"], feed: feed),
                             source: row["source"], lastSeen: row["lastSeen"], lastSync: row["lastSync"],
@@ -87,12 +137,38 @@ public final class PeerStore: Sendable {
         }
     }
 
-    public func recordConnected(_ feed: FeedID, _ connected: Bool) throws {
+    /// Records that a peer connected or disconnected. A peer met only through its own
+    /// incoming connection gets a row without an address: `incoming` when the node knows it
+    /// (it follows it), `stranger` otherwise; stranger rows expire (``pruneStrangers(now:)``).
+    public func recordConnected(_ feed: FeedID, _ connected: Bool, known: Bool = true) throws {
         try pool.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO peer (key, host, port, source, addedAt) VALUES (?, '', 0, 'incoming', ?)",
-                           arguments: [Data(feed.bytes), Self.now])
+            try db.execute(sql: "INSERT OR IGNORE INTO peer (key, host, port, source, addedAt) VALUES (?, '', 0, ?, ?)",
+                           arguments: [Data(feed.bytes), known ? "incoming" : "stranger", Self.now])
+            if known {
+                try db.execute(sql: "UPDATE peer SET source = 'incoming' WHERE key = ? AND source = 'stranger'", arguments: [Data(feed.bytes)])
+            }
             try db.execute(sql: "UPDATE peer SET connected = ?, lastSeen = ?, failures = CASE WHEN ? THEN 0 ELSE failures END WHERE key = ?",
                            arguments: [connected, Self.now, connected, Data(feed.bytes)])
+        }
+    }
+
+    /// How long a stranger's row outlives its last connection, and how many such rows are kept.
+    public static let strangerRetention: Int64 = 7 * 24 * 3600 * 1000
+    public static let maximumStrangers = 256
+
+    /// Forgets strangers (peers met only through their own connections, never followed) not
+    /// seen for ``strangerRetention``, and all but the ``maximumStrangers`` seen last, with
+    /// their clocks: identities cost nothing to make, so their rows must not accumulate.
+    /// Returns how many rows went.
+    @discardableResult
+    public func pruneStrangers(now: Int64? = nil) throws -> Int {
+        let now = now ?? Self.now
+        return try pool.write { db in
+            try db.execute(sql: """
+                DELETE FROM peer WHERE source = 'stranger' AND connected = 0 AND (coalesce(lastSeen, addedAt) < ? OR key NOT IN (
+                    SELECT key FROM peer WHERE source = 'stranger' ORDER BY coalesce(lastSeen, addedAt) DESC LIMIT ?))
+                """, arguments: [now - Self.strangerRetention, Self.maximumStrangers])
+            return db.changesCount
         }
     }
 
@@ -125,14 +201,25 @@ public final class PeerStore: Sendable {
         }
     }
 
-    public func rememberClock(_ clock: FeedClock, peer feed: FeedID, acknowledged: Bool) throws {
+    /// Clocks of strangers larger than this are not remembered: a 1,000,000-feed clock is
+    /// 40 MB, and identities are free. Such a stranger sends its clock in full next time.
+    public static let maximumStrangerClockFeeds = 1_024
+
+    /// Remembers a clock exchanged with a peer, unless the peer is a stranger and the clock is
+    /// over ``maximumStrangerClockFeeds``; then forgets any clock held for it. Returns whether
+    /// the clock was kept.
+    @discardableResult
+    public func rememberClock(_ clock: FeedClock, peer feed: FeedID, acknowledged: Bool, known: Bool = true) throws -> Bool {
         let column = acknowledged ? "acknowledgedClock" : "peerClock"
+        let keep = known || clock.count <= Self.maximumStrangerClockFeeds
         try pool.write { db in
             // A peer met only through an incoming connection gets a row without an address to dial.
-            try db.execute(sql: "INSERT OR IGNORE INTO peer (key, host, port, source, addedAt) VALUES (?, '', 0, 'incoming', ?)",
-                           arguments: [Data(feed.bytes), Self.now])
-            try db.execute(sql: "UPDATE peer SET \(column) = ? WHERE key = ?", arguments: [Data(clock.encoded), Data(feed.bytes)])
+            try db.execute(sql: "INSERT OR IGNORE INTO peer (key, host, port, source, addedAt) VALUES (?, '', 0, ?, ?)",
+                           arguments: [Data(feed.bytes), known ? "incoming" : "stranger", Self.now])
+            try db.execute(sql: "UPDATE peer SET \(column) = ? WHERE key = ?",
+                           arguments: [keep ? Data(clock.encoded) : nil, Data(feed.bytes)])
         }
+        return keep
     }
 
     // MARK: contacts
