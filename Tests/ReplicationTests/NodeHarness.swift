@@ -14,7 +14,8 @@ final class TestNode: @unchecked Sendable {
     let node: Node
     private(set) var address: MultiserverAddress?
 
-    init(_ test: XCTestCase, name: String, networkKey: NetworkKey = .default, hops: Int = ReplicationSet.defaultHops) throws {
+    init(_ test: XCTestCase, name: String, networkKey: NetworkKey = .default, hops: Int = ReplicationSet.defaultHops,
+         configure: (inout Node.Configuration) -> Void = { _ in }) throws {
         let dir = NSTemporaryDirectory() + "vf-repl-" + UUID().uuidString
         test.addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
         home = NodeHome(path: dir + "/" + name)
@@ -26,6 +27,7 @@ final class TestNode: @unchecked Sendable {
         config.listenPort = 0
         config.hops = hops
         config.pollInterval = .milliseconds(50)
+        configure(&config)
         var logger = Logger(label: "test.\(name)")
         logger.logLevel = ProcessInfo.processInfo.environment["VF_TEST_LOG"] != nil ? .debug : .critical
         node = Node(key: key, networkKey: networkKey, log: log, peers: peers, configuration: config, logger: logger)

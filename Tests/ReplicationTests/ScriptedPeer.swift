@@ -46,6 +46,11 @@ final class ScriptedPeer {
 
     deinit { close(fd) }
 
+    private func setReceiveTimeout(_ seconds: Double) {
+        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     func sendRaw(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
@@ -79,7 +84,9 @@ final class ScriptedPeer {
     func isClosedByPeer(within seconds: Double = 5) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 65536)
+        defer { setReceiveTimeout(5) }
         while Date() < deadline {
+            setReceiveTimeout(min(5, max(0.01, deadline.timeIntervalSinceNow)))
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n == 0 { return true }
             if n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR { return true }

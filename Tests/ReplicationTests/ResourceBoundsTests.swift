@@ -1,0 +1,177 @@
+import Foundation
+import NIOCore
+import VFLog
+@testable import VFPeer
+import VFTestSupport
+import XCTest
+
+/// Strangers cost a node bounded resources, whatever they send or withhold, and cannot crowd
+/// out the peers it knows. The caps are set small here; the defaults are in `Node.Configuration`.
+final class ResourceBoundsTests: XCTestCase {
+    private func stranger(_ node: TestNode, greet: Bool = true) throws -> ScriptedPeer {
+        let peer = try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: SigningKey())
+        if greet { peer.greet() }
+        return peer
+    }
+
+    /// 200 hostile identities once held all 32 slots and an honest `vf sync` failed 3 of 3.
+    func testStrangersCannotLockOutAFollowedPeer() async throws {
+        let node = try TestNode(self, name: "node") { config in
+            config.maximumConnections = 4
+            config.maximumStrangers = 2
+            config.maximumPerAddress = 64
+        }
+        let honest = try TestNode(self, name: "honest")
+        try node.follow(honest)
+        try honest.follow(node)
+        try node.publish(3)
+        try await node.start()
+        try await honest.start(listen: false)
+        var crowd: [ScriptedPeer] = []
+        for _ in 0..<12 { crowd.append(try stranger(node)) }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let held = await node.node.connectedPeers().count
+        XCTAssertEqual(held, 2, "strangers hold only their own slots")
+        XCTAssertGreaterThanOrEqual(crowd.filter { $0.isClosedByPeer(within: 0.2) }.count, 10, "the rest were turned away")
+        let summary = try await honest.sync(with: node)
+        XCTAssertNil(summary.error)
+        XCTAssertEqual(try honest.sequence(of: node), 4)
+        await honest.stop()
+        await node.stop()
+    }
+
+    func testAKnownPeerEvictsTheIdlestStrangerWhenEverySlotIsTaken() async throws {
+        let node = try TestNode(self, name: "node") { config in
+            config.maximumConnections = 2
+            config.maximumStrangers = 2
+            config.maximumPerAddress = 64
+        }
+        let honest = try TestNode(self, name: "honest")
+        try node.follow(honest)
+        try await node.start()
+        try await honest.start(listen: false)
+        let first = try stranger(node)
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let second = try stranger(node)
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let summary = try await honest.sync(with: node)
+        XCTAssertNil(summary.error)
+        XCTAssertTrue(first.isClosedByPeer(within: 1), "the idlest stranger made room")
+        XCTAssertFalse(second.isClosedByPeer(within: 0.3))
+        await honest.stop()
+        await node.stop()
+    }
+
+    func testDeadlinesCloseSilentSlowAndIdleStrangers() async throws {
+        let node = try TestNode(self, name: "node") { config in
+            config.setupTimeout = .milliseconds(400)
+            config.partialFrameTimeout = .milliseconds(400)
+            config.strangerIdleTimeout = .milliseconds(1500)
+        }
+        try await node.start()
+        let silent = try stranger(node, greet: false)
+        XCTAssertTrue(silent.isClosedByPeer(within: 1.2), "no hello and clock after the handshake")
+
+        let slow = try stranger(node)
+        // The first half of a frame, and never the rest.
+        slow.sendBoxed(FrameDecoder.frame(SyncFrame.hello(version: 1).encode()).dropLast(1) + [])
+        XCTAssertTrue(slow.isClosedByPeer(within: 1.2), "a frame begun and not finished")
+
+        let idle = try stranger(node)
+        let start = Date()
+        XCTAssertTrue(idle.isClosedByPeer(within: 5), "an idle stranger")
+        XCTAssertGreaterThan(Date().timeIntervalSince(start), 1.2, "not before its idle time")
+        await node.stop()
+    }
+
+    func testAFollowedPeerMayStayIdle() async throws {
+        let node = try TestNode(self, name: "node") { config in
+            config.strangerIdleTimeout = .milliseconds(300)
+        }
+        let friend = SigningKey()
+        try node.log.append(ContactPayload(contact: friend.feed, following: true, blocking: false).json, key: node.key)
+        try await node.start()
+        let peer = try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: friend)
+        peer.greet()
+        XCTAssertFalse(peer.isClosedByPeer(within: 1.5))
+        await node.stop()
+    }
+
+    func testHandshakesAreCappedPerAddress() async throws {
+        let node = try TestNode(self, name: "node") { config in
+            config.maximumPerAddress = 3
+        }
+        try await node.start()
+        let port = try XCTUnwrap(node.address?.port)
+        // Bare TCP connections that never start a handshake, all from 127.0.0.1.
+        let bare = try (0..<3).map { _ in try ScriptedPeer(port: port, server: node.feed, identity: SigningKey(), handshake: false) }
+        for socket in bare { XCTAssertFalse(socket.isClosedByPeer(within: 0.2), "within the cap") }
+        let over = try ScriptedPeer(port: port, server: node.feed, identity: SigningKey(), handshake: false)
+        XCTAssertTrue(over.isClosedByPeer(within: 1), "over the per-address cap, closed before the handshake")
+        XCTAssertThrowsError(try ScriptedPeer(port: port, server: node.feed, identity: SigningKey()))
+        await node.stop()
+    }
+
+    /// A 1,000,000-feed clock is 40 MB; four identities once added 300 MB to peers.sqlite.
+    func testAStrangersLargeClockIsNotRemembered() throws {
+        let dir = NSTemporaryDirectory() + "vf-bounds-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let peers = try PeerStore(path: dir + "/peers.sqlite")
+        var large = FeedClock()
+        for _ in 0...PeerStore.maximumStrangerClockFeeds { large[SigningKey().feed] = 0 }
+        let stranger = SigningKey().feed, friend = SigningKey().feed
+        XCTAssertFalse(try peers.rememberClock(large, peer: stranger, acknowledged: false, known: false))
+        XCTAssertNil(try peers.clocks(for: stranger).peer)
+        XCTAssertTrue(try peers.rememberClock(large, peer: friend, acknowledged: false, known: true))
+        XCTAssertEqual(try peers.clocks(for: friend).peer, large)
+        var small = FeedClock()
+        small[friend] = 3
+        XCTAssertTrue(try peers.rememberClock(small, peer: stranger, acknowledged: true, known: false))
+    }
+
+    /// 1,000 anonymous handshakes once left 1,000 permanent rows.
+    func testStrangerRowsExpireAndAreCapped() throws {
+        let dir = NSTemporaryDirectory() + "vf-bounds-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let peers = try PeerStore(path: dir + "/peers.sqlite")
+        let friend = SigningKey().feed
+        try peers.recordConnected(friend, false, known: true)
+        for _ in 0..<(PeerStore.maximumStrangers + 40) { try peers.recordConnected(SigningKey().feed, false, known: false) }
+        XCTAssertEqual(try peers.pruneStrangers(), 40)
+        XCTAssertEqual(try peers.peers().count, PeerStore.maximumStrangers + 1)
+        let later = Int64(Date().timeIntervalSince1970 * 1000) + PeerStore.strangerRetention + 1
+        XCTAssertEqual(try peers.pruneStrangers(now: later), PeerStore.maximumStrangers)
+        XCTAssertEqual(try peers.peers().map(\.feed), [friend], "a known peer's row stays")
+    }
+
+    func testALANAnnouncementNeverReplacesAnAddressTheUserGave() throws {
+        let dir = NSTemporaryDirectory() + "vf-bounds-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let peers = try PeerStore(path: dir + "/peers.sqlite")
+        let feed = SigningKey().feed
+        let given = try MultiserverAddress(host: "192.0.2.1", port: 8008, feed: feed)
+        let forged = try MultiserverAddress(host: "198.51.100.7", port: 8008, feed: feed)
+        try peers.addPeer(given, source: "manual")
+        XCTAssertEqual(try peers.addLANPeer(forged), .unchanged)
+        XCTAssertEqual(try peers.peers().first?.address, given)
+
+        let roaming = SigningKey().feed
+        XCTAssertEqual(try peers.addLANPeer(MultiserverAddress(host: "192.0.2.2", port: 8008, feed: roaming)), .added)
+        XCTAssertEqual(try peers.addLANPeer(MultiserverAddress(host: "192.0.2.3", port: 8008, feed: roaming)), .updated)
+        for i in 1..<PeerStore.maximumLANPeers {
+            XCTAssertEqual(try peers.addLANPeer(MultiserverAddress(host: "10.0.\(i / 250).\(i % 250 + 1)", port: 8008, feed: SigningKey().feed)), .added)
+        }
+        XCTAssertEqual(try peers.addLANPeer(MultiserverAddress(host: "192.0.2.9", port: 8008, feed: SigningKey().feed)), .tableFull)
+    }
+
+    func testLANSightingsStayBounded() {
+        var sightings = LANSightings(interval: .seconds(60), capacity: 4)
+        let now = NIODeadline.now()
+        let addresses = (0..<6).map { i in try! MultiserverAddress(host: "192.0.2.\(i + 1)", port: 8008, feed: SigningKey().feed) }
+        XCTAssertEqual(addresses.map { sightings.shouldReport($0, at: now) }, [true, true, true, true, false, false])
+        XCTAssertTrue(sightings.shouldReport(addresses[5], at: now + .seconds(61)), "room again once the old ones expire")
+    }
+}
