@@ -84,6 +84,12 @@ let package = Package(
             dependencies: ["VFLog", "VFPeer", "CSodium", .product(name: "NIOCore", package: "swift-nio")],
             path: "Benchmarks/vf-sync-bench"
         ),
+        .executableTarget(
+            name: "vf-hostile-bench",
+            dependencies: ["VFLog", "VFPeer", "CSodium", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/vf-hostile-bench"
+        ),
         .target(
             name: "VFTestSupport",
             dependencies: ["VFLog"],

@@ -33,6 +33,12 @@ public final class Node: @unchecked Sendable {
         /// A stranger's connection closes after this long with nothing read or written on it.
         /// Known peers may stay idle: they are who live replication is for.
         public var strangerIdleTimeout: TimeAmount = .seconds(60)
+        /// Bytes per second all strangers together may send, and the burst allowed: beyond, the
+        /// node reads from them only as the allowance refills. 4 MiB/s is a 100,000-feed clock
+        /// a second, far more than an honest stranger needs, and bounds what a flood of huge
+        /// clocks costs the node.
+        public var strangerBytesPerSecond = 4 << 20
+        public var strangerBurstBytes = 4 << 20
         /// How often to look for entries written by other processes (`vf publish`) and new peers.
         public var pollInterval: TimeAmount = .milliseconds(200)
         /// Announce this node and dial the nodes announced on the local network.
@@ -61,6 +67,8 @@ public final class Node: @unchecked Sendable {
     private var configured: Set<FeedID> = []
     private var lastEntryRow: Int64 = 0
     private var nextStrangerPrune = NIODeadline.uptimeNanoseconds(0)
+    private lazy var strangerAllowance = ByteAllowance(bytesPerSecond: configuration.strangerBytesPerSecond,
+                                                       burst: configuration.strangerBurstBytes)
     private var dialing: Set<FeedID> = []
     private var nextAttempt: [FeedID: NIODeadline] = [:]
     private var wanted: Set<FeedID> = []
@@ -275,6 +283,20 @@ public final class Node: @unchecked Sendable {
         return wanted.contains(feed) || configured.contains(feed)
     }
 
+    /// A connection this node accepted from a peer it does not know. One it dialled is never a
+    /// stranger's: the node chose that peer from its table.
+    func isStranger(_ handler: PeerConnectionHandler) -> Bool {
+        guard let remote = handler.remote else { return true }
+        return !handler.isDialer && !isKnown(remote)
+    }
+
+    /// Takes `bytes` from the strangers' shared allowance; returns how long to wait before
+    /// reading from that stranger again (zero while the allowance lasts).
+    func chargeStranger(bytes: Int) -> TimeAmount {
+        loop.preconditionInEventLoop()
+        return strangerAllowance.charge(bytes)
+    }
+
     static func configuredPeers(_ peers: [PeerStore.Peer]) -> Set<FeedID> {
         Set(peers.lazy.filter { $0.source == "manual" || $0.source == "invite" }.map(\.feed))
     }
@@ -302,7 +324,7 @@ public final class Node: @unchecked Sendable {
 
     private func strangers(from ip: String? = nil) -> Int {
         connections.reduce(0) { count, item in
-            count + (!isKnown(item.key) && (ip == nil || item.value.remoteIP == ip) ? 1 : 0)
+            count + (isStranger(item.value) && (ip == nil || item.value.remoteIP == ip) ? 1 : 0)
         }
     }
 
@@ -322,7 +344,7 @@ public final class Node: @unchecked Sendable {
             connections[remote] = nil
             existing.close()
         }
-        let known = isKnown(remote)
+        let known = !isStranger(handler)
         if known {
             if connections.count >= configuration.maximumConnections, let idlest = idlestStranger() {
                 logger.info("closing a stranger's connection to make room for \(remote)")
@@ -345,7 +367,7 @@ public final class Node: @unchecked Sendable {
     }
 
     private func idlestStranger() -> PeerConnectionHandler? {
-        connections.filter { !isKnown($0.key) }.min { $0.value.lastActivity < $1.value.lastActivity }?.value
+        connections.filter { isStranger($0.value) }.min { $0.value.lastActivity < $1.value.lastActivity }?.value
     }
 
     func unregister(_ handler: PeerConnectionHandler, error: String?) {
@@ -355,7 +377,7 @@ public final class Node: @unchecked Sendable {
         logger.info("disconnected from \(remote)\(error.map { ": \($0)" } ?? "")")
         let peers = replicator.peers
         let caughtUp = handler.machine?.isCaughtUp ?? false
-        let known = isKnown(remote)
+        let known = !isStranger(handler)
         threadPool.runIfActive(eventLoop: loop) {
             if let error { try peers.recordFailure(remote, error) } else { try peers.recordConnected(remote, false, known: known) }
             if caughtUp { try peers.recordSync(remote) }
@@ -453,7 +475,7 @@ public final class Node: @unchecked Sendable {
     private func enforceDeadlines() {
         let now = NIODeadline.now()
         for (feed, handler) in connections {
-            if let reason = handler.expiredDeadline(at: now, stranger: !isKnown(feed), configuration: configuration) {
+            if let reason = handler.expiredDeadline(at: now, stranger: isStranger(handler), configuration: configuration) {
                 handler.drop(reason)
             }
         }

@@ -73,7 +73,27 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var forkEvidenceSent: Set<FeedID> = []
     private var ingestQueue: [SignedEntry] = []
     private var ingestInFlight = false
-    private var readingPaused = false
+    /// Why reading from the socket waits, if it does; TCP's flow control then slows the peer.
+    private enum ReadPause: Hashable {
+        /// Too many received entries wait to be stored.
+        case ingest
+        /// The peer sent frames before this side could answer them.
+        case early
+        /// A stranger used up the node's shared allowance for strangers' bytes.
+        case throttle
+    }
+    private var readPauses: Set<ReadPause> = []
+
+    private func pauseReading(_ reason: ReadPause) {
+        guard readPauses.insert(reason).inserted, readPauses.count == 1, let context else { return }
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+    }
+
+    private func resumeReading(_ reason: ReadPause) {
+        guard readPauses.remove(reason) != nil, readPauses.isEmpty, let context else { return }
+        context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        context.read()
+    }
     let result: EventLoopPromise<SyncSummary>
     private(set) var stored = 0
     private(set) var sent = 0
@@ -125,6 +145,21 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
     }
 
+    /// Charges a stranger's bytes to the node's shared allowance; when it is spent, reading
+    /// waits until it has refilled. Strangers' clocks and frames then cost the node a bounded
+    /// share of its time, however fast they can send.
+    private func throttleIfStranger(_ count: Int, context: ChannelHandlerContext) {
+        guard hub.isStranger(self) else { return }
+        let wait = hub.chargeStranger(bytes: count)
+        guard wait > .zero else { return }
+        pauseReading(.throttle)
+        context.eventLoop.scheduleTask(in: wait) { [self] in
+            // Time spent not reading is not the peer's slowness.
+            if partialSince != nil { partialSince = .now() }
+            resumeReading(.throttle)
+        }
+    }
+
     /// Closes the connection for `reason`, logged as a drop.
     func drop(_ reason: String) { fail(reason) }
 
@@ -156,6 +191,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             performHandshake(actions)
         case .syncing:
             if partialSince == nil { partialSince = lastActivity }
+            throttleIfStranger(bytes.count, context: context)
             receiveBoxed(bytes)
             if let reader, !reader.holdsPartialPacket, frames.bufferedCount == 0 { partialSince = nil }
         case .closed:
@@ -247,11 +283,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 self.machine = machine
                 perform(actions)
                 processFrames()
-                if readingPaused, ingestQueue.count < 1024, let context {
-                    readingPaused = false
-                    context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-                    context.read()
-                }
+                resumeReading(.early)
             }
         }
     }
@@ -284,10 +316,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private func processFrames() {
         guard machine != nil else {
-            if frames.bufferedCount > Self.maximumEarlyBytes, !readingPaused, let context {
-                readingPaused = true
-                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-            }
+            if frames.bufferedCount > Self.maximumEarlyBytes { pauseReading(.early) }
             return
         }
         do {
@@ -302,10 +331,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         } catch {
             fail("\(error)")
         }
-        if ingestQueue.count > 4096, !readingPaused, let context {
-            readingPaused = true
-            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-        }
+        if ingestQueue.count > 4096 { pauseReading(.ingest) }
     }
 
     func perform(_ actions: [SyncStateMachine.Action]) {
@@ -339,7 +365,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// sync that returns has remembered what the next connection's delta is based on.
     private func remember(_ clock: FeedClock, acknowledged: Bool) {
         guard let remote, let context else { return }
-        let known = hub.isKnown(remote)
+        let known = !hub.isStranger(self)
         let peers = hub.replicator.peers
         let threadPool = hub.threadPool
         let eventLoop = context.eventLoop
@@ -490,11 +516,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 self.machine = machine
                 if !report.stored.isEmpty || !report.forks.isEmpty { hub.entriesStored(report) }
                 perform(actions)
-                if readingPaused, ingestQueue.count < 1024, let context = self.context {
-                    readingPaused = false
-                    context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-                    context.read()
-                }
+                if ingestQueue.count < 1024 { resumeReading(.ingest) }
                 scheduleIngest()
             }
         }

@@ -175,3 +175,15 @@ final class ResourceBoundsTests: XCTestCase {
         XCTAssertTrue(sightings.shouldReport(addresses[5], at: now + .seconds(61)), "room again once the old ones expire")
     }
 }
+
+final class ByteAllowanceTests: XCTestCase {
+    func testStrangersBytesAreReadAtTheAllowedRate() {
+        let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        var allowance = ByteAllowance(bytesPerSecond: 1000, burst: 500, now: start)
+        XCTAssertEqual(allowance.charge(500, now: start), .zero, "the burst")
+        XCTAssertEqual(allowance.charge(250, now: start), .milliseconds(250), "overdrawn by 250 bytes at 1000 B/s")
+        XCTAssertEqual(allowance.charge(0, now: start + .milliseconds(250)), .zero, "refilled")
+        XCTAssertEqual(allowance.charge(100, now: start + .seconds(10)), .zero)
+        XCTAssertEqual(allowance.charge(900, now: start + .seconds(10)), .milliseconds(500), "saved up no more than the burst")
+    }
+}
