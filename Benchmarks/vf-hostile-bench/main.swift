@@ -5,9 +5,9 @@
 // and then hold their connection (reconnecting whenever the node closes one), plus CLOCKERS
 // connections that each send a FULL clock of CLOCK_FEEDS feeds, hold it two seconds and come
 // back under a new identity. Everything runs on this machine, attackers included, so they
-// compete with the node for its two cores. All connections come from 127.0.0.1; PER_ADDRESS
-// (default: no limit) sets the node's cap per address, so the default run is the attack of
-// a botnet with an address per connection, the harder case.
+// compete with the node for its two cores. Each hostile connection comes from its own
+// loopback address (127.0.0.2 onwards), as from a botnet, so the node's cap per address
+// does not stop them; ONE_ADDRESS=1 sends them all from 127.0.0.2 instead.
 import CSodium
 import Dispatch
 import Foundation
@@ -24,7 +24,7 @@ let hostileCount = Int(environment["HOSTILE"] ?? "200")!
 let clockerCount = Int(environment["CLOCKERS"] ?? "1")!
 let clockFeeds = Int(environment["CLOCK_FEEDS"] ?? "1000000")!
 let rounds = Int(environment["ROUNDS"] ?? "5")!
-let perAddress = Int(environment["PER_ADDRESS"] ?? "100000")!
+let oneAddress = environment["ONE_ADDRESS"] == "1"
 let followedFeeds = Int(environment["FEEDS"] ?? "10000")!
 let quietLogs = environment["LOG"] == nil
 let root = NSTemporaryDirectory() + "vf-hostile-bench-" + UUID().uuidString
@@ -130,14 +130,20 @@ final class Attack: @unchecked Sendable {
     private var channels: [ObjectIdentifier: Channel] = [:]
     private(set) var connections = 0
 
+    private var nextSource = 0
+
     func keep(_ count: Int, at address: MultiserverAddress, frames: [[UInt8]], holdSeconds: Double? = nil) {
-        for _ in 0..<count { connect(address, frames, holdSeconds) }
+        for _ in 0..<count {
+            let source = oneAddress ? 0 : lock.withLock { defer { nextSource += 1 }; return nextSource }
+            connect(address, frames, holdSeconds, from: try! SocketAddress(ipAddress: "127.0.\(source / 250).\(source % 250 + 2)", port: 0))
+        }
     }
 
-    private func connect(_ address: MultiserverAddress, _ frames: [[UInt8]], _ holdSeconds: Double?) {
+    private func connect(_ address: MultiserverAddress, _ frames: [[UInt8]], _ holdSeconds: Double?, from source: SocketAddress) {
         guard lock.withLock({ running }) else { return }
         let loop = group.next()
         ClientBootstrap(group: loop)
+            .bind(to: source)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(HostileClient(server: address.feed, frames: frames, eventLoop: channel.eventLoop))
@@ -146,7 +152,7 @@ final class Attack: @unchecked Sendable {
             .connect(host: address.host, port: address.port)
             .whenComplete { [self] outcome in
                 guard case .success(let channel) = outcome else {
-                    loop.scheduleTask(in: .milliseconds(100)) { self.connect(address, frames, holdSeconds) }
+                    loop.scheduleTask(in: .milliseconds(100)) { self.connect(address, frames, holdSeconds, from: source) }
                     return
                 }
                 let id = ObjectIdentifier(channel)
@@ -156,7 +162,7 @@ final class Attack: @unchecked Sendable {
                 }
                 channel.closeFuture.whenComplete { _ in
                     self.lock.withLock { _ = self.channels.removeValue(forKey: id) }
-                    loop.scheduleTask(in: .milliseconds(100)) { self.connect(address, frames, holdSeconds) }
+                    loop.scheduleTask(in: .milliseconds(100)) { self.connect(address, frames, holdSeconds, from: source) }
                 }
             }
     }
@@ -176,7 +182,7 @@ func framed(_ frame: SyncFrame) -> [UInt8] { FrameDecoder.frame(frame.encode()) 
 // will sync with it.
 print("preparing: a node with \(entryCount) events and \(followedFeeds) other feeds …")
 let honestKeys = (0..<(2 * rounds)).map { _ in SigningKey() }
-let server = try BenchNode("server") { config in config.maximumPerAddress = perAddress }
+let server = try BenchNode("server")
 try server.log.appendBatch((0..<entryCount).map(payload), key: server.key)
 var others: [SignedEntry] = []
 for _ in 0..<followedFeeds {

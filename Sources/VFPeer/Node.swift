@@ -111,6 +111,8 @@ public final class Node: @unchecked Sendable {
         if listen {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                // Where connections wait while every handshake slot is taken.
+                .serverChannelOption(ChannelOptions.backlog, value: 512)
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -124,7 +126,7 @@ public final class Node: @unchecked Sendable {
                     }
                 }
                 .bind(host: configuration.listenHost, port: configuration.listenPort).get()
-            server = channel
+            try await loop.submit { self.server = channel }.get()
             bound = channel.localAddress
             logger.info("listening on \(bound.map { "\($0)" } ?? "?") as \(key.feed)")
             if configuration.lanDiscovery, let port = bound?.port {
@@ -306,20 +308,34 @@ public final class Node: @unchecked Sendable {
     func admitInbound(_ address: SocketAddress?) -> String? {
         loop.preconditionInEventLoop()
         let ip = address?.ipAddress ?? "?"
-        guard !stopped, handshakingTotal < configuration.maximumHandshakes,
-              (handshaking[ip] ?? 0) + strangers(from: ip) < configuration.maximumPerAddress else {
-            logger.debug("refused a connection from \(ip): too many handshakes")
+        // Over the total only by the few connections accepted in one batch before accepting
+        // paused: those are taken rather than turned away, which could be an honest peer's.
+        guard !stopped, (handshaking[ip] ?? 0) + strangers(from: ip) < configuration.maximumPerAddress else {
+            logger.debug("refused a connection from \(ip): too many from that address")
             return nil
         }
         handshaking[ip, default: 0] += 1
         handshakingTotal += 1
+        // Every handshake slot taken: stop accepting, so newcomers wait their turn in the
+        // kernel's queue instead of being turned away (and coming straight back).
+        if handshakingTotal >= configuration.maximumHandshakes { setAccepting(false) }
         return ip
+    }
+
+    private var accepting = true
+
+    private func setAccepting(_ on: Bool) {
+        guard on != accepting, let server else { return }
+        accepting = on
+        server.setOption(ChannelOptions.autoRead, value: on).whenComplete { _ in }
+        if on { server.read() }
     }
 
     func handshakeEnded(admittedFrom ip: String) {
         loop.preconditionInEventLoop()
         handshakingTotal -= 1
         if let count = handshaking[ip], count > 1 { handshaking[ip] = count - 1 } else { handshaking[ip] = nil }
+        if handshakingTotal < configuration.maximumHandshakes { setAccepting(true) }
     }
 
     private func strangers(from ip: String? = nil) -> Int {
