@@ -344,9 +344,10 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    func register(_ handler: PeerConnectionHandler, remote: FeedID) -> Bool {
+    /// Takes a connection whose handshake completed; returns why not, if it is refused.
+    func register(_ handler: PeerConnectionHandler, remote: FeedID) -> String? {
         loop.preconditionInEventLoop()
-        guard remote != key.feed else { return false }
+        guard remote != key.feed else { return "the peer has this node's own identity" }
         if let existing = connections[remote] {
             if existing.isDialer == handler.isDialer {
                 // The same side dialled again: the old connection is finishing or dead (a
@@ -355,7 +356,7 @@ public final class Node: @unchecked Sendable {
                 // Two nodes that dial each other at once: both keep the connection dialled by
                 // the smaller key, so they agree on one without talking about it.
                 let dialerOf = { (h: PeerConnectionHandler) in h.isDialer ? self.key.feed : remote }
-                guard dialerOf(handler) < dialerOf(existing) else { return false }
+                guard dialerOf(handler) < dialerOf(existing) else { return "already connected to this peer" }
             }
             connections[remote] = nil
             existing.close()
@@ -371,15 +372,15 @@ public final class Node: @unchecked Sendable {
             guard strangers() < configuration.maximumStrangers,
                   strangers(from: handler.remoteIP) < configuration.maximumPerAddress else {
                 logger.debug("refused \(remote): no slot for another stranger")
-                return false
+                return "no slot for another stranger"
             }
         }
-        guard connections.count < configuration.maximumConnections else { return false }
+        guard connections.count < configuration.maximumConnections else { return "every connection slot is taken" }
         connections[remote] = handler
         logger.info("connected to \(remote)\(known ? "" : " (a stranger)")")
         let peers = replicator.peers
         threadPool.runIfActive(eventLoop: loop) { try peers.recordConnected(remote, true, known: known) }.whenComplete { _ in }
-        return true
+        return nil
     }
 
     private func idlestStranger() -> PeerConnectionHandler? {

@@ -247,9 +247,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 phase = .syncing
                 established = .now()
                 endAdmission()
-                guard hub.register(self, remote: feed) else {
-                    return fail("already connected to this peer")
-                }
+                if let refusal = hub.register(self, remote: feed) { return fail(refusal) }
                 startSync(feed)
             case .boxStreamBytes(let bytes):
                 receiveBoxed(bytes)
