@@ -96,11 +96,15 @@ public final class Node: @unchecked Sendable {
     /// Loads the replication state and, unless `listen` is false, binds the listener.
     /// Returns the bound address.
     public func start(listen: Bool = true) async throws -> SocketAddress? {
-        let wanted = try replicator.wantedFeeds()
-        let lastRow = try replicator.log.lastEntryRow()
-        let heads = try replicator.heads()
-        let configured = try Self.configuredPeers(replicator.peers.peers(dialableOnly: true))
-        try replicator.peers.resetConnectedFlags()
+        let replicator = self.replicator
+        let (wanted, lastRow, heads, configured) = try await blocking {
+            let wanted = try replicator.wantedFeeds()
+            let lastRow = try replicator.log.lastEntryRow()
+            let heads = try replicator.heads()
+            let configured = try Self.configuredPeers(replicator.peers.peers(dialableOnly: true))
+            try replicator.peers.resetConnectedFlags()
+            return (wanted, lastRow, heads, configured)
+        }
         try await loop.submit {
             self.wanted = wanted
             self.knownHeads = heads
@@ -149,11 +153,18 @@ public final class Node: @unchecked Sendable {
     /// Appends to this node's own feed and passes the entry to connected peers at once.
     @discardableResult
     public func publish(_ payload: [UInt8]) async throws -> SignedEntry {
-        let signed = try replicator.log.append(payload, key: key)
+        let (log, key) = (replicator.log, self.key)
+        let signed = try await blocking { try log.append(payload, key: key) }
         // A follow or a block changes what to replicate; the poll would not notice, since the
         // head has already moved here.
         try await loop.submit { if self.advanceHeads([self.key.feed: signed.entry.sequence]) { self.refreshWanted() } }.get()
         return signed
+    }
+
+    /// Runs SQLite work on the node's thread pool: never on its event loop, and never on
+    /// Swift's cooperative pool, whose few threads a blocked call would hold.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await threadPool.runIfActive(eventLoop: loop, body).get()
     }
 
     /// What the current one-shot or live connections report: entries announced and received.
@@ -206,7 +217,7 @@ public final class Node: @unchecked Sendable {
         let logger = self.logger
         let discovery = try LANDiscovery(configuration: config, group: group) { address in
             do {
-                switch try peers.addLANPeer(address) {
+                switch try await self.blocking({ try peers.addLANPeer(address) }) {
                 case .added, .updated: logger.info("discovered \(address) on the local network")
                 case .unchanged: break
                 case .tableFull: logger.debug("ignored \(address): the table holds \(PeerStore.maximumLANPeers) peers found on the LAN")
@@ -241,21 +252,24 @@ public final class Node: @unchecked Sendable {
     public func acceptInvite(_ code: InviteCode, timeout: TimeAmount) async throws -> SyncSummary {
         let pub = code.pub.feed
         guard pub != key.feed else { throw InviteCodeError(unusable: "the invite is for this node's own address") }
-        try replicator.peers.indexContacts(from: replicator.log)
-        var head = try replicator.log.head(of: key.feed)?.sequence ?? 0
-        if try replicator.peers.contacts(me: key.feed).follows[key.feed]?.contains(pub) != true {
-            head = try replicator.log.append(ContactPayload(contact: pub, following: true, blocking: false).json, key: key).entry.sequence
+        let (replicator, key) = (self.replicator, self.key)
+        let (head, wanted) = try await blocking {
+            try replicator.peers.indexContacts(from: replicator.log)
+            var head = try replicator.log.head(of: key.feed)?.sequence ?? 0
+            if try replicator.peers.contacts(me: key.feed).follows[key.feed]?.contains(pub) != true {
+                head = try replicator.log.append(ContactPayload(contact: pub, following: true, blocking: false).json, key: key).entry.sequence
+            }
+            return (head, try replicator.wantedFeeds())
         }
-        let wanted = try replicator.wantedFeeds()
         try await loop.submit { [head] in self.ownFeedAppended(head: head, wanted: wanted) }.get()
         let summary: SyncSummary
         do {
             summary = try await syncOnce(with: code.pub, timeout: timeout, invite: code.secret)
         } catch {
-            try? replicator.peers.addPeer(code.pub, source: "invite")
+            _ = try? await blocking { try replicator.peers.addPeer(code.pub, source: "invite") }
             throw error
         }
-        try replicator.peers.addPeer(code.pub, source: "invite")
+        try await blocking { try replicator.peers.addPeer(code.pub, source: "invite") }
         return summary
     }
 
@@ -517,7 +531,7 @@ public final class Node: @unchecked Sendable {
                 } catch {
                     logger.debug("cannot reach \(address): \(error)")
                     let peers = replicator.peers
-                    try? peers.recordFailure(address.feed, "\(error)")
+                    _ = try? await blocking { try peers.recordFailure(address.feed, "\(error)") }
                 }
                 loop.execute { self.dialing.remove(address.feed) }
             }
