@@ -7,7 +7,8 @@ import VFLog
 /// A running vf node: listens, dials known peers with backoff, keeps one connection per
 /// peer, and passes new entries to every connected peer that wants them.
 ///
-/// All mutable state lives on one event loop; SQLite work runs on a small thread pool.
+/// All mutable state lives on one event loop and is touched only there (which is what its
+/// `@unchecked Sendable` rests on); SQLite work runs on a small thread pool.
 public final class Node: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var listenHost = "0.0.0.0"
@@ -137,7 +138,9 @@ public final class Node: @unchecked Sendable {
                 try await startLANDiscovery(tcpPort: port)
             }
         }
-        pollTask = loop.scheduleRepeatedTask(initialDelay: .zero, delay: configuration.pollInterval) { [self] _ in poll() }
+        try await loop.submit {
+            self.pollTask = self.loop.scheduleRepeatedTask(initialDelay: .zero, delay: self.configuration.pollInterval) { [self] _ in self.poll() }
+        }.get()
         return bound
     }
 
@@ -227,16 +230,17 @@ public final class Node: @unchecked Sendable {
             }
         }
         try await discovery.start()
-        lan = discovery
+        try await loop.submit { self.lan = discovery }.get()
     }
 
     public func stop() async {
-        await lan?.stop()
-        try? await loop.submit {
+        let (lan, server) = (try? await loop.submit {
             self.stopped = true
             self.pollTask?.cancel()
             for handler in self.connections.values { handler.close() }
-        }.get()
+            return (self.lan, self.server)
+        }.get()) ?? (nil, nil)
+        await lan?.stop()
         try? await server?.close()
         try? await Task.sleep(nanoseconds: 100_000_000)
         try? await threadPool.shutdownGracefully()
