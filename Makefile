@@ -2,7 +2,8 @@
 #   make demo    set up, build, and run the demo (real nodes, on this machine)
 #   make test    the test suite (debug build); the web page too when a browser is installed
 #   make test-ui the web page in headless Chromium against a real node
-#   make bench   throughput and replication against libsodium's own speeds (release build)
+#   make bench   throughput and replication against libsodium's own speeds, and sync under
+#                attack (release build)
 
 SWIFT ?= swift
 DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config iproute2
@@ -55,9 +56,11 @@ bench: deps
 	$(SWIFT) build -c release --product vf-bench
 	$(SWIFT) build -c release --product vf-sync-bench
 	$(SWIFT) build -c release --product vf-graph-bench
+	$(SWIFT) build -c release --product vf-hostile-bench
 	.build/release/vf-bench $(or $(ENTRIES),50000)
 	.build/release/vf-sync-bench 2>/dev/null
 	.build/release/vf-graph-bench
+	.build/release/vf-hostile-bench
 
 demo: build
 	bash scripts/demo.sh
