@@ -152,8 +152,25 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         guard hub.isStranger(self) else { return }
         let wait = hub.chargeStranger(bytes: count)
         guard wait > .zero else { return }
+        // Reads already under way go on for a moment after reading pauses; each one pushes the
+        // resumption later.
+        let until = NIODeadline.now() + wait
+        throttledUntil = max(throttledUntil ?? until, until)
         pauseReading(.throttle)
-        context.eventLoop.scheduleTask(in: wait) { [self] in
+        scheduleResumption(context.eventLoop)
+    }
+
+    private var throttledUntil: NIODeadline?
+    private var resumptionScheduled = false
+
+    private func scheduleResumption(_ eventLoop: EventLoop) {
+        guard !resumptionScheduled, let until = throttledUntil else { return }
+        resumptionScheduled = true
+        eventLoop.scheduleTask(deadline: until) { [self] in
+            resumptionScheduled = false
+            guard let until = throttledUntil else { return }
+            guard NIODeadline.now() >= until else { return scheduleResumption(eventLoop) }
+            throttledUntil = nil
             // Time spent not reading is not the peer's slowness.
             if partialSince != nil { partialSince = .now() }
             resumeReading(.throttle)
