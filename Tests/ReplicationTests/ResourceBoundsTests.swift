@@ -14,19 +14,26 @@ final class ResourceBoundsTests: XCTestCase {
         return peer
     }
 
-    /// 200 hostile identities once held all 32 slots and an honest `vf sync` failed 3 of 3.
-    func testStrangersCannotLockOutAFollowedPeer() async throws {
+    /// A listening node that follows `honest`, a node that dials it; `connections` slots, two
+    /// of them for strangers, and no cap per address (every test connection is from 127.0.0.1).
+    private func nodeFollowingAnHonestPeer(connections: Int) async throws -> (node: TestNode, honest: TestNode) {
         let node = try TestNode(self, name: "node") { config in
-            config.maximumConnections = 4
+            config.maximumConnections = connections
             config.maximumStrangers = 2
             config.maximumPerAddress = 64
         }
         let honest = try TestNode(self, name: "honest")
         try node.follow(honest)
         try honest.follow(node)
-        try node.publish(3)
         try await node.start()
         try await honest.start(listen: false)
+        return (node, honest)
+    }
+
+    /// 200 hostile identities once held all 32 slots and an honest `vf sync` failed 3 of 3.
+    func testStrangersCannotLockOutAFollowedPeer() async throws {
+        let (node, honest) = try await nodeFollowingAnHonestPeer(connections: 4)
+        try node.publish(3)
         var crowd: [ScriptedPeer] = []
         for _ in 0..<12 { crowd.append(try stranger(node)) }
         try await Task.sleep(nanoseconds: 300_000_000)
@@ -35,21 +42,13 @@ final class ResourceBoundsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(crowd.filter { $0.isClosedByPeer(within: 0.2) }.count, 10, "the rest were turned away")
         let summary = try await honest.sync(with: node)
         XCTAssertNil(summary.error)
-        XCTAssertEqual(try honest.sequence(of: node), 4)
+        XCTAssertEqual(try honest.sequence(of: node), 4, "its contact entry and three events")
         await honest.stop()
         await node.stop()
     }
 
     func testAKnownPeerEvictsTheIdlestStrangerWhenEverySlotIsTaken() async throws {
-        let node = try TestNode(self, name: "node") { config in
-            config.maximumConnections = 2
-            config.maximumStrangers = 2
-            config.maximumPerAddress = 64
-        }
-        let honest = try TestNode(self, name: "honest")
-        try node.follow(honest)
-        try await node.start()
-        try await honest.start(listen: false)
+        let (node, honest) = try await nodeFollowingAnHonestPeer(connections: 2)
         let first = try stranger(node)
         try await Task.sleep(nanoseconds: 100_000_000)
         let second = try stranger(node)
