@@ -83,19 +83,21 @@ final class ResourceBoundsTests: XCTestCase {
         await node.stop()
     }
 
-    /// Ten clocks of 1,000 feeds (400 kB) from a stranger, read at 100 kB/s, take seconds to
-    /// be taken in; the same from a known peer are taken at once.
+    /// Twenty clocks of 1,000 feeds (800 kB) from a stranger, read at 200 kB/s, take seconds to
+    /// be taken in; the same from a known peer are taken at once. (Reads under way when the
+    /// allowance runs out go on for up to four reads of 64 kB, so after 1.5 s at most
+    /// 50 + 256 + 300 kB can have been read.)
     func testStrangersBytesAreReadAtABoundedRate() async throws {
         let node = try TestNode(self, name: "node") { config in
-            config.strangerBytesPerSecond = 100_000
-            config.strangerBurstBytes = 100_000
+            config.strangerBytesPerSecond = 200_000
+            config.strangerBurstBytes = 50_000
         }
         let friend = SigningKey()
         try node.log.append(ContactPayload(contact: friend.feed, following: true, blocking: false).json, key: node.key)
         try await node.start()
-        let clocks = (0..<10).map { _ in (0..<1000).map { _ in ClockChange(feed: SigningKey().feed, sequence: 0) } }
+        let clocks = (0..<20).map { _ in (0..<1000).map { _ in ClockChange(feed: SigningKey().feed, sequence: 0) } }
         var last = FeedClock()
-        for change in clocks[9] { last[change.feed] = 0 }
+        for change in clocks[19] { last[change.feed] = 0 }
         func sendClocks(as identity: SigningKey) throws -> ScriptedPeer {
             let peer = try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: identity)
             peer.send(.hello(version: SyncFrame.protocolVersion))
@@ -107,8 +109,8 @@ final class ResourceBoundsTests: XCTestCase {
         try await eventually(2, "a known peer's clocks are taken at once") { try holdsLast(friend) }
         let stranger = SigningKey()
         let slow = try sendClocks(as: stranger)
-        try await Task.sleep(nanoseconds: 1_200_000_000)
-        XCTAssertFalse(try holdsLast(stranger), "400 kB at 100 kB/s are not all read after 1.2 s")
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        XCTAssertFalse(try holdsLast(stranger), "800 kB at 200 kB/s are not all read after 1.5 s")
         try await eventually(15, "the stranger's clocks are read in the end") { try holdsLast(stranger) }
         _ = (known, slow)
         await node.stop()
