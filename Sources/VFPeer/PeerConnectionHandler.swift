@@ -51,13 +51,12 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private(set) var remoteIP: String?
     /// Held while this inbound connection counts against the node's handshake caps.
     private var admission: String?
+    /// Set when the handshake completes.
+    private var deadlines: ConnectionDeadlines?
+    private let opened = NIODeadline.now()
     /// When bytes last moved either way: an idle stranger is closed, and the idlest gives way
     /// to a known peer.
-    private(set) var lastActivity = NIODeadline.now()
-    private var established: NIODeadline?
-    private var framesReceived = 0
-    /// Since when part of a packet or a frame has waited for the rest.
-    private var partialSince: NIODeadline?
+    var lastActivity: NIODeadline { deadlines?.lastActivity ?? opened }
     private var reader: BoxStreamReader?
     private var writer: BoxStreamWriter?
     private var frames = FrameDecoder()
@@ -127,22 +126,10 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Why this connection should close now, if it should: the setup, a started frame or (for
     /// a stranger) idleness took longer than the node allows.
     func expiredDeadline(at now: NIODeadline, stranger: Bool, configuration: Node.Configuration) -> String? {
-        guard case .syncing = phase, let established else { return nil }
-        if framesReceived < 2, now - established > configuration.setupTimeout {
-            return "no hello and clock within \(Self.text(configuration.setupTimeout)) of the handshake"
-        }
-        if let partialSince, now - partialSince > configuration.partialFrameTimeout {
-            return "a frame took longer than \(Self.text(configuration.partialFrameTimeout)) to arrive"
-        }
-        if stranger, now - lastActivity > configuration.strangerIdleTimeout {
-            return "a stranger idle for \(Self.text(configuration.strangerIdleTimeout))"
-        }
-        return nil
-    }
-
-    private static func text(_ amount: TimeAmount) -> String {
-        let milliseconds = amount.nanoseconds / 1_000_000
-        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
+        guard case .syncing = phase, let deadlines else { return nil }
+        return deadlines.expired(at: now, stranger: stranger, limits: .init(
+            setup: configuration.setupTimeout, partialFrame: configuration.partialFrameTimeout,
+            strangerIdle: configuration.strangerIdleTimeout))
     }
 
     /// Charges a stranger's bytes to the node's shared allowance; when it is spent, reading
@@ -172,7 +159,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             guard NIODeadline.now() >= until else { return scheduleResumption(eventLoop) }
             throttledUntil = nil
             // Time spent not reading is not the peer's slowness.
-            if partialSince != nil { partialSince = .now() }
+            deadlines?.resumedReading(at: .now())
             resumeReading(.throttle)
         }
     }
@@ -200,17 +187,16 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         var buffer = unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         bytesIn += bytes.count
-        lastActivity = .now()
         switch phase {
         case .handshaking(var machine):
             let actions = machine.receive(bytes)
             phase = .handshaking(machine)
             performHandshake(actions)
         case .syncing:
-            if partialSince == nil { partialSince = lastActivity }
             throttleIfStranger(bytes.count, context: context)
             receiveBoxed(bytes)
-            if let reader, !reader.holdsPartialPacket, frames.bufferedCount == 0 { partialSince = nil }
+            let complete = !(reader?.holdsPartialPacket ?? false) && frames.bufferedCount == 0
+            deadlines?.received(at: .now(), complete: complete)
         case .closed:
             break
         }
@@ -262,7 +248,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 reader = BoxStreamReader(result.receiving)
                 writer = BoxStreamWriter(result.sending)
                 phase = .syncing
-                established = .now()
+                deadlines = ConnectionDeadlines(established: .now())
                 endAdmission()
                 if let refusal = hub.register(self, remote: feed) { return fail(refusal) }
                 startSync(feed)
@@ -337,7 +323,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         do {
             while case .syncing = phase, let body = try frames.next() {
                 let frame = try SyncFrame.decode(body)
-                framesReceived += 1
+                deadlines?.frameDecoded()
                 guard var machine = self.machine else { return }
                 let actions = machine.receive(frame)
                 self.machine = machine
@@ -575,7 +561,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private func write(_ bytes: [UInt8]) {
         guard let context else { return }
         bytesOut += bytes.count
-        lastActivity = .now()
+        deadlines?.sent(at: .now())
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         context.write(wrapOutboundOut(buffer), promise: nil)

@@ -219,3 +219,40 @@ final class ByteAllowanceTests: XCTestCase {
         XCTAssertEqual(allowance.charge(900, now: start + .seconds(10)), .milliseconds(500), "saved up no more than the burst")
     }
 }
+
+final class ConnectionDeadlinesTests: XCTestCase {
+    private let start = NIODeadline.uptimeNanoseconds(5_000_000_000)
+    private let limits = ConnectionDeadlines.Limits(setup: .seconds(10), partialFrame: .seconds(30), strangerIdle: .seconds(60))
+
+    func testHelloAndClockAreDueAfterTheHandshake() {
+        var deadlines = ConnectionDeadlines(established: start)
+        XCTAssertNil(deadlines.expired(at: start + .seconds(10), stranger: false, limits: limits))
+        XCTAssertEqual(deadlines.expired(at: start + .seconds(11), stranger: false, limits: limits),
+                       "no hello and clock within 10 s of the handshake")
+        deadlines.frameDecoded()
+        deadlines.frameDecoded()
+        XCTAssertNil(deadlines.expired(at: start + .seconds(11), stranger: false, limits: limits))
+    }
+
+    func testABegunFrameMustBeFinished() {
+        var deadlines = ConnectionDeadlines(established: start)
+        deadlines.frameDecoded(); deadlines.frameDecoded()
+        deadlines.received(at: start + .seconds(1), complete: false)
+        deadlines.received(at: start + .seconds(20), complete: false)
+        XCTAssertNil(deadlines.expired(at: start + .seconds(31), stranger: false, limits: limits))
+        XCTAssertNotNil(deadlines.expired(at: start + .seconds(32), stranger: false, limits: limits), "trickling does not extend it")
+        deadlines.resumedReading(at: start + .seconds(32))
+        XCTAssertNil(deadlines.expired(at: start + .seconds(40), stranger: false, limits: limits), "time not reading does not count")
+        deadlines.received(at: start + .seconds(41), complete: true)
+        XCTAssertNil(deadlines.expired(at: start + .seconds(80), stranger: false, limits: limits))
+    }
+
+    func testOnlyStrangersAreClosedForIdleness() {
+        var deadlines = ConnectionDeadlines(established: start)
+        deadlines.frameDecoded(); deadlines.frameDecoded()
+        deadlines.sent(at: start + .seconds(30))
+        XCTAssertNil(deadlines.expired(at: start + .seconds(90), stranger: true, limits: limits), "sending counts as activity")
+        XCTAssertEqual(deadlines.expired(at: start + .seconds(91), stranger: true, limits: limits), "a stranger idle for 60 s")
+        XCTAssertNil(deadlines.expired(at: start + .seconds(9_000), stranger: false, limits: limits))
+    }
+}
