@@ -6,24 +6,38 @@ import VFLog
 /// announce "same as last time, except these" instead of repeating every feed.
 public struct FeedClock: Sendable, Equatable {
     public private(set) var sequences: [FeedID: UInt64]
+    /// The feeds of ``sequences`` in key order, when known. The hash and the disk form need that
+    /// order; a clock of a million feeds that arrived in it, or changed by a delta, is never sorted.
+    private var ordered: [FeedID]?
 
-    public init(_ sequences: [FeedID: UInt64] = [:]) { self.sequences = sequences }
+    public init(_ sequences: [FeedID: UInt64] = [:]) {
+        self.sequences = sequences
+        self.ordered = sequences.isEmpty ? [] : nil
+    }
 
     public subscript(feed: FeedID) -> UInt64? {
         get { sequences[feed] }
-        set { sequences[feed] = newValue }
+        set {
+            let old = newValue.map { sequences.updateValue($0, forKey: feed) } ?? sequences.removeValue(forKey: feed)
+            if (old == nil) != (newValue == nil) { ordered = nil }
+        }
     }
 
     public var count: Int { sequences.count }
+
+    public static func == (a: FeedClock, b: FeedClock) -> Bool { a.sequences == b.sequences }
+
+    /// The feeds in key order.
+    public var sortedFeeds: [FeedID] { ordered ?? sequences.keys.sorted() }
 
     /// The pairs sorted by feed key, `feed (32) ‖ u64be sequence` each, concatenated: the
     /// input of ``hash`` and the form in which clocks are remembered on disk.
     public var encoded: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(sequences.count * 40)
-        for (feed, sequence) in sequences.sorted(by: { $0.key < $1.key }) {
-            bytes += feed.bytes
-            bytes.appendBigEndian(sequence)
+        for feed in sortedFeeds {
+            feed.key.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            bytes.appendBigEndian(sequences[feed]!)
         }
         return bytes
     }
@@ -34,16 +48,22 @@ public struct FeedClock: Sendable, Equatable {
     /// Reads ``encoded``; nil if the bytes are not whole pairs.
     public init?(encoded bytes: [UInt8]) {
         guard bytes.count % 40 == 0 else { return nil }
-        var clock = FeedClock()
+        var sequences: [FeedID: UInt64] = [:]
+        sequences.reserveCapacity(bytes.count / 40)
+        var order: [FeedID] = []
+        order.reserveCapacity(bytes.count / 40)
         var reader = ByteReader(bytes)
         while !reader.isAtEnd {
             guard let key = reader.bytes(32), let feed = FeedID(bytes: key), let sequence = reader.u64() else { return nil }
-            clock[feed] = sequence
+            sequences[feed] = sequence
+            order.append(feed)
         }
-        self = clock
+        self.sequences = sequences
+        self.ordered = order.isStrictlyAscending ? order : nil
     }
 
-    /// The changes that turn `base` into `self`: new or changed sequences, and removals.
+    /// The changes that turn `base` into `self`: new or changed sequences, and removals,
+    /// in key order.
     public func delta(from base: FeedClock) -> [ClockChange] {
         var changes: [ClockChange] = []
         for (feed, sequence) in sequences where base.sequences[feed] != sequence {
@@ -55,8 +75,46 @@ public struct FeedClock: Sendable, Equatable {
         return changes.sorted { $0.feed < $1.feed }
     }
 
+    /// Applies `changes` in order (a later change of a feed wins). Keeps the key order when it
+    /// is known: in one pass when the changes come in key order, as clocks are sent.
     public mutating func apply(_ changes: [ClockChange]) {
-        for change in changes { sequences[change.feed] = change.sequence }
+        sequences.reserveCapacity(sequences.count + changes.count)
+        var reordered = false
+        for change in changes {
+            let old = change.sequence.map { sequences.updateValue($0, forKey: change.feed) } ?? sequences.removeValue(forKey: change.feed)
+            if (old == nil) != (change.sequence == nil) { reordered = true }
+        }
+        guard reordered, let order = ordered else { return }
+        ordered = Self.merge(order, Self.inKeyOrder(changes))
+    }
+
+    /// The changes sorted by feed, only the last of each feed kept.
+    private static func inKeyOrder(_ changes: [ClockChange]) -> [ClockChange] {
+        if changes.lazy.map(\.feed).isStrictlyAscending { return changes }
+        let sorted = changes.enumerated().sorted { $0.element.feed != $1.element.feed ? $0.element.feed < $1.element.feed : $0.offset < $1.offset }
+        var result: [ClockChange] = []
+        result.reserveCapacity(sorted.count)
+        for (_, change) in sorted {
+            if result.last?.feed == change.feed { result[result.count - 1] = change } else { result.append(change) }
+        }
+        return result
+    }
+
+    /// `order` with the feeds of `changes` (in key order, one per feed) added or removed.
+    private static func merge(_ order: [FeedID], _ changes: [ClockChange]) -> [FeedID] {
+        var merged: [FeedID] = []
+        merged.reserveCapacity(order.count + changes.count)
+        var index = 0
+        for change in changes {
+            while index < order.count, order[index] < change.feed {
+                merged.append(order[index])
+                index += 1
+            }
+            if index < order.count, order[index] == change.feed { index += 1 }
+            if change.sequence != nil { merged.append(change.feed) }
+        }
+        merged.append(contentsOf: order[index...])
+        return merged
     }
 }
 
@@ -69,5 +127,16 @@ public struct ClockChange: Sendable, Equatable {
     public init(feed: FeedID, sequence: UInt64?) {
         self.feed = feed
         self.sequence = sequence
+    }
+}
+
+extension Sequence where Element == FeedID {
+    var isStrictlyAscending: Bool {
+        var previous: FeedID?
+        for feed in self {
+            if let previous, !(previous < feed) { return false }
+            previous = feed
+        }
+        return true
     }
 }

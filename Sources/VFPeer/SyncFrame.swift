@@ -103,6 +103,10 @@ public enum SyncFrame: Sendable, Equatable {
                 guard let key = reader.bytes(32), let sequence = reader.u64(), let feed = FeedID(bytes: key) else {
                     throw .malformedFrame("clock frame shorter than its count")
                 }
+                // No entry has a sequence over 2^63 − 1 (§3); 2^64 − 1 alone means "no longer wanted".
+                guard sequence <= Entry.maximumSequence || sequence == UInt64.max else {
+                    throw .malformedFrame("clock sequence \(sequence) is over 2^63 − 1")
+                }
                 changes.append(ClockChange(feed: feed, sequence: sequence == UInt64.max ? nil : sequence))
             }
             frame = .clock(full: flags & 1 != 0, final: flags & 2 != 0, base: Hash32(bytes: baseBytes)!, changes: changes)
