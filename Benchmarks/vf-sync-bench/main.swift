@@ -69,6 +69,37 @@ func payload(_ i: Int) -> [UInt8] {
     Array(#"{"@type":"EconomicEvent","action":"produce","provider":"@A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=.ed25519","receiver":"@A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=.ed25519","resourceQuantity":{"hasNumericalValue":"\#(i)","hasUnit":"kilogram"},"hasPointInTime":"2026-11-28T12:00:00Z","note":"bench entry number \#(i)"}"#.utf8)
 }
 
+// 0. The pure sync machine answering a FULL clock of the most feeds the spec allows, in
+// 1,024-change frames; we hold two entries of each feed, the peer lacks them for half.
+func clockAnswerSeconds(feeds count: Int, inKeyOrder: Bool) -> Double {
+    var random = SystemRandomNumberGenerator()
+    let feeds = (0..<count).map { _ in FeedID(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) })! }
+    var heads: [FeedID: UInt64] = [:]
+    for feed in feeds { heads[feed] = 2 }
+    let ordered = inKeyOrder ? feeds.sorted() : feeds
+    var frames: [SyncFrame] = []
+    for start in stride(from: 0, to: count, by: 1024) {
+        let end = min(count, start + 1024)
+        frames.append(.clock(full: true, final: end == count, base: .zero,
+                             changes: (start..<end).map { ClockChange(feed: ordered[$0], sequence: $0 % 2 == 0 ? 0 : 2) }))
+    }
+    var machine = SyncStateMachine(wants: FeedClock(), localHeads: heads, acknowledgedBase: nil, rememberedPeerClock: nil, oneShot: false)
+    _ = machine.start()
+    _ = machine.receive(.hello(version: SyncFrame.protocolVersion))
+    var answered = 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    for frame in frames { answered += machine.receive(frame).count }
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    precondition(answered == count / 2 + 3, "expected a plan, \(count / 2) ranges, caught-up and the clock to remember")
+    return elapsed
+}
+let clockFeeds = Int(ProcessInfo.processInfo.environment["CLOCK_FEEDS"] ?? "1000000")!
+for inKeyOrder in [true, false] {
+    print(String(format: "  sync machine: FULL clock of %d feeds, %@  %8.3f s to answer (store not included)",
+                 clockFeeds, inKeyOrder ? "in key order" : "unordered  ", clockAnswerSeconds(feeds: clockFeeds, inKeyOrder: inKeyOrder)))
+}
+if arguments.contains("clock") { exit(0) }
+
 // 1. Initial sync: 100 feeds × 1,000 entries from A to B.
 let a = try BenchNode("a"), b = try BenchNode("b")
 print("preparing \(feedCount) feeds × \(perFeed) entries …")
