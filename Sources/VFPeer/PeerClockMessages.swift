@@ -10,16 +10,21 @@ struct ClockMessage: Sendable, Equatable {
 /// The peer's side of the clock exchange on one connection: its clock as reconstructed from its
 /// messages, and how far it holds or has been sent each feed it wants (docs/protocol.md §11).
 struct PeerClockMessages: Sendable {
-    /// The peer's clock as of its latest message answered.
+    /// The peer's clock as of its latest message answered, or as remembered from an earlier
+    /// connection until then.
     private(set) var clock: FeedClock
+    /// Whether a message of this connection was answered. Until then nothing is pushed: the
+    /// remembered clock may be out of date.
+    private var isKnown = false
     /// The message whose frames are arriving, its changes gathered in place.
     private var partial: ClockMessage?
     /// Complete messages answered. A peer drives this count, so it is checked, never wrapped.
     private(set) var received: UInt32
     /// The `k` of the peer's latest `idle(k)`, until its next clock message.
     private var idleAfter: UInt32?
-    /// For each feed the peer wants: the highest sequence it holds or we have sent it.
-    private var sentUpTo: [FeedID: UInt64] = [:]
+    /// Feeds the peer wants of which it holds more than its clock says: what we sent it, or
+    /// it sent us. Few, so a clock of a million feeds costs no second table.
+    private var raised: [FeedID: UInt64] = [:]
     /// The most feeds a clock may name, in one message or added up over deltas.
     let maximumFeeds: Int
 
@@ -58,30 +63,31 @@ struct PeerClockMessages: Sendable {
         if message.full {
             clock = FeedClock()
             clock.apply(message.changes)
-            // What was sent of a feed the peer no longer names would be pushed again otherwise.
-            sentUpTo = sentUpTo.filter { clock[$0.key] != nil }
         } else {
             guard message.base == clock.hash else { return [.send(.needFull(clock: received))] }
             clock.apply(message.changes)
-            for change in message.changes where change.sequence == nil { sentUpTo[change.feed] = nil }
         }
         guard clock.count <= maximumFeeds else { throw .unexpected("clock of over \(maximumFeeds) feeds") }
-        var sends: [SyncStateMachine.Action] = []
+        isKnown = true
+        // What was sent of a feed the peer no longer names would be pushed again if it came back.
+        if !raised.isEmpty { raised = raised.filter { entry in clock[entry.key].map { entry.value > $0 } ?? false } }
+        // One array, the plan filled in once the ranges are counted: a million ranges are not copied.
+        var actions: [SyncStateMachine.Action] = [.rememberPeerClock(clock), .send(.plan(feeds: 0, entries: 0))]
         var entries: UInt64 = 0
-        sentUpTo.reserveCapacity(clock.count)
-        for feed in clock.sortedFeeds {
-            let held = max(clock[feed]!, sentUpTo[feed] ?? 0)
+        for (feed, theirs) in clock.pairsInKeyOrder {
+            let held = raised.isEmpty ? theirs : max(theirs, raised[feed] ?? 0)
             // `head > held` makes `after + 1` safe for whoever reads the range.
             if let head = localHeads[feed], head > held {
-                sends.append(.sendEntries(feed: feed, after: held, through: head))
+                actions.append(.sendEntries(feed: feed, after: held, through: head))
                 entries = entries.addingSaturating(head - held)
-                sentUpTo[feed] = head
-            } else {
-                sentUpTo[feed] = held
             }
         }
-        return [.rememberPeerClock(clock), .send(.plan(feeds: UInt32(clamping: sends.count), entries: entries))]
-            + sends + [.send(.caughtUp(clock: received, hash: clock.hash))]
+        let ranges = actions.count - 2
+        actions[1] = .send(.plan(feeds: UInt32(clamping: ranges), entries: entries))
+        raised.reserveCapacity(raised.count + ranges)
+        for case let .sendEntries(feed, _, head) in actions[2...] { raised[feed] = head }
+        actions.append(.send(.caughtUp(clock: received, hash: clock.hash)))
+        return actions
     }
 
     /// The peer said `idle(k)`: `k` counts its clock messages, which we have all answered (an
@@ -91,15 +97,22 @@ struct PeerClockMessages: Sendable {
         idleAfter = k
     }
 
+    /// How far the peer holds `feed` or has been sent it; nil if it does not want it (or its
+    /// clock is not known yet on this connection).
+    private func held(_ feed: FeedID) -> UInt64? {
+        guard isKnown, let theirs = clock[feed] else { return nil }
+        return max(theirs, raised[feed] ?? 0)
+    }
+
     /// The peer sent this entry, so it holds it: never send it back.
     mutating func sent(_ feed: FeedID, upTo sequence: UInt64) {
-        if let held = sentUpTo[feed], sequence > held { sentUpTo[feed] = sequence }
+        if let held = held(feed), sequence > held { raised[feed] = sequence }
     }
 
     /// We now hold `feed` up to `head`: the range to push if the peer wants it and lacks it.
     mutating func push(_ feed: FeedID, upTo head: UInt64) -> SyncStateMachine.Action? {
-        guard let held = sentUpTo[feed], head > held else { return nil }
-        sentUpTo[feed] = head
+        guard let held = held(feed), head > held else { return nil }
+        raised[feed] = head
         return .sendEntries(feed: feed, after: held, through: head)
     }
 }

@@ -42,5 +42,6 @@ final class SyncClockCostTests: XCTestCase {
         var clock = FeedClock()
         for frame in frames { if case let .clock(_, _, _, changes) = frame { clock.apply(changes) } }
         XCTAssertEqual(hash, clock.hash)
+        XCTAssertEqual(hash, Sodium.blake2b256(clock.encoded), "hashed in pieces, as the bytes it stands for")
     }
 }
