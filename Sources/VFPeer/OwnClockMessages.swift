@@ -6,7 +6,7 @@ struct OwnClockMessages: Sendable {
     /// Our clock now: the feeds we want and how far we hold each.
     var wants: FeedClock
     /// Our clock as last sent: what the peer reconstructs, so the base of a delta on this connection.
-    private(set) var lastSent = FeedClock()
+    private var lastSent = FeedClock()
     /// Clock messages sent, and answered with `caughtUp` or `needFull`. The peer can make us
     /// send one more for each `needFull`, so the count is checked, never wrapped.
     private(set) var sent: UInt32 = 0
@@ -55,6 +55,13 @@ struct OwnClockMessages: Sendable {
             index = end
         } while index < changes.count
         return frames
+    }
+
+    /// Our wants changed: a delta against our last clock, unless message 1 is still to go,
+    /// which will carry them.
+    mutating func changed() throws(SyncProtocolError) -> [SyncFrame] {
+        guard hasStarted else { return [] }
+        return try message(against: lastSent)
     }
 
     /// The peer answered message `number` with `caughtUp`; returns our clock as sent when this

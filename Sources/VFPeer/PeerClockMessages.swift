@@ -23,7 +23,7 @@ struct PeerClockMessages: Sendable {
     /// The `k` of the peer's latest `idle(k)`, until its next clock message.
     private var idleAfter: UInt32?
     /// Feeds the peer wants of which it holds more than its clock says: what we sent it, or
-    /// it sent us. Few, so a clock of a million feeds costs no second table.
+    /// it sent us. Only those, not every feed the clock names.
     private var raised: [FeedID: UInt64] = [:]
     /// The most feeds a clock may name, in one message or added up over deltas.
     let maximumFeeds: Int

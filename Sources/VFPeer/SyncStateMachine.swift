@@ -261,7 +261,7 @@ public struct SyncStateMachine: Sendable {
                 return []
             }
             do {
-                let frames = try waiting.own.message(against: waiting.own.lastSent)
+                let frames = try waiting.own.changed()
                 state = .awaitingHello(waiting)
                 return frames.map(Action.send)
             } catch {
@@ -270,7 +270,7 @@ public struct SyncStateMachine: Sendable {
         case .exchanging, .redeeming:
             return update { exchange, _, _ throws(SyncProtocolError) in
                 guard exchange.own.want(feeds, heads: exchange.localHeads) else { return [] }
-                return try exchange.own.message(against: exchange.own.lastSent).map(Action.send)
+                return try exchange.own.changed().map(Action.send)
             }
         case .closed, .modifying:
             return []

@@ -347,6 +347,21 @@ final class SyncStateMachineTests: XCTestCase {
                                                           .sendEntries(feed: y, after: 0, through: 2)].map { "\($0)" }))
     }
 
+    /// Frames may arrive before `start()`, and our wants may change before it: the opening
+    /// still begins with hello and carries the new wants in clock message 1.
+    func testWantsChangedBeforeStartGoInTheFirstClock() {
+        let x = SigningKey().feed, y = SigningKey().feed
+        var side = machine(wants: FeedClock([x: 0]))
+        XCTAssertEqual(side.wantsChanged([x, y]), [])
+        XCTAssertEqual(side.receive(.hello(version: 1)), [])
+        XCTAssertEqual(side.wantsChanged([x, y]), [])
+        let opening = side.start()
+        XCTAssertEqual(opening.first, .send(.hello(version: 1)))
+        XCTAssertEqual(opening.dropFirst().map { if case let .send(.clock(full, _, _, changes)) = $0 { "\(full) \(changes.count)" } else { "\($0)" } },
+                       ["true 2"])
+        XCTAssertEqual(side.start(), [], "once")
+    }
+
     // MARK: numbers a peer chooses
 
     private func exchanging(wants: FeedClock = FeedClock(), heads: [FeedID: UInt64] = [:]) -> SyncStateMachine {
