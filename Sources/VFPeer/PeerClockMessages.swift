@@ -69,7 +69,8 @@ struct PeerClockMessages: Sendable {
         }
         guard clock.count <= maximumFeeds else { throw .unexpected("clock of over \(maximumFeeds) feeds") }
         isKnown = true
-        // What was sent of a feed the peer no longer names would be pushed again if it came back.
+        // Keep only what the clock does not say already: a feed the peer dropped and asks for
+        // again starts from its new clock.
         if !raised.isEmpty { raised = raised.filter { entry in clock[entry.key].map { entry.value > $0 } ?? false } }
         // One array, the plan filled in once the ranges are counted: a million ranges are not copied.
         var actions: [SyncStateMachine.Action] = [.rememberPeerClock(clock), .send(.plan(feeds: 0, entries: 0))]
