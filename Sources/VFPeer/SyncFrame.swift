@@ -51,8 +51,9 @@ public enum SyncFrame: Sendable, Equatable {
             out.append((full ? 1 : 0) | (final ? 2 : 0))
             out += base.bytes
             out.appendBigEndian(UInt16(changes.count))
+            out.reserveCapacity(out.count + changes.count * 40)
             for change in changes {
-                out += change.feed.bytes
+                change.feed.key.withUnsafeBytes { out.append(contentsOf: $0) }
                 out.appendBigEndian(change.sequence ?? UInt64.max)
             }
         case let .entry(encoded, payload):
@@ -100,8 +101,15 @@ public enum SyncFrame: Sendable, Equatable {
             var changes: [ClockChange] = []
             changes.reserveCapacity(Int(count))
             for _ in 0..<count {
-                guard let key = reader.bytes(32), let sequence = reader.u64(), let feed = FeedID(bytes: key) else {
+                // Read in place: a clock of a million feeds is a million of these.
+                guard let (feed, sequence) = reader.read(40, { raw in
+                    (FeedID(key: Hash32(unsafe: raw)), UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 32, as: UInt64.self)))
+                }) else {
                     throw .malformedFrame("clock frame shorter than its count")
+                }
+                // No entry has a sequence over 2^63 − 1 (§3); 2^64 − 1 alone means "no longer wanted".
+                guard sequence <= Entry.maximumSequence || sequence == UInt64.max else {
+                    throw .malformedFrame("clock sequence \(sequence) is over 2^63 − 1")
                 }
                 changes.append(ClockChange(feed: feed, sequence: sequence == UInt64.max ? nil : sequence))
             }
@@ -161,6 +169,12 @@ struct ByteReader {
         guard n >= 0, bytes.count - offset >= n else { return nil }
         defer { offset += n }
         return Array(bytes[offset..<offset + n])
+    }
+    /// Passes the next `n` bytes to `body` without copying them out; nil if fewer remain.
+    mutating func read<R>(_ n: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        guard n >= 0, bytes.count - offset >= n else { return nil }
+        defer { offset += n }
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n])) }
     }
     mutating func rest() -> [UInt8] { defer { offset = bytes.count }; return Array(bytes[offset...]) }
     mutating func u8() -> UInt8? { bytes(1)?[0] }

@@ -13,6 +13,11 @@ import VFLog
 /// to the invitee's clocks until the invite is checked; then it answers `redeemed` and, if it
 /// accepted, carries on as with any peer (having started to follow the invitee), or else
 /// sends nothing more and closes.
+///
+/// Every number a peer sends is checked before it is used: counts are compared, not
+/// subtracted; sums of what a peer announces saturate; a count the peer can push up is
+/// refused at its limit. After ``Action/close(_:)`` or ``Action/finished`` the machine
+/// returns no more actions.
 public struct SyncStateMachine: Sendable {
     /// This side's part in redeeming an invite on this connection.
     public enum InviteRole: Sendable, Equatable {
@@ -27,7 +32,8 @@ public struct SyncStateMachine: Sendable {
     public enum Action: Sendable, Equatable {
         case send(SyncFrame)
         /// Send entries `after+1 … through` of `feed`, in order, with payloads, then the feed's
-        /// fork proofs if it is forked. Frames sent later are queued behind them.
+        /// fork proofs if it is forked. Frames sent later are queued behind them. Always
+        /// `after < through ≤ 2^63 − 1`.
         case sendEntries(feed: FeedID, after: UInt64, through: UInt64)
         /// Verify and store this entry; report back with ``ingested(count:rejections:)``.
         case ingest(SignedEntry)
@@ -45,53 +51,82 @@ public struct SyncStateMachine: Sendable {
         case close(SyncProtocolError)
     }
 
-    public let oneShot: Bool
-    /// Our clock: the feeds we want and how far we hold each.
-    private var wants: FeedClock
-    /// Our clock as last sent, with the deltas applied; the base of our next delta.
-    private var clockSent = FeedClock()
-    private var acknowledgedBase: FeedClock?
-    private var clocksSent: UInt32 = 0
-    private var clocksAnswered: UInt32 = 0
-
-    /// The peer's clock as reconstructed from its messages, and the message being received.
-    private var peerClock: FeedClock
-    private var incoming: (full: Bool, base: Hash32, changes: [ClockChange])?
-    private var peerClocksReceived: UInt32 = 0
-    /// For each feed the peer wants: the highest sequence it holds or we have sent it.
-    private var sentUpTo: [FeedID: UInt64] = [:]
-    private var localHeads: [FeedID: UInt64]
-
-    private var helloReceived = false
-    /// Entries handed over for ingest and not yet reported stored, oldest first.
-    private var pendingIngest: [(feed: FeedID, sequence: UInt64)] = []
-    /// For each feed: the highest sequence received from this peer and stored.
-    private var receivedUpTo: [FeedID: UInt64] = [:]
-    private var settledFor: (UInt32, UInt32)?
-    private var idleSentFor: UInt32?
-    private var peerIdle: UInt32?
-    private var closed = false
-    private var invite: InviteState
-    /// Clock messages of an invitee, held until its invite is checked.
-    private var heldClocks: [(full: Bool, base: Hash32, changes: [ClockChange])] = []
-
-    private enum InviteState: Sendable {
-        /// No invite on this connection, or it is settled: `redeem` is a violation.
-        case none
-        /// Invitee: `redeem` will be (or was) sent; waiting for `redeemed`.
-        case awaitingAnswer(secret: [UInt8])
-        /// Invitee: the pub accepted.
-        case accepted
-        /// Pub: a `redeem` may come as the next frame.
-        case mayArrive
-        /// Pub: the handler is checking the invite.
-        case checking
+    private enum State: Sendable {
+        /// The peer's hello has not come (ours goes out with ``start()``).
+        case awaitingHello(AwaitingHello)
+        /// Clocks and entries flow both ways.
+        case exchanging(Exchange)
+        /// As exchanging, while an invite is being redeemed on this connection: neither side
+        /// is caught up until it is settled.
+        case redeeming(Exchange, Redemption)
+        /// Finished or cut off; `caughtUp` is what ``isCaughtUp`` said at the end.
+        case closed(caughtUp: Bool)
+        /// Only while a state's value is being changed, so its arrays are not copied.
+        case modifying
     }
 
-    /// Progress of what the peer announced it will send us.
-    public private(set) var expectedEntries: UInt64 = 0
-    public private(set) var expectedFeeds: UInt32 = 0
-    public private(set) var receivedEntries: UInt64 = 0
+    private struct AwaitingHello: Sendable {
+        var own: OwnClockMessages
+        var localHeads: [FeedID: UInt64]
+        var rememberedPeerClock: FeedClock?
+        /// Where an invite stands once the peer's hello has come; nil: no invite.
+        var redemption: Redemption?
+    }
+
+    /// Both directions of the exchange, once the peer's hello has come.
+    private struct Exchange: Sendable {
+        var own: OwnClockMessages
+        var peer: PeerClockMessages
+        /// The latest sequence we hold of every feed we hold.
+        var localHeads: [FeedID: UInt64]
+        /// Entries handed over for ingest and not yet reported stored or refused.
+        var unstored = 0
+
+        /// Everything we asked for has arrived and been stored.
+        var isCaughtUp: Bool { own.hasStarted && own.allAnswered && unstored == 0 && !peer.isReceivingMessage }
+
+        mutating func answer(_ message: ClockMessage) throws(SyncProtocolError) -> [Action] {
+            try peer.answer(message, localHeads: localHeads)
+        }
+
+        mutating func hold(_ heads: [FeedID: UInt64]) -> [Action] {
+            var actions: [Action] = []
+            for (feed, head) in heads {
+                localHeads[feed] = max(localHeads[feed] ?? 0, head)
+                own.hold(feed, upTo: head)
+                if let push = peer.push(feed, upTo: head) { actions.append(push) }
+            }
+            return actions
+        }
+    }
+
+    private enum Redemption: Sendable {
+        /// Pub: the peer's next frame may be `redeem` (only the one right after hello).
+        case offered
+        /// Pub: the handler checks the invite; the peer's clock messages wait here, unanswered.
+        case checking(held: [ClockMessage])
+        /// Invitee: `redeem` (sent by ``start()``) has had no answer.
+        case awaitingAnswer(secret: [UInt8])
+    }
+
+    /// What the peer announced and sent, for display; survives the end of the connection.
+    private struct Progress: Sendable {
+        var expectedEntries: UInt64 = 0
+        var expectedFeeds: UInt32 = 0
+        var receivedEntries: UInt64 = 0
+    }
+
+    public let oneShot: Bool
+    private var state: State
+    private var progress = Progress()
+
+    /// Progress of what the peer announced it will send us. The sums saturate: a peer chooses them.
+    public var expectedEntries: UInt64 { progress.expectedEntries }
+    public var expectedFeeds: UInt32 { progress.expectedFeeds }
+    public var receivedEntries: UInt64 { progress.receivedEntries }
+
+    /// The most feeds a peer's clock may name, in one message or added up over deltas.
+    var maximumPeerClockFeeds = 1_000_000
 
     /// - Parameters:
     ///   - wants: our clock now.
@@ -101,121 +136,68 @@ public struct SyncStateMachine: Sendable {
     ///   - invite: whether this side redeems an invite, may accept one, or neither.
     public init(wants: FeedClock, localHeads: [FeedID: UInt64], acknowledgedBase: FeedClock?,
                 rememberedPeerClock: FeedClock?, oneShot: Bool, invite: InviteRole = .none) {
-        switch invite {
-        case .none: self.invite = .none
-        case .redeem(let secret):
+        if case let .redeem(secret) = invite {
             precondition(secret.count == SyncFrame.inviteSecretSize, "an invite secret is \(SyncFrame.inviteSecretSize) bytes")
-            self.invite = .awaitingAnswer(secret: secret)
-        case .accept: self.invite = .mayArrive
         }
-        self.wants = wants
-        self.localHeads = localHeads
-        self.acknowledgedBase = acknowledgedBase
-        self.peerClock = rememberedPeerClock ?? FeedClock()
         self.oneShot = oneShot
+        let redemption: Redemption?
+        switch invite {
+        case .none: redemption = nil
+        case .redeem(let secret): redemption = .awaitingAnswer(secret: secret)
+        case .accept: redemption = .offered
+        }
+        self.state = .awaitingHello(AwaitingHello(own: OwnClockMessages(wants: wants, confirmed: acknowledgedBase), localHeads: localHeads,
+                                                  rememberedPeerClock: rememberedPeerClock, redemption: redemption))
     }
 
-    /// The most feeds a peer's clock may name, in one message or added up over deltas.
-    var maximumPeerClockFeeds = 1_000_000
-
-    public var isClosed: Bool { closed }
+    public var isClosed: Bool {
+        if case .closed = state { true } else { false }
+    }
 
     /// Whether everything we asked for has arrived and been stored, and no invite is pending.
     public var isCaughtUp: Bool {
-        helloReceived && clocksAnswered == clocksSent && pendingIngest.isEmpty && incoming == nil && !invitePending
-    }
-
-    /// An invitee still waits for `redeemed`, or a pub still checks an invite.
-    private var invitePending: Bool {
-        switch invite {
-        case .awaitingAnswer, .checking: true
-        case .none, .accepted, .mayArrive: false
+        switch state {
+        case .exchanging(let exchange): exchange.isCaughtUp
+        case .closed(let caughtUp): caughtUp
+        case .awaitingHello, .redeeming, .modifying: false
         }
     }
 
+    /// Our hello, an invite's `redeem`, and our clock: a delta against the clock the peer
+    /// confirmed last time, or FULL. Once; frames may be received before it.
     public mutating func start() -> [Action] {
-        var actions: [Action] = [.send(.hello(version: SyncFrame.protocolVersion))]
-        if case let .awaitingAnswer(secret) = invite { actions.append(.send(.redeem(secret: secret))) }
-        if let base = acknowledgedBase {
-            actions += sendClock(full: false, base: base)
-        } else {
-            actions += sendClock(full: true, base: FeedClock())
+        switch state {
+        case .awaitingHello(var waiting):
+            state = .modifying
+            let actions = Self.opening(&waiting.own, redemption: waiting.redemption)
+            state = .awaitingHello(waiting)
+            return actions
+        case .exchanging, .redeeming:
+            return update { exchange, redemption, _ in Self.opening(&exchange.own, redemption: redemption) }
+        case .closed, .modifying:
+            return []
         }
-        return actions
     }
 
     public mutating func receive(_ frame: SyncFrame) -> [Action] {
-        guard !closed else { return [] }
-        if !helloReceived {
-            guard case let .hello(version) = frame else { return fail(.unexpected("first frame is not hello")) }
-            guard version == SyncFrame.protocolVersion else { return fail(.unexpected("unsupported protocol version \(version)")) }
-            helloReceived = true
+        switch state {
+        case .awaitingHello(let waiting):
+            guard case let .hello(version) = frame else { return close(.unexpected("first frame is not hello")) }
+            // Versions are not negotiated: a peer that speaks another is cut off at once.
+            guard version == SyncFrame.protocolVersion else { return close(.unexpected("unsupported protocol version \(version)")) }
+            let exchange = Exchange(own: waiting.own,
+                                    peer: PeerClockMessages(remembered: waiting.rememberedPeerClock, maximumFeeds: maximumPeerClockFeeds),
+                                    localHeads: waiting.localHeads)
+            state = waiting.redemption.map { .redeeming(exchange, $0) } ?? .exchanging(exchange)
             return []
-        }
-        if case .mayArrive = invite {
-            // A redeem is welcome only as the frame right after hello.
-            if case let .redeem(secret) = frame {
-                invite = .checking
-                return [.redeemInvite(secret: secret)]
+        case .exchanging, .redeeming:
+            return update { exchange, redemption, progress throws(SyncProtocolError) in
+                try Self.receive(frame, exchange: &exchange, redemption: &redemption, progress: &progress)
             }
-            invite = .none
-        }
-        switch frame {
-        case .hello:
-            return fail(.unexpected("second hello"))
-        case let .clock(full, final, base, changes):
-            if var partial = incoming {
-                guard partial.full == full, partial.base == base else { return fail(.unexpected("clock frames of one message disagree")) }
-                partial.changes += changes
-                incoming = partial
-            } else {
-                incoming = (full, base, changes)
-            }
-            if (incoming?.changes.count ?? 0) > maximumPeerClockFeeds {
-                return fail(.unexpected("clock of over \(maximumPeerClockFeeds) feeds"))
-            }
-            return final ? clockReceived() : []
-        case let .entry(encoded, payload):
-            let entry: Entry
-            do { entry = try EntryCodec.decode(encoded) } catch {
-                return fail(.badEntry(VerificationError(feed: nil, sequence: nil, reason: .malformed(error))))
-            }
-            receivedEntries += 1
-            // The peer holds what it sends: never echo it back.
-            if let sent = sentUpTo[entry.author], entry.sequence > sent { sentUpTo[entry.author] = entry.sequence }
-            // Not wanted (any more): a race with our last clock, not an offence. Drop it.
-            guard wants[entry.author] != nil else { return [] }
-            pendingIngest.append((entry.author, entry.sequence))
-            return [.ingest(SignedEntry(entry: entry, payload: payload))]
-        case let .caughtUp(clock, hash):
-            guard clock <= clocksSent, clock > clocksAnswered else { return fail(.unexpected("caught-up for clock \(clock) not awaited")) }
-            clocksAnswered = clock
-            var actions: [Action] = []
-            if clock == clocksSent && hash == clockSent.hash {
-                acknowledgedBase = clockSent
-                actions.append(.rememberAcknowledgedClock(clockSent))
-            }
-            return actions + checkIdle()
-        case let .needFull(clock):
-            guard clock <= clocksSent, clock > clocksAnswered else { return fail(.unexpected("need-full for clock \(clock) not awaited")) }
-            clocksAnswered = clock
-            acknowledgedBase = nil
-            return sendClock(full: true, base: FeedClock())
-        case let .idle(count):
-            guard count <= peerClocksReceived else { return fail(.unexpected("idle after \(count) clocks, only \(peerClocksReceived) received")) }
-            peerIdle = count
-            return settle() + checkFinished()
-        case let .plan(feeds, entries):
-            expectedFeeds &+= feeds
-            expectedEntries &+= entries
+        case .closed:
             return []
-        case .redeem:
-            return fail(.unexpected("redeem not expected here"))
-        case let .redeemed(ok, reason):
-            guard case .awaitingAnswer = invite else { return fail(.unexpected("redeemed without a redeem")) }
-            guard ok else { return fail(.inviteRefused(reason)) }
-            invite = .accepted
-            return checkIdle() + checkFinished()
+        case .modifying:
+            preconditionFailure("SyncStateMachine re-entered while changing state")
         }
     }
 
@@ -224,148 +206,176 @@ public struct SyncStateMachine: Sendable {
     /// Call ``wantsChanged(_:)`` first if accepting changed what we want, so the peer hears
     /// our new clock before it hears that it may finish.
     public mutating func inviteChecked(refusal: String?) -> [Action] {
-        guard !closed, case .checking = invite else { return [] }
+        guard case .redeeming(_, .checking) = state else { return [] }
         if let refusal {
             var reason = refusal
             while reason.utf8.count > SyncFrame.maximumReasonSize { reason.removeLast() }
-            closed = true
-            heldClocks = []
-            invite = .none
+            state = .closed(caughtUp: false)
             return [.send(.redeemed(ok: false, reason: reason)), .finished]
         }
-        invite = .none
-        var actions: [Action] = [.send(.redeemed(ok: true, reason: ""))]
-        let held = heldClocks
-        heldClocks = []
-        for message in held { actions += answer(message) }
-        return actions + checkIdle()
+        return update { exchange, redemption, _ throws(SyncProtocolError) in
+            guard case let .checking(held) = redemption else { return [] }
+            redemption = nil
+            var actions: [Action] = [.send(.redeemed(ok: true, reason: ""))]
+            for message in held { actions += try exchange.answer(message) }
+            return actions
+        }
     }
 
     /// The handler stored (or refused) `count` entries handed over by ``Action/ingest(_:)``.
     /// A refused entry is an offence that closes the connection, except one refused because
     /// its feed is forked: the peer may not have learnt of the fork yet.
     public mutating func ingested(count: Int, rejections: [VerificationError] = []) -> [Action] {
-        guard !closed else { return [] }
-        if let offence = rejections.first(where: { $0.reason != .feedForked }) { return fail(.badEntry(offence)) }
-        for (feed, sequence) in pendingIngest.prefix(count) { receivedUpTo[feed] = max(receivedUpTo[feed] ?? 0, sequence) }
-        pendingIngest.removeFirst(min(count, pendingIngest.count))
-        return checkIdle()
+        update { exchange, _, _ throws(SyncProtocolError) in
+            if let offence = rejections.first(where: { $0.reason != .feedForked }) { throw .badEntry(offence) }
+            exchange.unstored -= min(max(count, 0), exchange.unstored)
+            return []
+        }
     }
 
     /// New entries are held locally (appended here, or received from any peer).
     public mutating func localHeadsChanged(_ heads: [FeedID: UInt64]) -> [Action] {
-        guard !closed else { return [] }
-        var actions: [Action] = []
-        for (feed, head) in heads {
-            localHeads[feed] = max(localHeads[feed] ?? 0, head)
-            if wants[feed] != nil { wants[feed] = max(wants[feed] ?? 0, head) }
-            if let sent = sentUpTo[feed], head > sent {
-                actions.append(.sendEntries(feed: feed, after: sent, through: head))
-                sentUpTo[feed] = head
+        switch state {
+        case .awaitingHello(var waiting):
+            state = .modifying
+            for (feed, head) in heads {
+                waiting.localHeads[feed] = max(waiting.localHeads[feed] ?? 0, head)
+                waiting.own.hold(feed, upTo: head)
             }
-        }
-        return actions
-    }
-
-    /// Our replication set changed: announce the difference.
-    public mutating func wantsChanged(_ feeds: Set<FeedID>) -> [Action] {
-        guard !closed else { return [] }
-        var next = FeedClock()
-        for feed in feeds { next[feed] = wants[feed] ?? localHeads[feed] ?? 0 }
-        guard Set(next.sequences.keys) != Set(wants.sequences.keys) else { return [] }
-        wants = next
-        return sendClock(full: false, base: clockSent)
-    }
-
-    // MARK: internals
-
-    private mutating func sendClock(full: Bool, base: FeedClock) -> [Action] {
-        let changes = full ? wants.delta(from: FeedClock()) : wants.delta(from: base)
-        clockSent = wants
-        clocksSent += 1
-        idleSentFor = nil
-        var actions: [Action] = []
-        var index = 0
-        repeat {
-            let chunk = Array(changes[index..<min(index + SyncFrame.maximumClockChanges, changes.count)])
-            index += SyncFrame.maximumClockChanges
-            actions.append(.send(.clock(full: full, final: index >= changes.count, base: full ? .zero : base.hash, changes: chunk)))
-        } while index < changes.count
-        return actions
-    }
-
-    private mutating func clockReceived() -> [Action] {
-        guard let message = incoming else { return [] }
-        incoming = nil
-        if case .checking = invite {
-            heldClocks.append(message)
+            state = .awaitingHello(waiting)
+            return []
+        case .exchanging, .redeeming:
+            return update { exchange, _, _ in exchange.hold(heads) }
+        case .closed, .modifying:
             return []
         }
-        return answer(message)
     }
 
-    private mutating func answer(_ message: (full: Bool, base: Hash32, changes: [ClockChange])) -> [Action] {
-        peerClocksReceived += 1
-        peerIdle = nil
-        let number = peerClocksReceived
-        if message.full {
-            peerClock = FeedClock()
-        } else if message.base != peerClock.hash {
-            return [.send(.needFull(clock: number))]
-        }
-        peerClock.apply(message.changes)
-        // Deltas add up across messages: the same bound as one message, so a peer cannot grow it without end.
-        if peerClock.sequences.count > maximumPeerClockFeeds {
-            return fail(.unexpected("clock of over \(maximumPeerClockFeeds) feeds"))
-        }
-        for change in message.changes where change.sequence == nil { sentUpTo[change.feed] = nil }
-        var actions: [Action] = [.rememberPeerClock(peerClock)]
-        var sends: [Action] = []
-        var entries: UInt64 = 0
-        for (feed, theirs) in peerClock.sequences.sorted(by: { $0.key < $1.key }) {
-            let sent = max(theirs, sentUpTo[feed] ?? 0)
-            sentUpTo[feed] = sent
-            if let head = localHeads[feed], head > sent {
-                sends.append(.sendEntries(feed: feed, after: sent, through: head))
-                entries += head - sent
-                sentUpTo[feed] = head
+    /// Our replication set changed: announce the difference, as a delta against our last clock.
+    public mutating func wantsChanged(_ feeds: Set<FeedID>) -> [Action] {
+        switch state {
+        case .awaitingHello(var waiting):
+            state = .modifying
+            guard waiting.own.want(feeds, heads: waiting.localHeads) else {
+                state = .awaitingHello(waiting)
+                return []
             }
+            do {
+                let frames = try waiting.own.changed()
+                state = .awaitingHello(waiting)
+                return frames.map(Action.send)
+            } catch {
+                return close(error)
+            }
+        case .exchanging, .redeeming:
+            return update { exchange, _, _ throws(SyncProtocolError) in
+                guard exchange.own.want(feeds, heads: exchange.localHeads) else { return [] }
+                return try exchange.own.changed().map(Action.send)
+            }
+        case .closed, .modifying:
+            return []
         }
-        actions.append(.send(.plan(feeds: UInt32(sends.count), entries: entries)))
-        actions += sends
-        actions.append(.send(.caughtUp(clock: number, hash: peerClock.hash)))
+    }
+
+    // MARK: transitions
+
+    /// Runs `body` on the exchange; then, with no invite pending, says `idle` when it is due and
+    /// finishes a one-shot sync when both sides are idle. A violation `body` throws closes.
+    private mutating func update(
+        _ body: (inout Exchange, inout Redemption?, inout Progress) throws(SyncProtocolError) -> [Action]
+    ) -> [Action] {
+        var exchange: Exchange
+        var redemption: Redemption?
+        switch state {
+        case .exchanging(let current): exchange = current
+        case .redeeming(let current, let pending): exchange = current; redemption = pending
+        case .awaitingHello, .closed, .modifying: return []
+        }
+        state = .modifying
+        var actions: [Action]
+        do {
+            actions = try body(&exchange, &redemption, &progress)
+        } catch {
+            state = .closed(caughtUp: redemption == nil && exchange.isCaughtUp)
+            return [.close(error)]
+        }
+        if let redemption {
+            state = .redeeming(exchange, redemption)
+            return actions
+        }
+        if exchange.isCaughtUp, let idle = exchange.own.idle() { actions.append(.send(idle)) }
+        if oneShot, exchange.isCaughtUp, exchange.own.idleSent, exchange.peer.isIdle {
+            state = .closed(caughtUp: true)
+            return actions + [.finished]
+        }
+        state = .exchanging(exchange)
         return actions
     }
 
-    private mutating func checkIdle() -> [Action] {
-        guard isCaughtUp, idleSentFor != clocksSent else { return [] }
-        idleSentFor = clocksSent
-        return [.send(.idle(clocksSent: clocksSent))] + settle() + checkFinished()
+    private static func opening(_ own: inout OwnClockMessages, redemption: Redemption?) -> [Action] {
+        guard !own.hasStarted else { return [] }
+        var actions: [Action] = [.send(.hello(version: SyncFrame.protocolVersion))]
+        if case let .awaitingAnswer(secret) = redemption { actions.append(.send(.redeem(secret: secret))) }
+        return actions + own.first().map(Action.send)
     }
 
-    /// When both sides are idle, each holds what the other sent it. Both remember their
-    /// clocks with those entries counted, identically, so the next connection's delta leaves
-    /// out everything this one moved. If they disagree after all (the connection broke with
-    /// entries in flight), the base hash mismatches and the peer asks for a full clock.
-    private mutating func settle() -> [Action] {
-        guard idleSentFor == clocksSent, isCaughtUp, peerIdle == peerClocksReceived,
-              settledFor.map({ $0 != (clocksSent, peerClocksReceived) }) ?? true else { return [] }
-        settledFor = (clocksSent, peerClocksReceived)
-        var mine = clockSent
-        for (feed, sequence) in receivedUpTo where (mine[feed] ?? .max) < sequence { mine[feed] = sequence }
-        var theirs = peerClock
-        for (feed, sequence) in sentUpTo where (theirs[feed] ?? .max) < sequence { theirs[feed] = sequence }
-        return [.rememberAcknowledgedClock(mine), .rememberPeerClock(theirs)]
-    }
-
-    private mutating func checkFinished() -> [Action] {
-        guard oneShot, !closed, idleSentFor == clocksSent, isCaughtUp, peerIdle == peerClocksReceived else { return [] }
-        closed = true
-        return [.finished]
-    }
-
-    private mutating func fail(_ error: SyncProtocolError) -> [Action] {
-        closed = true
+    private mutating func close(_ error: SyncProtocolError) -> [Action] {
+        state = .closed(caughtUp: false)
         return [.close(error)]
+    }
+
+    /// A frame from the peer after its hello.
+    private static func receive(_ frame: SyncFrame, exchange: inout Exchange, redemption: inout Redemption?,
+                                progress: inout Progress) throws(SyncProtocolError) -> [Action] {
+        if case .offered = redemption {
+            if case let .redeem(secret) = frame {
+                redemption = .checking(held: [])
+                return [.redeemInvite(secret: secret)]
+            }
+            redemption = nil
+        }
+        switch frame {
+        case .hello:
+            throw .unexpected("second hello")
+        case let .clock(full, final, base, changes):
+            guard let message = try exchange.peer.receive(full: full, final: final, base: base, changes: changes) else { return [] }
+            if case .checking(var held) = redemption {
+                redemption = nil
+                held.append(message)
+                redemption = .checking(held: held)
+                return []
+            }
+            return try exchange.answer(message)
+        case let .entry(encoded, payload):
+            let entry: Entry
+            do { entry = try EntryCodec.decode(encoded) } catch {
+                throw .badEntry(VerificationError(feed: nil, sequence: nil, reason: .malformed(error)))
+            }
+            progress.receivedEntries = progress.receivedEntries.addingSaturating(1)
+            exchange.peer.sent(entry.author, upTo: entry.sequence)
+            // Not wanted (any more): a race with our last clock, not an offence. Drop it.
+            guard exchange.own.wants[entry.author] != nil else { return [] }
+            exchange.unstored += 1
+            return [.ingest(SignedEntry(entry: entry, payload: payload))]
+        case let .caughtUp(number, hash):
+            guard let confirmed = try exchange.own.caughtUp(number, hash: hash) else { return [] }
+            return [.rememberAcknowledgedClock(confirmed)]
+        case let .needFull(number):
+            return try exchange.own.needFull(number).map(Action.send)
+        case let .idle(count):
+            try exchange.peer.idle(count)
+            return []
+        case let .plan(feeds, entries):
+            progress.expectedFeeds = progress.expectedFeeds.addingSaturating(feeds)
+            progress.expectedEntries = progress.expectedEntries.addingSaturating(entries)
+            return []
+        case .redeem:
+            throw .unexpected("redeem not expected here")
+        case let .redeemed(ok, reason):
+            guard case .awaitingAnswer = redemption else { throw .unexpected("redeemed without a redeem") }
+            guard ok else { throw .inviteRefused(reason) }
+            redemption = nil
+            return []
+        }
     }
 }

@@ -129,6 +129,62 @@ final class HostilePeerTests: XCTestCase {
         XCTAssertEqual(stranger.bytesUntilClose(), 0, "the node sent not a single byte")
     }
 
+    // MARK: what docs/protocol.md §11 says a node does
+
+    /// A forked feed travels with its fork proof's conflicting entry, which `plan` does not count.
+    func testPlanCountsAFeedsEntriesAndNotItsForkProof() throws {
+        _ = try node.log.ingest(Array(mallory.entries[0..<5]))
+        var fork = FeedBuilder(key: mallory.key)
+        fork.append(); fork.append(); fork.append(#"{"double":"spend"}"#)
+        _ = try node.log.ingest([fork.entries[2]])
+        XCTAssertEqual(try node.log.head(of: mallory.key.feed)?.forked, true)
+        let peer = try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: SigningKey())
+        peer.send(.hello(version: SyncFrame.protocolVersion))
+        peer.send(.clock(full: true, final: true, base: .zero, changes: [ClockChange(feed: mallory.key.feed, sequence: 0)]))
+        let received = try peer.frames { if case .caughtUp(clock: 1, _) = $0 { true } else { false } }
+        XCTAssertEqual(received.frames.filter { if case .plan = $0 { true } else { false } }, [.plan(feeds: 1, entries: 5)])
+        XCTAssertEqual(received.frames.filter { if case .entry = $0 { true } else { false } }.count, 6, "five entries and the conflicting one")
+    }
+
+    /// A goodbye ends the connection: the node sends nothing more, not even its own goodbye, and
+    /// closes. A peer that had answered the node's clock has synced; one that had not, failed.
+    func testAGoodbyeClosesAndCountsAsASyncOnlyWhenTheNodeWasCaughtUp() async throws {
+        let port = try XCTUnwrap(node.address?.port)
+        let hasty = SigningKey()
+        let first = try ScriptedPeer(port: port, server: node.feed, identity: hasty)
+        first.greet()
+        _ = try first.frames { if case .caughtUp = $0 { true } else { false } }
+        first.sendGoodbye()
+        let end = try first.frames()
+        XCTAssertTrue(end.closed)
+        XCTAssertFalse(end.goodbye, "no goodbye back")
+        XCTAssertEqual(end.frames, [])
+        try await eventually { try self.node.peers.peers().first { $0.feed == hasty.feed }?.lastError == "peer said goodbye" }
+        XCTAssertEqual(try node.peers.peers().first { $0.feed == hasty.feed }?.failures, 1)
+
+        let polite = SigningKey()
+        let second = try ScriptedPeer(port: port, server: node.feed, identity: polite)
+        second.greet()
+        var nodeClock = FeedClock()
+        _ = try second.frames { frame in
+            guard case let .clock(_, final, _, changes) = frame else { return false }
+            nodeClock.apply(changes)
+            return final
+        }
+        // We hold none of what the node wants: nothing to send, and caught up.
+        second.send(.plan(feeds: 0, entries: 0))
+        second.send(.caughtUp(clock: 1, hash: nodeClock.hash))
+        _ = try second.frames { $0 == .idle(clocksSent: 1) }
+        second.sendGoodbye()
+        let politeEnd = try second.frames()
+        XCTAssertTrue(politeEnd.closed)
+        XCTAssertFalse(politeEnd.goodbye)
+        try await eventually { try self.node.peers.peers().first { $0.feed == polite.feed }?.lastSync != nil }
+        let record = try XCTUnwrap(try node.peers.peers().first { $0.feed == polite.feed })
+        XCTAssertEqual(record.failures, 0)
+        XCTAssertNil(record.lastError)
+    }
+
     func testTheNodeKeepsServingOthersAfterAHostilePeer() async throws {
         let peer = try connect()
         peer.greet()

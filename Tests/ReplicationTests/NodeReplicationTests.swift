@@ -134,4 +134,41 @@ final class NodeReplicationTests: XCTestCase {
         XCTAssertEqual(again.stored + again.sent, 0)
         await b.stop(); await a.stop()
     }
+
+    /// docs/protocol.md §11: both sides remember the clocks `caughtUp` confirmed, as sent; the
+    /// reconnect after a transfer names each feed that moved (40 bytes each way here), and an
+    /// idle reconnect is 216 bytes each way after the handshake, plus the one-shot side's goodbye.
+    func testReconnectsCostWhatTheSpecificationSays() async throws {
+        let a = try TestNode(self, name: "a"), b = try TestNode(self, name: "b")
+        try a.follow(b); try b.follow(a)
+        try a.publish(10)
+        try await a.start()
+        try await b.start(listen: false)
+        /// Waits until `a` has stored the clocks of its latest connection with `b`.
+        func aRemembers(peer: [FeedID: UInt64], acknowledged: [FeedID: UInt64]) async throws {
+            try await eventually(10, "a stores the confirmed clocks") {
+                let stored = try a.peers.clocks(for: b.feed)
+                return stored.peer == FeedClock(peer) && stored.acknowledged == FeedClock(acknowledged)
+            }
+        }
+        let transfer = try await b.sync(with: a)
+        XCTAssertEqual(transfer.stored, 11)
+        XCTAssertEqual(try b.peers.clocks(for: a.feed).acknowledged, FeedClock([a.feed: 0, b.feed: 1]), "b's clock as sent")
+        XCTAssertEqual(try b.peers.clocks(for: a.feed).peer, FeedClock([a.feed: 11, b.feed: 0]), "a's clock as a sent it")
+        try await aRemembers(peer: [a.feed: 0, b.feed: 1], acknowledged: [a.feed: 11, b.feed: 0])
+
+        let afterTransfer = try await b.sync(with: a)
+        XCTAssertNil(afterTransfer.error)
+        XCTAssertEqual(afterTransfer.stored + afterTransfer.sent, 0)
+        try await aRemembers(peer: [a.feed: 11, b.feed: 1], acknowledged: [a.feed: 11, b.feed: 1])
+
+        let idle = try await b.sync(with: a)
+        XCTAssertNil(idle.error)
+        XCTAssertTrue(idle.caughtUp)
+        XCTAssertEqual(idle.bytesOut, 176 + 216 + 34, "b: handshake, hello and clock, plan and caught-up, idle, goodbye")
+        XCTAssertEqual(idle.bytesIn, 144 + 216, "a: handshake, the same three packets")
+        XCTAssertEqual(afterTransfer.bytesOut, idle.bytesOut + 40, "b names a's feed, which moved")
+        XCTAssertEqual(afterTransfer.bytesIn, idle.bytesIn + 40, "a names b's feed, which moved")
+        await b.stop(); await a.stop()
+    }
 }

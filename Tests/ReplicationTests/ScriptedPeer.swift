@@ -9,6 +9,9 @@ import XCTest
 final class ScriptedPeer {
     private let fd: Int32
     private var writer: BoxStreamWriter?
+    private var reader: BoxStreamReader?
+    /// Box-stream bytes that came with the end of the handshake.
+    private var early: [UInt8] = []
 
     /// Connects; if `handshake`, runs the Secret Handshake as client.
     init(port: Int, server: FeedID, identity: SigningKey, networkKey: NetworkKey = .default, handshake: Bool = true) throws {
@@ -33,11 +36,12 @@ final class ScriptedPeer {
                 case .send(let bytes): sendRaw(bytes)
                 case .completed(let result):
                     writer = BoxStreamWriter(result.sending)
-                    return
+                    reader = BoxStreamReader(result.receiving)
                 case .failed(let error): throw CLIFailure("\(error)")
-                case .boxStreamBytes: break
+                case .boxStreamBytes(let bytes): early += bytes
                 }
             }
+            if writer != nil { return }
             let bytes = receive()
             guard !bytes.isEmpty else { throw CLIFailure("closed during handshake") }
             actions = machine.receive(bytes)
@@ -72,6 +76,48 @@ final class ScriptedPeer {
     func greet() {
         send(.hello(version: SyncFrame.protocolVersion))
         send(.clock(full: true, final: true, base: .zero, changes: []))
+    }
+
+    /// Reads what the node sends, as sync frames, until `stop` says enough, the node says
+    /// goodbye, or it closes the connection (or `seconds` pass).
+    func frames(seconds: Double = 5, until stop: (SyncFrame) -> Bool = { _ in false }) throws -> (frames: [SyncFrame], goodbye: Bool, closed: Bool) {
+        var frames: [SyncFrame] = [], decoder = FrameDecoder()
+        let deadline = Date().addingTimeInterval(seconds)
+        var pending = early
+        early = []
+        while Date() < deadline {
+            if pending.isEmpty {
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return (frames, false, true) }
+                if n > 0 { pending = Array(buffer[0..<n]) }
+                continue
+            }
+            guard var reader else { throw CLIFailure("no handshake") }
+            let events = reader.receive(pending)
+            self.reader = reader
+            pending = []
+            for event in events {
+                switch event {
+                case .message(let body): decoder.append(body)
+                case .goodbye: return (frames, true, false)
+                case .failed(let error): throw CLIFailure("box stream: \(error)")
+                }
+                while let body = try decoder.next() {
+                    let frame = try SyncFrame.decode(body)
+                    frames.append(frame)
+                    if stop(frame) { return (frames, false, false) }
+                }
+            }
+        }
+        return (frames, false, false)
+    }
+
+    /// Says goodbye through the box stream.
+    func sendGoodbye() {
+        guard var writer else { return }
+        sendRaw(writer.goodbye())
+        self.writer = writer
     }
 
     func receive() -> [UInt8] {
