@@ -3,6 +3,7 @@ import VFLog
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+import VFJSON
 
 /// The fast paths of derivation give exactly what the general paths give: payloads read from
 /// the flat tape equal payloads read from the JSON tree (or fail with the same reason), exact

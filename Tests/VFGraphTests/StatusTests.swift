@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+import VFJSON
 
 /// Unauthorized, invalid and pending events, implied transfers and corrections.
 final class StatusTests: XCTestCase {

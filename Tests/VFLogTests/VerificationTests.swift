@@ -1,3 +1,4 @@
+import VFJSON
 import VFTestSupport
 import XCTest
 @testable import VFLog
@@ -59,7 +60,9 @@ final class VerificationTests: XCTestCase {
     }
 
     func testPayloadMustBeAUTF8JSONObject() {
-        XCTAssertEqual(catchPayload([0x7B, 0xFF, 0x7D]), .notUTF8)
+        XCTAssertEqual(catchPayload([0x7B, 0xFF, 0x7D]), .notJSON(JSONParseError(offset: 1, reason: "invalid UTF-8")))
+        XCTAssertEqual(catchPayload([0x7B, 0xFF, 0x7D])?.description,
+                       "payload is not JSON under the profile of protocol.md §5: at byte 1, invalid UTF-8")
         XCTAssertEqual(catchPayload(Array("[1,2]".utf8)), .notAnObject)
         XCTAssertEqual(catchPayload(Array("\"text\"".utf8)), .notAnObject)
         if case .notJSON = catchPayload(Array("{\"a\":".utf8)) {} else { XCTFail("truncated JSON accepted") }
