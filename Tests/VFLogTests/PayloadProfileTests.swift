@@ -99,7 +99,8 @@ final class PayloadProfileTests: XCTestCase {
 
             // In a bundle, likewise.
             var decoder = BundleDecoder()
-            decoder.append(BundleCodec.header + store.entries(author: feed.key.feed).flatMap(BundleCodec.encodeRecord) + BundleCodec.encodeEnd(count: 3))
+            let records = try store.entries(author: feed.key.feed).flatMap(BundleCodec.encodeRecord)
+            decoder.append(BundleCodec.header + records + BundleCodec.encodeEnd(count: 3))
             var read: [SignedEntry] = []
             while let record = try decoder.next() { read.append(try record.get()) }
             XCTAssertEqual(read, sent, what)
@@ -109,7 +110,7 @@ final class PayloadProfileTests: XCTestCase {
     func testAStoredPayloadWithTheWrongHashIsStillAProblem() throws {
         let (store, path, _) = try storeWithAnOldPayload(Self.refused[0].1)
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "UPDATE payload SET data = CAST('{\"a\":2}' AS BLOB) WHERE entry = (SELECT rowid FROM entry WHERE sequence = 2)")
+            try db.execute(sql: "UPDATE payload SET data = CAST('{\"a\":1234}' AS BLOB) WHERE entry = (SELECT rowid FROM entry WHERE sequence = 2)")
         }
         let report = try store.verifyAll()
         XCTAssertEqual(report.problems.map(\.reason), [.payloadHashMismatch])
