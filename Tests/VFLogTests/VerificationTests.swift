@@ -69,6 +69,25 @@ final class VerificationTests: XCTestCase {
         XCTAssertNil(catchPayload(Array(#"{"name":"Hillside Farm","q":{"hasNumericalValue":"1.5"}}"#.utf8)))
     }
 
+    func testAnEntryWhosePayloadBreaksTheProfileIsRefusedWithWhatAndWhere() {
+        let cases: [(String, Int, String)] = [
+            ("\u{FEFF}{\"a\":1}", 0, "byte order mark"),
+            (#"{"a":1,"\u0061":2}"#, 7, #"duplicate member name "a""#),
+            (#"{"s":"\ud800"}"#, 6, "lone high surrogate"),
+            (#"{"s":"\udc00"}"#, 6, "lone low surrogate"),
+        ]
+        for (text, offset, what) in cases {
+            var feed = FeedBuilder()
+            let signed = feed.append(text)
+            guard case let .payloadInvalid(.notJSON(error))? = reason({ try EntryVerifier.verifyIntrinsic(signed.entry, payload: signed.payload) }) else {
+                XCTFail("\(what) accepted"); continue
+            }
+            XCTAssertEqual(error.offset, offset, what)
+            XCTAssertTrue(error.reason.contains(what), error.reason)
+            XCTAssertNil(reason { try EntryVerifier.verifyIntrinsic(signed.entry, payload: nil) }, "without it, the entry verifies")
+        }
+    }
+
     private func catchPayload(_ bytes: [UInt8]) -> PayloadError? {
         do { try Payload.validate(bytes); return nil } catch { return error }
     }
