@@ -3,9 +3,9 @@
 /// hands what it reads to a ``JSONBuilder``.
 ///
 /// Every byte is hostile, so each is looked at a bounded number of times: strings are decoded
-/// once, a member name is compared only with names of its own object (at most
-/// ``JSONScanner/linearNames`` byte comparisons each, then through a hash set), and memory
-/// grows only with what has been read.
+/// once, a member name is compared byte by byte with at most ``linearNames`` other names of
+/// its object (beyond that, it is looked up in a hash set), the depth limit stops recursion
+/// early, and memory grows only with what has been read.
 struct JSONScanner<Builder: JSONBuilder> {
     /// Objects with up to this many members look for duplicates by comparing names; larger
     /// ones through a set, so a payload of thousands of members stays linear.
