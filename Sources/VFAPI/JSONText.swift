@@ -10,15 +10,29 @@ import VFJSON
 public enum JSONText {
     /// The UTF-8 bytes; `null` for a value JSONSerialization cannot write.
     public static func data(_ value: Any) -> Data {
+        guard containsJSONValue(value) else { return write(value) }
         var embedded: [JSONValue] = []
         // JSONSerialization cannot take text as written, so each JSONValue goes in as a string
         // no other can equal (a fresh random marker), and its text replaces that string after.
         let marker = "vf-json-value-\(UInt64.random(in: .min ... .max))-\(UInt64.random(in: .min ... .max))-"
-        let prepared = replacingValues(value, marker: marker, into: &embedded)
-        guard let written = try? JSONSerialization.data(withJSONObject: prepared, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
-        else { return Data("null".utf8) }
-        guard !embedded.isEmpty else { return written }
+        let written = write(replacingValues(value, marker: marker, into: &embedded))
         return Data(splice(Array(written), marker: Array("\"\(marker)".utf8), embedded))
+    }
+
+    private static func write(_ value: Any) -> Data {
+        (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]))
+            ?? Data("null".utf8)
+    }
+
+    /// Whether `value` holds a ``JSONValue`` anywhere (most listings hold none and are written
+    /// without a copy).
+    private static func containsJSONValue(_ value: Any) -> Bool {
+        switch value {
+        case is JSONValue: true
+        case let object as [String: Any]: object.values.contains(where: containsJSONValue)
+        case let array as [Any]: array.contains(where: containsJSONValue)
+        default: false
+        }
     }
 
     /// ``data(_:)`` as text.
