@@ -29,8 +29,14 @@ test: build test-vectors
 	$(SWIFT) test --skip-build --disable-swift-testing
 	@$(MAKE) --no-print-directory test-ui-if-browser
 
-# The entry vectors, recomputed by an independent Python implementation of docs/protocol.md.
+# The entry vectors, recomputed by an independent Python implementation of docs/protocol.md,
+# and the payload vectors' verdicts under Python's strict reading of the JSON profile.
 test-vectors:
+	@if command -v python3 >/dev/null; then \
+		python3 tools/entry_vectors.py --check-payloads Tests/VFLogTests/Fixtures/payload-vectors.json; \
+	else \
+		echo "skipping the Python cross-check of the payload vectors: python3 is not installed"; \
+	fi
 	@if python3 -c "import cryptography" 2>/dev/null; then \
 		python3 tools/entry_vectors.py --check Tests/VFLogTests/Fixtures/entry-vectors.json; \
 	else \

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],  // ExactDecimal counts in Int128, new in macOS 15
     products: [
         .executable(name: "vf", targets: ["vf"]),
+        .library(name: "VFJSON", targets: ["VFJSON"]),
         .library(name: "VFLog", targets: ["VFLog"]),
         .library(name: "VFPeer", targets: ["VFPeer"]),
         .library(name: "VFGraph", targets: ["VFGraph"]),
@@ -26,10 +27,11 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        .target(name: "VFJSON"),
         .target(
             name: "VFLog",
             dependencies: [
-                "CSodium",
+                "CSodium", "VFJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "VFPeer",
             dependencies: [
-                "CSodium", "VFLog",
+                "CSodium", "VFLog", "VFJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -46,12 +48,12 @@ let package = Package(
         ),
         .target(
             name: "VFGraph",
-            dependencies: ["VFLog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: ["VFLog", "VFJSON", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .target(
             name: "VFAPI",
             dependencies: [
-                "CSodium", "VFLog", "VFGraph", "VFPeer",
+                "CSodium", "VFJSON", "VFLog", "VFGraph", "VFPeer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,18 +98,22 @@ let package = Package(
             path: "Tests/VFTestSupport"
         ),
         .testTarget(
+            name: "VFJSONTests",
+            dependencies: ["VFJSON"]
+        ),
+        .testTarget(
             name: "VFLogTests",
-            dependencies: ["VFLog", "CSodium", "VFTestSupport"],
+            dependencies: ["VFLog", "VFJSON", "CSodium", "VFTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "VFGraphTests",
-            dependencies: ["VFGraph", "VFLog", "VFTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VFGraph", "VFJSON", "VFLog", "VFTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "VFAPI", "VFLog", "VFGraph", "VFPeer", "VFTestSupport",
+                "VFAPI", "VFJSON", "VFLog", "VFGraph", "VFPeer", "VFTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

@@ -5,11 +5,12 @@ It writes the test vectors the Swift tests check against, and with --check verif
 fixture file matches what it computes. It shares no code with the Swift implementation: a
 second implementation of the spec, so the spec (not one program) defines the format.
 
-Needs the `cryptography` package (Ed25519); hashlib provides BLAKE2b.
+With --check-payloads it reads the payload vectors of §9 under the JSON profile of §5, with
+Python's own json module made strict, and checks each verdict. That needs nothing beyond the
+standard library; the entry vectors need the `cryptography` package (Ed25519), and hashlib
+provides BLAKE2b.
 """
 import base64, hashlib, json, struct, sys
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives import serialization
 
 def lipmaa(n):
     m, po3, x = 1, 3, n
@@ -36,6 +37,8 @@ def entry_id(h):
     return "%" + base64.b64encode(h).decode() + ".vf1"
 
 def make_vectors():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives import serialization
     seed = bytes(range(32))
     sk = Ed25519PrivateKey.from_private_bytes(seed)
     pk = sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -74,7 +77,65 @@ def make_vectors():
         "lipmaa": {str(n): lipmaa(n) for n in list(range(1, 41)) + [121, 364, 1093, 9841, 10000]},
     }
 
+MAXIMUM_DEPTH = 64
+
+def payload_refusal(b):
+    """Why the profile of §5 refuses payload bytes `b`, or None when it accepts them."""
+    if b.startswith(b"\xef\xbb\xbf"):
+        return "byte order mark"
+    try:
+        text = b.decode("utf-8")  # strict: refuses overlong forms, encoded surrogates, > U+10FFFF
+    except UnicodeDecodeError as e:
+        return f"invalid UTF-8: {e}"
+    def no_duplicates(pairs):
+        names = [name for name, _ in pairs]
+        if len(names) != len(set(names)):  # str equality is code point equality
+            raise ValueError("duplicate member name")
+        return dict(pairs)
+    def no_constant(name):
+        raise ValueError(f"{name} is not a JSON number")
+    try:
+        value = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant,
+                           parse_int=str, parse_float=str, strict=True)
+    except (ValueError, RecursionError) as e:
+        return f"not JSON: {e}"
+    def check(v, depth):
+        if depth > MAXIMUM_DEPTH:
+            return f"deeper than {MAXIMUM_DEPTH}"
+        children = list(v.items()) if isinstance(v, dict) else [(None, x) for x in v] if isinstance(v, list) else []
+        strings = [v] if isinstance(v, str) else [k for k, _ in children if k is not None]
+        for s in strings:
+            try:
+                s.encode("utf-8")  # json.loads lets a lone surrogate escape through; this does not
+            except UnicodeEncodeError:
+                return "lone surrogate"
+        for _, child in children:
+            why = check(child, depth + 1)
+            if why:
+                return why
+        return None
+    why = check(value, 1)
+    if why:
+        return why
+    return None if isinstance(value, dict) else "not an object"
+
+def check_payload_vectors(path):
+    with open(path) as f:
+        vectors = json.load(f)["vectors"]
+    wrong = 0
+    for v in vectors:
+        why = payload_refusal(bytes.fromhex(v["hex"]))
+        if (why is None) != v["valid"]:
+            wrong += 1
+            print(f"{path}: {v['name']}: expected {'valid' if v['valid'] else 'invalid'}, Python says {why or 'valid'}", file=sys.stderr)
+    if wrong:
+        sys.exit(1)
+    print(f"{path}: {len(vectors)} payload verdicts match Python's strict reading")
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--check-payloads":
+        check_payload_vectors(sys.argv[2])
+        sys.exit(0)
     vectors = make_vectors()
     if len(sys.argv) == 3 and sys.argv[1] == "--check":
         with open(sys.argv[2]) as f:

@@ -1,11 +1,14 @@
 import Foundation
 import VFGraph
+import VFJSON
 import VFLog
 
 /// The JSON shape of a log entry, shared by `vf log --json` and the HTTP API.
 public enum EntryJSON {
     /// What the entry itself says: its place in its feed, its links, and its payload (null
-    /// when the payload is not held).
+    /// when the payload is not held, or when it is held but the JSON profile refuses it: an
+    /// entry stored before the profile, docs/protocol.md §5). The payload is a ``JSONValue``,
+    /// which ``JSONText`` writes as canonical text.
     public static func entry(_ signed: SignedEntry) -> [String: Any] {
         let e = signed.entry
         var object: [String: Any] = [
@@ -18,7 +21,7 @@ public enum EntryJSON {
             "payloadSize": e.payloadSize,
             "payloadHash": e.payloadHash.hex,
         ]
-        if let payload = signed.payload, let value = try? JSONSerialization.jsonObject(with: Data(payload)) {
+        if let payload = signed.payload, let value = try? JSONParser.parse(payload) {
             object["payload"] = value
         } else {
             object["payload"] = NSNull()

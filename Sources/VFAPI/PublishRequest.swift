@@ -1,5 +1,6 @@
 import VFGraph
 import VFLog
+import VFJSON
 
 /// The body of `POST /api/entries`: `{"payload": {…}}`, nothing else. Pure.
 public enum PublishRequest {

@@ -1,4 +1,5 @@
 import VFLog
+import VFJSON
 
 /// An `EconomicEvent` payload, read and checked on its own, without knowing any other object.
 public struct EconomicEventPayload: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import VFLog
+import VFJSON
 
 /// What the validator may ask about the world: which objects exist, what unit a resource has,
 /// and what unit a specification counts in.

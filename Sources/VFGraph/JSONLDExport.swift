@@ -1,4 +1,5 @@
 import VFLog
+import VFJSON
 
 /// Exports events and derived resources as JSON-LD with the VF 1.0 vocabulary.
 ///

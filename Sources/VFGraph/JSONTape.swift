@@ -1,4 +1,5 @@
 import Foundation
+import VFJSON
 
 /// A payload's JSON read into one flat array of nodes that point into its bytes: no
 /// dictionaries, no strings, one allocation (two when the payload has escapes). The fast path
@@ -240,8 +241,9 @@ struct JSONTape {
             if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; return 0 }
             while true {
                 skipWhitespace()
-                // Names compare as bytes here; the general path compares Swift strings, which
-                // differ only beyond ASCII (canonical equivalence), so such names go there.
+                // Names compare as bytes, as the profile says; the general path also refuses
+                // two names that are canonically equivalent (its tree is keyed by Swift
+                // strings), so non-ASCII names go there and both paths read a payload alike.
                 guard i < p.count, p[i] == Self.quote, let key = string(), !key.escaped, key.ascii else { return nil }
                 let name = Name(start: key.start, end: key.end,
                                 hash: JSONTape.nameHash(p.baseAddress! + Int(key.start), Int(key.end - key.start)))

@@ -1,3 +1,5 @@
+import VFJSON
+
 /// The properties this node reads from each ValueFlows type, so that publishing a misspelt one
 /// (`provder`, `resourceQuantiy`) is refused instead of silently ignored (``PublishCheck``).
 /// Entries from other feeds are not held to it: derivation reads what it knows and ignores the

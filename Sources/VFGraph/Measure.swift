@@ -1,3 +1,5 @@
+import VFJSON
+
 /// A quantity with its unit, as in `{"hasNumericalValue": "12.5", "hasUnit": "kg"}`.
 ///
 /// Units are compared by their label exactly; the graph does no unit conversion.

@@ -1,4 +1,5 @@
 import VFLog
+import VFJSON
 
 /// A `Process` payload.
 public struct ProcessPayload: Sendable, Equatable {

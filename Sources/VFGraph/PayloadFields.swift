@@ -1,4 +1,5 @@
 import VFLog
+import VFJSON
 
 /// Typed reading of payload members, each failure naming the member and what was expected.
 struct PayloadFields {

@@ -1,3 +1,5 @@
+import VFJSON
+
 /// The JSON a payload struct was read from: the payload's bytes, parsed again only when
 /// someone asks for the JSON (an export), or a value already parsed.
 ///

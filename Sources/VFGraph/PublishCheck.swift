@@ -1,4 +1,5 @@
 import VFLog
+import VFJSON
 
 /// What a node makes of a payload it is about to publish.
 public enum PublishVerdict: Sendable, Equatable {

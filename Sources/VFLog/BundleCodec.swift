@@ -10,9 +10,10 @@ public enum BundleCodec {
     /// Payload length value meaning the payload is not included.
     static let noPayload: UInt32 = 0xFFFF_FFFF
 
+    /// One record; a payload that breaks §5 is written as not included (``SignedEntry/forSending``).
     public static func encodeRecord(_ signed: SignedEntry) -> [UInt8] {
         var out = bigEndian(UInt32(signed.entry.encoded.count)) + signed.entry.encoded
-        if let payload = signed.payload {
+        if let payload = signed.forSending.payload {
             out += bigEndian(UInt32(payload.count)) + payload
         } else {
             out += bigEndian(noPayload)

@@ -13,11 +13,18 @@ public enum EntryVerifier {
 
     /// Checks that a payload belongs to the entry and obeys the payload rules.
     public static func verifyPayload(_ payload: [UInt8], of entry: Entry) throws(VerificationError) {
+        try verifyPayloadBelongs(payload, to: entry)
+        do { try Payload.validate(payload) } catch { throw VerificationError(entry, .payloadInvalid(error)) }
+    }
+
+    /// Checks that a payload is the one the entry signs: its size and hash. A stored payload
+    /// that passes this but not §5 was accepted before the JSON profile; it is the author's
+    /// own and is kept (docs/protocol.md §5, "Payloads stored before the profile").
+    public static func verifyPayloadBelongs(_ payload: [UInt8], to entry: Entry) throws(VerificationError) {
         guard payload.count == Int(entry.payloadSize) else {
             throw VerificationError(entry, .payloadSizeMismatch(claimed: entry.payloadSize, actual: payload.count))
         }
         guard Payload.hash(payload) == entry.payloadHash else { throw VerificationError(entry, .payloadHashMismatch) }
-        do { try Payload.validate(payload) } catch { throw VerificationError(entry, .payloadInvalid(error)) }
     }
 
     /// Checks the entry continues a feed whose last entry is `previous` (nil for an empty

@@ -8,6 +8,10 @@ public struct StoreVerificationReport: Sendable {
     public internal(set) var payloadsChecked = 0
     /// Every problem found: each bad entry, a head that disagrees with its feed, a bad fork proof.
     public internal(set) var problems: [VerificationError] = []
+    /// Stored payloads that are the entry's own (size and hash match) but break §5: accepted
+    /// before the JSON profile. Kept, and not problems: the chain is intact and nothing was
+    /// altered; the graph ignores them and they are not sent on (docs/protocol.md §5).
+    public internal(set) var payloadsOutsideProfile: [VerificationError] = []
     public var isValid: Bool { problems.isEmpty }
 }
 
@@ -73,7 +77,7 @@ extension LogStore {
             guard let last = rows.last else { break }
             after = Int64(last.sequence)
             // Everything that needs no neighbour runs on every core.
-            let checked: [Result<Entry, VerificationError>] = rows.parallelMap { row in row.verifyIntrinsic(author: author) }
+            let checked: [Result<(Entry, PayloadError?), VerificationError>] = rows.parallelMap { row in row.verifyIntrinsic(author: author) }
             for (row, result) in zip(rows, checked) {
                 report.entries += 1
                 if row.payload != nil { report.payloadsChecked += 1 }
@@ -86,8 +90,9 @@ extension LogStore {
                     ids[row.sequence] = id
                     previous = (row.sequence, id)
                     continue
-                case .success(let decoded):
+                case .success(let (decoded, outsideProfile)):
                     entry = decoded
+                    if let outsideProfile { report.payloadsOutsideProfile.append(VerificationError(entry, .payloadInvalid(outsideProfile))) }
                 }
                 do {
                     let target = Lipmaa.link(entry.sequence)
@@ -117,7 +122,9 @@ private struct StoredRow: Sendable {
     let encoded: [UInt8]
     let payload: [UInt8]?
 
-    func verifyIntrinsic(author: FeedID) -> Result<Entry, VerificationError> {
+    /// The entry, and how its payload breaks §5 if it does (not a failure: see
+    /// ``StoreVerificationReport/payloadsOutsideProfile``).
+    func verifyIntrinsic(author: FeedID) -> Result<(Entry, PayloadError?), VerificationError> {
         let entry: Entry
         do {
             entry = try EntryCodec.decode(encoded)
@@ -131,10 +138,13 @@ private struct StoredRow: Sendable {
             return .failure(VerificationError(entry, .idMismatch(stored: storedId)))
         }
         do throws(VerificationError) {
-            try EntryVerifier.verifyIntrinsic(entry, payload: payload)
+            try EntryVerifier.verifyIntrinsic(entry, payload: nil)
+            if let payload { try EntryVerifier.verifyPayloadBelongs(payload, to: entry) }
         } catch {
             return .failure(error)
         }
-        return .success(entry)
+        guard let payload else { return .success((entry, nil)) }
+        do throws(PayloadError) { try Payload.validate(payload) } catch { return .success((entry, error)) }
+        return .success((entry, nil))
     }
 }

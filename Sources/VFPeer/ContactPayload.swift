@@ -1,4 +1,4 @@
-import Foundation
+import VFJSON
 import VFLog
 
 /// A follow, unfollow or block, recorded as an entry in the author's own feed so the follow
@@ -21,14 +21,15 @@ public struct ContactPayload: Sendable, Equatable {
         Array(#"{"@type":"\#(Self.type)","contact":"\#(contact)","following":\#(following),"blocking":\#(blocking)}"#.utf8)
     }
 
-    /// The contact a payload records, or nil if it is not a well-formed contact payload.
+    /// The contact a payload records, or nil if it is not a well-formed contact payload (read
+    /// under the payload JSON profile, so every node finds the same contacts in a feed).
     public static func parse(_ payload: [UInt8]) -> ContactPayload? {
         guard payload.count < 1024,
-              let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
-              object["@type"] as? String == type,
-              let text = object["contact"] as? String, let contact = try? FeedID(parsing: text)
+              let object = (try? JSONParser.parse(payload))?.objectValue,
+              object["@type"] == .string(type),
+              let text = object["contact"]?.stringValue, let contact = try? FeedID(parsing: text)
         else { return nil }
-        let blocking = object["blocking"] as? Bool ?? false
-        return ContactPayload(contact: contact, following: !blocking && (object["following"] as? Bool ?? false), blocking: blocking)
+        let blocking = object["blocking"] == .bool(true)
+        return ContactPayload(contact: contact, following: !blocking && object["following"] == .bool(true), blocking: blocking)
     }
 }

@@ -37,9 +37,10 @@ public final class Replicator: Sendable {
         return clock
     }
 
+    /// Entries to send, each as ``SignedEntry/forSending`` makes it.
     public func entries(of feed: FeedID, after: UInt64, through: UInt64, limit: Int) throws -> [SignedEntry] {
         guard after < through else { return [] }
-        return try log.entries(author: feed, in: (after + 1)...through, limit: limit)
+        return try log.entries(author: feed, in: (after + 1)...through, limit: limit).map(\.forSending)
     }
 
     /// The conflicting entries of a forked feed, so a fork travels like any entry.

@@ -19,9 +19,14 @@ struct Verify: ParsableCommand {
                 "problems": report.problems.map { p -> [String: Any] in
                     ["feed": p.feed?.description as Any, "sequence": p.sequence as Any, "reason": p.reason.description]
                 },
+                "payloadsOutsideProfile": report.payloadsOutsideProfile.map { p -> [String: Any] in
+                    ["feed": p.feed?.description as Any, "sequence": p.sequence as Any, "reason": p.reason.description]
+                },
             ])
         } else {
             for problem in report.problems { print("BAD \(problem)") }
+            // Kept and valid, but the profile refuses them: protocol.md §5.
+            for note in report.payloadsOutsideProfile { print("OUTSIDE PROFILE (kept, not sent on) \(note)") }
             print("verified \(report.entries) entries (\(report.payloadsChecked) payloads) in \(report.feeds) feeds: "
                   + (report.isValid ? "all valid" : "\(report.problems.count) problems"))
         }

@@ -1,6 +1,7 @@
 import VFAPI
 import VFGraph
 import XCTest
+import VFJSON
 
 final class RequestParsingTests: XCTestCase {
     let entry = "%" + String(repeating: "A", count: 43) + "=.vf1"

@@ -44,6 +44,21 @@ final class HostilePeerTests: XCTestCase {
         XCTAssertTrue(try node.log.verifyAll().isValid)
     }
 
+    /// A payload the JSON profile refuses (protocol.md §5), here a duplicate name that only
+    /// differs by an escape: refused on arrival like any payload that breaks §5.
+    func testAPayloadOutsideTheJSONProfileIsCutOffAndTheGoodEntriesBeforeItStay() throws {
+        let peer = try connect()
+        peer.greet()
+        for signed in mallory.entries[0..<3] { send(signed, to: peer) }
+        let payload = Array(#"{"x":1,"\u0078":2}"#.utf8)
+        let entry = EntryCodec.sign(key: mallory.key, sequence: 4, timestamp: 0, payloadSize: UInt32(payload.count),
+                                    payloadHash: Payload.hash(payload), backlink: mallory.entry(3).id, lipmaaLink: mallory.entry(1).id)
+        peer.send(.entry(encoded: entry.encoded, payload: payload))
+        XCTAssertTrue(peer.isClosedByPeer(), "the node cut off the peer")
+        XCTAssertEqual(try held(), 3)
+        XCTAssertTrue(try node.log.verifyAll().payloadsOutsideProfile.isEmpty, "nothing of it was stored")
+    }
+
     func testAWrongBacklinkIsCutOff() throws {
         let peer = try connect()
         peer.greet()

@@ -3,6 +3,7 @@ import VFLog
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+import VFJSON
 
 /// The fast paths of derivation give exactly what the general paths give: payloads read from
 /// the flat tape equal payloads read from the JSON tree (or fail with the same reason), exact
@@ -105,6 +106,38 @@ final class FastPathTests: XCTestCase {
             XCTAssertEqual(Result { try VFObject.decode(bytes, author: self.author) }.failureDescription,
                            generalDecode(bytes).failureReason)
         }
+    }
+
+    /// The tape accepts a subset of what the profile accepts: every payload vector of
+    /// docs/protocol.md §9 that the profile refuses, the tape refuses too (BOM, duplicate
+    /// names, lone surrogates, malformed UTF-8, depth), and what it accepts parses alike.
+    func testTheTapeRefusesEverythingTheProfileRefuses() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../VFLogTests/Fixtures/payload-vectors.json")
+        let file = try JSONParser.parse(Array(try Data(contentsOf: url)))
+        guard case let .array(vectors)? = file["vectors"] else { return XCTFail("no vectors") }
+        XCTAssertGreaterThan(vectors.count, 50)
+        for vector in vectors {
+            guard let name = vector["name"]?.stringValue, let hex = vector["hex"]?.stringValue else { return XCTFail("\(vector)") }
+            var bytes: [UInt8] = []
+            var k = hex.startIndex
+            while k < hex.endIndex {
+                let next = hex.index(k, offsetBy: 2)
+                bytes.append(UInt8(hex[k..<next], radix: 16)!)
+                k = next
+            }
+            // The tape reads any JSON value; a payload's object rule is the log's.
+            let profile = (try? JSONParser.validate(bytes)) != nil
+            if let tape = JSONTape(scanning: bytes) {
+                XCTAssertTrue(profile, "the tape accepts \(name), which the profile refuses")
+                XCTAssertEqual(tape.nodes.first?.kind == .object, (try? JSONParser.parse(bytes))?.objectValue != nil, name)
+            }
+        }
+        // Beyond the vectors: the limits at the edge, and a BOM before a scalar.
+        XCTAssertNotNil(JSONTape(scanning: Array((String(repeating: "[", count: 64) + String(repeating: "]", count: 64)).utf8)))
+        XCTAssertNil(JSONTape(scanning: Array((String(repeating: "[", count: 65) + String(repeating: "]", count: 65)).utf8)))
+        XCTAssertNil(JSONTape(scanning: [0xEF, 0xBB, 0xBF, 0x31]))
+        XCTAssertNil(JSONTape(scanning: Array(#"{"a":1,"b":2,"a":3}"#.utf8)))
     }
 
     func testPlainPayloadsTakeTheFastPath() throws {

@@ -2,6 +2,7 @@ import Foundation
 import VFLog
 import VFTestSupport
 @testable import VFGraph
+import VFJSON
 
 /// Feeds of really signed entries in a source log, for tests that replicate them into another
 /// log in pieces: each author's entries as a peer would send them.

@@ -2,6 +2,7 @@ import VFLog
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+import VFJSON
 
 /// A quantity of a specification with a `defaultUnitOfResource` is in that unit: the
 /// specification of a resource the event creates, or the event's `resourceConformsTo` when it

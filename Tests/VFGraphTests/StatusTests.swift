@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+import VFJSON
 
 /// Unauthorized, invalid and pending events, implied transfers and corrections.
 final class StatusTests: XCTestCase {
@@ -16,6 +17,23 @@ final class StatusTests: XCTestCase {
         guard case let .unauthorized(reason)? = g.events[forged]?.status else { return XCTFail("\(String(describing: g.events[forged]?.status))") }
         XCTAssertTrue(reason.contains("answers for neither the provider"), reason)
         XCTAssertEqual(g.resource(r).onhandQuantity, dec("10"), "left out")
+    }
+
+    /// A payload the JSON profile refuses (an entry stored before it, protocol.md §5) is not
+    /// read, however much it looks like an event.
+    func testAnEventWhosePayloadTheProfileRefusesIsNotApplied() {
+        let event = #"{"@type":"EconomicEvent","action":"raise","provider":"\#(alice.id)","receiver":"\#(alice.id)","resourceQuantity":{"hasNumericalValue":"5","hasUnit":"kg"},"newInventoriedResource":{"name":"x"}}"#
+        let withBOM = net.post(alice, bytes: [0xEF, 0xBB, 0xBF] + Array(event.utf8))
+        let duplicated = net.post(alice, bytes: Array(event.dropLast().utf8) + Array(#","action":"raise"}"#.utf8))
+        let plain = net.post(alice, bytes: Array(event.utf8))
+        let g = net.graph
+        for (id, what) in [(withBOM, "byte order mark"), (duplicated, "duplicate member name \"action\"")] {
+            XCTAssertNil(g.events[id], what)
+            XCTAssertNil(g.resources[ResourceID(createdBy: id)], what)
+            guard case let .invalid(reason)? = g.status(of: id) else { XCTFail("\(what): \(String(describing: g.status(of: id)))"); continue }
+            XCTAssertTrue(reason.contains(what), reason)
+        }
+        XCTAssertEqual(g.events[plain]?.status, .applied, "the same event, within the profile")
     }
 
     func testDecrementNeedsTheAccountableOrHoldingAgent() {

@@ -1,3 +1,4 @@
+import VFJSON
 import VFTestSupport
 import XCTest
 @testable import VFLog
@@ -59,11 +60,32 @@ final class VerificationTests: XCTestCase {
     }
 
     func testPayloadMustBeAUTF8JSONObject() {
-        XCTAssertEqual(catchPayload([0x7B, 0xFF, 0x7D]), .notUTF8)
+        XCTAssertEqual(catchPayload([0x7B, 0xFF, 0x7D]), .notJSON(JSONParseError(offset: 1, reason: "invalid UTF-8")))
+        XCTAssertEqual(catchPayload([0x7B, 0xFF, 0x7D])?.description,
+                       "payload is not JSON under the profile of protocol.md §5: at byte 1, invalid UTF-8")
         XCTAssertEqual(catchPayload(Array("[1,2]".utf8)), .notAnObject)
         XCTAssertEqual(catchPayload(Array("\"text\"".utf8)), .notAnObject)
         if case .notJSON = catchPayload(Array("{\"a\":".utf8)) {} else { XCTFail("truncated JSON accepted") }
         XCTAssertNil(catchPayload(Array(#"{"name":"Hillside Farm","q":{"hasNumericalValue":"1.5"}}"#.utf8)))
+    }
+
+    func testAnEntryWhosePayloadBreaksTheProfileIsRefusedWithWhatAndWhere() {
+        let cases: [(String, Int, String)] = [
+            ("\u{FEFF}{\"a\":1}", 0, "byte order mark"),
+            (#"{"a":1,"\u0061":2}"#, 7, #"duplicate member name "a""#),
+            (#"{"s":"\ud800"}"#, 6, "lone high surrogate"),
+            (#"{"s":"\udc00"}"#, 6, "lone low surrogate"),
+        ]
+        for (text, offset, what) in cases {
+            var feed = FeedBuilder()
+            let signed = feed.append(text)
+            guard case let .payloadInvalid(.notJSON(error))? = reason({ try EntryVerifier.verifyIntrinsic(signed.entry, payload: signed.payload) }) else {
+                XCTFail("\(what) accepted"); continue
+            }
+            XCTAssertEqual(error.offset, offset, what)
+            XCTAssertTrue(error.reason.contains(what), error.reason)
+            XCTAssertNil(reason { try EntryVerifier.verifyIntrinsic(signed.entry, payload: nil) }, "without it, the entry verifies")
+        }
     }
 
     private func catchPayload(_ bytes: [UInt8]) -> PayloadError? {

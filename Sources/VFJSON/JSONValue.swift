@@ -1,7 +1,9 @@
-/// A JSON value as the graph reads and writes it.
+/// A JSON value as the node reads (``JSONParser/parse(_:)``) and writes it.
 ///
 /// Numbers keep their literal text: a payload's quantities must never pass through binary
-/// floating point, and `JSONSerialization` would turn `0.1` into a `Double`.
+/// floating point, and `JSONSerialization` would turn `0.1` into a `Double`. Object members
+/// are keyed by Swift strings, which compare by canonical equivalence; the parser refuses an
+/// object whose names it would merge.
 public enum JSONValue: Equatable, Hashable, Sendable {
     case null
     case bool(Bool)
