@@ -69,6 +69,20 @@ extension LogStore {
         return try entries(author: author, in: (after + 1)...Entry.maximumSequence, limit: limit)
     }
 
+    /// The feeds marked forked, and the newest fork proof's rowid: while that stays the same,
+    /// no feed has become forked.
+    public func forkedFeeds() throws(StoreError) -> (feeds: Set<FeedID>, lastProofRow: Int64) {
+        try read("list forked feeds") { db in
+            let feeds = try Data.fetchAll(db, sql: "SELECT author FROM feed WHERE forked = 1").compactMap { FeedID(bytes: [UInt8]($0)) }
+            return (Set(feeds), try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM forkProof") ?? 0)
+        }
+    }
+
+    /// The newest fork proof's rowid (see ``forkedFeeds()``).
+    public func lastForkProofRow() throws(StoreError) -> Int64 {
+        try read("read the last fork proof row") { db in try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM forkProof") ?? 0 }
+    }
+
     public func forkProofs(author: FeedID? = nil) throws(StoreError) -> [ForkProof] {
         try read("read fork proofs") { db in
             let rows = if let author {

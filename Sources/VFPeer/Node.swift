@@ -67,6 +67,9 @@ public final class Node: @unchecked Sendable {
     /// the peers that are not strangers.
     private var configured: Set<FeedID> = []
     private var lastEntryRow: Int64 = 0
+    /// Feeds with a fork proof: only theirs are looked up to send the proofs along.
+    private var forked: Set<FeedID> = []
+    private var lastForkProofRow: Int64 = 0
     private var nextStrangerPrune = NIODeadline.uptimeNanoseconds(0)
     private lazy var strangerAllowance = ByteAllowance(bytesPerSecond: configuration.strangerBytesPerSecond,
                                                        burst: configuration.strangerBurstBytes)
@@ -98,19 +101,21 @@ public final class Node: @unchecked Sendable {
     /// Returns the bound address.
     public func start(listen: Bool = true) async throws -> SocketAddress? {
         let replicator = self.replicator
-        let (wanted, lastRow, heads, configured) = try await blocking {
+        let (wanted, lastRow, heads, configured, forked) = try await blocking {
             let wanted = try replicator.wantedFeeds()
             let lastRow = try replicator.log.lastEntryRow()
             let heads = try replicator.heads()
             let configured = try Self.configuredPeers(replicator.peers.peers(dialableOnly: true))
+            let forked = try replicator.log.forkedFeeds()
             try replicator.peers.resetConnectedFlags()
-            return (wanted, lastRow, heads, configured)
+            return (wanted, lastRow, heads, configured, forked)
         }
         try await loop.submit {
             self.wanted = wanted
             self.knownHeads = heads
             self.lastEntryRow = lastRow
             self.configured = configured
+            (self.forked, self.lastForkProofRow) = forked
         }.get()
         var bound: SocketAddress?
         if listen {
@@ -297,6 +302,12 @@ public final class Node: @unchecked Sendable {
         return handlerBox.handler!
     }
 
+    /// Whether the store holds a fork proof of `feed`.
+    func isForked(_ feed: FeedID) -> Bool {
+        loop.preconditionInEventLoop()
+        return forked.contains(feed)
+    }
+
     /// Whether the node follows `feed` or was told to dial it; everyone else is a stranger.
     func isKnown(_ feed: FeedID) -> Bool {
         loop.preconditionInEventLoop()
@@ -423,6 +434,7 @@ public final class Node: @unchecked Sendable {
     func entriesStored(_ report: IngestReport) {
         var heads: [FeedID: UInt64] = [:]
         for entry in report.stored { heads[entry.author] = max(heads[entry.author] ?? 0, entry.sequence) }
+        for fork in report.forks { forked.insert(fork.author) }
         _ = advanceHeads(heads)
         refreshWanted()
     }
@@ -489,18 +501,22 @@ public final class Node: @unchecked Sendable {
         polling = true
         let replicator = self.replicator
         let after = lastEntryRow
+        let proofsAfter = lastForkProofRow
         let now = NIODeadline.now()
         let prune = now >= nextStrangerPrune
         if prune { nextStrangerPrune = now + .minutes(10) }
         threadPool.runIfActive(eventLoop: loop) {
             let last = try replicator.log.lastEntryRow()
             let advanced = last == after ? (heads: [:], lastRow: after) : try replicator.log.headsAdvanced(afterRow: after)
+            // Forks found by another process (`vf import`): rare, so the whole set is read again.
+            let forked = try replicator.log.lastForkProofRow() == proofsAfter ? nil : try replicator.log.forkedFeeds()
             if prune { try replicator.peers.pruneStrangers() }
-            return (advanced, try replicator.peers.peers(dialableOnly: true))
+            return (advanced, forked, try replicator.peers.peers(dialableOnly: true))
         }.whenComplete { [self] outcome in
             polling = false
-            guard case .success(let (advanced, peers)) = outcome, !stopped else { return }
+            guard case .success(let (advanced, forked, peers)) = outcome, !stopped else { return }
             lastEntryRow = max(lastEntryRow, advanced.lastRow)
+            if let forked { (self.forked, lastForkProofRow) = (self.forked.union(forked.feeds), forked.lastProofRow) }
             configured = Self.configuredPeers(peers)
             if advanceHeads(advanced.heads) { refreshWanted() }
             dialKnownPeers(peers)

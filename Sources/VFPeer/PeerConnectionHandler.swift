@@ -62,7 +62,9 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var frames = FrameDecoder()
     private(set) var machine: SyncStateMachine?
 
-    private var outbound: [Outbound] = []
+    /// A ring, not an array: a clock naming a million feeds queues a job per feed to send, and
+    /// the pump takes them from the front.
+    private var outbound = CircularBuffer<Outbound>()
     private var fetchInFlight = false
     private var pumping = false
     private var persistence: EventLoopFuture<Void>?
@@ -342,7 +344,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 outbound.append(.frame(frame))
             case let .sendEntries(feed, after, through):
                 outbound.append(.entries(feed: feed, after: after, through: through, page: []))
-                if !forkEvidenceSent.contains(feed) { outbound.append(.forkEvidence(feed)) }
+                if hub.isForked(feed), !forkEvidenceSent.contains(feed) { outbound.append(.forkEvidence(feed)) }
             case .ingest(let entry):
                 ingestQueue.append(entry)
             case .rememberPeerClock(let clock):
@@ -451,7 +453,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 if rest.isEmpty && last >= through {
                     outbound.removeFirst()
                 } else {
-                    outbound[0] = .entries(feed: feed, after: last, through: through, page: rest)
+                    outbound[outbound.startIndex] = .entries(feed: feed, after: last, through: through, page: rest)
                 }
             case let .entries(feed, after, through, _):
                 guard after < through else { outbound.removeFirst(); continue }
@@ -470,7 +472,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                             outbound.removeFirst()  // the store holds less than announced: nothing more to send
                         } else {
                             lastEntryBytes = page.reduce(0) { $0 + $1.entry.encoded.count + ($1.payload?.count ?? 0) } / page.count
-                            outbound[0] = .entries(feed: feed, after: after, through: through, page: page[...])
+                            outbound[outbound.startIndex] = .entries(feed: feed, after: after, through: through, page: page[...])
                         }
                         pump()
                     }
@@ -495,13 +497,15 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func scheduleIngest() {
-        guard !ingestInFlight, !ingestQueue.isEmpty, let context else { return }
+        // Not tied to the channel: entries received before the connection closed are still
+        // verified and stored.
+        guard !ingestInFlight, !ingestQueue.isEmpty else { return }
         let batch = ingestQueue
         ingestQueue = []
         ingestInFlight = true
         // The machine already dropped entries of feeds we do not want.
         let log = hub.replicator.log
-        hub.threadPool.runIfActive(eventLoop: context.eventLoop) {
+        hub.threadPool.runIfActive(eventLoop: hub.loop) {
             try log.ingest(batch)
         }.whenComplete { [self] outcome in
             ingestInFlight = false
