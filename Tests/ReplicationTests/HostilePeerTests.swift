@@ -147,12 +147,14 @@ final class HostilePeerTests: XCTestCase {
     // MARK: what docs/protocol.md §11 says a node does
 
     /// A forked feed travels with its fork proof's conflicting entry, which `plan` does not count.
-    func testPlanCountsAFeedsEntriesAndNotItsForkProof() throws {
+    func testPlanCountsAFeedsEntriesAndNotItsForkProof() async throws {
         _ = try node.log.ingest(Array(mallory.entries[0..<5]))
         var fork = FeedBuilder(key: mallory.key)
         fork.append(); fork.append(); fork.append(#"{"double":"spend"}"#)
         _ = try node.log.ingest([fork.entries[2]])
         XCTAssertEqual(try node.log.head(of: mallory.key.feed)?.forked, true)
+        // Stored as by another process: the node learns of the fork at its next poll (50 ms here).
+        try await Task.sleep(nanoseconds: 300_000_000)
         let peer = try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: SigningKey())
         peer.send(.hello(version: SyncFrame.protocolVersion))
         peer.send(.clock(full: true, final: true, base: .zero, changes: [ClockChange(feed: mallory.key.feed, sequence: 0)]))
