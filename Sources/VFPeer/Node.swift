@@ -70,6 +70,11 @@ public final class Node: @unchecked Sendable {
     /// Feeds with a fork proof: only theirs are looked up to send the proofs along.
     private var forked: Set<FeedID> = []
     private var lastForkProofRow: Int64 = 0
+    /// Connections from strangers (or not yet identified) dropped since the last summary: one
+    /// log line a minute instead of one per connection, which a flood would turn into gigabytes.
+    private var strangerDrops = 0
+    private var lastStrangerDrop = ""
+    private var nextDropSummary = NIODeadline.now()
     private var nextStrangerPrune = NIODeadline.uptimeNanoseconds(0)
     private lazy var strangerAllowance = ByteAllowance(bytesPerSecond: configuration.strangerBytesPerSecond,
                                                        burst: configuration.strangerBurstBytes)
@@ -406,7 +411,7 @@ public final class Node: @unchecked Sendable {
         }
         guard connections.count < configuration.maximumConnections else { return "every connection slot is taken" }
         connections[remote] = handler
-        logger.info("connected to \(remote)\(known ? "" : " (a stranger)")")
+        if known { logger.info("connected to \(remote)") } else { logger.debug("connected to \(remote) (a stranger)") }
         let peers = replicator.peers
         threadPool.runIfActive(eventLoop: loop) { try peers.recordConnected(remote, true, known: known) }.whenComplete { _ in }
         return nil
@@ -420,7 +425,8 @@ public final class Node: @unchecked Sendable {
         loop.preconditionInEventLoop()
         guard let remote = handler.remote, connections[remote] === handler else { return }
         connections[remote] = nil
-        logger.info("disconnected from \(remote)\(error.map { ": \($0)" } ?? "")")
+        let level: Logger.Level = isStranger(handler) ? .debug : .info
+        logger.log(level: level, "disconnected from \(remote)\(error.map { ": \($0)" } ?? "")")
         let peers = replicator.peers
         let caughtUp = handler.machine?.isCaughtUp ?? false
         let known = !isStranger(handler)
@@ -523,8 +529,23 @@ public final class Node: @unchecked Sendable {
         }
     }
 
+    func noteStrangerDropped(_ reason: String) {
+        loop.preconditionInEventLoop()
+        strangerDrops += 1
+        lastStrangerDrop = reason
+    }
+
+    private func summariseDrops(now: NIODeadline) {
+        guard now >= nextDropSummary else { return }
+        nextDropSummary = now + .minutes(1)
+        guard strangerDrops > 0 else { return }
+        logger.notice("dropped \(strangerDrops) connections of strangers or unidentified peers in the last minute (last: \(lastStrangerDrop))")
+        strangerDrops = 0
+    }
+
     private func enforceDeadlines() {
         let now = NIODeadline.now()
+        summariseDrops(now: now)
         for (feed, handler) in connections {
             if let reason = handler.expiredDeadline(at: now, stranger: isStranger(handler), configuration: configuration) {
                 handler.drop(reason)

@@ -582,7 +582,13 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private func fail(_ reason: String) {
         if case .closed = phase { return }
-        logger.warning("dropping connection: \(reason)")
+        // A stranger, or a connection that never said who it is: counted, not logged one by one.
+        if !isDialer && (remote == nil || hub.isStranger(self)) {
+            logger.debug("dropping connection: \(reason)")
+            hub.noteStrangerDropped(reason)
+        } else {
+            logger.warning("dropping connection: \(reason)")
+        }
         finish(error: reason)
         context?.close(promise: nil)
     }
