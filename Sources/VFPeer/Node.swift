@@ -38,6 +38,10 @@ public final class Node: @unchecked Sendable {
         /// node reads from them only as the allowance refills. 4 MiB/s is a 100,000-feed clock
         /// a second, far more than an honest stranger needs, and bounds what a flood of huge
         /// clocks costs the node.
+        /// The most feeds a stranger's clock may name (known peers: the protocol's 1,000,000).
+        /// The node answers a clock in one step on its event loop, about a microsecond a feed;
+        /// a stranger over this is closed.
+        public var maximumStrangerClockFeeds = 100_000
         public var strangerBytesPerSecond = 4 << 20
         public var strangerBurstBytes = 4 << 20
         /// How often to look for entries written by other processes (`vf publish`) and new peers.

@@ -282,6 +282,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 var machine = SyncStateMachine(wants: hub.replicator.clock(wanted: wanted, heads: heads), localHeads: heads,
                                                acknowledgedBase: acknowledged, rememberedPeerClock: peerClock, oneShot: oneShot,
                                                invite: invite)
+                // A stranger's clock is answered in one step on the node's loop: keep it small.
+                if hub.isStranger(self) { machine.maximumPeerClockFeeds = hub.configuration.maximumStrangerClockFeeds }
                 let actions = machine.start()
                 self.machine = machine
                 perform(actions)

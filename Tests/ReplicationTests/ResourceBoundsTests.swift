@@ -116,6 +116,21 @@ final class ResourceBoundsTests: XCTestCase {
         await node.stop()
     }
 
+    func testAStrangersClockIsHeldToASmallerLimit() async throws {
+        let node = try TestNode(self, name: "node") { config in config.maximumStrangerClockFeeds = 100 }
+        let friend = SigningKey()
+        try node.log.append(ContactPayload(contact: friend.feed, following: true, blocking: false).json, key: node.key)
+        try await node.start()
+        let changes = (0..<101).map { _ in ClockChange(feed: SigningKey().feed, sequence: 0) }
+        for (identity, closed) in [(SigningKey(), true), (friend, false)] {
+            let peer = try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: identity)
+            peer.send(.hello(version: SyncFrame.protocolVersion))
+            peer.send(.clock(full: true, final: true, base: .zero, changes: changes))
+            XCTAssertEqual(peer.isClosedByPeer(within: 1), closed, closed ? "a stranger over the limit" : "a known peer")
+        }
+        await node.stop()
+    }
+
     func testAFollowedPeerMayStayIdle() async throws {
         let node = try TestNode(self, name: "node") { config in
             config.strangerIdleTimeout = .milliseconds(300)
