@@ -127,6 +127,24 @@ final class HostilePeerTests: XCTestCase {
         _ = peers
     }
 
+    /// One `entry` frame with a sequence whose lipmaa link overflowed 64 bits once killed any
+    /// node on the network key, and again at every start while the peer was in its table.
+    func testAnEntryWithAHugeSequenceIsRefusedAndTheNodeServesOn() async throws {
+        for sequence: UInt64 in [6_078_832_729_528_464_401, UInt64(Int64.max), UInt64.max] {
+            var encoded: [UInt8] = [1] + mallory.key.feed.bytes
+            withUnsafeBytes(of: sequence.bigEndian) { encoded += $0 }
+            encoded += [UInt8](repeating: 0, count: 8) + [0, 0, 0, 2] + [UInt8](repeating: 0, count: 32 + 32 + 64)
+            let peer = try connect()
+            peer.greet()
+            peer.send(.entry(encoded: encoded, payload: []))
+            XCTAssertTrue(peer.isClosedByPeer(), "sequence \(sequence)")
+        }
+        let after = try connect()
+        after.greet()
+        for signed in mallory.entries[0..<2] { send(signed, to: after) }
+        try await eventually(5, "the node stores a good peer's entries") { try self.held() == 2 }
+    }
+
     func testAnOversizedFrameIsRefusedBeforeItIsRead() throws {
         let peer = try connect()
         peer.greet()
