@@ -80,8 +80,10 @@ public final class Node: @unchecked Sendable {
     private var lastStrangerDrop = ""
     private var nextDropSummary = NIODeadline.now()
     private var nextStrangerPrune = NIODeadline.uptimeNanoseconds(0)
-    private lazy var strangerAllowance = ByteAllowance(bytesPerSecond: configuration.strangerBytesPerSecond,
-                                                       burst: configuration.strangerBurstBytes)
+    /// Strangers recorded in the peer table: one a second, sixty at once.
+    private var strangerRecords = TokenBucket(perSecond: 1, burst: 60)
+    private lazy var strangerAllowance = TokenBucket(perSecond: configuration.strangerBytesPerSecond,
+                                                     burst: configuration.strangerBurstBytes)
     private var dialing: Set<FeedID> = []
     private var nextAttempt: [FeedID: NIODeadline] = [:]
     private var wanted: Set<FeedID> = []
@@ -416,6 +418,10 @@ public final class Node: @unchecked Sendable {
         guard connections.count < configuration.maximumConnections else { return "every connection slot is taken" }
         connections[remote] = handler
         if known { logger.info("connected to \(remote)") } else { logger.debug("connected to \(remote) (a stranger)") }
+        // Strangers are written to the peer table at a bounded rate: a flood of made-up
+        // identities would otherwise be a flood of fsynced writes.
+        handler.recorded = known || strangerRecords.charge(1) == .zero
+        guard handler.recorded else { return nil }
         let peers = replicator.peers
         threadPool.runIfActive(eventLoop: loop) { try peers.recordConnected(remote, true, known: known) }.whenComplete { _ in }
         return nil
@@ -434,6 +440,7 @@ public final class Node: @unchecked Sendable {
         let peers = replicator.peers
         let caughtUp = handler.machine?.isCaughtUp ?? false
         let known = !isStranger(handler)
+        guard handler.recorded else { return }
         threadPool.runIfActive(eventLoop: loop) {
             if let error { try peers.recordFailure(remote, error) } else { try peers.recordConnected(remote, false, known: known) }
             if caughtUp { try peers.recordSync(remote) }
@@ -514,7 +521,7 @@ public final class Node: @unchecked Sendable {
         let proofsAfter = lastForkProofRow
         let now = NIODeadline.now()
         let prune = now >= nextStrangerPrune
-        if prune { nextStrangerPrune = now + .minutes(10) }
+        if prune { nextStrangerPrune = now + .minutes(1) }
         threadPool.runIfActive(eventLoop: loop) {
             let last = try replicator.log.lastEntryRow()
             let advanced = last == after ? (heads: [:], lastRow: after) : try replicator.log.headsAdvanced(afterRow: after)

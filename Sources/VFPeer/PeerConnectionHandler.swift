@@ -47,6 +47,9 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var context: ChannelHandlerContext?
 
     private(set) var remote: FeedID?
+    /// Whether the node keeps this peer in its table (every known peer; strangers at a bounded
+    /// rate): only then are its connection, failures and clocks written.
+    var recorded = false
     /// The peer's IP address, for the caps per address.
     private(set) var remoteIP: String?
     /// Held while this inbound connection counts against the node's handshake caps.
@@ -369,7 +372,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Clocks are written in order, and the connection's result waits for them, so a one-shot
     /// sync that returns has remembered what the next connection's delta is based on.
     private func remember(_ clock: FeedClock, acknowledged: Bool) {
-        guard let remote, let context else { return }
+        guard let remote, let context, recorded else { return }
         let known = !hub.isStranger(self)
         let peers = hub.replicator.peers
         let threadPool = hub.threadPool

@@ -131,6 +131,25 @@ final class ResourceBoundsTests: XCTestCase {
         await node.stop()
     }
 
+    /// Each stranger once cost two fsynced writes to peers.sqlite: a flood of identities was a
+    /// flood of writes, and a table the poll then scanned.
+    func testStrangersAreWrittenToThePeerTableAtABoundedRate() async throws {
+        let node = try TestNode(self, name: "node") { config in
+            config.maximumConnections = 200
+            config.maximumStrangers = 200
+            config.maximumPerAddress = 200
+        }
+        try await node.start()
+        var crowd: [ScriptedPeer] = []
+        for _ in 0..<90 { crowd.append(try stranger(node)) }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let rows = try node.peers.peers().filter { $0.source == "stranger" }.count
+        XCTAssertGreaterThanOrEqual(rows, 55)
+        XCTAssertLessThanOrEqual(rows, 75, "sixty at once, then one a second")
+        _ = crowd
+        await node.stop()
+    }
+
     func testAFollowedPeerMayStayIdle() async throws {
         let node = try TestNode(self, name: "node") { config in
             config.strangerIdleTimeout = .milliseconds(300)
@@ -223,10 +242,10 @@ final class ResourceBoundsTests: XCTestCase {
     }
 }
 
-final class ByteAllowanceTests: XCTestCase {
+final class TokenBucketTests: XCTestCase {
     func testStrangersBytesAreReadAtTheAllowedRate() {
         let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
-        var allowance = ByteAllowance(bytesPerSecond: 1000, burst: 500, now: start)
+        var allowance = TokenBucket(perSecond: 1000, burst: 500, now: start)
         XCTAssertEqual(allowance.charge(500, now: start), .zero, "the burst")
         XCTAssertEqual(allowance.charge(250, now: start), .milliseconds(250), "overdrawn by 250 bytes at 1000 B/s")
         XCTAssertEqual(allowance.charge(0, now: start + .milliseconds(250)), .zero, "refilled")
