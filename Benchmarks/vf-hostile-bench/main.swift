@@ -257,9 +257,27 @@ await attack.stop()
 
 // Idle afterwards: the node alone, nothing connected.
 try await Task.sleep(nanoseconds: 2_000_000_000)
+/// CPU ticks of each thread of this process, by name and id.
+func threadTicks() -> [String: Int] {
+    var ticks: [String: Int] = [:]
+    for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [] {
+        guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { continue }
+        let name = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
+        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+        ticks["\(name)#\(task)"] = (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+    }
+    return ticks
+}
+let ticksBefore = threadTicks()
 let cpuBefore = cpuSeconds(), wallBefore = now()
 try await Task.sleep(nanoseconds: 5_000_000_000)
 let idleCPU = (cpuSeconds() - cpuBefore) / (Double(now() - wallBefore) / 1e9)
+if environment["IDLE_DETAIL"] != nil {
+    for (thread, ticks) in threadTicks() where ticks - (ticksBefore[thread] ?? 0) > 0 {
+        print("    idle: \(thread) used \(ticks - (ticksBefore[thread] ?? 0)) ticks")
+    }
+}
 
 let ratio = median(attacked) / median(quiet)
 print("")

@@ -121,8 +121,12 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
+    private var handshakeTimeout: Scheduled<Void>?
+
     /// Gives back this connection's place among the handshakes, once.
     private func endAdmission() {
+        handshakeTimeout?.cancel()
+        handshakeTimeout = nil
         guard let admission else { return }
         self.admission = nil
         hub.handshakeEnded(admittedFrom: admission)
@@ -178,7 +182,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         self.context = context
         remoteIP = context.remoteAddress?.ipAddress
         logger[metadataKey: "peer"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
-        context.eventLoop.scheduleTask(in: .seconds(10)) { [self] in
+        // Cancelled when the handshake ends: a flood of connections must not leave a timer each.
+        handshakeTimeout = context.eventLoop.scheduleTask(in: .seconds(10)) { [self] in
             if case .handshaking = phase { fail("handshake did not complete within 10 s") }
         }
         if case .handshaking(var machine) = phase, case .client = role {
