@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make fuzz: builds the libFuzzer targets of Fuzz/ and runs each for FUZZ_SECONDS from a working
-# copy of its committed seeds (Fuzz/Corpus/<target>), so what the fuzzer adds stays out of git.
+# copy of its committed seeds (Fuzz/Corpus/<target>), so what the fuzzer adds stays out of git;
+# the inputs of crashes fixed before (Fuzz/Regressions/<target>) are replayed first.
 # Prints each target's executions and a total. A crash leaves its input in .build-fuzz/findings/<target>.
 #   FUZZ_SECONDS  seconds per target (default 60)
 #   FUZZ_TARGETS  targets to run (default: all)
@@ -25,7 +26,7 @@ run_target() {
   local target="$1" work="$SCRATCH/corpus/$1" findings="$SCRATCH/findings/$1" log="$SCRATCH/logs/$1.log"
   mkdir -p "$work" "$findings" "$(dirname "$log")"
   "$BIN/$target" -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$findings/" "$work" "Fuzz/Corpus/$target" >"$log" 2>&1
+    -artifact_prefix="$findings/" "$work" "Fuzz/Corpus/$target" $(ls -d "Fuzz/Regressions/$target" 2>/dev/null) >"$log" 2>&1
   local status=$?
   local runs; runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   if [ "$status" -eq 0 ]; then

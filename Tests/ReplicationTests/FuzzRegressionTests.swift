@@ -1,0 +1,23 @@
+import VFLog
+import VFPeer
+import XCTest
+
+/// Inputs the fuzz targets of Fuzz/ found to be mishandled, kept as tests (the inputs
+/// themselves are in Fuzz/Regressions/<target>/).
+final class FuzzRegressionTests: XCTestCase {
+    private let feed = FeedID(bytes: [UInt8](repeating: 7, count: 32))!
+    private var key: String { String(feed.description.dropFirst().dropLast(".ed25519".count)) }
+
+    /// fuzz-multiserver-address: `Character.isHexDigit` holds for fullwidth digits, so
+    /// `[１::]` (U+FF11) passed as an IPv6 host that no resolver can dial, and the address had
+    /// a second spelling of a host that is not one.
+    func testFullwidthDigitsAreNotAnIPv6Host() {
+        for host in ["\u{FF11}::", "::\u{FF21}", "fe80::\u{FF10}:1"] {
+            XCTAssertThrowsError(try MultiserverAddress(parsing: "net:[\(host)]:8008~shs:\(key)"), host) { error in
+                XCTAssertEqual((error as? MultiserverAddressError)?.reason, "\"\(host)\" in brackets is not an IPv6 address")
+            }
+            XCTAssertThrowsError(try MultiserverAddress(host: host, port: 8008, feed: feed), host)
+        }
+        XCTAssertEqual(try MultiserverAddress(parsing: "net:[1::]:8008~shs:\(key)").host, "1::")
+    }
+}
