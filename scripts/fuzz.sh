@@ -1,25 +1,39 @@
 #!/usr/bin/env bash
 # make fuzz: builds the libFuzzer targets of Fuzz/ and runs each for FUZZ_SECONDS from a working
 # copy of its committed seeds (Fuzz/Corpus/<target>), so what the fuzzer adds stays out of git;
-# the inputs of crashes fixed before (Fuzz/Regressions/<target>) are replayed first.
-# Prints each target's executions and a total. A crash leaves its input in .build-fuzz/findings/<target>.
-#   FUZZ_SECONDS  seconds per target (default 60)
-#   FUZZ_TARGETS  targets to run (default: all)
-#   FUZZ_JOBS     targets run at once (default 1)
+# the inputs of crashes fixed before (Fuzz/Regressions/<target>) are replayed too.
+# Prints each target's executions and a total. A crash leaves its input in <scratch>/findings/<target>.
+#   FUZZ_SECONDS   seconds per target (default 60)
+#   FUZZ_TARGETS   targets to run (default: all)
+#   FUZZ_JOBS      targets run at once (default 1)
+#   FUZZ_SANITIZE  also build with this sanitizer (address), into .build-fuzz-address
 set -uo pipefail
 cd "$(dirname "$0")/.."
-SCRATCH="$PWD/.build-fuzz"
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-60}"
 JOBS="${FUZZ_JOBS:-1}"
 ALL_TARGETS="fuzz-entry fuzz-bundle fuzz-sync-frame fuzz-sync-state-machine fuzz-handshake-server fuzz-handshake-client
   fuzz-box-stream fuzz-box-stream-plaintext fuzz-lan-announcement fuzz-multiserver-address fuzz-invite-code
   fuzz-payload fuzz-json fuzz-api-request"
 TARGETS="${FUZZ_TARGETS:-$ALL_TARGETS}"
+SANITIZE=(--sanitize=fuzzer)
+SCRATCH="$PWD/.build-fuzz"
+if [ -n "${FUZZ_SANITIZE:-}" ]; then
+  SANITIZE+=(--sanitize="$FUZZ_SANITIZE")
+  SCRATCH="$PWD/.build-fuzz-$FUZZ_SANITIZE"
+fi
 
 # Release with debug info: faster, and Swift's overflow and bounds traps stay on (they are what
 # is hunted). -enable-testing lets harnesses reach the few internals they drive (@testable).
-"${SWIFT:-swift}" build --package-path Fuzz --scratch-path "$SCRATCH" -c release --sanitize=fuzzer \
-  -Xswiftc -g -Xswiftc -enable-testing || exit 1
+# With FUZZ_TARGETS, only those products (and what they import) are built.
+build() {
+  "${SWIFT:-swift}" build --package-path Fuzz --scratch-path "$SCRATCH" -c release "${SANITIZE[@]}" \
+    -Xswiftc -g -Xswiftc -enable-testing "$@"
+}
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  for target in $TARGETS; do build --product "$target" || exit 1; done
+else
+  build || exit 1
+fi
 BIN="$SCRATCH/release"
 
 run_target() {
