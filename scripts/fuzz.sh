@@ -6,7 +6,6 @@
 #   FUZZ_SECONDS   seconds per target (default 60)
 #   FUZZ_TARGETS   targets to run (default: all)
 #   FUZZ_JOBS      targets run at once (default 1)
-#   FUZZ_SANITIZE  also build with this sanitizer (address), into .build-fuzz-address
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-60}"
@@ -15,18 +14,13 @@ ALL_TARGETS="fuzz-entry fuzz-bundle fuzz-sync-frame fuzz-sync-state-machine fuzz
   fuzz-box-stream fuzz-box-stream-plaintext fuzz-lan-announcement fuzz-multiserver-address fuzz-invite-code
   fuzz-payload fuzz-json fuzz-api-request"
 TARGETS="${FUZZ_TARGETS:-$ALL_TARGETS}"
-SANITIZE=(--sanitize=fuzzer)
 SCRATCH="$PWD/.build-fuzz"
-if [ -n "${FUZZ_SANITIZE:-}" ]; then
-  SANITIZE+=(--sanitize="$FUZZ_SANITIZE")
-  SCRATCH="$PWD/.build-fuzz-$FUZZ_SANITIZE"
-fi
 
 # Release with debug info: faster, and Swift's overflow and bounds traps stay on (they are what
 # is hunted). -enable-testing lets harnesses reach the few internals they drive (@testable).
 # With FUZZ_TARGETS, only those products (and what they import) are built.
 build() {
-  "${SWIFT:-swift}" build --package-path Fuzz --scratch-path "$SCRATCH" -c release "${SANITIZE[@]}" \
+  "${SWIFT:-swift}" build --package-path Fuzz --scratch-path "$SCRATCH" -c release --sanitize=fuzzer \
     -Xswiftc -g -Xswiftc -enable-testing "$@"
 }
 if [ -n "${FUZZ_TARGETS:-}" ]; then
