@@ -327,7 +327,9 @@ public struct SyncStateMachine: Sendable {
             sentUpTo[feed] = sent
             if let head = localHeads[feed], head > sent {
                 sends.append(.sendEntries(feed: feed, after: sent, through: head))
-                entries += head - sent
+                // Heads of several feeds can add up past 64 bits; the plan only feeds a progress bar.
+                let (sum, overflow) = entries.addingReportingOverflow(head - sent)
+                entries = overflow ? .max : sum
                 sentUpTo[feed] = head
             }
         }

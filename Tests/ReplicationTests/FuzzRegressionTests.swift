@@ -20,4 +20,23 @@ final class FuzzRegressionTests: XCTestCase {
         }
         XCTAssertEqual(try MultiserverAddress(parsing: "net:[1::]:8008~shs:\(key)").host, "1::")
     }
+
+    /// fuzz-sync-state-machine (`plan-overflow`): the `plan` answering a clock counted the
+    /// entries to send in a UInt64 that trapped when the heads of several feeds added up past
+    /// 2^64. It now says UInt64.max, and the entries are still all sent.
+    func testPlanOfHugeHeadsSaturatesInsteadOfTrapping() {
+        let feeds = (1...3).map { FeedID(bytes: [UInt8](repeating: UInt8($0), count: 32))! }
+        let heads = Dictionary(uniqueKeysWithValues: feeds.map { ($0, Entry.maximumSequence) })
+        var machine = SyncStateMachine(wants: FeedClock(heads), localHeads: heads, acknowledgedBase: nil,
+                                       rememberedPeerClock: nil, oneShot: false)
+        _ = machine.start()
+        XCTAssertEqual(machine.receive(.hello(version: SyncFrame.protocolVersion)), [])
+        let actions = machine.receive(.clock(full: true, final: true, base: .zero,
+                                             changes: feeds.map { ClockChange(feed: $0, sequence: 0) }))
+        XCTAssertTrue(actions.contains(.send(.plan(feeds: 3, entries: .max))), "\(actions)")
+        for feed in feeds {
+            XCTAssertTrue(actions.contains(.sendEntries(feed: feed, after: 0, through: Entry.maximumSequence)))
+        }
+        XCTAssertFalse(machine.isClosed)
+    }
 }
