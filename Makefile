@@ -4,12 +4,13 @@
 #   make test-ui the web page in headless Chromium against a real node
 #   make bench   throughput and replication against libsodium's own speeds, and sync under
 #                attack (release build)
+#   make fuzz    libFuzzer on every decoder and state machine fed by outside bytes (FUZZ_SECONDS per target)
 
 SWIFT ?= swift
 DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test test-vectors test-ui test-ui-if-browser bench demo clean
+.PHONY: deps build test test-vectors test-ui test-ui-if-browser bench fuzz fuzz-seeds demo clean
 
 # Installs the C libraries from Debian when any is missing.
 deps:
@@ -68,8 +69,19 @@ bench: deps
 	.build/release/vf-graph-bench
 	.build/release/vf-hostile-bench
 
+# Not part of `make test`: a package of its own (Fuzz/), built with --sanitize=fuzzer into
+# .build-fuzz. Each target runs FUZZ_SECONDS (default 60) from a copy of Fuzz/Corpus/<target>.
+fuzz: deps
+	bash scripts/fuzz.sh
+
+# Rewrites the committed seeds (Fuzz/Corpus) from the real encoders, after a format change.
+fuzz-seeds: deps
+	$(SWIFT) build --package-path Fuzz --scratch-path $(CURDIR)/.build-fuzz -c release --sanitize=fuzzer \
+		-Xswiftc -g -Xswiftc -enable-testing --product fuzz-seeds
+	FUZZ_SEEDS_DIR=$(CURDIR)/Fuzz/Corpus .build-fuzz/release/fuzz-seeds
+
 demo: build
 	bash scripts/demo.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -145,7 +145,8 @@ public struct MultiserverAddress: Hashable, Sendable, CustomStringConvertible {
     /// zone identifiers (`%eth0`) are refused because they mean nothing to the
     /// peer that receives the address.
     private static func isIPv6Address(_ text: String) -> Bool {
-        guard text.utf8.count <= 45, text.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+        // ASCII only: Character.isHexDigit also holds for fullwidth digits ("１"), which no resolver reads.
+        guard text.utf8.count <= 45, text.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == ":" || $0 == ".") }) else {
             return false
         }
         var groups = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
@@ -173,7 +174,7 @@ public struct MultiserverAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func isHexGroup(_ group: String) -> Bool {
-        (1...4).contains(group.count) && group.allSatisfy(\.isHexDigit)
+        (1...4).contains(group.count) && group.allSatisfy { $0.isASCII && $0.isHexDigit }
     }
 
     /// RFC 1123 host names: dot-separated labels of letters, digits and hyphens.

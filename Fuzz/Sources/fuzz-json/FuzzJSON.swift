@@ -1,0 +1,59 @@
+import FuzzSupport
+@testable import VFGraph
+
+/// The strict JSON parser every payload goes through, and the fast scanner (`JSONTape`) that
+/// reads most payloads instead. Properties:
+/// - canonical text is a fixed point: it parses to the same value and serialises to itself;
+/// - differential: whatever `JSONTape` accepts, `JSONParser` accepts, with the same value.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = FuzzInput(data, size).bytes
+    let parsed = try? JSONParser.parse(bytes)
+    if let parsed {
+        let canonical = parsed.serialized
+        let again = try? JSONParser.parse(canonical)
+        fuzzRequire(again == parsed, "canonical text parses to the same value")
+        fuzzRequire(again?.serialized == canonical, "canonical text is a fixed point")
+    }
+    if let tape = JSONTape(scanning: bytes) {
+        fuzzRequire(parsed != nil, "JSONTape accepted what JSONParser refuses")
+        fuzzRequire(TapeValue.read(tape, 0) == parsed, "JSONTape reads another value than JSONParser")
+    }
+    return 0
+}
+
+/// A tape's node as the value the general parser would build.
+enum TapeValue {
+    static func read(_ tape: JSONTape, _ index: Int) -> JSONValue {
+        let node = tape.nodes[index]
+        switch node.kind {
+        case .object:
+            var members: [String: JSONValue] = [:]
+            var child = index + 1
+            while child < Int(node.after) {
+                let c = tape.nodes[child]
+                let name = String(decoding: tape.bytes[Int(c.keyStart)..<Int(c.keyEnd)], as: UTF8.self)
+                fuzzRequire(members[name] == nil, "JSONTape accepted a duplicate member \(name)")
+                members[name] = read(tape, child)
+                child = Int(c.after)
+            }
+            return .object(members)
+        case .array:
+            var items: [JSONValue] = []
+            var child = index + 1
+            while child < Int(node.after) {
+                items.append(read(tape, child))
+                child = Int(tape.nodes[child].after)
+            }
+            return .array(items)
+        case .string: return .string(tape.text(index))
+        case .number: return .number(tape.text(index))
+        case .literal:
+            switch tape.text(index) {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: return .null
+            }
+        }
+    }
+}
