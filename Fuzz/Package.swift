@@ -39,9 +39,9 @@ let package = Package(
         fuzzTarget("fuzz-lan-announcement", ["VFPeer"]),
         fuzzTarget("fuzz-multiserver-address", ["VFLog", "VFPeer"]),
         fuzzTarget("fuzz-invite-code", ["VFPeer"]),
-        fuzzTarget("fuzz-payload", ["VFLog", "VFPeer", "VFGraph"]),
-        fuzzTarget("fuzz-json", ["VFGraph"]),
-        fuzzTarget("fuzz-api-request", ["VFLog", "VFGraph", "VFAPI"]),
+        fuzzTarget("fuzz-payload", ["VFLog", "VFPeer", "VFGraph", "VFJSON"]),
+        fuzzTarget("fuzz-json", ["VFGraph", "VFJSON"]),
+        fuzzTarget("fuzz-api-request", ["VFLog", "VFGraph", "VFAPI", "VFJSON"]),
         fuzzTarget("fuzz-seeds", ["VFLog", "VFPeer", "VFGraph"]),
     ],
     swiftLanguageModes: [.v6]

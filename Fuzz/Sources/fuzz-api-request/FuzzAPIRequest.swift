@@ -2,6 +2,7 @@ import FuzzSupport
 import VFAPI
 import VFGraph
 import VFLog
+import VFJSON
 
 /// The pure parts of the HTTP API that read a request: the route from the method and path,
 /// ids in the path, the query string and its paging, the access policy (Host and

@@ -1,5 +1,6 @@
 import FuzzSupport
 @testable import VFGraph
+import VFJSON
 
 /// The strict JSON parser every payload goes through, and the fast scanner (`JSONTape`) that
 /// reads most payloads instead. Properties:

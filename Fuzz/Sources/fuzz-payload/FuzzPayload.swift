@@ -2,6 +2,7 @@ import FuzzSupport
 import VFGraph
 import VFLog
 import VFPeer
+import VFJSON
 
 /// Everything that reads a payload arriving in an entry or given to `vf publish`: the payload
 /// rules, contact payloads, the ValueFlows object reader on both its paths (the fast tape path
