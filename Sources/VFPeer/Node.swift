@@ -34,14 +34,14 @@ public final class Node: @unchecked Sendable {
         /// A stranger's connection closes after this long with nothing read or written on it.
         /// Known peers may stay idle: they are who live replication is for.
         public var strangerIdleTimeout: TimeAmount = .seconds(60)
-        /// Bytes per second all strangers together may send, and the burst allowed: beyond, the
-        /// node reads from them only as the allowance refills. 4 MiB/s is a 100,000-feed clock
-        /// a second, far more than an honest stranger needs, and bounds what a flood of huge
-        /// clocks costs the node.
         /// The most feeds a stranger's clock may name (known peers: the protocol's 1,000,000).
         /// The node answers a clock in one step on its event loop, about a microsecond a feed;
         /// a stranger over this is closed.
         public var maximumStrangerClockFeeds = 100_000
+        /// Bytes per second all strangers together may send, and the burst allowed: beyond, the
+        /// node reads from them only as the allowance refills. 4 MiB/s is a 100,000-feed clock
+        /// a second, far more than an honest stranger needs, and bounds what a flood of huge
+        /// clocks costs the node.
         public var strangerBytesPerSecond = 4 << 20
         public var strangerBurstBytes = 4 << 20
         /// How often to look for entries written by other processes (`vf publish`) and new peers.
