@@ -557,7 +557,7 @@ public final class Node: @unchecked Sendable {
     private func enforceDeadlines() {
         let now = NIODeadline.now()
         summariseDrops(now: now)
-        for (feed, handler) in connections {
+        for handler in connections.values {
             if let reason = handler.expiredDeadline(at: now, stranger: isStranger(handler), configuration: configuration) {
                 handler.drop(reason)
             }
