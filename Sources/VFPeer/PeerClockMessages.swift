@@ -80,7 +80,7 @@ struct PeerClockMessages: Sendable {
             // `head > held` makes `after + 1` safe for whoever reads the range.
             if let head = localHeads[feed], head > held {
                 actions.append(.sendEntries(feed: feed, after: held, through: head))
-                entries = entries.addingSaturating(head - held)
+                entries = entries.saturatingAdd(head - held)
             }
         }
         let ranges = actions.count - 2
@@ -115,19 +115,5 @@ struct PeerClockMessages: Sendable {
         guard let held = held(feed), head > held else { return nil }
         raised[feed] = head
         return .sendEntries(feed: feed, after: held, through: head)
-    }
-}
-
-extension UInt64 {
-    func addingSaturating(_ other: UInt64) -> UInt64 {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? .max : sum
-    }
-}
-
-extension UInt32 {
-    func addingSaturating(_ other: UInt32) -> UInt32 {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? .max : sum
     }
 }

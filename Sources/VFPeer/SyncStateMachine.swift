@@ -351,7 +351,7 @@ public struct SyncStateMachine: Sendable {
             do { entry = try EntryCodec.decode(encoded) } catch {
                 throw .badEntry(VerificationError(feed: nil, sequence: nil, reason: .malformed(error)))
             }
-            progress.receivedEntries = progress.receivedEntries.addingSaturating(1)
+            progress.receivedEntries = progress.receivedEntries.saturatingAdd(1)
             exchange.peer.sent(entry.author, upTo: entry.sequence)
             // Not wanted (any more): a race with our last clock, not an offence. Drop it.
             guard exchange.own.wants[entry.author] != nil else { return [] }
@@ -366,8 +366,8 @@ public struct SyncStateMachine: Sendable {
             try exchange.peer.idle(count)
             return []
         case let .plan(feeds, entries):
-            progress.expectedFeeds = progress.expectedFeeds.addingSaturating(feeds)
-            progress.expectedEntries = progress.expectedEntries.addingSaturating(entries)
+            progress.expectedFeeds = progress.expectedFeeds.saturatingAdd(feeds)
+            progress.expectedEntries = progress.expectedEntries.saturatingAdd(entries)
             return []
         case .redeem:
             throw .unexpected("redeem not expected here")

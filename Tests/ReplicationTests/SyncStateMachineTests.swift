@@ -61,6 +61,17 @@ final class SyncStateMachineTests: XCTestCase {
     }
 
     /// Runs both machines until neither has anything to say; frames pass through encode/decode.
+    /// Two live sides, after `b` took the three entries `a` holds of one feed both want.
+    private func liveSidesAfterThreeEntries() throws -> (FeedBuilder, Side, Side) {
+        var builder = FeedBuilder()
+        for _ in 0..<3 { builder.append() }
+        let x = builder.key.feed
+        var a = Side(feeds: [x: builder.entries], wants: [x], oneShot: false)
+        var b = Side(feeds: [:], wants: [x], oneShot: false)
+        try run(&a, &b)
+        return (builder, a, b)
+    }
+
     private func run(_ a: inout Side, _ b: inout Side) throws {
         var toB = a.perform(a.machine.start())
         var toA = b.perform(b.machine.start())
@@ -137,12 +148,8 @@ final class SyncStateMachineTests: XCTestCase {
     }
 
     func testLiveModePushesNewEntriesAndNeverFinishes() throws {
-        var builder = FeedBuilder()
-        for _ in 0..<3 { builder.append() }
+        var (builder, a, b) = try liveSidesAfterThreeEntries()
         let x = builder.key.feed
-        var a = Side(feeds: [x: builder.entries], wants: [x], oneShot: false)
-        var b = Side(feeds: [:], wants: [x], oneShot: false)
-        try run(&a, &b)
         XCTAssertFalse(a.finished || b.finished)
         XCTAssertEqual(b.feeds[x]?.count, 3)
         builder.append()
@@ -309,12 +316,8 @@ final class SyncStateMachineTests: XCTestCase {
 
     /// `idle(k)` goes out once per k: live entries after it do not repeat it; a new clock does.
     func testIdleIsSaidOncePerClockMessageAndNotAgainAfterLiveEntries() throws {
-        var builder = FeedBuilder()
-        for _ in 0..<3 { builder.append() }
+        var (builder, a, b) = try liveSidesAfterThreeEntries()
         let x = builder.key.feed
-        var a = Side(feeds: [x: builder.entries], wants: [x], oneShot: false)
-        var b = Side(feeds: [:], wants: [x], oneShot: false)
-        try run(&a, &b)
         func idles(_ side: Side) -> [SyncFrame] { side.sent.filter { if case .idle = $0 { true } else { false } } }
         XCTAssertEqual(idles(b), [.idle(clocksSent: 1)])
         builder.append()
@@ -393,7 +396,7 @@ final class SyncStateMachineTests: XCTestCase {
         for _ in 0..<3 { XCTAssertEqual(side.receive(.plan(feeds: .max, entries: .max)), []) }
         XCTAssertEqual(side.expectedFeeds, .max)
         XCTAssertEqual(side.expectedEntries, .max)
-        XCTAssertEqual(UInt64.max.addingSaturating(1), .max, "receivedEntries counts the same way")
+        XCTAssertEqual(UInt64.max.saturatingAdd(1), .max, "receivedEntries counts the same way")
     }
 
     func testClockSequencesOverTheLargestAreMalformedAndTheLargestSendsNothing() throws {
