@@ -450,12 +450,14 @@ struct FoldPlan: Sendable {
     let containers: [EntryID: ResourceID]
 
     /// Every event's row: the ready ones applied, at their places in the fold.
-    var rows: [(id: EntryID, row: EventRow)] {
-        func row(_ index: Int, _ status: EventStatus, _ position: Int?) -> (id: EntryID, row: EventRow) {
-            (events[index].entry.id,
-             EventRow(status: status, position: position, container: Derivation.container(events[index], containers), correctedBy: []))
+    var rows: [(id: EntryID, row: EventRow, lookups: EventLookups)] {
+        func row(_ index: Int, _ status: EventStatus, _ position: Int?) -> (id: EntryID, row: EventRow, lookups: EventLookups) {
+            let (entry, payload) = events[index]
+            return (entry.id,
+                    EventRow(status: status, position: position, container: Derivation.container(events[index], containers), correctedBy: []),
+                    EventLookups(payload, id: entry.id))
         }
-        var rows = [(id: EntryID, row: EventRow)]()
+        var rows = [(id: EntryID, row: EventRow, lookups: EventLookups)]()
         rows.reserveCapacity(events.count)
         for (position, index) in order.enumerated() { rows.append(row(index, .applied, position)) }
         for (index, status) in settled.enumerated() {

@@ -62,6 +62,26 @@ struct EventRow: Equatable, Sendable {
     }
 }
 
+/// The columns of an `event` row that readers look it up by: the resources it names and its
+/// process. What the entry says, so they never change once the row is inserted.
+struct EventLookups: Equatable, Sendable {
+    var fromResource: ResourceID?
+    var toResource: ResourceID?
+    var inputOf: EntryID?
+    var outputOf: EntryID?
+    var corrects: EntryID?
+
+    init(_ payload: EconomicEventPayload, id: EntryID) {
+        fromResource = payload.fromResource(createdBy: id)
+        toResource = payload.toResource(createdBy: id)
+        inputOf = payload.inputOf
+        outputOf = payload.outputOf
+        corrects = payload.corrects
+    }
+
+    init(_ event: GraphEvent) { self.init(event.payload, id: event.id) }
+}
+
 /// The columns of an `agent` row the derivation decides; the payload follows `describedBy`.
 struct AgentRow: Equatable, Sendable {
     var answeredBy: FeedID

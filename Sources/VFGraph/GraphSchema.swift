@@ -5,14 +5,16 @@ import GRDB
 /// Everything here is derived from the log and can be thrown away, so a new version drops the
 /// old tables instead of converting them: the next update finds no cursors and recomputes.
 ///
-/// Version 4 is shaped for writing fast: a row holds only what the derivation decided, never
-/// what the entry itself says — its author, sequence and payload are read from the log, where
-/// they already are (v2 kept a copy of each payload, v3 still the author and sequence), and an
-/// event's breadcrumb is recomputed from the positions in one pass. Entry, resource and feed
-/// ids are their 32 raw bytes, and every table is `WITHOUT ROWID`, keyed by its id alone, with
-/// no other index: one b-tree per table, which the writer fills in key order. Quantities stay
-/// decimal TEXT so no value is ever rounded through a floating-point column; agent ids stay
-/// text because one column holds two kinds of id (a feed, or a describing entry).
+/// Version 5 is shaped for reading by index as well as writing fast. A row holds what the
+/// derivation decided and, for an event, the ids readers look it up by — the resources it
+/// names (`fromResource`, `toResource`, given or created), its process (`inputOf`, `outputOf`)
+/// and the event it `corrects` — but nothing else the entry says: its author, sequence and
+/// payload are read from the log by id. An event's breadcrumb is found by index (the last
+/// applied event before it naming the same resource). Entry, resource and feed ids are their
+/// 32 raw bytes; quantities stay decimal TEXT so no value is ever rounded through a
+/// floating-point column; agent ids stay text because one column holds two kinds of id (a
+/// feed, or a describing entry). Version 4 had the same tables without the lookup columns
+/// and indexes, so every read loaded the whole graph.
 enum GraphSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -24,7 +26,8 @@ enum GraphSchema {
         migrator.registerMigration("v1") { _ in }
         migrator.registerMigration("v2") { _ in }
         migrator.registerMigration("v3") { _ in }
-        migrator.registerMigration("v4") { db in
+        migrator.registerMigration("v4") { _ in }  // v5 without the lookup columns and indexes
+        migrator.registerMigration("v5") { db in
             // Dropping a table drops its indexes too (v1 had three).
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
             try db.execute(sql: """
@@ -59,7 +62,12 @@ enum GraphSchema {
                     reason TEXT,
                     position INTEGER,
                     container BLOB,
-                    correctedBy BLOB
+                    correctedBy BLOB,
+                    fromResource BLOB,
+                    toResource BLOB,
+                    inputOf BLOB,
+                    outputOf BLOB,
+                    corrects BLOB
                 ) WITHOUT ROWID;
                 CREATE TABLE rejected (
                     id BLOB PRIMARY KEY,
@@ -67,8 +75,33 @@ enum GraphSchema {
                     reason TEXT NOT NULL
                 ) WITHOUT ROWID;
                 """)
+            try createIndexes(db)
         }
         return migrator
+    }
+
+    /// The indexes readers look rows up by (docs/protocol.md §16): the events that name a
+    /// resource, in causal order, and those that are inputs or outputs of a process. Partial,
+    /// so the many events without a process cost them nothing.
+    static let indexes = [
+        "CREATE INDEX IF NOT EXISTS eventByFromResource ON event (fromResource, position) WHERE fromResource IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS eventByToResource ON event (toResource, position) WHERE toResource IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS eventByContainer ON event (container) WHERE container IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS eventByInputOf ON event (inputOf) WHERE inputOf IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS eventByOutputOf ON event (outputOf) WHERE outputOf IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS eventByPosition ON event (position) WHERE position IS NOT NULL",
+    ]
+
+    static func createIndexes(_ db: Database) throws {
+        for sql in indexes { try db.execute(sql: sql) }
+    }
+
+    /// Drops the indexes, so a rebuild fills the tables without maintaining them row by row,
+    /// and creates them once at the end (a sort instead of a b-tree insert per row).
+    static func dropIndexes(_ db: Database) throws {
+        for name in ["eventByFromResource", "eventByToResource", "eventByContainer", "eventByInputOf", "eventByOutputOf", "eventByPosition"] {
+            try db.execute(sql: "DROP INDEX IF EXISTS \(name)")
+        }
     }
 
     /// The derived tables, in the order they are cleared and written.

@@ -109,11 +109,13 @@ public final class GraphStore {
         let planned = Handoff<FoldPlan>(), derived = Handoff<(EconomicGraph, [FeedID: UInt64], [EntryID])>()
         let write = OverlappedWrite(pool, giveUp: { planned.send(nil); derived.send(nil) }) { db in
             try GraphTableWriter.clear(db)
+            try GraphSchema.dropIndexes(db)
             try GraphTableFiller.fillCatalogued(catalogued, in: db)
             guard let plan = planned.receive() else { return false }
             try GraphTableFiller.fillPlanned(plan, in: db)
             guard let (graph, cursors, unplanned) = derived.receive() else { return false }
             try GraphTableFiller.fillDerived(graph, cursors: cursors, unplanned: unplanned, in: db)
+            try GraphSchema.createIndexes(db)
             return true
         }
         let unplanned = builder.refoldAll(plan: { planned.send($0) })
@@ -184,6 +186,9 @@ public final class GraphStore {
             return result
         }
     }
+
+    /// The connection pool, for readers (``GraphReader``), which only read.
+    var readPool: DatabasePool { pool }
 
     /// Runs `body` in a read transaction of the graph database.
     func read<T>(_ body: (Database) throws -> T) throws -> T {

@@ -37,6 +37,7 @@ enum GraphTableFiller {
         let rows = plan.rows
         for index in ByteOrder.sortedIndices(rows, by: \.id.hash) {
             GraphTableWriter.bindEvent(rows[index].id, rows[index].row, to: event)
+            GraphTableWriter.bindLookups(rows[index].lookups, to: event)
             try event.run()
         }
     }

@@ -136,12 +136,14 @@ enum GraphTableReader {
         return graph
     }
 
-    /// Every resource, in no particular order.
-    static func resources(_ db: Database) throws -> [EconomicResource] {
+    /// Every resource, in no particular order; or those matching `clause` (a WHERE condition
+    /// with any ORDER BY and LIMIT, its parameters bound by `bind`), in the order it gives.
+    static func resources(_ db: Database, where clause: String? = nil, bind: (RawStatement) -> Void = { _ in }) throws -> [EconomicResource] {
         let s = try RawStatement(db, """
             SELECT id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
                    primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy FROM resource
-            """)
+            """ + (clause.map { " WHERE " + $0 } ?? ""))
+        bind(s)
         var result = [EconomicResource]()
         while try s.next() {
             guard let id = try s.hash(0, table: "resource"), let createdBy = try s.hash(14, table: "resource") else {
@@ -197,8 +199,17 @@ enum GraphTableReader {
 
     // MARK: private
 
+    /// The agent rows matching `clause` (a WHERE condition with any ORDER BY and LIMIT), in the order it gives.
+    static func agentRows(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [(AgentID, AgentRow)] {
+        let s = try RawStatement(db, "SELECT id, answeredBy, describedBy FROM agent WHERE " + clause)
+        bind(s)
+        var rows: [(AgentID, AgentRow)] = []
+        while try s.next() { rows.append(try agentRow(s)) }
+        return rows
+    }
+
     /// Columns 0…5 of an event row: id, status, reason, position, container, correctedBy.
-    private static func eventRow(_ s: RawStatement) throws -> (EntryID, EventRow) {
+    static func eventRow(_ s: RawStatement) throws -> (EntryID, EventRow) {
         guard let hash = try s.hash(0, table: "event") else { throw GraphStoreError("event: row without id; run vf graph rebuild") }
         let id = EntryID(hash: hash)
         guard let code = s.int64(1), let status = EventStatus(code: code, reason: s.text(2)) else {

@@ -26,6 +26,7 @@ enum GraphTableWriter {
             let insert = try RawStatement(db, insertEvent)
             for id in ByteOrder.sorted(diff.events.inserts, by: \.hash) {
                 bindEvent(id, rows.events[id]!, to: insert)
+                bindLookups(EventLookups(graph.events[id]!), to: insert)
                 try insert.run()
             }
             try updateEvents(diff.events.updates, rows: { rows.events[$0]! }, in: db)
@@ -83,8 +84,11 @@ enum GraphTableWriter {
         }
     }
 
-    /// Inserts an `event` row; bound by ``bindEvent(_:_:to:)``.
-    static let insertEvent = "INSERT INTO event (id, status, reason, position, container, correctedBy) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    /// Inserts an `event` row; bound by ``bindEvent(_:_:to:)`` and ``bindLookups(_:to:)``.
+    static let insertEvent = """
+        INSERT INTO event (id, status, reason, position, container, correctedBy, fromResource, toResource, inputOf, outputOf, corrects)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        """
 
     /// Binds every column of an `event` row, in the order of the table.
     static func bindEvent(_ id: EntryID, _ row: EventRow, to statement: RawStatement) {
@@ -94,6 +98,15 @@ enum GraphTableWriter {
         statement.bind(4, row.position.map(Int64.init))
         statement.bind(5, row.container)
         statement.bind(6, blob: row.correctedBy.isEmpty ? nil : row.correctedBy.flatMap(\.bytes))
+    }
+
+    /// Binds the lookup columns of an `event` row (7…11), which never change once inserted.
+    static func bindLookups(_ lookups: EventLookups, to statement: RawStatement) {
+        statement.bind(7, lookups.fromResource)
+        statement.bind(8, lookups.toResource)
+        statement.bind(9, lookups.inputOf)
+        statement.bind(10, lookups.outputOf)
+        statement.bind(11, lookups.corrects)
     }
 
     /// Rewrites the derived columns of the `event` rows `ids`, to `rows(id)`.

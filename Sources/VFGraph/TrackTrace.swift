@@ -36,32 +36,78 @@ extension EconomicGraph {
 
     /// Everything a resource or event came from, depth first, backwards.
     public func trace(from start: FlowItem) -> [FlowStep] {
-        var walk = FlowWalk(graph: self, backwards: true)
+        var walk = FlowWalk(source: MemoryFlowSource(self), backwards: true)
         walk.begin(start)
         return walk.flows
     }
 
     /// Everything a resource or event went into, depth first, forwards.
     public func track(from start: FlowItem) -> [FlowStep] {
-        var walk = FlowWalk(graph: self, backwards: false)
+        var walk = FlowWalk(source: MemoryFlowSource(self), backwards: false)
         walk.begin(start)
         return walk.flows
     }
+}
+
+extension GraphReader {
+    /// Everything a resource or event came from, depth first, backwards: each step read by
+    /// index, so a walk costs what it visits.
+    public func trace(from start: FlowItem) throws -> [FlowStep] {
+        var walk = FlowWalk(source: TableFlowSource(self), backwards: true)
+        try walk.begin(start)
+        return walk.flows
+    }
+
+    /// Everything a resource or event went into, depth first, forwards.
+    public func track(from start: FlowItem) throws -> [FlowStep] {
+        var walk = FlowWalk(source: TableFlowSource(self), backwards: false)
+        try walk.begin(start)
+        return walk.flows
+    }
+}
+
+/// What a walk reads of the graph: events with their breadcrumbs, and one step of a flow.
+protocol FlowSource {
+    associatedtype Failure: Error
+    /// An event with its status, position and breadcrumb (``GraphEvent/previousEvent``).
+    func event(_ id: EntryID) throws(Failure) -> GraphEvent?
+    func previous(_ item: FlowItem) throws(Failure) -> [FlowItem]
+    func next(_ item: FlowItem) throws(Failure) -> [FlowItem]
+    /// The applied event whose breadcrumb is `event`, if any.
+    func eventAfter(_ event: GraphEvent) throws(Failure) -> EntryID?
+}
+
+/// A graph in memory as a ``FlowSource``, indexed once per walk.
+struct MemoryFlowSource: FlowSource {
+    let graph: EconomicGraph
+    let index: FlowIndex
+    let nextByPrevious: [EntryID: EntryID]
+
+    init(_ graph: EconomicGraph) {
+        self.graph = graph
+        index = FlowIndex(graph)
+        var map = [EntryID: EntryID](minimumCapacity: graph.appliedOrder.count)
+        for id in graph.appliedOrder { if let previous = graph.events[id]?.previousEvent { map[previous] = id } }
+        nextByPrevious = map
+    }
+
+    func event(_ id: EntryID) -> GraphEvent? { graph.events[id] }
+    func previous(_ item: FlowItem) -> [FlowItem] { index.previous(item) }
+    func next(_ item: FlowItem) -> [FlowItem] { index.next(item) }
+    func eventAfter(_ event: GraphEvent) -> EntryID? { nextByPrevious[event.id] }
 }
 
 /// The depth-first search shared by track and trace, with the pairing rules: going backwards
 /// a `pickup` is followed only for a resource some `dropoff` delivered, an `accept` only for
 /// one a `modify` output, a `combine` only for one a `separate` took out (and the mirror
 /// image going forwards). A visited set stops cycles.
-private struct FlowWalk {
-    let graph: EconomicGraph
+private struct FlowWalk<Source: FlowSource> {
+    let source: Source
     let backwards: Bool
-    let index: FlowIndex
     var flows: [FlowStep] = []
     var visited: Set<FlowItem> = []
     /// Resources awaiting their pair: keyed by the action that would consume the expectation.
     var expected: [Action: [ResourceID]] = [:]
-    let nextByPrevious: [EntryID: EntryID]
 
     /// One level of the depth-first search, kept on an explicit stack: chains of tens of
     /// thousands of steps must not overflow the thread's stack.
@@ -72,13 +118,9 @@ private struct FlowWalk {
         let saved: EntryID?
     }
 
-    init(graph: EconomicGraph, backwards: Bool) {
-        self.graph = graph
+    init(source: Source, backwards: Bool) {
+        self.source = source
         self.backwards = backwards
-        self.index = FlowIndex(graph)
-        var map = [EntryID: EntryID](minimumCapacity: graph.appliedOrder.count)
-        for id in graph.appliedOrder { if let previous = graph.events[id]?.previousEvent { map[previous] = id } }
-        nextByPrevious = map
     }
 
     /// For an event seen in this direction: the action whose appearance it licenses.
@@ -94,17 +136,18 @@ private struct FlowWalk {
         }
     }
 
-    private func event(_ item: FlowItem) -> GraphEvent? {
-        if case let .event(id) = item { return graph.events[id] } else { return nil }
+    private func event(_ item: FlowItem) throws(Source.Failure) -> GraphEvent? {
+        if case let .event(id) = item { return try source.event(id) } else { return nil }
     }
 
-    mutating func begin(_ start: FlowItem) {
+    mutating func begin(_ start: FlowItem) throws(Source.Failure) {
         visited.insert(start)
-        flows.append(FlowStep(item: start, parent: nil, event: event(start)))
-        if let e = event(start), let licensed = opens(e.payload.action), let r = e.fromResource {
+        let first = try event(start)
+        flows.append(FlowStep(item: start, parent: nil, event: first))
+        if let e = first, let licensed = opens(e.payload.action), let r = e.fromResource {
             expected[licensed, default: []].append(r)
         }
-        var stack = [frame(for: start, saved: nil)]
+        var stack = [try frame(for: start, saved: nil)]
         while !stack.isEmpty {
             let top = stack.count - 1
             guard stack[top].nextChild < stack[top].children.count else {
@@ -113,10 +156,12 @@ private struct FlowWalk {
             }
             let item = stack[top].children[stack[top].nextChild]
             stack[top].nextChild += 1
-            guard !visited.contains(item), admits(item) else { continue }
+            guard !visited.contains(item) else { continue }
+            let entered = try event(item)
+            guard admits(entered) else { continue }
             visited.insert(item)
-            flows.append(FlowStep(item: item, parent: stack[top].item, event: event(item)))
-            stack.append(frame(for: item, saved: stack[top].saved))
+            flows.append(FlowStep(item: item, parent: stack[top].item, event: entered))
+            stack.append(try frame(for: item, saved: stack[top].saved))
         }
     }
 
@@ -126,20 +171,20 @@ private struct FlowWalk {
     /// walk would stop at that resource, and the breadcrumb is how it goes on along the
     /// resource's history, which holds events that are not the resource's neighbours (a `use`
     /// or `consume` of it is not among its `previous`, a `produce` into it not among its `next`).
-    private func frame(for current: FlowItem, saved inherited: EntryID?) -> Frame {
+    private func frame(for current: FlowItem, saved inherited: EntryID?) throws(Source.Failure) -> Frame {
         var saved = inherited
-        if let e = event(current) {
-            saved = backwards ? e.previousEvent : nextByPrevious[e.id]
+        if let e = try event(current) {
+            saved = backwards ? e.previousEvent : try source.eventAfter(e)
         }
-        var items = backwards ? index.previous(current) : index.next(current)
+        var items = backwards ? try source.previous(current) : try source.next(current)
         if items.count > 1 {
             // Positions looked up once per item, not once per comparison; the comparison then
             // captures no copy of the walk.
-            let events = graph.events, backwards = backwards
-            func position(_ item: FlowItem) -> Int {
-                if case let .event(id) = item { return events[id]?.position ?? 0 } else { return 0 }
-            }
-            items = items.map { ($0, position($0)) }.sorted { a, b in
+            var positioned: [(FlowItem, Int)] = []
+            positioned.reserveCapacity(items.count)
+            for item in items { positioned.append((item, try event(item)?.position ?? 0)) }
+            let backwards = backwards
+            items = positioned.sorted { a, b in
                 if a.1 != b.1 { return backwards ? a.1 > b.1 : a.1 < b.1 }
                 return a.0.description < b.0.description
             }.map(\.0)
@@ -147,7 +192,7 @@ private struct FlowWalk {
         if let saved, let position = items.firstIndex(of: .event(saved)) {
             items.insert(items.remove(at: position), at: 0)
         } else if let saved, case .resource? = items.first, visited.contains(items[0]),
-                  !visited.contains(.event(saved)), graph.events[saved]?.status == .applied {
+                  !visited.contains(.event(saved)), try source.event(saved)?.status == .applied {
             // "Visited" is read as the pseudocode reads it: it orders an item's neighbours on
             // entering the item and processes the first at once. A frame is built the moment
             // its item enters `visited`, and the loop in `begin` takes its first child next,
@@ -158,8 +203,8 @@ private struct FlowWalk {
     }
 
     /// The pairing rules: whether the walk may enter `item`, recording what it opens.
-    private mutating func admits(_ item: FlowItem) -> Bool {
-        guard let e = event(item), let r = e.fromResource else { return true }
+    private mutating func admits(_ entered: GraphEvent?) -> Bool {
+        guard let e = entered, let r = e.fromResource else { return true }
         let action = e.payload.action
         if var waiting = expected[action] {
             // This action closes a pair: follow it only if its resource was expected.

@@ -55,3 +55,35 @@ extension LogStore {
         }
     }
 }
+
+extension LogStore {
+    /// The records of the entries `ids`, in one read, each looked up by its id: nil for an
+    /// entry not held. What a reader of the economic graph's tables needs to show the rows it
+    /// found by index, without reading the feeds they belong to.
+    public func records(ids: [EntryID]) throws(StoreError) -> [EntryRecord?] {
+        guard !ids.isEmpty else { return [] }
+        return try read("read records by id") { db in
+            let s = try RawStatement(db, """
+                SELECT e.author, e.sequence, e.timestamp, p.data FROM entry e LEFT JOIN payload p ON p.entry = e.rowid
+                WHERE e.id = ?
+                """)
+            var records: [EntryRecord?] = []
+            records.reserveCapacity(ids.count)
+            for id in ids {
+                s.bind(1, id)
+                guard try s.next() else {
+                    records.append(nil)
+                    continue
+                }
+                let sequence = s.int64(1) ?? 0
+                guard sequence >= 1, let author = s.hash32(0) else {
+                    throw StoreError(operation: "read records by id", message: "malformed entry row for \(id)")
+                }
+                records.append(EntryRecord(author: FeedID(key: author), sequence: UInt64(sequence), id: id,
+                                           timestamp: s.int64(2) ?? 0, payload: s.bytes(3)))
+                s.reset()
+            }
+            return records
+        }
+    }
+}

@@ -88,6 +88,9 @@ public final class RawStatement {
         }
     }
 
+    /// Ends the current row's step before all rows were read, so the statement can be bound and stepped again.
+    public func reset() { sqlite3_reset(handle) }
+
     private func failure(_ code: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }

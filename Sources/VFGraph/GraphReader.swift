@@ -1,0 +1,304 @@
+import GRDB
+import VFLog
+
+/// Answers questions about the economic graph from the tables of `graph.sqlite`, each by
+/// indexed queries: the cost of an answer grows with what it returns, not with the graph.
+///
+/// The tables hold what the derivation decided (statuses, positions, quantities); what an
+/// entry says (its author, sequence and payload) comes from the log by id. A reader sees the
+/// tables as they were last written: callers bring them up to date first
+/// (``GraphStore/update(from:)``). Safe to use from any thread: each call reads in its own
+/// transaction of the store's connection pool.
+public struct GraphReader: Sendable {
+    let pool: DatabasePool
+    let log: LogStore
+
+    init(pool: DatabasePool, log: LogStore) {
+        self.pool = pool
+        self.log = log
+    }
+
+    /// The most rows one page of a listing holds.
+    public static let maximumPage = 1000
+
+    // MARK: resources
+
+    public func resource(_ id: ResourceID) throws -> EconomicResource? {
+        try pool.read { db in try GraphTableReader.resources(db, where: "id = ?", bind: { $0.bind(1, id) }).first }
+    }
+
+    /// Resources in id order, the first after `after` (from the start when nil), at most `limit`.
+    public func resources(after: ResourceID?, limit: Int) throws -> [EconomicResource] {
+        try pool.read { db in
+            try GraphTableReader.resources(db, where: "id > ? ORDER BY id LIMIT ?") { s in
+                Self.bindAfter(s, after?.hash)
+                s.bind(2, Int64(max(0, limit)))
+            }
+        }
+    }
+
+    /// The applied events that name `resource` — as `resourceInventoriedAs`,
+    /// `toResourceInventoriedAs` or the container of a `combine` — in causal order.
+    public func events(touching resource: ResourceID) throws -> [GraphEvent] {
+        let rows = try pool.read { db in
+            try EventRowRead.all(db, where: """
+                status = 0 AND id IN (SELECT id FROM event WHERE fromResource = ?1 UNION SELECT id FROM event WHERE toResource = ?1
+                                      UNION SELECT id FROM event WHERE container = ?1)
+                ORDER BY position
+                """) { $0.bind(1, resource) }
+        }
+        return try events(rows)
+    }
+
+    // MARK: events
+
+    /// Any event the graph holds, whatever its status; nil for an entry that is not one.
+    public func event(_ id: EntryID) throws -> GraphEvent? {
+        let rows = try pool.read { db in try EventRowRead.all(db, where: "id = ?1") { $0.bind(1, id) } }
+        return try events(rows).first
+    }
+
+    /// The applied events that are inputs (`inputOf`) or outputs (`outputOf`) of `process`,
+    /// in causal order.
+    public func events(of process: EntryID, outputs: Bool) throws -> [GraphEvent] {
+        let column = outputs ? "outputOf" : "inputOf"
+        let rows = try pool.read { db in
+            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 ORDER BY position") { $0.bind(1, process) }
+        }
+        return try events(rows)
+    }
+
+    /// The applied events whose `resourceInventoriedAs` (`from`) or `toResourceInventoriedAs`
+    /// is `resource`, corrections left out: the candidates for a step of a flow.
+    func flowEvents(naming resource: ResourceID, asFrom: Bool) throws -> [GraphEvent] {
+        let column = asFrom ? "fromResource" : "toResource"
+        let rows = try pool.read { db in
+            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 AND corrects IS NULL ORDER BY position") { $0.bind(1, resource) }
+        }
+        return try events(rows)
+    }
+
+    /// The breadcrumb of an applied event that is not a correction: the last applied event
+    /// before it, in causal order, that is not a correction and names the same
+    /// `resourceInventoriedAs` (docs/protocol.md §16). `later` gives the first one after it instead.
+    func neighbour(of event: EntryID, resource: ResourceID, position: Int, later: Bool) throws -> EntryID? {
+        try pool.read { db in
+            let s = try RawStatement(db, """
+                SELECT id FROM event WHERE fromResource = ?1 AND position \(later ? ">" : "<") ?2 AND status = 0 AND corrects IS NULL
+                ORDER BY position \(later ? "ASC" : "DESC") LIMIT 1
+                """)
+            s.bind(1, resource)
+            s.bind(2, Int64(position))
+            guard try s.next() else { return nil }
+            defer { s.reset() }
+            return try s.hash(0, table: "event").map(EntryID.init)
+        }
+    }
+
+    /// The events of `rows`, with what their entries say read from the log.
+    private func events(_ rows: [EventRowRead]) throws -> [GraphEvent] {
+        let records = try log.records(ids: rows.map(\.id))
+        var result: [GraphEvent] = []
+        result.reserveCapacity(rows.count)
+        for (row, record) in zip(rows, records) {
+            let payload = try Self.eventPayload(row.id, record)
+            var event = GraphEvent(provenance: EntryProvenance(author: record!.author, sequence: record!.sequence, entryID: row.id,
+                                                               signatureVerified: true),
+                                   payload: payload, status: row.status,
+                                   fromResource: payload.fromResource(createdBy: row.id), toResource: payload.toResource(createdBy: row.id))
+            event.position = row.position
+            event.container = row.container
+            event.correctedBy = row.correctedBy
+            if row.status == .applied, payload.corrects == nil, let from = event.fromResource, let position = row.position {
+                event.previousEvent = try neighbour(of: row.id, resource: from, position: position, later: false)
+            }
+            result.append(event)
+        }
+        return result
+    }
+
+    private static func eventPayload(_ id: EntryID, _ record: EntryRecord?) throws -> EconomicEventPayload {
+        guard case let .event(payload) = try object(id, record, table: "event") else {
+            throw GraphStoreError("event \(id): its payload is not an EconomicEvent; run vf graph rebuild")
+        }
+        return payload
+    }
+
+    /// The graph object an entry's payload holds, decoded as the derivation did.
+    private static func object(_ id: EntryID, _ record: EntryRecord?, table: String) throws -> VFObject {
+        guard let record, let payload = record.payload else {
+            throw GraphStoreError("\(table) \(id): the log no longer holds its payload; run vf graph rebuild")
+        }
+        do { return try VFObject.decode(payload, author: record.author) } catch {
+            throw GraphStoreError("\(table) \(id): payload does not decode (\(error)); run vf graph rebuild")
+        }
+    }
+
+    // MARK: processes, specifications, agents
+
+    public func process(_ id: EntryID) throws -> GraphProcess? {
+        try processes(ids: try pool.read { db in try Self.ids(db, "SELECT id FROM process WHERE id = ?1") { $0.bind(1, id) } }).first
+    }
+
+    /// Processes in id order, the first after `after`, at most `limit`.
+    public func processes(after: EntryID?, limit: Int) throws -> [GraphProcess] {
+        try processes(ids: try pool.read { db in try Self.page(db, table: "process", after: after, limit: limit) })
+    }
+
+    private func processes(ids: [EntryID]) throws -> [GraphProcess] {
+        try zip(ids, try log.records(ids: ids)).map { id, record in
+            guard case let .process(payload) = try Self.object(id, record, table: "process") else {
+                throw GraphStoreError("process \(id): its payload is of another type; run vf graph rebuild")
+            }
+            return GraphProcess(id: id, author: record!.author, payload: payload)
+        }
+    }
+
+    public func specification(_ id: EntryID) throws -> GraphResourceSpecification? {
+        try specifications(ids: try pool.read { db in
+            try Self.ids(db, "SELECT id FROM resourceSpecification WHERE id = ?1") { $0.bind(1, id) }
+        }).first
+    }
+
+    /// Resource specifications in id order, the first after `after`, at most `limit`.
+    public func specifications(after: EntryID?, limit: Int) throws -> [GraphResourceSpecification] {
+        try specifications(ids: try pool.read { db in try Self.page(db, table: "resourceSpecification", after: after, limit: limit) })
+    }
+
+    private func specifications(ids: [EntryID]) throws -> [GraphResourceSpecification] {
+        try zip(ids, try log.records(ids: ids)).map { id, record in
+            guard case let .resourceSpecification(payload) = try Self.object(id, record, table: "resourceSpecification") else {
+                throw GraphStoreError("resourceSpecification \(id): its payload is of another type; run vf graph rebuild")
+            }
+            return GraphResourceSpecification(id: id, author: record!.author, payload: payload)
+        }
+    }
+
+    public func agent(_ id: AgentID) throws -> GraphAgent? {
+        try agents(try pool.read { db in try GraphTableReader.agentRows(db, where: "id = ?1") { $0.bind(1, id.description) } }).first
+    }
+
+    /// Agents in the order of their text ids, the first after `after`, at most `limit`.
+    public func agents(after: AgentID?, limit: Int) throws -> [GraphAgent] {
+        try agents(try pool.read { db in
+            try GraphTableReader.agentRows(db, where: "id > ?1 ORDER BY id LIMIT ?2") {
+                $0.bind(1, after?.description ?? "")
+                $0.bind(2, Int64(max(0, limit)))
+            }
+        })
+    }
+
+    private func agents(_ rows: [(AgentID, AgentRow)]) throws -> [GraphAgent] {
+        let described = rows.compactMap(\.1.describedBy)
+        var records = [EntryID: EntryRecord]()
+        for record in try log.records(ids: described) { if let record { records[record.id] = record } }
+        return try rows.map { id, row in
+            var agent = GraphAgent(id: id, answeredBy: row.answeredBy, describedBy: row.describedBy)
+            if let entry = row.describedBy {
+                guard case let .agent(profile) = try Self.object(entry, records[entry], table: "agent") else {
+                    throw GraphStoreError("agent \(id): its payload is not a Person or Organization; run vf graph rebuild")
+                }
+                agent.profile = profile
+            }
+            return agent
+        }
+    }
+
+    // MARK: statuses and counts
+
+    /// The status of any graph entry, as ``EconomicGraph/status(of:)`` gives it: an event's
+    /// status, `.invalid`/`.unauthorized` for a rejected entry, `.applied` for a process,
+    /// specification or agent; nil if the graph does not hold it.
+    public func status(of entry: EntryID) throws -> EventStatus? {
+        try pool.read { db in
+            let event = try RawStatement(db, "SELECT status, reason FROM event WHERE id = ?1 UNION ALL SELECT status, reason FROM rejected WHERE id = ?1")
+            event.bind(1, entry)
+            if try event.next() {
+                defer { event.reset() }
+                guard let code = event.int64(0), let status = EventStatus(code: code, reason: event.text(1)) else {
+                    throw GraphStoreError("event \(entry): unknown status; run vf graph rebuild")
+                }
+                return status
+            }
+            let other = try RawStatement(db, """
+                SELECT EXISTS (SELECT 1 FROM process WHERE id = ?1) OR EXISTS (SELECT 1 FROM resourceSpecification WHERE id = ?1)
+                    OR EXISTS (SELECT 1 FROM agent WHERE id = ?2 OR describedBy = ?1)
+                """)
+            other.bind(1, entry)
+            other.bind(2, AgentID.described(entry).description)
+            return try other.count() != 0 ? .applied : nil
+        }
+    }
+
+    /// How many rows each table holds.
+    public func counts() throws -> GraphCounts {
+        try pool.read { db in
+            func count(_ sql: String) throws -> Int { try RawStatement(db, sql).count() }
+            return GraphCounts(events: try count("SELECT count(*) FROM event"),
+                               applied: try count("SELECT count(*) FROM event WHERE status = 0"),
+                               resources: try count("SELECT count(*) FROM resource"),
+                               processes: try count("SELECT count(*) FROM process"),
+                               specifications: try count("SELECT count(*) FROM resourceSpecification"),
+                               agents: try count("SELECT count(*) FROM agent"),
+                               rejected: try count("SELECT count(*) FROM rejected"))
+        }
+    }
+
+    // MARK: private
+
+    private static func ids(_ db: Database, _ sql: String, bind: (RawStatement) -> Void) throws -> [EntryID] {
+        let s = try RawStatement(db, sql)
+        bind(s)
+        var ids: [EntryID] = []
+        while try s.next() {
+            guard let id = try s.hash(0, table: "id") else { throw GraphStoreError("row without id; run vf graph rebuild") }
+            ids.append(EntryID(hash: id))
+        }
+        return ids
+    }
+
+    /// Binds parameter 1 to the id a page starts after: the empty blob, before every id, for the first page.
+    private static func bindAfter(_ s: RawStatement, _ after: Hash32?) {
+        if let after { s.bind(1, after) } else { s.bind(1, blob: []) }
+    }
+
+    private static func page(_ db: Database, table: String, after: EntryID?, limit: Int) throws -> [EntryID] {
+        try ids(db, "SELECT id FROM \(table) WHERE id > ?1 ORDER BY id LIMIT ?2") {
+            bindAfter($0, after?.hash)
+            $0.bind(2, Int64(max(0, limit)))
+        }
+    }
+}
+
+/// How many rows each table of the graph store holds.
+public struct GraphCounts: Equatable, Sendable {
+    public let events: Int
+    public let applied: Int
+    public let resources: Int
+    public let processes: Int
+    public let specifications: Int
+    public let agents: Int
+    public let rejected: Int
+}
+
+/// One `event` row as a reader reads it: the columns the derivation decided.
+struct EventRowRead {
+    let id: EntryID
+    let status: EventStatus
+    let position: Int?
+    let container: ResourceID?
+    let correctedBy: [EntryID]
+
+    /// The rows of `event` matching `clause` (a WHERE condition, with any ORDER BY), in the
+    /// order it gives.
+    static func all(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [EventRowRead] {
+        let s = try RawStatement(db, "SELECT id, status, reason, position, container, correctedBy FROM event WHERE \(clause)")
+        bind(s)
+        var rows: [EventRowRead] = []
+        while try s.next() {
+            let (id, row) = try GraphTableReader.eventRow(s)
+            rows.append(EventRowRead(id: id, status: row.status, position: row.position, container: row.container, correctedBy: row.correctedBy))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,69 @@
+import VFLog
+
+/// The tables of the graph store as a ``FlowSource``: each step of a walk is a few indexed
+/// queries, and every event read is kept for the rest of the walk, so a track or trace costs
+/// what it visits, not the size of the graph. The same steps as ``FlowIndex`` over a graph in memory.
+final class TableFlowSource: FlowSource {
+    private let reader: GraphReader
+    private var events: [EntryID: GraphEvent?] = [:]
+
+    init(_ reader: GraphReader) { self.reader = reader }
+
+    func event(_ id: EntryID) throws -> GraphEvent? {
+        if let known = events[id] { return known }
+        let event = try reader.event(id)
+        events[id] = event
+        return event
+    }
+
+    func previous(_ item: FlowItem) throws -> [FlowItem] {
+        switch item {
+        case let .resource(id):
+            // Into a resource: what an output or a raise/lower names as its resource, and
+            // whatever names it as the resource something goes to.
+            let named = try remember(reader.flowEvents(naming: id, asFrom: true)).filter {
+                $0.payload.outputOf != nil || $0.payload.action == .raise || $0.payload.action == .lower
+            }
+            let into = try remember(reader.flowEvents(naming: id, asFrom: false))
+            var seen = Set<EntryID>()
+            return (named + into).filter { seen.insert($0.id).inserted }.map { .event($0.id) }
+        case let .process(id):
+            return try remember(reader.events(of: id, outputs: false)).filter { $0.payload.corrects == nil }.map { .event($0.id) }
+        case let .event(id):
+            guard let e = try event(id), e.status == .applied else { return [] }
+            if let process = e.payload.outputOf { return [.process(process)] }
+            if e.payload.action == .raise || e.payload.action == .lower, e.previousEvent == nil { return [] }
+            if let from = e.fromResource { return [.resource(from)] }
+            return []
+        }
+    }
+
+    func next(_ item: FlowItem) throws -> [FlowItem] {
+        switch item {
+        case let .resource(id):
+            // An output event names the resource it made, not one it came from.
+            return try remember(reader.flowEvents(naming: id, asFrom: true)).filter { $0.payload.outputOf == nil }.map { .event($0.id) }
+        case let .process(id):
+            return try remember(reader.events(of: id, outputs: true)).filter { $0.payload.corrects == nil }.map { .event($0.id) }
+        case let .event(id):
+            guard let e = try event(id), e.status == .applied else { return [] }
+            if let process = e.payload.inputOf { return [.process(process)] }
+            if e.payload.outputOf != nil { return e.fromResource.map { [.resource($0)] } ?? [] }
+            if let to = e.toResource { return [.resource(to)] }
+            return []
+        }
+    }
+
+    func eventAfter(_ event: GraphEvent) throws -> EntryID? {
+        guard event.status == .applied, event.payload.corrects == nil, let from = event.fromResource, let position = event.position else {
+            return nil
+        }
+        return try reader.neighbour(of: event.id, resource: from, position: position, later: true)
+    }
+
+    /// Keeps `found` for the rest of the walk, and returns it.
+    private func remember(_ found: [GraphEvent]) -> [GraphEvent] {
+        for event in found { events[event.id] = event }
+        return found
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import VFLog
+import VFTestSupport
+import XCTest
+@testable import VFGraph
+
+/// What the reader answers by index from the tables equals what the whole graph in memory says:
+/// every resource, event, process, specification, agent and status, and every track and trace.
+final class GraphReaderTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "vf-reader-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The rich network replicated in random batches, the tables updated after each; the reader
+    /// is compared with the graph at the end and mid-way.
+    func testTheReaderAgreesWithTheGraphInMemory() throws {
+        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
+        // A trip to market, for the pairing rules: a pickup and a dropoff of bread, a pickup of crates.
+        let bread = try net.raise("bakery", "500", "each", name: "bread")
+        let trip = try net.post("carrier", ["@type": "Process", "name": "trip to market", "basedOn": "spec:transport"])
+        try net.event("pickup", provider: "bakery", receiver: "carrier", ["resourceQuantity": qty("500", "each"),
+            "resourceInventoriedAs": ref(bread), "inputOf": ref(trip), "toLocation": "truck"])
+        let crates = try net.raise("carrier", "20", "each", name: "crates")
+        try net.event("pickup", provider: "carrier", ["resourceQuantity": qty("20", "each"), "resourceInventoriedAs": ref(crates), "inputOf": ref(trip)])
+        try net.event("dropoff", provider: "carrier", receiver: "bakery", ["resourceQuantity": qty("500", "each"),
+            "resourceInventoriedAs": ref(bread), "outputOf": ref(trip), "toLocation": "market"])
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        var rng = SplitMix64(seed: 11)
+        for (index, batch) in shuffledBatches(try net.feeds(), maximum: 7, using: &rng).enumerated() {
+            _ = try log.ingest(batch)
+            try store.update(from: log)
+            if index % 3 == 0 { try assertAgrees(store, log, "after batch \(index)") }
+        }
+        try assertAgrees(store, log, "at the end")
+    }
+
+    private func assertAgrees(_ store: GraphStore, _ log: LogStore, _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let graph = Derivation.derive(try log.feeds().flatMap { try log.records(author: $0.author) }.map { GraphEntry($0, verified: true) })
+        let reader = store.reader(log: log)
+
+        // Listings, a page of 2 at a time, in id order.
+        var resources: [EconomicResource] = []
+        while true {
+            let page = try reader.resources(after: resources.last?.id, limit: 2)
+            resources += page
+            if page.count < 2 { break }
+        }
+        XCTAssertEqual(resources, graph.resources.keys.sorted().map { graph.resources[$0]! }, message, file: file, line: line)
+        XCTAssertEqual(try reader.processes(after: nil, limit: 1000).map(\.id), graph.processes.keys.sorted(), message, file: file, line: line)
+        XCTAssertEqual(try reader.specifications(after: nil, limit: 1000).map(\.id), graph.specifications.keys.sorted(), message, file: file, line: line)
+        let agents = try reader.agents(after: nil, limit: 1000)
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: agents.map { ($0.id, $0) }), graph.agents, message, file: file, line: line)
+        XCTAssertEqual(agents.map(\.id.description), agents.map(\.id.description).sorted(), "agents in text order", file: file, line: line)
+
+        for (id, event) in graph.events {
+            XCTAssertEqual(try reader.event(id), event, "\(message): event \(id)", file: file, line: line)
+            XCTAssertEqual(try reader.status(of: id), event.status, message, file: file, line: line)
+        }
+        for id in graph.rejected.keys { XCTAssertEqual(try reader.status(of: id), graph.status(of: id), message, file: file, line: line) }
+        for id in graph.processes.keys {
+            XCTAssertEqual(try reader.status(of: id), .applied, message, file: file, line: line)
+            XCTAssertEqual(try reader.events(of: id, outputs: false), graph.events(inputOf: id), message, file: file, line: line)
+            XCTAssertEqual(try reader.events(of: id, outputs: true), graph.events(outputOf: id), message, file: file, line: line)
+            XCTAssertEqual(try reader.trace(from: .process(id)), graph.trace(from: .process(id)), message, file: file, line: line)
+            XCTAssertEqual(try reader.track(from: .process(id)), graph.track(from: .process(id)), message, file: file, line: line)
+        }
+        for agent in graph.agents.values {
+            if let entry = agent.describedBy { XCTAssertEqual(try reader.status(of: entry), .applied, message, file: file, line: line) }
+        }
+        XCTAssertNil(try reader.status(of: EntryID(hash: .zero)), file: file, line: line)
+        for id in graph.resources.keys {
+            let touching = graph.appliedOrder.compactMap { graph.events[$0] }.filter { $0.fromResource == id || $0.toResource == id || $0.container == id }
+            XCTAssertEqual(try reader.events(touching: id), touching, "\(message): resource \(id)", file: file, line: line)
+            XCTAssertEqual(try reader.trace(from: .resource(id)), graph.trace(from: .resource(id)), "\(message): trace \(id)", file: file, line: line)
+            XCTAssertEqual(try reader.track(from: .resource(id)), graph.track(from: .resource(id)), "\(message): track \(id)", file: file, line: line)
+        }
+        for id in graph.appliedOrder {
+            XCTAssertEqual(try reader.trace(from: .event(id)), graph.trace(from: .event(id)), "\(message): trace \(id)", file: file, line: line)
+            XCTAssertEqual(try reader.track(from: .event(id)), graph.track(from: .event(id)), "\(message): track \(id)", file: file, line: line)
+        }
+        let counts = try reader.counts()
+        XCTAssertEqual(counts.events, graph.events.count, file: file, line: line)
+        XCTAssertEqual(counts.applied, graph.appliedOrder.count, file: file, line: line)
+        XCTAssertEqual(counts.resources, graph.resources.count, file: file, line: line)
+    }
+}
