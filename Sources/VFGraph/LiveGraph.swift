@@ -88,6 +88,18 @@ public final class LiveGraph: @unchecked Sendable {
         }
     }
 
+    /// A reader of the tables once they hold every entry the log holds now (``upToDate()``
+    /// without building the whole graph in memory for the caller): for readers that answer by index.
+    public func upToDateReader() async throws -> GraphReader {
+        try await onQueue { [self] in
+            try update()
+            return reader
+        }
+    }
+
+    /// A reader of the tables as they stand, from any thread.
+    public var reader: GraphReader { store.reader(log: log) }
+
     /// A builder holding every entry of the log, for ``PublishCheck``; derived once, then kept.
     public func builder() async throws -> GraphBuilder {
         try await onQueue { [self] in try store.builder(from: log) }
