@@ -35,7 +35,7 @@ public enum GraphJSON {
             "toResourceInventoriedAs": e.toResource?.description ?? NSNull(),
             "inputOf": p.inputOf?.description ?? NSNull(), "outputOf": p.outputOf?.description ?? NSNull(),
             "resourceQuantity": measure(p.resourceQuantity), "effortQuantity": measure(p.effortQuantity),
-            "position": e.position ?? NSNull(),
+            "order": e.order?.description ?? NSNull(),
         ]
         if let reason = e.status.reason { object["reason"] = reason }
         return object

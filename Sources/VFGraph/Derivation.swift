@@ -180,10 +180,8 @@ public struct Derivation: Sendable {
     /// The outcome of steps 2 and 3.
     struct Outcome {
         var graph: EconomicGraph
-        /// The greatest causal key among the events that were ready, i.e. folded.
-        var lastKey: CausalKey?
-        /// How many events were folded: the next position.
-        var folded: Int
+        /// The greatest order among the events that were ready, i.e. folded.
+        var lastOrder: EventOrder?
         /// The events whose row differs from the one the plan announced (``FoldPlan``).
         var unplanned: [EntryID]
     }
@@ -208,8 +206,8 @@ public struct Derivation: Sendable {
             guard let status else { continue }
             graph.events[eventList[index].entry.id] = makeEvent(index, container: container(index, containers), status: status)
         }
-        let unplanned = fold(order, containers: containers, into: &graph, from: 0)
-        return Outcome(graph: graph, lastKey: keys.lazy.map(\.key).max(), folded: order.count, unplanned: unplanned)
+        let unplanned = fold(order, containers: containers, into: &graph)
+        return Outcome(graph: graph, lastOrder: order.last?.order, unplanned: unplanned)
     }
 
     /// The container event `index` puts its resource into: a combine's
@@ -233,26 +231,24 @@ public struct Derivation: Sendable {
         return event
     }
 
-    /// Step 3: makes the ready events `order` (places in ``eventList``, dependencies first) and
-    /// applies each to `graph` in turn, adding it to `graph.events` with what the fold decided;
-    /// `containers` are those step 2 found. The first of them is the `first`-th event folded
-    /// into the graph. An applied event's position is its place in the fold, so positions have
-    /// gaps where a folded event was not applied.
+    /// Step 3: makes the ready events `order` (places in ``eventList`` with their orders, in
+    /// causal order) and applies each to `graph` in turn, adding it to `graph.events` with what
+    /// the fold decided and its order, whether it applied or not; `containers` are those step 2 found.
     ///
     /// - Returns: the events whose row is not what the fold's plan expected: folded but not
     ///   applied, or corrected.
     @discardableResult
-    func fold(_ order: [Int], containers: [EntryID: ResourceID], into graph: inout EconomicGraph, from first: Int) -> [EntryID] {
+    func fold(_ order: [(event: Int, order: EventOrder)], containers: [EntryID: ResourceID], into graph: inout EconomicGraph) -> [EntryID] {
         graph.appliedOrder.reserveCapacity(graph.appliedOrder.count + order.count)
         var unplanned: [EntryID] = []
         // Consecutive events are mostly between the same agents: those are registered already.
         var registered: (AgentID, AgentID)?
-        for (place, index) in order.enumerated() {
+        for (index, place) in order {
             var event = makeEvent(index, container: container(index, containers), status: .applied)
             let id = event.id
             let status = EffectApplier.apply(event, to: &graph)
+            event.order = place
             if status == .applied {
-                event.position = first + place
                 graph.appliedOrder.append(id)
                 let (provider, receiver) = (event.payload.provider, event.payload.receiver)
                 if registered?.0 != provider || registered?.1 != receiver {
@@ -440,8 +436,8 @@ struct CatalogueSlot: Sendable {
 /// the events are ordered and before any is folded: a rebuild writes these rows while the fold
 /// runs, then corrects the few the fold decided otherwise (``Derivation/Outcome/unplanned``).
 struct FoldPlan: Sendable {
-    /// The ready events in causal order, as places in `events`; each one's place here is its position.
-    let order: [Int]
+    /// The ready events in causal order, as places in `events` with their orders.
+    let order: [(event: Int, order: EventOrder)]
     /// The status of each event that is not folded, by place; nil for a ready one.
     let settled: [EventStatus?]
     /// Every event of the derivation (``Derivation/eventList``).
@@ -451,15 +447,15 @@ struct FoldPlan: Sendable {
 
     /// Every event's row: the ready ones applied, at their places in the fold.
     var rows: [(id: EntryID, row: EventRow, lookups: EventLookups)] {
-        func row(_ index: Int, _ status: EventStatus, _ position: Int?) -> (id: EntryID, row: EventRow, lookups: EventLookups) {
+        func row(_ index: Int, _ status: EventStatus, _ order: EventOrder?) -> (id: EntryID, row: EventRow, lookups: EventLookups) {
             let (entry, payload) = events[index]
             return (entry.id,
-                    EventRow(status: status, position: position, container: Derivation.container(events[index], containers), correctedBy: []),
+                    EventRow(status: status, order: order, container: Derivation.container(events[index], containers), correctedBy: []),
                     EventLookups(payload, id: entry.id))
         }
         var rows = [(id: EntryID, row: EventRow, lookups: EventLookups)]()
         rows.reserveCapacity(events.count)
-        for (position, index) in order.enumerated() { rows.append(row(index, .applied, position)) }
+        for (index, place) in order { rows.append(row(index, .applied, place)) }
         for (index, status) in settled.enumerated() {
             if let status { rows.append(row(index, status, nil)) }
         }

@@ -92,9 +92,9 @@ public struct GraphEvent: Equatable, Sendable {
     public let toResource: ResourceID?
     /// The container a `combine` put its resource into.
     public var container: ResourceID?
-    /// An applied event's place among the events the fold took, in causal order: distinct and
-    /// increasing, with gaps where a folded event was not applied (docs/protocol.md §16).
-    public var position: Int?
+    /// A folded event's place in the causal order (docs/protocol.md §16), whether the fold
+    /// applied it or not; nil for an event that was not folded (pending, or invalid before the fold).
+    public var order: EventOrder?
     /// The event before this one with the same `resourceInventoriedAs` (track/trace breadcrumb).
     public var previousEvent: EntryID?
     /// Applied corrections of this event.

@@ -11,11 +11,9 @@ import VFLog
 public struct GraphBuilder: Sendable {
     private var derivation = Derivation()
     private var statuses: [EntryID: EventStatus] = [:]
-    /// The greatest causal key among the folded events: an event with a smaller one cannot be
-    /// folded onto the graph, it belongs before something already applied.
-    private var lastKey: CausalKey?
-    /// How many events the graph's fold took, applied or not: where the next one's position is.
-    private var folded = 0
+    /// The greatest order among the folded events: an event with a smaller one cannot be
+    /// folded onto the graph, it belongs before something already folded.
+    private var lastOrder: EventOrder?
     public private(set) var graph = EconomicGraph()
     /// How many inserts re-folded from the start, and how many folded onto the current graph.
     public private(set) var rebuilds = 0
@@ -48,7 +46,7 @@ public struct GraphBuilder: Sendable {
         guard !fresh.isEmpty else { return }
         let resolution = derivation.resolve()
         let newStatuses = resolution.statuses
-        if let appended = appendable(fresh, newStatuses: newStatuses) {
+        if let appended = appendable(fresh, newStatuses: newStatuses, dependencies: resolution.dependencies) {
             // The events that are not folded; the fold makes the others as it takes them.
             for entry in fresh {
                 if let index = derivation.eventIndex(entry.id), let status = newStatuses[entry.id] {
@@ -57,13 +55,8 @@ public struct GraphBuilder: Sendable {
                 }
                 if let rejected = derivation.catalogue.rejected[entry.id] { graph.rejected[entry.id] = rejected }
             }
-            let keys = appended.map { index in
-                (key: CausalKey(event: derivation.eventList[index].payload, entry: derivation.eventList[index].entry), event: index)
-            }
-            let order = CausalOrder.sort(keys: keys, dependencies: resolution.dependencies)
-            derivation.fold(order, containers: resolution.containers, into: &graph, from: folded)
-            folded += order.count
-            if let newLast = keys.lazy.map(\.key).max(), lastKey.map({ $0 < newLast }) ?? true { lastKey = newLast }
+            derivation.fold(appended, containers: resolution.containers, into: &graph)
+            if let newLast = appended.last?.order { lastOrder = newLast }
             appends += 1
         } else {
             refold(resolution)
@@ -87,15 +80,16 @@ public struct GraphBuilder: Sendable {
     private mutating func refold(_ resolution: Derivation.Resolution, plan: ((FoldPlan) -> Void)? = nil) -> [EntryID] {
         let outcome = derivation.resolveAndFold(resolution, plan: plan)
         graph = outcome.graph
-        lastKey = outcome.lastKey
-        folded = outcome.folded
+        lastOrder = outcome.lastOrder
         rebuilds += 1
         return outcome.unplanned
     }
 
-    /// The newly ready events (their places in the derivation's event list) if folding them onto
-    /// the current graph is the same as re-folding everything; nil otherwise.
-    private func appendable(_ fresh: [GraphEntry], newStatuses: [EntryID: EventStatus]) -> Set<Int>? {
+    /// The newly ready events (their places in the derivation's event list, with their orders,
+    /// in causal order) if folding them onto the current graph is the same as re-folding
+    /// everything: each comes after every event folded already. Nil otherwise.
+    private func appendable(_ fresh: [GraphEntry], newStatuses: [EntryID: EventStatus],
+                            dependencies: [[Int32]]) -> [(event: Int, order: EventOrder)]? {
         for entry in fresh {
             switch derivation.kind(of: entry.id) {
             case .object(.economicEvent)?:
@@ -110,13 +104,16 @@ public struct GraphBuilder: Sendable {
         }
         // No earlier event may change status before the fold.
         for (id, _) in graph.events where newStatuses[id] != statuses[id] { return nil }
-        var appended = Set<Int>()
+        var keys: [(key: CausalKey, event: Int)] = []
         for id in Set(fresh.map(\.id)) where newStatuses[id] == nil {
             guard let index = derivation.eventIndex(id) else { continue }
-            let key = CausalKey(event: derivation.eventList[index].payload, entry: derivation.eventList[index].entry)
-            if let lastKey, key < lastKey { return nil }
-            appended.insert(index)
+            keys.append((CausalKey(event: derivation.eventList[index].payload, entry: derivation.eventList[index].entry), index))
         }
+        // An event folded earlier has its order in the graph, whether it applied or not.
+        let appended = CausalOrder.sort(keys: keys, dependencies: dependencies) { place in
+            graph.events[derivation.eventList[place].entry.id]?.order
+        }
+        if let lastOrder, let first = appended.first, first.order < lastOrder { return nil }
         return appended
     }
 }

@@ -44,7 +44,7 @@ public struct GraphReader: Sendable {
             try EventRowRead.all(db, where: """
                 status = 0 AND id IN (SELECT id FROM event WHERE fromResource = ?1 UNION SELECT id FROM event WHERE toResource = ?1
                                       UNION SELECT id FROM event WHERE container = ?1)
-                ORDER BY position
+                ORDER BY ord
                 """) { $0.bind(1, resource) }
         }
         return try events(rows)
@@ -63,7 +63,7 @@ public struct GraphReader: Sendable {
     public func events(of process: EntryID, outputs: Bool) throws -> [GraphEvent] {
         let column = outputs ? "outputOf" : "inputOf"
         let rows = try pool.read { db in
-            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 ORDER BY position") { $0.bind(1, process) }
+            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 ORDER BY ord") { $0.bind(1, process) }
         }
         return try events(rows)
     }
@@ -73,7 +73,7 @@ public struct GraphReader: Sendable {
     func flowEvents(naming resource: ResourceID, asFrom: Bool) throws -> [GraphEvent] {
         let column = asFrom ? "fromResource" : "toResource"
         let rows = try pool.read { db in
-            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 AND corrects IS NULL ORDER BY position") { $0.bind(1, resource) }
+            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 AND corrects IS NULL ORDER BY ord") { $0.bind(1, resource) }
         }
         return try events(rows)
     }
@@ -81,14 +81,14 @@ public struct GraphReader: Sendable {
     /// The breadcrumb of an applied event that is not a correction: the last applied event
     /// before it, in causal order, that is not a correction and names the same
     /// `resourceInventoriedAs` (docs/protocol.md §16). `later` gives the first one after it instead.
-    func neighbour(of event: EntryID, resource: ResourceID, position: Int, later: Bool) throws -> EntryID? {
+    func neighbour(of event: EntryID, resource: ResourceID, order: EventOrder, later: Bool) throws -> EntryID? {
         try pool.read { db in
             let s = try RawStatement(db, """
-                SELECT id FROM event WHERE fromResource = ?1 AND position \(later ? ">" : "<") ?2 AND status = 0 AND corrects IS NULL
-                ORDER BY position \(later ? "ASC" : "DESC") LIMIT 1
+                SELECT id FROM event WHERE fromResource = ?1 AND ord \(later ? ">" : "<") ?2 AND status = 0 AND corrects IS NULL
+                ORDER BY ord \(later ? "ASC" : "DESC") LIMIT 1
                 """)
             s.bind(1, resource)
-            s.bind(2, Int64(position))
+            s.bind(2, blob: order.bytes)
             guard try s.next() else { return nil }
             defer { s.reset() }
             return try s.hash(0, table: "event").map(EntryID.init)
@@ -106,11 +106,11 @@ public struct GraphReader: Sendable {
                                                                signatureVerified: true),
                                    payload: payload, status: row.status,
                                    fromResource: payload.fromResource(createdBy: row.id), toResource: payload.toResource(createdBy: row.id))
-            event.position = row.position
+            event.order = row.order
             event.container = row.container
             event.correctedBy = row.correctedBy
-            if row.status == .applied, payload.corrects == nil, let from = event.fromResource, let position = row.position {
-                event.previousEvent = try neighbour(of: row.id, resource: from, position: position, later: false)
+            if row.status == .applied, payload.corrects == nil, let from = event.fromResource, let order = row.order {
+                event.previousEvent = try neighbour(of: row.id, resource: from, order: order, later: false)
             }
             result.append(event)
         }
@@ -285,19 +285,19 @@ public struct GraphCounts: Equatable, Sendable {
 struct EventRowRead {
     let id: EntryID
     let status: EventStatus
-    let position: Int?
+    let order: EventOrder?
     let container: ResourceID?
     let correctedBy: [EntryID]
 
     /// The rows of `event` matching `clause` (a WHERE condition, with any ORDER BY), in the
     /// order it gives.
     static func all(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [EventRowRead] {
-        let s = try RawStatement(db, "SELECT id, status, reason, position, container, correctedBy FROM event WHERE \(clause)")
+        let s = try RawStatement(db, "SELECT id, status, reason, ord, container, correctedBy FROM event WHERE \(clause)")
         bind(s)
         var rows: [EventRowRead] = []
         while try s.next() {
             let (id, row) = try GraphTableReader.eventRow(s)
-            rows.append(EventRowRead(id: id, status: row.status, position: row.position, container: row.container, correctedBy: row.correctedBy))
+            rows.append(EventRowRead(id: id, status: row.status, order: row.order, container: row.container, correctedBy: row.correctedBy))
         }
         return rows
     }

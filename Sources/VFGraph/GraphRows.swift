@@ -32,8 +32,8 @@ struct GraphRows: Equatable, Sendable {
 
 extension GraphRows {
     /// The events of `after` whose breadcrumb (``GraphEvent/previousEvent``) differs from
-    /// `before`'s. A breadcrumb follows from the positions, and so usually changes with its
-    /// event's position, but not always: an event before it on the same resource may stop
+    /// `before`'s. A breadcrumb follows from the orders, but a late event can change it
+    /// without changing any order: an event before it on the same resource may stop
     /// applying while another before it starts.
     static func movedBreadcrumbs(from before: EconomicGraph, to after: EconomicGraph) -> [EntryID] {
         after.events.compactMap { id, event in
@@ -43,22 +43,22 @@ extension GraphRows {
 }
 
 /// The columns of an `event` row the derivation decides. The breadcrumb
-/// (``GraphEvent/previousEvent``) is not among them: it follows from the positions.
+/// (``GraphEvent/previousEvent``) is not among them: it follows from the orders.
 struct EventRow: Equatable, Sendable {
     var status: EventStatus
-    var position: Int?
+    var order: EventOrder?
     var container: ResourceID?
     var correctedBy: [EntryID]
 
-    init(status: EventStatus, position: Int?, container: ResourceID?, correctedBy: [EntryID]) {
+    init(status: EventStatus, order: EventOrder?, container: ResourceID?, correctedBy: [EntryID]) {
         self.status = status
-        self.position = position
+        self.order = order
         self.container = container
         self.correctedBy = correctedBy
     }
 
     init(_ event: GraphEvent) {
-        self.init(status: event.status, position: event.position, container: event.container, correctedBy: event.correctedBy)
+        self.init(status: event.status, order: event.order, container: event.container, correctedBy: event.correctedBy)
     }
 }
 

@@ -60,7 +60,7 @@ enum GraphSchema {
                     id BLOB PRIMARY KEY,
                     status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
                     reason TEXT,
-                    position INTEGER,
+                    ord BLOB,
                     container BLOB,
                     correctedBy BLOB,
                     fromResource BLOB,
@@ -84,13 +84,12 @@ enum GraphSchema {
     /// resource, in causal order, and those that are inputs or outputs of a process. Partial,
     /// so the many events without a process cost them nothing.
     static let indexes = [
-        "CREATE INDEX IF NOT EXISTS eventByFromResource ON event (fromResource, position) WHERE fromResource IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS eventByToResource ON event (toResource, position) WHERE toResource IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS eventByFromResource ON event (fromResource, ord) WHERE fromResource IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS eventByToResource ON event (toResource, ord) WHERE toResource IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS eventByContainer ON event (container) WHERE container IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS eventByInputOf ON event (inputOf) WHERE inputOf IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS eventByOutputOf ON event (outputOf) WHERE outputOf IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS eventByPosition ON event (position) WHERE position IS NOT NULL",
-    ]
+            ]
 
     static func createIndexes(_ db: Database) throws {
         for sql in indexes { try db.execute(sql: sql) }
@@ -99,7 +98,7 @@ enum GraphSchema {
     /// Drops the indexes, so a rebuild fills the tables without maintaining them row by row,
     /// and creates them once at the end (a sort instead of a b-tree insert per row).
     static func dropIndexes(_ db: Database) throws {
-        for name in ["eventByFromResource", "eventByToResource", "eventByContainer", "eventByInputOf", "eventByOutputOf", "eventByPosition"] {
+        for name in ["eventByFromResource", "eventByToResource", "eventByContainer", "eventByInputOf", "eventByOutputOf"] {
             try db.execute(sql: "DROP INDEX IF EXISTS \(name)")
         }
     }

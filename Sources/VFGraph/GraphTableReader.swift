@@ -5,8 +5,8 @@ import VFLog
 /// (``GraphRows``), or a whole ``EconomicGraph`` equal to the one that was written.
 ///
 /// Loading a graph takes each row's author, sequence and payload from the log and decodes the
-/// payload as the derivation did, but does no derivation: statuses, positions, containers and
-/// quantities are read as they were decided, and the breadcrumbs replayed from the positions
+/// payload as the derivation did, but does no derivation: statuses, orders, containers and
+/// quantities are read as they were decided, and the breadcrumbs replayed from the orders
 /// by the fold's own rule. Anything malformed is a ``GraphStoreError`` that says to rebuild; a
 /// payload the log no longer holds is ``PayloadNotHeld``, and the caller derives instead.
 enum GraphTableReader {
@@ -28,7 +28,7 @@ enum GraphTableReader {
         rows.cursors = try cursors(db)
         for r in try resources(db) { rows.resources[r.id] = r }
         rows.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
-        let events = try RawStatement(db, "SELECT id, status, reason, position, container, correctedBy FROM event")
+        let events = try RawStatement(db, "SELECT id, status, reason, ord, container, correctedBy FROM event")
         while try events.next() {
             let (id, row) = try eventRow(events)
             rows.events[id] = row
@@ -58,7 +58,7 @@ enum GraphTableReader {
         for r in try resources(db) { graph.resources[r.id] = r }
 
         graph.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
-        let events = try RawStatement(db, "SELECT id, status, reason, position, container, correctedBy FROM event")
+        let events = try RawStatement(db, "SELECT id, status, reason, ord, container, correctedBy FROM event")
         while try events.next() {
             let (id, row) = try eventRow(events)
             let (record, object) = try decode(id, table: "event")
@@ -70,31 +70,24 @@ enum GraphTableReader {
                                                                signatureVerified: true),
                                    payload: payload, status: row.status,
                                    fromResource: payload.fromResource(createdBy: id), toResource: payload.toResource(createdBy: id))
-            event.position = row.position
+            event.order = row.order
             event.container = row.container
             event.correctedBy = row.correctedBy
             graph.events[id] = event
         }
-        // The causal order is the applied events by position: the fold numbered every event it
-        // took, so positions are distinct, with gaps where one was not applied.
-        var applied = [(position: Int, id: EntryID)]()
-        for (id, e) in graph.events {
-            guard e.status == .applied else {
-                guard e.position == nil else { throw GraphStoreError("event \(id): a position but not applied; run vf graph rebuild") }
-                continue
-            }
-            guard let position = e.position, position >= 0 else {
-                throw GraphStoreError("event \(id): applied without a position; run vf graph rebuild")
-            }
-            applied.append((position, id))
+        // The causal order is the applied events by order; orders are distinct.
+        var applied = [(order: EventOrder, id: EntryID)]()
+        for (id, e) in graph.events where e.status == .applied {
+            guard let order = e.order else { throw GraphStoreError("event \(id): applied without an order; run vf graph rebuild") }
+            applied.append((order, id))
         }
-        applied.sort { $0.position < $1.position }
-        for (earlier, later) in zip(applied, applied.dropFirst()) where earlier.position == later.position {
-            throw GraphStoreError("event \(later.id): position \(later.position) is also that of \(earlier.id); run vf graph rebuild")
+        applied.sort { $0.order < $1.order }
+        for (earlier, later) in zip(applied, applied.dropFirst()) where earlier.order == later.order {
+            throw GraphStoreError("event \(later.id): its order is also that of \(earlier.id); run vf graph rebuild")
         }
         graph.appliedOrder = applied.map(\.id)
         // Each breadcrumb is the last applied event before it, in causal order, that is not a
-        // correction and names the same resource: the fold's rule, replayed over the positions.
+        // correction and names the same resource: the fold's rule, replayed over the orders.
         for id in graph.appliedOrder {
             let e = graph.events[id]!
             if e.payload.corrects == nil, let from = e.fromResource {
@@ -218,7 +211,12 @@ enum GraphTableReader {
         let corrections = s.bytes(5) ?? []
         guard corrections.count % 32 == 0 else { throw GraphStoreError("event \(id): malformed correctedBy; run vf graph rebuild") }
         let correctedBy = stride(from: 0, to: corrections.count, by: 32).map { EntryID(bytes: Array(corrections[$0 ..< $0 + 32]))! }
-        return (id, EventRow(status: status, position: s.int64(3).map { Int($0) },
+        var order: EventOrder?
+        if let bytes = s.bytes(3) {
+            guard let parsed = EventOrder(bytes: bytes) else { throw GraphStoreError("event \(id): malformed order; run vf graph rebuild") }
+            order = parsed
+        }
+        return (id, EventRow(status: status, order: order,
                              container: try s.hash(4, table: "event").map(ResourceID.init), correctedBy: correctedBy))
     }
 

@@ -86,7 +86,7 @@ enum GraphTableWriter {
 
     /// Inserts an `event` row; bound by ``bindEvent(_:_:to:)`` and ``bindLookups(_:to:)``.
     static let insertEvent = """
-        INSERT INTO event (id, status, reason, position, container, correctedBy, fromResource, toResource, inputOf, outputOf, corrects)
+        INSERT INTO event (id, status, reason, ord, container, correctedBy, fromResource, toResource, inputOf, outputOf, corrects)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
         """
 
@@ -95,7 +95,7 @@ enum GraphTableWriter {
         statement.bind(1, id)
         statement.bind(2, row.status.code)
         statement.bind(3, row.status.reason)
-        statement.bind(4, row.position.map(Int64.init))
+        statement.bind(4, blob: row.order?.bytes)
         statement.bind(5, row.container)
         statement.bind(6, blob: row.correctedBy.isEmpty ? nil : row.correctedBy.flatMap(\.bytes))
     }
@@ -112,7 +112,7 @@ enum GraphTableWriter {
     /// Rewrites the derived columns of the `event` rows `ids`, to `rows(id)`.
     static func updateEvents(_ ids: [EntryID], rows: (EntryID) -> EventRow, in db: Database) throws {
         guard !ids.isEmpty else { return }
-        let update = try RawStatement(db, "UPDATE event SET status = ?2, reason = ?3, position = ?4, container = ?5, correctedBy = ?6 WHERE id = ?1")
+        let update = try RawStatement(db, "UPDATE event SET status = ?2, reason = ?3, ord = ?4, container = ?5, correctedBy = ?6 WHERE id = ?1")
         for id in ByteOrder.sorted(ids, by: \.hash) {
             bindEvent(id, rows(id), to: update)
             try update.run()

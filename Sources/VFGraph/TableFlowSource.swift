@@ -55,10 +55,10 @@ final class TableFlowSource: FlowSource {
     }
 
     func eventAfter(_ event: GraphEvent) throws -> EntryID? {
-        guard event.status == .applied, event.payload.corrects == nil, let from = event.fromResource, let position = event.position else {
+        guard event.status == .applied, event.payload.corrects == nil, let from = event.fromResource, let order = event.order else {
             return nil
         }
-        return try reader.neighbour(of: event.id, resource: from, position: position, later: true)
+        return try reader.neighbour(of: event.id, resource: from, order: order, later: true)
     }
 
     /// Keeps `found` for the rest of the walk, and returns it.

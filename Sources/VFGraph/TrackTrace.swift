@@ -26,7 +26,7 @@ public struct FlowStep: Equatable, Sendable {
 
 /// `previous`, `next`, `trace` and `track` from algorithms_track.md, over applied events.
 /// Corrections adjust quantities, not flows, so they are left out. Where the pseudocode
-/// orders items "by id or approximate time", events are ordered by their causal position.
+/// orders items "by id or approximate time", events are ordered by their causal order.
 extension EconomicGraph {
     /// One flow step backwards. Each call indexes the graph; walks build one index and reuse it.
     public func previous(_ item: FlowItem) -> [FlowItem] { FlowIndex(self).previous(item) }
@@ -69,7 +69,7 @@ extension GraphReader {
 /// What a walk reads of the graph: events with their breadcrumbs, and one step of a flow.
 protocol FlowSource {
     associatedtype Failure: Error
-    /// An event with its status, position and breadcrumb (``GraphEvent/previousEvent``).
+    /// An event with its status, order and breadcrumb (``GraphEvent/previousEvent``).
     func event(_ id: EntryID) throws(Failure) -> GraphEvent?
     func previous(_ item: FlowItem) throws(Failure) -> [FlowItem]
     func next(_ item: FlowItem) throws(Failure) -> [FlowItem]
@@ -165,7 +165,7 @@ private struct FlowWalk<Source: FlowSource> {
         }
     }
 
-    /// The neighbours of `current` in walking order: by position, and the event this walk
+    /// The neighbours of `current` in walking order: by causal order, and the event this walk
     /// came along (the saved breadcrumb) first. When the breadcrumb is not a neighbour but the
     /// first neighbour is a resource already visited, the breadcrumb is put first anyway: the
     /// walk would stop at that resource, and the breadcrumb is how it goes on along the
@@ -180,12 +180,20 @@ private struct FlowWalk<Source: FlowSource> {
         if items.count > 1 {
             // Positions looked up once per item, not once per comparison; the comparison then
             // captures no copy of the walk.
-            var positioned: [(FlowItem, Int)] = []
-            positioned.reserveCapacity(items.count)
-            for item in items { positioned.append((item, try event(item)?.position ?? 0)) }
+            var ordered: [(FlowItem, EventOrder?)] = []
+            ordered.reserveCapacity(items.count)
+            for item in items { ordered.append((item, try event(item)?.order)) }
             let backwards = backwards
-            items = positioned.sorted { a, b in
-                if a.1 != b.1 { return backwards ? a.1 > b.1 : a.1 < b.1 }
+            // Only events have an order; neighbours are all events, or one item that is not.
+            func precedes(_ a: EventOrder?, _ b: EventOrder?) -> Bool {
+                switch (a, b) {
+                case let (a?, b?): a < b
+                case (nil, _?): true
+                default: false
+                }
+            }
+            items = ordered.sorted { a, b in
+                if a.1 != b.1 { return backwards ? precedes(b.1, a.1) : precedes(a.1, b.1) }
                 return a.0.description < b.0.description
             }.map(\.0)
         }

@@ -79,7 +79,7 @@ final class MovedBreadcrumbTests: XCTestCase {
         XCTAssertEqual(before.events[taken]?.previousEvent, used)
         XCTAssertEqual(GraphRows.movedBreadcrumbs(from: before, to: before), [])
 
-        // The same positions, statuses and rows, but the consume's breadcrumb skips the use:
+        // The same orders, statuses and rows, but the consume's breadcrumb skips the use:
         // what an update sees when an event before it stops applying while another starts.
         var after = before
         after.events[taken]?.previousEvent = made

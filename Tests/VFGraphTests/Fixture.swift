@@ -113,7 +113,7 @@ func assertSame(_ a: EconomicGraph, _ b: EconomicGraph, _ message: String = "", 
     }
     for id in Set(a.events.keys).union(b.events.keys) where a.events[id] != b.events[id] {
         let x = a.events[id], y = b.events[id]
-        diffs.append("event \(id) \(x?.payload.action.rawValue ?? "-"): \(x?.status.description ?? "absent") @\(String(describing: x?.position)) prev \(String(describing: x?.previousEvent)) vs \(y?.status.description ?? "absent") @\(String(describing: y?.position)) prev \(String(describing: y?.previousEvent))")
+        diffs.append("event \(id) \(x?.payload.action.rawValue ?? "-"): \(x?.status.description ?? "absent") @\(String(describing: x?.order)) prev \(String(describing: x?.previousEvent)) vs \(y?.status.description ?? "absent") @\(String(describing: y?.order)) prev \(String(describing: y?.previousEvent))")
     }
     if a.appliedOrder != b.appliedOrder { diffs.append("applied order differs") }
     if a.agents != b.agents { diffs.append("agents differ") }
