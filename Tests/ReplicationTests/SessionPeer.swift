@@ -175,25 +175,36 @@ struct ScriptedClient {
     /// The session ended its stream properly.
     private(set) var heardGoodbye = false
 
+    /// Runs the handshake with a server session, handing it bytes at `now`.
     init(handshakingWith server: inout SessionPeer, key: SigningKey = SigningKey(), now: NIODeadline) throws {
+        try self.init(server: server.feed, key: key) { bytes in
+            server.receive(bytes, now: now)
+            defer {
+                server.outbox = []
+                server.confirmWrites()
+            }
+            return server.outbox
+        }
+    }
+
+    /// Runs the handshake with `server`: `send` hands it bytes and returns what it wrote back.
+    init(server: FeedID, key: SigningKey = SigningKey(), send: (_ bytes: [UInt8]) throws -> [UInt8]) throws {
         self.key = key
         var handshake = HandshakeStateMachine.client(networkKey: NetworkKey.default.bytes, identity: SigningKeyPair(seed: key.seed),
-                                                     serverPublicKey: server.feed.bytes)
+                                                     serverPublicKey: server.bytes)
         var steps = handshake.start()
         var result: HandshakeResult?
         for _ in 0..<4 where result == nil {
+            var reply: [UInt8] = []
             for step in steps {
                 switch step {
-                case .send(let bytes): server.receive(bytes, now: now)
+                case .send(let bytes): reply += try send(bytes)
                 case .completed(let completed): result = completed
                 case .failed(let error): throw CLIFailure("handshake: \(error)")
                 case .boxStreamBytes: break
                 }
             }
-            let reply = server.outbox
-            server.outbox = []
-            server.confirmWrites()
-            steps = handshake.receive(reply)
+            if result == nil { steps = handshake.receive(reply) }
         }
         let established = try XCTUnwrap(result, "the handshake completed")
         writer = BoxStreamWriter(established.sending)
