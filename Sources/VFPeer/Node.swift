@@ -88,6 +88,8 @@ public final class Node: @unchecked Sendable, PeerHub {
     private var nextAttempt: [FeedID: NIODeadline] = [:]
     private var wanted: Set<FeedID> = []
     private var knownHeads: [FeedID: UInt64] = [:]
+    /// `wanted`, `knownHeads` and `lastEntryRow` are read from the store.
+    private var loaded = false
     private var server: Channel?
     private var lan: LANDiscovery?
     private var pollTask: RepeatedTask?
@@ -113,8 +115,9 @@ public final class Node: @unchecked Sendable, PeerHub {
     public func start(listen: Bool = true) async throws -> SocketAddress? {
         let replicator = self.replicator
         let (wanted, lastRow, heads, configured, forked) = try await blocking {
-            let wanted = try replicator.wantedFeeds()
+            // The row first: what is read after it holds at least every entry up to it.
             let lastRow = try replicator.log.lastEntryRow()
+            let wanted = try replicator.wantedFeeds()
             let heads = try replicator.heads()
             let configured = try Self.configuredPeers(replicator.peers.peers(dialableOnly: true))
             let forked = try replicator.log.forkedFeeds()
@@ -125,6 +128,7 @@ public final class Node: @unchecked Sendable, PeerHub {
             self.wanted = wanted
             self.knownHeads = heads
             self.lastEntryRow = lastRow
+            self.loaded = true
             self.configured = configured
             (self.forked, self.lastForkProofRow) = forked
         }.get()
@@ -331,6 +335,19 @@ public final class Node: @unchecked Sendable, PeerHub {
             return channel.close(promise: nil)
         }
         handler.close()
+    }
+
+    /// What a sync with `remote` starts from. The node's own view of what it wants and holds
+    /// serves while it is in step with the store: loaded, no refresh of `wanted` under way, and
+    /// no entry written since the last poll (checked off the loop, where the store is read
+    /// otherwise, at a row per feed held).
+    func syncSetup(with remote: FeedID) -> EventLoopFuture<PeerSession.Setup> {
+        loop.preconditionInEventLoop()
+        let known = loaded && !refreshing && !refreshAgain ? (wanted: wanted, heads: knownHeads, row: lastEntryRow) : nil
+        return offLoop { replicator in
+            let inStep = try known.map { try replicator.log.lastEntryRow() == $0.row } ?? false
+            return try replicator.syncSetup(with: remote, known: inStep ? known.map { ($0.wanted, $0.heads) } : nil)
+        }
     }
 
     var forkedFeeds: Set<FeedID> {

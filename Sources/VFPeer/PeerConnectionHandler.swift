@@ -176,19 +176,15 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         logger[metadataKey: "peer"] = "\(remote)"
         endAdmission()
         if let refusal = hub.register(self, remote: remote) { return perform(session.drop(refusal)) }
-        hub.offLoop { replicator in
-            let heads = try replicator.heads()
-            let clocks = try replicator.peers.clocks(for: remote)
-            return (replicator.clock(wanted: try replicator.wantedFeeds(), heads: heads), heads, clocks.peer, clocks.acknowledged)
-        }.assumeIsolated().whenComplete { [self] outcome in
+        hub.syncSetup(with: remote).assumeIsolated().whenComplete { [self] outcome in
             switch outcome {
             case .failure(let error):
                 perform(session.drop("cannot read the store: \(error)"))
-            case .success(let (wants, heads, peerClock, acknowledged)):
+            case .success(var setup):
+                setup.forked = hub.forkedFeeds
                 // A stranger's clock is answered in one step on the node's loop: keep it small.
-                let limit = hub.isStranger(self) ? hub.configuration.maximumStrangerClockFeeds : nil
-                perform(session.begin(.init(wants: wants, localHeads: heads, acknowledgedBase: acknowledged, rememberedPeerClock: peerClock,
-                                            forked: hub.forkedFeeds, maximumPeerClockFeeds: limit)))
+                if hub.isStranger(self) { setup.maximumPeerClockFeeds = hub.configuration.maximumStrangerClockFeeds }
+                perform(session.begin(setup))
             }
         }
     }

@@ -19,6 +19,8 @@ protocol PeerHub: AnyObject {
     /// arrives on the loop.
     func offLoop<T: Sendable>(_ work: @escaping @Sendable (Replicator) throws -> T) -> EventLoopFuture<T>
 
+    /// What a sync with `remote` starts from (its forks and clock limit aside), off the loop.
+    func syncSetup(with remote: FeedID) -> EventLoopFuture<PeerSession.Setup>
     /// Takes a connection whose handshake completed; returns why not, if it is refused.
     func register(_ connection: PeerConnectionHandler, remote: FeedID) -> String?
     func unregister(_ connection: PeerConnectionHandler, error: String?)

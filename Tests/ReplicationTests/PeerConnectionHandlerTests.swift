@@ -178,6 +178,8 @@ private final class RecordingHub: PeerHub {
         return promise.futureResult
     }
 
+    func syncSetup(with remote: FeedID) -> EventLoopFuture<PeerSession.Setup> { offLoop { try $0.syncSetup(with: remote) } }
+
     /// Runs the store work asked for, and the work that leads to, until none is left; returns
     /// whether there was any.
     @discardableResult
