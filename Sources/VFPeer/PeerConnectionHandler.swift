@@ -63,9 +63,6 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     /// The node's regular check of deadlines.
     func tick(now: NIODeadline) { perform(session.tick(now: now, stranger: hub.isStranger(self))) }
 
-    /// Closes the connection for `reason`, logged as a drop.
-    func drop(_ reason: String) { perform(session.drop(reason)) }
-
     /// Closes the connection with a goodbye.
     func close() { perform(session.close()) }
 
