@@ -52,7 +52,7 @@ struct ConnectionDeadlines: Sendable {
         return nil
     }
 
-    private static func text(_ amount: TimeAmount) -> String {
+    static func text(_ amount: TimeAmount) -> String {
         let milliseconds = amount.nanoseconds / 1_000_000
         return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
     }

@@ -192,7 +192,8 @@ public actor LANDiscovery {
 }
 
 /// The counters shared between the event loop that updates them and callers
-/// that read them from any thread.
+/// that read them from any thread. Every field is read and written under `lock`,
+/// which is what its `@unchecked Sendable` rests on.
 final class LANDiscoveryCounters: @unchecked Sendable {
     private let lock = NSLock()
     private var _value = LANDiscovery.Statistics()

@@ -9,7 +9,7 @@ import VFLog
 ///
 /// All mutable state lives on one event loop and is touched only there (which is what its
 /// `@unchecked Sendable` rests on); SQLite work runs on a small thread pool.
-public final class Node: @unchecked Sendable {
+public final class Node: @unchecked Sendable, PeerHub {
     public struct Configuration: Sendable {
         public var listenHost = "0.0.0.0"
         public var listenPort = 8008
@@ -88,6 +88,8 @@ public final class Node: @unchecked Sendable {
     private var nextAttempt: [FeedID: NIODeadline] = [:]
     private var wanted: Set<FeedID> = []
     private var knownHeads: [FeedID: UInt64] = [:]
+    /// `wanted`, `knownHeads` and `lastEntryRow` are read from the store.
+    private var loaded = false
     private var server: Channel?
     private var lan: LANDiscovery?
     private var pollTask: RepeatedTask?
@@ -113,8 +115,9 @@ public final class Node: @unchecked Sendable {
     public func start(listen: Bool = true) async throws -> SocketAddress? {
         let replicator = self.replicator
         let (wanted, lastRow, heads, configured, forked) = try await blocking {
-            let wanted = try replicator.wantedFeeds()
+            // The row first: what is read after it holds at least every entry up to it.
             let lastRow = try replicator.log.lastEntryRow()
+            let wanted = try replicator.wantedFeeds()
             let heads = try replicator.heads()
             let configured = try Self.configuredPeers(replicator.peers.peers(dialableOnly: true))
             let forked = try replicator.log.forkedFeeds()
@@ -125,6 +128,7 @@ public final class Node: @unchecked Sendable {
             self.wanted = wanted
             self.knownHeads = heads
             self.lastEntryRow = lastRow
+            self.loaded = true
             self.configured = configured
             (self.forked, self.lastForkProofRow) = forked
         }.get()
@@ -143,7 +147,7 @@ public final class Node: @unchecked Sendable {
                             return
                         }
                         try channel.pipeline.syncOperations.addHandler(
-                            PeerConnectionHandler(hub: self, role: .server(admittedFrom: admitted), oneShot: false, eventLoop: channel.eventLoop))
+                            PeerConnectionHandler(hub: self, role: .server, oneShot: false, admittedFrom: admitted, eventLoop: channel.eventLoop))
                     }
                 }
                 .bind(host: configuration.listenHost, port: configuration.listenPort).get()
@@ -163,10 +167,10 @@ public final class Node: @unchecked Sendable {
     /// Connects once and replicates both ways until both sides are caught up. With an
     /// `invite` secret, redeems it first; a refusal ends the sync with the pub's reason.
     public func syncOnce(with address: MultiserverAddress, timeout: TimeAmount, invite: [UInt8]? = nil) async throws -> SyncSummary {
-        let handler = try await connect(to: address, oneShot: true, invite: invite)
-        let deadline = loop.scheduleTask(in: timeout) { handler.close() }
+        let (channel, summary) = try await connect(to: address, oneShot: true, invite: invite)
+        let deadline = loop.scheduleTask(in: timeout) { Self.close(channel) }
         defer { deadline.cancel() }
-        return try await handler.result.futureResult.get()
+        return try await summary.get()
     }
 
     /// Appends to this node's own feed and passes the entry to connected peers at once.
@@ -184,6 +188,12 @@ public final class Node: @unchecked Sendable {
     /// Swift's cooperative pool, whose few threads a blocked call would hold.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await threadPool.runIfActive(eventLoop: loop, body).get()
+    }
+
+    /// The same for a connection's store work, whose result it takes on the loop.
+    func offLoop<T: Sendable>(_ work: @escaping @Sendable (Replicator) throws -> T) -> EventLoopFuture<T> {
+        let replicator = self.replicator
+        return threadPool.runIfActive(eventLoop: loop) { try work(replicator) }
     }
 
     /// What the current one-shot or live connections report: entries announced and received.
@@ -295,28 +305,54 @@ public final class Node: @unchecked Sendable {
 
     // MARK: connections (on the loop)
 
-    private func connect(to address: MultiserverAddress, oneShot: Bool, invite: [UInt8]? = nil) async throws -> PeerConnectionHandler {
-        let handlerBox = HandlerBox()
-        let channel = try await ClientBootstrap(group: loop)
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(10))
-            .channelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let handler = PeerConnectionHandler(hub: self, role: .client(expected: address.feed, invite: invite), oneShot: oneShot,
-                                                        eventLoop: channel.eventLoop)
-                    handlerBox.handler = handler
-                    try channel.pipeline.syncOperations.addHandler(handler)
+    /// Dials `address`; returns the channel, and the summary that answers when the connection ends.
+    private func connect(to address: MultiserverAddress, oneShot: Bool, invite: [UInt8]? = nil) async throws
+        -> (channel: Channel, summary: EventLoopFuture<SyncSummary>) {
+        let summary = loop.makePromise(of: SyncSummary.self)
+        do {
+            let channel = try await ClientBootstrap(group: loop)
+                .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.seconds(10))
+                .channelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            PeerConnectionHandler(hub: self, role: .client(server: address.feed, invite: invite), oneShot: oneShot,
+                                                  eventLoop: channel.eventLoop, result: summary))
+                    }
                 }
-            }
-            .connect(host: address.host, port: address.port).get()
-        _ = channel
-        return handlerBox.handler!
+                .connect(host: address.host, port: address.port).get()
+            return (channel, summary.futureResult)
+        } catch {
+            // Answered already if the handler was added and removed; a promise answers once.
+            summary.fail(error)
+            throw error
+        }
     }
 
-    /// Whether the store holds a fork proof of `feed`.
-    func isForked(_ feed: FeedID) -> Bool {
+    /// Closes a connection this node dialled as it closes any: with a goodbye past the handshake.
+    private static func close(_ channel: Channel) {
+        guard let handler = try? channel.pipeline.syncOperations.handler(type: PeerConnectionHandler.self) else {
+            return channel.close(promise: nil)
+        }
+        handler.close()
+    }
+
+    /// What a sync with `remote` starts from. The node's own view of what it wants and holds
+    /// serves while it is in step with the store: loaded, no refresh of `wanted` under way, and
+    /// no entry written since the last poll (checked off the loop, where the store is read
+    /// otherwise, at a row per feed held).
+    func syncSetup(with remote: FeedID) -> EventLoopFuture<PeerSession.Setup> {
         loop.preconditionInEventLoop()
-        return forked.contains(feed)
+        let known = loaded && !refreshing && !refreshAgain ? (wanted: wanted, heads: knownHeads, row: lastEntryRow) : nil
+        return offLoop { replicator in
+            let inStep = try known.map { try replicator.log.lastEntryRow() == $0.row } ?? false
+            return try replicator.syncSetup(with: remote, known: inStep ? known.map { ($0.wanted, $0.heads) } : nil)
+        }
+    }
+
+    var forkedFeeds: Set<FeedID> {
+        loop.preconditionInEventLoop()
+        return forked
     }
 
     /// Whether the node follows `feed` or was told to dial it; everyone else is a stranger.
@@ -451,9 +487,17 @@ public final class Node: @unchecked Sendable {
     func entriesStored(_ report: IngestReport) {
         var heads: [FeedID: UInt64] = [:]
         for entry in report.stored { heads[entry.author] = max(heads[entry.author] ?? 0, entry.sequence) }
-        for fork in report.forks { forked.insert(fork.author) }
+        learnForks(Set(report.forks.map(\.author)))
         _ = advanceHeads(heads)
         refreshWanted()
+    }
+
+    /// Feeds now known to be forked: every connection sends their proofs along with their entries.
+    private func learnForks(_ feeds: Set<FeedID>) {
+        let new = feeds.subtracting(forked)
+        guard !new.isEmpty else { return }
+        forked.formUnion(new)
+        for handler in connections.values { handler.feedsForked(new) }
     }
 
     /// Records newly held entries, however they arrived (appended here, by another process,
@@ -533,7 +577,10 @@ public final class Node: @unchecked Sendable {
             polling = false
             guard case .success(let (advanced, forked, peers)) = outcome, !stopped else { return }
             lastEntryRow = max(lastEntryRow, advanced.lastRow)
-            if let forked { (self.forked, lastForkProofRow) = (self.forked.union(forked.feeds), forked.lastProofRow) }
+            if let forked {
+                learnForks(forked.feeds)
+                lastForkProofRow = forked.lastProofRow
+            }
             configured = Self.configuredPeers(peers)
             if advanceHeads(advanced.heads) { refreshWanted() }
             dialKnownPeers(peers)
@@ -557,11 +604,7 @@ public final class Node: @unchecked Sendable {
     private func enforceDeadlines() {
         let now = NIODeadline.now()
         summariseDrops(now: now)
-        for handler in connections.values {
-            if let reason = handler.expiredDeadline(at: now, stranger: isStranger(handler), configuration: configuration) {
-                handler.drop(reason)
-            }
-        }
+        for handler in connections.values { handler.tick(now: now) }
     }
 
     private func dialKnownPeers(_ peers: [PeerStore.Peer]) {
@@ -578,8 +621,8 @@ public final class Node: @unchecked Sendable {
             dialing.insert(feed)
             Task { [self] in
                 do {
-                    let handler = try await connect(to: address, oneShot: false)
-                    _ = try? await handler.result.futureResult.get()
+                    let (_, summary) = try await connect(to: address, oneShot: false)
+                    _ = try? await summary.get()
                 } catch {
                     logger.debug("cannot reach \(address): \(error)")
                     let peers = replicator.peers
@@ -589,8 +632,4 @@ public final class Node: @unchecked Sendable {
             }
         }
     }
-}
-
-private final class HandlerBox: @unchecked Sendable {
-    var handler: PeerConnectionHandler?
 }

@@ -37,6 +37,16 @@ public final class Replicator: Sendable {
         return clock
     }
 
+    /// What a sync with `peer` starts from: our clock from `known` wants and heads, else from
+    /// the store's, and the peer's clocks remembered from the last connection. The forks and
+    /// the limit of the peer's clock are the caller's to add.
+    func syncSetup(with peer: FeedID, known: (wanted: Set<FeedID>, heads: [FeedID: UInt64])? = nil) throws -> PeerSession.Setup {
+        let (wanted, heads) = try known ?? (wantedFeeds(), self.heads())
+        let clocks = try peers.clocks(for: peer)
+        return PeerSession.Setup(wants: clock(wanted: wanted, heads: heads), localHeads: heads, acknowledgedBase: clocks.acknowledged,
+                                 rememberedPeerClock: clocks.peer, forked: [])
+    }
+
     /// Entries to send, each as ``SignedEntry/forSending`` makes it.
     public func entries(of feed: FeedID, after: UInt64, through: UInt64, limit: Int) throws -> [SignedEntry] {
         guard after < through else { return [] }

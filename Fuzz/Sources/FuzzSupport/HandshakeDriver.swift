@@ -1,7 +1,7 @@
 import VFPeer
 
 /// Feeds a handshake machine the bytes of one side, in chunks, and follows it into the box
-/// stream when it completes: what `PeerConnectionHandler` does with a socket.
+/// stream when it completes: what `PeerSession` does with the bytes of a socket.
 public enum HandshakeDriver {
     public static func run(_ machine: inout HandshakeStateMachine, chunks: [ArraySlice<UInt8>]) {
         var reader: BoxStreamReader?

@@ -2,7 +2,7 @@ import FuzzSupport
 import VFLog
 import VFPeer
 
-/// The sync state machine driven by a peer's frames, as `PeerConnectionHandler` drives it:
+/// The sync state machine driven by a peer's frames, as `PeerSession` drives it:
 /// the input is a framed stream (see ``SyncFixture``) of frames from the peer, interleaved
 /// with events on this side. Frames that do not decode end the run, as they end a connection.
 /// Once the machine has closed or finished, it must ask for nothing more.

@@ -1,0 +1,120 @@
+import NIOCore
+import VFLog
+
+/// What a connection has yet to send, in order: frames, ranges of entries to read from the
+/// store a page at a time, fork proofs, and the goodbye. One store read at a time, and only
+/// when the page before it is sent, so a stalled peer costs at most one page of memory.
+struct OutboundPump: Sendable {
+    /// The next thing to do to send what is queued.
+    enum Step: Sendable, Equatable {
+        case send(SyncFrame)
+        /// An entry from a page read, for the peer.
+        case sendEntry(SignedEntry)
+        /// Read entries `after+1 … through` of `feed`, at most `limit`; then ``entriesRead(_:)``.
+        case readEntries(feed: FeedID, after: UInt64, through: UInt64, limit: Int)
+        /// Read the conflicting entries of `feed`'s fork proofs; then ``forkEvidenceRead(_:)``.
+        case readForkEvidence(FeedID)
+        /// Everything before it is sent: say goodbye and close.
+        case goodbye
+    }
+
+    private enum Job: Sendable {
+        case frame(SyncFrame)
+        /// Entries `after+1 … through` of a feed; `page` holds those read from the store and
+        /// not yet sent.
+        case entries(feed: FeedID, after: UInt64, through: UInt64, page: ArraySlice<SignedEntry>)
+        case forkEvidence(FeedID)
+        case goodbye
+    }
+
+    /// A ring, not an array: a clock naming a million feeds queues a job per feed to send, and
+    /// the pump takes them from the front.
+    private var jobs = CircularBuffer<Job>()
+    /// A store read is under way for the job at the front.
+    private(set) var isReading = false
+    /// Roughly how many bytes of entries to read from the store at once.
+    let pageBytes: Int
+    private var lastEntryBytes = 512
+    /// Feeds with a fork proof: their proofs follow their entries, once a connection.
+    private var forked: Set<FeedID>
+    private var forkEvidenceSent: Set<FeedID> = []
+
+    /// The most entries one read asks for.
+    static let maximumPage = 256
+
+    init(forked: Set<FeedID>, pageBytes: Int = 1 << 20) {
+        self.forked = forked
+        self.pageBytes = pageBytes
+    }
+
+    var isEmpty: Bool { jobs.isEmpty }
+
+    mutating func send(_ frame: SyncFrame) { jobs.append(.frame(frame)) }
+
+    /// Entries `after+1 … through` of `feed`, then its fork proofs if it is forked.
+    mutating func sendEntries(of feed: FeedID, after: UInt64, through: UInt64) {
+        jobs.append(.entries(feed: feed, after: after, through: through, page: []))
+        if forked.contains(feed), !forkEvidenceSent.contains(feed) { jobs.append(.forkEvidence(feed)) }
+    }
+
+    mutating func sendGoodbye() { jobs.append(.goodbye) }
+
+    /// The node learnt of forks in these feeds.
+    mutating func forked(_ feeds: Set<FeedID>) { forked.formUnion(feeds) }
+
+    /// The next step; nil while a read is under way or nothing is queued.
+    mutating func next() -> Step? {
+        while !isReading, let job = jobs.first {
+            switch job {
+            case .frame(let frame):
+                jobs.removeFirst()
+                return .send(frame)
+            case .goodbye:
+                jobs.removeFirst()
+                return .goodbye
+            case let .entries(feed, _, through, page) where !page.isEmpty:
+                var rest = page
+                let signed = rest.removeFirst()
+                let last = signed.entry.sequence
+                if rest.isEmpty && last >= through {
+                    jobs.removeFirst()
+                } else {
+                    jobs[jobs.startIndex] = .entries(feed: feed, after: last, through: through, page: rest)
+                }
+                return .sendEntry(signed)
+            case let .entries(feed, after, through, _):
+                guard after < through else { jobs.removeFirst(); continue }
+                isReading = true
+                let limit = max(8, min(Self.maximumPage, pageBytes / max(1, lastEntryBytes)))
+                return .readEntries(feed: feed, after: after, through: through, limit: limit)
+            case .forkEvidence(let feed):
+                isReading = true
+                return .readForkEvidence(feed)
+            }
+        }
+        return nil
+    }
+
+    /// The page asked for by ``Step/readEntries(feed:after:through:limit:)``.
+    mutating func entriesRead(_ page: [SignedEntry]) {
+        guard isReading, case let .entries(feed, after, through, _)? = jobs.first else { return }
+        isReading = false
+        guard !page.isEmpty else {
+            // The store holds less than announced: nothing more to send.
+            jobs.removeFirst()
+            return
+        }
+        lastEntryBytes = page.reduce(0) { $0 + $1.entry.encoded.count + ($1.payload?.count ?? 0) } / page.count
+        jobs[jobs.startIndex] = .entries(feed: feed, after: after, through: through, page: page[...])
+    }
+
+    /// The entries asked for by ``Step/readForkEvidence(_:)``; empty if it could not be read.
+    mutating func forkEvidenceRead(_ evidence: [Entry]) {
+        guard isReading, case let .forkEvidence(feed)? = jobs.first else { return }
+        isReading = false
+        jobs.removeFirst()
+        guard !evidence.isEmpty else { return }
+        forkEvidenceSent.insert(feed)
+        for entry in evidence.reversed() { jobs.prepend(.frame(.entry(encoded: entry.encoded, payload: nil))) }
+    }
+}
