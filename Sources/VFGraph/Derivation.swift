@@ -109,6 +109,24 @@ public struct Derivation: Sendable {
     }
 
     /// An entry's payload read as a graph object.
+    static func decodeEntry(_ entry: GraphEntry) -> Decoded { decode(entry) }
+
+    /// What references may take an entry for, once decoded; nil when its payload is not held
+    /// (it is then as unknown to references as an entry never seen).
+    static func kind(_ decoded: Decoded, verified: Bool) -> KnownKind? {
+        switch decoded {
+        case .notHeld: nil
+        case let .rejected(error): .notAGraphObject("an entry that was rejected (\(error.reason))")
+        case let .object(object):
+            if let objectKind = object.kind {
+                verified ? .object(objectKind) : .notAGraphObject("an entry whose signature is not verified")
+            } else {
+                .notAGraphObject("not a ValueFlows object")
+            }
+        }
+    }
+
+    /// An entry's payload read as a graph object.
     fileprivate static func decode(_ entry: GraphEntry) -> Decoded {
         guard let payload = entry.payload else { return .notHeld }
         do { return .object(try VFObject.decode(payload, author: entry.author)) } catch { return .rejected(error) }
@@ -118,24 +136,16 @@ public struct Derivation: Sendable {
         let place = Int32(entryList.count)
         // What references may take the entry for, why it is rejected if it is, and the graph
         // object it adds if it does.
-        var kind: KnownKind?, rejected: EventStatus?, accepted: VFObject?
+        let kind = Self.kind(decoded, verified: entry.signatureVerified)
+        var rejected: EventStatus?, accepted: VFObject?
         switch decoded {
         case .notHeld:
             break
         case let .rejected(error):
-            kind = .notAGraphObject("an entry that was rejected (\(error.reason))")
             rejected = .invalid(error.reason)
         case let .object(object):
-            if let objectKind = object.kind {
-                if entry.signatureVerified {
-                    kind = .object(objectKind)
-                    accepted = object
-                } else {
-                    kind = .notAGraphObject("an entry whose signature is not verified")
-                    rejected = .unauthorized("signature not verified")
-                }
-            } else {
-                kind = .notAGraphObject("not a ValueFlows object")
+            if object.kind != nil {
+                if entry.signatureVerified { accepted = object } else { rejected = .unauthorized("signature not verified") }
             }
         }
         let event: Int32 = if case .event? = accepted { Int32(eventList.count) } else { -1 }
@@ -182,13 +192,13 @@ public struct Derivation: Sendable {
         var graph: EconomicGraph
         /// The greatest order among the events that were ready, i.e. folded.
         var lastOrder: EventOrder?
-        /// The events whose row differs from the one the plan announced (``FoldPlan``).
-        var unplanned: [EntryID]
+        /// Every folded event's history rows, when asked for.
+        var history: [HistoryRow] = []
     }
 
-    /// Steps 2 and 3 over everything catalogued; `resolution` is ``resolve()``'s. `plan`, if
-    /// given, hears every event's row as the fold expects it before the fold starts.
-    func resolveAndFold(_ resolution: Resolution, plan: ((FoldPlan) -> Void)? = nil) -> Outcome {
+    /// Steps 2 and 3 over everything catalogued; `resolution` is ``resolve()``'s. With
+    /// `recordHistory`, the outcome has every folded event's ``HistoryRow``s.
+    func resolveAndFold(_ resolution: Resolution, recordHistory: Bool = false) -> Outcome {
         var keys = [(key: CausalKey, event: Int)]()
         keys.reserveCapacity(eventList.count)
         for (index, (entry, payload)) in eventList.enumerated() where resolution.settled[index] == nil {
@@ -196,9 +206,6 @@ public struct Derivation: Sendable {
         }
         let order = CausalOrder.sort(keys: keys, dependencies: resolution.dependencies)
         let containers = resolution.containers
-        // The rows are listed by whoever wants them, not here: a rebuild lists them on the core
-        // that writes them while this one folds.
-        plan?(FoldPlan(order: order, settled: resolution.settled, events: eventList, containers: containers))
         var graph = catalogue
         graph.events.reserveCapacity(eventList.count)
         // The events that are not folded; the fold makes the others as it takes them.
@@ -206,8 +213,9 @@ public struct Derivation: Sendable {
             guard let status else { continue }
             graph.events[eventList[index].entry.id] = makeEvent(index, container: container(index, containers), status: status)
         }
-        let unplanned = fold(order, containers: containers, into: &graph)
-        return Outcome(graph: graph, lastOrder: order.last?.order, unplanned: unplanned)
+        var history: [HistoryRow]? = recordHistory ? [] : nil
+        fold(order, containers: containers, into: &graph, history: &history)
+        return Outcome(graph: graph, lastOrder: order.last?.order, history: history ?? [])
     }
 
     /// The container event `index` puts its resource into: a combine's
@@ -234,13 +242,16 @@ public struct Derivation: Sendable {
     /// Step 3: makes the ready events `order` (places in ``eventList`` with their orders, in
     /// causal order) and applies each to `graph` in turn, adding it to `graph.events` with what
     /// the fold decided and its order, whether it applied or not; `containers` are those step 2 found.
-    ///
-    /// - Returns: the events whose row is not what the fold's plan expected: folded but not
-    ///   applied, or corrected.
-    @discardableResult
-    func fold(_ order: [(event: Int, order: EventOrder)], containers: [EntryID: ResourceID], into graph: inout EconomicGraph) -> [EntryID] {
+    func fold(_ order: [(event: Int, order: EventOrder)], containers: [EntryID: ResourceID], into graph: inout EconomicGraph) {
+        var history: [HistoryRow]? = nil
+        fold(order, containers: containers, into: &graph, history: &history)
+    }
+
+    /// ``fold(_:containers:into:)``, appending each folded event's ``HistoryRow``s to
+    /// `history` when it is not nil.
+    func fold(_ order: [(event: Int, order: EventOrder)], containers: [EntryID: ResourceID], into graph: inout EconomicGraph,
+              history: inout [HistoryRow]?) {
         graph.appliedOrder.reserveCapacity(graph.appliedOrder.count + order.count)
-        var unplanned: [EntryID] = []
         // Consecutive events are mostly between the same agents: those are registered already.
         var registered: (AgentID, AgentID)?
         for (index, place) in order {
@@ -260,18 +271,20 @@ public struct Derivation: Sendable {
                     }
                     registered = (provider, receiver)
                 }
-                if let original = event.payload.corrects {
-                    unplanned.append(original)  // its correctedBy grew
-                } else if let from = event.fromResource {
+                if event.payload.corrects == nil, let from = event.fromResource {
                     event.previousEvent = graph.lastEventByResource.updateValue(id, forKey: from)
                 }
-            } else {
-                unplanned.append(id)
             }
             event.status = status
+            if history != nil {
+                let original = event.payload.corrects.flatMap { graph.events[$0] }.map { EventLookups($0.payload, id: $0.id) }
+                for resource in touchedResources(EventLookups(event.payload, id: id), container: event.container, original: original) {
+                    let image = status == .applied ? graph.resources[resource].map(ResourceImage.init) : nil
+                    history!.append(HistoryRow(resource: resource, order: place, event: id, image: image))
+                }
+            }
             graph.events[id] = event
         }
-        return unplanned
     }
 
     /// What step 2 found; see ``resolve()``. Events are named by their place in ``eventList``.
@@ -280,16 +293,12 @@ public struct Derivation: Sendable {
         var statuses: [EntryID: EventStatus]
         /// The same, by place: nil for a ready event.
         var settled: [EventStatus?]
+        /// What step 2 decided of each event, by place: its status, root reason and what it waits for.
+        var outcomes: [PreFoldOutcome]
         /// The dependencies of each ready event (empty for the others).
         var dependencies: [[Int32]]
         /// The containers implicit combines found.
         var containers: [EntryID: ResourceID]
-    }
-
-    /// What one event needs, found without looking at any other event's outcome.
-    private enum Needs {
-        case failed(EventStatus)
-        case events([Int32], container: ResourceID?)
     }
 
     /// Step 2: the status of every event that cannot be folded (absent: ready), the
@@ -297,91 +306,53 @@ public struct Derivation: Sendable {
     func resolve() -> Resolution {
         let known = CatalogueKnowledge(slots: slots, creators: creators)
         // What each event refers to is a pure function of the catalogue: found on every core.
-        let needs = eventList.indices.map { $0 }.concurrentMap(minimumChunk: 512) { [self] index -> Needs in
+        let needs = eventList.indices.map { $0 }.concurrentMap(minimumChunk: 512) { [self] index -> PreFoldNeed in
             let event = eventList[index].payload
-            switch EventValidator.checkReferences(event, known: known, origin: .remote) {
-            case let .pending(reason)?: return .failed(.pending(reason))
-            case let .invalid(reason)?: return .failed(.invalid(reason))
-            default: break
-            }
-            var deps: [Int32] = []
-            if let resource = event.resourceInventoriedAs, let creator = creators[resource] { deps.append(Int32(creator)) }
-            if let resource = event.toResourceInventoriedAs, let creator = creators[resource] { deps.append(Int32(creator)) }
-            if let original = event.corrects, let place = eventIndex(original) { deps.append(Int32(place)) }
-            var container: ResourceID?
-            if event.action == .combine, event.toResourceInventoriedAs == nil {
-                switch implicitContainer(of: event) {
-                case let .failure(failure): return .failed(failure.status)
-                case let .success((found, outputs)):
-                    container = found
-                    deps += outputs.compactMap { eventIndex($0).map(Int32.init) }
-                }
-            }
-            return .events(deps, container: container)
+            return Self.need(of: event, known: known, creator: { creators[$0].map { eventList[$0].entry.id } },
+                             implicitContainer: { implicitContainer(of: event) }, place: { eventIndex($0).map(Int32.init) })
         }
         var dependencies = [[Int32]](repeating: [], count: eventList.count)
         var containers = [EntryID: ResourceID]()
         for (index, need) in needs.enumerated() {
-            guard case let .events(deps, container) = need else { continue }
+            guard case let .ready(deps, container) = need else { continue }
             dependencies[index] = deps
             if let container { containers[eventList[index].entry.id] = container }
         }
-        // An event waits for, or fails with, what it depends on. `state`: 0 not looked at,
-        // 1 being walked, 2 settled with `settled` holding its status (nil: ready).
-        var state = [UInt8](repeating: 0, count: eventList.count)
-        var settled = [EventStatus?](repeating: nil, count: eventList.count)
-        // The reason each failed chain of dependencies started with. An event's reason names
-        // the event it depends on and this root reason, not that event's whole reason: in a
-        // long chain that would nest every reason before it, and grow with the chain's square.
-        var roots = [String?](repeating: nil, count: eventList.count)
-        var foundCycle = false
-        func settle(_ index: Int) -> EventStatus? {
-            if state[index] == 2 { return settled[index] }
-            var result: EventStatus?
-            if case let .failed(status) = needs[index] {
-                result = status
-                roots[index] = status.reason
-            } else if !dependencies[index].isEmpty {
-                guard state[index] == 0 else {
-                    foundCycle = true
-                    return .invalid("circular dependency through \(eventList[index].entry.id)")
-                }
-                state[index] = 1
-                for dep in dependencies[index] where Int(dep) != index {
-                    let depID = eventList[Int(dep)].entry.id
-                    let status = settle(Int(dep))
-                    // A dependency still being walked (a cycle) has no root yet: its status is the root.
-                    let root = roots[Int(dep)] ?? status?.reason ?? ""
-                    switch status {
-                    case .pending?: result = .pending("waits for \(depID): \(root)")
-                    case .invalid?: result = .invalid("depends on \(depID), which is invalid: \(root)")
-                    case .unauthorized?: result = .invalid("depends on \(depID), which is unauthorized: \(root)")
-                    default: continue
-                    }
-                    roots[index] = root
-                    break
-                }
-            }
-            state[index] = 2
-            settled[index] = result
-            return result
-        }
-        // Without a cycle, what each event settles to does not depend on where the walks start,
-        // so catalogue order will do; a cycle's reason names where its walk entered it, so
-        // then every walk starts over in id order, as the result must not depend on arrival.
-        for index in eventList.indices { _ = settle(index) }
-        if foundCycle {
-            state = [UInt8](repeating: 0, count: eventList.count)
-            roots = [String?](repeating: nil, count: eventList.count)
-            for index in eventList.indices.sorted(by: { eventList[$0].entry.id < eventList[$1].entry.id }) { _ = settle(index) }
-        }
+        let outcomes = PreFoldSettling(needs: needs, ids: eventList.map(\.entry.id), given: Array(repeating: nil, count: eventList.count)).settle()
         var statuses = [EntryID: EventStatus]()
-        for (index, status) in settled.enumerated() {
-            guard let status else { continue }
+        for (index, outcome) in outcomes.enumerated() {
+            guard let status = outcome.status else { continue }
             statuses[eventList[index].entry.id] = status
             dependencies[index] = []
         }
-        return Resolution(statuses: statuses, settled: settled, dependencies: dependencies, containers: containers)
+        return Resolution(statuses: statuses, settled: outcomes.map(\.status), outcomes: outcomes, dependencies: dependencies, containers: containers)
+    }
+
+    /// What one event needs (``PreFoldNeed``), from what is known: `creator` gives the event
+    /// creating a resource, `implicitContainer` the container of a combine that names none,
+    /// and `place` turns an event id into the caller's numbering (nil: not an event it numbers).
+    static func need(of event: EconomicEventPayload, known: some KnownObjects, creator: (ResourceID) -> EntryID?,
+                     implicitContainer: () -> Result<(ResourceID, [EntryID]), StatusFailure>,
+                     place: (EntryID) -> Int32?) -> PreFoldNeed {
+        switch EventValidator.checkReferences(event, known: known, origin: .remote) {
+        case let .pending(reason)?: return .failed(.pending(reason), waitsFor: EventValidator.firstUnknownReference(event, known: known))
+        case let .invalid(reason)?: return .failed(.invalid(reason), waitsFor: nil)
+        default: break
+        }
+        var deps: [Int32] = []
+        if let resource = event.resourceInventoriedAs, let creator = creator(resource), let p = place(creator) { deps.append(p) }
+        if let resource = event.toResourceInventoriedAs, let creator = creator(resource), let p = place(creator) { deps.append(p) }
+        if let original = event.corrects, let p = place(original) { deps.append(p) }
+        var container: ResourceID?
+        if event.action == .combine, event.toResourceInventoriedAs == nil {
+            switch implicitContainer() {
+            case let .failure(failure): return .failed(failure.status, waitsFor: event.inputOf?.hash)
+            case let .success((found, outputs)):
+                container = found
+                deps += outputs.compactMap(place)
+            }
+        }
+        return .ready(dependencies: deps, container: container)
     }
 
     /// A `combine` without `toResourceInventoriedAs` goes into the resource output by the same
@@ -430,35 +401,4 @@ struct CatalogueSlot: Sendable {
     var entry: Int32
     /// The event's place in ``Derivation/eventList``; -1 for an entry that is not an event.
     var event: Int32
-}
-
-/// The row of every event as the fold will leave it if every ready event applies, known once
-/// the events are ordered and before any is folded: a rebuild writes these rows while the fold
-/// runs, then corrects the few the fold decided otherwise (``Derivation/Outcome/unplanned``).
-struct FoldPlan: Sendable {
-    /// The ready events in causal order, as places in `events` with their orders.
-    let order: [(event: Int, order: EventOrder)]
-    /// The status of each event that is not folded, by place; nil for a ready one.
-    let settled: [EventStatus?]
-    /// Every event of the derivation (``Derivation/eventList``).
-    let events: [(entry: GraphEntry, payload: EconomicEventPayload)]
-    /// The containers step 2 found.
-    let containers: [EntryID: ResourceID]
-
-    /// Every event's row: the ready ones applied, at their places in the fold.
-    var rows: [(id: EntryID, row: EventRow, lookups: EventLookups)] {
-        func row(_ index: Int, _ status: EventStatus, _ order: EventOrder?) -> (id: EntryID, row: EventRow, lookups: EventLookups) {
-            let (entry, payload) = events[index]
-            return (entry.id,
-                    EventRow(status: status, order: order, container: Derivation.container(events[index], containers), correctedBy: []),
-                    EventLookups(payload, id: entry.id))
-        }
-        var rows = [(id: EntryID, row: EventRow, lookups: EventLookups)]()
-        rows.reserveCapacity(events.count)
-        for (index, place) in order { rows.append(row(index, .applied, place)) }
-        for (index, status) in settled.enumerated() {
-            if let status { rows.append(row(index, status, nil)) }
-        }
-        return rows
-    }
 }

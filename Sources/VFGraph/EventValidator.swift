@@ -96,6 +96,19 @@ public enum EventValidator {
         return checkResource("toResourceInventoriedAs", event.toResourceInventoriedAs)
     }
 
+    /// The first reference of `event` that is not known, in the order ``checkReferences(_:known:origin:)``
+    /// checks them: what a pending event waits for.
+    static func firstUnknownReference(_ event: EconomicEventPayload, known: some KnownObjects) -> Hash32? {
+        var entries: [EntryID] = []
+        if case let .described(entry) = event.provider { entries.append(entry) }
+        if case let .described(entry) = event.receiver { entries.append(entry) }
+        entries += [event.inputOf, event.outputOf, event.resourceConformsTo, event.newInventoriedResource?.conformsTo, event.corrects]
+            .compactMap { $0 }
+        if let unknown = entries.first(where: { known.objectKind(of: $0) == nil }) { return unknown.hash }
+        return [event.resourceInventoriedAs, event.toResourceInventoriedAs].compactMap { $0 }
+            .first { known.resourceKnowledge(of: $0) == .unknown }?.hash
+    }
+
     /// The reason `resourceQuantity`'s unit differs from a resource it changes, if it does.
     static func unitMismatch(_ event: EconomicEventPayload, units: (ResourceID) -> ResourceKnowledge) -> String? {
         guard let quantity = event.resourceQuantity else { return nil }

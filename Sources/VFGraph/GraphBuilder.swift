@@ -9,7 +9,7 @@ import VFLog
 /// from the start. Both give the same graph because the fold is a function of the causal
 /// order, and in the first case the new events come last in it.
 public struct GraphBuilder: Sendable {
-    private var derivation = Derivation()
+    private(set) var derivation = Derivation()
     private var statuses: [EntryID: EventStatus] = [:]
     /// The greatest order among the folded events: an event with a smaller one cannot be
     /// folded onto the graph, it belongs before something already folded.
@@ -64,25 +64,11 @@ public struct GraphBuilder: Sendable {
         statuses = newStatuses
     }
 
-    /// Brings the graph up to date by re-folding every entry catalogued, as ``settle(_:)`` does
-    /// when it cannot append; `plan` hears every event's row as the fold expects it, before
-    /// the fold starts (``FoldPlan``).
-    ///
-    /// - Returns: the events whose row the fold left otherwise than planned.
-    mutating func refoldAll(plan: @escaping (FoldPlan) -> Void) -> [EntryID] {
-        let resolution = derivation.resolve()
-        let unplanned = refold(resolution, plan: plan)
-        statuses = resolution.statuses
-        return unplanned
-    }
-
-    @discardableResult
-    private mutating func refold(_ resolution: Derivation.Resolution, plan: ((FoldPlan) -> Void)? = nil) -> [EntryID] {
-        let outcome = derivation.resolveAndFold(resolution, plan: plan)
+    private mutating func refold(_ resolution: Derivation.Resolution) {
+        let outcome = derivation.resolveAndFold(resolution)
         graph = outcome.graph
         lastOrder = outcome.lastOrder
         rebuilds += 1
-        return outcome.unplanned
     }
 
     /// The newly ready events (their places in the derivation's event list, with their orders,

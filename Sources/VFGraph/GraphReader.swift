@@ -281,23 +281,32 @@ public struct GraphCounts: Equatable, Sendable {
     public let rejected: Int
 }
 
-/// One `event` row as a reader reads it: the columns the derivation decided.
+/// One `event` row as a reader reads it, with the applied corrections of the event.
 struct EventRowRead {
     let id: EntryID
-    let status: EventStatus
-    let order: EventOrder?
-    let container: ResourceID?
-    let correctedBy: [EntryID]
+    let row: EventRow
+    var status: EventStatus { row.status }
+    var order: EventOrder? { row.order }
+    var container: ResourceID? { row.container }
+    var correctedBy: [EntryID] = []
 
     /// The rows of `event` matching `clause` (a WHERE condition, with any ORDER BY), in the
     /// order it gives.
     static func all(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [EventRowRead] {
-        let s = try RawStatement(db, "SELECT id, status, reason, ord, container, correctedBy FROM event WHERE \(clause)")
+        let s = try RawStatement(db, "SELECT \(GraphTableReader.eventColumns) FROM event WHERE \(clause)")
         bind(s)
         var rows: [EventRowRead] = []
         while try s.next() {
             let (id, row) = try GraphTableReader.eventRow(s)
-            rows.append(EventRowRead(id: id, status: row.status, order: row.order, container: row.container, correctedBy: row.correctedBy))
+            rows.append(EventRowRead(id: id, row: row))
+        }
+        let corrections = try RawStatement(db, "SELECT id FROM event WHERE corrects = ? AND status = 0 ORDER BY ord")
+        for index in rows.indices {
+            corrections.bind(1, rows[index].id)
+            while try corrections.next() {
+                guard let id = try corrections.hash(0, table: "event") else { continue }
+                rows[index].correctedBy.append(EntryID(hash: id))
+            }
         }
         return rows
     }

@@ -1,75 +1,30 @@
 import VFLog
 
-/// The tables of the graph store reduced to what the derivation can change, keyed as the
-/// tables are: enough to tell which rows differ between two graphs without comparing payloads.
-///
-/// An entry id fixes its bytes, so its author, sequence and payload never change (the tables
-/// do not hold them); only the columns kept here do. Built from a graph in memory (``init(_:cursors:)``) or read back
-/// from the tables (``GraphTableReader/rows(_:)``), the two compare equal exactly when the
-/// tables hold that graph.
-struct GraphRows: Equatable, Sendable {
-    var cursors: [FeedID: UInt64] = [:]
-    var resources: [ResourceID: EconomicResource] = [:]
-    var events: [EntryID: EventRow] = [:]
-    var processes: Set<EntryID> = []
-    var specifications: Set<EntryID> = []
-    var agents: [AgentID: AgentRow] = [:]
-    var rejected: [EntryID: EventStatus] = [:]
-
-    init() {}
-
-    init(_ graph: EconomicGraph, cursors: [FeedID: UInt64]) {
-        self.cursors = cursors
-        resources = graph.resources
-        events.reserveCapacity(graph.events.count)
-        for (id, e) in graph.events { events[id] = EventRow(e) }
-        processes = Set(graph.processes.keys)
-        specifications = Set(graph.specifications.keys)
-        for (id, a) in graph.agents { agents[id] = AgentRow(answeredBy: a.answeredBy, describedBy: a.describedBy) }
-        rejected = graph.rejected
-    }
-}
-
-extension GraphRows {
-    /// The events of `after` whose breadcrumb (``GraphEvent/previousEvent``) differs from
-    /// `before`'s. A breadcrumb follows from the orders, but a late event can change it
-    /// without changing any order: an event before it on the same resource may stop
-    /// applying while another before it starts.
-    static func movedBreadcrumbs(from before: EconomicGraph, to after: EconomicGraph) -> [EntryID] {
-        after.events.compactMap { id, event in
-            before.events[id].map { $0.previousEvent != event.previousEvent } ?? false ? id : nil
-        }
-    }
-}
-
-/// The columns of an `event` row the derivation decides. The breadcrumb
-/// (``GraphEvent/previousEvent``) is not among them: it follows from the orders.
+/// The columns of an `event` row (docs/protocol.md §16): what the derivation decided, and
+/// the ids the event is looked up by.
 struct EventRow: Equatable, Sendable {
     var status: EventStatus
+    /// For an event that is not folded: the reason its chain of failures started with.
+    var root: String?
+    /// For a pending event: the id whose arrival or change may change its status.
+    var waitsFor: Hash32?
+    /// For a folded event, applied or not: its place in the causal order.
     var order: EventOrder?
     var container: ResourceID?
-    var correctedBy: [EntryID]
-
-    init(status: EventStatus, order: EventOrder?, container: ResourceID?, correctedBy: [EntryID]) {
-        self.status = status
-        self.order = order
-        self.container = container
-        self.correctedBy = correctedBy
-    }
-
-    init(_ event: GraphEvent) {
-        self.init(status: event.status, order: event.order, container: event.container, correctedBy: event.correctedBy)
-    }
+    /// What the entry says; never changes once the row is inserted.
+    var lookups: EventLookups
 }
 
-/// The columns of an `event` row that readers look it up by: the resources it names and its
-/// process. What the entry says, so they never change once the row is inserted.
+/// The columns of an `event` row that readers and updates look it up by: the resources it
+/// names, its process, the event it corrects and the resource it creates. What the entry
+/// says, so they never change once the row is inserted.
 struct EventLookups: Equatable, Sendable {
     var fromResource: ResourceID?
     var toResource: ResourceID?
     var inputOf: EntryID?
     var outputOf: EntryID?
     var corrects: EntryID?
+    var creates: ResourceID?
 
     init(_ payload: EconomicEventPayload, id: EntryID) {
         fromResource = payload.fromResource(createdBy: id)
@@ -77,80 +32,147 @@ struct EventLookups: Equatable, Sendable {
         inputOf = payload.inputOf
         outputOf = payload.outputOf
         corrects = payload.corrects
+        creates = payload.newInventoriedResource == nil ? nil : ResourceID(createdBy: id)
     }
 
-    init(_ event: GraphEvent) { self.init(event.payload, id: event.id) }
+    init(fromResource: ResourceID?, toResource: ResourceID?, inputOf: EntryID?, outputOf: EntryID?, corrects: EntryID?, creates: ResourceID?) {
+        self.fromResource = fromResource
+        self.toResource = toResource
+        self.inputOf = inputOf
+        self.outputOf = outputOf
+        self.corrects = corrects
+        self.creates = creates
+    }
 }
 
-/// The columns of an `agent` row the derivation decides; the payload follows `describedBy`.
+/// The columns of an `agent` row.
 struct AgentRow: Equatable, Sendable {
     var answeredBy: FeedID
+    /// The profile or describing entry, if any.
     var describedBy: EntryID?
+    /// How many applied events name this agent, a feed, as provider or receiver (each event
+    /// once): the row of a feed without a profile lasts while this is above zero.
+    var uses: Int
 }
 
-/// Which keys of one table to insert, update and delete to go from one state to another.
-struct TableDiff<Key: Hashable> {
-    var inserts: [Key] = []
-    var updates: [Key] = []
-    var deletes: [Key] = []
-
-    init<Value: Equatable>(from old: [Key: Value], to new: [Key: Value]) {
-        for (key, value) in new {
-            if let previous = old[key] {
-                if previous != value { updates.append(key) }
-            } else {
-                inserts.append(key)
-            }
-        }
-        // Every key of `new` is an insert or a key of `old`, so old.count + inserts.count - new.count
-        // keys of `old` are gone: the scan for them is skipped when that is zero, as it usually is.
-        if old.count + inserts.count > new.count {
-            for key in old.keys where new[key] == nil { deletes.append(key) }
-        }
-    }
-
-    /// For a table whose rows are their keys alone: inserts and deletes, never an update.
-    init(from old: Set<Key>, to new: Set<Key>) {
-        inserts = Array(new.subtracting(old))
-        deletes = Array(old.subtracting(new))
-    }
-
-    var isEmpty: Bool { inserts.isEmpty && updates.isEmpty && deletes.isEmpty }
-
-    /// Every key touched.
-    var all: [Key] { inserts + updates + deletes }
+/// One row of `history`: a folded event and one resource it names, with the resource as the
+/// event left it when it applied. The state of a resource before any place in the causal
+/// order is the image of its last applied row before that place, so a late event re-folds a
+/// resource from where it lands, not from the start.
+struct HistoryRow: Equatable, Sendable {
+    var resource: ResourceID
+    var order: EventOrder
+    var event: EntryID
+    /// Nil when the event was folded but not applied.
+    var image: ResourceImage?
 }
 
-/// The row changes between two states of the tables.
-struct GraphRowsDiff {
-    var cursors: TableDiff<FeedID>
-    var resources: TableDiff<ResourceID>
-    var events: TableDiff<EntryID>
-    var processes: TableDiff<EntryID>
-    var specifications: TableDiff<EntryID>
-    var agents: TableDiff<AgentID>
-    var rejected: TableDiff<EntryID>
+/// What can change in a resource after it was created: every field but its id, name,
+/// tracking identifier, note, specification and creating event.
+struct ResourceImage: Equatable, Sendable {
+    var unit: String?
+    var accountingQuantity: ExactDecimal
+    var onhandQuantity: ExactDecimal
+    var primaryAccountable: AgentID?
+    var holder: AgentID?
+    var currentLocation: String?
+    var containedIn: ResourceID?
+    var stage: String?
+    var state: String?
 
-    init(from old: GraphRows, to new: GraphRows) {
-        cursors = TableDiff(from: old.cursors, to: new.cursors)
-        resources = TableDiff(from: old.resources, to: new.resources)
-        events = TableDiff(from: old.events, to: new.events)
-        processes = TableDiff(from: old.processes, to: new.processes)
-        specifications = TableDiff(from: old.specifications, to: new.specifications)
-        agents = TableDiff(from: old.agents, to: new.agents)
-        rejected = TableDiff(from: old.rejected, to: new.rejected)
+    init(_ r: EconomicResource) {
+        unit = r.unit
+        accountingQuantity = r.accountingQuantity
+        onhandQuantity = r.onhandQuantity
+        primaryAccountable = r.primaryAccountable
+        holder = r.holder
+        currentLocation = r.currentLocation
+        containedIn = r.containedIn
+        stage = r.stage
+        state = r.state
     }
 
-    /// The ids the diff touches, as the public change set.
-    func changes(cursors newCursors: [FeedID: UInt64]) -> GraphChanges {
-        var changes = GraphChanges()
-        changes.resources = Set(resources.all)
-        changes.events = Set(events.all)
-        changes.processes = Set(processes.all)
-        changes.specifications = Set(specifications.all)
-        changes.agents = Set(agents.all)
-        changes.rejected = Set(rejected.all)
-        for feed in cursors.inserts + cursors.updates { changes.cursors[feed] = newCursors[feed] }
-        return changes
+    init(unit: String?, accountingQuantity: ExactDecimal, onhandQuantity: ExactDecimal, primaryAccountable: AgentID?, holder: AgentID?,
+         currentLocation: String?, containedIn: ResourceID?, stage: String?, state: String?) {
+        self.unit = unit
+        self.accountingQuantity = accountingQuantity
+        self.onhandQuantity = onhandQuantity
+        self.primaryAccountable = primaryAccountable
+        self.holder = holder
+        self.currentLocation = currentLocation
+        self.containedIn = containedIn
+        self.stage = stage
+        self.state = state
+    }
+
+    /// `resource` with this image's fields.
+    func applied(to resource: EconomicResource) -> EconomicResource {
+        var r = resource
+        r.unit = unit
+        r.accountingQuantity = accountingQuantity
+        r.onhandQuantity = onhandQuantity
+        r.primaryAccountable = primaryAccountable
+        r.holder = holder
+        r.currentLocation = currentLocation
+        r.containedIn = containedIn
+        r.stage = stage
+        r.state = state
+        return r
+    }
+}
+
+/// The resources an event's outcome depends on and may change: those it names (given or
+/// created, and a combine's container), and for a correction those of the event it corrects.
+/// Its history rows are one per resource here, in this order.
+func touchedResources(_ lookups: EventLookups, container: ResourceID?, original: EventLookups?) -> [ResourceID] {
+    var result: [ResourceID] = []
+    for candidate in [lookups.fromResource, lookups.toResource, container, original?.fromResource, original?.toResource] {
+        if let candidate, !result.contains(candidate) { result.append(candidate) }
+    }
+    return result
+}
+
+/// Every row the tables hold for a graph derived in memory: what a rebuild writes, and what an
+/// update must leave, row for row.
+struct DerivedRows: Equatable {
+    var resources: [ResourceID: EconomicResource] = [:]
+    var processes: Set<EntryID> = []
+    var specifications: Set<EntryID> = []
+    var agents: [AgentID: AgentRow] = [:]
+    var events: [EntryID: EventRow] = [:]
+    var history: [HistoryRow] = []
+    var rejected: [EntryID: EventStatus] = [:]
+
+    /// The rows of `outcome`, a derivation's whole fold with its history recorded.
+    init(_ derivation: Derivation, _ resolution: Derivation.Resolution, _ outcome: Derivation.Outcome) {
+        let graph = outcome.graph
+        resources = graph.resources
+        processes = Set(graph.processes.keys)
+        specifications = Set(graph.specifications.keys)
+        var uses: [AgentID: Int] = [:]
+        for id in graph.appliedOrder {
+            guard let e = graph.events[id] else { continue }
+            for agent in Self.feedAgents(e.payload) { uses[agent, default: 0] += 1 }
+        }
+        for (id, a) in graph.agents { agents[id] = AgentRow(answeredBy: a.answeredBy, describedBy: a.describedBy, uses: uses[id] ?? 0) }
+        events.reserveCapacity(graph.events.count)
+        for (index, (entry, payload)) in derivation.eventList.enumerated() {
+            guard let e = graph.events[entry.id] else { continue }
+            let prefold = resolution.outcomes[index]
+            events[entry.id] = EventRow(status: e.status, root: prefold.status == nil ? nil : prefold.root, waitsFor: prefold.waitsFor,
+                                        order: e.order, container: e.container, lookups: EventLookups(payload, id: entry.id))
+        }
+        history = outcome.history
+        rejected = graph.rejected
+    }
+
+    init() {}
+
+    /// The feeds an applied event registers as agents: its provider and receiver, each once.
+    static func feedAgents(_ payload: EconomicEventPayload) -> [AgentID] {
+        var result: [AgentID] = []
+        if case .feed = payload.provider { result.append(payload.provider) }
+        if case .feed = payload.receiver, payload.receiver != payload.provider { result.append(payload.receiver) }
+        return result
     }
 }

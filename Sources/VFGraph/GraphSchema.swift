@@ -27,7 +27,8 @@ enum GraphSchema {
         migrator.registerMigration("v2") { _ in }
         migrator.registerMigration("v3") { _ in }
         migrator.registerMigration("v4") { _ in }  // v5 without the lookup columns and indexes
-        migrator.registerMigration("v5") { db in
+        migrator.registerMigration("v5") { _ in }  // v6 with positions as integers, and no history
+        migrator.registerMigration("v6") { db in
             // Dropping a table drops its indexes too (v1 had three).
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DROP TABLE IF EXISTS \(table)") }
             try db.execute(sql: """
@@ -54,20 +55,33 @@ enum GraphSchema {
                 CREATE TABLE agent (
                     id TEXT PRIMARY KEY,
                     answeredBy BLOB NOT NULL,
-                    describedBy BLOB
+                    describedBy BLOB,
+                    uses INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 CREATE TABLE event (
                     id BLOB PRIMARY KEY,
                     status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
                     reason TEXT,
+                    root TEXT,
+                    waitsFor BLOB,
                     ord BLOB,
                     container BLOB,
-                    correctedBy BLOB,
                     fromResource BLOB,
                     toResource BLOB,
                     inputOf BLOB,
                     outputOf BLOB,
-                    corrects BLOB
+                    corrects BLOB,
+                    creates BLOB
+                ) WITHOUT ROWID;
+                CREATE TABLE history (
+                    resource BLOB NOT NULL,
+                    ord BLOB NOT NULL,
+                    event BLOB NOT NULL,
+                    applied INTEGER NOT NULL,
+                    unit TEXT, accountingQuantity TEXT, onhandQuantity TEXT,
+                    primaryAccountable TEXT, holder TEXT, currentLocation TEXT, containedIn BLOB,
+                    stage TEXT, state TEXT,
+                    PRIMARY KEY (resource, ord)
                 ) WITHOUT ROWID;
                 CREATE TABLE rejected (
                     id BLOB PRIMARY KEY,
@@ -80,31 +94,34 @@ enum GraphSchema {
         return migrator
     }
 
-    /// The indexes readers look rows up by (docs/protocol.md §16): the events that name a
-    /// resource, in causal order, and those that are inputs or outputs of a process. Partial,
-    /// so the many events without a process cost them nothing.
-    static let indexes = [
-        "CREATE INDEX IF NOT EXISTS eventByFromResource ON event (fromResource, ord) WHERE fromResource IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS eventByToResource ON event (toResource, ord) WHERE toResource IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS eventByContainer ON event (container) WHERE container IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS eventByInputOf ON event (inputOf) WHERE inputOf IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS eventByOutputOf ON event (outputOf) WHERE outputOf IS NOT NULL",
-            ]
+    /// The indexes rows are looked up by (docs/protocol.md §16): the events that name a
+    /// resource, in causal order, the inputs and outputs of a process, the corrections of an
+    /// event, the event creating a resource, the events waiting for an id, and the agent a
+    /// profile describes. Partial, so rows without the value cost them nothing.
+    static let indexes: [(name: String, on: String)] = [
+        ("eventByFromResource", "event (fromResource, ord) WHERE fromResource IS NOT NULL"),
+        ("eventByToResource", "event (toResource, ord) WHERE toResource IS NOT NULL"),
+        ("eventByContainer", "event (container) WHERE container IS NOT NULL"),
+        ("eventByInputOf", "event (inputOf) WHERE inputOf IS NOT NULL"),
+        ("eventByOutputOf", "event (outputOf) WHERE outputOf IS NOT NULL"),
+        ("eventByCorrects", "event (corrects) WHERE corrects IS NOT NULL"),
+        ("eventByCreates", "event (creates) WHERE creates IS NOT NULL"),
+        ("eventByWaitsFor", "event (waitsFor) WHERE waitsFor IS NOT NULL"),
+        ("agentByDescription", "agent (describedBy) WHERE describedBy IS NOT NULL"),
+    ]
 
     static func createIndexes(_ db: Database) throws {
-        for sql in indexes { try db.execute(sql: sql) }
+        for index in indexes { try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)") }
     }
 
     /// Drops the indexes, so a rebuild fills the tables without maintaining them row by row,
     /// and creates them once at the end (a sort instead of a b-tree insert per row).
     static func dropIndexes(_ db: Database) throws {
-        for name in ["eventByFromResource", "eventByToResource", "eventByContainer", "eventByInputOf", "eventByOutputOf"] {
-            try db.execute(sql: "DROP INDEX IF EXISTS \(name)")
-        }
+        for index in indexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
     }
 
     /// The derived tables, in the order they are cleared and written.
-    static let derivedTables = ["resource", "process", "resourceSpecification", "agent", "event", "rejected"]
+    static let derivedTables = ["resource", "process", "resourceSpecification", "agent", "event", "history", "rejected"]
 }
 
 /// The INTEGER code of an event status in the `event` and `rejected` tables.

@@ -1,14 +1,14 @@
 import GRDB
 import VFLog
 
-/// Reads the tables of ``GraphSchema`` back: the cursors, the row states the writer compares
-/// (``GraphRows``), or a whole ``EconomicGraph`` equal to the one that was written.
+/// Reads the tables of ``GraphSchema`` back: the cursors, single rows by key, every row
+/// (``DerivedRows``, which tests compare with a rebuild's), or a whole ``EconomicGraph``.
 ///
 /// Loading a graph takes each row's author, sequence and payload from the log and decodes the
 /// payload as the derivation did, but does no derivation: statuses, orders, containers and
-/// quantities are read as they were decided, and the breadcrumbs replayed from the orders
-/// by the fold's own rule. Anything malformed is a ``GraphStoreError`` that says to rebuild; a
-/// payload the log no longer holds is ``PayloadNotHeld``, and the caller derives instead.
+/// quantities are read as they were decided; corrections and breadcrumbs are replayed from
+/// the orders by the fold's own rules. Anything malformed is a ``GraphStoreError`` that says
+/// to rebuild; a payload the log no longer holds is ``PayloadNotHeld``.
 enum GraphTableReader {
     static func cursors(_ db: Database) throws -> [FeedID: UInt64] {
         let s = try RawStatement(db, "SELECT feed, sequence FROM cursor")
@@ -22,24 +22,22 @@ enum GraphTableReader {
         return result
     }
 
-    /// The row states of every table, without reading any payload.
-    static func rows(_ db: Database) throws -> GraphRows {
-        var rows = GraphRows()
-        rows.cursors = try cursors(db)
+    /// The columns of an event row, in the order ``eventRow(_:)`` reads them after the id.
+    static let eventColumns = "id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates"
+
+    /// Every row of every table.
+    static func rows(_ db: Database) throws -> DerivedRows {
+        var rows = DerivedRows()
         for r in try resources(db) { rows.resources[r.id] = r }
-        rows.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
-        let events = try RawStatement(db, "SELECT id, status, reason, ord, container, correctedBy FROM event")
+        let events = try RawStatement(db, "SELECT \(eventColumns) FROM event")
         while try events.next() {
             let (id, row) = try eventRow(events)
             rows.events[id] = row
         }
-        rows.processes = try ids(db, table: "process")
-        rows.specifications = try ids(db, table: "resourceSpecification")
-        let agents = try RawStatement(db, "SELECT id, answeredBy, describedBy FROM agent")
-        while try agents.next() {
-            let (id, row) = try agentRow(agents)
-            rows.agents[id] = row
-        }
+        rows.history = try history(db, where: "1 ORDER BY resource, ord") { _ in }
+        rows.processes = Set(try ids(db, table: "process"))
+        rows.specifications = Set(try ids(db, table: "resourceSpecification"))
+        for (id, row) in try agentRows(db, where: "1", bind: { _ in }) { rows.agents[id] = row }
         rows.rejected = try rejected(db)
         return rows
     }
@@ -57,8 +55,7 @@ enum GraphTableReader {
         var graph = EconomicGraph()
         for r in try resources(db) { graph.resources[r.id] = r }
 
-        graph.events.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM event").count())
-        let events = try RawStatement(db, "SELECT id, status, reason, ord, container, correctedBy FROM event")
+        let events = try RawStatement(db, "SELECT \(eventColumns) FROM event")
         while try events.next() {
             let (id, row) = try eventRow(events)
             let (record, object) = try decode(id, table: "event")
@@ -72,7 +69,6 @@ enum GraphTableReader {
                                    fromResource: payload.fromResource(createdBy: id), toResource: payload.toResource(createdBy: id))
             event.order = row.order
             event.container = row.container
-            event.correctedBy = row.correctedBy
             graph.events[id] = event
         }
         // The causal order is the applied events by order; orders are distinct.
@@ -87,20 +83,19 @@ enum GraphTableReader {
         }
         graph.appliedOrder = applied.map(\.id)
         // Each breadcrumb is the last applied event before it, in causal order, that is not a
-        // correction and names the same resource: the fold's rule, replayed over the orders.
+        // correction and names the same resource; an event's corrections are its applied
+        // corrections in causal order: the fold's rules, replayed over the orders.
         for id in graph.appliedOrder {
             let e = graph.events[id]!
-            if e.payload.corrects == nil, let from = e.fromResource {
+            if let original = e.payload.corrects {
+                graph.events[original]?.correctedBy.append(id)
+            } else if let from = e.fromResource {
                 graph.events[id]!.previousEvent = graph.lastEventByResource.updateValue(id, forKey: from)
             }
         }
 
         for table in ["process", "resourceSpecification"] {
-            let s = try RawStatement(db, "SELECT id FROM \(table)")
-            while try s.next() {
-                guard let id = try s.hash(0, table: table).map(EntryID.init) else {
-                    throw GraphStoreError("\(table): row without id; run vf graph rebuild")
-                }
+            for id in try ids(db, table: table) {
                 let (record, object) = try decode(id, table: table)
                 switch object {
                 case let .process(payload) where table == "process":
@@ -113,9 +108,7 @@ enum GraphTableReader {
             }
         }
 
-        let agents = try RawStatement(db, "SELECT id, answeredBy, describedBy FROM agent")
-        while try agents.next() {
-            let (id, row) = try agentRow(agents)
+        for (id, row) in try agentRows(db, where: "1", bind: { _ in }) {
             var agent = GraphAgent(id: id, answeredBy: row.answeredBy, describedBy: row.describedBy)
             if let describedBy = row.describedBy {
                 guard case let .agent(profile) = try decode(describedBy, table: "agent").1 else {
@@ -142,39 +135,34 @@ enum GraphTableReader {
             guard let id = try s.hash(0, table: "resource"), let createdBy = try s.hash(14, table: "resource") else {
                 throw GraphStoreError("resource: row without id or createdBy; run vf graph rebuild")
             }
-            func decimal(_ column: Int32) throws -> ExactDecimal {
-                let text = s.text(column) ?? ""
-                do { return try ExactDecimal(parsing: text) } catch { throw GraphStoreError("resource \(ResourceID(hash: id)): \(error); run vf graph rebuild") }
-            }
             var r = EconomicResource(id: ResourceID(hash: id), createdBy: EntryID(hash: createdBy))
             r.name = s.text(1)
             r.trackingIdentifier = s.text(2)
             r.note = s.text(3)
             r.conformsTo = try s.hash(4, table: "resource").map(EntryID.init)
-            r.unit = s.text(5)
-            r.accountingQuantity = try decimal(6)
-            r.onhandQuantity = try decimal(7)
-            r.primaryAccountable = try s.text(8).map(agentID)
-            r.holder = try s.text(9).map(agentID)
-            r.currentLocation = s.text(10)
-            r.containedIn = try s.hash(11, table: "resource").map(ResourceID.init)
-            r.stage = s.text(12)
-            r.state = s.text(13)
-            result.append(r)
+            let image = try ResourceImage(s, from: 5, table: "resource \(r.id)")
+            result.append(image.applied(to: r))
         }
         return result
     }
 
-    /// The ids of `process` or `resourceSpecification`.
-    private static func ids(_ db: Database, table: String) throws -> Set<EntryID> {
-        var result = Set<EntryID>()
-        result.reserveCapacity(try RawStatement(db, "SELECT count(*) FROM \(table)").count())
-        let s = try RawStatement(db, "SELECT id FROM \(table)")
+    /// The history rows matching `clause` (a WHERE condition with any ORDER BY and LIMIT), in the order it gives.
+    static func history(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [HistoryRow] {
+        let s = try RawStatement(db, """
+            SELECT resource, ord, event, applied, unit, accountingQuantity, onhandQuantity,
+                   primaryAccountable, holder, currentLocation, containedIn, stage, state FROM history WHERE
+            """ + " " + clause)
+        bind(s)
+        var rows: [HistoryRow] = []
         while try s.next() {
-            guard let id = try s.hash(0, table: table) else { throw GraphStoreError("\(table): row without id; run vf graph rebuild") }
-            result.insert(EntryID(hash: id))
+            guard let resource = try s.hash(0, table: "history"), let bytes = s.bytes(1), let order = EventOrder(bytes: bytes),
+                  let event = try s.hash(2, table: "history") else {
+                throw GraphStoreError("history: malformed row; run vf graph rebuild")
+            }
+            let image = s.int64(3) == 1 ? try ResourceImage(s, from: 4, table: "history") : nil
+            rows.append(HistoryRow(resource: ResourceID(hash: resource), order: order, event: EntryID(hash: event), image: image))
         }
-        return result
+        return rows
     }
 
     static func rejected(_ db: Database) throws -> [EntryID: EventStatus] {
@@ -190,54 +178,74 @@ enum GraphTableReader {
         return result
     }
 
-    // MARK: private
+    /// The ids of `process` or `resourceSpecification`, in id order.
+    static func ids(_ db: Database, table: String) throws -> [EntryID] {
+        let s = try RawStatement(db, "SELECT id FROM \(table) ORDER BY id")
+        var result: [EntryID] = []
+        while try s.next() {
+            guard let id = try s.hash(0, table: table) else { throw GraphStoreError("\(table): row without id; run vf graph rebuild") }
+            result.append(EntryID(hash: id))
+        }
+        return result
+    }
 
     /// The agent rows matching `clause` (a WHERE condition with any ORDER BY and LIMIT), in the order it gives.
     static func agentRows(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [(AgentID, AgentRow)] {
-        let s = try RawStatement(db, "SELECT id, answeredBy, describedBy FROM agent WHERE " + clause)
+        let s = try RawStatement(db, "SELECT id, answeredBy, describedBy, uses FROM agent WHERE " + clause)
         bind(s)
         var rows: [(AgentID, AgentRow)] = []
-        while try s.next() { rows.append(try agentRow(s)) }
+        while try s.next() {
+            guard let text = s.text(0), let answeredBy = try s.hash(1, table: "agent"), let uses = s.int64(3), uses >= 0 else {
+                throw GraphStoreError("agent: malformed row; run vf graph rebuild")
+            }
+            rows.append((try agentID(text), AgentRow(answeredBy: FeedID(key: answeredBy), describedBy: try s.hash(2, table: "agent").map(EntryID.init),
+                                                     uses: Int(uses))))
+        }
         return rows
     }
 
-    /// Columns 0…5 of an event row: id, status, reason, position, container, correctedBy.
+    /// An event row read with ``eventColumns``.
     static func eventRow(_ s: RawStatement) throws -> (EntryID, EventRow) {
         guard let hash = try s.hash(0, table: "event") else { throw GraphStoreError("event: row without id; run vf graph rebuild") }
         let id = EntryID(hash: hash)
         guard let code = s.int64(1), let status = EventStatus(code: code, reason: s.text(2)) else {
             throw GraphStoreError("event \(id): unknown status; run vf graph rebuild")
         }
-        let corrections = s.bytes(5) ?? []
-        guard corrections.count % 32 == 0 else { throw GraphStoreError("event \(id): malformed correctedBy; run vf graph rebuild") }
-        let correctedBy = stride(from: 0, to: corrections.count, by: 32).map { EntryID(bytes: Array(corrections[$0 ..< $0 + 32]))! }
         var order: EventOrder?
-        if let bytes = s.bytes(3) {
+        if let bytes = s.bytes(5) {
             guard let parsed = EventOrder(bytes: bytes) else { throw GraphStoreError("event \(id): malformed order; run vf graph rebuild") }
             order = parsed
         }
-        return (id, EventRow(status: status, order: order,
-                             container: try s.hash(4, table: "event").map(ResourceID.init), correctedBy: correctedBy))
+        let lookups = EventLookups(fromResource: try s.hash(7, table: "event").map(ResourceID.init), toResource: try s.hash(8, table: "event").map(ResourceID.init),
+                                   inputOf: try s.hash(9, table: "event").map(EntryID.init), outputOf: try s.hash(10, table: "event").map(EntryID.init),
+                                   corrects: try s.hash(11, table: "event").map(EntryID.init), creates: try s.hash(12, table: "event").map(ResourceID.init))
+        return (id, EventRow(status: status, root: s.text(3), waitsFor: try s.hash(4, table: "event"), order: order,
+                             container: try s.hash(6, table: "event").map(ResourceID.init), lookups: lookups))
     }
 
-    /// Columns 0…2 of an agent row: id, answeredBy, describedBy.
-    private static func agentRow(_ s: RawStatement) throws -> (AgentID, AgentRow) {
-        guard let text = s.text(0), let answeredBy = try s.hash(1, table: "agent") else {
-            throw GraphStoreError("agent: row without id or answeredBy; run vf graph rebuild")
-        }
-        return (try agentID(text), AgentRow(answeredBy: FeedID(key: answeredBy), describedBy: try s.hash(2, table: "agent").map(EntryID.init)))
-    }
-
-    private static func agentID(_ text: String) throws -> AgentID {
+    static func agentID(_ text: String) throws -> AgentID {
         if let feed = try? FeedID(parsing: text) { return .feed(feed) }
         if let entry = try? EntryID(parsing: text) { return .described(entry) }
         throw GraphStoreError("not an agent id: \(text); run vf graph rebuild")
     }
+}
 
+extension ResourceImage {
+    /// The nine image columns starting at `first`: unit, accountingQuantity, onhandQuantity,
+    /// primaryAccountable, holder, currentLocation, containedIn, stage, state.
+    init(_ s: RawStatement, from first: Int32, table: String) throws {
+        func decimal(_ column: Int32) throws -> ExactDecimal {
+            do { return try ExactDecimal(parsing: s.text(column) ?? "") } catch { throw GraphStoreError("\(table): \(error); run vf graph rebuild") }
+        }
+        self.init(unit: s.text(first), accountingQuantity: try decimal(first + 1), onhandQuantity: try decimal(first + 2),
+                  primaryAccountable: try s.text(first + 3).map(GraphTableReader.agentID), holder: try s.text(first + 4).map(GraphTableReader.agentID),
+                  currentLocation: s.text(first + 5), containedIn: try s.hash(first + 6, table: table).map(ResourceID.init),
+                  stage: s.text(first + 7), state: s.text(first + 8))
+    }
 }
 
 /// A row names an entry whose payload the log no longer holds (``LogStore/dropPayload(of:)``):
-/// the tables describe a graph the log can no longer give, so the caller derives instead.
+/// the tables describe a graph the log can no longer give.
 struct PayloadNotHeld: Error {
     let entry: EntryID
 }

@@ -1,156 +1,157 @@
 import GRDB
 import VFLog
 
-/// Writes the rows of ``GraphSchema`` that differ between two states of the tables.
-///
-/// The derivation is a function of the set of entries, so a late entry can change rows far
-/// from itself; the caller finds them by comparing row states (``GraphRowsDiff``) and this
-/// writes exactly those: an insert for a new key, an update of the derived columns for a
-/// changed one, a delete for one that is gone. Rows are bound through SQLite's C API and inserted in key order (``ByteOrder``): a rebuild then appends to each
-/// table's b-tree, which halved its cost against inserting in hash-table order.
-enum GraphTableWriter {
-    /// Applies `diff`, taking new rows from `graph`.
-    static func apply(_ diff: GraphRowsDiff, graph: EconomicGraph, rows: GraphRows, in db: Database) throws {
+/// Writes rows of ``GraphSchema``, each through a prepared statement bound through SQLite's C
+/// API: the rebuild's fill and the incremental update write the same rows the same way.
+/// Only for use inside the `Database` closure it was made in.
+struct GraphTableWriter {
+    private let db: Database
 
-        if !diff.cursors.isEmpty {
-            let upsert = try RawStatement(db, "INSERT OR REPLACE INTO cursor (feed, sequence) VALUES (?, ?)")
-            for feed in diff.cursors.inserts + diff.cursors.updates {
-                upsert.bind(1, feed)
-                upsert.bind(2, Int64(rows.cursors[feed]!))
-                try upsert.run()
-            }
-            try delete(diff.cursors.deletes, from: "cursor", key: "feed", in: db) { $0.key }
-        }
+    init(_ db: Database) { self.db = db }
 
-        if !diff.events.isEmpty {
-            let insert = try RawStatement(db, insertEvent)
-            for id in ByteOrder.sorted(diff.events.inserts, by: \.hash) {
-                bindEvent(id, rows.events[id]!, to: insert)
-                bindLookups(EventLookups(graph.events[id]!), to: insert)
-                try insert.run()
-            }
-            try updateEvents(diff.events.updates, rows: { rows.events[$0]! }, in: db)
-            try delete(diff.events.deletes, from: "event", in: db) { $0.hash }
-        }
-
-        for (table, tableDiff) in [("process", diff.processes), ("resourceSpecification", diff.specifications)] where !tableDiff.isEmpty {
-            let insert = try RawStatement(db, "INSERT INTO \(table) (id) VALUES (?)")
-            for id in ByteOrder.sorted(tableDiff.inserts, by: \.hash) {
-                insert.bind(1, id)
-                try insert.run()
-            }
-            try delete(tableDiff.deletes, from: table, in: db) { $0.hash }
-        }
-
-        if !diff.agents.isEmpty {
-            let upsert = try RawStatement(db, "INSERT OR REPLACE INTO agent (id, answeredBy, describedBy) VALUES (?, ?, ?)")
-            for id in diff.agents.inserts + diff.agents.updates {
-                let a = graph.agents[id]!
-                upsert.bind(1, id.description)
-                upsert.bind(2, a.answeredBy)
-                upsert.bind(3, a.describedBy)
-                try upsert.run()
-            }
-            let remove = try RawStatement(db, "DELETE FROM agent WHERE id = ?")
-            for id in diff.agents.deletes {
-                remove.bind(1, id.description)
-                try remove.run()
-            }
-        }
-
-        if !diff.resources.isEmpty {
-            let upsert = try RawStatement(db, """
-                INSERT OR REPLACE INTO resource (id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
-                                                 primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for id in diff.resources.inserts + diff.resources.updates {
-                bindResource(graph.resources[id]!, to: upsert)
-                try upsert.run()
-            }
-            try delete(diff.resources.deletes, from: "resource", in: db) { $0.hash }
-        }
-
-        if !diff.rejected.isEmpty {
-            let upsert = try RawStatement(db, "INSERT OR REPLACE INTO rejected (id, status, reason) VALUES (?, ?, ?)")
-            for id in diff.rejected.inserts + diff.rejected.updates {
-                let status = rows.rejected[id]!
-                upsert.bind(1, id)
-                upsert.bind(2, status.code)
-                upsert.bind(3, status.reason ?? "")
-                try upsert.run()
-            }
-            try delete(diff.rejected.deletes, from: "rejected", in: db) { $0.hash }
-        }
+    func setCursor(_ feed: FeedID, _ sequence: UInt64) throws {
+        let s = try RawStatement(db, "INSERT OR REPLACE INTO cursor (feed, sequence) VALUES (?, ?)")
+        s.bind(1, feed)
+        s.bind(2, Int64(sequence))
+        try s.run()
     }
 
-    /// Inserts an `event` row; bound by ``bindEvent(_:_:to:)`` and ``bindLookups(_:to:)``.
-    static let insertEvent = """
-        INSERT INTO event (id, status, reason, ord, container, correctedBy, fromResource, toResource, inputOf, outputOf, corrects)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-        """
-
-    /// Binds every column of an `event` row, in the order of the table.
-    static func bindEvent(_ id: EntryID, _ row: EventRow, to statement: RawStatement) {
-        statement.bind(1, id)
-        statement.bind(2, row.status.code)
-        statement.bind(3, row.status.reason)
-        statement.bind(4, blob: row.order?.bytes)
-        statement.bind(5, row.container)
-        statement.bind(6, blob: row.correctedBy.isEmpty ? nil : row.correctedBy.flatMap(\.bytes))
+    /// Inserts an event row, or replaces the one with its id.
+    func putEvent(_ id: EntryID, _ row: EventRow) throws {
+        let s = try RawStatement(db, """
+            INSERT OR REPLACE INTO event (id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            """)
+        s.bind(1, id)
+        s.bind(2, row.status.code)
+        s.bind(3, row.status.reason)
+        s.bind(4, row.root)
+        s.bind(5, row.waitsFor)
+        s.bind(6, blob: row.order?.bytes)
+        s.bind(7, row.container)
+        s.bind(8, row.lookups.fromResource)
+        s.bind(9, row.lookups.toResource)
+        s.bind(10, row.lookups.inputOf)
+        s.bind(11, row.lookups.outputOf)
+        s.bind(12, row.lookups.corrects)
+        s.bind(13, row.lookups.creates)
+        try s.run()
     }
 
-    /// Binds the lookup columns of an `event` row (7…11), which never change once inserted.
-    static func bindLookups(_ lookups: EventLookups, to statement: RawStatement) {
-        statement.bind(7, lookups.fromResource)
-        statement.bind(8, lookups.toResource)
-        statement.bind(9, lookups.inputOf)
-        statement.bind(10, lookups.outputOf)
-        statement.bind(11, lookups.corrects)
+    /// Inserts a history row, or replaces the one at its resource and order.
+    func putHistory(_ row: HistoryRow) throws {
+        let s = try RawStatement(db, """
+            INSERT OR REPLACE INTO history (resource, ord, event, applied, unit, accountingQuantity, onhandQuantity,
+                                            primaryAccountable, holder, currentLocation, containedIn, stage, state)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            """)
+        s.bind(1, row.resource)
+        s.bind(2, blob: row.order.bytes)
+        s.bind(3, row.event)
+        s.bind(4, Int64(row.image == nil ? 0 : 1))
+        let image = row.image
+        s.bind(5, image?.unit)
+        s.bind(6, image?.accountingQuantity.description)
+        s.bind(7, image?.onhandQuantity.description)
+        s.bind(8, image?.primaryAccountable?.description)
+        s.bind(9, image?.holder?.description)
+        s.bind(10, image?.currentLocation)
+        s.bind(11, image?.containedIn)
+        s.bind(12, image?.stage)
+        s.bind(13, image?.state)
+        try s.run()
     }
 
-    /// Rewrites the derived columns of the `event` rows `ids`, to `rows(id)`.
-    static func updateEvents(_ ids: [EntryID], rows: (EntryID) -> EventRow, in db: Database) throws {
-        guard !ids.isEmpty else { return }
-        let update = try RawStatement(db, "UPDATE event SET status = ?2, reason = ?3, ord = ?4, container = ?5, correctedBy = ?6 WHERE id = ?1")
-        for id in ByteOrder.sorted(ids, by: \.hash) {
-            bindEvent(id, rows(id), to: update)
-            try update.run()
-        }
+    func deleteHistory(resource: ResourceID, order: EventOrder) throws {
+        let s = try RawStatement(db, "DELETE FROM history WHERE resource = ? AND ord = ?")
+        s.bind(1, resource)
+        s.bind(2, blob: order.bytes)
+        try s.run()
     }
 
-    /// Binds every column of a `resource` row, in the order of the table.
-    static func bindResource(_ r: EconomicResource, to statement: RawStatement) {
-        statement.bind(1, r.id)
-        statement.bind(2, r.name)
-        statement.bind(3, r.trackingIdentifier)
-        statement.bind(4, r.note)
-        statement.bind(5, r.conformsTo)
-        statement.bind(6, r.unit)
-        statement.bind(7, r.accountingQuantity.description)
-        statement.bind(8, r.onhandQuantity.description)
-        statement.bind(9, r.primaryAccountable?.description)
-        statement.bind(10, r.holder?.description)
-        statement.bind(11, r.currentLocation)
-        statement.bind(12, r.containedIn)
-        statement.bind(13, r.stage)
-        statement.bind(14, r.state)
-        statement.bind(15, r.createdBy)
+    /// Inserts a resource row, or replaces the one with its id.
+    func putResource(_ r: EconomicResource) throws {
+        let s = try RawStatement(db, """
+            INSERT OR REPLACE INTO resource (id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
+                                             primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        s.bind(1, r.id)
+        s.bind(2, r.name)
+        s.bind(3, r.trackingIdentifier)
+        s.bind(4, r.note)
+        s.bind(5, r.conformsTo)
+        s.bind(6, r.unit)
+        s.bind(7, r.accountingQuantity.description)
+        s.bind(8, r.onhandQuantity.description)
+        s.bind(9, r.primaryAccountable?.description)
+        s.bind(10, r.holder?.description)
+        s.bind(11, r.currentLocation)
+        s.bind(12, r.containedIn)
+        s.bind(13, r.stage)
+        s.bind(14, r.state)
+        s.bind(15, r.createdBy)
+        try s.run()
+    }
+
+    func deleteResource(_ id: ResourceID) throws {
+        let s = try RawStatement(db, "DELETE FROM resource WHERE id = ?")
+        s.bind(1, id)
+        try s.run()
+    }
+
+    /// Inserts an agent row, or replaces the one with its id.
+    func putAgent(_ id: AgentID, _ row: AgentRow) throws {
+        let s = try RawStatement(db, "INSERT OR REPLACE INTO agent (id, answeredBy, describedBy, uses) VALUES (?, ?, ?, ?)")
+        s.bind(1, id.description)
+        s.bind(2, row.answeredBy)
+        s.bind(3, row.describedBy)
+        s.bind(4, Int64(row.uses))
+        try s.run()
+    }
+
+    func deleteAgent(_ id: AgentID) throws {
+        let s = try RawStatement(db, "DELETE FROM agent WHERE id = ?")
+        s.bind(1, id.description)
+        try s.run()
+    }
+
+    /// Inserts the id of a process (`table` "process") or specification ("resourceSpecification").
+    func putID(_ id: EntryID, into table: String) throws {
+        let s = try RawStatement(db, "INSERT OR REPLACE INTO \(table) (id) VALUES (?)")
+        s.bind(1, id)
+        try s.run()
+    }
+
+    func putRejected(_ id: EntryID, _ status: EventStatus) throws {
+        let s = try RawStatement(db, "INSERT OR REPLACE INTO rejected (id, status, reason) VALUES (?, ?, ?)")
+        s.bind(1, id)
+        s.bind(2, status.code)
+        s.bind(3, status.reason ?? "")
+        try s.run()
     }
 
     /// Empties every table, for a rebuild.
-    static func clear(_ db: Database) throws {
+    func clear() throws {
         for table in GraphSchema.derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
     }
 
-    private static func delete<Key>(_ keys: [Key], from table: String, key column: String = "id", in db: Database,
-                                    _ hash: (Key) -> Hash32) throws {
-        guard !keys.isEmpty else { return }
-        let statement = try RawStatement(db, "DELETE FROM \(table) WHERE \(column) = ?")
-        for key in keys {
-            statement.bind(1, hash(key))
-            try statement.run()
+    /// Writes every row of `rows` and the `cursors` into empty tables, each table in key order
+    /// (``ByteOrder``) so its b-tree only grows at its right edge.
+    func fill(_ rows: DerivedRows, cursors: [FeedID: UInt64]) throws {
+        for (feed, sequence) in cursors { try setCursor(feed, sequence) }
+        for index in ByteOrder.sortedIndices(rows.events, by: \.hash) {
+            let (id, row) = rows.events[index]
+            try putEvent(id, row)
+        }
+        for row in rows.history.sorted(by: { ($0.resource, $0.order) < ($1.resource, $1.order) }) { try putHistory(row) }
+        for index in ByteOrder.sortedIndices(rows.resources, by: \.hash) { try putResource(rows.resources.values[index]) }
+        for (id, row) in rows.agents { try putAgent(id, row) }
+        for id in ByteOrder.sorted(Array(rows.processes), by: \.hash) { try putID(id, into: "process") }
+        for id in ByteOrder.sorted(Array(rows.specifications), by: \.hash) { try putID(id, into: "resourceSpecification") }
+        for index in ByteOrder.sortedIndices(rows.rejected, by: \.hash) {
+            let (id, status) = rows.rejected[index]
+            try putRejected(id, status)
         }
     }
 }
-

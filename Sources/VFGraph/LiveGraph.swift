@@ -2,13 +2,14 @@ import Dispatch
 import Foundation
 import VFLog
 
-/// Keeps a node's graph store current while the node runs, and shares the graph in memory.
+/// Keeps a node's graph store current while the node runs.
 ///
 /// The node says when feeds advanced (``headsAdvanced()``, cheap and non-blocking, safe to
 /// call from an event loop); the update runs later on this object's own serial queue, so a
 /// burst of advances — a peer replicating thousands of entries — becomes a few updates, each
-/// writing the rows changed since the one before. Readers take ``current``, an immutable
-/// snapshot, from any thread; subscribers hear what each update changed.
+/// writing the rows changed since the one before. Readers read the tables
+/// (``upToDateReader()``, ``reader``) from any thread; subscribers hear what each update
+/// changed. Nothing of the graph is kept in memory.
 public final class LiveGraph: @unchecked Sendable {
     private let store: GraphStore
     private let log: LogStore
@@ -18,15 +19,11 @@ public final class LiveGraph: @unchecked Sendable {
 
     // Guarded by `lock`.
     private let lock = NSLock()
-    private var snapshot: EconomicGraph
-    /// The cursors `snapshot` was derived at.
-    private var snapshotCursors: [FeedID: UInt64]?
     private var handlers: [Int: @Sendable (GraphChanges) -> Void] = [:]
     private var nextToken = 0
     private var requested = false
 
-    /// Opens the graph of `log` and brings the store up to date once, on the caller's thread:
-    /// the graph is read from the tables when they hold every entry, else derived and written.
+    /// Opens the graph of `log` and brings the store up to date once, on the caller's thread.
     ///
     /// - Parameters:
     ///   - delay: how long an update waits after the first advance of a burst, so the rest of
@@ -38,12 +35,8 @@ public final class LiveGraph: @unchecked Sendable {
         self.log = log
         self.delay = delay
         self.errors = errors
-        snapshot = try store.graph(from: log)
-        snapshotCursors = store.lastCursors
+        try store.update(from: log)
     }
-
-    /// The graph as of the last update. A value: later updates do not change a snapshot taken.
-    public var current: EconomicGraph { lock.withLock { snapshot } }
 
     /// Calls `handler` on the update queue after each update that changed the graph or moved a
     /// cursor, with what changed; ``current`` already includes it. Keep handlers short: the
@@ -79,12 +72,13 @@ public final class LiveGraph: @unchecked Sendable {
         try queue.sync { try update() }
     }
 
-    /// Brings the graph up to date with the log and returns it, waiting on the update queue
-    /// without blocking the caller's thread: for readers that must see what was just appended.
+    /// Brings the graph up to date with the log and returns all of it, read from the tables,
+    /// waiting on the update queue without blocking the caller's thread. The whole graph: for
+    /// an export, or a test; answering about one item needs ``upToDateReader()``.
     public func upToDate() async throws -> EconomicGraph {
         try await onQueue { [self] in
             try update()
-            return current
+            return try store.graph(from: log)
         }
     }
 
@@ -120,17 +114,8 @@ public final class LiveGraph: @unchecked Sendable {
     @discardableResult
     private func update() throws -> GraphChanges {
         let changes = try store.update(from: log)
-        // The graph this update wrote: asking the log again could fold newer entries unreported.
-        // The store may have moved on without this update writing anything — a publish check
-        // folded what another process had written already — so compare cursors, not changes.
-        guard let graph = store.lastGraph, let cursors = store.lastCursors,
-              !changes.isEmpty || !changes.cursors.isEmpty || cursors != lock.withLock({ snapshotCursors }) else { return changes }
-        let listeners = lock.withLock {
-            snapshot = graph
-            snapshotCursors = cursors
-            return Array(handlers.values)
-        }
-        for listener in listeners { listener(changes) }
+        guard !changes.isEmpty || !changes.cursors.isEmpty else { return changes }
+        for listener in lock.withLock({ Array(handlers.values) }) { listener(changes) }
         return changes
     }
 }

@@ -65,27 +65,3 @@ final class BreadcrumbOrderTests: XCTestCase {
         XCTAssertEqual(flows.first { $0.item == .event(used) }?.parent, .event(remade))
     }
 }
-
-/// The tables hold no breadcrumbs, so an update finds a changed one by comparing graphs.
-final class MovedBreadcrumbTests: XCTestCase {
-    func testOnlyTheEventWhoseBreadcrumbMovedIsReported() {
-        let net = Fixture()
-        let alice = net.agent("alice")
-        let made = net.event("produce", provider: alice, ["resourceQuantity": qty("2", "each"), "newInventoriedResource": ["name": "tool"]])
-        let tool = ResourceID(createdBy: made)
-        let used = net.event("use", provider: alice, ["resourceQuantity": qty("1", "each"), "resourceInventoriedAs": ref(tool)])
-        let taken = net.event("consume", provider: alice, ["resourceQuantity": qty("1", "each"), "resourceInventoriedAs": ref(tool)])
-        let before = net.graph
-        XCTAssertEqual(before.events[taken]?.previousEvent, used)
-        XCTAssertEqual(GraphRows.movedBreadcrumbs(from: before, to: before), [])
-
-        // The same orders, statuses and rows, but the consume's breadcrumb skips the use:
-        // what an update sees when an event before it stops applying while another starts.
-        var after = before
-        after.events[taken]?.previousEvent = made
-        XCTAssertEqual(GraphRows(after, cursors: [:]), GraphRows(before, cursors: [:]), "the rows cannot tell")
-        XCTAssertEqual(GraphRows.movedBreadcrumbs(from: before, to: after), [taken])
-        // An event new in `after` is reported by its row, not here.
-        XCTAssertEqual(GraphRows.movedBreadcrumbs(from: EconomicGraph(), to: after), [])
-    }
-}

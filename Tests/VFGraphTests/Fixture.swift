@@ -121,3 +121,17 @@ func assertSame(_ a: EconomicGraph, _ b: EconomicGraph, _ message: String = "", 
     if a.lastEventByResource != b.lastEventByResource { diffs.append("breadcrumbs differ") }
     XCTFail("\(message): graphs differ:\n" + diffs.prefix(6).joined(separator: "\n"), file: file, line: line)
 }
+
+/// Asserts two stores' tables (``GraphStore/tableContents()``) are equal, naming only the rows
+/// that differ instead of dumping both.
+func assertSameTables(_ a: [String: [[String]]], _ b: [String: [[String]]], _ message: String = "",
+                      file: StaticString = #filePath, line: UInt = #line) {
+    guard a != b else { return }
+    var diffs: [String] = []
+    for table in Set(a.keys).union(b.keys).sorted() {
+        let x = Set((a[table] ?? []).map { $0.joined(separator: " | ") }), y = Set((b[table] ?? []).map { $0.joined(separator: " | ") })
+        for row in x.subtracting(y).sorted() { diffs.append("\(table) only in the first: \(row)") }
+        for row in y.subtracting(x).sorted() { diffs.append("\(table) only in the second: \(row)") }
+    }
+    XCTFail("\(message): tables differ:\n" + diffs.prefix(8).joined(separator: "\n"), file: file, line: line)
+}

@@ -1,0 +1,570 @@
+import GRDB
+import VFLog
+
+/// Brings the tables up to date with the entries beyond their cursors, deriving only what
+/// those entries change (docs/protocol.md §16, "Keeping it current"):
+///
+/// 1. catalogue the new entries: processes, specifications, agents and rejected entries are
+///    rows of their own; events are what the rest is about;
+/// 2. settle (``PreFoldSettling``) the new events and those they may change: pending events
+///    waiting for a new entry or resource, combines whose process has a new output, and,
+///    until nothing more changes, the events waiting for or depending on an event whose
+///    outcome changed; each ready one gets its ``EventOrder``;
+/// 3. re-fold from where the changes land: each event that starts or stops being folded, or
+///    moves, changes the resources it touches from its place on, so every folded event after
+///    that place on those resources is folded again, and so on for the resources those touch.
+///    Each resource starts from its state before that place, read from `history`;
+/// 4. write the rows that changed.
+///
+/// The result equals a rebuild, row for row: the same rules, applied to the same states.
+/// Runs inside the caller's write transaction; reads payloads from `log` by id.
+struct GraphUpdate {
+    let db: Database
+    let log: LogStore
+    /// The cursors the tables are at, and the heads to bring them to.
+    let cursors: [FeedID: UInt64]
+    let heads: [FeedID: UInt64]
+
+    init(db: Database, log: LogStore, cursors: [FeedID: UInt64], heads: [FeedID: UInt64]) {
+        self.db = db
+        self.log = log
+        self.cursors = cursors
+        self.heads = heads
+        tables = UpdateTables(db: db, log: log, heads: heads)
+    }
+
+    private let tables: UpdateTables
+    /// The new entries' decoded payloads, by id.
+    private var fresh: [EntryID: (entry: GraphEntry, decoded: Derivation.Decoded)] = [:]
+    /// New events creating a resource, by the resource.
+    private var freshCreators: [ResourceID: EntryID] = [:]
+    private var changes = GraphChanges()
+
+    /// Does the update; returns what changed.
+    mutating func run() throws -> GraphChanges {
+        let entries = try newEntries()
+        let writer = GraphTableWriter(db)
+        let (events, woken) = try catalogue(entries, writer: writer)
+        let settled = try settle(events + woken)
+        try refold(settled, writer: writer)
+        for (feed, head) in heads where cursors[feed] != head {
+            try writer.setCursor(feed, head)
+            changes.cursors[feed] = head
+        }
+        return changes
+    }
+
+    // MARK: 1. catalogue
+
+    /// The entries beyond the cursors, up to the heads, feed by feed in order.
+    private func newEntries() throws -> [GraphEntry] {
+        var entries: [GraphEntry] = []
+        for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
+            var next = (cursors[feed] ?? 0) + 1
+            while next <= head {
+                let page = try log.records(author: feed, in: next...head, limit: 2000)
+                guard let last = page.last else { break }
+                entries += page.map { GraphEntry($0, verified: true) }
+                next = last.sequence + 1
+            }
+        }
+        return entries
+    }
+
+    /// Writes the rows of the new processes, specifications, agents and rejected entries, and
+    /// returns the new events and the events already held that their arrival may change.
+    private mutating func catalogue(_ entries: [GraphEntry], writer: GraphTableWriter) throws -> (new: [EntryID], woken: [EntryID]) {
+        let decoded = entries.concurrentMap(minimumChunk: 128) { ($0, Derivation.decodeEntry($0)) }
+        var events: [EntryID] = []
+        var profiles: [FeedID: GraphEntry] = [:]
+        var arrived: [Hash32] = []
+        var outputsOf: Set<EntryID> = []
+        for (entry, object) in decoded {
+            fresh[entry.id] = (entry, object)
+            arrived.append(entry.id.hash)
+            switch object {
+            case .notHeld:
+                break
+            case let .rejected(error):
+                try writer.putRejected(entry.id, .invalid(error.reason))
+                changes.rejected.insert(entry.id)
+            case let .object(.event(payload)):
+                events.append(entry.id)
+                if payload.newInventoriedResource != nil {
+                    let resource = ResourceID(createdBy: entry.id)
+                    freshCreators[resource] = entry.id
+                    arrived.append(resource.hash)
+                }
+                if let process = payload.outputOf, [.produce, .modify].contains(payload.action), payload.corrects == nil,
+                   payload.fromResource(createdBy: entry.id) != nil {
+                    outputsOf.insert(process)
+                }
+            case .object(.process):
+                try writer.putID(entry.id, into: "process")
+                changes.processes.insert(entry.id)
+            case .object(.resourceSpecification):
+                try writer.putID(entry.id, into: "resourceSpecification")
+                changes.specifications.insert(entry.id)
+            case let .object(.agent(agent)) where agent.isProfile:
+                if entry.sequence > profiles[entry.author]?.sequence ?? 0 { profiles[entry.author] = entry }
+            case .object(.agent):
+                let id = AgentID.described(entry.id)
+                try writer.putAgent(id, AgentRow(answeredBy: entry.author, describedBy: entry.id, uses: 0))
+                changes.agents.insert(id)
+            case .object(.foreign):
+                break
+            }
+        }
+        // A feed's latest profile describes it.
+        for (feed, entry) in profiles {
+            let id = AgentID.feed(feed)
+            var row = try tables.agentRow(id) ?? AgentRow(answeredBy: feed, describedBy: nil, uses: 0)
+            let current = try row.describedBy.flatMap { try tables.record($0)?.sequence } ?? 0
+            guard entry.sequence > current else { continue }
+            row.describedBy = entry.id
+            try writer.putAgent(id, row)
+            tables.forgetAgent(id)
+            changes.agents.insert(id)
+        }
+        // Pending events waiting for what arrived, and combines whose process has a new output.
+        var woken: [EntryID] = []
+        for id in arrived { woken += try tables.waiting(for: id) }
+        for process in outputsOf.sorted() { woken += try tables.implicitCombines(of: process) }
+        for id in outputsOf.sorted() { woken += try tables.waiting(for: id.hash) }
+        return (events, woken)
+    }
+
+    // MARK: 2. settle
+
+    /// What one event needs, kept while the set of events to settle grows.
+    private enum Need {
+        case failed(EventStatus, waitsFor: Hash32?)
+        case ready(dependencies: [EntryID], container: ResourceID?)
+    }
+
+    /// An event settled by this update, and what it was before.
+    struct Settled {
+        let event: UpdateEvent
+        let outcome: PreFoldOutcome
+        let order: EventOrder?
+        let container: ResourceID?
+    }
+
+    /// Settles `start` and every event their changes reach, and gives each its order.
+    private mutating func settle(_ start: [EntryID]) throws -> [EntryID: Settled] {
+        var members: [EntryID] = []
+        var isMember: Set<EntryID> = []
+        var needs: [EntryID: Need] = [:]
+        func add(_ id: EntryID) {
+            if isMember.insert(id).inserted { members.append(id) }
+        }
+        start.forEach(add)
+        var result: [EntryID: Settled] = [:]
+        while true {
+            for id in members where needs[id] == nil { needs[id] = try need(of: try event(id)) }
+            // Number the members, then the events they depend on that this update does not settle.
+            var index: [EntryID: Int32] = [:]
+            var ids: [EntryID] = members
+            for (i, id) in members.enumerated() { index[id] = Int32(i) }
+            var external: [Int: EventRow] = [:]
+            func place(_ id: EntryID) throws -> Int32? {
+                if let i = index[id] { return i }
+                guard let row = try tables.eventRow(id) else { return nil }
+                let i = Int32(ids.count)
+                ids.append(id)
+                index[id] = i
+                external[Int(i)] = row
+                return i
+            }
+            var preFold: [PreFoldNeed] = []
+            for id in members {
+                switch needs[id]! {
+                case let .failed(status, waitsFor): preFold.append(.failed(status, waitsFor: waitsFor))
+                case let .ready(deps, container): preFold.append(.ready(dependencies: try deps.compactMap(place), container: container))
+                }
+            }
+            var given: [PreFoldOutcome?] = Array(repeating: nil, count: members.count)
+            for i in members.count..<ids.count {
+                let row = external[i]!
+                preFold.append(.ready(dependencies: [], container: nil))
+                given.append(row.order != nil ? PreFoldOutcome() : PreFoldOutcome(status: row.status, root: row.root, waitsFor: row.waitsFor))
+            }
+            let outcomes = PreFoldSettling(needs: preFold, ids: ids, given: given).settle()
+            // Orders: the ready members', from their dependencies' (members' or the tables').
+            var keys: [(key: CausalKey, event: Int)] = []
+            var dependencies = [[Int32]](repeating: [], count: ids.count)
+            for (i, id) in members.enumerated() where outcomes[i].status == nil {
+                let e = try event(id)
+                keys.append((CausalKey(event: e.payload, entry: e.entry), i))
+                if case let .ready(deps, _) = preFold[i] { dependencies[i] = deps }
+            }
+            var orders: [Int: EventOrder] = [:]
+            for (i, order) in CausalOrder.sort(keys: keys, dependencies: dependencies, placed: { external[$0]?.order }) { orders[i] = order }
+
+            // What changed reaches further: events waiting for it, and what depends on it.
+            var grew = false
+            result = [:]
+            for (i, id) in members.enumerated() {
+                let e = try event(id)
+                let container = Self.container(e.payload, need: needs[id]!)
+                let settled = Settled(event: e, outcome: outcomes[i], order: orders[i], container: container)
+                result[id] = settled
+                let before = e.stored
+                let same = before.map { row in
+                    row.order == orders[i] && row.container == container && (row.order != nil
+                        || (row.status == outcomes[i].status && row.root == outcomes[i].root && row.waitsFor == outcomes[i].waitsFor))
+                } ?? false
+                guard !same else { continue }
+                for waiting in try tables.waiting(for: id.hash) where !isMember.contains(waiting) {
+                    add(waiting)
+                    grew = true
+                }
+                if let before, before.order != nil {
+                    for dependent in try tables.dependents(of: id, lookups: before.lookups, action: e.payload.action) where !isMember.contains(dependent) {
+                        add(dependent)
+                        grew = true
+                    }
+                }
+            }
+            if !grew { return result }
+        }
+    }
+
+    /// The container an event puts its resource into: a combine's `toResourceInventoriedAs`,
+    /// else the one its process's outputs gave.
+    private static func container(_ payload: EconomicEventPayload, need: Need) -> ResourceID? {
+        if payload.action == .combine, let explicit = payload.toResourceInventoriedAs { return explicit }
+        if case let .ready(_, container) = need { return container }
+        return nil
+    }
+
+    /// ``Derivation/need(of:known:creator:implicitContainer:place:)`` with the dependencies as ids.
+    private mutating func need(of e: UpdateEvent) throws -> Need {
+        var failure: Error?
+        let knowledge = UpdateKnowledge(update: self)
+        var implicit: Result<(ResourceID, [EntryID]), StatusFailure>?
+        if e.payload.action == .combine, e.payload.toResourceInventoriedAs == nil { implicit = try implicitContainer(of: e.payload) }
+        var depIDs: [EntryID] = []
+        let need = Derivation.need(
+            of: e.payload, known: knowledge,
+            creator: { resource in
+                do { return try knowledge.creator(of: resource) } catch { failure = error; return nil }
+            },
+            implicitContainer: { implicit! },
+            place: { id in
+                guard knowledge.isEvent(id) else { return nil }
+                depIDs.append(id)
+                return Int32(depIDs.count - 1)
+            })
+        if let failure { throw failure }
+        if let knowledgeFailure = knowledge.failure { throw knowledgeFailure }
+        switch need {
+        case let .failed(status, waitsFor): return .failed(status, waitsFor: waitsFor)
+        case let .ready(deps, container): return .ready(dependencies: deps.map { depIDs[Int($0)] }, container: container)
+        }
+    }
+
+    /// Whether `id` is a catalogued event, new or held.
+    func isEvent(_ id: EntryID) throws -> Bool {
+        if let new = fresh[id] { if case .object(.event) = new.decoded { return true } else { return false } }
+        return try tables.eventRow(id) != nil
+    }
+
+    /// ``Derivation/implicitContainer(of:)`` over the outputs held and new.
+    private func implicitContainer(of combine: EconomicEventPayload) throws -> Result<(ResourceID, [EntryID]), StatusFailure> {
+        guard let process = combine.inputOf else {
+            return .failure(StatusFailure(.invalid("combine needs a container: give toResourceInventoriedAs, or make it inputOf a process that outputs one")))
+        }
+        var candidates = try tables.outputs(of: process)
+        for (id, new) in fresh {
+            if case let .object(.event(payload)) = new.decoded, payload.outputOf == process { candidates.append(id) }
+        }
+        var found = [ResourceID: [EntryID]]()
+        for id in Set(candidates) {
+            let other = try event(id).payload
+            guard [.produce, .modify].contains(other.action), other.corrects == nil, let resource = other.fromResource(createdBy: id) else { continue }
+            found[resource, default: []].append(id)
+        }
+        switch found.count {
+        case 0: return .failure(StatusFailure(.pending("combine waits for its container: process \(process) has no produce or modify output with a resource yet")))
+        case 1: return .success((found.first!.key, found.first!.value.sorted()))
+        default:
+            return .failure(StatusFailure(.invalid("combine's container is ambiguous: process \(process) outputs \(found.keys.sorted().map(\.description).joined(separator: ", ")); give toResourceInventoriedAs")))
+        }
+    }
+
+    /// An event, new or held, with what its entry says and its row before this update.
+    func event(_ id: EntryID) throws -> UpdateEvent {
+        if let new = fresh[id], case let .object(.event(payload)) = new.decoded {
+            return UpdateEvent(entry: new.entry, payload: payload, stored: nil)
+        }
+        guard let held = try tables.event(id) else { throw GraphStoreError("event \(id): its row or payload is missing; run vf graph rebuild") }
+        return held
+    }
+
+    // MARK: 3. re-fold
+
+    private mutating func refold(_ settled: [EntryID: Settled], writer: GraphTableWriter) throws {
+        // Where each change lands: history rows of moved or unfolded events go, new ones come.
+        var seeds: [(order: EventOrder, resource: ResourceID)] = []
+        var placed: [ResourceID: [(order: EventOrder, event: EntryID)]] = [:]
+        var touched: [EntryID: [ResourceID]] = [:]
+        // Events newly folded or moved are folded again whatever they touch (some touch nothing).
+        var affected: [EntryID: EventOrder] = [:]
+        for (id, s) in settled {
+            let before = s.event.stored
+            let now: [ResourceID]? = s.order == nil ? nil : try touches(s.event.lookups, container: s.container, settled: settled)
+            let then: [ResourceID]? = before?.order == nil ? nil : try touches(before!.lookups, container: before!.container, settled: [:])
+            if let now { touched[id] = now }
+            if let order = before?.order, let then, s.order != order || now != then {
+                for resource in then {
+                    try writer.deleteHistory(resource: resource, order: order)
+                    seeds.append((order, resource))
+                }
+            }
+            if let order = s.order, let now, before?.order != order || now != (then ?? []) {
+                affected[id] = order
+                for resource in now {
+                    seeds.append((order, resource))
+                    placed[resource, default: []].append((order, id))
+                }
+            }
+        }
+        // Every folded event after a change on a resource it touches, and so on.
+        var start: [ResourceID: EventOrder] = [:]
+        var queue = OrderQueue()
+        for seed in seeds where start[seed.resource].map({ seed.order < $0 }) ?? true {
+            start[seed.resource] = seed.order
+            queue.push(seed.order, seed.resource)
+        }
+        while let (order, resource) = queue.pop() {
+            guard start[resource] == order else { continue }
+            var rows = try tables.folded(touching: resource, from: order)
+            rows += (placed[resource] ?? []).filter { $0.order >= order }
+            for (place, id) in rows where affected[id] == nil {
+                affected[id] = place
+                let resources: [ResourceID]
+                if let known = touched[id] { resources = known } else {
+                    let e = try event(id)
+                    resources = try touches(e.lookups, container: e.stored?.container, settled: settled)
+                    touched[id] = resources
+                }
+                for other in resources where start[other].map({ place < $0 }) ?? true {
+                    start[other] = place
+                    queue.push(place, other)
+                }
+            }
+        }
+
+        // The working graph: each resource as it stood before its start, and what the
+        // affected events read of the catalogue.
+        var graph = EconomicGraph()
+        var before: [ResourceID: EconomicResource] = [:]
+        for (resource, order) in start {
+            if let state = try tables.resource(resource, before: order) { graph.resources[resource] = state }
+            if let current = try tables.resourceRow(resource) { before[resource] = current }
+        }
+        let ordered = affected.sorted { $0.value < $1.value }
+        var folded: [EntryID: GraphEvent] = [:]
+        for (id, _) in ordered {
+            let e = try event(id)
+            try loadCatalogue(for: e.payload, into: &graph)
+            if let original = e.payload.corrects, graph.events[original] == nil, let held = try originalEvent(original, settled: settled) {
+                graph.events[original] = held
+            }
+        }
+        var uses: [AgentID: Int] = [:]
+        for (id, order) in ordered {
+            let e = try event(id)
+            var g = GraphEvent(provenance: e.entry.provenance, payload: e.payload, status: .applied,
+                               fromResource: e.lookups.fromResource, toResource: e.lookups.toResource)
+            g.container = settled[id]?.container ?? e.stored?.container
+            g.order = order
+            let status = EffectApplier.apply(g, to: &graph)
+            g.status = status
+            graph.events[id] = g
+            folded[id] = g
+            for resource in touched[id] ?? [] {
+                try writer.putHistory(HistoryRow(resource: resource, order: order, event: id,
+                                                 image: status == .applied ? graph.resources[resource].map(ResourceImage.init) : nil))
+            }
+            let wasApplied = e.stored?.status == .applied
+            // A correction that starts or stops applying changes its original's corrections.
+            if wasApplied != (status == .applied), let original = e.payload.corrects { changes.events.insert(original) }
+            if wasApplied != (status == .applied) {
+                for agent in DerivedRows.feedAgents(e.payload) { uses[agent, default: 0] += status == .applied ? 1 : -1 }
+            }
+        }
+
+        // The rows of the settled events, and of the affected ones whose status moved.
+        for (id, s) in settled {
+            let status = folded[id]?.status ?? s.outcome.status ?? s.event.stored?.status ?? .applied
+            let row = EventRow(status: status, root: s.order == nil ? s.outcome.root : nil, waitsFor: s.outcome.waitsFor,
+                               order: s.order, container: s.container, lookups: s.event.lookups)
+            if row != s.event.stored {
+                try writer.putEvent(id, row)
+                changes.events.insert(id)
+            }
+            // An event that stopped being folded takes its effects back with it.
+            if s.order == nil, s.event.stored?.order != nil, s.event.stored?.status == .applied {
+                for agent in DerivedRows.feedAgents(s.event.payload) { uses[agent, default: 0] -= 1 }
+                if let original = s.event.payload.corrects { changes.events.insert(original) }
+            }
+        }
+        for (id, g) in folded where settled[id] == nil {
+            let e = try event(id)
+            guard var row = e.stored, row.status != g.status else { continue }
+            row.status = g.status
+            try writer.putEvent(id, row)
+            changes.events.insert(id)
+        }
+        for (resource, _) in start {
+            let after = graph.resources[resource]
+            guard after != before[resource] else { continue }
+            if let after { try writer.putResource(after) } else { try writer.deleteResource(resource) }
+            changes.resources.insert(resource)
+        }
+        for (agent, delta) in uses where delta != 0 {
+            guard case let .feed(feed) = agent else { continue }
+            var row = try tables.agentRow(agent) ?? AgentRow(answeredBy: feed, describedBy: nil, uses: 0)
+            row.uses += delta
+            if row.uses <= 0, row.describedBy == nil { try writer.deleteAgent(agent) } else { try writer.putAgent(agent, row) }
+            if (row.uses > 0) != (row.uses - delta > 0) || row.uses <= 0 { changes.agents.insert(agent) }
+        }
+    }
+
+    /// The resources an event touches (``touchedResources(_:container:original:)``), its
+    /// original's lookups read from the settled events or the tables.
+    private func touches(_ lookups: EventLookups, container: ResourceID?, settled: [EntryID: Settled]) throws -> [ResourceID] {
+        var original: EventLookups?
+        if let corrected = lookups.corrects {
+            if let s = settled[corrected] { original = s.event.lookups } else if try isEvent(corrected) { original = try event(corrected).lookups }
+        }
+        return touchedResources(lookups, container: container, original: original)
+    }
+
+    /// The event a correction corrects, as the fold left it, when this update does not fold it again.
+    private func originalEvent(_ id: EntryID, settled: [EntryID: Settled]) throws -> GraphEvent? {
+        guard try isEvent(id) else { return nil }
+        let e = try event(id)
+        let status = e.stored?.status ?? settled[id]?.outcome.status ?? .applied
+        var g = GraphEvent(provenance: e.entry.provenance, payload: e.payload, status: status,
+                           fromResource: e.lookups.fromResource, toResource: e.lookups.toResource)
+        g.container = settled[id]?.container ?? e.stored?.container
+        g.order = settled[id]?.order ?? e.stored?.order
+        return g
+    }
+
+    /// Puts into `graph` what applying an event with `payload` reads of the catalogue: the
+    /// agents it names that have no feed of their own, the specifications whose units it
+    /// checks, and the process whose stage its output takes.
+    private func loadCatalogue(for payload: EconomicEventPayload, into graph: inout EconomicGraph) throws {
+        for agent in [payload.provider, payload.receiver] {
+            guard case .described = agent, graph.agents[agent] == nil, let row = try tables.agentRow(agent) else { continue }
+            graph.agents[agent] = GraphAgent(id: agent, answeredBy: row.answeredBy, describedBy: row.describedBy)
+        }
+        for spec in [payload.resourceConformsTo, payload.newInventoriedResource?.conformsTo].compactMap({ $0 }) where graph.specifications[spec] == nil {
+            if case let .resourceSpecification(s)? = try object(spec) {
+                graph.specifications[spec] = GraphResourceSpecification(id: spec, author: try author(of: spec), payload: s)
+            }
+        }
+        if let process = payload.outputOf, graph.processes[process] == nil, case let .process(p)? = try object(process) {
+            graph.processes[process] = GraphProcess(id: process, author: try author(of: process), payload: p)
+        }
+    }
+
+    /// The graph object an entry holds, new or held; nil when it holds none.
+    func object(_ id: EntryID) throws -> VFObject? {
+        if let new = fresh[id] { if case let .object(object) = new.decoded { return object } else { return nil } }
+        return try tables.object(id)
+    }
+
+    private func author(of id: EntryID) throws -> FeedID {
+        if let new = fresh[id] { return new.entry.author }
+        guard let record = try tables.record(id) else { throw GraphStoreError("entry \(id) is not held; run vf graph rebuild") }
+        return record.author
+    }
+
+    /// What the validator asks, answered from the new entries and the tables.
+    private final class UpdateKnowledge: KnownObjects {
+        let update: GraphUpdate
+        var failure: Error?
+
+        init(update: GraphUpdate) { self.update = update }
+
+        func objectKind(of entry: EntryID) -> KnownKind? {
+            do {
+                if let new = update.fresh[entry] { return Derivation.kind(new.decoded, verified: new.entry.signatureVerified) }
+                return try update.tables.kind(entry)
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+
+        func resourceKnowledge(of resource: ResourceID) -> ResourceKnowledge {
+            do { return try creator(of: resource) == nil ? .unknown : .known(unit: nil) } catch {
+                failure = error
+                return .unknown
+            }
+        }
+
+        func defaultUnit(ofSpecification specification: EntryID) -> String? { nil }
+
+        func creator(of resource: ResourceID) throws -> EntryID? {
+            if let new = update.freshCreators[resource] { return new }
+            return try update.tables.creator(of: resource)
+        }
+
+        /// Whether `id` is a catalogued event, new or held.
+        func isEvent(_ id: EntryID) -> Bool {
+            do { return try update.isEvent(id) } catch {
+                failure = error
+                return false
+            }
+        }
+    }
+}
+
+/// An event as an update sees it: its entry, its payload, and its row before the update (nil
+/// for a new event).
+struct UpdateEvent {
+    let entry: GraphEntry
+    let payload: EconomicEventPayload
+    let stored: EventRow?
+
+    var lookups: EventLookups { stored?.lookups ?? EventLookups(payload, id: entry.id) }
+}
+
+/// A min-queue of places in the causal order, each with a resource.
+private struct OrderQueue {
+    private var items: [(EventOrder, ResourceID)] = []
+
+    mutating func push(_ order: EventOrder, _ resource: ResourceID) {
+        items.append((order, resource))
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard items[child].0 < items[parent].0 else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> (EventOrder, ResourceID)? {
+        guard !items.isEmpty else { return nil }
+        items.swapAt(0, items.count - 1)
+        let top = items.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < items.count, items[left].0 < items[smallest].0 { smallest = left }
+            if right < items.count, items[right].0 < items[smallest].0 { smallest = right }
+            guard smallest != parent else { break }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
+        return top
+    }
+}

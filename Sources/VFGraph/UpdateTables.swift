@@ -1,0 +1,165 @@
+import GRDB
+import VFLog
+
+/// What ``GraphUpdate`` reads of the tables and the log, each by key or index, with what it
+/// read kept for the rest of the update. Entries past the heads the update brings the tables
+/// to are not held, as far as it is concerned: they belong to the next update.
+final class UpdateTables {
+    private let db: Database
+    private let log: LogStore
+    private let heads: [FeedID: UInt64]
+    private var rows: [EntryID: EventRow?] = [:]
+    private var records: [EntryID: EntryRecord?] = [:]
+    private var objects: [EntryID: Derivation.Decoded] = [:]
+    private var agents: [AgentID: AgentRow?] = [:]
+
+    init(db: Database, log: LogStore, heads: [FeedID: UInt64]) {
+        self.db = db
+        self.log = log
+        self.heads = heads
+    }
+
+    // MARK: entries
+
+    /// The log's record of an entry, if it is held within the heads.
+    func record(_ id: EntryID) throws -> EntryRecord? {
+        if let known = records[id] { return known }
+        var record = try log.records(ids: [id]).first ?? nil
+        if let found = record, found.sequence > heads[found.author] ?? 0 { record = nil }
+        records[id] = record
+        return record
+    }
+
+    private func decoded(_ id: EntryID) throws -> Derivation.Decoded {
+        if let known = objects[id] { return known }
+        let decoded = try record(id).map { Derivation.decodeEntry(GraphEntry($0, verified: true)) } ?? .notHeld
+        objects[id] = decoded
+        return decoded
+    }
+
+    /// What references may take an entry for, as the catalogue would say.
+    func kind(_ id: EntryID) throws -> KnownKind? {
+        Derivation.kind(try decoded(id), verified: true)
+    }
+
+    /// The graph object an entry holds; nil when it holds none.
+    func object(_ id: EntryID) throws -> VFObject? {
+        if case let .object(object) = try decoded(id) { return object }
+        return nil
+    }
+
+    // MARK: events
+
+    func eventRow(_ id: EntryID) throws -> EventRow? {
+        if let known = rows[id] { return known }
+        let s = try RawStatement(db, "SELECT \(GraphTableReader.eventColumns) FROM event WHERE id = ?")
+        s.bind(1, id)
+        var row: EventRow?
+        if try s.next() {
+            row = try GraphTableReader.eventRow(s).1
+            s.reset()
+        }
+        rows[id] = row
+        return row
+    }
+
+    /// A held event with its row and payload; nil when the tables hold no such event.
+    func event(_ id: EntryID) throws -> UpdateEvent? {
+        guard let row = try eventRow(id) else { return nil }
+        guard let record = try record(id), case let .object(.event(payload)) = try decoded(id) else {
+            throw GraphStoreError("event \(id): the log no longer holds its payload; run vf graph rebuild")
+        }
+        return UpdateEvent(entry: GraphEntry(record, verified: true), payload: payload, stored: row)
+    }
+
+    /// The event creating `resource`, if the tables hold it.
+    func creator(of resource: ResourceID) throws -> EntryID? {
+        try ids("SELECT id FROM event WHERE creates = ?") { $0.bind(1, resource) }.first
+    }
+
+    /// The pending events waiting for `id` (an entry, a resource or a process).
+    func waiting(for id: Hash32) throws -> [EntryID] {
+        try ids("SELECT id FROM event WHERE waitsFor = ?") { $0.bind(1, id) }
+    }
+
+    /// The events output by `process`: the candidates for an implicit combine's container.
+    func outputs(of process: EntryID) throws -> [EntryID] {
+        try ids("SELECT id FROM event WHERE outputOf = ?") { $0.bind(1, process) }
+    }
+
+    /// The combines into `process` that name no container: they look for it among its outputs.
+    func implicitCombines(of process: EntryID) throws -> [EntryID] {
+        try ids("SELECT id FROM event WHERE inputOf = ?") { $0.bind(1, process) }.filter { id in
+            guard let e = try event(id) else { return false }
+            return e.payload.action == .combine && e.payload.toResourceInventoriedAs == nil
+        }
+    }
+
+    /// The events that depend on a folded event (``CausalKey``): those naming the resource it
+    /// creates, its corrections, and for an output of a process the combines looking for
+    /// their container among its outputs.
+    func dependents(of id: EntryID, lookups: EventLookups, action: Action) throws -> [EntryID] {
+        var result: [EntryID] = []
+        if let created = lookups.creates {
+            result += try ids("SELECT id FROM event WHERE fromResource = ?1 UNION SELECT id FROM event WHERE toResource = ?1") { $0.bind(1, created) }
+        }
+        result += try ids("SELECT id FROM event WHERE corrects = ?") { $0.bind(1, id) }
+        if let process = lookups.outputOf, [.produce, .modify].contains(action) { result += try implicitCombines(of: process) }
+        return result.filter { $0 != id }
+    }
+
+    /// The folded events touching `resource` at `order` or after, in causal order.
+    func folded(touching resource: ResourceID, from order: EventOrder) throws -> [(order: EventOrder, event: EntryID)] {
+        let s = try RawStatement(db, "SELECT ord, event FROM history WHERE resource = ? AND ord >= ? ORDER BY ord")
+        s.bind(1, resource)
+        s.bind(2, blob: order.bytes)
+        var result: [(EventOrder, EntryID)] = []
+        while try s.next() {
+            guard let bytes = s.bytes(0), let place = EventOrder(bytes: bytes), let event = try s.hash(1, table: "history") else {
+                throw GraphStoreError("history: malformed row; run vf graph rebuild")
+            }
+            result.append((place, EntryID(hash: event)))
+        }
+        return result
+    }
+
+    // MARK: resources and agents
+
+    /// The resource's row as the tables hold it now.
+    func resourceRow(_ id: ResourceID) throws -> EconomicResource? {
+        try GraphTableReader.resources(db, where: "id = ?") { $0.bind(1, id) }.first
+    }
+
+    /// The resource as it stood just before `order`: the image its last applied history row
+    /// before that place left; nil when it did not exist then.
+    func resource(_ id: ResourceID, before order: EventOrder) throws -> EconomicResource? {
+        let images = try GraphTableReader.history(db, where: "resource = ? AND ord < ? AND applied = 1 ORDER BY ord DESC LIMIT 1") {
+            $0.bind(1, id)
+            $0.bind(2, blob: order.bytes)
+        }
+        guard let image = images.first?.image else { return nil }
+        guard let row = try resourceRow(id) else { throw GraphStoreError("resource \(id): history without a row; run vf graph rebuild") }
+        return image.applied(to: row)
+    }
+
+    func agentRow(_ id: AgentID) throws -> AgentRow? {
+        if let known = agents[id] { return known }
+        let row = try GraphTableReader.agentRows(db, where: "id = ?") { $0.bind(1, id.description) }.first?.1
+        agents[id] = row
+        return row
+    }
+
+    /// Forgets what was read of an agent's row, after it was written.
+    func forgetAgent(_ id: AgentID) { agents[id] = nil }
+
+    private func ids(_ sql: String, bind: (RawStatement) -> Void) throws -> [EntryID] {
+        let s = try RawStatement(db, sql)
+        bind(s)
+        var result: [EntryID] = []
+        while try s.next() {
+            guard let id = try s.hash(0, table: "event") else { throw GraphStoreError("event: row without id; run vf graph rebuild") }
+            result.append(EntryID(hash: id))
+        }
+        return result
+    }
+}
