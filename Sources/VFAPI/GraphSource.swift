@@ -6,8 +6,8 @@ import VFLog
 public protocol GraphSource: Sendable {
     /// The graph, up to date with every entry the log holds.
     func graph() async throws -> EconomicGraph
-    /// A builder holding the same entries, for ``PublishCheck`` to fold a new payload onto.
-    func builder() async throws -> GraphBuilder
+    /// What `vf publish` would make of a payload `author` signs at `timestamp`.
+    func check(_ payload: [UInt8], author: FeedID, timestamp: Int64) async throws -> PublishVerdict
 }
 
 /// A ``GraphSource`` over the node's ``LiveGraph``: the graph `vf serve` keeps current, shared
@@ -19,5 +19,7 @@ public struct LiveGraphSource: GraphSource {
 
     public func graph() async throws -> EconomicGraph { try await live.upToDate() }
 
-    public func builder() async throws -> GraphBuilder { try await live.builder() }
+    public func check(_ payload: [UInt8], author: FeedID, timestamp: Int64) async throws -> PublishVerdict {
+        try await live.check(payload, author: author, timestamp: timestamp)
+    }
 }

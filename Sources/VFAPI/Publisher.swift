@@ -26,13 +26,10 @@ final class Publisher: Sendable {
         }
         let context = self.context
         return try await lock.withLock {
-            if PublishCheck.isValueFlows(payload) {
-                var check = PublishCheck(builder: try await context.graph.builder(), author: context.me,
-                                         headSequence: try context.log.head(of: context.me)?.sequence ?? 0,
-                                         timestamp: Int64(Date().timeIntervalSince1970 * 1000))
-                if case let .refused(reason) = check.check(payload) {
-                    throw APIError.unprocessable("refused: \(reason); nothing appended")
-                }
+            if PublishVerdict.isValueFlows(payload),
+               case let .refused(reason) = try await context.graph.check(payload, author: context.me,
+                                                                         timestamp: Int64(Date().timeIntervalSince1970 * 1000)) {
+                throw APIError.unprocessable("refused: \(reason); nothing appended")
             }
             return try await context.node.publish(payload)
         }

@@ -208,6 +208,16 @@ public final class GraphStore {
         try writeTransaction(body)
     }
 
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction that is always rolled back.
+    func writeAndRollBack(_ body: (Database) throws -> Void) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try body(db)
+                return .rollback
+            }
+        }
+    }
+
     private func writeTransaction(_ body: (Database) throws -> Void) throws {
         try pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {

@@ -24,13 +24,23 @@ struct GraphUpdate {
     /// The cursors the tables are at, and the heads to bring them to.
     let cursors: [FeedID: UInt64]
     let heads: [FeedID: UInt64]
+    /// The entries between them, feed by feed in order; read from the log when nil.
+    private let given: [GraphEntry]?
 
-    init(db: Database, log: LogStore, cursors: [FeedID: UInt64], heads: [FeedID: UInt64]) {
+    /// - Parameters:
+    ///   - entries: the entries between `cursors` and `heads`, when the caller has them (a
+    ///     publish check's provisional entries, which the log does not hold); else they are
+    ///     read from `log`.
+    ///   - provisional: entries the tables hold but the log does not (a publish check's, folded
+    ///     earlier in the same transaction).
+    init(db: Database, log: LogStore, cursors: [FeedID: UInt64], heads: [FeedID: UInt64],
+         entries: [GraphEntry]? = nil, provisional: [EntryID: EntryRecord] = [:]) {
         self.db = db
         self.log = log
         self.cursors = cursors
         self.heads = heads
-        tables = UpdateTables(db: db, log: log, heads: heads)
+        given = entries
+        tables = UpdateTables(db: db, log: log, heads: heads, provisional: provisional)
     }
 
     private let tables: UpdateTables
@@ -58,6 +68,7 @@ struct GraphUpdate {
 
     /// The entries beyond the cursors, up to the heads, feed by feed in order.
     private func newEntries() throws -> [GraphEntry] {
+        if let given { return given }
         var entries: [GraphEntry] = []
         for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
             var next = (cursors[feed] ?? 0) + 1

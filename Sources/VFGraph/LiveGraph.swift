@@ -94,9 +94,12 @@ public final class LiveGraph: @unchecked Sendable {
     /// A reader of the tables as they stand, from any thread.
     public var reader: GraphReader { store.reader(log: log) }
 
-    /// A builder holding every entry of the log, for ``PublishCheck``; derived once, then kept.
-    public func builder() async throws -> GraphBuilder {
-        try await onQueue { [self] in try store.builder(from: log) }
+    /// The verdict on a payload `author` would publish at `timestamp`
+    /// (``GraphStore/check(_:author:timestamp:log:)``), on the update queue.
+    public func check(_ payload: [UInt8], author: FeedID, timestamp: Int64) async throws -> PublishVerdict {
+        try await onQueue { [self] in
+            try store.check([payload], author: author, timestamp: timestamp, log: log).first ?? .refused("not checked")
+        }
     }
 
     private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -11,6 +11,18 @@ public enum PublishVerdict: Sendable, Equatable {
     case refused(String)
 }
 
+/// What a publish check folds the payloads it accepts onto, to see what would become of them:
+/// a graph in memory (``GraphBuilder``), or the tables of a graph store inside a transaction
+/// that is rolled back (``GraphStore/check(_:author:timestamp:log:)``).
+public protocol PublishTarget {
+    associatedtype Failure: Error
+    /// What the validator may ask, as the graph stands with what was folded so far.
+    var known: any KnownObjects { get }
+    /// Folds `entry` in, as if it were published, and gives its status; nil when it is not a
+    /// graph object.
+    mutating func fold(_ entry: GraphEntry) throws(Failure) -> EventStatus?
+}
+
 /// Checks payloads before they are signed, against the graph the node has derived: the
 /// payload must read as a ValueFlows object with no property its type lacks, an event's references must all be known
 /// (``EventOrigin/local``), and the derivation must apply it — so an event its author has
@@ -18,9 +30,9 @@ public enum PublishVerdict: Sendable, Equatable {
 /// later payload of the same run is checked against the earlier ones. A run stops at its first
 /// refusal, as `vf publish` does: every later payload is refused too.
 ///
-/// Pure: it never touches the log; the caller appends what it accepts.
-public struct PublishCheck: Sendable {
-    private var builder: GraphBuilder
+/// It never touches the log; the caller appends what it accepts.
+public struct PublishCheck<Target: PublishTarget> {
+    private var target: Target
     private let author: FeedID
     private var sequence: UInt64
     private var clock: Int64
@@ -28,27 +40,19 @@ public struct PublishCheck: Sendable {
     private var refusedEarlier = false
 
     /// - Parameters:
-    ///   - builder: the node's graph as derived so far.
+    ///   - target: the graph as derived so far.
     ///   - author: the feed that will sign the payloads.
     ///   - headSequence: that feed's current last sequence (0 when empty).
     ///   - timestamp: the time the entries will carry, milliseconds since the epoch.
-    public init(builder: GraphBuilder, author: FeedID, headSequence: UInt64, timestamp: Int64) {
-        self.builder = builder
+    public init(target: Target, author: FeedID, headSequence: UInt64, timestamp: Int64) {
+        self.target = target
         self.author = author
         self.sequence = headSequence
         self.clock = timestamp
     }
 
-    /// Whether a payload is a ValueFlows object by its `@type`, without reading the rest.
-    public static func isValueFlows(_ payload: [UInt8]) -> Bool {
-        guard let json = try? JSONParser.parse(payload), let type = json["@type"]?.stringValue else { return false }
-        let bare = type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type
-        // The types whose properties this node knows are exactly the ValueFlows types it reads.
-        return KnownProperties.byType[bare] != nil
-    }
-
     /// The verdict on `payload`; an accepted one is remembered for the payloads after it.
-    public mutating func check(_ payload: [UInt8]) -> PublishVerdict {
+    public mutating func check(_ payload: [UInt8]) throws(Target.Failure) -> PublishVerdict {
         if refusedEarlier { return .refused("a payload before this one was refused") }
         let object: VFObject
         do { object = try VFObject.decode(payload, author: author) } catch { return .refused(error.reason) }
@@ -57,7 +61,7 @@ public struct PublishCheck: Sendable {
             return .refused("\(json["@type"]?.stringValue ?? "?") has no property \"\(unknown)\"")
         }
         if case .event = object {
-            switch EventValidator.validate(payload, known: builder.graph, origin: .local) {
+            switch EventValidator.validate(payload, known: target.known, origin: .local) {
             case let .invalid(reason), let .pending(reason): return .refused(reason)
             case .valid: break
             }
@@ -65,11 +69,10 @@ public struct PublishCheck: Sendable {
         // The entry's real id depends on its signature; a provisional one stands in for it.
         let provisional = EntryID(hash: Sodium.blake2b256(Array("vf-publish-check".utf8) + author.bytes
                                                            + withUnsafeBytes(of: (sequence + 1).bigEndian, Array.init) + payload))
-        // Folded in place, not on a copy, so a long run stays linear; a refusal ends the run.
-        builder.insert([GraphEntry(author: author, sequence: sequence + 1, id: provisional, timestamp: clock,
-                                   signatureVerified: true, payload: payload)])
+        let status = try target.fold(GraphEntry(author: author, sequence: sequence + 1, id: provisional, timestamp: clock,
+                                                signatureVerified: true, payload: payload))
         sequence += 1
-        switch builder.graph.status(of: provisional) {
+        switch status {
         case let .invalid(reason)?, let .unauthorized(reason)?:
             refusedEarlier = true
             return .refused(reason)
@@ -78,5 +81,33 @@ public struct PublishCheck: Sendable {
         }
         clock += 1
         return .accepted
+    }
+}
+
+extension PublishVerdict {
+    /// Whether a payload is a ValueFlows object by its `@type`, without reading the rest.
+    public static func isValueFlows(_ payload: [UInt8]) -> Bool {
+        guard let json = try? JSONParser.parse(payload), let type = json["@type"]?.stringValue else { return false }
+        let bare = type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type
+        // The types whose properties this node knows are exactly the ValueFlows types it reads.
+        return KnownProperties.byType[bare] != nil
+    }
+}
+
+/// A graph in memory as a publish target: each payload is folded in place, not on a copy, so
+/// a long run stays linear.
+extension GraphBuilder: PublishTarget {
+    public var known: any KnownObjects { graph }
+
+    public mutating func fold(_ entry: GraphEntry) -> EventStatus? {
+        insert([entry])
+        return graph.status(of: entry.id)
+    }
+}
+
+extension PublishCheck where Target == GraphBuilder {
+    /// A check against a graph derived in memory.
+    public init(builder: GraphBuilder, author: FeedID, headSequence: UInt64, timestamp: Int64) {
+        self.init(target: builder, author: author, headSequence: headSequence, timestamp: timestamp)
     }
 }

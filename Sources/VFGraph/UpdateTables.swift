@@ -13,10 +13,11 @@ final class UpdateTables {
     private var objects: [EntryID: Derivation.Decoded] = [:]
     private var agents: [AgentID: AgentRow?] = [:]
 
-    init(db: Database, log: LogStore, heads: [FeedID: UInt64]) {
+    init(db: Database, log: LogStore, heads: [FeedID: UInt64], provisional: [EntryID: EntryRecord] = [:]) {
         self.db = db
         self.log = log
         self.heads = heads
+        for (id, record) in provisional { records[id] = record }
     }
 
     // MARK: entries

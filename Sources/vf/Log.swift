@@ -24,7 +24,7 @@ struct Log: ParsableCommand {
                 for signed in page {
                     guard json else { printPlain(signed); continue }
                     var object = JSONOutput.entry(signed)
-                    if let payload = signed.payload, PublishCheck.isValueFlows(payload) {
+                    if let payload = signed.payload, PublishVerdict.isValueFlows(payload) {
                         if graph == nil { graph = try GraphContext(options).graph() }
                         if let status = graph?.status(of: signed.entry.id) {
                             object["status"] = status.name

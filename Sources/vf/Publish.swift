@@ -33,55 +33,90 @@ struct Publish: ParsableCommand {
         let home = options.resolved
         let key = try home.loadKey()
         let store = try home.openStore()
-        var checker = LazyPublishCheck(home: home, log: store, author: key.feed)
+        let graph = Graph(home: home, log: store, author: key.feed)
         if let lines {
-            do { try publishLines(lines, key: key, store: store, checker: &checker) } catch {
-                updateGraph(checker)  // the lines before a bad one stay appended
+            do { try publishLines(lines, key: key, store: store, graph: graph) } catch {
+                graph.update()  // the lines before a bad one stay appended
                 throw error
             }
         } else if let payload {
             let bytes = try readArgumentBytes(payload)
             do { try Payload.validate(bytes) } catch { throw CLIError("\(error)") }
-            if case let .refused(reason) = try checker.check(bytes) { throw CLIError("refused: \(reason); nothing appended") }
-            let signed = try store.append(bytes, key: key)
-            checker.note([signed])
-            report(signed)
+            if let (_, reason) = try graph.firstRefusal([bytes]) { throw CLIError("refused: \(reason); nothing appended") }
+            report(try store.append(bytes, key: key))
         }
-        updateGraph(checker)
+        graph.update()
     }
 
-    /// Brings HOME/graph.sqlite up to date with what was appended, when the check derived the
-    /// graph anyway. A failure here loses nothing: the entries are durable, and the next graph
-    /// command catches the tables up.
-    private func updateGraph(_ checker: LazyPublishCheck) {
-        do { try checker.updateGraph() } catch { printErr("warning: graph.sqlite not updated: \(error)") }
+    /// HOME/graph.sqlite: checks ValueFlows payloads before they are appended, and is brought
+    /// up to date after.
+    private final class Graph {
+        let home: NodeHome
+        let log: LogStore
+        let author: FeedID
+        private var store: GraphStore?
+
+        init(home: NodeHome, log: LogStore, author: FeedID) {
+            self.home = home
+            self.log = log
+            self.author = author
+        }
+
+        /// The first of `payloads` the graph refuses, by its place, with the reason; each is
+        /// checked against the ones before it (``GraphStore/check(_:author:timestamp:log:)``).
+        func firstRefusal(_ payloads: [[UInt8]]) throws -> (Int, String)? {
+            guard payloads.contains(where: PublishVerdict.isValueFlows) else { return nil }
+            if store == nil {
+                do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
+            }
+            let verdicts = try store!.check(payloads, author: author, timestamp: Int64(Date().timeIntervalSince1970 * 1000), log: log)
+            for (index, verdict) in verdicts.enumerated() { if case let .refused(reason) = verdict { return (index, reason) } }
+            return nil
+        }
+
+        /// Brings the tables up to date with what was appended, so the next graph command reads
+        /// them without deriving (entries that are not ValueFlows only move a cursor). A failure
+        /// here loses nothing: the entries are durable, and the next graph command catches up.
+        func update() {
+            do {
+                if store == nil { store = try GraphStore(home: home) }
+                try store!.update(from: log)
+            } catch {
+                printErr("warning: graph.sqlite not updated: \(error)")
+            }
+        }
     }
 
-    private func publishLines(_ path: String, key: SigningKey, store: LogStore, checker: inout LazyPublishCheck) throws {
+    private func publishLines(_ path: String, key: SigningKey, store: LogStore, graph: Graph) throws {
         let reader = try LineReader(path: path)
         var batch: [[UInt8]] = []
+        var lineNumbers: [Int] = []
         var lineNumber = 0
         var appended = 0
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            let signed = try store.appendBatch(batch, key: key)
-            checker.note(signed)
-            for entry in signed { report(entry) }
-            appended += batch.count
-            batch.removeAll(keepingCapacity: true)
-            fflush(nil)
+        /// Checks the batch against the graph, appends what passes, and stops at a refusal.
+        func flush(then refusal: (line: Int, reason: String)? = nil) throws {
+            var stop = refusal
+            if let (index, reason) = try graph.firstRefusal(batch) {
+                stop = (lineNumbers[index], "refused: \(reason)")
+                batch.removeSubrange(index...)
+            }
+            if !batch.isEmpty {
+                let signed = try store.appendBatch(batch, key: key)
+                graph.update()
+                for entry in signed { report(entry) }
+                appended += batch.count
+                batch.removeAll(keepingCapacity: true)
+                lineNumbers.removeAll(keepingCapacity: true)
+                fflush(nil)
+            }
+            if let stop { throw CLIError("line \(stop.line): \(stop.reason); \(appended) entries before it were appended") }
         }
         while let line = reader.next() {
             lineNumber += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            var refusal: String?
-            do { try Payload.validate(line) } catch { refusal = "\(error)" }
-            if refusal == nil, case let .refused(reason) = try checker.check(line) { refusal = "refused: \(reason)" }
-            if let refusal {
-                try flush()
-                throw CLIError("line \(lineNumber): \(refusal); \(appended) entries before it were appended")
-            }
+            do { try Payload.validate(line) } catch { try flush(then: (lineNumber, "\(error)")) }
             batch.append(line)
+            lineNumbers.append(lineNumber)
             if batch.count >= batchSize { try flush() }
         }
         try flush()

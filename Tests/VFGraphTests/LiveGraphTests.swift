@@ -82,8 +82,9 @@ final class LiveGraphStaleSnapshotTests: XCTestCase {
         _ = try log.ingest(try net.feeds().flatMap { $0 })
         try GraphStore(path: directory + "/graph.sqlite").update(from: log)
 
-        // The API's publish check takes a builder first (its payload refused: nothing appended).
-        _ = try await live.builder()
+        // The API checks a payload first (refused: nothing appended).
+        let verdict = try await live.check(Array(#"{"@type":"EconomicEvent","action":"teleport"}"#.utf8), author: net.key("farm").feed, timestamp: 0)
+        guard case .refused = verdict else { return XCTFail("\(verdict)") }
         let graph = try await live.upToDate()
         XCTAssertNotNil(graph.resources[flour], "the live graph must include the mill's flour")
         let reader = try await live.upToDateReader()

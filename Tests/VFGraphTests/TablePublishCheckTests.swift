@@ -1,0 +1,53 @@
+import Foundation
+import VFJSON
+import VFLog
+import XCTest
+@testable import VFGraph
+
+/// The publish check against the tables gives the verdicts of the check against the whole
+/// graph in memory, and leaves the tables as they were.
+final class TablePublishCheckTests: XCTestCase {
+    func testTheTablesGiveTheVerdictsOfTheGraphInMemory() throws {
+        let directory = NSTemporaryDirectory() + "vf-tablecheck-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: log)
+        let before = try store.tableContents()
+        let graph = try store.graph(from: log)
+        let wheat = try XCTUnwrap(graph.resources.values.first { $0.name == "wheat" }).id
+        let tractor = try XCTUnwrap(graph.resources.values.first { $0.name == "tractor" }).id
+        let farm = net.id("farm"), mill = net.id("mill")
+        func event(_ action: String, _ provider: String, _ fields: String) -> [UInt8] {
+            Array(#"{"@type":"EconomicEvent","action":"\#(action)","provider":"\#(provider)","receiver":"\#(provider)",\#(fields)}"#.utf8)
+        }
+        let runs: [(author: String, payloads: [[UInt8]])] = [
+            ("farm", [event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"5","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)""#),
+                      // Back-dated before the tractor's loans: the farm still holds it then.
+                      event("move", farm, #""resourceQuantity":{"hasNumericalValue":"1","hasUnit":"each"},"resourceInventoriedAs":"\#(tractor)","toResourceInventoriedAs":"\#(tractor)","toLocation":"barn","hasPointInTime":"2028-06-01T00:00:00Z""#),
+                      Array(#"{"note":"just a note"}"#.utf8),
+                      event("produce", farm, #""resourceQuantity":{"hasNumericalValue":"3","hasUnit":"each"},"newInventoriedResource":{"name":"eggs"}"#)]),
+            ("mill", [event("consume", mill, #""resourceQuantity":{"hasNumericalValue":"5","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)""#)]),
+            ("mill", [event("consume", mill, #""resourceQuantity":{"hasNumericalValue":"5","hasUnit":"g"},"resourceInventoriedAs":"\#(wheat)""#)]),
+            ("farm", [event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"5","hasUnit":"g"},"resourceInventoriedAs":"\#(wheat)""#)]),
+            ("farm", [event("work", farm, #""effortQuantity":{"hasNumericalValue":"1","hasUnit":"hour"},"inputOf":"%AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=.vf1""#)]),
+            ("mill", [Array(#"{"@type":"Process","name":"sifting","nmae":"x"}"#.utf8)]),
+        ]
+        var refusals = 0
+        for run in runs {
+            let author = net.key(run.author).feed
+            let head = try log.head(of: author)?.sequence ?? 0
+            var inMemory = PublishCheck(builder: try store.builder(from: log), author: author, headSequence: head, timestamp: 1_900_000_000_000)
+            let expected = run.payloads.map { inMemory.check($0) }
+            XCTAssertEqual(try store.check(run.payloads, author: author, timestamp: 1_900_000_000_000, log: log), Array(expected.prefix { verdict in
+                if case .refused = verdict { return false } else { return true }
+            }) + expected.drop { verdict in if case .refused = verdict { return false } else { return true } }.prefix(1))
+            refusals += expected.filter { if case .refused = $0 { true } else { false } }.count
+        }
+        XCTAssertGreaterThanOrEqual(refusals, 5, "the runs include refusals")
+        assertSameTables(try store.tableContents(), before, "a check changes nothing")
+    }
+}
