@@ -76,6 +76,15 @@ let package = Package(
             dependencies: ["VFLog", "CSodium"],
             path: "Benchmarks/vf-bench"
         ),
+        .target(
+            name: "VFWorkload",
+            dependencies: ["VFLog", "VFGraph"]
+        ),
+        .executableTarget(
+            name: "vf-scale-bench",
+            dependencies: ["VFLog", "VFGraph", "VFWorkload", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/vf-scale-bench"
+        ),
         .executableTarget(
             name: "vf-graph-bench",
             dependencies: ["VFLog", "VFGraph", .product(name: "GRDB", package: "GRDB.swift")],
@@ -108,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VFGraphTests",
-            dependencies: ["VFGraph", "VFJSON", "VFLog", "VFTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VFGraph", "VFJSON", "VFLog", "VFTestSupport", "VFWorkload", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "APITests",

@@ -26,6 +26,9 @@ public final class GraphStore {
     /// Where the time of the last ``rebuild(from:)`` went.
     public private(set) var lastRebuild: RebuildTimings?
 
+    /// What the last ``update(from:)`` touched, when it derived incrementally (not a rebuild).
+    public private(set) var lastUpdateWork: UpdateWork?
+
     /// The cursors this store last saw the tables at, to tell when another process moved them.
     private var lastSeen: [FeedID: UInt64]?
 
@@ -79,13 +82,17 @@ public final class GraphStore {
         let new = heads.reduce(0) { $0 + $1.value - min(stored[$1.key] ?? 0, $1.value) }
         // A feed that shrank or vanished (a blocked feed deleted) cannot be unfolded: start over.
         let shrank = stored.contains { feed, sequence in sequence > heads[feed] ?? 0 }
-        if held == 0 || new > held || shrank { return try rebuild(from: log) }
+        if held == 0 || new > held || shrank {
+            lastUpdateWork = nil
+            return try rebuild(from: log)
+        }
         var changes = GraphChanges()
         try writeTransaction { db in
             // Read again inside the transaction: another process may have written meanwhile.
             let cursors = try GraphTableReader.cursors(db)
             var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: heads)
             changes = try update.run()
+            lastUpdateWork = update.work
         }
         if !changes.isEmpty { derivations += 1 }
         return changes

@@ -49,6 +49,8 @@ struct GraphUpdate {
     /// New events creating a resource, by the resource.
     private var freshCreators: [ResourceID: EntryID] = [:]
     private var changes = GraphChanges()
+    /// How many events this update settled, and how many it folded: what it touched.
+    private(set) var work = UpdateWork()
 
     /// Does the update; returns what changed.
     mutating func run() throws -> GraphChanges {
@@ -56,6 +58,7 @@ struct GraphUpdate {
         let writer = GraphTableWriter(db)
         let (events, woken) = try catalogue(entries, writer: writer)
         let settled = try settle(events + woken)
+        work.settled = settled.count
         try refold(settled, writer: writer)
         for (feed, head) in heads where cursors[feed] != head {
             try writer.setCursor(feed, head)
@@ -376,6 +379,7 @@ struct GraphUpdate {
             if let current = try tables.resourceRow(resource) { before[resource] = current }
         }
         let ordered = affected.sorted { $0.value < $1.value }
+        work.folded = ordered.count
         var folded: [EntryID: GraphEvent] = [:]
         for (id, _) in ordered {
             let e = try event(id)
@@ -535,6 +539,12 @@ struct GraphUpdate {
             }
         }
     }
+}
+
+/// What one update touched: the events it settled (step 2) and folded (step 3).
+public struct UpdateWork: Equatable, Sendable {
+    public var settled = 0
+    public var folded = 0
 }
 
 /// An event as an update sees it: its entry, its payload, and its row before the update (nil

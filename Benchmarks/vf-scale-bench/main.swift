@@ -1,0 +1,1 @@
+print("vf-scale-bench: to be written")
