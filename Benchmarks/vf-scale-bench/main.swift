@@ -1,1 +1,279 @@
-print("vf-scale-bench: to be written")
+// vf-scale-bench: the economic graph at a million events (issue 12). Two homes hold the same
+// shape of record (VFWorkload: chains of processes across 10 feeds, a tenth back-dated), one at
+// 10,000 events and one at SCALE_EVENTS (default 1,000,000). The release `vf` runs each
+// command as a user would, and reports its latency at the large size over the small one, and
+// its peak memory; then the bulk paths against their baselines measured in the same run.
+import Dispatch
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import VFGraph
+import VFLog
+import VFWorkload
+
+let large = Int(ProcessInfo.processInfo.environment["SCALE_EVENTS"] ?? "1000000")!
+let small = Int(ProcessInfo.processInfo.environment["SCALE_SMALL"] ?? "10000")!
+let lines = Int(ProcessInfo.processInfo.environment["SCALE_LINES"] ?? "100000")!
+let vf = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vf").path
+let root = NSTemporaryDirectory() + "vf-scale-bench-" + UUID().uuidString
+try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: root) }
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+func say(_ text: String) { print(text); fflush(nil) }
+
+/// One run of `vf`: wall time, the child's peak resident memory, and what it printed.
+struct Run {
+    let seconds: Double
+    let peakMB: Double
+    let stdout: String
+    let status: Int32
+}
+
+/// Runs `vf` with `arguments` (and `stdin` from a file), measuring it with wait4.
+func run(_ arguments: [String], stdinFile: String? = nil) throws -> Run {
+    let out = root + "/stdout-\(UUID().uuidString)"
+    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    if let stdinFile { posix_spawn_file_actions_addopen(&actions, 0, stdinFile, O_RDONLY, 0) }
+    let argv = ([vf] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let start = now()
+    guard posix_spawn(&pid, vf, &actions, nil, argv, environ) == 0 else { throw BenchError("cannot run \(vf)") }
+    var status: Int32 = 0
+    var usage = rusage()
+    _ = wait4(pid, &status, 0, &usage)
+    let seconds = now() - start
+    let printed = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+    try? FileManager.default.removeItem(atPath: out)
+    return Run(seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, stdout: printed, status: status)
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+/// A home holding `events` events of the workload, its graph rebuilt.
+struct Home {
+    let path: String
+    let workload: ChainWorkload
+    let rebuild: Run
+    var me: String
+}
+
+func makeHome(events: Int) throws -> Home {
+    let path = root + "/home-\(events)"
+    let me = try run(["init", "--home", path]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let log = try LogStore(path: path + "/log.sqlite")
+    var workload = ChainWorkload(feeds: 10, steps: 30, seed: 1)
+    var written = 0
+    let chunk = 50_000
+    while workload.events < events {
+        let feeds = workload.generate(events: min(chunk, events - workload.events))
+        for entries in feeds where !entries.isEmpty {
+            let report = try log.ingest(entries)
+            written += report.stored.count
+        }
+    }
+    let rebuild = try run(["graph", "rebuild", "--home", path])
+    guard rebuild.status == 0 else { throw BenchError("vf graph rebuild failed at \(events)") }
+    say(String(format: "  home of %d events (%d entries, %d back-dated): graph rebuild %.1f s, %.0f MB",
+               workload.events, written, workload.backDated, rebuild.seconds, rebuild.peakMB))
+    return Home(path: path, workload: workload, rebuild: rebuild, me: me)
+}
+
+/// Plain SQLite inserts of `count` rows, one transaction, a prepared statement: the
+/// baseline of the rebuild rate, as in vf-graph-bench.
+func plainInsertRate(_ count: Int) throws -> Double {
+    let queue = try DatabaseQueue(path: root + "/plain-\(UUID().uuidString).sqlite")
+    try queue.write { db in try db.execute(sql: "CREATE TABLE row (id INTEGER PRIMARY KEY, author BLOB, action TEXT, quantity TEXT, note TEXT)") }
+    let author = Data(repeating: 7, count: 32)
+    let start = now()
+    try queue.write { db in
+        let statement = try db.makeStatement(sql: "INSERT INTO row (author, action, quantity, note) VALUES (?, ?, ?, ?)")
+        for i in 0..<count { try statement.execute(arguments: [author, "produce", "\(i).5", "note \(i)"]) }
+    }
+    return Double(count) / (now() - start)
+}
+
+/// An event the home's own agent publishes: a produce of a new resource at `time`.
+func produce(_ me: String, time: String, _ n: Int) -> String {
+    #"{"@type":"EconomicEvent","action":"produce","provider":"\#(me)","receiver":"\#(me)","hasPointInTime":"\#(time)","resourceQuantity":{"hasNumericalValue":"\#(n % 97 + 1)","hasUnit":"kg"},"newInventoriedResource":{"name":"lot \#(n)"}}"#
+}
+
+func iso(_ milliseconds: Int64) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+}
+
+/// The commands a user runs against one home, each the median of `rounds` runs.
+struct Latencies {
+    var publish = 0.0, resource = 0.0, trace = 0.0
+    var publishMB = 0.0, resourceMB = 0.0, traceMB = 0.0
+}
+
+func measureCommands(_ home: Home, rounds: Int = 5) throws -> Latencies {
+    let chain = home.workload.lastChain[0]
+    let resource = chain.last!.resource.description  // delivered to the next feed, after 30 steps
+    var result = Latencies()
+    var publish: [Run] = [], show: [Run] = [], trace: [Run] = []
+    for round in 0..<rounds {
+        publish.append(try run(["publish", "--home", home.path, produce(home.me, time: iso(1_800_000_000_000 + Int64(round) * 60_000), round)]))
+        show.append(try run(["resource", resource, "--home", home.path]))
+        trace.append(try run(["trace", resource, "--home", home.path]))
+    }
+    for r in publish + show + trace where r.status != 0 { throw BenchError("a command failed: status \(r.status)") }
+    result.publish = median(publish.map(\.seconds)); result.publishMB = publish.map(\.peakMB).max()!
+    result.resource = median(show.map(\.seconds)); result.resourceMB = show.map(\.peakMB).max()!
+    result.trace = median(trace.map(\.seconds)); result.traceMB = trace.map(\.peakMB).max()!
+    return result
+}
+
+/// `vf serve` on `home`, answering `GET` requests; its peak memory read from /proc.
+final class Served {
+    let process = Process()
+    let url: String
+
+    init(_ home: Home) throws {
+        process.executableURL = URL(fileURLWithPath: vf)
+        process.arguments = ["serve", "--home", home.path, "--listen", "127.0.0.1:0", "--no-lan", "--http", "127.0.0.1:0"]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let file = home.path + "/http"
+        let deadline = now() + 120
+        while now() < deadline {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8), text.hasSuffix("\n") {
+                url = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                return
+            }
+            usleep(50_000)
+        }
+        process.terminate()
+        throw BenchError("vf serve did not start")
+    }
+
+    /// Seconds for one GET of `path`, which must answer 200.
+    func get(_ path: String) throws -> Double {
+        let semaphore = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var status = 0
+        let start = now()
+        let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        URLSession.shared.dataTask(with: URL(string: base + path)!) { _, response, _ in
+            status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            semaphore.signal()
+        }.resume()
+        semaphore.wait()
+        guard status == 200 else { throw BenchError("GET \(path): \(status)") }
+        return now() - start
+    }
+
+    var peakMB: Double {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+func measureAPI(_ home: Home, rounds: Int = 5) throws -> (resources: Double, trace: Double, peakMB: Double) {
+    let served = try Served(home)
+    defer { served.stop() }
+    let resource = home.workload.lastChain[0].last!.resource.description
+    let encoded = resource.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+    _ = try served.get("/api/resources?limit=50")  // warm
+    let resources = median(try (0..<rounds).map { _ in try served.get("/api/resources?limit=50") })
+    let trace = median(try (0..<rounds).map { _ in try served.get("/api/trace/\(encoded)") })
+    return (resources, trace, served.peakMB)
+}
+
+// MARK: the run
+
+say("vf-scale-bench: \(small) and \(large) events, 10 feeds, chains of 30 steps, a tenth back-dated")
+let smallHome = try makeHome(events: small)
+let largeHome = try makeHome(events: large)
+let insertRate = try plainInsertRate(min(large, 1_000_000))
+let rebuildRate = Double(largeHome.workload.events) / largeHome.rebuild.seconds
+say(String(format: "  graph rebuild at %d: %.0f events/s; plain SQLite inserts %.0f rows/s; ratio %.2f (target ≥ 0.3)",
+           large, rebuildRate, insertRate, rebuildRate / insertRate))
+
+let smallTimes = try measureCommands(smallHome)
+let largeTimes = try measureCommands(largeHome)
+func ratio(_ name: String, _ a: Double, _ b: Double, _ mb: Double) {
+    say(String(format: "  %-28@ %7.3f s at %dk, %7.3f s at %dk: ratio %.2f (target ≤ 2); peak %.0f MB (target ≤ 150)",
+               name as NSString, a, small / 1000, b, large / 1000, b / a, mb))
+}
+ratio("vf publish (one event)", smallTimes.publish, largeTimes.publish, largeTimes.publishMB)
+ratio("vf resource ID", smallTimes.resource, largeTimes.resource, largeTimes.resourceMB)
+ratio("vf trace ID (30 steps)", smallTimes.trace, largeTimes.trace, largeTimes.traceMB)
+
+do {
+    let smallAPI = try measureAPI(smallHome)
+    let largeAPI = try measureAPI(largeHome)
+    ratio("GET /api/resources?limit=50", smallAPI.resources, largeAPI.resources, 0)
+    ratio("GET /api/trace/ID", smallAPI.trace, largeAPI.trace, 0)
+    say(String(format: "  vf serve peak memory after answering: %.0f MB at %dk (target ≤ 300)", largeAPI.peakMB, large / 1000))
+} catch {
+    say("  API: \(error)")
+}
+
+let listing = try run(["resources", "--json", "--home", largeHome.path])
+let listed = listing.stdout.components(separatedBy: "\"createdBy\"").count - 1
+say(String(format: "  vf resources --json at %dk: %d rows in %.2f s, %.0f rows/s (target ≥ 100,000); peak %.0f MB (target ≤ 150)",
+           large / 1000, listed, listing.seconds, Double(listed) / listing.seconds, listing.peakMB))
+
+// Bulk entry into the large home: plain notes, then events in order, then events back-dated
+// (each stated before every line before it), then events back-dated onto shared resources.
+func linesFile(_ name: String, _ make: (Int) -> String, count: Int) throws -> String {
+    let path = root + "/\(name).jsonl"
+    var text = ""
+    text.reserveCapacity(count * 300)
+    for n in 0..<count { text += make(n) + "\n" }
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+let base: Int64 = 1_800_100_000_000
+let notes = try linesFile("notes", { #"{"note":"line \#($0)","n":\#($0)}"# }, count: lines)
+let inOrder = try linesFile("in-order", { produce(largeHome.me, time: iso(base + Int64($0) * 1000), $0) }, count: lines)
+let backDated = try linesFile("back-dated", { produce(largeHome.me, time: iso(base - Int64($0) * 1000), $0) }, count: lines)
+let notesRun = try run(["publish", "--lines", "-", "--home", largeHome.path], stdinFile: notes)
+let inOrderRun = try run(["publish", "--lines", "-", "--json", "--home", largeHome.path], stdinFile: inOrder)
+let backDatedRun = try run(["publish", "--lines", "-", "--home", largeHome.path], stdinFile: backDated)
+for r in [notesRun, inOrderRun, backDatedRun] where r.status != 0 { throw BenchError("vf publish --lines failed") }
+let notesRate = Double(lines) / notesRun.seconds
+func bulk(_ name: String, _ r: Run, count: Int = lines) {
+    let rate = Double(count) / r.seconds
+    say(String(format: "  vf publish --lines, %d %@: %.0f lines/s, %.2f × plain notes (target ≥ 0.5); peak %.0f MB",
+               count, name as NSString, rate, rate / notesRate, r.peakMB))
+}
+say(String(format: "  vf publish --lines, %d plain notes: %.0f lines/s; peak %.0f MB", lines, notesRate, notesRun.peakMB))
+bulk("events in order", inOrderRun)
+bulk("events back-dated", backDatedRun)
+// Back-dated onto the same resources: raises of 1,000 lots just made, at times among their
+// other events, so each lands before later events on its lot and those fold again.
+let lots = inOrderRun.stdout.split(separator: "\n").compactMap { line -> String? in
+    guard let range = line.range(of: #""createdResource":""#) else { return nil }
+    return String(line[range.upperBound...].prefix { $0 != "\"" })
+}.prefix(1000)
+let sharedCount = lines / 10
+let shared = try linesFile("shared", { n in
+    let lot = lots[lots.startIndex + n % lots.count]
+    return #"{"@type":"EconomicEvent","action":"raise","provider":"\#(largeHome.me)","receiver":"\#(largeHome.me)","hasPointInTime":"\#(iso(base + Int64((n * 7919) % lines) * 1000 - 500))","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"resourceInventoriedAs":"\#(lot)"}"#
+}, count: sharedCount)
+let sharedRun = try run(["publish", "--lines", "-", "--home", largeHome.path], stdinFile: shared)
+if sharedRun.status != 0 { throw BenchError("vf publish --lines (shared) failed") }
+bulk("raises back-dated onto 1,000 lots", sharedRun, count: sharedCount)

@@ -6,8 +6,10 @@ extension Array where Element: Sendable {
     /// independent items, such as decoding payloads. The result does not depend on how the
     /// chunks are scheduled.
     func concurrentMap<R>(minimumChunk: Int = 256, _ transform: @Sendable (Element) -> R) -> [R] {
+        // Small inputs first: asking for the processor count reads files (cgroup quotas).
+        guard count >= 2 * minimumChunk else { return map(transform) }
         let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
-        guard cores > 1, count >= 2 * minimumChunk else { return map(transform) }
+        guard cores > 1 else { return map(transform) }
         let chunks = Swift.min(count / minimumChunk, cores * 4)
         return [R](unsafeUninitializedCapacity: count) { buffer, initialized in
             let output = DisjointWrites(base: buffer.baseAddress!)

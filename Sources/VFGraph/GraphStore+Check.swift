@@ -33,7 +33,7 @@ struct TablePublishTarget: PublishTarget {
     let log: LogStore
     private var cursors: [FeedID: UInt64]
     /// The entries folded so far: the tables hold them, the log does not.
-    private var provisional: [EntryID: EntryRecord] = [:]
+    private let provisional = ProvisionalRecords()
     private let knowledge: TableKnowledge
     var known: any KnownObjects { knowledge }
 
@@ -41,15 +41,14 @@ struct TablePublishTarget: PublishTarget {
         self.db = db
         self.log = log
         self.cursors = cursors
-        knowledge = TableKnowledge(db: db, log: log, heads: cursors)
+        knowledge = TableKnowledge(db: db, log: log, heads: cursors, provisional: provisional)
     }
 
     mutating func fold(_ entry: GraphEntry) throws -> EventStatus? {
         var heads = cursors
         heads[entry.author] = entry.sequence
         let record = EntryRecord(author: entry.author, sequence: entry.sequence, id: entry.id, timestamp: entry.timestamp, payload: entry.payload)
-        provisional[entry.id] = record
-        knowledge.provisional[entry.id] = record
+        provisional.records[entry.id] = record
         var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: heads, entries: [entry], provisional: provisional)
         _ = try update.run()
         cursors = heads
@@ -65,14 +64,16 @@ final class TableKnowledge: KnownObjects {
     private let db: Database
     private let log: LogStore
     private let heads: [FeedID: UInt64]
-    var provisional: [EntryID: EntryRecord] = [:]
+    private let provisional: ProvisionalRecords
 
-    init(db: Database, log: LogStore, heads: [FeedID: UInt64]) {
+    init(db: Database, log: LogStore, heads: [FeedID: UInt64], provisional: ProvisionalRecords) {
         self.db = db
         self.log = log
         self.heads = heads
+        self.provisional = provisional
     }
 
+    /// Fresh for each question: the tables change as entries are folded in.
     private var tables: UpdateTables { UpdateTables(db: db, log: log, heads: heads, provisional: provisional) }
 
     func objectKind(of entry: EntryID) -> KnownKind? {

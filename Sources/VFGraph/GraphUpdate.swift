@@ -34,7 +34,7 @@ struct GraphUpdate {
     ///   - provisional: entries the tables hold but the log does not (a publish check's, folded
     ///     earlier in the same transaction).
     init(db: Database, log: LogStore, cursors: [FeedID: UInt64], heads: [FeedID: UInt64],
-         entries: [GraphEntry]? = nil, provisional: [EntryID: EntryRecord] = [:]) {
+         entries: [GraphEntry]? = nil, provisional: ProvisionalRecords? = nil) {
         self.db = db
         self.log = log
         self.cursors = cursors

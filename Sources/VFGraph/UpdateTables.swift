@@ -1,6 +1,12 @@
 import GRDB
 import VFLog
 
+/// Entries a publish check folded into the tables in its transaction, which the log does not
+/// hold: shared by the updates and lookups of one check.
+final class ProvisionalRecords {
+    var records: [EntryID: EntryRecord] = [:]
+}
+
 /// What ``GraphUpdate`` reads of the tables and the log, each by key or index, with what it
 /// read kept for the rest of the update. Entries past the heads the update brings the tables
 /// to are not held, as far as it is concerned: they belong to the next update.
@@ -12,12 +18,13 @@ final class UpdateTables {
     private var records: [EntryID: EntryRecord?] = [:]
     private var objects: [EntryID: Derivation.Decoded] = [:]
     private var agents: [AgentID: AgentRow?] = [:]
+    private let provisional: ProvisionalRecords?
 
-    init(db: Database, log: LogStore, heads: [FeedID: UInt64], provisional: [EntryID: EntryRecord] = [:]) {
+    init(db: Database, log: LogStore, heads: [FeedID: UInt64], provisional: ProvisionalRecords? = nil) {
         self.db = db
         self.log = log
         self.heads = heads
-        for (id, record) in provisional { records[id] = record }
+        self.provisional = provisional
     }
 
     // MARK: entries
@@ -25,6 +32,7 @@ final class UpdateTables {
     /// The log's record of an entry, if it is held within the heads.
     func record(_ id: EntryID) throws -> EntryRecord? {
         if let known = records[id] { return known }
+        if let folded = provisional?.records[id] { return folded }
         var record = try log.records(ids: [id]).first ?? nil
         if let found = record, found.sequence > heads[found.author] ?? 0 { record = nil }
         records[id] = record

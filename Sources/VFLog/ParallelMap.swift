@@ -29,5 +29,6 @@ private struct UncheckedBuffer<T>: @unchecked Sendable {
 
 
 extension ProcessInfo {
-    static var activeCores: Int { Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    /// Read once: asking reads files (cgroup quotas).
+    static let activeCores: Int = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 }
