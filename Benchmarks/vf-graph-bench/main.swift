@@ -183,10 +183,9 @@ print(String(format: "  graph rebuild from the logs, %d events      %10.0f event
 print(String(format: "  first round alone                               %7.0f events/s   %.2f × plain inserts",
              results[0].rebuildRate, results[0].rebuildRate / results[0].insertRate))
 if let parts = median.parts {
-    // The rebuild's own split. The tables are written on the other core during the derivation,
-    // so the second figure is only what writing added after it.
-    print(String(format: "  rebuild of %d rows: read + derive %.3f s (tables written meanwhile), then finishing the tables %.3f s, listing the changes %.3f s",
-                 rowCount, parts.readAndDerive, parts.writeTables, parts.waitForChanges))
+    // The rebuild's own split: it derives in memory, then writes.
+    print(String(format: "  rebuild of %d rows: read + catalogue %.3f s, resolve %.3f s, fold %.3f s, list rows %.3f s; fill %.3f s, indexes %.3f s, commit %.3f s",
+                 rowCount, parts.readAndCatalogue, parts.resolve, parts.fold, parts.rows, parts.fill, parts.indexes, parts.commit))
 }
 printReadAndDerive(readSeconds, deriveSeconds, deriveProcessorSeconds)
 

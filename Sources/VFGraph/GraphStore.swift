@@ -120,19 +120,29 @@ public final class GraphStore {
             }
         }
         let derivation = pipeline.finish().builder.derivation
+        var mark = RebuildTimings.now()
+        func lap() -> Double {
+            let now = RebuildTimings.now()
+            defer { mark = now }
+            return now - mark
+        }
+        timings.readAndCatalogue = mark - start
         let resolution = derivation.resolve()
+        timings.resolve = lap()
         let outcome = derivation.resolveAndFold(resolution, recordHistory: true)
+        timings.fold = lap()
         let rows = DerivedRows(derivation, resolution, outcome)
-        let derived = RebuildTimings.now()
-        timings.readAndDerive = derived - start
+        timings.rows = lap()
         try writeTransaction { db in
             let writer = GraphTableWriter(db)
             try writer.clear()
             try GraphSchema.dropIndexes(db)
             try writer.fill(rows, cursors: heads)
+            timings.fill = lap()
             try GraphSchema.createIndexes(db)
+            timings.indexes = lap()
         }
-        timings.writeTables = RebuildTimings.now() - derived
+        timings.commit = lap()
         lastRebuild = timings
         derivations += 1
         return GraphChanges(everythingIn: outcome.graph, cursors: heads)

@@ -3,14 +3,33 @@ import VFLog
 
 /// Writes rows of ``GraphSchema``, each through a prepared statement bound through SQLite's C
 /// API: the rebuild's fill and the incremental update write the same rows the same way.
-/// Only for use inside the `Database` closure it was made in.
-struct GraphTableWriter {
+/// Each statement is prepared once per writer, and each agent's text form made once (a
+/// rebuild writes two per history row). Only for use inside the `Database` closure it was
+/// made in.
+final class GraphTableWriter {
     private let db: Database
+    private var statements: [String: RawStatement] = [:]
+    private var agentTexts: [AgentID: String] = [:]
 
     init(_ db: Database) { self.db = db }
 
+    private func statement(_ sql: String) throws -> RawStatement {
+        if let prepared = statements[sql] { return prepared }
+        let prepared = try RawStatement(db, sql)
+        statements[sql] = prepared
+        return prepared
+    }
+
+    private func text(_ agent: AgentID?) -> String? {
+        guard let agent else { return nil }
+        if let known = agentTexts[agent] { return known }
+        let text = agent.description
+        agentTexts[agent] = text
+        return text
+    }
+
     func setCursor(_ feed: FeedID, _ sequence: UInt64) throws {
-        let s = try RawStatement(db, "INSERT OR REPLACE INTO cursor (feed, sequence) VALUES (?, ?)")
+        let s = try statement("INSERT OR REPLACE INTO cursor (feed, sequence) VALUES (?, ?)")
         s.bind(1, feed)
         s.bind(2, Int64(sequence))
         try s.run()
@@ -18,7 +37,7 @@ struct GraphTableWriter {
 
     /// Inserts an event row, or replaces the one with its id.
     func putEvent(_ id: EntryID, _ row: EventRow) throws {
-        let s = try RawStatement(db, """
+        let s = try statement("""
             INSERT OR REPLACE INTO event (id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
@@ -40,7 +59,7 @@ struct GraphTableWriter {
 
     /// Inserts a history row, or replaces the one at its resource and order.
     func putHistory(_ row: HistoryRow) throws {
-        let s = try RawStatement(db, """
+        let s = try statement("""
             INSERT OR REPLACE INTO history (resource, ord, event, applied, unit, accountingQuantity, onhandQuantity,
                                             primaryAccountable, holder, currentLocation, containedIn, stage, state)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
@@ -53,8 +72,8 @@ struct GraphTableWriter {
         s.bind(5, image?.unit)
         s.bind(6, image?.accountingQuantity.description)
         s.bind(7, image?.onhandQuantity.description)
-        s.bind(8, image?.primaryAccountable?.description)
-        s.bind(9, image?.holder?.description)
+        s.bind(8, text(image?.primaryAccountable))
+        s.bind(9, text(image?.holder))
         s.bind(10, image?.currentLocation)
         s.bind(11, image?.containedIn)
         s.bind(12, image?.stage)
@@ -63,7 +82,7 @@ struct GraphTableWriter {
     }
 
     func deleteHistory(resource: ResourceID, order: EventOrder) throws {
-        let s = try RawStatement(db, "DELETE FROM history WHERE resource = ? AND ord = ?")
+        let s = try statement("DELETE FROM history WHERE resource = ? AND ord = ?")
         s.bind(1, resource)
         s.bind(2, blob: order.bytes)
         try s.run()
@@ -71,7 +90,7 @@ struct GraphTableWriter {
 
     /// Inserts a resource row, or replaces the one with its id.
     func putResource(_ r: EconomicResource) throws {
-        let s = try RawStatement(db, """
+        let s = try statement("""
             INSERT OR REPLACE INTO resource (id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
                                              primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -84,8 +103,8 @@ struct GraphTableWriter {
         s.bind(6, r.unit)
         s.bind(7, r.accountingQuantity.description)
         s.bind(8, r.onhandQuantity.description)
-        s.bind(9, r.primaryAccountable?.description)
-        s.bind(10, r.holder?.description)
+        s.bind(9, text(r.primaryAccountable))
+        s.bind(10, text(r.holder))
         s.bind(11, r.currentLocation)
         s.bind(12, r.containedIn)
         s.bind(13, r.stage)
@@ -95,15 +114,15 @@ struct GraphTableWriter {
     }
 
     func deleteResource(_ id: ResourceID) throws {
-        let s = try RawStatement(db, "DELETE FROM resource WHERE id = ?")
+        let s = try statement("DELETE FROM resource WHERE id = ?")
         s.bind(1, id)
         try s.run()
     }
 
     /// Inserts an agent row, or replaces the one with its id.
     func putAgent(_ id: AgentID, _ row: AgentRow) throws {
-        let s = try RawStatement(db, "INSERT OR REPLACE INTO agent (id, answeredBy, describedBy, uses) VALUES (?, ?, ?, ?)")
-        s.bind(1, id.description)
+        let s = try statement("INSERT OR REPLACE INTO agent (id, answeredBy, describedBy, uses) VALUES (?, ?, ?, ?)")
+        s.bind(1, text(id))
         s.bind(2, row.answeredBy)
         s.bind(3, row.describedBy)
         s.bind(4, Int64(row.uses))
@@ -111,20 +130,20 @@ struct GraphTableWriter {
     }
 
     func deleteAgent(_ id: AgentID) throws {
-        let s = try RawStatement(db, "DELETE FROM agent WHERE id = ?")
+        let s = try statement("DELETE FROM agent WHERE id = ?")
         s.bind(1, id.description)
         try s.run()
     }
 
     /// Inserts the id of a process (`table` "process") or specification ("resourceSpecification").
     func putID(_ id: EntryID, into table: String) throws {
-        let s = try RawStatement(db, "INSERT OR REPLACE INTO \(table) (id) VALUES (?)")
+        let s = try statement("INSERT OR REPLACE INTO \(table) (id) VALUES (?)")
         s.bind(1, id)
         try s.run()
     }
 
     func putRejected(_ id: EntryID, _ status: EventStatus) throws {
-        let s = try RawStatement(db, "INSERT OR REPLACE INTO rejected (id, status, reason) VALUES (?, ?, ?)")
+        let s = try statement("INSERT OR REPLACE INTO rejected (id, status, reason) VALUES (?, ?, ?)")
         s.bind(1, id)
         s.bind(2, status.code)
         s.bind(3, status.reason ?? "")

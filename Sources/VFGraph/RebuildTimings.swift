@@ -1,16 +1,24 @@
 import Dispatch
 
-/// Where the wall time of one ``GraphStore/rebuild(from:)`` went, for benchmarks and
-/// diagnostics. The tables are written on another core while the graph is derived, so the
-/// second part is only what writing adds after the derivation ends.
+/// Where the wall time of one ``GraphStore/rebuild(from:)`` went, in seconds, for benchmarks
+/// and diagnostics.
 public struct RebuildTimings: Sendable {
-    /// Reading every entry from the log and deriving the graph, in seconds; most of the
-    /// tables are written meanwhile.
-    public var readAndDerive: Double = 0
-    /// Finishing the tables after the derivation and committing, in seconds.
-    public var writeTables: Double = 0
-    /// Waiting, after the commit, for the list of changed objects built on the other core, in seconds.
-    public var waitForChanges: Double = 0
+    /// Reading every entry from the log and cataloguing it (on every core).
+    public var readAndCatalogue: Double = 0
+    /// Settling which events can be folded (step 2), and folding them (step 3) with their history.
+    public var resolve: Double = 0
+    public var fold: Double = 0
+    /// Listing every row.
+    public var rows: Double = 0
+    /// Emptying and filling the tables, making the indexes, committing.
+    public var fill: Double = 0
+    public var indexes: Double = 0
+    public var commit: Double = 0
+
+    /// Reading and deriving, before anything is written.
+    public var readAndDerive: Double { readAndCatalogue + resolve + fold + rows }
+    /// Writing the tables.
+    public var writeTables: Double { fill + indexes + commit }
 
     /// The monotonic clock, in seconds.
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
