@@ -2,15 +2,16 @@
 #   make demo    set up, build, and run the demo (real nodes, on this machine)
 #   make test    the test suite (debug build); the web page too when a browser is installed
 #   make test-ui the web page in headless Chromium against a real node
-#   make bench   throughput and replication against libsodium's own speeds, and sync under
-#                attack (release build)
+#   make bench   throughput and replication against libsodium's own speeds, sync under
+#                attack, and the economic graph at a million events (release build)
+#   make bench-scale  only the last: the graph at 10,000 and SCALE_EVENTS events
 #   make fuzz    libFuzzer on every decoder and state machine fed by outside bytes (FUZZ_SECONDS per target)
 
 SWIFT ?= swift
 DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test test-vectors test-ui test-ui-if-browser bench fuzz fuzz-seeds demo clean
+.PHONY: deps build test test-vectors test-ui test-ui-if-browser bench bench-scale fuzz fuzz-seeds demo clean
 
 # Installs the C libraries from Debian when any is missing.
 deps:
@@ -68,6 +69,13 @@ bench: deps
 	.build/release/vf-sync-bench 2>/dev/null
 	.build/release/vf-graph-bench
 	.build/release/vf-hostile-bench
+	@$(MAKE) --no-print-directory bench-scale
+
+# The economic graph at 10,000 and SCALE_EVENTS (default 1,000,000) events: commands, the
+# API and bulk entry, run with the release `vf` as a user would (issue 12). Long: ~15 minutes.
+bench-scale: deps
+	$(SWIFT) build -c release --product vf --product vf-scale-bench
+	.build/release/vf-scale-bench
 
 # Not part of `make test`: a package of its own (Fuzz/), built with --sanitize=fuzzer into
 # .build-fuzz. Each target runs FUZZ_SECONDS (default 60) from a copy of Fuzz/Corpus/<target>.
