@@ -57,11 +57,14 @@ public struct PublishCheck<Target: PublishTarget> {
         let object: VFObject
         do { object = try VFObject.decode(payload, author: author) } catch { return .refused(error.reason) }
         guard object.kind != nil else { return .notValueFlows }
-        if let json = try? JSONParser.parse(payload), let unknown = KnownProperties.firstUnknown(in: json) {
+        // Parsed once, for both questions below.
+        let json: JSONValue
+        do { json = try JSONParser.parse(payload) } catch { return .refused("payload: \(error)") }
+        if let unknown = KnownProperties.firstUnknown(in: json) {
             return .refused("\(json["@type"]?.stringValue ?? "?") has no property \"\(unknown)\"")
         }
         if case .event = object {
-            switch EventValidator.validate(payload, known: target.known, origin: .local) {
+            switch EventValidator.validate(json, known: target.known, origin: .local) {
             case let .invalid(reason), let .pending(reason): return .refused(reason)
             case .valid: break
             }
