@@ -2,6 +2,7 @@ import Foundation
 import VFGraph
 import VFLog
 import VFPeer
+import VFShapes
 
 /// Turns what happens in the node into server-sent events: an `entry` for each entry that
 /// becomes held, a `graph` naming what those entries changed, a `sync` when the sync status
@@ -12,6 +13,7 @@ import VFPeer
 final class EventFeed: Sendable {
     private let context: APIContext
     private let hub: EventHub
+    private let blocking: BlockingPool
     private let pending = PendingHeads()
     /// Says "heads moved"; holds at most one unread signal, so a burst wakes the feed once.
     private let signals: AsyncStream<Void>
@@ -21,9 +23,10 @@ final class EventFeed: Sendable {
     static let syncInterval: Duration = .milliseconds(250)
     static let keepAliveInterval: Duration = .seconds(15)
 
-    init(context: APIContext, hub: EventHub) {
+    init(context: APIContext, hub: EventHub, blocking: BlockingPool) {
         self.context = context
         self.hub = hub
+        self.blocking = blocking
         (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -62,29 +65,49 @@ final class EventFeed: Sendable {
             fresh += page
         }
         guard hub.hasSubscribers, !fresh.isEmpty || truncated else { return }
-        guard let graph = try? await context.graph.graph() else {
+        let events: [ServerSentEvent]
+        do {
+            let reader = try await context.graph.reader()
+            events = try await blocking.run { [fresh, truncated] in try Self.events(announcing: fresh, truncated: truncated, reader: reader) }
+        } catch {
             hub.broadcast(ServerSentEvent(name: "graph", data: "{}"))
             return
         }
-        var changedEvents: [String] = []
+        for event in events { hub.broadcast(event) }
+    }
+
+    /// An `entry` event for each of `fresh`, then a `graph` event naming the events among them
+    /// and the resources those name — or `{}` ("reload") when a process, specification or agent
+    /// came too, or `truncated` says entries were left out. Each looked up by index.
+    private static func events(announcing fresh: [SignedEntry], truncated: Bool, reader: GraphReader) throws -> [ServerSentEvent] {
+        let named = try reader.resourcesNamed(byEvents: fresh.map(\.entry.id))
+        var events: [ServerSentEvent] = []
+        var changedEvents: [EntryID] = []
         var changedResources = Set<ResourceID>()
         var otherObjects = truncated
         for signed in fresh {
-            hub.broadcast(ServerSentEvent(name: "entry", data: JSONText.string(
-                EntryJSON.entry(signed, graph: graph, signatureVerified: signed.entry.hasValidSignature()))))
-            if let event = graph.events[signed.entry.id] {
-                changedEvents.append(signed.entry.id.description)
-                for r in [event.fromResource, event.toResource, event.container] { if let r { changedResources.insert(r) } }
-            } else if graph.status(of: signed.entry.id) != nil {
+            var writer = JSONWriter()
+            try ReadEndpoints.entry(signed, reader: reader, to: &writer)
+            events.append(ServerSentEvent(name: "entry", data: String(decoding: writer.bytes, as: UTF8.self)))
+            if let resources = named[signed.entry.id] {
+                changedEvents.append(signed.entry.id)
+                changedResources.formUnion(resources)
+            } else if try reader.status(of: signed.entry.id) != nil {
                 otherObjects = true
             }
         }
         if otherObjects {
-            hub.broadcast(ServerSentEvent(name: "graph", data: "{}"))
+            events.append(ServerSentEvent(name: "graph", data: "{}"))
         } else if !changedEvents.isEmpty {
-            let change: [String: Any] = ["events": changedEvents, "resources": changedResources.sorted().map(\.description)]
-            hub.broadcast(ServerSentEvent(name: "graph", data: JSONText.string(change)))
+            let change = JSONWriter.bytes { w in
+                w.beginObject()
+                w.key("events"); w.array(changedEvents) { id, w in w.id(id) }
+                w.key("resources"); w.array(changedResources.sorted()) { id, w in w.id(id) }
+                w.endObject()
+            }
+            events.append(ServerSentEvent(name: "graph", data: String(decoding: change, as: UTF8.self)))
         }
+        return events
     }
 
     /// The `sync` events and the keep-alive comments.
