@@ -5,7 +5,8 @@ import VFLog
 /// What listings need beside the rows themselves: the events of each process of a page, a search
 /// by name whose work per page is bounded, and the resources a batch of new events names.
 extension GraphReader {
-    /// The most rows one search reads before it answers with what it found and where to go on.
+    /// The most rows one search reads, by default, before it answers with what it found and
+    /// where to go on: a page of a search costs at most this much, however rare the matches.
     public static let searchScanLimit = 10_000
 
     /// Processes in id order, the first after `after`, at most `limit`, each with the ids of
@@ -33,17 +34,18 @@ extension GraphReader {
     }
 
     /// Resources whose name contains `text`, ignoring case, in id order, the first after
-    /// `after`, at most `limit`; reading at most ``searchScanLimit`` rows.
-    public func resources(named text: String, after: ResourceID?, limit: Int) throws -> SearchPage<EconomicResource, ResourceID> {
-        try search(after: after, limit: limit, rows: { try resources(after: $0, limit: $1) }, cursor: \.id) {
+    /// `after`, at most `limit`; reading at most `scanLimit` rows.
+    public func resources(named text: String, after: ResourceID?, limit: Int,
+                          scanLimit: Int = searchScanLimit) throws -> SearchPage<EconomicResource, ResourceID> {
+        try search(after: after, limit: limit, scanLimit: scanLimit, rows: { try resources(after: $0, limit: $1) }, cursor: \.id) {
             $0.name.map { Self.contains($0, text) } ?? false
         }
     }
 
     /// Agents whose profile name contains `text`, ignoring case, in the order of their text
-    /// ids, the first after `after`, at most `limit`; reading at most ``searchScanLimit`` rows.
-    public func agents(named text: String, after: AgentID?, limit: Int) throws -> SearchPage<GraphAgent, AgentID> {
-        try search(after: after, limit: limit, rows: { try agents(after: $0, limit: $1) }, cursor: \.id) {
+    /// ids, the first after `after`, at most `limit`; reading at most `scanLimit` rows.
+    public func agents(named text: String, after: AgentID?, limit: Int, scanLimit: Int = searchScanLimit) throws -> SearchPage<GraphAgent, AgentID> {
+        try search(after: after, limit: limit, scanLimit: scanLimit, rows: { try agents(after: $0, limit: $1) }, cursor: \.id) {
             $0.profile?.name.map { Self.contains($0, text) } ?? false
         }
     }
@@ -66,15 +68,15 @@ extension GraphReader {
     }
 
     /// A search over one listing: reads `rows` a page at a time from `after`, keeps those that
-    /// match, and stops at `limit` matches or ``searchScanLimit`` rows read; `next` is the last
-    /// row read when rows remain after it.
-    private func search<Item, Cursor>(after: Cursor?, limit: Int, rows: (Cursor?, Int) throws -> [Item],
+    /// match, and stops at `limit` matches or `scanLimit` rows read; `next` is the last row read
+    /// when rows remain after it.
+    private func search<Item, Cursor>(after: Cursor?, limit: Int, scanLimit: Int, rows: (Cursor?, Int) throws -> [Item],
                                       cursor: (Item) -> Cursor, matches: (Item) -> Bool) throws -> SearchPage<Item, Cursor> {
         var items: [Item] = []
         var position = after
         var scanned = 0
-        scanning: while scanned < Self.searchScanLimit {
-            let requested = min(Self.maximumPage, Self.searchScanLimit - scanned)
+        scanning: while scanned < scanLimit {
+            let requested = min(Self.maximumPage, scanLimit - scanned)
             let page = try rows(position, requested)
             for row in page {
                 scanned += 1
@@ -108,7 +110,7 @@ public struct SearchPage<Item, Cursor> {
     public let items: [Item]
     /// The last row the search read, when rows remain after it; nil once it has read the last
     /// row. A page may hold fewer than the `limit` asked for, or none, and still have a `next`:
-    /// the search stopped after reading ``GraphReader/searchScanLimit`` rows.
+    /// the search stopped after reading as many rows as it may (``GraphReader/searchScanLimit``).
     public let next: Cursor?
 }
 
