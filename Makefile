@@ -2,8 +2,8 @@
 #   make demo    set up, build, and run the demo (real nodes, on this machine)
 #   make test    the test suite (debug build); the web page too when a browser is installed
 #   make test-ui the web page in headless Chromium against a real node
-#   make bench   throughput and replication against libsodium's own speeds, and sync under
-#                attack (release build)
+#   make bench   throughput and replication against libsodium's own speeds, sync under
+#                attack, and listings written as JSON (release build)
 #   make fuzz    libFuzzer on every decoder and state machine fed by outside bytes (FUZZ_SECONDS per target)
 
 SWIFT ?= swift
@@ -64,10 +64,12 @@ bench: deps
 	$(SWIFT) build -c release --product vf-sync-bench
 	$(SWIFT) build -c release --product vf-graph-bench
 	$(SWIFT) build -c release --product vf-hostile-bench
+	$(SWIFT) build -c release --product vf-listing-bench
 	.build/release/vf-bench $(or $(ENTRIES),50000)
 	.build/release/vf-sync-bench 2>/dev/null
 	.build/release/vf-graph-bench
 	.build/release/vf-hostile-bench
+	.build/release/vf-listing-bench
 
 # Not part of `make test`: a package of its own (Fuzz/), built with --sanitize=fuzzer into
 # .build-fuzz. Each target runs FUZZ_SECONDS (default 60) from a copy of Fuzz/Corpus/<target>.

@@ -98,6 +98,11 @@ let package = Package(
             path: "Benchmarks/vf-graph-bench"
         ),
         .executableTarget(
+            name: "vf-listing-bench",
+            dependencies: ["VFLog", "VFGraph", "VFShapes"],
+            path: "Benchmarks/vf-listing-bench"
+        ),
+        .executableTarget(
             name: "vf-sync-bench",
             dependencies: ["VFLog", "VFPeer", "CSodium", .product(name: "NIOCore", package: "swift-nio")],
             path: "Benchmarks/vf-sync-bench"
