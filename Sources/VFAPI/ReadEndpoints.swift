@@ -19,14 +19,10 @@ struct ReadEndpoints: Sendable {
 
     /// Feeds in author id order, each with its profile name.
     func feeds(_ query: QueryParameters) async throws -> [UInt8] {
-        let request = try query.listingPage(ListingCursor.feed)
-        let reader = try await context.graph.reader()
         let (log, me) = (context.log, context.me)
-        return try await blocking.run {
-            try ListingJSON.page(request, rows: { after, limit in
-                try log.feeds(after: after, limit: limit).map { ($0, try reader.agent(.feed($0.author))?.profile?.name) }
-            }, cursor: { $0.0.author }) { row, w in Self.feed(row.0, name: row.1, me: me, to: &w) }
-        }
+        return try await page(query, after: ListingCursor.feed, rows: { reader, after, limit in
+            try log.feeds(after: after, limit: limit).map { ($0, try reader.agent(.feed($0.author))?.profile?.name) }
+        }, cursor: { $0.0.author }, write: { row, w in Self.feed(row.0, name: row.1, me: me, to: &w) })
     }
 
     func feedEntries(_ feedText: String, query: QueryParameters) async throws -> [UInt8] {
@@ -68,14 +64,8 @@ struct ReadEndpoints: Sendable {
 
     /// Resources in id order, or those whose name contains `q`.
     func resources(_ query: QueryParameters) async throws -> [UInt8] {
-        let request = try query.listingPage(ListingCursor.resource, searchable: true)
-        let reader = try await context.graph.reader()
-        return try await blocking.run {
-            if let text = request.search {
-                return ListingJSON.page(try reader.resources(named: text, after: request.after, limit: request.limit), GraphJSON.resource)
-            }
-            return try ListingJSON.page(request, rows: { try reader.resources(after: $0, limit: $1) }, cursor: \.id, GraphJSON.resource)
-        }
+        try await page(query, after: ListingCursor.resource, rows: { try $0.resources(after: $1, limit: $2) },
+                       search: { try $0.resources(named: $1, after: $2, limit: $3) }, cursor: { $0.id }, write: GraphJSON.resource)
     }
 
     func resource(_ idText: String) async throws -> [UInt8] {
@@ -89,32 +79,37 @@ struct ReadEndpoints: Sendable {
     }
 
     func processes(_ query: QueryParameters) async throws -> [UInt8] {
-        let request = try query.listingPage(ListingCursor.entry)
-        let reader = try await context.graph.reader()
-        return try await blocking.run {
-            try ListingJSON.page(request, rows: { try reader.processFlows(after: $0, limit: $1) }, cursor: \.process.id) { row, w in
-                GraphJSON.process(row.process, inputs: row.inputs, outputs: row.outputs, to: &w)
-            }
+        try await page(query, after: ListingCursor.entry, rows: { try $0.processFlows(after: $1, limit: $2) }, cursor: { $0.process.id }) { row, w in
+            GraphJSON.process(row.process, inputs: row.inputs, outputs: row.outputs, to: &w)
         }
     }
 
     /// Agents in the order of their text ids, or those whose profile name contains `q`.
     func agents(_ query: QueryParameters) async throws -> [UInt8] {
-        let request = try query.listingPage(ListingCursor.agent, searchable: true)
-        let reader = try await context.graph.reader()
-        return try await blocking.run {
-            if let text = request.search {
-                return ListingJSON.page(try reader.agents(named: text, after: request.after, limit: request.limit), GraphJSON.agent)
-            }
-            return try ListingJSON.page(request, rows: { try reader.agents(after: $0, limit: $1) }, cursor: \.id, GraphJSON.agent)
-        }
+        try await page(query, after: ListingCursor.agent, rows: { try $0.agents(after: $1, limit: $2) },
+                       search: { try $0.agents(named: $1, after: $2, limit: $3) }, cursor: { $0.id }, write: GraphJSON.agent)
     }
 
     func specifications(_ query: QueryParameters) async throws -> [UInt8] {
-        let request = try query.listingPage(ListingCursor.entry)
+        try await page(query, after: ListingCursor.entry, rows: { try $0.specifications(after: $1, limit: $2) }, cursor: { $0.id },
+                       write: GraphJSON.specification)
+    }
+
+    /// The page of a listing `query` asks for: read by `rows`, or with `q` by `search` when the
+    /// listing can be searched, on the API's threads, from the tables as they stand once up to date.
+    private func page<Row, Cursor: Sendable & CustomStringConvertible>(
+        _ query: QueryParameters, after parse: (String) throws(APIError) -> Cursor,
+        rows: @escaping @Sendable (GraphReader, Cursor?, Int) throws -> [Row],
+        search: (@Sendable (GraphReader, String, Cursor?, Int) throws -> SearchPage<Row, Cursor>)? = nil,
+        cursor: @escaping @Sendable (Row) -> Cursor, write: @escaping @Sendable (Row, inout JSONWriter) -> Void
+    ) async throws -> [UInt8] {
+        let request = try query.listingPage(parse, searchable: search != nil)
         let reader = try await context.graph.reader()
         return try await blocking.run {
-            try ListingJSON.page(request, rows: { try reader.specifications(after: $0, limit: $1) }, cursor: \.id, GraphJSON.specification)
+            if let search, let text = request.search {
+                return ListingJSON.page(try search(reader, text, request.after, request.limit), write)
+            }
+            return try ListingJSON.page(request, rows: { try rows(reader, $0, $1) }, cursor: cursor, write)
         }
     }
 

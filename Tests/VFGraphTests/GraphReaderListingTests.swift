@@ -1,24 +1,16 @@
 import Foundation
 import VFJSON
 import VFLog
+import VFTestSupport
 import XCTest
 @testable import VFGraph
 
 /// What listings read beside the rows: a search by name that reads a bounded number of rows per
 /// page and goes on from where it stopped, and each process's input and output event ids.
 final class GraphReaderListingTests: XCTestCase {
-    private var directory = ""
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "vf-listing-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
     func testASearchReadsAtMostItsScanLimitPerPageAndFindsEveryMatch() throws {
+        let directory = try TemporaryDirectory("vf-listing").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
         let net = try SignedNetwork(path: directory + "/log.sqlite")
         var needles = Set<ResourceID>()
         for n in 0 ..< 40 {
@@ -82,6 +74,8 @@ final class GraphReaderListingTests: XCTestCase {
     }
 
     func testEachProcessComesWithItsInputAndOutputEventIds() throws {
+        let directory = try TemporaryDirectory("vf-listing").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
         let net = try SignedNetwork.rich(path: directory + "/log.sqlite")
         let store = try GraphStore(path: directory + "/graph.sqlite")
         try store.update(from: net.source)

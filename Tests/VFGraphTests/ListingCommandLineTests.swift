@@ -8,19 +8,17 @@ import XCTest
 /// lines (`--jsonl`) or as text, a part of it with `--limit` and `--after`; the parts put
 /// together are the whole listing.
 final class ListingCommandLineTests: XCTestCase {
-    private var home = ""
+    private var home = TemporaryDirectory?.none
 
-    override func setUpWithError() throws {
-        home = NSTemporaryDirectory() + "vf-listing-cli-\(UUID().uuidString)"
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: home)
-    }
-
+    /// Runs `vf` on this test's home, which it makes first; fails the test when `vf` fails.
     @discardableResult
     private func vf(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> VFProcess.Result {
-        let result = try VFProcess.run(arguments + ["--home", home])
+        if home == nil {
+            let made = try TemporaryDirectory("vf-listing-cli")
+            addTeardownBlock { made.remove() }
+            home = made
+        }
+        let result = try VFProcess.run(arguments + ["--home", home!.path + "/home"])
         XCTAssertEqual(result.status, 0, "vf \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
         return result
     }
@@ -41,7 +39,7 @@ final class ListingCommandLineTests: XCTestCase {
             lines.append(#"{"@type":"EconomicEvent","action":"produce","provider":"\#(me)","receiver":"\#(me)","resourceQuantity":{"hasNumericalValue":"\#(n)","hasUnit":"kg"},"newInventoriedResource":{"name":"crate \#(n)"}}"#)
         }
         for name in ["growing", "milling", "baking"] { lines.append(#"{"@type":"Process","name":"\#(name)"}"#) }
-        let file = home + "/lines.jsonl"
+        let file = home!.path + "/lines.jsonl"
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         try vf(["publish", "--lines", file])
         return me
@@ -113,7 +111,7 @@ final class ListingCommandLineTests: XCTestCase {
                                     (["resources", "--after", "nonsense"], "a resource id"),
                                     (["agents", "--after", "%abc.vf1res"], "an agent id"),
                                     (["processes", "--after", "@nonsense"], "an entry id")] {
-            let result = try VFProcess.run(arguments + ["--home", home])
+            let result = try VFProcess.run(arguments + ["--home", home!.path + "/home"])
             XCTAssertNotEqual(result.status, 0, "vf \(arguments.joined(separator: " "))")
             XCTAssertTrue(result.stderr.contains(reason), "vf \(arguments.joined(separator: " ")): \(result.stderr)")
             XCTAssertEqual(result.stdout, "")
