@@ -21,7 +21,7 @@ extension GraphReader {
     }
 
     private static func eventIDs(_ db: Database, of processes: [GraphProcess], column: String) throws -> [[EntryID]] {
-        let s = try RawStatement(db, "SELECT id FROM event WHERE \(column) = ?1 AND status = 0 ORDER BY position")
+        let s = try RawStatement(db, "SELECT id FROM event WHERE \(column) = ?1 AND status = 0 ORDER BY ord")
         return try processes.map { process in
             s.bind(1, process.id)
             var ids: [EntryID] = []
@@ -73,14 +73,14 @@ extension GraphReader {
     private func search<Item, Cursor>(after: Cursor?, limit: Int, scanLimit: Int, rows: (Cursor?, Int) throws -> [Item],
                                       cursor: (Item) -> Cursor, matches: (Item) -> Bool) throws -> SearchPage<Item, Cursor> {
         var items: [Item] = []
-        var position = after
+        var last = after
         var scanned = 0
         scanning: while scanned < scanLimit {
             let requested = min(Self.maximumPage, scanLimit - scanned)
-            let page = try rows(position, requested)
+            let page = try rows(last, requested)
             for row in page {
                 scanned += 1
-                position = cursor(row)
+                last = cursor(row)
                 if matches(row) {
                     items.append(row)
                     if items.count >= limit { break scanning }
@@ -88,8 +88,8 @@ extension GraphReader {
             }
             if page.count < requested { return SearchPage(items: items, next: nil) }
         }
-        let more = try !rows(position, 1).isEmpty
-        return SearchPage(items: items, next: more ? position : nil)
+        let more = try !rows(last, 1).isEmpty
+        return SearchPage(items: items, next: more ? last : nil)
     }
 
     /// Whether `name` contains `text`, ignoring case (Unicode's, not only ASCII's).

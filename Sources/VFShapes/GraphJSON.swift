@@ -53,9 +53,8 @@ public enum GraphJSON {
         w.key("effortQuantity"); measure(p.effortQuantity, to: &w)
         w.key("id"); w.id(e.id)
         w.key("inputOf"); w.id(p.inputOf)
+        w.key("order"); w.string(e.order?.description)
         w.key("outputOf"); w.id(p.outputOf)
-        w.key("position")
-        if let position = e.position { w.integer(position) } else { w.null() }
         w.key("provider"); w.id(p.provider)
         if let reason = e.status.reason { w.key("reason"); w.string(reason) }
         w.key("receiver"); w.id(p.receiver)

@@ -32,6 +32,7 @@ final class ListingCommandLineTests: XCTestCase {
     }
 
     /// Publishes seven resources, three processes and a profile.
+    @discardableResult
     private func populate() throws -> String {
         let me = try vf(["init"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         var lines = [#"{"@type":"Person","@id":"\#(me)","name":"Miller \"Sam\""}"#]
