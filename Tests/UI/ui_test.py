@@ -13,7 +13,8 @@ mark, with a text list alongside) and its track; read the feed (author, sequence
 see an entry published with `vf publish`, and one the mill records on its own node (it comes by
 gossip), appear without a reload; see a refusal's reason next to the form; consume and work
 through the process picker; watch the sync progress bar move during a real sync; page through a
-long feed; and find the form asking for a token when it has none.
+long feed; find the form asking for a token when it has none; and, with more resources than a
+page holds, show more of them, search resources and agents by name, and list the processes.
 No view may scroll sideways, and the browser console must stay free of errors (CSP included).
 A screenshot of each main view goes to artifacts/ui/. Exits non-zero with the failed check.
 
