@@ -529,7 +529,9 @@ def run_phone(page, url, token, farm, mill, bakery):
 
     # The bakery's long feed: the newest entries first, older ones on request.
     page.nav("feeds")
-    d.find_element(By.CSS_SELECTOR, f'#feed-list a[href="#/feeds/{quote(bakery.id, safe="")}"]').click()
+    bakery_link = f'#feed-list a[href="#/feeds/{quote(bakery.id, safe="")}"]'
+    page.wait("the bakery among the feeds", lambda: page.els(bakery_link))
+    page.el(bakery_link).click()
     page.wait("the bakery's newest entries", lambda: page.els("#entry-list li.entry")
               and page.els("#entry-list li.entry")[0].get_attribute("data-sequence") == str(SYNC_ENTRIES))
     first = len(page.els("#entry-list li.entry"))

@@ -65,17 +65,23 @@ async function show(focus) {
   if (focus && view === v) (v.focusTarget?.() || main).focus();
 }
 
+// Loads in progress: the page is busy until the last ends, so a refresh of the view left
+// behind, ending while the new view still loads, does not say the new view is ready.
+let loading = 0;
+
 async function runLoad(v, fn) {
+  loading += 1;
   main.setAttribute("aria-busy", "true");
   try {
     await fn();
-    main.querySelector(".load-error")?.remove();
+    if (view === v) main.querySelector(".load-error")?.remove();
   } catch (error) {
     if (view !== v) return;
     main.querySelector(".load-error")?.remove();
     main.prepend(h("div", { class: "error load-error", role: "alert" }, `Could not load: ${error.message}`));
   } finally {
-    main.removeAttribute("aria-busy");
+    loading -= 1;
+    if (loading === 0) main.removeAttribute("aria-busy");
   }
 }
 
