@@ -3,7 +3,8 @@
 #   make test    the test suite (debug build); the web page too when a browser is installed
 #   make test-ui the web page in headless Chromium against a real node
 #   make bench   throughput and replication against libsodium's own speeds, sync under
-#                attack, and the economic graph at a million events (release build)
+#                attack, listings written as JSON, and the economic graph at a million
+#                events (release build)
 #   make bench-scale  only the last: the graph at 10,000 and SCALE_EVENTS events
 #   make fuzz    libFuzzer on every decoder and state machine fed by outside bytes (FUZZ_SECONDS per target)
 
@@ -65,10 +66,12 @@ bench: deps
 	$(SWIFT) build -c release --product vf-sync-bench
 	$(SWIFT) build -c release --product vf-graph-bench
 	$(SWIFT) build -c release --product vf-hostile-bench
+	$(SWIFT) build -c release --product vf-listing-bench
 	.build/release/vf-bench $(or $(ENTRIES),50000)
 	.build/release/vf-sync-bench 2>/dev/null
 	.build/release/vf-graph-bench
 	.build/release/vf-hostile-bench
+	.build/release/vf-listing-bench
 	@$(MAKE) --no-print-directory bench-scale
 
 # The economic graph at 10,000 and SCALE_EVENTS (default 1,000,000) events: commands, the

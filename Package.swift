@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "VFLog", targets: ["VFLog"]),
         .library(name: "VFPeer", targets: ["VFPeer"]),
         .library(name: "VFGraph", targets: ["VFGraph"]),
+        .library(name: "VFShapes", targets: ["VFShapes"]),
         .library(name: "VFAPI", targets: ["VFAPI"]),
     ],
     dependencies: [
@@ -50,14 +51,20 @@ let package = Package(
             name: "VFGraph",
             dependencies: ["VFLog", "VFJSON", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
+        // The JSON shapes the command line and the HTTP API share, and the writer that prints them.
+        .target(
+            name: "VFShapes",
+            dependencies: ["VFJSON", "VFLog", "VFGraph"]
+        ),
         .target(
             name: "VFAPI",
             dependencies: [
-                "CSodium", "VFJSON", "VFLog", "VFGraph", "VFPeer",
+                "CSodium", "VFJSON", "VFLog", "VFGraph", "VFPeer", "VFShapes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Web")]
@@ -65,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "vf",
             dependencies: [
-                "VFLog", "VFPeer", "VFGraph", "VFAPI",
+                "VFLog", "VFPeer", "VFGraph", "VFShapes", "VFAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,6 +96,11 @@ let package = Package(
             name: "vf-graph-bench",
             dependencies: ["VFLog", "VFGraph", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/vf-graph-bench"
+        ),
+        .executableTarget(
+            name: "vf-listing-bench",
+            dependencies: ["VFLog", "VFGraph", "VFShapes"],
+            path: "Benchmarks/vf-listing-bench"
         ),
         .executableTarget(
             name: "vf-sync-bench",
@@ -120,9 +132,13 @@ let package = Package(
             dependencies: ["VFGraph", "VFJSON", "VFLog", "VFTestSupport", "VFWorkload", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
+            name: "VFShapesTests",
+            dependencies: ["VFShapes", "VFJSON", "VFLog", "VFGraph", "VFTestSupport"]
+        ),
+        .testTarget(
             name: "APITests",
             dependencies: [
-                "VFAPI", "VFJSON", "VFLog", "VFGraph", "VFPeer", "VFTestSupport",
+                "VFAPI", "VFShapes", "VFJSON", "VFLog", "VFGraph", "VFPeer", "VFTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import VFLog
+import VFShapes
 
 /// Answers every HTTP request: the access policy first, then the route, each error as
 /// `{"error": …}` with its status. The decisions are made by pure parts (``APIRoute``,
@@ -17,11 +18,11 @@ struct APIResponder: HTTPResponder {
     let publisher: Publisher
     let hub: EventHub
 
-    init(context: APIContext, policy: AccessPolicy, files: StaticFiles, hub: EventHub) {
+    init(context: APIContext, policy: AccessPolicy, files: StaticFiles, hub: EventHub, blocking: BlockingPool) {
         self.context = context
         self.policy = policy
         self.files = files
-        self.reads = ReadEndpoints(context: context)
+        self.reads = ReadEndpoints(context: context, blocking: blocking)
         self.publisher = Publisher(context: context)
         self.hub = hub
     }
@@ -64,20 +65,20 @@ struct APIResponder: HTTPResponder {
         }
         switch route {
         case .node: return Self.json(reads.node())
-        case .feeds: return Self.json(try await reads.feeds())
-        case let .feedEntries(feed): return Self.json(try await reads.feedEntries(feed, query: query))
-        case let .entry(id): return Self.json(try await reads.entry(id))
+        case .feeds: return Self.json(bytes: try await reads.feeds(query))
+        case let .feedEntries(feed): return Self.json(bytes: try await reads.feedEntries(feed, query: query))
+        case let .entry(id): return Self.json(bytes: try await reads.entry(id))
         case .publish:
             let body = try await Self.collectBody(request)
             let signed = try await publisher.publish(body: body)
-            return Self.json(reads.entry(signed, graph: try await context.graph.graph()), status: .created)
-        case .resources: return Self.json(try await reads.resources())
-        case let .resource(id): return Self.json(try await reads.resource(id))
-        case .processes: return Self.json(try await reads.processes())
-        case .agents: return Self.json(try await reads.agents())
-        case .specifications: return Self.json(try await reads.specifications())
-        case let .trace(id): return Self.json(try await reads.flow(id, backwards: true))
-        case let .track(id): return Self.json(try await reads.flow(id, backwards: false))
+            return Self.json(bytes: try await reads.entry(signed), status: .created)
+        case .resources: return Self.json(bytes: try await reads.resources(query))
+        case let .resource(id): return Self.json(bytes: try await reads.resource(id))
+        case .processes: return Self.json(bytes: try await reads.processes(query))
+        case .agents: return Self.json(bytes: try await reads.agents(query))
+        case .specifications: return Self.json(bytes: try await reads.specifications(query))
+        case let .trace(id): return Self.json(bytes: try await reads.flow(id, backwards: true))
+        case let .track(id): return Self.json(bytes: try await reads.flow(id, backwards: false))
         case .peers: return Self.json(try await reads.peers())
         case .sync: return Self.json(await reads.sync())
         case .stream: return await stream()
@@ -131,11 +132,16 @@ struct APIResponder: HTTPResponder {
     }
 
     static func json(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
+        json(bytes: Array(JSONText.data(value)), status: status)
+    }
+
+    /// A JSON answer already written.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: JSONText.data(value))))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func error(_ error: APIError) -> Response {

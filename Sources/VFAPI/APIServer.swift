@@ -29,6 +29,7 @@ public final class APIServer: Sendable {
     public let configuration: Configuration
     private let context: APIContext
     private let hub = EventHub()
+    private let blocking = BlockingPool()
     private let logger: Logger
     private let tasks = TaskBox()
 
@@ -42,7 +43,8 @@ public final class APIServer: Sendable {
     /// Binds and starts serving; returns the base URL, `http://HOST:PORT/`.
     public func start() async throws -> String {
         let policy = AccessPolicy(token: configuration.token, boundToLoopback: configuration.boundToLoopback)
-        let responder = APIResponder(context: context, policy: policy, files: StaticFiles(root: configuration.webRoot), hub: hub)
+        let responder = APIResponder(context: context, policy: policy, files: StaticFiles(root: configuration.webRoot), hub: hub,
+                                     blocking: blocking)
         let bound = BoundOnce()
         let app = Application(
             responder: responder,
@@ -52,7 +54,7 @@ public final class APIServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)
-        let feed = EventFeed(context: context, hub: hub)
+        let feed = EventFeed(context: context, hub: hub, blocking: blocking)
         // Its own group, with no signal handlers: `vf serve` decides when to stop.
         let group = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
         let server = Task {
@@ -78,6 +80,7 @@ public final class APIServer: Sendable {
         await group?.triggerGracefulShutdown()
         for task in running.dropFirst() { task.cancel() }
         for task in running { await task.value }
+        await blocking.shutdown()
     }
 
     /// The URL a browser on this machine opens: a wildcard address becomes loopback. Pure.

@@ -1,27 +1,30 @@
 import VFGraph
 import VFLog
 
-/// Where a trace or track starts, read from the id in the path: a resource id (`%….vf1res`),
-/// or the entry id of an applied event or of a process. Pure.
+/// Where a trace or track starts, read from the id given (a path segment, a command's
+/// argument) and looked up by index: a resource id (`%….vf1res`), or the entry id of an
+/// applied event or of a process.
 public enum FlowStart {
-    public static func parse(_ text: String, in graph: EconomicGraph) throws(APIError) -> FlowItem {
+    /// - Throws: ``APIError`` 400 for an id of neither form, 404 for one the graph does not
+    ///   hold, 422 for an event that is not applied (it has no flows); or what reading throws.
+    public static func parse(_ text: String, in reader: GraphReader) throws -> FlowItem {
         if text.hasSuffix(".vf1res") {
             let id = try resourceID(text)
-            guard graph.resources[id] != nil else { throw .notFound("no resource \(id) in the graph") }
+            guard try reader.resource(id) != nil else { throw APIError.notFound("no resource \(id) in the graph") }
             return .resource(id)
         }
         let entry: EntryID
         do { entry = try EntryID(parsing: text) } catch {
-            throw .badRequest("not a resource id (%….vf1res) or an entry id (%….vf1): \"\(text)\"")
+            throw APIError.badRequest("not a resource id (%….vf1res) or an entry id (%….vf1): \"\(text)\"")
         }
-        if let event = graph.events[entry] {
+        if let event = try reader.event(entry) {
             guard event.status == .applied else {
-                throw .unprocessable("event \(entry) is \(event.status); only applied events have flows")
+                throw APIError.unprocessable("event \(entry) is \(event.status); only applied events have flows")
             }
             return .event(entry)
         }
-        if graph.processes[entry] != nil { return .process(entry) }
-        throw .notFound("no event or process \(entry) in the graph")
+        if try reader.process(entry) != nil { return .process(entry) }
+        throw APIError.notFound("no event or process \(entry) in the graph")
     }
 
     /// A resource id, or 400 naming what is wrong with it.

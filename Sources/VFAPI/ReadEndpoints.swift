@@ -2,89 +2,131 @@ import Foundation
 import VFGraph
 import VFLog
 import VFPeer
+import VFShapes
 
-/// The answers of the GET endpoints, as JSON-ready values. Each reads the log, the peer table,
-/// the node or the graph, and shapes the result with ``EntryJSON`` and ``GraphJSON``.
+/// The answers of the GET endpoints. Each reads the log, the peer table, the node or the graph's
+/// tables (by index, through a ``GraphReader``), on the API's own threads, and writes the
+/// answer with ``EntryJSON`` and ``GraphJSON``; a listing answers a page at a time
+/// (``ListingJSON``).
 struct ReadEndpoints: Sendable {
     let context: APIContext
+    let blocking: BlockingPool
 
     func node() -> [String: Any] {
         ["id": context.me.description, "peerAddress": context.peerAddress ?? NSNull(),
          "network": context.networkKey == .default ? "default" : "private"]
     }
 
-    func feeds() async throws -> [[String: Any]] {
-        let graph = try await context.graph.graph()
-        return try context.log.feeds().map { head in
-            ["author": head.author.description, "sequence": head.sequence, "forked": head.forked, "self": head.author == context.me,
-             "name": graph.agents[.feed(head.author)]?.profile?.name ?? NSNull()]
-        }
+    /// Feeds in author id order, each with its profile name.
+    func feeds(_ query: QueryParameters) async throws -> [UInt8] {
+        let (log, me) = (context.log, context.me)
+        return try await page(query, after: ListingCursor.feed, rows: { reader, after, limit in
+            try log.feeds(after: after, limit: limit).map { ($0, try reader.agent(.feed($0.author))?.profile?.name) }
+        }, cursor: { $0.0.author }, write: { row, w in Self.feed(row.0, name: row.1, me: me, to: &w) })
     }
 
-    func feedEntries(_ feedText: String, query: QueryParameters) async throws -> [String: Any] {
+    func feedEntries(_ feedText: String, query: QueryParameters) async throws -> [UInt8] {
         let feed: FeedID
         do { feed = try FeedID(parsing: feedText) } catch { throw APIError.badRequest("\(error)") }
         let (from, limit) = try query.entryPage()
-        guard let head = try context.log.head(of: feed) else { throw APIError.notFound("no feed \(feed) is held here") }
-        let page = from > head.sequence ? [] : try context.log.entries(author: feed, in: from...head.sequence, limit: limit)
-        let graph = try await context.graph.graph()
-        var next: Any = NSNull()
-        if let last = page.last, last.entry.sequence < head.sequence { next = last.entry.sequence + 1 }
-        return ["entries": page.map { entry($0, graph: graph) }, "next": next]
+        let reader = try await context.graph.reader()
+        let log = context.log
+        return try await blocking.run {
+            guard let head = try log.head(of: feed) else { throw APIError.notFound("no feed \(feed) is held here") }
+            let page = from > head.sequence ? [] : try log.entries(author: feed, in: from...head.sequence, limit: limit)
+            let next = page.last.flatMap { $0.entry.sequence < head.sequence ? $0.entry.sequence + 1 : nil }
+            return try JSONWriter.bytes { w in
+                w.beginObject()
+                w.key("entries"); try w.array(page) { signed, w in try Self.entry(signed, reader: reader, to: &w) }
+                w.key("next")
+                if let next { w.integer(next) } else { w.null() }
+                w.endObject()
+            }
+        }
     }
 
-    func entry(_ idText: String) async throws -> [String: Any] {
+    func entry(_ idText: String) async throws -> [UInt8] {
         let id: EntryID
         do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
-        guard let signed = try context.log.entry(id: id) else { throw APIError.notFound("no entry \(id) is held here") }
-        return entry(signed, graph: try await context.graph.graph())
-    }
-
-    /// An entry as the API shows it, its signature checked again now.
-    func entry(_ signed: SignedEntry, graph: EconomicGraph) -> [String: Any] {
-        EntryJSON.entry(signed, graph: graph, signatureVerified: signed.entry.hasValidSignature())
-    }
-
-    func resources() async throws -> [[String: Any]] {
-        let graph = try await context.graph.graph()
-        return graph.resources.keys.sorted().map { GraphJSON.resource(graph.resources[$0]!) }
-    }
-
-    func resource(_ idText: String) async throws -> [String: Any] {
-        let id = try FlowStart.resourceID(idText)
-        let graph = try await context.graph.graph()
-        guard let resource = graph.resources[id] else { throw APIError.notFound("no resource \(id) in the graph") }
-        let events = graph.appliedOrder.compactMap { graph.events[$0] }.filter {
-            $0.fromResource == id || $0.toResource == id || $0.container == id
+        let reader = try await context.graph.reader()
+        let log = context.log
+        return try await blocking.run {
+            guard let signed = try log.entry(id: id) else { throw APIError.notFound("no entry \(id) is held here") }
+            return try JSONWriter.bytes { try Self.entry(signed, reader: reader, to: &$0) }
         }
-        return ["resource": GraphJSON.resource(resource), "events": events.map(GraphJSON.event)]
     }
 
-    func processes() async throws -> [[String: Any]] {
-        let graph = try await context.graph.graph()
-        return graph.processes.keys.sorted().map { GraphJSON.process(graph.processes[$0]!, in: graph) }
+    /// An entry this node just published.
+    func entry(_ signed: SignedEntry) async throws -> [UInt8] {
+        let reader = try await context.graph.reader()
+        return try await blocking.run { try JSONWriter.bytes { try Self.entry(signed, reader: reader, to: &$0) } }
     }
 
-    func agents() async throws -> [[String: Any]] {
-        let graph = try await context.graph.graph()
-        return graph.agents.keys.sorted().map { GraphJSON.agent(graph.agents[$0]!) }
+    /// Resources in id order, or those whose name contains `q`.
+    func resources(_ query: QueryParameters) async throws -> [UInt8] {
+        try await page(query, after: ListingCursor.resource, rows: { try $0.resources(after: $1, limit: $2) },
+                       search: { try $0.resources(named: $1, after: $2, limit: $3) }, cursor: { $0.id }, write: GraphJSON.resource)
     }
 
-    func specifications() async throws -> [[String: Any]] {
-        let graph = try await context.graph.graph()
-        return graph.specifications.keys.sorted().map { GraphJSON.specification(graph.specifications[$0]!) }
+    func resource(_ idText: String) async throws -> [UInt8] {
+        let id = try FlowStart.resourceID(idText)
+        let reader = try await context.graph.reader()
+        return try await blocking.run {
+            guard let resource = try reader.resource(id) else { throw APIError.notFound("no resource \(id) in the graph") }
+            let events = try reader.events(touching: id)
+            return JSONWriter.bytes { GraphJSON.resource(resource, events: events, to: &$0) }
+        }
     }
 
-    func flow(_ idText: String, backwards: Bool) async throws -> [[String: Any]] {
-        let graph = try await context.graph.graph()
-        let start = try FlowStart.parse(idText, in: graph)
-        return (backwards ? graph.trace(from: start) : graph.track(from: start)).map(GraphJSON.step)
+    func processes(_ query: QueryParameters) async throws -> [UInt8] {
+        try await page(query, after: ListingCursor.entry, rows: { try $0.processFlows(after: $1, limit: $2) }, cursor: { $0.process.id }) { row, w in
+            GraphJSON.process(row.process, inputs: row.inputs, outputs: row.outputs, to: &w)
+        }
+    }
+
+    /// Agents in the order of their text ids, or those whose profile name contains `q`.
+    func agents(_ query: QueryParameters) async throws -> [UInt8] {
+        try await page(query, after: ListingCursor.agent, rows: { try $0.agents(after: $1, limit: $2) },
+                       search: { try $0.agents(named: $1, after: $2, limit: $3) }, cursor: { $0.id }, write: GraphJSON.agent)
+    }
+
+    func specifications(_ query: QueryParameters) async throws -> [UInt8] {
+        try await page(query, after: ListingCursor.entry, rows: { try $0.specifications(after: $1, limit: $2) }, cursor: { $0.id },
+                       write: GraphJSON.specification)
+    }
+
+    /// The page of a listing `query` asks for: read by `rows`, or with `q` by `search` when the
+    /// listing can be searched, on the API's threads, from the tables as they stand once up to date.
+    private func page<Row, Cursor: Sendable & CustomStringConvertible>(
+        _ query: QueryParameters, after parse: (String) throws(APIError) -> Cursor,
+        rows: @escaping @Sendable (GraphReader, Cursor?, Int) throws -> [Row],
+        search: (@Sendable (GraphReader, String, Cursor?, Int) throws -> SearchPage<Row, Cursor>)? = nil,
+        cursor: @escaping @Sendable (Row) -> Cursor, write: @escaping @Sendable (Row, inout JSONWriter) -> Void
+    ) async throws -> [UInt8] {
+        let request = try query.listingPage(parse, searchable: search != nil)
+        let reader = try await context.graph.reader()
+        return try await blocking.run {
+            if let search, let text = request.search {
+                return ListingJSON.page(try search(reader, text, request.after, request.limit), write)
+            }
+            return try ListingJSON.page(request, rows: { try rows(reader, $0, $1) }, cursor: cursor, write)
+        }
+    }
+
+    func flow(_ idText: String, backwards: Bool) async throws -> [UInt8] {
+        let reader = try await context.graph.reader()
+        return try await blocking.run {
+            let start = try FlowStart.parse(idText, in: reader)
+            let steps = backwards ? try reader.trace(from: start) : try reader.track(from: start)
+            return JSONWriter.bytes { $0.array(steps, GraphJSON.step) }
+        }
     }
 
     func peers() async throws -> [[String: Any]] {
         // The node's own view, not the table's flag, which lags by a write.
         let connected = Set(await context.node.connectedPeers())
-        return try context.peers.peers().map { peer in
+        let peers = context.peers
+        return try await blocking.run { try peers.peers() }.map { peer in
             ["id": peer.feed.description, "address": peer.address?.description ?? NSNull(),
              "connected": connected.contains(peer.feed), "lastSync": peer.lastSync ?? NSNull(), "lastError": peer.lastError ?? NSNull()]
         }
@@ -92,5 +134,23 @@ struct ReadEndpoints: Sendable {
 
     func sync() async -> [String: Any] {
         await SyncStatus.current(of: context.node).json
+    }
+
+    /// An entry as the API shows it: its signature checked again now, its status read by index.
+    static func entry(_ signed: SignedEntry, reader: GraphReader, to w: inout JSONWriter) throws {
+        let verdict = EntryJSON.Verdict(signatureVerified: signed.entry.hasValidSignature(), status: try reader.status(of: signed.entry.id),
+                                        createdResource: EntryJSON.createdResource(signed))
+        EntryJSON.entry(signed, verdict: verdict, to: &w)
+    }
+
+    /// `{"author", "forked", "name", "self", "sequence"}`: a feed held, with its profile name.
+    private static func feed(_ head: FeedHead, name: String?, me: FeedID, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("author"); w.id(head.author)
+        w.key("forked"); w.bool(head.forked)
+        w.key("name"); w.string(name)
+        w.key("self"); w.bool(head.author == me)
+        w.key("sequence"); w.integer(head.sequence)
+        w.endObject()
     }
 }

@@ -1,3 +1,5 @@
+import ArgumentParser
+import VFAPI
 import VFGraph
 import VFLog
 
@@ -16,33 +18,26 @@ struct GraphContext {
         do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
     }
 
-    /// The derived graph, up to date with the log.
-    func graph() throws -> EconomicGraph { try store.graph(from: log) }
-
-    /// Every resource, ordered by id, straight from the tables once they are up to date.
-    func resources() throws -> [EconomicResource] {
+    /// A reader of the tables, once they are up to date with the log: each answer read by
+    /// index, costing what it returns.
+    func reader() throws -> GraphReader {
         try store.update(from: log)
-        return try store.resources()
+        return store.reader(log: log)
     }
+
+    /// The whole derived graph, up to date with the log: for `vf export --format jsonld`, which
+    /// is the whole graph by nature.
+    func graph() throws -> EconomicGraph { try store.graph(from: log) }
 }
 
-/// Reads the ID argument of `vf resource`, `vf trace` and `vf track`: a resource id
-/// (`%….vf1res`), or the entry id of an event or a process.
-func parseFlowItem(_ text: String, in graph: EconomicGraph) throws -> FlowItem {
-    if text.hasSuffix(".vf1res") {
-        let id: ResourceID
-        do { id = try ResourceID(parsing: text) } catch { throw CLIError("\(error)") }
-        guard graph.resources[id] != nil else { throw CLIError("no resource \(id) in the graph") }
-        return .resource(id)
-    }
-    let entry: EntryID
-    do { entry = try EntryID(parsing: text) } catch {
-        throw CLIError("not a resource id (%….vf1res) or an entry id (%….vf1): \"\(text)\"")
-    }
-    if let event = graph.events[entry] {
-        guard event.status == .applied else { throw CLIError("event \(entry) is \(event.status); only applied events have flows") }
-        return .event(entry)
-    }
-    if graph.processes[entry] != nil { return .process(entry) }
-    throw CLIError("no event or process \(entry) in the graph")
+/// Reads the ID argument of `vf trace` and `vf track` and looks it up: a resource id
+/// (`%….vf1res`), or the entry id of an applied event or a process.
+func parseFlowItem(_ text: String, in reader: GraphReader) throws -> FlowItem {
+    do { return try FlowStart.parse(text, in: reader) } catch let error as APIError { throw CLIError(error.reason) }
+}
+
+/// A listing's `--after`, read by `parse` (one of ``ListingCursor``'s).
+func parseCursor<Cursor>(_ text: String?, _ parse: (String) throws(APIError) -> Cursor) throws -> Cursor? {
+    guard let text else { return nil }
+    do { return try parse(text) } catch { throw ValidationError("--\(error.reason)") }
 }

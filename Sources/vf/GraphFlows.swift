@@ -1,7 +1,7 @@
 import ArgumentParser
 import VFGraph
 
-/// `vf trace` and `vf track`: one walk over the graph, in one direction.
+/// `vf trace` and `vf track`: one walk over the graph, in one direction, each step read by index.
 struct FlowOptions: ParsableArguments {
     @OptionGroup var options: HomeOptions
     @Argument(help: "A resource id (%….vf1res), or the entry id of an applied event or a process.") var id: String
@@ -9,13 +9,13 @@ struct FlowOptions: ParsableArguments {
     var json = false
 
     func run(backwards: Bool) throws {
-        let graph = try GraphContext(options).graph()
-        let start = try parseFlowItem(id, in: graph)
-        let steps = backwards ? graph.trace(from: start) : graph.track(from: start)
+        let reader = try GraphContext(options).reader()
+        let start = try parseFlowItem(id, in: reader)
+        let steps = backwards ? try reader.trace(from: start) : try reader.track(from: start)
         if json {
-            JSONOutput.print(steps.map(GraphJSON.step))
+            JSONOutput.print { $0.array(steps, GraphJSON.step) }
         } else {
-            for step in steps { print(GraphText.step(step, graph: graph)) }
+            for step in steps { print(try GraphText.step(step, reader: reader)) }
         }
     }
 }

@@ -1,48 +1,44 @@
 import ArgumentParser
+import VFAPI
 import VFGraph
 
 struct Processes: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the processes held, with their input and output events.")
+    static let configuration = CommandConfiguration(abstract: "List the processes held, with their input and output events, in id order.")
 
     @OptionGroup var options: HomeOptions
-    @Flag(help: "Print a JSON array of processes.") var json = false
+    @OptionGroup var listing: ListingOptions
 
     func run() throws {
-        let graph = try GraphContext(options).graph()
-        let processes = graph.processes.keys.sorted().map { graph.processes[$0]! }
-        if json {
-            JSONOutput.print(processes.map { GraphJSON.process($0, in: graph) })
-            return
-        }
-        if processes.isEmpty { print("no processes yet") }
-        for p in processes {
-            print("\(p.id)  \(p.payload.name ?? "(unnamed)")  by \(p.author)")
-            for e in graph.events(inputOf: p.id) { print("  in   " + GraphText.event(e)) }
-            for e in graph.events(outputOf: p.id) { print("  out  " + GraphText.event(e)) }
-        }
+        let after = try parseCursor(listing.after, ListingCursor.entry)
+        let reader = try GraphContext(options).reader()
+        try Listing(
+            page: { try reader.processFlows(after: $0, limit: $1) },
+            cursor: \.process.id,
+            json: { row, w in GraphJSON.process(row.process, inputs: row.inputs, outputs: row.outputs, to: &w) },
+            text: { row in
+                let p = row.process
+                return ([GraphText.process(p)]
+                    + (try reader.events(of: p.id, outputs: false)).map { "  in   " + GraphText.event($0) }
+                    + (try reader.events(of: p.id, outputs: true)).map { "  out  " + GraphText.event($0) }).joined(separator: "\n")
+            },
+            empty: "no processes yet"
+        ).print(listing, after: after)
     }
 }
 
 struct Agents: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the economic agents: feeds that take part in events or publish a profile, and agents described by an entry.")
+        abstract: "List the economic agents: feeds that take part in events or publish a profile, and agents described by an entry; in id order.")
 
     @OptionGroup var options: HomeOptions
-    @Flag(help: "Print a JSON array of agents.") var json = false
+    @OptionGroup var listing: ListingOptions
 
     func run() throws {
-        let graph = try GraphContext(options).graph()
-        let agents = graph.agents.keys.sorted().map { graph.agents[$0]! }
-        if json {
-            JSONOutput.print(agents.map(GraphJSON.agent))
-            return
-        }
-        if agents.isEmpty { print("no agents yet") }
-        for a in agents {
-            var line = "\(a.id)  \(a.profile?.name ?? "(no profile)")"
-            if case .described = a.id { line += "  answered by \(a.answeredBy)" }
-            print(line)
-        }
+        let after = try parseCursor(listing.after, ListingCursor.agent)
+        let reader = try GraphContext(options).reader()
+        try Listing(page: { try reader.agents(after: $0, limit: $1) }, cursor: \.id,
+                    json: GraphJSON.agent, text: GraphText.agent, empty: "no agents yet")
+            .print(listing, after: after)
     }
 }
 
@@ -68,17 +64,16 @@ struct GraphRebuild: ParsableCommand {
         let store: GraphStore
         do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
         try store.rebuild(from: log)
-        let graph = try store.graph(from: log)
-        let counts: [String: Any] = [
-            "events": graph.events.count, "applied": graph.appliedOrder.count, "resources": graph.resources.count,
-            "processes": graph.processes.count, "agents": graph.agents.count, "rejected": graph.rejected.count,
-        ]
+        let counts = try store.reader(log: log).counts()
         if json {
-            JSONOutput.print(counts)
+            JSONOutput.print([
+                "events": counts.events, "applied": counts.applied, "resources": counts.resources,
+                "processes": counts.processes, "agents": counts.agents, "rejected": counts.rejected,
+            ])
         } else {
-            print("rebuilt \(store.path): \(graph.events.count) events (\(graph.appliedOrder.count) applied), "
-                  + "\(graph.resources.count) resources, \(graph.processes.count) processes, \(graph.agents.count) agents, "
-                  + "\(graph.rejected.count) rejected entries")
+            print("rebuilt \(store.path): \(counts.events) events (\(counts.applied) applied), "
+                  + "\(counts.resources) resources, \(counts.processes) processes, \(counts.agents) agents, "
+                  + "\(counts.rejected) rejected entries")
         }
     }
 }

@@ -1,22 +1,20 @@
 import ArgumentParser
+import VFAPI
 import VFGraph
 
 struct Resources: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the economic resources derived from every feed held, with their quantities.")
+        abstract: "List the economic resources derived from every feed held, with their quantities, in id order.")
 
     @OptionGroup var options: HomeOptions
-    @Flag(help: "Print a JSON array of resources.") var json = false
+    @OptionGroup var listing: ListingOptions
 
     func run() throws {
-        // Straight from the tables: no derivation when the log has not grown.
-        let resources = try GraphContext(options).resources()
-        if json {
-            JSONOutput.print(resources.map(GraphJSON.resource))
-        } else {
-            if resources.isEmpty { print("no resources yet") }
-            for r in resources { print(GraphText.resource(r)) }
-        }
+        let after = try parseCursor(listing.after, ListingCursor.resource)
+        let reader = try GraphContext(options).reader()
+        try Listing(page: { try reader.resources(after: $0, limit: $1) }, cursor: \.id,
+                    json: GraphJSON.resource, text: GraphText.resource, empty: "no resources yet")
+            .print(listing, after: after)
     }
 }
 
@@ -30,15 +28,13 @@ struct ResourceCommand: ParsableCommand {
     @Flag(help: "Print {\"resource\": …, \"events\": […]}.") var json = false
 
     func run() throws {
-        let graph = try GraphContext(options).graph()
-        guard case let .resource(rid) = try parseFlowItem(id, in: graph), let resource = graph.resources[rid] else {
-            throw CLIError("\(id) is not a resource id")
-        }
-        let events = graph.appliedOrder.compactMap { graph.events[$0] }.filter {
-            $0.fromResource == rid || $0.toResource == rid || $0.container == rid
-        }
+        let rid: ResourceID
+        do { rid = try FlowStart.resourceID(id) } catch { throw CLIError(error.reason) }
+        let reader = try GraphContext(options).reader()
+        guard let resource = try reader.resource(rid) else { throw CLIError("no resource \(rid) in the graph") }
+        let events = try reader.events(touching: rid)
         if json {
-            JSONOutput.print(["resource": GraphJSON.resource(resource), "events": events.map(GraphJSON.event)])
+            JSONOutput.print { GraphJSON.resource(resource, events: events, to: &$0) }
         } else {
             print(GraphText.resource(resource))
             for e in events { print("  " + GraphText.event(e)) }

@@ -18,11 +18,22 @@ enum GraphText {
         return line
     }
 
-    static func step(_ s: FlowStep, graph: EconomicGraph) -> String {
+    static func process(_ p: GraphProcess) -> String {
+        "\(p.id)  \(p.payload.name ?? "(unnamed)")  by \(p.author)"
+    }
+
+    static func agent(_ a: GraphAgent) -> String {
+        var line = "\(a.id)  \(a.profile?.name ?? "(no profile)")"
+        if case .described = a.id { line += "  answered by \(a.answeredBy)" }
+        return line
+    }
+
+    /// A step of a trace or track, its process or resource looked up by index.
+    static func step(_ s: FlowStep, reader: GraphReader) throws -> String {
         switch s.item {
         case .event: s.event.map { "event " + event($0) } ?? s.item.description
-        case let .process(id): "process \(id)  \(graph.processes[id]?.payload.name ?? "")"
-        case let .resource(id): "resource " + (graph.resources[id].map(resource) ?? id.description)
+        case let .process(id): "process \(id)  \(try reader.process(id)?.payload.name ?? "")"
+        case let .resource(id): "resource " + (try reader.resource(id).map(resource) ?? id.description)
         }
     }
 }

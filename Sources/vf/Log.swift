@@ -13,8 +13,9 @@ struct Log: ParsableCommand {
 
     func run() throws {
         let store = try options.resolved.openStore()
-        // Derived only once a ValueFlows entry is met, so a log of other JSON never pays for it.
-        var graph: EconomicGraph?
+        // Opened, and the tables brought up to date, only once a ValueFlows entry is met, so a
+        // log of other JSON never pays for it; then each status is one lookup by index.
+        var reader: GraphReader?
         let authors = try author.map { [try parseFeedID($0)] } ?? store.feeds().map(\.author)
         var stream = JSONOutput.ArrayStream()
         for feed in authors {
@@ -23,15 +24,12 @@ struct Log: ParsableCommand {
                 let page = try store.entries(author: feed, after: after, limit: 1000)
                 for signed in page {
                     guard json else { printPlain(signed); continue }
-                    var object = JSONOutput.entry(signed)
+                    var status: EventStatus?
                     if let payload = signed.payload, PublishVerdict.isValueFlows(payload) {
-                        if graph == nil { graph = try GraphContext(options).graph() }
-                        if let status = graph?.status(of: signed.entry.id) {
-                            object["status"] = status.name
-                            if let reason = status.reason { object["reason"] = reason }
-                        }
+                        if reader == nil { reader = try GraphContext(options).reader() }
+                        status = try reader?.status(of: signed.entry.id)
                     }
-                    stream.append(object)
+                    stream.append { EntryJSON.entry(signed, status: status, to: &$0) }
                 }
                 guard let last = page.last else { break }
                 after = last.entry.sequence

@@ -1,3 +1,3 @@
-// The JSON shapes (GraphJSON, EntryJSON) live in VFAPI so the commands and the HTTP API print
-// the same thing; re-exported here so every command file sees them without importing VFAPI itself.
-@_exported import VFAPI
+// The JSON shapes (GraphJSON, EntryJSON) and their writer live in VFShapes so the commands and
+// the HTTP API print the same thing; re-exported here so every command file sees them.
+@_exported import VFShapes

@@ -15,6 +15,10 @@ struct RawHTTPClient: Sendable {
         func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) }
         var object: [String: Any] { ((try? json()) as? [String: Any]) ?? [:] }
         var array: [[String: Any]] { ((try? json()) as? [[String: Any]]) ?? [] }
+        /// The items of a listing's page, `{"items": […], "next": …}`.
+        var items: [[String: Any]] { object["items"] as? [[String: Any]] ?? [] }
+        /// A listing's `next`: nil when it is null (the last page) or missing.
+        var next: String? { object["next"] as? String }
         var error: String { object["error"] as? String ?? "" }
     }
 

@@ -13,7 +13,8 @@ mark, with a text list alongside) and its track; read the feed (author, sequence
 see an entry published with `vf publish`, and one the mill records on its own node (it comes by
 gossip), appear without a reload; see a refusal's reason next to the form; consume and work
 through the process picker; watch the sync progress bar move during a real sync; page through a
-long feed; and find the form asking for a token when it has none.
+long feed; find the form asking for a token when it has none; and, with more resources than a
+page holds, show more of them, search resources and agents by name, and list the processes.
 No view may scroll sideways, and the browser console must stay free of errors (CSP included).
 A screenshot of each main view goes to artifacts/ui/. Exits non-zero with the failed check.
 
@@ -36,6 +37,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 PHONE = (390, 844)
 SYNC_ENTRIES = 20000
+CRATES = 130        # resources published at the end: more than the resources view's first page
+RESOURCE_PAGE = 100
 DESKTOP = (1280, 900)
 
 try:
@@ -200,12 +203,12 @@ def quantities(page, name):
 
 
 def resource_row_anywhere(page, name):
-    """The id of resource `name`, read from the API the page uses."""
+    """The id of resource `name`, found by the API's search by name, which the page uses."""
     rows = page.d.execute_async_script("""
         const done = arguments[arguments.length - 1];
-        fetch('/api/resources').then(r => r.json()).then(done, e => done(String(e)));
-    """)
-    check(isinstance(rows, list), f"/api/resources answered {rows!r}")
+        fetch('/api/resources?limit=1000&q=' + encodeURIComponent(arguments[0])).then(r => r.json()).then(d => done(d.items), e => done(String(e)));
+    """, name)
+    check(isinstance(rows, list), f"/api/resources?q={name} answered {rows!r}")
     ids = [r["id"] for r in rows if r.get("name") == name]
     check(len(ids) == 1, f"expected one resource named {name!r}, found {len(ids)}")
     return ids[0]
@@ -276,7 +279,7 @@ def run(vf, artifacts):
         driver = start_browser(PHONE)
         page = Page(driver, artifacts)
         run_phone(page, url, token, farm, mill, bakery)
-        run_desktop(page)
+        run_desktop(page, farm)
         errors = page.console_errors()
         check(not errors, "the browser console has errors:\n  " + "\n  ".join(errors))
         print(f"ui test: passed; {len(page.shots)} screenshots in {artifacts}")
@@ -474,7 +477,7 @@ def run_phone(page, url, token, farm, mill, bakery):
     check(not page.visible("#form-error"), f"the work was refused: {page.text('#form-error')}")
     page.nav("resources")
     page.wait("wheat at 65.5", lambda: quantities(page, "wheat") == ("65.5 kilogram", "65.5 kilogram"))
-    processes = page.d.execute_async_script("const done = arguments[arguments.length - 1]; fetch('/api/processes').then(r => r.json()).then(done)")
+    processes = page.d.execute_async_script("const done = arguments[arguments.length - 1]; fetch('/api/processes?limit=1000').then(r => r.json()).then(d => done(d.items))")
     milling = [p for p in processes if p["name"] == "milling"]
     check(len(milling) == 1 and len(milling[0]["inputs"]) == 2, f"milling should have the consume and the work as inputs: {milling}")
 
@@ -526,7 +529,9 @@ def run_phone(page, url, token, farm, mill, bakery):
 
     # The bakery's long feed: the newest entries first, older ones on request.
     page.nav("feeds")
-    d.find_element(By.CSS_SELECTOR, f'#feed-list a[href="#/feeds/{quote(bakery.id, safe="")}"]').click()
+    bakery_link = f'#feed-list a[href="#/feeds/{quote(bakery.id, safe="")}"]'
+    page.wait("the bakery among the feeds", lambda: page.els(bakery_link))
+    page.el(bakery_link).click()
     page.wait("the bakery's newest entries", lambda: page.els("#entry-list li.entry")
               and page.els("#entry-list li.entry")[0].get_attribute("data-sequence") == str(SYNC_ENTRIES))
     first = len(page.els("#entry-list li.entry"))
@@ -580,10 +585,10 @@ def check_trace(page, farm):
     check(steps.count("signed by") == 2 and steps.count("✓ verified") == 2, f"the text list of steps lacks signers: {steps!r}")
 
 
-def run_desktop(page):
+def run_desktop(page, farm):
     set_viewport(page.d, DESKTOP)
     page.d.set_window_size(*DESKTOP)
-    for view in ["record", "feeds", "resources", "peers"]:
+    for view in ["record", "feeds", "resources", "processes", "agents", "peers"]:
         page.nav(view)
         time.sleep(0.3)
         page.no_sideways_scroll(f"{view} view at desktop size")
@@ -606,6 +611,59 @@ def run_desktop(page):
     page.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
     page.shot("desktop-track-dark")
     page.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+    run_long_listings(page, farm)
+
+
+def resource_names(page):
+    return page.d.execute_script("return [...document.querySelectorAll('#resource-table .resource-link')].map(a => a.textContent.trim())")
+
+
+def run_long_listings(page, farm):
+    """More resources than a page holds: the view shows a page, more on request, and finds by name."""
+    lines = os.path.join(os.path.dirname(farm.home), "crates.jsonl")
+    with open(lines, "w") as f:
+        for i in range(CRATES):
+            f.write(json.dumps({"@type": "EconomicEvent", "action": "produce", "provider": farm.id, "receiver": farm.id,
+                                "newInventoriedResource": {"name": f"crate {i}"},
+                                "resourceQuantity": {"hasNumericalValue": "1", "hasUnit": "each"}}) + "\n")
+    farm.run("publish", "--lines", lines)
+    page.nav("resources")
+    page.wait("a first page of resources", lambda: len(resource_names(page)) == RESOURCE_PAGE and page.visible("#resources-more"), timeout=20)
+    total = CRATES + 3  # the crates, the farm's wheat, the mill's wheat and flour
+    page.el("#resources-more").send_keys(Keys.ENTER)
+    page.wait("the rest of the resources", lambda: len(resource_names(page)) == total)
+    check(not page.els("#resources-more"), "a \"Show more\" button is left after the last resource")
+    check(page.d.execute_script("return document.activeElement.closest('tr')?.rowIndex") == RESOURCE_PAGE + 1,
+          "focus did not move to the first resource of the new page")
+    check(len(set(resource_names(page))) == total, "a resource is shown twice")
+    page.no_sideways_scroll("resources view with many resources")
+
+    # Search by name, ignoring case: only the wheat, then everything again.
+    search = page.el("#resource-search")
+    search.send_keys("WHEAT")
+    page.wait("the wheat only", lambda: sorted(resource_names(page)) == ["wheat", "wheat at the mill"])
+    check(not page.els("#resources-more"), "a search with two matches offers more")
+    page.shot("desktop-resources-search")
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys("crate 1")
+    page.wait("the crates named like crate 1", lambda: resource_names(page) and all("crate 1" in n for n in resource_names(page))
+              and len(resource_names(page)) == sum(1 for i in range(CRATES) if "crate 1" in f"crate {i}"))
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys("no such thing")
+    page.wait("no match", lambda: page.visible("#no-match"))
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys(Keys.BACK_SPACE)
+    page.wait("a first page again", lambda: len(resource_names(page)) == RESOURCE_PAGE)
+
+    # Agents, searched by name; processes listed.
+    page.nav("agents")
+    page.wait("the agents", lambda: len(page.els("#agents-list li")) >= 2)
+    page.el("#agents-search").send_keys("hillside")
+    page.wait("the farm alone", lambda: [e.text for e in page.els("#agents-list .agent-name")] == ["Hillside Farm"])
+    page.nav("processes")
+    page.wait("the processes", lambda: sorted(e.text for e in page.els("#processes-list .process-link")) == ["growing wheat", "milling"])
+    page.shot("desktop-processes")
 
 
 def main():

@@ -63,22 +63,42 @@ async function request(method, path, body) {
 
 const enc = encodeURIComponent;
 
+/// "?after=…&limit=…&q=…" with the parameters that are set.
+function pageQuery({ after, limit, q } = {}) {
+  const parts = [];
+  if (after) parts.push(`after=${enc(after)}`);
+  if (limit) parts.push(`limit=${limit}`);
+  if (q) parts.push(`q=${enc(q)}`);
+  return parts.length ? "?" + parts.join("&") : "";
+}
+
+/// The largest page a listing answers.
+export const MAX_PAGE = 1000;
+
+// Listings answer a page at a time: {items: [...], next: cursor or null}; pass `next` back as
+// `after` for the page that follows.
 export const api = {
   node: () => request("GET", "/api/node"),
-  feeds: () => request("GET", "/api/feeds"),
+  feeds: (page) => request("GET", "/api/feeds" + pageQuery(page)),
   entries: (feed, from = 1, limit = 500) => request("GET", `/api/feeds/${enc(feed)}/entries?from=${from}&limit=${limit}`),
   entry: (id) => request("GET", `/api/entries/${enc(id)}`),
   publish: (payload) => request("POST", "/api/entries", { payload }),
-  resources: () => request("GET", "/api/resources"),
+  resources: (page) => request("GET", "/api/resources" + pageQuery(page)),
   resource: (id) => request("GET", `/api/resources/${enc(id)}`),
-  processes: () => request("GET", "/api/processes"),
-  agents: () => request("GET", "/api/agents"),
-  specifications: () => request("GET", "/api/specifications"),
+  processes: (page) => request("GET", "/api/processes" + pageQuery(page)),
+  agents: (page) => request("GET", "/api/agents" + pageQuery(page)),
+  specifications: (page) => request("GET", "/api/specifications" + pageQuery(page)),
   trace: (id) => request("GET", `/api/trace/${enc(id)}`),
   track: (id) => request("GET", `/api/track/${enc(id)}`),
   peers: () => request("GET", "/api/peers"),
   sync: () => request("GET", "/api/sync"),
 };
+
+/// The first `max` items of a listing (at most one page of MAX_PAGE): what pickers and the
+/// names the page shows are drawn from, however long the listing is.
+export async function firstItems(list, max = MAX_PAGE) {
+  return (await list({ limit: Math.min(max, MAX_PAGE) })).items || [];
+}
 
 /// Reads a whole feed, page by page, up to `max` entries.
 export async function allEntries(feed, max = 5000) {

@@ -1,11 +1,12 @@
 // The page: hash routes to views, the names the views share, and live updates from the
 // node's event stream (a new entry or graph change refreshes the view on screen).
-import { adoptTokenFromFragment, api, openStream } from "./api.js";
+import { adoptTokenFromFragment, api, firstItems, openStream } from "./api.js";
 import { h, clear } from "./dom.js";
-import { agentName, names } from "./format.js";
+import { agentName, learnProcessNames, learnResourceNames, names } from "./format.js";
 import { renderRecord } from "./record.js";
 import { renderFeeds } from "./feeds.js";
 import { renderResources, renderResource } from "./resources.js";
+import { renderAgents, renderProcesses } from "./listings.js";
 import { renderTrace, renderTracePicker } from "./trace.js";
 import { renderPeers, syncFraction, syncText } from "./peers.js";
 import { renderSettings } from "./settings.js";
@@ -19,6 +20,8 @@ const ctx = {
   feeds: [],
   refresh: () => refreshNow(),
   reconnect: () => connect(),
+  /// Runs a load of the view on screen as the first one ran: busy while it runs, its error shown.
+  run: (fn) => runLoad(view, fn),
 };
 
 let view = null;
@@ -37,6 +40,8 @@ const VIEWS = {
   record: () => renderRecord(main, ctx),
   feeds: (arg) => renderFeeds(main, ctx, { feed: arg }),
   resources: (arg) => arg ? renderResource(main, ctx, { id: arg }) : renderResources(main, ctx),
+  processes: () => renderProcesses(main, ctx),
+  agents: () => renderAgents(main, ctx),
   trace: (arg) => arg ? renderTrace(main, ctx, { id: arg }, "trace") : renderTracePicker(main, ctx),
   track: (arg) => arg ? renderTrace(main, ctx, { id: arg }, "track") : renderTracePicker(main, ctx),
   peers: () => renderPeers(main, ctx),
@@ -60,30 +65,38 @@ async function show(focus) {
   if (focus && view === v) (v.focusTarget?.() || main).focus();
 }
 
+// Loads in progress: the page is busy until the last ends, so a refresh of the view left
+// behind, ending while the new view still loads, does not say the new view is ready.
+let loading = 0;
+
 async function runLoad(v, fn) {
+  loading += 1;
   main.setAttribute("aria-busy", "true");
   try {
     await fn();
-    main.querySelector(".load-error")?.remove();
+    if (view === v) main.querySelector(".load-error")?.remove();
   } catch (error) {
     if (view !== v) return;
     main.querySelector(".load-error")?.remove();
     main.prepend(h("div", { class: "error load-error", role: "alert" }, `Could not load: ${error.message}`));
   } finally {
-    main.removeAttribute("aria-busy");
+    loading -= 1;
+    if (loading === 0) main.removeAttribute("aria-busy");
   }
 }
 
+/// The names the page shows for ids: the first page of each listing (a node may hold far more;
+/// views ask for the names of others they show).
 async function loadNames() {
   const [feeds, agents, processes, resources] = await Promise.all([
-    api.feeds(), api.agents(), api.processes(), api.resources(),
+    firstItems(api.feeds), firstItems(api.agents), firstItems(api.processes), firstItems(api.resources),
   ]);
   ctx.feeds = feeds;
   names.agents.clear();
   for (const a of agents) if (a.name) names.agents.set(a.id, a.name);
   for (const f of feeds) if (f.name) names.agents.set(f.author, f.name);
-  names.processes = new Map(processes.map((p) => [p.id, p.name || "(unnamed process)"]));
-  names.resources = new Map(resources.map((r) => [r.id, r.name || "(unnamed resource)"]));
+  learnProcessNames(processes);
+  learnResourceNames(resources);
   document.getElementById("node-name").textContent = agentName(ctx.node?.id);
 }
 

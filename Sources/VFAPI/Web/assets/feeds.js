@@ -1,8 +1,9 @@
 // Feeds: this node's feed and the others it holds, each entry with its signer, sequence,
 // status and signature mark.
-import { api } from "./api.js";
+import { api, MAX_PAGE } from "./api.js";
 import { h, clear, changeDetector } from "./dom.js";
 import { agentEl, agentName, payloadSummary, shortId, statusEl, timeText, verifiedEl } from "./format.js";
+import { moreButton, pager } from "./paging.js";
 
 export function renderFeeds(main, ctx, params) {
   const title = h("h1", { tabindex: "-1" }, "Feeds");
@@ -61,13 +62,13 @@ export function renderFeeds(main, ctx, params) {
         h("span", { class: "meta" }, `showing ${entries.length} of ${head}`)) : null));
   }
 
+  // Feeds a page at a time, in id order; the selected one is found even beyond those shown.
+  const feedPages = pager(api.feeds, 200);
   const feedsChanged = changeDetector();
-  async function load() {
-    const feeds = await api.feeds();
-    const head = feeds.find((f) => f.author === selected)?.sequence ?? 0;
-    if (!feedsChanged(feeds)) { await loadEntries(head); return; }
+  function renderFeedList() {
+    const feeds = [...feedPages.items];
+    if (!feedsChanged({ feeds, more: feedPages.more })) return;
     feeds.sort((a, b) => (b.self ? 1 : 0) - (a.self ? 1 : 0) || agentName(a.author).localeCompare(agentName(b.author)));
-    if (!selected && feeds.length) selected = feeds[0].author;
     clear(list).append(...feeds.map((f) => h("li", {},
       h("a", {
         href: `#/feeds/${encodeURIComponent(f.author)}`, class: "feed-link",
@@ -75,7 +76,31 @@ export function renderFeeds(main, ctx, params) {
       },
       h("span", { class: "name" }, agentName(f.author), f.self ? " — this node" : ""),
       h("span", { class: "meta" }, `${f.sequence} entr${f.sequence === 1 ? "y" : "ies"}`, f.forked ? " · FORKED" : "")))));
-    await loadEntries(feeds.find((f) => f.author === selected)?.sequence ?? 0);
+    if (feedPages.more) {
+      list.append(h("li", {}, moreButton("feeds-more", feedPages, async () => { await feedPages.loadMore(); renderFeedList(); }, list, "a.feed-link")));
+    }
+  }
+
+  /// The selected feed's head: among the feeds shown, else read a page at a time from its neighbourhood.
+  async function headOf(feed) {
+    const shown = feedPages.items.find((f) => f.author === feed);
+    if (shown) return shown.sequence;
+    let after = null;
+    for (let requests = 0; requests < 20; requests++) {
+      const page = await api.feeds({ after, limit: MAX_PAGE });
+      const found = page.items.find((f) => f.author === feed);
+      if (found) return found.sequence;
+      if (!page.next) break;
+      after = page.next;
+    }
+    return 0;
+  }
+
+  async function load() {
+    await feedPages.reload();
+    if (!selected && feedPages.items.length) selected = feedPages.items.find((f) => f.self)?.author ?? feedPages.items[0].author;
+    renderFeedList();
+    await loadEntries(await headOf(selected));
   }
 
   return { load, refresh: load, focusTarget: () => title };

@@ -1,13 +1,44 @@
 // How ids, agents, quantities and times read on the page.
+import { api } from "./api.js";
 import { h } from "./dom.js";
 
 /// What the page knows about names: this node, feeds' profile names, agents, processes, resources.
+/// Filled from the first page of each listing and from what the views load; a view that shows
+/// ids beyond those asks for their names (`ensureNames`).
 export const names = {
   self: null,
   agents: new Map(),     // agent or feed id -> name
   processes: new Map(),  // process entry id -> name
   resources: new Map(),  // resource id -> name
 };
+
+/// Keeps the names of resources a view loaded.
+export function learnResourceNames(resources) {
+  for (const r of resources) names.resources.set(r.id, r.name || "(unnamed resource)");
+}
+
+/// Keeps the names of processes a view loaded.
+export function learnProcessNames(processes) {
+  for (const p of processes) names.processes.set(p.id, p.name || "(unnamed process)");
+}
+
+/// The names the page does not know yet of these processes and resources (ids; nulls are
+/// skipped), each read by id: a resource from its own endpoint, a process from its entry.
+/// At most `max` are asked for; the rest keep their short ids.
+export async function ensureNames({ processes = [], resources = [] }, max = 50) {
+  const unknown = (ids, map) => [...new Set(ids.filter((id) => id && !map.has(id)))];
+  const wanted = [
+    ...unknown(resources, names.resources).map((id) => async () => {
+      const { resource } = await api.resource(id);
+      learnResourceNames([resource]);
+    }),
+    ...unknown(processes, names.processes).map((id) => async () => {
+      const entry = await api.entry(id);
+      if (entry.payload) learnProcessNames([{ id, name: entry.payload.name }]);
+    }),
+  ].slice(0, max);
+  await Promise.all(wanted.map((ask) => ask().catch(() => { /* shown by its short id */ })));
+}
 
 /// "@A6EHv/PO….ed25519" -> "A6EHv/PO": enough to tell ids apart at a glance.
 export function shortId(id) {

@@ -1,7 +1,7 @@
 // Record: a form for an EconomicEvent that knows the VF actions. Choosing an action shows only
 // the fields that action takes (from the action table); the payload is built from what shows.
 import { ACTIONS, COMMON_ACTIONS, COMMON_UNITS, fieldsFor, effectText } from "./actions.js";
-import { api, getToken } from "./api.js";
+import { api, firstItems, getToken } from "./api.js";
 import { h, clear, changeDetector } from "./dom.js";
 import { agentName, humanize, quantityText, shortId, names } from "./format.js";
 
@@ -331,8 +331,9 @@ export function renderRecord(main, ctx) {
 
   const changed = changeDetector();
   async function load() {
+    // The first page of each: a picker of more than a thousand choices would be no help.
     const [resources, processes, agents, specs] = await Promise.all([
-      api.resources(), api.processes(), api.agents(), api.specifications().catch(() => []),
+      firstItems(api.resources), firstItems(api.processes), firstItems(api.agents), firstItems(api.specifications).catch(() => []),
     ]);
     const next = { resources, processes, agents, specs, feeds: ctx.feeds || [] };
     if (!changed(next)) return;

@@ -1,23 +1,33 @@
-// Resources: every resource with its onhand and accounting quantities; one resource with the
-// events behind it.
+// Resources: the resources with their onhand and accounting quantities, a page at a time and
+// searchable by name; one resource with the events behind it.
 import { api } from "./api.js";
 import { h, clear, changeDetector } from "./dom.js";
-import { agentEl, quantityText, shortId, statusEl, verifiedEl, processName, resourceName } from "./format.js";
+import { agentEl, ensureNames, learnResourceNames, quantityText, shortId, statusEl, verifiedEl, processName, resourceName } from "./format.js";
+import { moreButton, pager, searchBox } from "./paging.js";
 
 const cell = (label, ...content) => h("td", { "data-label": label }, content);
+
+const PAGE = 100;
 
 export function renderResources(main, ctx) {
   const title = h("h1", { tabindex: "-1" }, "Resources");
   const body = h("div", { id: "resources" });
-  main.append(h("section", { class: "card" }, title, body));
+  const list = pager(api.resources, PAGE);
+  const search = searchBox("resource-search", "Search by name", async (text) => {
+    list.search(text);
+    await ctx.run(load);
+  });
+  main.append(h("section", { class: "card" }, title, search, body));
 
   const changed = changeDetector();
-  async function load() {
-    const resources = await api.resources();
-    if (!changed(resources)) return;
+  function render() {
+    const resources = list.items;
+    learnResourceNames(resources);
+    if (!changed({ resources, more: list.more, query: list.query })) return;
     clear(body);
-    if (resources.length === 0) {
-      body.append(h("p", {}, "No resources yet. ", h("a", { href: "#/record" }, "Record a produce event"), " to create one."));
+    if (resources.length === 0 && !list.more) {
+      body.append(list.query ? h("p", { id: "no-match" }, `No resource is named like “${list.query}”.`)
+        : h("p", {}, "No resources yet. ", h("a", { href: "#/record" }, "Record a produce event"), " to create one."));
       return;
     }
     body.append(h("table", { class: "table", id: "resource-table" },
@@ -33,7 +43,13 @@ export function renderResources(main, ctx) {
         cell("Accountable", agentEl(r.primaryAccountable)),
         cell("Holder", agentEl(r.holder)),
         cell("Location", r.currentLocation || "—"),
-        cell("", h("a", { href: `#/trace/${encodeURIComponent(r.id)}`, class: "trace-link", "aria-label": `Trace ${r.name || "resource"}` }, "Trace")))))));
+        cell("", h("a", { href: `#/trace/${encodeURIComponent(r.id)}`, class: "trace-link", "aria-label": `Trace ${r.name || "resource"}` }, "Trace")))))),
+      moreButton("resources-more", list, async () => { await list.loadMore(); render(); }, body, "#resource-table tbody tr"));
+  }
+
+  async function load() {
+    await list.reload();
+    render();
   }
 
   return { load, refresh: load, focusTarget: () => title };
@@ -48,6 +64,12 @@ export function renderResource(main, ctx, params) {
   const changed = changeDetector();
   async function load() {
     const { resource: r, events } = await api.resource(id);
+    learnResourceNames([r]);
+    // The names of the processes and the other resources its events name, where not known yet.
+    await ensureNames({
+      processes: events.flatMap((e) => [e.inputOf, e.outputOf]),
+      resources: events.flatMap((e) => [e.resourceInventoriedAs, e.toResourceInventoriedAs]),
+    });
     if (!changed({ r, events })) return;
     title.textContent = r.name || "(unnamed resource)";
     clear(body).append(

@@ -4,7 +4,8 @@
 // is what a screen reader reads.
 import { api } from "./api.js";
 import { h, s, clear, changeDetector } from "./dom.js";
-import { agentName, names, processName, quantityText, resourceName, shortId } from "./format.js";
+import { agentName, ensureNames, names, processName, quantityText, resourceName, shortId } from "./format.js";
+import { moreButton, pager, searchBox } from "./paging.js";
 
 const BOX_MAX = 340;
 const BOX_MIN = 200;
@@ -13,19 +14,30 @@ const GAP = 14;
 const PAD = 8;
 const HEIGHT = { event: 66, resource: 50, process: 40 };
 
-export function renderTracePicker(main) {
+export function renderTracePicker(main, ctx) {
   const title = h("h1", { tabindex: "-1" }, "Trace");
   const body = h("div");
+  const list = pager(api.resources, 100);
+  const search = searchBox("trace-search", "Search resources by name", async (text) => {
+    list.search(text);
+    await ctx.run(load);
+  });
   main.append(h("section", { class: "card" }, title,
-    h("p", {}, "Choose a resource to see where it came from, every step with its signer."), body));
+    h("p", {}, "Choose a resource to see where it came from, every step with its signer."), search, body));
   const changed = changeDetector();
-  async function load() {
-    const resources = await api.resources();
-    if (!changed(resources)) return;
-    clear(body).append(resources.length === 0 ? h("p", {}, "No resources yet.") :
-      h("ul", { class: "link-list" }, resources.map((r) => h("li", {},
+  function render() {
+    const resources = list.items;
+    if (!changed({ resources, more: list.more, query: list.query })) return;
+    clear(body).append(resources.length === 0 && !list.more ? h("p", {}, list.query ? `No resource is named like “${list.query}”.` : "No resources yet.") : [
+      h("ul", { class: "link-list", id: "trace-choices" }, resources.map((r) => h("li", {},
         h("a", { href: `#/trace/${encodeURIComponent(r.id)}` }, r.name || "(unnamed)"),
-        h("span", { class: "meta" }, ` ${quantityText(r.onhandQuantity)} onhand`)))));
+        h("span", { class: "meta" }, ` ${quantityText(r.onhandQuantity)} onhand`)))),
+      moreButton("trace-more", list, async () => { await list.loadMore(); render(); }, body, "#trace-choices li"),
+    ]);
+  }
+  async function load() {
+    await list.reload();
+    render();
   }
   return { load, refresh: load, focusTarget: () => title };
 }
@@ -57,6 +69,11 @@ export function renderTrace(main, ctx, params, direction = "trace") {
   async function load() {
     drawnWidth = picture.clientWidth;
     const steps = await (backwards ? api.trace(id) : api.track(id));
+    // The names of the resources and processes it passes through, where not known yet.
+    await ensureNames({
+      resources: steps.filter((st) => st.type === "resource").map((st) => st.id),
+      processes: steps.filter((st) => st.type === "process").map((st) => st.id),
+    });
     if (!changed(steps)) return;
     // Event quantities are not in the steps; read each event's entry (a trace is short).
     const details = new Map();

@@ -1,8 +1,10 @@
 import Foundation
 import VFJSON
 
-/// Serialises the `[String: Any]` shapes of ``GraphJSON`` and ``EntryJSON``: stable key order,
-/// slashes unescaped (ids are base64 and full of them), so the CLI and the API print the same bytes.
+/// Serialises `[String: Any]` values — the small answers: a node's address, peers, sync status,
+/// errors, a command's report — with a stable key order and slashes unescaped (ids are base64
+/// and full of them). The graph and entry shapes, written by the thousand, go through
+/// ``JSONWriter`` instead, which writes the same bytes this would.
 ///
 /// A ``JSONValue`` inside (a payload, as ``EntryJSON`` gives it) is written as its canonical
 /// text (``JSONValue/serialized``): its numbers stay as written, which `JSONSerialization`,

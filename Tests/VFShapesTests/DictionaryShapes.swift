@@ -1,19 +1,22 @@
 import Foundation
 import VFGraph
+import VFJSON
 import VFLog
+import VFShapes
 
-/// The JSON shapes of the graph, shared by the `--json` commands and the HTTP API: ids in
-/// their text forms, quantities as decimal strings (never floating-point numbers), absent
-/// properties as null.
-public enum GraphJSON {
+// The shapes as `[String: Any]` for JSONSerialization (through ``JSONText``), exactly as the
+// command line and the API built them before ``JSONWriter``: the reference the writer's bytes
+// are compared with.
+
+enum DictionaryGraphJSON {
     /// `{"hasNumericalValue": "<decimal>", "hasUnit": …}`, or null.
-    public static func measure(_ m: Measure?) -> Any {
+    static func measure(_ m: Measure?) -> Any {
         guard let m else { return NSNull() }
         return ["hasNumericalValue": m.value.description, "hasUnit": m.unit]
     }
 
     /// A resource with both quantities and who answers for and holds it.
-    public static func resource(_ r: EconomicResource) -> [String: Any] {
+    static func resource(_ r: EconomicResource) -> [String: Any] {
         [
             "id": r.id.description, "name": r.name ?? NSNull(), "trackingIdentifier": r.trackingIdentifier ?? NSNull(),
             "note": r.note ?? NSNull(), "conformsTo": r.conformsTo?.description ?? NSNull(), "unit": r.unit ?? NSNull(),
@@ -25,7 +28,7 @@ public enum GraphJSON {
     }
 
     /// An event with where it sits in its author's feed and whether its signature verified.
-    public static func event(_ e: GraphEvent) -> [String: Any] {
+    static func event(_ e: GraphEvent) -> [String: Any] {
         let p = e.payload
         var object: [String: Any] = [
             "id": e.id.description, "author": e.provenance.author.description, "sequence": e.provenance.sequence,
@@ -42,17 +45,17 @@ public enum GraphJSON {
     }
 
     /// A process with the ids of its applied input and output events.
-    public static func process(_ p: GraphProcess, in graph: EconomicGraph) -> [String: Any] {
+    static func process(_ p: GraphProcess, inputs: [EntryID], outputs: [EntryID]) -> [String: Any] {
         [
             "id": p.id.description, "author": p.author.description, "name": p.payload.name ?? NSNull(),
             "basedOn": p.payload.basedOn ?? NSNull(), "note": p.payload.note ?? NSNull(),
-            "inputs": graph.events(inputOf: p.id).map { $0.id.description },
-            "outputs": graph.events(outputOf: p.id).map { $0.id.description },
+            "inputs": inputs.map(\.description),
+            "outputs": outputs.map(\.description),
         ]
     }
 
     /// A ResourceSpecification.
-    public static func specification(_ s: GraphResourceSpecification) -> [String: Any] {
+    static func specification(_ s: GraphResourceSpecification) -> [String: Any] {
         [
             "id": s.id.description, "author": s.author.description, "name": s.payload.name ?? NSNull(),
             "defaultUnitOfResource": s.payload.defaultUnitOfResource ?? NSNull(), "note": s.payload.note ?? NSNull(),
@@ -60,7 +63,7 @@ public enum GraphJSON {
     }
 
     /// An agent: a feed, or one described by an entry, with its profile if any.
-    public static func agent(_ a: GraphAgent) -> [String: Any] {
+    static func agent(_ a: GraphAgent) -> [String: Any] {
         [
             "id": a.id.description, "answeredBy": a.answeredBy.description, "describedBy": a.describedBy?.description ?? NSNull(),
             "type": a.profile?.kind.rawValue ?? NSNull(), "name": a.profile?.name ?? NSNull(),
@@ -69,7 +72,7 @@ public enum GraphJSON {
 
     /// One step of a track or trace: what it is, what it was reached from, and for an event
     /// its signer, feed position and signature flag.
-    public static func step(_ s: FlowStep) -> [String: Any] {
+    static func step(_ s: FlowStep) -> [String: Any] {
         var object: [String: Any] = ["parent": s.parent.map(itemID) ?? NSNull()]
         switch s.item {
         case let .event(id): object["type"] = "event"; object["id"] = id.description
@@ -87,11 +90,66 @@ public enum GraphJSON {
     }
 
     /// The id of whatever a flow step is.
-    public static func itemID(_ item: FlowItem) -> String {
+    static func itemID(_ item: FlowItem) -> String {
         switch item {
         case let .event(id): id.description
         case let .process(id): id.description
         case let .resource(id): id.description
         }
+    }
+}
+
+enum DictionaryEntryJSON {
+    /// What the entry itself says: its place in its feed, its links, and its payload (null
+    /// when the payload is not held, or when it is held but the JSON profile refuses it: an
+    /// entry stored before the profile, docs/protocol.md §5). The payload is a ``JSONValue``,
+    /// which ``JSONText`` writes as canonical text.
+    static func entry(_ signed: SignedEntry) -> [String: Any] {
+        let e = signed.entry
+        var object: [String: Any] = [
+            "author": e.author.description,
+            "sequence": e.sequence,
+            "id": e.id.description,
+            "previous": e.backlink?.description ?? NSNull(),
+            "lipmaaLink": e.lipmaaLink?.description ?? NSNull(),
+            "timestamp": e.timestamp,
+            "payloadSize": e.payloadSize,
+            "payloadHash": e.payloadHash.hex,
+        ]
+        if let payload = signed.payload, let value = try? JSONParser.parse(payload) {
+            object["payload"] = value
+        } else {
+            object["payload"] = NSNull()
+        }
+        return object
+    }
+
+    /// The API's entry: ``entry(_:)`` with whether the signature verifies, its status (null
+    /// for anything but a ValueFlows object), the reason when not applied, and the resource an
+    /// event creates.
+    static func entry(_ signed: SignedEntry, status: EventStatus?, signatureVerified: Bool) -> [String: Any] {
+        var object = entry(signed)
+        object["signatureVerified"] = signatureVerified
+        object["status"] = status?.name ?? NSNull()
+        object["reason"] = status?.reason ?? NSNull()
+        object["createdResource"] = createdResource(signed).map { $0.description } ?? NSNull()
+        return object
+    }
+
+    /// `vf log --json`'s entry: a ValueFlows object's status, and the reason unless applied.
+    static func logEntry(_ signed: SignedEntry, status: EventStatus?) -> [String: Any] {
+        var object = entry(signed)
+        if let status {
+            object["status"] = status.name
+            if let reason = status.reason { object["reason"] = reason }
+        }
+        return object
+    }
+
+    /// The resource an event entry creates (`newInventoriedResource`), if it is one.
+    static func createdResource(_ signed: SignedEntry) -> ResourceID? {
+        guard let payload = signed.payload, case let .event(event)? = try? VFObject.decode(payload, author: signed.entry.author),
+              event.newInventoriedResource != nil else { return nil }
+        return ResourceID(createdBy: signed.entry.id)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import VFAPI
+import VFShapes
 import VFJSON
 import XCTest
 

@@ -1,0 +1,138 @@
+import VFGraph
+import VFLog
+
+/// The JSON shapes of the graph, shared by the `--json` commands and the HTTP API: ids in
+/// their text forms, quantities as decimal strings (never floating-point numbers), absent
+/// properties as null. Each writes one object; the keys are in the order ``JSONWriter`` needs.
+public enum GraphJSON {
+    /// `{"hasNumericalValue": "<decimal>", "hasUnit": …}`, or null.
+    public static func measure(_ m: Measure?, to w: inout JSONWriter) {
+        guard let m else { return w.null() }
+        w.beginObject()
+        w.key("hasNumericalValue"); w.string(m.value.description)
+        w.key("hasUnit"); w.string(m.unit)
+        w.endObject()
+    }
+
+    /// A resource with both quantities and who answers for and holds it.
+    public static func resource(_ r: EconomicResource, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("accountingQuantity"); measure(r.accountingMeasure, to: &w)
+        w.key("conformsTo"); w.id(r.conformsTo)
+        w.key("containedIn"); w.id(r.containedIn)
+        w.key("createdBy"); w.id(r.createdBy)
+        w.key("currentLocation"); w.string(r.currentLocation)
+        w.key("holder"); w.id(r.holder)
+        w.key("id"); w.id(r.id)
+        w.key("name"); w.string(r.name)
+        w.key("note"); w.string(r.note)
+        w.key("onhandQuantity"); measure(r.onhandMeasure, to: &w)
+        w.key("primaryAccountable"); w.id(r.primaryAccountable)
+        w.key("stage"); w.string(r.stage)
+        w.key("state"); w.string(r.state)
+        w.key("trackingIdentifier"); w.string(r.trackingIdentifier)
+        w.key("unit"); w.string(r.unit)
+        w.endObject()
+    }
+
+    /// A resource with the applied events that made it: `{"events": [event], "resource": resource}`.
+    public static func resource(_ r: EconomicResource, events: [GraphEvent], to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("events"); w.array(events, event)
+        w.key("resource"); resource(r, to: &w)
+        w.endObject()
+    }
+
+    /// An event with where it sits in its author's feed and whether its signature verified;
+    /// `reason` only when it is not applied.
+    public static func event(_ e: GraphEvent, to w: inout JSONWriter) {
+        let p = e.payload
+        w.beginObject()
+        w.key("action"); w.string(p.action.rawValue)
+        w.key("author"); w.id(e.provenance.author)
+        w.key("effortQuantity"); measure(p.effortQuantity, to: &w)
+        w.key("id"); w.id(e.id)
+        w.key("inputOf"); w.id(p.inputOf)
+        w.key("order"); w.string(e.order?.description)
+        w.key("outputOf"); w.id(p.outputOf)
+        w.key("provider"); w.id(p.provider)
+        if let reason = e.status.reason { w.key("reason"); w.string(reason) }
+        w.key("receiver"); w.id(p.receiver)
+        w.key("resourceInventoriedAs"); w.id(e.fromResource)
+        w.key("resourceQuantity"); measure(p.resourceQuantity, to: &w)
+        w.key("sequence"); w.integer(e.provenance.sequence)
+        w.key("signatureVerified"); w.bool(e.provenance.signatureVerified)
+        w.key("status"); w.string(e.status.name)
+        w.key("toResourceInventoriedAs"); w.id(e.toResource)
+        w.endObject()
+    }
+
+    /// A process with the ids of its applied input and output events.
+    public static func process(_ p: GraphProcess, inputs: [EntryID], outputs: [EntryID], to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("author"); w.id(p.author)
+        w.key("basedOn"); w.string(p.payload.basedOn)
+        w.key("id"); w.id(p.id)
+        w.key("inputs"); ids(inputs, to: &w)
+        w.key("name"); w.string(p.payload.name)
+        w.key("note"); w.string(p.payload.note)
+        w.key("outputs"); ids(outputs, to: &w)
+        w.endObject()
+    }
+
+    /// A ResourceSpecification.
+    public static func specification(_ s: GraphResourceSpecification, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("author"); w.id(s.author)
+        w.key("defaultUnitOfResource"); w.string(s.payload.defaultUnitOfResource)
+        w.key("id"); w.id(s.id)
+        w.key("name"); w.string(s.payload.name)
+        w.key("note"); w.string(s.payload.note)
+        w.endObject()
+    }
+
+    /// An agent: a feed, or one described by an entry, with its profile if any.
+    public static func agent(_ a: GraphAgent, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("answeredBy"); w.id(a.answeredBy)
+        w.key("describedBy"); w.id(a.describedBy)
+        w.key("id"); w.id(a.id)
+        w.key("name"); w.string(a.profile?.name)
+        w.key("type"); w.string(a.profile?.kind.rawValue)
+        w.endObject()
+    }
+
+    /// One step of a track or trace: what it is, what it was reached from, and for an event
+    /// its signer, feed position and signature flag.
+    public static func step(_ s: FlowStep, to w: inout JSONWriter) {
+        let e = s.event
+        w.beginObject()
+        if let e { w.key("action"); w.string(e.payload.action.rawValue) }
+        if let e { w.key("author"); w.id(e.provenance.author) }
+        if let e { w.key("entryId"); w.id(e.provenance.entryID) }
+        w.key("id"); item(s.item, to: &w)
+        w.key("parent")
+        if let parent = s.parent { item(parent, to: &w) } else { w.null() }
+        if let e { w.key("sequence"); w.integer(e.provenance.sequence) }
+        if let e { w.key("signatureVerified"); w.bool(e.provenance.signatureVerified) }
+        w.key("type")
+        switch s.item {
+        case .event: w.string("event")
+        case .process: w.string("process")
+        case .resource: w.string("resource")
+        }
+        w.endObject()
+    }
+
+    /// The id of whatever a flow step is.
+    private static func item(_ item: FlowItem, to w: inout JSONWriter) {
+        switch item {
+        case let .event(id), let .process(id): w.id(id)
+        case let .resource(id): w.id(id)
+        }
+    }
+
+    private static func ids(_ ids: [EntryID], to w: inout JSONWriter) {
+        w.array(ids) { id, w in w.id(id) }
+    }
+}
