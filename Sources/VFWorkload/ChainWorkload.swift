@@ -4,9 +4,9 @@ import VFLog
 /// A deterministic economic record of the shape real groups make, for benchmarks and tests at
 /// scale: `feeds` feeds, each writing chains of processes — a `produce`, then steps of a
 /// `Process` with a `consume` of the last output and a `produce` of the next — ending in a
-/// `transfer` of the last output to the next feed's agent, whose next chain consumes it in its
-/// first step (so feeds depend on each other, and a feed that arrives late changes what the
-/// others' events could do). About one event in ten is
+/// `transfer` of the last output to the next feed's agent, whose next chain begins by
+/// consuming it in a process of its own (so feeds depend on each other, and a feed that
+/// arrives late changes what the others' events could do, while a chain's trace stays its own). About one event in ten is
 /// back-dated: stated before events already written, as when records are entered after the
 /// fact. Entries are really signed, feed by feed, as their authors would.
 public struct ChainWorkload {
@@ -64,15 +64,19 @@ public struct ChainWorkload {
             events += 1
             return signed
         }
+        // What the feed before delivered is unpacked by a process of its own, so a chain's
+        // trace stays the chain's while the feeds still depend on each other.
+        if let delivered = deliveries[feed].popLast() {
+            let unpack = builders[feed].append(#"{"@type":"Process","name":"unpacking"}"#, timestamp: clocks[feed])
+            written.append(unpack)
+            _ = event("consume", #""resourceQuantity":{"hasNumericalValue":"100","hasUnit":"kg"},"resourceInventoriedAs":"\#(delivered)","inputOf":"\#(unpack.entry.id)""#)
+        }
         let produced = event("produce", #""resourceQuantity":{"hasNumericalValue":"100","hasUnit":"kg"},"newInventoriedResource":{"name":"batch \#(events)"}"#)
         made.append((produced.entry.id, ResourceID(createdBy: produced.entry.id)))
         for step in 1...steps {
             let process = builders[feed].append(#"{"@type":"Process","name":"step \#(step)","basedOn":"spec:step-\#(step)"}"#, timestamp: clocks[feed])
             written.append(process)
             let pid = process.entry.id.description
-            if step == 1, let delivered = deliveries[feed].popLast() {
-                _ = event("consume", #""resourceQuantity":{"hasNumericalValue":"100","hasUnit":"kg"},"resourceInventoriedAs":"\#(delivered)","inputOf":"\#(pid)""#)
-            }
             _ = event("consume", #""resourceQuantity":{"hasNumericalValue":"100","hasUnit":"kg"},"resourceInventoriedAs":"\#(made.last!.resource)","inputOf":"\#(pid)""#)
             let output = event("produce", #""resourceQuantity":{"hasNumericalValue":"100","hasUnit":"kg"},"outputOf":"\#(pid)","newInventoriedResource":{"name":"batch \#(events) step \#(step)"}"#)
             made.append((output.entry.id, ResourceID(createdBy: output.entry.id)))
