@@ -16,11 +16,50 @@ extension GraphStore {
             let cursors = try GraphTableReader.cursors(db)
             var check = PublishCheck(target: TablePublishTarget(db: db, log: log, cursors: cursors), author: author,
                                      headSequence: head, timestamp: timestamp)
+            if payloads.count > 1, payloads.allSatisfy(Self.standsAlone) {
+                verdicts = try Self.checkTogether(payloads, with: &check)
+                return
+            }
             for payload in payloads {
                 let verdict = try check.check(payload)
                 verdicts.append(verdict)
                 if case .refused = verdict { break }
             }
+        }
+        return verdicts
+    }
+
+    /// Whether nothing another payload of the same run can say changes what becomes of this
+    /// one: it is not ValueFlows, or a process, specification or agent, or an event that
+    /// names no resource it does not create itself, corrects nothing, and is not a combine
+    /// (which looks for its container among its process's outputs). The run's other payloads
+    /// cannot name it either: their ids are not known before they are signed.
+    static func standsAlone(_ payload: [UInt8]) -> Bool {
+        guard case let .event(event)? = try? VFObject.decode(payload, author: FeedID(key: .zero)) else { return true }
+        return event.resourceInventoriedAs == nil && event.toResourceInventoriedAs == nil && event.corrects == nil && event.action != .combine
+    }
+
+    /// ``PublishCheck/check(_:)`` of each payload in turn, when every one stands alone: the
+    /// screened entries are folded by one update instead of one each, which decides each of
+    /// them as folding them one after the other would, since none changes another.
+    private static func checkTogether(_ payloads: [[UInt8]], with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
+        var screened: [PublishCheck<TablePublishTarget>.Screening] = []
+        for payload in payloads {
+            let screening = check.screen(payload)
+            screened.append(screening)
+            if case .verdict(.refused) = screening { break }
+        }
+        let entries = screened.compactMap { if case let .fold(entry) = $0 { entry } else { nil } }
+        var target = check.folding
+        let statuses = try target.fold(entries)
+        check.folding = target
+        var verdicts: [PublishVerdict] = []
+        for screening in screened {
+            switch screening {
+            case let .verdict(verdict): verdicts.append(verdict)
+            case let .fold(entry): verdicts.append(check.settle(statuses[entry.id] ?? nil))
+            }
+            if case .refused = verdicts.last! { break }
         }
         return verdicts
     }
@@ -45,17 +84,33 @@ struct TablePublishTarget: PublishTarget {
     }
 
     mutating func fold(_ entry: GraphEntry) throws -> EventStatus? {
+        try fold([entry])[entry.id] ?? nil
+    }
+
+    /// Folds `entries` (one feed's, in order) by one update, and gives what became of each.
+    mutating func fold(_ entries: [GraphEntry]) throws -> [EntryID: EventStatus?] {
+        guard let last = entries.last else { return [:] }
         var heads = cursors
-        heads[entry.author] = entry.sequence
-        let record = EntryRecord(author: entry.author, sequence: entry.sequence, id: entry.id, timestamp: entry.timestamp, payload: entry.payload)
-        provisional.records[entry.id] = record
-        var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: heads, entries: [entry], provisional: provisional)
+        heads[last.author] = last.sequence
+        for entry in entries {
+            provisional.records[entry.id] = EntryRecord(author: entry.author, sequence: entry.sequence, id: entry.id,
+                                                        timestamp: entry.timestamp, payload: entry.payload)
+        }
+        var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: heads, entries: entries, provisional: provisional)
         _ = try update.run()
         cursors = heads
         let tables = UpdateTables(db: db, log: log, heads: heads, provisional: provisional)
-        if let row = try tables.eventRow(entry.id) { return row.status }
-        guard let object = try tables.object(entry.id) else { return nil }
-        return object.kind == nil ? nil : .applied
+        var statuses: [EntryID: EventStatus?] = [:]
+        for entry in entries {
+            if let row = try tables.eventRow(entry.id) {
+                statuses[entry.id] = row.status
+            } else if let object = try tables.object(entry.id) {
+                statuses[entry.id] = object.kind == nil ? nil : .applied
+            } else {
+                statuses[entry.id] = .some(nil)
+            }
+        }
+        return statuses
     }
 }
 

@@ -53,37 +53,62 @@ public struct PublishCheck<Target: PublishTarget> {
 
     /// The verdict on `payload`; an accepted one is remembered for the payloads after it.
     public mutating func check(_ payload: [UInt8]) throws(Target.Failure) -> PublishVerdict {
-        if refusedEarlier { return .refused("a payload before this one was refused") }
+        switch screen(payload) {
+        case let .verdict(verdict): return verdict
+        case let .fold(entry): return settle(try target.fold(entry))
+        }
+    }
+
+    /// What checking a payload needs next: a verdict already, or folding its provisional entry.
+    enum Screening {
+        case verdict(PublishVerdict)
+        case fold(GraphEntry)
+    }
+
+    /// The checks of a payload that need no fold: it reads as a ValueFlows object with no
+    /// property its type lacks, and an event's references are known. Then the entry that
+    /// stands for it, to fold; ``settle(_:)`` takes what the fold made of it.
+    mutating func screen(_ payload: [UInt8]) -> Screening {
+        if refusedEarlier { return .verdict(.refused("a payload before this one was refused")) }
         let object: VFObject
-        do { object = try VFObject.decode(payload, author: author) } catch { return .refused(error.reason) }
-        guard object.kind != nil else { return .notValueFlows }
+        do { object = try VFObject.decode(payload, author: author) } catch { return .verdict(.refused(error.reason)) }
+        guard object.kind != nil else { return .verdict(.notValueFlows) }
         // Parsed once, for both questions below.
         let json: JSONValue
-        do { json = try JSONParser.parse(payload) } catch { return .refused("payload: \(error)") }
+        do { json = try JSONParser.parse(payload) } catch { return .verdict(.refused("payload: \(error)")) }
         if let unknown = KnownProperties.firstUnknown(in: json) {
-            return .refused("\(json["@type"]?.stringValue ?? "?") has no property \"\(unknown)\"")
+            return .verdict(.refused("\(json["@type"]?.stringValue ?? "?") has no property \"\(unknown)\""))
         }
         if case .event = object {
             switch EventValidator.validate(json, known: target.known, origin: .local) {
-            case let .invalid(reason), let .pending(reason): return .refused(reason)
+            case let .invalid(reason), let .pending(reason): return .verdict(.refused(reason))
             case .valid: break
             }
         }
         // The entry's real id depends on its signature; a provisional one stands in for it.
         let provisional = EntryID(hash: Sodium.blake2b256(Array("vf-publish-check".utf8) + author.bytes
                                                            + withUnsafeBytes(of: (sequence + 1).bigEndian, Array.init) + payload))
-        let status = try target.fold(GraphEntry(author: author, sequence: sequence + 1, id: provisional, timestamp: clock,
-                                                signatureVerified: true, payload: payload))
         sequence += 1
+        clock += 1
+        return .fold(GraphEntry(author: author, sequence: sequence, id: provisional, timestamp: clock - 1, signatureVerified: true, payload: payload))
+    }
+
+    /// The verdict on a payload whose entry the fold gave `status`.
+    mutating func settle(_ status: EventStatus?) -> PublishVerdict {
         switch status {
         case let .invalid(reason)?, let .unauthorized(reason)?:
             refusedEarlier = true
             return .refused(reason)
         // Waiting for something of its own author's (a combine for its container) is allowed.
-        case .pending?, .applied?, nil: break
+        case .pending?, .applied?, nil:
+            return .accepted
         }
-        clock += 1
-        return .accepted
+    }
+
+    /// The target, for folding many screened entries at once.
+    var folding: Target {
+        get { target }
+        set { target = newValue }
     }
 }
 

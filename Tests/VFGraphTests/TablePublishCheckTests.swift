@@ -35,6 +35,17 @@ final class TablePublishCheckTests: XCTestCase {
             ("farm", [event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"5","hasUnit":"g"},"resourceInventoriedAs":"\#(wheat)""#)]),
             ("farm", [event("work", farm, #""effortQuantity":{"hasNumericalValue":"1","hasUnit":"hour"},"inputOf":"%AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=.vf1""#)]),
             ("mill", [Array(#"{"@type":"Process","name":"sifting","nmae":"x"}"#.utf8)]),
+            // Payloads that each stand alone are folded together (GraphStore.checkTogether):
+            // new resources back-dated and not, a process, a note, and one the signer has no
+            // authority for, which stops the run.
+            ("farm", [event("produce", farm, #""resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"hasPointInTime":"2031-01-01T00:00:00Z","newInventoriedResource":{"name":"a"}"#),
+                      event("produce", farm, #""resourceQuantity":{"hasNumericalValue":"2","hasUnit":"kg"},"hasPointInTime":"2020-01-01T00:00:00Z","newInventoriedResource":{"name":"b"}"#),
+                      Array(#"{"@type":"Process","name":"sorting"}"#.utf8),
+                      Array(#"{"note":"between"}"#.utf8),
+                      event("produce", mill, #""resourceQuantity":{"hasNumericalValue":"3","hasUnit":"kg"},"newInventoriedResource":{"name":"c"}"#),
+                      event("produce", farm, #""resourceQuantity":{"hasNumericalValue":"4","hasUnit":"kg"},"newInventoriedResource":{"name":"d"}"#)]),
+            ("farm", [event("produce", farm, #""resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"newInventoriedResource":{"name":"e"}"#),
+                      event("produce", farm, #""resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"hasPointInTime":"2019-01-01T00:00:00Z","newInventoriedResource":{"name":"f"}"#)]),
         ]
         var refusals = 0
         for run in runs {
@@ -47,7 +58,8 @@ final class TablePublishCheckTests: XCTestCase {
             }) + expected.drop { verdict in if case .refused = verdict { return false } else { return true } }.prefix(1))
             refusals += expected.filter { if case .refused = $0 { true } else { false } }.count
         }
-        XCTAssertGreaterThanOrEqual(refusals, 5, "the runs include refusals")
+        XCTAssertGreaterThanOrEqual(refusals, 6, "the runs include refusals")
+        XCTAssertTrue(runs.suffix(2).allSatisfy { $0.payloads.allSatisfy(GraphStore.standsAlone) }, "the last runs are folded together")
         assertSameTables(try store.tableContents(), before, "a check changes nothing")
     }
 }
