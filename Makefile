@@ -77,7 +77,8 @@ bench: deps
 # The economic graph at 10,000 and SCALE_EVENTS (default 1,000,000) events: commands, the
 # API and bulk entry, run with the release `vf` as a user would (issue 12). Long: ~15 minutes.
 bench-scale: deps
-	$(SWIFT) build -c release --product vf --product vf-scale-bench
+	$(SWIFT) build -c release --product vf
+	$(SWIFT) build -c release --product vf-scale-bench
 	.build/release/vf-scale-bench
 
 # Not part of `make test`: a package of its own (Fuzz/), built with --sanitize=fuzzer into
