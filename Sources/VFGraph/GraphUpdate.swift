@@ -46,6 +46,8 @@ struct GraphUpdate {
     private let tables: UpdateTables
     /// The new entries' decoded payloads, by id.
     private var fresh: [EntryID: (entry: GraphEntry, decoded: Derivation.Decoded)] = [:]
+    /// The new events, as an update sees them.
+    private var freshEvents: [EntryID: UpdateEvent] = [:]
     /// New events creating a resource, by the resource.
     private var freshCreators: [ResourceID: EntryID] = [:]
     private var changes = GraphChanges()
@@ -104,6 +106,7 @@ struct GraphUpdate {
                 changes.rejected.insert(entry.id)
             case let .object(.event(payload)):
                 events.append(entry.id)
+                freshEvents[entry.id] = UpdateEvent(entry: entry, payload: payload, stored: nil)
                 if payload.newInventoriedResource != nil {
                     let resource = ResourceID(createdBy: entry.id)
                     freshCreators[resource] = entry.id
@@ -309,9 +312,7 @@ struct GraphUpdate {
 
     /// An event, new or held, with what its entry says and its row before this update.
     func event(_ id: EntryID) throws -> UpdateEvent {
-        if let new = fresh[id], case let .object(.event(payload)) = new.decoded {
-            return UpdateEvent(entry: new.entry, payload: payload, stored: nil)
-        }
+        if let new = freshEvents[id] { return new }
         guard let held = try tables.event(id) else { throw GraphStoreError("event \(id): its row or payload is missing; run vf graph rebuild") }
         return held
     }
@@ -353,7 +354,8 @@ struct GraphUpdate {
         }
         while let (order, resource) = queue.pop() {
             guard start[resource] == order else { continue }
-            var rows = try tables.folded(touching: resource, from: order)
+            // A resource a new event creates has no history yet.
+            var rows = freshCreators[resource] == nil ? try tables.folded(touching: resource, from: order) : []
             rows += (placed[resource] ?? []).filter { $0.order >= order }
             for (place, id) in rows where affected[id] == nil {
                 affected[id] = place
@@ -375,6 +377,7 @@ struct GraphUpdate {
         var graph = EconomicGraph()
         var before: [ResourceID: EconomicResource] = [:]
         for (resource, order) in start {
+            guard freshCreators[resource] == nil else { continue }  // nothing held of it yet
             if let state = try tables.resource(resource, before: order) { graph.resources[resource] = state }
             if let current = try tables.resourceRow(resource) { before[resource] = current }
         }
@@ -553,8 +556,15 @@ struct UpdateEvent {
     let entry: GraphEntry
     let payload: EconomicEventPayload
     let stored: EventRow?
+    /// Made once: a created resource's id is a hash.
+    let lookups: EventLookups
 
-    var lookups: EventLookups { stored?.lookups ?? EventLookups(payload, id: entry.id) }
+    init(entry: GraphEntry, payload: EconomicEventPayload, stored: EventRow?) {
+        self.entry = entry
+        self.payload = payload
+        self.stored = stored
+        lookups = stored?.lookups ?? EventLookups(payload, id: entry.id)
+    }
 }
 
 /// A min-queue of places in the causal order, each with a resource.

@@ -88,8 +88,19 @@ final class UpdateTables {
 
     /// The pending events waiting for `id` (an entry, a resource or a process).
     func waiting(for id: Hash32) throws -> [EntryID] {
-        try ids("SELECT id FROM event WHERE waitsFor = ?") { $0.bind(1, id) }
+        guard try anyWaiting() else { return [] }
+        return try ids("SELECT id FROM event WHERE waitsFor = ?") { $0.bind(1, id) }
     }
+
+    /// Whether any held event waits for anything: mostly none does, and then no arrival needs
+    /// looking up. (The rows an update writes come at its end, so the answer holds throughout.)
+    private func anyWaiting() throws -> Bool {
+        if let known = waitingKnown { return known }
+        let known = try RawStatement(db, "SELECT EXISTS (SELECT 1 FROM event WHERE waitsFor IS NOT NULL)").count() != 0
+        waitingKnown = known
+        return known
+    }
+    private var waitingKnown: Bool?
 
     /// The events output by `process`: the candidates for an implicit combine's container.
     func outputs(of process: EntryID) throws -> [EntryID] {
