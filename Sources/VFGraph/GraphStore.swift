@@ -66,6 +66,12 @@ public final class GraphStore {
     ///   last looked, only the cursors are reported, so a listener knows to read again.
     @discardableResult
     public func update(from log: LogStore) throws -> GraphChanges {
+        try update(from: log, entriesPerTransaction: Self.entriesPerTransaction)
+    }
+
+    /// ``update(from:)``, folding at most `entriesPerTransaction` new entries per transaction.
+    @discardableResult
+    func update(from log: LogStore, entriesPerTransaction: Int) throws -> GraphChanges {
         let heads = try headSequences(log)
         if try storedCursors() == heads {
             defer { lastSeen = heads }
@@ -87,15 +93,46 @@ public final class GraphStore {
             return try rebuild(from: log)
         }
         var changes = GraphChanges()
-        try writeTransaction { db in
-            // Read again inside the transaction: another process may have written meanwhile.
-            let cursors = try GraphTableReader.cursors(db)
-            var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: heads)
-            changes = try update.run()
-            lastUpdateWork = update.work
+        var work = UpdateWork()
+        while true {
+            var done = true
+            try writeTransaction { db in
+                // Read again inside the transaction: another process may have written meanwhile,
+                // perhaps further than the heads read above; a cursor never moves back.
+                let cursors = try GraphTableReader.cursors(db)
+                let target = Self.chunk(from: cursors, to: heads, at: entriesPerTransaction)
+                guard target != cursors else { return }
+                var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: target)
+                changes = changes.union(try update.run())
+                work.settled += update.work.settled
+                work.folded += update.work.folded
+                done = target == heads.merging(cursors, uniquingKeysWith: max)
+            }
+            if done { break }
         }
+        lastUpdateWork = work
         if !changes.isEmpty { derivations += 1 }
         return changes
+    }
+
+    /// The most new entries one update transaction folds: a peer's burst of a hundred thousand
+    /// becomes several transactions, so another process's write waits for one of them (its
+    /// busy timeout is 10 s), not for all.
+    static let entriesPerTransaction = 20_000
+
+    /// Heads to bring `cursors` towards `heads` by at most `limit` entries, feed by feed in
+    /// id order; a cursor already past its head stays where it is.
+    static func chunk(from cursors: [FeedID: UInt64], to heads: [FeedID: UInt64], at limit: Int) -> [FeedID: UInt64] {
+        var target = cursors
+        var room = UInt64(limit)
+        for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
+            let cursor = cursors[feed] ?? 0
+            guard head > cursor, room > 0 else { continue }
+            let step = min(head - cursor, room)
+            target[feed] = cursor + step
+            room -= step
+        }
+        return target
     }
 
     /// Forgets everything derived and recomputes the tables from the log alone, emptying them
