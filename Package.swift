@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "VFLog", targets: ["VFLog"]),
         .library(name: "VFPeer", targets: ["VFPeer"]),
         .library(name: "VFGraph", targets: ["VFGraph"]),
+        .library(name: "VFGraphStore", targets: ["VFGraphStore"]),
         .library(name: "VFShapes", targets: ["VFShapes"]),
         .library(name: "VFAPI", targets: ["VFAPI"]),
     ],
@@ -49,7 +50,11 @@ let package = Package(
         ),
         .target(
             name: "VFGraph",
-            dependencies: ["VFLog", "VFJSON", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: ["VFLog", "VFJSON"]
+        ),
+        .target(
+            name: "VFGraphStore",
+            dependencies: ["VFGraph", "VFLog", "VFJSON", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // The JSON shapes the command line and the HTTP API share, and the writer that prints them.
         .target(
@@ -59,7 +64,7 @@ let package = Package(
         .target(
             name: "VFAPI",
             dependencies: [
-                "CSodium", "VFJSON", "VFLog", "VFGraph", "VFPeer", "VFShapes",
+                "CSodium", "VFJSON", "VFLog", "VFGraph", "VFGraphStore", "VFPeer", "VFShapes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -72,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "vf",
             dependencies: [
-                "VFLog", "VFPeer", "VFGraph", "VFShapes", "VFAPI",
+                "VFLog", "VFPeer", "VFGraph", "VFGraphStore", "VFShapes", "VFAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,17 +94,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "vf-scale-bench",
-            dependencies: ["VFLog", "VFGraph", "VFWorkload", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VFLog", "VFGraph", "VFGraphStore", "VFWorkload", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/vf-scale-bench"
         ),
         .executableTarget(
             name: "vf-graph-bench",
-            dependencies: ["VFLog", "VFGraph", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VFLog", "VFGraph", "VFGraphStore", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/vf-graph-bench"
         ),
         .executableTarget(
             name: "vf-listing-bench",
-            dependencies: ["VFLog", "VFGraph", "VFShapes"],
+            dependencies: ["VFLog", "VFGraph", "VFGraphStore", "VFShapes"],
             path: "Benchmarks/vf-listing-bench"
         ),
         .executableTarget(
@@ -129,16 +134,16 @@ let package = Package(
         ),
         .testTarget(
             name: "VFGraphTests",
-            dependencies: ["VFGraph", "VFJSON", "VFLog", "VFTestSupport", "VFWorkload", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VFGraph", "VFGraphStore", "VFJSON", "VFLog", "VFTestSupport", "VFWorkload", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "VFShapesTests",
-            dependencies: ["VFShapes", "VFJSON", "VFLog", "VFGraph", "VFTestSupport"]
+            dependencies: ["VFShapes", "VFJSON", "VFLog", "VFGraph", "VFGraphStore", "VFTestSupport"]
         ),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "VFAPI", "VFShapes", "VFJSON", "VFLog", "VFGraph", "VFPeer", "VFTestSupport",
+                "VFAPI", "VFShapes", "VFJSON", "VFLog", "VFGraph", "VFGraphStore", "VFPeer", "VFTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

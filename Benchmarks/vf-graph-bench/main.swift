@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import GRDB
 import VFGraph
+import VFGraphStore
 import VFLog
 
 let eventCount = Int(ProcessInfo.processInfo.environment["EVENTS"] ?? "100000")!

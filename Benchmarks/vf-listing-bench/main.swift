@@ -5,6 +5,7 @@
 import Dispatch
 import Foundation
 import VFGraph
+import VFGraphStore
 import VFLog
 import VFShapes
 

@@ -10,6 +10,7 @@ import FoundationNetworking
 #endif
 import GRDB
 import VFGraph
+import VFGraphStore
 import VFLog
 import VFWorkload
 

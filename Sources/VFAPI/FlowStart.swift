@@ -1,4 +1,5 @@
 import VFGraph
+import VFGraphStore
 import VFLog
 
 /// Where a trace or track starts, read from the id given (a path segment, a command's

@@ -1,4 +1,5 @@
 import VFGraph
+import VFGraphStore
 import VFLog
 
 /// Where the API gets the economic graph. One small protocol, so the endpoints can be tested

@@ -1,4 +1,5 @@
 import VFGraph
+import VFGraphStore
 import VFLog
 
 /// The `after` of a listing: the id of the last row of the page before, in its text form.

@@ -1,4 +1,5 @@
 import VFGraph
+import VFGraphStore
 import VFShapes
 
 /// The answer of a listing endpoint: `{"items": [item, …], "next": "<cursor>"}`, `next` null

@@ -1,4 +1,5 @@
 import VFGraph
+import VFGraphStore
 import VFLog
 import VFJSON
 

@@ -6,7 +6,7 @@
 
 extension Action {
     /// The behaviour row for every action, as published.
-    static let table: [Action: ActionBehavior] = [
+    package static let table: [Action: ActionBehavior] = [
         .accept: ActionBehavior(
             label: "accept", inputOutput: .input, pairsWith: .modify,
             createResource: .notApplicable, eventQuantity: .resource,

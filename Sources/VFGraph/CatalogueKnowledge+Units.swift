@@ -4,5 +4,5 @@ extension CatalogueKnowledge {
     /// Never asked: the catalogue checks references only, before the fold. A quantity's unit is
     /// checked against its specification when the event is applied (``EffectApplier``), where
     /// the graph holds every specification a ready event refers to.
-    func defaultUnit(ofSpecification specification: EntryID) -> String? { nil }
+    package func defaultUnit(ofSpecification specification: EntryID) -> String? { nil }
 }

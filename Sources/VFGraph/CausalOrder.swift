@@ -33,12 +33,12 @@ public struct CausalKey: Comparable, Hashable, Sendable {
     }
 }
 
-enum CausalOrder {
+package enum CausalOrder {
     /// The order (``EventOrder``) of each of the events `nodes` (a key and the event's place in
     /// the derivation's event list), and their places sorted by it. `dependencies[place]` lists
     /// the places an event depends on; one outside `nodes` has its order from `placed`, or
     /// none (it is not folded) and is passed over.
-    static func sort(keys nodes: [(key: CausalKey, event: Int)], dependencies: [[Int32]],
+    package static func sort(keys nodes: [(key: CausalKey, event: Int)], dependencies: [[Int32]],
                      placed: (Int) -> EventOrder? = { _ in nil }) -> [(event: Int, order: EventOrder)] {
         var number = [Int32](repeating: -1, count: dependencies.count)
         for (n, node) in nodes.enumerated() { number[node.event] = Int32(n) }

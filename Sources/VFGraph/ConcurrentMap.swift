@@ -5,7 +5,7 @@ extension Array where Element: Sendable {
     /// `map` on every core, in contiguous chunks, preserving order: for pure work on
     /// independent items, such as decoding payloads. The result does not depend on how the
     /// chunks are scheduled.
-    func concurrentMap<R>(minimumChunk: Int = 256, _ transform: @Sendable (Element) -> R) -> [R] {
+    package func concurrentMap<R>(minimumChunk: Int = 256, _ transform: @Sendable (Element) -> R) -> [R] {
         // Small inputs first: asking for the processor count reads files (cgroup quotas).
         guard count >= 2 * minimumChunk else { return map(transform) }
         let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -29,5 +29,5 @@ extension Array where Element: Sendable {
 
 /// A pointer shared by worker threads that each touch their own range of it.
 private struct DisjointWrites<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
+    package let base: UnsafeMutablePointer<T>
 }

@@ -11,11 +11,11 @@ public enum DateTimeStamp {
     }
 
     /// ``milliseconds(from:)`` over UTF-8 bytes; nil when they are not a date-time stamp.
-    static func milliseconds(utf8 b: UnsafeBufferPointer<UInt8>) -> Int64? {
+    package static func milliseconds(utf8 b: UnsafeBufferPointer<UInt8>) -> Int64? {
         try? reading(b)
     }
 
-    static func failure(_ text: String) -> ReasonError {
+    package static func failure(_ text: String) -> ReasonError {
         ReasonError("\"\(text)\" is not a date-time with timezone, e.g. 2024-05-01T09:30:00Z")
     }
 

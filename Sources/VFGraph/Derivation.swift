@@ -15,13 +15,13 @@ public struct Derivation: Sendable {
     /// lookup (an earlier version kept the entry, its kind and its event place in three).
     private(set) var slots: [EntryID: CatalogueSlot] = [:]
     /// The event creating each resource, as its place in ``eventList``.
-    var creators: [ResourceID: Int] = [:]
+    package var creators: [ResourceID: Int] = [:]
     /// Every event in the order catalogued, with its entry. Steps 2 and 3 name events by their
     /// place in this list, so their bookkeeping is arrays, not tables keyed by 32-byte ids.
-    var eventList: [(entry: GraphEntry, payload: EconomicEventPayload)] = []
-    var catalogue = EconomicGraph()
+    package var eventList: [(entry: GraphEntry, payload: EconomicEventPayload)] = []
+    package var catalogue = EconomicGraph()
     /// Processes with a `combine` that finds its container among the process's outputs.
-    var processesWithImplicitContainers: Set<EntryID> = []
+    package var processesWithImplicitContainers: Set<EntryID> = []
 
     public init() {}
 
@@ -31,16 +31,16 @@ public struct Derivation: Sendable {
     }
 
     /// The kind of a catalogued entry; nil when it is unknown or its payload is not held.
-    func kind(of id: EntryID) -> KnownKind? { slots[id]?.kind }
+    package func kind(of id: EntryID) -> KnownKind? { slots[id]?.kind }
 
     /// A catalogued event's place in ``eventList``.
-    func eventIndex(_ id: EntryID) -> Int? {
+    package func eventIndex(_ id: EntryID) -> Int? {
         guard let event = slots[id]?.event, event >= 0 else { return nil }
         return Int(event)
     }
 
     /// The payload of a catalogued event.
-    func eventPayload(_ id: EntryID) -> EconomicEventPayload? {
+    package func eventPayload(_ id: EntryID) -> EconomicEventPayload? {
         eventIndex(id).map { eventList[$0].payload }
     }
 
@@ -54,7 +54,7 @@ public struct Derivation: Sendable {
     /// An entry with its payload already read as a graph object (nil when the payload is not
     /// held): decoding is a pure function of the entry, so it can happen anywhere, any time
     /// before the entry is catalogued.
-    struct PreparedEntry: Sendable {
+    package struct PreparedEntry: Sendable {
         let entry: GraphEntry
         let decoded: Decoded
 
@@ -67,7 +67,7 @@ public struct Derivation: Sendable {
     /// Step 1 for many entries: the payloads of the unknown ones are decoded on every core,
     /// then catalogued one by one in the order given. Returns the entries that were not known yet.
     @discardableResult
-    mutating func catalogue(_ batch: [GraphEntry]) -> [GraphEntry] {
+    package mutating func catalogue(_ batch: [GraphEntry]) -> [GraphEntry] {
         // A fresh derivation (a rebuild) knows nothing yet: no need to look.
         let unknown = slots.isEmpty ? batch : batch.filter { slots[$0.id] == nil }
         return catalogue(prepared: unknown.concurrentMap(minimumChunk: 128) { PreparedEntry($0) })
@@ -76,7 +76,7 @@ public struct Derivation: Sendable {
     /// Step 1 for entries decoded already, catalogued one by one in the order given. Returns
     /// the entries that were not known yet.
     @discardableResult
-    mutating func catalogue(prepared: [PreparedEntry]) -> [GraphEntry] {
+    package mutating func catalogue(prepared: [PreparedEntry]) -> [GraphEntry] {
         // Grown geometrically: a reader catalogues the log a page at a time, and reserving
         // exactly what each page needs would copy the tables once per page.
         let needed = entryList.count + prepared.count
@@ -94,7 +94,7 @@ public struct Derivation: Sendable {
 
     /// Step 1 for one entry. Returns false if the entry was already known.
     @discardableResult
-    mutating func catalogue(_ entry: GraphEntry) -> Bool {
+    package mutating func catalogue(_ entry: GraphEntry) -> Bool {
         guard slots[entry.id] == nil else { return false }
         return catalogue(entry, decoded: Self.decode(entry))
     }
@@ -102,18 +102,18 @@ public struct Derivation: Sendable {
     /// What reading an entry's payload as a graph object gave. (A concrete enum: a
     /// `Result<VFObject, ReasonError>?` was copied through generic value witnesses, which cost
     /// the catalogue, a stage of the rebuild that runs on one core, hundreds of instructions an entry.)
-    enum Decoded: Sendable {
+    package enum Decoded: Sendable {
         case notHeld
         case rejected(ReasonError)
         case object(VFObject)
     }
 
     /// An entry's payload read as a graph object.
-    static func decodeEntry(_ entry: GraphEntry) -> Decoded { decode(entry) }
+    package static func decodeEntry(_ entry: GraphEntry) -> Decoded { decode(entry) }
 
     /// What references may take an entry for, once decoded; nil when its payload is not held
     /// (it is then as unknown to references as an entry never seen).
-    static func kind(_ decoded: Decoded, verified: Bool) -> KnownKind? {
+    package static func kind(_ decoded: Decoded, verified: Bool) -> KnownKind? {
         switch decoded {
         case .notHeld: nil
         case let .rejected(error): .notAGraphObject("an entry that was rejected (\(error.reason))")
@@ -188,17 +188,17 @@ public struct Derivation: Sendable {
     }
 
     /// The outcome of steps 2 and 3.
-    struct Outcome {
-        var graph: EconomicGraph
+    package struct Outcome {
+        package var graph: EconomicGraph
         /// The greatest order among the events that were ready, i.e. folded.
-        var lastOrder: EventOrder?
+        package var lastOrder: EventOrder?
         /// Every folded event's history rows, when asked for.
-        var history: [HistoryRow] = []
+        package var history: [HistoryRow] = []
     }
 
     /// Steps 2 and 3 over everything catalogued; `resolution` is ``resolve()``'s. With
     /// `recordHistory`, the outcome has every folded event's ``HistoryRow``s.
-    func resolveAndFold(_ resolution: Resolution, recordHistory: Bool = false) -> Outcome {
+    package func resolveAndFold(_ resolution: Resolution, recordHistory: Bool = false) -> Outcome {
         var keys = [(key: CausalKey, event: Int)]()
         keys.reserveCapacity(eventList.count)
         for (index, (entry, payload)) in eventList.enumerated() where resolution.settled[index] == nil {
@@ -220,18 +220,18 @@ public struct Derivation: Sendable {
 
     /// The container event `index` puts its resource into: a combine's
     /// `toResourceInventoriedAs`, else the one step 2 found for it (in `implicit`).
-    func container(_ index: Int, _ implicit: [EntryID: ResourceID]) -> ResourceID? {
+    package func container(_ index: Int, _ implicit: [EntryID: ResourceID]) -> ResourceID? {
         Self.container(eventList[index], implicit)
     }
 
-    static func container(_ event: (entry: GraphEntry, payload: EconomicEventPayload), _ implicit: [EntryID: ResourceID]) -> ResourceID? {
+    package static func container(_ event: (entry: GraphEntry, payload: EconomicEventPayload), _ implicit: [EntryID: ResourceID]) -> ResourceID? {
         if event.payload.action == .combine, let explicit = event.payload.toResourceInventoriedAs { return explicit }
         // Most graphs have no implicit container: skip that lookup.
         return implicit.isEmpty ? nil : implicit[event.entry.id]
     }
 
     /// Event `index` as the graph holds it, with its container (``container(_:_:)``) and status.
-    func makeEvent(_ index: Int, container: ResourceID?, status: EventStatus) -> GraphEvent {
+    package func makeEvent(_ index: Int, container: ResourceID?, status: EventStatus) -> GraphEvent {
         let (entry, payload) = eventList[index]
         var event = GraphEvent(provenance: entry.provenance, payload: payload, status: status,
                                fromResource: payload.fromResource(createdBy: entry.id), toResource: payload.toResource(createdBy: entry.id))
@@ -242,14 +242,14 @@ public struct Derivation: Sendable {
     /// Step 3: makes the ready events `order` (places in ``eventList`` with their orders, in
     /// causal order) and applies each to `graph` in turn, adding it to `graph.events` with what
     /// the fold decided and its order, whether it applied or not; `containers` are those step 2 found.
-    func fold(_ order: [(event: Int, order: EventOrder)], containers: [EntryID: ResourceID], into graph: inout EconomicGraph) {
+    package func fold(_ order: [(event: Int, order: EventOrder)], containers: [EntryID: ResourceID], into graph: inout EconomicGraph) {
         var history: [HistoryRow]? = nil
         fold(order, containers: containers, into: &graph, history: &history)
     }
 
     /// ``fold(_:containers:into:)``, appending each folded event's ``HistoryRow``s to
     /// `history` when it is not nil.
-    func fold(_ order: [(event: Int, order: EventOrder)], containers: [EntryID: ResourceID], into graph: inout EconomicGraph,
+    package func fold(_ order: [(event: Int, order: EventOrder)], containers: [EntryID: ResourceID], into graph: inout EconomicGraph,
               history: inout [HistoryRow]?) {
         graph.appliedOrder.reserveCapacity(graph.appliedOrder.count + order.count)
         // Consecutive events are mostly between the same agents: those are registered already.
@@ -288,22 +288,22 @@ public struct Derivation: Sendable {
     }
 
     /// What step 2 found; see ``resolve()``. Events are named by their place in ``eventList``.
-    struct Resolution {
+    package struct Resolution {
         /// The status of every event that cannot be folded; absent: ready.
-        var statuses: [EntryID: EventStatus]
+        package var statuses: [EntryID: EventStatus]
         /// The same, by place: nil for a ready event.
-        var settled: [EventStatus?]
+        package var settled: [EventStatus?]
         /// What step 2 decided of each event, by place: its status, root reason and what it waits for.
-        var outcomes: [PreFoldOutcome]
+        package var outcomes: [PreFoldOutcome]
         /// The dependencies of each ready event (empty for the others).
-        var dependencies: [[Int32]]
+        package var dependencies: [[Int32]]
         /// The containers implicit combines found.
-        var containers: [EntryID: ResourceID]
+        package var containers: [EntryID: ResourceID]
     }
 
     /// Step 2: the status of every event that cannot be folded (absent: ready), the
     /// dependencies of the ready ones, and the containers implicit combines found.
-    func resolve() -> Resolution {
+    package func resolve() -> Resolution {
         let known = CatalogueKnowledge(slots: slots, creators: creators)
         // What each event refers to is a pure function of the catalogue: found on every core.
         let needs = eventList.indices.map { $0 }.concurrentMap(minimumChunk: 512) { [self] index -> PreFoldNeed in
@@ -331,7 +331,7 @@ public struct Derivation: Sendable {
     /// What one event needs (``PreFoldNeed``), from what is known: `creator` gives the event
     /// creating a resource, `implicitContainer` the container of a combine that names none,
     /// and `place` turns an event id into the caller's numbering (nil: not an event it numbers).
-    static func need(of event: EconomicEventPayload, known: some KnownObjects, creator: (ResourceID) -> EntryID?,
+    package static func need(of event: EconomicEventPayload, known: some KnownObjects, creator: (ResourceID) -> EntryID?,
                      implicitContainer: () -> Result<(ResourceID, [EntryID]), StatusFailure>,
                      place: (EntryID) -> Int32?) -> PreFoldNeed {
         switch EventValidator.checkReferences(event, known: known, origin: .remote) {
@@ -357,7 +357,7 @@ public struct Derivation: Sendable {
 
     /// A `combine` without `toResourceInventoriedAs` goes into the resource output by the same
     /// process (shared README): the one resource named by its `produce` or `modify` outputs.
-    func implicitContainer(of event: EconomicEventPayload) -> Result<(ResourceID, [EntryID]), StatusFailure> {
+    package func implicitContainer(of event: EconomicEventPayload) -> Result<(ResourceID, [EntryID]), StatusFailure> {
         guard let process = event.inputOf else {
             return .failure(StatusFailure(.invalid("combine needs a container: give toResourceInventoriedAs, or make it inputOf a process that outputs one")))
         }
@@ -374,31 +374,31 @@ public struct Derivation: Sendable {
     }
 }
 
-struct StatusFailure: Error {
-    let status: EventStatus
-    init(_ status: EventStatus) { self.status = status }
+package struct StatusFailure: Error {
+    package let status: EventStatus
+    package init(_ status: EventStatus) { self.status = status }
 }
 
 /// What the catalogue knows, for reference checks before the fold: any entry read, and any
 /// resource some catalogued event creates (whether that event applies is the fold's business).
-struct CatalogueKnowledge: KnownObjects {
-    let slots: [EntryID: CatalogueSlot]
-    let creators: [ResourceID: Int]
+package struct CatalogueKnowledge: KnownObjects {
+    package let slots: [EntryID: CatalogueSlot]
+    package let creators: [ResourceID: Int]
 
-    func objectKind(of entry: EntryID) -> KnownKind? { slots[entry]?.kind }
+    package func objectKind(of entry: EntryID) -> KnownKind? { slots[entry]?.kind }
 
-    func resourceKnowledge(of resource: ResourceID) -> ResourceKnowledge {
+    package func resourceKnowledge(of resource: ResourceID) -> ResourceKnowledge {
         creators[resource] == nil ? .unknown : .known(unit: nil)
     }
 }
 
 /// What the catalogue holds for one entry id.
-struct CatalogueSlot: Sendable {
+package struct CatalogueSlot: Sendable {
     /// The kind of object the entry holds; nil when its payload is not held (it is then as
     /// unknown to references as an entry never seen).
-    var kind: KnownKind?
+    package var kind: KnownKind?
     /// The entry's place in ``Derivation/entryList``.
-    var entry: Int32
+    package var entry: Int32
     /// The event's place in ``Derivation/eventList``; -1 for an entry that is not an event.
-    var event: Int32
+    package var event: Int32
 }

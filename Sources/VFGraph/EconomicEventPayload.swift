@@ -77,7 +77,7 @@ public struct EconomicEventPayload: Sendable, Equatable {
     }
 
     /// The general path: reads the members of a parsed payload; `source` is what to keep.
-    init(json: JSONValue, source: PayloadSource) throws(ReasonError) {
+    package init(json: JSONValue, source: PayloadSource) throws(ReasonError) {
         guard let members = json.objectValue else { throw ReasonError("payload is not a JSON object") }
         let f = PayloadFields(members: members)
         guard let actionName = try f.string("action") else { throw ReasonError("EconomicEvent has no action") }
@@ -117,7 +117,7 @@ public struct EconomicEventPayload: Sendable, Equatable {
     /// nothing, when some member is not plainly readable (absent where required, of the wrong
     /// type, malformed); the general path then reads the payload and says why. The rules that
     /// follow reading are the same code on both paths, so their errors are thrown here too.
-    init?(tape: JSONTape, root: Int) throws(ReasonError) {
+    package init?(tape: JSONTape, root: Int) throws(ReasonError) {
         let r = PayloadTapeReader(tape: tape)
         guard let action = r.action(root), let provider = r.agent(root, "provider"), let receiver = r.agent(root, "receiver") else { return nil }
         var fields = Fields(action: action, provider: provider, receiver: receiver)

@@ -39,6 +39,12 @@ public struct GraphProcess: Equatable, Sendable {
     public let id: EntryID
     public let author: FeedID
     public let payload: ProcessPayload
+
+    package init(id: EntryID, author: FeedID, payload: ProcessPayload) {
+        self.id = id
+        self.author = author
+        self.payload = payload
+    }
 }
 
 /// A resource specification, as its entry describes it.
@@ -46,6 +52,12 @@ public struct GraphResourceSpecification: Equatable, Sendable {
     public let id: EntryID
     public let author: FeedID
     public let payload: ResourceSpecificationPayload
+
+    package init(id: EntryID, author: FeedID, payload: ResourceSpecificationPayload) {
+        self.id = id
+        self.author = author
+        self.payload = payload
+    }
 }
 
 /// An economic agent: a feed, possibly with a profile, or an agent without a node.
@@ -56,6 +68,13 @@ public struct GraphAgent: Equatable, Sendable {
     /// The profile or describing entry, if any (for a feed: its latest profile).
     public var describedBy: EntryID?
     public var profile: AgentPayload?
+
+    package init(id: AgentID, answeredBy: FeedID, describedBy: EntryID? = nil, profile: AgentPayload? = nil) {
+        self.id = id
+        self.answeredBy = answeredBy
+        self.describedBy = describedBy
+        self.profile = profile
+    }
 }
 
 /// What became of an event.
@@ -101,28 +120,36 @@ public struct GraphEvent: Equatable, Sendable {
     public var correctedBy: [EntryID] = []
 
     public var id: EntryID { provenance.entryID }
+
+    package init(provenance: EntryProvenance, payload: EconomicEventPayload, status: EventStatus, fromResource: ResourceID?, toResource: ResourceID?) {
+        self.provenance = provenance
+        self.payload = payload
+        self.status = status
+        self.fromResource = fromResource
+        self.toResource = toResource
+    }
 }
 
 /// The economic graph derived from a set of entries.
 ///
 /// Everything in it is a function of the set of entries, never of the order they arrived in.
 public struct EconomicGraph: Equatable, Sendable {
-    public internal(set) var resources: [ResourceID: EconomicResource] = [:]
-    public internal(set) var processes: [EntryID: GraphProcess] = [:]
-    public internal(set) var specifications: [EntryID: GraphResourceSpecification] = [:]
-    public internal(set) var agents: [AgentID: GraphAgent] = [:]
+    public package(set) var resources: [ResourceID: EconomicResource] = [:]
+    public package(set) var processes: [EntryID: GraphProcess] = [:]
+    public package(set) var specifications: [EntryID: GraphResourceSpecification] = [:]
+    public package(set) var agents: [AgentID: GraphAgent] = [:]
     /// Every readable EconomicEvent entry, whatever its status.
-    public internal(set) var events: [EntryID: GraphEvent] = [:]
+    public package(set) var events: [EntryID: GraphEvent] = [:]
     /// Applied events in causal order.
-    public internal(set) var appliedOrder: [EntryID] = []
+    public package(set) var appliedOrder: [EntryID] = []
     /// Entries of a graph type that could not be used, with the reason: `.invalid` when
     /// unreadable, `.unauthorized` when their signature is not verified. Events among them
     /// have no ``GraphEvent``.
-    public internal(set) var rejected: [EntryID: EventStatus] = [:]
+    public package(set) var rejected: [EntryID: EventStatus] = [:]
 
     /// The last applied event naming each resource as `resourceInventoriedAs`: the breadcrumb
     /// the next such event records as its ``GraphEvent/previousEvent``.
-    var lastEventByResource: [ResourceID: EntryID] = [:]
+    package var lastEventByResource: [ResourceID: EntryID] = [:]
 
     public init() {}
 

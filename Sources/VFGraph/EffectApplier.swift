@@ -9,8 +9,8 @@ import VFLog
 ///   to answer for the agent accountable for it or holding it just before the event;
 /// - a correction is signed by the original event's author and has the original's authority.
 /// An event is applied whole or not at all.
-enum EffectApplier {
-    static func apply(_ event: GraphEvent, to graph: inout EconomicGraph) -> EventStatus {
+package enum EffectApplier {
+    package static func apply(_ event: GraphEvent, to graph: inout EconomicGraph) -> EventStatus {
         let p = event.payload
         let signer = event.provenance.author
         func answers(_ agent: AgentID?) -> Bool {

@@ -24,7 +24,7 @@ public struct EventOrder: Comparable, Hashable, Sendable, CustomStringConvertibl
 
     private init(checked bytes: [UInt8]) { self.bytes = bytes }
 
-    static let anchorLength = CausalKey.byteCount
+    package static let anchorLength = CausalKey.byteCount
 
     /// The order of an event with `key` whose direct dependencies have `dependencies` orders.
     public init(key: CausalKey, dependencies: some Sequence<EventOrder>) {
@@ -53,10 +53,10 @@ public struct EventOrder: Comparable, Hashable, Sendable, CustomStringConvertibl
     }
 
     /// The greatest key among the event and what it depends on.
-    var anchor: ArraySlice<UInt8> { bytes[..<Self.anchorLength] }
+    package var anchor: ArraySlice<UInt8> { bytes[..<Self.anchorLength] }
 
     /// How many dependencies with the same anchor lie between the anchor and the event.
-    var level: UInt32 {
+    package var level: UInt32 {
         bytes[Self.anchorLength ..< Self.anchorLength + 4].reduce(0) { $0 << 8 | UInt32($1) }
     }
 
@@ -67,11 +67,11 @@ public struct EventOrder: Comparable, Hashable, Sendable, CustomStringConvertibl
 }
 
 extension CausalKey {
-    static let byteCount = 8 + 32 + 8 + 32
+    package static let byteCount = 8 + 32 + 8 + 32
 
     /// The key in bytes that compare as the key does: the time as a big-endian signed number
     /// with its sign bit flipped, the author's 32 bytes, the sequence big-endian, the entry id's 32 bytes.
-    var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(Self.byteCount)
         withUnsafeBytes(of: (UInt64(bitPattern: time) ^ (1 << 63)).bigEndian) { bytes.append(contentsOf: $0) }

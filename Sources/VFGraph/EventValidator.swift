@@ -63,7 +63,7 @@ public enum EventValidator {
     /// The first reference that is unknown (pending or invalid by origin) or of the wrong kind.
     /// References are checked in a fixed order: provider, receiver, inputOf, outputOf,
     /// resourceConformsTo, newInventoriedResource.conformsTo, corrects, then the resources.
-    static func checkReferences(_ event: EconomicEventPayload, known: some KnownObjects, origin: EventOrigin) -> Validation? {
+    package static func checkReferences(_ event: EconomicEventPayload, known: some KnownObjects, origin: EventOrigin) -> Validation? {
         func check(_ name: String, _ id: EntryID, _ expected: ObjectKind) -> Validation? {
             switch known.objectKind(of: id) {
             case nil:
@@ -98,7 +98,7 @@ public enum EventValidator {
 
     /// The first reference of `event` that is not known, in the order ``checkReferences(_:known:origin:)``
     /// checks them: what a pending event waits for.
-    static func firstUnknownReference(_ event: EconomicEventPayload, known: some KnownObjects) -> Hash32? {
+    package static func firstUnknownReference(_ event: EconomicEventPayload, known: some KnownObjects) -> Hash32? {
         var entries: [EntryID] = []
         if case let .described(entry) = event.provider { entries.append(entry) }
         if case let .described(entry) = event.receiver { entries.append(entry) }
@@ -110,7 +110,7 @@ public enum EventValidator {
     }
 
     /// The reason `resourceQuantity`'s unit differs from a resource it changes, if it does.
-    static func unitMismatch(_ event: EconomicEventPayload, units: (ResourceID) -> ResourceKnowledge) -> String? {
+    package static func unitMismatch(_ event: EconomicEventPayload, units: (ResourceID) -> ResourceKnowledge) -> String? {
         guard let quantity = event.resourceQuantity else { return nil }
         let behavior = event.action.behavior
         var changed: [(String, ResourceID)] = []
@@ -130,7 +130,7 @@ public enum EventValidator {
     /// names but does not create answer to their own units (``unitMismatch(_:units:)``), which
     /// their creation fixed. The derivation asks this too, when it applies the event, so
     /// publishing and deriving give one verdict.
-    static func specificationUnitMismatch(_ event: EconomicEventPayload, defaultUnit: (EntryID) -> String?) -> String? {
+    package static func specificationUnitMismatch(_ event: EconomicEventPayload, defaultUnit: (EntryID) -> String?) -> String? {
         guard let quantity = event.resourceQuantity else { return nil }
         let counted: (property: String, id: EntryID)?
         if let new = event.newInventoriedResource {
@@ -150,7 +150,7 @@ public enum EventValidator {
 extension ActionBehavior {
     /// The effects on `resourceInventoriedAs`'s quantities: increment, decrement, or the
     /// decrement half of decrementIncrement.
-    var changesFromQuantity: Bool {
+    package var changesFromQuantity: Bool {
         func changesFrom(_ effect: QuantityEffect) -> Bool {
             switch effect {
             case .increment, .decrement, .decrementIncrement: true
@@ -161,7 +161,7 @@ extension ActionBehavior {
     }
 
     /// Whether `toResourceInventoriedAs`'s quantities change.
-    var changesToQuantity: Bool {
+    package var changesToQuantity: Bool {
         func changesTo(_ effect: QuantityEffect) -> Bool {
             switch effect {
             case .decrementIncrement, .incrementTo: true

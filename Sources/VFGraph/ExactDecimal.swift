@@ -19,7 +19,7 @@ public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConverti
     public static let zero = ExactDecimal(scaled: 0)
 
     /// The value times 10^18; its magnitude is below ``limit``.
-    let scaled: Int128
+    package let scaled: Int128
 
     private init(scaled: Int128) { self.scaled = scaled }
 
@@ -35,7 +35,7 @@ public struct ExactDecimal: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// ``init(parsing:)`` over the UTF-8 bytes of the text, for readers that hold bytes.
-    init(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ExactDecimalError) {
+    package init(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ExactDecimalError) {
         try self.init(Self.read(bytes), text: { String(decoding: bytes, as: UTF8.self) })
     }
 

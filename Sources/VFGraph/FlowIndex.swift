@@ -2,14 +2,14 @@ import VFLog
 
 /// Who flows into and out of what, indexed once per walk so each step of track and trace is a
 /// lookup instead of a scan of every event: a trace grows with its length, not with the graph.
-struct FlowIndex {
+package struct FlowIndex {
     private let events: [EntryID: GraphEvent]
     private var intoResource: [ResourceID: [EntryID]] = [:]
     private var outOfResource: [ResourceID: [EntryID]] = [:]
     private var inputsOf: [EntryID: [EntryID]] = [:]
     private var outputsOf: [EntryID: [EntryID]] = [:]
 
-    init(_ graph: EconomicGraph) {
+    package init(_ graph: EconomicGraph) {
         events = graph.events
         // Sized once: growing four tables step by step rehashed every entry several times.
         let count = graph.appliedOrder.count
@@ -32,7 +32,7 @@ struct FlowIndex {
     }
 
     /// One flow step backwards.
-    func previous(_ item: FlowItem) -> [FlowItem] {
+    package func previous(_ item: FlowItem) -> [FlowItem] {
         switch item {
         case let .resource(id):
             return (intoResource[id] ?? []).map { .event($0) }
@@ -48,7 +48,7 @@ struct FlowIndex {
     }
 
     /// One flow step forwards.
-    func next(_ item: FlowItem) -> [FlowItem] {
+    package func next(_ item: FlowItem) -> [FlowItem] {
         switch item {
         case let .resource(id):
             // An output event names the resource it made, not one it came from.

@@ -9,7 +9,7 @@ import VFLog
 /// from the start. Both give the same graph because the fold is a function of the causal
 /// order, and in the first case the new events come last in it.
 public struct GraphBuilder: Sendable {
-    private(set) var derivation = Derivation()
+    package private(set) var derivation = Derivation()
     private var statuses: [EntryID: EventStatus] = [:]
     /// The greatest order among the folded events: an event with a smaller one cannot be
     /// folded onto the graph, it belongs before something already folded.
@@ -33,16 +33,16 @@ public struct GraphBuilder: Sendable {
     /// reader that catalogues each page of the log while it reads the next (``GraphStore``):
     /// catalogues them and returns the ones not known yet. The graph is stale until those are
     /// passed to ``settle(_:)``, all at once so the builder re-folds at most once.
-    mutating func catalogue(prepared: [Derivation.PreparedEntry]) -> [GraphEntry] {
+    package mutating func catalogue(prepared: [Derivation.PreparedEntry]) -> [GraphEntry] {
         derivation.catalogue(prepared: prepared)
     }
 
     /// The catalogue so far: its processes and specifications are final once every entry is
     /// catalogued, before anything is resolved or folded.
-    var catalogued: EconomicGraph { derivation.catalogue }
+    package var catalogued: EconomicGraph { derivation.catalogue }
 
     /// Brings the graph up to date after `fresh` entries were catalogued.
-    mutating func settle(_ fresh: [GraphEntry]) {
+    package mutating func settle(_ fresh: [GraphEntry]) {
         guard !fresh.isEmpty else { return }
         let resolution = derivation.resolve()
         let newStatuses = resolution.statuses

@@ -46,4 +46,11 @@ public struct EntryProvenance: Hashable, Sendable {
     public let sequence: UInt64
     public let entryID: EntryID
     public let signatureVerified: Bool
+
+    package init(author: FeedID, sequence: UInt64, entryID: EntryID, signatureVerified: Bool) {
+        self.author = author
+        self.sequence = sequence
+        self.entryID = entryID
+        self.signatureVerified = signatureVerified
+    }
 }

@@ -2,7 +2,7 @@ import Dispatch
 
 /// One value passed from one thread to another, once: the receiver waits for it. The first
 /// ``send(_:)`` counts; sending nil tells the receiver the sender gave up.
-final class Handoff<Value: Sendable>: @unchecked Sendable {
+package final class Handoff<Value: Sendable>: @unchecked Sendable {
     // Written once, before `ready` is signalled; read after waiting for it.
     private var value: Value?
     private var sent = false
@@ -10,7 +10,7 @@ final class Handoff<Value: Sendable>: @unchecked Sendable {
     private let ready = DispatchSemaphore(value: 0)
 
     /// Hands `value` over; does nothing if something was sent already.
-    func send(_ value: Value?) {
+    package func send(_ value: Value?) {
         lock.wait()
         defer { lock.signal() }
         guard !sent else { return }
@@ -20,7 +20,7 @@ final class Handoff<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Waits for the value; nil if the sender gave up. Call once.
-    func receive() -> Value? {
+    package func receive() -> Value? {
         ready.wait()
         return value
     }

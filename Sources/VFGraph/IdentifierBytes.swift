@@ -7,18 +7,18 @@ import VFLog
 /// Each accepts exactly the canonical spelling the parsing initialisers accept (`%`/`@`, 44
 /// characters of standard base64 with padding and zero unused bits, the suffix) and returns
 /// nil for anything else, so a caller falls back to those initialisers for their errors.
-enum IdentifierBytes {
-    static func entryID(_ b: UnsafeBufferPointer<UInt8>) -> EntryID? {
+package enum IdentifierBytes {
+    package static func entryID(_ b: UnsafeBufferPointer<UInt8>) -> EntryID? {
         guard b.count == 49, b[0] == UInt8(ascii: "%"), hasSuffix(b, ".vf1"), let hash = hash(b, from: 1) else { return nil }
         return EntryID(hash: hash)
     }
 
-    static func feedID(_ b: UnsafeBufferPointer<UInt8>) -> FeedID? {
+    package static func feedID(_ b: UnsafeBufferPointer<UInt8>) -> FeedID? {
         guard b.count == 53, b[0] == UInt8(ascii: "@"), hasSuffix(b, ".ed25519"), let hash = hash(b, from: 1) else { return nil }
         return FeedID(key: hash)
     }
 
-    static func resourceID(_ b: UnsafeBufferPointer<UInt8>) -> ResourceID? {
+    package static func resourceID(_ b: UnsafeBufferPointer<UInt8>) -> ResourceID? {
         guard b.count == 52, b[0] == UInt8(ascii: "%"), hasSuffix(b, ".vf1res"), let hash = hash(b, from: 1) else { return nil }
         return ResourceID(hash: hash)
     }

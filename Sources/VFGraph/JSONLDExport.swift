@@ -84,7 +84,7 @@ public enum JSONLDExport {
         return .object(node)
     }
 
-    static func measure(_ m: Measure) -> JSONValue {
+    package static func measure(_ m: Measure) -> JSONValue {
         .object([
             "@type": .string("Measure"),
             "hasNumericalValue": .object(["@value": .string(m.value.description), "@type": .string("xsd:decimal")]),

@@ -10,10 +10,10 @@ import VFJSON
 /// unusual — a `\u` escape, an escape or non-ASCII byte in a member name, any error — and the
 /// caller then takes the general path, which gives the exact value or the exact error. So a
 /// payload reads the same whichever path it takes.
-struct JSONTape {
-    enum Kind: UInt8 { case object, array, string, number, literal }
+package struct JSONTape {
+    package enum Kind: UInt8 { case object, array, string, number, literal }
 
-    struct Node {
+    package struct Node {
         var kind: Kind
         var escaped: Bool
         /// For a member of an object: ``JSONTape/nameHash(_:_:)`` of its name; otherwise 0.
@@ -33,13 +33,13 @@ struct JSONTape {
         var memberHashes: UInt64 = 0
     }
 
-    let bytes: [UInt8]
+    package let bytes: [UInt8]
     private(set) var nodes: [Node] = []
     /// The contents of strings that had escapes (`\/` is common: Foundation writes it), decoded.
     private(set) var unescaped: [UInt8] = []
 
     /// Scans `bytes`; nil when the fast path does not apply (see ``JSONTape``).
-    init?(scanning bytes: [UInt8]) {
+    package init?(scanning bytes: [UInt8]) {
         self.bytes = bytes
         guard bytes.count < Int(Int32.max) else { return nil }
         let hasEscapes = bytes.withUnsafeBufferPointer { b in
@@ -70,7 +70,7 @@ struct JSONTape {
     /// correct; this one gives each name the payload readers ask for its own bit (a test
     /// checks), so a lookup never compares the bytes of another of them.
     @inline(__always)
-    static func nameHash(_ name: UnsafePointer<UInt8>, _ count: Int) -> UInt8 {
+    package static func nameHash(_ name: UnsafePointer<UInt8>, _ count: Int) -> UInt8 {
         guard count > 0 else { return 0 }
         let mixed = UInt32(truncatingIfNeeded: count) | UInt32(name[0]) << 8 | UInt32(name[count / 2]) << 16 | UInt32(name[count - 1]) << 24
         return UInt8(truncatingIfNeeded: (mixed &* 0x6940_776D) >> 26)
@@ -78,7 +78,7 @@ struct JSONTape {
 
     /// The node of member `key` of the object at `object`; nil when absent.
     @inline(__always)
-    func member(_ object: Int, _ key: StaticString) -> Int? {
+    package func member(_ object: Int, _ key: StaticString) -> Int? {
         let node = nodes[object]
         guard node.kind == .object else { return nil }
         // Inlined where `key` is a literal, the hash folds to a constant and the lookup of an
@@ -109,19 +109,19 @@ struct JSONTape {
     }
 
     /// Whether the string at `node` has exactly the bytes of `text`.
-    func stringEquals(_ node: Int, _ text: StaticString) -> Bool {
+    package func stringEquals(_ node: Int, _ text: StaticString) -> Bool {
         let n = nodes[node]
         guard n.kind == .string, Int(n.end - n.start) == text.utf8CodeUnitCount else { return false }
         return withBytes(node) { memcmp($0.baseAddress!, text.utf8Start, text.utf8CodeUnitCount) == 0 }
     }
 
     /// The text of a string or number node.
-    func text(_ node: Int) -> String {
+    package func text(_ node: Int) -> String {
         withBytes(node) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Runs `body` over the bytes of a string (its content, unescaped) or number node.
-    func withBytes<R>(_ node: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    package func withBytes<R>(_ node: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let n = nodes[node]
         return try (n.escaped ? unescaped : bytes).withUnsafeBufferPointer { b in
             try body(UnsafeBufferPointer(rebasing: b[Int(n.start)..<Int(n.end)]))
@@ -138,7 +138,7 @@ struct JSONTape {
     /// A wrapping byte borrows from the next one up, which may then be flagged too, but
     /// borrows start only at a true hit, so nothing below the lowest hit is flagged.
     /// Subtracting 0x20 instead of 0x01 flags bytes below 0x20 the same way.
-    static func specialBytes(_ word: UInt64) -> UInt64 {
+    package static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)  // `"`, `\`
         let isQuote = (quotes &- ones) & ~quotes

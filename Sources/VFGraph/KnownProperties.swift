@@ -6,12 +6,12 @@ import VFJSON
 /// rest, so a newer vocabulary elsewhere does not make their events invalid here. Pure.
 public enum KnownProperties {
     /// JSON-LD keywords any object may carry.
-    static let keywords: Set<String> = ["@context", "@type", "@id"]
+    package static let keywords: Set<String> = ["@context", "@type", "@id"]
 
-    static let measure: Set<String> = ["hasNumericalValue", "hasUnit"]
-    static let newResource: Set<String> = ["name", "trackingIdentifier", "note", "conformsTo"]
+    package static let measure: Set<String> = ["hasNumericalValue", "hasUnit"]
+    package static let newResource: Set<String> = ["name", "trackingIdentifier", "note", "conformsTo"]
 
-    static let byType: [String: Set<String>] = [
+    package static let byType: [String: Set<String>] = [
         "EconomicEvent": ["action", "provider", "receiver", "resourceInventoriedAs", "toResourceInventoriedAs",
                           "resourceConformsTo", "resourceQuantity", "effortQuantity", "inputOf", "outputOf", "toLocation",
                           "hasPointInTime", "hasBeginning", "hasEnd", "state", "corrects", "note", "newInventoriedResource"],

@@ -10,7 +10,7 @@ public struct ProcessPayload: Sendable, Equatable {
     public let note: String?
     public let hasBeginning: Int64?
     public let hasEnd: Int64?
-    let source: PayloadSource
+    package let source: PayloadSource
 
     /// The payload as received, for export.
     public var json: JSONValue { source.json }
@@ -27,7 +27,7 @@ public struct ProcessPayload: Sendable, Equatable {
 
     /// The fast path, as for ``EconomicEventPayload/init(tape:root:)``: nil when some member
     /// is not plainly readable, and the general path then says why.
-    init?(tape: JSONTape, root: Int) {
+    package init?(tape: JSONTape, root: Int) {
         let r = PayloadTapeReader(tape: tape)
         var name: String?, basedOn: String?, note: String?, hasBeginning: Int64?, hasEnd: Int64?
         guard r.string(root, "name", into: &name), r.string(root, "basedOn", into: &basedOn), r.string(root, "note", into: &note),

@@ -2,27 +2,27 @@ import VFLog
 import VFJSON
 
 /// Typed reading of payload members, each failure naming the member and what was expected.
-struct PayloadFields {
-    let members: [String: JSONValue]
+package struct PayloadFields {
+    package let members: [String: JSONValue]
 
-    func string(_ key: String) throws(ReasonError) -> String? {
+    package func string(_ key: String) throws(ReasonError) -> String? {
         guard let value = members[key] else { return nil }
         guard let text = value.stringValue else { throw ReasonError("\(key) is not a string") }
         return text
     }
 
-    func entryID(_ key: String) throws(ReasonError) -> EntryID? {
+    package func entryID(_ key: String) throws(ReasonError) -> EntryID? {
         guard let text = try string(key) else { return nil }
         do { return try EntryID(parsing: text) } catch { throw ReasonError("\(key): \(error)") }
     }
 
-    func resourceID(_ key: String) throws(ReasonError) -> ResourceID? {
+    package func resourceID(_ key: String) throws(ReasonError) -> ResourceID? {
         guard let text = try string(key) else { return nil }
         do { return try ResourceID(parsing: text) } catch { throw ReasonError("\(key): \(error)") }
     }
 
     /// An agent reference: a feed id, or the entry id of a Person or Organization entry.
-    func agent(_ key: String) throws(ReasonError) -> AgentID? {
+    package func agent(_ key: String) throws(ReasonError) -> AgentID? {
         guard let text = try string(key) else { return nil }
         switch Reference(parsing: text) {
         case let .feed(feed)?: return .feed(feed)
@@ -31,12 +31,12 @@ struct PayloadFields {
         }
     }
 
-    func measure(_ key: String) throws(ReasonError) -> Measure? {
+    package func measure(_ key: String) throws(ReasonError) -> Measure? {
         guard let value = members[key] else { return nil }
         return try Measure(json: value, property: key)
     }
 
-    func time(_ key: String) throws(ReasonError) -> Int64? {
+    package func time(_ key: String) throws(ReasonError) -> Int64? {
         guard let text = try string(key) else { return nil }
         do { return try DateTimeStamp.milliseconds(from: text) } catch { throw ReasonError("\(key): \(error)") }
     }

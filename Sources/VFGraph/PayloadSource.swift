@@ -5,11 +5,11 @@ import VFJSON
 ///
 /// Deriving a graph reads every payload once into typed fields; keeping the bytes instead of
 /// a JSON tree is what lets it skip building the tree.
-enum PayloadSource: Sendable, Equatable {
+package enum PayloadSource: Sendable, Equatable {
     case bytes([UInt8])
     case value(JSONValue)
 
-    var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case let .value(value): value
         // Bytes are kept only after they parsed, so parsing them again succeeds.
@@ -18,7 +18,7 @@ enum PayloadSource: Sendable, Equatable {
     }
 
     /// Equal when they hold the same JSON, whichever form each keeps.
-    static func == (a: PayloadSource, b: PayloadSource) -> Bool {
+    package static func == (a: PayloadSource, b: PayloadSource) -> Bool {
         if case let .bytes(x) = a, case let .bytes(y) = b, x == y { return true }
         return a.json == b.json
     }

@@ -6,8 +6,8 @@ import VFLog
 /// Each reader gives up (returns nil, or false) where ``PayloadFields`` would throw, and then
 /// the general path reads the payload and throws the reason. Where a member is absent the
 /// `into:` readers leave the value nil and succeed, as ``PayloadFields`` returns nil.
-struct PayloadTapeReader {
-    let tape: JSONTape
+package struct PayloadTapeReader {
+    package let tape: JSONTape
 
     /// The node of a member that must be a string; nil when absent, false when not a string.
     @inline(__always)
@@ -18,24 +18,24 @@ struct PayloadTapeReader {
     }
 
     @inline(__always)
-    func string(_ object: Int, _ key: StaticString, into value: inout String?) -> Bool {
+    package func string(_ object: Int, _ key: StaticString, into value: inout String?) -> Bool {
         guard let found = stringNode(object, key) else { return false }
         if let node = found { value = tape.text(node) }
         return true
     }
 
     @inline(__always)
-    func entryID(_ object: Int, _ key: StaticString, into value: inout EntryID?) -> Bool {
+    package func entryID(_ object: Int, _ key: StaticString, into value: inout EntryID?) -> Bool {
         parsed(object, key, IdentifierBytes.entryID, into: &value)
     }
 
     @inline(__always)
-    func resourceID(_ object: Int, _ key: StaticString, into value: inout ResourceID?) -> Bool {
+    package func resourceID(_ object: Int, _ key: StaticString, into value: inout ResourceID?) -> Bool {
         parsed(object, key, IdentifierBytes.resourceID, into: &value)
     }
 
     @inline(__always)
-    func time(_ object: Int, _ key: StaticString, into value: inout Int64?) -> Bool {
+    package func time(_ object: Int, _ key: StaticString, into value: inout Int64?) -> Bool {
         parsed(object, key, DateTimeStamp.milliseconds(utf8:), into: &value)
     }
 
@@ -53,7 +53,7 @@ struct PayloadTapeReader {
 
     /// A required agent reference: a feed id, or the entry id of a Person or Organization.
     @inline(__always)
-    func agent(_ object: Int, _ key: StaticString) -> AgentID? {
+    package func agent(_ object: Int, _ key: StaticString) -> AgentID? {
         guard let found = stringNode(object, key), let node = found else { return nil }
         return tape.withBytes(node) { bytes -> AgentID? in
             if let feed = IdentifierBytes.feedID(bytes) { return .feed(feed) }
@@ -64,14 +64,14 @@ struct PayloadTapeReader {
 
     /// The required `action`, when it names one of the VF 1.0 actions.
     @inline(__always)
-    func action(_ object: Int) -> Action? {
+    package func action(_ object: Int) -> Action? {
         guard let found = stringNode(object, "action"), let node = found else { return nil }
         return tape.withBytes(node) { Action(utf8: $0) }
     }
 
     /// `{"hasNumericalValue": <number or decimal string>, "hasUnit": "<non-empty label>"}`.
     @inline(__always)
-    func measure(_ object: Int, _ key: StaticString, into value: inout Measure?) -> Bool {
+    package func measure(_ object: Int, _ key: StaticString, into value: inout Measure?) -> Bool {
         guard let node = tape.member(object, key) else { return true }
         guard tape.nodes[node].kind == .object,
               let number = tape.member(node, "hasNumericalValue"),
@@ -87,7 +87,7 @@ struct PayloadTapeReader {
 
 extension Action {
     /// The action whose raw value has exactly these bytes.
-    init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+    package init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
         for (index, name) in Action.utf8Names.enumerated() where name.count == bytes.count {
             if name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) }) == 0 {
                 self = Action.allCases[index]

@@ -3,7 +3,7 @@ import VFLog
 /// What one event needs before it can be folded, found from the catalogue alone: either a
 /// failure of its own (an unknown or wrong reference, a combine without a container), or the
 /// events it depends on (``CausalKey``) and the container an implicit combine found.
-enum PreFoldNeed: Sendable {
+package enum PreFoldNeed: Sendable {
     /// `waitsFor`: for a pending event, the id whose arrival may change that (an entry, a
     /// resource, or the process whose outputs a combine looks for its container among).
     case failed(EventStatus, waitsFor: Hash32?)
@@ -11,14 +11,20 @@ enum PreFoldNeed: Sendable {
 }
 
 /// What step 2 of the derivation makes of one event.
-struct PreFoldOutcome: Equatable, Sendable {
+package struct PreFoldOutcome: Equatable, Sendable {
     /// Nil: ready to be folded.
-    var status: EventStatus?
+    package var status: EventStatus?
     /// For an event that is not ready: the reason its chain of dependencies started with (its
     /// own reason when the failure is its own). A dependent's reason names it and this root.
-    var root: String?
+    package var root: String?
     /// For a pending event: the id whose arrival or change may change its status.
-    var waitsFor: Hash32?
+    package var waitsFor: Hash32?
+
+    package init(status: EventStatus? = nil, root: String? = nil, waitsFor: Hash32? = nil) {
+        self.status = status
+        self.root = root
+        self.waitsFor = waitsFor
+    }
 }
 
 /// Step 2 of the derivation: settles which events can be folded, following dependencies.
@@ -29,17 +35,23 @@ struct PreFoldOutcome: Equatable, Sendable {
 /// reason of its chain, never the whole chain. A cycle of dependencies is invalid. Shared by
 /// the whole derivation and by the incremental update, which settles the events an update
 /// reaches with the others' outcomes given (`given`), so both decide alike.
-struct PreFoldSettling {
+package struct PreFoldSettling {
     /// The needs of each event, by place.
-    let needs: [PreFoldNeed]
+    package let needs: [PreFoldNeed]
     /// The id of each event, by place.
-    let ids: [EntryID]
+    package let ids: [EntryID]
     /// Outcomes decided already, by place (an incremental update's events it does not reach);
     /// nil for the events to settle.
-    let given: [PreFoldOutcome?]
+    package let given: [PreFoldOutcome?]
+
+    package init(needs: [PreFoldNeed], ids: [EntryID], given: [PreFoldOutcome?]) {
+        self.needs = needs
+        self.ids = ids
+        self.given = given
+    }
 
     /// The outcome of every event, by place.
-    func settle() -> [PreFoldOutcome] {
+    package func settle() -> [PreFoldOutcome] {
         var walk = Walk(settling: self)
         for index in ids.indices { _ = walk.settle(index) }
         // Without a cycle, what each event settles to does not depend on where the walks start,
@@ -101,5 +113,5 @@ struct PreFoldSettling {
 }
 
 extension EventStatus {
-    var isPending: Bool { if case .pending = self { true } else { false } }
+    package var isPending: Bool { if case .pending = self { true } else { false } }
 }

@@ -60,7 +60,7 @@ public struct PublishCheck<Target: PublishTarget> {
     }
 
     /// What checking a payload needs next: a verdict already, or folding its provisional entry.
-    enum Screening {
+    package enum Screening {
         case verdict(PublishVerdict)
         case fold(GraphEntry)
     }
@@ -68,7 +68,7 @@ public struct PublishCheck<Target: PublishTarget> {
     /// The checks of a payload that need no fold: it reads as a ValueFlows object with no
     /// property its type lacks, and an event's references are known. Then the entry that
     /// stands for it, to fold; ``settle(_:)`` takes what the fold made of it.
-    mutating func screen(_ payload: [UInt8]) -> Screening {
+    package mutating func screen(_ payload: [UInt8]) -> Screening {
         if refusedEarlier { return .verdict(.refused("a payload before this one was refused")) }
         let object: VFObject
         do { object = try VFObject.decode(payload, author: author) } catch { return .verdict(.refused(error.reason)) }
@@ -94,7 +94,7 @@ public struct PublishCheck<Target: PublishTarget> {
     }
 
     /// The verdict on a payload whose entry the fold gave `status`.
-    mutating func settle(_ status: EventStatus?) -> PublishVerdict {
+    package mutating func settle(_ status: EventStatus?) -> PublishVerdict {
         switch status {
         case let .invalid(reason)?, let .unauthorized(reason)?:
             refusedEarlier = true
@@ -106,7 +106,7 @@ public struct PublishCheck<Target: PublishTarget> {
     }
 
     /// The target, for folding many screened entries at once.
-    var folding: Target {
+    package var folding: Target {
         get { target }
         set { target = newValue }
     }

@@ -49,25 +49,8 @@ extension EconomicGraph {
     }
 }
 
-extension GraphReader {
-    /// Everything a resource or event came from, depth first, backwards: each step read by
-    /// index, so a walk costs what it visits.
-    public func trace(from start: FlowItem) throws -> [FlowStep] {
-        var walk = FlowWalk(source: TableFlowSource(self), backwards: true)
-        try walk.begin(start)
-        return walk.flows
-    }
-
-    /// Everything a resource or event went into, depth first, forwards.
-    public func track(from start: FlowItem) throws -> [FlowStep] {
-        var walk = FlowWalk(source: TableFlowSource(self), backwards: false)
-        try walk.begin(start)
-        return walk.flows
-    }
-}
-
 /// What a walk reads of the graph: events with their breadcrumbs, and one step of a flow.
-protocol FlowSource {
+package protocol FlowSource {
     associatedtype Failure: Error
     /// An event with its status, order and breadcrumb (``GraphEvent/previousEvent``).
     func event(_ id: EntryID) throws(Failure) -> GraphEvent?
@@ -78,12 +61,12 @@ protocol FlowSource {
 }
 
 /// A graph in memory as a ``FlowSource``, indexed once per walk.
-struct MemoryFlowSource: FlowSource {
-    let graph: EconomicGraph
-    let index: FlowIndex
-    let nextByPrevious: [EntryID: EntryID]
+package struct MemoryFlowSource: FlowSource {
+    package let graph: EconomicGraph
+    package let index: FlowIndex
+    package let nextByPrevious: [EntryID: EntryID]
 
-    init(_ graph: EconomicGraph) {
+    package init(_ graph: EconomicGraph) {
         self.graph = graph
         index = FlowIndex(graph)
         var map = [EntryID: EntryID](minimumCapacity: graph.appliedOrder.count)
@@ -91,23 +74,23 @@ struct MemoryFlowSource: FlowSource {
         nextByPrevious = map
     }
 
-    func event(_ id: EntryID) -> GraphEvent? { graph.events[id] }
-    func previous(_ item: FlowItem) -> [FlowItem] { index.previous(item) }
-    func next(_ item: FlowItem) -> [FlowItem] { index.next(item) }
-    func eventAfter(_ event: GraphEvent) -> EntryID? { nextByPrevious[event.id] }
+    package func event(_ id: EntryID) -> GraphEvent? { graph.events[id] }
+    package func previous(_ item: FlowItem) -> [FlowItem] { index.previous(item) }
+    package func next(_ item: FlowItem) -> [FlowItem] { index.next(item) }
+    package func eventAfter(_ event: GraphEvent) -> EntryID? { nextByPrevious[event.id] }
 }
 
 /// The depth-first search shared by track and trace, with the pairing rules: going backwards
 /// a `pickup` is followed only for a resource some `dropoff` delivered, an `accept` only for
 /// one a `modify` output, a `combine` only for one a `separate` took out (and the mirror
 /// image going forwards). A visited set stops cycles.
-private struct FlowWalk<Source: FlowSource> {
-    let source: Source
-    let backwards: Bool
-    var flows: [FlowStep] = []
-    var visited: Set<FlowItem> = []
+package struct FlowWalk<Source: FlowSource> {
+    package let source: Source
+    package let backwards: Bool
+    package var flows: [FlowStep] = []
+    package var visited: Set<FlowItem> = []
     /// Resources awaiting their pair: keyed by the action that would consume the expectation.
-    var expected: [Action: [ResourceID]] = [:]
+    package var expected: [Action: [ResourceID]] = [:]
 
     /// One level of the depth-first search, kept on an explicit stack: chains of tens of
     /// thousands of steps must not overflow the thread's stack.
@@ -118,7 +101,7 @@ private struct FlowWalk<Source: FlowSource> {
         let saved: EntryID?
     }
 
-    init(source: Source, backwards: Bool) {
+    package init(source: Source, backwards: Bool) {
         self.source = source
         self.backwards = backwards
     }
@@ -140,7 +123,7 @@ private struct FlowWalk<Source: FlowSource> {
         if case let .event(id) = item { return try source.event(id) } else { return nil }
     }
 
-    mutating func begin(_ start: FlowItem) throws(Source.Failure) {
+    package mutating func begin(_ start: FlowItem) throws(Source.Failure) {
         visited.insert(start)
         let first = try event(start)
         flows.append(FlowStep(item: start, parent: nil, event: first))

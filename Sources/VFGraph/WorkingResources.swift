@@ -7,7 +7,7 @@
 /// asked of the slots reads the ids and flags kept beside them, so that no question copies one:
 /// comparing an optional resource with nil, or reading a field through `first?.`, did, and
 /// that cost more than the event's arithmetic.
-struct WorkingResources {
+package struct WorkingResources {
     private var first: EconomicResource?
     private var second: EconomicResource?
     private var firstID: ResourceID?
@@ -20,13 +20,13 @@ struct WorkingResources {
     private var firstJudged = false
     private var secondJudged = false
 
-    func contains(_ id: ResourceID) -> Bool { firstID == id || secondID == id }
+    package func contains(_ id: ResourceID) -> Bool { firstID == id || secondID == id }
 
     /// Adds a resource not held yet; one already held is kept as it is. `judged` says whether
     /// its changes need the signer's authority judged: an existing resource the signer does
     /// not answer for. (A resource being created, or one the signer answers for, may change
     /// any way.)
-    mutating func insert(_ resource: EconomicResource, judged: Bool) {
+    package mutating func insert(_ resource: EconomicResource, judged: Bool) {
         if contains(resource.id) { return }
         if firstID == nil {
             firstID = resource.id
@@ -43,7 +43,7 @@ struct WorkingResources {
 
     /// Counts a held resource in `unit` if it has no unit yet; returns its own unit when that
     /// differs (the quantity does not fit it), else nil.
-    mutating func count(_ id: ResourceID, in unit: String) -> String? {
+    package mutating func count(_ id: ResourceID, in unit: String) -> String? {
         let own = firstID == id ? first.unsafelyUnwrapped.unit : secondID == id ? second.unsafelyUnwrapped.unit : nil
         guard let own else {
             self[id]!.unit = unit
@@ -53,14 +53,14 @@ struct WorkingResources {
     }
 
     /// Changes a held resource in place.
-    mutating func update<E: Error>(_ id: ResourceID, _ body: (inout EconomicResource) throws(E) -> Void) throws(E) {
+    package mutating func update<E: Error>(_ id: ResourceID, _ body: (inout EconomicResource) throws(E) -> Void) throws(E) {
         if firstID == id { try body(&first!) } else if secondID == id { try body(&second!) } else {
             preconditionFailure("insert a resource before changing it")
         }
     }
 
     /// The held resource with this id, changed in place.
-    subscript(id: ResourceID) -> EconomicResource? {
+    package subscript(id: ResourceID) -> EconomicResource? {
         get { firstID == id ? first : secondID == id ? second : nil }
         _modify {
             if firstID == id { yield &first } else if secondID == id { yield &second } else {
@@ -72,12 +72,12 @@ struct WorkingResources {
     }
 
     /// Whether any held resource's changes need judging.
-    var needsJudging: Bool { firstJudged || secondJudged }
+    package var needsJudging: Bool { firstJudged || secondJudged }
 
     /// Calls `body` with each held resource whose changes need judging, as it is now and as it
     /// was, in id order (the order authority is judged in), until `body` returns a value;
     /// returns that value. Walking the two slots in place spares an array on every event.
-    func firstJudged<T>(_ body: (_ after: EconomicResource, _ before: EconomicResource) -> T?) -> T? {
+    package func firstJudged<T>(_ body: (_ after: EconomicResource, _ before: EconomicResource) -> T?) -> T? {
         let secondFirst = firstJudged && secondJudged && secondID! < firstID!
         if secondFirst, let result = body(second!, secondBefore!) { return result }
         if firstJudged, let result = body(first!, firstBefore!) { return result }
@@ -86,7 +86,7 @@ struct WorkingResources {
     }
 
     /// Writes every held resource into `resources`.
-    func commit(to resources: inout [ResourceID: EconomicResource]) {
+    package func commit(to resources: inout [ResourceID: EconomicResource]) {
         if let firstID { resources[firstID] = first }
         if let secondID { resources[secondID] = second }
     }

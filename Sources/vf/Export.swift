@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VFGraph
+import VFGraphStore
 import VFLog
 
 /// What `vf export` writes.

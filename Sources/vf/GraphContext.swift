@@ -1,6 +1,7 @@
 import ArgumentParser
 import VFAPI
 import VFGraph
+import VFGraphStore
 import VFLog
 
 /// A node's log and its graph store, opened together; every graph command starts here.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VFGraph
+import VFGraphStore
 
 /// `vf trace` and `vf track`: one walk over the graph, in one direction, each step read by index.
 struct FlowOptions: ParsableArguments {

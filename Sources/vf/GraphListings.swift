@@ -1,6 +1,7 @@
 import ArgumentParser
 import VFAPI
 import VFGraph
+import VFGraphStore
 
 struct Processes: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the processes held, with their input and output events, in id order.")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import VFAPI
 import VFGraph
+import VFGraphStore
 
 struct Resources: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import VFGraph
+import VFGraphStore
 
 /// One-line text forms for people.
 enum GraphText {

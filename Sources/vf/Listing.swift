@@ -1,5 +1,6 @@
 import ArgumentParser
 import VFGraph
+import VFGraphStore
 
 /// The options every listing takes: how to print it, and which part of it.
 struct ListingOptions: ParsableArguments {

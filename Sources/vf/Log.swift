@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VFGraph
+import VFGraphStore
 import VFLog
 
 struct Log: ParsableCommand {

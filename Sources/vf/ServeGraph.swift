@@ -1,5 +1,6 @@
 import Logging
 import VFGraph
+import VFGraphStore
 import VFPeer
 
 /// The running node keeps HOME/graph.sqlite current: the graph is brought up to date once at

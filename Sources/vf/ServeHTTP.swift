@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import VFAPI
 import VFGraph
+import VFGraphStore
 import VFLog
 import VFPeer
 

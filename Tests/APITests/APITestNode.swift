@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import VFAPI
 import VFGraph
+import VFGraphStore
 import VFLog
 import VFPeer
 import XCTest

@@ -1,6 +1,7 @@
 import Foundation
 import VFAPI
 import VFGraph
+import VFGraphStore
 import VFLog
 import VFTestSupport
 import XCTest

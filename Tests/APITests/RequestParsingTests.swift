@@ -1,5 +1,6 @@
 import VFAPI
 import VFGraph
+import VFGraphStore
 import XCTest
 import VFJSON
 

@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// One test per action against the effect table (actions-1.0.0.csv): both quantities and
 /// every other effect the row names.

@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// The second half of the pseudocode's ordering clause (algorithms_track.md): when the saved
 /// breadcrumb is not among an item's neighbours and the first neighbour is a resource already

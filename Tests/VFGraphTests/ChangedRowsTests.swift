@@ -3,6 +3,7 @@ import VFLog
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// The changed-rows writer: entries replicated in shuffled batches, with feeds that arrive late
 /// and re-fold the graph, and two stores taking turns on one file (a running node and a

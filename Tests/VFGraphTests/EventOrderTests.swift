@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// The causal order's byte form (docs/protocol.md §16, item 4): its test vector and its example.
 final class EventOrderTests: XCTestCase {

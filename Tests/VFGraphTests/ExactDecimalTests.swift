@@ -2,6 +2,7 @@ import Foundation
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// The fixed-point `Int128` representation of exact decimals against Foundation's `Decimal`,
 /// which holds every in-range value (at most 38 digits) exactly and was the representation

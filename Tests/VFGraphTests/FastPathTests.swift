@@ -3,6 +3,7 @@ import VFLog
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 import VFJSON
 
 /// The fast paths of derivation give exactly what the general paths give: payloads read from

@@ -4,6 +4,7 @@ import VFLog
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// What listings read beside the rows: a search by name that reads a bounded number of rows per
 /// page and goes on from where it stopped, and each process's input and output event ids.

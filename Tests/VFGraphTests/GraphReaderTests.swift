@@ -3,6 +3,7 @@ import VFLog
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// What the reader answers by index from the tables equals what the whole graph in memory says:
 /// every resource, event, process, specification, agent and status, and every track and trace.

@@ -2,6 +2,7 @@ import Foundation
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 import VFJSON
 
 /// The graph store's tables after entries arrive in batches, in any causal order, equal the

@@ -1,5 +1,6 @@
 import Foundation
 import VFGraph
+import VFGraphStore
 import VFLog
 import VFTestSupport
 import XCTest

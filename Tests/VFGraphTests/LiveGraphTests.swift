@@ -2,6 +2,7 @@ import Foundation
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// A running node's graph: advances coalesce into one update on the graph's own queue, which
 /// writes the changed rows and tells subscribers what changed.

@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// A production chain thousands of steps long: trace reaches its origin without exhausting
 /// the stack, and every step is found through the index rather than a scan.

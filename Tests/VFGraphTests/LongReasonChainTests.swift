@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// Found in review: a status whose reason quoted the whole reason of the event it depends on
 /// grew along a chain, so one feed posting a long chain made the reasons' total size grow with

@@ -2,6 +2,7 @@ import VFLog
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// The graph is a function of the set of entries: any arrival order, any batching, gives the same graph.
 final class OrderIndependenceTests: XCTestCase {

@@ -4,6 +4,7 @@ import VFTestSupport
 import VFWorkload
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// At scale: thousands of events in chains of processes across feeds, a tenth of them
 /// back-dated, replicated in shuffled batches with one feed held back and delivered last. The

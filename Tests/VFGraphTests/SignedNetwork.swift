@@ -2,6 +2,7 @@ import Foundation
 import VFLog
 import VFTestSupport
 @testable import VFGraph
+@testable import VFGraphStore
 import VFJSON
 
 /// Feeds of really signed entries in a source log, for tests that replicate them into another

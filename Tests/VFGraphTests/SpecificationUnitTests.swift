@@ -2,6 +2,7 @@ import VFLog
 import VFTestSupport
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 import VFJSON
 
 /// A quantity of a specification with a `defaultUnitOfResource` is in that unit: the

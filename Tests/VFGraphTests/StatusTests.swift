@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 import VFJSON
 
 /// Unauthorized, invalid and pending events, implied transfers and corrections.

@@ -1,5 +1,6 @@
 import VFLog
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// Farm produces wheat and transfers it to the mill; the mill consumes wheat and produces
 /// flour with work, and transfers the flour to the bakery; the bakery consumes flour and

@@ -3,6 +3,7 @@ import VFJSON
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 /// The publish check against the tables gives the verdicts of the check against the whole
 /// graph in memory, and leaves the tables as they were.

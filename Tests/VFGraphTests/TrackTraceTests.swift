@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 
 final class TrackTraceTests: XCTestCase {
     func testChainQuantitiesAndHolders() {

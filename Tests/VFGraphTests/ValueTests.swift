@@ -1,6 +1,7 @@
 import VFLog
 import XCTest
 @testable import VFGraph
+@testable import VFGraphStore
 import VFJSON
 
 /// Exact decimals, the JSON reader, identifiers, times and the JSON-LD export.

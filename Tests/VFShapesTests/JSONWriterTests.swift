@@ -1,5 +1,6 @@
 import Foundation
 import VFGraph
+import VFGraphStore
 import VFJSON
 import VFLog
 import VFShapes

@@ -1,3 +1,4 @@
+import VFGraph
 import Dispatch
 
 /// Where the wall time of one ``GraphStore/rebuild(from:)`` went, in seconds, for benchmarks

@@ -1,3 +1,4 @@
+import VFGraph
 import VFLog
 
 /// What one update of the graph store changed: the ids of every object that appeared, changed

@@ -1,3 +1,4 @@
+import VFGraph
 import VFLog
 
 /// Orders ids by their bytes without allocating: rows inserted in primary-key order append to

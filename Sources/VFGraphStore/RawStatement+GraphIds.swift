@@ -1,3 +1,4 @@
+import VFGraph
 import GRDB
 import VFLog
 

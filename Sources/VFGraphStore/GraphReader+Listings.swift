@@ -1,3 +1,4 @@
+import VFGraph
 import Foundation
 import GRDB
 import VFLog

@@ -1,4 +1,23 @@
+import VFGraph
 import VFLog
+
+extension GraphReader {
+    /// Everything a resource or event came from, depth first, backwards: each step read by
+    /// index, so a walk costs what it visits.
+    public func trace(from start: FlowItem) throws -> [FlowStep] {
+        var walk = FlowWalk(source: TableFlowSource(self), backwards: true)
+        try walk.begin(start)
+        return walk.flows
+    }
+
+    /// Everything a resource or event went into, depth first, forwards.
+    public func track(from start: FlowItem) throws -> [FlowStep] {
+        var walk = FlowWalk(source: TableFlowSource(self), backwards: false)
+        try walk.begin(start)
+        return walk.flows
+    }
+}
+
 
 /// The tables of the graph store as a ``FlowSource``: each step of a walk is a few indexed
 /// queries, and every event read is kept for the rest of the walk, so a track or trace costs

@@ -1,3 +1,4 @@
+import VFGraph
 import Dispatch
 import Foundation
 import VFLog

@@ -1,3 +1,4 @@
+import VFGraph
 import GRDB
 
 /// The tables of `HOME/graph.sqlite`, as a list of migrations (docs/protocol.md §16).
