@@ -8,16 +8,12 @@ import XCTest
 /// What the reader answers by index from the tables equals what the whole graph in memory says:
 /// every resource, event, process, specification, agent and status, and every track and trace.
 final class GraphReaderTests: XCTestCase {
-    private var directory = ""
+    private var temporary: TemporaryDirectory!
+    private var directory: String { temporary.path }
 
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "vf-reader-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { temporary = try TemporaryDirectory("vf-reader") }
 
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    override func tearDown() { temporary.remove() }
 
     /// The rich network replicated in random batches, the tables updated after each; the reader
     /// is compared with the graph at the end and mid-way.

@@ -10,16 +10,12 @@ import XCTest
 /// back-dated, replicated in shuffled batches with one feed held back and delivered last. The
 /// tables stay equal to a rebuild row for row, and an update costs what it touches.
 final class ScaleEqualityTests: XCTestCase {
-    private var directory = ""
+    private var temporary: TemporaryDirectory!
+    private var directory: String { temporary.path }
 
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "vf-scale-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { temporary = try TemporaryDirectory("vf-scale") }
 
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    override func tearDown() { temporary.remove() }
 
     func testBackDatedAndLateEntriesLeaveTheTablesEqualToARebuild() throws {
         var workload = ChainWorkload(feeds: 4, steps: 8, seed: 7)
