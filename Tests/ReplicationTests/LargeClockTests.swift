@@ -9,14 +9,17 @@ import XCTest
 /// the node's other connections share its event loop and must not wait for it.
 final class LargeClockTests: XCTestCase {
     func testAHugeClockFromAKnownPeerDoesNotStallTheEventLoop() async throws {
-        let count = Int(ProcessInfo.processInfo.environment["VF_CLOCK_FEEDS"] ?? "200000")!
+        let count = Int(ProcessInfo.processInfo.environment["VF_CLOCK_FEEDS"] ?? "400000")!
         let node = try TestNode(self, name: "node")
         let friend = SigningKey()
         try node.log.append(ContactPayload(contact: friend.feed, following: true, blocking: false).json, key: node.key)
         try await node.start()
         defer { Task { await node.stop() } }
 
-        let feeds = (0..<count).map { _ in SigningKey().feed }.sorted()
+        var random = SystemRandomNumberGenerator()
+        let feeds = (0..<count).map { _ in
+            FeedID(bytes: (0..<4).flatMap { _ in withUnsafeBytes(of: random.next() as UInt64) { Array($0) } })!
+        }.sorted()
         let peer = try ScriptedPeer(port: XCTUnwrap(node.address?.port), server: node.feed, identity: friend)
         let probe = LoopProbe(node.node.loop)
         probe.start()
