@@ -9,6 +9,10 @@
 // compete with the node for its two cores. Each hostile connection comes from its own
 // loopback address (127.0.0.2 onwards), as from a botnet, so the node's cap per address
 // does not stop them; ONE_ADDRESS=1 sends them all from 127.0.0.2 instead.
+//
+// Then a peer the node follows sends a FULL clock of KNOWN_CLOCK_FEEDS feeds (default
+// 1,000,000, the protocol's maximum; strangers are held to fewer): the figure is the longest
+// the node's event loop, which all its connections share, kept a call waiting meanwhile.
 import CSodium
 import Dispatch
 import Foundation
@@ -29,6 +33,7 @@ let clockHold = Double(environment["CLOCK_HOLD"] ?? "15")!
 let attackSeconds = Double(environment["ATTACK_SECONDS"] ?? "30")!
 let oneAddress = environment["ONE_ADDRESS"] == "1"
 let followedFeeds = Int(environment["FEEDS"] ?? "10000")!
+let knownClockFeeds = Int(environment["KNOWN_CLOCK_FEEDS"] ?? "1000000")!
 let quietLogs = environment["LOG"] == nil
 let root = NSTemporaryDirectory() + "vf-hostile-bench-" + UUID().uuidString
 defer { try? FileManager.default.removeItem(atPath: root) }
@@ -76,7 +81,8 @@ func payload(_ i: Int) -> [UInt8] {
     Array(#"{"@type":"EconomicEvent","action":"produce","provider":"@A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=.ed25519","receiver":"@A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=.ed25519","resourceQuantity":{"hasNumericalValue":"\#(i)","hasUnit":"kilogram"},"hasPointInTime":"2026-11-28T12:00:00Z","note":"bench entry number \#(i)"}"#.utf8)
 }
 
-/// A made-up identity that completes the Secret Handshake, then sends the frames it was given.
+/// A made-up identity (or the one given) that completes the Secret Handshake, then sends the
+/// frames it was given.
 final class HostileClient: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -86,8 +92,8 @@ final class HostileClient: ChannelInboundHandler, @unchecked Sendable {
     private let frames: [[UInt8]]
     let established: EventLoopPromise<Void>
 
-    init(server: FeedID, frames: [[UInt8]], eventLoop: EventLoop) {
-        machine = .client(networkKey: NetworkKey.default.bytes, identity: SigningKeyPair(seed: SigningKey().seed), serverPublicKey: server.bytes)
+    init(server: FeedID, frames: [[UInt8]], identity: SigningKey = SigningKey(), eventLoop: EventLoop) {
+        machine = .client(networkKey: NetworkKey.default.bytes, identity: SigningKeyPair(seed: identity.seed), serverPublicKey: server.bytes)
         self.frames = frames
         established = eventLoop.makePromise()
     }
@@ -135,27 +141,30 @@ final class Attack: @unchecked Sendable {
 
     private var nextSource = 0
 
-    func keep(_ count: Int, at address: MultiserverAddress, frames: [[UInt8]], holdSeconds: Double? = nil) {
+    /// With an `identity`, every connection is that peer's; else each is a new stranger.
+    func keep(_ count: Int, at address: MultiserverAddress, frames: [[UInt8]], holdSeconds: Double? = nil, identity: SigningKey? = nil) {
         for _ in 0..<count {
             let source = oneAddress ? 0 : lock.withLock { defer { nextSource += 1 }; return nextSource }
-            connect(address, frames, holdSeconds, from: try! SocketAddress(ipAddress: "127.0.\(source / 250).\(source % 250 + 2)", port: 0))
+            connect(address, frames, holdSeconds, identity, from: try! SocketAddress(ipAddress: "127.0.\(source / 250).\(source % 250 + 2)", port: 0))
         }
     }
 
-    private func connect(_ address: MultiserverAddress, _ frames: [[UInt8]], _ holdSeconds: Double?, from source: SocketAddress) {
+    private func connect(_ address: MultiserverAddress, _ frames: [[UInt8]], _ holdSeconds: Double?, _ identity: SigningKey?,
+                         from source: SocketAddress) {
         guard lock.withLock({ running }) else { return }
         let loop = group.next()
         ClientBootstrap(group: loop)
             .bind(to: source)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(HostileClient(server: address.feed, frames: frames, eventLoop: channel.eventLoop))
+                    try channel.pipeline.syncOperations.addHandler(HostileClient(server: address.feed, frames: frames,
+                                                                                 identity: identity ?? SigningKey(), eventLoop: channel.eventLoop))
                 }
             }
             .connect(host: address.host, port: address.port)
             .whenComplete { [self] outcome in
                 guard case .success(let channel) = outcome else {
-                    loop.scheduleTask(in: .milliseconds(100)) { self.connect(address, frames, holdSeconds, from: source) }
+                    loop.scheduleTask(in: .milliseconds(100)) { self.connect(address, frames, holdSeconds, identity, from: source) }
                     return
                 }
                 let id = ObjectIdentifier(channel)
@@ -165,7 +174,7 @@ final class Attack: @unchecked Sendable {
                 }
                 channel.closeFuture.whenComplete { _ in
                     self.lock.withLock { _ = self.channels.removeValue(forKey: id) }
-                    loop.scheduleTask(in: .milliseconds(100)) { self.connect(address, frames, holdSeconds, from: source) }
+                    loop.scheduleTask(in: .milliseconds(100)) { self.connect(address, frames, holdSeconds, identity, from: source) }
                 }
             }
     }
@@ -197,7 +206,8 @@ for _ in 0..<followedFeeds {
     others.append(SignedEntry(entry: entry, payload: body))
 }
 _ = try server.log.ingest(others)
-try server.follow(honestKeys.map(\.feed))
+let knownClocker = SigningKey()
+try server.follow(honestKeys.map(\.feed) + [knownClocker.feed])
 try await server.start()
 
 /// One honest peer's first sync of everything the server holds for it, in seconds.
@@ -220,18 +230,21 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 var quiet: [Double] = []
 for i in 0..<rounds { quiet.append(try await honestSync(i)) }
 
-// The huge clock, encoded once: FULL frames of at most 1,024 changes, the last FINAL.
-var clockFrames: [[UInt8]] = [framed(.hello(version: SyncFrame.protocolVersion))]
-var changes: [ClockChange] = []
-changes.reserveCapacity(1024)
-for i in 0..<clockFeeds {
-    var bytes = [UInt8](repeating: 0, count: 32)
-    withUnsafeBytes(of: UInt64(i).bigEndian) { bytes.replaceSubrange(0..<8, with: $0) }
-    changes.append(ClockChange(feed: FeedID(bytes: bytes)!, sequence: 0))
-    if changes.count == 1024 || i == clockFeeds - 1 {
-        clockFrames.append(framed(.clock(full: true, final: i == clockFeeds - 1, base: .zero, changes: changes)))
-        changes.removeAll(keepingCapacity: true)
+/// A FULL clock of `feeds` made-up feeds, encoded once: frames of at most 1,024 changes, the last FINAL.
+func hugeClockFrames(_ feeds: Int) -> [[UInt8]] {
+    var clockFrames: [[UInt8]] = [framed(.hello(version: SyncFrame.protocolVersion))]
+    var changes: [ClockChange] = []
+    changes.reserveCapacity(1024)
+    for i in 0..<feeds {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        withUnsafeBytes(of: UInt64(i).bigEndian) { bytes.replaceSubrange(0..<8, with: $0) }
+        changes.append(ClockChange(feed: FeedID(bytes: bytes)!, sequence: 0))
+        if changes.count == 1024 || i == feeds - 1 {
+            clockFrames.append(framed(.clock(full: true, final: i == feeds - 1, base: .zero, changes: changes)))
+            changes.removeAll(keepingCapacity: true)
+        }
     }
+    return clockFrames
 }
 // Box-stream packets carry at most 4,096 bytes: the client seals each chunk.
 func chunks(_ frames: [[UInt8]]) -> [[UInt8]] {
@@ -239,7 +252,7 @@ func chunks(_ frames: [[UInt8]]) -> [[UInt8]] {
     return stride(from: 0, to: all.count, by: 4096).map { Array(all[$0..<min($0 + 4096, all.count)]) }
 }
 let greeting = chunks([framed(.hello(version: SyncFrame.protocolVersion)), framed(.clock(full: true, final: true, base: .zero, changes: []))])
-let hugeClock = chunks(clockFrames)
+let hugeClock = chunks(hugeClockFrames(clockFeeds))
 print("attack: \(hostileCount) idle strangers, \(clockerCount) sending a \(clockFeeds)-feed clock (\(hugeClock.count * 4096 / 1_000_000) MB) every \(clockHold) s")
 
 let attack = Attack()
@@ -254,6 +267,20 @@ while Double(now() - attackStart) / 1e9 < attackSeconds, rounds + attacked.count
 let attempts = attack.connections
 let held = await server.node.connectedPeers().count
 await attack.stop()
+
+// A known peer's huge clock, while a call waits its turn on the node's loop again and again.
+let knownClock = Attack()
+let probeStart = now()
+knownClock.keep(1, at: server.address, frames: chunks(hugeClockFrames(knownClockFeeds)), holdSeconds: 30, identity: knownClocker)
+var longestLoopWait = 0.0
+while Double(now() - probeStart) / 1e9 < 12 {
+    let sent = now()
+    _ = await server.node.connectedPeers()
+    longestLoopWait = max(longestLoopWait, Double(now() - sent) / 1e9)
+    try await Task.sleep(nanoseconds: 2_000_000)
+}
+let knownClockerHeld = await server.node.connectedPeers().contains(knownClocker.feed)
+await knownClock.stop()
 
 // Idle afterwards: the node alone, nothing connected.
 try await Task.sleep(nanoseconds: 2_000_000_000)
@@ -288,5 +315,7 @@ print(String(format: "  the same under attack, for %.0f s            median %.3f
              attackSeconds, median(attacked), sortedAttacked[sortedAttacked.count * 9 / 10], sortedAttacked.last ?? 0, attacked.count))
 print(String(format: "  ratio                                      %.2f ×   (target ≤ 2: %@)", ratio, ratio <= 2 ? "met" : "MISSED"))
 print("    \(attempts) hostile connections made; the node held \(held) connections when the attack stopped")
+print(String(format: "  longest wait of the node's event loop while a known peer's %d-feed clock came and was answered: %.1f ms%@",
+             knownClockFeeds, longestLoopWait * 1000, knownClockerHeld ? "" : " (the peer was cut off!)"))
 print(String(format: "  idle CPU afterwards, holding %d feeds      %.1f %% of a core (5 s)", followedFeeds + 1, idleCPU * 100))
 await server.node.stop()

@@ -35,8 +35,8 @@ public final class Node: @unchecked Sendable, PeerHub {
         /// Known peers may stay idle: they are who live replication is for.
         public var strangerIdleTimeout: TimeAmount = .seconds(60)
         /// The most feeds a stranger's clock may name (known peers: the protocol's 1,000,000).
-        /// The node answers a clock in one step on its event loop, about a microsecond a feed;
-        /// a stranger over this is closed.
+        /// Answering a clock takes about a microsecond a feed of the node's thread pool, which
+        /// store reads share; a stranger over this is closed.
         public var maximumStrangerClockFeeds = 100_000
         /// Bytes per second all strangers together may send, and the burst allowed: beyond, the
         /// node reads from them only as the allowance refills. 4 MiB/s is a 100,000-feed clock

@@ -9,7 +9,7 @@ struct ClockMessage: Sendable, Equatable {
 
 /// The peer's side of the clock exchange on one connection: its clock as reconstructed from its
 /// messages, and how far it holds or has been sent each feed it wants (docs/protocol.md §11).
-struct PeerClockMessages: Sendable {
+struct PeerClockMessages: Sendable, Equatable {
     /// The peer's clock as of its latest message answered, or as remembered from an earlier
     /// connection until then.
     private(set) var clock: FeedClock

@@ -143,6 +143,14 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         case .readForkEvidence(let feed):
             hub.offLoop { try $0.forkEvidence(of: feed) }
                 .assumeIsolated().whenComplete { [self] outcome in perform(session.forkEvidenceRead((try? outcome.get()) ?? [])) }
+        case .answerClock(let work):
+            // On the store's pool, as reads are: the loop's other connections go on meanwhile.
+            hub.offLoop { _ in work.run() }.assumeIsolated().whenComplete { [self] outcome in
+                switch outcome {
+                case .success(let answered): perform(session.clockAnswered(answered))
+                case .failure(let error): perform(session.drop("cannot answer the clock: \(error)"))
+                }
+            }
         case .ingest(let batch):
             ingest(batch)
         case let .rememberClock(clock, acknowledged):
@@ -179,7 +187,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
                 perform(session.drop("cannot read the store: \(error)"))
             case .success(var setup):
                 setup.forked = hub.forkedFeeds
-                // A stranger's clock is answered in one step on the node's loop: keep it small.
+                // A stranger's clock costs the node's pool time to answer: keep it small.
                 if hub.isStranger(self) { setup.maximumPeerClockFeeds = hub.configuration.maximumStrangerClockFeeds }
                 perform(session.begin(setup))
             }

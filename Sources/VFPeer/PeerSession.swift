@@ -35,6 +35,9 @@ struct PeerSession: Sendable {
         var ingestPause = 4096
         /// ...until a batch is stored with fewer than this waiting.
         var ingestResume = 1024
+        /// A peer's clock naming more feeds than this is answered off the event loop
+        /// (``Action/answerClock(_:)``), so that the loop's other connections do not wait.
+        var clockFeedsAnsweredInPlace = 20_000
 
         init() {}
     }
@@ -81,6 +84,8 @@ struct PeerSession: Sendable {
         case early
         /// A stranger used up the node's shared allowance for strangers' bytes.
         case throttle
+        /// The peer's clock is being answered off the event loop; the frames after it wait.
+        case answering
     }
 
     let role: Role
@@ -188,6 +193,7 @@ struct PeerSession: Sendable {
         var machine = SyncStateMachine(wants: setup.wants, localHeads: setup.localHeads, acknowledgedBase: setup.acknowledgedBase,
                                        rememberedPeerClock: setup.rememberedPeerClock, oneShot: oneShot, invite: invite)
         if let limit = setup.maximumPeerClockFeeds { machine.maximumPeerClockFeeds = limit }
+        machine.maximumClockFeedsAnsweredInPlace = limits.clockFeedsAnsweredInPlace
         sync = Sync(machine: machine, pump: OutboundPump(forked: setup.forked, pageBytes: limits.pageBytes))
         var actions: [Action] = []
         let opening = sync!.machine.start()
@@ -224,6 +230,23 @@ struct PeerSession: Sendable {
         let steps = sync!.machine.ingested(count: count, rejections: rejections)
         let closing = apply(steps, &sync!, &actions)
         if closing == nil, ingest.waitingCount < limits.ingestResume { resume(.ingest, &actions) }
+        return settle(&established, &sync, closing, actions)
+    }
+
+    /// The answer handed out by ``Action/answerClock(_:)`` is done: it goes out, and the frames
+    /// that waited for it are read.
+    mutating func clockAnswered(_ answered: ClockAnswer.Answered) -> [Action] {
+        guard case .syncing = state else { return [] }
+        var (established, sync) = takeEstablished()
+        var actions: [Action] = []
+        let steps = sync!.machine.clockAnswered(answered)
+        var closing = apply(steps, &sync!, &actions) ?? pump(&established, &sync!, &actions)
+        if closing == nil { closing = decodeFrames(&established, &sync!, &actions) }
+        if closing == nil, !sync!.machine.isAnsweringClock, readPauses.contains(.answering) {
+            // Time spent not reading is not the peer's slowness.
+            established.deadlines.resumedReading(at: now)
+            resume(.answering, &actions)
+        }
         return settle(&established, &sync, closing, actions)
     }
 
@@ -450,7 +473,8 @@ struct PeerSession: Sendable {
 
     private mutating func decodeFrames(_ established: inout Established, _ sync: inout Sync, _ actions: inout [Action]) -> Closing? {
         do {
-            while let frame = try established.stream.nextFrame() {
+            // While a clock is answered elsewhere the machine would only gather frames: they wait here.
+            while !sync.machine.isAnsweringClock, let frame = try established.stream.nextFrame() {
                 established.deadlines.frameDecoded()
                 let steps = sync.machine.receive(frame)
                 // Each frame's answer goes out in packets of its own, as the specification counts them.
@@ -474,6 +498,9 @@ struct PeerSession: Sendable {
             case .redeemInvite(let secret): actions.append(.redeemInvite(secret: secret))
             case .finished: sync.pump.sendGoodbye()
             case .close(let error): return .dropped(reason: "\(error)")
+            case .answerClock(let work):
+                actions.append(.answerClock(work))
+                pause(.answering, &actions)
             }
         }
         return nil

@@ -23,6 +23,9 @@ extension PeerSession {
         /// Remember the peer's clock, or (`acknowledged`) ours as the peer confirmed it, so the
         /// next connection can send only what changed. In order; nothing reports back.
         case rememberClock(FeedClock, acknowledged: Bool)
+        /// Answer the peer's clock message off the event loop (it names many feeds), with
+        /// ``ClockAnswer/run()``: ``PeerSession/clockAnswered(_:)``. Nothing else is decoded meanwhile.
+        case answerClock(ClockAnswer)
         /// Check and spend an invite; on success follow the peer: ``PeerSession/inviteChecked(refusal:)``.
         case redeemInvite(secret: [UInt8])
         /// Bytes were read: if the peer is a stranger, charge them to the node's allowance for

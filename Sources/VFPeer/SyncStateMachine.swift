@@ -49,6 +49,10 @@ public struct SyncStateMachine: Sendable {
         case finished
         /// Close the connection: the peer broke the protocol.
         case close(SyncProtocolError)
+        /// Run this answer to a large clock message away from the event loop and report back
+        /// with ``clockAnswered(_:)``. Inputs that come meanwhile wait in the machine; frames
+        /// had better wait undecoded.
+        case answerClock(ClockAnswer)
     }
 
     private enum State: Sendable {
@@ -81,12 +85,29 @@ public struct SyncStateMachine: Sendable {
         var localHeads: [FeedID: UInt64]
         /// Entries handed over for ingest and not yet reported stored or refused.
         var unstored = 0
+        /// While a clock message is answered elsewhere (``Action/answerClock(_:)``), the inputs
+        /// that came since, in order; `peer` is not read until the answer is back.
+        var waiting: [Waiting]?
 
         /// Everything we asked for has arrived and been stored.
-        var isCaughtUp: Bool { own.hasStarted && own.allAnswered && unstored == 0 && !peer.isReceivingMessage }
+        var isCaughtUp: Bool { own.hasStarted && own.allAnswered && unstored == 0 && !peer.isReceivingMessage && waiting == nil }
 
-        mutating func answer(_ message: ClockMessage) throws(SyncProtocolError) -> [Action] {
-            try peer.answer(message, localHeads: localHeads)
+        /// Answers in place a message whose clock names at most `limit` feeds; hands a larger
+        /// one out, since answering costs time in proportion to the clock, not to the message.
+        mutating func answer(_ message: ClockMessage, inPlaceUpTo limit: Int = .max) throws(SyncProtocolError) -> [Action] {
+            guard max(message.changes.count, peer.clock.count) > limit else { return try peer.answer(message, localHeads: localHeads) }
+            waiting = []
+            return [.answerClock(ClockAnswer(peer: peer, message: message, localHeads: localHeads))]
+        }
+
+        mutating func ingested(count: Int, rejections: [VerificationError]) throws(SyncProtocolError) {
+            if let offence = rejections.first(where: { $0.reason != .feedForked }) { throw .badEntry(offence) }
+            unstored -= min(max(count, 0), unstored)
+        }
+
+        mutating func want(_ feeds: Set<FeedID>) throws(SyncProtocolError) -> [Action] {
+            guard own.want(feeds, heads: localHeads) else { return [] }
+            return try own.changed().map(Action.send)
         }
 
         mutating func hold(_ heads: [FeedID: UInt64]) -> [Action] {
@@ -98,6 +119,14 @@ public struct SyncStateMachine: Sendable {
             }
             return actions
         }
+    }
+
+    /// An input that came while a clock message was answered elsewhere.
+    private enum Waiting: Sendable {
+        case frame(SyncFrame)
+        case ingested(count: Int, rejections: [VerificationError])
+        case localHeads([FeedID: UInt64])
+        case wants(Set<FeedID>)
     }
 
     private enum Redemption: Sendable {
@@ -127,6 +156,9 @@ public struct SyncStateMachine: Sendable {
 
     /// The most feeds a peer's clock may name, in one message or added up over deltas.
     var maximumPeerClockFeeds = 1_000_000
+    /// A clock naming more feeds than this is answered off the event loop
+    /// (``Action/answerClock(_:)``): answering it in place would hold up every other connection.
+    var maximumClockFeedsAnsweredInPlace = 20_000
 
     /// - Parameters:
     ///   - wants: our clock now.
@@ -152,6 +184,15 @@ public struct SyncStateMachine: Sendable {
 
     public var isClosed: Bool {
         if case .closed = state { true } else { false }
+    }
+
+    /// Whether a clock message is being answered elsewhere: hand over no frame until
+    /// ``clockAnswered(_:)``.
+    public var isAnsweringClock: Bool {
+        switch state {
+        case .exchanging(let exchange), .redeeming(let exchange, _): exchange.waiting != nil
+        case .awaitingHello, .closed, .modifying: false
+        }
     }
 
     /// Whether everything we asked for has arrived and been stored, and no invite is pending.
@@ -191,8 +232,13 @@ public struct SyncStateMachine: Sendable {
             state = waiting.redemption.map { .redeeming(exchange, $0) } ?? .exchanging(exchange)
             return []
         case .exchanging, .redeeming:
-            return update { exchange, redemption, progress throws(SyncProtocolError) in
-                try Self.receive(frame, exchange: &exchange, redemption: &redemption, progress: &progress)
+            return update { [maximumClockFeedsAnsweredInPlace] exchange, redemption, progress throws(SyncProtocolError) in
+                if exchange.waiting != nil {
+                    exchange.waiting!.append(.frame(frame))
+                    return []
+                }
+                return try Self.receive(frame, exchange: &exchange, redemption: &redemption, progress: &progress,
+                                        answeredInPlace: maximumClockFeedsAnsweredInPlace)
             }
         case .closed:
             return []
@@ -217,7 +263,35 @@ public struct SyncStateMachine: Sendable {
             guard case let .checking(held) = redemption else { return [] }
             redemption = nil
             var actions: [Action] = [.send(.redeemed(ok: true, reason: ""))]
+            // In place: only a stranger redeems an invite, and a stranger's clock is kept small.
             for message in held { actions += try exchange.answer(message) }
+            return actions
+        }
+    }
+
+    /// The answer handed out by ``Action/answerClock(_:)`` is done: its actions, then those of
+    /// the inputs that waited for it.
+    public mutating func clockAnswered(_ answered: ClockAnswer.Answered) -> [Action] {
+        update { [maximumClockFeedsAnsweredInPlace] exchange, redemption, progress throws(SyncProtocolError) in
+            guard var waiting = exchange.waiting?[...] else { return [] }
+            exchange.waiting = nil
+            exchange.peer = answered.peer
+            var actions = try answered.outcome.get()
+            // A waiting frame may complete another large clock: what follows it waits again.
+            while exchange.waiting == nil, let input = waiting.popFirst() {
+                switch input {
+                case .frame(let frame):
+                    actions += try Self.receive(frame, exchange: &exchange, redemption: &redemption, progress: &progress,
+                                                answeredInPlace: maximumClockFeedsAnsweredInPlace)
+                case let .ingested(count, rejections):
+                    try exchange.ingested(count: count, rejections: rejections)
+                case .localHeads(let heads):
+                    actions += exchange.hold(heads)
+                case .wants(let feeds):
+                    actions += try exchange.want(feeds)
+                }
+            }
+            exchange.waiting?.append(contentsOf: waiting)
             return actions
         }
     }
@@ -227,8 +301,11 @@ public struct SyncStateMachine: Sendable {
     /// its feed is forked: the peer may not have learnt of the fork yet.
     public mutating func ingested(count: Int, rejections: [VerificationError] = []) -> [Action] {
         update { exchange, _, _ throws(SyncProtocolError) in
-            if let offence = rejections.first(where: { $0.reason != .feedForked }) { throw .badEntry(offence) }
-            exchange.unstored -= min(max(count, 0), exchange.unstored)
+            if exchange.waiting != nil {
+                exchange.waiting!.append(.ingested(count: count, rejections: rejections))
+            } else {
+                try exchange.ingested(count: count, rejections: rejections)
+            }
             return []
         }
     }
@@ -245,7 +322,13 @@ public struct SyncStateMachine: Sendable {
             state = .awaitingHello(waiting)
             return []
         case .exchanging, .redeeming:
-            return update { exchange, _, _ in exchange.hold(heads) }
+            return update { exchange, _, _ in
+                guard exchange.waiting == nil else {
+                    exchange.waiting!.append(.localHeads(heads))
+                    return []
+                }
+                return exchange.hold(heads)
+            }
         case .closed, .modifying:
             return []
         }
@@ -269,8 +352,11 @@ public struct SyncStateMachine: Sendable {
             }
         case .exchanging, .redeeming:
             return update { exchange, _, _ throws(SyncProtocolError) in
-                guard exchange.own.want(feeds, heads: exchange.localHeads) else { return [] }
-                return try exchange.own.changed().map(Action.send)
+                guard exchange.waiting == nil else {
+                    exchange.waiting!.append(.wants(feeds))
+                    return []
+                }
+                return try exchange.want(feeds)
             }
         case .closed, .modifying:
             return []
@@ -326,7 +412,7 @@ public struct SyncStateMachine: Sendable {
 
     /// A frame from the peer after its hello.
     private static func receive(_ frame: SyncFrame, exchange: inout Exchange, redemption: inout Redemption?,
-                                progress: inout Progress) throws(SyncProtocolError) -> [Action] {
+                                progress: inout Progress, answeredInPlace: Int) throws(SyncProtocolError) -> [Action] {
         if case .offered = redemption {
             if case let .redeem(secret) = frame {
                 redemption = .checking(held: [])
@@ -345,7 +431,7 @@ public struct SyncStateMachine: Sendable {
                 redemption = .checking(held: held)
                 return []
             }
-            return try exchange.answer(message)
+            return try exchange.answer(message, inPlaceUpTo: answeredInPlace)
         case let .entry(encoded, payload):
             let entry: Entry
             do { entry = try EntryCodec.decode(encoded) } catch {

@@ -15,7 +15,7 @@ struct SessionPeer {
     var outbox: [UInt8] = []
     /// The sizes of writes not yet reported taken by the socket.
     var unconfirmed: [Int] = []
-    /// Store reads asked for and not yet answered.
+    /// Store reads (and clock answers, which also run off the loop) asked for and not yet answered.
     var reads: [PeerSession.Action] = []
     var batches: [[SignedEntry]] = []
     var remote: FeedID?
@@ -52,7 +52,7 @@ struct SessionPeer {
                 break
             case .established(let remote):
                 self.remote = remote
-            case .readEntries, .readForkEvidence:
+            case .readEntries, .readForkEvidence, .answerClock:
                 reads.append(action)
             case .ingest(let batch):
                 batches.append(batch)
@@ -100,6 +100,8 @@ struct SessionPeer {
                 let held = feeds[feed] ?? []
                 let end = min(Int(through), Int(after) + limit, held.count)
                 take(session.entriesRead(Int(after) < end ? Array(held[Int(after)..<end]) : []))
+            case .answerClock(let work):
+                take(session.clockAnswered(work.run()))
             default:
                 take(session.forkEvidenceRead([]))
             }

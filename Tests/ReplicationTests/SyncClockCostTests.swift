@@ -32,6 +32,11 @@ final class SyncClockCostTests: XCTestCase {
         var actions: [SyncStateMachine.Action] = []
         let start = DispatchTime.now().uptimeNanoseconds
         for frame in frames { actions += machine.receive(frame) }
+        // A clock this large is handed out to be answered off the event loop: answer it here.
+        if case .answerClock(let work)? = actions.last {
+            actions.removeLast()
+            actions += machine.clockAnswered(work.run())
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print(String(format: "SyncStateMachine answered a FULL clock of %d feeds (%d frames) in %.3f s", count, frames.count, seconds))
 

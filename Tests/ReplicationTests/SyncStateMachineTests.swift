@@ -52,6 +52,7 @@ final class SyncStateMachineTests: XCTestCase {
                 case .redeemInvite: break  // no invites in these tests (InviteTests covers them)
                 case .finished: finished = true
                 case .close(let error): closed = error
+                case .answerClock(let work): pending += machine.clockAnswered(work.run())
                 }
             }
             framesSent += out.count
