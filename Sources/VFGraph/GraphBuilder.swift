@@ -37,10 +37,6 @@ public struct GraphBuilder: Sendable {
         derivation.catalogue(prepared: prepared)
     }
 
-    /// The catalogue so far: its processes and specifications are final once every entry is
-    /// catalogued, before anything is resolved or folded.
-    package var catalogued: EconomicGraph { derivation.catalogue }
-
     /// Brings the graph up to date after `fresh` entries were catalogued.
     package mutating func settle(_ fresh: [GraphEntry]) {
         guard !fresh.isEmpty else { return }

@@ -147,11 +147,9 @@ public struct GraphReader: Sendable {
     }
 
     private func processes(ids: [EntryID]) throws -> [GraphProcess] {
-        try zip(ids, try log.records(ids: ids)).map { id, record in
-            guard case let .process(payload) = try Self.object(id, record, table: "process") else {
-                throw GraphStoreError("process \(id): its payload is of another type; run vf graph rebuild")
-            }
-            return GraphProcess(id: id, author: record!.author, payload: payload)
+        try objects(ids, table: "process") { id, author, object in
+            guard case let .process(payload) = object else { return nil }
+            return GraphProcess(id: id, author: author, payload: payload)
         }
     }
 
@@ -167,11 +165,21 @@ public struct GraphReader: Sendable {
     }
 
     private func specifications(ids: [EntryID]) throws -> [GraphResourceSpecification] {
+        try objects(ids, table: "resourceSpecification") { id, author, object in
+            guard case let .resourceSpecification(payload) = object else { return nil }
+            return GraphResourceSpecification(id: id, author: author, payload: payload)
+        }
+    }
+
+    /// The entries `ids` of a catalogue table, their payloads read from the log and made into
+    /// `make`'s objects; a payload of another type means the tables are damaged.
+    private func objects<T>(_ ids: [EntryID], table: String, _ make: (EntryID, FeedID, VFObject) -> T?) throws -> [T] {
         try zip(ids, try log.records(ids: ids)).map { id, record in
-            guard case let .resourceSpecification(payload) = try Self.object(id, record, table: "resourceSpecification") else {
-                throw GraphStoreError("resourceSpecification \(id): its payload is of another type; run vf graph rebuild")
+            let object = try Self.object(id, record, table: table)
+            guard let record, let made = make(id, record.author, object) else {
+                throw GraphStoreError("\(table) \(id): its payload is of another type; run vf graph rebuild")
             }
-            return GraphResourceSpecification(id: id, author: record!.author, payload: payload)
+            return made
         }
     }
 

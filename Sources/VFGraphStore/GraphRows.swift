@@ -28,7 +28,7 @@ struct AgentRow: Equatable, Sendable {
 
 /// Every row the tables hold for a graph derived in memory: what a rebuild writes, and what an
 /// update must leave, row for row.
-struct DerivedRows: Equatable {
+struct DerivedRows {
     var resources: [ResourceID: EconomicResource] = [:]
     var processes: Set<EntryID> = []
     var specifications: Set<EntryID> = []

@@ -205,17 +205,6 @@ public final class GraphStore {
         }
     }
 
-    /// A builder holding every entry of the log, for checks that fold entries of their own
-    /// onto the graph (``PublishCheck``). This derives the whole graph in memory.
-    public func builder(from log: LogStore) throws -> GraphBuilder {
-        let heads = try headSequences(log)
-        var builder = GraphBuilder()
-        for (feed, head) in heads.sorted(by: { $0.key < $1.key }) where head > 0 {
-            builder.insert(try log.records(author: feed, in: 1...head).map { GraphEntry($0, verified: true) })
-        }
-        return builder
-    }
-
     /// The last sequence folded into the tables, for each feed.
     public func cursors() throws -> [FeedID: UInt64] { try storedCursors() }
 
@@ -256,11 +245,6 @@ public final class GraphStore {
 
     private func storedCursors() throws -> [FeedID: UInt64] {
         try pool.read(GraphTableReader.cursors)
-    }
-
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, for writes outside update and rebuild.
-    func writeImmediately(_ body: (Database) throws -> Void) throws {
-        try writeTransaction(body)
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction that is always rolled back.

@@ -2,8 +2,8 @@ import VFGraph
 import GRDB
 import VFLog
 
-/// Reads the tables of ``GraphSchema`` back: the cursors, single rows by key, every row
-/// (``DerivedRows``, which tests compare with a rebuild's), or a whole ``EconomicGraph``.
+/// Reads the tables of ``GraphSchema`` back: the cursors, single rows by key, or a whole
+/// ``EconomicGraph``.
 ///
 /// Loading a graph takes each row's author, sequence and payload from the log and decodes the
 /// payload as the derivation did, but does no derivation: statuses, orders, containers and
@@ -25,23 +25,6 @@ enum GraphTableReader {
 
     /// The columns of an event row, in the order ``eventRow(_:)`` reads them after the id.
     static let eventColumns = "id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates"
-
-    /// Every row of every table.
-    static func rows(_ db: Database) throws -> DerivedRows {
-        var rows = DerivedRows()
-        for r in try resources(db) { rows.resources[r.id] = r }
-        let events = try RawStatement(db, "SELECT \(eventColumns) FROM event")
-        while try events.next() {
-            let (id, row) = try eventRow(events)
-            rows.events[id] = row
-        }
-        rows.history = try history(db, where: "1 ORDER BY resource, ord") { _ in }
-        rows.processes = Set(try ids(db, table: "process"))
-        rows.specifications = Set(try ids(db, table: "resourceSpecification"))
-        for (id, row) in try agentRows(db, where: "1", bind: { _ in }) { rows.agents[id] = row }
-        rows.rejected = try rejected(db)
-        return rows
-    }
 
     /// The whole graph the tables hold; `records` gives the log's record of a graph entry: its
     /// author, sequence and payload, which the tables do not repeat.

@@ -47,6 +47,8 @@ struct GraphUpdate {
     private let tables: UpdateTables
     /// The new entries' decoded payloads, by id.
     private var fresh: [EntryID: (entry: GraphEntry, decoded: Derivation.Decoded)] = [:]
+    /// The new events output by each process, for combines looking for their container.
+    private var freshOutputs: [EntryID: [EntryID]] = [:]
     /// The new events, as an update sees them.
     private var freshEvents: [EntryID: UpdateEvent] = [:]
     /// New events creating a resource, by the resource.
@@ -108,6 +110,7 @@ struct GraphUpdate {
             case let .object(.event(payload)):
                 events.append(entry.id)
                 freshEvents[entry.id] = UpdateEvent(entry: entry, payload: payload, stored: nil)
+                if let process = payload.outputOf { freshOutputs[process, default: []].append(entry.id) }
                 if payload.newInventoriedResource != nil {
                     let resource = ResourceID(createdBy: entry.id)
                     freshCreators[resource] = entry.id
@@ -293,10 +296,7 @@ struct GraphUpdate {
         guard let process = combine.inputOf else {
             return .failure(StatusFailure(.invalid("combine needs a container: give toResourceInventoriedAs, or make it inputOf a process that outputs one")))
         }
-        var candidates = try tables.outputs(of: process)
-        for (id, new) in fresh {
-            if case let .object(.event(payload)) = new.decoded, payload.outputOf == process { candidates.append(id) }
-        }
+        let candidates = try tables.outputs(of: process) + (freshOutputs[process] ?? [])
         var found = [ResourceID: [EntryID]]()
         for id in Set(candidates) {
             let other = try event(id).payload

@@ -73,16 +73,6 @@ public final class LiveGraph: @unchecked Sendable {
         try queue.sync { try update() }
     }
 
-    /// Brings the graph up to date with the log and returns all of it, read from the tables,
-    /// waiting on the update queue without blocking the caller's thread. The whole graph: for
-    /// an export, or a test; answering about one item needs ``upToDateReader()``.
-    public func upToDate() async throws -> EconomicGraph {
-        try await onQueue { [self] in
-            try update()
-            return try store.graph(from: log)
-        }
-    }
-
     /// A reader of the tables once they hold every entry the log holds now (``upToDate()``
     /// without building the whole graph in memory for the caller): for readers that answer by index.
     public func upToDateReader() async throws -> GraphReader {
