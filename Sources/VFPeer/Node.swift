@@ -337,17 +337,13 @@ public final class Node: @unchecked Sendable, PeerHub {
         handler.close()
     }
 
-    /// What a sync with `remote` starts from. The node's own view of what it wants and holds
-    /// serves while it is in step with the store: loaded, no refresh of `wanted` under way, and
-    /// no entry written since the last poll (checked off the loop, where the store is read
-    /// otherwise, at a row per feed held).
+    /// What a sync with `remote` starts from: the node's own view of what it holds, brought up
+    /// to date off the loop with the entries stored since its last poll, and of what it wants
+    /// unless a refresh of that is under way.
     func syncSetup(with remote: FeedID) -> EventLoopFuture<PeerSession.Setup> {
         loop.preconditionInEventLoop()
-        let known = loaded && !refreshing && !refreshAgain ? (wanted: wanted, heads: knownHeads, row: lastEntryRow) : nil
-        return offLoop { replicator in
-            let inStep = try known.map { try replicator.log.lastEntryRow() == $0.row } ?? false
-            return try replicator.syncSetup(with: remote, known: inStep ? known.map { ($0.wanted, $0.heads) } : nil)
-        }
+        let known = loaded ? Replicator.KnownState(wanted: refreshing || refreshAgain ? nil : wanted, heads: knownHeads, row: lastEntryRow) : nil
+        return offLoop { replicator in try replicator.syncSetup(with: remote, known: known) }
     }
 
     var forkedFeeds: Set<FeedID> {

@@ -23,12 +23,14 @@ struct OutboundPump: Sendable {
         /// Entries `after+1 … through` of a feed; `page` holds those read from the store and
         /// not yet sent.
         case entries(feed: FeedID, after: UInt64, through: UInt64, page: ArraySlice<SignedEntry>)
+        /// The ranges of an answer from `next` on, each opened into an `entries` job (and a
+        /// `forkEvidence` one) only when it reaches the front: queuing a million costs nothing.
+        case ranges([EntryRange], next: Int)
         case forkEvidence(FeedID)
         case goodbye
     }
 
-    /// A ring, not an array: a clock naming a million feeds queues a job per feed to send, and
-    /// the pump takes them from the front.
+    /// A ring, so jobs are taken from the front and put back there cheaply.
     private var jobs = CircularBuffer<Job>()
     /// A store read is under way for the job at the front.
     private(set) var isReading = false
@@ -51,10 +53,11 @@ struct OutboundPump: Sendable {
 
     mutating func send(_ frame: SyncFrame) { jobs.append(.frame(frame)) }
 
-    /// Entries `after+1 … through` of `feed`, then its fork proofs if it is forked.
-    mutating func sendEntries(of feed: FeedID, after: UInt64, through: UInt64) {
-        jobs.append(.entries(feed: feed, after: after, through: through, page: []))
-        if forked.contains(feed), !forkEvidenceSent.contains(feed) { jobs.append(.forkEvidence(feed)) }
+    /// Each range's entries, each followed by its feed's fork proofs if it is forked. O(1):
+    /// the ranges are opened one by one as the pump reaches them.
+    mutating func sendEntries(_ ranges: [EntryRange]) {
+        guard !ranges.isEmpty else { return }
+        jobs.append(.ranges(ranges, next: 0))
     }
 
     mutating func sendGoodbye() { jobs.append(.goodbye) }
@@ -90,6 +93,15 @@ struct OutboundPump: Sendable {
             case .forkEvidence(let feed):
                 isReading = true
                 return .readForkEvidence(feed)
+            case let .ranges(ranges, next):
+                let range = ranges[next]
+                if next + 1 < ranges.count {
+                    jobs[jobs.startIndex] = .ranges(ranges, next: next + 1)
+                } else {
+                    jobs.removeFirst()
+                }
+                if forked.contains(range.feed), !forkEvidenceSent.contains(range.feed) { jobs.prepend(.forkEvidence(range.feed)) }
+                jobs.prepend(.entries(feed: range.feed, after: range.after, through: range.through, page: []))
             }
         }
         return nil

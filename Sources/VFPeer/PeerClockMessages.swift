@@ -72,21 +72,21 @@ struct PeerClockMessages: Sendable, Equatable {
         // Keep only what the clock does not say already: a feed the peer dropped and asks for
         // again starts from its new clock.
         if !raised.isEmpty { raised = raised.filter { entry in clock[entry.key].map { entry.value > $0 } ?? false } }
-        // One array, the plan filled in once the ranges are counted: a million ranges are not copied.
-        var actions: [SyncStateMachine.Action] = [.rememberPeerClock(clock), .send(.plan(feeds: 0, entries: 0))]
+        var ranges: [EntryRange] = []
         var entries: UInt64 = 0
         for (feed, theirs) in clock.pairsInKeyOrder {
             let held = raised.isEmpty ? theirs : max(theirs, raised[feed] ?? 0)
             // `head > held` makes `after + 1` safe for whoever reads the range.
             if let head = localHeads[feed], head > held {
-                actions.append(.sendEntries(feed: feed, after: held, through: head))
+                ranges.append(EntryRange(feed: feed, after: held, through: head))
                 entries = entries.saturatingAdd(head - held)
             }
         }
-        let ranges = actions.count - 2
-        actions[1] = .send(.plan(feeds: UInt32(clamping: ranges), entries: entries))
-        raised.reserveCapacity(raised.count + ranges)
-        for case let .sendEntries(feed, _, head) in actions[2...] { raised[feed] = head }
+        raised.reserveCapacity(raised.count + ranges.count)
+        for range in ranges { raised[range.feed] = range.through }
+        var actions: [SyncStateMachine.Action] = [.rememberPeerClock(clock),
+                                                  .send(.plan(feeds: UInt32(clamping: ranges.count), entries: entries))]
+        if !ranges.isEmpty { actions.append(.sendEntries(ranges)) }
         actions.append(.send(.caughtUp(clock: received, hash: clock.hash)))
         return actions
     }
@@ -114,6 +114,6 @@ struct PeerClockMessages: Sendable, Equatable {
     mutating func push(_ feed: FeedID, upTo head: UInt64) -> SyncStateMachine.Action? {
         guard let held = held(feed), head > held else { return nil }
         raised[feed] = head
-        return .sendEntries(feed: feed, after: held, through: head)
+        return .sendEntries([EntryRange(feed: feed, after: held, through: head)])
     }
 }

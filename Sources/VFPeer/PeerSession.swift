@@ -491,7 +491,7 @@ struct PeerSession: Sendable {
         for step in steps {
             switch step {
             case .send(let frame): sync.pump.send(frame)
-            case let .sendEntries(feed, after, through): sync.pump.sendEntries(of: feed, after: after, through: through)
+            case .sendEntries(let ranges): sync.pump.sendEntries(ranges)
             case .ingest(let entry): ingest.append(entry)
             case .rememberPeerClock(let clock): actions.append(.rememberClock(clock, acknowledged: false))
             case .rememberAcknowledgedClock(let clock): actions.append(.rememberClock(clock, acknowledged: true))

@@ -54,6 +54,11 @@ public final class PeerStore: Sendable {
             // synced, no address, and nothing the node follows can be told from them.
             try db.execute(sql: "DELETE FROM peer WHERE source = 'incoming' AND host = '' AND lastSync IS NULL")
         }
+        migrator.registerMigration("v4: contact index row") { db in
+            // The last row of the log's `entry` table the contact index has read: indexing
+            // again reads only the feeds that moved after it, not every feed held.
+            try db.execute(sql: "CREATE TABLE contactIndexRow (id INTEGER PRIMARY KEY CHECK (id = 1), entryRow INTEGER NOT NULL)")
+        }
         try migrator.migrate(pool)
     }
 
@@ -228,33 +233,71 @@ public final class PeerStore: Sendable {
     /// Returns whether any contact changed.
     @discardableResult
     public func indexContacts(from log: LogStore) throws -> Bool {
-        let cursors: [FeedID: UInt64] = try pool.read { db in
+        let indexedRow = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT entryRow FROM contactIndexRow WHERE id = 1") }
+        // Only the feeds that moved since the last row indexed; every feed the first time, or
+        // when the log holds fewer rows than were indexed (it was replaced).
+        let moved: [(author: FeedID, sequence: UInt64)]
+        let lastRow: Int64
+        let replaced = try indexedRow.map { try log.lastEntryRow() < $0 } ?? false
+        if let indexedRow, !replaced {
+            let advanced = try log.headsAdvanced(afterRow: indexedRow)
+            moved = advanced.heads.map { ($0.key, $0.value) }
+            lastRow = advanced.lastRow
+        } else {
+            // The row first: the feeds read after it hold at least every entry up to it.
+            lastRow = try log.lastEntryRow()
+            moved = try log.feeds().map { ($0.author, $0.sequence) }
+        }
+        let cursors = try contactCursors(of: moved.map(\.author))
+        var found: [(author: FeedID, sequence: UInt64, contact: ContactPayload)] = []
+        var read: [(author: FeedID, sequence: UInt64)] = []
+        for head in moved where head.sequence > cursors[head.author] ?? 0 {
+            // SQLite scans the payloads in C; only contact payloads come back to be parsed.
+            for (sequence, payload) in try log.payloads(author: head.author, after: cursors[head.author] ?? 0, containing: ContactPayload.type) {
+                if let contact = ContactPayload.parse(payload) { found.append((head.author, sequence, contact)) }
+            }
+            read.append(head)
+        }
+        // One transaction; cursors and the row only move forward, so a slower run that read
+        // an older state cannot undo what a faster one recorded.
+        try pool.write { db in
+            for (author, sequence, contact) in found {
+                try db.execute(sql: """
+                    INSERT INTO contact (author, contact, following, blocking, sequence) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (author, contact) DO UPDATE SET following = excluded.following,
+                        blocking = excluded.blocking, sequence = excluded.sequence
+                    WHERE excluded.sequence > contact.sequence
+                    """, arguments: [Data(author.bytes), Data(contact.contact.bytes), contact.following, contact.blocking, Int64(sequence)])
+            }
+            let cursor = try db.cachedStatement(sql: """
+                INSERT INTO contactCursor (author, sequence) VALUES (?, ?)
+                ON CONFLICT (author) DO UPDATE SET sequence = max(sequence, excluded.sequence)
+                """)
+            for (author, sequence) in read { try cursor.execute(arguments: [Data(author.bytes), Int64(sequence)]) }
+            try db.execute(sql: """
+                INSERT INTO contactIndexRow (id, entryRow) VALUES (1, ?)
+                ON CONFLICT (id) DO UPDATE SET entryRow = CASE WHEN ? THEN excluded.entryRow ELSE max(entryRow, excluded.entryRow) END
+                """, arguments: [lastRow, replaced])
+        }
+        return !found.isEmpty
+    }
+
+    /// How far the contact index has read each of `feeds`; absent: not at all.
+    private func contactCursors(of feeds: [FeedID]) throws -> [FeedID: UInt64] {
+        try pool.read { db in
             var result: [FeedID: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT author, sequence FROM contactCursor") {
-                if let feed = FeedID(bytes: [UInt8](row[0] as Data)) { result[feed] = UInt64(row[1] as Int64) }
+            if feeds.count > 1_000 {
+                for row in try Row.fetchAll(db, sql: "SELECT author, sequence FROM contactCursor") {
+                    if let feed = FeedID(bytes: [UInt8](row[0] as Data)) { result[feed] = UInt64(row[1] as Int64) }
+                }
+            } else {
+                let statement = try db.cachedStatement(sql: "SELECT sequence FROM contactCursor WHERE author = ?")
+                for feed in feeds {
+                    if let sequence = try Int64.fetchOne(statement, arguments: [Data(feed.bytes)]) { result[feed] = UInt64(sequence) }
+                }
             }
             return result
         }
-        var changed = false
-        for head in try log.feeds() where head.sequence > cursors[head.author] ?? 0 {
-            // SQLite scans the payloads in C; only contact payloads come back to be parsed.
-            let candidates = try log.payloads(author: head.author, after: cursors[head.author] ?? 0, containing: ContactPayload.type)
-            let contacts = candidates.compactMap { sequence, payload in ContactPayload.parse(payload).map { (sequence, $0) } }
-            try pool.write { db in
-                for (sequence, contact) in contacts {
-                    try db.execute(sql: """
-                        INSERT INTO contact (author, contact, following, blocking, sequence) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (author, contact) DO UPDATE SET following = excluded.following,
-                            blocking = excluded.blocking, sequence = excluded.sequence
-                        WHERE excluded.sequence > contact.sequence
-                        """, arguments: [Data(head.author.bytes), Data(contact.contact.bytes), contact.following, contact.blocking, Int64(sequence)])
-                }
-                try db.execute(sql: "INSERT INTO contactCursor (author, sequence) VALUES (?, ?) ON CONFLICT (author) DO UPDATE SET sequence = excluded.sequence",
-                               arguments: [Data(head.author.bytes), Int64(head.sequence)])
-            }
-            changed = changed || !contacts.isEmpty
-        }
-        return changed
     }
 
     /// Every author's current follows, and the feeds `me` blocks.

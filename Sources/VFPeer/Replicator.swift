@@ -37,13 +37,34 @@ public final class Replicator: Sendable {
         return clock
     }
 
-    /// What a sync with `peer` starts from: our clock from `known` wants and heads, else from
-    /// the store's, and the peer's clocks remembered from the last connection. The forks and
-    /// the limit of the peer's clock are the caller's to add.
-    func syncSetup(with peer: FeedID, known: (wanted: Set<FeedID>, heads: [FeedID: UInt64])? = nil) throws -> PeerSession.Setup {
-        let (wanted, heads) = try known ?? (wantedFeeds(), self.heads())
+    /// What the node holds and wants as it last knew it: `heads` as of entry row `row`, and
+    /// `wanted` unless a refresh of it is under way.
+    struct KnownState: Sendable {
+        var wanted: Set<FeedID>?
+        var heads: [FeedID: UInt64]
+        var row: Int64
+    }
+
+    /// What a sync with `peer` starts from: our clock from the `known` heads brought up to date
+    /// with the entries stored since (a read that grows with what moved, not with the feeds
+    /// held) and the known wants if nothing was stored since, else from the store's, and the peer's clocks remembered from the last
+    /// connection. The forks and the limit of the peer's clock are the caller's to add.
+    func syncSetup(with peer: FeedID, known: KnownState? = nil) throws -> PeerSession.Setup {
+        var heads: [FeedID: UInt64]
+        var wanted = known?.wanted
+        if let known {
+            heads = known.heads
+            if try log.lastEntryRow() != known.row {
+                for (feed, head) in try log.headsAdvanced(afterRow: known.row).heads where head > heads[feed] ?? 0 { heads[feed] = head }
+                // A contact entry among them may change what we want.
+                wanted = nil
+            }
+        } else {
+            heads = try self.heads()
+        }
+        let clockWants = try wanted ?? wantedFeeds()
         let clocks = try peers.clocks(for: peer)
-        return PeerSession.Setup(wants: clock(wanted: wanted, heads: heads), localHeads: heads, acknowledgedBase: clocks.acknowledged,
+        return PeerSession.Setup(wants: clock(wanted: clockWants, heads: heads), localHeads: heads, acknowledgedBase: clocks.acknowledged,
                                  rememberedPeerClock: clocks.peer, forked: [])
     }
 

@@ -31,10 +31,11 @@ public struct SyncStateMachine: Sendable {
 
     public enum Action: Sendable, Equatable {
         case send(SyncFrame)
-        /// Send entries `after+1 … through` of `feed`, in order, with payloads, then the feed's
-        /// fork proofs if it is forked. Frames sent later are queued behind them. Always
-        /// `after < through ≤ 2^63 − 1`.
-        case sendEntries(feed: FeedID, after: UInt64, through: UInt64)
+        /// Send each range's entries, in order, with payloads, each followed by its feed's
+        /// fork proofs if it is forked. Frames sent later are queued behind them. One action
+        /// for the whole answer to a clock, however many feeds it names, so handing it to the
+        /// sender costs the same for a million ranges as for one.
+        case sendEntries([EntryRange])
         /// Verify and store this entry; report back with ``ingested(count:rejections:)``.
         case ingest(SignedEntry)
         /// Remember the peer's clock, so its next connection can send only what changed.

@@ -40,8 +40,7 @@ final class SyncClockCostTests: XCTestCase {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print(String(format: "SyncStateMachine answered a FULL clock of %d feeds (%d frames) in %.3f s", count, frames.count, seconds))
 
-        let ranges = actions.filter { if case .sendEntries = $0 { true } else { false } }
-        XCTAssertEqual(ranges.count, (count + 1) / 2)
+        XCTAssertEqual(actions.entryRanges.count, (count + 1) / 2)
         XCTAssertTrue(actions.contains(.send(.plan(feeds: UInt32((count + 1) / 2), entries: UInt64((count + 1) / 2 * 2)))))
         guard case .send(.caughtUp(clock: 1, let hash)) = actions.last else { return XCTFail("no caught-up at the end") }
         var clock = FeedClock()

@@ -34,9 +34,11 @@ final class SyncStateMachineTests: XCTestCase {
                 let action = pending.removeFirst()
                 switch action {
                 case .send(let frame): out.append(frame)
-                case let .sendEntries(feed, after, through):
-                    for signed in feeds[feed]![Int(after)..<Int(through)] {
-                        out.append(.entry(encoded: signed.entry.encoded, payload: signed.payload))
+                case .sendEntries(let ranges):
+                    for range in ranges {
+                        for signed in feeds[range.feed]![Int(range.after)..<Int(range.through)] {
+                            out.append(.entry(encoded: signed.entry.encoded, payload: signed.payload))
+                        }
                     }
                 case .ingest(let signed):
                     var feed = feeds[signed.entry.author] ?? []
@@ -297,7 +299,7 @@ final class SyncStateMachineTests: XCTestCase {
         let someHash = Sodium.blake2b256([1])
         XCTAssertEqual(receiver.receive(.clock(full: true, final: false, base: someHash, changes: [])), [])
         let answer = receiver.receive(.clock(full: true, final: true, base: .zero, changes: [ClockChange(feed: x, sequence: 0)]))
-        XCTAssertTrue(answer.contains(.sendEntries(feed: x, after: 0, through: 1)), "\(answer)")
+        XCTAssertEqual(answer.entryRanges, [EntryRange(feed: x, after: 0, through: 1)], "\(answer)")
         XCTAssertTrue(answer.contains(.send(.caughtUp(clock: 1, hash: FeedClock([x: 0]).hash))))
     }
 
@@ -346,9 +348,7 @@ final class SyncStateMachineTests: XCTestCase {
             ClockChange(feed: x, sequence: 1), ClockChange(feed: y, sequence: 0), ClockChange(feed: w, sequence: 7),
         ]))
         XCTAssertTrue(answer.contains(.send(.plan(feeds: 2, entries: 6))), "\(answer)")
-        let ranges = answer.filter { if case .sendEntries = $0 { true } else { false } }
-        XCTAssertEqual(Set(ranges.map { "\($0)" }), Set([SyncStateMachine.Action.sendEntries(feed: x, after: 1, through: 5),
-                                                          .sendEntries(feed: y, after: 0, through: 2)].map { "\($0)" }))
+        XCTAssertEqual(Set(answer.entryRanges), [EntryRange(feed: x, after: 1, through: 5), EntryRange(feed: y, after: 0, through: 2)])
     }
 
     /// Frames may arrive before `start()`, and our wants may change before it: the opening
@@ -420,7 +420,7 @@ final class SyncStateMachineTests: XCTestCase {
         // We hold the largest, the peer nothing: one range, `after` below `through`, so `after + 1` cannot overflow.
         var holder = exchanging(heads: [x: Entry.maximumSequence])
         let all = holder.receive(.clock(full: true, final: true, base: .zero, changes: [ClockChange(feed: x, sequence: 0)]))
-        XCTAssertTrue(all.contains(.sendEntries(feed: x, after: 0, through: Entry.maximumSequence)))
+        XCTAssertEqual(all.entryRanges, [EntryRange(feed: x, after: 0, through: Entry.maximumSequence)])
         XCTAssertTrue(all.contains(.send(.plan(feeds: 1, entries: Entry.maximumSequence))))
         // A feed no longer wanted, named in a FULL clock, is simply absent.
         var dropper = exchanging(heads: [x: 3])

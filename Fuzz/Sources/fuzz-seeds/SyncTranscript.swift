@@ -34,7 +34,7 @@ enum SyncTranscript {
             for action in actions {
                 switch action {
                 case let .send(frame): toPeer.append(frame)
-                case let .sendEntries(feed, after, through): toPeer += entryFrames(feed, after, through)
+                case .sendEntries(let ranges): for r in ranges { toPeer += entryFrames(r.feed, r.after, r.through) }
                 case .ingest:
                     script += FrameDecoder.frame([SyncFixture.LocalEvent.ingested.rawValue, 1])
                     fromMe(me.ingested(count: 1))
@@ -49,7 +49,7 @@ enum SyncTranscript {
             for action in actions {
                 switch action {
                 case let .send(frame): toMe.append(frame)
-                case let .sendEntries(feed, after, through): toMe += entryFrames(feed, after, through)
+                case .sendEntries(let ranges): for r in ranges { toMe += entryFrames(r.feed, r.after, r.through) }
                 case .ingest: fromPeer(peer.ingested(count: 1))
                 case .redeemInvite: fromPeer(peer.inviteChecked(refusal: nil))
                 default: break

@@ -16,7 +16,9 @@ public func fuzzSyncStateMachine(_ data: UnsafePointer<UInt8>?, _ size: Int) -> 
         for action in actions {
             switch action {
             case .close, .finished: ended = true
-            case let .sendEntries(_, after, through): fuzzRequire(after < through, "sendEntries of an empty range")
+            case .sendEntries(let ranges):
+                fuzzRequire(!ranges.isEmpty, "sendEntries of no range")
+                for r in ranges { fuzzRequire(r.after < r.through, "sendEntries of an empty range") }
             case let .send(frame): _ = frame.encode()
             default: break
             }

@@ -1,0 +1,10 @@
+import VFPeer
+
+extension Array where Element == SyncStateMachine.Action {
+    /// Every range of entries these actions send, in order.
+    var entryRanges: [EntryRange] {
+        flatMap { action -> [EntryRange] in
+            if case .sendEntries(let ranges) = action { ranges } else { [] }
+        }
+    }
+}
