@@ -125,6 +125,8 @@ public struct SyncStateMachine: Sendable {
     /// An input that came while a clock message was answered elsewhere.
     private enum Waiting: Sendable {
         case frame(SyncFrame)
+        /// A complete clock message held back while an invite was checked.
+        case clock(ClockMessage)
         case ingested(count: Int, rejections: [VerificationError])
         case localHeads([FeedID: UInt64])
         case wants(Set<FeedID>)
@@ -260,12 +262,18 @@ public struct SyncStateMachine: Sendable {
             state = .closed(caughtUp: false)
             return [.send(.redeemed(ok: false, reason: reason)), .finished]
         }
-        return update { exchange, redemption, _ throws(SyncProtocolError) in
+        return update { [maximumClockFeedsAnsweredInPlace] exchange, redemption, _ throws(SyncProtocolError) in
             guard case let .checking(held) = redemption else { return [] }
             redemption = nil
             var actions: [Action] = [.send(.redeemed(ok: true, reason: ""))]
-            // In place: only a stranger redeems an invite, and a stranger's clock is kept small.
-            for message in held { actions += try exchange.answer(message) }
+            // As any clock: a large one is handed out, and the messages after it wait their turn.
+            for message in held {
+                if exchange.waiting != nil {
+                    exchange.waiting!.append(.clock(message))
+                } else {
+                    actions += try exchange.answer(message, inPlaceUpTo: maximumClockFeedsAnsweredInPlace)
+                }
+            }
             return actions
         }
     }
@@ -284,6 +292,8 @@ public struct SyncStateMachine: Sendable {
                 case .frame(let frame):
                     actions += try Self.receive(frame, exchange: &exchange, redemption: &redemption, progress: &progress,
                                                 answeredInPlace: maximumClockFeedsAnsweredInPlace)
+                case .clock(let message):
+                    actions += try exchange.answer(message, inPlaceUpTo: maximumClockFeedsAnsweredInPlace)
                 case let .ingested(count, rejections):
                     try exchange.ingested(count: count, rejections: rejections)
                 case .localHeads(let heads):
