@@ -11,17 +11,17 @@ public enum JSONLDExport {
 
     /// The `@context`: VF terms bare, references typed as ids.
     public static var context: JSONValue {
-        var context: [String: JSONValue] = [
+        var context: [JSONName: JSONValue] = [
             "@vocab": .string(vocabulary),
             "vf": .string(vocabulary),
             "xsd": .string("http://www.w3.org/2001/XMLSchema#"),
         ]
         for term in ["provider", "receiver", "resourceInventoriedAs", "toResourceInventoriedAs", "resourceConformsTo",
                      "inputOf", "outputOf", "corrects", "conformsTo", "primaryAccountable", "containedIn", "action"] {
-            context[term] = .object(["@type": .string("@id")])
+            context[JSONName(term)] = .object(["@type": .string("@id")])
         }
         for term in ["hasPointInTime", "hasBeginning", "hasEnd"] {
-            context[term] = .object(["@type": .string("xsd:dateTimeStamp")])
+            context[JSONName(term)] = .object(["@type": .string("xsd:dateTimeStamp")])
         }
         return .object(context)
     }
@@ -36,14 +36,14 @@ public enum JSONLDExport {
     /// One event as a JSON-LD node, `@id` its entry id.
     public static func event(_ event: GraphEvent) -> JSONValue {
         let p = event.payload
-        var node: [String: JSONValue] = [
+        var node: [JSONName: JSONValue] = [
             "@id": .string(event.id.description),
             "@type": .string("EconomicEvent"),
             "action": .string("vf:\(p.action.rawValue)"),
             "provider": .string(p.provider.description),
             "receiver": .string(p.receiver.description),
         ]
-        func set(_ key: String, _ value: String?) { if let value { node[key] = .string(value) } }
+        func set(_ key: String, _ value: String?) { if let value { node[JSONName(key)] = .string(value) } }
         set("resourceInventoriedAs", event.fromResource?.description)
         set("toResourceInventoriedAs", event.toResource?.description)
         set("resourceConformsTo", p.resourceConformsTo?.description)
@@ -65,11 +65,11 @@ public enum JSONLDExport {
 
     /// One derived resource as a JSON-LD node, `@id` its resource id.
     public static func resource(_ resource: EconomicResource) -> JSONValue {
-        var node: [String: JSONValue] = [
+        var node: [JSONName: JSONValue] = [
             "@id": .string(resource.id.description),
             "@type": .string("EconomicResource"),
         ]
-        func set(_ key: String, _ value: String?) { if let value { node[key] = .string(value) } }
+        func set(_ key: String, _ value: String?) { if let value { node[JSONName(key)] = .string(value) } }
         set("name", resource.name)
         set("trackingIdentifier", resource.trackingIdentifier)
         set("note", resource.note)

@@ -5,13 +5,16 @@ import VFJSON
 /// Entries from other feeds are not held to it: derivation reads what it knows and ignores the
 /// rest, so a newer vocabulary elsewhere does not make their events invalid here. Pure.
 public enum KnownProperties {
+    // Names compare by bytes (``JSONName``), as the payload profile compares them: a name that
+    // is only canonically equivalent to a known one is not that one.
+
     /// JSON-LD keywords any object may carry.
-    package static let keywords: Set<String> = ["@context", "@type", "@id"]
+    package static let keywords: Set<JSONName> = ["@context", "@type", "@id"]
 
-    package static let measure: Set<String> = ["hasNumericalValue", "hasUnit"]
-    package static let newResource: Set<String> = ["name", "trackingIdentifier", "note", "conformsTo"]
+    package static let measure: Set<JSONName> = ["hasNumericalValue", "hasUnit"]
+    package static let newResource: Set<JSONName> = ["name", "trackingIdentifier", "note", "conformsTo"]
 
-    package static let byType: [String: Set<String>] = [
+    package static let byType: [JSONName: Set<JSONName>] = [
         "EconomicEvent": ["action", "provider", "receiver", "resourceInventoriedAs", "toResourceInventoriedAs",
                           "resourceConformsTo", "resourceQuantity", "effortQuantity", "inputOf", "outputOf", "toLocation",
                           "hasPointInTime", "hasBeginning", "hasEnd", "state", "corrects", "note", "newInventoriedResource"],
@@ -27,12 +30,12 @@ public enum KnownProperties {
     public static func firstUnknown(in payload: JSONValue) -> String? {
         guard let members = payload.objectValue, let type = members["@type"]?.stringValue else { return nil }
         let bare = type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type
-        guard let known = byType[bare] else { return nil }
+        guard let known = byType[JSONName(bare)] else { return nil }
         for key in members.keys.sorted() {
-            guard keywords.contains(key) || known.contains(key) else { return key }
+            guard keywords.contains(key) || known.contains(key) else { return key.text }
         }
         for key in ["resourceQuantity", "effortQuantity"] {
-            if let inner = members[key]?.objectValue, let bad = inner.keys.sorted().first(where: { !measure.contains($0) }) {
+            if let inner = members[JSONName(key)]?.objectValue, let bad = inner.keys.sorted().first(where: { !measure.contains($0) }) {
                 return "\(key).\(bad)"
             }
         }

@@ -3,10 +3,10 @@ import VFJSON
 
 /// Typed reading of payload members, each failure naming the member and what was expected.
 package struct PayloadFields {
-    package let members: [String: JSONValue]
+    package let members: [JSONName: JSONValue]
 
     package func string(_ key: String) throws(ReasonError) -> String? {
-        guard let value = members[key] else { return nil }
+        guard let value = members[JSONName(key)] else { return nil }
         guard let text = value.stringValue else { throw ReasonError("\(key) is not a string") }
         return text
     }
@@ -32,7 +32,7 @@ package struct PayloadFields {
     }
 
     package func measure(_ key: String) throws(ReasonError) -> Measure? {
-        guard let value = members[key] else { return nil }
+        guard let value = members[JSONName(key)] else { return nil }
         return try Measure(json: value, property: key)
     }
 

@@ -118,7 +118,7 @@ extension PublishVerdict {
         guard let json = try? JSONParser.parse(payload), let type = json["@type"]?.stringValue else { return false }
         let bare = type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type
         // The types whose properties this node knows are exactly the ValueFlows types it reads.
-        return KnownProperties.byType[bare] != nil
+        return KnownProperties.byType[JSONName(bare)] != nil
     }
 }
 

@@ -20,8 +20,8 @@ protocol JSONBuilder {
     mutating func append(_ value: Value, to array: inout ArrayBuilder)
     mutating func endArray(_ array: ArrayBuilder) -> Value
     mutating func beginObject() -> ObjectBuilder
-    /// Adds a member whose name (decoded UTF-8) the scanner has checked is not a duplicate;
-    /// false when the builder cannot keep it apart from a name it already holds.
-    mutating func add(name: UnsafeBufferPointer<UInt8>, value: Value, to object: inout ObjectBuilder) -> Bool
+    /// Adds a member whose name (decoded UTF-8) the scanner has checked is not a duplicate
+    /// (by bytes, as the profile compares names).
+    mutating func add(name: UnsafeBufferPointer<UInt8>, value: Value, to object: inout ObjectBuilder)
     mutating func endObject(_ object: ObjectBuilder) -> Value
 }

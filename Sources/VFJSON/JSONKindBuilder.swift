@@ -11,6 +11,6 @@ struct JSONKindBuilder: JSONBuilder {
     func append(_ value: JSONKind, to array: inout Void) {}
     func endArray(_ array: Void) -> JSONKind { .array }
     func beginObject() {}
-    func add(name: UnsafeBufferPointer<UInt8>, value: JSONKind, to object: inout Void) -> Bool { true }
+    func add(name: UnsafeBufferPointer<UInt8>, value: JSONKind, to object: inout Void) {}
     func endObject(_ object: Void) -> JSONKind { .object }
 }

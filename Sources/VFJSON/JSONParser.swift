@@ -11,12 +11,9 @@ public enum JSONParser {
     /// hostile text cannot exhaust the stack.
     public static let maximumDepth = 64
 
-    /// Parses one JSON value occupying `bytes` (surrounding whitespace allowed).
-    ///
-    /// One refusal is the tree's own, beyond the profile: ``JSONValue/object(_:)`` is keyed by
-    /// Swift strings, which compare by canonical equivalence, so an object with two names that
-    /// differ as code points but are canonically equivalent (`"é"` composed and decomposed)
-    /// cannot be held and is refused. ``validate(_:)`` accepts it, as the profile does.
+    /// Parses one JSON value occupying `bytes` (surrounding whitespace allowed). It accepts
+    /// exactly what ``validate(_:)`` accepts: member names are kept apart by their bytes
+    /// (``JSONName``), so `"é"` composed and decomposed are two members, as in the profile.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         try JSONScanner.scan(bytes, into: JSONTreeBuilder())
     }

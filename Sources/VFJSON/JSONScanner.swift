@@ -178,14 +178,10 @@ struct JSONScanner<Builder: JSONBuilder> {
             skipWhitespace()
             let member = try value(depth: depth + 1)
             let held = arena  // not `self.arena` inside: the builder is part of self
-            let added = held.withUnsafeBufferPointer { a in
+            held.withUnsafeBufferPointer { a in
                 builder.add(name: name.inArena ? UnsafeBufferPointer(rebasing: a[name.start..<name.start + name.count])
                                                : UnsafeBufferPointer(rebasing: p[name.start..<name.start + name.count]),
                             value: member, to: &object)
-            }
-            guard added else {
-                throw error(nameAt, "member name \(quoted(name)) is canonically equivalent to another of this object "
-                            + "(different code points, equal as Swift strings); a JSONValue cannot hold both")
             }
             skipWhitespace()
             guard i < p.count else { throw error(i, "unexpected end of text in an object") }

@@ -9,13 +9,12 @@ struct JSONTreeBuilder: JSONBuilder {
     func beginArray() -> [JSONValue] { [] }
     func append(_ value: JSONValue, to array: inout [JSONValue]) { array.append(value) }
     func endArray(_ array: [JSONValue]) -> JSONValue { .array(array) }
-    func beginObject() -> [String: JSONValue] { [:] }
+    func beginObject() -> [JSONName: JSONValue] { [:] }
 
-    /// A Swift dictionary finds canonically equivalent strings equal, though the scanner found
-    /// their code points different; refusing beats silently dropping one of them.
-    func add(name: UnsafeBufferPointer<UInt8>, value: JSONValue, to object: inout [String: JSONValue]) -> Bool {
-        object.updateValue(value, forKey: String(decoding: name, as: UTF8.self)) == nil
+    /// ``JSONName`` compares by bytes, as the scanner compared names: no two merge.
+    func add(name: UnsafeBufferPointer<UInt8>, value: JSONValue, to object: inout [JSONName: JSONValue]) {
+        object[JSONName(String(decoding: name, as: UTF8.self))] = value
     }
 
-    func endObject(_ object: [String: JSONValue]) -> JSONValue { .object(object) }
+    func endObject(_ object: [JSONName: JSONValue]) -> JSONValue { .object(object) }
 }

@@ -2,8 +2,7 @@
 ///
 /// Numbers keep their literal text: a payload's quantities must never pass through binary
 /// floating point, and `JSONSerialization` would turn `0.1` into a `Double`. Object members
-/// are keyed by Swift strings, which compare by canonical equivalence; the parser refuses an
-/// object whose names it would merge.
+/// are keyed by ``JSONName``, compared by bytes as the profile compares them.
 public enum JSONValue: Equatable, Hashable, Sendable {
     case null
     case bool(Bool)
@@ -11,10 +10,10 @@ public enum JSONValue: Equatable, Hashable, Sendable {
     case number(String)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object([JSONName: JSONValue])
 
     /// The members of an object; nil for any other value.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: [JSONName: JSONValue]? {
         if case let .object(members) = self { members } else { nil }
     }
 
@@ -24,7 +23,7 @@ public enum JSONValue: Equatable, Hashable, Sendable {
     }
 
     /// A member of an object; nil when absent or when this is not an object.
-    public subscript(key: String) -> JSONValue? { objectValue?[key] }
+    public subscript(key: String) -> JSONValue? { objectValue?[JSONName(key)] }
 
     /// Canonical UTF-8 text: object keys sorted by their UTF-8 bytes, no insignificant
     /// whitespace, strings escaped minimally. Equal values give equal bytes.
@@ -52,10 +51,10 @@ public enum JSONValue: Equatable, Hashable, Sendable {
             out.append(UInt8(ascii: "]"))
         case let .object(members):
             out.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            let keys = members.keys.sorted()
             for (i, key) in keys.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(key, to: &out)
+                Self.writeString(key.text, to: &out)
                 out.append(UInt8(ascii: ":"))
                 members[key]!.write(to: &out)
             }

@@ -1,3 +1,4 @@
+import VFJSON
 import VFLog
 import XCTest
 @testable import VFGraph
@@ -20,7 +21,7 @@ final class BreadcrumbOrderTests: XCTestCase {
     /// One tool going into `process`, or coming out of it.
     private func step(_ action: String, _ process: EntryID) -> EntryID {
         let side = action == "produce" ? "outputOf" : "inputOf"
-        return net.event(action, provider: alice, ["resourceQuantity": qty("1", "each"), "resourceInventoriedAs": ref(tool), side: ref(process)])
+        return net.event(action, provider: alice, ["resourceQuantity": qty("1", "each"), "resourceInventoriedAs": ref(tool), JSONName(side): ref(process)])
     }
 
     func testTraceGoesOnAlongTheBreadcrumbFromAVisitedResource() {

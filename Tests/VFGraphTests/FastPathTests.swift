@@ -385,7 +385,7 @@ extension JSONTape {
         switch n.kind {
         case .object:
             return .object(Dictionary(uniqueKeysWithValues: children.map { child in
-                (String(decoding: bytes[Int(nodes[child].keyStart)..<Int(nodes[child].keyEnd)], as: UTF8.self), value(child))
+                (JSONName(String(decoding: bytes[Int(nodes[child].keyStart)..<Int(nodes[child].keyEnd)], as: UTF8.self)), value(child))
             }))
         case .array: return .array(children.map(value))
         case .string: return .string(text(node))

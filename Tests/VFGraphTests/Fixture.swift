@@ -46,13 +46,13 @@ final class Fixture {
     // MARK: payload builders
 
     func process(_ author: Agent, name: String, basedOn: String? = nil) -> EntryID {
-        var json: [String: JSONValue] = ["@type": "Process", "name": .string(name)]
+        var json: [JSONName: JSONValue] = ["@type": "Process", "name": .string(name)]
         if let basedOn { json["basedOn"] = .string(basedOn) }
         return post(author, .object(json))
     }
 
     func spec(_ author: Agent, name: String, unit: String? = nil) -> EntryID {
-        var json: [String: JSONValue] = ["@type": "ResourceSpecification", "name": .string(name)]
+        var json: [JSONName: JSONValue] = ["@type": "ResourceSpecification", "name": .string(name)]
         if let unit { json["defaultUnitOfResource"] = .string(unit) }
         return post(author, .object(json))
     }
@@ -60,16 +60,16 @@ final class Fixture {
     /// Posts an event signed by `signer` (default: the provider).
     @discardableResult
     func event(_ action: String, by signer: Agent? = nil, provider: Agent, receiver: Agent? = nil,
-               _ fields: [String: JSONValue] = [:]) -> EntryID {
-        var json: [String: JSONValue] = ["@type": "EconomicEvent", "action": .string(action),
+               _ fields: [JSONName: JSONValue] = [:]) -> EntryID {
+        var json: [JSONName: JSONValue] = ["@type": "EconomicEvent", "action": .string(action),
                                          "provider": .string(provider.id), "receiver": .string((receiver ?? provider).id)]
         json.merge(fields) { _, new in new }
         return post(signer ?? provider, .object(json))
     }
 
     /// Creates a resource with `raise` and returns its id.
-    func raise(_ owner: Agent, _ amount: String, _ unit: String, name: String = "stock", fields: [String: JSONValue] = [:]) -> ResourceID {
-        var f: [String: JSONValue] = ["resourceQuantity": qty(amount, unit), "newInventoriedResource": ["name": .string(name)]]
+    func raise(_ owner: Agent, _ amount: String, _ unit: String, name: String = "stock", fields: [JSONName: JSONValue] = [:]) -> ResourceID {
+        var f: [JSONName: JSONValue] = ["resourceQuantity": qty(amount, unit), "newInventoriedResource": ["name": .string(name)]]
         f.merge(fields) { _, new in new }
         return ResourceID(createdBy: event("raise", provider: owner, f))
     }
@@ -86,7 +86,7 @@ func dec(_ text: String) -> ExactDecimal { try! ExactDecimal(parsing: text) }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(dictionaryLiteral elements: (JSONName, JSONValue)...) {
         self = .object(Dictionary(uniqueKeysWithValues: elements))
     }
 }

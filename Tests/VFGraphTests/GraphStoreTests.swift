@@ -24,8 +24,8 @@ final class GraphStoreTests: XCTestCase {
         let source = try LogStore(path: directory + "/source.sqlite")
         let farm = SigningKey(), mill = SigningKey()
         func post(_ key: SigningKey, _ json: JSONValue) throws -> EntryID { try source.append(json.serialized, key: key).entry.id }
-        func event(_ key: SigningKey, _ action: String, receiver: SigningKey? = nil, _ fields: [String: JSONValue]) throws -> EntryID {
-            var json: [String: JSONValue] = ["@type": "EconomicEvent", "action": .string(action), "provider": .string(key.feed.description),
+        func event(_ key: SigningKey, _ action: String, receiver: SigningKey? = nil, _ fields: [JSONName: JSONValue]) throws -> EntryID {
+            var json: [JSONName: JSONValue] = ["@type": "EconomicEvent", "action": .string(action), "provider": .string(key.feed.description),
                                              "receiver": .string((receiver ?? key).feed.description)]
             json.merge(fields) { _, new in new }
             return try post(key, .object(json))

@@ -14,8 +14,8 @@ final class PublishCheckTests: XCTestCase {
         builder.insert(net.entries)
         var millCheck = PublishCheck(builder: builder, author: mill.feed, headSequence: 0, timestamp: 1_800_000_000_000)
 
-        func event(_ action: String, provider: Fixture.Agent, receiver: Fixture.Agent, _ fields: [String: JSONValue]) -> [UInt8] {
-            var json: [String: JSONValue] = ["@type": "EconomicEvent", "action": .string(action),
+        func event(_ action: String, provider: Fixture.Agent, receiver: Fixture.Agent, _ fields: [JSONName: JSONValue]) -> [UInt8] {
+            var json: [JSONName: JSONValue] = ["@type": "EconomicEvent", "action": .string(action),
                                              "provider": .string(provider.id), "receiver": .string(receiver.id)]
             json.merge(fields) { _, new in new }
             return JSONValue.object(json).serialized

@@ -29,15 +29,15 @@ final class SignedNetwork {
 
     @discardableResult
     func event(_ action: String, by signer: String? = nil, provider: String, receiver: String? = nil,
-               _ fields: [String: JSONValue] = [:]) throws -> EntryID {
-        var json: [String: JSONValue] = ["@type": "EconomicEvent", "action": .string(action),
+               _ fields: [JSONName: JSONValue] = [:]) throws -> EntryID {
+        var json: [JSONName: JSONValue] = ["@type": "EconomicEvent", "action": .string(action),
                                          "provider": .string(id(provider)), "receiver": .string(id(receiver ?? provider))]
         json.merge(fields) { _, new in new }
         return try post(signer ?? provider, .object(json))
     }
 
     func raise(_ owner: String, _ amount: String, _ unit: String, name: String, at time: String? = nil) throws -> ResourceID {
-        var fields: [String: JSONValue] = ["resourceQuantity": qty(amount, unit), "newInventoriedResource": ["name": .string(name)]]
+        var fields: [JSONName: JSONValue] = ["resourceQuantity": qty(amount, unit), "newInventoriedResource": ["name": .string(name)]]
         if let time { fields["hasPointInTime"] = .string(time) }
         return ResourceID(createdBy: try event("raise", provider: owner, fields))
     }

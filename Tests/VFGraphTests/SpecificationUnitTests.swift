@@ -17,8 +17,8 @@ final class SpecificationUnitTests: XCTestCase {
         "resourceQuantity is in \(unit) but specification \(spec) (\(property)) counts in \(expected)"
     }
 
-    private func payload(_ action: String, by agent: Fixture.Agent, _ fields: [String: JSONValue]) -> [UInt8] {
-        var json: [String: JSONValue] = ["@type": "EconomicEvent", "action": .string(action),
+    private func payload(_ action: String, by agent: Fixture.Agent, _ fields: [JSONName: JSONValue]) -> [UInt8] {
+        var json: [JSONName: JSONValue] = ["@type": "EconomicEvent", "action": .string(action),
                                          "provider": .string(agent.id), "receiver": .string(agent.id)]
         json.merge(fields) { _, new in new }
         return JSONValue.object(json).serialized
@@ -31,7 +31,7 @@ final class SpecificationUnitTests: XCTestCase {
         let sacks = net.raise(farm, "3", "each", name: "sacks")
         var builder = GraphBuilder()
         builder.insert(net.entries)
-        func check(_ action: String, _ fields: [String: JSONValue]) -> PublishVerdict {
+        func check(_ action: String, _ fields: [JSONName: JSONValue]) -> PublishVerdict {
             var check = PublishCheck(builder: builder, author: farm.feed, headSequence: 4, timestamp: 1_800_000_000_000)
             return check.check(payload(action, by: farm, fields))
         }

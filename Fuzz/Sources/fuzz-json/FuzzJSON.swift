@@ -29,11 +29,11 @@ enum TapeValue {
         let node = tape.nodes[index]
         switch node.kind {
         case .object:
-            var members: [String: JSONValue] = [:]
+            var members: [JSONName: JSONValue] = [:]
             var child = index + 1
             while child < Int(node.after) {
                 let c = tape.nodes[child]
-                let name = String(decoding: tape.bytes[Int(c.keyStart)..<Int(c.keyEnd)], as: UTF8.self)
+                let name = JSONName(String(decoding: tape.bytes[Int(c.keyStart)..<Int(c.keyEnd)], as: UTF8.self))
                 fuzzRequire(members[name] == nil, "JSONTape accepted a duplicate member \(name)")
                 members[name] = read(tape, child)
                 child = Int(c.after)
