@@ -20,7 +20,7 @@ let lines = Int(ProcessInfo.processInfo.environment["SCALE_LINES"] ?? "100000")!
 let vf = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vf").path
 let root = NSTemporaryDirectory() + "vf-scale-bench-" + UUID().uuidString
 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: root) }
+defer { if ProcessInfo.processInfo.environment["SCALE_KEEP"] != "1" { try? FileManager.default.removeItem(atPath: root) } }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 func say(_ text: String) { print(text); fflush(nil) }
@@ -226,6 +226,10 @@ let rebuildRate = Double(largeHome.workload.events) / largeHome.rebuild.seconds
 say(String(format: "  graph rebuild at %d: %.0f events/s; plain SQLite inserts %.0f rows/s; ratio %.2f (target ≥ 0.3)",
            large, rebuildRate, insertRate, rebuildRate / insertRate))
 
+// SCALE_ONLY=bulk skips to bulk entry (for working on it); SCALE_KEEP=1 keeps the homes.
+let onlyBulk = ProcessInfo.processInfo.environment["SCALE_ONLY"] == "bulk"
+if ProcessInfo.processInfo.environment["SCALE_KEEP"] == "1" { say("  keeping the homes: \(root)") }
+if !onlyBulk {
 let smallTimes = try measureCommands(smallHome)
 let largeTimes = try measureCommands(largeHome)
 func ratio(_ name: String, _ a: Double, _ b: Double, _ mb: Double?) {
@@ -251,6 +255,8 @@ let listing = try run(["resources", "--json", "--home", largeHome.path])
 let listed = listing.stdout.components(separatedBy: "\"createdBy\"").count - 1
 say(String(format: "  vf resources --json at %dk: %d rows in %.2f s, %.0f rows/s (target ≥ 100,000); peak %.0f MB (target ≤ 150)",
            large / 1000, listed, listing.seconds, Double(listed) / listing.seconds, listing.peakMB))
+
+}
 
 // Bulk entry into the large home: plain notes, then events in order, then events back-dated
 // (each stated before every line before it), then events back-dated onto shared resources.
