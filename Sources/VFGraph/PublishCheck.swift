@@ -52,8 +52,10 @@ public struct PublishCheck<Target: PublishTarget> {
     }
 
     /// The verdict on `payload`; an accepted one is remembered for the payloads after it.
-    public mutating func check(_ payload: [UInt8]) throws(Target.Failure) -> PublishVerdict {
-        switch screen(payload) {
+    /// `signed`: the id and time of the entry already signed for it (the next of the author's
+    /// feed), so what is folded is exactly what will be stored; else provisional ones stand in.
+    public mutating func check(_ payload: [UInt8], signed: (id: EntryID, timestamp: Int64)? = nil) throws(Target.Failure) -> PublishVerdict {
+        switch screen(payload, signed: signed) {
         case let .verdict(verdict): return verdict
         case let .fold(entry): return settle(try target.fold(entry))
         }
@@ -68,7 +70,7 @@ public struct PublishCheck<Target: PublishTarget> {
     /// The checks of a payload that need no fold: it reads as a ValueFlows object with no
     /// property its type lacks, and an event's references are known. Then the entry that
     /// stands for it, to fold; ``settle(_:)`` takes what the fold made of it.
-    package mutating func screen(_ payload: [UInt8]) -> Screening {
+    package mutating func screen(_ payload: [UInt8], signed: (id: EntryID, timestamp: Int64)? = nil) -> Screening {
         if refusedEarlier { return .verdict(.refused("a payload before this one was refused")) }
         let object: VFObject
         do { object = try VFObject.decode(payload, author: author) } catch { return .verdict(.refused(error.reason)) }
@@ -85,12 +87,14 @@ public struct PublishCheck<Target: PublishTarget> {
             case .valid: break
             }
         }
-        // The entry's real id depends on its signature; a provisional one stands in for it.
-        let provisional = EntryID(hash: Sodium.blake2b256(Array("vf-publish-check".utf8) + author.bytes
-                                                           + withUnsafeBytes(of: (sequence + 1).bigEndian, Array.init) + payload))
+        // The entry's real id depends on its signature; unless it is signed already, a
+        // provisional one stands in for it.
+        let id = signed?.id ?? EntryID(hash: Sodium.blake2b256(Array("vf-publish-check".utf8) + author.bytes
+                                                               + withUnsafeBytes(of: (sequence + 1).bigEndian, Array.init) + payload))
         sequence += 1
         clock += 1
-        return .fold(GraphEntry(author: author, sequence: sequence, id: provisional, timestamp: clock - 1, signatureVerified: true, payload: payload))
+        return .fold(GraphEntry(author: author, sequence: sequence, id: id, timestamp: signed?.timestamp ?? clock - 1,
+                                signatureVerified: true, payload: payload))
     }
 
     /// The verdict on a payload whose entry the fold gave `status`.

@@ -17,15 +17,23 @@ extension GraphStore {
             let cursors = try GraphTableReader.cursors(db)
             var check = PublishCheck(target: TablePublishTarget(db: db, log: log, cursors: cursors), author: author,
                                      headSequence: head, timestamp: timestamp)
-            if payloads.count > 1, payloads.allSatisfy(Self.standsAlone) {
-                verdicts = try Self.checkTogether(payloads, with: &check)
-                return
-            }
-            for payload in payloads {
-                let verdict = try check.check(payload)
-                verdicts.append(verdict)
-                if case .refused = verdict { break }
-            }
+            verdicts = try Self.check(payloads.map { ($0, nil) }, with: &check)
+        }
+        return verdicts
+    }
+
+    /// Each payload's verdict in turn, up to the first refusal; folded together when every
+    /// one stands alone. `signed`: the id and time of the entry signed for it, if it is.
+    static func check(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
+                      with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
+        if payloads.count > 1, payloads.allSatisfy({ standsAlone($0.payload) }) {
+            return try checkTogether(payloads, with: &check)
+        }
+        var verdicts: [PublishVerdict] = []
+        for (payload, signed) in payloads {
+            let verdict = try check.check(payload, signed: signed)
+            verdicts.append(verdict)
+            if case .refused = verdict { break }
         }
         return verdicts
     }
@@ -43,10 +51,11 @@ extension GraphStore {
     /// ``PublishCheck/check(_:)`` of each payload in turn, when every one stands alone: the
     /// screened entries are folded by one update instead of one each, which decides each of
     /// them as folding them one after the other would, since none changes another.
-    private static func checkTogether(_ payloads: [[UInt8]], with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
+    private static func checkTogether(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
+                                      with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
         var screened: [PublishCheck<TablePublishTarget>.Screening] = []
-        for payload in payloads {
-            let screening = check.screen(payload)
+        for (payload, signed) in payloads {
+            let screening = check.screen(payload, signed: signed)
             screened.append(screening)
             if case .verdict(.refused) = screening { break }
         }

@@ -22,7 +22,7 @@ public final class GraphStore {
 
     /// How many times this store derived anything (folded new entries into the tables), for
     /// tests and diagnostics: a command answered from the tables derives nothing.
-    public private(set) var derivations = 0
+    public internal(set) var derivations = 0
 
     /// Where the time of the last ``rebuild(from:)`` went.
     public private(set) var lastRebuild: RebuildTimings?
@@ -31,7 +31,7 @@ public final class GraphStore {
     public private(set) var lastUpdateWork: UpdateWork?
 
     /// The cursors this store last saw the tables at, to tell when another process moved them.
-    private var lastSeen: [FeedID: UInt64]?
+    var lastSeen: [FeedID: UInt64]?
 
     /// Opens (creating if needed) the graph store at `path` and brings its schema up to date.
     public init(path: String) throws(GraphStoreError) {
@@ -243,7 +243,7 @@ public final class GraphStore {
         Dictionary(uniqueKeysWithValues: try log.feeds().map { ($0.author, $0.sequence) })
     }
 
-    private func storedCursors() throws -> [FeedID: UInt64] {
+    func storedCursors() throws -> [FeedID: UInt64] {
         try pool.read(GraphTableReader.cursors)
     }
 
@@ -257,7 +257,7 @@ public final class GraphStore {
         }
     }
 
-    private func writeTransaction(_ body: (Database) throws -> Void) throws {
+    func writeTransaction(_ body: (Database) throws -> Void) throws {
         try pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 try body(db)

@@ -9,11 +9,19 @@ public struct JSONName: Hashable, Comparable, Sendable, ExpressibleByStringLiter
 
     public var description: String { text }
 
-    public static func == (a: JSONName, b: JSONName) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    public static func == (a: JSONName, b: JSONName) -> Bool {
+        let x = a.text.utf8, y = b.text.utf8
+        guard x.count == y.count else { return false }
+        return x.withContiguousStorageIfAvailable { p in
+            y.withContiguousStorageIfAvailable { q in p.elementsEqual(q) }
+        }.flatMap { $0 } ?? x.elementsEqual(y)
+    }
 
     public func hash(into hasher: inout Hasher) {
-        for byte in text.utf8 { hasher.combine(byte) }
-        hasher.combine(0xFF as UInt8)  // never a UTF-8 byte: ends the name
+        // Names are native strings (decoded, or literals): their bytes are contiguous.
+        let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil { Array(text.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
+        hasher.combine(text.utf8.count)
     }
 
     /// By UTF-8 bytes, the order of canonical serialisation.

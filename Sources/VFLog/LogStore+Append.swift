@@ -75,11 +75,14 @@ private final class EntriesBox: @unchecked Sendable {
 public enum AppendError: Error, CustomStringConvertible {
     case invalidPayload(index: Int, PayloadError)
     case forked(FeedID)
+    /// Another writer extended the feed after entries were signed to extend it.
+    case headMoved(FeedID)
 
     public var description: String {
         switch self {
         case let .invalidPayload(_, error): "\(error)"
         case let .forked(feed): "feed \(feed) is forked; it cannot be extended"
+        case let .headMoved(feed): "feed \(feed) was extended by another writer meanwhile; nothing was appended"
         }
     }
 }

@@ -43,8 +43,16 @@ struct Publish: ParsableCommand {
         } else if let payload {
             let bytes = try readArgumentBytes(payload)
             do { try Payload.validate(bytes) } catch { throw CLIError("\(error)") }
-            if let (_, reason) = try graph.firstRefusal([bytes]) { throw CLIError("refused: \(reason); nothing appended") }
-            report(try store.append(bytes, key: key))
+            let prepared = try store.prepareAppend([bytes], key: key)
+            switch try graph.publish(prepared) {
+            case .published:
+                report(prepared.entries[0])
+            case let .refused(_, reason):
+                throw CLIError("refused: \(reason); nothing appended")
+            case .notAllValueFlows:
+                if let (_, reason) = try graph.firstRefusal([bytes]) { throw CLIError("refused: \(reason); nothing appended") }
+                report(try store.append(bytes, key: key))
+            }
         }
         graph.update()
     }
@@ -75,6 +83,15 @@ struct Publish: ParsableCommand {
             return nil
         }
 
+        /// Checks ValueFlows entries signed but not stored and, if the graph accepts them all,
+        /// stores them and applies them in one go (``GraphStore/publish(_:log:)``).
+        func publish(_ prepared: PreparedAppend) throws -> GraphStore.PublishOutcome {
+            if store == nil {
+                do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
+            }
+            return try store!.publish(prepared, log: log)
+        }
+
         /// Brings the tables up to date with what was appended, so the next graph command reads
         /// them without deriving (entries that are not ValueFlows only move a cursor). A failure
         /// here loses nothing: the entries are durable, and the next graph command catches up.
@@ -97,15 +114,37 @@ struct Publish: ParsableCommand {
         /// Checks the batch against the graph, appends what passes, and stops at a refusal.
         func flush(then refusal: (line: Int, reason: String)? = nil) throws {
             var stop = refusal
-            if let (index, reason) = try graph.firstRefusal(batch) {
-                stop = (lineNumbers[index], "refused: \(reason)")
-                batch.removeSubrange(index...)
-            }
-            if !batch.isEmpty {
-                let signed = try store.appendBatch(batch, key: key)
+            var signed: [SignedEntry] = []
+            /// Checks against the graph, appends what passes, and updates the graph.
+            func checkThenAppend() throws {
+                if let (index, reason) = try graph.firstRefusal(batch) {
+                    stop = (lineNumbers[index], "refused: \(reason)")
+                    batch.removeSubrange(index...)
+                }
+                if !batch.isEmpty { signed = try store.appendBatch(batch, key: key) }
                 graph.update()
+            }
+            if !batch.isEmpty, batch.allSatisfy(PublishVerdict.isValueFlows) {
+                // ValueFlows lines are signed first, so checking them against the graph is
+                // the update that applies them: each is folded once.
+                let prepared = try store.prepareAppend(batch, key: key)
+                switch try graph.publish(prepared) {
+                case .published:
+                    signed = prepared.entries
+                case let .refused(index, reason):
+                    stop = (lineNumbers[index], "refused: \(reason)")
+                    try store.commit(prepared, count: index)
+                    signed = Array(prepared.entries.prefix(index))
+                    graph.update()
+                case .notAllValueFlows:
+                    try checkThenAppend()
+                }
+            } else if !batch.isEmpty {
+                try checkThenAppend()
+            }
+            if !signed.isEmpty {
                 for entry in signed { report(entry) }
-                appended += batch.count
+                appended += signed.count
                 batch.removeAll(keepingCapacity: true)
                 lineNumbers.removeAll(keepingCapacity: true)
                 fflush(nil)

@@ -1,0 +1,60 @@
+import GRDB
+import VFGraph
+import VFLog
+
+/// Publishing with one fold: the check of entries already signed is the update that applies them.
+extension GraphStore {
+    /// What became of a ``publish(_:log:)``.
+    public enum PublishOutcome: Sendable, Equatable {
+        /// Every entry was accepted, stored in the log, and folded into the tables.
+        case published
+        /// The entry at `index` was refused, for `reason`; nothing was stored or folded. The
+        /// entries before it were accepted: they may be stored as they are
+        /// (``LogStore/commit(_:count:)``), since each continues the one before.
+        case refused(index: Int, reason: String)
+        /// Not every payload is a ValueFlows object: check them with
+        /// ``check(_:author:timestamp:log:)`` and update after appending, as before.
+        case notAllValueFlows
+    }
+
+    /// Checks `prepared` (signed, not stored) against the graph as ``check(_:author:timestamp:log:)``
+    /// does, but with the entries' real ids and times; if every one is accepted, stores them
+    /// in the log and commits their fold, so checking and applying fold each entry once.
+    ///
+    /// The log commits first, inside the graph's transaction: if the graph's commit then
+    /// fails, the log is ahead of the tables, and the next update folds the entries again.
+    /// The tables never describe an entry the log does not hold.
+    public func publish(_ prepared: PreparedAppend, log: LogStore) throws -> PublishOutcome {
+        guard !prepared.entries.isEmpty else { return .published }
+        let payloads = prepared.entries.map { $0.payload ?? [] }
+        guard payloads.allSatisfy(PublishVerdict.isValueFlows) else { return .notAllValueFlows }
+        try update(from: log)
+        var refusal: (index: Int, reason: String)?
+        do {
+            try writeTransaction { db in
+                let cursors = try GraphTableReader.cursors(db)
+                // The tables must stand where the entries start, as the log did when they were signed.
+                guard cursors[prepared.author] ?? 0 == prepared.previous?.sequence ?? 0 else {
+                    throw AppendError.headMoved(prepared.author)
+                }
+                var check = PublishCheck(target: TablePublishTarget(db: db, log: log, cursors: cursors), author: prepared.author,
+                                         headSequence: prepared.previous?.sequence ?? 0, timestamp: prepared.entries[0].entry.timestamp)
+                let verdicts = try Self.check(zip(payloads, prepared.entries).map { ($0, ($1.entry.id, $1.entry.timestamp)) }, with: &check)
+                if let index = verdicts.firstIndex(where: { if case .refused = $0 { true } else { false } }),
+                   case let .refused(reason) = verdicts[index] {
+                    refusal = (index, reason)
+                    throw RolledBack()
+                }
+                try log.commit(prepared)
+            }
+        } catch is RolledBack {
+            return .refused(index: refusal!.index, reason: refusal!.reason)
+        }
+        derivations += 1
+        lastSeen = try? storedCursors()
+        return .published
+    }
+}
+
+/// Ends a transaction whose work is to be undone.
+private struct RolledBack: Error {}
