@@ -58,6 +58,7 @@ struct GraphRebuild: ParsableCommand {
 
     @OptionGroup var options: HomeOptions
     @Flag(help: "Print the counts as JSON.") var json = false
+    @Flag(help: "Say on standard error where the time went.") var timings = false
 
     func run() throws {
         let home = options.resolved
@@ -65,6 +66,11 @@ struct GraphRebuild: ParsableCommand {
         let store: GraphStore
         do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
         try store.rebuild(from: log)
+        if timings, let t = store.lastRebuild {
+            printErr(String(format: "read and catalogue %.2f s, resolve %.2f s, fold %.2f s, rows %.2f s; "
+                            + "fill %.2f s, indexes %.2f s, commit %.2f s",
+                            t.readAndCatalogue, t.resolve, t.fold, t.rows, t.fill, t.indexes, t.commit))
+        }
         let counts = try store.reader(log: log).counts()
         if json {
             JSONOutput.print([
