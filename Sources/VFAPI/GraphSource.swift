@@ -9,7 +9,7 @@ public protocol GraphSource: Sendable {
     /// answers by index from it.
     func reader() async throws -> GraphReader
     /// What `vf publish` would make of a payload `author` signs at `timestamp`.
-    func check(_ payload: [UInt8], author: FeedID, timestamp: Int64) async throws -> PublishVerdict
+    func check(_ payload: [UInt8], author: FeedID, timestamp: Int64, allowNegative: Bool) async throws -> PublishVerdict
 }
 
 /// A ``GraphSource`` over the node's ``LiveGraph``: the tables `vf serve` keeps current, read
@@ -21,7 +21,7 @@ public struct LiveGraphSource: GraphSource {
 
     public func reader() async throws -> GraphReader { try await live.upToDateReader() }
 
-    public func check(_ payload: [UInt8], author: FeedID, timestamp: Int64) async throws -> PublishVerdict {
-        try await live.check(payload, author: author, timestamp: timestamp)
+    public func check(_ payload: [UInt8], author: FeedID, timestamp: Int64, allowNegative: Bool) async throws -> PublishVerdict {
+        try await live.check(payload, author: author, timestamp: timestamp, allowNegative: allowNegative)
     }
 }

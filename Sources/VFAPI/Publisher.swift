@@ -20,7 +20,7 @@ final class Publisher: Sendable {
     /// - Throws: ``APIError`` 400 for a malformed body, 413 for an oversized payload, 422 for a
     ///   payload `vf publish` would refuse; nothing is appended then.
     func publish(body: [UInt8]) async throws -> SignedEntry {
-        let payload = try PublishRequest.payload(from: body)
+        let (payload, allowNegative) = try PublishRequest.parse(body)
         do { try Payload.validate(payload) } catch {
             if case .tooLarge = error { throw APIError(413, "refused: \(error); nothing appended") }
             throw APIError.unprocessable("refused: \(error); nothing appended")
@@ -29,7 +29,8 @@ final class Publisher: Sendable {
         return try await lock.withLock {
             if PublishVerdict.isValueFlows(payload),
                case let .refused(reason) = try await context.graph.check(payload, author: context.me,
-                                                                         timestamp: Int64(Date().timeIntervalSince1970 * 1000)) {
+                                                                         timestamp: Int64(Date().timeIntervalSince1970 * 1000),
+                                                                         allowNegative: allowNegative) {
                 throw APIError.unprocessable("refused: \(reason); nothing appended")
             }
             return try await context.node.publish(payload)

@@ -32,6 +32,10 @@ public struct EconomicResource: Equatable, Sendable {
 
     public var accountingMeasure: Measure? { unit.map { Measure(value: accountingQuantity, unit: $0) } }
     public var onhandMeasure: Measure? { unit.map { Measure(value: onhandQuantity, unit: $0) } }
+
+    /// Whether either derived quantity is below zero (docs/protocol.md §16, "Effects"): more
+    /// was taken out than was ever put in, whoever recorded it.
+    public var isNegative: Bool { accountingQuantity.isNegative || onhandQuantity.isNegative }
 }
 
 /// A process, as its entry describes it.

@@ -131,11 +131,14 @@ package enum EffectApplier {
             if behavior.stateEffect == .update, let from { working[from]!.state = state }
             if behavior.stateEffect == .updateTo, let to { working[to]!.state = state }
         }
-        // Implied transfers (concepts_transfers.md): who is accountable or holding changes,
-        // quantities do not move again.
+        // Implied transfers (concepts_transfers.md, and the shared README's reading of them):
+        // applied to what the event itself moves, and quantities do not move again. A consume
+        // or produce moves only the quantity it names: the resource it names (a stock it takes
+        // part of, or adds to) keeps its accountable agent and holder, and a resource it creates
+        // was made the receiver's above. pickup, dropoff, accept and modify hand the named
+        // resource over whole: its holder becomes the receiver.
         if p.provider != p.receiver, let implied = p.action.impliedTransfer {
-            if let from {
-                if implied == .rightsAndCustody { working[from]!.primaryAccountable = p.receiver }
+            if implied == .custody, let from, from != created {
                 working[from]!.holder = p.receiver
             }
             if p.action == .deliverService, let to {

@@ -21,6 +21,9 @@ public protocol PublishTarget {
     /// Folds `entry` in, as if it were published, and gives its status; nil when it is not a
     /// graph object.
     mutating func fold(_ entry: GraphEntry) throws(Failure) -> EventStatus?
+    /// The resources the folded event `entry` changed (for a correction, its original's), as
+    /// they stand now.
+    func resources(changedBy entry: EntryID) throws(Failure) -> [EconomicResource]
 }
 
 /// Checks payloads before they are signed, against the graph the node has derived: the
@@ -38,6 +41,9 @@ public struct PublishCheck<Target: PublishTarget> {
     private var clock: Int64
     /// Set once a payload the derivation rejects has been folded in: nothing after it is checked.
     private var refusedEarlier = false
+    /// Whether an event may leave a resource its author is accountable for or holds below zero
+    /// (`vf publish --allow-negative`); by default it is refused (docs/protocol.md §16).
+    public var allowsNegative = false
 
     /// - Parameters:
     ///   - target: the graph as derived so far.
@@ -57,7 +63,7 @@ public struct PublishCheck<Target: PublishTarget> {
     public mutating func check(_ payload: [UInt8], signed: (id: EntryID, timestamp: Int64)? = nil) throws(Target.Failure) -> PublishVerdict {
         switch screen(payload, signed: signed) {
         case let .verdict(verdict): return verdict
-        case let .fold(entry): return settle(try target.fold(entry))
+        case let .fold(entry): return try settle(try target.fold(entry), entry: entry.id)
         }
     }
 
@@ -97,16 +103,32 @@ public struct PublishCheck<Target: PublishTarget> {
                                 signatureVerified: true, payload: payload))
     }
 
-    /// The verdict on a payload whose entry the fold gave `status`.
-    package mutating func settle(_ status: EventStatus?) -> PublishVerdict {
+    /// The verdict on a payload whose entry `entry` the fold gave `status`.
+    package mutating func settle(_ status: EventStatus?, entry: EntryID) throws(Target.Failure) -> PublishVerdict {
         switch status {
         case let .invalid(reason)?, let .unauthorized(reason)?:
             refusedEarlier = true
             return .refused(reason)
+        case .applied?:
+            if !allowsNegative, let reason = negative(try target.resources(changedBy: entry)) {
+                refusedEarlier = true
+                return .refused(reason)
+            }
+            return .accepted
         // Waiting for something of its own author's (a combine for its container) is allowed.
-        case .pending?, .applied?, nil:
+        case .pending?, nil:
             return .accepted
         }
+    }
+
+    /// Why an event that left `resources` as they are is refused: one the author is accountable
+    /// for or holds went below zero. Others' resources are theirs to answer for.
+    private func negative(_ resources: [EconomicResource]) -> String? {
+        let mine: AgentID = .feed(author)
+        guard let r = resources.first(where: { $0.isNegative && ($0.primaryAccountable == mine || $0.holder == mine) }) else { return nil }
+        let unit = r.unit.map { " \($0)" } ?? ""
+        return "it would leave resource \(r.id) (\(r.name ?? "unnamed")) below zero: accounting \(r.accountingQuantity)\(unit), "
+            + "onhand \(r.onhandQuantity)\(unit); more would be taken out than was ever put in"
     }
 
     /// The target, for folding many screened entries at once.
@@ -134,6 +156,12 @@ extension GraphBuilder: PublishTarget {
     public mutating func fold(_ entry: GraphEntry) -> EventStatus? {
         insert([entry])
         return graph.status(of: entry.id)
+    }
+
+    public func resources(changedBy entry: EntryID) -> [EconomicResource] {
+        guard var event = graph.events[entry] else { return [] }
+        if let original = event.payload.corrects, let corrected = graph.events[original] { event = corrected }
+        return [event.fromResource, event.toResource].compactMap { $0.flatMap { graph.resources[$0] } }
     }
 }
 

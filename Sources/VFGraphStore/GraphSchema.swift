@@ -92,6 +92,12 @@ enum GraphSchema {
                 """)
             try createIndexes(db)
         }
+        migrator.registerMigration("v7: consume and produce keep the stock's owner") { db in
+            // The tables are unchanged, but the rule for implied transfers is not (§16,
+            // "Effects"): rows derived by the old rule are thrown away, and the next update,
+            // finding no cursors, derives everything again.
+            for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
+        }
         return migrator
     }
 

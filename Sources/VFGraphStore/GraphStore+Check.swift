@@ -9,7 +9,9 @@ extension GraphStore {
     /// `author` at `timestamp`, so the next one is checked against it, and everything is rolled
     /// back at the end. Each check costs what its payload touches, not the size of the graph.
     /// Brings the tables up to date with `log` first.
-    public func check(_ payloads: [[UInt8]], author: FeedID, timestamp: Int64, log: LogStore) throws -> [PublishVerdict] {
+    /// `allowNegative`: accept an event that leaves a resource of the author's below zero.
+    public func check(_ payloads: [[UInt8]], author: FeedID, timestamp: Int64, log: LogStore,
+                      allowNegative: Bool = false) throws -> [PublishVerdict] {
         try update(from: log)
         let head = try log.head(of: author)?.sequence ?? 0
         var verdicts: [PublishVerdict] = []
@@ -17,6 +19,7 @@ extension GraphStore {
             let cursors = try GraphTableReader.cursors(db)
             var check = PublishCheck(target: TablePublishTarget(db: db, log: log, cursors: cursors), author: author,
                                      headSequence: head, timestamp: timestamp)
+            check.allowsNegative = allowNegative
             verdicts = try Self.check(payloads.map { ($0, nil) }, with: &check)
         }
         return verdicts
@@ -67,7 +70,7 @@ extension GraphStore {
         for screening in screened {
             switch screening {
             case let .verdict(verdict): verdicts.append(verdict)
-            case let .fold(entry): verdicts.append(check.settle(statuses[entry.id] ?? nil))
+            case let .fold(entry): verdicts.append(try check.settle(statuses[entry.id] ?? nil, entry: entry.id))
             }
             if case .refused = verdicts.last! { break }
         }
@@ -95,6 +98,13 @@ struct TablePublishTarget: PublishTarget {
 
     mutating func fold(_ entry: GraphEntry) throws -> EventStatus? {
         try fold([entry])[entry.id] ?? nil
+    }
+
+    func resources(changedBy entry: EntryID) throws -> [EconomicResource] {
+        let tables = UpdateTables(db: db, log: log, heads: cursors, provisional: provisional)
+        guard var lookups = try tables.eventRow(entry)?.lookups else { return [] }
+        if let original = lookups.corrects, let corrected = try tables.eventRow(original)?.lookups { lookups = corrected }
+        return try [lookups.fromResource, lookups.toResource].compactMap { try $0.flatMap { try tables.resourceRow($0) } }
     }
 
     /// Folds `entries` (one feed's, in order) by one update, and gives what became of each.

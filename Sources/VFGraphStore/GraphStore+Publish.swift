@@ -24,7 +24,7 @@ extension GraphStore {
     /// The log commits first, inside the graph's transaction: if the graph's commit then
     /// fails, the log is ahead of the tables, and the next update folds the entries again.
     /// The tables never describe an entry the log does not hold.
-    public func publish(_ prepared: PreparedAppend, log: LogStore) throws -> PublishOutcome {
+    public func publish(_ prepared: PreparedAppend, log: LogStore, allowNegative: Bool = false) throws -> PublishOutcome {
         guard !prepared.entries.isEmpty else { return .published }
         let payloads = prepared.entries.map { $0.payload ?? [] }
         guard payloads.allSatisfy(PublishVerdict.isValueFlows) else { return .notAllValueFlows }
@@ -39,6 +39,7 @@ extension GraphStore {
                 }
                 var check = PublishCheck(target: TablePublishTarget(db: db, log: log, cursors: cursors), author: prepared.author,
                                          headSequence: prepared.previous?.sequence ?? 0, timestamp: prepared.entries[0].entry.timestamp)
+                check.allowsNegative = allowNegative
                 let verdicts = try Self.check(zip(payloads, prepared.entries).map { ($0, ($1.entry.id, $1.entry.timestamp)) }, with: &check)
                 if let index = verdicts.firstIndex(where: { if case .refused = $0 { true } else { false } }),
                    case let .refused(reason) = verdicts[index] {

@@ -87,9 +87,9 @@ public final class LiveGraph: @unchecked Sendable {
 
     /// The verdict on a payload `author` would publish at `timestamp`
     /// (``GraphStore/check(_:author:timestamp:log:)``), on the update queue.
-    public func check(_ payload: [UInt8], author: FeedID, timestamp: Int64) async throws -> PublishVerdict {
+    public func check(_ payload: [UInt8], author: FeedID, timestamp: Int64, allowNegative: Bool = false) async throws -> PublishVerdict {
         try await onQueue { [self] in
-            try store.check([payload], author: author, timestamp: timestamp, log: log).first ?? .refused("not checked")
+            try store.check([payload], author: author, timestamp: timestamp, log: log, allowNegative: allowNegative).first ?? .refused("not checked")
         }
     }
 

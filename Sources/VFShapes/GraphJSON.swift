@@ -25,6 +25,7 @@ public enum GraphJSON {
         w.key("holder"); w.id(r.holder)
         w.key("id"); w.id(r.id)
         w.key("name"); w.string(r.name)
+        w.key("negative"); w.bool(r.isNegative)
         w.key("note"); w.string(r.note)
         w.key("onhandQuantity"); measure(r.onhandMeasure, to: &w)
         w.key("primaryAccountable"); w.id(r.primaryAccountable)

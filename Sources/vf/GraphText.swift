@@ -8,6 +8,7 @@ enum GraphText {
     static func resource(_ r: EconomicResource) -> String {
         "\(r.id)  \(r.name ?? "(unnamed)")  onhand \(quantity(r.onhandMeasure))  accounting \(quantity(r.accountingMeasure))"
             + (r.primaryAccountable.map { "  accountable \($0)" } ?? "")
+            + (r.isNegative ? "  NEGATIVE (more taken out than put in)" : "")
     }
 
     static func event(_ e: GraphEvent) -> String {

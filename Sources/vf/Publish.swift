@@ -14,7 +14,8 @@ struct Publish: ParsableCommand {
             A bad line stops the run with its line number; the lines before it stay appended. \
             A ValueFlows object (an @type of EconomicEvent, Process, ResourceSpecification, Person or Organization) \
             is checked against the graph derived from the log and refused, with the reason, if it is malformed, \
-            refers to something unknown or would not be applied; other JSON objects are appended as they are.
+            refers to something unknown or would not be applied, or if it would leave a resource this node is \
+            accountable for or holds below zero (unless --allow-negative); other JSON objects are appended as they are.
             """)
 
     @OptionGroup var options: HomeOptions
@@ -22,6 +23,8 @@ struct Publish: ParsableCommand {
     @Option(help: ArgumentHelp("Append one entry per line of a JSON-lines file (- for standard input).", valueName: "FILE"))
     var lines: String?
     @Option(help: "Entries per transaction with --lines.") var batchSize = 1000
+    @Flag(help: "Record events that leave a resource of this node's below zero (taking out more than was put in).")
+    var allowNegative = false
     @Flag(help: "Print {\"id\", \"author\", \"sequence\"} for each entry, and \"createdResource\" for an event that creates one.")
     var json = false
 
@@ -34,7 +37,7 @@ struct Publish: ParsableCommand {
         let home = options.resolved
         let key = try home.loadKey()
         let store = try home.openStore()
-        let graph = Graph(home: home, log: store, author: key.feed)
+        let graph = Graph(home: home, log: store, author: key.feed, allowNegative: allowNegative)
         if let lines {
             do { try publishLines(lines, key: key, store: store, graph: graph) } catch {
                 graph.update()  // the lines before a bad one stay appended
@@ -63,12 +66,14 @@ struct Publish: ParsableCommand {
         let home: NodeHome
         let log: LogStore
         let author: FeedID
+        let allowNegative: Bool
         private var store: GraphStore?
 
-        init(home: NodeHome, log: LogStore, author: FeedID) {
+        init(home: NodeHome, log: LogStore, author: FeedID, allowNegative: Bool) {
             self.home = home
             self.log = log
             self.author = author
+            self.allowNegative = allowNegative
         }
 
         /// The first of `payloads` the graph refuses, by its place, with the reason; each is
@@ -78,7 +83,8 @@ struct Publish: ParsableCommand {
             if store == nil {
                 do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
             }
-            let verdicts = try store!.check(payloads, author: author, timestamp: Int64(Date().timeIntervalSince1970 * 1000), log: log)
+            let verdicts = try store!.check(payloads, author: author, timestamp: Int64(Date().timeIntervalSince1970 * 1000), log: log,
+                                            allowNegative: allowNegative)
             for (index, verdict) in verdicts.enumerated() { if case let .refused(reason) = verdict { return (index, reason) } }
             return nil
         }
@@ -89,7 +95,7 @@ struct Publish: ParsableCommand {
             if store == nil {
                 do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
             }
-            return try store!.publish(prepared, log: log)
+            return try store!.publish(prepared, log: log, allowNegative: allowNegative)
         }
 
         /// Brings the tables up to date with what was appended, so the next graph command reads

@@ -56,6 +56,30 @@ final class PublishEndpointTests: XCTestCase {
         XCTAssertEqual(node.head, 0)
     }
 
+    /// An event that takes more out of one of the node's resources than was put in is refused,
+    /// unless the body says `"allowNegative": true`; the resource is then marked negative.
+    func testTakingAResourceBelowZeroNeedsAllowNegative() async throws {
+        let me = node.me
+        let raise = #"{"payload": {"@type": "EconomicEvent", "action": "raise", "provider": "\#(me)", "receiver": "\#(me)", "resourceQuantity": {"hasNumericalValue": "10", "hasUnit": "kg"}, "newInventoriedResource": {"name": "wheat"}}}"#
+        let raised = try await post(raise, token: node.token.text)
+        XCTAssertEqual(raised.status, 201, raised.text)
+        let wheat = try XCTUnwrap(raised.object["createdResource"] as? String)
+        let lower = #""payload": {"@type": "EconomicEvent", "action": "lower", "provider": "\#(me)", "receiver": "\#(me)", "resourceQuantity": {"hasNumericalValue": "25", "hasUnit": "kg"}, "resourceInventoriedAs": "\#(wheat)"}"#
+        let refused = try await post("{\(lower)}", token: node.token.text)
+        XCTAssertEqual(refused.status, 422, refused.text)
+        XCTAssertTrue(refused.error.contains("below zero"), refused.text)
+        let badFlag = try await post("{\(lower), \"allowNegative\": 1}", token: node.token.text)
+        XCTAssertEqual(badFlag.status, 400, badFlag.text)
+        XCTAssertEqual(node.head, 1)
+
+        let allowed = try await post("{\(lower), \"allowNegative\": true}", token: node.token.text)
+        XCTAssertEqual(allowed.status, 201, allowed.text)
+        XCTAssertEqual(allowed.object["status"] as? String, "applied")
+        let shown = try await node.client.request("GET", "/api/resources/\(wheat.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+        XCTAssertEqual(shown.status, 200, shown.text)
+        XCTAssertEqual((shown.object["resource"] as? [String: Any])?["negative"] as? Bool, true, shown.text)
+    }
+
     func testOversizedBodyIs413() async throws {
         let big = #"{"payload": {"text": ""# + String(repeating: "x", count: PublishRequest.maximumBodySize) + #""}}"#
         let response = try await post(big, token: node.token.text)

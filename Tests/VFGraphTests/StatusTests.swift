@@ -63,8 +63,10 @@ final class StatusTests: XCTestCase {
     func testImpliedTransfers() {
         let r = net.raise(alice, "10", "kg")
         let p = net.process(bob, name: "kitchen")
-        // consume with a different receiver: rights and custody go to the receiver; the quantity moves once.
+        // consume with a different receiver: the 4 kg go into bob's process once; the rest of
+        // the stock stays alice's (shared README, "Implied transfers"), so she may consume it.
         let eaten = net.event("consume", provider: alice, receiver: bob, ["resourceQuantity": qty("4", "kg"), "resourceInventoriedAs": ref(r), "inputOf": ref(p)])
+        let rest = net.event("consume", provider: alice, ["resourceQuantity": qty("5", "kg"), "resourceInventoriedAs": ref(r), "inputOf": ref(p)])
         // produce for another agent: the new resource is the receiver's.
         let made = net.event("produce", provider: bob, receiver: alice, ["resourceQuantity": qty("2", "each"), "outputOf": ref(p),
                                                                          "newInventoriedResource": ["name": "pie"]])
@@ -73,11 +75,11 @@ final class StatusTests: XCTestCase {
         let repair = net.process(bob, name: "repair")
         let accepted = net.event("accept", provider: alice, receiver: bob, ["resourceQuantity": qty("1", "each"), "resourceInventoriedAs": ref(vase), "inputOf": ref(repair)])
         let g = net.graph
-        g.assertApplied(eaten, made, accepted)
-        XCTAssertEqual(g.resource(r).accountingQuantity, dec("6"))
-        XCTAssertEqual(g.resource(r).onhandQuantity, dec("6"))
-        XCTAssertEqual(g.resource(r).primaryAccountable, .feed(bob.feed))
-        XCTAssertEqual(g.resource(r).holder, .feed(bob.feed))
+        g.assertApplied(eaten, rest, made, accepted)
+        XCTAssertEqual(g.resource(r).accountingQuantity, dec("1"))
+        XCTAssertEqual(g.resource(r).onhandQuantity, dec("1"))
+        XCTAssertEqual(g.resource(r).primaryAccountable, .feed(alice.feed))
+        XCTAssertEqual(g.resource(r).holder, .feed(alice.feed))
         let pie = g.resource(ResourceID(createdBy: made))
         XCTAssertEqual(pie.primaryAccountable, .feed(alice.feed))
         XCTAssertEqual(pie.holder, .feed(alice.feed))
@@ -85,6 +87,25 @@ final class StatusTests: XCTestCase {
         XCTAssertEqual(g.resource(vase).primaryAccountable, .feed(alice.feed), "custody only")
         XCTAssertEqual(g.resource(vase).holder, .feed(bob.feed))
         XCTAssertEqual(g.resource(vase).onhandQuantity, dec("0"))
+    }
+
+    /// Issue 13's report: the farm's consume of 30 kg of its 100 kg into the mill's process
+    /// moved the whole stock to the mill, and the farm's next consume of its 70 kg was refused.
+    func testConsumingPartOfAStockIntoAnotherAgentsProcessLeavesTheRestWithItsOwner() {
+        let farm = alice, mill = bob
+        let wheat = net.raise(farm, "100", "kg", name: "wheat")
+        let milling = net.process(mill, name: "milling")
+        let baking = net.process(farm, name: "baking")
+        let toMill = net.event("consume", provider: farm, receiver: mill, ["resourceQuantity": qty("30", "kg"), "resourceInventoriedAs": ref(wheat), "inputOf": ref(milling)])
+        let own = net.event("consume", provider: farm, ["resourceQuantity": qty("70", "kg"), "resourceInventoriedAs": ref(wheat), "inputOf": ref(baking)])
+        // The mill has no say over the farm's wheat, then or now.
+        let grab = net.event("consume", provider: mill, ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(wheat), "inputOf": ref(milling)])
+        let g = net.graph
+        g.assertApplied(toMill, own)
+        XCTAssertEqual(g.resource(wheat).accountingQuantity, dec("0"))
+        XCTAssertEqual(g.resource(wheat).primaryAccountable, .feed(farm.feed))
+        XCTAssertEqual(g.resource(wheat).holder, .feed(farm.feed))
+        guard case .unauthorized? = g.events[grab]?.status else { return XCTFail("\(String(describing: g.events[grab]?.status))") }
     }
 
     func testCorrectionAppliesSignedDeltaByOriginalAuthorOnly() {

@@ -36,6 +36,8 @@ final class TablePublishCheckTests: XCTestCase {
             ("farm", [event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"5","hasUnit":"g"},"resourceInventoriedAs":"\#(wheat)""#)]),
             ("farm", [event("work", farm, #""effortQuantity":{"hasNumericalValue":"1","hasUnit":"hour"},"inputOf":"%AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=.vf1""#)]),
             ("mill", [Array(#"{"@type":"Process","name":"sifting","nmae":"x"}"#.utf8)]),
+            // More than the farm holds: its own wheat would go below zero.
+            ("farm", [event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"100000","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)""#)]),
             // Payloads that each stand alone are folded together (GraphStore.checkTogether):
             // new resources back-dated and not, a process, a note, and one the signer has no
             // authority for, which stops the run.
@@ -60,8 +62,11 @@ final class TablePublishCheckTests: XCTestCase {
                 if case .refused = verdict { return false } else { return true }
             }) + expected.drop { verdict in if case .refused = verdict { return false } else { return true } }.prefix(1))
             refusals += expected.filter { if case .refused = $0 { true } else { false } }.count
+            if String(decoding: run.payloads[0], as: UTF8.self).contains("100000") {
+                guard case let .refused(reason) = expected[0], reason.contains("below zero") else { return XCTFail("\(expected)") }
+            }
         }
-        XCTAssertGreaterThanOrEqual(refusals, 6, "the runs include refusals")
+        XCTAssertGreaterThanOrEqual(refusals, 7, "the runs include refusals")
         XCTAssertTrue(runs.suffix(2).allSatisfy { $0.payloads.allSatisfy(GraphStore.standsAlone) }, "the last runs are folded together")
         assertSameTables(try store.tableContents(), before, "a check changes nothing")
     }

@@ -25,6 +25,7 @@ enum DictionaryGraphJSON {
             "primaryAccountable": r.primaryAccountable?.description ?? NSNull(), "holder": r.holder?.description ?? NSNull(),
             "currentLocation": r.currentLocation ?? NSNull(), "containedIn": r.containedIn?.description ?? NSNull(),
             "stage": r.stage ?? NSNull(), "state": r.state ?? NSNull(), "createdBy": r.createdBy.description,
+            "negative": r.isNegative,
         ]
     }
 

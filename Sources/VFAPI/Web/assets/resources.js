@@ -37,7 +37,8 @@ export function renderResources(main, ctx) {
       h("tbody", {}, resources.map((r) => h("tr", { dataset: { id: r.id } },
         h("th", { scope: "row", "data-label": "Resource" },
           h("a", { href: `#/resources/${encodeURIComponent(r.id)}`, class: "resource-link" }, r.name || "(unnamed)"),
-          r.trackingIdentifier ? h("span", { class: "meta" }, ` ${r.trackingIdentifier}`) : null),
+          r.trackingIdentifier ? h("span", { class: "meta" }, ` ${r.trackingIdentifier}`) : null,
+          r.negative ? h("span", { class: "badge negative", title: "More was taken out than was ever put in" }, "negative") : null),
         cell("Onhand", h("span", { class: "qty onhand" }, quantityText(r.onhandQuantity))),
         cell("Accounting", h("span", { class: "qty accounting" }, quantityText(r.accountingQuantity))),
         cell("Accountable", agentEl(r.primaryAccountable)),
@@ -74,6 +75,8 @@ export function renderResource(main, ctx, params) {
     title.textContent = r.name || "(unnamed resource)";
     clear(body).append(
       h("dl", { class: "facts" },
+        r.negative ? [h("dt", {}, "Warning"), h("dd", { class: "negative", id: "detail-negative" },
+          "Negative: more was taken out of this resource than was ever put in.")] : null,
         h("dt", {}, "Onhand"), h("dd", { class: "qty onhand", id: "detail-onhand" }, quantityText(r.onhandQuantity)),
         h("dt", {}, "Accounting"), h("dd", { class: "qty accounting", id: "detail-accounting" }, quantityText(r.accountingQuantity)),
         h("dt", {}, "Accountable"), h("dd", {}, agentEl(r.primaryAccountable)),
