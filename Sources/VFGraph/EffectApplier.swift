@@ -190,6 +190,21 @@ package enum EffectApplier {
             return .invalid("the correction names toResourceInventoriedAs \(t) but the original changed \(original.toResource?.description ?? "none")")
         }
         guard let q = p.resourceQuantity else { return .applied }
+        // The original's quantity with every correction applied before this one, and this one:
+        // never below zero, or corrections could take out of a resource more than was ever
+        // put in (raise a consumed stock above what was produced).
+        var net = original.payload.resourceQuantity?.value ?? .zero
+        do {
+            for earlier in original.correctedBy {
+                if let delta = graph.events[earlier]?.payload.resourceQuantity?.value { net = try net.adding(delta) }
+            }
+            net = try net.adding(q.value)
+        } catch {
+            return .invalid("quantity: \(error)")
+        }
+        if net.isNegative {
+            return .invalid("the corrections of \(id) would take its resourceQuantity below zero (\(net) \(q.unit))")
+        }
         let behavior = p.action.behavior
         let from = original.fromResource, to = original.toResource
         var working = WorkingResources()

@@ -92,10 +92,11 @@ enum GraphSchema {
                 """)
             try createIndexes(db)
         }
-        migrator.registerMigration("v7: consume and produce keep the stock's owner") { db in
-            // The tables are unchanged, but the rule for implied transfers is not (§16,
-            // "Effects"): rows derived by the old rule are thrown away, and the next update,
-            // finding no cursors, derives everything again.
+        migrator.registerMigration("v7: re-derive with the rules of implied transfers and corrections") { db in
+            // The tables are unchanged, but two rules are not (§16, "Effects" and "Authority"):
+            // a consume or produce keeps the stock's owner, and corrections may not take an
+            // event's quantity below zero. Rows derived by the old rules are thrown away, and
+            // the next update, finding no cursors, derives everything again.
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
         return migrator

@@ -388,7 +388,16 @@ struct GraphUpdate {
         for (id, _) in ordered {
             let e = try event(id)
             try loadCatalogue(for: e.payload, into: &graph)
-            if let original = e.payload.corrects, graph.events[original] == nil, let held = try originalEvent(original, settled: settled) {
+            if let original = e.payload.corrects, graph.events[original] == nil, var held = try originalEvent(original, settled: settled) {
+                // Its corrections this update does not fold again were folded before any it
+                // does (they touch the same resources): their deltas count first.
+                for other in try tables.corrections(of: original) where affected[other] == nil && settled[other].map({ $0.order != nil }) ?? true {
+                    let c = try event(other)
+                    guard c.stored?.status == .applied else { continue }
+                    graph.events[other] = GraphEvent(provenance: c.entry.provenance, payload: c.payload, status: .applied,
+                                                     fromResource: c.lookups.fromResource, toResource: c.lookups.toResource)
+                    held.correctedBy.append(other)
+                }
                 graph.events[original] = held
             }
         }

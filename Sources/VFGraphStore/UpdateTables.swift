@@ -116,6 +116,11 @@ final class UpdateTables {
         }
     }
 
+    /// The events that correct `id`.
+    func corrections(of id: EntryID) throws -> [EntryID] {
+        try ids("SELECT id FROM event WHERE corrects = ?") { $0.bind(1, id) }
+    }
+
     /// The events that depend on a folded event (``CausalKey``): those naming the resource it
     /// creates, its corrections, and for an output of a process the combines looking for
     /// their container among its outputs.
@@ -124,7 +129,7 @@ final class UpdateTables {
         if let created = lookups.creates {
             result += try ids("SELECT id FROM event WHERE fromResource = ?1 UNION SELECT id FROM event WHERE toResource = ?1") { $0.bind(1, created) }
         }
-        result += try ids("SELECT id FROM event WHERE corrects = ?") { $0.bind(1, id) }
+        result += try corrections(of: id)
         if let process = lookups.outputOf, [.produce, .modify].contains(action) { result += try implicitCombines(of: process) }
         return result.filter { $0 != id }
     }

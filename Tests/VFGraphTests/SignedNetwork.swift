@@ -96,6 +96,13 @@ final class SignedNetwork {
         try net.event("transfer", provider: "bakery", receiver: "bakery", ["resourceQuantity": qty("1", "each"), "resourceInventoriedAs": ref(oven),
             "toResourceInventoriedAs": ref(oven), "note": .string("to \(customer)"), "hasPointInTime": "2027-06-01T00:00:00Z"])
         try net.post("bakery", ["just": "json"])
+        // Corrections of one event, in turn: the second would take its quantity below zero.
+        let honey = try net.event("produce", provider: "bakery", ["resourceQuantity": qty("10", "kg"), "hasPointInTime": "2027-03-01T00:00:00Z",
+                                                                  "newInventoriedResource": ["name": "honey"]])
+        for delta in ["-3", "-8", "-7"] {
+            try net.event("produce", provider: "bakery", ["resourceQuantity": qty(delta, "kg"), "resourceInventoriedAs": ref(ResourceID(createdBy: honey)),
+                                                          "corrects": ref(honey)])
+        }
         return net
     }
 }

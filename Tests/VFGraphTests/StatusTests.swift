@@ -123,6 +123,22 @@ final class StatusTests: XCTestCase {
         XCTAssertEqual(g.status(of: negative), .invalid("resourceQuantity is negative (-1); negative quantities appear only in corrections"))
     }
 
+    /// Issue 13's report: a correction could raise a consumed stock above what was ever
+    /// produced. Corrections may not take the corrected event's quantity below zero.
+    func testCorrectionsCannotTakeAnEventsQuantityBelowZero() {
+        let made = net.event("produce", provider: alice, ["resourceQuantity": qty("10", "kg"), "newInventoriedResource": ["name": "flour"]])
+        let r = ResourceID(createdBy: made)
+        let p = net.process(alice, name: "baking")
+        let used = net.event("consume", provider: alice, ["resourceQuantity": qty("4", "kg"), "resourceInventoriedAs": ref(r), "inputOf": ref(p)])
+        let fewer = net.event("consume", provider: alice, ["resourceQuantity": qty("-3", "kg"), "corrects": ref(used)])
+        let tooMany = net.event("consume", provider: alice, ["resourceQuantity": qty("-2", "kg"), "corrects": ref(used)])
+        let rest = net.event("consume", provider: alice, ["resourceQuantity": qty("-1", "kg"), "corrects": ref(used)])
+        let g = net.graph
+        g.assertApplied(made, used, fewer, rest)
+        XCTAssertEqual(g.status(of: tooMany), .invalid("the corrections of \(used) would take its resourceQuantity below zero (-1 kg)"))
+        XCTAssertEqual(g.resource(r).accountingQuantity, dec("10"), "4 consumed, corrected by -3 and -1: nothing consumed")
+    }
+
     func testCorrectionOfATransferAdjustsBothSides() {
         let r = net.raise(alice, "10", "kg")
         let sent = net.event("transfer", provider: alice, receiver: bob, ["resourceQuantity": qty("5", "kg"), "resourceInventoriedAs": ref(r),
