@@ -22,6 +22,26 @@ public enum ListingCursor {
         throw refused(text, "an agent id (@….ed25519 or %….vf1)")
     }
 
+    /// An event's `order`, in hex: the events of a resource are listed in causal order.
+    public static func order(_ text: String) throws(APIError) -> EventOrder {
+        // The longest order is two keys and a level: 164 bytes.
+        guard text.utf8.count <= 2 * 164, text.utf8.count % 2 == 0 else { throw refused(text, "an event's order (hex)") }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count / 2)
+        var high: UInt8?
+        for c in text.utf8 {
+            let nibble: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = c - UInt8(ascii: "a") + 10
+            default: throw refused(text, "an event's order (lowercase hex)")
+            }
+            if let h = high { bytes.append(h << 4 | nibble); high = nil } else { high = nibble }
+        }
+        guard let order = EventOrder(bytes: bytes) else { throw refused(text, "an event's order (hex)") }
+        return order
+    }
+
     /// A feed id, `@….ed25519`.
     public static func feed(_ text: String) throws(APIError) -> FeedID {
         do { return try FeedID(parsing: text) } catch { throw refused(text, "a feed id (@….ed25519)") }

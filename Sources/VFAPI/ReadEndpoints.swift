@@ -69,13 +69,24 @@ struct ReadEndpoints: Sendable {
                        search: { try $0.resources(named: $1, after: $2, limit: $3) }, cursor: { $0.id }, write: GraphJSON.resource)
     }
 
-    func resource(_ idText: String) async throws -> [UInt8] {
+    /// `{"events": [a page of its applied events, in causal order], "next": order or null,
+    /// "resource": …}`: `after` is the `order` of the last event of the page before.
+    func resource(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
         let id = try FlowStart.resourceID(idText)
+        let request = try query.listingPage(ListingCursor.order)
         let reader = try await context.graph.reader()
         return try await blocking.run {
             guard let resource = try reader.resource(id) else { throw APIError.notFound("no resource \(id) in the graph") }
-            let events = try reader.events(touching: id)
-            return JSONWriter.bytes { GraphJSON.resource(resource, events: events, to: &$0) }
+            var events = try reader.events(touching: id, after: request.after, limit: request.limit + 1)
+            let more = events.count > request.limit
+            if more { events.removeLast() }
+            return JSONWriter.bytes { w in
+                w.beginObject()
+                w.key("events"); w.array(events, GraphJSON.event)
+                w.key("next"); w.string(more ? events.last?.order?.description : nil)
+                w.key("resource"); GraphJSON.resource(resource, to: &w)
+                w.endObject()
+            }
         }
     }
 
@@ -123,13 +134,23 @@ struct ReadEndpoints: Sendable {
         }
     }
 
-    func peers() async throws -> [[String: Any]] {
+    /// Peers in the order of their key bytes, a page at a time.
+    func peers(_ query: QueryParameters) async throws -> [UInt8] {
+        let request = try query.listingPage(ListingCursor.feed, searchable: false)
         // The node's own view, not the table's flag, which lags by a write.
         let connected = Set(await context.node.connectedPeers())
         let peers = context.peers
-        return try await blocking.run { try peers.peers() }.map { peer in
-            ["id": peer.feed.description, "address": peer.address?.description ?? NSNull(),
-             "connected": connected.contains(peer.feed), "lastSync": peer.lastSync ?? NSNull(), "lastError": peer.lastError ?? NSNull()]
+        return try await blocking.run {
+            try ListingJSON.page(request, rows: { try peers.peers(after: $0, limit: $1) }, cursor: \.feed) { peer, w in
+                w.beginObject()
+                w.key("address"); w.string(peer.address?.description)
+                w.key("connected"); w.bool(connected.contains(peer.feed))
+                w.key("id"); w.id(peer.feed)
+                w.key("lastError"); w.string(peer.lastError)
+                w.key("lastSync")
+                if let lastSync = peer.lastSync { w.integer(lastSync) } else { w.null() }
+                w.endObject()
+            }
         }
     }
 

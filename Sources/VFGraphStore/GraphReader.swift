@@ -40,13 +40,19 @@ public struct GraphReader: Sendable {
 
     /// The applied events that name `resource` — as `resourceInventoriedAs`,
     /// `toResourceInventoriedAs` or the container of a `combine` — in causal order.
-    public func events(touching resource: ResourceID) throws -> [GraphEvent] {
+    /// At most `limit` of them after the event whose order is `after`: a page, for a resource
+    /// with more events than one answer should hold.
+    public func events(touching resource: ResourceID, after: EventOrder? = nil, limit: Int = .max) throws -> [GraphEvent] {
         let rows = try pool.read { db in
             try EventRowRead.all(db, where: """
-                status = 0 AND id IN (SELECT id FROM event WHERE fromResource = ?1 UNION SELECT id FROM event WHERE toResource = ?1
-                                      UNION SELECT id FROM event WHERE container = ?1)
-                ORDER BY ord
-                """) { $0.bind(1, resource) }
+                status = 0 AND ord > ?2 AND id IN (SELECT id FROM event WHERE fromResource = ?1 UNION SELECT id FROM event WHERE toResource = ?1
+                                                   UNION SELECT id FROM event WHERE container = ?1)
+                ORDER BY ord LIMIT ?3
+                """) {
+                $0.bind(1, resource)
+                $0.bind(2, blob: after?.bytes ?? [])
+                $0.bind(3, Int64(clamping: max(0, limit)))
+            }
         }
         return try events(rows)
     }

@@ -131,15 +131,27 @@ public final class PeerStore: Sendable {
     public func peers(dialableOnly: Bool = false) throws -> [Peer] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT key, host, port, source, lastSeen, lastSync, failures, lastError, connected FROM peer
-                \(dialableOnly ? "WHERE host != ''" : "") ORDER BY addedAt
-                """).compactMap { row in
-                guard let feed = FeedID(bytes: [UInt8](row["key"] as Data)) else { return nil }
-                return Peer(feed: feed, address: try? MultiserverAddress(host: row["host"], port: row["port"], feed: feed),
-                            source: row["source"], lastSeen: row["lastSeen"], lastSync: row["lastSync"],
-                            failures: row["failures"], lastError: row["lastError"], connected: row["connected"])
-            }
+                SELECT \(Self.peerColumns) FROM peer \(dialableOnly ? "WHERE host != ''" : "") ORDER BY addedAt
+                """).compactMap(Self.peer)
         }
+    }
+
+    /// At most `limit` peers after `after`, in the order of their key bytes: a page of the
+    /// table, which keyset paging walks without repeating or skipping a peer added meanwhile.
+    public func peers(after: FeedID?, limit: Int) throws -> [Peer] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.peerColumns) FROM peer WHERE key > ? ORDER BY key LIMIT ?",
+                             arguments: [Data(after?.bytes ?? []), max(0, limit)]).compactMap(Self.peer)
+        }
+    }
+
+    private static let peerColumns = "key, host, port, source, lastSeen, lastSync, failures, lastError, connected"
+
+    private static func peer(_ row: Row) -> Peer? {
+        guard let feed = FeedID(bytes: [UInt8](row["key"] as Data)) else { return nil }
+        return Peer(feed: feed, address: try? MultiserverAddress(host: row["host"], port: row["port"], feed: feed),
+                    source: row["source"], lastSeen: row["lastSeen"], lastSync: row["lastSync"],
+                    failures: row["failures"], lastError: row["lastError"], connected: row["connected"])
     }
 
     /// Records that a peer connected or disconnected. A peer met only through its own

@@ -36,14 +36,6 @@ public enum GraphJSON {
         w.endObject()
     }
 
-    /// A resource with the applied events that made it: `{"events": [event], "resource": resource}`.
-    public static func resource(_ r: EconomicResource, events: [GraphEvent], to w: inout JSONWriter) {
-        w.beginObject()
-        w.key("events"); w.array(events, event)
-        w.key("resource"); resource(r, to: &w)
-        w.endObject()
-    }
-
     /// An event with where it sits in its author's feed and whether its signature verified;
     /// `reason` only when it is not applied.
     public static func event(_ e: GraphEvent, to w: inout JSONWriter) {

@@ -112,12 +112,61 @@ final class ReadEndpointTests: XCTestCase {
         let events = try XCTUnwrap(one.object["events"] as? [[String: Any]])
         XCTAssertEqual(events.map { $0["action"] as? String }, ["transfer"])
         XCTAssertEqual(events.first?["id"] as? String, transfer["id"] as? String)
+        XCTAssertTrue(one.object["next"] is NSNull, one.text)
+
+        // The wheat's events a page at a time: raise, consume, transfer, in causal order.
+        let all = try await node.client.get("/api/resources/\(pathSegment(wheat))")
+        let wheatEvents = try XCTUnwrap(all.object["events"] as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(wheatEvents.count, 2, all.text)
+        var paged: [String] = []
+        var after: String?
+        repeat {
+            let page = try await node.client.get("/api/resources/\(pathSegment(wheat))?limit=1" + (after.map { "&after=\($0)" } ?? ""))
+            XCTAssertEqual(page.status, 200, page.text)
+            let items = try XCTUnwrap(page.object["events"] as? [[String: Any]])
+            XCTAssertLessThanOrEqual(items.count, 1)
+            paged += items.compactMap { $0["id"] as? String }
+            after = page.object["next"] as? String
+            if let after { XCTAssertEqual(after, items.last?["order"] as? String, "next is the last event's order") }
+        } while after != nil
+        XCTAssertEqual(paged, wheatEvents.compactMap { $0["id"] as? String })
+        for bad in ["zz", "abc", String(repeating: "0", count: 400)] {
+            let refused = try await node.client.get("/api/resources/\(pathSegment(wheat))?after=\(bad)")
+            XCTAssertEqual(refused.status, 400, "\(bad): \(refused.text)")
+        }
 
         let unknown = try await node.client.get("/api/resources/\(pathSegment("%" + String(repeating: "B", count: 42) + "A=.vf1res"))")
         XCTAssertEqual(unknown.status, 404, unknown.text)
         XCTAssertFalse(unknown.error.isEmpty)
         let malformed = try await node.client.get("/api/resources/nope")
         XCTAssertEqual(malformed.status, 400, malformed.text)
+    }
+
+    func testPeersComeAPageAtATimeInKeyOrder() async throws {
+        var added: [String] = []
+        for port in 1...5 {
+            let key = SigningKey()
+            try node.peers.addPeer(try MultiserverAddress(host: "127.0.0.1", port: port, feed: key.feed), source: "test")
+            added.append(key.feed.description)
+        }
+        var seen: [String] = []
+        var after: String?
+        var pages = 0
+        repeat {
+            let query = "?limit=2" + (after.map { "&after=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" } ?? "")
+            let page = try await node.client.get("/api/peers" + query)
+            XCTAssertEqual(page.status, 200, page.text)
+            XCTAssertLessThanOrEqual(page.items.count, 2)
+            seen += page.items.compactMap { $0["id"] as? String }
+            after = page.object["next"] as? String
+            pages += 1
+        } while after != nil && pages < 10
+        XCTAssertEqual(pages, 3)
+        XCTAssertEqual(Set(seen), Set(added))
+        let keys = try seen.map { try FeedID(parsing: $0).bytes }
+        XCTAssertEqual(keys, keys.sorted { $0.lexicographicallyPrecedes($1) }, "in key order")
+        let bad = try await node.client.get("/api/peers?after=nope")
+        XCTAssertEqual(bad.status, 400, bad.text)
     }
 
     func testTraceAndTrack() async throws {
@@ -172,8 +221,9 @@ final class ReadEndpointTests: XCTestCase {
         try node.peers.recordFailure(peerKey.feed, "connection refused")
         let peers = try await node.client.get("/api/peers")
         XCTAssertEqual(peers.status, 200, peers.text)
-        XCTAssertEqual(peers.array.count, 1)
-        let peer = try XCTUnwrap(peers.array.first)
+        XCTAssertEqual(peers.items.count, 1)
+        XCTAssertTrue(peers.object["next"] is NSNull, peers.text)
+        let peer = try XCTUnwrap(peers.items.first)
         XCTAssertEqual(peer["id"] as? String, peerKey.feed.description)
         XCTAssertEqual(peer["address"] as? String, address.description)
         XCTAssertEqual(peer["connected"] as? Bool, false)

@@ -21,7 +21,7 @@ public func fuzzPayload(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     } else {
         fuzzRequire((try? decoded.get()) == nil, "a payload that is not JSON was read as an object")
     }
-    _ = PublishCheck.isValueFlows(payload)
+    _ = PublishVerdict.isValueFlows(payload)
     let graph = GraphBuilder().graph
     _ = EventValidator.validate(payload, known: graph, origin: .local)
     _ = EventValidator.validate(payload, known: graph, origin: .remote)

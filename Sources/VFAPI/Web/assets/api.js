@@ -84,13 +84,14 @@ export const api = {
   entry: (id) => request("GET", `/api/entries/${enc(id)}`),
   publish: (payload) => request("POST", "/api/entries", { payload }),
   resources: (page) => request("GET", "/api/resources" + pageQuery(page)),
-  resource: (id) => request("GET", `/api/resources/${enc(id)}`),
+  // {resource, events: a page of its events in causal order, next}
+  resource: (id, page) => request("GET", `/api/resources/${enc(id)}` + pageQuery(page)),
   processes: (page) => request("GET", "/api/processes" + pageQuery(page)),
   agents: (page) => request("GET", "/api/agents" + pageQuery(page)),
   specifications: (page) => request("GET", "/api/specifications" + pageQuery(page)),
   trace: (id) => request("GET", `/api/trace/${enc(id)}`),
   track: (id) => request("GET", `/api/track/${enc(id)}`),
-  peers: () => request("GET", "/api/peers"),
+  peers: (page) => request("GET", "/api/peers" + pageQuery(page)),
   sync: () => request("GET", "/api/sync"),
 };
 

@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { h, clear, changeDetector } from "./dom.js";
 import { agentEl, timeText } from "./format.js";
+import { moreButton, pager } from "./paging.js";
 
 /// Fetched over fetched plus still to fetch (the API counts what remains); full when idle.
 export function syncFraction(sync) {
@@ -36,11 +37,16 @@ export function renderPeers(main, ctx) {
   }
 
   const changed = changeDetector();
+  const list = pager(api.peers, 100);
   async function load() {
-    const [peers, sync] = await Promise.all([api.peers(), api.sync()]);
+    const [, sync] = await Promise.all([list.reload(), api.sync()]);
     address.textContent = ctx.node?.peerAddress ? `Peer address: ${ctx.node.peerAddress}` : "Not listening for peers.";
     showSync(sync);
-    if (!changed(peers)) return;
+    if (!changed(list.items)) return;
+    render();
+  }
+  function render() {
+    const peers = list.items;
     clear(body).append(peers.length === 0
       ? h("p", {}, "No peers yet. Add one with ", h("code", {}, "vf connect ADDRESS"), ", or start nodes on the same LAN.")
       : h("ul", { class: "peer-list", id: "peer-list" }, peers.map((p) => h("li", { class: "peer" },
@@ -49,7 +55,8 @@ export function renderPeers(main, ctx) {
         h("span", { class: "state" }, p.connected ? "connected" : "not connected"),
         p.address ? h("div", { class: "mono small" }, p.address) : null,
         h("div", { class: "small" }, p.lastSync ? `last sync ${timeText(p.lastSync)}` : "never synced"),
-        p.lastError ? h("div", { class: "reason" }, p.lastError) : null))));
+        p.lastError ? h("div", { class: "reason" }, p.lastError) : null))),
+      moreButton("peers-more", list, async () => { await list.loadMore(); render(); }, body, "#peer-list li"));
   }
 
   return { load, refresh: load, onSync: showSync, focusTarget: () => title };

@@ -63,8 +63,19 @@ export function renderResource(main, ctx, params) {
   main.append(h("p", {}, h("a", { href: "#/resources" }, "← All resources")), h("section", { class: "card" }, title, body));
 
   const changed = changeDetector();
+  // The resource comes with each page of its events; the latest read is shown.
+  let r = null;
+  const eventPages = pager(async (page) => {
+    const answer = await api.resource(id, page);
+    r = answer.resource;
+    return { items: answer.events, next: answer.next };
+  }, PAGE);
   async function load() {
-    const { resource: r, events } = await api.resource(id);
+    await eventPages.reload();
+    await render();
+  }
+  async function render() {
+    const events = eventPages.items;
     learnResourceNames([r]);
     // The names of the processes and the other resources its events name, where not known yet.
     await ensureNames({
@@ -107,7 +118,8 @@ export function renderResource(main, ctx, params) {
               ? [", into ", h("a", { href: `#/resources/${encodeURIComponent(e.toResourceInventoriedAs)}` }, resourceName(e.toResourceInventoriedAs))] : null),
           e.reason ? h("div", { class: "reason" }, e.reason) : null,
           h("div", { class: "entry-foot" }, "signed by ", agentEl(e.author), ` #${e.sequence} `, verifiedEl(e.signatureVerified),
-            " · ", h("code", { title: e.id }, shortId(e.id)))))));
+            " · ", h("code", { title: e.id }, shortId(e.id)))))),
+      moreButton("resource-events-more", eventPages, async () => { await eventPages.loadMore(); await render(); }, body, "#resource-events li"));
   }
 
   return { load, refresh: load, focusTarget: () => title };
