@@ -181,6 +181,8 @@ public struct Derivation: Sendable {
         case let .agent(agent):
             let id = AgentID.described(entry.id)
             catalogue.agents[id] = GraphAgent(id: id, answeredBy: entry.author, describedBy: entry.id, profile: agent)
+        case let .planned(planned):
+            catalogue.planned[entry.id] = GraphPlanned(id: entry.id, author: entry.author, payload: planned)
         case .foreign:
             break
         }

@@ -35,6 +35,11 @@ public struct EconomicEventPayload: Sendable, Equatable {
     public var corrects: EntryID? { storage.fields.corrects }
     public var note: String? { storage.fields.note }
     public var newInventoriedResource: NewResource? { storage.fields.newInventoriedResource }
+    /// The commitments this event fulfils, the intents it satisfies and the claims it settles,
+    /// wholly or in part (docs/protocol.md §16, "Planning and exchange").
+    public var fulfills: [EntryID] { storage.fields.fulfills }
+    public var satisfies: [EntryID] { storage.fields.satisfies }
+    public var settles: [EntryID] { storage.fields.settles }
 
     /// The payload as received, for export.
     public var json: JSONValue { storage.source.json }
@@ -101,6 +106,9 @@ public struct EconomicEventPayload: Sendable, Equatable {
         fields.state = try f.string("state")
         fields.corrects = try f.entryID("corrects")
         fields.note = try f.string("note")
+        fields.fulfills = try f.entryIDs("fulfills")
+        fields.satisfies = try f.entryIDs("satisfies")
+        fields.settles = try f.entryIDs("settles")
         try fields.checkQuantitiesAndProcesses()
         if let value = members["newInventoriedResource"] {
             guard let resource = value.objectValue else { throw ReasonError("newInventoriedResource is not an object") }
@@ -134,7 +142,9 @@ public struct EconomicEventPayload: Sendable, Equatable {
               r.time(root, "hasEnd", into: &fields.hasEnd),
               r.string(root, "state", into: &fields.state),
               r.entryID(root, "corrects", into: &fields.corrects),
-              r.string(root, "note", into: &fields.note)
+              r.string(root, "note", into: &fields.note),
+              // Planning references: the general path reads them.
+              tape.member(root, "fulfills") == nil, tape.member(root, "satisfies") == nil, tape.member(root, "settles") == nil
         else { return nil }
         var newResource: NewResource?
         if let node = tape.member(root, "newInventoriedResource") {
@@ -177,6 +187,9 @@ public struct EconomicEventPayload: Sendable, Equatable {
         var corrects: EntryID?
         var note: String?
         var newInventoriedResource: NewResource?
+        var fulfills: [EntryID] = []
+        var satisfies: [EntryID] = []
+        var settles: [EntryID] = []
 
         init(action: Action, provider: AgentID, receiver: AgentID) {
             self.action = action

@@ -7,6 +7,7 @@ extension EconomicGraph: KnownObjects {
         if events[entry] != nil { return .object(.economicEvent) }
         if processes[entry] != nil { return .object(.process) }
         if specifications[entry] != nil { return .object(.resourceSpecification) }
+        if let planned = planned[entry] { return .object(.planned(planned.payload.kind)) }
         if agents[.described(entry)] != nil { return .object(.agent) }
         if agents.values.contains(where: { $0.describedBy == entry }) { return .object(.profile) }
         if let status = rejected[entry] { return .notAGraphObject("an entry that was rejected (\(status))") }

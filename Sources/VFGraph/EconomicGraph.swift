@@ -51,6 +51,19 @@ public struct GraphProcess: Equatable, Sendable {
     }
 }
 
+/// An intent, proposal, commitment, plan, agreement or claim, as its entry describes it.
+public struct GraphPlanned: Equatable, Sendable {
+    public let id: EntryID
+    public let author: FeedID
+    public let payload: PlannedPayload
+
+    package init(id: EntryID, author: FeedID, payload: PlannedPayload) {
+        self.id = id
+        self.author = author
+        self.payload = payload
+    }
+}
+
 /// A resource specification, as its entry describes it.
 public struct GraphResourceSpecification: Equatable, Sendable {
     public let id: EntryID
@@ -142,6 +155,8 @@ public struct EconomicGraph: Equatable, Sendable {
     public package(set) var processes: [EntryID: GraphProcess] = [:]
     public package(set) var specifications: [EntryID: GraphResourceSpecification] = [:]
     public package(set) var agents: [AgentID: GraphAgent] = [:]
+    /// Intents, proposals, commitments, plans, agreements and claims (docs/protocol.md §16).
+    public package(set) var planned: [EntryID: GraphPlanned] = [:]
     /// Every readable EconomicEvent entry, whatever its status.
     public package(set) var events: [EntryID: GraphEvent] = [:]
     /// Applied events in causal order.
@@ -162,7 +177,7 @@ public struct EconomicGraph: Equatable, Sendable {
     public func status(of entry: EntryID) -> EventStatus? {
         if let event = events[entry] { return event.status }
         if let status = rejected[entry] { return status }
-        if processes[entry] != nil || specifications[entry] != nil || agents[.described(entry)] != nil { return .applied }
+        if processes[entry] != nil || specifications[entry] != nil || agents[.described(entry)] != nil || planned[entry] != nil { return .applied }
         if agents.values.contains(where: { $0.describedBy == entry }) { return .applied }
         return nil
     }

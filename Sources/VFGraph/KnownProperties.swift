@@ -17,11 +17,23 @@ public enum KnownProperties {
     package static let byType: [JSONName: Set<JSONName>] = [
         "EconomicEvent": ["action", "provider", "receiver", "resourceInventoriedAs", "toResourceInventoriedAs",
                           "resourceConformsTo", "resourceQuantity", "effortQuantity", "inputOf", "outputOf", "toLocation",
-                          "hasPointInTime", "hasBeginning", "hasEnd", "state", "corrects", "note", "newInventoriedResource"],
+                          "hasPointInTime", "hasBeginning", "hasEnd", "state", "corrects", "note", "newInventoriedResource",
+                          "fulfills", "satisfies", "settles"],
         "Process": ["name", "basedOn", "note", "hasBeginning", "hasEnd"],
         "ResourceSpecification": ["name", "defaultUnitOfResource", "note"],
         "Person": ["name", "note", "primaryLocation"],
         "Organization": ["name", "note", "primaryLocation"],
+        "Intent": ["action", "provider", "receiver", "resourceConformsTo", "resourceInventoriedAs", "resourceQuantity", "effortQuantity",
+                   "availableQuantity", "minimumQuantity", "inputOf", "outputOf", "plannedWithin", "hasBeginning", "hasEnd",
+                   "hasPointInTime", "due", "name", "note", "finished"],
+        "Proposal": ["name", "note", "hasBeginning", "hasEnd", "purpose", "unitBased", "publishes", "reciprocal"],
+        "Commitment": ["action", "provider", "receiver", "resourceConformsTo", "resourceInventoriedAs", "resourceQuantity", "effortQuantity",
+                       "inputOf", "outputOf", "plannedWithin", "independentDemandOf", "hasBeginning", "hasEnd", "hasPointInTime", "due",
+                       "note", "finished", "satisfies"],
+        "Plan": ["name", "note", "due"],
+        "Agreement": ["name", "note", "stipulates", "stipulatesReciprocal"],
+        "Claim": ["action", "provider", "receiver", "resourceConformsTo", "resourceQuantity", "effortQuantity", "triggeredBy", "due",
+                  "note", "finished"],
     ]
 
     /// The first property of `payload` its ValueFlows type does not define (in key order, so the

@@ -98,6 +98,8 @@ public enum VFObject: Sendable, Equatable {
     case process(ProcessPayload)
     case resourceSpecification(ResourceSpecificationPayload)
     case agent(AgentPayload)
+    /// Planning and exchange: an intent, proposal, commitment, plan, agreement or claim.
+    case planned(PlannedPayload)
     /// Some other `@type` (a contact, say): not the graph's business.
     case foreign
 
@@ -118,7 +120,9 @@ public enum VFObject: Sendable, Equatable {
         case "ResourceSpecification": return .resourceSpecification(try ResourceSpecificationPayload(json: json))
         case "Person": return .agent(try AgentPayload(kind: .person, json: json, author: author))
         case "Organization": return .agent(try AgentPayload(kind: .organization, json: json, author: author))
-        default: return .foreign
+        case let other:
+            guard let kind = PlannedKind(rawValue: other) else { return .foreign }
+            return .planned(try PlannedPayload(kind: kind, json: json))
         }
     }
 
@@ -133,7 +137,9 @@ public enum VFObject: Sendable, Equatable {
         if tape.stringEquals(type, "Process") || tape.stringEquals(type, "vf:Process") {
             return ProcessPayload(tape: tape, root: 0).map { .process($0) }
         }
-        for name: StaticString in ["ResourceSpecification", "vf:ResourceSpecification", "Person", "vf:Person", "Organization", "vf:Organization"]
+        for name: StaticString in ["ResourceSpecification", "vf:ResourceSpecification", "Person", "vf:Person", "Organization", "vf:Organization",
+                                   "Intent", "vf:Intent", "Proposal", "vf:Proposal", "Commitment", "vf:Commitment",
+                                   "Plan", "vf:Plan", "Agreement", "vf:Agreement", "Claim", "vf:Claim"]
         where tape.stringEquals(type, name) {
             return nil
         }
@@ -147,18 +153,33 @@ public enum VFObject: Sendable, Equatable {
         case .process: .process
         case .resourceSpecification: .resourceSpecification
         case let .agent(agent): agent.isProfile ? .profile : .agent
+        case let .planned(planned): .planned(planned.kind)
         case .foreign: nil
         }
     }
 }
 
 /// What an entry id can name.
-public enum ObjectKind: String, Sendable, Equatable {
-    case economicEvent = "EconomicEvent"
-    case process = "Process"
-    case resourceSpecification = "ResourceSpecification"
+public enum ObjectKind: Sendable, Equatable, Hashable {
+    case economicEvent
+    case process
+    case resourceSpecification
     /// A Person or Organization without a node.
-    case agent = "Person or Organization"
+    case agent
     /// A node's own profile; the agent it describes is the feed, not this entry.
-    case profile = "profile"
+    case profile
+    /// An intent, proposal, commitment, plan, agreement or claim.
+    case planned(PlannedKind)
+
+    /// As a reason names it.
+    public var name: String {
+        switch self {
+        case .economicEvent: "EconomicEvent"
+        case .process: "Process"
+        case .resourceSpecification: "ResourceSpecification"
+        case .agent: "Person or Organization"
+        case .profile: "profile"
+        case let .planned(kind): kind.rawValue
+        }
+    }
 }

@@ -36,6 +36,25 @@ package struct PayloadFields {
         return try Measure(json: value, property: key)
     }
 
+    package func bool(_ key: String) throws(ReasonError) -> Bool? {
+        guard let value = members[JSONName(key)] else { return nil }
+        guard case let .bool(flag) = value else { throw ReasonError("\(key) is not true or false") }
+        return flag
+    }
+
+    /// A list of entry ids: an array of them, or one alone.
+    package func entryIDs(_ key: String) throws(ReasonError) -> [EntryID] {
+        guard let value = members[JSONName(key)] else { return [] }
+        let items: [JSONValue]
+        if case let .array(list) = value { items = list } else { items = [value] }
+        var ids: [EntryID] = []
+        for item in items {
+            guard let text = item.stringValue else { throw ReasonError("\(key) holds something that is not an entry id") }
+            do { ids.append(try EntryID(parsing: text)) } catch { throw ReasonError("\(key): \(error)") }
+        }
+        return ids
+    }
+
     package func time(_ key: String) throws(ReasonError) -> Int64? {
         guard let text = try string(key) else { return nil }
         do { return try DateTimeStamp.milliseconds(from: text) } catch { throw ReasonError("\(key): \(error)") }

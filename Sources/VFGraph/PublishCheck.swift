@@ -93,6 +93,7 @@ public struct PublishCheck<Target: PublishTarget> {
             case .valid: break
             }
         }
+        if let reason = PlanningCheck.refusal(object, known: target.known) { return .verdict(.refused(reason)) }
         // The entry's real id depends on its signature; unless it is signed already, a
         // provisional one stands in for it.
         let id = signed?.id ?? EntryID(hash: Sodium.blake2b256(Array("vf-publish-check".utf8) + author.bytes

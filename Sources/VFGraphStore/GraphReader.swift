@@ -237,6 +237,7 @@ public struct GraphReader: Sendable {
             }
             let other = try RawStatement(db, """
                 SELECT EXISTS (SELECT 1 FROM process WHERE id = ?1) OR EXISTS (SELECT 1 FROM resourceSpecification WHERE id = ?1)
+                    OR EXISTS (SELECT 1 FROM planned WHERE id = ?1)
                     OR EXISTS (SELECT 1 FROM agent WHERE id = ?2 OR describedBy = ?1)
                 """)
             other.bind(1, entry)

@@ -36,6 +36,8 @@ struct DerivedRows {
     var events: [EntryID: EventRow] = [:]
     var history: [HistoryRow] = []
     var rejected: [EntryID: EventStatus] = [:]
+    var planned: [EntryID: PlannedKind] = [:]
+    var links: Set<PlanningLink> = []
 
     /// The rows of `outcome`, a derivation's whole fold with its history recorded.
     init(_ derivation: Derivation, _ resolution: Derivation.Resolution, _ outcome: Derivation.Outcome) {
@@ -58,6 +60,11 @@ struct DerivedRows {
         }
         history = outcome.history
         rejected = graph.rejected
+        for (id, p) in graph.planned {
+            planned[id] = p.payload.kind
+            links.formUnion(PlanningLink.made(by: id, .planned(p.payload)))
+        }
+        for (entry, payload) in derivation.eventList { links.formUnion(PlanningLink.made(by: entry.id, .event(payload))) }
     }
 
     init() {}

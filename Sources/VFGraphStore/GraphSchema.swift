@@ -92,11 +92,24 @@ enum GraphSchema {
                 """)
             try createIndexes(db)
         }
-        migrator.registerMigration("v7: re-derive with the rules of implied transfers and corrections") { db in
-            // The tables are unchanged, but two rules are not (§16, "Effects" and "Authority"):
-            // a consume or produce keeps the stock's owner, and corrections may not take an
-            // event's quantity below zero. Rows derived by the old rules are thrown away, and
-            // the next update, finding no cursors, derives everything again.
+        migrator.registerMigration("v7: planning, and re-derive with the rules of implied transfers and corrections") { db in
+            // Two rules changed (§16, "Effects" and "Authority"): a consume or produce keeps the
+            // stock's owner, and corrections may not take an event's quantity below zero. And
+            // the planning types are new: their entries are catalogued in `planned`, and what
+            // names them in `link`. Rows derived before are thrown away, and the next update,
+            // finding no cursors, derives everything again.
+            try db.execute(sql: """
+                CREATE TABLE planned (
+                    id BLOB PRIMARY KEY,
+                    kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 5)
+                ) WITHOUT ROWID;
+                CREATE TABLE link (
+                    target BLOB NOT NULL,
+                    relation INTEGER NOT NULL CHECK (relation BETWEEN 0 AND 9),
+                    source BLOB NOT NULL,
+                    PRIMARY KEY (target, relation, source)
+                ) WITHOUT ROWID;
+                """)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
         return migrator
@@ -129,7 +142,7 @@ enum GraphSchema {
     }
 
     /// The derived tables, in the order they are cleared and written.
-    static let derivedTables = ["resource", "process", "resourceSpecification", "agent", "event", "history", "rejected"]
+    static let derivedTables = ["resource", "process", "resourceSpecification", "agent", "event", "history", "rejected", "planned", "link"]
 }
 
 /// The INTEGER code of an event status in the `event` and `rejected` tables.

@@ -92,6 +92,13 @@ enum GraphTableReader {
             }
         }
 
+        for id in try ids(db, table: "planned") {
+            guard case let (record, .planned(payload)) = try decode(id, table: "planned") else {
+                throw GraphStoreError("planned \(id): its payload is not a planning type; run vf graph rebuild")
+            }
+            graph.planned[id] = GraphPlanned(id: id, author: record.author, payload: payload)
+        }
+
         for (id, row) in try agentRows(db, where: "1", bind: { _ in }) {
             var agent = GraphAgent(id: id, answeredBy: row.answeredBy, describedBy: row.describedBy)
             if let describedBy = row.describedBy {

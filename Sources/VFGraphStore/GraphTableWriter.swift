@@ -143,6 +143,21 @@ final class GraphTableWriter {
         try s.run()
     }
 
+    func putPlanned(_ id: EntryID, _ kind: PlannedKind) throws {
+        let s = try statement("INSERT OR REPLACE INTO planned (id, kind) VALUES (?, ?)")
+        s.bind(1, id)
+        s.bind(2, kind.code)
+        try s.run()
+    }
+
+    func putLink(_ link: PlanningLink) throws {
+        let s = try statement("INSERT OR IGNORE INTO link (target, relation, source) VALUES (?, ?, ?)")
+        s.bind(1, link.target)
+        s.bind(2, link.relation.rawValue)
+        s.bind(3, link.source)
+        try s.run()
+    }
+
     func putRejected(_ id: EntryID, _ status: EventStatus) throws {
         let s = try statement("INSERT OR REPLACE INTO rejected (id, status, reason) VALUES (?, ?, ?)")
         s.bind(1, id)
@@ -169,6 +184,10 @@ final class GraphTableWriter {
         for (id, row) in rows.agents { try putAgent(id, row) }
         for id in ByteOrder.sorted(Array(rows.processes), by: \.hash) { try putID(id, into: "process") }
         for id in ByteOrder.sorted(Array(rows.specifications), by: \.hash) { try putID(id, into: "resourceSpecification") }
+        for id in ByteOrder.sorted(Array(rows.planned.keys), by: \.hash) { try putPlanned(id, rows.planned[id]!) }
+        for link in rows.links.sorted(by: { ($0.target.hash, $0.relation.rawValue, $0.source.hash) < ($1.target.hash, $1.relation.rawValue, $1.source.hash) }) {
+            try putLink(link)
+        }
         for index in ByteOrder.sortedIndices(rows.rejected, by: \.hash) {
             let (id, status) = rows.rejected[index]
             try putRejected(id, status)

@@ -108,6 +108,7 @@ struct GraphUpdate {
                 try writer.putRejected(entry.id, .invalid(error.reason))
                 changes.rejected.insert(entry.id)
             case let .object(.event(payload)):
+                for link in PlanningLink.made(by: entry.id, .event(payload)) { try writer.putLink(link) }
                 events.append(entry.id)
                 freshEvents[entry.id] = UpdateEvent(entry: entry, payload: payload, stored: nil)
                 if let process = payload.outputOf { freshOutputs[process, default: []].append(entry.id) }
@@ -132,6 +133,9 @@ struct GraphUpdate {
                 let id = AgentID.described(entry.id)
                 try writer.putAgent(id, AgentRow(answeredBy: entry.author, describedBy: entry.id, uses: 0))
                 changes.agents.insert(id)
+            case let .object(.planned(payload)):
+                try writer.putPlanned(entry.id, payload.kind)
+                for link in PlanningLink.made(by: entry.id, .planned(payload)) { try writer.putLink(link) }
             case .object(.foreign):
                 break
             }

@@ -1,0 +1,61 @@
+import VFLog
+
+/// How one entry names a planning object, or an event (docs/protocol.md §16, "Planning and
+/// exchange"). Each is a fact of the naming entry's own payload, so the links of a set of
+/// entries do not depend on the order they arrive in.
+public enum PlanningRelation: Int64, CaseIterable, Sendable {
+    /// An event fulfils a commitment.
+    case fulfills = 0
+    /// An event or a commitment satisfies an intent.
+    case satisfies = 1
+    /// An event settles a claim.
+    case settles = 2
+    /// A proposal publishes an intent, or offers one in return.
+    case publishes = 3
+    case reciprocal = 4
+    /// An agreement stipulates a commitment, or one in return.
+    case stipulates = 5
+    case stipulatesReciprocal = 6
+    /// A flow is part of a plan, or is what the plan is for.
+    case plannedWithin = 7
+    case independentDemandOf = 8
+    /// A claim was triggered by an event.
+    case triggeredBy = 9
+}
+
+/// `source` names `target` by `relation`.
+public struct PlanningLink: Hashable, Sendable {
+    public let target: EntryID
+    public let relation: PlanningRelation
+    public let source: EntryID
+
+    public init(target: EntryID, relation: PlanningRelation, source: EntryID) {
+        self.target = target
+        self.relation = relation
+        self.source = source
+    }
+
+    /// The links entry `id` makes by what it holds; each once.
+    public static func made(by id: EntryID, _ object: VFObject) -> [PlanningLink] {
+        var pairs: [(EntryID, PlanningRelation)] = []
+        switch object {
+        case let .event(event):
+            pairs += event.fulfills.map { ($0, .fulfills) }
+            pairs += event.satisfies.map { ($0, .satisfies) }
+            pairs += event.settles.map { ($0, .settles) }
+        case let .planned(p):
+            pairs += p.satisfies.map { ($0, .satisfies) }
+            pairs += p.publishes.map { ($0, .publishes) }
+            pairs += p.reciprocal.map { ($0, .reciprocal) }
+            pairs += p.stipulates.map { ($0, .stipulates) }
+            pairs += p.stipulatesReciprocal.map { ($0, .stipulatesReciprocal) }
+            if let plan = p.plannedWithin { pairs.append((plan, .plannedWithin)) }
+            if let plan = p.independentDemandOf { pairs.append((plan, .independentDemandOf)) }
+            if let event = p.triggeredBy { pairs.append((event, .triggeredBy)) }
+        case .process, .resourceSpecification, .agent, .foreign:
+            break
+        }
+        var seen = Set<PlanningLink>()
+        return pairs.map { PlanningLink(target: $0.0, relation: $0.1, source: id) }.filter { seen.insert($0).inserted }
+    }
+}
