@@ -4,6 +4,29 @@
 /// A timezone is required (that is what distinguishes dateTimeStamp from dateTime); digits of
 /// a second past milliseconds are ignored.
 public enum DateTimeStamp {
+    /// `ms` since the epoch as `YYYY-MM-DDThh:mm:ss.sssZ` (UTC), for years 0 to 9999; other
+    /// years with as many digits as they take.
+    public static func text(_ ms: Int64) -> String {
+        let (days, inDay) = ms.quotientAndRemainder(dividingBy: 86_400_000)
+        let (day, milli) = inDay < 0 ? (days - 1, inDay + 86_400_000) : (days, inDay)
+        // Days to a civil date (proleptic Gregorian), after Howard Hinnant's days_from_civil inverse.
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ width: Int) -> String {
+            let digits = String(v)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(milli / 3_600_000, 2)):\(pad(milli / 60_000 % 60, 2)):"
+            + "\(pad(milli / 1000 % 60, 2)).\(pad(milli % 1000, 3))Z"
+    }
+
     public static func milliseconds(from text: String) throws(ReasonError) -> Int64 {
         var text = text
         guard let value = text.withUTF8({ milliseconds(utf8: $0) }) else { throw failure(text) }

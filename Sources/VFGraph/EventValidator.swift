@@ -74,7 +74,7 @@ public enum EventValidator {
             case .object(.profile)?:
                 return .invalid("\(name) refers to \(id), a profile entry; refer to that agent by its feed id")
             case let .object(kind)?:
-                return .invalid("\(name) refers to \(id), which is a \(kind.name), not a \(expected.name)")
+                return .invalid("\(name) refers to \(id), which is \(kind.withArticle), not \(expected.withArticle)")
             case let .notAGraphObject(what)?:
                 return .invalid("\(name) refers to \(id), which is \(what)")
             }

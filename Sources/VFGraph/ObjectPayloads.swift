@@ -171,6 +171,9 @@ public enum ObjectKind: Sendable, Equatable, Hashable {
     /// An intent, proposal, commitment, plan, agreement or claim.
     case planned(PlannedKind)
 
+    /// As a reason names it, after "a" or "an".
+    public var withArticle: String { ("AEIOU".contains(name.first ?? "x") ? "an " : "a ") + name }
+
     /// As a reason names it.
     public var name: String {
         switch self {

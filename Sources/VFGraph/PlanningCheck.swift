@@ -29,7 +29,7 @@ public enum PlanningCheck {
         switch known.objectKind(of: id) {
         case nil: "\(property) refers to \(id), which is not known"
         case let .object(kind)? where kind == expected: nil
-        case let .object(kind)?: "\(property) refers to \(id), which is a \(kind.name), not a \(expected.name)"
+        case let .object(kind)?: "\(property) refers to \(id), which is \(kind.withArticle), not \(expected.withArticle)"
         case let .notAGraphObject(what)?: "\(property) refers to \(id), which is \(what)"
         }
     }

@@ -179,7 +179,7 @@ public struct GraphReader: Sendable {
 
     /// The entries `ids` of a catalogue table, their payloads read from the log and made into
     /// `make`'s objects; a payload of another type means the tables are damaged.
-    private func objects<T>(_ ids: [EntryID], table: String, _ make: (EntryID, FeedID, VFObject) -> T?) throws -> [T] {
+    func objects<T>(_ ids: [EntryID], table: String, _ make: (EntryID, FeedID, VFObject) -> T?) throws -> [T] {
         try zip(ids, try log.records(ids: ids)).map { id, record in
             let object = try Self.object(id, record, table: table)
             guard let record, let made = make(id, record.author, object) else {
@@ -262,7 +262,7 @@ public struct GraphReader: Sendable {
 
     // MARK: private
 
-    private static func ids(_ db: Database, _ sql: String, bind: (RawStatement) -> Void) throws -> [EntryID] {
+    static func ids(_ db: Database, _ sql: String, bind: (RawStatement) -> Void) throws -> [EntryID] {
         let s = try RawStatement(db, sql)
         bind(s)
         var ids: [EntryID] = []
@@ -274,7 +274,7 @@ public struct GraphReader: Sendable {
     }
 
     /// Binds parameter 1 to the id a page starts after: the empty blob, before every id, for the first page.
-    private static func bindAfter(_ s: RawStatement, _ after: Hash32?) {
+    static func bindAfter(_ s: RawStatement, _ after: Hash32?) {
         if let after { s.bind(1, after) } else { s.bind(1, blob: []) }
     }
 

@@ -129,3 +129,30 @@ public enum GraphJSON {
         w.array(ids) { id, w in w.id(id) }
     }
 }
+
+extension GraphJSON {
+    /// An intent, commitment or claim with how far it has come (docs/protocol.md §16):
+    /// `done` and `promised` are decimal strings in the unit of `quantity`.
+    public static func progress(_ p: PlannedProgress, to w: inout JSONWriter) {
+        let payload = p.planned.payload
+        w.beginObject()
+        w.key("action"); w.string(payload.action?.rawValue)
+        w.key("author"); w.id(p.planned.author)
+        w.key("commitments"); w.array(p.commitments) { id, w in w.id(id) }
+        w.key("done"); w.string(p.done.description)
+        w.key("due"); w.string(payload.due.map(DateTimeStamp.text))
+        w.key("events"); w.array(p.events) { id, w in w.id(id) }
+        w.key("finished"); w.bool(p.finished)
+        w.key("id"); w.id(p.planned.id)
+        w.key("kind"); w.string(payload.kind.rawValue)
+        w.key("name"); w.string(payload.name)
+        w.key("note"); w.string(payload.note)
+        w.key("promised"); w.string(p.promised.description)
+        w.key("provider"); w.id(payload.provider)
+        w.key("quantity"); measure(p.quantity, to: &w)
+        w.key("receiver"); w.id(payload.receiver)
+        w.key("resourceConformsTo"); w.id(payload.resourceConformsTo)
+        w.key("resourceInventoriedAs"); w.id(payload.resourceInventoriedAs)
+        w.endObject()
+    }
+}

@@ -11,6 +11,21 @@ enum GraphText {
             + (r.isNegative ? "  NEGATIVE (more taken out than put in)" : "")
     }
 
+    /// `%id  Commitment transfer 400 kg from @… to @…: 120 done (promised 0), open`.
+    static func progress(_ p: PlannedProgress) -> String {
+        let payload = p.planned.payload
+        var line = "\(p.planned.id)  \(payload.kind.rawValue)"
+        if let action = payload.action { line += " \(action.rawValue)" }
+        if let q = p.quantity { line += " \(quantity(q))" }
+        if let name = payload.name { line += " \"\(name)\"" }
+        if let provider = payload.provider { line += " from \(provider)" }
+        if let receiver = payload.receiver { line += " to \(receiver)" }
+        line += ": \(p.done) done"
+        if payload.kind == .intent { line += ", \(p.promised) promised" }
+        line += p.finished ? ", finished" : ", open"
+        return line
+    }
+
     static func event(_ e: GraphEvent) -> String {
         var line = "\(e.id)  \(e.payload.action.rawValue)"
         if let q = e.payload.resourceQuantity ?? e.payload.effortQuantity { line += " \(quantity(q))" }

@@ -170,7 +170,7 @@ final class StatusTests: XCTestCase {
             (net.event("consume", provider: alice, ["resourceQuantity": qty("1", "litre"), "resourceInventoriedAs": ref(r)]),
              "resourceQuantity is in litre but resourceInventoriedAs \(r) is counted in kg"),
             (net.event("consume", provider: alice, ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(r), "inputOf": ref(r.createdByEntry(in: net))]),
-             "inputOf refers to \(r.createdByEntry(in: net)), which is a EconomicEvent, not a Process"),
+             "inputOf refers to \(r.createdByEntry(in: net)), which is an EconomicEvent, not a Process"),
             (net.event("pickup", provider: alice, ["resourceQuantity": qty("1", "kg"), "newInventoriedResource": ["name": "x"]]),
              "pickup cannot create a resource, so newInventoriedResource is not allowed"),
         ]

@@ -1,0 +1,82 @@
+import GRDB
+import VFGraph
+import VFLog
+
+extension GraphReader {
+    /// A planning object the graph holds.
+    public func planned(_ id: EntryID) throws -> GraphPlanned? {
+        try plannedObjects(try pool.read { db in try Self.ids(db, "SELECT id FROM planned WHERE id = ?1") { $0.bind(1, id) } }).first
+    }
+
+    /// Planning objects of `kind` in id order, the first after `after`, at most `limit`.
+    public func planned(_ kind: PlannedKind, after: EntryID?, limit: Int) throws -> [GraphPlanned] {
+        try plannedObjects(try pool.read { db in
+            try Self.ids(db, "SELECT id FROM planned WHERE kind = ?3 AND id > ?1 ORDER BY id LIMIT ?2") {
+                Self.bindAfter($0, after?.hash)
+                $0.bind(2, Int64(max(0, limit)))
+                $0.bind(3, kind.code)
+            }
+        })
+    }
+
+    private func plannedObjects(_ ids: [EntryID]) throws -> [GraphPlanned] {
+        try objects(ids, table: "planned") { id, author, object in
+            guard case let .planned(payload) = object else { return nil }
+            return GraphPlanned(id: id, author: author, payload: payload)
+        }
+    }
+
+    /// The entries that name `target` by `relation`, in id order.
+    public func linking(to target: EntryID, by relation: PlanningRelation) throws -> [EntryID] {
+        try pool.read { db in
+            try Self.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 ORDER BY source") {
+                $0.bind(1, target)
+                $0.bind(2, relation.rawValue)
+            }
+        }
+    }
+
+    /// How far an intent, commitment or claim has come. Costs what links to it.
+    public func progress(of planned: GraphPlanned) throws -> PlannedProgress {
+        let p = planned.payload
+        let quantity = p.resourceQuantity ?? p.effortQuantity
+        let relation: PlanningRelation = switch p.kind {
+        case .commitment: .fulfills
+        case .claim: .settles
+        default: .satisfies
+        }
+        var done = ExactDecimal.zero, promised = ExactDecimal.zero
+        var events: [GraphEvent] = [], commitments: [EntryID] = []
+        for source in try linking(to: planned.id, by: relation) {
+            if let event = try event(source) {
+                guard event.status == .applied else { continue }
+                events.append(event)
+                guard let unit = quantity?.unit else { continue }
+                for measure in try [measure(of: event.payload, like: p)] + corrections(of: source).map({ measure(of: $0.payload, like: p) }) {
+                    if let measure, measure.unit == unit { done = (try? done.adding(measure.value)) ?? done }
+                }
+            } else if p.kind == .intent, let commitment = try self.planned(source), commitment.payload.kind == .commitment {
+                commitments.append(source)
+                if let measure = commitment.payload.resourceQuantity ?? commitment.payload.effortQuantity, measure.unit == quantity?.unit {
+                    promised = (try? promised.adding(measure.value)) ?? promised
+                }
+            }
+        }
+        events.sort { ($0.order?.bytes ?? []).lexicographicallyPrecedes($1.order?.bytes ?? []) }
+        let finished = p.finished || quantity.map { done >= $0.value } ?? false
+        return PlannedProgress(planned: planned, quantity: quantity, done: done, promised: promised,
+                               events: events.map(\.id), commitments: commitments, finished: finished)
+    }
+
+    /// The quantity of `event` that counts for a flow like `flow`: the same kind of quantity.
+    private func measure(of event: EconomicEventPayload, like flow: PlannedPayload) -> Measure? {
+        flow.resourceQuantity != nil ? event.resourceQuantity : event.effortQuantity
+    }
+
+    /// The applied corrections of `event`.
+    private func corrections(of event: EntryID) throws -> [GraphEvent] {
+        try pool.read { db in
+            try Self.ids(db, "SELECT id FROM event WHERE corrects = ?1 AND status = 0") { $0.bind(1, event) }
+        }.compactMap { try self.event($0) }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import VFAPI
+import VFGraph
+import VFGraphStore
+
+/// The board of offers and needs, and the commitments: planning objects with how far each has
+/// come, in id order, a page at a time (docs/protocol.md §16, "Planning and exchange").
+struct PlanningListing {
+    let kind: PlannedKind
+    /// Which of them to list.
+    let keep: (PlannedProgress) -> Bool
+    let empty: String
+
+    func print(_ options: HomeOptions, _ listing: ListingOptions) throws {
+        let after = try parseCursor(listing.after, ListingCursor.entry)
+        let reader = try GraphContext(options).reader()
+        try Listing(
+            // A page of those kept: as many pages of the kind as it takes to fill it.
+            page: { after, limit in
+                var kept: [PlannedProgress] = []
+                var cursor = after
+                while kept.count < limit {
+                    let page = try reader.planned(kind, after: cursor, limit: GraphReader.maximumPage)
+                    for planned in page {
+                        let progress = try reader.progress(of: planned)
+                        if keep(progress) { kept.append(progress) }
+                        if kept.count == limit { break }
+                    }
+                    guard page.count == GraphReader.maximumPage, kept.count < limit, let last = page.last else { break }
+                    cursor = last.id
+                }
+                return kept
+            },
+            cursor: \.planned.id, json: GraphJSON.progress, text: GraphText.progress, empty: empty
+        ).print(listing, after: after)
+    }
+}
+
+struct Offers: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the open offers: intents that name a provider and no receiver, not finished.",
+        discussion: "Each line says what is offered, by whom, and how much of it is done or promised.")
+
+    @OptionGroup var options: HomeOptions
+    @OptionGroup var listing: ListingOptions
+
+    func run() throws {
+        try PlanningListing(kind: .intent, keep: { !$0.finished && $0.planned.payload.provider != nil && $0.planned.payload.receiver == nil },
+                            empty: "no open offers").print(options, listing)
+    }
+}
+
+struct Needs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the open needs: intents that name a receiver and no provider, not finished.")
+
+    @OptionGroup var options: HomeOptions
+    @OptionGroup var listing: ListingOptions
+
+    func run() throws {
+        try PlanningListing(kind: .intent, keep: { !$0.finished && $0.planned.payload.receiver != nil && $0.planned.payload.provider == nil },
+                            empty: "no open needs").print(options, listing)
+    }
+}
+
+struct Commitments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the commitments, with how much of each is fulfilled.")
+
+    @OptionGroup var options: HomeOptions
+    @OptionGroup var listing: ListingOptions
+    @Flag(help: "Only those not finished.") var open = false
+
+    func run() throws {
+        let open = self.open
+        try PlanningListing(kind: .commitment, keep: { !open || !$0.finished }, empty: "no commitments").print(options, listing)
+    }
+}

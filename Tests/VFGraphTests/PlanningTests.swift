@@ -1,0 +1,155 @@
+import Foundation
+import VFJSON
+import VFLog
+import VFTestSupport
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+
+/// Planning and exchange (issue 13): the mill needs wheat, the farm offers it, commits to
+/// deliver 400 kg, and delivers in two transfers, one corrected; the mill is claimed for the
+/// price and settles it. Each figure is worked out by hand, and comes out the same whatever
+/// order the entries arrive in.
+final class PlanningTests: XCTestCase {
+    private var directory: String!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "vf-planning-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+
+    private struct Scenario {
+        let net: SignedNetwork
+        let need: EntryID, offer: EntryID, proposal: EntryID, commitment: EntryID, agreement: EntryID, claim: EntryID
+        let first: EntryID, second: EntryID, correction: EntryID, payment: EntryID
+    }
+
+    private func scenario() throws -> Scenario {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let farm = net.id("farm"), mill = net.id("mill")
+        let spec = try net.post("farm", ["@type": "ResourceSpecification", "name": "wheat", "defaultUnitOfResource": "kg"])
+        let wheat = try net.raise("farm", "1000", "kg", name: "wheat")
+        let cash = try net.raise("mill", "100", "EUR", name: "cash")
+        let need = try net.post("mill", ["@type": "Intent", "action": "transfer", "receiver": .string(mill), "resourceConformsTo": ref(spec),
+                                         "resourceQuantity": qty("400", "kg"), "name": "wheat for milling"])
+        let offer = try net.post("farm", ["@type": "vf:Intent", "action": "transfer", "provider": .string(farm), "resourceConformsTo": ref(spec),
+                                          "resourceQuantity": qty("1000", "kg"), "availableQuantity": qty("1000", "kg")])
+        let proposal = try net.post("farm", ["@type": "Proposal", "purpose": "offer", "publishes": .array([ref(offer)])])
+        let commitment = try net.post("farm", ["@type": "Commitment", "action": "transfer", "provider": .string(farm), "receiver": .string(mill),
+                                               "resourceConformsTo": ref(spec), "resourceQuantity": qty("400", "kg"),
+                                               "satisfies": .array([ref(need), ref(offer)]), "due": "2030-01-01T00:00:00Z"])
+        let agreement = try net.post("farm", ["@type": "Agreement", "name": "wheat for the mill", "stipulates": ref(commitment)])
+        let first = try net.event("transfer", provider: "farm", receiver: "mill", [
+            "resourceQuantity": qty("150", "kg"), "resourceInventoriedAs": ref(wheat), "newInventoriedResource": ["name": "mill wheat"],
+            "fulfills": ref(commitment), "satisfies": .array([ref(need)])])
+        let second = try net.event("transfer", provider: "farm", receiver: "mill", [
+            "resourceQuantity": qty("250", "kg"), "resourceInventoriedAs": ref(wheat), "newInventoriedResource": ["name": "more mill wheat"],
+            "fulfills": .array([ref(commitment)])])
+        let correction = try net.event("transfer", provider: "farm", receiver: "mill", ["resourceQuantity": qty("-50", "kg"), "corrects": ref(first)])
+        let claim = try net.post("farm", ["@type": "Claim", "action": "transfer", "provider": .string(mill), "receiver": .string(farm),
+                                          "resourceQuantity": qty("35", "EUR"), "triggeredBy": ref(second)])
+        let payment = try net.event("transfer", provider: "mill", receiver: "farm", [
+            "resourceQuantity": qty("35", "EUR"), "resourceInventoriedAs": ref(cash), "newInventoriedResource": ["name": "payment"],
+            "settles": ref(claim)])
+        return Scenario(net: net, need: need, offer: offer, proposal: proposal, commitment: commitment, agreement: agreement, claim: claim,
+                        first: first, second: second, correction: correction, payment: payment)
+    }
+
+    func testTheFiguresOfEachCommitmentIntentAndClaim() throws {
+        let s = try scenario()
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(try s.net.feeds().flatMap { $0 })
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        let reader = try { try store.update(from: log); return store.reader(log: log) }()
+
+        let commitment = try reader.progress(of: XCTUnwrap(try reader.planned(s.commitment)))
+        XCTAssertEqual(commitment.quantity, Measure(value: dec("400"), unit: "kg"))
+        XCTAssertEqual(commitment.done, dec("350"), "150 − 50 + 250")
+        XCTAssertEqual(Set(commitment.events), [s.first, s.second])
+        XCTAssertFalse(commitment.finished)
+
+        let need = try reader.progress(of: XCTUnwrap(try reader.planned(s.need)))
+        XCTAssertEqual(need.done, dec("100"), "only the first transfer satisfies it, corrected")
+        XCTAssertEqual(need.promised, dec("400"))
+        XCTAssertEqual(need.commitments, [s.commitment])
+        let offer = try reader.progress(of: XCTUnwrap(try reader.planned(s.offer)))
+        XCTAssertEqual(offer.promised, dec("400"))
+        XCTAssertEqual(offer.done, dec("0"))
+
+        let claim = try reader.progress(of: XCTUnwrap(try reader.planned(s.claim)))
+        XCTAssertEqual(claim.done, dec("35"))
+        XCTAssertTrue(claim.finished)
+
+        XCTAssertEqual(try reader.linking(to: s.offer, by: .publishes), [s.proposal])
+        XCTAssertEqual(try reader.linking(to: s.commitment, by: .stipulates), [s.agreement])
+        XCTAssertEqual(try reader.linking(to: s.second, by: .triggeredBy), [s.claim])
+        XCTAssertEqual(try reader.planned(.intent, after: nil, limit: 10).map(\.id).sorted { $0.hash < $1.hash },
+                       [s.need, s.offer].sorted { $0.hash < $1.hash })
+        XCTAssertEqual(try reader.status(of: s.agreement), .applied)
+    }
+
+    /// Links are facts of the naming entries: whatever order the feeds come in, the tables
+    /// end as a rebuild makes them, and the figures are the same.
+    func testAnyArrivalOrderGivesTheTablesOfARebuild() throws {
+        let s = try scenario()
+        let feeds = try s.net.feeds()
+        var rng = SplitMix64(seed: 13)
+        for round in 0..<4 {
+            let run = directory + "/round-\(round)"
+            try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+            let log = try LogStore(path: run + "/log.sqlite")
+            let store = try GraphStore(path: run + "/graph.sqlite")
+            for batch in shuffledBatches(feeds, maximum: 3, using: &rng) {
+                _ = try log.ingest(batch)
+                try store.update(from: log)
+            }
+            let rebuilt = try GraphStore(path: run + "/rebuilt.sqlite")
+            try rebuilt.rebuild(from: log)
+            assertSameTables(try store.tableContents(), try rebuilt.tableContents(), "round \(round)")
+            let reader = store.reader(log: log)
+            XCTAssertEqual(try reader.progress(of: XCTUnwrap(try reader.planned(s.commitment))).done, dec("350"), "round \(round)")
+            XCTAssertEqual(try store.graph(from: log), try rebuilt.graph(from: log), "round \(round)")
+        }
+    }
+
+    func testPublishingChecksWhatAPlanningPayloadRefersTo() throws {
+        let s = try scenario()
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(try s.net.feeds().flatMap { $0 })
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        let farm = s.net.key("farm")
+        func verdict(_ json: String) throws -> PublishVerdict {
+            try XCTUnwrap(try store.check([Array(json.utf8)], author: farm.feed, timestamp: 1_900_000_000_000, log: log).first)
+        }
+        let me = farm.feed.description
+        let unknown = "%" + String(repeating: "A", count: 43) + "=.vf1"
+        XCTAssertEqual(try verdict(#"{"@type":"Proposal","publishes":"\#(unknown)"}"#), .refused("publishes refers to \(unknown), which is not known"))
+        XCTAssertEqual(try verdict(#"{"@type":"Proposal","publishes":["\#(s.commitment)"]}"#),
+                       .refused("publishes refers to \(s.commitment), which is a Commitment, not an Intent"))
+        XCTAssertEqual(try verdict(#"{"@type":"Agreement","stipulates":["\#(s.commitment)"],"signed":true}"#),
+                       .refused("Agreement has no property \"signed\""))
+        XCTAssertEqual(try verdict(#"{"@type":"Commitment","action":"transfer","provider":"\#(me)"}"#),
+                       .refused("a Commitment names both its provider and its receiver"))
+        XCTAssertEqual(try verdict(#"{"@type":"Intent","action":"transfer","provider":"\#(me)","resourceConformsTo":"\#(try specification(log))","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"t"}}"#),
+                       .refused("resourceQuantity is in t but specification \(try specification(log)) counts in kg"))
+        XCTAssertEqual(try verdict(#"{"@type":"EconomicEvent","action":"work","provider":"\#(me)","receiver":"\#(me)","effortQuantity":{"hasNumericalValue":"1","hasUnit":"hour"},"fulfills":"\#(s.need)"}"#),
+                       .refused("fulfills refers to \(s.need), which is an Intent, not a Commitment"))
+        XCTAssertEqual(try verdict(#"{"@type":"Intent","action":"work","provider":"\#(me)","effortQuantity":{"hasNumericalValue":"3","hasUnit":"hour"}}"#), .accepted)
+        XCTAssertEqual(try verdict(#"{"@type":"EconomicEvent","action":"work","provider":"\#(me)","receiver":"\#(me)","effortQuantity":{"hasNumericalValue":"1","hasUnit":"hour"},"satisfies":["\#(s.need)"]}"#),
+                       .accepted)
+    }
+
+    private func specification(_ log: LogStore) throws -> EntryID {
+        let store = try GraphStore(path: directory + "/spec.sqlite")
+        return try XCTUnwrap(try store.graph(from: log).specifications.keys.first)
+    }
+
+    func testTimesAreWrittenAsTheyAreRead() throws {
+        for text in ["1970-01-01T00:00:00.000Z", "2030-01-01T00:00:00.000Z", "1969-12-31T23:59:59.999Z", "2024-02-29T12:34:56.789Z", "0001-01-01T00:00:00.000Z"] {
+            let ms = try DateTimeStamp.milliseconds(from: text)
+            XCTAssertEqual(DateTimeStamp.text(ms), text)
+        }
+    }
+}
