@@ -1,0 +1,76 @@
+import Foundation
+import VFTestSupport
+import XCTest
+
+/// The offers and needs board and the commitments, through `vf` as a user runs it: the mill
+/// posts a need, the farm an offer and a commitment it then fulfils in part.
+final class PlanningCommandLineTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "vf-board-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    @discardableResult
+    private func vf(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> VFProcess.Result {
+        let result = try VFProcess.run(arguments)
+        XCTAssertEqual(result.status, 0, "vf \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
+        return result
+    }
+
+    private func publish(_ home: String, _ json: String) throws -> String {
+        let out = try vf(["publish", "--home", home, "--json", json]).stdout
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        return try XCTUnwrap(object["createdResource"] as? String ?? object["id"] as? String)
+    }
+
+    private func rows(_ home: String, _ command: String) throws -> [[String: Any]] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try vf([command, "--home", home, "--json"]).stdout.utf8)) as? [[String: Any]])
+    }
+
+    func testTheBoardShowsWhatIsOpenAndHowFarEachCommitmentHasCome() throws {
+        // One home holds both sides' entries: the mill's need is posted by an agent without a
+        // node of its own (a Person entry), as a group might record for a member.
+        let home = directory + "/farm"
+        let me = try vf(["init", "--home", home]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let mill = try publish(home, #"{"@type":"Organization","name":"the mill"}"#)
+        let wheat = try publish(home, #"{"@type":"EconomicEvent","action":"raise","provider":"\#(me)","receiver":"\#(me)","resourceQuantity":{"hasNumericalValue":"1000","hasUnit":"kg"},"newInventoriedResource":{"name":"wheat"}}"#)
+        let need = try publish(home, #"{"@type":"Intent","action":"transfer","receiver":"\#(mill)","resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"},"name":"wheat for milling"}"#)
+        let offer = try publish(home, #"{"@type":"Intent","action":"transfer","provider":"\#(me)","resourceQuantity":{"hasNumericalValue":"600","hasUnit":"kg"},"name":"wheat"}"#)
+        try publish(home, #"{"@type":"Proposal","purpose":"offer","publishes":"\#(offer)"}"#)
+        let commitment = try publish(home, #"{"@type":"Commitment","action":"transfer","provider":"\#(me)","receiver":"\#(mill)","resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"},"satisfies":["\#(need)","\#(offer)"]}"#)
+
+        XCTAssertEqual(try rows(home, "offers").map { $0["id"] as? String }, [offer])
+        XCTAssertEqual(try rows(home, "needs").map { $0["id"] as? String }, [need])
+        let needRow = try XCTUnwrap(try rows(home, "needs").first)
+        XCTAssertEqual(needRow["promised"] as? String, "400")
+        XCTAssertEqual(needRow["done"] as? String, "0")
+
+        // The farm delivers 150 kg under the commitment, then the rest: the need and the
+        // commitment are done, the offer stays open (600 kg offered, nothing delivered against it).
+        let transfer = #"{"@type":"EconomicEvent","action":"transfer","provider":"\#(me)","receiver":"\#(mill)","resourceInventoriedAs":"\#(wheat)","newInventoriedResource":{"name":"mill wheat"},"fulfills":"\#(commitment)","satisfies":"\#(need)","resourceQuantity":{"hasNumericalValue":"AMOUNT","hasUnit":"kg"}}"#
+        try publish(home, transfer.replacingOccurrences(of: "AMOUNT", with: "150"))
+        var committed = try XCTUnwrap(try rows(home, "commitments").first)
+        XCTAssertEqual(committed["done"] as? String, "150")
+        XCTAssertEqual(committed["finished"] as? Bool, false)
+        XCTAssertTrue(try vf(["commitments", "--home", home]).stdout.contains("150 done, open"))
+        try publish(home, transfer.replacingOccurrences(of: "AMOUNT", with: "250"))
+        committed = try XCTUnwrap(try rows(home, "commitments").first)
+        XCTAssertEqual(committed["done"] as? String, "400")
+        XCTAssertEqual(committed["finished"] as? Bool, true)
+        XCTAssertEqual((committed["events"] as? [String])?.count, 2)
+        XCTAssertEqual(try rows(home, "commitments").count, 1)
+        XCTAssertTrue(try vf(["commitments", "--open", "--home", home]).stdout.contains("no commitments"))
+        XCTAssertEqual(try rows(home, "needs").count, 0, "the need is met")
+        XCTAssertEqual(try rows(home, "offers").map { $0["id"] as? String }, [offer])
+
+        // A reference to something unknown is refused, and nothing is appended.
+        let unknown = "%" + String(repeating: "A", count: 43) + "=.vf1"
+        let refused = try VFProcess.run(["publish", "--home", home, #"{"@type":"Agreement","stipulates":["\#(unknown)"]}"#])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("stipulates refers to \(unknown), which is not known"), refused.stderr)
+    }
+}
