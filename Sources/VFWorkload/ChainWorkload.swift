@@ -58,7 +58,7 @@ public struct ChainWorkload {
         var made: [(event: EntryID, resource: ResourceID)] = []
         func event(_ action: String, receiver: String? = nil, _ fields: String) -> SignedEntry {
             let time = statedTime(feed)
-            let json = #"{"@type":"EconomicEvent","action":"\#(action)","provider":"\#(me)","receiver":"\#(receiver ?? me)","hasPointInTime":"\#(WorkloadTime.iso8601(time))",\#(fields)}"#
+            let json = #"{"@type":"EconomicEvent","action":"\#(action)","provider":"\#(me)","receiver":"\#(receiver ?? me)","hasPointInTime":"\#(DateTimeStamp.text(time))",\#(fields)}"#
             let signed = builders[feed].append(json, timestamp: clocks[feed])
             written.append(signed)
             events += 1
@@ -132,26 +132,5 @@ private struct WorkloadRandom {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-}
-
-/// ISO 8601 in UTC with milliseconds, the form payloads state times in.
-enum WorkloadTime {
-    static func iso8601(_ milliseconds: Int64) -> String {
-        let seconds = milliseconds / 1000, millis = milliseconds % 1000
-        let days = seconds / 86_400, rest = seconds % 86_400
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        func three(_ n: Int64) -> String { n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : "\(n)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)).\(three(millis))Z"
     }
 }
