@@ -40,6 +40,8 @@ public struct PlanningLink: Hashable, Sendable {
         var pairs: [(EntryID, PlanningRelation)] = []
         switch object {
         case let .event(event):
+            // Most events name no planning object: nothing to allocate.
+            if event.fulfills.isEmpty, event.satisfies.isEmpty, event.settles.isEmpty { return [] }
             pairs += event.fulfills.map { ($0, .fulfills) }
             pairs += event.satisfies.map { ($0, .satisfies) }
             pairs += event.settles.map { ($0, .settles) }
@@ -55,6 +57,7 @@ public struct PlanningLink: Hashable, Sendable {
         case .process, .resourceSpecification, .agent, .foreign:
             break
         }
+        guard !pairs.isEmpty else { return [] }
         var seen = Set<PlanningLink>()
         return pairs.map { PlanningLink(target: $0.0, relation: $0.1, source: id) }.filter { seen.insert($0).inserted }
     }

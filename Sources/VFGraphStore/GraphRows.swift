@@ -64,7 +64,9 @@ struct DerivedRows {
             planned[id] = p.payload.kind
             links.formUnion(PlanningLink.made(by: id, .planned(p.payload)))
         }
-        for (entry, payload) in derivation.eventList { links.formUnion(PlanningLink.made(by: entry.id, .event(payload))) }
+        for (entry, payload) in derivation.eventList where !(payload.fulfills.isEmpty && payload.satisfies.isEmpty && payload.settles.isEmpty) {
+            links.formUnion(PlanningLink.made(by: entry.id, .event(payload)))
+        }
     }
 
     init() {}

@@ -24,6 +24,13 @@ enum PayloadExamples {
             #"{"@type":"vf:Contact","contact":"\#(feed)","following":true,"blocking":false}"#,
             #"{"@type":"EconomicEvent","action":"produce","extra":{"a":1,"a":2}}"#,
             #"[1,2,3,{"deep":[[[["x"]]]]}]"#,
+            // Planning and exchange (protocol.md §16).
+            #"{"@type":"Intent","action":"transfer","receiver":"\#(feed)","resourceConformsTo":"\#(entry)","resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"},"availableQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"due":"2030-01-01T00:00:00Z","finished":false}"#,
+            #"{"@type":"vf:Proposal","purpose":"offer","unitBased":true,"publishes":["\#(entry)"],"reciprocal":"\#(entry)"}"#,
+            #"{"@type":"Commitment","action":"work","provider":"\#(feed)","receiver":"\#(entry)","effortQuantity":{"hasNumericalValue":"8","hasUnit":"hour"},"satisfies":["\#(entry)","\#(entry)"],"plannedWithin":"\#(entry)"}"#,
+            #"{"@type":"Agreement","name":"wheat","stipulates":["\#(entry)"],"stipulatesReciprocal":[]}"#,
+            #"{"@type":"Claim","action":"transfer","provider":"\#(feed)","receiver":"\#(feed)","resourceQuantity":{"hasNumericalValue":"35","hasUnit":"EUR"},"triggeredBy":"\#(entry)"}"#,
+            #"{\#(base),"action":"transfer","resourceInventoriedAs":"\#(resource)","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"fulfills":"\#(entry)","satisfies":["\#(entry)"],"settles":[]}"#,
         ]
     }
 }
