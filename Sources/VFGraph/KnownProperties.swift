@@ -34,6 +34,7 @@ public enum KnownProperties {
         "Agreement": ["name", "note", "stipulates", "stipulatesReciprocal"],
         "Claim": ["action", "provider", "receiver", "resourceConformsTo", "resourceQuantity", "effortQuantity", "triggeredBy", "due",
                   "note", "finished"],
+        "Acceptance": ["accepts", "note"],
     ]
 
     /// The first property of `payload` its ValueFlows type does not define (in key order, so the

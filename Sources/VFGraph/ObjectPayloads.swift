@@ -139,7 +139,7 @@ public enum VFObject: Sendable, Equatable {
         }
         for name: StaticString in ["ResourceSpecification", "vf:ResourceSpecification", "Person", "vf:Person", "Organization", "vf:Organization",
                                    "Intent", "vf:Intent", "Proposal", "vf:Proposal", "Commitment", "vf:Commitment",
-                                   "Plan", "vf:Plan", "Agreement", "vf:Agreement", "Claim", "vf:Claim"]
+                                   "Plan", "vf:Plan", "Agreement", "vf:Agreement", "Claim", "vf:Claim", "Acceptance", "vf:Acceptance"]
         where tape.stringEquals(type, name) {
             return nil
         }

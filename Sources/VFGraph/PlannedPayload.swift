@@ -10,6 +10,8 @@ public enum PlannedKind: String, Sendable, Equatable, CaseIterable {
     case plan = "Plan"
     case agreement = "Agreement"
     case claim = "Claim"
+    /// Not a VF 1.0 type: a party's signature on an agreement (docs/protocol.md §16, "Consent").
+    case acceptance = "Acceptance"
 
     /// The INTEGER code of the kind in the `planned` table.
     package var code: Int64 {
@@ -20,6 +22,7 @@ public enum PlannedKind: String, Sendable, Equatable, CaseIterable {
         case .plan: 3
         case .agreement: 4
         case .claim: 5
+        case .acceptance: 6
         }
     }
 
@@ -74,6 +77,8 @@ public struct PlannedPayload: Sendable, Equatable {
     // Agreements.
     public let stipulates: [EntryID]
     public let stipulatesReciprocal: [EntryID]
+    /// The agreement an acceptance signs.
+    public let accepts: EntryID?
     package let source: PayloadSource
 
     /// The payload as received, for export.
@@ -138,6 +143,8 @@ public struct PlannedPayload: Sendable, Equatable {
         stipulates = try f.entryIDs("stipulates")
         stipulatesReciprocal = try f.entryIDs("stipulatesReciprocal")
         if kind == .agreement, stipulates.isEmpty { throw ReasonError("an Agreement stipulates at least one commitment") }
+        accepts = try f.entryID("accepts")
+        if kind == .acceptance, accepts == nil { throw ReasonError("an Acceptance names the agreement it accepts") }
         source = .value(json)
     }
 
@@ -155,6 +162,7 @@ public struct PlannedPayload: Sendable, Equatable {
         result += reciprocal.map { ("reciprocal", $0, .planned(.intent)) }
         result += stipulates.map { ("stipulates", $0, .planned(.commitment)) }
         result += stipulatesReciprocal.map { ("stipulatesReciprocal", $0, .planned(.commitment)) }
+        if let accepts { result.append(("accepts", accepts, .planned(.agreement))) }
         return result
     }
 }

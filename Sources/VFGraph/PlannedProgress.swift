@@ -29,3 +29,24 @@ public struct PlannedProgress: Sendable, Equatable {
     }
 }
 
+
+/// An agreement with who must sign it and who has (docs/protocol.md §16, "Consent").
+public struct AgreementState: Sendable, Equatable {
+    public let agreement: GraphPlanned
+    /// The commitments it stipulates, then those it stipulates in return, as held here.
+    public let commitments: [GraphPlanned]
+    /// The feeds that answer for the providers and receivers of those commitments.
+    public let parties: [FeedID]
+    /// The parties that signed it: its author by publishing it, the others by an acceptance.
+    public let signedBy: [FeedID]
+    /// Every commitment is held and every party has signed.
+    public let inForce: Bool
+
+    package init(agreement: GraphPlanned, commitments: [GraphPlanned], parties: [FeedID], signedBy: [FeedID], inForce: Bool) {
+        self.agreement = agreement
+        self.commitments = commitments
+        self.parties = parties
+        self.signedBy = signedBy
+        self.inForce = inForce
+    }
+}

@@ -21,6 +21,8 @@ public enum PlanningRelation: Int64, CaseIterable, Sendable {
     case independentDemandOf = 8
     /// A claim was triggered by an event.
     case triggeredBy = 9
+    /// An acceptance signs an agreement.
+    case accepts = 10
 }
 
 /// `source` names `target` by `relation`.
@@ -54,6 +56,7 @@ public struct PlanningLink: Hashable, Sendable {
             if let plan = p.plannedWithin { pairs.append((plan, .plannedWithin)) }
             if let plan = p.independentDemandOf { pairs.append((plan, .independentDemandOf)) }
             if let event = p.triggeredBy { pairs.append((event, .triggeredBy)) }
+            if let agreement = p.accepts { pairs.append((agreement, .accepts)) }
         case .process, .resourceSpecification, .agent, .foreign:
             break
         }

@@ -80,3 +80,30 @@ extension GraphReader {
         }.compactMap { try self.event($0) }
     }
 }
+
+extension GraphReader {
+    /// Who must sign `agreement` and who has: read when asked from its commitments and the
+    /// acceptances that name it. An acceptance by anyone who is not a party counts for nothing.
+    public func state(of agreement: GraphPlanned) throws -> AgreementState {
+        let ids = agreement.payload.stipulates + agreement.payload.stipulatesReciprocal
+        let commitments = try ids.compactMap { try planned($0) }.filter { $0.payload.kind == .commitment }
+        var parties: [FeedID] = []
+        for c in commitments {
+            for agent in [c.payload.provider, c.payload.receiver].compactMap({ $0 }) {
+                let feed: FeedID?
+                switch agent {
+                case let .feed(f): feed = f
+                case .described: feed = try self.agent(agent)?.answeredBy
+                }
+                if let feed, !parties.contains(feed) { parties.append(feed) }
+            }
+        }
+        var signed: Set<FeedID> = [agreement.author]
+        for source in try linking(to: agreement.id, by: .accepts) {
+            if let acceptance = try planned(source), acceptance.payload.kind == .acceptance { signed.insert(acceptance.author) }
+        }
+        let signedBy = parties.filter { signed.contains($0) }
+        return AgreementState(agreement: agreement, commitments: commitments, parties: parties, signedBy: signedBy,
+                              inForce: commitments.count == ids.count && signedBy.count == parties.count)
+    }
+}

@@ -101,11 +101,11 @@ enum GraphSchema {
             try db.execute(sql: """
                 CREATE TABLE planned (
                     id BLOB PRIMARY KEY,
-                    kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 5)
+                    kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 6)
                 ) WITHOUT ROWID;
                 CREATE TABLE link (
                     target BLOB NOT NULL,
-                    relation INTEGER NOT NULL CHECK (relation BETWEEN 0 AND 9),
+                    relation INTEGER NOT NULL CHECK (relation BETWEEN 0 AND 10),
                     source BLOB NOT NULL,
                     PRIMARY KEY (target, relation, source)
                 ) WITHOUT ROWID;

@@ -156,3 +156,19 @@ extension GraphJSON {
         w.endObject()
     }
 }
+
+extension GraphJSON {
+    /// An agreement with its commitments, its parties and who of them signed it.
+    public static func agreement(_ s: AgreementState, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("author"); w.id(s.agreement.author)
+        w.key("commitments"); w.array(s.commitments) { c, w in w.id(c.id) }
+        w.key("id"); w.id(s.agreement.id)
+        w.key("inForce"); w.bool(s.inForce)
+        w.key("name"); w.string(s.agreement.payload.name)
+        w.key("note"); w.string(s.agreement.payload.note)
+        w.key("parties"); w.array(s.parties) { f, w in w.id(f) }
+        w.key("signedBy"); w.array(s.signedBy) { f, w in w.id(f) }
+        w.endObject()
+    }
+}

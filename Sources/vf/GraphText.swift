@@ -26,6 +26,17 @@ enum GraphText {
         return line
     }
 
+    /// `%id  Agreement "name": 1 commitment, signed by 1 of 2 parties, not in force`.
+    static func agreement(_ s: AgreementState) -> String {
+        var line = "\(s.agreement.id)  Agreement"
+        if let name = s.agreement.payload.name { line += " \"\(name)\"" }
+        line += ": \(s.commitments.count) commitment\(s.commitments.count == 1 ? "" : "s"), signed by \(s.signedBy.count) of \(s.parties.count) parties"
+        line += s.inForce ? ", in force" : ", not in force"
+        let missing = s.parties.filter { !s.signedBy.contains($0) }
+        if !missing.isEmpty { line += " (waiting for \(missing.map(\.description).joined(separator: ", ")))" }
+        return line
+    }
+
     static func event(_ e: GraphEvent) -> String {
         var line = "\(e.id)  \(e.payload.action.rawValue)"
         if let q = e.payload.resourceQuantity ?? e.payload.effortQuantity { line += " \(quantity(q))" }

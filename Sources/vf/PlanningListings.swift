@@ -76,3 +76,50 @@ struct Commitments: ParsableCommand {
         try PlanningListing(kind: .commitment, keep: { !open || !$0.finished }, empty: "no commitments").print(options, listing)
     }
 }
+
+struct Agreements: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the agreements: their commitments, their parties, who of them has signed, and whether they are in force.")
+
+    @OptionGroup var options: HomeOptions
+    @OptionGroup var listing: ListingOptions
+
+    func run() throws {
+        let after = try parseCursor(listing.after, ListingCursor.entry)
+        let reader = try GraphContext(options).reader()
+        try Listing(
+            page: { after, limit in try reader.planned(.agreement, after: after, limit: limit).map { try reader.state(of: $0) } },
+            cursor: \.agreement.id, json: GraphJSON.agreement, text: GraphText.agreement, empty: "no agreements"
+        ).print(listing, after: after)
+    }
+}
+
+struct Agree: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign an agreement this node is a party to, by publishing an acceptance that names it.",
+        discussion: """
+            The agreement is in force once every provider and receiver of its commitments has signed it: its author by \
+            publishing it, each other party with vf agree.
+            """)
+
+    @OptionGroup var options: HomeOptions
+    @Argument(help: "The agreement's entry id, %….vf1.") var id: String
+
+    func run() throws {
+        let agreementID = try parseCursor(id, ListingCursor.entry)!
+        let home = options.resolved
+        let key = try home.loadKey()
+        let reader = try GraphContext(options).reader()
+        guard let agreement = try reader.planned(agreementID), agreement.payload.kind == .agreement else {
+            throw CLIError("no agreement \(agreementID) in the graph")
+        }
+        let state = try reader.state(of: agreement)
+        guard state.parties.contains(key.feed) else {
+            throw CLIError("this node (\(key.feed)) is not a provider or receiver of the agreement's commitments; nothing appended")
+        }
+        guard !state.signedBy.contains(key.feed) else { throw CLIError("this node has signed agreement \(agreementID) already; nothing appended") }
+        let acceptance = #"{"@type":"Acceptance","accepts":"\#(agreementID)"}"#
+        var publish = try Publish.parse([acceptance, "--home", home.path])
+        try publish.run()
+    }
+}

@@ -67,10 +67,52 @@ final class PlanningCommandLineTests: XCTestCase {
         XCTAssertEqual(try rows(home, "needs").count, 0, "the need is met")
         XCTAssertEqual(try rows(home, "offers").map { $0["id"] as? String }, [offer])
 
+        // An agreement between this node and an agent it describes: this node answers for both
+        // parties, and signed it by publishing it, so it is in force at once.
+        let agreement = try publish(home, #"{"@type":"Agreement","name":"wheat","stipulates":"\#(commitment)"}"#)
+        XCTAssertEqual(try rows(home, "agreements").first?["inForce"] as? Bool, true)
+        let refusedAgree = try VFProcess.run(["agree", agreement, "--home", home])
+        XCTAssertEqual(refusedAgree.status, 1)
+        XCTAssertTrue(refusedAgree.stderr.contains("signed agreement \(agreement) already"), refusedAgree.stderr)
+        let stranger = try VFProcess.run(["agree", agreement, "--home", directory + "/mill-only"])
+        XCTAssertNotEqual(stranger.status, 0, "a home that does not hold the agreement cannot sign it")
+
         // A reference to something unknown is refused, and nothing is appended.
         let unknown = "%" + String(repeating: "A", count: 43) + "=.vf1"
         let refused = try VFProcess.run(["publish", "--home", home, #"{"@type":"Agreement","stipulates":["\#(unknown)"]}"#])
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("stipulates refers to \(unknown), which is not known"), refused.stderr)
+    }
+
+    /// Two nodes: the farm commits to deliver to the mill and proposes the agreement; the mill,
+    /// having received the farm's feed, signs it with `vf agree`; the agreement is in force.
+    func testTheOtherPartySignsWithVfAgree() throws {
+        let farmHome = directory + "/farm", millHome = directory + "/mill"
+        let farm = try vf(["init", "--home", farmHome]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let mill = try vf(["init", "--home", millHome]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let commitment = try publish(farmHome, #"{"@type":"Commitment","action":"transfer","provider":"\#(farm)","receiver":"\#(mill)","resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"}}"#)
+        let agreement = try publish(farmHome, #"{"@type":"Agreement","name":"wheat for the mill","stipulates":["\#(commitment)"]}"#)
+        let bundle = directory + "/farm.vfb"
+        try vf(["export", "--home", farmHome, "--out", bundle])
+        try vf(["import", "--home", millHome, bundle])
+
+        var rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try vf(["agreements", "--home", millHome, "--json"]).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.first?["inForce"] as? Bool, false)
+        XCTAssertEqual(rows.first?["signedBy"] as? [String], [farm])
+        XCTAssertTrue(try vf(["agreements", "--home", millHome]).stdout.contains("waiting for \(mill)"))
+
+        try vf(["agree", agreement, "--home", millHome])
+        rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try vf(["agreements", "--home", millHome, "--json"]).stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.first?["inForce"] as? Bool, true)
+        XCTAssertEqual(Set(rows.first?["signedBy"] as? [String] ?? []), [farm, mill])
+        let bakeryHome = directory + "/bakery"
+        try vf(["init", "--home", bakeryHome])
+        try vf(["import", "--home", bakeryHome, bundle])
+        let notAParty = try VFProcess.run(["agree", agreement, "--home", bakeryHome])
+        XCTAssertEqual(notAParty.status, 1)
+        XCTAssertTrue(notAParty.stderr.contains("is not a provider or receiver"), notAParty.stderr)
+        let again = try VFProcess.run(["agree", agreement, "--home", millHome])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("signed agreement \(agreement) already"), again.stderr)
     }
 }

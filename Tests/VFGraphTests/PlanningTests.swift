@@ -146,6 +146,36 @@ final class PlanningTests: XCTestCase {
         return try XCTUnwrap(try store.graph(from: log).specifications.keys.first)
     }
 
+    /// An agreement is in force once every party has signed: the farm by publishing it, the
+    /// mill by accepting it; an acceptance by someone else counts for nothing.
+    func testAnAgreementIsInForceOnceEveryPartyHasSigned() throws {
+        let s = try scenario()
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        func state() throws -> AgreementState {
+            _ = try log.ingest(try s.net.feeds().flatMap { $0 })
+            try store.update(from: log)
+            let reader = store.reader(log: log)
+            return try reader.state(of: XCTUnwrap(try reader.planned(s.agreement)))
+        }
+        let farm = s.net.key("farm").feed, mill = s.net.key("mill").feed
+        var agreement = try state()
+        XCTAssertEqual(agreement.parties, [farm, mill])
+        XCTAssertEqual(agreement.signedBy, [farm])
+        XCTAssertFalse(agreement.inForce)
+        XCTAssertEqual(agreement.commitments.map(\.id), [s.commitment])
+
+        try s.net.post("bakery", ["@type": "Acceptance", "accepts": ref(s.agreement)])
+        agreement = try state()
+        XCTAssertEqual(agreement.signedBy, [farm], "the bakery is not a party")
+        XCTAssertFalse(agreement.inForce)
+
+        try s.net.post("mill", ["@type": "vf:Acceptance", "accepts": ref(s.agreement), "note": "agreed"])
+        agreement = try state()
+        XCTAssertEqual(agreement.signedBy, [farm, mill])
+        XCTAssertTrue(agreement.inForce)
+    }
+
     func testTimesAreWrittenAsTheyAreRead() throws {
         for text in ["1970-01-01T00:00:00.000Z", "2030-01-01T00:00:00.000Z", "1969-12-31T23:59:59.999Z", "2024-02-29T12:34:56.789Z", "0001-01-01T00:00:00.000Z"] {
             let ms = try DateTimeStamp.milliseconds(from: text)

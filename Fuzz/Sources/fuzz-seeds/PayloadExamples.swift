@@ -29,6 +29,7 @@ enum PayloadExamples {
             #"{"@type":"vf:Proposal","purpose":"offer","unitBased":true,"publishes":["\#(entry)"],"reciprocal":"\#(entry)"}"#,
             #"{"@type":"Commitment","action":"work","provider":"\#(feed)","receiver":"\#(entry)","effortQuantity":{"hasNumericalValue":"8","hasUnit":"hour"},"satisfies":["\#(entry)","\#(entry)"],"plannedWithin":"\#(entry)"}"#,
             #"{"@type":"Agreement","name":"wheat","stipulates":["\#(entry)"],"stipulatesReciprocal":[]}"#,
+            #"{"@type":"Acceptance","accepts":"\#(entry)","note":"agreed"}"#,
             #"{"@type":"Claim","action":"transfer","provider":"\#(feed)","receiver":"\#(feed)","resourceQuantity":{"hasNumericalValue":"35","hasUnit":"EUR"},"triggeredBy":"\#(entry)"}"#,
             #"{\#(base),"action":"transfer","resourceInventoriedAs":"\#(resource)","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"fulfills":"\#(entry)","satisfies":["\#(entry)"],"settles":[]}"#,
         ]
