@@ -52,15 +52,30 @@ event() { # event ACTION PROVIDER RECEIVER FIELDS
 }
 qty() { printf '{"hasNumericalValue":"%s","hasUnit":"%s"}' "$1" "$2"; }
 
-say "The farm grows wheat and sells 400 kg of it to the mill (signed ValueFlows events)"
+say "The mill needs 400 kg of wheat, and says so on its feed"
+NEED=$(publish mill '{"@type":"Intent","action":"transfer","receiver":"'"$MILL"'","resourceQuantity":'"$(qty 400 kilogram)"',"name":"wheat for milling"}')
+wait_for 20 has farm "$MILL" 3 || { echo "the farm did not receive the mill's need"; exit 1; }
+"$VF" needs --home "$DEMO/farm"
+
+say "The farm grows wheat, commits to deliver 400 kg to the mill and proposes an agreement"
 publish farm '{"@type":"Organization","name":"Hillside Farm","@id":"'"$FARM"'"}' >/dev/null
 GROWING=$(publish farm '{"@type":"Process","name":"growing wheat","basedOn":"field 7"}')
 publish farm "$(event produce "$FARM" "$FARM" '"resourceQuantity":'"$(qty 1000 kilogram)"',"outputOf":"'"$GROWING"'","newInventoriedResource":{"name":"wheat","trackingIdentifier":"W-2026-1"}')" >/dev/null
 WHEAT=$CREATED
-publish farm "$(event transfer "$FARM" "$MILL" '"resourceQuantity":'"$(qty 400 kilogram)"',"resourceInventoriedAs":"'"$WHEAT"'","newInventoriedResource":{"name":"wheat at the mill"}')" >/dev/null
+COMMITMENT=$(publish farm '{"@type":"Commitment","action":"transfer","provider":"'"$FARM"'","receiver":"'"$MILL"'","resourceQuantity":'"$(qty 400 kilogram)"',"satisfies":"'"$NEED"'"}')
+AGREEMENT=$(publish farm '{"@type":"Agreement","name":"wheat for the mill","stipulates":["'"$COMMITMENT"'"]}')
+wait_for 20 has mill "$FARM" 7 || { echo "the mill did not receive the farm's proposal"; exit 1; }
+
+say "The mill signs the agreement; both parties have now signed it"
+"$VF" agree --home "$DEMO/mill" "$AGREEMENT" >/dev/null
+wait_for 20 has farm "$MILL" 4 || { echo "the farm did not receive the mill's signature"; exit 1; }
+"$VF" agreements --home "$DEMO/farm"
+
+say "The farm delivers the 400 kg, fulfilling its commitment and the mill's need"
+publish farm "$(event transfer "$FARM" "$MILL" '"resourceQuantity":'"$(qty 400 kilogram)"',"resourceInventoriedAs":"'"$WHEAT"'","newInventoriedResource":{"name":"wheat at the mill"},"fulfills":"'"$COMMITMENT"'","satisfies":"'"$NEED"'"')" >/dev/null
 MILL_WHEAT=$CREATED
 echo "wheat $WHEAT; 400 kg of it became $MILL_WHEAT"
-wait_for 20 has mill "$FARM" 6 || { echo "the mill did not receive the farm's feed"; exit 1; }
+wait_for 20 has mill "$FARM" 8 || { echo "the mill did not receive the farm's feed"; exit 1; }
 
 say "The mill grinds it into flour, with six hours of work, and sells the flour to the bakery"
 MILLING=$(publish mill '{"@type":"Process","name":"milling"}')
@@ -70,7 +85,7 @@ publish mill "$(event produce "$MILL" "$MILL" '"resourceQuantity":'"$(qty 300.5 
 FLOUR=$CREATED
 publish mill "$(event transfer "$MILL" "$BAKERY" '"resourceQuantity":'"$(qty 300.5 kilogram)"',"resourceInventoriedAs":"'"$FLOUR"'","newInventoriedResource":{"name":"flour at the bakery"}')" >/dev/null
 BAKERY_FLOUR=$CREATED
-wait_for 20 has bakery "$MILL" 7 || { echo "the bakery did not receive the mill's feed"; exit 1; }
+wait_for 20 has bakery "$MILL" 9 || { echo "the bakery did not receive the mill's feed"; exit 1; }
 
 say "The bakery bakes bread, with eight hours of work"
 BAKING=$(publish bakery '{"@type":"Process","name":"baking"}')
@@ -94,6 +109,9 @@ for feed in "$FARM" "$MILL" "$BAKERY"; do "$VF" follow --home "$DEMO/auditor" "$
 "$VF" resources --home "$DEMO/auditor"
 echo
 "$VF" trace --home "$DEMO/auditor" "$BREAD"
+echo
+"$VF" agreements --home "$DEMO/auditor"
+"$VF" commitments --home "$DEMO/auditor"
 
 say "Every node holds every feed, and every entry verifies"
 for node in farm mill bakery; do
