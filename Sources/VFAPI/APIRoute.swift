@@ -1,5 +1,10 @@
 import Foundation
 
+/// The planning listings of the API (docs/api.md, "Planning and exchange").
+public enum PlanningListingKind: String, Equatable, Sendable {
+    case offers, needs, commitments, claims, agreements, plans
+}
+
 /// What a request asks for, read from its method and path. Pure.
 ///
 /// Ids in paths are their text forms, percent-encoded or not: `%` starts every entry and
@@ -18,6 +23,8 @@ public enum APIRoute: Equatable, Sendable {
     case specifications
     case trace(id: String)
     case track(id: String)
+    /// Planning and exchange: open offers and needs, commitments, claims, agreements and plans.
+    case planning(PlanningListingKind)
     case peers
     case sync
     case stream
@@ -57,6 +64,12 @@ public enum APIRoute: Equatable, Sendable {
         case "processes": route = .processes
         case "agents": route = .agents
         case "specifications": route = .specifications
+        case "offers": route = .planning(.offers)
+        case "needs": route = .planning(.needs)
+        case "commitments": route = .planning(.commitments)
+        case "claims": route = .planning(.claims)
+        case "agreements": route = .planning(.agreements)
+        case "plans": route = .planning(.plans)
         case "peers": route = .peers
         case "sync": route = .sync
         case "stream": route = .stream

@@ -26,6 +26,16 @@ public struct QueryParameters: Equatable, Sendable {
 
     public subscript(name: String) -> String? { values[name] }
 
+    /// A yes-or-no parameter: `true` (or given with no value) or `false`; absent is false.
+    public func flag(_ name: String) throws(APIError) -> Bool {
+        guard let text = values[name] else { return false }
+        switch text {
+        case "true", "": return true
+        case "false": return false
+        default: throw .badRequest("\(name) must be true or false; got \"\(text)\"")
+        }
+    }
+
     /// The largest page of entries one request returns.
     public static let maximumLimit = 500
 

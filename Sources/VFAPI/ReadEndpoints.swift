@@ -107,6 +107,30 @@ struct ReadEndpoints: Sendable {
                        write: GraphJSON.specification)
     }
 
+    /// A page of a planning listing, in id order (`after`: the entry id of the last item of the
+    /// page before): offers and needs are the open intents with only a provider, or only a
+    /// receiver; `?open=true` leaves out finished commitments and claims.
+    func planning(_ kind: PlanningListingKind, _ query: QueryParameters) async throws -> [UInt8] {
+        let open = try query.flag("open")
+        switch kind {
+        case .offers, .needs, .commitments, .claims:
+            let (planned, filter): (PlannedKind, PlanningFilter) = switch kind {
+            case .offers: (.intent, .offers)
+            case .needs: (.intent, .needs)
+            case .claims: (.claim, open ? .open : .all)
+            default: (.commitment, open ? .open : .all)
+            }
+            return try await page(query, after: ListingCursor.entry, rows: { try $0.progress(planned, filter, after: $1, limit: $2) },
+                                  cursor: { $0.planned.id }, write: GraphJSON.progress)
+        case .agreements:
+            return try await page(query, after: ListingCursor.entry, rows: { try $0.agreements(after: $1, limit: $2) },
+                                  cursor: { $0.agreement.id }, write: GraphJSON.agreement)
+        case .plans:
+            return try await page(query, after: ListingCursor.entry, rows: { try $0.plans(after: $1, limit: $2) },
+                                  cursor: { $0.plan.id }, write: GraphJSON.plan)
+        }
+    }
+
     /// The page of a listing `query` asks for: read by `rows`, or with `q` by `search` when the
     /// listing can be searched, on the API's threads, from the tables as they stand once up to date.
     private func page<Row, Cursor: Sendable & CustomStringConvertible>(

@@ -50,3 +50,38 @@ public struct AgreementState: Sendable, Equatable {
         self.inForce = inForce
     }
 }
+
+/// A plan with the intents and commitments planned within it, and how far those have come.
+public struct PlanState: Sendable, Equatable {
+    public let plan: GraphPlanned
+    /// Everything `plannedWithin` it or an `independentDemandOf` it, in id order.
+    public let members: [PlannedProgress]
+
+    /// How many of its members are finished.
+    public var finished: Int { members.filter(\.finished).count }
+
+    package init(plan: GraphPlanned, members: [PlannedProgress]) {
+        self.plan = plan
+        self.members = members
+    }
+}
+
+/// Which intents, commitments or claims a listing shows.
+public enum PlanningFilter: Sendable, Equatable {
+    case all
+    /// Not finished.
+    case open
+    /// Open intents that name a provider and no receiver.
+    case offers
+    /// Open intents that name a receiver and no provider.
+    case needs
+
+    public func keeps(_ p: PlannedProgress) -> Bool {
+        switch self {
+        case .all: true
+        case .open: !p.finished
+        case .offers: !p.finished && p.planned.payload.provider != nil && p.planned.payload.receiver == nil
+        case .needs: !p.finished && p.planned.payload.receiver != nil && p.planned.payload.provider == nil
+        }
+    }
+}

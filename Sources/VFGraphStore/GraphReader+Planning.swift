@@ -107,3 +107,37 @@ extension GraphReader {
                               inForce: commitments.count == ids.count && signedBy.count == parties.count)
     }
 }
+
+extension GraphReader {
+    /// At most `limit` intents, commitments or claims of `kind` that `filter` keeps, with how far
+    /// each has come, in id order after `after`: as many pages of the kind as it takes.
+    public func progress(_ kind: PlannedKind, _ filter: PlanningFilter, after: EntryID?, limit: Int) throws -> [PlannedProgress] {
+        var kept: [PlannedProgress] = []
+        var cursor = after
+        while kept.count < limit {
+            let page = try planned(kind, after: cursor, limit: Self.maximumPage)
+            for object in page {
+                let progress = try progress(of: object)
+                if filter.keeps(progress) { kept.append(progress) }
+                if kept.count == limit { return kept }
+            }
+            guard page.count == Self.maximumPage, let last = page.last else { break }
+            cursor = last.id
+        }
+        return kept
+    }
+
+    /// Agreements in id order after `after`, at most `limit`, each with who has signed.
+    public func agreements(after: EntryID?, limit: Int) throws -> [AgreementState] {
+        try planned(.agreement, after: after, limit: limit).map { try state(of: $0) }
+    }
+
+    /// Plans in id order after `after`, at most `limit`, each with its members and how far they have come.
+    public func plans(after: EntryID?, limit: Int) throws -> [PlanState] {
+        try planned(.plan, after: after, limit: limit).map { plan in
+            let ids = Set(try linking(to: plan.id, by: .plannedWithin) + linking(to: plan.id, by: .independentDemandOf))
+            let members = try ids.sorted { $0.hash < $1.hash }.compactMap { try planned($0) }.filter(\.payload.kind.isFlow)
+            return PlanState(plan: plan, members: try members.map { try progress(of: $0) })
+        }
+    }
+}

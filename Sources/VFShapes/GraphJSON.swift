@@ -172,3 +172,18 @@ extension GraphJSON {
         w.endObject()
     }
 }
+
+extension GraphJSON {
+    /// A plan with its members' progress: `{"finished", "id", "members": [progress], "name", "note", "due"}`.
+    public static func plan(_ s: PlanState, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("author"); w.id(s.plan.author)
+        w.key("due"); w.string(s.plan.payload.due.map(DateTimeStamp.text))
+        w.key("finished"); w.integer(Int64(s.finished))
+        w.key("id"); w.id(s.plan.id)
+        w.key("members"); w.array(s.members, progress)
+        w.key("name"); w.string(s.plan.payload.name)
+        w.key("note"); w.string(s.plan.payload.note)
+        w.endObject()
+    }
+}

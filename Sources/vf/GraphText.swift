@@ -37,6 +37,13 @@ enum GraphText {
         return line
     }
 
+    /// `%id  Plan "name": 2 of 3 finished`.
+    static func plan(_ s: PlanState) -> String {
+        var line = "\(s.plan.id)  Plan"
+        if let name = s.plan.payload.name { line += " \"\(name)\"" }
+        return line + ": \(s.finished) of \(s.members.count) finished"
+    }
+
     static func event(_ e: GraphEvent) -> String {
         var line = "\(e.id)  \(e.payload.action.rawValue)"
         if let q = e.payload.resourceQuantity ?? e.payload.effortQuantity { line += " \(quantity(q))" }

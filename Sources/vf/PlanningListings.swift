@@ -3,36 +3,19 @@ import VFAPI
 import VFGraph
 import VFGraphStore
 
-/// The board of offers and needs, and the commitments: planning objects with how far each has
-/// come, in id order, a page at a time (docs/protocol.md §16, "Planning and exchange").
+/// The board of offers and needs, the commitments and the claims: planning objects with how
+/// far each has come, in id order, a page at a time (docs/protocol.md §16, "Planning and exchange").
 struct PlanningListing {
     let kind: PlannedKind
-    /// Which of them to list.
-    let keep: (PlannedProgress) -> Bool
+    let filter: PlanningFilter
     let empty: String
 
     func print(_ options: HomeOptions, _ listing: ListingOptions) throws {
         let after = try parseCursor(listing.after, ListingCursor.entry)
         let reader = try GraphContext(options).reader()
-        try Listing(
-            // A page of those kept: as many pages of the kind as it takes to fill it.
-            page: { after, limit in
-                var kept: [PlannedProgress] = []
-                var cursor = after
-                while kept.count < limit {
-                    let page = try reader.planned(kind, after: cursor, limit: GraphReader.maximumPage)
-                    for planned in page {
-                        let progress = try reader.progress(of: planned)
-                        if keep(progress) { kept.append(progress) }
-                        if kept.count == limit { break }
-                    }
-                    guard page.count == GraphReader.maximumPage, kept.count < limit, let last = page.last else { break }
-                    cursor = last.id
-                }
-                return kept
-            },
-            cursor: \.planned.id, json: GraphJSON.progress, text: GraphText.progress, empty: empty
-        ).print(listing, after: after)
+        try Listing(page: { try reader.progress(kind, filter, after: $0, limit: $1) }, cursor: \.planned.id,
+                    json: GraphJSON.progress, text: GraphText.progress, empty: empty)
+            .print(listing, after: after)
     }
 }
 
@@ -45,8 +28,7 @@ struct Offers: ParsableCommand {
     @OptionGroup var listing: ListingOptions
 
     func run() throws {
-        try PlanningListing(kind: .intent, keep: { !$0.finished && $0.planned.payload.provider != nil && $0.planned.payload.receiver == nil },
-                            empty: "no open offers").print(options, listing)
+        try PlanningListing(kind: .intent, filter: .offers, empty: "no open offers").print(options, listing)
     }
 }
 
@@ -58,8 +40,7 @@ struct Needs: ParsableCommand {
     @OptionGroup var listing: ListingOptions
 
     func run() throws {
-        try PlanningListing(kind: .intent, keep: { !$0.finished && $0.planned.payload.receiver != nil && $0.planned.payload.provider == nil },
-                            empty: "no open needs").print(options, listing)
+        try PlanningListing(kind: .intent, filter: .needs, empty: "no open needs").print(options, listing)
     }
 }
 
@@ -72,8 +53,7 @@ struct Commitments: ParsableCommand {
     @Flag(help: "Only those not finished.") var open = false
 
     func run() throws {
-        let open = self.open
-        try PlanningListing(kind: .commitment, keep: { !open || !$0.finished }, empty: "no commitments").print(options, listing)
+        try PlanningListing(kind: .commitment, filter: open ? .open : .all, empty: "no commitments").print(options, listing)
     }
 }
 
@@ -88,9 +68,37 @@ struct Agreements: ParsableCommand {
         let after = try parseCursor(listing.after, ListingCursor.entry)
         let reader = try GraphContext(options).reader()
         try Listing(
-            page: { after, limit in try reader.planned(.agreement, after: after, limit: limit).map { try reader.state(of: $0) } },
+            page: { try reader.agreements(after: $0, limit: $1) },
             cursor: \.agreement.id, json: GraphJSON.agreement, text: GraphText.agreement, empty: "no agreements"
         ).print(listing, after: after)
+    }
+}
+
+struct Claims: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the claims, with how much of each is settled.")
+
+    @OptionGroup var options: HomeOptions
+    @OptionGroup var listing: ListingOptions
+    @Flag(help: "Only those not finished.") var open = false
+
+    func run() throws {
+        try PlanningListing(kind: .claim, filter: open ? .open : .all, empty: "no claims").print(options, listing)
+    }
+}
+
+struct Plans: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the plans, each with the intents and commitments planned within it and how far they have come.")
+
+    @OptionGroup var options: HomeOptions
+    @OptionGroup var listing: ListingOptions
+
+    func run() throws {
+        let after = try parseCursor(listing.after, ListingCursor.entry)
+        let reader = try GraphContext(options).reader()
+        try Listing(page: { try reader.plans(after: $0, limit: $1) }, cursor: \.plan.id, json: GraphJSON.plan,
+                    text: { s in ([GraphText.plan(s)] + s.members.map { "  " + GraphText.progress($0) }).joined(separator: "\n") },
+                    empty: "no plans").print(listing, after: after)
     }
 }
 

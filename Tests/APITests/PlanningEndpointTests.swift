@@ -1,0 +1,67 @@
+import Foundation
+import VFAPI
+import XCTest
+
+/// The planning listings over the API: what is open, how far each commitment has come, who
+/// has signed each agreement; a page at a time.
+final class PlanningEndpointTests: XCTestCase {
+    var node: APITestNode!
+
+    override func setUp() async throws { node = try await APITestNode() }
+    override func tearDown() async throws { await node.stop() }
+
+    private func id(_ response: RawHTTPClient.Response, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        XCTAssertEqual(response.status, 201, response.text, file: file, line: line)
+        return try XCTUnwrap(response.object["id"] as? String, file: file, line: line)
+    }
+
+    func testNeedsCommitmentsAgreementsAndPlans() async throws {
+        let me = node.me
+        let mill = try id(try await node.publish(["@type": "Organization", "name": "the mill"]))
+        let plan = try id(try await node.publish(["@type": "Plan", "name": "spring milling"]))
+        let need = try id(try await node.publish(["@type": "Intent", "action": "transfer", "receiver": mill, "plannedWithin": plan,
+                                                  "resourceQuantity": ["hasNumericalValue": "400", "hasUnit": "kg"]]))
+        let offer = try id(try await node.publish(["@type": "Intent", "action": "transfer", "provider": me,
+                                                   "resourceQuantity": ["hasNumericalValue": "50", "hasUnit": "kg"], "finished": true]))
+        let commitment = try id(try await node.publish(["@type": "Commitment", "action": "transfer", "provider": me, "receiver": mill,
+                                                        "resourceQuantity": ["hasNumericalValue": "400", "hasUnit": "kg"],
+                                                        "satisfies": [need], "plannedWithin": plan]))
+        let agreement = try id(try await node.publish(["@type": "Agreement", "name": "wheat", "stipulates": [commitment]]))
+
+        let needs = try await node.client.get("/api/needs")
+        XCTAssertEqual(needs.status, 200, needs.text)
+        XCTAssertEqual(needs.items.map { $0["id"] as? String }, [need])
+        XCTAssertEqual(needs.items.first?["promised"] as? String, "400")
+        XCTAssertTrue(needs.object["next"] is NSNull)
+        let offers = try await node.client.get("/api/offers")
+        XCTAssertEqual(offers.items.count, 0, "the only offer is finished: \(offer)")
+
+        let commitments = try await node.client.get("/api/commitments?open=true")
+        XCTAssertEqual(commitments.items.map { $0["id"] as? String }, [commitment])
+        XCTAssertEqual(commitments.items.first?["done"] as? String, "0")
+        XCTAssertEqual(commitments.items.first?["finished"] as? Bool, false)
+
+        let agreements = try await node.client.get("/api/agreements")
+        XCTAssertEqual(agreements.items.first?["id"] as? String, agreement)
+        XCTAssertEqual(agreements.items.first?["inForce"] as? Bool, true, "this node answers for both parties")
+
+        let plans = try await node.client.get("/api/plans")
+        XCTAssertEqual(plans.items.first?["id"] as? String, plan)
+        XCTAssertEqual(Set((plans.items.first?["members"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }), [need, commitment])
+        XCTAssertEqual(plans.items.first?["finished"] as? Int, 0)
+
+        let claims = try await node.client.get("/api/claims")
+        XCTAssertEqual(claims.status, 200, claims.text)
+        XCTAssertEqual(claims.items.count, 0)
+
+        // One at a time: two intents, one kept, paged past.
+        let page = try await node.client.get("/api/commitments?limit=1")
+        XCTAssertEqual(page.items.count, 1)
+        XCTAssertTrue(page.object["next"] is NSNull)
+
+        for bad in ["/api/commitments?open=maybe", "/api/needs?after=nope", "/api/offers?q=wheat"] {
+            let refused = try await node.client.get(bad)
+            XCTAssertEqual(refused.status, 400, "\(bad): \(refused.text)")
+        }
+    }
+}
