@@ -280,6 +280,7 @@ def run(vf, artifacts):
         page = Page(driver, artifacts)
         run_phone(page, url, token, farm, mill, bakery)
         run_desktop(page, farm)
+        run_board(page, farm, mill)
         errors = page.console_errors()
         check(not errors, "the browser console has errors:\n  " + "\n  ".join(errors))
         print(f"ui test: passed; {len(page.shots)} screenshots in {artifacts}")
@@ -613,6 +614,21 @@ def run_desktop(page, farm):
     page.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
     run_long_listings(page, farm)
+
+
+def run_board(page, farm, mill):
+    """The mill posts a need on its own node; the farm's page shows it on the board, and one click commits to it."""
+    mill.run("publish", json.dumps({"@type": "Intent", "action": "transfer", "receiver": mill.id, "name": "rye for milling",
+                                    "resourceQuantity": {"hasNumericalValue": "5", "hasUnit": "kilogram"}}))
+    page.nav("board")
+    page.wait("the mill's need on the farm's board", lambda: any("rye for milling" in e.text for e in page.els("#needs-list li")), timeout=30)
+    page.shot("desktop-board")
+    need = next(e for e in page.els("#needs-list li") if "rye for milling" in e.text)
+    need.find_element("css selector", "button[data-action=commit]").click()
+    page.wait("the farm's commitment", lambda: any("0 of 5 kilogram done" in e.text for e in page.els("#commitments-list li")))
+    page.wait("the need, promised", lambda: any("5 kilogram promised" in e.text for e in page.els("#needs-list li")))
+    check("Committed" in page.text("#board-result"), f"the board says {page.text('#board-result')!r}")
+    page.no_sideways_scroll("board view")
 
 
 def resource_names(page):

@@ -91,6 +91,10 @@ export const api = {
   specifications: (page) => request("GET", "/api/specifications" + pageQuery(page)),
   trace: (id) => request("GET", `/api/trace/${enc(id)}`),
   track: (id) => request("GET", `/api/track/${enc(id)}`),
+  needs: (page) => request("GET", "/api/needs" + pageQuery(page)),
+  offers: (page) => request("GET", "/api/offers" + pageQuery(page)),
+  commitments: (page) => request("GET", "/api/commitments" + pageQuery(page)),
+  agreements: (page) => request("GET", "/api/agreements" + pageQuery(page)),
   peers: (page) => request("GET", "/api/peers" + pageQuery(page)),
   sync: () => request("GET", "/api/sync"),
 };

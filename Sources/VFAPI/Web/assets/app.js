@@ -9,6 +9,7 @@ import { renderResources, renderResource } from "./resources.js";
 import { renderAgents, renderProcesses } from "./listings.js";
 import { renderTrace, renderTracePicker } from "./trace.js";
 import { renderPeers, syncFraction, syncText } from "./peers.js";
+import { renderBoard } from "./board.js";
 import { renderSettings } from "./settings.js";
 
 const main = document.getElementById("main");
@@ -44,6 +45,7 @@ const VIEWS = {
   agents: () => renderAgents(main, ctx),
   trace: (arg) => arg ? renderTrace(main, ctx, { id: arg }, "trace") : renderTracePicker(main, ctx),
   track: (arg) => arg ? renderTrace(main, ctx, { id: arg }, "track") : renderTracePicker(main, ctx),
+  board: () => renderBoard(main, ctx),
   peers: () => renderPeers(main, ctx),
   settings: () => renderSettings(main, ctx),
 };
