@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "vf",
             dependencies: [
-                "VFLog", "VFPeer", "VFGraph", "VFGraphStore", "VFShapes", "VFAPI",
+                "VFJSON", "VFLog", "VFPeer", "VFGraph", "VFGraphStore", "VFShapes", "VFAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

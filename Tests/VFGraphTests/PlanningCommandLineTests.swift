@@ -115,4 +115,28 @@ final class PlanningCommandLineTests: XCTestCase {
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.stderr.contains("signed agreement \(agreement) already"), again.stderr)
     }
+
+    func testOfferAndNeedPublishAnIntentWithAProposal() throws {
+        let home = directory + "/market"
+        let me = try vf(["init", "--home", home]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let out = try vf(["offer", "400", "kg", "--name", "wheat", "--in-return", "35 EUR", "--json", "--home", home]).stdout
+        let offer = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: String])
+        let offers = try rows(home, "offers")
+        XCTAssertEqual(offers.map { $0["id"] as? String }, [offer["intent"]])
+        XCTAssertEqual(offers.first?["provider"] as? String, me)
+        XCTAssertEqual(offers.first?["name"] as? String, "wheat")
+        XCTAssertEqual((offers.first?["quantity"] as? [String: String])?["hasUnit"], "kg")
+        // What is asked in return is an intent with this node as receiver: a need of its own.
+        XCTAssertEqual(try rows(home, "needs").map { $0["id"] as? String }, [offer["reciprocal"]])
+
+        try vf(["need", "3", "hour", "--action", "work", "--name", "help at harvest", "--home", home])
+        let needs = try rows(home, "needs")
+        let help = try XCTUnwrap(needs.first { $0["name"] as? String == "help at harvest" })
+        XCTAssertEqual((help["quantity"] as? [String: String])?["hasNumericalValue"], "3")
+        XCTAssertEqual(help["receiver"] as? String, me)
+
+        let bad = try VFProcess.run(["offer", "1", "kg", "--action", "teleport", "--home", home])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("unknown action"), bad.stderr)
+    }
 }
