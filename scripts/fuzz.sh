@@ -19,6 +19,9 @@ SCRATCH="$PWD/.build-fuzz"
 # Release with debug info: faster, and Swift's overflow and bounds traps stay on (they are what
 # is hunted). -enable-testing lets harnesses reach the few internals they drive (@testable).
 # With FUZZ_TARGETS, only those products (and what they import) are built.
+# SwiftPM keeps the root package's source list in the build plan; files added to the root
+# since the last build would be missing from it, so the plan is made again each time.
+rm -f "$SCRATCH/release.yaml" "$SCRATCH/release/description.json"
 build() {
   "${SWIFT:-swift}" build --package-path Fuzz --scratch-path "$SCRATCH" -c release --sanitize=fuzzer \
     -Xswiftc -g -Xswiftc -enable-testing "$@"
