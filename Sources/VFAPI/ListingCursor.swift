@@ -25,20 +25,9 @@ public enum ListingCursor {
     /// An event's `order`, in hex: the events of a resource are listed in causal order.
     public static func order(_ text: String) throws(APIError) -> EventOrder {
         // The longest order is two keys and a level: 164 bytes.
-        guard text.utf8.count <= 2 * 164, text.utf8.count % 2 == 0 else { throw refused(text, "an event's order (hex)") }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count / 2)
-        var high: UInt8?
-        for c in text.utf8 {
-            let nibble: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = c - UInt8(ascii: "a") + 10
-            default: throw refused(text, "an event's order (lowercase hex)")
-            }
-            if let h = high { bytes.append(h << 4 | nibble); high = nil } else { high = nibble }
+        guard text.utf8.count <= 2 * 164, let bytes = [UInt8](hex: text), let order = EventOrder(bytes: bytes) else {
+            throw refused(text, "an event's order (hex)")
         }
-        guard let order = EventOrder(bytes: bytes) else { throw refused(text, "an event's order (hex)") }
         return order
     }
 

@@ -120,8 +120,12 @@ struct ReadEndpoints: Sendable {
             case .claims: (.claim, open ? .open : .all)
             default: (.commitment, open ? .open : .all)
             }
-            return try await page(query, after: ListingCursor.entry, rows: { try $0.progress(planned, filter, after: $1, limit: $2) },
-                                  cursor: { $0.planned.id }, write: GraphJSON.progress)
+            // Filtered, so read a bounded number of rows per request, as a search does.
+            let request = try query.listingPage(ListingCursor.entry)
+            let reader = try await context.graph.reader()
+            return try await blocking.run {
+                ListingJSON.page(try reader.progress(planned, filter, after: request.after, limit: request.limit), GraphJSON.progress)
+            }
         case .agreements:
             return try await page(query, after: ListingCursor.entry, rows: { try $0.agreements(after: $1, limit: $2) },
                                   cursor: { $0.agreement.id }, write: GraphJSON.agreement)

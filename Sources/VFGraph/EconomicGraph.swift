@@ -38,44 +38,26 @@ public struct EconomicResource: Equatable, Sendable {
     public var isNegative: Bool { accountingQuantity.isNegative || onhandQuantity.isNegative }
 }
 
+/// An entry of the catalogue as it describes itself: a process, a resource specification, or
+/// an intent, proposal, commitment, plan, agreement or claim. Only the payload's type differs.
+public struct CataloguedObject<Payload: Equatable & Sendable>: Equatable, Sendable {
+    public let id: EntryID
+    public let author: FeedID
+    public let payload: Payload
+
+    package init(id: EntryID, author: FeedID, payload: Payload) {
+        self.id = id
+        self.author = author
+        self.payload = payload
+    }
+}
+
 /// A process, as its entry describes it.
-public struct GraphProcess: Equatable, Sendable {
-    public let id: EntryID
-    public let author: FeedID
-    public let payload: ProcessPayload
-
-    package init(id: EntryID, author: FeedID, payload: ProcessPayload) {
-        self.id = id
-        self.author = author
-        self.payload = payload
-    }
-}
-
-/// An intent, proposal, commitment, plan, agreement or claim, as its entry describes it.
-public struct GraphPlanned: Equatable, Sendable {
-    public let id: EntryID
-    public let author: FeedID
-    public let payload: PlannedPayload
-
-    package init(id: EntryID, author: FeedID, payload: PlannedPayload) {
-        self.id = id
-        self.author = author
-        self.payload = payload
-    }
-}
-
+public typealias GraphProcess = CataloguedObject<ProcessPayload>
 /// A resource specification, as its entry describes it.
-public struct GraphResourceSpecification: Equatable, Sendable {
-    public let id: EntryID
-    public let author: FeedID
-    public let payload: ResourceSpecificationPayload
-
-    package init(id: EntryID, author: FeedID, payload: ResourceSpecificationPayload) {
-        self.id = id
-        self.author = author
-        self.payload = payload
-    }
-}
+public typealias GraphResourceSpecification = CataloguedObject<ResourceSpecificationPayload>
+/// An intent, proposal, commitment, plan, agreement or claim (or an acceptance), as its entry describes it.
+public typealias GraphPlanned = CataloguedObject<PlannedPayload>
 
 /// An economic agent: a feed, possibly with a profile, or an agent without a node.
 public struct GraphAgent: Equatable, Sendable {

@@ -63,21 +63,28 @@ public enum EventValidator {
     /// The first reference that is unknown (pending or invalid by origin) or of the wrong kind.
     /// References are checked in a fixed order: provider, receiver, inputOf, outputOf,
     /// resourceConformsTo, newInventoriedResource.conformsTo, corrects, then the resources.
+    /// Why the reference `name` to `id` fails, expecting an object of kind `expected`; nil when
+    /// it holds. Unknown is pending for a replicated entry, invalid for a local one.
+    package static func referenceFailure(_ name: String, _ id: EntryID, _ expected: ObjectKind, known: some KnownObjects,
+                                         origin: EventOrigin) -> Validation? {
+        switch known.objectKind(of: id) {
+        case nil:
+            let reason = "\(name) refers to \(id), which is not known"
+            return origin == .local ? .invalid(reason) : .pending(reason)
+        case let .object(kind)? where kind == expected:
+            return nil
+        case .object(.profile)?:
+            return .invalid("\(name) refers to \(id), a profile entry; refer to that agent by its feed id")
+        case let .object(kind)?:
+            return .invalid("\(name) refers to \(id), which is \(kind.withArticle), not \(expected.withArticle)")
+        case let .notAGraphObject(what)?:
+            return .invalid("\(name) refers to \(id), which is \(what)")
+        }
+    }
+
     package static func checkReferences(_ event: EconomicEventPayload, known: some KnownObjects, origin: EventOrigin) -> Validation? {
         func check(_ name: String, _ id: EntryID, _ expected: ObjectKind) -> Validation? {
-            switch known.objectKind(of: id) {
-            case nil:
-                let reason = "\(name) refers to \(id), which is not known"
-                return origin == .local ? .invalid(reason) : .pending(reason)
-            case let .object(kind)? where kind == expected:
-                return nil
-            case .object(.profile)?:
-                return .invalid("\(name) refers to \(id), a profile entry; refer to that agent by its feed id")
-            case let .object(kind)?:
-                return .invalid("\(name) refers to \(id), which is \(kind.withArticle), not \(expected.withArticle)")
-            case let .notAGraphObject(what)?:
-                return .invalid("\(name) refers to \(id), which is \(what)")
-            }
+            referenceFailure(name, id, expected, known: known, origin: origin)
         }
         if case let .described(entry) = event.provider, let failure = check("provider", entry, .agent) { return failure }
         if case let .described(entry) = event.receiver, let failure = check("receiver", entry, .agent) { return failure }

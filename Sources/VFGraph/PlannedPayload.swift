@@ -26,11 +26,6 @@ public enum PlannedKind: String, Sendable, Equatable, CaseIterable {
         }
     }
 
-    package init?(code: Int64) {
-        guard let kind = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = kind
-    }
-
     /// Whether the kind is a flow (an action between agents, with quantities).
     public var isFlow: Bool { self == .intent || self == .commitment || self == .claim }
 }

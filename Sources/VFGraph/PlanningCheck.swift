@@ -25,12 +25,11 @@ public enum PlanningCheck {
         }
     }
 
+    /// As an event's references are checked, for a local entry: unknown is a refusal.
     private static func check(_ property: String, _ id: EntryID, _ expected: ObjectKind, _ known: some KnownObjects) -> String? {
-        switch known.objectKind(of: id) {
-        case nil: "\(property) refers to \(id), which is not known"
-        case let .object(kind)? where kind == expected: nil
-        case let .object(kind)?: "\(property) refers to \(id), which is \(kind.withArticle), not \(expected.withArticle)"
-        case let .notAGraphObject(what)?: "\(property) refers to \(id), which is \(what)"
+        switch EventValidator.referenceFailure(property, id, expected, known: known, origin: .local) {
+        case let .invalid(reason)?, let .pending(reason)?: reason
+        case .valid?, nil: nil
         }
     }
 

@@ -71,7 +71,7 @@ extension GraphReader {
     /// A search over one listing: reads `rows` a page at a time from `after`, keeps those that
     /// match, and stops at `limit` matches or `scanLimit` rows read; `next` is the last row read
     /// when rows remain after it.
-    private func search<Item, Cursor>(after: Cursor?, limit: Int, scanLimit: Int, rows: (Cursor?, Int) throws -> [Item],
+    func search<Item, Cursor>(after: Cursor?, limit: Int, scanLimit: Int, rows: (Cursor?, Int) throws -> [Item],
                                       cursor: (Item) -> Cursor, matches: (Item) -> Bool) throws -> SearchPage<Item, Cursor> {
         var items: [Item] = []
         var last = after

@@ -52,7 +52,9 @@ extension GraphReader {
                 guard event.status == .applied else { continue }
                 events.append(event)
                 guard let unit = quantity?.unit else { continue }
-                for measure in try [measure(of: event.payload, like: p)] + corrections(of: source).map({ measure(of: $0.payload, like: p) }) {
+                // The reader fills in the event's applied corrections.
+                let corrections = try event.correctedBy.compactMap { try self.event($0) }
+                for measure in [measure(of: event.payload, like: p)] + corrections.map({ measure(of: $0.payload, like: p) }) {
                     if let measure, measure.unit == unit { done = (try? done.adding(measure.value)) ?? done }
                 }
             } else if p.kind == .intent, let commitment = try self.planned(source), commitment.payload.kind == .commitment {
@@ -72,13 +74,6 @@ extension GraphReader {
     private func measure(of event: EconomicEventPayload, like flow: PlannedPayload) -> Measure? {
         flow.resourceQuantity != nil ? event.resourceQuantity : event.effortQuantity
     }
-
-    /// The applied corrections of `event`.
-    private func corrections(of event: EntryID) throws -> [GraphEvent] {
-        try pool.read { db in
-            try Self.ids(db, "SELECT id FROM event WHERE corrects = ?1 AND status = 0") { $0.bind(1, event) }
-        }.compactMap { try self.event($0) }
-    }
 }
 
 extension GraphReader {
@@ -88,6 +83,7 @@ extension GraphReader {
         let ids = agreement.payload.stipulates + agreement.payload.stipulatesReciprocal
         let commitments = try ids.compactMap { try planned($0) }.filter { $0.payload.kind == .commitment }
         var parties: [FeedID] = []
+        var seen: Set<FeedID> = []
         for c in commitments {
             for agent in [c.payload.provider, c.payload.receiver].compactMap({ $0 }) {
                 let feed: FeedID?
@@ -95,7 +91,7 @@ extension GraphReader {
                 case let .feed(f): feed = f
                 case .described: feed = try self.agent(agent)?.answeredBy
                 }
-                if let feed, !parties.contains(feed) { parties.append(feed) }
+                if let feed, seen.insert(feed).inserted { parties.append(feed) }
             }
         }
         var signed: Set<FeedID> = [agreement.author]
@@ -110,21 +106,27 @@ extension GraphReader {
 
 extension GraphReader {
     /// At most `limit` intents, commitments or claims of `kind` that `filter` keeps, with how far
-    /// each has come, in id order after `after`: as many pages of the kind as it takes.
-    public func progress(_ kind: PlannedKind, _ filter: PlanningFilter, after: EntryID?, limit: Int) throws -> [PlannedProgress] {
-        var kept: [PlannedProgress] = []
-        var cursor = after
-        while kept.count < limit {
-            let page = try planned(kind, after: cursor, limit: Self.maximumPage)
-            for object in page {
+    /// each has come, in id order after `after`, reading at most `scanLimit` of them: a filter
+    /// that keeps few reads a bounded number of rows per request, and `next` says where to go on.
+    public func progress(_ kind: PlannedKind, _ filter: PlanningFilter, after: EntryID?, limit: Int,
+                         scanLimit: Int = searchScanLimit) throws -> SearchPage<PlannedProgress, EntryID> {
+        // Progress is read only for the rows the scan reaches, as it reaches them.
+        var read: [EntryID: PlannedProgress] = [:]
+        var failure: Error?
+        let found = try search(after: after, limit: limit, scanLimit: scanLimit, rows: { try planned(kind, after: $0, limit: $1) },
+                               cursor: \.id) { object in
+            guard failure == nil else { return false }
+            do {
                 let progress = try progress(of: object)
-                if filter.keeps(progress) { kept.append(progress) }
-                if kept.count == limit { return kept }
+                read[object.id] = progress
+                return filter.keeps(progress)
+            } catch {
+                failure = error
+                return false
             }
-            guard page.count == Self.maximumPage, let last = page.last else { break }
-            cursor = last.id
         }
-        return kept
+        if let failure { throw failure }
+        return SearchPage(items: found.items.compactMap { read[$0.id] }, next: found.next)
     }
 
     /// Agreements in id order after `after`, at most `limit`, each with who has signed.

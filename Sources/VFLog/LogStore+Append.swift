@@ -18,23 +18,12 @@ extension LogStore {
     @discardableResult
     public func appendBatch(_ payloads: [[UInt8]], key: SigningKey, timestamp: Int64? = nil) throws -> [SignedEntry] {
         guard !payloads.isEmpty else { return [] }
-        let hashes: [Result<Hash32, PayloadError>] = payloads.parallelMap { payload in
-            do throws(PayloadError) { try Payload.validate(payload); return .success(Payload.hash(payload)) } catch { return .failure(error) }
-        }
-        for (index, result) in hashes.enumerated() {
-            if case .failure(let error) = result { throw AppendError.invalidPayload(index: index, error) }
-        }
-        let payloadHashes = hashes.map { try! $0.get() }
+        let payloadHashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
         return try writeImmediate("append to \(key.feed)") { db in
-            let head = try Self.head(of: key.feed, in: db)
-            if head?.forked == true { throw AppendError.forked(key.feed) }
+            let (head, chain) = try Self.chainSigner(key: key, count: payloads.count, in: db)
             let writer = try EntryWriter(db: db)
-            var known: [UInt64: EntryID] = [:]
-            for target in ChainSigner.lipmaaTargets(after: head?.sequence ?? 0, count: payloads.count) {
-                known[target] = try writer.id(of: key.feed, sequence: target)
-            }
-            let signer = SignerBox(ChainSigner(key: key, previous: head.map { ($0.sequence, $0.id) }, known: known))
+            let signer = SignerBox(chain)
             let chunks = stride(from: 0, to: payloads.count, by: 256).map { $0..<min($0 + 256, payloads.count) }
             let signChunk: @Sendable (Range<Int>) -> [Entry] = { range in
                 range.map { signer.value.sign(payloadSize: UInt32(payloads[$0].count), payloadHash: payloadHashes[$0], timestamp: time) }
@@ -58,6 +47,37 @@ extension LogStore {
             if let last = appended.last?.entry { try writer.setHead(author: last.author, sequence: last.sequence, id: last.id, forked: false) }
             return appended
         }
+    }
+}
+
+extension LogStore {
+    /// Each payload checked and hashed (on every core); the first refusal, by its place.
+    static func validatedHashes(_ payloads: [[UInt8]]) throws -> [Hash32] {
+        let hashes: [Result<Hash32, PayloadError>] = payloads.parallelMap { payload in
+            do throws(PayloadError) { try Payload.validate(payload); return .success(Payload.hash(payload)) } catch { return .failure(error) }
+        }
+        for (index, result) in hashes.enumerated() {
+            if case .failure(let error) = result { throw AppendError.invalidPayload(index: index, error) }
+        }
+        return hashes.map { try! $0.get() }
+    }
+
+    /// The head of `key`'s feed and a signer that extends it by `count` entries, with the ids of
+    /// the older entries they link to read from `db`; refused for a forked feed.
+    static func chainSigner(key: SigningKey, count: Int, in db: Database) throws -> (FeedHead?, ChainSigner) {
+        let head = try head(of: key.feed, in: db)
+        if head?.forked == true { throw AppendError.forked(key.feed) }
+        var known: [UInt64: EntryID] = [:]
+        for target in ChainSigner.lipmaaTargets(after: head?.sequence ?? 0, count: count) {
+            known[target] = try entryID(of: key.feed, sequence: target, in: db)
+        }
+        return (head, ChainSigner(key: key, previous: head.map { ($0.sequence, $0.id) }, known: known))
+    }
+
+    /// The id of entry `sequence` of `author`, if held.
+    static func entryID(of author: FeedID, sequence: UInt64, in db: Database) throws -> EntryID? {
+        let select = try db.cachedStatement(sql: "SELECT id FROM entry WHERE author = ? AND sequence = ?")
+        return try Data.fetchOne(select, arguments: [Data(author.bytes), Int64(sequence)]).flatMap { EntryID(bytes: [UInt8]($0)) }
     }
 }
 
@@ -92,14 +112,12 @@ struct EntryWriter {
     let db: Database
     let insertEntry: RawStatement
     let insertPayload: RawStatement
-    let selectId: Statement
     let receivedAt: Int64
 
     init(db: Database) throws {
         self.db = db
         insertEntry = try RawStatement(db, "INSERT INTO entry (id, author, sequence, timestamp, encoded, receivedAt) VALUES (?, ?, ?, ?, ?, ?)")
         insertPayload = try RawStatement(db, "INSERT INTO payload (entry, data) VALUES (?, ?)")
-        selectId = try db.cachedStatement(sql: "SELECT id FROM entry WHERE author = ? AND sequence = ?")
         receivedAt = LogStore.nowMilliseconds
     }
 
@@ -119,9 +137,9 @@ struct EntryWriter {
         }
     }
 
+
     func id(of author: FeedID, sequence: UInt64) throws -> EntryID? {
-        let data = try Data.fetchOne(selectId, arguments: [Data(author.bytes), Int64(sequence)])
-        return data.flatMap { EntryID(bytes: [UInt8]($0)) }
+        try LogStore.entryID(of: author, sequence: sequence, in: db)
     }
 
     /// Records a feed's latest entry; a feed once marked forked stays forked.

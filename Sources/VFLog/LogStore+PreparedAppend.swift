@@ -16,29 +16,11 @@ extension LogStore {
     /// Signs `payloads` as the next entries of `key`'s feed, without storing them. Every payload
     /// is checked first, as ``appendBatch(_:key:timestamp:)`` checks them.
     public func prepareAppend(_ payloads: [[UInt8]], key: SigningKey, timestamp: Int64? = nil) throws -> PreparedAppend {
-        let hashes: [Result<Hash32, PayloadError>] = payloads.parallelMap { payload in
-            do throws(PayloadError) { try Payload.validate(payload); return .success(Payload.hash(payload)) } catch { return .failure(error) }
-        }
-        for (index, result) in hashes.enumerated() {
-            if case .failure(let error) = result { throw AppendError.invalidPayload(index: index, error) }
-        }
+        let hashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
-        let (head, known) = try read("read the head of \(key.feed)") { db -> (FeedHead?, [UInt64: EntryID]) in
-            let head = try Self.head(of: key.feed, in: db)
-            if head?.forked == true { throw AppendError.forked(key.feed) }
-            let writer = try EntryReader(db: db)
-            var known: [UInt64: EntryID] = [:]
-            for target in ChainSigner.lipmaaTargets(after: head?.sequence ?? 0, count: payloads.count) {
-                known[target] = try writer.id(of: key.feed, sequence: target)
-            }
-            return (head, known)
-        }
-        var signer = ChainSigner(key: key, previous: head.map { ($0.sequence, $0.id) }, known: known)
-        var entries: [SignedEntry] = []
-        entries.reserveCapacity(payloads.count)
-        for (payload, result) in zip(payloads, hashes) {
-            let entry = signer.sign(payloadSize: UInt32(payload.count), payloadHash: try! result.get(), timestamp: time)
-            entries.append(SignedEntry(entry: entry, payload: payload))
+        var (head, signer) = try read("read the head of \(key.feed)") { db in try Self.chainSigner(key: key, count: payloads.count, in: db) }
+        let entries = zip(payloads, hashes).map { payload, hash in
+            SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: hash, timestamp: time), payload: payload)
         }
         return PreparedAppend(entries: entries, previous: head.map { ($0.sequence, $0.id) }, author: key.feed)
     }
@@ -59,19 +41,5 @@ extension LogStore {
             for signed in entries { try writer.insert(signed.entry, payload: signed.payload) }
             try writer.setHead(author: last.author, sequence: last.sequence, id: last.id, forked: false)
         }
-    }
-}
-
-/// Looks up entry ids in a read transaction.
-private struct EntryReader {
-    let selectId: Statement
-
-    init(db: Database) throws {
-        selectId = try db.cachedStatement(sql: "SELECT id FROM entry WHERE author = ? AND sequence = ?")
-    }
-
-    func id(of author: FeedID, sequence: UInt64) throws -> EntryID? {
-        let data = try Data.fetchOne(selectId, arguments: [Data(author.bytes), Int64(sequence)])
-        return data.flatMap { EntryID(bytes: [UInt8]($0)) }
     }
 }

@@ -56,8 +56,8 @@ public final class Replicator: Sendable {
             heads = known.heads
             if try log.lastEntryRow() != known.row {
                 for (feed, head) in try log.headsAdvanced(afterRow: known.row).heads where head > heads[feed] ?? 0 { heads[feed] = head }
-                // A contact entry among them may change what we want.
-                wanted = nil
+                // A contact entry among them changes what we want; other entries do not.
+                if try peers.indexContacts(from: log) { wanted = nil }
             }
         } else {
             heads = try self.heads()

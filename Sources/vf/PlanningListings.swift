@@ -13,7 +13,8 @@ struct PlanningListing {
     func print(_ options: HomeOptions, _ listing: ListingOptions) throws {
         let after = try parseCursor(listing.after, ListingCursor.entry)
         let reader = try GraphContext(options).reader()
-        try Listing(page: { try reader.progress(kind, filter, after: $0, limit: $1) }, cursor: \.planned.id,
+        // Printed as read, so the whole listing may be scanned for the rows the filter keeps.
+        try Listing(page: { try reader.progress(kind, filter, after: $0, limit: $1, scanLimit: .max).items }, cursor: \.planned.id,
                     json: GraphJSON.progress, text: GraphText.progress, empty: empty)
             .print(listing, after: after)
     }

@@ -21,6 +21,18 @@ public func fuzzPayload(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     } else {
         fuzzRequire((try? decoded.get()) == nil, "a payload that is not JSON was read as an object")
     }
+    // Times a payload states are written back out (the planning listings' `due`): any the
+    // reader accepts must format, and read back as the same instant.
+    var times: [Int64?] = []
+    switch try? decoded.get() {
+    case let .planned(p)?: times = [p.due, p.hasBeginning, p.hasEnd, p.hasPointInTime]
+    case let .event(e)?: times = [e.statedTime]
+    default: break
+    }
+    for case let time? in times {
+        fuzzRequire((try? DateTimeStamp.milliseconds(from: DateTimeStamp.text(time))) == time, "time \(time) does not read back")
+    }
+    if case let .planned(p)? = try? decoded.get() { _ = PlanningLink.made(by: EntryID(hash: Sodium.blake2b256(payload)), .planned(p)) }
     _ = PublishVerdict.isValueFlows(payload)
     let graph = GraphBuilder().graph
     _ = EventValidator.validate(payload, known: graph, origin: .local)
