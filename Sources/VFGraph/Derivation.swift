@@ -22,6 +22,9 @@ public struct Derivation: Sendable {
     package var catalogue = EconomicGraph()
     /// Processes with a `combine` that finds its container among the process's outputs.
     package var processesWithImplicitContainers: Set<EntryID> = []
+    /// What names each planning object (and each described agent a commitment names), for the
+    /// consent rules: the sources of the links catalogued planning objects and events make.
+    private var planningLinks: [EntryID: [(relation: PlanningRelation, source: EntryID)]] = [:]
 
     public init() {}
 
@@ -164,6 +167,7 @@ public struct Derivation: Sendable {
         case let .event(event):
             if event.newInventoriedResource != nil { creators[ResourceID(createdBy: entry.id)] = eventList.count }
             eventList.append((entry, event))
+            if !event.fulfills.isEmpty { addLinks(PlanningLink.made(by: entry.id, .event(event))) }
             if event.action == .combine, event.toResourceInventoriedAs == nil, let process = event.inputOf {
                 processesWithImplicitContainers.insert(process)
             }
@@ -183,10 +187,15 @@ public struct Derivation: Sendable {
             catalogue.agents[id] = GraphAgent(id: id, answeredBy: entry.author, describedBy: entry.id, profile: agent)
         case let .planned(planned):
             catalogue.planned[entry.id] = GraphPlanned(id: entry.id, author: entry.author, payload: planned)
+            addLinks(PlanningLink.made(by: entry.id, .planned(planned)))
         case .foreign:
             break
         }
         return
+    }
+
+    private mutating func addLinks(_ links: [PlanningLink]) {
+        for link in links { planningLinks[link.target, default: []].append((link.relation, link.source)) }
     }
 
     /// The outcome of steps 2 and 3.
@@ -259,7 +268,15 @@ public struct Derivation: Sendable {
         for (index, place) in order {
             var event = makeEvent(index, container: container(index, containers), status: .applied)
             let id = event.id
-            let status = EffectApplier.apply(event, to: &graph)
+            var consent: [ConsentGrant] = []
+            if !event.payload.fulfills.isEmpty {
+                // Every event folded before this one has its order in the graph already.
+                consent = ConsentRule.grants(for: id, event.payload, signer: event.provenance.author, order: place, facts: self) { [self] other in
+                    guard let i = eventIndex(other), let o = graph.events[other]?.order else { return nil }
+                    return (eventList[i].entry.author, eventList[i].payload, o)
+                }
+            }
+            let status = EffectApplier.apply(event, to: &graph, consent: consent)
             event.order = place
             if status == .applied {
                 graph.appliedOrder.append(id)
@@ -372,6 +389,26 @@ public struct Derivation: Sendable {
         case 1: return .success((found.first!.key, found.first!.value.sorted()))
         default:
             return .failure(StatusFailure(.invalid("combine's container is ambiguous: process \(process) outputs \(found.keys.sorted().map(\.description).joined(separator: ", ")); give toResourceInventoriedAs")))
+        }
+    }
+}
+
+extension Derivation: ConsentFacts {
+    package typealias Failure = Never
+
+    package func plannedEntry(_ id: EntryID) -> (planned: GraphPlanned, timestamp: Int64)? {
+        guard let planned = catalogue.planned[id], let slot = slots[id] else { return nil }
+        return (planned, entryList[Int(slot.entry)].timestamp)
+    }
+
+    package func sources(naming target: EntryID, by relation: PlanningRelation) -> [EntryID] {
+        (planningLinks[target] ?? []).filter { $0.relation == relation }.map(\.source).sorted()
+    }
+
+    package func answeredBy(_ agent: AgentID) -> FeedID? {
+        switch agent {
+        case let .feed(feed): feed
+        case .described: catalogue.agents[agent]?.answeredBy
         }
     }
 }

@@ -7,10 +7,12 @@ import VFLog
 /// - any change to an existing resource other than increasing its quantities (a decrement,
 ///   or a new location, container, accountable agent, holder, stage or state) needs the signer
 ///   to answer for the agent accountable for it or holding it just before the event;
-/// - a correction is signed by the original event's author and has the original's authority.
+/// - a correction is signed by the original event's author and has the original's authority;
+/// - an event that fulfils a commitment of an agreement in force may change what that
+///   commitment's parties hold, as `consent` (``ConsentRule``) says.
 /// An event is applied whole or not at all.
 package enum EffectApplier {
-    package static func apply(_ event: GraphEvent, to graph: inout EconomicGraph) -> EventStatus {
+    package static func apply(_ event: GraphEvent, to graph: inout EconomicGraph, consent: [ConsentGrant] = []) -> EventStatus {
         let p = event.payload
         let signer = event.provenance.author
         func answers(_ agent: AgentID?) -> Bool {
@@ -150,6 +152,7 @@ package enum EffectApplier {
         // Authority over existing resources the signer does not answer for (whoever answers for
         // a resource may change it any way), judged by what actually changed.
         let denial: EventStatus? = !working.needsJudging ? nil : working.firstJudged { after, before in
+            if consent.contains(where: { $0.covers(before) }) { return nil }
             var changes: [String] = []
             if after.accountingQuantity < before.accountingQuantity { changes.append("decrements its accounting quantity") }
             if after.onhandQuantity < before.onhandQuantity { changes.append("decrements its onhand quantity") }

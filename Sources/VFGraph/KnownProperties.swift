@@ -35,6 +35,7 @@ public enum KnownProperties {
         "Claim": ["action", "provider", "receiver", "resourceConformsTo", "resourceQuantity", "effortQuantity", "triggeredBy", "due",
                   "note", "finished"],
         "Acceptance": ["accepts", "note"],
+        "Withdrawal": ["withdraws", "note"],
     ]
 
     /// The first property of `payload` its ValueFlows type does not define (in key order, so the

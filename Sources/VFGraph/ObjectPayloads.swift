@@ -139,7 +139,8 @@ public enum VFObject: Sendable, Equatable {
         }
         for name: StaticString in ["ResourceSpecification", "vf:ResourceSpecification", "Person", "vf:Person", "Organization", "vf:Organization",
                                    "Intent", "vf:Intent", "Proposal", "vf:Proposal", "Commitment", "vf:Commitment",
-                                   "Plan", "vf:Plan", "Agreement", "vf:Agreement", "Claim", "vf:Claim", "Acceptance", "vf:Acceptance"]
+                                   "Plan", "vf:Plan", "Agreement", "vf:Agreement", "Claim", "vf:Claim", "Acceptance", "vf:Acceptance",
+                                   "Withdrawal", "vf:Withdrawal"]
         where tape.stringEquals(type, name) {
             return nil
         }

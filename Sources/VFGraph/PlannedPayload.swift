@@ -12,6 +12,8 @@ public enum PlannedKind: String, Sendable, Equatable, CaseIterable {
     case claim = "Claim"
     /// Not a VF 1.0 type: a party's signature on an agreement (docs/protocol.md §16, "Consent").
     case acceptance = "Acceptance"
+    /// Not a VF 1.0 type: a signer's withdrawal of an agreement before it is in force.
+    case withdrawal = "Withdrawal"
 
     /// The INTEGER code of the kind in the `planned` table.
     package var code: Int64 {
@@ -23,6 +25,7 @@ public enum PlannedKind: String, Sendable, Equatable, CaseIterable {
         case .agreement: 4
         case .claim: 5
         case .acceptance: 6
+        case .withdrawal: 7
         }
     }
 
@@ -74,6 +77,8 @@ public struct PlannedPayload: Sendable, Equatable {
     public let stipulatesReciprocal: [EntryID]
     /// The agreement an acceptance signs.
     public let accepts: EntryID?
+    /// The agreement a withdrawal withdraws.
+    public let withdraws: EntryID?
     package let source: PayloadSource
 
     /// The payload as received, for export.
@@ -140,6 +145,8 @@ public struct PlannedPayload: Sendable, Equatable {
         if kind == .agreement, stipulates.isEmpty { throw ReasonError("an Agreement stipulates at least one commitment") }
         accepts = try f.entryID("accepts")
         if kind == .acceptance, accepts == nil { throw ReasonError("an Acceptance names the agreement it accepts") }
+        withdraws = try f.entryID("withdraws")
+        if kind == .withdrawal, withdraws == nil { throw ReasonError("a Withdrawal names the agreement it withdraws") }
         source = .value(json)
     }
 
@@ -158,6 +165,7 @@ public struct PlannedPayload: Sendable, Equatable {
         result += stipulates.map { ("stipulates", $0, .planned(.commitment)) }
         result += stipulatesReciprocal.map { ("stipulatesReciprocal", $0, .planned(.commitment)) }
         if let accepts { result.append(("accepts", accepts, .planned(.agreement))) }
+        if let withdraws { result.append(("withdraws", withdraws, .planned(.agreement))) }
         return result
     }
 }

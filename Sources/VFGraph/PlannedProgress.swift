@@ -39,15 +39,26 @@ public struct AgreementState: Sendable, Equatable {
     public let parties: [FeedID]
     /// The parties that signed it: its author by publishing it, the others by an acceptance.
     public let signedBy: [FeedID]
-    /// Every commitment is held and every party has signed.
+    /// Some provider or receiver is an agent whose describing entry is not held: its party is
+    /// not known yet, and the agreement cannot be in force.
+    public let unresolvedParties: Bool
+    /// The signer whose withdrawal ended it before it was in force.
+    public let withdrawnBy: FeedID?
+    /// Every commitment is held, every party has signed, and no one withdrew it first.
     public let inForce: Bool
+    /// When the last signature was given (its entry's claimed time, ms), if it is in force.
+    public let inForceSince: Int64?
 
-    package init(agreement: GraphPlanned, commitments: [GraphPlanned], parties: [FeedID], signedBy: [FeedID], inForce: Bool) {
+    package init(agreement: GraphPlanned, commitments: [GraphPlanned], parties: [FeedID], signedBy: [FeedID],
+                 unresolvedParties: Bool, withdrawnBy: FeedID?, inForce: Bool, inForceSince: Int64?) {
         self.agreement = agreement
         self.commitments = commitments
         self.parties = parties
         self.signedBy = signedBy
+        self.unresolvedParties = unresolvedParties
+        self.withdrawnBy = withdrawnBy
         self.inForce = inForce
+        self.inForceSince = inForceSince
     }
 }
 

@@ -23,6 +23,11 @@ public enum PlanningRelation: Int64, CaseIterable, Sendable {
     case triggeredBy = 9
     /// An acceptance signs an agreement.
     case accepts = 10
+    /// A withdrawal withdraws an agreement.
+    case withdraws = 11
+    /// A commitment names an agent described by an entry as its provider or receiver: when
+    /// that entry arrives, the parties of the agreements stipulating the commitment are known.
+    case party = 12
 }
 
 /// `source` names `target` by `relation`.
@@ -57,6 +62,10 @@ public struct PlanningLink: Hashable, Sendable {
             if let plan = p.independentDemandOf { pairs.append((plan, .independentDemandOf)) }
             if let event = p.triggeredBy { pairs.append((event, .triggeredBy)) }
             if let agreement = p.accepts { pairs.append((agreement, .accepts)) }
+            if let agreement = p.withdraws { pairs.append((agreement, .withdraws)) }
+            if p.kind == .commitment {
+                for case let .described(agent)? in [p.provider, p.receiver] { pairs.append((agent, .party)) }
+            }
         case .process, .resourceSpecification, .agent, .foreign:
             break
         }

@@ -77,30 +77,15 @@ extension GraphReader {
 }
 
 extension GraphReader {
-    /// Who must sign `agreement` and who has: read when asked from its commitments and the
-    /// acceptances that name it. An acceptance by anyone who is not a party counts for nothing.
+    /// Who must sign `agreement`, who has, and whether it is in force or was withdrawn
+    /// (``AgreementRule``): read when asked from its commitments and what names it.
     public func state(of agreement: GraphPlanned) throws -> AgreementState {
-        let ids = agreement.payload.stipulates + agreement.payload.stipulatesReciprocal
-        let commitments = try ids.compactMap { try planned($0) }.filter { $0.payload.kind == .commitment }
-        var parties: [FeedID] = []
-        var seen: Set<FeedID> = []
-        for c in commitments {
-            for agent in [c.payload.provider, c.payload.receiver].compactMap({ $0 }) {
-                let feed: FeedID?
-                switch agent {
-                case let .feed(f): feed = f
-                case .described: feed = try self.agent(agent)?.answeredBy
-                }
-                if let feed, seen.insert(feed).inserted { parties.append(feed) }
-            }
+        guard let record = try log.records(ids: [agreement.id]).first ?? nil else {
+            throw GraphStoreError("agreement \(agreement.id): the log no longer holds it; run vf graph rebuild")
         }
-        var signed: Set<FeedID> = [agreement.author]
-        for source in try linking(to: agreement.id, by: .accepts) {
-            if let acceptance = try planned(source), acceptance.payload.kind == .acceptance { signed.insert(acceptance.author) }
+        return try pool.read { db in
+            try AgreementRule.state(of: agreement, timestamp: record.timestamp, facts: TableConsentFacts(db: db, log: log))
         }
-        let signedBy = parties.filter { signed.contains($0) }
-        return AgreementState(agreement: agreement, commitments: commitments, parties: parties, signedBy: signedBy,
-                              inForce: commitments.count == ids.count && signedBy.count == parties.count)
     }
 }
 

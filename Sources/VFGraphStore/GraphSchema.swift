@@ -113,6 +113,27 @@ enum GraphSchema {
             try createIndexes(db)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
+        migrator.registerMigration("v8: consent, withdrawals, and re-derive") { db in
+            // An event fulfilling a commitment of an agreement in force may now change what its
+            // parties hold (§16, "Consent"), withdrawals are a new planning kind, and links name
+            // the described agents of commitments: everything is derived again.
+            try db.execute(sql: """
+                DROP TABLE planned;
+                DROP TABLE link;
+                CREATE TABLE planned (
+                    id BLOB PRIMARY KEY,
+                    kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 7)
+                ) WITHOUT ROWID;
+                CREATE TABLE link (
+                    target BLOB NOT NULL,
+                    relation INTEGER NOT NULL CHECK (relation BETWEEN 0 AND 12),
+                    source BLOB NOT NULL,
+                    PRIMARY KEY (target, relation, source)
+                ) WITHOUT ROWID;
+                """)
+            try createIndexes(db)
+            for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
+        }
         return migrator
     }
 

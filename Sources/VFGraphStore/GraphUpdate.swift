@@ -54,6 +54,9 @@ struct GraphUpdate {
     /// New events creating a resource, by the resource.
     private var freshCreators: [ResourceID: EntryID] = [:]
     private var changes = GraphChanges()
+    /// Commitments whose agreements' state the new entries may change: their fulfilling
+    /// events are folded again (``ConsentRule``).
+    private var consentTouched: Set<EntryID> = []
     /// How many events this update settled, and how many it folded: what it touched.
     private(set) var work = UpdateWork()
 
@@ -64,7 +67,7 @@ struct GraphUpdate {
         let (events, woken) = try catalogue(entries, writer: writer)
         let settled = try settle(events + woken)
         work.settled = settled.count
-        try refold(settled, writer: writer)
+        try refold(settled, again: try consentDependents(settled), writer: writer)
         for (feed, head) in heads where cursors[feed] != head {
             try writer.setCursor(feed, head)
             changes.cursors[feed] = head
@@ -98,6 +101,7 @@ struct GraphUpdate {
         var profiles: [FeedID: GraphEntry] = [:]
         var arrived: [Hash32] = []
         var outputsOf: Set<EntryID> = []
+        var agreementsTouched: Set<EntryID> = [], commitmentsTouched: Set<EntryID> = [], partiesArrived: [EntryID] = []
         for (entry, object) in decoded {
             fresh[entry.id] = (entry, object)
             arrived.append(entry.id.hash)
@@ -132,10 +136,19 @@ struct GraphUpdate {
             case .object(.agent):
                 let id = AgentID.described(entry.id)
                 try writer.putAgent(id, AgentRow(answeredBy: entry.author, describedBy: entry.id, uses: 0))
+                tables.forgetAgent(id)
                 changes.agents.insert(id)
+                partiesArrived.append(entry.id)
             case let .object(.planned(payload)):
                 try writer.putPlanned(entry.id, payload.kind)
                 for link in PlanningLink.made(by: entry.id, .planned(payload)) { try writer.putLink(link) }
+                switch payload.kind {
+                case .agreement: agreementsTouched.insert(entry.id)
+                case .acceptance: if let a = payload.accepts { agreementsTouched.insert(a) }
+                case .withdrawal: if let a = payload.withdraws { agreementsTouched.insert(a) }
+                case .commitment: commitmentsTouched.insert(entry.id)
+                default: break
+                }
             case .object(.foreign):
                 break
             }
@@ -150,6 +163,19 @@ struct GraphUpdate {
             try writer.putAgent(id, row)
             tables.forgetAgent(id)
             changes.agents.insert(id)
+        }
+        // Agreements whose signatures, parties or commitments may have changed, and their commitments.
+        let facts = consentFacts()
+        for agent in partiesArrived { commitmentsTouched.formUnion(try facts.sources(naming: agent, by: .party)) }
+        for commitment in commitmentsTouched {
+            consentTouched.insert(commitment)
+            for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
+                agreementsTouched.formUnion(try facts.sources(naming: commitment, by: relation))
+            }
+        }
+        for agreement in agreementsTouched {
+            guard let (held, _) = try facts.plannedEntry(agreement), held.payload.kind == .agreement else { continue }
+            consentTouched.formUnion(held.payload.stipulates + held.payload.stipulatesReciprocal)
         }
         // Pending events waiting for what arrived, and combines whose process has a new output.
         var woken: [EntryID] = []
@@ -322,9 +348,58 @@ struct GraphUpdate {
         return held
     }
 
+    // MARK: consent
+
+    /// The consent rules' facts (``ConsentFacts``) as this update sees them: the new entries,
+    /// and the tables (which hold the new planning objects' rows and links already).
+    func consentFacts() -> TableConsentFacts {
+        let fresh = self.fresh, tables = self.tables
+        return TableConsentFacts(db: db, entry: { id in
+            if let new = fresh[id] {
+                guard case let .object(object) = new.decoded else { return nil }
+                return (new.entry.author, new.entry.timestamp, object)
+            }
+            guard let record = try tables.record(id), let object = try tables.object(id) else { return nil }
+            return (record.author, record.timestamp, object)
+        }, describedAgent: { try tables.agentRow($0)?.answeredBy })
+    }
+
+    /// The order an event is folded at after this update; nil when it is not folded.
+    private func foldedOrder(_ id: EntryID, settled: [EntryID: Settled]) throws -> EventOrder? {
+        if let s = settled[id] { return s.order }
+        return try tables.eventRow(id)?.order
+    }
+
+    /// Folded events whose consent (``ConsentRule``) this update may change, with their orders:
+    /// every fulfilment of a commitment whose agreements' state may have changed, and the
+    /// fulfilments, after a settled one, of a commitment in force (the quantity they share).
+    private func consentDependents(_ settled: [EntryID: Settled]) throws -> [EntryID: EventOrder] {
+        let facts = consentFacts()
+        var again: [EntryID: EventOrder] = [:]
+        for commitment in consentTouched {
+            for id in try facts.sources(naming: commitment, by: .fulfills) {
+                if let order = try foldedOrder(id, settled: settled) { again[id] = order }
+            }
+        }
+        var inForce: [EntryID: Bool] = [:]
+        for (_, s) in settled where !s.event.payload.fulfills.isEmpty {
+            guard let from = [s.order, s.event.stored?.order].compactMap({ $0 }).min() else { continue }
+            for commitment in s.event.payload.fulfills where !consentTouched.contains(commitment) {
+                if inForce[commitment] == nil {
+                    inForce[commitment] = !(try AgreementRule.agreementsInForce(stipulating: commitment, facts: facts).isEmpty)
+                }
+                guard inForce[commitment]! else { continue }
+                for id in try facts.sources(naming: commitment, by: .fulfills) {
+                    if let order = try foldedOrder(id, settled: settled), order > from { again[id] = order }
+                }
+            }
+        }
+        return again
+    }
+
     // MARK: 3. re-fold
 
-    private mutating func refold(_ settled: [EntryID: Settled], writer: GraphTableWriter) throws {
+    private mutating func refold(_ settled: [EntryID: Settled], again: [EntryID: EventOrder], writer: GraphTableWriter) throws {
         // Where each change lands: history rows of moved or unfolded events go, new ones come.
         var seeds: [(order: EventOrder, resource: ResourceID)] = []
         var placed: [ResourceID: [(order: EventOrder, event: EntryID)]] = [:]
@@ -349,6 +424,20 @@ struct GraphUpdate {
                     placed[resource, default: []].append((order, id))
                 }
             }
+        }
+        // Events whose consent may have changed are folded again where they are.
+        for (id, order) in again where affected[id] == nil {
+            let resources: [ResourceID]
+            if let s = settled[id] {
+                resources = try touches(s.event.lookups, container: s.container, settled: settled)
+            } else {
+                let e = try event(id)
+                resources = try touches(e.lookups, container: e.stored?.container, settled: settled)
+            }
+            affected[id] = order
+            touched[id] = resources
+            // Their history rows are held: the walk below finds them, and they are affected already.
+            for resource in resources { seeds.append((order, resource)) }
         }
         // Every folded event after a change on a resource it touches, and so on.
         var start: [ResourceID: EventOrder] = [:]
@@ -412,7 +501,15 @@ struct GraphUpdate {
                                fromResource: e.lookups.fromResource, toResource: e.lookups.toResource)
             g.container = settled[id]?.container ?? e.stored?.container
             g.order = order
-            let status = EffectApplier.apply(g, to: &graph)
+            var consent: [ConsentGrant] = []
+            if !e.payload.fulfills.isEmpty {
+                consent = try ConsentRule.grants(for: id, e.payload, signer: e.entry.author, order: order, facts: consentFacts()) { other in
+                    guard let place = try foldedOrder(other, settled: settled) else { return nil }
+                    let o = try event(other)
+                    return (o.entry.author, o.payload, place)
+                }
+            }
+            let status = EffectApplier.apply(g, to: &graph, consent: consent)
             g.status = status
             graph.events[id] = g
             folded[id] = g

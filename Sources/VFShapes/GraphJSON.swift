@@ -165,10 +165,13 @@ extension GraphJSON {
         w.key("commitments"); w.array(s.commitments) { c, w in w.id(c.id) }
         w.key("id"); w.id(s.agreement.id)
         w.key("inForce"); w.bool(s.inForce)
+        w.key("inForceSince"); if let since = s.inForceSince { w.string(DateTimeStamp.text(since)) } else { w.null() }
         w.key("name"); w.string(s.agreement.payload.name)
         w.key("note"); w.string(s.agreement.payload.note)
         w.key("parties"); w.array(s.parties) { f, w in w.id(f) }
         w.key("signedBy"); w.array(s.signedBy) { f, w in w.id(f) }
+        w.key("unresolvedParties"); w.bool(s.unresolvedParties)
+        w.key("withdrawnBy"); w.id(s.withdrawnBy)
         w.endObject()
     }
 }

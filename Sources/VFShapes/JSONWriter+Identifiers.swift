@@ -30,4 +30,5 @@ extension JSONWriter {
     public mutating func id(_ entry: EntryID?) { if let entry { id(entry) } else { null() } }
     public mutating func id(_ resource: ResourceID?) { if let resource { id(resource) } else { null() } }
     public mutating func id(_ agent: AgentID?) { if let agent { id(agent) } else { null() } }
+    public mutating func id(_ feed: FeedID?) { if let feed { id(feed) } else { null() } }
 }

@@ -31,9 +31,11 @@ enum GraphText {
         var line = "\(s.agreement.id)  Agreement"
         if let name = s.agreement.payload.name { line += " \"\(name)\"" }
         line += ": \(s.commitments.count) commitment\(s.commitments.count == 1 ? "" : "s"), signed by \(s.signedBy.count) of \(s.parties.count) parties"
+        if let withdrawn = s.withdrawnBy { return line + ", withdrawn by \(withdrawn)" }
         line += s.inForce ? ", in force" : ", not in force"
         let missing = s.parties.filter { !s.signedBy.contains($0) }
         if !missing.isEmpty { line += " (waiting for \(missing.map(\.description).joined(separator: ", ")))" }
+        if s.unresolvedParties { line += " (a party is an agent whose description is not held yet)" }
         return line
     }
 

@@ -127,8 +127,42 @@ struct Agree: ParsableCommand {
             throw CLIError("this node (\(key.feed)) is not a provider or receiver of the agreement's commitments; nothing appended")
         }
         guard !state.signedBy.contains(key.feed) else { throw CLIError("this node has signed agreement \(agreementID) already; nothing appended") }
+        if let withdrawn = state.withdrawnBy { throw CLIError("agreement \(agreementID) was withdrawn by \(withdrawn); nothing appended") }
         let acceptance = #"{"@type":"Acceptance","accepts":"\#(agreementID)"}"#
         var publish = try Publish.parse([acceptance, "--home", home.path])
+        try publish.run()
+    }
+}
+
+struct Withdraw: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Withdraw an agreement before it is in force: one this node proposed, signed, or is asked to sign.",
+        discussion: """
+            A withdrawal by the agreement's author or by any party ends the agreement for everyone, unless the last \
+            signature came before it (by the entries' claimed times): an agreement in force cannot be withdrawn.
+            """)
+
+    @OptionGroup var options: HomeOptions
+    @Argument(help: "The agreement's entry id, %….vf1.") var id: String
+
+    func run() throws {
+        let agreementID = try parseCursor(id, ListingCursor.entry)!
+        let home = options.resolved
+        let key = try home.loadKey()
+        let reader = try GraphContext(options).reader()
+        guard let agreement = try reader.planned(agreementID), agreement.payload.kind == .agreement else {
+            throw CLIError("no agreement \(agreementID) in the graph")
+        }
+        let state = try reader.state(of: agreement)
+        guard agreement.author == key.feed || state.parties.contains(key.feed) else {
+            throw CLIError("this node (\(key.feed)) neither proposed agreement \(agreementID) nor is a party to it; nothing appended")
+        }
+        if let withdrawn = state.withdrawnBy { throw CLIError("agreement \(agreementID) was withdrawn already, by \(withdrawn); nothing appended") }
+        guard !state.inForce else {
+            throw CLIError("agreement \(agreementID) is in force: every party has signed it, and it can no longer be withdrawn; nothing appended")
+        }
+        let withdrawal = #"{"@type":"Withdrawal","withdraws":"\#(agreementID)"}"#
+        var publish = try Publish.parse([withdrawal, "--home", home.path])
         try publish.run()
     }
 }

@@ -23,8 +23,8 @@ final class SignedNetwork {
     func id(_ name: String) -> String { key(name).feed.description }
 
     @discardableResult
-    func post(_ author: String, _ json: JSONValue) throws -> EntryID {
-        try source.append(json.serialized, key: key(author)).entry.id
+    func post(_ author: String, _ json: JSONValue, at timestamp: Int64? = nil) throws -> EntryID {
+        try source.append(json.serialized, key: key(author), timestamp: timestamp).entry.id
     }
 
     @discardableResult

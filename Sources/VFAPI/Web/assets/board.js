@@ -78,10 +78,14 @@ export function renderBoard(main, ctx) {
     return [
       h("span", {}, a.name || "(unnamed agreement)"),
       h("span", { class: "meta" }, ` · ${a.commitments.length} commitment${a.commitments.length === 1 ? "" : "s"} · signed by ${a.signedBy.length} of ${a.parties.length}`,
-        a.inForce ? " · in force" : [" · waiting for ", ...waiting.map((f) => agentEl(f))]),
-      waiting.includes(me())
+        a.withdrawnBy ? [" · withdrawn by ", agentEl(a.withdrawnBy)]
+          : a.inForce ? ` · in force since ${a.inForceSince}` : [" · waiting for ", ...waiting.map((f) => agentEl(f))]),
+      !a.withdrawnBy && waiting.includes(me())
         ? h("button", { type: "button", class: "secondary small", "data-action": "sign",
           onclick: () => publish({ "@type": "Acceptance", accepts: a.id }, "Signed") }, "Sign") : null,
+      !a.withdrawnBy && !a.inForce && (a.author === me() || a.parties.includes(me()))
+        ? h("button", { type: "button", class: "secondary small", "data-action": "withdraw",
+          onclick: () => publish({ "@type": "Withdrawal", withdraws: a.id }, "Withdrawn") }, "Withdraw") : null,
     ];
   }, "No agreements.");
 

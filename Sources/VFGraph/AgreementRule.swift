@@ -1,0 +1,71 @@
+import VFLog
+
+/// What the consent rules read of a set of entries: planning objects, the links that name
+/// them, and who answers for an agent. A derivation answers from memory, a graph store from
+/// its tables; the rules are the same.
+package protocol ConsentFacts {
+    /// What reading the facts may throw: nothing, from memory.
+    associatedtype Failure: Error
+    /// A planning object held, with its entry's claimed timestamp (ms).
+    func plannedEntry(_ id: EntryID) throws(Failure) -> (planned: GraphPlanned, timestamp: Int64)?
+    /// The entries that name `target` by `relation`, in id order.
+    func sources(naming target: EntryID, by relation: PlanningRelation) throws(Failure) -> [EntryID]
+    /// The feed that answers for `agent`: the feed itself, or the author of the entry
+    /// describing it; nil when that entry is not held.
+    func answeredBy(_ agent: AgentID) throws(Failure) -> FeedID?
+}
+
+/// Who must sign an agreement, who has, whether someone withdrew it and whether it is in
+/// force (docs/protocol.md §16, "Consent"). A function of the entries held, whatever the
+/// order they arrived in.
+package enum AgreementRule {
+    package static func state<Facts: ConsentFacts>(of agreement: GraphPlanned, timestamp: Int64, facts: Facts) throws(Facts.Failure) -> AgreementState {
+        let ids = agreement.payload.stipulates + agreement.payload.stipulatesReciprocal
+        var commitments: [GraphPlanned] = []
+        for id in ids {
+            if let held = try facts.plannedEntry(id), held.planned.payload.kind == .commitment { commitments.append(held.planned) }
+        }
+        // The parties, in the order the commitments name them.
+        var parties: [FeedID] = []
+        var unresolved = false
+        for c in commitments {
+            for agent in [c.payload.provider, c.payload.receiver].compactMap({ $0 }) {
+                guard let feed = try facts.answeredBy(agent) else { unresolved = true; continue }
+                if !parties.contains(feed) { parties.append(feed) }
+            }
+        }
+        // When each signer first signed: the proposer by publishing, the others by accepting.
+        var signedAt: [FeedID: Int64] = [agreement.author: timestamp]
+        for source in try facts.sources(naming: agreement.id, by: .accepts) {
+            guard let (acceptance, at) = try facts.plannedEntry(source), acceptance.payload.kind == .acceptance else { continue }
+            signedAt[acceptance.author] = min(at, signedAt[acceptance.author] ?? .max)
+        }
+        let signedBy = parties.filter { signedAt[$0] != nil }
+        let complete = !unresolved && commitments.count == ids.count && signedBy.count == parties.count
+        let completedAt = complete ? signedBy.compactMap { signedAt[$0] }.max() : nil
+        // The first withdrawal by a signer (the proposer or a party) ends it, unless the last
+        // signature came strictly before.
+        var withdrawal: (author: FeedID, at: Int64, id: EntryID)?
+        for source in try facts.sources(naming: agreement.id, by: .withdraws) {
+            guard let (w, at) = try facts.plannedEntry(source), w.payload.kind == .withdrawal,
+                  w.author == agreement.author || parties.contains(w.author) else { continue }
+            if withdrawal.map({ (at, source) < ($0.at, $0.id) }) ?? true { withdrawal = (w.author, at, source) }
+        }
+        let withdrawn = withdrawal.flatMap { w in completedAt.map { w.at <= $0 } ?? true } ?? false
+        return AgreementState(agreement: agreement, commitments: commitments, parties: parties, signedBy: signedBy,
+                              unresolvedParties: unresolved, withdrawnBy: withdrawn ? withdrawal?.author : nil,
+                              inForce: complete && !withdrawn, inForceSince: complete && !withdrawn ? completedAt : nil)
+    }
+
+    /// The agreements in force that stipulate `commitment` (either list).
+    package static func agreementsInForce<Facts: ConsentFacts>(stipulating commitment: EntryID, facts: Facts) throws(Facts.Failure) -> [EntryID] {
+        var found: [EntryID] = []
+        for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
+            for id in try facts.sources(naming: commitment, by: relation) where !found.contains(id) {
+                guard let (agreement, at) = try facts.plannedEntry(id), agreement.payload.kind == .agreement else { continue }
+                if try state(of: agreement, timestamp: at, facts: facts).inForce { found.append(id) }
+            }
+        }
+        return found
+    }
+}

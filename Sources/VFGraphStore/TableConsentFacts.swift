@@ -1,0 +1,46 @@
+import VFGraph
+import GRDB
+import VFLog
+
+/// The consent rules' facts (``ConsentFacts``) read from the tables: links by index, planning
+/// objects and their timestamps from the log, described agents from `agent`.
+struct TableConsentFacts: ConsentFacts {
+    typealias Failure = any Error
+    let db: Database
+    /// An entry's author, claimed timestamp and the graph object it holds; nil when it is not held.
+    let entry: (EntryID) throws -> (author: FeedID, timestamp: Int64, object: VFObject)?
+    /// The feed that answers for an agent described by an entry.
+    let describedAgent: (AgentID) throws -> FeedID?
+
+    func plannedEntry(_ id: EntryID) throws -> (planned: GraphPlanned, timestamp: Int64)? {
+        guard let (author, timestamp, object) = try entry(id), case let .planned(payload) = object else { return nil }
+        return (GraphPlanned(id: id, author: author, payload: payload), timestamp)
+    }
+
+    func sources(naming target: EntryID, by relation: PlanningRelation) throws -> [EntryID] {
+        try GraphReader.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 ORDER BY source") {
+            $0.bind(1, target)
+            $0.bind(2, relation.rawValue)
+        }
+    }
+
+    func answeredBy(_ agent: AgentID) throws -> FeedID? {
+        switch agent {
+        case let .feed(feed): feed
+        case .described: try describedAgent(agent)
+        }
+    }
+}
+
+extension TableConsentFacts {
+    /// The facts as a reader sees them: every entry the log holds.
+    init(db: Database, log: LogStore) {
+        self.init(db: db, entry: { id in
+            guard let record = try log.records(ids: [id]).first ?? nil, let payload = record.payload,
+                  let object = try? VFObject.decode(payload, author: record.author) else { return nil }
+            return (record.author, record.timestamp, object)
+        }, describedAgent: { agent in
+            try GraphTableReader.agentRows(db, where: "id = ?1") { $0.bind(1, agent.description) }.first?.1.answeredBy
+        })
+    }
+}

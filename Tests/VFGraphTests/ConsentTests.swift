@@ -1,0 +1,214 @@
+import Foundation
+import VFJSON
+import VFLog
+import VFTestSupport
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+
+/// Consent (issue 13, docs/protocol.md §16): the mill proposes an agreement by which the farm
+/// delivers 400 kg of wheat into the mill's own stock, at the mill's yard. Without the farm's
+/// acceptance neither may change the other's resource; with it, events that fulfil the
+/// commitment may, up to the 400 kg promised, and only the resources the commitment is about.
+final class ConsentTests: XCTestCase {
+    private var directory: String!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "vf-consent-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+
+    private struct Deal {
+        let net: SignedNetwork
+        let farmWheat: ResourceID, millWheat: ResourceID, farmOats: ResourceID
+        let commitment: EntryID, agreement: EntryID
+        /// The farm's delivery into the mill's stock, with the mill's yard as its location.
+        let delivery: EntryID
+        /// The mill's record of taking the rest out of the farm's stock.
+        let pickup: EntryID
+        /// 10 kg more than was promised, recorded by the mill.
+        let beyond: EntryID
+        /// Oats, which the commitment is not about, taken by the mill.
+        let oats: EntryID
+    }
+
+    /// The deal, with times in ms from 2030-01-01 for the entries of the agreement.
+    private func deal(_ name: String = "source") throws -> Deal {
+        let net = try SignedNetwork(path: directory + "/\(name).sqlite")
+        let farm = net.id("farm"), mill = net.id("mill")
+        let spec = try net.post("mill", ["@type": "ResourceSpecification", "name": "wheat", "defaultUnitOfResource": "kg"])
+        func stock(_ owner: String, _ amount: String, _ name: String, _ conformsTo: EntryID?) throws -> ResourceID {
+            var fields: [JSONName: JSONValue] = ["resourceQuantity": qty(amount, "kg"), "newInventoriedResource": ["name": .string(name)],
+                                                 "hasPointInTime": "2029-12-01T00:00:00Z"]
+            if let conformsTo { fields["resourceConformsTo"] = ref(conformsTo) }
+            return ResourceID(createdBy: try net.event("raise", provider: owner, fields))
+        }
+        let farmWheat = try stock("farm", "1000", "farm wheat", spec)
+        let millWheat = try stock("mill", "100", "mill wheat", spec)
+        let farmOats = try stock("farm", "500", "oats", nil)
+        let commitment = try net.post("mill", ["@type": "Commitment", "action": "transfer", "provider": .string(farm), "receiver": .string(mill),
+                                               "resourceConformsTo": ref(spec), "resourceQuantity": qty("400", "kg")])
+        let agreement = try net.post("mill", ["@type": "Agreement", "name": "wheat into the mill's stock", "stipulates": ref(commitment)],
+                                     at: Self.time(0))
+        func transfer(by signer: String, _ amount: String, from: ResourceID, day: Int, _ extra: [JSONName: JSONValue] = [:]) throws -> EntryID {
+            var fields: [JSONName: JSONValue] = ["resourceQuantity": qty(amount, "kg"), "resourceInventoriedAs": ref(from),
+                                                 "toResourceInventoriedAs": ref(millWheat), "fulfills": ref(commitment),
+                                                 "hasPointInTime": .string("2030-01-0\(day)T00:00:00Z")]
+            fields.merge(extra) { _, new in new }
+            return try net.event("transfer", by: signer, provider: "farm", receiver: "mill", fields)
+        }
+        let delivery = try transfer(by: "farm", "150", from: farmWheat, day: 2, ["toLocation": "mill yard"])
+        let pickup = try transfer(by: "mill", "250", from: farmWheat, day: 3)
+        let beyond = try transfer(by: "mill", "10", from: farmWheat, day: 4)
+        let oats = try transfer(by: "mill", "5", from: farmOats, day: 5, ["toResourceInventoriedAs": ref(millWheat)])
+        return Deal(net: net, farmWheat: farmWheat, millWheat: millWheat, farmOats: farmOats, commitment: commitment, agreement: agreement,
+                    delivery: delivery, pickup: pickup, beyond: beyond, oats: oats)
+    }
+
+    private static func time(_ minutes: Int64) -> Int64 { 1_893_456_000_000 + minutes * 60_000 }
+
+    private func accept(_ d: Deal, by party: String = "farm", at minutes: Int64 = 10) throws {
+        try d.net.post(party, ["@type": "Acceptance", "accepts": ref(d.agreement)], at: Self.time(minutes))
+    }
+
+    private func withdraw(_ d: Deal, by party: String = "mill", at minutes: Int64) throws {
+        try d.net.post(party, ["@type": "Withdrawal", "withdraws": ref(d.agreement)], at: Self.time(minutes))
+    }
+
+    /// The tables kept up to date as the feeds arrive in one piece, and the reader.
+    private func derived(_ d: Deal, _ name: String = "run") throws -> (store: GraphStore, reader: GraphReader, log: LogStore) {
+        let log = try LogStore(path: directory + "/\(name)-log.sqlite")
+        _ = try log.ingest(try d.net.feeds().flatMap { $0 })
+        let store = try GraphStore(path: directory + "/\(name)-graph.sqlite")
+        try store.update(from: log)
+        return (store, store.reader(log: log), log)
+    }
+
+    private func statuses(_ d: Deal, _ reader: GraphReader) throws -> [String] {
+        try [d.delivery, d.pickup, d.beyond, d.oats].map { try reader.status(of: $0)?.name ?? "none" }
+    }
+
+    func testWithoutTheOtherPartysSignatureNeitherMayChangeTheOthersResource() throws {
+        let d = try deal()
+        let (_, reader, _) = try derived(d)
+        XCTAssertEqual(try statuses(d, reader), ["unauthorized", "unauthorized", "unauthorized", "unauthorized"])
+        guard case let .unauthorized(reason)? = try reader.status(of: d.delivery) else { return XCTFail("delivery not unauthorized") }
+        XCTAssertTrue(reason.contains("changes its location of resource \(d.millWheat)"), reason)
+        XCTAssertEqual(try reader.resource(d.millWheat)?.accountingQuantity, dec("100"))
+        XCTAssertFalse(try reader.state(of: XCTUnwrap(try reader.planned(d.agreement))).inForce)
+    }
+
+    func testAnAgreementInForceLetsItsFulfilmentsChangeWhatItsPartiesHoldUpToThePromisedQuantity() throws {
+        let d = try deal()
+        try accept(d)
+        let (_, reader, _) = try derived(d)
+        XCTAssertEqual(try statuses(d, reader), ["applied", "applied", "unauthorized", "unauthorized"],
+                       "the delivery and the pickup make 400 kg; 10 kg more is beyond what was promised; oats are not wheat")
+        let mill = try XCTUnwrap(try reader.resource(d.millWheat))
+        XCTAssertEqual(mill.accountingQuantity, dec("500"), "100 + 150 + 250")
+        XCTAssertEqual(mill.currentLocation, "mill yard")
+        XCTAssertEqual(try reader.resource(d.farmWheat)?.onhandQuantity, dec("600"), "1000 − 150 − 250")
+        XCTAssertEqual(try reader.resource(d.farmOats)?.onhandQuantity, dec("500"))
+        let state = try reader.state(of: XCTUnwrap(try reader.planned(d.agreement)))
+        XCTAssertTrue(state.inForce)
+        XCTAssertEqual(state.inForceSince, Self.time(10))
+        XCTAssertEqual(try reader.progress(of: XCTUnwrap(try reader.planned(d.commitment))).done, dec("400"))
+    }
+
+    func testAnAcceptanceBySomeoneWhoIsNotAPartyGivesNoConsent() throws {
+        let d = try deal()
+        try accept(d, by: "bakery")
+        let (_, reader, _) = try derived(d)
+        XCTAssertEqual(try statuses(d, reader), ["unauthorized", "unauthorized", "unauthorized", "unauthorized"])
+        XCTAssertEqual(try reader.state(of: XCTUnwrap(try reader.planned(d.agreement))).signedBy, [d.net.key("mill").feed])
+    }
+
+    /// A withdrawal stated before the last signature ends the agreement for good; one after it
+    /// is too late and changes nothing.
+    func testAWithdrawalCountsOnlyBeforeTheAgreementIsInForce() throws {
+        let early = try deal("early")
+        try withdraw(early, at: 5)
+        try accept(early, at: 10)
+        let (_, before, _) = try derived(early, "early")
+        let withdrawn = try before.state(of: XCTUnwrap(try before.planned(early.agreement)))
+        XCTAssertFalse(withdrawn.inForce)
+        XCTAssertEqual(withdrawn.withdrawnBy, early.net.key("mill").feed)
+        XCTAssertEqual(try statuses(early, before), ["unauthorized", "unauthorized", "unauthorized", "unauthorized"])
+
+        let late = try deal("late")
+        try accept(late, at: 10)
+        try withdraw(late, by: "farm", at: 20)
+        try late.net.post("bakery", ["@type": "Withdrawal", "withdraws": ref(late.agreement)], at: Self.time(1))
+        let (_, after, _) = try derived(late, "late")
+        let kept = try after.state(of: XCTUnwrap(try after.planned(late.agreement)))
+        XCTAssertTrue(kept.inForce, "the farm withdrew after signing; the bakery is no signer")
+        XCTAssertNil(kept.withdrawnBy)
+        XCTAssertEqual(try statuses(late, after), ["applied", "applied", "unauthorized", "unauthorized"])
+
+        let declined = try deal("declined")
+        try withdraw(declined, by: "farm", at: 3)
+        let (_, third, _) = try derived(declined, "declined")
+        XCTAssertEqual(try third.state(of: XCTUnwrap(try third.planned(declined.agreement))).withdrawnBy, declined.net.key("farm").feed,
+                       "a party may decline before it signs")
+    }
+
+    /// The acceptance arriving after the events it gives consent to, a withdrawal, a party
+    /// described by an entry that arrives late: whatever the order, the tables kept up to date
+    /// equal a rebuild, and the statuses are those of the whole set.
+    func testAnyArrivalOrderGivesTheTablesOfARebuild() throws {
+        let d = try deal()
+        try accept(d)
+        // A second agreement whose provider is an agent the farm describes.
+        let coop = try d.net.post("farm", ["@type": "Organization", "name": "farm coop"])
+        let oatsDeal = try d.net.post("mill", ["@type": "Commitment", "action": "transfer", "provider": ref(coop),
+                                               "receiver": .string(d.net.id("mill")), "resourceInventoriedAs": ref(d.farmOats),
+                                               "resourceQuantity": qty("20", "kg")])
+        let coopOats = try d.net.event("transfer", by: "mill", provider: "farm", receiver: "mill", [
+            "provider": ref(coop), "resourceQuantity": qty("20", "kg"), "resourceInventoriedAs": ref(d.farmOats),
+            "newInventoriedResource": ["name": "mill oats"], "fulfills": ref(oatsDeal), "hasPointInTime": "2030-01-06T00:00:00Z"])
+        let second = try d.net.post("mill", ["@type": "Agreement", "stipulates": ref(oatsDeal)], at: Self.time(30))
+        try d.net.post("farm", ["@type": "Acceptance", "accepts": ref(second)], at: Self.time(31))
+        let feeds = try d.net.feeds()
+        var rng = SplitMix64(seed: 14)
+        var expected: [String]?
+        for round in 0..<6 {
+            let run = directory + "/round-\(round)"
+            try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+            let log = try LogStore(path: run + "/log.sqlite")
+            let store = try GraphStore(path: run + "/graph.sqlite")
+            for batch in shuffledBatches(feeds, maximum: 2, using: &rng) {
+                _ = try log.ingest(batch)
+                try store.update(from: log)
+            }
+            let rebuilt = try GraphStore(path: run + "/rebuilt.sqlite")
+            try rebuilt.rebuild(from: log)
+            assertSameTables(try store.tableContents(), try rebuilt.tableContents(), "round \(round)")
+            let reader = store.reader(log: log)
+            let now = try statuses(d, reader) + [try reader.status(of: coopOats)?.name ?? "none"]
+            XCTAssertEqual(now, ["applied", "applied", "unauthorized", "unauthorized", "applied"], "round \(round)")
+            if let expected { XCTAssertEqual(now, expected) } else { expected = now }
+        }
+    }
+
+    /// Publishing asks the same question: refused before the farm signs, accepted after.
+    func testPublishingAFulfilmentIsRefusedWithoutConsentAndAcceptedWithIt() throws {
+        let d = try deal()
+        let (store, _, log) = try derived(d)
+        let mill = d.net.key("mill")
+        let take = #"{"@type":"EconomicEvent","action":"transfer","provider":"\#(d.net.id("farm"))","receiver":"\#(mill.feed)","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"resourceInventoriedAs":"\#(d.farmWheat)","toResourceInventoriedAs":"\#(d.millWheat)","fulfills":"\#(d.commitment)"}"#
+        func verdict() throws -> PublishVerdict {
+            try XCTUnwrap(try store.check([Array(take.utf8)], author: mill.feed, timestamp: 1_900_000_000_000, log: log).first)
+        }
+        guard case let .refused(reason) = try verdict() else { return XCTFail("accepted without consent") }
+        XCTAssertTrue(reason.contains("decrements its accounting quantity"), reason)
+        try accept(d)
+        _ = try log.ingest(try d.net.feeds().flatMap { $0 })
+        try store.update(from: log)
+        // The earlier 400 kg took what was promised only if they applied; the cap counts
+        // matching fulfilments in causal order, and this one comes after them all.
+        guard case let .refused(beyond) = try verdict() else { return XCTFail("accepted beyond the promised quantity") }
+        XCTAssertTrue(beyond.contains("decrements"), beyond)
+    }
+}
