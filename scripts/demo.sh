@@ -56,26 +56,35 @@ say "The mill needs 400 kg of wheat, and says so on its feed"
 NEED=$(publish mill '{"@type":"Intent","action":"transfer","receiver":"'"$MILL"'","resourceQuantity":'"$(qty 400 kilogram)"',"name":"wheat for milling"}')
 wait_for 20 has farm "$MILL" 3 || { echo "the farm did not receive the mill's need"; exit 1; }
 "$VF" needs --home "$DEMO/farm"
+WHEAT_SPEC=$(publish mill '{"@type":"ResourceSpecification","name":"milling wheat","defaultUnitOfResource":"kilogram"}')
+publish mill "$(event raise "$MILL" "$MILL" '"resourceQuantity":'"$(qty 50 kilogram)"',"resourceConformsTo":"'"$WHEAT_SPEC"'","newInventoriedResource":{"name":"wheat store"}')" >/dev/null
+MILL_STOCK=$CREATED
 
 say "The farm grows wheat, commits to deliver 400 kg to the mill and proposes an agreement"
 publish farm '{"@type":"Organization","name":"Hillside Farm","@id":"'"$FARM"'"}' >/dev/null
 GROWING=$(publish farm '{"@type":"Process","name":"growing wheat","basedOn":"field 7"}')
 publish farm "$(event produce "$FARM" "$FARM" '"resourceQuantity":'"$(qty 1000 kilogram)"',"outputOf":"'"$GROWING"'","newInventoriedResource":{"name":"wheat","trackingIdentifier":"W-2026-1"}')" >/dev/null
 WHEAT=$CREATED
-COMMITMENT=$(publish farm '{"@type":"Commitment","action":"transfer","provider":"'"$FARM"'","receiver":"'"$MILL"'","resourceQuantity":'"$(qty 400 kilogram)"',"satisfies":"'"$NEED"'"}')
+wait_for 20 has farm "$MILL" 5 || { echo "the farm did not receive the mill's wheat store"; exit 1; }
+COMMITMENT=$(publish farm '{"@type":"Commitment","action":"transfer","provider":"'"$FARM"'","receiver":"'"$MILL"'","resourceConformsTo":"'"$WHEAT_SPEC"'","resourceQuantity":'"$(qty 400 kilogram)"',"satisfies":"'"$NEED"'"}')
 AGREEMENT=$(publish farm '{"@type":"Agreement","name":"wheat for the mill","stipulates":["'"$COMMITMENT"'"]}')
 wait_for 20 has mill "$FARM" 7 || { echo "the mill did not receive the farm's proposal"; exit 1; }
+DELIVERY=$(event transfer "$FARM" "$MILL" '"resourceQuantity":'"$(qty 400 kilogram)"',"resourceInventoriedAs":"'"$WHEAT"'","toResourceInventoriedAs":"'"$MILL_STOCK"'","toLocation":"mill yard","fulfills":"'"$COMMITMENT"'","satisfies":"'"$NEED"'"')
+
+say "Until the mill signs, the farm may not deliver into the mill's own wheat store and move it to the yard"
+publish farm "$DELIVERY" || true
 
 say "The mill signs the agreement; both parties have now signed it"
 "$VF" agree --home "$DEMO/mill" "$AGREEMENT" >/dev/null
-wait_for 20 has farm "$MILL" 4 || { echo "the farm did not receive the mill's signature"; exit 1; }
+wait_for 20 has farm "$MILL" 6 || { echo "the farm did not receive the mill's signature"; exit 1; }
 "$VF" agreements --home "$DEMO/farm"
 
-say "The farm delivers the 400 kg, fulfilling its commitment and the mill's need"
-publish farm "$(event transfer "$FARM" "$MILL" '"resourceQuantity":'"$(qty 400 kilogram)"',"resourceInventoriedAs":"'"$WHEAT"'","newInventoriedResource":{"name":"wheat at the mill"},"fulfills":"'"$COMMITMENT"'","satisfies":"'"$NEED"'"')" >/dev/null
-MILL_WHEAT=$CREATED
-echo "wheat $WHEAT; 400 kg of it became $MILL_WHEAT"
+say "Now the agreement in force carries the mill's consent: the farm delivers 400 kg into the mill's store"
+publish farm "$DELIVERY" >/dev/null
+MILL_WHEAT=$MILL_STOCK
+echo "400 kg of wheat $WHEAT went into the mill's store $MILL_WHEAT, now at the mill yard"
 wait_for 20 has mill "$FARM" 8 || { echo "the mill did not receive the farm's feed"; exit 1; }
+"$VF" resource --home "$DEMO/mill" "$MILL_WHEAT"
 
 say "The mill grinds it into flour, with six hours of work, and sells the flour to the bakery"
 MILLING=$(publish mill '{"@type":"Process","name":"milling"}')
@@ -85,7 +94,7 @@ publish mill "$(event produce "$MILL" "$MILL" '"resourceQuantity":'"$(qty 300.5 
 FLOUR=$CREATED
 publish mill "$(event transfer "$MILL" "$BAKERY" '"resourceQuantity":'"$(qty 300.5 kilogram)"',"resourceInventoriedAs":"'"$FLOUR"'","newInventoriedResource":{"name":"flour at the bakery"}')" >/dev/null
 BAKERY_FLOUR=$CREATED
-wait_for 20 has bakery "$MILL" 9 || { echo "the bakery did not receive the mill's feed"; exit 1; }
+wait_for 20 has bakery "$MILL" 11 || { echo "the bakery did not receive the mill's feed"; exit 1; }
 
 say "The bakery bakes bread, with eight hours of work"
 BAKING=$(publish bakery '{"@type":"Process","name":"baking"}')
