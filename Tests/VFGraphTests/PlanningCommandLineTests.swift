@@ -116,6 +116,47 @@ final class PlanningCommandLineTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("signed agreement \(agreement) already"), again.stderr)
     }
 
+    /// The mill declines the farm's proposal with `vf withdraw`: the agreement is withdrawn for
+    /// good, and neither party can sign or withdraw it again; one in force cannot be withdrawn.
+    func testAPartyWithdrawsAnAgreementBeforeItIsInForce() throws {
+        let farmHome = directory + "/farm", millHome = directory + "/mill"
+        let farm = try vf(["init", "--home", farmHome]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let mill = try vf(["init", "--home", millHome]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let commitment = try publish(farmHome, #"{"@type":"Commitment","action":"transfer","provider":"\#(farm)","receiver":"\#(mill)","resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"}}"#)
+        let declined = try publish(farmHome, #"{"@type":"Agreement","name":"first offer","stipulates":["\#(commitment)"]}"#)
+        let signed = try publish(farmHome, #"{"@type":"Agreement","name":"second offer","stipulates":["\#(commitment)"]}"#)
+        let bundle = directory + "/farm.vfb"
+        try vf(["export", "--home", farmHome, "--out", bundle])
+        try vf(["import", "--home", millHome, bundle])
+
+        try vf(["withdraw", declined, "--home", millHome])
+        try vf(["agree", signed, "--home", millHome])
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try vf(["agreements", "--home", millHome, "--json"]).stdout.utf8)) as? [[String: Any]])
+        let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as? String ?? "", $0) })
+        XCTAssertEqual(byID[declined]?["withdrawnBy"] as? String, mill)
+        XCTAssertEqual(byID[declined]?["inForce"] as? Bool, false)
+        XCTAssertEqual(byID[signed]?["inForce"] as? Bool, true)
+        XCTAssertTrue(byID[signed]?["withdrawnBy"] is NSNull)
+        XCTAssertNotNil(byID[signed]?["inForceSince"] as? String)
+        XCTAssertTrue(try vf(["agreements", "--home", millHome]).stdout.contains("withdrawn by \(mill)"))
+
+        let signWithdrawn = try VFProcess.run(["agree", declined, "--home", millHome])
+        XCTAssertEqual(signWithdrawn.status, 1)
+        XCTAssertTrue(signWithdrawn.stderr.contains("was withdrawn by \(mill)"), signWithdrawn.stderr)
+        let again = try VFProcess.run(["withdraw", declined, "--home", millHome])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("withdrawn already"), again.stderr)
+        let inForce = try VFProcess.run(["withdraw", signed, "--home", millHome])
+        XCTAssertEqual(inForce.status, 1)
+        XCTAssertTrue(inForce.stderr.contains("is in force"), inForce.stderr)
+        let bakeryHome = directory + "/bakery"
+        try vf(["init", "--home", bakeryHome])
+        try vf(["import", "--home", bakeryHome, bundle])
+        let stranger = try VFProcess.run(["withdraw", declined, "--home", bakeryHome])
+        XCTAssertEqual(stranger.status, 1)
+        XCTAssertTrue(stranger.stderr.contains("neither proposed"), stranger.stderr)
+    }
+
     func testOfferAndNeedPublishAnIntentWithAProposal() throws {
         let home = directory + "/market"
         let me = try vf(["init", "--home", home]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -32,6 +32,7 @@ enum PayloadExamples {
             #"{"@type":"Acceptance","accepts":"\#(entry)","note":"agreed"}"#,
             #"{"@type":"Claim","action":"transfer","provider":"\#(feed)","receiver":"\#(feed)","resourceQuantity":{"hasNumericalValue":"35","hasUnit":"EUR"},"triggeredBy":"\#(entry)"}"#,
             #"{\#(base),"action":"transfer","resourceInventoriedAs":"\#(resource)","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"fulfills":"\#(entry)","satisfies":["\#(entry)"],"settles":[]}"#,
+            #"{"@type":"Withdrawal","withdraws":"\#(entry)","note":"the price has changed"}"#,
         ]
     }
 }
