@@ -19,7 +19,7 @@ public enum KnownProperties {
                           "resourceConformsTo", "resourceQuantity", "effortQuantity", "inputOf", "outputOf", "toLocation",
                           "hasPointInTime", "hasBeginning", "hasEnd", "state", "corrects", "note", "newInventoriedResource",
                           "fulfills", "satisfies", "settles"],
-        "Process": ["name", "basedOn", "note", "hasBeginning", "hasEnd"],
+        "Process": ["name", "basedOn", "note", "hasBeginning", "hasEnd", "plannedWithin"],
         "ResourceSpecification": ["name", "defaultUnitOfResource", "note"],
         "Person": ["name", "note", "primaryLocation"],
         "Organization": ["name", "note", "primaryLocation"],

@@ -10,6 +10,8 @@ public struct ProcessPayload: Sendable, Equatable {
     public let note: String?
     public let hasBeginning: Int64?
     public let hasEnd: Int64?
+    /// The plan the process is part of.
+    public let plannedWithin: EntryID?
     package let source: PayloadSource
 
     /// The payload as received, for export.
@@ -22,6 +24,7 @@ public struct ProcessPayload: Sendable, Equatable {
         note = try f.string("note")
         hasBeginning = try f.time("hasBeginning")
         hasEnd = try f.time("hasEnd")
+        plannedWithin = try f.entryID("plannedWithin")
         source = .value(json)
     }
 
@@ -29,10 +32,12 @@ public struct ProcessPayload: Sendable, Equatable {
     /// is not plainly readable, and the general path then says why.
     package init?(tape: JSONTape, root: Int) {
         let r = PayloadTapeReader(tape: tape)
-        var name: String?, basedOn: String?, note: String?, hasBeginning: Int64?, hasEnd: Int64?
+        var name: String?, basedOn: String?, note: String?, hasBeginning: Int64?, hasEnd: Int64?, plannedWithin: EntryID?
         guard r.string(root, "name", into: &name), r.string(root, "basedOn", into: &basedOn), r.string(root, "note", into: &note),
-              r.time(root, "hasBeginning", into: &hasBeginning), r.time(root, "hasEnd", into: &hasEnd)
+              r.time(root, "hasBeginning", into: &hasBeginning), r.time(root, "hasEnd", into: &hasEnd),
+              r.entryID(root, "plannedWithin", into: &plannedWithin)
         else { return nil }
+        self.plannedWithin = plannedWithin
         self.name = name
         self.basedOn = basedOn
         self.note = note

@@ -67,13 +67,35 @@ public struct PlanState: Sendable, Equatable {
     public let plan: GraphPlanned
     /// Everything `plannedWithin` it or an `independentDemandOf` it, in id order.
     public let members: [PlannedProgress]
+    /// The processes `plannedWithin` it, in id order, with their planned inputs and outputs.
+    public let processes: [PlannedProcess]
 
     /// How many of its members are finished.
     public var finished: Int { members.filter(\.finished).count }
 
-    package init(plan: GraphPlanned, members: [PlannedProgress]) {
+    package init(plan: GraphPlanned, members: [PlannedProgress], processes: [PlannedProcess] = []) {
         self.plan = plan
         self.members = members
+        self.processes = processes
+    }
+}
+
+/// A process of a plan with the intents and commitments that are its inputs and outputs, and
+/// how far those have come.
+public struct PlannedProcess: Sendable, Equatable {
+    public let process: GraphProcess
+    public let inputs: [PlannedProgress]
+    public let outputs: [PlannedProgress]
+
+    /// Every planned input and output is finished (and there is at least one).
+    public var finished: Bool {
+        !(inputs.isEmpty && outputs.isEmpty) && inputs.allSatisfy(\.finished) && outputs.allSatisfy(\.finished)
+    }
+
+    package init(process: GraphProcess, inputs: [PlannedProgress], outputs: [PlannedProgress]) {
+        self.process = process
+        self.inputs = inputs
+        self.outputs = outputs
     }
 }
 

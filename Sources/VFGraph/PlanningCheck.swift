@@ -20,7 +20,9 @@ public enum PlanningCheck {
             if case let .described(entry) = p.receiver { references.insert(("receiver", entry, .agent), at: 0) }
             if let failure = references.lazy.compactMap({ check($0.property, $0.id, $0.kind, known) }).first { return failure }
             return unitMismatch(p, known: known)
-        case .process, .resourceSpecification, .agent, .foreign:
+        case let .process(process):
+            return process.plannedWithin.flatMap { check("plannedWithin", $0, .planned(.plan), known) }
+        case .resourceSpecification, .agent, .foreign:
             return nil
         }
     }

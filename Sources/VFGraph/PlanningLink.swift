@@ -28,6 +28,9 @@ public enum PlanningRelation: Int64, CaseIterable, Sendable {
     /// A commitment names an agent described by an entry as its provider or receiver: when
     /// that entry arrives, the parties of the agreements stipulating the commitment are known.
     case party = 12
+    /// An intent or commitment is an input or an output of a process.
+    case inputOf = 13
+    case outputOf = 14
 }
 
 /// `source` names `target` by `relation`.
@@ -59,6 +62,8 @@ public struct PlanningLink: Hashable, Sendable {
             pairs += p.stipulates.map { ($0, .stipulates) }
             pairs += p.stipulatesReciprocal.map { ($0, .stipulatesReciprocal) }
             if let plan = p.plannedWithin { pairs.append((plan, .plannedWithin)) }
+            if p.kind.isFlow, let process = p.inputOf { pairs.append((process, .inputOf)) }
+            if p.kind.isFlow, let process = p.outputOf { pairs.append((process, .outputOf)) }
             if let plan = p.independentDemandOf { pairs.append((plan, .independentDemandOf)) }
             if let event = p.triggeredBy { pairs.append((event, .triggeredBy)) }
             if let agreement = p.accepts { pairs.append((agreement, .accepts)) }
@@ -66,7 +71,10 @@ public struct PlanningLink: Hashable, Sendable {
             if p.kind == .commitment {
                 for case let .described(agent)? in [p.provider, p.receiver] { pairs.append((agent, .party)) }
             }
-        case .process, .resourceSpecification, .agent, .foreign:
+        case let .process(process):
+            guard let plan = process.plannedWithin else { return [] }
+            pairs.append((plan, .plannedWithin))
+        case .resourceSpecification, .agent, .foreign:
             break
         }
         guard !pairs.isEmpty else { return [] }

@@ -122,9 +122,17 @@ extension GraphReader {
     /// Plans in id order after `after`, at most `limit`, each with its members and how far they have come.
     public func plans(after: EntryID?, limit: Int) throws -> [PlanState] {
         try planned(.plan, after: after, limit: limit).map { plan in
-            let ids = Set(try linking(to: plan.id, by: .plannedWithin) + linking(to: plan.id, by: .independentDemandOf))
+            let within = try linking(to: plan.id, by: .plannedWithin)
+            let ids = Set(within + (try linking(to: plan.id, by: .independentDemandOf)))
             let members = try ids.sorted { $0.hash < $1.hash }.compactMap { try planned($0) }.filter(\.payload.kind.isFlow)
-            return PlanState(plan: plan, members: try members.map { try progress(of: $0) })
+            // Processes name the plan by plannedWithin too (the links are in id order).
+            let processes = try within.compactMap { try process($0) }.map { process in
+                func flows(_ relation: PlanningRelation) throws -> [PlannedProgress] {
+                    try linking(to: process.id, by: relation).compactMap { try planned($0) }.filter(\.payload.kind.isFlow).map { try progress(of: $0) }
+                }
+                return PlannedProcess(process: process, inputs: try flows(.inputOf), outputs: try flows(.outputOf))
+            }
+            return PlanState(plan: plan, members: try members.map { try progress(of: $0) }, processes: processes)
         }
     }
 }

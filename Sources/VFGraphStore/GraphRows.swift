@@ -64,6 +64,9 @@ struct DerivedRows {
             planned[id] = p.payload.kind
             links.formUnion(PlanningLink.made(by: id, .planned(p.payload)))
         }
+        for (id, process) in graph.processes where process.payload.plannedWithin != nil {
+            links.formUnion(PlanningLink.made(by: id, .process(process.payload)))
+        }
         for (entry, payload) in derivation.eventList where !(payload.fulfills.isEmpty && payload.satisfies.isEmpty && payload.settles.isEmpty) {
             links.formUnion(PlanningLink.made(by: entry.id, .event(payload)))
         }

@@ -116,7 +116,8 @@ enum GraphSchema {
         migrator.registerMigration("v8: consent, withdrawals, and re-derive") { db in
             // An event fulfilling a commitment of an agreement in force may now change what its
             // parties hold (§16, "Consent"), withdrawals are a new planning kind, and links name
-            // the described agents of commitments: everything is derived again.
+            // the described agents of commitments, the processes planned flows are inputs and
+            // outputs of, and the plans processes are part of: everything is derived again.
             try db.execute(sql: """
                 DROP TABLE planned;
                 DROP TABLE link;
@@ -126,7 +127,7 @@ enum GraphSchema {
                 ) WITHOUT ROWID;
                 CREATE TABLE link (
                     target BLOB NOT NULL,
-                    relation INTEGER NOT NULL CHECK (relation BETWEEN 0 AND 12),
+                    relation INTEGER NOT NULL CHECK (relation BETWEEN 0 AND 14),
                     source BLOB NOT NULL,
                     PRIMARY KEY (target, relation, source)
                 ) WITHOUT ROWID;

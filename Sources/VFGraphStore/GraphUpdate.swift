@@ -125,8 +125,9 @@ struct GraphUpdate {
                    payload.fromResource(createdBy: entry.id) != nil {
                     outputsOf.insert(process)
                 }
-            case .object(.process):
+            case let .object(.process(process)):
                 try writer.putID(entry.id, into: "process")
+                for link in PlanningLink.made(by: entry.id, .process(process)) { try writer.putLink(link) }
                 changes.processes.insert(entry.id)
             case .object(.resourceSpecification):
                 try writer.putID(entry.id, into: "resourceSpecification")

@@ -187,6 +187,15 @@ extension GraphJSON {
         w.key("members"); w.array(s.members, progress)
         w.key("name"); w.string(s.plan.payload.name)
         w.key("note"); w.string(s.plan.payload.note)
+        w.key("processes"); w.array(s.processes) { p, w in
+            w.beginObject()
+            w.key("finished"); w.bool(p.finished)
+            w.key("id"); w.id(p.process.id)
+            w.key("inputs"); w.array(p.inputs, progress)
+            w.key("name"); w.string(p.process.payload.name)
+            w.key("outputs"); w.array(p.outputs, progress)
+            w.endObject()
+        }
         w.endObject()
     }
 }

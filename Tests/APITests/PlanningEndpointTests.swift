@@ -63,5 +63,26 @@ final class PlanningEndpointTests: XCTestCase {
             let refused = try await node.client.get(bad)
             XCTAssertEqual(refused.status, 400, "\(bad): \(refused.text)")
         }
+
+        // A process of the plan, with a commitment to produce 10 kg of flour, fulfilled.
+        let milling = try id(try await node.publish(["@type": "Process", "name": "milling", "plannedWithin": plan]))
+        let flour = try id(try await node.publish(["@type": "Commitment", "action": "produce", "provider": me, "receiver": me,
+                                                   "outputOf": milling, "resourceQuantity": ["hasNumericalValue": "10", "hasUnit": "kg"]]))
+        let refusedProcess = try await node.publish(["@type": "Process", "name": "baking", "plannedWithin": need])
+        XCTAssertEqual(refusedProcess.status, 422, refusedProcess.text)
+        XCTAssertTrue(refusedProcess.text.contains("plannedWithin refers to \(need), which is an Intent, not a Plan"), refusedProcess.text)
+        var planned = try await node.client.get("/api/plans")
+        var process = try XCTUnwrap((planned.items.first?["processes"] as? [[String: Any]])?.first)
+        XCTAssertEqual(process["id"] as? String, milling)
+        XCTAssertEqual((process["outputs"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [flour])
+        XCTAssertEqual((process["inputs"] as? [[String: Any]])?.count, 0)
+        XCTAssertEqual(process["finished"] as? Bool, false)
+        _ = try id(try await node.publish(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me, "outputOf": milling,
+                                           "resourceQuantity": ["hasNumericalValue": "10", "hasUnit": "kg"],
+                                           "newInventoriedResource": ["name": "flour"], "fulfills": flour]))
+        planned = try await node.client.get("/api/plans")
+        process = try XCTUnwrap((planned.items.first?["processes"] as? [[String: Any]])?.first)
+        XCTAssertEqual(process["finished"] as? Bool, true)
+        XCTAssertEqual((process["outputs"] as? [[String: Any]])?.first?["done"] as? String, "10")
     }
 }
