@@ -41,6 +41,11 @@ final class PlanningTests: XCTestCase {
                                                "resourceConformsTo": ref(spec), "resourceQuantity": qty("400", "kg"),
                                                "satisfies": .array([ref(need), ref(offer)]), "due": "2030-01-01T00:00:00Z"])
         let agreement = try net.post("farm", ["@type": "Agreement", "name": "wheat for the mill", "stipulates": ref(commitment)])
+        // A plan with a process, whose output the mill commits to.
+        let plan = try net.post("mill", ["@type": "Plan", "name": "spring milling"])
+        let milling = try net.post("mill", ["@type": "Process", "name": "milling", "plannedWithin": ref(plan)])
+        try net.post("mill", ["@type": "Commitment", "action": "produce", "provider": .string(mill), "receiver": .string(mill),
+                              "outputOf": ref(milling), "resourceQuantity": qty("300", "kg")])
         let first = try net.event("transfer", provider: "farm", receiver: "mill", [
             "resourceQuantity": qty("150", "kg"), "resourceInventoriedAs": ref(wheat), "newInventoriedResource": ["name": "mill wheat"],
             "fulfills": ref(commitment), "satisfies": .array([ref(need)])])
@@ -111,6 +116,8 @@ final class PlanningTests: XCTestCase {
             let reader = store.reader(log: log)
             XCTAssertEqual(try reader.progress(of: XCTUnwrap(try reader.planned(s.commitment))).done, dec("350"), "round \(round)")
             XCTAssertEqual(try store.graph(from: log), try rebuilt.graph(from: log), "round \(round)")
+            XCTAssertEqual(try reader.plans(after: nil, limit: 10).first?.processes.first?.outputs.first?.quantity,
+                           Measure(value: dec("300"), unit: "kg"), "round \(round)")
         }
     }
 
