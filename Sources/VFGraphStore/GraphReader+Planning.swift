@@ -47,9 +47,14 @@ extension GraphReader {
         }
         var done = ExactDecimal.zero, promised = ExactDecimal.zero
         var events: [GraphEvent] = [], commitments: [EntryID] = []
+        // Only flows between the same agents count: anyone may name an entry, but an event
+        // between others neither fulfils a commitment nor satisfies an intent.
+        func between(_ provider: AgentID?, _ receiver: AgentID?) -> Bool {
+            (p.provider == nil || provider == p.provider) && (p.receiver == nil || receiver == p.receiver)
+        }
         for source in try linking(to: planned.id, by: relation) {
             if let event = try event(source) {
-                guard event.status == .applied else { continue }
+                guard event.status == .applied, between(event.payload.provider, event.payload.receiver) else { continue }
                 events.append(event)
                 guard let unit = quantity?.unit else { continue }
                 // The reader fills in the event's applied corrections.
@@ -57,7 +62,8 @@ extension GraphReader {
                 for measure in [measure(of: event.payload, like: p)] + corrections.map({ measure(of: $0.payload, like: p) }) {
                     if let measure, measure.unit == unit { done = (try? done.adding(measure.value)) ?? done }
                 }
-            } else if p.kind == .intent, let commitment = try self.planned(source), commitment.payload.kind == .commitment {
+            } else if p.kind == .intent, let commitment = try self.planned(source), commitment.payload.kind == .commitment,
+                      between(commitment.payload.provider, commitment.payload.receiver) {
                 commitments.append(source)
                 if let measure = commitment.payload.resourceQuantity ?? commitment.payload.effortQuantity, measure.unit == quantity?.unit {
                     promised = (try? promised.adding(measure.value)) ?? promised

@@ -53,6 +53,9 @@ final class PlanningTests: XCTestCase {
             "resourceQuantity": qty("250", "kg"), "resourceInventoriedAs": ref(wheat), "newInventoriedResource": ["name": "more mill wheat"],
             "fulfills": .array([ref(commitment)])])
         let correction = try net.event("transfer", provider: "farm", receiver: "mill", ["resourceQuantity": qty("-50", "kg"), "corrects": ref(first)])
+        // The bakery names the commitment and the need from an event of its own: it is neither's.
+        try net.event("raise", provider: "bakery", ["resourceQuantity": qty("999", "kg"), "newInventoriedResource": ["name": "bakery wheat"],
+                                                   "fulfills": ref(commitment), "satisfies": ref(need)])
         let claim = try net.post("farm", ["@type": "Claim", "action": "transfer", "provider": .string(mill), "receiver": .string(farm),
                                           "resourceQuantity": qty("35", "EUR"), "triggeredBy": ref(second)])
         let payment = try net.event("transfer", provider: "mill", receiver: "farm", [
