@@ -219,12 +219,25 @@ func measureAPI(_ home: Home, rounds: Int = 5) throws -> (resources: Double, tra
 
 say("vf-scale-bench: \(small) and \(large) events, 10 feeds, chains of 30 steps, a tenth back-dated")
 if gnuTime == nil { say("  (no /usr/bin/time: peak memory is wait4's, which starts at this bench's own size)") }
-let smallHome = try makeHome(events: small)
+// SCALE_ONLY=rebuild makes the large home alone and measures its rebuild (for working on it).
+let onlyRebuild = ProcessInfo.processInfo.environment["SCALE_ONLY"] == "rebuild"
+let smallHome = onlyRebuild ? nil : try makeHome(events: small)
 let largeHome = try makeHome(events: large)
 let insertRate = try plainInsertRate(min(large, 1_000_000))
 let rebuildRate = Double(largeHome.workload.events) / largeHome.rebuild.seconds
 say(String(format: "  graph rebuild at %d: %.0f events/s; plain SQLite inserts %.0f rows/s; ratio %.2f (target ≥ 0.3)",
            large, rebuildRate, insertRate, rebuildRate / insertRate))
+if onlyRebuild {
+    let again = try run(["graph", "rebuild", "--timings", "--home", largeHome.path])
+    let againInserts = try plainInsertRate(min(large, 1_000_000))
+    let againRate = Double(largeHome.workload.events) / again.seconds
+    say(String(format: "  again: %.0f events/s; plain SQLite inserts %.0f rows/s; ratio %.2f; peak %.0f MB",
+               againRate, againInserts, againRate / againInserts, again.peakMB))
+
+    if ProcessInfo.processInfo.environment["SCALE_KEEP"] == "1" { say("  keeping the home: \(largeHome.path)") }
+    exit(0)
+}
+guard let smallHome else { exit(0) }
 
 // SCALE_ONLY=bulk skips to bulk entry (for working on it); SCALE_KEEP=1 keeps the homes.
 let onlyBulk = ProcessInfo.processInfo.environment["SCALE_ONLY"] == "bulk"
