@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "VFGraphStore", targets: ["VFGraphStore"]),
         .library(name: "VFShapes", targets: ["VFShapes"]),
         .library(name: "VFAPI", targets: ["VFAPI"]),
+        .library(name: "VFProof", targets: ["VFProof"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -61,10 +62,15 @@ let package = Package(
             name: "VFShapes",
             dependencies: ["VFJSON", "VFLog", "VFGraph"]
         ),
+        // Provenance proofs: the file, its check (pure) and the prover (over the tables).
+        .target(
+            name: "VFProof",
+            dependencies: ["VFJSON", "VFLog", "VFGraph", "VFGraphStore", "VFShapes"]
+        ),
         .target(
             name: "VFAPI",
             dependencies: [
-                "CSodium", "VFJSON", "VFLog", "VFGraph", "VFGraphStore", "VFPeer", "VFShapes",
+                "CSodium", "VFJSON", "VFLog", "VFGraph", "VFGraphStore", "VFPeer", "VFShapes", "VFProof",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "vf",
             dependencies: [
-                "VFJSON", "VFLog", "VFPeer", "VFGraph", "VFGraphStore", "VFShapes", "VFAPI",
+                "VFJSON", "VFLog", "VFPeer", "VFGraph", "VFGraphStore", "VFShapes", "VFAPI", "VFProof",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VFGraphTests",
-            dependencies: ["VFGraph", "VFGraphStore", "VFJSON", "VFLog", "VFTestSupport", "VFWorkload", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VFGraph", "VFGraphStore", "VFProof", "VFJSON", "VFLog", "VFTestSupport", "VFWorkload", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "VFShapesTests",

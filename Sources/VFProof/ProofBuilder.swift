@@ -1,0 +1,146 @@
+import VFGraph
+import VFGraphStore
+import VFLog
+
+/// Makes a proof of a resource or an event (docs/protocol.md §17, "What a prover includes")
+/// from a node's tables and log: what the trace reaches, what its figures derive from, and the
+/// certificate pools that tie each entry to its feed's head. Costs what the proof holds.
+public struct ProofBuilder {
+    /// The most events one proof holds.
+    public static let maximumEvents = 20_000
+
+    let reader: GraphReader
+    let log: LogStore
+
+    public init(reader: GraphReader, log: LogStore) {
+        self.reader = reader
+        self.log = log
+    }
+
+    public func prove(_ subject: FlowItem, at provedAt: Int64) throws -> ProofFile {
+        switch subject {
+        case let .resource(id): guard try reader.resource(id) != nil else { throw ProofError("no resource \(id) in the graph") }
+        case let .event(id): guard try reader.event(id) != nil else { throw ProofError("no event \(id) in the graph") }
+        case let .process(id): throw ProofError("\(id) is a process: prove one of its output resources, or one of its events")
+        }
+        let steps = try reader.trace(from: subject)
+        var closure = Closure(reader: reader)
+        for step in steps {
+            switch step.item {
+            case let .event(id): closure.event(id)
+            case let .process(id): closure.object(id)
+            case let .resource(id): closure.resource(id)
+            }
+        }
+        try closure.run()
+
+        // The entries with payloads, and each involved feed's latest profile.
+        var included: [EntryID: SignedEntry] = [:]
+        for id in closure.objects {
+            guard let signed = try log.entry(id: id) else { continue }
+            included[id] = signed
+        }
+        for author in Set(included.values.map(\.entry.author)) {
+            if let profile = try reader.agent(.feed(author))?.describedBy, included[profile] == nil, let signed = try log.entry(id: profile) {
+                included[profile] = signed
+            }
+        }
+        // For each feed: its head, the certificate pools, and its fork proofs.
+        var entries = Array(included.values)
+        var feeds: [ProofFile.Feed] = []
+        for (author, held) in Dictionary(grouping: included.values, by: \.entry.author) {
+            guard let head = try log.head(of: author) else { continue }
+            var sequences: Set<UInt64> = Set(Lipmaa.certificatePool(of: head.sequence))
+            for signed in held { sequences.formUnion(Lipmaa.certificatePool(of: signed.entry.sequence)) }
+            sequences.subtract(held.map(\.entry.sequence))
+            for sequence in sequences.sorted() where sequence <= head.sequence {
+                guard let signed = try log.entry(author: author, sequence: sequence) else {
+                    throw ProofError("feed \(author): entry #\(sequence) of its certificate path is not held")
+                }
+                entries.append(SignedEntry(entry: signed.entry, payload: nil))
+            }
+            let forks = try log.forkProofs(author: author)
+            for fork in forks {
+                for entry in [fork.stored, fork.conflicting] where !entries.contains(where: { $0.entry.id == entry.id }) {
+                    entries.append(SignedEntry(entry: entry, payload: nil))
+                }
+            }
+            feeds.append(ProofFile.Feed(author: author, head: head.sequence, forked: !forks.isEmpty))
+        }
+        var resources: [ProofFile.ResourceClaim] = []
+        for step in steps {
+            if case let .resource(id) = step.item, let resource = try reader.resource(id) { resources.append(ProofFile.ResourceClaim(resource)) }
+        }
+        return ProofFile(subject: subject, provedAt: provedAt, feeds: feeds, entries: entries, trace: steps.map { ProofFile.text($0.item) }, resources: resources)
+    }
+}
+
+/// What a proof must hold so that its figures derive again: a worklist over the tables.
+private struct Closure {
+    let reader: GraphReader
+    private(set) var objects: Set<EntryID> = []
+    private var events: Set<EntryID> = []
+    private var resources: Set<ResourceID> = []
+    private var commitments: Set<EntryID> = []
+    private var pendingEvents: [EntryID] = []
+    private var pendingResources: [ResourceID] = []
+    private var pendingCommitments: [EntryID] = []
+
+    init(reader: GraphReader) { self.reader = reader }
+
+    mutating func event(_ id: EntryID) { if events.insert(id).inserted { pendingEvents.append(id) } }
+    mutating func resource(_ id: ResourceID) { if resources.insert(id).inserted { pendingResources.append(id) } }
+    mutating func object(_ id: EntryID) { objects.insert(id) }
+    mutating func commitment(_ id: EntryID) { if commitments.insert(id).inserted { pendingCommitments.append(id) } }
+
+    mutating func run() throws {
+        while true {
+            if let id = pendingResources.popLast() {
+                if let r = try reader.resource(id) { event(r.createdBy) }
+                for e in try reader.events(touching: id) { event(e.id) }
+            } else if let id = pendingEvents.popLast() {
+                guard events.count <= ProofBuilder.maximumEvents else {
+                    throw ProofError("the proof would hold more than \(ProofBuilder.maximumEvents) events: what the trace reaches depends on too much of the graph")
+                }
+                guard let e = try reader.event(id) else { continue }
+                objects.insert(id)
+                let p = e.payload
+                for r in [e.fromResource, e.toResource, e.container].compactMap({ $0 }) { resource(r) }
+                if let original = p.corrects { event(original) }
+                e.correctedBy.forEach { event($0) }
+                for process in [p.inputOf, p.outputOf].compactMap({ $0 }) { object(process) }
+                if p.action == .combine, p.toResourceInventoriedAs == nil, let process = p.inputOf {
+                    for output in try reader.events(of: process, outputs: true) { event(output.id) }
+                }
+                for spec in [p.resourceConformsTo, p.newInventoriedResource?.conformsTo].compactMap({ $0 }) { object(spec) }
+                for case let .described(agent)? in [p.provider, p.receiver] { object(agent) }
+                p.fulfills.forEach { commitment($0) }
+                (p.satisfies + p.settles).forEach { object($0) }
+            } else if let id = pendingCommitments.popLast() {
+                // What consent reads: the agreements, their signatures and withdrawals, their
+                // commitments and every fulfilment of those.
+                guard let c = try reader.planned(id) else { continue }
+                object(id)
+                for case let .described(agent)? in [c.payload.provider, c.payload.receiver] { object(agent) }
+                for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
+                    for agreement in try reader.linking(to: id, by: relation) {
+                        object(agreement)
+                        for signature in try reader.linking(to: agreement, by: .accepts) + reader.linking(to: agreement, by: .withdraws) {
+                            object(signature)
+                        }
+                        if let a = try reader.planned(agreement) { (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) } }
+                    }
+                }
+                for fulfilment in try reader.linking(to: id, by: .fulfills) { event(fulfilment) }
+            } else {
+                return
+            }
+        }
+    }
+}
+
+/// Why a proof cannot be made.
+public struct ProofError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import VFJSON
+import VFLog
+import VFTestSupport
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+@testable import VFProof
+
+/// Provenance proofs (issue 14, docs/protocol.md §17): a proof made by a node holds, read back
+/// from its bytes, with nothing but the file; any tampering, a missing entry, a path that does
+/// not connect or a figure that does not derive again is reported, precisely.
+final class ProofTests: XCTestCase {
+    private var directory: String!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "vf-proof-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
+
+    /// The farm grows wheat (with notes before it, so its feed is long enough to have lipmaa
+    /// jumps), sells 400 kg to the mill, which mills it into flour; the bakery bakes bread.
+    /// Meanwhile the farm sells 100 kg to someone else, which changes the wheat's figures.
+    private struct Chain {
+        let log: LogStore
+        let reader: GraphReader
+        let bread: ResourceID, wheat: ResourceID, flour: ResourceID
+        let net: SignedNetwork
+    }
+
+    private func chain(notes: Int = 40) throws -> Chain {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        for n in 0..<notes { try net.post("farm", ["note": .string("before \(n)")]) }
+        try net.post("farm", ["@type": "Person", "@id": .string(net.id("farm")), "name": "Hillside Farm"])
+        let growing = try net.post("farm", ["@type": "Process", "name": "growing"])
+        let wheat = ResourceID(createdBy: try net.event("produce", provider: "farm", [
+            "resourceQuantity": qty("1000", "kg"), "outputOf": ref(growing), "newInventoriedResource": ["name": "wheat"]]))
+        let toMill = ResourceID(createdBy: try net.event("transfer", provider: "farm", receiver: "mill", [
+            "resourceQuantity": qty("400", "kg"), "resourceInventoriedAs": ref(wheat), "newInventoriedResource": ["name": "mill wheat"]]))
+        try net.event("transfer", provider: "farm", receiver: "bakery", [
+            "resourceQuantity": qty("100", "kg"), "resourceInventoriedAs": ref(wheat), "newInventoriedResource": ["name": "bakery wheat"]])
+        for n in 0..<notes { try net.post("farm", ["note": .string("after \(n)")]) }
+        let milling = try net.post("mill", ["@type": "Process", "name": "milling"])
+        try net.event("consume", provider: "mill", ["resourceQuantity": qty("400", "kg"), "resourceInventoriedAs": ref(toMill), "inputOf": ref(milling)])
+        let flour = ResourceID(createdBy: try net.event("produce", provider: "mill", [
+            "resourceQuantity": qty("300", "kg"), "outputOf": ref(milling), "newInventoriedResource": ["name": "flour"]]))
+        let toBakery = ResourceID(createdBy: try net.event("transfer", provider: "mill", receiver: "bakery", [
+            "resourceQuantity": qty("300", "kg"), "resourceInventoriedAs": ref(flour), "newInventoriedResource": ["name": "bakery flour"]]))
+        let baking = try net.post("bakery", ["@type": "Process", "name": "baking"])
+        try net.event("consume", provider: "bakery", ["resourceQuantity": qty("300", "kg"), "resourceInventoriedAs": ref(toBakery), "inputOf": ref(baking)])
+        let bread = ResourceID(createdBy: try net.event("produce", provider: "bakery", [
+            "resourceQuantity": qty("500", "each"), "outputOf": ref(baking), "newInventoriedResource": ["name": "bread"]]))
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: log)
+        return Chain(log: log, reader: store.reader(log: log), bread: bread, wheat: wheat, flour: flour, net: net)
+    }
+
+    private func prove(_ c: Chain, _ subject: FlowItem) throws -> ProofFile {
+        let made = try ProofBuilder(reader: c.reader, log: c.log).prove(subject, at: 1_900_000_000_000)
+        // What is checked is what the file says, read back from its bytes.
+        let read = try ProofFile.decode(made.encoded())
+        XCTAssertEqual(read, made)
+        return read
+    }
+
+    func testAProofOfBreadHoldsAndRederivesItsTraceAndFigures() throws {
+        let c = try chain()
+        let proof = try prove(c, .resource(c.bread))
+        let report = ProofCheck.check(proof)
+        XCTAssertEqual(report.failures, [])
+        XCTAssertEqual(report.steps.map(\.item), try c.reader.trace(from: .resource(c.bread)).map { ProofFile.text($0.item) })
+        XCTAssertTrue(report.steps.contains { $0.kind == "process" && $0.summary == "growing" }, "the trace reaches the field")
+        let farmEvent = try XCTUnwrap(report.steps.first { $0.kind == "event" && $0.signer == c.net.key("farm").feed })
+        XCTAssertEqual(farmEvent.signerName, "Hillside Farm")
+        XCTAssertEqual(proof.resources.first { $0.id == c.wheat }?.onhandQuantity, dec("500"), "1000 − 400 − 100: the sale to the bakery is in the proof")
+        // Logarithmic, not the whole feed: 80 notes are not there, though their certificate links are.
+        let farmEntries = proof.entries.filter { $0.entry.author == c.net.key("farm").feed }
+        XCTAssertLessThan(farmEntries.count, 30)
+        XCTAssertEqual(proof.feeds.count, 3)
+    }
+
+    func testTamperingIsReportedPrecisely() throws {
+        let c = try chain()
+        let proof = try prove(c, .resource(c.bread))
+        func tampered(_ change: (inout [SignedEntry]) -> Void, claims: [ProofFile.ResourceClaim]? = nil) -> [String] {
+            var entries = proof.entries
+            change(&entries)
+            return ProofCheck.check(ProofFile(subject: proof.subject, provedAt: proof.provedAt, feeds: proof.feeds, entries: entries,
+                                              trace: proof.trace, resources: claims ?? proof.resources)).failures
+        }
+        // A payload changed: 500 loaves become 5000.
+        let produce = try XCTUnwrap(proof.entries.firstIndex { $0.payload.map { String(decoding: $0, as: UTF8.self).contains("\"bread\"") } ?? false })
+        var failures = tampered { entries in
+            let text = String(decoding: entries[produce].payload!, as: UTF8.self).replacingOccurrences(of: ":500", with: ":5000")
+            entries[produce] = SignedEntry(entry: entries[produce].entry, payload: Array(text.utf8))
+        }
+        XCTAssertTrue(failures.contains { $0.contains("#\(proof.entries[produce].entry.sequence)") && $0.contains("bytes but the entry claims") }, "\(failures)")
+        // A signature forged: the last byte flipped.
+        failures = tampered { entries in
+            var bytes = entries[produce].entry.encoded
+            bytes[bytes.count - 1] ^= 1
+            entries[produce] = SignedEntry(entry: try! EntryCodec.decode(bytes), payload: entries[produce].payload)
+        }
+        XCTAssertTrue(failures.contains { $0.contains("signature") }, "\(failures)")
+        // An entry on a certificate path left out: the farm's events no longer connect to its head.
+        let farm = c.net.key("farm").feed
+        let head = try XCTUnwrap(proof.feeds.first { $0.author == farm }?.head)
+        let link = try XCTUnwrap(proof.entries.first { $0.entry.author == farm && $0.payload == nil && $0.entry.sequence < head && $0.entry.sequence > 1 })
+        failures = tampered { entries in entries.removeAll { $0.entry.id == link.entry.id } }
+        XCTAssertTrue(failures.contains { $0.contains("no chain of links from the head") }, "\(failures)")
+        // The sale to the bakery left out: the wheat's figures do not derive again.
+        let sale = try XCTUnwrap(proof.entries.first { $0.payload.map { String(decoding: $0, as: UTF8.self).contains("bakery wheat") } ?? false })
+        failures = tampered { entries in
+            if let i = entries.firstIndex(where: { $0.entry.id == sale.entry.id }) { entries[i] = SignedEntry(entry: entries[i].entry, payload: nil) }
+        }
+        XCTAssertTrue(failures.contains { $0.contains("resource \(c.wheat) derives as 600 accounting") && $0.contains("claims 500") }, "\(failures)")
+        // A figure claimed that is not so.
+        let claims = proof.resources.map { $0.id == c.flour ? ProofFile.ResourceClaim(id: $0.id, unit: "kg", accountingQuantity: dec("300"), onhandQuantity: dec("300")) : $0 }
+        failures = tampered({ _ in }, claims: claims)
+        XCTAssertEqual(failures, ["resource \(c.flour) derives as 0 accounting, 0 onhand kg, but the proof claims 300 accounting, 300 onhand kg"])
+        // An entry of a feed the proof does not list.
+        let stranger = try c.net.source.append(Array(#"{"note":"x"}"#.utf8), key: SigningKey())
+        failures = tampered { entries in entries.append(stranger) }
+        XCTAssertTrue(failures.contains { $0.contains("its feed is not listed") }, "\(failures)")
+    }
+
+    func testMalformedFilesAreRefusedWithTheReason() throws {
+        let c = try chain(notes: 0)
+        let good = String(decoding: try prove(c, .resource(c.flour)).encoded(), as: UTF8.self)
+        func reason(_ text: String) -> String {
+            do { _ = try ProofFile.decode(Array(text.utf8)); return "accepted" } catch { return error.description }
+        }
+        XCTAssertEqual(reason(good.replacingOccurrences(of: #""vfProof":1"#, with: #""vfProof":2"#)), "vfProof is not 1: this checker reads version 1")
+        XCTAssertEqual(reason(good.replacingOccurrences(of: #""forked":false"#, with: #""forked":"no""#)), "feeds[0].forked is not true or false")
+        XCTAssertEqual(reason(good.replacingOccurrences(of: #""claims":{"#, with: #""claims":{"extra":1,"#)), "claims has an unknown member \"extra\"")
+        XCTAssertTrue(reason(good.replacingOccurrences(of: #"[[""#, with: #"[["!"#)).hasPrefix("entries[0]: the entry is not base64"))
+        XCTAssertTrue(reason(String(good.prefix(good.count / 2))).hasPrefix("not JSON"))
+        XCTAssertEqual(reason("[]"), "the proof is not an object")
+    }
+
+    func testAProofOfAnEventAndOfAForkedFeed() throws {
+        let c = try chain(notes: 3)
+        // The mill signs two different entries #1: a fork the node holds a proof of.
+        let mill = c.net.key("mill")
+        let other = try LogStore(path: directory + "/other.sqlite")
+        let forged = try other.append(Array(#"{"note":"another first entry"}"#.utf8), key: mill)
+        _ = try? c.log.ingest([forged])
+        XCTAssertEqual(try c.log.forkProofs(author: mill.feed).count, 1)
+        let milled = try XCTUnwrap(try c.reader.events(touching: c.flour).first).id
+        let proof = try prove(c, .event(milled))
+        XCTAssertEqual(proof.feeds.first { $0.author == mill.feed }?.forked, true)
+        let report = ProofCheck.check(proof)
+        XCTAssertEqual(report.failures, [])
+        XCTAssertEqual(report.forkedFeeds, [mill.feed])
+        // Saying the feed is not forked is caught.
+        let denied = ProofFile(subject: proof.subject, provedAt: proof.provedAt,
+                               feeds: proof.feeds.map { ProofFile.Feed(author: $0.author, head: $0.head, forked: false) },
+                               entries: proof.entries, trace: proof.trace, resources: proof.resources)
+        XCTAssertTrue(ProofCheck.check(denied).failures.contains { $0.contains("it is forked, but the proof says not") })
+    }
+}
