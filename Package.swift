@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "VFAPI", "VFShapes", "VFJSON", "VFLog", "VFGraph", "VFGraphStore", "VFPeer", "VFTestSupport",
+                "VFAPI", "VFShapes", "VFJSON", "VFLog", "VFGraph", "VFGraphStore", "VFPeer", "VFTestSupport", "VFProof",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

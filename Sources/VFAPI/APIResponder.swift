@@ -79,6 +79,7 @@ struct APIResponder: HTTPResponder {
         case .specifications: return Self.json(bytes: try await reads.specifications(query))
         case let .trace(id): return Self.json(bytes: try await reads.flow(id, backwards: true))
         case let .track(id): return Self.json(bytes: try await reads.flow(id, backwards: false))
+        case let .proof(id): return Self.json(bytes: try await reads.proof(id))
         case let .planning(kind): return Self.json(bytes: try await reads.planning(kind, query))
         case .peers: return Self.json(bytes: try await reads.peers(query))
         case .sync: return Self.json(await reads.sync())

@@ -23,6 +23,8 @@ public enum APIRoute: Equatable, Sendable {
     case specifications
     case trace(id: String)
     case track(id: String)
+    /// A provenance proof of a resource or an event (docs/protocol.md §17).
+    case proof(id: String)
     /// Planning and exchange: open offers and needs, commitments, claims, agreements and plans.
     case planning(PlanningListingKind)
     case peers
@@ -83,7 +85,7 @@ public enum APIRoute: Equatable, Sendable {
 
     private static func parameterised(_ rest: String) -> APIRoute? {
         for (prefix, make) in [("entries/", APIRoute.entry), ("resources/", APIRoute.resource),
-                               ("trace/", APIRoute.trace), ("track/", APIRoute.track)] as [(String, (String) -> APIRoute)] {
+                               ("trace/", APIRoute.trace), ("track/", APIRoute.track), ("proof/", APIRoute.proof)] as [(String, (String) -> APIRoute)] {
             if rest.hasPrefix(prefix), rest.count > prefix.count { return make(idText(String(rest.dropFirst(prefix.count)))) }
         }
         if rest.hasPrefix("feeds/"), rest.hasSuffix("/entries") {

@@ -1,6 +1,7 @@
 import Foundation
 import VFGraph
 import VFGraphStore
+import VFProof
 import VFLog
 import VFPeer
 import VFShapes
@@ -159,6 +160,20 @@ struct ReadEndpoints: Sendable {
             let start = try FlowStart.parse(idText, in: reader)
             let steps = backwards ? try reader.trace(from: start) : try reader.track(from: start)
             return JSONWriter.bytes { $0.array(steps, GraphJSON.step) }
+        }
+    }
+
+    /// A provenance proof of a resource or an event, the file `vf prove` writes.
+    func proof(_ idText: String) async throws -> [UInt8] {
+        let reader = try await context.graph.reader()
+        let log = context.log
+        return try await blocking.run {
+            let start = try FlowStart.parse(idText, in: reader)
+            do {
+                return try ProofBuilder(reader: reader, log: log).prove(start, at: Int64(Date().timeIntervalSince1970 * 1000)).encoded()
+            } catch let error as ProofError {
+                throw APIError(422, error.description)
+            }
         }
     }
 

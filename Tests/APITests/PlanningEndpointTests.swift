@@ -1,5 +1,6 @@
 import Foundation
 import VFAPI
+import VFProof
 import XCTest
 
 /// The planning listings over the API: what is open, how far each commitment has come, who
@@ -84,5 +85,27 @@ final class PlanningEndpointTests: XCTestCase {
         process = try XCTUnwrap((planned.items.first?["processes"] as? [[String: Any]])?.first)
         XCTAssertEqual(process["finished"] as? Bool, true)
         XCTAssertEqual((process["outputs"] as? [[String: Any]])?.first?["done"] as? String, "10")
+    }
+}
+
+/// `GET /api/proof/{id}`: the file `vf prove` writes, which holds when checked.
+final class ProofEndpointTests: XCTestCase {
+    func testAProofOfAResourceIsServedAndHolds() async throws {
+        let node = try await APITestNode()
+        let me = node.me
+        let produced = try await node.publish(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me,
+                                               "resourceQuantity": ["hasNumericalValue": "10", "hasUnit": "kg"],
+                                               "newInventoriedResource": ["name": "flour"]])
+        XCTAssertEqual(produced.status, 201, produced.text)
+        let resource = try XCTUnwrap((produced.object["createdResource"] as? String) ?? (produced.object["event"] as? [String: Any])?["createdResource"] as? String,
+                                     produced.text)
+        let answer = try await node.client.get("/api/proof/" + (resource.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? resource))
+        XCTAssertEqual(answer.status, 200, answer.text)
+        let proof = try ProofFile.decode(answer.body)
+        XCTAssertEqual(ProofCheck.check(proof).failures, [])
+        XCTAssertEqual(proof.resources.first?.onhandQuantity.description, "10")
+        let unknown = try await node.client.get("/api/proof/%25" + String(repeating: "A", count: 43) + "%3D.vf1res")
+        XCTAssertEqual(unknown.status, 404, unknown.text)
+        await node.stop()
     }
 }
