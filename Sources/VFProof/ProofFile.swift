@@ -68,7 +68,7 @@ public struct ProofFile: Sendable, Equatable {
 
     // MARK: writing
 
-    /// The file's bytes: members in the order §17 shows them, one entry per line.
+    /// The file's bytes: members in the order §17 shows them, on one line ending with a newline.
     public func encoded() -> [UInt8] {
         var w = JSONWriter(capacity: 1024 + entries.count * 400)
         w.beginObject()
