@@ -39,6 +39,17 @@ extension LogStore {
         }
     }
 
+    /// Throws ``AppendError/locked(_:_:)`` if `author` is this node's own feed and it may not be
+    /// signed now. (``commit(_:count:)`` checks again, in its transaction.)
+    func checkOwnFeed(_ author: FeedID) throws {
+        guard let ownFeed, author == ownFeed.feed else { return }
+        do {
+            _ = try pool.read { db in try ownFeed.checkBeforeSigning(author, in: db) }
+        } catch let error as DatabaseError {
+            throw StoreError(operation: "read the head of \(author)", underlying: error)
+        }
+    }
+
     /// Runs an append of `author`'s feed in one immediate transaction: the guard's check first,
     /// then `body`, then the mark moved to the last entry `body` returns, before the commit. If
     /// the commit fails after the mark moved, the mark is put back.

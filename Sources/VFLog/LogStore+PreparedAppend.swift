@@ -18,10 +18,8 @@ extension LogStore {
     public func prepareAppend(_ payloads: [[UInt8]], key: SigningKey, timestamp: Int64? = nil) throws -> PreparedAppend {
         let hashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
-        var (head, signer) = try read("read the head of \(key.feed)") { db in
-            _ = try ownFeed?.checkBeforeSigning(key.feed, in: db)
-            return try Self.chainSigner(key: key, count: payloads.count, in: db)
-        }
+        try checkOwnFeed(key.feed)
+        var (head, signer) = try read("read the head of \(key.feed)") { db in try Self.chainSigner(key: key, count: payloads.count, in: db) }
         let entries = zip(payloads, hashes).map { payload, hash in
             SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: hash, timestamp: time), payload: payload)
         }

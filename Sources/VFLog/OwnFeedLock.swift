@@ -24,7 +24,7 @@ public enum OwnFeedLock: Sendable, Equatable {
                     + (held == 0 ? "none" : "up to #\(held)") + "): an entry signed now could take a sequence number a peer "
                     + "already holds, forking the feed for good. " + Self.remedy
             case let .behindMark(held, mark):
-                "log.sqlite holds entries up to #\(held) of this node's own feed but the mark beside the secret key "
+                "log.sqlite holds " + (held == 0 ? "no entry" : "entries up to #\(held)") + " of this node's own feed but the mark beside the secret key "
                     + "(feed-mark) says #\(mark): the store lost entries (a truncated, replaced or old copy of log.sqlite). "
                     + "Signing now would sign a second entry #\(held + 1) and fork the feed for good. " + Self.remedy
             case let .otherEntryAtMark(sequence, held, mark):
@@ -32,6 +32,9 @@ public enum OwnFeedLock: Sendable, Equatable {
                     + "(feed-mark) names \(mark): log.sqlite was replaced by another copy. " + Self.remedy
             }
         }
+
+        /// The lock of a restore, as opposed to a log that lost entries.
+        public var isRestore: Bool { if case .restored = self { true } else { false } }
 
         static let remedy = "Fetch the feed's latest entries from a peer or pub that holds them (vf sync ADDRESS, or vf serve); "
             + "the node unlocks once it has caught up. If you are sure no newer entry of this feed exists anywhere, "
