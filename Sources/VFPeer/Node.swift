@@ -95,6 +95,8 @@ public final class Node: @unchecked Sendable, PeerHub {
     private var pollTask: RepeatedTask?
     private var stopped = false
     private var headsObservers: [@Sendable ([FeedID: UInt64]) -> Void] = []
+    /// Read from the store at start; lifted by a sync that catches up with a peer (``ownFeedCaughtUp(with:peerHolds:)``).
+    private var ownFeedIsLocked = false
 
     public init(key: SigningKey, networkKey: NetworkKey, log: LogStore, peers: PeerStore,
                 configuration: Configuration = Configuration(), logger: Logger = Logger(label: "vf.node")) {
@@ -124,7 +126,12 @@ public final class Node: @unchecked Sendable, PeerHub {
             try replicator.peers.resetConnectedFlags()
             return (wanted, lastRow, heads, configured, forked)
         }
+        let lock = try await blocking { try replicator.log.ownFeedLock() }
+        if case let .locked(reason)? = lock {
+            logger.warning("this node's own feed is locked; it will fetch it from its peers: \(reason)")
+        }
         try await loop.submit {
+            if case .locked? = lock { self.ownFeedIsLocked = true }
             self.wanted = wanted
             self.knownHeads = heads
             self.lastEntryRow = lastRow
@@ -349,6 +356,21 @@ public final class Node: @unchecked Sendable, PeerHub {
     var forkedFeeds: Set<FeedID> {
         loop.preconditionInEventLoop()
         return forked
+    }
+
+    var ownFeedLocked: Bool {
+        loop.preconditionInEventLoop()
+        return ownFeedIsLocked
+    }
+
+    func ownFeedCaughtUp(with peer: FeedID, peerHolds: UInt64) -> EventLoopFuture<Void>? {
+        loop.preconditionInEventLoop()
+        let log = replicator.log
+        return offLoop { _ in try log.confirmOwnFeed(peerHolds: peerHolds) }.map { [self] mark in
+            guard let mark else { return }
+            ownFeedIsLocked = false
+            logger.notice("this node's own feed is unlocked: \(peer) holds it up to #\(peerHolds), and this node holds it up to #\(mark.sequence)")
+        }.recover { [logger] error in logger.warning("cannot unlock this node's own feed: \(error)") }
     }
 
     /// Whether the node follows `feed` or was told to dial it; everyone else is a stranger.
