@@ -50,6 +50,11 @@ struct Peers: ParsableCommand {
     func run() throws {
         let context = try NodeContext(options)
         let peers = try context.peers.peers()
+        // The lock goes to standard error with --json, which stays an array of peers.
+        if case let .locked(reason)? = try context.log.ownFeedLock() {
+            let line = "this node's own feed is LOCKED: \(reason)"
+            if json { printErr(line) } else { print(line) }
+        }
         if json {
             JSONOutput.print(peers.map { peer -> [String: Any] in
                 ["feed": peer.feed.description,

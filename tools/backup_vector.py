@@ -1,0 +1,20 @@
+#!/usr/bin/env python3
+"""Recomputes the backup file test vector of docs/protocol.md ("Backup file") with libsodium
+through ctypes, independently of the Swift code: prints the derived key and the file's bytes."""
+import ctypes
+import ctypes.util
+
+sodium = ctypes.CDLL(ctypes.util.find_library("sodium"))
+assert sodium.sodium_init() >= 0
+passphrase = b"correct horse battery staple"
+salt, nonce, seed = bytes(range(16)), bytes(range(24)), bytes(range(32))
+opslimit, memlimit = 2, 64 << 20  # libsodium's INTERACTIVE limits
+key = ctypes.create_string_buffer(32)
+assert sodium.crypto_pwhash(key, ctypes.c_ulonglong(32), passphrase, ctypes.c_ulonglong(len(passphrase)), salt,
+                            ctypes.c_ulonglong(opslimit), ctypes.c_size_t(memlimit), ctypes.c_int(2)) == 0
+box = ctypes.create_string_buffer(48)
+assert sodium.crypto_secretbox_easy(box, seed, ctypes.c_ulonglong(32), nonce, key.raw) == 0
+backup = (b"vfbackup" + (1).to_bytes(2, "big") + bytes([2]) + opslimit.to_bytes(8, "big") + memlimit.to_bytes(8, "big")
+          + salt + nonce + box.raw + bytes([0]))
+print("key   ", key.raw.hex())
+print("backup", backup.hex())
