@@ -215,6 +215,13 @@ public final class Node: @unchecked Sendable, PeerHub {
         }.get()
     }
 
+    /// Whether this node may sign its own feed now, read from the store and the feed mark (nil:
+    /// the store has no guard, or cannot be read).
+    public func ownFeedLock() async -> OwnFeedLock? {
+        let log = replicator.log
+        return (try? await blocking { try log.ownFeedLock() }) ?? nil
+    }
+
     /// The peers connected now.
     public func connectedPeers() async -> [FeedID] {
         (try? await loop.submit { Array(self.connections.keys) }.get()) ?? []
