@@ -126,7 +126,14 @@ public final class Node: @unchecked Sendable, PeerHub {
             try replicator.peers.resetConnectedFlags()
             return (wanted, lastRow, heads, configured, forked)
         }
-        let lock = try await blocking { try replicator.log.ownFeedLock() }
+        let lock: OwnFeedLock?
+        do {
+            lock = try await blocking { try replicator.log.ownFeedLock() }
+        } catch {
+            // The node still syncs; its own appends are refused with the same error.
+            logger.warning("cannot read this node's feed mark: \(error)")
+            lock = nil
+        }
         if case let .locked(reason)? = lock {
             logger.warning("this node's own feed is locked; it will fetch it from its peers: \(reason)")
         }
