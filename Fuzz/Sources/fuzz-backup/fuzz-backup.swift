@@ -1,7 +1,7 @@
 import FuzzSupport
 import VFLog
 
-/// The backup file `vf restore` reads (docs/protocol.md §17): the key section with its bounded
+/// The backup file `vf restore` reads (docs/protocol.md §18): the key section with its bounded
 /// key derivation limits, then the feed's bundle, decoded whole. The passphrase is tried only
 /// for the cheapest limits, so one input costs microseconds.
 @_cdecl("LLVMFuzzerTestOneInput")
