@@ -35,6 +35,9 @@ test: build test-vectors
 # The entry vectors, recomputed by an independent Python implementation of docs/protocol.md,
 # and the payload vectors' verdicts under Python's strict reading of the JSON profile.
 test-vectors:
+	@if command -v python3 >/dev/null && python3 -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('sodium'))"; then \
+		python3 tools/backup_vector.py --check docs/protocol.md; \
+	fi
 	@if command -v python3 >/dev/null; then \
 		python3 tools/entry_vectors.py --check-payloads Tests/VFLogTests/Fixtures/payload-vectors.json; \
 	else \

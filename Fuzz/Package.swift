@@ -30,6 +30,7 @@ let package = Package(
         ),
         fuzzTarget("fuzz-entry", ["VFLog"]),
         fuzzTarget("fuzz-bundle", ["VFLog"]),
+        fuzzTarget("fuzz-backup", ["VFLog"]),
         fuzzTarget("fuzz-sync-frame", ["VFLog", "VFPeer"]),
         fuzzTarget("fuzz-sync-state-machine", ["VFLog", "VFPeer"]),
         fuzzTarget("fuzz-handshake-server", ["VFPeer"]),

@@ -18,7 +18,8 @@ final class Publisher: Sendable {
 
     /// Appends the payload of a request body and returns the new entry.
     /// - Throws: ``APIError`` 400 for a malformed body, 413 for an oversized payload, 422 for a
-    ///   payload `vf publish` would refuse; nothing is appended then.
+    ///   payload `vf publish` would refuse, 409 while the node's own feed is locked
+    ///   (``OwnFeedLock``); nothing is appended then.
     func publish(body: [UInt8]) async throws -> SignedEntry {
         let (payload, allowNegative) = try PublishRequest.parse(body)
         do { try Payload.validate(payload) } catch {
@@ -33,7 +34,12 @@ final class Publisher: Sendable {
                                                                          allowNegative: allowNegative) {
                 throw APIError.unprocessable("refused: \(reason); nothing appended")
             }
-            return try await context.node.publish(payload)
+            do {
+                return try await context.node.publish(payload)
+            } catch let error as AppendError {
+                if case .locked = error { throw APIError(409, "\(error)") }
+                throw error
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ extension LogStore {
         guard !payloads.isEmpty else { return [] }
         let payloadHashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
-        return try writeImmediate("append to \(key.feed)") { db in
+        return try writeAppend("append to \(key.feed)", author: key.feed) { db in
             let (head, chain) = try Self.chainSigner(key: key, count: payloads.count, in: db)
             let writer = try EntryWriter(db: db)
             let signer = SignerBox(chain)
@@ -45,7 +45,7 @@ extension LogStore {
                 current = next.value
             }
             if let last = appended.last?.entry { try writer.setHead(author: last.author, sequence: last.sequence, id: last.id, forked: false) }
-            return appended
+            return (appended, appended.last?.entry)
         }
     }
 }
@@ -95,6 +95,8 @@ private final class EntriesBox: @unchecked Sendable {
 public enum AppendError: Error, CustomStringConvertible {
     case invalidPayload(index: Int, PayloadError)
     case forked(FeedID)
+    /// The node's own feed may not be extended now (``OwnFeedLock``).
+    case locked(FeedID, OwnFeedLock.Reason)
     /// Another writer extended the feed after entries were signed to extend it.
     case headMoved(FeedID)
 
@@ -102,6 +104,7 @@ public enum AppendError: Error, CustomStringConvertible {
         switch self {
         case let .invalidPayload(_, error): "\(error)"
         case let .forked(feed): "feed \(feed) is forked; it cannot be extended"
+        case let .locked(_, reason): "this node's own feed is locked, nothing was signed: \(reason)"
         case let .headMoved(feed): "feed \(feed) was extended by another writer meanwhile; nothing was appended"
         }
     }

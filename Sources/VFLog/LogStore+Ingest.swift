@@ -86,6 +86,7 @@ extension LogStore {
             for (author, state) in feeds where state.changed {
                 guard let head = state.head else { continue }
                 try writer.setHead(author: author, sequence: head.sequence, id: head.id, forked: state.forked)
+                if let ownFeed, author == ownFeed.feed { try ownFeed.received(head: head, in: db) }
             }
             return report
         }

@@ -18,6 +18,7 @@ extension LogStore {
     public func prepareAppend(_ payloads: [[UInt8]], key: SigningKey, timestamp: Int64? = nil) throws -> PreparedAppend {
         let hashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
+        try checkOwnFeed(key.feed)
         var (head, signer) = try read("read the head of \(key.feed)") { db in try Self.chainSigner(key: key, count: payloads.count, in: db) }
         let entries = zip(payloads, hashes).map { payload, hash in
             SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: hash, timestamp: time), payload: payload)
@@ -31,7 +32,7 @@ extension LogStore {
     public func commit(_ prepared: PreparedAppend, count: Int? = nil) throws {
         let entries = prepared.entries.prefix(min(max(count ?? prepared.entries.count, 0), prepared.entries.count))
         guard let last = entries.last?.entry else { return }
-        try writeImmediate("append to \(prepared.author)") { db in
+        try writeAppend("append to \(prepared.author)", author: prepared.author) { db in
             let head = try Self.head(of: prepared.author, in: db)
             if head?.forked == true { throw AppendError.forked(prepared.author) }
             guard head?.sequence == prepared.previous?.sequence, head?.id == prepared.previous?.id else {
@@ -40,6 +41,7 @@ extension LogStore {
             let writer = try EntryWriter(db: db)
             for signed in entries { try writer.insert(signed.entry, payload: signed.payload) }
             try writer.setHead(author: last.author, sequence: last.sequence, id: last.id, forked: false)
+            return ((), last)
         }
     }
 }

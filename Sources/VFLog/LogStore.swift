@@ -10,10 +10,14 @@ import GRDB
 public final class LogStore: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// Checks appends to the home's own feed against the feed mark; nil: none is checked.
+    public let ownFeed: OwnFeedGuard?
 
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    public init(path: String) throws(StoreError) {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date. With
+    /// `ownFeed`, appends to that feed pass its lock and move its mark (``NodeHome/openStore()``).
+    public init(path: String, ownFeed: OwnFeedGuard? = nil) throws(StoreError) {
         self.path = path
+        self.ownFeed = ownFeed
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in

@@ -4,6 +4,7 @@ import Foundation
 ///
 /// ```
 /// HOME/secret        the Ed25519 seed (mode 0600)
+/// HOME/feed-mark     the own feed's latest entry, and whether a restore awaits it (mode 0600; FeedMark)
 /// HOME/log.sqlite    the log store (plus SQLite's -wal and -shm files)
 /// ```
 public struct NodeHome: Sendable {
@@ -20,6 +21,7 @@ public struct NodeHome: Sendable {
 
     public var secretKeyPath: String { path + "/secret" }
     public var storePath: String { path + "/log.sqlite" }
+    public var markPath: String { path + "/feed-mark" }
 
     /// Creates the directory, a new keypair (or the given one) and the store. Refuses if an identity exists.
     @discardableResult
@@ -32,8 +34,28 @@ public struct NodeHome: Sendable {
             throw HomeError.io(path, error.localizedDescription)
         }
         try SecretKeyFile.write(key, to: secretKeyPath)
+        try FeedMarkFile(path: markPath).write(FeedMark(feed: key.feed))
         _ = try LogStore(path: storePath)
         return key
+    }
+
+    /// Creates the home of an identity restored from a backup, with the entries of its feed the
+    /// backup held given to `store` to ingest. The feed starts locked (``OwnFeedLock``): the
+    /// mark says so before the store exists, so a restore cut short never leaves a home that
+    /// could sign. Refuses if an identity exists.
+    public func restore(key: SigningKey, ingest: (LogStore) throws -> Void) throws {
+        if FileManager.default.fileExists(atPath: secretKeyPath) { throw HomeError.identityExists(secretKeyPath) }
+        if FileManager.default.fileExists(atPath: storePath) { throw HomeError.identityExists(storePath) }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw HomeError.io(path, error.localizedDescription)
+        }
+        let mark = FeedMarkFile(path: markPath)
+        try mark.write(FeedMark(feed: key.feed, restored: true))
+        try SecretKeyFile.write(key, to: secretKeyPath)
+        try ingest(LogStore(path: storePath, ownFeed: OwnFeedGuard(feed: key.feed, file: mark)))
     }
 
     /// The identity, refusing a key file others can read or a home others can write.
@@ -46,7 +68,13 @@ public struct NodeHome: Sendable {
     public func openStore() throws -> LogStore {
         guard FileManager.default.fileExists(atPath: storePath) else { throw HomeError.notInitialized(path) }
         try checkPermissions()
-        return try LogStore(path: storePath)
+        return try LogStore(path: storePath, ownFeed: ownFeedGuard())
+    }
+
+    /// The guard of the feed whose key is in this home, if the key can be read.
+    public func ownFeedGuard() -> OwnFeedGuard? {
+        guard let key = try? SecretKeyFile.read(from: secretKeyPath) else { return nil }
+        return OwnFeedGuard(feed: key.feed, file: FeedMarkFile(path: markPath))
     }
 
     /// Refuses a home that group or others may write: whoever can write it can replace the
@@ -66,6 +94,7 @@ public enum HomeError: Error, Equatable, CustomStringConvertible {
     case keyFileTooOpen(String, mode: UInt16)
     case homeTooOpen(String, mode: UInt16)
     case malformedKeyFile(String, String)
+    case malformedMarkFile(String, String)
     case io(String, String)
 
     public var description: String {
@@ -78,6 +107,8 @@ public enum HomeError: Error, Equatable, CustomStringConvertible {
         case let .homeTooOpen(path, mode):
             "permissions \(String(mode, radix: 8, uppercase: false).leftPadded(to: 4)) for \(path) are too open: group or others can write the node's home (chmod 700 \(path))"
         case let .malformedKeyFile(path, why): "secret key file \(path) is malformed: \(why)"
+        case let .malformedMarkFile(path, why):
+            "the feed mark \(path) is \(why); the node will not sign until it is fixed (or removed: vf then writes it again from log.sqlite)"
         case let .io(path, why): "\(path): \(why)"
         }
     }

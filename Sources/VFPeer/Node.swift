@@ -95,6 +95,8 @@ public final class Node: @unchecked Sendable, PeerHub {
     private var pollTask: RepeatedTask?
     private var stopped = false
     private var headsObservers: [@Sendable ([FeedID: UInt64]) -> Void] = []
+    /// Read from the store at start; lifted by a sync that catches up with a peer (``ownFeedCaughtUp(with:peerHolds:)``).
+    private var ownFeedIsLocked = false
 
     public init(key: SigningKey, networkKey: NetworkKey, log: LogStore, peers: PeerStore,
                 configuration: Configuration = Configuration(), logger: Logger = Logger(label: "vf.node")) {
@@ -124,7 +126,19 @@ public final class Node: @unchecked Sendable, PeerHub {
             try replicator.peers.resetConnectedFlags()
             return (wanted, lastRow, heads, configured, forked)
         }
+        let lock: OwnFeedLock?
+        do {
+            lock = try await blocking { try replicator.log.ownFeedLock() }
+        } catch {
+            // The node still syncs; its own appends are refused with the same error.
+            logger.warning("cannot read this node's feed mark: \(error)")
+            lock = nil
+        }
+        if case let .locked(reason)? = lock {
+            logger.warning("this node's own feed is locked; it will fetch it from its peers: \(reason)")
+        }
         try await loop.submit {
+            if case .locked? = lock { self.ownFeedIsLocked = true }
             self.wanted = wanted
             self.knownHeads = heads
             self.lastEntryRow = lastRow
@@ -206,6 +220,13 @@ public final class Node: @unchecked Sendable, PeerHub {
                         total.2.saturatingAdd(m.expectedFeeds))
             }
         }.get()
+    }
+
+    /// Whether this node may sign its own feed now, read from the store and the feed mark (nil:
+    /// the store has no guard, or cannot be read).
+    public func ownFeedLock() async -> OwnFeedLock? {
+        let log = replicator.log
+        return (try? await blocking { try log.ownFeedLock() }) ?? nil
     }
 
     /// The peers connected now.
@@ -349,6 +370,21 @@ public final class Node: @unchecked Sendable, PeerHub {
     var forkedFeeds: Set<FeedID> {
         loop.preconditionInEventLoop()
         return forked
+    }
+
+    var ownFeedLocked: Bool {
+        loop.preconditionInEventLoop()
+        return ownFeedIsLocked
+    }
+
+    func ownFeedCaughtUp(with peer: FeedID, peerHolds: UInt64) -> EventLoopFuture<Void>? {
+        loop.preconditionInEventLoop()
+        let log = replicator.log
+        return offLoop { _ in try log.confirmOwnFeed(peerHolds: peerHolds) }.map { [self] mark in
+            guard let mark else { return }
+            ownFeedIsLocked = false
+            logger.notice("this node's own feed is unlocked: \(peer) holds it up to #\(peerHolds), and this node holds it up to #\(mark.sequence)")
+        }.recover { [logger] error in logger.warning("cannot unlock this node's own feed: \(error)") }
     }
 
     /// Whether the node follows `feed` or was told to dial it; everyone else is a stranger.

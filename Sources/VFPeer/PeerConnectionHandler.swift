@@ -35,6 +35,10 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     /// the actions of that input wait here until those returned before are performed.
     private var pending = CircularBuffer<PeerSession.Action>()
     private var performing = false
+    /// How far the peer's latest clock says it holds this node's own feed, if it names it.
+    private var peerHoldsOwnFeed: UInt64?
+    /// The node was told this connection caught up with a peer holding its own feed.
+    private var ownFeedReported = false
 
     /// - Parameter admittedFrom: for an accepted connection, the address it counts against
     ///   among the node's handshakes.
@@ -117,6 +121,18 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         performing = true
         defer { performing = false }
         while let action = pending.popFirst() { execute(action) }
+        reportOwnFeedIfCaughtUp()
+    }
+
+    /// While the node's own feed is locked: once this connection is caught up (everything the
+    /// peer had for our clock, our own feed included, is stored) with a peer whose clock names
+    /// our feed, the node may unlock. A one-shot sync's result waits for that to be written.
+    private func reportOwnFeedIfCaughtUp() {
+        guard !ownFeedReported, let holds = peerHoldsOwnFeed, holds > 0, let remote, hub.ownFeedLocked,
+              session.machine?.isCaughtUp == true else { return }
+        ownFeedReported = true
+        guard let written = hub.ownFeedCaughtUp(with: remote, peerHolds: holds) else { return }
+        persistence = (persistence ?? eventLoop.makeSucceededVoidFuture()).and(written).map { _ in }
     }
 
     private func execute(_ action: PeerSession.Action) {
@@ -154,6 +170,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         case .ingest(let batch):
             ingest(batch)
         case let .rememberClock(clock, acknowledged):
+            if !acknowledged { peerHoldsOwnFeed = clock[hub.key.feed] }
             remember(clock, acknowledged: acknowledged)
         case .redeemInvite(let secret):
             redeemInvite(secret)
@@ -253,6 +270,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     }
 
     private func finish(_ closing: PeerSession.Closing) {
+        reportOwnFeedIfCaughtUp()
         if case .dropped(let reason) = closing {
             // A stranger, or a connection that never said who it is: counted, not logged one by one.
             if !isDialer && (remote == nil || hub.isStranger(self)) {

@@ -36,4 +36,15 @@ protocol PeerHub: AnyObject {
     func entriesStored(_ report: IngestReport)
     /// This node appended entry `head` to its own feed (accepting an invite) and now wants `wanted`.
     func ownFeedAppended(head: UInt64, wanted: Set<FeedID>)
+    /// Whether this node refuses to sign its own feed until a peer shows it its latest entries
+    /// (``OwnFeedLock``): connections then report a sync that caught up with a peer holding it.
+    var ownFeedLocked: Bool { get }
+    /// A connection caught up with `peer`, whose clock says it holds this node's own feed up to
+    /// `peerHolds`: lift the lock if the log now holds as much. Answers once that is written.
+    func ownFeedCaughtUp(with peer: FeedID, peerHolds: UInt64) -> EventLoopFuture<Void>?
+}
+
+extension PeerHub {
+    var ownFeedLocked: Bool { false }
+    func ownFeedCaughtUp(with peer: FeedID, peerHolds: UInt64) -> EventLoopFuture<Void>? { nil }
 }

@@ -50,6 +50,14 @@ struct Peers: ParsableCommand {
     func run() throws {
         let context = try NodeContext(options)
         let peers = try context.peers.peers()
+        // The lock goes to standard error with --json, which stays an array of peers.
+        var lockLine: String?
+        do {
+            if case let .locked(reason)? = try context.log.ownFeedLock() { lockLine = "this node's own feed is LOCKED: \(reason)" }
+        } catch {
+            lockLine = "this node's own feed is LOCKED: \(error)"
+        }
+        if let lockLine { if json { printErr(lockLine) } else { print(lockLine) } }
         if json {
             JSONOutput.print(peers.map { peer -> [String: Any] in
                 ["feed": peer.feed.description,

@@ -14,6 +14,8 @@ enum OneShotSync {
         var logger = Logger(label: "vf")
         logger.logLevel = .error
         let node = Node(key: context.key, networkKey: context.networkKey, log: context.log, peers: context.peers, logger: logger)
+        // A mark that cannot be read does not stop a sync: the sync may be how the feed comes back.
+        let lockedBefore = (try? context.log.ownFeedLock()) ?? nil
         _ = try await node.start(listen: false)
         let terminal = isatty(1) == 1 && !json
         let progress = Task { try await showProgress(of: node, terminal: terminal) }
@@ -34,6 +36,13 @@ enum OneShotSync {
                               "bytesIn": summary.bytesIn, "bytesOut": summary.bytesOut])
         } else if summary.error == nil {
             print(headline + "received \(summary.stored) entries, sent \(summary.sent) entries" + (summary.caughtUp ? "; caught up" : ""))
+        }
+        if case .locked? = lockedBefore {
+            switch (try? context.log.ownFeedLock()) ?? nil {
+            case .locked(let reason)?: printErr("this node's own feed is still locked: \(reason)")
+            case .unlocked?: printErr("this node's own feed is unlocked: it holds the feed's latest entries \(peer.feed) has")
+            case nil: break
+            }
         }
         if let error = summary.error { throw CLIError("sync with \(peer) failed: \(error)") }
         guard summary.caughtUp else { throw CLIError("sync with \(peer) ended before both sides were caught up") }

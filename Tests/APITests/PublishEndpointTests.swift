@@ -16,6 +16,25 @@ final class PublishEndpointTests: XCTestCase {
         return try await node.client.request("POST", "/api/entries", headers: headers, body: Array(body.utf8))
     }
 
+    /// A node whose own feed is locked (restored from a backup) says why, on publish and in its sync status.
+    func testPublishingToALockedFeedIs409WithTheReasonAndTheSyncStatusShowsTheLock() async throws {
+        let open = try await node.client.request("GET", "/api/sync")
+        XCTAssertTrue(open.text.contains(#""ownFeedLock":null"#), open.text)
+
+        try FeedMarkFile(path: node.home.markPath).write(FeedMark(feed: node.key.feed, restored: true))
+        let refused = try await node.publish(["@type": "Note", "text": "hello"])
+        XCTAssertEqual(refused.status, 409, refused.text)
+        XCTAssertTrue(refused.text.contains("restored from a backup"), refused.text)
+        XCTAssertEqual(node.head, 0, "nothing appended")
+        let locked = try await node.client.request("GET", "/api/sync")
+        let status = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(locked.body)) as? [String: Any])
+        XCTAssertTrue((status["ownFeedLock"] as? String)?.contains("restored from a backup") == true, locked.text)
+
+        _ = try node.log.unlockOwnFeed()
+        let published = try await node.publish(["@type": "Note", "text": "hello"])
+        XCTAssertEqual(published.status, 201, published.text)
+    }
+
     func testPublishNeedsTheRightToken() async throws {
         let body = #"{"payload": {"@type": "Note", "text": "hello"}}"#
         let none = try await post(body, token: nil)

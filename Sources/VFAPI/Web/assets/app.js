@@ -178,6 +178,9 @@ function showSync(sync) {
   const progress = document.getElementById("sync-progress-top");
   progress.value = syncFraction(sync);
   document.getElementById("sync-text-top").textContent = syncText(sync);
+  // A restored node, or one whose log.sqlite lost entries, signs nothing until it has its feed back.
+  document.getElementById("lockbar").hidden = !sync.ownFeedLock;
+  document.getElementById("lock-text").textContent = sync.ownFeedLock || "";
   view?.onSync?.(sync);
 }
 

@@ -1,0 +1,83 @@
+/// The latest entry of this node's own feed, as last signed or confirmed, kept in
+/// `HOME/feed-mark` beside the secret key: a second place that survives losing `log.sqlite`,
+/// so the node never signs at or below it (docs/protocol.md, "Feed mark file").
+///
+/// Text, `\n`-separated; `#` lines are comments; other lines are `name: value`:
+/// `feed` (required), `sequence` (required, 0 before the first entry), `id` (required unless
+/// `sequence` is 0), `restored: yes` (only while a restored identity waits for its feed).
+public struct FeedMark: Sendable, Equatable {
+    public var feed: FeedID
+    /// 0: the feed has no entry yet.
+    public var sequence: UInt64
+    /// The entry at `sequence`; nil exactly when `sequence` is 0.
+    public var id: EntryID?
+    /// The identity was restored from a backup and its latest entries are not known yet.
+    public var restored: Bool
+
+    /// The most bytes a mark file may hold; a longer one is refused unread.
+    public static let maximumSize = 1024
+
+    public init(feed: FeedID, sequence: UInt64 = 0, id: EntryID? = nil, restored: Bool = false) {
+        precondition((sequence == 0) == (id == nil), "a mark names an entry exactly when its sequence is over 0")
+        self.feed = feed
+        self.sequence = sequence
+        self.id = id
+        self.restored = restored
+    }
+
+    public var text: String {
+        var text = """
+            # vf feed mark: the latest entry of this node's own feed. vf never signs at or below it.
+            feed: \(feed)
+            sequence: \(sequence)
+
+            """
+        if let id { text += "id: \(id)\n" }
+        if restored { text += "restored: yes\n" }
+        return text
+    }
+
+    public init(parsing bytes: [UInt8]) throws(FeedMarkError) {
+        guard bytes.count <= Self.maximumSize else { throw .malformed("over \(Self.maximumSize) bytes") }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformed("not UTF-8") }
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {
+            guard let colon = line.firstIndex(of: ":") else { throw .malformed("line without a colon") }
+            let name = String(line[..<colon])
+            guard ["feed", "sequence", "id", "restored"].contains(name) else { throw .malformed("unknown field \(name)") }
+            guard fields[name] == nil else { throw .malformed("field \(name) given twice") }
+            fields[name] = String(line[line.index(after: colon)...].drop { $0 == " " })
+        }
+        guard let feedText = fields["feed"], let feed = try? FeedID(parsing: feedText) else { throw .malformed("missing or invalid feed") }
+        guard let sequenceText = fields["sequence"], !sequenceText.isEmpty, sequenceText.utf8.count <= 19,
+              sequenceText.utf8.allSatisfy({ (0x30...0x39).contains($0) }), !(sequenceText.hasPrefix("0") && sequenceText != "0"),
+              let sequence = UInt64(sequenceText), sequence <= UInt64(Int64.max)
+        else { throw .malformed("missing or invalid sequence") }
+        var id: EntryID?
+        if let idText = fields["id"] {
+            guard let parsed = try? EntryID(parsing: idText) else { throw .malformed("invalid id") }
+            id = parsed
+        }
+        guard (sequence == 0) == (id == nil) else {
+            throw .malformed(sequence == 0 ? "an id with sequence 0" : "sequence \(sequence) without an id")
+        }
+        switch fields["restored"] {
+        case nil: restored = false
+        case "yes"?: restored = true
+        case let other?: throw .malformed("restored is \(other), expected yes")
+        }
+        self.feed = feed
+        self.sequence = sequence
+        self.id = id
+    }
+}
+
+public enum FeedMarkError: Error, Equatable, CustomStringConvertible {
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case let .malformed(why): "malformed: \(why)"
+        }
+    }
+}

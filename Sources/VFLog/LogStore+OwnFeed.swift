@@ -1,0 +1,73 @@
+import GRDB
+
+extension LogStore {
+    /// Whether this node may sign its own feed now; nil for a store opened without an
+    /// ``OwnFeedGuard``.
+    public func ownFeedLock() throws -> OwnFeedLock? {
+        guard let ownFeed else { return nil }
+        return try read("read the feed mark") { db in try ownFeed.lock(in: db).0 }
+    }
+
+    /// A sync ended caught up with a peer whose clock says it holds this node's own feed up to
+    /// `peerHolds`: if the log holds at least that and the mark, the lock is lifted and the mark
+    /// raised to the log's head. Returns the new mark then; nil if the node was not locked, or
+    /// stays locked.
+    public func confirmOwnFeed(peerHolds: UInt64) throws -> FeedMark? {
+        guard let ownFeed else { return nil }
+        return try writeImmediate("confirm the feed mark") { db in
+            let (lock, mark, head) = try ownFeed.lock(in: db)
+            guard lock != .unlocked else { return nil }
+            let idAtMark = mark.sequence == 0 ? nil : try Self.entryID(of: ownFeed.feed, sequence: mark.sequence, in: db)
+            guard let confirmed = OwnFeedLock.confirmed(mark, peerHolds: peerHolds, held: head?.sequence ?? 0, heldID: head?.id,
+                                                        idAtMark: idAtMark) else { return nil }
+            try ownFeed.file.write(confirmed)
+            return confirmed
+        }
+    }
+
+    /// The user declares that no entry of this node's own feed newer than the log's head exists
+    /// anywhere: the mark is set to the log's head (lowered, if the log holds less) and the lock
+    /// lifted. Returns the mark before and after; throws for a store without an ``OwnFeedGuard``.
+    public func unlockOwnFeed() throws -> (before: FeedMark, after: FeedMark) {
+        guard let ownFeed else { throw StoreError(operation: "unlock the own feed", message: "the store was opened without its home's feed mark") }
+        return try writeImmediate("unlock the own feed") { db in
+            let before = try ownFeed.mark(in: db)
+            let head = try Self.head(of: ownFeed.feed, in: db)
+            let after = FeedMark(feed: ownFeed.feed, sequence: head?.sequence ?? 0, id: head?.id)
+            try ownFeed.file.write(after)
+            return (before, after)
+        }
+    }
+
+    /// Throws ``AppendError/locked(_:_:)`` if `author` is this node's own feed and it may not be
+    /// signed now. (``commit(_:count:)`` checks again, in its transaction.)
+    func checkOwnFeed(_ author: FeedID) throws {
+        guard let ownFeed, author == ownFeed.feed else { return }
+        do {
+            _ = try pool.read { db in try ownFeed.checkBeforeSigning(author, in: db) }
+        } catch let error as DatabaseError {
+            throw StoreError(operation: "read the head of \(author)", underlying: error)
+        }
+    }
+
+    /// Runs an append of `author`'s feed in one immediate transaction: the guard's check first,
+    /// then `body`, then the mark moved to the last entry `body` returns, before the commit. If
+    /// the commit fails after the mark moved, the mark is put back.
+    func writeAppend<T>(_ operation: String, author: FeedID, _ body: (Database) throws -> (T, Entry?)) throws -> T {
+        var moved: FeedMark?
+        do {
+            return try writeImmediate(operation) { db in
+                let mark = try ownFeed?.checkBeforeSigning(author, in: db)
+                let (result, last) = try body(db)
+                if let mark, let last {
+                    try ownFeed!.appended(last)
+                    moved = mark
+                }
+                return result
+            }
+        } catch {
+            if let moved { try? ownFeed?.file.write(moved) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import VFAPI
+import VFLog
+import VFPeer
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a home from a backup file written by vf backup: its identity, and its feed's entries if it holds them.",
+        discussion: """
+            The passphrase is asked on the terminal, or read from the first line of --passphrase-file. The whole file is \
+            checked before anything is written. The restored node is locked: it refuses to sign its own feed (publish, \
+            follow, API writes) until a sync (vf sync, vf serve) has fetched the feed's latest entries from a peer that holds \
+            them, or you run vf unlock --i-have-the-latest-entries.
+            """)
+
+    @OptionGroup var options: HomeOptions
+    @Argument(help: "The backup file.") var file: String
+    @Option(help: ArgumentHelp("Read the passphrase from the first line of this file instead of the terminal.", valueName: "FILE"))
+    var passphraseFile: String?
+    @Option(help: ArgumentHelp("Join a private network: base64 of its 32-byte key (default: the public vf network).", valueName: "KEY"))
+    var network: String?
+
+    func run() throws {
+        let home = options.resolved
+        let networkKey = try network.map { text in
+            do { return try NetworkKey(base64: text) } catch { throw ValidationError("--network: \(error)") }
+        }
+        if FileManager.default.fileExists(atPath: home.secretKeyPath) { throw CLIError("\(HomeError.identityExists(home.secretKeyPath))") }
+        let sealed: BackupFile.Sealed
+        do {
+            sealed = try BackupFile.readKeySection(try readPrefix())
+        } catch let error as BackupFileError {
+            throw CLIError("\(file): \(error)")
+        }
+        var passphrase = try Passphrase.obtain(file: passphraseFile, prompt: "Passphrase of \(file): ", confirm: false)
+        defer { Sodium.wipe(&passphrase) }
+        let key: SigningKey
+        do { key = try sealed.open(passphrase: passphrase) } catch { throw CLIError("\(file): \(error)") }
+        // Every record is read once before the home exists, so a damaged file leaves nothing behind.
+        let held = try readFeed(sealed, of: key.feed) { _ in }
+        var stored = 0
+        var refusals: [VerificationError] = []
+        try home.restore(key: key) { store in
+            _ = try readFeed(sealed, of: key.feed) { batch in
+                let report = try store.ingest(batch)
+                stored += report.stored.count
+                refusals += report.rejected
+            }
+        }
+        try networkKey?.save(home: home)
+        _ = try APIToken.loadOrCreate(in: home)
+        print(key.feed)
+        for refusal in refusals { printErr("REFUSED \(refusal)") }
+        printErr("restored \(key.feed) into \(home.path) with \(stored) of the \(held) entries of its feed the backup held. "
+                 + "Its feed is locked until this node has fetched the feed's latest entries from a peer (vf sync ADDRESS, or vf serve), "
+                 + "or you run vf unlock --i-have-the-latest-entries.")
+        if !refusals.isEmpty { throw ExitCode(1) }
+    }
+
+    private func readPrefix() throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot open \(file)") }
+        defer { try? handle.close() }
+        return [UInt8]((try handle.read(upToCount: BackupFile.keySectionSize)) ?? Data())
+    }
+
+    /// Streams the records after the key section to `body` in batches; refuses damaged framing,
+    /// a malformed entry, an entry of another feed, a truncated file and bytes after the end.
+    /// Returns the number of records.
+    private func readFeed(_ sealed: BackupFile.Sealed, of feed: FeedID, _ body: ([SignedEntry]) throws -> Void) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot open \(file)") }
+        defer { try? handle.close() }
+        try handle.seek(toOffset: UInt64(BackupFile.keySectionSize))
+        guard sealed.hasFeed else {
+            let rest = try handle.readToEnd()?.count ?? 0
+            if rest > 0 { throw CLIError("\(file): \(BackupFileError.trailingBytes(rest))") }
+            return 0
+        }
+        var decoder = BundleDecoder()
+        var batch: [SignedEntry] = []
+        var count = 0
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                decoder.append(chunk)
+                while let record = try decoder.next() {
+                    count += 1
+                    let signed: SignedEntry
+                    switch record {
+                    case .success(let entry): signed = entry
+                    case .failure(let error): throw CLIError("\(file): record \(count) of the feed: \(error)")
+                    }
+                    guard signed.entry.author == feed else {
+                        throw CLIError("\(file): record \(count) of the feed is an entry of \(signed.entry.author), not of the backed-up identity \(feed)")
+                    }
+                    batch.append(signed)
+                    if batch.count >= 4096 { try body(batch); batch.removeAll(keepingCapacity: true) }
+                }
+            }
+            try decoder.finish()
+        } catch let error as BundleError {
+            throw CLIError("\(file): \(BackupFileError.feed(error))")
+        }
+        if !batch.isEmpty { try body(batch) }
+        return count
+    }
+}
