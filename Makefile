@@ -6,13 +6,14 @@
 #                attack, listings written as JSON, and the economic graph at a million
 #                events (release build)
 #   make bench-scale  only the last: the graph at 10,000 and SCALE_EVENTS events
+#   make bench-proof  provenance proofs: size and check time at 1,000 to 100,000 entries per feed
 #   make fuzz    libFuzzer on every decoder and state machine fed by outside bytes (FUZZ_SECONDS per target)
 
 SWIFT ?= swift
 DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test test-vectors test-ui test-ui-if-browser bench bench-scale fuzz fuzz-seeds demo clean
+.PHONY: deps build test test-vectors test-ui test-ui-if-browser bench bench-scale bench-proof fuzz fuzz-seeds demo clean
 
 # Installs the C libraries from Debian when any is missing.
 deps:
@@ -75,7 +76,15 @@ bench: deps
 	.build/release/vf-graph-bench
 	.build/release/vf-hostile-bench
 	.build/release/vf-listing-bench
+	@$(MAKE) --no-print-directory bench-proof
 	@$(MAKE) --no-print-directory bench-scale
+
+# Provenance proofs of a 30-event chain across 3 feeds of 1,000, 10,000 and 100,000 entries:
+# size, and time to check in process, with `vf proof check` and against libsodium (issue 14).
+bench-proof: deps
+	$(SWIFT) build -c release --product vf
+	$(SWIFT) build -c release --product vf-proof-bench
+	.build/release/vf-proof-bench
 
 # The economic graph at 10,000 and SCALE_EVENTS (default 1,000,000) events: commands, the
 # API and bulk entry, run with the release `vf` as a user would (issue 12). Long: ~15 minutes.

@@ -109,6 +109,11 @@ let package = Package(
             path: "Benchmarks/vf-graph-bench"
         ),
         .executableTarget(
+            name: "vf-proof-bench",
+            dependencies: ["VFLog", "VFGraph", "VFGraphStore", "VFProof"],
+            path: "Benchmarks/vf-proof-bench"
+        ),
+        .executableTarget(
             name: "vf-listing-bench",
             dependencies: ["VFLog", "VFGraph", "VFGraphStore", "VFShapes"],
             path: "Benchmarks/vf-listing-bench"

@@ -43,6 +43,7 @@ let package = Package(
         fuzzTarget("fuzz-payload", ["VFLog", "VFPeer", "VFGraph", "VFJSON"]),
         fuzzTarget("fuzz-json", ["VFGraph", "VFJSON"]),
         fuzzTarget("fuzz-api-request", ["VFLog", "VFGraph", "VFAPI", "VFJSON"]),
+        fuzzTarget("fuzz-proof", ["VFProof"]),
         fuzzTarget("fuzz-seeds", ["VFLog", "VFPeer", "VFGraph"]),
     ],
     swiftLanguageModes: [.v6]

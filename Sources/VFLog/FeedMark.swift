@@ -13,16 +13,26 @@ public struct FeedMark: Sendable, Equatable {
     public var id: EntryID?
     /// The identity was restored from a backup and its latest entries are not known yet.
     public var restored: Bool
+    /// Entries up to this one are being appended: written before the append commits and
+    /// cleared after, so a crash between the two is told apart from a log that lost entries.
+    public var pending: (sequence: UInt64, id: EntryID)?
 
     /// The most bytes a mark file may hold; a longer one is refused unread.
     public static let maximumSize = 1024
 
-    public init(feed: FeedID, sequence: UInt64 = 0, id: EntryID? = nil, restored: Bool = false) {
+    public init(feed: FeedID, sequence: UInt64 = 0, id: EntryID? = nil, restored: Bool = false,
+                pending: (sequence: UInt64, id: EntryID)? = nil) {
         precondition((sequence == 0) == (id == nil), "a mark names an entry exactly when its sequence is over 0")
         self.feed = feed
         self.sequence = sequence
         self.id = id
         self.restored = restored
+        self.pending = pending
+    }
+
+    public static func == (a: FeedMark, b: FeedMark) -> Bool {
+        a.feed == b.feed && a.sequence == b.sequence && a.id == b.id && a.restored == b.restored
+            && a.pending?.sequence == b.pending?.sequence && a.pending?.id == b.pending?.id
     }
 
     public var text: String {
@@ -34,6 +44,7 @@ public struct FeedMark: Sendable, Equatable {
             """
         if let id { text += "id: \(id)\n" }
         if restored { text += "restored: yes\n" }
+        if let pending { text += "pending: \(pending.sequence) \(pending.id)\n" }
         return text
     }
 
@@ -44,7 +55,7 @@ public struct FeedMark: Sendable, Equatable {
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {
             guard let colon = line.firstIndex(of: ":") else { throw .malformed("line without a colon") }
             let name = String(line[..<colon])
-            guard ["feed", "sequence", "id", "restored"].contains(name) else { throw .malformed("unknown field \(name)") }
+            guard ["feed", "sequence", "id", "restored", "pending"].contains(name) else { throw .malformed("unknown field \(name)") }
             guard fields[name] == nil else { throw .malformed("field \(name) given twice") }
             fields[name] = String(line[line.index(after: colon)...].drop { $0 == " " })
         }
@@ -65,6 +76,16 @@ public struct FeedMark: Sendable, Equatable {
         case nil: restored = false
         case "yes"?: restored = true
         case let other?: throw .malformed("restored is \(other), expected yes")
+        }
+        if let pendingText = fields["pending"] {
+            let parts = pendingText.split(separator: " ", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0].utf8.count <= 19, parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                  let pendingSequence = UInt64(parts[0]), pendingSequence > sequence, pendingSequence <= UInt64(Int64.max),
+                  let pendingID = try? EntryID(parsing: String(parts[1]))
+            else { throw .malformed("invalid pending") }
+            pending = (pendingSequence, pendingID)
+        } else {
+            pending = nil
         }
         self.feed = feed
         self.sequence = sequence

@@ -51,23 +51,27 @@ extension LogStore {
     }
 
     /// Runs an append of `author`'s feed in one immediate transaction: the guard's check first,
-    /// then `body`, then the mark moved to the last entry `body` returns, before the commit. If
-    /// the commit fails after the mark moved, the mark is put back.
+    /// then `body`; the last entry `body` returns is named in the mark as pending before the
+    /// commit, and the mark moved to it after. If the commit fails, the mark is put back.
     func writeAppend<T>(_ operation: String, author: FeedID, _ body: (Database) throws -> (T, Entry?)) throws -> T {
-        var moved: FeedMark?
+        var before: FeedMark?, committing: Entry?
+        let result: T
         do {
-            return try writeImmediate(operation) { db in
+            result = try writeImmediate(operation) { db in
                 let mark = try ownFeed?.checkBeforeSigning(author, in: db)
                 let (result, last) = try body(db)
                 if let mark, let last {
-                    try ownFeed!.appended(last)
-                    moved = mark
+                    try ownFeed!.appending(last, after: mark)
+                    (before, committing) = (mark, last)
                 }
                 return result
             }
         } catch {
-            if let moved { try? ownFeed?.file.write(moved) }
+            if let before { try? ownFeed?.file.write(before) }
             throw error
         }
+        // If this write fails, the pending mark is settled by the next read of it.
+        if let before, let committing { try? ownFeed?.appended(committing, after: before) }
+        return result
     }
 }

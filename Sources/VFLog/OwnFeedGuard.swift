@@ -1,9 +1,10 @@
 import GRDB
 
 /// What every append to this node's own feed passes through: the lock (``OwnFeedLock``)
-/// checked before an entry is signed, and the mark beside the secret key (``FeedMark``) moved
-/// inside the append's transaction, before it commits, so that a crash never leaves the mark
-/// behind the log. ``NodeHome/openStore()`` installs it; a ``LogStore`` opened without one
+/// checked before an entry is signed, and the mark beside the secret key (``FeedMark``): before
+/// the append commits it names the entries as `pending`, after it the mark moves to them. A
+/// crash between the two leaves a pending mark, which the next reader settles by what the log
+/// holds: so a crash neither leaves the mark behind the log nor locks the node. ``NodeHome/openStore()`` installs it; a ``LogStore`` opened without one
 /// (tests, benchmarks, tools) signs freely.
 public final class OwnFeedGuard: Sendable {
     public let feed: FeedID
@@ -16,9 +17,18 @@ public final class OwnFeedGuard: Sendable {
 
     /// The mark; a home made before marks existed gets one from the log's head.
     func mark(in db: Database) throws -> FeedMark {
-        if let mark = try file.read() {
+        if var mark = try file.read() {
             guard mark.feed == feed else {
                 throw HomeError.malformedMarkFile(file.path, "of feed \(mark.feed), not this node's \(feed)")
+            }
+            if let pending = mark.pending {
+                // An append was cut short: it committed if the log holds its last entry.
+                if try LogStore.entryID(of: feed, sequence: pending.sequence, in: db) == pending.id {
+                    mark = FeedMark(feed: feed, sequence: pending.sequence, id: pending.id, restored: mark.restored)
+                } else {
+                    mark.pending = nil
+                }
+                try file.write(mark)
             }
             return mark
         }
@@ -45,9 +55,16 @@ public final class OwnFeedGuard: Sendable {
         return mark
     }
 
-    /// Moves the mark to `last`, the newest entry an append of this feed is about to commit.
-    func appended(_ last: Entry) throws {
-        try file.write(FeedMark(feed: feed, sequence: last.sequence, id: last.id))
+    /// Names `last`, the newest entry an append of this feed is about to commit, as pending.
+    func appending(_ last: Entry, after mark: FeedMark) throws {
+        var pending = mark
+        pending.pending = (last.sequence, last.id)
+        try file.write(pending)
+    }
+
+    /// Moves the mark to `last`, the newest entry an append of this feed committed.
+    func appended(_ last: Entry, after mark: FeedMark) throws {
+        try file.write(FeedMark(feed: feed, sequence: last.sequence, id: last.id, restored: mark.restored))
     }
 
     /// Entries of this feed received from peers took the log's head past the mark: raise it,

@@ -98,6 +98,29 @@ final class OwnFeedLockTests: XCTestCase {
         XCTAssertEqual(try FeedMarkFile(path: home.markPath).read()?.sequence, 30, "the mark stays where it was")
     }
 
+    /// A writer killed between naming its entries as pending and moving the mark leaves a
+    /// pending mark: settled by what the log holds, so the node is not locked either way.
+    func testAnAppendCutShortLeavesAPendingMarkThatSettles() throws {
+        let (home, key) = try home()
+        let entries = try home.openStore().appendBatch((1...3).map { Array(#"{"n":\#($0)}"#.utf8) }, key: key)
+        let file = FeedMarkFile(path: home.markPath)
+        // The commit happened: the mark moves to the pending entry.
+        try file.write(FeedMark(feed: key.feed, sequence: 2, id: entries[1].entry.id, pending: (3, entries[2].entry.id)))
+        XCTAssertEqual(try home.openStore().ownFeedLock(), .unlocked)
+        XCTAssertEqual(try file.read(), FeedMark(feed: key.feed, sequence: 3, id: entries[2].entry.id))
+        // The commit did not happen: the mark stays, without the pending entries.
+        let never = try LogStore(path: home.path + "/other.sqlite").appendBatch((1...4).map { Array(#"{"n":\#($0)}"#.utf8) }, key: key)
+        try file.write(FeedMark(feed: key.feed, sequence: 3, id: entries[2].entry.id, pending: (4, never[3].entry.id)))
+        XCTAssertEqual(try home.openStore().ownFeedLock(), .unlocked)
+        XCTAssertEqual(try file.read(), FeedMark(feed: key.feed, sequence: 3, id: entries[2].entry.id))
+        XCTAssertEqual(try home.openStore().append(Array(#"{"n":4}"#.utf8), key: key).entry.sequence, 4)
+        // A pending mark still locks a log that lost entries below it.
+        try file.write(FeedMark(feed: key.feed, sequence: 9, id: never[3].entry.id, pending: (10, never[3].entry.id)))
+        XCTAssertEqual(try home.openStore().ownFeedLock(), .locked(.behindMark(held: 4, mark: 9)))
+        XCTAssertThrowsError(try FeedMark(parsing: Array("feed: \(key.feed)\nsequence: 3\nid: \(entries[2].entry.id)\npending: 2 \(entries[1].entry.id)\n".utf8)),
+                             "a pending entry at or below the mark is malformed")
+    }
+
     func testAStoreReplacedByAnotherHistoryLocks() throws {
         let (home, key) = try home()
         do { try home.openStore().append(Array(#"{"n":1}"#.utf8), key: key) }
