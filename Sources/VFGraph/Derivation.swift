@@ -265,14 +265,17 @@ public struct Derivation: Sendable {
         graph.appliedOrder.reserveCapacity(graph.appliedOrder.count + order.count)
         // Consecutive events are mostly between the same agents: those are registered already.
         var registered: (AgentID, AgentID)?
+        // Consent reads the orders of fulfilments: those folded before (in the graph), and this fold's.
+        var fulfilmentOrders: [EntryID: EventOrder] = [:]
+        for (index, place) in order where !eventList[index].payload.fulfills.isEmpty { fulfilmentOrders[eventList[index].entry.id] = place }
+        var judge = ConsentJudge(facts: self)
         for (index, place) in order {
             var event = makeEvent(index, container: container(index, containers), status: .applied)
             let id = event.id
             var consent: [ConsentGrant] = []
             if !event.payload.fulfills.isEmpty {
-                // Every event folded before this one has its order in the graph already.
-                consent = ConsentRule.grants(for: id, event.payload, signer: event.provenance.author, order: place, facts: self) { [self] other in
-                    guard let i = eventIndex(other), let o = graph.events[other]?.order else { return nil }
+                consent = judge.grants(for: id, event.payload, signer: event.provenance.author, order: place) { [self] other in
+                    guard let i = eventIndex(other), let o = fulfilmentOrders[other] ?? graph.events[other]?.order else { return nil }
                     return (eventList[i].entry.author, eventList[i].payload, o)
                 }
             }

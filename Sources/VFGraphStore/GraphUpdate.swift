@@ -382,17 +382,18 @@ struct GraphUpdate {
                 if let order = try foldedOrder(id, settled: settled) { again[id] = order }
             }
         }
-        var inForce: [EntryID: Bool] = [:]
+        // Each commitment once, from the earliest place a settled fulfilment of it had or has.
+        var earliest: [EntryID: EventOrder] = [:]
         for (_, s) in settled where !s.event.payload.fulfills.isEmpty {
             guard let from = [s.order, s.event.stored?.order].compactMap({ $0 }).min() else { continue }
             for commitment in s.event.payload.fulfills where !consentTouched.contains(commitment) {
-                if inForce[commitment] == nil {
-                    inForce[commitment] = !(try AgreementRule.agreementsInForce(stipulating: commitment, facts: facts).isEmpty)
-                }
-                guard inForce[commitment]! else { continue }
-                for id in try facts.sources(naming: commitment, by: .fulfills) {
-                    if let order = try foldedOrder(id, settled: settled), order > from { again[id] = order }
-                }
+                earliest[commitment] = min(from, earliest[commitment] ?? from)
+            }
+        }
+        for (commitment, from) in earliest {
+            guard !(try AgreementRule.agreementsInForce(stipulating: commitment, facts: facts).isEmpty) else { continue }
+            for id in try facts.sources(naming: commitment, by: .fulfills) {
+                if let order = try foldedOrder(id, settled: settled), order > from { again[id] = order }
             }
         }
         return again
@@ -496,6 +497,7 @@ struct GraphUpdate {
             }
         }
         var uses: [AgentID: Int] = [:]
+        var judge = ConsentJudge(facts: consentFacts())
         for (id, order) in ordered {
             let e = try event(id)
             var g = GraphEvent(provenance: e.entry.provenance, payload: e.payload, status: .applied,
@@ -504,7 +506,7 @@ struct GraphUpdate {
             g.order = order
             var consent: [ConsentGrant] = []
             if !e.payload.fulfills.isEmpty {
-                consent = try ConsentRule.grants(for: id, e.payload, signer: e.entry.author, order: order, facts: consentFacts()) { other in
+                consent = try judge.grants(for: id, e.payload, signer: e.entry.author, order: order) { other in
                     guard let place = try foldedOrder(other, settled: settled) else { return nil }
                     let o = try event(other)
                     return (o.entry.author, o.payload, place)

@@ -192,6 +192,47 @@ final class ConsentTests: XCTestCase {
         }
     }
 
+    /// Many small fulfilments of one commitment: consent runs out exactly at the promised
+    /// quantity, in causal order, however the entries arrive, and the update equals a rebuild.
+    func testConsentRunsOutAtThePromisedQuantityOverManyFulfilments() throws {
+        let net = try SignedNetwork(path: directory + "/many.sqlite")
+        let farm = net.id("farm"), mill = net.id("mill")
+        let spec = try net.post("mill", ["@type": "ResourceSpecification", "name": "wheat", "defaultUnitOfResource": "kg"])
+        let farmWheat = ResourceID(createdBy: try net.event("raise", provider: "farm", [
+            "resourceQuantity": qty("1000", "kg"), "resourceConformsTo": ref(spec), "newInventoriedResource": ["name": "farm wheat"],
+            "hasPointInTime": "2029-12-01T00:00:00Z"]))
+        let commitment = try net.post("mill", ["@type": "Commitment", "action": "transfer", "provider": .string(farm), "receiver": .string(mill),
+                                               "resourceConformsTo": ref(spec), "resourceQuantity": qty("100", "kg")])
+        let agreement = try net.post("mill", ["@type": "Agreement", "stipulates": ref(commitment)], at: Self.time(0))
+        try net.post("farm", ["@type": "Acceptance", "accepts": ref(agreement)], at: Self.time(1))
+        var pickups: [EntryID] = []
+        for n in 0..<150 {
+            // The mill takes 1 kg at a time out of the farm's stock, each stated a minute apart.
+            pickups.append(try net.event("transfer", by: "mill", provider: "farm", receiver: "mill", [
+                "resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(farmWheat), "fulfills": ref(commitment),
+                "newInventoriedResource": ["name": .string("sack \(n)")], "hasPointInTime": .string(DateTimeStamp.text(Self.time(10 + Int64(n))))]))
+        }
+        let feeds = try net.feeds()
+        var rng = SplitMix64(seed: 15)
+        for round in 0..<2 {
+            let run = directory + "/many-\(round)"
+            try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+            let log = try LogStore(path: run + "/log.sqlite")
+            let store = try GraphStore(path: run + "/graph.sqlite")
+            for batch in shuffledBatches(feeds, maximum: 40, using: &rng) {
+                _ = try log.ingest(batch)
+                try store.update(from: log)
+            }
+            let rebuilt = try GraphStore(path: run + "/rebuilt.sqlite")
+            try rebuilt.rebuild(from: log)
+            assertSameTables(try store.tableContents(), try rebuilt.tableContents(), "round \(round)")
+            let reader = store.reader(log: log)
+            let statuses = try pickups.map { try reader.status(of: $0)?.name ?? "none" }
+            XCTAssertEqual(statuses, Array(repeating: "applied", count: 100) + Array(repeating: "unauthorized", count: 50), "round \(round)")
+            XCTAssertEqual(try reader.resource(farmWheat)?.onhandQuantity, dec("900"), "round \(round)")
+        }
+    }
+
     /// Publishing asks the same question: refused before the farm signs, accepted after.
     func testPublishingAFulfilmentIsRefusedWithoutConsentAndAcceptedWithIt() throws {
         let d = try deal()
