@@ -165,18 +165,22 @@ public final class GraphStore {
             return now - mark
         }
         timings.readAndCatalogue = mark - start
+        timings.residentAfterCatalogue = RebuildTimings.residentMB()
         let resolution = derivation.resolve()
         timings.resolve = lap()
         let outcome = derivation.resolveAndFold(resolution, recordHistory: true)
         timings.fold = lap()
+        timings.residentAfterFold = RebuildTimings.residentMB()
         let rows = DerivedRows(derivation, resolution, outcome)
         timings.rows = lap()
+        timings.residentAfterRows = RebuildTimings.residentMB()
         try writeTransaction { db in
             let writer = GraphTableWriter(db)
             try writer.clear()
             try GraphSchema.dropIndexes(db)
             try writer.fill(rows, cursors: heads)
             timings.fill = lap()
+            timings.residentAfterFill = RebuildTimings.residentMB()
             try GraphSchema.createIndexes(db)
             timings.indexes = lap()
         }

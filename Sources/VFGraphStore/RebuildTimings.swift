@@ -1,3 +1,4 @@
+import Foundation
 import VFGraph
 import Dispatch
 
@@ -16,10 +17,29 @@ public struct RebuildTimings: Sendable {
     public var indexes: Double = 0
     public var commit: Double = 0
 
+    /// Resident memory (MB) after reading and cataloguing, after folding, after listing the
+    /// rows, and after filling the tables; 0 where the platform does not say.
+    public var residentAfterCatalogue: Double = 0
+    public var residentAfterFold: Double = 0
+    public var residentAfterRows: Double = 0
+    public var residentAfterFill: Double = 0
+
     /// Reading and deriving, before anything is written.
     public var readAndDerive: Double { readAndCatalogue + resolve + fold + rows }
     /// Writing the tables.
     public var writeTables: Double { fill + indexes + commit }
+
+    /// This process's resident memory now, in MB (Linux: /proc/self/statm).
+    static func residentMB() -> Double {
+        #if os(Linux)
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+        return pages * 4096 / 1_048_576
+        #else
+        return 0
+        #endif
+    }
 
     /// The monotonic clock, in seconds.
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
