@@ -111,6 +111,7 @@ def load(page, path):
 def run(vf, artifacts):
     root = tempfile.mkdtemp(prefix="vf-proof-ui.")
     driver = None
+    farm = None
     try:
         farm = Node(vf, root, "farm")
         good = make_proof(farm, root)
@@ -181,6 +182,16 @@ def run(vf, artifacts):
         """, open(good).read(), page.el("#drop-zone"))
         page.wait("the verdict on the dropped file", lambda: page.el("#proof-result").get_attribute("data-verdict") == "holds")
 
+        # Served by a node, under its own Content-Security-Policy header too, and one click
+        # from the app's navigation.
+        farm.serve()
+        driver.get(farm.file("http"))
+        page.wait("the app's link to the proof page", lambda: page.els('nav a[href="proof.html"]'))
+        page.el('nav a[href="proof.html"]').click()
+        page.wait("the served proof page", lambda: page.visible("#proof-file"))
+        verdict, heading, failures, _ = load(page, good)
+        check(verdict == "holds", f"the good proof does not hold in the served page: {heading!r} {failures}")
+
         errors = page.console_errors()
         check(not errors, "the browser console has errors:\n  " + "\n  ".join(errors))
         print("proof test: passed")
@@ -190,6 +201,8 @@ def run(vf, artifacts):
                 driver.quit()
             except Exception:
                 pass
+        if farm is not None:
+            farm.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 
