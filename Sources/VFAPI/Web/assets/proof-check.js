@@ -16,20 +16,20 @@
   const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   const name = (e) => `entry ${e.authorText} #${e.sequence} (${e.idText})`;
 
-  /// Why the payload does not belong to the entry or breaks §5; null when it is fine.
-  function payloadProblem(payload, entry) {
-    if (payload.length !== entry.payloadSize) return `payload is ${payload.length} bytes but the entry claims ${entry.payloadSize}`;
-    if (!sameBytes(vf.blake2b256(payload), entry.payloadHash)) return "payload hash does not match the entry";
-    if (payload.length > MAXIMUM_PAYLOAD) return `payload is ${payload.length} bytes, over the limit of ${MAXIMUM_PAYLOAD}`;
+  /// The payload read, {value}, or why it does not belong to the entry or breaks §5, {problem}.
+  function readPayload(payload, entry) {
+    if (payload.length !== entry.payloadSize) return { problem: `payload is ${payload.length} bytes but the entry claims ${entry.payloadSize}` };
+    if (!sameBytes(vf.blake2b256(payload), entry.payloadHash)) return { problem: "payload hash does not match the entry" };
+    if (payload.length > MAXIMUM_PAYLOAD) return { problem: `payload is ${payload.length} bytes, over the limit of ${MAXIMUM_PAYLOAD}` };
     let value;
     try {
       value = vf.parseJSONProfile(payload);
     } catch (error) {
       if (!(error instanceof vf.JSONProfileError)) throw error;
-      return `payload is not JSON under the profile of protocol.md §5: at byte ${error.offset}, ${error.reason}`;
+      return { problem: `payload is not JSON under the profile of protocol.md §5: at byte ${error.offset}, ${error.reason}` };
     }
-    if (!(value instanceof Map)) return "payload is JSON but not an object";
-    return null;
+    if (!(value instanceof Map)) return { problem: "payload is JSON but not an object" };
+    return { value };
   }
 
   /// Checks `proof`. `verifier`: a vf.Ed25519Verifier; `onProgress(done, total)` is told how
@@ -63,12 +63,16 @@
     const valid = [];
     entries.forEach((signed, i) => {
       const { entry, payload } = signed;
-      let reason = null;
+      let reason = null, value = null;
       if (entry.payloadSize > MAXIMUM_PAYLOAD) reason = `entry claims a ${entry.payloadSize}-byte payload, over the limit of ${MAXIMUM_PAYLOAD}`;
       else if (!signatureOK[i]) reason = "signature does not verify";
-      else if (payload) reason = payloadProblem(payload, entry);
+      else if (payload) {
+        const read = readPayload(payload, entry);
+        reason = read.problem ?? null;
+        value = read.value ?? null;
+      }
       if (reason) failures.push(`${name(entry)}: ${reason}`);
-      else valid.push(signed);
+      else valid.push({ entry, value });
     });
 
     // 3 and 4. Each entry in its feed's one history.
@@ -146,17 +150,14 @@
     return value === null ? "" : ` ${value}${unit === null ? "" : ` ${unit}`}`;
   }
 
-  /// Each step of `claims.trace`, described from the valid entries that hold payloads: an
-  /// event's action, quantity and signer (with the signer's latest profile name), a process's
-  /// name, a resource's claimed figures.
+  /// Each step of `claims.trace`, described from the valid entries that hold payloads (each
+  /// {entry, value}, the payload read): an event's action, quantity and signer (with the
+  /// signer's latest profile name), a process's name, a resource's claimed figures.
   function claimedTrace(proof, valid) {
     const payloads = new Map();
     const profiles = new Map();
-    for (const { entry, payload } of valid) {
-      if (!payload) continue;
-      let value;
-      try { value = vf.parseJSONProfile(payload); } catch { continue; }
-      if (!(value instanceof Map)) continue;
+    for (const { entry, value } of valid) {
+      if (!value) continue;
       payloads.set(entry.idText, { entry, value });
       const type = value.get("@type");
       if ((type === "Person" || type === "Organization") && value.get("@id") === entry.authorText && typeof value.get("name") === "string") {
