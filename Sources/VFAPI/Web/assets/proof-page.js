@@ -14,6 +14,16 @@
   }
 
   const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  // A proof may hold 200,000 entries and claim a trace twice as long: the page shows the first
+  // of each list, and says how many more `vf proof check` prints.
+  const SHOWN = 2000;
+
+  /// The first SHOWN of `items` made into list items by `make`, and a last one saying what is left.
+  function firstOf(items, make, what) {
+    const shown = items.slice(0, SHOWN).map(make);
+    if (items.length > SHOWN) shown.push(h("li", { class: "more" }, `… and ${items.length - SHOWN} more ${what}; vf proof check FILE prints them all.`));
+    return shown;
+  }
   let generation = 0;
 
   async function checkFile(file) {
@@ -70,9 +80,9 @@
       }
       for (const feed of report.forkedFeeds) detail.append(h("span", { class: "notice" }, `Feed ${feed} is forked; the proof holds the two entries that show it. `));
     }
-    $("failures").replaceChildren(...failures.map((f) => h("li", {}, f)));
+    $("failures").replaceChildren(...firstOf(failures, (f) => h("li", {}, f), "problems"));
     $("failures-part").hidden = failures.length === 0;
-    $("proof-trace").replaceChildren(...(report ? report.steps.map(step) : []));
+    $("proof-trace").replaceChildren(...(report ? firstOf(report.steps, step, "steps") : []));
     $("trace-part").hidden = !report || report.steps.length === 0;
     result.dataset.verdict = state;
     result.hidden = false;
