@@ -13,7 +13,7 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libsodium-dev libsqlite3-dev pkg-config iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test test-vectors test-ui test-ui-if-browser bench bench-scale bench-proof fuzz fuzz-seeds demo clean
+.PHONY: deps build test test-vectors test-web test-ui test-ui-if-browser bench bench-scale bench-proof fuzz fuzz-seeds demo clean
 
 # Installs the C libraries from Debian when any is missing.
 deps:
@@ -28,7 +28,7 @@ build: deps
 	$(SWIFT) build
 
 # The command-line tests run the built `vf`, so every product is built before the tests.
-test: build test-vectors
+test: build test-vectors test-web
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 	@$(MAKE) --no-print-directory test-ui-if-browser
@@ -50,9 +50,19 @@ test-vectors:
 		echo "skipping the Python cross-check of the entry vectors: python3 with the cryptography package is not installed"; \
 	fi
 
+# The web page's own BLAKE2b and proof checker, run by node (under a second; Tests/Web).
+test-web:
+	@if command -v node >/dev/null; then \
+		node --test Tests/Web/; \
+	else \
+		echo "skipping the web page's script tests (BLAKE2b, the proof checker): node is not installed"; \
+	fi
+
 # The web page, driven in headless Chromium (Debian's chromium, chromium-driver and
 # python3-selenium; nothing is downloaded). Screenshots of each view go to artifacts/ui/.
-UI_TEST := /usr/bin/python3 Tests/UI/ui_test.py --vf .build/debug/vf --artifacts artifacts/ui
+# Then the "Check a proof" page, opened from disk with no node (Tests/UI/proof_test.py).
+UI_TEST := /usr/bin/python3 Tests/UI/ui_test.py --vf .build/debug/vf --artifacts artifacts/ui && \
+	/usr/bin/python3 Tests/UI/proof_test.py --vf .build/debug/vf --artifacts artifacts/ui
 UI_READY := [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && /usr/bin/python3 -c "import selenium" 2>/dev/null
 
 test-ui: build

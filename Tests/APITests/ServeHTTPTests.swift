@@ -34,6 +34,16 @@ final class ServeHTTPTests: XCTestCase {
         XCTAssertEqual(page.status, 200, "the Web resources are found beside the executable: \(page.text)")
         XCTAssertTrue(page.text.lowercased().contains("<html"), page.text)
         XCTAssertEqual(page.headers["content-security-policy"], "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        // The "Check a proof" page and the scripts it checks with, served beside the app.
+        let proofPage = try await client.get("/proof.html")
+        XCTAssertEqual(proofPage.status, 200, proofPage.text)
+        XCTAssertEqual(proofPage.headers["content-type"], "text/html; charset=utf-8")
+        XCTAssertTrue(proofPage.text.contains("assets/proof-check.js"), proofPage.text)
+        for script in ["blake2b", "base64", "json-profile", "lipmaa", "entry-codec", "ed25519", "proof-file", "proof-check", "proof-page"] {
+            let file = try await client.get("/assets/\(script).js")
+            XCTAssertEqual(file.status, 200, "/assets/\(script).js: \(file.text)")
+            XCTAssertEqual(file.headers["content-type"], "text/javascript; charset=utf-8")
+        }
 
         let node = try await client.get("/api/node")
         XCTAssertEqual(node.status, 200)
