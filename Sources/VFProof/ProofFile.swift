@@ -139,21 +139,23 @@ public struct ProofFile: Sendable, Equatable {
         guard entryValues.count <= maximumEntries else { throw ProofFileError("more than \(maximumEntries) entries") }
         var entries: [SignedEntry] = []
         entries.reserveCapacity(entryValues.count)
+        var seen: [String: Int] = [:]
         for (i, value) in entryValues.enumerated() {
             guard case let .array(pair) = value, pair.count == 2 else { throw ProofFileError("entries[\(i)] is not a pair [entry, payload]") }
-            guard case let .string(encodedText) = pair[0], let encoded = Data(base64Encoded: encodedText) else {
+            guard case let .string(encodedText) = pair[0], encodedText.utf8.count <= 284, let encoded = strictBase64(encodedText) else {
                 throw ProofFileError("entries[\(i)]: the entry is not base64")
             }
+            if let earlier = seen.updateValue(i, forKey: encodedText) { throw ProofFileError("entries[\(i)] repeats entries[\(earlier)]") }
             let entry: Entry
-            do { entry = try EntryCodec.decode([UInt8](encoded)) } catch { throw ProofFileError("entries[\(i)]: \(error)") }
+            do { entry = try EntryCodec.decode(encoded) } catch { throw ProofFileError("entries[\(i)]: \(error)") }
             var payload: [UInt8]?
             switch pair[1] {
             case .null: payload = nil
             case let .string(text):
-                guard text.utf8.count <= (Payload.maximumSize + 2) / 3 * 4, let bytes = Data(base64Encoded: text) else {
+                guard text.utf8.count <= (Payload.maximumSize + 2) / 3 * 4, let bytes = strictBase64(text) else {
                     throw ProofFileError("entries[\(i)]: the payload is not base64 of at most \(Payload.maximumSize) bytes")
                 }
-                payload = [UInt8](bytes)
+                payload = bytes
             default: throw ProofFileError("entries[\(i)]: the payload is neither base64 text nor null")
             }
             entries.append(SignedEntry(entry: entry, payload: payload))
@@ -189,6 +191,13 @@ public struct ProofFile: Sendable, Equatable {
             }
         }
         return ProofFile(subject: subject, provedAt: provedAt, feeds: feeds, entries: entries, trace: trace, resources: resources)
+    }
+
+    /// Standard base64 with padding (RFC 4648 §4), in its one canonical spelling: the text must
+    /// be what encoding its bytes gives back (so unused bits are zero), or it is refused.
+    static func strictBase64(_ text: String) -> [UInt8]? {
+        guard let data = Data(base64Encoded: text), data.base64EncodedString() == text else { return nil }
+        return [UInt8](data)
     }
 
     /// A trace item's bare text id, as the file writes it.

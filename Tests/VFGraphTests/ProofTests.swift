@@ -140,6 +140,18 @@ final class ProofTests: XCTestCase {
         XCTAssertTrue(reason(good.replacingOccurrences(of: #"[[""#, with: #"[["!"#)).hasPrefix("entries[0]: the entry is not base64"))
         XCTAssertTrue(reason(String(good.prefix(good.count / 2))).hasPrefix("not JSON"))
         XCTAssertEqual(reason("[]"), "the proof is not an object")
+        // One entry twice is no fork proof; base64 has one spelling (unused bits zero).
+        let proof = try ProofFile.decode(Array(good.utf8))
+        let first = Data(proof.entries[0].entry.encoded).base64EncodedString()
+        XCTAssertEqual(reason(good.replacingOccurrences(of: #"[["\#(first)""#, with: #"[["\#(first)",null],["\#(first)""#)),
+                       "entries[1] repeats entries[0]")
+        let payload = Data(try XCTUnwrap(proof.entries.first { $0.payload != nil }?.payload)).base64EncodedString()
+        let index = try XCTUnwrap(proof.entries.firstIndex { $0.payload != nil })
+        guard payload.hasSuffix("=") else { return }
+        let last = payload.dropLast(payload.hasSuffix("==") ? 2 : 1).last!
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        let sloppy = String(payload.dropLast(payload.hasSuffix("==") ? 3 : 2)) + String(alphabet[alphabet.firstIndex(of: last)! + 1]) + (payload.hasSuffix("==") ? "==" : "=")
+        XCTAssertEqual(reason(good.replacingOccurrences(of: payload, with: sloppy)), "entries[\(index)]: the payload is not base64 of at most 65536 bytes")
     }
 
     func testAProofOfAnEventAndOfAForkedFeed() throws {

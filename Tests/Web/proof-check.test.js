@@ -89,9 +89,21 @@ test("forks: said and not shown, shown and not said", async () => {
   const said = copy();
   said.feeds[0].forked = true;
   assert.deepEqual((await check(said)).failures, [`feed ${FARM} is said to be forked, but the proof holds no two entries of one sequence`]);
-  const shown = copy();
-  shown.entries.splice(3, 0, shown.entries[3]);
-  assert.deepEqual((await check(shown)).failures, [`feed ${FARM} has two entries of sequence 14: it is forked, but the proof says not`]);
+  // Fixtures/forked-proof.json: a feed whose key signed two entries #1, which the prover's node
+  // holds as a fork proof (vf prove wrote it; vf proof check says it holds).
+  const forked = JSON.parse(fs.readFileSync(path.join(__dirname, "Fixtures", "forked-proof.json"), "utf8"));
+  assert.deepEqual((await check(forked)).failures, []);
+  const author = forked.feeds[0].author;
+  forked.feeds[0].forked = false;
+  const failures = (await check(forked)).failures;
+  assert.equal(failures[0], `feed ${author} has two entries of sequence 1: it is forked, but the proof says not`);
+  // Not said to be forked, the half the head does not reach is not exempt either.
+  assert.equal(failures.length, 2);
+  assert.match(failures[1], /^entry @kXLx.* #1 \(%.*\): no chain of links from the head #2 reaches it/);
+  // The same entry twice is no fork: the file is malformed.
+  const repeated = copy();
+  repeated.entries.splice(3, 0, repeated.entries[3]);
+  assert.equal(malformed(JSON.stringify(repeated)), "entries[4] repeats entries[3]");
 });
 
 test("an entry of a feed not listed", async () => {
@@ -146,6 +158,7 @@ test("malformed files, refused with the reason", () => {
     [(p) => { p.entries[5][1] = p.entries[5][1].slice(0, -2); return p; }, "entries[5]: the payload is not base64"],
     [(p) => { p.entries[0][0] = p.entries[0][0].slice(0, -4); return p; }, "entries[0]: entry truncated: 147 bytes, expected 149"],
     [(p) => { p.entries[0] = [p.entries[0][0]]; return p; }, "entries[0] is not a pair [entry, payload]"],
+    [(p) => { p.entries.push(p.entries[3]); return p; }, `entries[${FIXTURE.entries.length}] repeats entries[3]`],
     [(p) => { p.entries[0][1] = 7; return p; }, "entries[0]: the payload is neither base64 text nor null"],
     [(p) => { p.claims.trace.push(7); return p; }, "claims.trace[5] is not an id"],
     [(p) => { delete p.claims; return p; }, "the proof has no claims"],

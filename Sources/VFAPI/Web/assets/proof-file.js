@@ -112,12 +112,16 @@
 
     const entryValues = top.array("entries");
     if (entryValues.length > MAXIMUM_ENTRIES) fail(`more than ${MAXIMUM_ENTRIES} entries`);
+    const seen = new Map();
     const entries = entryValues.map((value, i) => {
       if (!Array.isArray(value) || value.length !== 2) fail(`entries[${i}] is not a pair [entry, payload]`);
       const [encodedText, payloadText] = value;
       // The longest entry is 213 bytes: 284 characters of base64.
       const encoded = typeof encodedText === "string" && encodedText.length <= 284 ? vf.decodeBase64(encodedText) : null;
       if (!encoded) fail(`entries[${i}]: the entry is not base64`);
+      // Base64 is canonical (strict), so one entry has one text.
+      if (seen.has(encodedText)) fail(`entries[${i}] repeats entries[${seen.get(encodedText)}]`);
+      seen.set(encodedText, i);
       let entry;
       try {
         entry = vf.decodeEntry(encoded);
