@@ -4,6 +4,7 @@ import XCTest
 @testable import VFGraph
 @testable import VFGraphStore
 import VFJSON
+import VFTestSupport
 
 /// A payload forgotten on this node (`vf forget`): to the graph its entry is unknown, the
 /// events that depend on it are pending with a reason that says the payload was forgotten, and
