@@ -39,6 +39,7 @@ final class ForgottenPayloadGraphTests: XCTestCase {
         let work = try net.event("work", provider: "farm", ["effortQuantity": qty("3", "hour"), "inputOf": ref(growing)])
         let consume = try net.event("consume", provider: "mill", ["resourceQuantity": qty("100", "kg"), "resourceInventoriedAs": ref(millWheat)])
         let later = try net.event("consume", provider: "mill", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(millWheat)])
+        let direct = try net.event("use", provider: "mill", receiver: "farm", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(wheat)])
         let farm = try net.source.entries(author: net.key("farm").feed)
         let mill = try net.source.entries(author: net.key("mill").feed)
 
@@ -70,10 +71,12 @@ final class ForgottenPayloadGraphTests: XCTestCase {
 
         // An event arriving after the forget is settled by an incremental update, which reads
         // the same forgotten set as a rebuild.
-        _ = try log.ingest([mill[1]])
+        _ = try log.ingest([mill[1], mill[2]])
         try store.update(from: log)
         XCTAssertNotNil(store.lastUpdateWork, "an incremental update, not a rebuild")
         XCTAssertEqual(try reader.status(of: later), .pending("waits for \(sell): \(forgotWheat)"))
+        XCTAssertEqual(try reader.status(of: direct), .pending(forgotWheat))
+        XCTAssertEqual(Set(try reader.pendingEvents(waitingFor: produce)), [sell, consume, later, direct])
         try assertEqualsRebuild(store, log, "after an event that depends on a forgotten payload arrived")
 
         // The peer offers the forgotten payloads again: they stay forgotten, and nothing changes.
