@@ -87,6 +87,14 @@ final class ForgetAndPurgeCommandTests: XCTestCase {
         XCTAssertTrue(imported.contains("1 payloads this node forgot were not stored again"), imported)
         try assertStillForgotten("after importing a bundle with the payload")
 
+        // This node cannot publish an event naming what it forgot, and is told why.
+        let use = String(decoding: try JSONSerialization.data(withJSONObject: [
+            "@type": "EconomicEvent", "action": "use", "provider": me, "receiver": me, "resourceQuantity": quantity,
+            "resourceInventoriedAs": wheat]), as: UTF8.self)
+        let refused = try VFProcess.run(["publish", "--home", node, use])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains(reason), refused.stderr)
+
         // Forgetting an entry of this node's own feed is allowed, with a warning.
         let own = try VFCommand.run(["publish", "--home", node, #"{"@type":"Note","text":"mine"}"#])
         let forgotOwn = try VFProcess.run(["forget", "--home", node, own])
