@@ -203,8 +203,10 @@ struct ReadEndpoints: Sendable {
 
     /// An entry as the API shows it: its signature checked again now, its status read by index.
     static func entry(_ signed: SignedEntry, reader: GraphReader, to w: inout JSONWriter) throws {
+        // Only an entry held without its payload can have been forgotten.
+        let forgotten = try signed.payload == nil && reader.isPayloadForgotten(signed.entry.id)
         let verdict = EntryJSON.Verdict(signatureVerified: signed.entry.hasValidSignature(), status: try reader.status(of: signed.entry.id),
-                                        createdResource: EntryJSON.createdResource(signed))
+                                        createdResource: EntryJSON.createdResource(signed), forgotten: forgotten)
         EntryJSON.entry(signed, verdict: verdict, to: &w)
     }
 

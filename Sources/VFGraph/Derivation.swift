@@ -25,6 +25,9 @@ public struct Derivation: Sendable {
     /// What names each planning object (and each described agent a commitment names), for the
     /// consent rules: the sources of the links catalogued planning objects and events make.
     private var planningLinks: [EntryID: [(relation: PlanningRelation, source: EntryID)]] = [:]
+    /// The entries whose payload this node forgot: unknown, as any entry without its payload,
+    /// but a reference to one says so.
+    public var forgotten = ForgottenPayloads()
 
     public init() {}
 
@@ -326,7 +329,7 @@ public struct Derivation: Sendable {
     /// Step 2: the status of every event that cannot be folded (absent: ready), the
     /// dependencies of the ready ones, and the containers implicit combines found.
     package func resolve() -> Resolution {
-        let known = CatalogueKnowledge(slots: slots, creators: creators)
+        let known = CatalogueKnowledge(slots: slots, creators: creators, forgotten: forgotten)
         // What each event refers to is a pure function of the catalogue: found on every core.
         let needs = eventList.indices.map { $0 }.concurrentMap(minimumChunk: 512) { [self] index -> PreFoldNeed in
             let event = eventList[index].payload
@@ -426,6 +429,7 @@ package struct StatusFailure: Error {
 package struct CatalogueKnowledge: KnownObjects {
     package let slots: [EntryID: CatalogueSlot]
     package let creators: [ResourceID: Int]
+    package let forgotten: ForgottenPayloads
 
     package func objectKind(of entry: EntryID) -> KnownKind? { slots[entry]?.kind }
 

@@ -10,6 +10,12 @@ public protocol KnownObjects {
     func resourceKnowledge(of resource: ResourceID) -> ResourceKnowledge
     /// The `defaultUnitOfResource` of a known specification; nil when it states none.
     func defaultUnit(ofSpecification specification: EntryID) -> String?
+    /// The entries whose payload this node forgot: still unknown, but a reference to one says why.
+    var forgotten: ForgottenPayloads { get }
+}
+
+extension KnownObjects {
+    public var forgotten: ForgottenPayloads { ForgottenPayloads() }
 }
 
 /// An entry that is known: a graph object of some kind, or something else (a contact, a
@@ -69,7 +75,7 @@ public enum EventValidator {
                                          origin: EventOrigin) -> Validation? {
         switch known.objectKind(of: id) {
         case nil:
-            let reason = "\(name) refers to \(id), which is not known"
+            let reason = known.forgotten.unknownEntryReason(name, id)
             return origin == .local ? .invalid(reason) : .pending(reason)
         case let .object(kind)? where kind == expected:
             return nil
@@ -96,7 +102,7 @@ public enum EventValidator {
         if let id = event.corrects, let failure = check("corrects", id, .economicEvent) { return failure }
         func checkResource(_ name: String, _ id: ResourceID?) -> Validation? {
             guard let id, known.resourceKnowledge(of: id) == .unknown else { return nil }
-            let reason = "\(name) refers to resource \(id), which is not known"
+            let reason = known.forgotten.unknownResourceReason(name, id)
             return origin == .local ? .invalid(reason) : .pending(reason)
         }
         if let failure = checkResource("resourceInventoriedAs", event.resourceInventoriedAs) { return failure }

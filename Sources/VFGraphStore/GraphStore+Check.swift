@@ -164,4 +164,8 @@ final class TableKnowledge: KnownObjects {
         guard case let .resourceSpecification(spec)?? = try? tables.object(specification) else { return nil }
         return spec.defaultUnitOfResource
     }
+
+    /// Read once, when an unknown reference is first met: a publish that names a forgotten
+    /// entry is refused with that reason.
+    private(set) lazy var forgotten: ForgottenPayloads = ForgottenPayloads((try? log.forgottenEntries()) ?? [])
 }

@@ -157,7 +157,8 @@ public final class GraphStore {
                 next = last.sequence + 1
             }
         }
-        let derivation = pipeline.finish().builder.derivation
+        var derivation = pipeline.finish().builder.derivation
+        derivation.forgotten = ForgottenPayloads(try log.forgottenEntries())
         var mark = RebuildTimings.now()
         func lap() -> Double {
             let now = RebuildTimings.now()

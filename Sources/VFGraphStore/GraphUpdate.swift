@@ -643,6 +643,21 @@ struct GraphUpdate {
 
         func defaultUnit(ofSpecification specification: EntryID) -> String? { nil }
 
+        private var forgottenRead: ForgottenPayloads?
+
+        /// Read from the log the first time an unknown reference is met, as a rebuild reads it.
+        var forgotten: ForgottenPayloads {
+            if let forgottenRead { return forgottenRead }
+            do {
+                let read = ForgottenPayloads(try update.log.forgottenEntries())
+                forgottenRead = read
+                return read
+            } catch {
+                failure = error
+                return ForgottenPayloads()
+            }
+        }
+
         func creator(of resource: ResourceID) throws -> EntryID? {
             if let new = update.freshCreators[resource] { return new }
             return try update.tables.creator(of: resource)

@@ -8,6 +8,8 @@ public struct IngestReport: Sendable, CustomStringConvertible {
     /// Entries already held (by id); their payload was added if it had been missing.
     public internal(set) var duplicates = 0
     public internal(set) var payloadsFilled = 0
+    /// Payloads of held entries this node forgot (``LogStore/forget(_:)``): not stored again.
+    public internal(set) var payloadsForgotten = 0
     /// Forks detected by this ingest; each proof is stored and its feed marked forked.
     public internal(set) var forks: [ForkProof] = []
     /// The first refused entry of each feed that had one. Later entries of that feed in the
@@ -18,6 +20,7 @@ public struct IngestReport: Sendable, CustomStringConvertible {
     public var description: String {
         var parts = ["\(stored.count) stored", "\(duplicates) already held"]
         if payloadsFilled > 0 { parts.append("\(payloadsFilled) payloads filled in") }
+        if payloadsForgotten > 0 { parts.append("\(payloadsForgotten) forgotten payloads not stored again") }
         if !forks.isEmpty { parts.append("\(forks.count) forks detected") }
         if !rejected.isEmpty { parts.append("\(rejected.count) refused") }
         if skipped > 0 { parts.append("\(skipped) skipped after a refusal") }
@@ -39,7 +42,12 @@ extension LogStore {
             var report = IngestReport()
             let writer = try EntryWriter(db: db)
             var feeds: [FeedID: IngestFeedState] = [:]
-            let fillPayload = try db.cachedStatement(sql: "INSERT OR IGNORE INTO payload (entry, data) SELECT rowid, ? FROM entry WHERE id = ?")
+            // A payload this node forgot stays forgotten, whoever offers it again.
+            let fillPayload = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO payload (entry, data) SELECT rowid, ?1 FROM entry
+                WHERE id = ?2 AND NOT EXISTS (SELECT 1 FROM forgotten WHERE entry = ?2)
+                """)
+            let isForgotten = try db.cachedStatement(sql: "SELECT 1 FROM forgotten WHERE entry = ?")
             for (index, signed) in entries.enumerated() {
                 let entry = signed.entry
                 // Taken out of the dictionary while it changes, so its `recent` map is never copied.
@@ -55,7 +63,11 @@ extension LogStore {
                         report.duplicates += 1
                         if let payload = signed.payload {
                             try fillPayload.execute(arguments: [Data(payload), Data(entry.id.bytes)])
-                            report.payloadsFilled += db.changesCount
+                            let filled = db.changesCount
+                            report.payloadsFilled += filled
+                            if filled == 0, try Bool.fetchOne(isForgotten, arguments: [Data(entry.id.bytes)]) != nil {
+                                report.payloadsForgotten += 1
+                            }
                         }
                     } else if let held = try Self.heldEntry(author: entry.author, sequence: entry.sequence, in: db) {
                         try Self.storeForkProof(held: held, conflicting: signed, in: db)

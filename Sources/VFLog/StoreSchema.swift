@@ -40,6 +40,15 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: forgotten payloads") { db in
+            try db.execute(sql: """
+                -- Payloads this node deliberately dropped (`vf forget`): never stored again.
+                CREATE TABLE forgotten (
+                    entry BLOB PRIMARY KEY NOT NULL CHECK (length(entry) = 32),
+                    forgottenAt INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -294,6 +294,16 @@ public final class PeerStore: Sendable {
         return !found.isEmpty
     }
 
+    /// Forgets the contacts `feed` published and how far they were read: for a feed whose
+    /// entries the log deleted (`vf block --purge`). Were its entries held again, the index
+    /// would read them from the start.
+    public func forgetContacts(authoredBy feed: FeedID) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM contact WHERE author = ?", arguments: [Data(feed.bytes)])
+            try db.execute(sql: "DELETE FROM contactCursor WHERE author = ?", arguments: [Data(feed.bytes)])
+        }
+    }
+
     /// How far the contact index has read each of `feeds`; absent: not at all.
     private func contactCursors(of feeds: [FeedID]) throws -> [FeedID: UInt64] {
         try pool.read { db in

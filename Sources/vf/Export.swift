@@ -104,7 +104,7 @@ struct Import: ParsableCommand {
         var decoder = BundleDecoder()
         var pending: [SignedEntry] = []
         var failedFeeds = Set<FeedID>()
-        var totals = (stored: 0, duplicates: 0, forks: 0, skipped: 0)
+        var totals = (stored: 0, duplicates: 0, forks: 0, skipped: 0, forgotten: 0)
         var problems: [VerificationError] = []
 
         func flush() throws {
@@ -114,6 +114,7 @@ struct Import: ParsableCommand {
             totals.stored += report.stored.count
             totals.duplicates += report.duplicates
             totals.forks += report.forks.count
+            totals.forgotten += report.payloadsForgotten
             for fork in report.forks { printErr("FORK \(fork.author) #\(fork.sequence): two signed entries, \(fork.stored.id) and \(fork.conflicting.id)") }
             for error in report.rejected {
                 problems.append(error)
@@ -150,7 +151,8 @@ struct Import: ParsableCommand {
         for problem in problems { printErr("REFUSED \(problem)") }
         if let framingError { printErr("BUNDLE \(framingError); the \(decoder.recordsRead) records before it were processed") }
         print("imported \(totals.stored) new entries, \(totals.duplicates) already held, \(totals.forks) forks detected, "
-              + "\(problems.count) refused, \(totals.skipped) skipped after a refusal")
+              + "\(problems.count) refused, \(totals.skipped) skipped after a refusal"
+              + (totals.forgotten > 0 ? "; \(totals.forgotten) payloads this node forgot were not stored again" : ""))
         if !problems.isEmpty || framingError != nil { throw ExitCode(1) }
     }
 }

@@ -9,7 +9,7 @@ struct Log: ParsableCommand {
 
     @OptionGroup var options: HomeOptions
     @Option(help: ArgumentHelp("Only this feed.", valueName: "FEED-ID")) var author: String?
-    @Flag(help: "Print a JSON array of entries; a ValueFlows entry has \"status\" (applied, pending, invalid, unauthorized) and, unless applied, \"reason\".")
+    @Flag(help: "Print a JSON array of entries; a ValueFlows entry has \"status\" (applied, pending, invalid, unauthorized) and, unless applied, \"reason\"; an entry whose payload this node forgot has \"forgotten\": true.")
     var json = false
 
     func run() throws {
@@ -24,13 +24,15 @@ struct Log: ParsableCommand {
             while true {
                 let page = try store.entries(author: feed, after: after, limit: 1000)
                 for signed in page {
-                    guard json else { printPlain(signed); continue }
+                    // Only an entry held without its payload can have been forgotten.
+                    let forgotten = try signed.payload == nil && store.isForgotten(signed.entry.id)
+                    guard json else { printPlain(signed, forgotten: forgotten); continue }
                     var status: EventStatus?
                     if let payload = signed.payload, PublishVerdict.isValueFlows(payload) {
                         if reader == nil { reader = try GraphContext(options).reader() }
                         status = try reader?.status(of: signed.entry.id)
                     }
-                    stream.append { EntryJSON.entry(signed, status: status, to: &$0) }
+                    stream.append { EntryJSON.entry(signed, status: status, forgotten: forgotten, to: &$0) }
                 }
                 guard let last = page.last else { break }
                 after = last.entry.sequence
@@ -39,12 +41,14 @@ struct Log: ParsableCommand {
         if json { stream.close() }
     }
 
-    private func printPlain(_ signed: SignedEntry) {
+    private func printPlain(_ signed: SignedEntry, forgotten: Bool) {
         let e = signed.entry
         print("\(e.author) #\(e.sequence) \(e.id)")
         print("  previous \(e.backlink?.description ?? "-")  at \(TimeText.iso8601(milliseconds: e.timestamp))")
         if let payload = signed.payload {
             print("  " + String(decoding: payload, as: UTF8.self))
+        } else if forgotten {
+            print("  (payload forgotten on this node: \(e.payloadSize) bytes)")
         } else {
             print("  (payload not held: \(e.payloadSize) bytes)")
         }

@@ -111,10 +111,17 @@ struct Unfollow: ParsableCommand {
 }
 
 struct Block: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Block a feed: never replicate it, whoever follows it.")
+    static let configuration = CommandConfiguration(
+        abstract: "Block a feed: never replicate it, whoever follows it.",
+        discussion: "With --purge, also delete what this node holds of it: its entries, payloads and fork proofs, its contacts, and its rows in the graph.")
     @OptionGroup var options: HomeOptions
     @Argument(help: "The feed id to block.") var feed: String
-    func run() throws { try publishContact(options, feed, following: false, blocking: true) }
+    @Flag(help: "Also delete everything this node holds of the feed.") var purge = false
+
+    func run() throws {
+        try publishContact(options, feed, following: false, blocking: true)
+        if purge { try purgeFeed(options, try parseFeedID(feed)) }
+    }
 }
 
 /// Contacts are entries in the node's own feed, so the follow graph replicates too.

@@ -1,5 +1,6 @@
 import Foundation
 import VFAPI
+import VFGraphStore
 import VFLog
 import VFPeer
 import XCTest
@@ -30,6 +31,26 @@ final class ReadEndpointTests: XCTestCase {
     }
 
     override func tearDown() async throws { await node.stop() }
+
+    /// An entry whose payload this node forgot: `payload` null, `forgotten` true, and the
+    /// transfer of the resource it created pending, saying why.
+    func testAForgottenPayloadIsShownAsForgottenAndItsDependentAsPendingWithTheReason() async throws {
+        let id = try XCTUnwrap(produce["id"] as? String)
+        let before = try await node.client.get("/api/entries/\(id)")
+        XCTAssertEqual(before.object["forgotten"] as? Bool, false, before.text)
+        _ = try XCTUnwrap(try node.log.forget(try EntryID(parsing: id)))
+        try GraphStore(path: node.home.path + "/graph.sqlite").rebuild(from: node.log)
+        let entry = try await node.client.get("/api/entries/\(id)")
+        XCTAssertEqual(entry.status, 200, entry.text)
+        XCTAssertEqual(entry.object["forgotten"] as? Bool, true, entry.text)
+        XCTAssertTrue(entry.object["payload"] is NSNull, entry.text)
+        XCTAssertTrue(entry.object["status"] is NSNull, "not in the graph any more: \(entry.text)")
+        let dependent = try await node.client.get("/api/entries/\(try XCTUnwrap(transfer["id"] as? String))")
+        XCTAssertEqual(dependent.object["status"] as? String, "pending", dependent.text)
+        XCTAssertEqual(dependent.object["reason"] as? String,
+                       "resourceInventoriedAs refers to resource \(wheat), created by \(id), whose payload this node forgot (vf forget)")
+        XCTAssertEqual(dependent.object["forgotten"] as? Bool, false)
+    }
 
     func testNodeAndFeeds() async throws {
         let info = try await node.client.get("/api/node")
@@ -62,7 +83,7 @@ final class ReadEndpointTests: XCTestCase {
         XCTAssertTrue(entries[1]["createdResource"] is NSNull)
         XCTAssertEqual(entries[1]["previous"] as? String, entries[0]["id"] as? String)
         XCTAssertTrue(entries[0]["previous"] is NSNull)
-        for key in ["id", "author", "sequence", "timestamp", "previous", "payload", "signatureVerified", "status", "reason", "createdResource"] {
+        for key in ["id", "author", "sequence", "timestamp", "previous", "payload", "signatureVerified", "status", "reason", "createdResource", "forgotten"] {
             XCTAssertNotNil(entries[1][key], "entry has \(key)")
         }
         let last = try await node.client.get("/api/feeds/\(feed)/entries?from=3")

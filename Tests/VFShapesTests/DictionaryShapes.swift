@@ -129,8 +129,9 @@ enum DictionaryEntryJSON {
     /// The API's entry: ``entry(_:)`` with whether the signature verifies, its status (null
     /// for anything but a ValueFlows object), the reason when not applied, and the resource an
     /// event creates.
-    static func entry(_ signed: SignedEntry, status: EventStatus?, signatureVerified: Bool) -> [String: Any] {
+    static func entry(_ signed: SignedEntry, status: EventStatus?, signatureVerified: Bool, forgotten: Bool = false) -> [String: Any] {
         var object = entry(signed)
+        object["forgotten"] = forgotten
         object["signatureVerified"] = signatureVerified
         object["status"] = status?.name ?? NSNull()
         object["reason"] = status?.reason ?? NSNull()
@@ -139,8 +140,9 @@ enum DictionaryEntryJSON {
     }
 
     /// `vf log --json`'s entry: a ValueFlows object's status, and the reason unless applied.
-    static func logEntry(_ signed: SignedEntry, status: EventStatus?) -> [String: Any] {
+    static func logEntry(_ signed: SignedEntry, status: EventStatus?, forgotten: Bool = false) -> [String: Any] {
         var object = entry(signed)
+        if forgotten { object["forgotten"] = true }
         if let status {
             object["status"] = status.name
             if let reason = status.reason { object["reason"] = reason }

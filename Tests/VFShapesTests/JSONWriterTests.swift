@@ -84,11 +84,16 @@ final class JSONWriterTests: XCTestCase {
         for signed in entries + [notHeld, outsideProfile] {
             for status in statuses + [graph.status(of: signed.entry.id)] {
                 for verified in [true, false] {
-                    let verdict = EntryJSON.Verdict(signatureVerified: verified, status: status, createdResource: EntryJSON.createdResource(signed))
-                    assertSame({ EntryJSON.entry(signed, verdict: verdict, to: &$0) },
-                               DictionaryEntryJSON.entry(signed, status: status, signatureVerified: verified))
+                    for forgotten in [false, true] {
+                        let verdict = EntryJSON.Verdict(signatureVerified: verified, status: status, createdResource: EntryJSON.createdResource(signed),
+                                                        forgotten: forgotten)
+                        assertSame({ EntryJSON.entry(signed, verdict: verdict, to: &$0) },
+                                   DictionaryEntryJSON.entry(signed, status: status, signatureVerified: verified, forgotten: forgotten))
+                    }
                 }
                 assertSame({ EntryJSON.entry(signed, status: status, to: &$0) }, DictionaryEntryJSON.logEntry(signed, status: status))
+                assertSame({ EntryJSON.entry(signed, status: status, forgotten: true, to: &$0) },
+                           DictionaryEntryJSON.logEntry(signed, status: status, forgotten: true))
             }
         }
         XCTAssertTrue(entries.contains { EntryJSON.createdResource($0) != nil })

@@ -44,7 +44,7 @@ export function renderFeeds(main, ctx, params) {
               h("span", { class: "by" }, "signed by ", agentEl(e.author)),
               verifiedEl(e.signatureVerified),
               statusEl(e.status, e.reason)),
-            h("div", { class: "entry-body" }, payloadSummary(e.payload)),
+            h("div", { class: "entry-body" }, e.forgotten ? "(payload forgotten on this node)" : payloadSummary(e.payload)),
             e.reason ? h("div", { class: "reason" }, e.reason) : null,
             h("div", { class: "entry-foot" },
               h("time", {}, timeText(e.timestamp)), " · ",
