@@ -136,7 +136,7 @@ struct Agree: ParsableCommand {
         guard !state.signedBy.contains(key.feed) else { throw CLIError("this node has signed agreement \(agreementID) already; nothing appended") }
         if let withdrawn = state.withdrawnBy { throw CLIError("agreement \(agreementID) was withdrawn by \(withdrawn); nothing appended") }
         let acceptance = #"{"@type":"Acceptance","accepts":"\#(agreementID)"}"#
-        var publish = try Publish.parse([acceptance, "--home", home.path])
+        let publish = try Publish.parse([acceptance, "--home", home.path])
         try publish.run()
     }
 }
@@ -169,7 +169,7 @@ struct Withdraw: ParsableCommand {
             throw CLIError("agreement \(agreementID) is in force: every party has signed it, and it can no longer be withdrawn; nothing appended")
         }
         let withdrawal = #"{"@type":"Withdrawal","withdraws":"\#(agreementID)"}"#
-        var publish = try Publish.parse([withdrawal, "--home", home.path])
+        let publish = try Publish.parse([withdrawal, "--home", home.path])
         try publish.run()
     }
 }
