@@ -2,6 +2,7 @@ import ArgumentParser
 import VFAPI
 import VFGraph
 import VFGraphStore
+import VFLog
 
 /// The board of offers and needs, the commitments and the claims: planning objects with how
 /// far each has come, in id order, a page at a time (docs/protocol.md §16, "Planning and exchange").
@@ -122,22 +123,13 @@ struct Agree: ParsableCommand {
     @Argument(help: "The agreement's entry id, %….vf1.") var id: String
 
     func run() throws {
-        let agreementID = try parseCursor(id, ListingCursor.entry)!
-        let home = options.resolved
-        let key = try home.loadKey()
-        let reader = try GraphContext(options).reader()
-        guard let agreement = try reader.planned(agreementID), agreement.payload.kind == .agreement else {
-            throw CLIError("no agreement \(agreementID) in the graph")
-        }
-        let state = try reader.state(of: agreement)
+        let (agreementID, key, state) = try AgreementAnswer.load(id, options)
         guard state.parties.contains(key.feed) else {
             throw CLIError("this node (\(key.feed)) is not a provider or receiver of the agreement's commitments; nothing appended")
         }
         guard !state.signedBy.contains(key.feed) else { throw CLIError("this node has signed agreement \(agreementID) already; nothing appended") }
         if let withdrawn = state.withdrawnBy { throw CLIError("agreement \(agreementID) was withdrawn by \(withdrawn); nothing appended") }
-        let acceptance = #"{"@type":"Acceptance","accepts":"\#(agreementID)"}"#
-        let publish = try Publish.parse([acceptance, "--home", home.path])
-        try publish.run()
+        try AgreementAnswer.publish(#"{"@type":"Acceptance","accepts":"\#(agreementID)"}"#, options)
     }
 }
 
@@ -153,23 +145,32 @@ struct Withdraw: ParsableCommand {
     @Argument(help: "The agreement's entry id, %….vf1.") var id: String
 
     func run() throws {
-        let agreementID = try parseCursor(id, ListingCursor.entry)!
-        let home = options.resolved
-        let key = try home.loadKey()
-        let reader = try GraphContext(options).reader()
-        guard let agreement = try reader.planned(agreementID), agreement.payload.kind == .agreement else {
-            throw CLIError("no agreement \(agreementID) in the graph")
-        }
-        let state = try reader.state(of: agreement)
-        guard agreement.author == key.feed || state.parties.contains(key.feed) else {
+        let (agreementID, key, state) = try AgreementAnswer.load(id, options)
+        guard state.agreement.author == key.feed || state.parties.contains(key.feed) else {
             throw CLIError("this node (\(key.feed)) neither proposed agreement \(agreementID) nor is a party to it; nothing appended")
         }
         if let withdrawn = state.withdrawnBy { throw CLIError("agreement \(agreementID) was withdrawn already, by \(withdrawn); nothing appended") }
         guard !state.inForce else {
             throw CLIError("agreement \(agreementID) is in force: every party has signed it, and it can no longer be withdrawn; nothing appended")
         }
-        let withdrawal = #"{"@type":"Withdrawal","withdraws":"\#(agreementID)"}"#
-        let publish = try Publish.parse([withdrawal, "--home", home.path])
-        try publish.run()
+        try AgreementAnswer.publish(#"{"@type":"Withdrawal","withdraws":"\#(agreementID)"}"#, options)
+    }
+}
+
+/// What `vf agree` and `vf withdraw` share: the agreement looked up with who has signed it,
+/// and the answer published as this node's.
+enum AgreementAnswer {
+    static func load(_ text: String, _ options: HomeOptions) throws -> (id: EntryID, key: SigningKey, state: AgreementState) {
+        let agreementID = try parseCursor(text, ListingCursor.entry)!
+        let key = try options.resolved.loadKey()
+        let reader = try GraphContext(options).reader()
+        guard let agreement = try reader.planned(agreementID), agreement.payload.kind == .agreement else {
+            throw CLIError("no agreement \(agreementID) in the graph")
+        }
+        return (agreementID, key, try reader.state(of: agreement))
+    }
+
+    static func publish(_ payload: String, _ options: HomeOptions) throws {
+        try Publish.parse([payload, "--home", options.resolved.path]).run()
     }
 }
