@@ -11,10 +11,13 @@ public struct ProofBuilder {
 
     let reader: GraphReader
     let log: LogStore
+    /// The most events this builder puts in a proof (``maximumEvents``; lower in tests).
+    let limit: Int
 
-    public init(reader: GraphReader, log: LogStore) {
+    public init(reader: GraphReader, log: LogStore, limit: Int = ProofBuilder.maximumEvents) {
         self.reader = reader
         self.log = log
+        self.limit = limit
     }
 
     public func prove(_ subject: FlowItem, at provedAt: Int64) throws -> ProofFile {
@@ -24,7 +27,7 @@ public struct ProofBuilder {
         case let .process(id): throw ProofError("\(id) is a process: prove one of its output resources, or one of its events")
         }
         let steps = try reader.trace(from: subject)
-        var closure = Closure(reader: reader)
+        var closure = Closure(reader: reader, limit: limit)
         for step in steps {
             switch step.item {
             case let .event(id): closure.event(id)
@@ -86,7 +89,16 @@ private struct Closure {
     private var pendingResources: [ResourceID] = []
     private var pendingCommitments: [EntryID] = []
 
-    init(reader: GraphReader) { self.reader = reader }
+    let limit: Int
+
+    init(reader: GraphReader, limit: Int) {
+        self.reader = reader
+        self.limit = limit
+    }
+
+    var tooMuch: ProofError {
+        ProofError("the proof would hold more than \(limit) events: what the trace reaches depends on too much of the graph")
+    }
 
     mutating func event(_ id: EntryID) { if events.insert(id).inserted { pendingEvents.append(id) } }
     mutating func resource(_ id: ResourceID) { if resources.insert(id).inserted { pendingResources.append(id) } }
@@ -97,11 +109,12 @@ private struct Closure {
         while true {
             if let id = pendingResources.popLast() {
                 if let r = try reader.resource(id) { event(r.createdBy) }
-                for e in try reader.events(touching: id) { event(e.id) }
+                // A hub resource is refused after reading one page more than the limit, not all of it.
+                let touching = try reader.events(touching: id, limit: limit + 1)
+                guard touching.count <= limit else { throw tooMuch }
+                for e in touching { event(e.id) }
             } else if let id = pendingEvents.popLast() {
-                guard events.count <= ProofBuilder.maximumEvents else {
-                    throw ProofError("the proof would hold more than \(ProofBuilder.maximumEvents) events: what the trace reaches depends on too much of the graph")
-                }
+                guard events.count <= limit else { throw tooMuch }
                 guard let e = try reader.event(id) else { continue }
                 objects.insert(id)
                 let p = e.payload

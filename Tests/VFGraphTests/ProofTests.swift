@@ -83,6 +83,14 @@ final class ProofTests: XCTestCase {
         XCTAssertEqual(proof.feeds.count, 3)
     }
 
+    func testAProofThatWouldHoldTooMuchIsRefused() throws {
+        let c = try chain(notes: 0)
+        XCTAssertThrowsError(try ProofBuilder(reader: c.reader, log: c.log, limit: 5).prove(.resource(c.bread), at: 0)) { error in
+            XCTAssertEqual("\(error)", "the proof would hold more than 5 events: what the trace reaches depends on too much of the graph")
+        }
+        XCTAssertNoThrow(try ProofBuilder(reader: c.reader, log: c.log, limit: 20).prove(.resource(c.bread), at: 0))
+    }
+
     func testTamperingIsReportedPrecisely() throws {
         let c = try chain()
         let proof = try prove(c, .resource(c.bread))
