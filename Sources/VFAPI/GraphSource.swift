@@ -10,6 +10,9 @@ public protocol GraphSource: Sendable {
     func reader() async throws -> GraphReader
     /// What `vf publish` would make of a payload `author` signs at `timestamp`.
     func check(_ payload: [UInt8], author: FeedID, timestamp: Int64, allowNegative: Bool) async throws -> PublishVerdict
+    /// Publishes a ValueFlows payload as `key`'s next entry, checked and applied in one fold;
+    /// the entry when it was published.
+    func publish(_ payload: [UInt8], key: SigningKey, allowNegative: Bool) async throws -> (GraphStore.PublishOutcome, SignedEntry?)
 }
 
 /// A ``GraphSource`` over the node's ``LiveGraph``: the tables `vf serve` keeps current, read
@@ -23,5 +26,9 @@ public struct LiveGraphSource: GraphSource {
 
     public func check(_ payload: [UInt8], author: FeedID, timestamp: Int64, allowNegative: Bool) async throws -> PublishVerdict {
         try await live.check(payload, author: author, timestamp: timestamp, allowNegative: allowNegative)
+    }
+
+    public func publish(_ payload: [UInt8], key: SigningKey, allowNegative: Bool) async throws -> (GraphStore.PublishOutcome, SignedEntry?) {
+        try await live.publish(payload, key: key, allowNegative: allowNegative)
     }
 }

@@ -28,14 +28,18 @@ final class Publisher: Sendable {
         }
         let context = self.context
         return try await lock.withLock {
-            if PublishVerdict.isValueFlows(payload),
-               case let .refused(reason) = try await context.graph.check(payload, author: context.me,
-                                                                         timestamp: Int64(Date().timeIntervalSince1970 * 1000),
-                                                                         allowNegative: allowNegative) {
-                throw APIError.unprocessable("refused: \(reason); nothing appended")
-            }
             do {
-                return try await context.node.publish(payload)
+                guard PublishVerdict.isValueFlows(payload) else { return try await context.node.publish(payload) }
+                // Checked and applied in one fold: the check's transaction stores the entry.
+                switch try await context.graph.publish(payload, key: context.node.key, allowNegative: allowNegative) {
+                case let (.published, signed?):
+                    try await context.node.published(signed)
+                    return signed
+                case let (.refused(_, reason), _):
+                    throw APIError.unprocessable("refused: \(reason); nothing appended")
+                default:
+                    throw APIError(500, "the graph neither published nor refused a ValueFlows payload")
+                }
             } catch let error as AppendError {
                 if case .locked = error { throw APIError(409, "\(error)") }
                 throw error

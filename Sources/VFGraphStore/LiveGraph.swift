@@ -93,6 +93,32 @@ public final class LiveGraph: @unchecked Sendable {
         }
     }
 
+    /// Publishes one ValueFlows payload as `key`'s next entry with one fold, on the update
+    /// queue: signs it, and checks it against the tables in the transaction that, if it is
+    /// accepted, stores it in the log and applies it (``GraphStore/publish(_:log:allowNegative:)``).
+    /// Returns the verdict, and the entry when it was published. Signed again once if another
+    /// writer moved the feed's head meanwhile.
+    public func publish(_ payload: [UInt8], key: SigningKey, allowNegative: Bool = false) async throws -> (GraphStore.PublishOutcome, SignedEntry?) {
+        try await onQueue { [self] in
+            var attempt = 0
+            while true {
+                let prepared = try log.prepareAppend([payload], key: key)
+                do {
+                    let outcome = try store.publish(prepared, log: log, allowNegative: allowNegative)
+                    guard outcome == .published else { return (outcome, nil) }
+                    // The tables moved without an update: subscribers hear of the cursor.
+                    var changes = GraphChanges()
+                    changes.cursors[key.feed] = prepared.entries[prepared.entries.count - 1].entry.sequence
+                    for listener in lock.withLock({ Array(handlers.values) }) { listener(changes) }
+                    return (outcome, prepared.entries[0])
+                } catch let error as AppendError {
+                    guard case .headMoved = error, attempt == 0 else { throw error }
+                    attempt += 1
+                }
+            }
+        }
+    }
+
     private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body() }) }

@@ -192,10 +192,16 @@ public final class Node: @unchecked Sendable, PeerHub {
     public func publish(_ payload: [UInt8]) async throws -> SignedEntry {
         let (log, key) = (replicator.log, self.key)
         let signed = try await blocking { try log.append(payload, key: key) }
+        try await published(signed)
+        return signed
+    }
+
+    /// Tells the node that `signed`, an entry of its own feed, was stored by someone else (the
+    /// graph's one-fold publish): peers hear of it now, not at the next poll.
+    public func published(_ signed: SignedEntry) async throws {
         // A follow or a block changes what to replicate; the poll would not notice, since the
         // head has already moved here.
         try await loop.submit { if self.advanceHeads([self.key.feed: signed.entry.sequence]) { self.refreshWanted() } }.get()
-        return signed
     }
 
     /// Runs SQLite work on the node's thread pool: never on its event loop, and never on
