@@ -122,6 +122,10 @@ echo
 "$VF" agreements --home "$DEMO/auditor"
 "$VF" commitments --home "$DEMO/auditor"
 
+say "A proof of the bread's origin, one file anyone can check offline (or in a browser: Sources/VFAPI/Web/proof.html)"
+"$VF" prove "$BREAD" --out "$DEMO/bread.proof.json" --home "$DEMO/auditor"
+"$VF" proof check "$DEMO/bread.proof.json" | tail -4
+
 say "Every node holds every feed, and every entry verifies"
 for node in farm mill bakery; do
     echo "-- $node"; "$VF" feeds --home "$DEMO/$node"; "$VF" verify --home "$DEMO/$node"
