@@ -46,6 +46,16 @@ enum GraphText {
         return line + ": \(s.finished) of \(s.members.count) finished"
     }
 
+    /// The plan's line, then its members and its processes with their planned inputs and outputs.
+    static func planWithMembers(_ s: PlanState) -> String {
+        var lines = [plan(s)] + s.members.map { "  " + progress($0) }
+        for p in s.processes {
+            lines.append("  process \(p.process.id) \"\(p.process.payload.name ?? "")\"\(p.finished ? ", finished" : "")")
+            lines += p.inputs.map { "    in:  " + progress($0) } + p.outputs.map { "    out: " + progress($0) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static func event(_ e: GraphEvent) -> String {
         var line = "\(e.id)  \(e.payload.action.rawValue)"
         if let q = e.payload.resourceQuantity ?? e.payload.effortQuantity { line += " \(quantity(q))" }

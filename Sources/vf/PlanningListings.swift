@@ -98,15 +98,7 @@ struct Plans: ParsableCommand {
     func run() throws {
         let after = try parseCursor(listing.after, ListingCursor.entry)
         let reader = try GraphContext(options).reader()
-        try Listing(page: { try reader.plans(after: $0, limit: $1) }, cursor: \.plan.id, json: GraphJSON.plan,
-                    text: { s in
-                        var lines = [GraphText.plan(s)] + s.members.map { "  " + GraphText.progress($0) }
-                        for p in s.processes {
-                            lines.append("  process \(p.process.id) \"\(p.process.payload.name ?? "")\"\(p.finished ? ", finished" : "")")
-                            lines += p.inputs.map { "    in:  " + GraphText.progress($0) } + p.outputs.map { "    out: " + GraphText.progress($0) }
-                        }
-                        return lines.joined(separator: "\n")
-                    },
+        try Listing(page: { try reader.plans(after: $0, limit: $1) }, cursor: \.plan.id, json: GraphJSON.plan, text: GraphText.planWithMembers,
                     empty: "no plans").print(listing, after: after)
     }
 }

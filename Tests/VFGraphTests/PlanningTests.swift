@@ -102,22 +102,10 @@ final class PlanningTests: XCTestCase {
     /// end as a rebuild makes them, and the figures are the same.
     func testAnyArrivalOrderGivesTheTablesOfARebuild() throws {
         let s = try scenario()
-        let feeds = try s.net.feeds()
-        var rng = SplitMix64(seed: 13)
-        for round in 0..<4 {
-            let run = directory + "/round-\(round)"
-            try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
-            let log = try LogStore(path: run + "/log.sqlite")
-            let store = try GraphStore(path: run + "/graph.sqlite")
-            for batch in shuffledBatches(feeds, maximum: 3, using: &rng) {
-                _ = try log.ingest(batch)
-                try store.update(from: log)
-            }
-            let rebuilt = try GraphStore(path: run + "/rebuilt.sqlite")
-            try rebuilt.rebuild(from: log)
-            assertSameTables(try store.tableContents(), try rebuilt.tableContents(), "round \(round)")
-            let reader = store.reader(log: log)
+        try inShuffledBatches(try s.net.feeds(), rounds: 4, maximum: 3, seed: 13, in: directory) { store, reader, log, round in
             XCTAssertEqual(try reader.progress(of: XCTUnwrap(try reader.planned(s.commitment))).done, dec("350"), "round \(round)")
+            let rebuilt = try GraphStore(path: self.directory + "/rebuilt-\(round).sqlite")
+            try rebuilt.rebuild(from: log)
             XCTAssertEqual(try store.graph(from: log), try rebuilt.graph(from: log), "round \(round)")
             XCTAssertEqual(try reader.plans(after: nil, limit: 10).first?.processes.first?.outputs.first?.quantity,
                            Measure(value: dec("300"), unit: "kg"), "round \(round)")

@@ -124,3 +124,26 @@ func shuffledBatches(_ feeds: [[SignedEntry]], maximum: Int, using rng: inout Sp
     }
     return batches
 }
+
+/// Delivers `feeds` to a fresh log in shuffled batches of at most `maximum` entries, `rounds`
+/// times, updating the graph after each batch; each round asserts that the tables equal a
+/// rebuild, then hands `check` the kept-up-to-date store, its reader, the log and the round.
+func inShuffledBatches(_ feeds: [[SignedEntry]], rounds: Int, maximum: Int, seed: UInt64, in directory: String,
+                       file: StaticString = #filePath, line: UInt = #line,
+                       check: (GraphStore, GraphReader, LogStore, Int) throws -> Void) throws {
+    var rng = SplitMix64(seed: seed)
+    for round in 0..<rounds {
+        let run = directory + "/shuffled-\(seed)-\(round)"
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        let log = try LogStore(path: run + "/log.sqlite")
+        let store = try GraphStore(path: run + "/graph.sqlite")
+        for batch in shuffledBatches(feeds, maximum: maximum, using: &rng) {
+            _ = try log.ingest(batch)
+            try store.update(from: log)
+        }
+        let rebuilt = try GraphStore(path: run + "/rebuilt.sqlite")
+        try rebuilt.rebuild(from: log)
+        assertSameTables(try store.tableContents(), try rebuilt.tableContents(), "round \(round)", file: file, line: line)
+        try check(store, store.reader(log: log), log, round)
+    }
+}
