@@ -25,15 +25,8 @@ package enum AgreementRule {
         for id in ids {
             if let held = try facts.plannedEntry(id), held.planned.payload.kind == .commitment { commitments.append(held.planned) }
         }
-        // The parties, in the order the commitments name them.
-        var parties: [FeedID] = []
-        var unresolved = false
-        for c in commitments {
-            for agent in [c.payload.provider, c.payload.receiver].compactMap({ $0 }) {
-                guard let feed = try facts.answeredBy(agent) else { unresolved = true; continue }
-                if !parties.contains(feed) { parties.append(feed) }
-            }
-        }
+        let (parties, unresolved) = try Self.parties(of: commitments, facts: facts)
+        let isParty = Set(parties)
         // When each signer first signed: the proposer by publishing, the others by accepting.
         var signedAt: [FeedID: Int64] = [agreement.author: timestamp]
         for source in try facts.sources(naming: agreement.id, by: .accepts) {
@@ -48,7 +41,7 @@ package enum AgreementRule {
         var withdrawal: (author: FeedID, at: Int64, id: EntryID)?
         for source in try facts.sources(naming: agreement.id, by: .withdraws) {
             guard let (w, at) = try facts.plannedEntry(source), w.payload.kind == .withdrawal,
-                  w.author == agreement.author || parties.contains(w.author) else { continue }
+                  w.author == agreement.author || isParty.contains(w.author) else { continue }
             if withdrawal.map({ (at, source) < ($0.at, $0.id) }) ?? true { withdrawal = (w.author, at, source) }
         }
         let withdrawn = withdrawal.flatMap { w in completedAt.map { w.at <= $0 } ?? true } ?? false
@@ -57,15 +50,28 @@ package enum AgreementRule {
                               inForce: complete && !withdrawn, inForceSince: complete && !withdrawn ? completedAt : nil)
     }
 
-    /// The agreements in force that stipulate `commitment` (either list).
-    package static func agreementsInForce<Facts: ConsentFacts>(stipulating commitment: EntryID, facts: Facts) throws(Facts.Failure) -> [EntryID] {
-        var found: [EntryID] = []
-        for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
-            for id in try facts.sources(naming: commitment, by: relation) where !found.contains(id) {
-                guard let (agreement, at) = try facts.plannedEntry(id), agreement.payload.kind == .agreement else { continue }
-                if try state(of: agreement, timestamp: at, facts: facts).inForce { found.append(id) }
+    /// The feeds that answer for the providers and receivers of `commitments`, each once, in the
+    /// order the commitments name them; and whether some agent's describing entry is not held.
+    package static func parties<Facts: ConsentFacts>(of commitments: [GraphPlanned], facts: Facts) throws(Facts.Failure) -> (parties: [FeedID], unresolved: Bool) {
+        var parties: [FeedID] = [], seen: Set<FeedID> = [], unresolved = false
+        for c in commitments {
+            for agent in [c.payload.provider, c.payload.receiver].compactMap({ $0 }) {
+                guard let feed = try facts.answeredBy(agent) else { unresolved = true; continue }
+                if seen.insert(feed).inserted { parties.append(feed) }
             }
         }
-        return found
+        return (parties, unresolved)
+    }
+
+    /// Whether an agreement in force stipulates `commitment` (either list): the first one found answers.
+    package static func isStipulatedInForce<Facts: ConsentFacts>(_ commitment: EntryID, facts: Facts) throws(Facts.Failure) -> Bool {
+        var seen: Set<EntryID> = []
+        for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
+            for id in try facts.sources(naming: commitment, by: relation) where seen.insert(id).inserted {
+                guard let (agreement, at) = try facts.plannedEntry(id), agreement.payload.kind == .agreement else { continue }
+                if try state(of: agreement, timestamp: at, facts: facts).inForce { return true }
+            }
+        }
+        return false
     }
 }

@@ -86,7 +86,9 @@ package struct ConsentJudge<Facts: ConsentFacts> {
                     if c.orders[middle] <= order { low = middle + 1 } else { high = middle }
                 }
                 var total: ExactDecimal? = low == 0 ? .zero : c.totals[low - 1]
-                if !c.orders.contains(order), let q = event.resourceQuantity { total = total.flatMap { try? $0.adding(q.value) } }
+                // The event itself is among the counted unless it does not count (no order yet).
+                let counted = low > 0 && c.orders[low - 1] == order
+                if !counted, let q = event.resourceQuantity { total = total.flatMap { try? $0.adding(q.value) } }
                 guard let total, total <= promised.value else { continue }
             }
             grants.append(ConsentGrant(commitment: commitmentID, agents: [c.payload.provider, c.payload.receiver].compactMap { $0 },
@@ -99,11 +101,8 @@ package struct ConsentJudge<Facts: ConsentFacts> {
         if let known = judged[id] { return known }
         var result: Commitment?
         if let (held, _) = try facts.plannedEntry(id), held.payload.kind == .commitment,
-           !(try AgreementRule.agreementsInForce(stipulating: id, facts: facts).isEmpty) {
-            var parties: [FeedID] = []
-            for agent in [held.payload.provider, held.payload.receiver].compactMap({ $0 }) {
-                if let feed = try facts.answeredBy(agent) { parties.append(feed) }
-            }
+           try AgreementRule.isStipulatedInForce(id, facts: facts) {
+            let (parties, _) = try AgreementRule.parties(of: [held], facts: facts)
             var counted: [(order: EventOrder, quantity: ExactDecimal)] = []
             for other in try facts.sources(naming: id, by: .fulfills) {
                 guard let (author, payload, place) = try fulfiller(other), parties.contains(author),

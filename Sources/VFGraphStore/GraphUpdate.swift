@@ -102,6 +102,7 @@ struct GraphUpdate {
         var arrived: [Hash32] = []
         var outputsOf: Set<EntryID> = []
         var agreementsTouched: Set<EntryID> = [], commitmentsTouched: Set<EntryID> = [], partiesArrived: [EntryID] = []
+        var withdrawals: [EntryID: [FeedID]] = [:]
         for (entry, object) in decoded {
             fresh[entry.id] = (entry, object)
             arrived.append(entry.id.hash)
@@ -146,7 +147,11 @@ struct GraphUpdate {
                 switch payload.kind {
                 case .agreement: agreementsTouched.insert(entry.id)
                 case .acceptance: if let a = payload.accepts { agreementsTouched.insert(a) }
-                case .withdrawal: if let a = payload.withdraws { agreementsTouched.insert(a) }
+                case .withdrawal:
+                    if let a = payload.withdraws {
+                        agreementsTouched.insert(a)
+                        withdrawals[a, default: []].append(entry.author)
+                    }
                 case .commitment: commitmentsTouched.insert(entry.id)
                 default: break
                 }
@@ -169,13 +174,19 @@ struct GraphUpdate {
         let facts = consentFacts()
         for agent in partiesArrived { commitmentsTouched.formUnion(try facts.sources(naming: agent, by: .party)) }
         for commitment in commitmentsTouched {
-            consentTouched.insert(commitment)
             for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
                 agreementsTouched.formUnion(try facts.sources(naming: commitment, by: relation))
             }
         }
+        // What arrives can only bring an agreement into force (a commitment or a party now
+        // held, a signature, perhaps earlier than one before), except a signer's withdrawal,
+        // which may end it: so only those agreements change what their fulfilments may do. An
+        // entry that names someone else's agreement costs nothing more.
         for agreement in agreementsTouched {
-            guard let (held, _) = try facts.plannedEntry(agreement), held.payload.kind == .agreement else { continue }
+            guard let (held, at) = try facts.plannedEntry(agreement), held.payload.kind == .agreement else { continue }
+            let state = try AgreementRule.state(of: held, timestamp: at, facts: facts)
+            let withdrawnBySigner = withdrawals[agreement]?.contains { $0 == held.author || state.parties.contains($0) } ?? false
+            guard state.inForce || withdrawnBySigner else { continue }
             consentTouched.formUnion(held.payload.stipulates + held.payload.stipulatesReciprocal)
         }
         // Pending events waiting for what arrived, and combines whose process has a new output.
@@ -384,14 +395,23 @@ struct GraphUpdate {
         }
         // Each commitment once, from the earliest place a settled fulfilment of it had or has.
         var earliest: [EntryID: EventOrder] = [:]
+        var commitments: [EntryID: (payload: PlannedPayload, parties: [FeedID])?] = [:]
         for (_, s) in settled where !s.event.payload.fulfills.isEmpty {
             guard let from = [s.order, s.event.stored?.order].compactMap({ $0 }).min() else { continue }
             for commitment in s.event.payload.fulfills where !consentTouched.contains(commitment) {
+                if commitments[commitment] == nil {
+                    commitments[commitment] = try facts.plannedEntry(commitment).map { held in
+                        (held.planned.payload, try AgreementRule.parties(of: [held.planned], facts: facts).parties)
+                    }
+                }
+                // Only a fulfilment that counts toward the shared quantity moves what the later ones may do.
+                guard let c = commitments[commitment] ?? nil, ConsentRule.matches(s.event.payload, c.payload),
+                      c.parties.contains(s.event.entry.author) else { continue }
                 earliest[commitment] = min(from, earliest[commitment] ?? from)
             }
         }
         for (commitment, from) in earliest {
-            guard !(try AgreementRule.agreementsInForce(stipulating: commitment, facts: facts).isEmpty) else { continue }
+            guard try AgreementRule.isStipulatedInForce(commitment, facts: facts) else { continue }
             for id in try facts.sources(naming: commitment, by: .fulfills) {
                 if let order = try foldedOrder(id, settled: settled), order > from { again[id] = order }
             }
