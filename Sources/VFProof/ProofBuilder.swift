@@ -30,7 +30,7 @@ public struct ProofBuilder {
         var closure = Closure(reader: reader, limit: limit)
         for step in steps {
             switch step.item {
-            case let .event(id): closure.event(id)
+            case let .event(id): try closure.event(id)
             case let .process(id): closure.object(id)
             case let .resource(id): closure.resource(id)
             }
@@ -41,6 +41,9 @@ public struct ProofBuilder {
         var included: [EntryID: SignedEntry] = [:]
         for id in closure.objects {
             guard let signed = try log.entry(id: id) else { continue }
+            guard signed.payload != nil else {
+                throw ProofError("entry \(id) (\(signed.entry.author) #\(signed.entry.sequence)), which the trace needs, has no payload on this node")
+            }
             included[id] = signed
         }
         for author in Set(included.values.map(\.entry.author)) {
@@ -63,12 +66,21 @@ public struct ProofBuilder {
                 entries.append(SignedEntry(entry: signed.entry, payload: nil))
             }
             let forks = try log.forkProofs(author: author)
+            var held = Set(entries.lazy.filter { $0.entry.author == author }.map(\.entry.id))
             for fork in forks {
-                for entry in [fork.stored, fork.conflicting] where !entries.contains(where: { $0.entry.id == entry.id }) {
+                for entry in [fork.stored, fork.conflicting] where held.insert(entry.id).inserted {
                     entries.append(SignedEntry(entry: entry, payload: nil))
                 }
             }
             feeds.append(ProofFile.Feed(author: author, head: head.sequence, forked: !forks.isEmpty))
+        }
+        // What the checker reads: a proof it would call malformed is refused here instead.
+        guard entries.count <= ProofFile.maximumEntries else {
+            throw ProofError("the proof would hold \(entries.count) entries, more than the \(ProofFile.maximumEntries) a checker reads")
+        }
+        let size = entries.reduce(0) { $0 + 4 * (($1.entry.encoded.count + 2) / 3) + 4 * ((($1.payload?.count ?? 0) + 2) / 3) + 8 }
+        guard size <= ProofFile.maximumSize - (1 << 20) else {
+            throw ProofError("the proof would be about \(size) bytes, more than the \(ProofFile.maximumSize) a checker reads")
         }
         var resources: [ProofFile.ResourceClaim] = []
         for step in steps {
@@ -100,7 +112,11 @@ private struct Closure {
         ProofError("the proof would hold more than \(limit) events: what the trace reaches depends on too much of the graph")
     }
 
-    mutating func event(_ id: EntryID) { if events.insert(id).inserted { pendingEvents.append(id) } }
+    mutating func event(_ id: EntryID) throws {
+        guard events.insert(id).inserted else { return }
+        guard events.count <= limit else { throw tooMuch }
+        pendingEvents.append(id)
+    }
     mutating func resource(_ id: ResourceID) { if resources.insert(id).inserted { pendingResources.append(id) } }
     mutating func object(_ id: EntryID) { objects.insert(id) }
     mutating func commitment(_ id: EntryID) { if commitments.insert(id).inserted { pendingCommitments.append(id) } }
@@ -108,22 +124,21 @@ private struct Closure {
     mutating func run() throws {
         while true {
             if let id = pendingResources.popLast() {
-                if let r = try reader.resource(id) { event(r.createdBy) }
+                if let r = try reader.resource(id) { try event(r.createdBy) }
                 // A hub resource is refused after reading one page more than the limit, not all of it.
                 let touching = try reader.events(touching: id, limit: limit + 1)
                 guard touching.count <= limit else { throw tooMuch }
-                for e in touching { event(e.id) }
+                for e in touching { try event(e.id) }
             } else if let id = pendingEvents.popLast() {
-                guard events.count <= limit else { throw tooMuch }
                 guard let e = try reader.event(id) else { continue }
                 objects.insert(id)
                 let p = e.payload
                 for r in [e.fromResource, e.toResource, e.container].compactMap({ $0 }) { resource(r) }
-                if let original = p.corrects { event(original) }
-                e.correctedBy.forEach { event($0) }
+                if let original = p.corrects { try event(original) }
+                for correction in e.correctedBy { try event(correction) }
                 for process in [p.inputOf, p.outputOf].compactMap({ $0 }) { object(process) }
                 if p.action == .combine, p.toResourceInventoriedAs == nil, let process = p.inputOf {
-                    for output in try reader.events(of: process, outputs: true) { event(output.id) }
+                    for output in try reader.events(of: process, outputs: true) { try event(output.id) }
                 }
                 for spec in [p.resourceConformsTo, p.newInventoriedResource?.conformsTo].compactMap({ $0 }) { object(spec) }
                 for case let .described(agent)? in [p.provider, p.receiver] { object(agent) }
@@ -144,7 +159,7 @@ private struct Closure {
                         if let a = try reader.planned(agreement) { (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) } }
                     }
                 }
-                for fulfilment in try reader.linking(to: id, by: .fulfills) { event(fulfilment) }
+                for fulfilment in try reader.linking(to: id, by: .fulfills) { try event(fulfilment) }
             } else {
                 return
             }

@@ -86,7 +86,22 @@ public enum ProofCheck {
 
         // 5. The trace and the figures, derived again from the entries that hold payloads.
         let graph = Derivation.derive(valid.filter { $0.payload != nil }.map { GraphEntry($0, verified: true) })
+        // A trace starts from its subject whether or not anything holds it: the subject, and
+        // every event and process of the trace, must derive from the proof's own entries.
+        let subjectDerives = switch proof.subject {
+        case let .resource(id): graph.resources[id] != nil
+        case let .event(id): graph.events[id]?.status == .applied
+        case let .process(id): graph.processes[id] != nil
+        }
+        if !subjectDerives { failures.append("the subject \(ProofFile.text(proof.subject)) does not derive from the proof's entries") }
         let derived = graph.trace(from: proof.subject)
+        for step in derived {
+            switch step.item {
+            case let .event(id) where graph.events[id] == nil, let .process(id) where graph.processes[id] == nil:
+                failures.append("trace step \(id) is not among the proof's entries with payloads")
+            default: break
+            }
+        }
         let derivedItems = derived.map { ProofFile.text($0.item) }
         let claimedItems = proof.trace
         if derivedItems != claimedItems {

@@ -43,10 +43,11 @@ struct ProofCheckCommand: ParsableCommand {
     @Argument(help: "The proof file.") var file: String
 
     func run() throws {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
-        guard let size = attributes?[.size] as? Int else { throw CLIError("cannot read \(file)") }
-        guard size <= ProofFile.maximumSize else { throw CLIError("\(file) is \(size) bytes; a proof is at most \(ProofFile.maximumSize)") }
-        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+        // Read one byte past the limit, whatever the file is (a pipe, a device): never more.
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot read \(file)") }
+        defer { try? handle.close() }
+        let data = try handle.read(upToCount: ProofFile.maximumSize + 1) ?? Data()
+        guard data.count <= ProofFile.maximumSize else { throw CLIError("\(file) is over \(ProofFile.maximumSize) bytes, the most a proof holds") }
         let proof: ProofFile
         do { proof = try ProofFile.decode([UInt8](data)) } catch { throw CLIError("\(file) is not a well-formed proof: \(error)") }
         let report = ProofCheck.check(proof)

@@ -130,6 +130,13 @@ final class ProofTests: XCTestCase {
         let claims = proof.resources.map { $0.id == c.flour ? ProofFile.ResourceClaim(id: $0.id, unit: "kg", accountingQuantity: dec("300"), onhandQuantity: dec("300")) : $0 }
         failures = tampered({ _ in }, claims: claims)
         XCTAssertEqual(failures, ["resource \(c.flour) derives as 0 accounting, 0 onhand kg, but the proof claims 300 accounting, 300 onhand kg"])
+        // Nothing at all: a trace starts from its subject whatever holds it, so the subject must derive.
+        let empty = ProofCheck.check(ProofFile(subject: proof.subject, provedAt: 0, feeds: [], entries: [], trace: [proof.trace[0]], resources: []))
+        XCTAssertEqual(empty.failures, ["the subject \(c.bread) does not derive from the proof's entries",
+                                        "resource \(c.bread) is in the trace but the proof claims no figures for it"])
+        let event = try XCTUnwrap(proof.trace.first { !$0.hasSuffix("res") })
+        let emptyEvent = ProofCheck.check(ProofFile(subject: try ProofFile.item(event, "test"), provedAt: 0, feeds: [], entries: [], trace: [event], resources: []))
+        XCTAssertEqual(emptyEvent.failures, ["the subject \(event) does not derive from the proof's entries", "trace step \(event) is not among the proof's entries with payloads"])
         // An entry of a feed the proof does not list.
         let stranger = try c.net.source.append(Array(#"{"note":"x"}"#.utf8), key: SigningKey())
         failures = tampered { entries in entries.append(stranger) }

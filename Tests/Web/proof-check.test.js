@@ -55,7 +55,11 @@ test("a payload with one base64 character changed: its hash does not match", asy
   proof.entries[7][1] = text.slice(0, i) + (text[i] === "B" ? "C" : "B") + text.slice(i + 1);
   const report = await check(proof);
   assert.equal(report.holds, false);
-  assert.deepEqual(report.failures, [`${entry(18, "%onjwXiHR6WU2sywQDry9hIb2Ww16PQYjP5jrjxM7NS8=.vf1")}: payload hash does not match the entry`]);
+  assert.deepEqual(report.failures, [
+    `${entry(18, "%onjwXiHR6WU2sywQDry9hIb2Ww16PQYjP5jrjxM7NS8=.vf1")}: payload hash does not match the entry`,
+    // A trace step, whose payload now counts for nothing.
+    "trace step %onjwXiHR6WU2sywQDry9hIb2Ww16PQYjP5jrjxM7NS8=.vf1 is not among the proof's entries with payloads",
+  ]);
 });
 
 test("an entry dropped from the path: what it linked to is not reached", async () => {
@@ -104,6 +108,22 @@ test("forks: said and not shown, shown and not said", async () => {
   const repeated = copy();
   repeated.entries.splice(3, 0, repeated.entries[3]);
   assert.equal(malformed(JSON.stringify(repeated)), "entries[4] repeats entries[3]");
+});
+
+test("a proof with nothing in it does not hold: its subject and steps must be among its entries", async () => {
+  const proof = copy();
+  proof.feeds = [];
+  proof.entries = [];
+  proof.claims.trace = [proof.subject];
+  proof.claims.resources = [];
+  assert.deepEqual((await check(proof)).failures, [`the subject ${proof.subject} does not derive from the proof's entries`]);
+  const event = FIXTURE.claims.trace.find((item) => !item.endsWith("res"));
+  proof.subject = event;
+  proof.claims.trace = [event];
+  assert.deepEqual((await check(proof)).failures, [
+    `the subject ${event} does not derive from the proof's entries`,
+    `trace step ${event} is not among the proof's entries with payloads`,
+  ]);
 });
 
 test("an entry of a feed not listed", async () => {

@@ -129,6 +129,26 @@
       }
     }
 
+    // A trace starts from its subject whatever holds it: the subject, and every event and
+    // process the trace claims, must be entries of the proof with payloads (a resource: made
+    // by one). Deriving the figures again is the command line's; this much needs no derivation.
+    const withPayload = new Map(valid.filter((s) => s.value).map((s) => [s.entry.idText, s]));
+    const made = new Set();
+    const prefix = new TextEncoder().encode("vf-resource");
+    for (const { entry, value } of withPayload.values()) {
+      if (!(value.get("newInventoriedResource") instanceof Map)) continue;
+      const input = new Uint8Array(prefix.length + 32);
+      input.set(prefix);
+      input.set(entry.id, prefix.length);
+      made.add("%" + vf.encodeBase64(vf.blake2b256(input)) + ".vf1res");
+    }
+    const held = (item) => (item.endsWith(".vf1res") ? made.has(item) : withPayload.has(item));
+    if (!held(proof.subject)) failures.push(`the subject ${proof.subject} does not derive from the proof's entries`);
+    for (const item of proof.trace) {
+      if (!item.endsWith(".vf1res") && !withPayload.has(item)) failures.push(`trace step ${item} is not among the proof's entries with payloads`);
+    }
+    if (proof.trace[0] !== proof.subject) failures.push(`the claimed trace does not start at the subject ${proof.subject}`);
+
     return {
       holds: failures.length === 0 && signaturesChecked,
       failures,
