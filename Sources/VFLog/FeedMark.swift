@@ -35,6 +35,16 @@ public struct FeedMark: Sendable, Equatable {
             && a.pending?.sequence == b.pending?.sequence && a.pending?.id == b.pending?.id
     }
 
+    /// The mark once a pending append is settled: moved to the pending entry if the log holds
+    /// it (`idAtPending` is the log's entry at that sequence), else left where it was. Pure.
+    public func settled(idAtPending: EntryID?) -> FeedMark {
+        guard let pending else { return self }
+        if idAtPending == pending.id { return FeedMark(feed: feed, sequence: pending.sequence, id: pending.id, restored: restored) }
+        var kept = self
+        kept.pending = nil
+        return kept
+    }
+
     public var text: String {
         var text = """
             # vf feed mark: the latest entry of this node's own feed. vf never signs at or below it.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `HOME/feed-mark` on disk (``FeedMark``): read with a bound on its size, and written whole —
-/// a temporary file with mode 0600, fsync, rename over the old one, fsync of the directory — so
+/// a temporary file of its own with mode 0600, fsync, rename over the old one, fsync of the directory — so
 /// a crash leaves the old mark or the new one, never a mix.
 public struct FeedMarkFile: Sendable {
     public let path: String
@@ -32,8 +32,10 @@ public struct FeedMarkFile: Sendable {
     }
 
     public func write(_ mark: FeedMark) throws(HomeError) {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // A name of its own (mkstemp): two writers never share one temporary file.
+        var template = Array((path + ".tmp.XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let temporary = String(cString: template)
         guard fd >= 0 else { throw .io(temporary, String(cString: strerror(errno))) }
         fchmod(fd, 0o600)
         let bytes = Array(mark.text.utf8)

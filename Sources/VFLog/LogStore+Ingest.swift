@@ -38,7 +38,8 @@ extension LogStore {
         let intrinsic: [VerificationError?] = entries.parallelMap { (signed: SignedEntry) -> VerificationError? in
             do throws(VerificationError) { try EntryVerifier.verifyIntrinsic(signed.entry, payload: signed.payload); return nil } catch { return error }
         }
-        return try writeImmediate("ingest") { db in
+        var ownHead: (sequence: UInt64, id: EntryID)?
+        let result = try writeImmediate("ingest") { db in
             var report = IngestReport()
             let writer = try EntryWriter(db: db)
             var feeds: [FeedID: IngestFeedState] = [:]
@@ -98,10 +99,17 @@ extension LogStore {
             for (author, state) in feeds where state.changed {
                 guard let head = state.head else { continue }
                 try writer.setHead(author: author, sequence: head.sequence, id: head.id, forked: state.forked)
-                if let ownFeed, author == ownFeed.feed { try ownFeed.received(head: head, in: db) }
+                if author == ownFeed?.feed { ownHead = head }
             }
             return report
         }
+        // Raised after the commit: a mark that lags is safe, one ahead of the log would lock
+        // the node. A mark that cannot be read or written does not undo the ingest: it is the
+        // next append's business, which refuses with the reason.
+        if let ownFeed, let ownHead {
+            try? writeImmediate("raise the feed mark") { db in try ownFeed.received(head: ownHead, in: db) }
+        }
+        return result
     }
 
     static func heldEntry(author: FeedID, sequence: UInt64, in db: Database) throws -> Entry? {

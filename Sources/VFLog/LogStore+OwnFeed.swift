@@ -5,7 +5,7 @@ extension LogStore {
     /// ``OwnFeedGuard``.
     public func ownFeedLock() throws -> OwnFeedLock? {
         guard let ownFeed else { return nil }
-        return try read("read the feed mark") { db in try ownFeed.lock(in: db).0 }
+        return try read("read the feed mark") { db in try ownFeed.lock(in: db, persist: false).lock }
     }
 
     /// A sync ended caught up with a peer whose clock says it holds this node's own feed up to
@@ -15,9 +15,8 @@ extension LogStore {
     public func confirmOwnFeed(peerHolds: UInt64) throws -> FeedMark? {
         guard let ownFeed else { return nil }
         return try writeImmediate("confirm the feed mark") { db in
-            let (lock, mark, head) = try ownFeed.lock(in: db)
+            let (lock, mark, head, idAtMark) = try ownFeed.lock(in: db, persist: true)
             guard lock != .unlocked else { return nil }
-            let idAtMark = mark.sequence == 0 ? nil : try Self.entryID(of: ownFeed.feed, sequence: mark.sequence, in: db)
             guard let confirmed = OwnFeedLock.confirmed(mark, peerHolds: peerHolds, held: head?.sequence ?? 0, heldID: head?.id,
                                                         idAtMark: idAtMark) else { return nil }
             try ownFeed.file.write(confirmed)
@@ -31,7 +30,7 @@ extension LogStore {
     public func unlockOwnFeed() throws -> (before: FeedMark, after: FeedMark) {
         guard let ownFeed else { throw StoreError(operation: "unlock the own feed", message: "the store was opened without its home's feed mark") }
         return try writeImmediate("unlock the own feed") { db in
-            let before = try ownFeed.mark(in: db)
+            let before = try ownFeed.mark(in: db, persist: true)
             let head = try Self.head(of: ownFeed.feed, in: db)
             let after = FeedMark(feed: ownFeed.feed, sequence: head?.sequence ?? 0, id: head?.id)
             try ownFeed.file.write(after)
@@ -44,7 +43,7 @@ extension LogStore {
     func checkOwnFeed(_ author: FeedID) throws {
         guard let ownFeed, author == ownFeed.feed else { return }
         do {
-            _ = try pool.read { db in try ownFeed.checkBeforeSigning(author, in: db) }
+            _ = try pool.read { db in try ownFeed.checkBeforeSigning(author, in: db, persist: false) }
         } catch let error as DatabaseError {
             throw StoreError(operation: "read the head of \(author)", underlying: error)
         }
@@ -58,7 +57,7 @@ extension LogStore {
         let result: T
         do {
             result = try writeImmediate(operation) { db in
-                let mark = try ownFeed?.checkBeforeSigning(author, in: db)
+                let mark = try ownFeed?.checkBeforeSigning(author, in: db, persist: true)
                 let (result, last) = try body(db)
                 if let mark, let last {
                     try ownFeed!.appending(last, after: mark)

@@ -104,16 +104,20 @@ final class OwnFeedLockTests: XCTestCase {
         let (home, key) = try home()
         let entries = try home.openStore().appendBatch((1...3).map { Array(#"{"n":\#($0)}"#.utf8) }, key: key)
         let file = FeedMarkFile(path: home.markPath)
-        // The commit happened: the mark moves to the pending entry.
-        try file.write(FeedMark(feed: key.feed, sequence: 2, id: entries[1].entry.id, pending: (3, entries[2].entry.id)))
+        // The commit happened: the mark moves to the pending entry — in the reader's view; the
+        // file is written only by a writer, under the log's write lock.
+        let cutShort = FeedMark(feed: key.feed, sequence: 2, id: entries[1].entry.id, pending: (3, entries[2].entry.id))
+        try file.write(cutShort)
         XCTAssertEqual(try home.openStore().ownFeedLock(), .unlocked)
-        XCTAssertEqual(try file.read(), FeedMark(feed: key.feed, sequence: 3, id: entries[2].entry.id))
+        XCTAssertEqual(try file.read(), cutShort, "a reader writes nothing")
+        XCTAssertEqual(cutShort.settled(idAtPending: entries[2].entry.id), FeedMark(feed: key.feed, sequence: 3, id: entries[2].entry.id))
         // The commit did not happen: the mark stays, without the pending entries.
         let never = try LogStore(path: home.path + "/other.sqlite").appendBatch((1...4).map { Array(#"{"n":\#($0)}"#.utf8) }, key: key)
         try file.write(FeedMark(feed: key.feed, sequence: 3, id: entries[2].entry.id, pending: (4, never[3].entry.id)))
         XCTAssertEqual(try home.openStore().ownFeedLock(), .unlocked)
-        XCTAssertEqual(try file.read(), FeedMark(feed: key.feed, sequence: 3, id: entries[2].entry.id))
-        XCTAssertEqual(try home.openStore().append(Array(#"{"n":4}"#.utf8), key: key).entry.sequence, 4)
+        let fourth = try home.openStore().append(Array(#"{"n":4}"#.utf8), key: key)
+        XCTAssertEqual(fourth.entry.sequence, 4)
+        XCTAssertEqual(try file.read(), FeedMark(feed: key.feed, sequence: 4, id: fourth.entry.id), "the append settled it, then moved it")
         // A pending mark still locks a log that lost entries below it.
         try file.write(FeedMark(feed: key.feed, sequence: 9, id: never[3].entry.id, pending: (10, never[3].entry.id)))
         XCTAssertEqual(try home.openStore().ownFeedLock(), .locked(.behindMark(held: 4, mark: 9)))
@@ -167,6 +171,9 @@ final class OwnFeedLockTests: XCTestCase {
         let last = try store.appendBatch([Array("{}".utf8), Array("{}".utf8)], key: key)[1]
         unlink(home.markPath)
         XCTAssertEqual(try home.openStore().ownFeedLock(), .unlocked)
-        XCTAssertEqual(try FeedMarkFile(path: home.markPath).read(), FeedMark(feed: key.feed, sequence: 2, id: last.entry.id))
+        XCTAssertNil(try FeedMarkFile(path: home.markPath).read(), "a reader writes no mark")
+        let next = try home.openStore().append(Array("{}".utf8), key: key)
+        XCTAssertEqual(next.entry.sequence, 3, "\(last.entry.sequence) then the next")
+        XCTAssertEqual(try FeedMarkFile(path: home.markPath).read(), FeedMark(feed: key.feed, sequence: 3, id: next.entry.id))
     }
 }
