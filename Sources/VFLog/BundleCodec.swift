@@ -37,6 +37,8 @@ public struct BundleDecoder {
     private var sawHeader = false
     private var ended = false
     public private(set) var recordsRead: UInt64 = 0
+    /// The end record was read: nothing more may follow it.
+    public var isEnded: Bool { ended }
 
     public init() {}
 

@@ -68,7 +68,12 @@ struct Backup: ParsableCommand {
             }
             try handle.synchronize()
             try handle.close()
-            guard rename(temporary, out) == 0 else { throw CLIError("cannot rename \(temporary) to \(out): \(String(cString: strerror(errno)))") }
+            // link() refuses an existing name, where rename() would replace a file made meanwhile.
+            guard link(temporary, out) == 0 else { throw CLIError("cannot name the backup \(out): \(String(cString: strerror(errno)))") }
+            unlink(temporary)
+            let directory = (out as NSString).deletingLastPathComponent
+            let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY)
+            if dirFD >= 0 { fsync(dirFD); close(dirFD) }
         } catch {
             unlink(temporary)
             throw error

@@ -46,14 +46,22 @@ struct IntentOptions: ParsableArguments {
             case .notAllValueFlows: throw CLIError("refused: not a ValueFlows payload")
             }
         }
+        // Everything checked that can be before anything is published, so a bad --in-return
+        // leaves no intent behind without its proposal.
+        var inReturnParts: (quantity: String, unit: String)?
+        if let inReturn {
+            let parts = inReturn.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == 2, (try? ExactDecimal(parsing: String(parts[0]))) != nil else {
+                throw ValidationError("--in-return takes QUANTITY UNIT, e.g. \"35 EUR\"")
+            }
+            inReturnParts = (String(parts[0]), String(parts[1]))
+        }
         let intent = try published(try self.intent(action, quantity: quantity, unit: unit, me: key.feed, providing: providing,
                                                    name: name, note: note))
         var reciprocal: EntryID?
-        if let inReturn {
-            let parts = inReturn.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count == 2 else { throw ValidationError("--in-return takes QUANTITY UNIT, e.g. \"35 EUR\"") }
+        if let inReturnParts {
             // What is asked in return flows the other way: this node receives it for an offer.
-            reciprocal = try published(try self.intent("transfer", quantity: String(parts[0]), unit: String(parts[1]), me: key.feed,
+            reciprocal = try published(try self.intent("transfer", quantity: inReturnParts.quantity, unit: inReturnParts.unit, me: key.feed,
                                                        providing: !providing, name: nil, note: nil))
         }
         var proposal: [JSONName: JSONValue] = ["@type": .string("Proposal"), "purpose": .string(providing ? "offer" : "request"),

@@ -58,7 +58,7 @@ enum Passphrase {
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while Foundation.read(tty, &byte, 1) == 1, byte != 0x0A {
-            guard line.count <= maximumLength else { throw CLIError("the passphrase is over \(maximumLength) bytes") }
+            guard line.count < maximumLength else { throw CLIError("the passphrase is over \(maximumLength) bytes") }
             line.append(byte)
         }
         if line.last == 0x0D { line.removeLast() }

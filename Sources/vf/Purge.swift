@@ -9,8 +9,10 @@ func purgeFeed(_ options: HomeOptions, _ feed: FeedID) throws {
     let home = options.resolved
     let context = try GraphContext(options)
     guard feed != context.log.ownFeed?.feed else { throw CLIError("that is this node's own feed; it cannot be purged") }
-    let report = try context.log.purge(feed)
+    // The contact index first: forgetting is safe to repeat, so a purge cut short between the
+    // two leaves no index ahead of the log.
     try PeerStore(path: home.path + "/peers.sqlite").forgetContacts(authoredBy: feed)
+    let report = try context.log.purge(feed)
     try context.store.update(from: context.log)
     print("purged \(feed): deleted \(report.entries) \(report.entries == 1 ? "entry" : "entries"), "
           + "\(report.payloads) \(report.payloads == 1 ? "payload" : "payloads") and "

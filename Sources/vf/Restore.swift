@@ -72,7 +72,9 @@ struct Restore: ParsableCommand {
         defer { try? handle.close() }
         try handle.seek(toOffset: UInt64(BackupFile.keySectionSize))
         guard sealed.hasFeed else {
-            let rest = try handle.readToEnd()?.count ?? 0
+            // The length of what follows, without reading it.
+            let end = try handle.seekToEnd()
+            let rest = Int(clamping: end) - BackupFile.keySectionSize
             if rest > 0 { throw CLIError("\(file): \(BackupFileError.trailingBytes(rest))") }
             return 0
         }
@@ -94,6 +96,11 @@ struct Restore: ParsableCommand {
                     }
                     batch.append(signed)
                     if batch.count >= 4096 { try body(batch); batch.removeAll(keepingCapacity: true) }
+                }
+                // After the end record one byte more is enough to say the file has trailing bytes.
+                if decoder.isEnded {
+                    if let more = try handle.read(upToCount: 1) { decoder.append(more) }
+                    break
                 }
             }
             try decoder.finish()
