@@ -8,11 +8,9 @@ public protocol GraphSource: Sendable {
     /// A reader of the graph's tables, once they hold every entry the log holds: every read
     /// answers by index from it.
     func reader() async throws -> GraphReader
-    /// What `vf publish` would make of a payload `author` signs at `timestamp`.
-    func check(_ payload: [UInt8], author: FeedID, timestamp: Int64, allowNegative: Bool) async throws -> PublishVerdict
     /// Publishes a ValueFlows payload as `key`'s next entry, checked and applied in one fold;
     /// the entry when it was published.
-    func publish(_ payload: [UInt8], key: SigningKey, allowNegative: Bool) async throws -> (GraphStore.PublishOutcome, SignedEntry?)
+    func publish(_ payload: [UInt8], key: SigningKey, allowNegative: Bool) async throws -> LiveGraph.Published
 }
 
 /// A ``GraphSource`` over the node's ``LiveGraph``: the tables `vf serve` keeps current, read
@@ -24,11 +22,7 @@ public struct LiveGraphSource: GraphSource {
 
     public func reader() async throws -> GraphReader { try await live.upToDateReader() }
 
-    public func check(_ payload: [UInt8], author: FeedID, timestamp: Int64, allowNegative: Bool) async throws -> PublishVerdict {
-        try await live.check(payload, author: author, timestamp: timestamp, allowNegative: allowNegative)
-    }
-
-    public func publish(_ payload: [UInt8], key: SigningKey, allowNegative: Bool) async throws -> (GraphStore.PublishOutcome, SignedEntry?) {
+    public func publish(_ payload: [UInt8], key: SigningKey, allowNegative: Bool) async throws -> LiveGraph.Published {
         try await live.publish(payload, key: key, allowNegative: allowNegative)
     }
 }

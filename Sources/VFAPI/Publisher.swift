@@ -32,13 +32,11 @@ final class Publisher: Sendable {
                 guard PublishVerdict.isValueFlows(payload) else { return try await context.node.publish(payload) }
                 // Checked and applied in one fold: the check's transaction stores the entry.
                 switch try await context.graph.publish(payload, key: context.node.key, allowNegative: allowNegative) {
-                case let (.published, signed?):
+                case let .published(signed):
                     try await context.node.published(signed)
                     return signed
-                case let (.refused(_, reason), _):
+                case let .refused(reason):
                     throw APIError.unprocessable("refused: \(reason); nothing appended")
-                default:
-                    throw APIError(500, "the graph neither published nor refused a ValueFlows payload")
                 }
             } catch let error as AppendError {
                 if case .locked = error { throw APIError(409, "\(error)") }

@@ -17,6 +17,25 @@ extension GraphStore {
         case notAllValueFlows
     }
 
+    /// Signs `payloads` as `key`'s next entries and publishes them (``publish(_:log:allowNegative:)``),
+    /// signing again once if another writer moved the feed's head in between (a `vf serve` and a
+    /// `vf publish` on one home). Returns the outcome and what was signed, for a caller that
+    /// stores the accepted prefix of a refused run.
+    public func signAndPublish(_ payloads: [[UInt8]], key: SigningKey, log: LogStore,
+                               allowNegative: Bool = false) throws -> (outcome: PublishOutcome, prepared: PreparedAppend) {
+        var attempt = 0
+        while true {
+            let prepared = try log.prepareAppend(payloads, key: key)
+            do {
+                return (try publish(prepared, log: log, allowNegative: allowNegative), prepared)
+            } catch let error as AppendError {
+                guard case .headMoved = error, attempt == 0 else { throw error }
+                attempt += 1
+            }
+        }
+    }
+
+
     /// Checks `prepared` (signed, not stored) against the graph as ``check(_:author:timestamp:log:)``
     /// does, but with the entries' real ids and times; if every one is accepted, stores them
     /// in the log and commits their fold, so checking and applying fold each entry once.

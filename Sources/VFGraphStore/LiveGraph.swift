@@ -93,29 +93,31 @@ public final class LiveGraph: @unchecked Sendable {
         }
     }
 
+    /// What became of a ``publish(_:key:allowNegative:)``.
+    public enum Published: Sendable {
+        case published(SignedEntry)
+        /// Refused, for this reason; nothing was stored.
+        case refused(String)
+    }
+
     /// Publishes one ValueFlows payload as `key`'s next entry with one fold, on the update
     /// queue: signs it, and checks it against the tables in the transaction that, if it is
     /// accepted, stores it in the log and applies it (``GraphStore/publish(_:log:allowNegative:)``).
     /// Returns the verdict, and the entry when it was published. Signed again once if another
-    /// writer moved the feed's head meanwhile.
-    public func publish(_ payload: [UInt8], key: SigningKey, allowNegative: Bool = false) async throws -> (GraphStore.PublishOutcome, SignedEntry?) {
+    /// writer moved the feed's head meanwhile (``GraphStore/signAndPublish(_:key:log:allowNegative:)``).
+    public func publish(_ payload: [UInt8], key: SigningKey, allowNegative: Bool = false) async throws -> Published {
         try await onQueue { [self] in
-            var attempt = 0
-            while true {
-                let prepared = try log.prepareAppend([payload], key: key)
-                do {
-                    let outcome = try store.publish(prepared, log: log, allowNegative: allowNegative)
-                    guard outcome == .published else { return (outcome, nil) }
-                    // The tables moved without an update: subscribers hear of the cursor.
-                    var changes = GraphChanges()
-                    changes.cursors[key.feed] = prepared.entries[prepared.entries.count - 1].entry.sequence
-                    for listener in lock.withLock({ Array(handlers.values) }) { listener(changes) }
-                    return (outcome, prepared.entries[0])
-                } catch let error as AppendError {
-                    guard case .headMoved = error, attempt == 0 else { throw error }
-                    attempt += 1
-                }
+            let (outcome, prepared) = try store.signAndPublish([payload], key: key, log: log, allowNegative: allowNegative)
+            switch outcome {
+            case .published: break
+            case let .refused(_, reason): return .refused(reason)
+            case .notAllValueFlows: return .refused("not a ValueFlows payload")
             }
+            // The tables moved without an update: subscribers hear of the cursor.
+            var changes = GraphChanges()
+            changes.cursors[key.feed] = prepared.entries[prepared.entries.count - 1].entry.sequence
+            for listener in lock.withLock({ Array(handlers.values) }) { listener(changes) }
+            return .published(prepared.entries[0])
         }
     }
 

@@ -39,8 +39,8 @@ struct IntentOptions: ParsableArguments {
         let key = try home.loadKey()
         let context = try GraphContext(options)
         func published(_ payload: [UInt8]) throws -> EntryID {
-            let prepared = try context.log.prepareAppend([payload], key: key)
-            switch try context.store.publish(prepared, log: context.log) {
+            let (outcome, prepared) = try context.store.signAndPublish([payload], key: key, log: context.log)
+            switch outcome {
             case .published: return prepared.entries[0].entry.id
             case let .refused(_, reason): throw CLIError("refused: \(reason)")
             case .notAllValueFlows: throw CLIError("refused: not a ValueFlows payload")

@@ -46,8 +46,8 @@ struct Publish: ParsableCommand {
         } else if let payload {
             let bytes = try readArgumentBytes(payload)
             do { try Payload.validate(bytes) } catch { throw CLIError("\(error)") }
-            let prepared = try store.prepareAppend([bytes], key: key)
-            switch try graph.publish(prepared) {
+            let (outcome, prepared) = try graph.signAndPublish([bytes], key: key)
+            switch outcome {
             case .published:
                 report(prepared.entries[0])
             case let .refused(_, reason):
@@ -89,13 +89,13 @@ struct Publish: ParsableCommand {
             return nil
         }
 
-        /// Checks ValueFlows entries signed but not stored and, if the graph accepts them all,
-        /// stores them and applies them in one go (``GraphStore/publish(_:log:)``).
-        func publish(_ prepared: PreparedAppend) throws -> GraphStore.PublishOutcome {
+        /// Signs ValueFlows payloads and, if the graph accepts them all, stores them and applies
+        /// them in one go (``GraphStore/signAndPublish(_:key:log:allowNegative:)``).
+        func signAndPublish(_ payloads: [[UInt8]], key: SigningKey) throws -> (outcome: GraphStore.PublishOutcome, prepared: PreparedAppend) {
             if store == nil {
                 do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
             }
-            return try store!.publish(prepared, log: log, allowNegative: allowNegative)
+            return try store!.signAndPublish(payloads, key: key, log: log, allowNegative: allowNegative)
         }
 
         /// Brings the tables up to date with what was appended, so the next graph command reads
@@ -133,8 +133,8 @@ struct Publish: ParsableCommand {
             if !batch.isEmpty, batch.allSatisfy(PublishVerdict.isValueFlows) {
                 // ValueFlows lines are signed first, so checking them against the graph is
                 // the update that applies them: each is folded once.
-                let prepared = try store.prepareAppend(batch, key: key)
-                switch try graph.publish(prepared) {
+                let (outcome, prepared) = try graph.signAndPublish(batch, key: key)
+                switch outcome {
                 case .published:
                     signed = prepared.entries
                 case let .refused(index, reason):

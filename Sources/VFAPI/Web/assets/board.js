@@ -3,6 +3,7 @@
 // an agreement this node is a party to (docs/protocol.md §16, "Planning and exchange").
 import { api, getToken } from "./api.js";
 import { h, clear, changeDetector } from "./dom.js";
+import { ACTIONS } from "./actions.js";
 import { agentEl, quantityText, shortId } from "./format.js";
 import { moreButton, pager } from "./paging.js";
 
@@ -54,8 +55,8 @@ export function renderBoard(main, ctx) {
   function commitTo(intent) {
     const payload = { "@type": "Commitment", action: intent.action, satisfies: [intent.id],
       provider: intent.provider || me(), receiver: intent.receiver || me() };
-    if (intent.quantity) payload[intent.action === "work" || intent.action === "use" || intent.action === "deliverService"
-      ? "effortQuantity" : "resourceQuantity"] = intent.quantity;
+    // The action table says which quantity an action counts (the node's own, docs/protocol.md §16).
+    if (intent.quantity) payload[ACTIONS[intent.action]?.quantity === "effort" ? "effortQuantity" : "resourceQuantity"] = intent.quantity;
     if (intent.resourceConformsTo) payload.resourceConformsTo = intent.resourceConformsTo;
     return publish(payload, "Committed");
   }
