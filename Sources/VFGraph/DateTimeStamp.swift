@@ -5,7 +5,7 @@
 /// a second past milliseconds are ignored.
 public enum DateTimeStamp {
     /// `ms` since the epoch as `YYYY-MM-DDThh:mm:ss.sssZ` (UTC), for years 0 to 9999; other
-    /// years with as many digits as they take.
+    /// years with as many digits as they take, and a sign before the year.
     public static func text(_ ms: Int64) -> String {
         let (days, inDay) = ms.quotientAndRemainder(dividingBy: 86_400_000)
         let (day, milli) = inDay < 0 ? (days - 1, inDay + 86_400_000) : (days, inDay)
@@ -20,8 +20,8 @@ public enum DateTimeStamp {
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         func pad(_ v: Int64, _ width: Int) -> String {
-            let digits = String(v)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+            let digits = String(v.magnitude)
+            return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(milli / 3_600_000, 2)):\(pad(milli / 60_000 % 60, 2)):"
             + "\(pad(milli / 1000 % 60, 2)).\(pad(milli % 1000, 3))Z"

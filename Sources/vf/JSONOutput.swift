@@ -1,4 +1,5 @@
 import Foundation
+import VFGraph
 import VFLog
 
 /// Writes machine-readable output: stable key order, one document per call.
@@ -45,9 +46,5 @@ enum JSONOutput {
 }
 
 enum TimeText {
-    static func iso8601(milliseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
-    }
+    static func iso8601(milliseconds: Int64) -> String { DateTimeStamp.text(milliseconds) }
 }

@@ -179,5 +179,9 @@ final class PlanningTests: XCTestCase {
             let ms = try DateTimeStamp.milliseconds(from: text)
             XCTAssertEqual(DateTimeStamp.text(ms), text)
         }
+        // Before year 0 the year has a sign (one day before 0000-01-01 is -0001-12-31).
+        XCTAssertEqual(DateTimeStamp.text(try DateTimeStamp.milliseconds(from: "0000-01-01T00:00:00Z") - 86_400_000), "-0001-12-31T00:00:00.000Z")
+        XCTAssertFalse(DateTimeStamp.text(.min).isEmpty, "no trap at the smallest value a peer can claim")
+        XCTAssertFalse(DateTimeStamp.text(.max).isEmpty)
     }
 }
