@@ -19,7 +19,7 @@ extension GraphReader {
             var frontier: [Hash32] = [entry.hash, ResourceID(createdBy: entry).hash]
             while let next = frontier.popLast(), found.count < limit {
                 s.bind(1, next)
-                while try s.next() {
+                while found.count < limit, try s.next() {
                     guard let id = try s.hash(0, table: "event") else { continue }
                     let event = EntryID(hash: id)
                     if event != entry, seen.insert(event).inserted {

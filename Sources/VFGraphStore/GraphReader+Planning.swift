@@ -28,12 +28,7 @@ extension GraphReader {
 
     /// The entries that name `target` by `relation`, in id order.
     public func linking(to target: EntryID, by relation: PlanningRelation) throws -> [EntryID] {
-        try pool.read { db in
-            try Self.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 ORDER BY source") {
-                $0.bind(1, target)
-                $0.bind(2, relation.rawValue)
-            }
-        }
+        try pool.read { db in try TableConsentFacts.sources(db, naming: target, by: relation) }
     }
 
     /// How far an intent, commitment or claim has come. Costs what links to it.
@@ -86,11 +81,12 @@ extension GraphReader {
     /// Who must sign `agreement`, who has, and whether it is in force or was withdrawn
     /// (``AgreementRule``): read when asked from its commitments and what names it.
     public func state(of agreement: GraphPlanned) throws -> AgreementState {
-        guard let record = try log.records(ids: [agreement.id]).first ?? nil else {
-            throw GraphStoreError("agreement \(agreement.id): the log no longer holds it; run vf graph rebuild")
-        }
-        return try pool.read { db in
-            try AgreementRule.state(of: agreement, timestamp: record.timestamp, facts: TableConsentFacts(db: db, log: log))
+        try pool.read { db in
+            let facts = TableConsentFacts(db: db, log: log)
+            guard let (held, timestamp) = try facts.plannedEntry(agreement.id) else {
+                throw GraphStoreError("agreement \(agreement.id): the log no longer holds it; run vf graph rebuild")
+            }
+            return try AgreementRule.state(of: held, timestamp: timestamp, facts: facts)
         }
     }
 }

@@ -156,8 +156,10 @@ enum GraphSchema {
         ("plannedByKind", "planned (kind, id)"),
     ]
 
-    /// The tables each index is on exist from the migration that made them: v6 makes all but the last.
-    private static let indexesOfV6 = indexes.dropLast()
+    /// v6 makes the indexes on the tables it has: every one but those on v7's `planned` and `link`.
+    private static let indexesOfV6 = indexes.filter { index in
+        !["planned", "link"].contains(index.on.prefix { $0 != " " })
+    }
 
     static func createIndexes(_ db: Database) throws {
         for index in indexes { try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)") }

@@ -35,7 +35,7 @@ public struct RebuildTimings: Sendable {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
-        return pages * 4096 / 1_048_576
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
         #else
         return 0
         #endif

@@ -18,6 +18,11 @@ struct TableConsentFacts: ConsentFacts {
     }
 
     func sources(naming target: EntryID, by relation: PlanningRelation) throws -> [EntryID] {
+        try Self.sources(db, naming: target, by: relation)
+    }
+
+    /// The entries that name `target` by `relation`, in id order, by the `link` index.
+    static func sources(_ db: Database, naming target: EntryID, by relation: PlanningRelation) throws -> [EntryID] {
         try GraphReader.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 ORDER BY source") {
             $0.bind(1, target)
             $0.bind(2, relation.rawValue)
