@@ -147,19 +147,33 @@ private struct Closure {
             } else if let id = pendingCommitments.popLast() {
                 // What consent reads: the agreements, their signatures and withdrawals, their
                 // commitments and every fulfilment of those.
+                // Only what the rules count: the signatures and withdrawals of an agreement's
+                // signers, and fulfilments signed by a party. What anyone else names it with
+                // changes nothing the checker derives, and would only fill the proof.
                 guard let c = try reader.planned(id) else { continue }
                 object(id)
                 for case let .described(agent)? in [c.payload.provider, c.payload.receiver] { object(agent) }
                 for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
                     for agreement in try reader.linking(to: id, by: relation) {
+                        guard let a = try reader.planned(agreement), a.payload.kind == .agreement else { continue }
                         object(agreement)
+                        let signers = Set(try reader.state(of: a).parties + [a.author])
                         for signature in try reader.linking(to: agreement, by: .accepts) + reader.linking(to: agreement, by: .withdraws) {
-                            object(signature)
+                            if let author = try reader.planned(signature)?.author, signers.contains(author) { object(signature) }
                         }
-                        if let a = try reader.planned(agreement) { (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) } }
+                        (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) }
                     }
                 }
-                for fulfilment in try reader.linking(to: id, by: .fulfills) { try event(fulfilment) }
+                var parties: Set<FeedID> = []
+                for agent in [c.payload.provider, c.payload.receiver].compactMap({ $0 }) {
+                    switch agent {
+                    case let .feed(feed): parties.insert(feed)
+                    case .described: if let feed = try reader.agent(agent)?.answeredBy { parties.insert(feed) }
+                    }
+                }
+                for fulfilment in try reader.linking(to: id, by: .fulfills) {
+                    if let author = try reader.event(fulfilment)?.provenance.author, parties.contains(author) { try event(fulfilment) }
+                }
             } else {
                 return
             }

@@ -5,6 +5,7 @@ import VFTestSupport
 import XCTest
 @testable import VFGraph
 @testable import VFGraphStore
+@testable import VFProof
 
 /// Consent (issue 13, docs/protocol.md §16): the mill proposes an agreement by which the farm
 /// delivers 400 kg of wheat into the mill's own stock, at the mill's yard. Without the farm's
@@ -201,6 +202,21 @@ final class ConsentTests: XCTestCase {
             XCTAssertEqual(statuses, Array(repeating: "applied", count: 100) + Array(repeating: "unauthorized", count: 50), "round \(round)")
             XCTAssertEqual(try reader.resource(farmWheat)?.onhandQuantity, dec("900"), "round \(round)")
         }
+    }
+
+    /// A proof of the mill's wheat holds the agreement, its signatures and the fulfilments that
+    /// count, so the consent derives again offline; what a stranger names them with stays out.
+    func testAProofThroughConsentHoldsWithoutStrangersEntries() throws {
+        let d = try deal()
+        try accept(d)
+        try accept(d, by: "bakery", at: 11)
+        try d.net.event("raise", provider: "bakery", ["resourceQuantity": qty("5", "kg"), "newInventoriedResource": ["name": "bakery wheat"],
+                                                      "fulfills": ref(d.commitment)])
+        let (_, reader, log) = try derived(d)
+        let proof = try ProofBuilder(reader: reader, log: log).prove(.resource(d.millWheat), at: 0)
+        XCTAssertEqual(ProofCheck.check(try ProofFile.decode(proof.encoded())).failures, [])
+        XCTAssertEqual(proof.resources.first { $0.id == d.millWheat }?.accountingQuantity, dec("500"), "both consented transfers")
+        XCTAssertFalse(proof.entries.contains { $0.entry.author == d.net.key("bakery").feed }, "the bakery is no party")
     }
 
     /// Publishing asks the same question: refused before the farm signs, accepted after.
