@@ -5,12 +5,12 @@ import Foundation
 /// Identifiers are compared as text by people and programs, so exactly one spelling of each
 /// value is accepted: no whitespace, no URL-safe alphabet, no missing padding, and no
 /// non-zero bits in the unused part of the last character.
-enum StrictBase64 {
-    static func encode(_ bytes: [UInt8]) -> String {
+package enum StrictBase64 {
+    package static func encode(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()
     }
 
-    static func decode(_ text: Substring, expectedCount: Int) -> [UInt8]? {
+    package static func decode(_ text: Substring, expectedCount: Int) -> [UInt8]? {
         let expectedLength = (expectedCount + 2) / 3 * 4
         guard text.utf8.count == expectedLength,
               let data = Data(base64Encoded: String(text)),
@@ -18,6 +18,14 @@ enum StrictBase64 {
         else { return nil }
         let bytes = [UInt8](data)
         // Re-encoding rejects the non-canonical spellings Foundation tolerates.
+        guard encode(bytes) == text else { return nil }
+        return bytes
+    }
+
+    /// Any number of bytes, at most `maximumCount`, in their one canonical spelling.
+    package static func decode(_ text: String, maximumCount: Int) -> [UInt8]? {
+        guard text.utf8.count <= (maximumCount + 2) / 3 * 4, let data = Data(base64Encoded: text), data.count <= maximumCount else { return nil }
+        let bytes = [UInt8](data)
         guard encode(bytes) == text else { return nil }
         return bytes
     }

@@ -84,8 +84,8 @@ public struct ProofFile: Sendable, Equatable {
         }
         w.key("entries"); w.array(entries) { e, w in
             w.beginArray()
-            w.string(Data(e.entry.encoded).base64EncodedString())
-            if let payload = e.payload { w.string(Data(payload).base64EncodedString()) } else { w.null() }
+            w.string(StrictBase64.encode(e.entry.encoded))
+            if let payload = e.payload { w.string(StrictBase64.encode(payload)) } else { w.null() }
             w.endArray()
         }
         w.key("claims")
@@ -142,7 +142,7 @@ public struct ProofFile: Sendable, Equatable {
         var seen: [String: Int] = [:]
         for (i, value) in entryValues.enumerated() {
             guard case let .array(pair) = value, pair.count == 2 else { throw ProofFileError("entries[\(i)] is not a pair [entry, payload]") }
-            guard case let .string(encodedText) = pair[0], encodedText.utf8.count <= 284, let encoded = strictBase64(encodedText) else {
+            guard case let .string(encodedText) = pair[0], let encoded = StrictBase64.decode(encodedText, maximumCount: EntryCodec.maximumSize) else {
                 throw ProofFileError("entries[\(i)]: the entry is not base64")
             }
             if let earlier = seen.updateValue(i, forKey: encodedText) { throw ProofFileError("entries[\(i)] repeats entries[\(earlier)]") }
@@ -152,7 +152,7 @@ public struct ProofFile: Sendable, Equatable {
             switch pair[1] {
             case .null: payload = nil
             case let .string(text):
-                guard text.utf8.count <= (Payload.maximumSize + 2) / 3 * 4, let bytes = strictBase64(text) else {
+                guard let bytes = StrictBase64.decode(text, maximumCount: Payload.maximumSize) else {
                     throw ProofFileError("entries[\(i)]: the payload is not base64 of at most \(Payload.maximumSize) bytes")
                 }
                 payload = bytes
@@ -191,13 +191,6 @@ public struct ProofFile: Sendable, Equatable {
             }
         }
         return ProofFile(subject: subject, provedAt: provedAt, feeds: feeds, entries: entries, trace: trace, resources: resources)
-    }
-
-    /// Standard base64 with padding (RFC 4648 §4), in its one canonical spelling: the text must
-    /// be what encoding its bytes gives back (so unused bits are zero), or it is refused.
-    static func strictBase64(_ text: String) -> [UInt8]? {
-        guard let data = Data(base64Encoded: text), data.base64EncodedString() == text else { return nil }
-        return [UInt8](data)
     }
 
     /// A trace item's bare text id, as the file writes it.
