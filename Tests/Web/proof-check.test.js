@@ -182,7 +182,11 @@ test("malformed files, refused with the reason", () => {
     [(p) => { p.entries[0][1] = 7; return p; }, "entries[0]: the payload is neither base64 text nor null"],
     [(p) => { p.claims.trace.push(7); return p; }, "claims.trace[5] is not an id"],
     [(p) => { delete p.claims; return p; }, "the proof has no claims"],
-    [(p) => { p.claims.resources[0].onhandQuantity = "lots"; return p; }, "claims.resources[0]: not a decimal number"],
+    [(p) => { p.claims.resources[0].onhandQuantity = "lots"; return p; }, 'claims.resources[0]: "lots" is not a finite decimal number'],
+    // The node's limits, in the words of vf proof check (ExactDecimal).
+    [(p) => { p.claims.resources[0].onhandQuantity = "1e400"; return p; }, 'claims.resources[0]: "1e400" has more than 20 integer digits'],
+    [(p) => { p.claims.resources[0].onhandQuantity = "1e-19"; return p; }, 'claims.resources[0]: "1e-19" has more than 18 fractional digits'],
+    [(p) => { p.claims.resources[0].onhandQuantity = "123456789012345678901234e-4"; return p; }, null],
   ];
   for (const [change, expected] of cases) {
     const value = change(copy());

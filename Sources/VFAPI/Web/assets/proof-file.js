@@ -70,8 +70,24 @@
     return month >= 1 && month <= 12 && day >= 1 && day <= days && hour < 24 && minute < 60 && second < 60 && offsetOK;
   }
 
-  /// A quantity as decimal text. The grammar only: the node's limits on digits are step 5's.
-  const isDecimal = (text) => /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(text);
+  /// Why a quantity's decimal text is refused, or null: the grammar and the node's limits
+  /// (ExactDecimal: at most 20 integer and 18 fractional digits once the exponent is applied
+  /// and zeros that do not count are dropped), so the page and `vf proof check` agree.
+  function decimalProblem(text) {
+    const m = /^-?([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/.exec(text);
+    if (!m) return `${JSON.stringify(text)} is not a finite decimal number`;
+    const digits = m[1] + (m[2] ?? "");
+    // An exponent of more than six digits is out of range whatever the digits (as the node reads it).
+    const exponent = m[3] === undefined ? 0 : m[3].replace(/^[+-]/, "").length > 6 ? (m[3].startsWith("-") ? -1e7 : 1e7) : Number(m[3]);
+    const point = m[1].length + exponent;
+    const first = digits.search(/[1-9]/);
+    if (first < 0) return null;
+    let last = digits.length;
+    while (digits[last - 1] === "0") last -= 1;
+    if (point - first > 20) return `${JSON.stringify(text)} has more than 20 integer digits`;
+    if (last - point > 18) return `${JSON.stringify(text)} has more than 18 fractional digits`;
+    return null;
+  }
 
   /// Reads a proof file (a Uint8Array), or throws ProofFileError saying why it is malformed.
   function readProofFile(bytes) {
@@ -158,7 +174,8 @@
       if (unit !== null && typeof unit !== "string") fail(`claims.resources[${i}].unit is neither text nor null`);
       const quantities = ["accountingQuantity", "onhandQuantity"].map((name) => {
         const text = r.string(name);
-        if (!isDecimal(text)) fail(`claims.resources[${i}]: not a decimal number: ${JSON.stringify(text)}`);
+        const problem = decimalProblem(text);
+        if (problem) fail(`claims.resources[${i}]: ${problem}`);
         return text;
       });
       return { id, unit, accountingQuantity: quantities[0], onhandQuantity: quantities[1] };
