@@ -28,51 +28,90 @@ struct AgentRow: Equatable, Sendable {
 
 /// Every row the tables hold for a graph derived in memory: what a rebuild writes, and what an
 /// update must leave, row for row.
+///
+/// Made one row at a time, each table's rows in its key order (``ByteOrder``), from the
+/// derivation itself: a rebuild at a million events would otherwise hold a second copy of the
+/// graph, as rows, while it writes them (about 750 MB).
 struct DerivedRows {
-    var resources: [ResourceID: EconomicResource] = [:]
-    var processes: Set<EntryID> = []
-    var specifications: Set<EntryID> = []
-    var agents: [AgentID: AgentRow] = [:]
-    var events: [EntryID: EventRow] = [:]
-    var history: [HistoryRow] = []
-    var rejected: [EntryID: EventStatus] = [:]
-    var planned: [EntryID: PlannedKind] = [:]
-    var links: Set<PlanningLink> = []
+    private let derivation: Derivation
+    private let resolution: Derivation.Resolution
+    private let outcome: Derivation.Outcome
 
     /// The rows of `outcome`, a derivation's whole fold with its history recorded.
     init(_ derivation: Derivation, _ resolution: Derivation.Resolution, _ outcome: Derivation.Outcome) {
-        let graph = outcome.graph
-        resources = graph.resources
-        processes = Set(graph.processes.keys)
-        specifications = Set(graph.specifications.keys)
+        self.derivation = derivation
+        self.resolution = resolution
+        self.outcome = outcome
+    }
+
+    private var graph: EconomicGraph { outcome.graph }
+
+    /// Each event row, in id order.
+    func forEachEvent(_ body: (EntryID, EventRow) throws -> Void) rethrows {
+        let list = derivation.eventList
+        for index in ByteOrder.sortedIndices(list, by: \.entry.id.hash) {
+            let (entry, payload) = list[index]
+            guard let e = graph.events[entry.id] else { continue }
+            let prefold = resolution.outcomes[index]
+            try body(entry.id, EventRow(status: e.status, root: prefold.status == nil ? nil : prefold.root, waitsFor: prefold.waitsFor,
+                                        order: e.order, container: e.container, lookups: EventLookups(payload, id: entry.id)))
+        }
+    }
+
+    /// Each history row, in (resource, order) order.
+    func forEachHistory(_ body: (HistoryRow) throws -> Void) rethrows {
+        let history = outcome.history
+        var keyed = [(ByteOrder.Key, Int32)]()
+        keyed.reserveCapacity(history.count)
+        for (index, row) in history.enumerated() { keyed.append((ByteOrder.Key(row.resource.hash), Int32(index))) }
+        keyed.sort { a, b in a.0 != b.0 ? a.0 < b.0 : history[Int(a.1)].order < history[Int(b.1)].order }
+        for (_, index) in keyed { try body(history[Int(index)]) }
+    }
+
+    /// Each resource row, in id order.
+    func forEachResource(_ body: (EconomicResource) throws -> Void) rethrows {
+        let resources = graph.resources
+        for index in ByteOrder.sortedIndices(resources, by: \.hash) { try body(resources.values[index]) }
+    }
+
+    /// The agent rows, with how many applied events name each feed.
+    var agents: [AgentID: AgentRow] {
         var uses: [AgentID: Int] = [:]
         for id in graph.appliedOrder {
             guard let e = graph.events[id] else { continue }
             for agent in Self.feedAgents(e.payload) { uses[agent, default: 0] += 1 }
         }
-        for (id, a) in graph.agents { agents[id] = AgentRow(answeredBy: a.answeredBy, describedBy: a.describedBy, uses: uses[id] ?? 0) }
-        events.reserveCapacity(graph.events.count)
-        for (index, (entry, payload)) in derivation.eventList.enumerated() {
-            guard let e = graph.events[entry.id] else { continue }
-            let prefold = resolution.outcomes[index]
-            events[entry.id] = EventRow(status: e.status, root: prefold.status == nil ? nil : prefold.root, waitsFor: prefold.waitsFor,
-                                        order: e.order, container: e.container, lookups: EventLookups(payload, id: entry.id))
-        }
-        history = outcome.history
-        rejected = graph.rejected
-        for (id, p) in graph.planned {
-            planned[id] = p.payload.kind
-            links.formUnion(PlanningLink.made(by: id, .planned(p.payload)))
-        }
+        var rows: [AgentID: AgentRow] = [:]
+        for (id, a) in graph.agents { rows[id] = AgentRow(answeredBy: a.answeredBy, describedBy: a.describedBy, uses: uses[id] ?? 0) }
+        return rows
+    }
+
+    var processes: [EntryID] { ByteOrder.sorted(Array(graph.processes.keys), by: \.hash) }
+    var specifications: [EntryID] { ByteOrder.sorted(Array(graph.specifications.keys), by: \.hash) }
+
+    /// The planning objects' kinds, in id order.
+    var planned: [(EntryID, PlannedKind)] {
+        ByteOrder.sorted(Array(graph.planned.keys), by: \.hash).map { ($0, graph.planned[$0]!.payload.kind) }
+    }
+
+    /// Every link planning objects, planned processes and events make, in key order.
+    var links: [PlanningLink] {
+        var links = Set<PlanningLink>()
+        for (id, p) in graph.planned { links.formUnion(PlanningLink.made(by: id, .planned(p.payload))) }
         for (id, process) in graph.processes where process.payload.plannedWithin != nil {
             links.formUnion(PlanningLink.made(by: id, .process(process.payload)))
         }
         for (entry, payload) in derivation.eventList where !(payload.fulfills.isEmpty && payload.satisfies.isEmpty && payload.settles.isEmpty) {
             links.formUnion(PlanningLink.made(by: entry.id, .event(payload)))
         }
+        return links.sorted { ($0.target.hash, $0.relation.rawValue, $0.source.hash) < ($1.target.hash, $1.relation.rawValue, $1.source.hash) }
     }
 
-    init() {}
+    /// The rejected entries, in id order.
+    var rejected: [(EntryID, EventStatus)] {
+        let rejected = graph.rejected
+        return ByteOrder.sortedIndices(rejected, by: \.hash).map { (rejected[$0].key, rejected[$0].value) }
+    }
 
     /// The feeds an applied event registers as agents: its provider and receiver, each once.
     static func feedAgents(_ payload: EconomicEventPayload) -> [AgentID] {

@@ -173,8 +173,6 @@ public final class GraphStore {
         timings.fold = lap()
         timings.residentAfterFold = RebuildTimings.residentMB()
         let rows = DerivedRows(derivation, resolution, outcome)
-        timings.rows = lap()
-        timings.residentAfterRows = RebuildTimings.residentMB()
         try writeTransaction { db in
             let writer = GraphTableWriter(db)
             try writer.clear()
@@ -186,6 +184,7 @@ public final class GraphStore {
             timings.indexes = lap()
         }
         timings.commit = lap()
+        timings.residentPeak = RebuildTimings.peakResidentMB()
         lastRebuild = timings
         derivations += 1
         return GraphChanges(everythingIn: outcome.graph, cursors: heads)

@@ -175,22 +175,14 @@ final class GraphTableWriter {
     /// (``ByteOrder``) so its b-tree only grows at its right edge.
     func fill(_ rows: DerivedRows, cursors: [FeedID: UInt64]) throws {
         for (feed, sequence) in cursors { try setCursor(feed, sequence) }
-        for index in ByteOrder.sortedIndices(rows.events, by: \.hash) {
-            let (id, row) = rows.events[index]
-            try putEvent(id, row)
-        }
-        for row in rows.history.sorted(by: { ($0.resource, $0.order) < ($1.resource, $1.order) }) { try putHistory(row) }
-        for index in ByteOrder.sortedIndices(rows.resources, by: \.hash) { try putResource(rows.resources.values[index]) }
+        try rows.forEachEvent(putEvent)
+        try rows.forEachHistory(putHistory)
+        try rows.forEachResource(putResource)
         for (id, row) in rows.agents { try putAgent(id, row) }
-        for id in ByteOrder.sorted(Array(rows.processes), by: \.hash) { try putID(id, into: "process") }
-        for id in ByteOrder.sorted(Array(rows.specifications), by: \.hash) { try putID(id, into: "resourceSpecification") }
-        for id in ByteOrder.sorted(Array(rows.planned.keys), by: \.hash) { try putPlanned(id, rows.planned[id]!) }
-        for link in rows.links.sorted(by: { ($0.target.hash, $0.relation.rawValue, $0.source.hash) < ($1.target.hash, $1.relation.rawValue, $1.source.hash) }) {
-            try putLink(link)
-        }
-        for index in ByteOrder.sortedIndices(rows.rejected, by: \.hash) {
-            let (id, status) = rows.rejected[index]
-            try putRejected(id, status)
-        }
+        for id in rows.processes { try putID(id, into: "process") }
+        for id in rows.specifications { try putID(id, into: "resourceSpecification") }
+        for (id, kind) in rows.planned { try putPlanned(id, kind) }
+        for link in rows.links { try putLink(link) }
+        for (id, status) in rows.rejected { try putRejected(id, status) }
     }
 }

@@ -10,22 +10,21 @@ public struct RebuildTimings: Sendable {
     /// Settling which events can be folded (step 2), and folding them (step 3) with their history.
     public var resolve: Double = 0
     public var fold: Double = 0
-    /// Listing every row.
-    public var rows: Double = 0
-    /// Emptying and filling the tables, making the indexes, committing.
+    /// Emptying the tables and filling them, making each row as it is written; making the
+    /// indexes; committing.
     public var fill: Double = 0
     public var indexes: Double = 0
     public var commit: Double = 0
 
-    /// Resident memory (MB) after reading and cataloguing, after folding, after listing the
-    /// rows, and after filling the tables; 0 where the platform does not say.
+    /// Resident memory (MB) after reading and cataloguing, after folding, and after filling the
+    /// tables, and the process's peak so far at the end; 0 where the platform does not say.
     public var residentAfterCatalogue: Double = 0
     public var residentAfterFold: Double = 0
-    public var residentAfterRows: Double = 0
     public var residentAfterFill: Double = 0
+    public var residentPeak: Double = 0
 
     /// Reading and deriving, before anything is written.
-    public var readAndDerive: Double { readAndCatalogue + resolve + fold + rows }
+    public var readAndDerive: Double { readAndCatalogue + resolve + fold }
     /// Writing the tables.
     public var writeTables: Double { fill + indexes + commit }
 
@@ -36,6 +35,18 @@ public struct RebuildTimings: Sendable {
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
         return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+        #else
+        return 0
+        #endif
+    }
+
+    /// This process's peak resident memory so far, in MB (Linux: VmHWM in /proc/self/status).
+    static func peakResidentMB() -> Double {
+        #if os(Linux)
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
         #else
         return 0
         #endif

@@ -67,11 +67,11 @@ struct GraphRebuild: ParsableCommand {
         do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
         try store.rebuild(from: log)
         if timings, let t = store.lastRebuild {
-            printErr(String(format: "read and catalogue %.2f s, resolve %.2f s, fold %.2f s, rows %.2f s; "
+            printErr(String(format: "read and catalogue %.2f s, resolve %.2f s, fold %.2f s; "
                             + "fill %.2f s, indexes %.2f s, commit %.2f s",
-                            t.readAndCatalogue, t.resolve, t.fold, t.rows, t.fill, t.indexes, t.commit))
-            printErr(String(format: "resident memory: %.0f MB after the catalogue, %.0f MB after the fold, %.0f MB after listing the rows, %.0f MB after filling the tables",
-                            t.residentAfterCatalogue, t.residentAfterFold, t.residentAfterRows, t.residentAfterFill))
+                            t.readAndCatalogue, t.resolve, t.fold, t.fill, t.indexes, t.commit))
+            printErr(String(format: "resident memory: %.0f MB after the catalogue, %.0f MB after the fold, %.0f MB after filling the tables; peak %.0f MB",
+                            t.residentAfterCatalogue, t.residentAfterFold, t.residentAfterFill, t.residentPeak))
         }
         let counts = try store.reader(log: log).counts()
         if json {
