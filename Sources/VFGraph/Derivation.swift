@@ -79,6 +79,14 @@ public struct Derivation: Sendable {
         return catalogue(prepared: unknown.concurrentMap(minimumChunk: 128) { PreparedEntry($0) })
     }
 
+    /// Makes room for `entries` entries in the catalogue's tables, and as many events.
+    package mutating func reserveCapacity(entries: Int) {
+        guard entries > entryList.count else { return }
+        slots.reserveCapacity(entries)
+        entryList.reserveCapacity(entries)
+        eventList.reserveCapacity(entries)
+    }
+
     /// Step 1 for entries decoded already, catalogued one by one in the order given. Returns
     /// the entries that were not known yet.
     @discardableResult
@@ -222,6 +230,7 @@ public struct Derivation: Sendable {
         let containers = resolution.containers
         var graph = catalogue
         graph.events.reserveCapacity(eventList.count)
+        graph.resources.reserveCapacity(graph.resources.count + creators.count)
         // The events that are not folded; the fold makes the others as it takes them.
         for (index, status) in resolution.settled.enumerated() {
             guard let status else { continue }

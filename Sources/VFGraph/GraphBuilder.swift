@@ -29,14 +29,6 @@ public struct GraphBuilder: Sendable {
         settle(derivation.catalogue(Array(newEntries)))
     }
 
-    /// The first half of ``insert(_:)`` for entries whose payloads were decoded already, for a
-    /// reader that catalogues each page of the log while it reads the next (``GraphStore``):
-    /// catalogues them and returns the ones not known yet. The graph is stale until those are
-    /// passed to ``settle(_:)``, all at once so the builder re-folds at most once.
-    package mutating func catalogue(prepared: [Derivation.PreparedEntry]) -> [GraphEntry] {
-        derivation.catalogue(prepared: prepared)
-    }
-
     /// Brings the graph up to date after `fresh` entries were catalogued.
     package mutating func settle(_ fresh: [GraphEntry]) {
         guard !fresh.isEmpty else { return }

@@ -147,7 +147,7 @@ public final class GraphStore {
         var timings = RebuildTimings()
         let start = RebuildTimings.now()
         let heads = try headSequences(log)
-        let pipeline = CataloguePipeline(GraphBuilder())
+        let pipeline = CataloguePipeline(Derivation(), entries: Int(clamping: heads.values.reduce(0, +)))
         for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
             var next: UInt64 = 1
             while next <= head {
@@ -157,7 +157,7 @@ public final class GraphStore {
                 next = last.sequence + 1
             }
         }
-        var derivation = pipeline.finish().builder.derivation
+        var derivation = pipeline.finish()
         derivation.forgotten = ForgottenPayloads(try log.forgottenEntries())
         var mark = RebuildTimings.now()
         func lap() -> Double {
