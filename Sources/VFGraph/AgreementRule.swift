@@ -8,8 +8,9 @@ package protocol ConsentFacts {
     associatedtype Failure: Error
     /// A planning object held, with its entry's claimed timestamp (ms).
     func plannedEntry(_ id: EntryID) throws(Failure) -> (planned: GraphPlanned, timestamp: Int64)?
-    /// The entries that name `target` by `relation`, in id order.
-    func sources(naming target: EntryID, by relation: PlanningRelation) throws(Failure) -> [EntryID]
+    /// The entries that name `target` by `relation`, in id order; with `signedBy`, only those
+    /// its feeds signed, and without reading the others (a stranger may make any number).
+    func sources(naming target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]?) throws(Failure) -> [EntryID]
     /// The feed that answers for `agent`: the feed itself, or the author of the entry
     /// describing it; nil when that entry is not held.
     func answeredBy(_ agent: AgentID) throws(Failure) -> FeedID?
@@ -29,7 +30,8 @@ package enum AgreementRule {
         let isParty = Set(parties)
         // When each signer first signed: the proposer by publishing, the others by accepting.
         var signedAt: [FeedID: Int64] = [agreement.author: timestamp]
-        for source in try facts.sources(naming: agreement.id, by: .accepts) {
+        // Only the parties' signatures count, so only theirs are read.
+        for source in try facts.sources(naming: agreement.id, by: .accepts, signedBy: parties) {
             guard let (acceptance, at) = try facts.plannedEntry(source), acceptance.payload.kind == .acceptance else { continue }
             signedAt[acceptance.author] = min(at, signedAt[acceptance.author] ?? .max)
         }
@@ -39,7 +41,7 @@ package enum AgreementRule {
         // The first withdrawal by a signer (the proposer or a party) ends it, unless the last
         // signature came strictly before.
         var withdrawal: (author: FeedID, at: Int64, id: EntryID)?
-        for source in try facts.sources(naming: agreement.id, by: .withdraws) {
+        for source in try facts.sources(naming: agreement.id, by: .withdraws, signedBy: [agreement.author] + parties) {
             guard let (w, at) = try facts.plannedEntry(source), w.payload.kind == .withdrawal,
                   w.author == agreement.author || isParty.contains(w.author) else { continue }
             if withdrawal.map({ (at, source) < ($0.at, $0.id) }) ?? true { withdrawal = (w.author, at, source) }
@@ -67,7 +69,7 @@ package enum AgreementRule {
     package static func isStipulatedInForce<Facts: ConsentFacts>(_ commitment: EntryID, facts: Facts) throws(Facts.Failure) -> Bool {
         var seen: Set<EntryID> = []
         for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
-            for id in try facts.sources(naming: commitment, by: relation) where seen.insert(id).inserted {
+            for id in try facts.sources(naming: commitment, by: relation, signedBy: nil) where seen.insert(id).inserted {
                 guard let (agreement, at) = try facts.plannedEntry(id), agreement.payload.kind == .agreement else { continue }
                 if try state(of: agreement, timestamp: at, facts: facts).inForce { return true }
             }

@@ -104,7 +104,7 @@ package struct ConsentJudge<Facts: ConsentFacts> {
            try AgreementRule.isStipulatedInForce(id, facts: facts) {
             let (parties, _) = try AgreementRule.parties(of: [held], facts: facts)
             var counted: [(order: EventOrder, quantity: ExactDecimal)] = []
-            for other in try facts.sources(naming: id, by: .fulfills) {
+            for other in try facts.sources(naming: id, by: .fulfills, signedBy: parties) {
                 guard let (author, payload, place) = try fulfiller(other), parties.contains(author),
                       ConsentRule.matches(payload, held.payload), let q = payload.resourceQuantity else { continue }
                 counted.append((place, q.value))

@@ -24,7 +24,7 @@ public struct Derivation: Sendable {
     package var processesWithImplicitContainers: Set<EntryID> = []
     /// What names each planning object (and each described agent a commitment names), for the
     /// consent rules: the sources of the links catalogued planning objects and events make.
-    private var planningLinks: [EntryID: [(relation: PlanningRelation, source: EntryID)]] = [:]
+    private var planningLinks: [EntryID: [(relation: PlanningRelation, source: EntryID, author: FeedID)]] = [:]
     /// The entries whose payload this node forgot: unknown, as any entry without its payload,
     /// but a reference to one says so.
     public var forgotten = ForgottenPayloads()
@@ -178,7 +178,7 @@ public struct Derivation: Sendable {
         case let .event(event):
             if event.newInventoriedResource != nil { creators[ResourceID(createdBy: entry.id)] = eventList.count }
             eventList.append((entry, event))
-            if !event.fulfills.isEmpty { addLinks(PlanningLink.made(by: entry.id, .event(event))) }
+            if !event.fulfills.isEmpty { addLinks(PlanningLink.made(by: entry.id, author: entry.author, .event(event))) }
             if event.action == .combine, event.toResourceInventoriedAs == nil, let process = event.inputOf {
                 processesWithImplicitContainers.insert(process)
             }
@@ -198,7 +198,7 @@ public struct Derivation: Sendable {
             catalogue.agents[id] = GraphAgent(id: id, answeredBy: entry.author, describedBy: entry.id, profile: agent)
         case let .planned(planned):
             catalogue.planned[entry.id] = GraphPlanned(id: entry.id, author: entry.author, payload: planned)
-            addLinks(PlanningLink.made(by: entry.id, .planned(planned)))
+            addLinks(PlanningLink.made(by: entry.id, author: entry.author, .planned(planned)))
         case .foreign:
             break
         }
@@ -206,7 +206,7 @@ public struct Derivation: Sendable {
     }
 
     private mutating func addLinks(_ links: [PlanningLink]) {
-        for link in links { planningLinks[link.target, default: []].append((link.relation, link.source)) }
+        for link in links { planningLinks[link.target, default: []].append((link.relation, link.source, link.author)) }
     }
 
     /// The outcome of steps 2 and 3.
@@ -416,8 +416,8 @@ extension Derivation: ConsentFacts {
         return (planned, entryList[Int(slot.entry)].timestamp)
     }
 
-    package func sources(naming target: EntryID, by relation: PlanningRelation) -> [EntryID] {
-        (planningLinks[target] ?? []).filter { $0.relation == relation }.map(\.source).sorted()
+    package func sources(naming target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]?) -> [EntryID] {
+        (planningLinks[target] ?? []).filter { $0.relation == relation && authors?.contains($0.author) ?? true }.map(\.source).sorted()
     }
 
     package func answeredBy(_ agent: AgentID) -> FeedID? {

@@ -33,20 +33,26 @@ public enum PlanningRelation: Int64, CaseIterable, Sendable {
     case outputOf = 14
 }
 
-/// `source` names `target` by `relation`.
+/// `source`, an entry signed by `author`, names `target` by `relation`.
+///
+/// The author is part of the link so the consent rules can read only what the parties signed
+/// (their acceptances, withdrawals and fulfilments): anyone may name anyone's agreement or
+/// commitment, and what strangers name it with must cost its parties nothing.
 public struct PlanningLink: Hashable, Sendable {
     public let target: EntryID
     public let relation: PlanningRelation
     public let source: EntryID
+    public let author: FeedID
 
-    public init(target: EntryID, relation: PlanningRelation, source: EntryID) {
+    public init(target: EntryID, relation: PlanningRelation, source: EntryID, author: FeedID) {
         self.target = target
         self.relation = relation
         self.source = source
+        self.author = author
     }
 
-    /// The links entry `id` makes by what it holds; each once.
-    public static func made(by id: EntryID, _ object: VFObject) -> [PlanningLink] {
+    /// The links entry `id`, signed by `author`, makes by what it holds; each once.
+    public static func made(by id: EntryID, author: FeedID, _ object: VFObject) -> [PlanningLink] {
         var pairs: [(EntryID, PlanningRelation)] = []
         switch object {
         case let .event(event):
@@ -79,6 +85,6 @@ public struct PlanningLink: Hashable, Sendable {
         }
         guard !pairs.isEmpty else { return [] }
         var seen = Set<PlanningLink>()
-        return pairs.map { PlanningLink(target: $0.0, relation: $0.1, source: id) }.filter { seen.insert($0).inserted }
+        return pairs.map { PlanningLink(target: $0.0, relation: $0.1, source: id, author: author) }.filter { seen.insert($0).inserted }
     }
 }

@@ -97,14 +97,16 @@ struct DerivedRows {
     /// Every link planning objects, planned processes and events make, in key order.
     var links: [PlanningLink] {
         var links = Set<PlanningLink>()
-        for (id, p) in graph.planned { links.formUnion(PlanningLink.made(by: id, .planned(p.payload))) }
+        for (id, p) in graph.planned { links.formUnion(PlanningLink.made(by: id, author: p.author, .planned(p.payload))) }
         for (id, process) in graph.processes where process.payload.plannedWithin != nil {
-            links.formUnion(PlanningLink.made(by: id, .process(process.payload)))
+            links.formUnion(PlanningLink.made(by: id, author: process.author, .process(process.payload)))
         }
         for (entry, payload) in derivation.eventList where !(payload.fulfills.isEmpty && payload.satisfies.isEmpty && payload.settles.isEmpty) {
-            links.formUnion(PlanningLink.made(by: entry.id, .event(payload)))
+            links.formUnion(PlanningLink.made(by: entry.id, author: entry.author, .event(payload)))
         }
-        return links.sorted { ($0.target.hash, $0.relation.rawValue, $0.source.hash) < ($1.target.hash, $1.relation.rawValue, $1.source.hash) }
+        return links.sorted {
+            ($0.target.hash, $0.relation.rawValue, $0.author.key, $0.source.hash) < ($1.target.hash, $1.relation.rawValue, $1.author.key, $1.source.hash)
+        }
     }
 
     /// The rejected entries, in id order.

@@ -135,6 +135,24 @@ enum GraphSchema {
             try createIndexes(db)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
+        migrator.registerMigration("v9: links name their source's author, and re-derive") { db in
+            // The consent rules read only what an agreement's parties signed — their
+            // acceptances, withdrawals and fulfilments — so a link row says who signed its
+            // source, and its key is ordered by that author: what strangers name a commitment
+            // or agreement with is never read for it. The author is the log's, so the links
+            // are derived again, with everything else.
+            try db.execute(sql: """
+                DROP TABLE link;
+                CREATE TABLE link (
+                    target BLOB NOT NULL,
+                    relation INTEGER NOT NULL CHECK (relation BETWEEN 0 AND 14),
+                    author BLOB NOT NULL,
+                    source BLOB NOT NULL,
+                    PRIMARY KEY (target, relation, author, source)
+                ) WITHOUT ROWID;
+                """)
+            for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
+        }
         return migrator
     }
 

@@ -151,10 +151,11 @@ final class GraphTableWriter {
     }
 
     func putLink(_ link: PlanningLink) throws {
-        let s = try statement("INSERT OR IGNORE INTO link (target, relation, source) VALUES (?, ?, ?)")
+        let s = try statement("INSERT OR IGNORE INTO link (target, relation, author, source) VALUES (?, ?, ?, ?)")
         s.bind(1, link.target)
         s.bind(2, link.relation.rawValue)
-        s.bind(3, link.source)
+        s.bind(3, link.author)
+        s.bind(4, link.source)
         try s.run()
     }
 

@@ -113,7 +113,7 @@ struct GraphUpdate {
                 try writer.putRejected(entry.id, .invalid(error.reason))
                 changes.rejected.insert(entry.id)
             case let .object(.event(payload)):
-                for link in PlanningLink.made(by: entry.id, .event(payload)) { try writer.putLink(link) }
+                for link in PlanningLink.made(by: entry.id, author: entry.author, .event(payload)) { try writer.putLink(link) }
                 events.append(entry.id)
                 freshEvents[entry.id] = UpdateEvent(entry: entry, payload: payload, stored: nil)
                 if let process = payload.outputOf { freshOutputs[process, default: []].append(entry.id) }
@@ -128,7 +128,7 @@ struct GraphUpdate {
                 }
             case let .object(.process(process)):
                 try writer.putID(entry.id, into: "process")
-                for link in PlanningLink.made(by: entry.id, .process(process)) { try writer.putLink(link) }
+                for link in PlanningLink.made(by: entry.id, author: entry.author, .process(process)) { try writer.putLink(link) }
                 changes.processes.insert(entry.id)
             case .object(.resourceSpecification):
                 try writer.putID(entry.id, into: "resourceSpecification")
@@ -143,7 +143,7 @@ struct GraphUpdate {
                 partiesArrived.append(entry.id)
             case let .object(.planned(payload)):
                 try writer.putPlanned(entry.id, payload.kind)
-                for link in PlanningLink.made(by: entry.id, .planned(payload)) { try writer.putLink(link) }
+                for link in PlanningLink.made(by: entry.id, author: entry.author, .planned(payload)) { try writer.putLink(link) }
                 switch payload.kind {
                 case .agreement: agreementsTouched.insert(entry.id)
                 case .acceptance: if let a = payload.accepts { agreementsTouched.insert(a) }
@@ -172,10 +172,10 @@ struct GraphUpdate {
         }
         // Agreements whose signatures, parties or commitments may have changed, and their commitments.
         let facts = consentFacts()
-        for agent in partiesArrived { commitmentsTouched.formUnion(try facts.sources(naming: agent, by: .party)) }
+        for agent in partiesArrived { commitmentsTouched.formUnion(try facts.sources(naming: agent, by: .party, signedBy: nil)) }
         for commitment in commitmentsTouched {
             for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
-                agreementsTouched.formUnion(try facts.sources(naming: commitment, by: relation))
+                agreementsTouched.formUnion(try facts.sources(naming: commitment, by: relation, signedBy: nil))
             }
         }
         // What arrives can only bring an agreement into force (a commitment or a party now
@@ -389,7 +389,11 @@ struct GraphUpdate {
         let facts = consentFacts()
         var again: [EntryID: EventOrder] = [:]
         for commitment in consentTouched {
-            for id in try facts.sources(naming: commitment, by: .fulfills) {
+            // Only a party's fulfilment can be given consent, so only theirs are folded again.
+            let parties = try facts.plannedEntry(commitment).map { held in
+                try AgreementRule.parties(of: [held.planned], facts: facts).parties
+            }
+            for id in try facts.sources(naming: commitment, by: .fulfills, signedBy: parties) {
                 if let order = try foldedOrder(id, settled: settled) { again[id] = order }
             }
         }
@@ -411,8 +415,8 @@ struct GraphUpdate {
             }
         }
         for (commitment, from) in earliest {
-            guard try AgreementRule.isStipulatedInForce(commitment, facts: facts) else { continue }
-            for id in try facts.sources(naming: commitment, by: .fulfills) {
+            guard try AgreementRule.isStipulatedInForce(commitment, facts: facts), let c = commitments[commitment] ?? nil else { continue }
+            for id in try facts.sources(naming: commitment, by: .fulfills, signedBy: c.parties) {
                 if let order = try foldedOrder(id, settled: settled), order > from { again[id] = order }
             }
         }

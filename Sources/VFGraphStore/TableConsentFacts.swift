@@ -17,16 +17,29 @@ struct TableConsentFacts: ConsentFacts {
         return (GraphPlanned(id: id, author: author, payload: payload), timestamp)
     }
 
-    func sources(naming target: EntryID, by relation: PlanningRelation) throws -> [EntryID] {
-        try Self.sources(db, naming: target, by: relation)
+    func sources(naming target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]?) throws -> [EntryID] {
+        try Self.sources(db, naming: target, by: relation, signedBy: authors)
     }
 
-    /// The entries that name `target` by `relation`, in id order, by the `link` index.
-    static func sources(_ db: Database, naming target: EntryID, by relation: PlanningRelation) throws -> [EntryID] {
-        try GraphReader.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 ORDER BY source") {
-            $0.bind(1, target)
-            $0.bind(2, relation.rawValue)
+    /// The entries that name `target` by `relation`, in id order, by the `link` key; with
+    /// `signedBy`, one range of the key per author, so the links others made are not read.
+    static func sources(_ db: Database, naming target: EntryID, by relation: PlanningRelation,
+                        signedBy authors: [FeedID]? = nil) throws -> [EntryID] {
+        guard let authors else {
+            return try GraphReader.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 ORDER BY source") {
+                $0.bind(1, target)
+                $0.bind(2, relation.rawValue)
+            }
         }
+        var result: [EntryID] = []
+        for author in Set(authors) {
+            result += try GraphReader.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 AND author = ?3") {
+                $0.bind(1, target)
+                $0.bind(2, relation.rawValue)
+                $0.bind(3, author)
+            }
+        }
+        return result.sorted()
     }
 
     func answeredBy(_ agent: AgentID) throws -> FeedID? {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import VFJSON
 import VFLog
 import VFTestSupport
@@ -171,6 +172,12 @@ final class ConsentTests: XCTestCase {
             "newInventoriedResource": ["name": "mill oats"], "fulfills": ref(oatsDeal), "hasPointInTime": "2030-01-06T00:00:00Z"])
         let second = try d.net.post("mill", ["@type": "Agreement", "stipulates": ref(oatsDeal)], at: Self.time(30))
         try d.net.post("farm", ["@type": "Acceptance", "accepts": ref(second)], at: Self.time(31))
+        // A stranger's fulfilments, earlier and later than the parties', which are never consented.
+        for day in ["01", "03", "07"] {
+            try d.net.event("transfer", by: "bakery", provider: "farm", receiver: "mill", [
+                "resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(d.farmWheat), "toResourceInventoriedAs": ref(d.millWheat),
+                "fulfills": ref(d.commitment), "hasPointInTime": .string("2030-01-\(day)T12:00:00Z")])
+        }
         try inShuffledBatches(try d.net.feeds(), rounds: 6, maximum: 2, seed: 14, in: directory) { _, reader, _, round in
             let now = try statuses(d, reader) + [try reader.status(of: coopOats)?.name ?? "none"]
             XCTAssertEqual(now, ["applied", "applied", "unauthorized", "unauthorized", "applied"], "round \(round)")
@@ -202,6 +209,70 @@ final class ConsentTests: XCTestCase {
             XCTAssertEqual(statuses, Array(repeating: "applied", count: 100) + Array(repeating: "unauthorized", count: 50), "round \(round)")
             XCTAssertEqual(try reader.resource(farmWheat)?.onhandQuantity, dec("900"), "round \(round)")
         }
+    }
+
+    /// Anyone may name the agreement and the commitment, as often as they like: deciding
+    /// consent reads only what the parties signed, so a stranger's acceptance, withdrawal and
+    /// fulfilments are never read for it (§16, "Consent"), and change nothing.
+    func testStrangersAcceptancesWithdrawalsAndFulfilmentsAreNotReadForConsent() throws {
+        let d = try deal()
+        try accept(d)
+        var strangers: Set<EntryID> = []
+        strangers.insert(try d.net.post("bakery", ["@type": "Acceptance", "accepts": ref(d.agreement)], at: Self.time(11)))
+        strangers.insert(try d.net.post("bakery", ["@type": "Withdrawal", "withdraws": ref(d.agreement)], at: Self.time(12)))
+        for n in 0..<20 {
+            strangers.insert(try d.net.event("transfer", by: "bakery", provider: "farm", receiver: "mill", [
+                "resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(d.farmWheat), "toResourceInventoriedAs": ref(d.millWheat),
+                "fulfills": ref(d.commitment), "hasPointInTime": .string("2030-01-01T00:\(10 + n):00Z")]))
+        }
+        let (store, reader, log) = try derived(d)
+        XCTAssertEqual(try statuses(d, reader), ["applied", "applied", "unauthorized", "unauthorized"], "as without the bakery")
+        let delivery = try XCTUnwrap(try reader.event(d.delivery))
+        var asked: Set<EntryID> = []
+        try store.read { db in
+            let tables = TableConsentFacts(db: db, log: log)
+            let spy = TableConsentFacts(db: db, entry: { id in
+                asked.insert(id)
+                return try tables.entry(id)
+            }, describedAgent: tables.describedAgent)
+            let (agreement, at) = try XCTUnwrap(try spy.plannedEntry(d.agreement))
+            XCTAssertTrue(try AgreementRule.state(of: agreement, timestamp: at, facts: spy).inForce)
+            var judge = ConsentJudge(facts: spy)
+            let grants = try judge.grants(for: d.delivery, delivery.payload, signer: d.net.key("farm").feed, order: try XCTUnwrap(delivery.order)) { id in
+                asked.insert(id)
+                return nil
+            }
+            XCTAssertEqual(grants.map(\.commitment), [d.commitment])
+        }
+        XCTAssertTrue(asked.contains(d.pickup), "the parties' fulfilments are read")
+        XCTAssertEqual(asked.intersection(strangers), [], "the bakery's entries are not")
+    }
+
+    /// A graph made by the previous schema (links without their authors) is derived again when
+    /// it is opened: migration v9 empties the tables, and the next update gives a rebuild's rows.
+    func testMigrationV9DerivesTheLinksAgainWithTheirAuthors() throws {
+        let d = try deal()
+        try accept(d)
+        let (store, _, log) = try derived(d)
+        let before = try store.tableContents()
+        XCTAssertTrue(before["link"]!.contains { $0.contains("x'" + d.net.key("farm").feed.key.bytes.hexString + "'") }, "the acceptance's author")
+        // Back to v8's table and record, as an older build left it.
+        let queue = try DatabaseQueue(path: store.path)
+        try queue.write { db in
+            try db.execute(sql: """
+                DROP TABLE link;
+                CREATE TABLE link (target BLOB NOT NULL, relation INTEGER NOT NULL CHECK (relation BETWEEN 0 AND 14),
+                                   source BLOB NOT NULL, PRIMARY KEY (target, relation, source)) WITHOUT ROWID;
+                INSERT INTO link (target, relation, source) SELECT id, 0, id FROM planned;
+                DELETE FROM grdb_migrations WHERE identifier LIKE 'v9%';
+                """)
+        }
+        try queue.close()
+        let reopened = try GraphStore(path: store.path)
+        XCTAssertEqual(try reopened.cursors(), [:], "v9 emptied the tables")
+        try reopened.update(from: log)
+        assertSameTables(try reopened.tableContents(), before, "derived again")
+        XCTAssertEqual(try statuses(d, reopened.reader(log: log)), ["applied", "applied", "unauthorized", "unauthorized"])
     }
 
     /// A proof of the mill's wheat holds the agreement, its signatures and the fulfilments that
