@@ -33,6 +33,19 @@ public final class GraphStore {
     /// The cursors this store last saw the tables at, to tell when another process moved them.
     var lastSeen: [FeedID: UInt64]?
 
+    /// The memory, in bytes, a derivation of the whole graph in memory may count on
+    /// (``RebuildMemory``): what the system has available when asked; nil when it does not say.
+    public var availableMemory: @Sendable () -> Int? = RebuildMemory.available
+
+    /// How ``rebuild(from:mode:)`` derives the graph.
+    public enum RebuildMode: Sendable {
+        /// Everything at once in memory, then written in one transaction: fastest.
+        case inMemory
+        /// From empty tables, as updates of at most ``GraphStore/entriesPerTransaction``
+        /// entries each: the same rows, in bounded memory.
+        case inSteps
+    }
+
     /// Opens (creating if needed) the graph store at `path` and brings its schema up to date.
     public init(path: String) throws(GraphStoreError) {
         self.path = path
@@ -67,8 +80,12 @@ public final class GraphStore {
     ///   last looked, only the cursors are reported, so a listener knows to read again.
     @discardableResult
     public func update(from log: LogStore) throws -> GraphChanges {
-        try update(from: log, entriesPerTransaction: Self.entriesPerTransaction)
+        try update(from: log, entriesPerTransaction: entriesPerStep)
     }
+
+    /// The most new entries one transaction of an update, or of a rebuild in steps, folds:
+    /// ``entriesPerTransaction``, smaller in tests.
+    var entriesPerStep = GraphStore.entriesPerTransaction
 
     /// ``update(from:)``, folding at most `entriesPerTransaction` new entries per transaction.
     @discardableResult
@@ -89,12 +106,26 @@ public final class GraphStore {
         let new = heads.reduce(0) { $0 + $1.value - min(stored[$1.key] ?? 0, $1.value) }
         // A feed that shrank or vanished (a blocked feed deleted) cannot be unfolded: start over.
         let shrank = stored.contains { feed, sequence in sequence > heads[feed] ?? 0 }
-        if held == 0 || new > held || shrank {
+        if shrank || ((held == 0 || new > held) && fitsInMemory(heads)) {
+            // (When it does not fit, the update goes on in steps from where the tables stand,
+            // which is what a rebuild in steps does after emptying them.)
             lastUpdateWork = nil
             return try rebuild(from: log)
         }
+        let (changes, work, _) = try foldInSteps(from: log, to: heads, entriesPerTransaction: entriesPerTransaction)
+        lastUpdateWork = work
+        if !changes.isEmpty { derivations += 1 }
+        return changes
+    }
+
+    /// Folds the entries between the tables' cursors and `heads` into the tables, at most
+    /// `entriesPerTransaction` per transaction; returns what changed, the work, and how many
+    /// transactions wrote.
+    private func foldInSteps(from log: LogStore, to heads: [FeedID: UInt64],
+                             entriesPerTransaction: Int) throws -> (changes: GraphChanges, work: UpdateWork, steps: Int) {
         var changes = GraphChanges()
         var work = UpdateWork()
+        var steps = 0
         while true {
             var done = true
             try writeTransaction { db in
@@ -107,13 +138,18 @@ public final class GraphStore {
                 changes = changes.union(try update.run())
                 work.settled += update.work.settled
                 work.folded += update.work.folded
+                steps += 1
                 done = target == heads.merging(cursors, uniquingKeysWith: max)
             }
             if done { break }
         }
-        lastUpdateWork = work
-        if !changes.isEmpty { derivations += 1 }
-        return changes
+        return (changes, work, steps)
+    }
+
+    /// Whether the log up to `heads` may be derived in memory (``RebuildMemory``).
+    private func fitsInMemory(_ heads: [FeedID: UInt64]) -> Bool {
+        let entries = heads.values.reduce(0) { $0 + Int(clamping: $1) }
+        return RebuildMemory.fitsInMemory(entries: entries, available: availableMemory())
     }
 
     /// The most new entries one update transaction folds: a peer's burst of a hundred thousand
@@ -136,17 +172,37 @@ public final class GraphStore {
         return target
     }
 
-    /// Forgets everything derived and recomputes the tables from the log alone, emptying them
-    /// and inserting every row. Every object of the new graph is reported as changed.
-    ///
-    /// The log is read and catalogued a page at a time, on every core (``CataloguePipeline``);
-    /// the graph is derived in memory; then the tables are emptied and filled in one
-    /// transaction, with their indexes made once at the end.
+    /// Forgets everything derived and recomputes the tables from the log alone: in memory when
+    /// that fits in the memory available (``RebuildMemory``), else in steps; `mode` chooses.
+    /// Returns what changed: in memory, every object of the new graph; in steps, every object
+    /// a step derived.
     @discardableResult
-    public func rebuild(from log: LogStore) throws -> GraphChanges {
+    public func rebuild(from log: LogStore, mode: RebuildMode? = nil) throws -> GraphChanges {
+        let heads = try headSequences(log)
+        switch mode ?? (fitsInMemory(heads) ? .inMemory : .inSteps) {
+        case .inMemory:
+            return try rebuildInMemory(from: log, heads: heads)
+        case .inSteps:
+            var timings = RebuildTimings()
+            let start = RebuildTimings.now()
+            try writeTransaction { db in try GraphTableWriter(db).clear() }
+            let (changes, _, steps) = try foldInSteps(from: log, to: heads, entriesPerTransaction: entriesPerStep)
+            timings.steps = steps
+            timings.fill = RebuildTimings.now() - start
+            timings.residentAfterFill = RebuildTimings.residentMB()
+            timings.residentPeak = RebuildTimings.peakResidentMB()
+            lastRebuild = timings
+            derivations += 1
+            return changes
+        }
+    }
+
+    /// ``rebuild(from:mode:)`` in memory. The log is read and catalogued a page at a time, on
+    /// every core (``CataloguePipeline``); the graph is derived in memory; then the tables are
+    /// emptied and filled in one transaction, with their indexes made once at the end.
+    private func rebuildInMemory(from log: LogStore, heads: [FeedID: UInt64]) throws -> GraphChanges {
         var timings = RebuildTimings()
         let start = RebuildTimings.now()
-        let heads = try headSequences(log)
         let pipeline = CataloguePipeline(Derivation(), entries: Int(clamping: heads.values.reduce(0, +)))
         for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
             var next: UInt64 = 1

@@ -10,6 +10,9 @@ public struct RebuildTimings: Sendable {
     /// Settling which events can be folded (step 2), and folding them (step 3) with their history.
     public var resolve: Double = 0
     public var fold: Double = 0
+    /// For a rebuild in steps (``GraphStore/RebuildMode/inSteps``), how many transactions
+    /// wrote; its whole time is then in ``fill``. 0 for a rebuild in memory.
+    public var steps = 0
     /// Emptying the tables and filling them, making each row as it is written; making the
     /// indexes; committing.
     public var fill: Double = 0

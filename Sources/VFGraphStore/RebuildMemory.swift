@@ -1,0 +1,44 @@
+import Foundation
+
+/// Whether deriving the whole graph in memory fits in the memory the system has free; if it
+/// does not, the graph is derived in steps instead, each folding at most
+/// ``GraphStore/entriesPerTransaction`` entries into the tables as an update does (the same
+/// rows, about three times slower, in bounded memory).
+///
+/// Deriving in memory holds every entry, its decoded payload, the folded graph and its
+/// history at once: at a million events (1.49 million entries, `make bench-scale`) the peak
+/// was 4.2–4.4 GB, about 3,000 bytes an entry. A node that migrates its graph schema, or
+/// forgets an entry, must not run out of memory doing so: the derivation in memory is used
+/// when its estimate takes at most half of what is available.
+public enum RebuildMemory {
+    /// The peak of a derivation in memory, per log entry, rounded up from the measurement above.
+    public static let bytesPerEntry = 3_000
+
+    /// Whether `entries` log entries may be derived in memory when `available` bytes are free;
+    /// when the system does not say (nil), they are.
+    public static func fitsInMemory(entries: Int, available: Int?) -> Bool {
+        guard let available else { return true }
+        let (estimate, overflow) = entries.multipliedReportingOverflow(by: bytesPerEntry)
+        return !overflow && estimate <= available / 2
+    }
+
+    /// The memory the system could give this process now without swapping, in bytes: Linux's
+    /// `MemAvailable` (/proc/meminfo); nil where the platform does not say.
+    public static func available() -> Int? {
+        #if os(Linux)
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+        return parseMemAvailable(text)
+        #else
+        return nil
+        #endif
+    }
+
+    /// `MemAvailable` in bytes from the text of /proc/meminfo (`MemAvailable:  1234 kB`).
+    static func parseMemAvailable(_ meminfo: String) -> Int? {
+        guard let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }) else { return nil }
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count == 3, fields[2] == "kB", let kilobytes = Int(fields[1]) else { return nil }
+        let (bytes, overflow) = kilobytes.multipliedReportingOverflow(by: 1024)
+        return overflow ? nil : bytes
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import VFLog
+import VFTestSupport
+import VFWorkload
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+
+/// When deriving the whole graph in memory would not fit in the memory available, the graph is
+/// derived in steps, as updates of a bounded number of entries each: the same rows.
+final class RebuildInStepsTests: XCTestCase {
+    private var temporary: TemporaryDirectory!
+    private var directory: String { temporary.path }
+
+    override func setUpWithError() throws { temporary = try TemporaryDirectory("vf-steps") }
+
+    override func tearDown() { temporary.remove() }
+
+    func testInMemoryWhenTheEstimateTakesAtMostHalfOfWhatIsAvailable() {
+        XCTAssertTrue(RebuildMemory.fitsInMemory(entries: 1_000_000, available: 6_000_000_000))
+        XCTAssertFalse(RebuildMemory.fitsInMemory(entries: 1_000_000, available: 5_999_999_998))
+        XCTAssertTrue(RebuildMemory.fitsInMemory(entries: 1_000_000, available: nil), "the system does not say")
+        XCTAssertFalse(RebuildMemory.fitsInMemory(entries: .max, available: .max), "an estimate past Int.max does not fit")
+        XCTAssertEqual(RebuildMemory.parseMemAvailable("MemTotal:       2048 kB\nMemAvailable:    1024 kB\nBuffers: 1 kB\n"), 1_048_576)
+        for text in ["MemAvailable: 12 MB", "MemAvailable: x kB", "", "MemFree: 1 kB", "MemAvailable: 99999999999999999999 kB",
+                     "MemAvailable: 9007199254740993 kB"] {
+            XCTAssertNil(RebuildMemory.parseMemAvailable(text), text)
+        }
+    }
+
+    /// Chains across feeds with back-dated events, so steps see events wait for entries a
+    /// later step brings, and fold earlier than ones already folded.
+    private func log() throws -> LogStore {
+        var workload = ChainWorkload(feeds: 4, steps: 8, seed: 9)
+        let log = try LogStore(path: directory + "/log.sqlite")
+        for feed in workload.generate(events: 1_200) { _ = try log.ingest(feed) }
+        XCTAssertGreaterThan(workload.backDated, 50)
+        return log
+    }
+
+    func testARebuildInStepsGivesTheRowsOfARebuildInMemory() throws {
+        let log = try log()
+        let inMemory = try GraphStore(path: directory + "/memory.sqlite")
+        try inMemory.rebuild(from: log, mode: .inMemory)
+        XCTAssertEqual(inMemory.lastRebuild?.steps, 0)
+        let inSteps = try GraphStore(path: directory + "/steps.sqlite")
+        inSteps.entriesPerStep = 97
+        // Over tables that hold something already: a rebuild starts from nothing.
+        try inSteps.rebuild(from: log, mode: .inMemory)
+        let changes = try inSteps.rebuild(from: log, mode: .inSteps)
+        XCTAssertGreaterThan(inSteps.lastRebuild?.steps ?? 0, 10)
+        assertSameTables(try inSteps.tableContents(), try inMemory.tableContents())
+        XCTAssertEqual(changes.events.count, try inMemory.graph(from: log).events.count, "every event was derived again")
+    }
+
+    func testWithLittleMemoryAnUpdateAndARebuildGoOnInSteps() throws {
+        let log = try log()
+        let reference = try GraphStore(path: directory + "/reference.sqlite")
+        try reference.rebuild(from: log)
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        store.availableMemory = { 1_000_000 }
+        store.entriesPerStep = 211
+        // Empty tables would be rebuilt in memory; with too little memory, they are updated in steps.
+        try store.update(from: log)
+        XCTAssertNotNil(store.lastUpdateWork, "updated, not rebuilt in memory")
+        XCTAssertNil(store.lastRebuild)
+        assertSameTables(try store.tableContents(), try reference.tableContents(), "update")
+        try store.rebuild(from: log)
+        XCTAssertGreaterThan(store.lastRebuild?.steps ?? 0, 1, "the rebuild chose steps")
+        assertSameTables(try store.tableContents(), try reference.tableContents(), "rebuild")
+    }
+}
