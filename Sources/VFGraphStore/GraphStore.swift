@@ -148,8 +148,15 @@ public final class GraphStore {
 
     /// Whether the log up to `heads` may be derived in memory (``RebuildMemory``).
     private func fitsInMemory(_ heads: [FeedID: UInt64]) -> Bool {
-        let entries = heads.values.reduce(0) { $0 + Int(clamping: $1) }
-        return RebuildMemory.fitsInMemory(entries: entries, available: availableMemory())
+        RebuildMemory.fitsInMemory(entries: Self.entryCount(heads), available: availableMemory())
+    }
+
+    /// How many entries the feeds hold up to `heads` (each feed holds 1...head), saturating.
+    static func entryCount(_ heads: [FeedID: UInt64]) -> Int {
+        heads.values.reduce(0) { total, head in
+            let (sum, overflow) = total.addingReportingOverflow(Int(clamping: head))
+            return overflow ? .max : sum
+        }
     }
 
     /// The most new entries one update transaction folds: a peer's burst of a hundred thousand
@@ -203,7 +210,8 @@ public final class GraphStore {
     private func rebuildInMemory(from log: LogStore, heads: [FeedID: UInt64]) throws -> GraphChanges {
         var timings = RebuildTimings()
         let start = RebuildTimings.now()
-        let pipeline = CataloguePipeline(Derivation(), entries: Int(clamping: heads.values.reduce(0, +)))
+        // Room for every entry at once, up to a bound that only a log of tens of millions reaches.
+        let pipeline = CataloguePipeline(Derivation(), entries: min(Self.entryCount(heads), 1 << 26))
         for (feed, head) in heads.sorted(by: { $0.key < $1.key }) {
             var next: UInt64 = 1
             while next <= head {

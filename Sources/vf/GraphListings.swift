@@ -57,7 +57,7 @@ struct GraphRebuild: ParsableCommand {
         discussion: """
             The graph store is a cache of what the log implies; rebuilding is always safe. \
             It derives the whole graph in memory when that takes at most half the memory the \
-            system has available (about 3 KB per log entry), else in steps of at most 20,000 \
+            system has available (reckoned at 3,500 bytes per log entry), else in steps of at most 20,000 \
             entries, which gives the same tables in bounded memory, about three times slower.
             """)
 

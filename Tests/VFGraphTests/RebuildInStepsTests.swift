@@ -17,8 +17,8 @@ final class RebuildInStepsTests: XCTestCase {
     override func tearDown() { temporary.remove() }
 
     func testInMemoryWhenTheEstimateTakesAtMostHalfOfWhatIsAvailable() {
-        XCTAssertTrue(RebuildMemory.fitsInMemory(entries: 1_000_000, available: 6_000_000_000))
-        XCTAssertFalse(RebuildMemory.fitsInMemory(entries: 1_000_000, available: 5_999_999_998))
+        XCTAssertTrue(RebuildMemory.fitsInMemory(entries: 1_000_000, available: 7_000_000_000))
+        XCTAssertFalse(RebuildMemory.fitsInMemory(entries: 1_000_000, available: 6_999_999_998))
         XCTAssertTrue(RebuildMemory.fitsInMemory(entries: 1_000_000, available: nil), "the system does not say")
         XCTAssertFalse(RebuildMemory.fitsInMemory(entries: .max, available: .max), "an estimate past Int.max does not fit")
         XCTAssertEqual(RebuildMemory.parseMemAvailable("MemTotal:       2048 kB\nMemAvailable:    1024 kB\nBuffers: 1 kB\n"), 1_048_576)
