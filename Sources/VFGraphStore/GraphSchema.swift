@@ -151,6 +151,10 @@ enum GraphSchema {
                     PRIMARY KEY (target, relation, author, source)
                 ) WITHOUT ROWID;
                 """)
+            // The applied corrections of an event are found by index, without reading the
+            // others (anyone may publish a correction of anyone's event; only its author's apply).
+            try db.execute(sql: "DROP INDEX IF EXISTS eventByCorrects")
+            try createIndexes(db)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
         return migrator
@@ -166,7 +170,7 @@ enum GraphSchema {
         ("eventByContainer", "event (container) WHERE container IS NOT NULL"),
         ("eventByInputOf", "event (inputOf) WHERE inputOf IS NOT NULL"),
         ("eventByOutputOf", "event (outputOf) WHERE outputOf IS NOT NULL"),
-        ("eventByCorrects", "event (corrects) WHERE corrects IS NOT NULL"),
+        ("eventByCorrects", "event (corrects, status) WHERE corrects IS NOT NULL"),
         ("eventByCreates", "event (creates) WHERE creates IS NOT NULL"),
         ("eventByWaitsFor", "event (waitsFor) WHERE waitsFor IS NOT NULL"),
         ("agentByDescription", "agent (describedBy) WHERE describedBy IS NOT NULL"),

@@ -138,6 +138,7 @@ public final class GraphStore {
                 changes = changes.union(try update.run())
                 work.settled += update.work.settled
                 work.folded += update.work.folded
+                work.entriesRead += update.work.entriesRead
                 steps += 1
                 done = target == heads.merging(cursors, uniquingKeysWith: max)
             }

@@ -72,6 +72,7 @@ struct GraphUpdate {
             try writer.setCursor(feed, head)
             changes.cursors[feed] = head
         }
+        work.entriesRead = tables.entriesRead
         return changes
     }
 
@@ -510,9 +511,10 @@ struct GraphUpdate {
             if let original = e.payload.corrects, graph.events[original] == nil, var held = try originalEvent(original, settled: settled) {
                 // Its corrections this update does not fold again were folded before any it
                 // does (they touch the same resources): their deltas count first.
-                for other in try tables.corrections(of: original) where affected[other] == nil && settled[other].map({ $0.order != nil }) ?? true {
+                // Only the applied ones count: by the index, so the entries of others who
+                // named the event (whose corrections cannot apply) are never read.
+                for other in try tables.appliedCorrections(of: original) where affected[other] == nil && settled[other].map({ $0.order != nil }) ?? true {
                     let c = try event(other)
-                    guard c.stored?.status == .applied else { continue }
                     graph.events[other] = GraphEvent(provenance: c.entry.provenance, payload: c.payload, status: .applied,
                                                      fromResource: c.lookups.fromResource, toResource: c.lookups.toResource)
                     held.correctedBy.append(other)
@@ -697,10 +699,13 @@ struct GraphUpdate {
     }
 }
 
-/// What one update touched: the events it settled (step 2) and folded (step 3).
+/// What one update touched: the events it settled (step 2) and folded (step 3), and the
+/// entries it read from the log by id (the new ones are read a feed's range at a time, not
+/// counted here).
 public struct UpdateWork: Equatable, Sendable {
     public var settled = 0
     public var folded = 0
+    public var entriesRead = 0
 }
 
 /// An event as an update sees it: its entry, its payload, and its row before the update (nil

@@ -20,6 +20,8 @@ final class UpdateTables {
     private var objects: [EntryID: Derivation.Decoded] = [:]
     private var agents: [AgentID: AgentRow?] = [:]
     private let provisional: ProvisionalRecords?
+    /// How many entries were read from the log by id (``UpdateWork/entriesRead``).
+    private(set) var entriesRead = 0
 
     init(db: Database, log: LogStore, heads: [FeedID: UInt64], provisional: ProvisionalRecords? = nil) {
         self.db = db
@@ -34,6 +36,7 @@ final class UpdateTables {
     func record(_ id: EntryID) throws -> EntryRecord? {
         if let known = records[id] { return known }
         if let folded = provisional?.records[id] { return folded }
+        entriesRead += 1
         var record = try log.records(ids: [id]).first ?? nil
         if let found = record, found.sequence > heads[found.author] ?? 0 { record = nil }
         records[id] = record
@@ -119,6 +122,11 @@ final class UpdateTables {
     /// The events that correct `id`.
     func corrections(of id: EntryID) throws -> [EntryID] {
         try ids("SELECT id FROM event WHERE corrects = ?") { $0.bind(1, id) }
+    }
+
+    /// The events that correct `id` and applied, by the index on (`corrects`, `status`).
+    func appliedCorrections(of id: EntryID) throws -> [EntryID] {
+        try ids("SELECT id FROM event WHERE corrects = ? AND status = 0") { $0.bind(1, id) }
     }
 
     /// The events that depend on a folded event (``CausalKey``): those naming the resource it

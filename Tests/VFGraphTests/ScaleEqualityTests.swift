@@ -55,7 +55,8 @@ final class ScaleEqualityTests: XCTestCase {
             try store.update(from: log)
             _ = try log.ingest([entries[produce]])
             try store.update(from: log)
-            XCTAssertEqual(store.lastUpdateWork, UpdateWork(settled: 1, folded: 1), "a produce at the head touches itself")
+            XCTAssertEqual(store.lastUpdateWork?.settled, 1, "a produce at the head touches itself")
+            XCTAssertEqual(store.lastUpdateWork?.folded, 1)
         }
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import VFJSON
+import VFLog
+import VFTestSupport
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+
+/// Anyone may publish an entry that names anyone's event: a correction of it, say. Only its
+/// author's corrections apply, and an update that folds one reads those, not the others'.
+final class StrangersCostTests: XCTestCase {
+    private var temporary: TemporaryDirectory!
+    private var directory: String { temporary.path }
+
+    override func setUpWithError() throws { temporary = try TemporaryDirectory("vf-strangers") }
+
+    override func tearDown() { temporary.remove() }
+
+    func testAStrangersCorrectionsOfAnEventAreNotReadWhenItsAuthorCorrectsIt() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let raise = try net.event("raise", provider: "farm", ["resourceQuantity": qty("100", "kg"),
+                                                             "newInventoriedResource": ["name": "wheat"]])
+        let wheat = ResourceID(createdBy: raise)
+        func correction(by signer: String, _ delta: String) throws -> EntryID {
+            try net.event("raise", by: signer, provider: "farm", ["resourceQuantity": qty(delta, "kg"),
+                                                                 "resourceInventoriedAs": ref(wheat), "corrects": ref(raise)])
+        }
+        let first = try correction(by: "farm", "-5")
+        var strangers: [EntryID] = []
+        for _ in 0..<150 { strangers.append(try correction(by: "bakery", "-1")) }
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        let farm = net.key("farm").feed
+        for feed in try net.feeds() { _ = try log.ingest(feed); try store.update(from: log) }
+
+        let second = try correction(by: "farm", "-10")
+        _ = try log.ingest(try net.source.entries(author: farm).suffix(1))
+        try store.update(from: log)
+        let work = try XCTUnwrap(store.lastUpdateWork)
+        XCTAssertLessThan(work.entriesRead, 10, "the farm's entries, not the bakery's 150")
+
+        let reader = store.reader(log: log)
+        XCTAssertEqual(try reader.status(of: first)?.name, "applied")
+        XCTAssertEqual(try reader.status(of: second)?.name, "applied")
+        XCTAssertEqual(Set(try strangers.map { try reader.status(of: $0)?.name ?? "none" }), ["unauthorized"])
+        XCTAssertEqual(try reader.resource(wheat)?.accountingQuantity, dec("85"))
+        let rebuilt = try GraphStore(path: directory + "/rebuilt.sqlite")
+        try rebuilt.rebuild(from: log)
+        assertSameTables(try store.tableContents(), try rebuilt.tableContents())
+    }
+}
