@@ -237,6 +237,8 @@ public struct Derivation: Sendable {
             graph.events[eventList[index].entry.id] = makeEvent(index, container: container(index, containers), status: status)
         }
         var history: [HistoryRow]? = recordHistory ? [] : nil
+        // At least a row per folded event: room for them at once, not by doubling copies.
+        history?.reserveCapacity(order.count)
         fold(order, containers: containers, into: &graph, history: &history)
         return Outcome(graph: graph, lastOrder: order.last?.order, history: history ?? [])
     }
