@@ -47,18 +47,29 @@ extension GraphReader {
         func between(_ provider: AgentID?, _ receiver: AgentID?) -> Bool {
             (p.provider == nil || provider == p.provider) && (p.receiver == nil || receiver == p.receiver)
         }
-        for source in try linking(to: planned.id, by: relation) {
-            if let event = try event(source) {
-                guard event.status == .applied, between(event.payload.provider, event.payload.receiver) else { continue }
-                events.append(event)
-                guard let unit = quantity?.unit else { continue }
-                // The reader fills in the event's applied corrections.
-                let corrections = try event.correctedBy.compactMap { try self.event($0) }
-                for measure in [measure(of: event.payload, like: p)] + corrections.map({ measure(of: $0.payload, like: p) }) {
-                    if let measure, measure.unit == unit { done = (try? done.adding(measure.value)) ?? done }
-                }
-            } else if p.kind == .intent, let commitment = try self.planned(source), commitment.payload.kind == .commitment,
-                      between(commitment.payload.provider, commitment.payload.receiver) {
+        // The events naming it, by their rows: only the applied ones count, so only theirs are
+        // read from the log (anyone may name anyone's commitment, with events that do not apply).
+        let rows = try pool.read { db in
+            try EventRowRead.all(db, where: "id IN (SELECT source FROM link WHERE target = ?1 AND relation = ?2) ORDER BY id") {
+                $0.bind(1, planned.id)
+                $0.bind(2, relation.rawValue)
+            }
+        }
+        for event in try self.events(rows.filter { $0.status == .applied }) {
+            guard between(event.payload.provider, event.payload.receiver) else { continue }
+            events.append(event)
+            guard let unit = quantity?.unit else { continue }
+            // The reader fills in the event's applied corrections.
+            let corrections = try event.correctedBy.compactMap { try self.event($0) }
+            for measure in [measure(of: event.payload, like: p)] + corrections.map({ measure(of: $0.payload, like: p) }) {
+                if let measure, measure.unit == unit { done = (try? done.adding(measure.value)) ?? done }
+            }
+        }
+        // What else satisfies an intent: the commitments that promise it.
+        let eventIDs = Set(rows.map(\.id))
+        for source in p.kind == .intent ? try linking(to: planned.id, by: relation) : [] where !eventIDs.contains(source) {
+            if let commitment = try self.planned(source), commitment.payload.kind == .commitment,
+               between(commitment.payload.provider, commitment.payload.receiver) {
                 commitments.append(source)
                 if let measure = commitment.payload.resourceQuantity ?? commitment.payload.effortQuantity, measure.unit == quantity?.unit {
                     promised = (try? promised.adding(measure.value)) ?? promised

@@ -103,7 +103,7 @@ public struct GraphReader: Sendable {
     }
 
     /// The events of `rows`, with what their entries say read from the log.
-    private func events(_ rows: [EventRowRead]) throws -> [GraphEvent] {
+    func events(_ rows: [EventRowRead]) throws -> [GraphEvent] {
         let records = try log.records(ids: rows.map(\.id))
         var result: [GraphEvent] = []
         result.reserveCapacity(rows.count)

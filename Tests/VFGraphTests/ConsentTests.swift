@@ -248,6 +248,26 @@ final class ConsentTests: XCTestCase {
         XCTAssertEqual(asked.intersection(strangers), [], "the bakery's entries are not")
     }
 
+    /// How far a commitment has come counts only the applied events that fulfil it, and reads
+    /// only those from the log: a stranger's events naming it, which do not apply, are not read
+    /// (here their payloads are gone from the log, and the figure is still given).
+    func testProgressReadsOnlyTheAppliedFulfilmentsFromTheLog() throws {
+        let d = try deal()
+        try accept(d)
+        var strangers: [EntryID] = []
+        for n in 0..<5 {
+            strangers.append(try d.net.event("transfer", by: "bakery", provider: "farm", receiver: "mill", [
+                "resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(d.farmWheat), "toResourceInventoriedAs": ref(d.millWheat),
+                "fulfills": ref(d.commitment), "hasPointInTime": .string("2030-01-01T00:0\(n):00Z")]))
+        }
+        let (_, reader, log) = try derived(d)
+        XCTAssertEqual(Set(try strangers.map { try reader.status(of: $0)?.name ?? "none" }), ["unauthorized"])
+        for id in strangers { XCTAssertTrue(try log.dropPayload(of: id)) }
+        let progress = try reader.progress(of: try XCTUnwrap(try reader.planned(d.commitment)))
+        XCTAssertEqual(progress.done, dec("400"), "the delivery and the pickup")
+        XCTAssertEqual(progress.events, [d.delivery, d.pickup])
+    }
+
     /// A graph made by the previous schema (links without their authors) is derived again when
     /// it is opened: migration v9 empties the tables, and the next update gives a rebuild's rows.
     func testMigrationV9DerivesTheLinksAgainWithTheirAuthors() throws {
