@@ -42,14 +42,9 @@ struct Backup: ParsableCommand {
         do { sealed = try BackupFile.seal(key, passphrase: passphrase, derivation: strength.derivation, hasFeed: feed) } catch {
             throw CLIError("\(error)")
         }
-        // Written beside the target and renamed, so a backup under its final name is always whole.
-        let temporary = out + ".partial"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw CLIError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        fchmod(fd, 0o600)
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        // A backup under its final name is always whole, and holds a secret: 0600.
         var entries: UInt64 = 0
-        do {
+        try WholeFile.write(out, mode: 0o600, existing: .refuse) { handle in
             try handle.write(contentsOf: sealed)
             if feed {
                 let store = try home.openStore()
@@ -66,17 +61,6 @@ struct Backup: ParsableCommand {
                 }
                 try handle.write(contentsOf: BundleCodec.encodeEnd(count: entries))
             }
-            try handle.synchronize()
-            try handle.close()
-            // link() refuses an existing name, where rename() would replace a file made meanwhile.
-            guard link(temporary, out) == 0 else { throw CLIError("cannot name the backup \(out): \(String(cString: strerror(errno)))") }
-            unlink(temporary)
-            let directory = (out as NSString).deletingLastPathComponent
-            let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY)
-            if dirFD >= 0 { fsync(dirFD); close(dirFD) }
-        } catch {
-            unlink(temporary)
-            throw error
         }
         printErr("backed up \(key.feed) to \(out)" + (feed ? " with \(entries) entries of its feed" : " (the key only; add --feed for the feed's entries)")
                  + "; keep it and its passphrase apart")

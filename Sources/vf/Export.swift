@@ -34,12 +34,9 @@ struct Export: ParsableCommand {
         if format == .jsonld { return try exportJSONLD() }
         let store = try options.resolved.openStore()
         let authors = try author.map { [try parseFeedID($0)] } ?? store.feeds().map(\.author)
-        // Write beside the target and rename, so a crash never leaves half a bundle under its name.
-        let temporary = out + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary) else { throw CLIError("cannot create \(temporary)") }
+        // A crash never leaves half a bundle under its name.
         var count: UInt64 = 0
-        do {
+        try WholeFile.write(out, existing: .replace) { handle in
             try handle.write(contentsOf: BundleCodec.header)
             for feed in authors {
                 var after: UInt64 = 0
@@ -58,13 +55,6 @@ struct Export: ParsableCommand {
                 }
             }
             try handle.write(contentsOf: BundleCodec.encodeEnd(count: count))
-            try handle.synchronize()
-            try handle.close()
-            if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: out)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
         }
         printErr("exported \(count) entries from \(authors.count) feeds to \(out)")
     }

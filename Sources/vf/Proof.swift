@@ -23,7 +23,7 @@ struct Prove: ParsableCommand {
             proof = try ProofBuilder(reader: reader, log: context.log).prove(subject, at: Int64(Date().timeIntervalSince1970 * 1000))
         } catch let error as ProofError { throw CLIError(error.description) }
         let bytes = proof.encoded()
-        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else { throw CLIError("cannot write \(out)") }
+        try WholeFile.write(out, existing: .replace) { try $0.write(contentsOf: bytes) }
         print("wrote \(out): \(bytes.count) bytes, \(proof.entries.count) entries from \(proof.feeds.count) feed\(proof.feeds.count == 1 ? "" : "s"), a trace of \(proof.trace.count) steps")
     }
 }

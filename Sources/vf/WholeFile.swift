@@ -1,0 +1,44 @@
+import Foundation
+
+/// Writes a file that appears under its name only once it is whole: it is written beside it,
+/// as `NAME.partial`, synced, then given its name, and the directory synced; on any failure
+/// the partial file is removed, so a crash or a full disk never leaves half a file under the
+/// name. (`vf backup`, `vf export` and `vf prove` write this way.)
+enum WholeFile {
+    /// What happens when a file already has the name.
+    enum Existing {
+        /// It is replaced (`rename`), and a partial file left by an earlier crash is reused.
+        case replace
+        /// The write fails (`link`, which refuses an existing name, even one made meanwhile), and
+        /// so does starting while a partial file exists.
+        case refuse
+    }
+
+    /// Writes `path` through `body`, with permissions `mode` (whatever the umask says).
+    static func write(_ path: String, mode: mode_t = 0o644, existing: Existing, _ body: (FileHandle) throws -> Void) throws {
+        let temporary = path + ".partial"
+        let flags = O_WRONLY | O_CREAT | (existing == .refuse ? O_EXCL : O_TRUNC)
+        let fd = open(temporary, flags, mode)
+        guard fd >= 0 else { throw CLIError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        fchmod(fd, mode)
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        do {
+            try body(handle)
+            try handle.synchronize()
+            try handle.close()
+            switch existing {
+            case .replace:
+                guard rename(temporary, path) == 0 else { throw CLIError("cannot name the file \(path): \(String(cString: strerror(errno)))") }
+            case .refuse:
+                guard link(temporary, path) == 0 else { throw CLIError("cannot name the file \(path): \(String(cString: strerror(errno)))") }
+                unlink(temporary)
+            }
+            let directory = (path as NSString).deletingLastPathComponent
+            let directoryFD = open(directory.isEmpty ? "." : directory, O_RDONLY)
+            if directoryFD >= 0 { fsync(directoryFD); close(directoryFD) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+}
