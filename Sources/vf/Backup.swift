@@ -49,16 +49,7 @@ struct Backup: ParsableCommand {
             if feed {
                 let store = try home.openStore()
                 try handle.write(contentsOf: BundleCodec.header)
-                var after: UInt64 = 0
-                while true {
-                    let page = try store.entries(author: key.feed, after: after, limit: 2000)
-                    guard let last = page.last else { break }
-                    var chunk: [UInt8] = []
-                    for signed in page { chunk += BundleCodec.encodeRecord(signed) }
-                    try handle.write(contentsOf: chunk)
-                    entries += UInt64(page.count)
-                    after = last.entry.sequence
-                }
+                entries = try BundleWriting.writeFeed(key.feed, from: store, to: handle)
                 try handle.write(contentsOf: BundleCodec.encodeEnd(count: entries))
             }
         }

@@ -39,16 +39,7 @@ struct Export: ParsableCommand {
         try WholeFile.write(out, existing: .replace) { handle in
             try handle.write(contentsOf: BundleCodec.header)
             for feed in authors {
-                var after: UInt64 = 0
-                while true {
-                    let page = try store.entries(author: feed, after: after, limit: 2000)
-                    guard let last = page.last else { break }
-                    var chunk: [UInt8] = []
-                    for signed in page { chunk += BundleCodec.encodeRecord(signed) }
-                    try handle.write(contentsOf: chunk)
-                    count += UInt64(page.count)
-                    after = last.entry.sequence
-                }
+                count += try BundleWriting.writeFeed(feed, from: store, to: handle)
                 for proof in try store.forkProofs(author: feed) {
                     try handle.write(contentsOf: BundleCodec.encodeRecord(SignedEntry(entry: proof.conflicting, payload: nil)))
                     count += 1

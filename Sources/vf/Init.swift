@@ -9,14 +9,11 @@ struct Init: ParsableCommand {
         discussion: "Refuses to touch a home that already has an identity.")
 
     @OptionGroup var options: HomeOptions
-    @Option(help: ArgumentHelp("Join a private network: base64 of its 32-byte key (default: the public vf network).", valueName: "KEY"))
-    var network: String?
+    @OptionGroup var network: NetworkOption
 
     func run() throws {
         let home = options.resolved
-        let networkKey = try network.map { text in
-            do { return try NetworkKey(base64: text) } catch { throw ValidationError("--network: \(error)") }
-        }
+        let networkKey = try network.key()
         let key = try home.initialize()
         try networkKey?.save(home: home)
         _ = try APIToken.loadOrCreate(in: home)

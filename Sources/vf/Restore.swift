@@ -18,14 +18,11 @@ struct Restore: ParsableCommand {
     @Argument(help: "The backup file.") var file: String
     @Option(help: ArgumentHelp("Read the passphrase from the first line of this file instead of the terminal.", valueName: "FILE"))
     var passphraseFile: String?
-    @Option(help: ArgumentHelp("Join a private network: base64 of its 32-byte key (default: the public vf network).", valueName: "KEY"))
-    var network: String?
+    @OptionGroup var network: NetworkOption
 
     func run() throws {
         let home = options.resolved
-        let networkKey = try network.map { text in
-            do { return try NetworkKey(base64: text) } catch { throw ValidationError("--network: \(error)") }
-        }
+        let networkKey = try network.key()
         if FileManager.default.fileExists(atPath: home.secretKeyPath) { throw CLIError("\(HomeError.identityExists(home.secretKeyPath))") }
         let sealed: BackupFile.Sealed
         do {
