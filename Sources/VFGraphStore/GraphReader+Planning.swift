@@ -26,9 +26,10 @@ extension GraphReader {
         }
     }
 
-    /// The entries that name `target` by `relation`, in id order.
-    public func linking(to target: EntryID, by relation: PlanningRelation) throws -> [EntryID] {
-        try pool.read { db in try TableConsentFacts.sources(db, naming: target, by: relation) }
+    /// The entries that name `target` by `relation`, in id order; with `signedBy`, only those
+    /// its feeds signed, without reading the others.
+    public func linking(to target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]? = nil) throws -> [EntryID] {
+        try pool.read { db in try TableConsentFacts.sources(db, naming: target, by: relation, signedBy: authors) }
     }
 
     /// How far an intent, commitment or claim has come. Costs what links to it.

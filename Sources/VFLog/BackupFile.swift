@@ -48,12 +48,12 @@ public enum BackupFile {
 
     /// The key section as read, before the passphrase opens it.
     public struct Sealed: Sendable, Equatable {
-        public var derivation: KeyDerivation
-        public var salt: [UInt8]
-        public var nonce: [UInt8]
-        public var box: [UInt8]
+        public private(set) var derivation: KeyDerivation
+        public private(set) var salt: [UInt8]
+        public private(set) var nonce: [UInt8]
+        public private(set) var box: [UInt8]
         /// A bundle of the feed's entries follows the key section.
-        public var hasFeed: Bool
+        public private(set) var hasFeed: Bool
 
         /// The seed, with the key derived from `passphrase`; throws ``BackupFileError/wrongPassphrase``
         /// when the box does not open.

@@ -58,6 +58,13 @@ public struct FeedMark: Sendable, Equatable {
         return text
     }
 
+    /// A sequence in its one spelling: decimal digits without a leading zero, at most 2^63 − 1.
+    private static func sequence(_ text: some StringProtocol) -> UInt64? {
+        guard !text.isEmpty, text.utf8.count <= 19, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              !(text.hasPrefix("0") && text != "0"), let value = UInt64(text), value <= UInt64(Int64.max) else { return nil }
+        return value
+    }
+
     public init(parsing bytes: [UInt8]) throws(FeedMarkError) {
         guard bytes.count <= Self.maximumSize else { throw .malformed("over \(Self.maximumSize) bytes") }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformed("not UTF-8") }
@@ -70,10 +77,7 @@ public struct FeedMark: Sendable, Equatable {
             fields[name] = String(line[line.index(after: colon)...].drop { $0 == " " })
         }
         guard let feedText = fields["feed"], let feed = try? FeedID(parsing: feedText) else { throw .malformed("missing or invalid feed") }
-        guard let sequenceText = fields["sequence"], !sequenceText.isEmpty, sequenceText.utf8.count <= 19,
-              sequenceText.utf8.allSatisfy({ (0x30...0x39).contains($0) }), !(sequenceText.hasPrefix("0") && sequenceText != "0"),
-              let sequence = UInt64(sequenceText), sequence <= UInt64(Int64.max)
-        else { throw .malformed("missing or invalid sequence") }
+        guard let sequence = fields["sequence"].flatMap(Self.sequence) else { throw .malformed("missing or invalid sequence") }
         var id: EntryID?
         if let idText = fields["id"] {
             guard let parsed = try? EntryID(parsing: idText) else { throw .malformed("invalid id") }
@@ -89,8 +93,7 @@ public struct FeedMark: Sendable, Equatable {
         }
         if let pendingText = fields["pending"] {
             let parts = pendingText.split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0].utf8.count <= 19, parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-                  let pendingSequence = UInt64(parts[0]), pendingSequence > sequence, pendingSequence <= UInt64(Int64.max),
+            guard parts.count == 2, let pendingSequence = Self.sequence(parts[0]), pendingSequence > sequence,
                   let pendingID = try? EntryID(parsing: String(parts[1]))
             else { throw .malformed("invalid pending") }
             pending = (pendingSequence, pendingID)

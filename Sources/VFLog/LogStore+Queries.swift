@@ -83,13 +83,14 @@ extension LogStore {
         try read("read the last fork proof row") { db in try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM forkProof") ?? 0 }
     }
 
-    public func forkProofs(author: FeedID? = nil) throws(StoreError) -> [ForkProof] {
+    public func forkProofs(author: FeedID? = nil, limit: Int = .max) throws(StoreError) -> [ForkProof] {
         try read("read fork proofs") { db in
             let rows = if let author {
-                try Row.fetchAll(db, sql: "SELECT storedEncoded, conflictingEncoded FROM forkProof WHERE author = ? ORDER BY sequence",
-                                 arguments: [Data(author.bytes)])
+                try Row.fetchAll(db, sql: "SELECT storedEncoded, conflictingEncoded FROM forkProof WHERE author = ? ORDER BY sequence LIMIT ?",
+                                 arguments: [Data(author.bytes), Int64(clamping: limit)])
             } else {
-                try Row.fetchAll(db, sql: "SELECT storedEncoded, conflictingEncoded FROM forkProof ORDER BY author, sequence")
+                try Row.fetchAll(db, sql: "SELECT storedEncoded, conflictingEncoded FROM forkProof ORDER BY author, sequence LIMIT ?",
+                                 arguments: [Int64(clamping: limit)])
             }
             return try rows.map { row in
                 ForkProof(stored: try Self.decodeStored(row["storedEncoded"]),

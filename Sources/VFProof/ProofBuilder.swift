@@ -54,19 +54,21 @@ public struct ProofBuilder {
         // For each feed: its head, the certificate pools, and its fork proofs.
         var entries = Array(included.values)
         var feeds: [ProofFile.Feed] = []
-        for (author, held) in Dictionary(grouping: included.values, by: \.entry.author) {
+        for (author, group) in Dictionary(grouping: included.values, by: \.entry.author) {
             guard let head = try log.head(of: author) else { continue }
             var sequences: Set<UInt64> = Set(Lipmaa.certificatePool(of: head.sequence))
-            for signed in held { sequences.formUnion(Lipmaa.certificatePool(of: signed.entry.sequence)) }
-            sequences.subtract(held.map(\.entry.sequence))
+            for signed in group { sequences.formUnion(Lipmaa.certificatePool(of: signed.entry.sequence)) }
+            sequences.subtract(group.map(\.entry.sequence))
+            var held = Set(group.map(\.entry.id))
             for sequence in sequences.sorted() where sequence <= head.sequence {
                 guard let signed = try log.entry(author: author, sequence: sequence) else {
                     throw ProofError("feed \(author): entry #\(sequence) of its certificate path is not held")
                 }
                 entries.append(SignedEntry(entry: signed.entry, payload: nil))
+                held.insert(signed.entry.id)
             }
-            let forks = try log.forkProofs(author: author)
-            var held = Set(entries.lazy.filter { $0.entry.author == author }.map(\.entry.id))
+            // One fork proof shows the feed forked; a forked author may have made any number.
+            let forks = try log.forkProofs(author: author, limit: 1)
             for fork in forks {
                 for entry in [fork.stored, fork.conflicting] where held.insert(entry.id).inserted {
                     entries.append(SignedEntry(entry: entry, payload: nil))
@@ -157,9 +159,12 @@ private struct Closure {
                     for agreement in try reader.linking(to: id, by: relation) {
                         guard let a = try reader.planned(agreement), a.payload.kind == .agreement else { continue }
                         object(agreement)
-                        let signers = Set(try reader.state(of: a).parties + [a.author])
-                        for signature in try reader.linking(to: agreement, by: .accepts) + reader.linking(to: agreement, by: .withdraws) {
-                            if let author = try reader.planned(signature)?.author, signers.contains(author) { object(signature) }
+                        let parties = try reader.state(of: a).parties
+                        // The rules' own ranges (AgreementRule): the parties' acceptances, and
+                        // the withdrawals of the parties and the proposer.
+                        for signature in try reader.linking(to: agreement, by: .accepts, signedBy: parties)
+                            + reader.linking(to: agreement, by: .withdraws, signedBy: parties + [a.author]) {
+                            object(signature)
                         }
                         (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) }
                     }
@@ -171,9 +176,7 @@ private struct Closure {
                     case .described: if let feed = try reader.agent(agent)?.answeredBy { parties.insert(feed) }
                     }
                 }
-                for fulfilment in try reader.linking(to: id, by: .fulfills) {
-                    if let author = try reader.event(fulfilment)?.provenance.author, parties.contains(author) { try event(fulfilment) }
-                }
+                for fulfilment in try reader.linking(to: id, by: .fulfills, signedBy: Array(parties)) { try event(fulfilment) }
             } else {
                 return
             }

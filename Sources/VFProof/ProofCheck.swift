@@ -45,6 +45,8 @@ public enum ProofCheck {
         // 3 and 4. Each entry in its feed's one history.
         let feeds = Dictionary(proof.feeds.map { ($0.author, $0) }, uniquingKeysWith: { a, _ in a })
         var forked: [FeedID] = []
+        // The entries in their feed's one history: the only ones step 5 derives from.
+        var inHistory: Set<EntryID> = []
         let byAuthor = Dictionary(grouping: valid, by: \.entry.author)
         for signed in proof.entries where feeds[signed.entry.author] == nil {
             failures.append("\(name(signed.entry)): its feed is not listed in feeds")
@@ -77,6 +79,7 @@ public enum ProofCheck {
                     if let next = byID[link], next.author == entry.author { stack.append(next) }
                 }
             }
+            inHistory.formUnion(reached)
             for signed in entries where !reached.contains(signed.entry.id) && signed.entry.sequence <= feed.head {
                 // The other half of a fork proof is not in the head's history, by definition.
                 if feed.forked, (bySequence[signed.entry.sequence]?.count ?? 0) > 1 { continue }
@@ -84,8 +87,9 @@ public enum ProofCheck {
             }
         }
 
-        // 5. The trace and the figures, derived again from the entries that hold payloads.
-        let graph = Derivation.derive(valid.filter { $0.payload != nil }.map { GraphEntry($0, verified: true) })
+        // 5. The trace and the figures, derived again from the entries that hold payloads and
+        // are in their feed's history: the half of a fork the head does not reach is not.
+        let graph = Derivation.derive(valid.filter { $0.payload != nil && inHistory.contains($0.entry.id) }.map { GraphEntry($0, verified: true) })
         // A trace starts from its subject whether or not anything holds it: the subject, and
         // every event and process of the trace, must derive from the proof's own entries.
         let subjectDerives = switch proof.subject {

@@ -189,4 +189,22 @@ final class ProofTests: XCTestCase {
                                entries: proof.entries, trace: proof.trace, resources: proof.resources)
         XCTAssertTrue(ProofCheck.check(denied).failures.contains { $0.contains("it is forked, but the proof says not") })
     }
+
+    /// The half of a fork the head does not reach is not in the feed's history: a checker does not
+    /// derive it, even when the proof gives its payload (here a raise of the flour by 50 kg).
+    func testTheOtherHalfOfAForkIsNotDerived() throws {
+        let c = try chain(notes: 3)
+        let mill = c.net.key("mill")
+        let other = try LogStore(path: directory + "/other.sqlite")
+        let raise = Array(#"{"@type":"EconomicEvent","action":"raise","provider":"\#(mill.feed)","receiver":"\#(mill.feed)","resourceQuantity":{"hasNumericalValue":"50","hasUnit":"kg"},"resourceInventoriedAs":"\#(c.flour)"}"#.utf8)
+        let forged = try other.append(raise, key: mill)
+        _ = try? c.log.ingest([forged])
+        let proof = try prove(c, .resource(c.flour))
+        let index = try XCTUnwrap(proof.entries.firstIndex { $0.entry.id == forged.entry.id })
+        var entries = proof.entries
+        entries[index] = SignedEntry(entry: forged.entry, payload: raise)
+        let withPayload = ProofFile(subject: proof.subject, provedAt: proof.provedAt, feeds: proof.feeds, entries: entries,
+                                    trace: proof.trace, resources: proof.resources)
+        XCTAssertEqual(ProofCheck.check(withPayload).failures, [], "the claimed 300 kg of flour still derive")
+    }
 }

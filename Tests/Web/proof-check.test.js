@@ -213,6 +213,17 @@ test("bounds: more than 200,000 entries, or a file over 64 MiB", () => {
   many.entries = new Array(200001).fill(null);
   assert.match(malformed(many), /more than 200000 entries/);
   assert.match(malformed(new Uint8Array(64 * 1024 * 1024 + 1).fill(0x20)), /the file is 67108865 bytes; a proof is at most 67108864/);
+  // Millions of tiny values are refused while they are read, not after they are built.
+  const zeros = '{"vfProof":1,"entries":[' + "0,".repeat(3000100) + "0]}";
+  assert.match(malformed(Buffer.from(zeros)), /more values than the format allows/);
+});
+
+test("strings with escapes read as JSON reads them", () => {
+  const parse = (text) => vf.parseJSONProfile(bytes(text));
+  assert.equal(parse('"a\\n\\u00e9\\ud83d\\ude00\\/\\"b"'), "a\n\u00e9\ud83d\ude00/\"b");
+  assert.equal(parse('"plain"'), "plain");
+  assert.equal(parse('"' + "\\n".repeat(100000) + '"').length, 100000);
+  assert.throws(() => parse('"\\x"'), /invalid escape \\x/);
 });
 
 test("the JSON profile: the payload vectors' verdicts, and its own rules", () => {

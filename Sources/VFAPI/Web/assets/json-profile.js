@@ -33,7 +33,8 @@
   const PLAIN = /[^"\\\u0000-\u001f]*/y;
   const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
   const HEX4 = /[0-9a-fA-F]{4}/y;
-  const ESCAPES = new Map([['"', '"'], ["\\", "\\"], ["/", "/"], ["b", "\b"], ["f", "\f"], ["n", "\n"], ["r", "\r"], ["t", "\t"]]);
+  // The letters that may follow a backslash, besides u.
+  const ESCAPES = new Set(['"', "\\", "/", "b", "f", "n", "r", "t"]);
 
   /// The offset of the first byte of `bytes` that breaks UTF-8 (Unicode table 3-7); only
   /// computed once the decoder has refused them, to name where.
@@ -57,9 +58,12 @@
   }
 
   class Reader {
-    constructor(text) {
+    constructor(text, maximumValues) {
       this.text = text;
       this.i = 0;
+      // How many more values may be made: a caller that knows the most its format holds
+      // refuses a file of millions of tiny values before building them.
+      this.budget = maximumValues;
     }
 
     fail(reason, at = this.i) {
@@ -75,6 +79,7 @@
 
     value(depth) {
       if (depth > MAXIMUM_DEPTH) this.fail(`nesting deeper than ${MAXIMUM_DEPTH} levels`);
+      if (--this.budget < 0) this.fail("more values than the format allows");
       const c = this.text[this.i];
       switch (c) {
         case "{": return this.object(depth);
@@ -108,24 +113,29 @@
       return new JSONNumber(match[0]);
     }
 
+    /// Checks a string under the profile, then makes it once: from a slice when it has no
+    /// escape, else by JSON.parse of the checked text (concatenating escape by escape would
+    /// keep millions of string pieces for a file of escapes).
     string() {
       const text = this.text;
-      let i = this.i + 1;
-      let out = "";
+      const start = this.i;
+      let i = start + 1;
+      let escapes = false;
       for (;;) {
         PLAIN.lastIndex = i;
         PLAIN.exec(text);
-        const end = PLAIN.lastIndex;
-        if (end > i) out += text.slice(i, end);
-        i = end;
+        i = PLAIN.lastIndex;
         const c = text.charCodeAt(i);
-        if (c === 0x22) { this.i = i + 1; return out; }
+        if (c === 0x22) {
+          this.i = i + 1;
+          return escapes ? JSON.parse(text.slice(start, i + 1)) : text.slice(start + 1, i);
+        }
         if (Number.isNaN(c)) this.fail("unterminated string", i);
         if (c < 0x20) this.fail("unescaped control character in a string", i);
         // A backslash.
+        escapes = true;
         const e = text[i + 1];
-        const escaped = ESCAPES.get(e);
-        if (escaped !== undefined) { out += escaped; i += 2; continue; }
+        if (ESCAPES.has(e)) { i += 2; continue; }
         if (e !== "u") this.fail(`invalid escape \\${e === undefined ? "" : e}`, i);
         const unit = this.hex4(i + 2);
         i += 6;
@@ -134,11 +144,8 @@
           if (text[i] !== "\\" || text[i + 1] !== "u") this.fail("a high surrogate escape not followed by a low one", i - 6);
           const low = this.hex4(i + 2);
           if (low < 0xdc00 || low > 0xdfff) this.fail("a high surrogate escape not followed by a low one", i - 6);
-          out += String.fromCharCode(unit, low);
           i += 6;
-          continue;
         }
-        out += String.fromCharCode(unit);
       }
     }
 
@@ -196,14 +203,15 @@
   }
 
   /// Reads `bytes` (a Uint8Array) as one JSON text under the profile.
-  function parseJSONProfile(bytes) {
+  /// `maximumValues`: the most values (each object, array, string, number or literal) it may hold.
+  function parseJSONProfile(bytes, maximumValues = Infinity) {
     let text;
     try {
       text = decoder.decode(bytes);
     } catch {
       throw new JSONProfileError(firstBadUTF8(bytes), "not well-formed UTF-8");
     }
-    const reader = new Reader(text);
+    const reader = new Reader(text, maximumValues);
     // A byte order mark is not whitespace: it is refused below as an unexpected character.
     reader.space();
     const value = reader.value(1);

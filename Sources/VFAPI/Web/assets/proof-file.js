@@ -5,6 +5,11 @@
 (function (vf) {
   const MAXIMUM_SIZE = 64 << 20;
   const MAXIMUM_ENTRIES = 200000;
+  // The most JSON values a proof holds: each entry an array of 2 (3 values), each feed an object
+  // of 3 members (4), a trace of at most twice the entries (2 each), each resource claim an
+  // object of at most 5 members (6), and a few at the top. A file of millions of tiny values is
+  // refused while it is read, before they are built.
+  const MAXIMUM_VALUES = (3 + 4 + 2 + 6) * MAXIMUM_ENTRIES + 64;
   const VERSION = "1";
   // The longest base64 text of a payload of at most 65,536 bytes.
   const MAXIMUM_PAYLOAD_TEXT = Math.floor((65536 + 2) / 3) * 4;
@@ -94,7 +99,7 @@
     if (bytes.length > MAXIMUM_SIZE) fail(`the file is ${bytes.length} bytes; a proof is at most ${MAXIMUM_SIZE}`);
     let json;
     try {
-      json = vf.parseJSONProfile(bytes);
+      json = vf.parseJSONProfile(bytes, MAXIMUM_VALUES);
     } catch (error) {
       if (error instanceof vf.JSONProfileError) fail(`not JSON: ${error.message}`);
       throw error;
