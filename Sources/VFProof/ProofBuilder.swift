@@ -80,15 +80,17 @@ public struct ProofBuilder {
         guard entries.count <= ProofFile.maximumEntries else {
             throw ProofError("the proof would hold \(entries.count) entries, more than the \(ProofFile.maximumEntries) a checker reads")
         }
-        let size = entries.reduce(0) { $0 + 4 * (($1.entry.encoded.count + 2) / 3) + 4 * ((($1.payload?.count ?? 0) + 2) / 3) + 8 }
-        guard size <= ProofFile.maximumSize - (1 << 20) else {
-            throw ProofError("the proof would be about \(size) bytes, more than the \(ProofFile.maximumSize) a checker reads")
-        }
         var resources: [ProofFile.ResourceClaim] = []
         for step in steps {
             if case let .resource(id) = step.item, let resource = try reader.resource(id) { resources.append(ProofFile.ResourceClaim(resource)) }
         }
-        return ProofFile(subject: subject, provedAt: provedAt, feeds: feeds, entries: entries, trace: steps.map { ProofFile.text($0.item) }, resources: resources)
+        let proof = ProofFile(subject: subject, provedAt: provedAt, feeds: feeds, entries: entries,
+                              trace: steps.map { ProofFile.text($0.item) }, resources: resources)
+        let size = proof.encoded().count
+        guard size <= ProofFile.maximumSize else {
+            throw ProofError("the proof would be \(size) bytes, more than the \(ProofFile.maximumSize) a checker reads")
+        }
+        return proof
     }
 }
 

@@ -23,7 +23,6 @@ public enum ProofCheck {
         public let failures: [String]
         public let steps: [Step]
         public let forkedFeeds: [FeedID]
-        public let entryCount: Int
         public var holds: Bool { failures.isEmpty }
     }
 
@@ -153,6 +152,6 @@ public enum ProofCheck {
                 return Step(item: id.description, kind: "resource", summary: (r?.name ?? "") + figures, signer: nil, signerName: nil, sequence: nil, depth: depth)
             }
         }
-        return Report(failures: failures, steps: steps, forkedFeeds: forked, entryCount: proof.entries.count)
+        return Report(failures: failures, steps: steps, forkedFeeds: forked)
     }
 }

@@ -51,7 +51,7 @@ struct ProofCheckCommand: ParsableCommand {
         let proof: ProofFile
         do { proof = try ProofFile.decode([UInt8](data)) } catch { throw CLIError("\(file) is not a well-formed proof: \(error)") }
         let report = ProofCheck.check(proof)
-        print("proof of \(proof.subject), made \(DateTimeStamp.text(proof.provedAt)): \(report.entryCount) entries from \(proof.feeds.count) feed\(proof.feeds.count == 1 ? "" : "s")")
+        print("proof of \(proof.subject), made \(DateTimeStamp.text(proof.provedAt)): \(proof.entries.count) entries from \(proof.feeds.count) feed\(proof.feeds.count == 1 ? "" : "s")")
         for feed in report.forkedFeeds { print("note: feed \(feed) is forked; the proof holds the two entries that show it") }
         for step in report.steps {
             var line = String(repeating: "  ", count: min(step.depth, 40)) + "\(step.kind) \(step.item)  \(step.summary)"

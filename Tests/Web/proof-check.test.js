@@ -186,6 +186,10 @@ test("malformed files, refused with the reason", () => {
     // The node's limits, in the words of vf proof check (ExactDecimal).
     [(p) => { p.claims.resources[0].onhandQuantity = "1e400"; return p; }, 'claims.resources[0]: "1e400" has more than 20 integer digits'],
     [(p) => { p.claims.resources[0].onhandQuantity = "1e-19"; return p; }, 'claims.resources[0]: "1e-19" has more than 18 fractional digits'],
+    // As ExactDecimal reads them: the exponent's value, not its spelling; the range before zeros.
+    [(p) => { p.claims.resources[0].onhandQuantity = "0e100"; return p; }, 'claims.resources[0]: "0e100" has more than 20 integer digits'],
+    [(p) => { p.claims.resources[0].onhandQuantity = "1e0000001"; return p; }, null],
+    [(p) => { p.claims.resources[0].onhandQuantity = "0.000e-30"; return p; }, null],
     [(p) => { p.claims.resources[0].onhandQuantity = "123456789012345678901234e-4"; return p; }, null],
   ];
   for (const [change, expected] of cases) {

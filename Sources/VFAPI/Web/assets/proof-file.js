@@ -75,22 +75,31 @@
     return month >= 1 && month <= 12 && day >= 1 && day <= days && hour < 24 && minute < 60 && second < 60 && offsetOK;
   }
 
-  /// Why a quantity's decimal text is refused, or null: the grammar and the node's limits
-  /// (ExactDecimal: at most 20 integer and 18 fractional digits once the exponent is applied
-  /// and zeros that do not count are dropped), so the page and `vf proof check` agree.
+  /// Why a quantity's decimal text is refused, or null: ExactDecimal.read's grammar and limits,
+  /// step for step (the exponent's value saturating at 1000, the range checked before zeros are
+  /// dropped, at most 20 integer and 18 fractional digits once the exponent is applied and the
+  /// zeros that do not count dropped), so the page and `vf proof check` agree.
   function decimalProblem(text) {
-    const m = /^-?([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/.exec(text);
+    const m = /^-?([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?)([0-9]+))?$/.exec(text);
     if (!m) return `${JSON.stringify(text)} is not a finite decimal number`;
     const digits = m[1] + (m[2] ?? "");
-    // An exponent of more than six digits is out of range whatever the digits (as the node reads it).
-    const exponent = m[3] === undefined ? 0 : m[3].replace(/^[+-]/, "").length > 6 ? (m[3].startsWith("-") ? -1e7 : 1e7) : Number(m[3]);
-    const point = m[1].length + exponent;
-    const first = digits.search(/[1-9]/);
-    if (first < 0) return null;
-    let last = digits.length;
-    while (digits[last - 1] === "0") last -= 1;
-    if (point - first > 20) return `${JSON.stringify(text)} has more than 20 integer digits`;
-    if (last - point > 18) return `${JSON.stringify(text)} has more than 18 fractional digits`;
+    const count = digits.length;
+    let exponent = 0;
+    for (const d of m[4] ?? "") if (exponent < 1000) exponent = exponent * 10 + (d.charCodeAt(0) - 48);
+    if (m[3] === "-") exponent = -exponent;
+    let point = m[1].length + exponent;
+    let zerosBefore = 0;
+    if (point < 0) { zerosBefore = -point; point = 0; }
+    const tooLong = `${JSON.stringify(text)} has more than 20 integer digits`;
+    if (point > zerosBefore + count && point - count > 21) return tooLong;
+    const total = Math.max(zerosBefore + count, point);
+    const digit = (k) => { const d = k - zerosBefore; return d >= 0 && d < count ? digits[d] : "0"; };
+    let first = 0;
+    while (first < point && digit(first) === "0") first += 1;
+    let end = total;
+    while (end > point && digit(end - 1) === "0") end -= 1;
+    if (point - first > 20) return tooLong;
+    if (end - point > 18) return `${JSON.stringify(text)} has more than 18 fractional digits`;
     return null;
   }
 
