@@ -5,7 +5,8 @@
 /// The profile in short: UTF-8 with no byte order mark; RFC 8259's grammar and nothing more;
 /// member names unique as code point sequences after unescaping; `\u` escapes never leave a
 /// lone surrogate; numbers of any size and precision, kept as written; no value deeper than
-/// ``maximumDepth``. Reading is linear in the input and allocates in proportion to it.
+/// ``maximumDepth``. Reading is linear in the input and allocates in proportion to it (and, with
+/// ``parse(_:maximumValues:)``, to the values a format allows).
 public enum JSONParser {
     /// Values nested deeper than this are refused (the top-level value has depth 1), so
     /// hostile text cannot exhaust the stack.
@@ -16,6 +17,14 @@ public enum JSONParser {
     /// (``JSONName``), so `"é"` composed and decomposed are two members, as in the profile.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         try JSONScanner.scan(bytes, into: JSONTreeBuilder())
+    }
+
+    /// ``parse(_:)``, refusing text of more than `maximumValues` values (each value counts, at
+    /// any depth) before building the one past the limit. For files whose format bounds how
+    /// many values they hold: the tree of millions of tiny values (`[0,0,0,…]`) costs far
+    /// more memory than their bytes, so it is refused while it is read, not after.
+    public static func parse(_ bytes: [UInt8], maximumValues: Int) throws(JSONParseError) -> JSONValue {
+        try JSONScanner.scan(bytes, into: JSONTreeBuilder(), maximumValues: maximumValues)
     }
 
     /// Parses JSON text.

@@ -32,16 +32,22 @@ struct JSONScanner<Builder: JSONBuilder> {
     /// The names of the objects being read, outermost first: an object's own start where its
     /// members' names start, and it drops them when it ends.
     private var names: [Name] = []
+    /// How many more values may start before the text is refused (``JSONParser/parse(_:maximumValues:)``).
+    private var valuesLeft: Int
+    private let maximumValues: Int
 
-    private init(_ p: UnsafeBufferPointer<UInt8>, _ builder: Builder) {
+    private init(_ p: UnsafeBufferPointer<UInt8>, _ builder: Builder, maximumValues: Int) {
         self.p = p
         self.builder = builder
+        self.maximumValues = maximumValues
+        self.valuesLeft = maximumValues
     }
 
-    /// The one value occupying `bytes`, surrounding whitespace allowed.
-    static func scan(_ bytes: [UInt8], into builder: Builder) throws(JSONParseError) -> Builder.Value {
+    /// The one value occupying `bytes`, surrounding whitespace allowed, holding at most
+    /// `maximumValues` values (every value counts, at any depth, the top-level one too).
+    static func scan(_ bytes: [UInt8], into builder: Builder, maximumValues: Int = .max) throws(JSONParseError) -> Builder.Value {
         let result: Result<Builder.Value, JSONParseError> = bytes.withUnsafeBufferPointer { p in
-            var scanner = JSONScanner(p, builder)
+            var scanner = JSONScanner(p, builder, maximumValues: maximumValues)
             do throws(JSONParseError) { return .success(try scanner.document()) } catch { return .failure(error) }
         }
         return try result.get()
@@ -92,6 +98,8 @@ struct JSONScanner<Builder: JSONBuilder> {
         guard depth <= JSONParser.maximumDepth else {
             throw error(i, "nested deeper than \(JSONParser.maximumDepth) levels")
         }
+        guard valuesLeft > 0 else { throw error(i, "more than \(maximumValues) values") }
+        valuesLeft -= 1
         switch p[i] {
         case UInt8(ascii: "{"): return try object(depth: depth)
         case UInt8(ascii: "["): return try array(depth: depth)

@@ -12,6 +12,11 @@ public struct ProofFile: Sendable, Equatable {
     /// The largest file read, and the most entries one holds.
     public static let maximumSize = 64 << 20
     public static let maximumEntries = 200_000
+    /// The most JSON values a proof holds: each entry an array of 2 (3 values), each feed an
+    /// object of 3 members (4), a trace of at most twice the entries (2 each), each resource
+    /// claim an object of at most 5 members (6), and a few at the top. The reader refuses a
+    /// file of more while reading it, before building them (the page's reader, too).
+    static let maximumValues = (3 + 4 + 2 + 6) * maximumEntries + 64
 
     public struct Feed: Sendable, Equatable {
         public let author: FeedID
@@ -111,7 +116,7 @@ public struct ProofFile: Sendable, Equatable {
     public static func decode(_ bytes: [UInt8]) throws(ProofFileError) -> ProofFile {
         guard bytes.count <= maximumSize else { throw ProofFileError("the file is \(bytes.count) bytes; a proof is at most \(maximumSize)") }
         let json: JSONValue
-        do { json = try JSONParser.parse(bytes) } catch { throw ProofFileError("not JSON: \(error)") }
+        do { json = try JSONParser.parse(bytes, maximumValues: maximumValues) } catch { throw ProofFileError("not JSON: \(error)") }
         let top = try Members(json, "the proof", ["vfProof", "subject", "provedAt", "feeds", "entries", "claims"])
         guard case let .number(version)? = top.value("vfProof"), version == String(Self.version) else {
             throw ProofFileError("vfProof is not \(Self.version): this checker reads version \(Self.version)")

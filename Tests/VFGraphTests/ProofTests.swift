@@ -155,6 +155,11 @@ final class ProofTests: XCTestCase {
         XCTAssertTrue(reason(good.replacingOccurrences(of: #"[[""#, with: #"[["!"#)).hasPrefix("entries[0]: the entry is not base64"))
         XCTAssertTrue(reason(String(good.prefix(good.count / 2))).hasPrefix("not JSON"))
         XCTAssertEqual(reason("[]"), "the proof is not an object")
+        // Millions of tiny values (6 MB here, a tree of hundreds of MB once built) are refused
+        // while they are read: more than any proof holds.
+        let zeros = "[" + String(repeating: "0,", count: 3_000_100) + "0]"
+        XCTAssertTrue(reason(zeros).hasPrefix("not JSON: invalid JSON at byte"), reason(zeros))
+        XCTAssertTrue(reason(zeros).hasSuffix("more than 3000064 values"), reason(zeros))
         // One entry twice is no fork proof; base64 has one spelling (unused bits zero).
         let proof = try ProofFile.decode(Array(good.utf8))
         let first = Data(proof.entries[0].entry.encoded).base64EncodedString()

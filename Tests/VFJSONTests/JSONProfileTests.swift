@@ -148,4 +148,17 @@ final class JSONProfileTests: XCTestCase {
             XCTAssertLessThan(ContinuousClock.now - start, .seconds(2))
         }
     }
+
+    func testAValueBudgetRefusesTheValueOverItWhileReading() throws {
+        // Every value counts, at any depth: [1,[2,{"a":3}]] holds 6.
+        let text = Array(#"[1,[2,{"a":3}]]"#.utf8)
+        XCTAssertNoThrow(try JSONParser.parse(text, maximumValues: 6))
+        XCTAssertThrowsError(try JSONParser.parse(text, maximumValues: 5)) { error in
+            let error = error as! JSONParseError
+            XCTAssertEqual(error.offset, 11, "refused where the sixth value starts")
+            XCTAssertTrue(error.reason.contains("more than 5 values"), error.reason)
+        }
+        // Without a budget the same text is read.
+        XCTAssertEqual(try JSONParser.parse(text), try JSONParser.parse(text, maximumValues: .max))
+    }
 }
