@@ -12,9 +12,10 @@ public struct ProofFile: Sendable, Equatable {
     /// The largest file read, and the most entries one holds.
     public static let maximumSize = 64 << 20
     public static let maximumEntries = 200_000
-    /// The most JSON values a proof holds: each entry an array of 2 (3 values), each feed an
-    /// object of 3 members (4), a trace of at most twice the entries (2 each), each resource
-    /// claim an object of at most 5 members (6), and a few at the top. The reader refuses a
+    /// The most JSON values a proof holds: at most `maximumEntries` entries, each an array of
+    /// 2 (3 values), as many feeds, each an object of 3 members (4), a trace of at most twice
+    /// as many items (2 per entry), as many resource claims, each an object of 4 members (at
+    /// most 6), and a few at the top. The reader refuses a
     /// file of more while reading it, before building them (the page's reader, too).
     static let maximumValues = (3 + 4 + 2 + 6) * maximumEntries + 64
 
