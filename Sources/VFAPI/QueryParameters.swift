@@ -81,6 +81,16 @@ public struct QueryParameters: Equatable, Sendable {
         return PageRequest(after: after, limit: try limit(default: 100, maximum: Self.maximumListingLimit), search: search)
     }
 
+    /// The steps a trace or track answers with unless `limit` asks for more, and the most it may ask for.
+    public static let defaultFlowLimit = 10_000
+    public static let maximumFlowLimit = 100_000
+
+    /// `limit` of `/api/trace/{id}` and `/api/track/{id}`: the most steps the answer may have
+    /// (default ``defaultFlowLimit``, at most ``maximumFlowLimit``).
+    public func flowLimit() throws(APIError) -> Int {
+        try limit(default: Self.defaultFlowLimit, maximum: Self.maximumFlowLimit)
+    }
+
     private func limit(default: Int, maximum: Int) throws(APIError) -> Int {
         guard let text = values["limit"] else { return `default` }
         guard let value = Int(text), (1...maximum).contains(value) else {

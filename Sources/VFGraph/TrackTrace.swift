@@ -91,6 +91,10 @@ package struct FlowWalk<Source: FlowSource> {
     package var visited: Set<FlowItem> = []
     /// Resources awaiting their pair: keyed by the action that would consume the expectation.
     package var expected: [Action: [ResourceID]] = [:]
+    /// The most steps the walk takes: one more would have set ``exceeded`` and stopped it.
+    package var maximumSteps = Int.max
+    /// Whether the walk stopped because a step beyond ``maximumSteps`` was there to take.
+    package private(set) var exceeded = false
 
     /// One level of the depth-first search, kept on an explicit stack: chains of tens of
     /// thousands of steps must not overflow the thread's stack.
@@ -142,6 +146,10 @@ package struct FlowWalk<Source: FlowSource> {
             guard !visited.contains(item) else { continue }
             let entered = try event(item)
             guard admits(entered) else { continue }
+            guard flows.count < maximumSteps else {
+                exceeded = true
+                return
+            }
             visited.insert(item)
             flows.append(FlowStep(item: item, parent: stack[top].item, event: entered))
             stack.append(try frame(for: item, saved: stack[top].saved))

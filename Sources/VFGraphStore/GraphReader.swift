@@ -66,11 +66,14 @@ public struct GraphReader: Sendable {
     }
 
     /// The applied events that are inputs (`inputOf`) or outputs (`outputOf`) of `process`,
-    /// in causal order.
-    public func events(of process: EntryID, outputs: Bool) throws -> [GraphEvent] {
+    /// in causal order; the first `limit` of them.
+    public func events(of process: EntryID, outputs: Bool, limit: Int = .max) throws -> [GraphEvent] {
         let column = outputs ? "outputOf" : "inputOf"
         let rows = try pool.read { db in
-            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 ORDER BY ord") { $0.bind(1, process) }
+            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 ORDER BY ord LIMIT ?2") {
+                $0.bind(1, process)
+                $0.bind(2, Int64(clamping: max(0, limit)))
+            }
         }
         return try events(rows)
     }

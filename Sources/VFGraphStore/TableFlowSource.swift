@@ -16,6 +16,16 @@ extension GraphReader {
         try walk.begin(start)
         return walk.flows
     }
+
+    /// ``trace(from:)`` (`backwards`) or ``track(from:)``, walked only as far as `limit`
+    /// steps: nil when it has more. The walk stops at the first step over, so an answer that
+    /// would reach much of the graph costs no more than `limit` steps to refuse.
+    public func flow(from start: FlowItem, backwards: Bool, atMost limit: Int) throws -> [FlowStep]? {
+        var walk = FlowWalk(source: TableFlowSource(self), backwards: backwards)
+        walk.maximumSteps = max(1, limit)
+        try walk.begin(start)
+        return walk.exceeded ? nil : walk.flows
+    }
 }
 
 

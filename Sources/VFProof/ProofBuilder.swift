@@ -26,8 +26,11 @@ public struct ProofBuilder {
         case let .event(id): guard try reader.event(id) != nil else { throw ProofError("no event \(id) in the graph") }
         case let .process(id): throw ProofError("\(id) is a process: prove one of its output resources, or one of its events")
         }
-        let steps = try reader.trace(from: subject)
         var closure = Closure(reader: reader, limit: limit)
+        // A trace of more than `limit` events is refused, so the walk stops there: its steps
+        // are events, and the processes and resources those reach, at most one each per event
+        // and the subject.
+        guard let steps = try reader.flow(from: subject, backwards: true, atMost: 3 * limit + 1) else { throw closure.tooMuch }
         for step in steps {
             switch step.item {
             case let .event(id): try closure.event(id)
@@ -142,7 +145,10 @@ private struct Closure {
                 for correction in e.correctedBy { try event(correction) }
                 for process in [p.inputOf, p.outputOf].compactMap({ $0 }) { object(process) }
                 if p.action == .combine, p.toResourceInventoriedAs == nil, let process = p.inputOf {
-                    for output in try reader.events(of: process, outputs: true) { try event(output.id) }
+                    // A process of more outputs than the limit is refused after one more.
+                    let outputs = try reader.events(of: process, outputs: true, limit: limit + 1)
+                    guard outputs.count <= limit else { throw tooMuch }
+                    for output in outputs { try event(output.id) }
                 }
                 for spec in [p.resourceConformsTo, p.newInventoriedResource?.conformsTo].compactMap({ $0 }) { object(spec) }
                 for case let .described(agent)? in [p.provider, p.receiver] { object(agent) }

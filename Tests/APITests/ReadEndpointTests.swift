@@ -206,6 +206,18 @@ final class ReadEndpointTests: XCTestCase {
         XCTAssertEqual(track.status, 200, track.text)
         XCTAssertTrue(track.array.contains { $0["id"] as? String == received }, track.text)
 
+        // A limit of exactly the steps answers them; one fewer is refused, saying how to get them.
+        let exact = try await node.client.get("/api/trace/\(pathSegment(received))?limit=\(steps.count)")
+        XCTAssertEqual(exact.status, 200, exact.text)
+        XCTAssertEqual(exact.array.count, steps.count)
+        let short = try await node.client.get("/api/trace/\(pathSegment(received))?limit=\(steps.count - 1)")
+        XCTAssertEqual(short.status, 422, short.text)
+        XCTAssertTrue(short.text.contains("the trace has more than \(steps.count - 1) steps"), short.text)
+        for bad in ["0", "100001", "many"] {
+            let refused = try await node.client.get("/api/track/\(pathSegment(received))?limit=\(bad)")
+            XCTAssertEqual(refused.status, 400, "limit=\(bad): \(refused.text)")
+        }
+
         let unknown = try await node.client.get("/api/trace/\(pathSegment("%" + String(repeating: "C", count: 42) + "A=.vf1"))")
         XCTAssertEqual(unknown.status, 404, unknown.text)
         let malformed = try await node.client.get("/api/track/garbage")

@@ -66,6 +66,7 @@ final class GraphReaderTests: XCTestCase {
             XCTAssertEqual(try reader.status(of: id), .applied, message, file: file, line: line)
             XCTAssertEqual(try reader.events(of: id, outputs: false), graph.events(inputOf: id), message, file: file, line: line)
             XCTAssertEqual(try reader.events(of: id, outputs: true), graph.events(outputOf: id), message, file: file, line: line)
+            XCTAssertEqual(try reader.events(of: id, outputs: true, limit: 1), Array(graph.events(outputOf: id).prefix(1)), message, file: file, line: line)
             XCTAssertEqual(try reader.trace(from: .process(id)), graph.trace(from: .process(id)), message, file: file, line: line)
             XCTAssertEqual(try reader.track(from: .process(id)), graph.track(from: .process(id)), message, file: file, line: line)
         }
@@ -78,6 +79,14 @@ final class GraphReaderTests: XCTestCase {
             XCTAssertEqual(try reader.events(touching: id), touching, "\(message): resource \(id)", file: file, line: line)
             XCTAssertEqual(try reader.trace(from: .resource(id)), graph.trace(from: .resource(id)), "\(message): trace \(id)", file: file, line: line)
             XCTAssertEqual(try reader.track(from: .resource(id)), graph.track(from: .resource(id)), "\(message): track \(id)", file: file, line: line)
+            // A walk limited to its length is the walk; to one step fewer, refused.
+            for backwards in [true, false] {
+                let full = backwards ? graph.trace(from: .resource(id)) : graph.track(from: .resource(id))
+                XCTAssertEqual(try reader.flow(from: .resource(id), backwards: backwards, atMost: full.count), full, message, file: file, line: line)
+                if full.count > 1 {
+                    XCTAssertNil(try reader.flow(from: .resource(id), backwards: backwards, atMost: full.count - 1), message, file: file, line: line)
+                }
+            }
         }
         for id in graph.appliedOrder {
             XCTAssertEqual(try reader.trace(from: .event(id)), graph.trace(from: .event(id)), "\(message): trace \(id)", file: file, line: line)
