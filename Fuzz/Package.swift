@@ -44,6 +44,7 @@ let package = Package(
         fuzzTarget("fuzz-json", ["VFGraph", "VFJSON"]),
         fuzzTarget("fuzz-api-request", ["VFLog", "VFGraph", "VFAPI", "VFJSON"]),
         fuzzTarget("fuzz-proof", ["VFProof"]),
+        fuzzTarget("fuzz-feed-mark", ["VFLog"]),
         fuzzTarget("fuzz-seeds", ["VFLog", "VFPeer", "VFGraph"]),
     ],
     swiftLanguageModes: [.v6]

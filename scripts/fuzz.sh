@@ -12,7 +12,7 @@ SECONDS_PER_TARGET="${FUZZ_SECONDS:-60}"
 JOBS="${FUZZ_JOBS:-1}"
 ALL_TARGETS="fuzz-entry fuzz-bundle fuzz-backup fuzz-sync-frame fuzz-sync-state-machine fuzz-handshake-server fuzz-handshake-client
   fuzz-box-stream fuzz-box-stream-plaintext fuzz-lan-announcement fuzz-multiserver-address fuzz-invite-code
-  fuzz-payload fuzz-json fuzz-api-request fuzz-proof"
+  fuzz-payload fuzz-json fuzz-api-request fuzz-proof fuzz-feed-mark"
 TARGETS="${FUZZ_TARGETS:-$ALL_TARGETS}"
 SCRATCH="$PWD/.build-fuzz"
 

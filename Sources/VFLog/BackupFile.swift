@@ -110,26 +110,18 @@ public enum BackupFile {
                       hasFeed: feedFlag == 1)
     }
 
-    /// A whole backup held in memory: its key section and the records of its feed, each entry
-    /// decoded or refused by itself. Throws for damage to the framing, a truncated file or bytes
-    /// after its end. (`vf restore` reads the feed as it streams in, with ``BundleDecoder``.)
-    public static func decode(_ bytes: [UInt8]) throws(BackupFileError) -> (Sealed, [Result<SignedEntry, VerificationError>]) {
+    /// A whole backup held in memory: its key section and the entries of its feed, read by
+    /// ``BackupFeedReader`` as `vf restore` reads them (each of `feed`, when given). Throws for
+    /// damage to the framing, a malformed entry, another feed's entry, a truncated file or bytes
+    /// after its end.
+    public static func decode(_ bytes: [UInt8], feed: FeedID? = nil) throws(BackupFileError) -> (Sealed, [SignedEntry]) {
         let sealed = try readKeySection(bytes)
-        let rest = bytes.dropFirst(keySectionSize)
-        guard sealed.hasFeed else {
-            guard rest.isEmpty else { throw .trailingBytes(rest.count) }
-            return (sealed, [])
-        }
-        var decoder = BundleDecoder()
-        decoder.append(rest)
-        var records: [Result<SignedEntry, VerificationError>] = []
-        do {
-            while let record = try decoder.next() { records.append(record) }
-            try decoder.finish()
-        } catch {
-            throw .feed(error)
-        }
-        return (sealed, records)
+        var reader = BackupFeedReader(sealed, feed: feed)
+        reader.append(bytes.dropFirst(keySectionSize))
+        var entries: [SignedEntry] = []
+        while let signed = try reader.next() { entries.append(signed) }
+        try reader.finish()
+        return (sealed, entries)
     }
 
     private static func readU64(_ bytes: [UInt8], _ at: Int) -> UInt64 {
@@ -146,6 +138,10 @@ public enum BackupFileError: Error, Equatable, CustomStringConvertible {
     case badFeedFlag(UInt8)
     case trailingBytes(Int)
     case feed(BundleError)
+    /// The feed's record (counted from 1) holds an entry that does not verify by itself.
+    case malformedEntry(record: Int, VerificationError)
+    /// The feed's record (counted from 1) holds an entry of `author`, not of the backed-up `feed`.
+    case foreignEntry(record: Int, author: FeedID, feed: FeedID)
     case keyDerivationFailed(memlimit: UInt64)
     case wrongPassphrase
 
@@ -162,6 +158,9 @@ public enum BackupFileError: Error, Equatable, CustomStringConvertible {
         case let .badFeedFlag(flag): "feed flag \(flag) after the key section (expected 0: no feed, or 1: a feed follows)"
         case let .trailingBytes(n): "\(n) unexpected bytes after the end of the backup"
         case let .feed(error): "the backup's feed: \(error)"
+        case let .malformedEntry(record, error): "record \(record) of the feed: \(error)"
+        case let .foreignEntry(record, author, feed):
+            "record \(record) of the feed is an entry of \(author), not of the backed-up identity \(feed)"
         case let .keyDerivationFailed(mem): "cannot derive the key from the passphrase (Argon2id needs \(mem >> 20) MiB of memory)"
         case .wrongPassphrase: "wrong passphrase (or the backup's key section is damaged): the sealed key does not open"
         }

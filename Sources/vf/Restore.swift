@@ -61,50 +61,30 @@ struct Restore: ParsableCommand {
         return [UInt8]((try handle.read(upToCount: BackupFile.keySectionSize)) ?? Data())
     }
 
-    /// Streams the records after the key section to `body` in batches; refuses damaged framing,
-    /// a malformed entry, an entry of another feed, a truncated file and bytes after the end.
-    /// Returns the number of records.
+    /// Streams the records after the key section to `body` in batches, through
+    /// ``BackupFeedReader``, which refuses damaged framing, a malformed entry, an entry of
+    /// another feed, a truncated file and bytes after the end. Returns the number of records.
     private func readFeed(_ sealed: BackupFile.Sealed, of feed: FeedID, _ body: ([SignedEntry]) throws -> Void) throws -> Int {
         guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot open \(file)") }
         defer { try? handle.close() }
         try handle.seek(toOffset: UInt64(BackupFile.keySectionSize))
-        guard sealed.hasFeed else {
-            // The length of what follows, without reading it.
-            let end = try handle.seekToEnd()
-            let rest = Int(clamping: end) - BackupFile.keySectionSize
-            if rest > 0 { throw CLIError("\(file): \(BackupFileError.trailingBytes(rest))") }
-            return 0
-        }
-        var decoder = BundleDecoder()
+        var reader = BackupFeedReader(sealed, feed: feed)
         var batch: [SignedEntry] = []
-        var count = 0
         do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                decoder.append(chunk)
-                while let record = try decoder.next() {
-                    count += 1
-                    let signed: SignedEntry
-                    switch record {
-                    case .success(let entry): signed = entry
-                    case .failure(let error): throw CLIError("\(file): record \(count) of the feed: \(error)")
-                    }
-                    guard signed.entry.author == feed else {
-                        throw CLIError("\(file): record \(count) of the feed is an entry of \(signed.entry.author), not of the backed-up identity \(feed)")
-                    }
+            while !reader.isEnded, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                reader.append(chunk)
+                while let signed = try reader.next() {
                     batch.append(signed)
                     if batch.count >= 4096 { try body(batch); batch.removeAll(keepingCapacity: true) }
                 }
-                // After the end record one byte more is enough to say the file has trailing bytes.
-                if decoder.isEnded {
-                    if let more = try handle.read(upToCount: 1) { decoder.append(more) }
-                    break
-                }
             }
-            try decoder.finish()
-        } catch let error as BundleError {
-            throw CLIError("\(file): \(BackupFileError.feed(error))")
+            // After the end one byte more is enough to say the file has bytes after it.
+            if let more = try handle.read(upToCount: 1) { reader.append(more) }
+            try reader.finish()
+        } catch let error as BackupFileError {
+            throw CLIError("\(file): \(error)")
         }
         if !batch.isEmpty { try body(batch) }
-        return count
+        return reader.count
     }
 }

@@ -85,7 +85,7 @@ final class BackupFileTests: XCTestCase {
         let (_, whole) = try quickBackup(feed: entries)
         let (sealed, records) = try BackupFile.decode(whole)
         XCTAssertTrue(sealed.hasFeed)
-        XCTAssertEqual(try records.map { try $0.get().entry.id }, entries.map(\.entry.id))
+        XCTAssertEqual(records.map(\.entry.id), entries.map(\.entry.id))
         XCTAssertEqual(try sealed.open(passphrase: passphrase).feed, key.feed)
 
         XCTAssertThrowsError(try BackupFile.decode(Array(whole.dropLast(5)))) { error in
@@ -94,6 +94,54 @@ final class BackupFileTests: XCTestCase {
         XCTAssertThrowsError(try BackupFile.decode(whole + [0])) { error in
             XCTAssertEqual(error as? BackupFileError, .feed(.trailingBytes(1)))
         }
+    }
+
+    func testTheFeedReadsTheSameInChunksOfAnySizeAndRefusesAnotherFeedsEntry() throws {
+        let key = SigningKey(seed: seed)
+        var signer = ChainSigner(key: key, previous: nil, known: [:])
+        let entries = (1...4).map { n -> SignedEntry in
+            let payload = Array(#"{"n":\#(n)}"#.utf8)
+            return SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: Payload.hash(payload), timestamp: 1_767_225_600_000),
+                               payload: payload)
+        }
+        let (_, whole) = try quickBackup(feed: entries)
+        let sealed = try BackupFile.readKeySection(whole)
+        let rest = Array(whole.dropFirst(BackupFile.keySectionSize))
+        for size in [1, 2, 3, 7, 64, 1000, rest.count] {
+            var reader = BackupFeedReader(sealed, feed: key.feed)
+            var read: [EntryID] = []
+            var offset = 0
+            while offset < rest.count {
+                reader.append(rest[offset..<min(offset + size, rest.count)])
+                offset += size
+                while let signed = try reader.next() { read.append(signed.entry.id) }
+            }
+            try reader.finish()
+            XCTAssertEqual(read, entries.map(\.entry.id), "chunks of \(size)")
+            XCTAssertEqual(reader.count, entries.count)
+            XCTAssertTrue(reader.isEnded)
+        }
+        // Read as another identity's backup, the first record is refused, named.
+        let other = SigningKey(seed: [UInt8](repeating: 9, count: 32)).feed
+        XCTAssertThrowsError(try BackupFile.decode(whole, feed: other)) { error in
+            XCTAssertEqual(error as? BackupFileError, .foreignEntry(record: 1, author: key.feed, feed: other))
+        }
+        // The third entry's first byte (its format) damaged: that record is refused, by number.
+        // (Signatures and payload hashes are checked when the entries are stored, as any.)
+        var damaged = whole
+        let third = BackupFile.keySectionSize + BundleCodec.header.count
+            + entries.prefix(2).map { BundleCodec.encodeRecord($0).count }.reduce(0, +)
+        damaged[third + 4] ^= 0xFF
+        XCTAssertThrowsError(try BackupFile.decode(damaged, feed: key.feed)) { error in
+            guard case .malformedEntry(record: 3, _)? = error as? BackupFileError else { return XCTFail("\(error)") }
+        }
+        // A backup without a feed: any byte after its key section is too many.
+        let (_, bare) = try quickBackup()
+        var reader = BackupFeedReader(try BackupFile.readKeySection(bare), feed: key.feed)
+        XCTAssertTrue(reader.isEnded)
+        reader.append([1, 2, 3])
+        XCTAssertNil(try reader.next())
+        XCTAssertThrowsError(try reader.finish()) { error in XCTAssertEqual(error as? BackupFileError, .trailingBytes(3)) }
     }
 
     func testHostileKeySections() throws {
