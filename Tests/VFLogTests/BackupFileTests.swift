@@ -51,6 +51,16 @@ final class BackupFileTests: XCTestCase {
         }
     }
 
+    /// The first `count` entries of `key`'s feed, each with a small payload.
+    private func feedOf(_ key: SigningKey, count: Int) -> [SignedEntry] {
+        var signer = ChainSigner(key: key, previous: nil, known: [:])
+        return (1...count).map { n -> SignedEntry in
+            let payload = Array(#"{"n":\#(n)}"#.utf8)
+            return SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: Payload.hash(payload), timestamp: 1_767_225_600_000),
+                               payload: payload)
+        }
+    }
+
     /// Sealed with the least limits, so the tests that open it run fast.
     private func quickBackup(feed: [SignedEntry]? = nil) throws -> (SigningKey, [UInt8]) {
         let key = SigningKey(seed: seed)
@@ -76,12 +86,7 @@ final class BackupFileTests: XCTestCase {
 
     func testFeedRoundTripAndItsTruncation() throws {
         let key = SigningKey(seed: seed)
-        var signer = ChainSigner(key: key, previous: nil, known: [:])
-        let entries = (1...3).map { n -> SignedEntry in
-            let payload = Array(#"{"n":\#(n)}"#.utf8)
-            return SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: Payload.hash(payload), timestamp: 1_767_225_600_000),
-                               payload: payload)
-        }
+        let entries = feedOf(key, count: 3)
         let (_, whole) = try quickBackup(feed: entries)
         let (sealed, records) = try BackupFile.decode(whole)
         XCTAssertTrue(sealed.hasFeed)
@@ -98,12 +103,7 @@ final class BackupFileTests: XCTestCase {
 
     func testTheFeedReadsTheSameInChunksOfAnySizeAndRefusesAnotherFeedsEntry() throws {
         let key = SigningKey(seed: seed)
-        var signer = ChainSigner(key: key, previous: nil, known: [:])
-        let entries = (1...4).map { n -> SignedEntry in
-            let payload = Array(#"{"n":\#(n)}"#.utf8)
-            return SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: Payload.hash(payload), timestamp: 1_767_225_600_000),
-                               payload: payload)
-        }
+        let entries = feedOf(key, count: 4)
         let (_, whole) = try quickBackup(feed: entries)
         let sealed = try BackupFile.readKeySection(whole)
         let rest = Array(whole.dropFirst(BackupFile.keySectionSize))
