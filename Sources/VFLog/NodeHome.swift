@@ -42,9 +42,17 @@ public struct NodeHome: Sendable {
     /// Creates the home of an identity restored from a backup, with the entries of its feed the
     /// backup held given to `store` to ingest. The feed starts locked (``OwnFeedLock``): the
     /// mark says so before the store exists, so a restore cut short never leaves a home that
-    /// could sign. Refuses if an identity exists.
-    public func restore(key: SigningKey, ingest: (LogStore) throws -> Void) throws {
-        if FileManager.default.fileExists(atPath: secretKeyPath) { throw HomeError.identityExists(secretKeyPath) }
+    /// could sign. Refuses if an identity exists, unless it is this one and its restore was cut
+    /// short (``restoreCutShort()``): then the ingest runs again into the store as it stands,
+    /// and the result is true.
+    @discardableResult
+    public func restore(key: SigningKey, ingest: (LogStore) throws -> Void) throws -> Bool {
+        let mark = FeedMarkFile(path: markPath)
+        if FileManager.default.fileExists(atPath: secretKeyPath) {
+            guard try restoreCutShort() == key.feed else { throw HomeError.identityExists(secretKeyPath) }
+            try ingest(LogStore(path: storePath, ownFeed: OwnFeedGuard(feed: key.feed, file: mark)))
+            return true
+        }
         if FileManager.default.fileExists(atPath: storePath) { throw HomeError.identityExists(storePath) }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
@@ -52,10 +60,24 @@ public struct NodeHome: Sendable {
         } catch {
             throw HomeError.io(path, error.localizedDescription)
         }
-        let mark = FeedMarkFile(path: markPath)
         try mark.write(FeedMark(feed: key.feed, restored: true))
         try SecretKeyFile.write(key, to: secretKeyPath)
         try ingest(LogStore(path: storePath, ownFeed: OwnFeedGuard(feed: key.feed, file: mark)))
+        return false
+    }
+
+    /// Whether this home holds an identity whose restore may be finished by restoring again: nil
+    /// when it holds no identity; the feed when its key file is readable and its feed mark still
+    /// says `restored` for that feed (the node never unlocked, so it signed nothing since: a
+    /// restore whose ingest failed on a full disk, or was killed); throws ``HomeError/identityExists(_:)``
+    /// for any other identity, which a restore must not touch.
+    public func restoreCutShort() throws(HomeError) -> FeedID? {
+        guard FileManager.default.fileExists(atPath: secretKeyPath) else { return nil }
+        try checkPermissions()
+        guard let key = try? SecretKeyFile.read(from: secretKeyPath),
+              let mark = try? FeedMarkFile(path: markPath).read(), mark.restored, mark.feed == key.feed
+        else { throw .identityExists(secretKeyPath) }
+        return key.feed
     }
 
     /// The identity, refusing a key file others can read or a home others can write.

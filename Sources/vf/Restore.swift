@@ -23,7 +23,10 @@ struct Restore: ParsableCommand {
     func run() throws {
         let home = options.resolved
         let networkKey = try network.key()
-        if FileManager.default.fileExists(atPath: home.secretKeyPath) { throw CLIError("\(HomeError.identityExists(home.secretKeyPath))") }
+        // A home with an identity is refused before the passphrase is asked, unless a restore
+        // of it was cut short: restoring the same backup again finishes that restore.
+        let cutShort: FeedID?
+        do { cutShort = try home.restoreCutShort() } catch { throw CLIError("\(error)") }
         let sealed: BackupFile.Sealed
         do {
             sealed = try BackupFile.readKeySection(try readPrefix())
@@ -34,22 +37,31 @@ struct Restore: ParsableCommand {
         defer { Sodium.wipe(&passphrase) }
         let key: SigningKey
         do { key = try sealed.open(passphrase: passphrase) } catch { throw CLIError("\(file): \(error)") }
+        if let cutShort, cutShort != key.feed {
+            throw CLIError("\(home.path) holds the restore of another identity, \(cutShort), cut short; this backup is of \(key.feed)")
+        }
         // Every record is read once before the home exists, so a damaged file leaves nothing behind.
         let held = try readFeed(sealed, of: key.feed) { _ in }
         var stored = 0
+        var holds: UInt64 = 0
         var refusals: [VerificationError] = []
-        try home.restore(key: key) { store in
+        let resumed = try home.restore(key: key) { store in
             _ = try readFeed(sealed, of: key.feed) { batch in
                 let report = try store.ingest(batch)
                 stored += report.stored.count
                 refusals += report.rejected
             }
+            holds = try store.head(of: key.feed)?.sequence ?? 0
         }
         try networkKey?.save(home: home)
         _ = try APIToken.loadOrCreate(in: home)
         print(key.feed)
         for refusal in refusals { printErr("REFUSED \(refusal)") }
-        printErr("restored \(key.feed) into \(home.path) with \(stored) of the \(held) entries of its feed the backup held. "
+        let done = resumed
+            ? "finished restoring \(key.feed) into \(home.path), a restore cut short before: \(stored) more of the \(held) entries of its feed "
+                + "the backup held were stored, and it holds the feed up to #\(holds). "
+            : "restored \(key.feed) into \(home.path) with \(stored) of the \(held) entries of its feed the backup held. "
+        printErr(done
                  + "Its feed is locked until this node has fetched the feed's latest entries from a peer (vf sync ADDRESS, or vf serve), "
                  + "or you run vf unlock --i-have-the-latest-entries.")
         if !refusals.isEmpty { throw ExitCode(1) }

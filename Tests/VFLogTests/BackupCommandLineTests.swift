@@ -89,6 +89,34 @@ final class BackupCommandLineTests: XCTestCase {
         XCTAssertTrue(published.stdout.contains(#""sequence":4"#), published.stdout)
     }
 
+    func testARestoreCutShortIsFinishedByRestoringAgainAndNoOtherIdentityIsTouched() throws {
+        let (dir, _, me, backup, pass) = try backedUp()
+        let home = dir + "/restored"
+        XCTAssertEqual(try vf("restore", "--home", home, backup, "--passphrase-file", pass).status, 0)
+        // The ingest cut short: the key and the mark written, the store lost or never filled.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: home + "/log.sqlite" + suffix) }
+        let again = try vf("restore", "--home", home, backup, "--passphrase-file", pass)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(again.stdout, me + "\n")
+        XCTAssertTrue(again.stderr.contains("finished restoring \(me)"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("3 more of the 3 entries") && again.stderr.contains("holds the feed up to #3"), again.stderr)
+        XCTAssertNotEqual(try vf("publish", "--home", home, #"{"n":4}"#).status, 0, "still locked")
+
+        // Another identity's backup is refused there, and nothing is written.
+        let other = try backedUp()
+        let foreign = try vf("restore", "--home", home, other.backup, "--passphrase-file", other.pass)
+        XCTAssertNotEqual(foreign.status, 0)
+        XCTAssertTrue(foreign.stderr.contains("holds the restore of another identity, \(me)"), foreign.stderr)
+
+        // Once unlocked, the node may have signed: restoring over it is refused, as over any identity.
+        XCTAssertEqual(try vf("unlock", "--home", home, "--i-have-the-latest-entries").status, 0)
+        let over = try vf("restore", "--home", home, backup, "--passphrase-file", pass)
+        XCTAssertNotEqual(over.status, 0)
+        XCTAssertTrue(over.stderr.contains("an identity already exists"), over.stderr)
+        let initialised = try vf("restore", "--home", other.home, backup, "--passphrase-file", pass)
+        XCTAssertTrue(initialised.stderr.contains("an identity already exists"), initialised.stderr)
+    }
+
     /// The attack of the issue: log.sqlite truncated to 0 bytes opens as a new empty database.
     func testATruncatedLogLocksTheNodeAndVerifySaysSo() throws {
         let (_, home, _, _, _) = try backedUp()
