@@ -13,13 +13,6 @@ struct VF: AsyncParsableCommand {
                       Agents.self, Offer.self, Need.self, Offers.self, Needs.self, Commitments.self, Claims.self, Plans.self, Agreements.self,
                       Agree.self, Withdraw.self, Prove.self, ProofCommand.self, GraphCommand.self, Token.self, Backup.self, Restore.self, Unlock.self]
     )
-
-    /// The entry point: the commands that may rebuild the graph start again with huge pages
-    /// (``HugePages``), then every command runs as ArgumentParser runs it.
-    static func main() async {
-        HugePages.restartIfWorthIt()
-        await main(nil)
-    }
 }
 
 /// Options every command shares.
