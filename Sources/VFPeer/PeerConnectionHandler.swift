@@ -35,10 +35,8 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     /// the actions of that input wait here until those returned before are performed.
     private var pending = CircularBuffer<PeerSession.Action>()
     private var performing = false
-    /// How far the peer's latest clock says it holds this node's own feed, if it names it.
-    private var peerHoldsOwnFeed: UInt64?
-    /// The node was told this connection caught up with a peer holding its own feed.
-    private var ownFeedReported = false
+    /// What the peer says it holds of this node's own feed, and what the node was asked about.
+    private var ownFeedCatchUp = OwnFeedCatchUp()
 
     /// - Parameter admittedFrom: for an accepted connection, the address it counts against
     ///   among the node's handshakes.
@@ -128,10 +126,8 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     /// peer had for our clock, our own feed included, is stored) with a peer whose clock names
     /// our feed, the node may unlock. A one-shot sync's result waits for that to be written.
     private func reportOwnFeedIfCaughtUp() {
-        guard !ownFeedReported, let holds = peerHoldsOwnFeed, holds > 0, let remote, hub.ownFeedLocked,
-              session.machine?.isCaughtUp == true else { return }
-        ownFeedReported = true
-        guard let written = hub.ownFeedCaughtUp(with: remote, peerHolds: holds) else { return }
+        guard let remote, let holds = ownFeedCatchUp.ask(nodeLocked: hub.ownFeedLocked, caughtUp: session.machine?.isCaughtUp == true),
+              let written = hub.ownFeedCaughtUp(with: remote, peerHolds: holds) else { return }
         persistence = (persistence ?? eventLoop.makeSucceededVoidFuture()).and(written).map { _ in }
     }
 
@@ -170,7 +166,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         case .ingest(let batch):
             ingest(batch)
         case let .rememberClock(clock, acknowledged):
-            if !acknowledged { peerHoldsOwnFeed = clock[hub.key.feed] }
+            if !acknowledged { ownFeedCatchUp.peerClock(holds: clock[hub.key.feed]) }
             remember(clock, acknowledged: acknowledged)
         case .redeemInvite(let secret):
             redeemInvite(secret)
