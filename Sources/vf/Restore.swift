@@ -27,9 +27,13 @@ struct Restore: ParsableCommand {
         // of it was cut short: restoring the same backup again finishes that restore.
         let cutShort: FeedID?
         do { cutShort = try home.restoreCutShort() } catch { throw CLIError("\(error)") }
+        // One open file for the key and both passes over the feed: the file the key came from is
+        // the file whose feed is checked and then ingested, even if its name is given to another.
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot open \(file)") }
+        defer { try? handle.close() }
         let sealed: BackupFile.Sealed
         do {
-            sealed = try BackupFile.readKeySection(try readPrefix())
+            sealed = try BackupFile.readKeySection([UInt8]((try handle.read(upToCount: BackupFile.keySectionSize)) ?? Data()))
         } catch let error as BackupFileError {
             throw CLIError("\(file): \(error)")
         }
@@ -41,12 +45,12 @@ struct Restore: ParsableCommand {
             throw CLIError("\(home.path) holds the restore of another identity, \(cutShort), cut short; this backup is of \(key.feed)")
         }
         // Every record is read once before the home exists, so a damaged file leaves nothing behind.
-        let held = try readFeed(sealed, of: key.feed) { _ in }
+        let held = try readFeed(handle, sealed, of: key.feed) { _ in }
         var stored = 0
         var holds: UInt64 = 0
         var refusals: [VerificationError] = []
         let resumed = try home.restore(key: key) { store in
-            _ = try readFeed(sealed, of: key.feed) { batch in
+            _ = try readFeed(handle, sealed, of: key.feed) { batch in
                 let report = try store.ingest(batch)
                 stored += report.stored.count
                 refusals += report.rejected
@@ -67,18 +71,10 @@ struct Restore: ParsableCommand {
         if !refusals.isEmpty { throw ExitCode(1) }
     }
 
-    private func readPrefix() throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot open \(file)") }
-        defer { try? handle.close() }
-        return [UInt8]((try handle.read(upToCount: BackupFile.keySectionSize)) ?? Data())
-    }
-
     /// Streams the records after the key section to `body` in batches, through
     /// ``BackupFeedReader``, which refuses damaged framing, a malformed entry, an entry of
     /// another feed, a truncated file and bytes after the end. Returns the number of records.
-    private func readFeed(_ sealed: BackupFile.Sealed, of feed: FeedID, _ body: ([SignedEntry]) throws -> Void) throws -> Int {
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot open \(file)") }
-        defer { try? handle.close() }
+    private func readFeed(_ handle: FileHandle, _ sealed: BackupFile.Sealed, of feed: FeedID, _ body: ([SignedEntry]) throws -> Void) throws -> Int {
         try handle.seek(toOffset: UInt64(BackupFile.keySectionSize))
         var reader = BackupFeedReader(sealed, feed: feed)
         var batch: [SignedEntry] = []
