@@ -155,18 +155,19 @@ struct ReadEndpoints: Sendable {
     }
 
     /// A trace or track of at most `limit` steps (``QueryParameters/flowLimit()``): one that
-    /// has more is refused with `422` once the walk reaches the step over, so a request costs
-    /// at most what its limit allows, however much of the graph the item reaches.
+    /// has more is refused with `422` once the walk reaches the step over, so a request takes
+    /// at most the steps its limit allows, however much of the graph the item reaches.
     func flow(_ idText: String, backwards: Bool, query: QueryParameters) async throws -> [UInt8] {
         let limit = try query.flowLimit()
         let reader = try await context.graph.reader()
+        let name = backwards ? "trace" : "track"
         return try await blocking.run {
             let start = try FlowStart.parse(idText, in: reader)
             guard let steps = try reader.flow(from: start, backwards: backwards, atMost: limit) else {
                 let more = limit < QueryParameters.maximumFlowLimit
-                    ? "ask with a larger limit (at most \(QueryParameters.maximumFlowLimit)), or use vf \(backwards ? "trace" : "track")"
-                    : "use vf \(backwards ? "trace" : "track")"
-                throw APIError.unprocessable("the \(backwards ? "trace" : "track") has more than \(limit) steps: \(more)")
+                    ? "ask with a larger limit (at most \(QueryParameters.maximumFlowLimit)), or use vf \(name)"
+                    : "use vf \(name)"
+                throw APIError.unprocessable("the \(name) has more than \(limit) steps: \(more)")
             }
             return JSONWriter.bytes { $0.array(steps, GraphJSON.step) }
         }

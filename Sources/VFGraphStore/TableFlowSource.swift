@@ -5,26 +5,28 @@ extension GraphReader {
     /// Everything a resource or event came from, depth first, backwards: each step read by
     /// index, so a walk costs what it visits.
     public func trace(from start: FlowItem) throws -> [FlowStep] {
-        var walk = FlowWalk(source: TableFlowSource(self), backwards: true)
-        try walk.begin(start)
-        return walk.flows
+        try walk(from: start, backwards: true, maximumSteps: .max).flows
     }
 
     /// Everything a resource or event went into, depth first, forwards.
     public func track(from start: FlowItem) throws -> [FlowStep] {
-        var walk = FlowWalk(source: TableFlowSource(self), backwards: false)
-        try walk.begin(start)
-        return walk.flows
+        try walk(from: start, backwards: false, maximumSteps: .max).flows
     }
 
     /// ``trace(from:)`` (`backwards`) or ``track(from:)``, walked only as far as `limit`
-    /// steps: nil when it has more. The walk stops at the first step over, so an answer that
-    /// would reach much of the graph costs no more than `limit` steps to refuse.
+    /// steps: nil when it has more. The walk stops at the first step over, so it takes at most
+    /// `limit` steps, however much of the graph the item reaches. (Each step still reads all
+    /// of its item's neighbours: a resource named by many events is read whole.)
     public func flow(from start: FlowItem, backwards: Bool, atMost limit: Int) throws -> [FlowStep]? {
-        var walk = FlowWalk(source: TableFlowSource(self), backwards: backwards)
-        walk.maximumSteps = max(1, limit)
-        try walk.begin(start)
+        let walk = try walk(from: start, backwards: backwards, maximumSteps: max(1, limit))
         return walk.exceeded ? nil : walk.flows
+    }
+
+    private func walk(from start: FlowItem, backwards: Bool, maximumSteps: Int) throws -> FlowWalk<TableFlowSource> {
+        var walk = FlowWalk(source: TableFlowSource(self), backwards: backwards)
+        walk.maximumSteps = maximumSteps
+        try walk.begin(start)
+        return walk
     }
 }
 

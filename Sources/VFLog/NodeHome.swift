@@ -42,14 +42,14 @@ public struct NodeHome: Sendable {
     /// Creates the home of an identity restored from a backup, with the entries of its feed the
     /// backup held given to `store` to ingest. The feed starts locked (``OwnFeedLock``): the
     /// mark says so before the store exists, so a restore cut short never leaves a home that
-    /// could sign. Refuses if an identity exists, unless it is this one and its restore was cut
-    /// short (``restoreCutShort()``): then the ingest runs again into the store as it stands,
-    /// and the result is true.
+    /// could sign. Refuses if an identity exists, unless it is this one, restored and still
+    /// locked (``lockedRestore()``): then the ingest runs again into the store as it stands,
+    /// which finishes a restore cut short, and the result is true.
     @discardableResult
     public func restore(key: SigningKey, ingest: (LogStore) throws -> Void) throws -> Bool {
         let mark = FeedMarkFile(path: markPath)
         if FileManager.default.fileExists(atPath: secretKeyPath) {
-            guard try restoreCutShort() == key.feed else { throw HomeError.identityExists(secretKeyPath) }
+            guard try lockedRestore() == key.feed else { throw HomeError.identityExists(secretKeyPath) }
             try ingest(LogStore(path: storePath, ownFeed: OwnFeedGuard(feed: key.feed, file: mark)))
             return true
         }
@@ -66,17 +66,19 @@ public struct NodeHome: Sendable {
         return false
     }
 
-    /// Whether this home holds an identity whose restore may be finished by restoring again: nil
-    /// when it holds no identity; the feed when its key file is readable and its feed mark still
-    /// says `restored` for that feed (the node never unlocked, so it signed nothing since: a
-    /// restore whose ingest failed on a full disk, or was killed); throws ``HomeError/identityExists(_:)``
-    /// for any other identity, which a restore must not touch.
-    public func restoreCutShort() throws(HomeError) -> FeedID? {
+    /// The identity of this home when it was restored from a backup and is still locked: its
+    /// feed mark says `restored` for the key file's feed, so the node has signed nothing since.
+    /// Restoring that identity again may then go on: it finishes a restore cut short (its
+    /// ingest failed on a full disk, or was killed), and adds nothing to one that finished.
+    /// Nil when the home holds no identity; throws ``HomeError/identityExists(_:)`` for any
+    /// other identity, and the key file's or the mark's own error when either cannot be read.
+    public func lockedRestore() throws(HomeError) -> FeedID? {
         guard FileManager.default.fileExists(atPath: secretKeyPath) else { return nil }
         try checkPermissions()
-        guard let key = try? SecretKeyFile.read(from: secretKeyPath),
-              let mark = try? FeedMarkFile(path: markPath).read(), mark.restored, mark.feed == key.feed
-        else { throw .identityExists(secretKeyPath) }
+        let key = try SecretKeyFile.read(from: secretKeyPath)
+        guard let mark = try FeedMarkFile(path: markPath).read(), mark.restored, mark.feed == key.feed else {
+            throw .identityExists(secretKeyPath)
+        }
         return key.feed
     }
 

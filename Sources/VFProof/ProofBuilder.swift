@@ -27,10 +27,12 @@ public struct ProofBuilder {
         case let .process(id): throw ProofError("\(id) is a process: prove one of its output resources, or one of its events")
         }
         var closure = Closure(reader: reader, limit: limit)
-        // A trace of more than `limit` events is refused, so the walk stops there: its steps
-        // are events, and the processes and resources those reach, at most one each per event
-        // and the subject.
-        guard let steps = try reader.flow(from: subject, backwards: true, atMost: 3 * limit + 1) else { throw closure.tooMuch }
+        // A trace of more than `limit` events is refused, so the walk stops where it must hold
+        // more: its steps are events, and the processes or resources they lead to (an event
+        // leads back to its process or its resource, not both), so at most 2 × events + 1 with
+        // the subject.
+        let maximumSteps = limit > (Int.max - 1) / 2 ? Int.max : 2 * limit + 1
+        guard let steps = try reader.flow(from: subject, backwards: true, atMost: maximumSteps) else { throw closure.tooMuch }
         for step in steps {
             switch step.item {
             case let .event(id): try closure.event(id)

@@ -14,10 +14,10 @@ public struct ProofFile: Sendable, Equatable {
     public static let maximumEntries = 200_000
     /// The most JSON values a proof holds: at most `maximumEntries` entries, each an array of
     /// 2 (3 values), as many feeds, each an object of 3 members (4), a trace of at most twice
-    /// as many items (2 per entry), as many resource claims, each an object of 4 members (at
-    /// most 6), and a few at the top. The reader refuses a
-    /// file of more while reading it, before building them (the page's reader, too).
-    static let maximumValues = (3 + 4 + 2 + 6) * maximumEntries + 64
+    /// as many items (2 per entry), as many resource claims, each an object of 4 members (5),
+    /// and a few at the top. The reader refuses a file of more while reading it, before
+    /// building them (the page's reader, too).
+    static let maximumValues = (3 + 4 + 2 + 5) * maximumEntries + 64
 
     public struct Feed: Sendable, Equatable {
         public let author: FeedID

@@ -23,10 +23,13 @@ struct Restore: ParsableCommand {
     func run() throws {
         let home = options.resolved
         let networkKey = try network.key()
-        // A home with an identity is refused before the passphrase is asked, unless a restore
-        // of it was cut short: restoring the same backup again finishes that restore.
-        let cutShort: FeedID?
-        do { cutShort = try home.restoreCutShort() } catch { throw CLIError("\(error)") }
+        // A home with an identity is refused before the passphrase is asked, unless it was
+        // restored and is still locked: restoring it again finishes a restore cut short.
+        let locked: FeedID?
+        do { locked = try home.lockedRestore() } catch { throw CLIError("\(error)") }
+        if locked != nil, networkKey != nil, FileManager.default.fileExists(atPath: home.path + "/network") {
+            throw CLIError("\(home.path) already has a network key, which is left as it is: restore it again without --network")
+        }
         // One open file for the key and both passes over the feed: the file the key came from is
         // the file whose feed is checked and then ingested, even if its name is given to another.
         guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot open \(file)") }
@@ -41,8 +44,8 @@ struct Restore: ParsableCommand {
         defer { Sodium.wipe(&passphrase) }
         let key: SigningKey
         do { key = try sealed.open(passphrase: passphrase) } catch { throw CLIError("\(file): \(error)") }
-        if let cutShort, cutShort != key.feed {
-            throw CLIError("\(home.path) holds the restore of another identity, \(cutShort), cut short; this backup is of \(key.feed)")
+        if let locked, locked != key.feed {
+            throw CLIError("\(home.path) holds another identity, \(locked), restored and still locked; this backup is of \(key.feed)")
         }
         // Every record is read once before the home exists, so a damaged file leaves nothing behind.
         let held = try readFeed(handle, sealed, of: key.feed) { _ in }
@@ -62,8 +65,8 @@ struct Restore: ParsableCommand {
         print(key.feed)
         for refusal in refusals { printErr("REFUSED \(refusal)") }
         let done = resumed
-            ? "finished restoring \(key.feed) into \(home.path), a restore cut short before: \(stored) more of the \(held) entries of its feed "
-                + "the backup held were stored, and it holds the feed up to #\(holds). "
+            ? "restored \(key.feed) again into \(home.path), which held it restored and still locked: \(stored) more of the \(held) entries "
+                + "of its feed the backup held were stored, and it holds the feed up to #\(holds). "
             : "restored \(key.feed) into \(home.path) with \(stored) of the \(held) entries of its feed the backup held. "
         printErr(done
                  + "Its feed is locked until this node has fetched the feed's latest entries from a peer (vf sync ADDRESS, or vf serve), "

@@ -89,6 +89,15 @@ final class ProofTests: XCTestCase {
             XCTAssertEqual("\(error)", "the proof would hold more than 5 events: what the trace reaches depends on too much of the graph")
         }
         XCTAssertNoThrow(try ProofBuilder(reader: c.reader, log: c.log, limit: 20).prove(.resource(c.bread), at: 0))
+        // At exactly as many events as the proof holds it is made: the walk's bound on steps
+        // (2 × limit + 1) cuts no trace whose events fit.
+        let proof = try ProofBuilder(reader: c.reader, log: c.log, limit: 20).prove(.resource(c.bread), at: 0)
+        let events = proof.entries.filter { signed in
+            signed.payload.map { String(decoding: $0, as: UTF8.self).contains(#""@type":"EconomicEvent""#) } ?? false
+        }.count
+        XCTAssertNoThrow(try ProofBuilder(reader: c.reader, log: c.log, limit: events).prove(.resource(c.bread), at: 0))
+        XCTAssertThrowsError(try ProofBuilder(reader: c.reader, log: c.log, limit: events - 1).prove(.resource(c.bread), at: 0))
+        XCTAssertGreaterThan(proof.trace.count, events, "the trace has more steps than events: a bound of limit steps would refuse it")
     }
 
     func testTamperingIsReportedPrecisely() throws {
@@ -157,9 +166,9 @@ final class ProofTests: XCTestCase {
         XCTAssertEqual(reason("[]"), "the proof is not an object")
         // Millions of tiny values (6 MB here, a tree of hundreds of MB once built) are refused
         // while they are read: more than any proof holds.
-        let zeros = "[" + String(repeating: "0,", count: 3_000_100) + "0]"
+        let zeros = "[" + String(repeating: "0,", count: 2_800_100) + "0]"
         XCTAssertTrue(reason(zeros).hasPrefix("not JSON: invalid JSON at byte"), reason(zeros))
-        XCTAssertTrue(reason(zeros).hasSuffix("more than 3000064 values"), reason(zeros))
+        XCTAssertTrue(reason(zeros).hasSuffix("more than 2800064 values"), reason(zeros))
         // One entry twice is no fork proof; base64 has one spelling (unused bits zero).
         let proof = try ProofFile.decode(Array(good.utf8))
         let first = Data(proof.entries[0].entry.encoded).base64EncodedString()

@@ -98,15 +98,27 @@ final class BackupCommandLineTests: XCTestCase {
         let again = try vf("restore", "--home", home, backup, "--passphrase-file", pass)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(again.stdout, me + "\n")
-        XCTAssertTrue(again.stderr.contains("finished restoring \(me)"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("restored \(me) again"), again.stderr)
         XCTAssertTrue(again.stderr.contains("3 more of the 3 entries") && again.stderr.contains("holds the feed up to #3"), again.stderr)
         XCTAssertNotEqual(try vf("publish", "--home", home, #"{"n":4}"#).status, 0, "still locked")
 
         // Another identity's backup is refused there, and nothing is written.
         let other = try backedUp()
+        func files() throws -> [Data] {
+            try ["secret", "feed-mark", "log.sqlite"].map { try Data(contentsOf: URL(fileURLWithPath: home + "/" + $0)) }
+        }
+        let before = try files()
         let foreign = try vf("restore", "--home", home, other.backup, "--passphrase-file", other.pass)
         XCTAssertNotEqual(foreign.status, 0)
-        XCTAssertTrue(foreign.stderr.contains("holds the restore of another identity, \(me)"), foreign.stderr)
+        XCTAssertTrue(foreign.stderr.contains("holds another identity, \(me), restored and still locked"), foreign.stderr)
+        XCTAssertEqual(try files(), before)
+        // A network key it has is not replaced by a restore again.
+        try "not read\n".write(toFile: home + "/network", atomically: true, encoding: .utf8)
+        let network = try vf("restore", "--home", home, backup, "--passphrase-file", pass, "--network", String(repeating: "A", count: 43) + "=")
+        XCTAssertNotEqual(network.status, 0)
+        XCTAssertTrue(network.stderr.contains("already has a network key"), network.stderr)
+        XCTAssertEqual(try String(contentsOfFile: home + "/network", encoding: .utf8), "not read\n")
+        try FileManager.default.removeItem(atPath: home + "/network")
 
         // Once unlocked, the node may have signed: restoring over it is refused, as over any identity.
         XCTAssertEqual(try vf("unlock", "--home", home, "--i-have-the-latest-entries").status, 0)
@@ -114,6 +126,7 @@ final class BackupCommandLineTests: XCTestCase {
         XCTAssertNotEqual(over.status, 0)
         XCTAssertTrue(over.stderr.contains("an identity already exists"), over.stderr)
         let initialised = try vf("restore", "--home", other.home, backup, "--passphrase-file", pass)
+        XCTAssertNotEqual(initialised.status, 0)
         XCTAssertTrue(initialised.stderr.contains("an identity already exists"), initialised.stderr)
     }
 

@@ -7,9 +7,9 @@
   const MAXIMUM_ENTRIES = 200000;
   // The most JSON values a proof holds: each entry an array of 2 (3 values), each feed an object
   // of 3 members (4), a trace of at most twice the entries (2 each), each resource claim an
-  // object of at most 5 members (6), and a few at the top. A file of millions of tiny values is
-  // refused while it is read, before they are built.
-  const MAXIMUM_VALUES = (3 + 4 + 2 + 6) * MAXIMUM_ENTRIES + 64;
+  // object of 4 members (5), and a few at the top (as ProofFile.maximumValues). A file of
+  // millions of tiny values is refused while it is read, before they are built.
+  const MAXIMUM_VALUES = (3 + 4 + 2 + 5) * MAXIMUM_ENTRIES + 64;
   const VERSION = "1";
   // The longest base64 text of a payload of at most 65,536 bytes.
   const MAXIMUM_PAYLOAD_TEXT = Math.floor((65536 + 2) / 3) * 4;
