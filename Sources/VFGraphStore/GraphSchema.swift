@@ -157,12 +157,20 @@ enum GraphSchema {
             try createIndexes(db)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
+        migrator.registerMigration("v10: only creating events that did not apply in eventByCreates") { db in
+            // An applied event's resource names it (`resource.createdBy`), so the index of
+            // creating events keeps only those that did not apply: a new resource no longer
+            // costs an insert at a random place in it. Nothing derived changes.
+            try db.execute(sql: "DROP INDEX IF EXISTS eventByCreates")
+            try createIndexes(db)
+        }
         return migrator
     }
 
     /// The indexes rows are looked up by (docs/protocol.md §16): the events that name a
     /// resource, in causal order, the inputs and outputs of a process, the corrections of an
-    /// event, the event creating a resource, the events waiting for an id, and the agent a
+    /// event, the event creating a resource when it did not apply (an applied one is the
+    /// resource row's `createdBy`), the events waiting for an id, and the agent a
     /// profile describes. Partial, so rows without the value cost them nothing.
     static let indexes: [(name: String, on: String)] = [
         ("eventByFromResource", "event (fromResource, ord) WHERE fromResource IS NOT NULL"),
@@ -171,7 +179,7 @@ enum GraphSchema {
         ("eventByInputOf", "event (inputOf) WHERE inputOf IS NOT NULL"),
         ("eventByOutputOf", "event (outputOf) WHERE outputOf IS NOT NULL"),
         ("eventByCorrects", "event (corrects, status) WHERE corrects IS NOT NULL"),
-        ("eventByCreates", "event (creates) WHERE creates IS NOT NULL"),
+        ("eventByCreates", "event (creates) WHERE creates IS NOT NULL AND status <> 0"),
         ("eventByWaitsFor", "event (waitsFor) WHERE waitsFor IS NOT NULL"),
         ("agentByDescription", "agent (describedBy) WHERE describedBy IS NOT NULL"),
         // Planning listings walk one kind in id order; a rare kind should not scan the others.

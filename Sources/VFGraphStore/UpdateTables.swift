@@ -85,9 +85,18 @@ final class UpdateTables {
         return UpdateEvent(entry: GraphEntry(record, verified: true), payload: payload, stored: row)
     }
 
-    /// The event creating `resource`, if the tables hold it.
+    /// The event creating `resource`, if the tables hold it: an applied one made the resource's
+    /// row; one that did not apply is found by the index of creating events that did not
+    /// (`eventByCreates`, partial: the applied ones, nearly all, cost it nothing).
     func creator(of resource: ResourceID) throws -> EntryID? {
-        try ids("SELECT id FROM event WHERE creates = ?") { $0.bind(1, resource) }.first
+        let s = try RawStatement(db, "SELECT createdBy FROM resource WHERE id = ?")
+        s.bind(1, resource)
+        if try s.next() {
+            guard let id = try s.hash(0, table: "resource") else { throw GraphStoreError("resource: row without createdBy; run vf graph rebuild") }
+            s.reset()
+            return EntryID(hash: id)
+        }
+        return try ids("SELECT id FROM event WHERE creates = ? AND status <> 0") { $0.bind(1, resource) }.first
     }
 
     /// The pending events waiting for `id` (an entry, a resource or a process).
