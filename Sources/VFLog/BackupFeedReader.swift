@@ -50,12 +50,24 @@ public struct BackupFeedReader {
         }
     }
 
-    /// At the end of the file: refuses a feed cut short, and bytes after the backup's end.
-    public mutating func finish() throws(BackupFileError) {
+    /// At the end of the file: refuses a feed cut short, and bytes after the backup's end —
+    /// those given and `notGiven` more, which a reader that stopped at the end (``isEnded``)
+    /// counted in the file without reading them.
+    public mutating func finish(notGiven: Int = 0) throws(BackupFileError) {
+        let notGiven = max(0, notGiven)
         guard sealed.hasFeed else {
-            if extra > 0 { throw .trailingBytes(extra) }
+            let total = extra.addingReportingOverflow(notGiven)
+            if total.overflow || total.partialValue > 0 { throw .trailingBytes(total.overflow ? Int.max : total.partialValue) }
             return
         }
-        do { try decoder.finish() } catch { throw .feed(error) }
+        do {
+            try decoder.finish()
+        } catch .trailingBytes(let given) {
+            let total = given.addingReportingOverflow(notGiven)
+            throw .feed(.trailingBytes(total.overflow ? Int.max : total.partialValue))
+        } catch {
+            throw .feed(error)
+        }
+        if notGiven > 0 { throw .feed(.trailingBytes(notGiven)) }
     }
 }

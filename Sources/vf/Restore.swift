@@ -89,9 +89,10 @@ struct Restore: ParsableCommand {
                     if batch.count >= 4096 { try body(batch); batch.removeAll(keepingCapacity: true) }
                 }
             }
-            // After the end one byte more is enough to say the file has bytes after it.
-            if let more = try handle.read(upToCount: 1) { reader.append(more) }
-            try reader.finish()
+            // After the end, what follows is counted, not read.
+            let position = try handle.offset()
+            let end = try handle.seekToEnd()
+            try reader.finish(notGiven: Int(clamping: end >= position ? end - position : 0))
         } catch let error as BackupFileError {
             throw CLIError("\(file): \(error)")
         }

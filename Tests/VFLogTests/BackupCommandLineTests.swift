@@ -51,10 +51,10 @@ final class BackupCommandLineTests: XCTestCase {
         XCTAssertTrue(cutFeed.stderr.contains("the backup's feed: bundle is truncated after 3 complete records"), cutFeed.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/r3"))
 
-        try (whole + Data([0x42])).write(to: URL(fileURLWithPath: dir + "/longer"))
+        try (whole + Data(repeating: 0x42, count: 3 << 20)).write(to: URL(fileURLWithPath: dir + "/longer"))
         let longer = try vf("restore", "--home", dir + "/r4", dir + "/longer", "--passphrase-file", dir + "/pass")
         XCTAssertNotEqual(longer.status, 0)
-        XCTAssertTrue(longer.stderr.contains("1 unexpected bytes after the bundle's end record"), longer.stderr)
+        XCTAssertTrue(longer.stderr.contains("\(3 << 20) unexpected bytes after the bundle's end record"), longer.stderr)
     }
 
     func testRestoreIsLockedUntilTheExplicitUnlock() throws {

@@ -142,6 +142,17 @@ final class BackupFileTests: XCTestCase {
         reader.append([1, 2, 3])
         XCTAssertNil(try reader.next())
         XCTAssertThrowsError(try reader.finish()) { error in XCTAssertEqual(error as? BackupFileError, .trailingBytes(3)) }
+        XCTAssertThrowsError(try reader.finish(notGiven: 4)) { error in XCTAssertEqual(error as? BackupFileError, .trailingBytes(7)) }
+        // After a whole feed, bytes counted in the file and not given are bytes after the end too.
+        var longer = BackupFeedReader(sealed, feed: key.feed)
+        longer.append(rest + [9, 9])
+        while try longer.next() != nil {}
+        XCTAssertThrowsError(try longer.finish(notGiven: 5)) { error in XCTAssertEqual(error as? BackupFileError, .feed(.trailingBytes(7))) }
+        var exact = BackupFeedReader(sealed, feed: key.feed)
+        exact.append(rest)
+        while try exact.next() != nil {}
+        XCTAssertThrowsError(try exact.finish(notGiven: 5)) { error in XCTAssertEqual(error as? BackupFileError, .feed(.trailingBytes(5))) }
+        XCTAssertNoThrow(try exact.finish())
     }
 
     func testHostileKeySections() throws {
