@@ -25,6 +25,28 @@ def open_db(path):
     db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=NORMAL"); db.execute("PRAGMA cache_size=-65536")
     return db
 
+INSERTS = ("INSERT INTO event VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", "INSERT INTO history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+           "INSERT INTO resource VALUES (?,?,?,?,?,?,?,?)")
+
+def measure(db, rows, indexes, keyed_by_id):
+    """Fills the tables with N0 events in key order, makes `indexes`, then times N1 more, BATCH a transaction."""
+    db.execute("BEGIN")
+    rs = [rows(i) for i in range(N0)]
+    for t, q in enumerate(INSERTS):
+        column = (r[t] for r in rs)
+        db.executemany(q, sorted(column, key=lambda x: (x[0], x[1])) if keyed_by_id else column)
+    for index in indexes: db.execute(index)
+    db.execute("COMMIT"); db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    del rs
+    start = time.time()
+    for b in range(N0, N0 + N1, BATCH):
+        db.execute("BEGIN IMMEDIATE")
+        for i in range(b, b + BATCH):
+            for q, row in zip(INSERTS, rows(i)): db.execute(q, row)
+        db.execute("COMMIT")
+    db.close()
+    return time.time() - start
+
 def current(path):
     db = open_db(path)
     db.executescript("""
@@ -38,26 +60,8 @@ def current(path):
         e, r = h(i, 'e'), h(i, 'r')
         return ((e, 0, None, None, None, ordkey(i), None, r, None, None, None, None, r),
                 (r, ordkey(i), e, 1) + IMAGE, (r, f"lot {i}", "kg", "12.5", "12.5", "@farm", "@farm", e))
-    db.execute("BEGIN")
-    rs = [rows(i) for i in range(N0)]
-    for t, q in ((0, "INSERT INTO event VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"), (1, "INSERT INTO history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-                 (2, "INSERT INTO resource VALUES (?,?,?,?,?,?,?,?)")):
-        db.executemany(q, sorted((r[t] for r in rs), key=lambda x: (x[0], x[1])))
-    db.execute("CREATE INDEX eventByFromResource ON event (fromResource, ord) WHERE fromResource IS NOT NULL")
-    db.execute("CREATE INDEX eventByCreates ON event (creates) WHERE creates IS NOT NULL")
-    db.execute("COMMIT"); db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    del rs
-    start = time.time()
-    for b in range(N0, N0 + N1, BATCH):
-        db.execute("BEGIN IMMEDIATE")
-        for i in range(b, b + BATCH):
-            ev, hi, re = rows(i)
-            db.execute("INSERT INTO event VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ev)
-            db.execute("INSERT INTO history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", hi)
-            db.execute("INSERT INTO resource VALUES (?,?,?,?,?,?,?,?)", re)
-        db.execute("COMMIT")
-    db.close()
-    return time.time() - start
+    return measure(db, rows, ["CREATE INDEX eventByFromResource ON event (fromResource, ord) WHERE fromResource IS NOT NULL",
+                              "CREATE INDEX eventByCreates ON event (creates) WHERE creates IS NOT NULL"], keyed_by_id=True)
 
 def clustered(path):
     db = open_db(path)
@@ -73,27 +77,9 @@ def clustered(path):
         e, r = h(i, 'e'), h(i, 'r')
         return ((i, e, 0, None, None, None, ordkey(i), None, i, None, None, None, None),
                 (i, ordkey(i), i, 1) + IMAGE, (i, r, f"lot {i}", "kg", "12.5", "12.5", "@farm", "@farm"))
-    db.execute("BEGIN")
-    rs = [rows(i) for i in range(N0)]
-    for t, q in ((0, "INSERT INTO event VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"), (1, "INSERT INTO history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-                 (2, "INSERT INTO resource VALUES (?,?,?,?,?,?,?,?)")):
-        db.executemany(q, (r[t] for r in rs))
-    db.execute("CREATE UNIQUE INDEX eventById ON event (id)")
-    db.execute("CREATE UNIQUE INDEX resourceById ON resource (id)")
-    db.execute("CREATE INDEX eventByFromResource ON event (fromResource, ord) WHERE fromResource IS NOT NULL")
-    db.execute("COMMIT"); db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    del rs
-    start = time.time()
-    for b in range(N0, N0 + N1, BATCH):
-        db.execute("BEGIN IMMEDIATE")
-        for i in range(b, b + BATCH):
-            ev, hi, re = rows(i)
-            db.execute("INSERT INTO event VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ev)
-            db.execute("INSERT INTO history VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", hi)
-            db.execute("INSERT INTO resource VALUES (?,?,?,?,?,?,?,?)", re)
-        db.execute("COMMIT")
-    db.close()
-    return time.time() - start
+    return measure(db, rows, ["CREATE UNIQUE INDEX eventById ON event (id)", "CREATE UNIQUE INDEX resourceById ON resource (id)",
+                              "CREATE INDEX eventByFromResource ON event (fromResource, ord) WHERE fromResource IS NOT NULL"],
+                   keyed_by_id=False)
 
 a = current(os.path.join(DIR, "layout-a.sqlite"))
 print(f"current layout:   {N1} events onto {N0}: {a:.1f} s, {N1/a:.0f} events/s", flush=True)

@@ -9,12 +9,9 @@ import XCTest
 /// The event creating a resource, as an update looks it up: an applied one by the resource's
 /// row, one that did not apply by the partial index `eventByCreates` (graph schema v10).
 final class CreatingEventTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var directory: String { temporary.path }
+    private var directory: String!
 
-    override func setUpWithError() throws { temporary = try TemporaryDirectory("vf-creating") }
-
-    override func tearDown() { temporary.remove() }
+    override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-creating").path }
 
     func testAPendingCreatorIsFoundAcrossUpdatesAndAnAppliedOneByItsResource() throws {
         let net = try SignedNetwork(path: directory + "/source.sqlite")

@@ -8,12 +8,9 @@ import XCTest
 /// What the reader answers by index from the tables equals what the whole graph in memory says:
 /// every resource, event, process, specification, agent and status, and every track and trace.
 final class GraphReaderTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var directory: String { temporary.path }
+    private var directory: String!
 
-    override func setUpWithError() throws { temporary = try TemporaryDirectory("vf-reader") }
-
-    override func tearDown() { temporary.remove() }
+    override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-reader").path }
 
     /// The rich network replicated in random batches, the tables updated after each; the reader
     /// is compared with the graph at the end and mid-way.

@@ -9,12 +9,9 @@ import XCTest
 /// When deriving the whole graph in memory would not fit in the memory available, the graph is
 /// derived in steps, as updates of a bounded number of entries each: the same rows.
 final class RebuildInStepsTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var directory: String { temporary.path }
+    private var directory: String!
 
-    override func setUpWithError() throws { temporary = try TemporaryDirectory("vf-steps") }
-
-    override func tearDown() { temporary.remove() }
+    override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-steps").path }
 
     func testInMemoryWhenTheEstimateTakesAtMostHalfOfWhatIsAvailable() {
         XCTAssertTrue(RebuildMemory.fitsInMemory(entries: 1_000_000, available: 7_000_000_000))

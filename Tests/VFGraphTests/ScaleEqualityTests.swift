@@ -10,12 +10,9 @@ import XCTest
 /// back-dated, replicated in shuffled batches with one feed held back and delivered last. The
 /// tables stay equal to a rebuild row for row, and an update costs what it touches.
 final class ScaleEqualityTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var directory: String { temporary.path }
+    private var directory: String!
 
-    override func setUpWithError() throws { temporary = try TemporaryDirectory("vf-scale") }
-
-    override func tearDown() { temporary.remove() }
+    override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-scale").path }
 
     func testBackDatedAndLateEntriesLeaveTheTablesEqualToARebuild() throws {
         var workload = ChainWorkload(feeds: 4, steps: 8, seed: 7)

@@ -9,12 +9,9 @@ import XCTest
 /// Anyone may publish an entry that names anyone's event: a correction of it, say. Only its
 /// author's corrections apply, and an update that folds one reads those, not the others'.
 final class StrangersCostTests: XCTestCase {
-    private var temporary: TemporaryDirectory!
-    private var directory: String { temporary.path }
+    private var directory: String!
 
-    override func setUpWithError() throws { temporary = try TemporaryDirectory("vf-strangers") }
-
-    override func tearDown() { temporary.remove() }
+    override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-strangers").path }
 
     func testAStrangersCorrectionsOfAnEventAreNotReadWhenItsAuthorCorrectsIt() throws {
         let net = try SignedNetwork(path: directory + "/source.sqlite")
