@@ -9,7 +9,7 @@ import VFLog
 /// from the start. Both give the same graph because the fold is a function of the causal
 /// order, and in the first case the new events come last in it.
 public struct GraphBuilder: Sendable {
-    package private(set) var derivation = Derivation()
+    private var derivation = Derivation()
     private var statuses: [EntryID: EventStatus] = [:]
     /// The greatest order among the folded events: an event with a smaller one cannot be
     /// folded onto the graph, it belongs before something already folded.
@@ -30,7 +30,7 @@ public struct GraphBuilder: Sendable {
     }
 
     /// Brings the graph up to date after `fresh` entries were catalogued.
-    package mutating func settle(_ fresh: [GraphEntry]) {
+    private mutating func settle(_ fresh: [GraphEntry]) {
         guard !fresh.isEmpty else { return }
         let resolution = derivation.resolve()
         let newStatuses = resolution.statuses

@@ -27,9 +27,11 @@ extension GraphReader {
     }
 
     /// The entries that name `target` by `relation`, in id order; with `signedBy`, only those
-    /// its feeds signed, without reading the others.
-    public func linking(to target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]? = nil) throws -> [EntryID] {
-        try pool.read { db in try TableConsentFacts.sources(db, naming: target, by: relation, signedBy: authors) }
+    /// its feeds signed, without reading the others. At most `limit` are read (with `signedBy`,
+    /// not necessarily the first in id order): a caller that refuses more asks for one over.
+    public func linking(to target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]? = nil,
+                        limit: Int = .max) throws -> [EntryID] {
+        try pool.read { db in try TableConsentFacts.sources(db, naming: target, by: relation, signedBy: authors, limit: limit) }
     }
 
     /// How far an intent, commitment or claim has come. Costs what links to it.
@@ -51,12 +53,12 @@ extension GraphReader {
         // The events naming it, by their rows: only the applied ones count, so only theirs are
         // read from the log (anyone may name anyone's commitment, with events that do not apply).
         let rows = try pool.read { db in
-            try EventRowRead.all(db, where: "id IN (SELECT source FROM link WHERE target = ?1 AND relation = ?2) ORDER BY id") {
+            try EventRowRead.all(db, where: "id IN (SELECT source FROM link WHERE target = ?1 AND relation = ?2) AND status = 0 ORDER BY id") {
                 $0.bind(1, planned.id)
                 $0.bind(2, relation.rawValue)
             }
         }
-        for event in try self.events(rows.filter { $0.status == .applied }) {
+        for event in try self.events(rows) {
             guard between(event.payload.provider, event.payload.receiver) else { continue }
             events.append(event)
             guard let unit = quantity?.unit else { continue }

@@ -26,8 +26,8 @@ struct AgentRow: Equatable, Sendable {
     var uses: Int
 }
 
-/// Every row the tables hold for a graph derived in memory: what a rebuild writes, and what an
-/// update must leave, row for row.
+/// Every row the tables hold for a graph derived in memory: what a rebuild writes (an update
+/// must leave the same rows, which the tests compare through the tables themselves).
 ///
 /// Made one row at a time, each table's rows in its key order (``ByteOrder``), from the
 /// derivation itself: a rebuild at a million events would otherwise hold a second copy of the

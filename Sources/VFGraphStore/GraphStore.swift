@@ -112,9 +112,10 @@ public final class GraphStore {
         let shrank = stored.contains { feed, sequence in sequence > heads[feed] ?? 0 }
         if shrank || ((held == 0 || new > held) && fitsInMemory(heads)) {
             // (When it does not fit, the update goes on in steps from where the tables stand,
-            // which is what a rebuild in steps does after emptying them.)
+            // which is what a rebuild in steps does after emptying them.) Once decided here,
+            // the mode is not decided again; a log that shrank decides its own.
             lastUpdateWork = nil
-            return try rebuild(from: log)
+            return try rebuild(from: log, mode: shrank ? nil : .inMemory)
         }
         let (changes, work, _) = try foldInSteps(from: log, to: heads, entriesPerTransaction: entriesPerTransaction)
         lastUpdateWork = work

@@ -390,10 +390,10 @@ struct GraphUpdate {
         let facts = consentFacts()
         var again: [EntryID: EventOrder] = [:]
         for commitment in consentTouched {
-            // Only a party's fulfilment can be given consent, so only theirs are folded again.
-            let parties = try facts.plannedEntry(commitment).map { held in
-                try AgreementRule.parties(of: [held.planned], facts: facts).parties
-            }
+            // Only a party's fulfilment of a held commitment can be given consent, so only
+            // theirs are folded again; a commitment not held gives none (ConsentGrant).
+            guard let held = try facts.plannedEntry(commitment) else { continue }
+            let parties = try AgreementRule.parties(of: [held.planned], facts: facts).parties
             for id in try facts.sources(naming: commitment, by: .fulfills, signedBy: parties) {
                 if let order = try foldedOrder(id, settled: settled) { again[id] = order }
             }

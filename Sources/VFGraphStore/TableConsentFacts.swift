@@ -24,19 +24,22 @@ struct TableConsentFacts: ConsentFacts {
     /// The entries that name `target` by `relation`, in id order, by the `link` key; with
     /// `signedBy`, one range of the key per author, so the links others made are not read.
     static func sources(_ db: Database, naming target: EntryID, by relation: PlanningRelation,
-                        signedBy authors: [FeedID]? = nil) throws -> [EntryID] {
+                        signedBy authors: [FeedID]? = nil, limit: Int = .max) throws -> [EntryID] {
+        let limit = Int64(clamping: max(0, limit))
         guard let authors else {
-            return try GraphReader.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 ORDER BY source") {
+            return try GraphReader.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 ORDER BY source LIMIT ?3") {
                 $0.bind(1, target)
                 $0.bind(2, relation.rawValue)
+                $0.bind(3, limit)
             }
         }
         var result: [EntryID] = []
-        for author in Set(authors) {
-            result += try GraphReader.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 AND author = ?3") {
+        for author in Set(authors) where result.count < limit {
+            result += try GraphReader.ids(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 AND author = ?3 LIMIT ?4") {
                 $0.bind(1, target)
                 $0.bind(2, relation.rawValue)
                 $0.bind(3, author)
+                $0.bind(4, limit)
             }
         }
         return result.sorted()

@@ -89,14 +89,8 @@ final class UpdateTables {
     /// row; one that did not apply is found by the index of creating events that did not
     /// (`eventByCreates`, partial: the applied ones, nearly all, cost it nothing).
     func creator(of resource: ResourceID) throws -> EntryID? {
-        let s = try RawStatement(db, "SELECT createdBy FROM resource WHERE id = ?")
-        s.bind(1, resource)
-        if try s.next() {
-            guard let id = try s.hash(0, table: "resource") else { throw GraphStoreError("resource: row without createdBy; run vf graph rebuild") }
-            s.reset()
-            return EntryID(hash: id)
-        }
-        return try ids("SELECT id FROM event WHERE creates = ? AND status <> 0") { $0.bind(1, resource) }.first
+        try ids("SELECT createdBy FROM resource WHERE id = ?", table: "resource") { $0.bind(1, resource) }.first
+            ?? ids("SELECT id FROM event WHERE creates = ? AND status <> 0") { $0.bind(1, resource) }.first
     }
 
     /// The pending events waiting for `id` (an entry, a resource or a process).
@@ -195,12 +189,12 @@ final class UpdateTables {
     /// Forgets what was read of an agent's row, after it was written.
     func forgetAgent(_ id: AgentID) { agents[id] = nil }
 
-    private func ids(_ sql: String, bind: (RawStatement) -> Void) throws -> [EntryID] {
+    private func ids(_ sql: String, table: String = "event", bind: (RawStatement) -> Void) throws -> [EntryID] {
         let s = try RawStatement(db, sql)
         bind(s)
         var result: [EntryID] = []
         while try s.next() {
-            guard let id = try s.hash(0, table: "event") else { throw GraphStoreError("event: row without id; run vf graph rebuild") }
+            guard let id = try s.hash(0, table: table) else { throw GraphStoreError("\(table): row without id; run vf graph rebuild") }
             result.append(EntryID(hash: id))
         }
         return result

@@ -31,7 +31,7 @@ public struct BackupFeedReader {
     }
 
     /// Whether the feed is whole (its end record read, or there is none): what follows can
-    /// only be bytes after the end, and one more is enough for ``finish()`` to refuse them.
+    /// only be bytes after the end, which ``finish(notGiven:)`` refuses without being given them.
     public var isEnded: Bool { !sealed.hasFeed || decoder.isEnded }
 
     /// The next record's entry; nil until more bytes arrive, and after the end record.

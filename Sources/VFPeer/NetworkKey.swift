@@ -25,9 +25,12 @@ public struct NetworkKey: Sendable, Equatable {
 
     public var base64: String { Data(bytes).base64EncodedString() }
 
+    /// `HOME/network`, the file a home's network key is kept in.
+    public static func path(home: NodeHome) -> String { home.path + "/network" }
+
     /// `HOME/network`: written by `vf init --network`, mode 0600. Absent means the default network.
     public static func load(home: NodeHome) throws -> NetworkKey {
-        let path = home.path + "/network"
+        let path = path(home: home)
         var info = stat()
         guard stat(path, &info) == 0 else { return .default }
         // A private network's key admits anyone who holds it: guarded like the secret key.
@@ -39,7 +42,7 @@ public struct NetworkKey: Sendable, Equatable {
     }
 
     public func save(home: NodeHome) throws {
-        let path = home.path + "/network"
+        let path = Self.path(home: home)
         guard FileManager.default.createFile(atPath: path, contents: Data((base64 + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
             throw NetworkKeyError(reason: "cannot write \(path)")
         }

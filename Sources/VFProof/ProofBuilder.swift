@@ -36,18 +36,25 @@ public struct ProofBuilder {
         for step in steps {
             switch step.item {
             case let .event(id): try closure.event(id)
-            case let .process(id): closure.object(id)
+            case let .process(id): try closure.object(id)
             case let .resource(id): closure.resource(id)
             }
         }
         try closure.run()
 
         // The entries with payloads, and each involved feed's latest profile.
+        // Their base64 alone is less than the file: a proof too large is refused while they are
+        // read, before they are all held (the exact size is checked once it is encoded).
         var included: [EntryID: SignedEntry] = [:]
+        var base64Bytes = 0
         for id in closure.objects {
             guard let signed = try log.entry(id: id) else { continue }
-            guard signed.payload != nil else {
+            guard let payload = signed.payload else {
                 throw ProofError("entry \(id) (\(signed.entry.author) #\(signed.entry.sequence)), which the trace needs, has no payload on this node")
+            }
+            base64Bytes += 4 * ((signed.entry.encoded.count + 2) / 3) + 4 * ((payload.count + 2) / 3)
+            guard base64Bytes <= ProofFile.maximumSize else {
+                throw ProofError("the proof would be more than the \(ProofFile.maximumSize) bytes a checker reads")
             }
             included[id] = signed
         }
@@ -127,7 +134,24 @@ private struct Closure {
         pendingEvents.append(id)
     }
     mutating func resource(_ id: ResourceID) { if resources.insert(id).inserted { pendingResources.append(id) } }
-    mutating func object(_ id: EntryID) { objects.insert(id) }
+    /// An entry the proof holds that is not an event the closure follows. A proof holds at most
+    /// ``ProofFile/maximumEntries`` entries, so more objects are refused as they are met.
+    mutating func object(_ id: EntryID) throws {
+        objects.insert(id)
+        guard objects.count <= ProofFile.maximumEntries else {
+            throw ProofError("the proof would hold more than \(ProofFile.maximumEntries) entries, more than a checker reads")
+        }
+    }
+
+    /// The entries naming `target` by `relation` (signed by `authors`), refused when more than
+    /// a proof holds: at most one more is read.
+    func linking(to target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]? = nil) throws -> [EntryID] {
+        let found = try reader.linking(to: target, by: relation, signedBy: authors, limit: ProofFile.maximumEntries + 1)
+        guard found.count <= ProofFile.maximumEntries else {
+            throw ProofError("more than \(ProofFile.maximumEntries) entries name \(target): more than a proof holds")
+        }
+        return found
+    }
     mutating func commitment(_ id: EntryID) { if commitments.insert(id).inserted { pendingCommitments.append(id) } }
 
     mutating func run() throws {
@@ -145,17 +169,17 @@ private struct Closure {
                 for r in [e.fromResource, e.toResource, e.container].compactMap({ $0 }) { resource(r) }
                 if let original = p.corrects { try event(original) }
                 for correction in e.correctedBy { try event(correction) }
-                for process in [p.inputOf, p.outputOf].compactMap({ $0 }) { object(process) }
+                for process in [p.inputOf, p.outputOf].compactMap({ $0 }) { try object(process) }
                 if p.action == .combine, p.toResourceInventoriedAs == nil, let process = p.inputOf {
                     // A process of more outputs than the limit is refused after one more.
                     let outputs = try reader.events(of: process, outputs: true, limit: limit + 1)
                     guard outputs.count <= limit else { throw tooMuch }
                     for output in outputs { try event(output.id) }
                 }
-                for spec in [p.resourceConformsTo, p.newInventoriedResource?.conformsTo].compactMap({ $0 }) { object(spec) }
-                for case let .described(agent)? in [p.provider, p.receiver] { object(agent) }
+                for spec in [p.resourceConformsTo, p.newInventoriedResource?.conformsTo].compactMap({ $0 }) { try object(spec) }
+                for case let .described(agent)? in [p.provider, p.receiver] { try object(agent) }
                 p.fulfills.forEach { commitment($0) }
-                (p.satisfies + p.settles).forEach { object($0) }
+                for id in p.satisfies + p.settles { try object(id) }
             } else if let id = pendingCommitments.popLast() {
                 // What consent reads: the agreements, their signatures and withdrawals, their
                 // commitments and every fulfilment of those.
@@ -163,18 +187,18 @@ private struct Closure {
                 // signers, and fulfilments signed by a party. What anyone else names it with
                 // changes nothing the checker derives, and would only fill the proof.
                 guard let c = try reader.planned(id) else { continue }
-                object(id)
-                for case let .described(agent)? in [c.payload.provider, c.payload.receiver] { object(agent) }
+                try object(id)
+                for case let .described(agent)? in [c.payload.provider, c.payload.receiver] { try object(agent) }
                 for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
-                    for agreement in try reader.linking(to: id, by: relation) {
+                    for agreement in try linking(to: id, by: relation) {
                         guard let a = try reader.planned(agreement), a.payload.kind == .agreement else { continue }
-                        object(agreement)
+                        try object(agreement)
                         let parties = try reader.state(of: a).parties
                         // The rules' own ranges (AgreementRule): the parties' acceptances, and
                         // the withdrawals of the parties and the proposer.
-                        for signature in try reader.linking(to: agreement, by: .accepts, signedBy: parties)
-                            + reader.linking(to: agreement, by: .withdraws, signedBy: parties + [a.author]) {
-                            object(signature)
+                        for signature in try linking(to: agreement, by: .accepts, signedBy: parties)
+                            + linking(to: agreement, by: .withdraws, signedBy: parties + [a.author]) {
+                            try object(signature)
                         }
                         (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) }
                     }
@@ -186,7 +210,7 @@ private struct Closure {
                     case .described: if let feed = try reader.agent(agent)?.answeredBy { parties.insert(feed) }
                     }
                 }
-                for fulfilment in try reader.linking(to: id, by: .fulfills, signedBy: Array(parties)) { try event(fulfilment) }
+                for fulfilment in try linking(to: id, by: .fulfills, signedBy: Array(parties)) { try event(fulfilment) }
             } else {
                 return
             }

@@ -27,7 +27,7 @@ struct Restore: ParsableCommand {
         // restored and is still locked: restoring it again finishes a restore cut short.
         let locked: FeedID?
         do { locked = try home.lockedRestore() } catch { throw CLIError("\(error)") }
-        if locked != nil, networkKey != nil, FileManager.default.fileExists(atPath: home.path + "/network") {
+        if locked != nil, networkKey != nil, FileManager.default.fileExists(atPath: NetworkKey.path(home: home)) {
             throw CLIError("\(home.path) already has a network key, which is left as it is: restore it again without --network")
         }
         // One open file for the key and both passes over the feed: the file the key came from is
@@ -37,6 +37,13 @@ struct Restore: ParsableCommand {
         let sealed: BackupFile.Sealed
         do {
             sealed = try BackupFile.readKeySection([UInt8]((try handle.read(upToCount: BackupFile.keySectionSize)) ?? Data()))
+            // A backup without a feed ends with its key section: what follows is refused
+            // before the passphrase is asked for (§18), counted, not read.
+            if !sealed.hasFeed {
+                var reader = BackupFeedReader(sealed, feed: nil)
+                let end = try handle.seekToEnd()
+                try reader.finish(notGiven: Int(clamping: end) - BackupFile.keySectionSize)
+            }
         } catch let error as BackupFileError {
             throw CLIError("\(file): \(error)")
         }

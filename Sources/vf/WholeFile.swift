@@ -14,13 +14,14 @@ enum WholeFile {
         case refuse
     }
 
-    /// Writes `path` through `body`, with permissions `mode` (whatever the umask says).
-    static func write(_ path: String, mode: mode_t = 0o644, existing: Existing, _ body: (FileHandle) throws -> Void) throws {
+    /// Writes `path` through `body`: with permissions `mode` whatever the umask says (a file
+    /// holding a key), or, without one, 0666 less the umask, as any new file.
+    static func write(_ path: String, mode: mode_t? = nil, existing: Existing, _ body: (FileHandle) throws -> Void) throws {
         let temporary = path + ".partial"
         let flags = O_WRONLY | O_CREAT | (existing == .refuse ? O_EXCL : O_TRUNC)
-        let fd = open(temporary, flags, mode)
+        let fd = open(temporary, flags, mode ?? 0o666)
         guard fd >= 0 else { throw CLIError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        fchmod(fd, mode)
+        if let mode { fchmod(fd, mode) }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         do {
             try body(handle)

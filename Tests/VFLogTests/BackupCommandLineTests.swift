@@ -55,6 +55,17 @@ final class BackupCommandLineTests: XCTestCase {
         let longer = try vf("restore", "--home", dir + "/r4", dir + "/longer", "--passphrase-file", dir + "/pass")
         XCTAssertNotEqual(longer.status, 0)
         XCTAssertTrue(longer.stderr.contains("\(3 << 20) unexpected bytes after the bundle's end record"), longer.stderr)
+
+        // Without a feed, bytes after the key section are refused before the passphrase is tried.
+        XCTAssertEqual(try vf("backup", "--home", dir + "/a", "--out", dir + "/key-only", "--passphrase-file", dir + "/pass",
+                              "--strength", "minimum").status, 0)
+        let keyOnly = try Data(contentsOf: URL(fileURLWithPath: dir + "/key-only"))
+        try (keyOnly + Data(repeating: 7, count: 5)).write(to: URL(fileURLWithPath: dir + "/key-longer"))
+        let keyLonger = try vf("restore", "--home", dir + "/r5", dir + "/key-longer", "--passphrase-file", dir + "/wrong")
+        XCTAssertNotEqual(keyLonger.status, 0)
+        XCTAssertTrue(keyLonger.stderr.contains("5 unexpected bytes after the end of the backup"), keyLonger.stderr)
+        XCTAssertFalse(keyLonger.stderr.contains("wrong passphrase"), keyLonger.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/r5"))
     }
 
     func testRestoreIsLockedUntilTheExplicitUnlock() throws {

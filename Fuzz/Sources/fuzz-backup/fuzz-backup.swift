@@ -31,12 +31,13 @@ public func fuzzBackup(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var offset = BackupFile.keySectionSize
     let chunked: Result<[SignedEntry], BackupFileError>
     do {
-        while offset < bytes.count {
+        // As restore reads: up to the end of the feed, then what follows counted, not given.
+        while offset < bytes.count, !reader.isEnded {
             reader.append(bytes[offset..<min(offset + chunk, bytes.count)])
             offset += chunk
             while let signed = try reader.next() { entries.append(signed) }
         }
-        try reader.finish()
+        try reader.finish(notGiven: max(0, bytes.count - offset))
         chunked = .success(entries)
     } catch {
         chunked = .failure(error)
