@@ -154,22 +154,28 @@ struct ReadEndpoints: Sendable {
         }
     }
 
-    /// A trace or track of at most `limit` steps (``QueryParameters/flowLimit()``): one that
-    /// has more is refused with `422` once the walk reaches the step over, so a request takes
-    /// at most the steps its limit allows, however much of the graph the item reaches.
+    /// A trace or track of at most `limit` steps (``QueryParameters/flowLimit()``), reading at
+    /// most ``GraphReader/flowReads(forSteps:)`` events: one that has more steps, or would read
+    /// more, is refused with `422` once the walk reaches the step or the read over, so a request
+    /// costs at most what its limit allows, however much of the graph the item reaches.
     func flow(_ idText: String, backwards: Bool, query: QueryParameters) async throws -> [UInt8] {
         let limit = try query.flowLimit()
         let reader = try await context.graph.reader()
         let name = backwards ? "trace" : "track"
         return try await blocking.run {
             let start = try FlowStart.parse(idText, in: reader)
-            guard let steps = try reader.flow(from: start, backwards: backwards, atMost: limit) else {
-                let more = limit < QueryParameters.maximumFlowLimit
-                    ? "ask with a larger limit (at most \(QueryParameters.maximumFlowLimit)), or use vf \(name)"
-                    : "use vf \(name)"
+            let more = limit < QueryParameters.maximumFlowLimit
+                ? "ask with a larger limit (at most \(QueryParameters.maximumFlowLimit)), or use vf \(name)"
+                : "use vf \(name)"
+            switch try reader.flow(from: start, backwards: backwards, atMost: limit) {
+            case let .steps(steps):
+                return JSONWriter.bytes { $0.array(steps, GraphJSON.step) }
+            case .moreSteps:
                 throw APIError.unprocessable("the \(name) has more than \(limit) steps: \(more)")
+            case let .moreReads(reads):
+                throw APIError.unprocessable("the \(name) reads more than \(reads) events, the most a limit of \(limit) steps may read "
+                                             + "(an item on the way is named by many events): \(more)")
             }
-            return JSONWriter.bytes { $0.array(steps, GraphJSON.step) }
         }
     }
 

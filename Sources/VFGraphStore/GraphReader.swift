@@ -79,13 +79,34 @@ public struct GraphReader: Sendable {
     }
 
     /// The applied events whose `resourceInventoriedAs` (`from`) or `toResourceInventoriedAs`
-    /// is `resource`, corrections left out: the candidates for a step of a flow.
-    func flowEvents(naming resource: ResourceID, asFrom: Bool) throws -> [GraphEvent] {
+    /// is `resource`, corrections left out, in causal order: the candidates for a step of a
+    /// flow; with `only`, those of one kind; at most `limit`.
+    func flowEvents(naming resource: ResourceID, asFrom: Bool, only kind: FlowCandidates = .all, limit: Int = .max) throws -> [GraphEvent] {
         let column = asFrom ? "fromResource" : "toResource"
         let rows = try pool.read { db in
-            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 AND corrects IS NULL ORDER BY ord") { $0.bind(1, resource) }
+            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 AND corrects IS NULL\(kind.condition) ORDER BY ord LIMIT ?2") {
+                $0.bind(1, resource)
+                $0.bind(2, Int64(clamping: max(0, limit)))
+            }
         }
         return try events(rows)
+    }
+
+    /// Which of a resource's events a step of a flow reads (``flowEvents(naming:asFrom:only:limit:)``).
+    enum FlowCandidates {
+        case all
+        /// Outputs of a process, and events that are not inputs of one.
+        case outputsAndNonInputs
+        /// Events that are not outputs of a process.
+        case nonOutputs
+
+        var condition: String {
+            switch self {
+            case .all: ""
+            case .outputsAndNonInputs: " AND (outputOf IS NOT NULL OR inputOf IS NULL)"
+            case .nonOutputs: " AND outputOf IS NULL"
+            }
+        }
     }
 
     /// The breadcrumb of an applied event that is not a correction: the last applied event

@@ -32,7 +32,14 @@ public struct ProofBuilder {
         // leads back to its process or its resource, not both), so at most 2 × events + 1 with
         // the subject.
         let maximumSteps = limit > (Int.max - 1) / 2 ? Int.max : 2 * limit + 1
-        guard let steps = try reader.flow(from: subject, backwards: true, atMost: maximumSteps) else { throw closure.tooMuch }
+        let steps: [FlowStep]
+        switch try reader.flow(from: subject, backwards: true, atMost: maximumSteps) {
+        case let .steps(walked): steps = walked
+        case .moreSteps: throw closure.tooMuch
+        case let .moreReads(reads):
+            throw ProofError("the trace would read more than \(reads) events, the most a proof of at most \(limit) events may read: "
+                             + "an item it passes is named by too many events")
+        }
         for step in steps {
             switch step.item {
             case let .event(id): try closure.event(id)

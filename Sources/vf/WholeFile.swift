@@ -1,25 +1,29 @@
 import Foundation
 
 /// Writes a file that appears under its name only once it is whole: it is written beside it,
-/// as `NAME.partial`, synced, then given its name, and the directory synced; on any failure
-/// the partial file is removed, so a crash or a full disk never leaves half a file under the
-/// name. (`vf backup`, `vf export` and `vf prove` write this way.)
+/// under a name of its own (`NAME.partial.` and 16 random hex digits, made with `O_EXCL`),
+/// synced, then given its name, and the directory synced; on any failure the partial file is
+/// removed, so a crash or a full disk never leaves half a file under the name, and two writers
+/// of one name never write into one file. (`vf backup`, `vf export` and `vf prove` write this way.)
 enum WholeFile {
     /// What happens when a file already has the name.
     enum Existing {
-        /// It is replaced (`rename`), and a partial file left by an earlier crash is reused.
+        /// It is replaced (`rename`).
         case replace
-        /// The write fails (`link`, which refuses an existing name, even one made meanwhile), and
-        /// so does starting while a partial file exists.
+        /// The write fails (`link`, which refuses an existing name, even one made meanwhile).
         case refuse
     }
 
     /// Writes `path` through `body`: with permissions `mode` whatever the umask says (a file
     /// holding a key), or, without one, 0666 less the umask, as any new file.
     static func write(_ path: String, mode: mode_t? = nil, existing: Existing, _ body: (FileHandle) throws -> Void) throws {
-        let temporary = path + ".partial"
-        let flags = O_WRONLY | O_CREAT | (existing == .refuse ? O_EXCL : O_TRUNC)
-        let fd = open(temporary, flags, mode ?? 0o666)
+        var (temporary, fd) = ("", Int32(-1))
+        // A name taken meanwhile (by chance, 1 in 2^64) is tried again, with another.
+        for _ in 0..<4 where fd < 0 {
+            temporary = path + ".partial." + String(UInt64.random(in: .min ... .max), radix: 16)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode ?? 0o666)
+            guard fd >= 0 || errno == EEXIST else { break }
+        }
         guard fd >= 0 else { throw CLIError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
         if let mode { fchmod(fd, mode) }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)

@@ -36,6 +36,46 @@ final class GraphReaderTests: XCTestCase {
         try assertAgrees(store, log, "at the end")
     }
 
+    /// A walk reads no more events than its limit allows, however many name an item it passes,
+    /// and a step back from a resource does not read the events that used it.
+    func testAWalkReadsNoMoreEventsThanItsLimitAllows() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let flour = try net.raise("mill", "1000", "kg", name: "flour")
+        for i in 0..<30 {
+            let baking = try net.post("mill", ["@type": "Process", "name": .string("baking \(i)")])
+            try net.event("consume", provider: "mill", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(flour), "inputOf": ref(baking)])
+        }
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: net.source)
+        let reader = store.reader(log: net.source)
+        func derived() throws -> EconomicGraph {
+            Derivation.derive(try net.source.feeds().flatMap { try net.source.records(author: $0.author) }.map { GraphEntry($0, verified: true) })
+        }
+        // Back from the flour: its raise, not its thirty uses.
+        var graph = try derived()
+        XCTAssertEqual(graph.trace(from: .resource(flour)).count, 2)
+        XCTAssertEqual(try reader.flow(from: .resource(flour), backwards: true, atMost: 10, reading: 3), .steps(graph.trace(from: .resource(flour))))
+        // Forwards, each use is a neighbour, read whether or not the walk may take it.
+        XCTAssertEqual(try reader.flow(from: .resource(flour), backwards: false, atMost: 1000, reading: 30), .moreReads(30))
+        XCTAssertEqual(try reader.flow(from: .resource(flour), backwards: false, atMost: 1000), .steps(graph.track(from: .resource(flour))))
+
+        // Twenty moves out of the flour are read on the way back, and passed by.
+        let store2 = try net.raise("mill", "0", "kg", name: "flour in the store")
+        for _ in 0..<20 {
+            try net.event("move", provider: "mill", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(flour),
+                                                     "toResourceInventoriedAs": ref(store2)])
+        }
+        try store.update(from: net.source)
+        graph = try derived()
+        XCTAssertEqual(graph.trace(from: .resource(flour)).count, 2)
+        XCTAssertEqual(try reader.flow(from: .resource(flour), backwards: true, atMost: 10, reading: 20), .moreReads(20))
+        XCTAssertEqual(try reader.flow(from: .resource(flour), backwards: true, atMost: 10, reading: 22), .steps(graph.trace(from: .resource(flour))))
+        // The default: four events per step, and at least 1,024.
+        XCTAssertEqual(GraphReader.flowReads(forSteps: 10), 1024)
+        XCTAssertEqual(GraphReader.flowReads(forSteps: 10_000), 40_000)
+        XCTAssertEqual(GraphReader.flowReads(forSteps: .max), .max)
+    }
+
     private func assertAgrees(_ store: GraphStore, _ log: LogStore, _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let graph = Derivation.derive(try log.feeds().flatMap { try log.records(author: $0.author) }.map { GraphEntry($0, verified: true) })
         let reader = store.reader(log: log)
@@ -79,9 +119,9 @@ final class GraphReaderTests: XCTestCase {
             // A walk limited to its length is the walk; to one step fewer, refused.
             for backwards in [true, false] {
                 let full = backwards ? graph.trace(from: .resource(id)) : graph.track(from: .resource(id))
-                XCTAssertEqual(try reader.flow(from: .resource(id), backwards: backwards, atMost: full.count), full, message, file: file, line: line)
+                XCTAssertEqual(try reader.flow(from: .resource(id), backwards: backwards, atMost: full.count), .steps(full), message, file: file, line: line)
                 if full.count > 1 {
-                    XCTAssertNil(try reader.flow(from: .resource(id), backwards: backwards, atMost: full.count - 1), message, file: file, line: line)
+                    XCTAssertEqual(try reader.flow(from: .resource(id), backwards: backwards, atMost: full.count - 1), .moreSteps, message, file: file, line: line)
                 }
             }
         }

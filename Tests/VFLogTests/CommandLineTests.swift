@@ -67,6 +67,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(tampered.stdout.contains("\(me) #5: payload hash does not match"), tampered.stdout)
     }
 
+    /// An export writes a temporary file of its own: a partial file someone else left under
+    /// the old fixed name is neither reused nor removed, and none of its own is left.
+    func testAnExportWritesATemporaryFileOfItsOwn() throws {
+        let dir = try temporaryDirectory(self)
+        let home = dir + "/a"
+        XCTAssertEqual(try vf("init", "--home", home).status, 0)
+        XCTAssertEqual(try vf("publish", "--home", home, "--lines", "-", stdin: #"{"n":1}"#).status, 0)
+        let stale = dir + "/a.vfb.partial"
+        try Data("another writer's".utf8).write(to: URL(fileURLWithPath: stale))
+        let exported = try vf("export", "--home", home, "--out", dir + "/a.vfb")
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        XCTAssertEqual(try String(contentsOfFile: stale, encoding: .utf8), "another writer's")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["a", "a.vfb", "a.vfb.partial"])
+        XCTAssertEqual(try vf("init", "--home", dir + "/b").status, 0)
+        let imported = try vf("import", "--home", dir + "/b", dir + "/a.vfb")
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue(imported.stdout.contains("imported 1 new entries"), imported.stdout)
+    }
+
     func testExportImportAndATamperedBundle() throws {
         let dir = try temporaryDirectory(self)
         let (a, b, c) = (dir + "/a", dir + "/b", dir + "/c")
