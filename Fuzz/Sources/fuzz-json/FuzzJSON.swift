@@ -5,7 +5,9 @@ import VFJSON
 /// The strict JSON parser every payload goes through, and the fast scanner (`JSONTape`) that
 /// reads most payloads instead. Properties:
 /// - canonical text is a fixed point: it parses to the same value and serialises to itself;
-/// - differential: whatever `JSONTape` accepts, `JSONParser` accepts, with the same value.
+/// - differential: whatever `JSONTape` accepts, `JSONParser` accepts, with the same value;
+/// - a value budget (0 to 31, from the last byte) refuses exactly the texts of more values than
+///   it allows, and reads the others as without one.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = FuzzInput(data, size).bytes
@@ -16,11 +18,28 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         fuzzRequire(again == parsed, "canonical text parses to the same value")
         fuzzRequire(again?.serialized == canonical, "canonical text is a fixed point")
     }
+    let budget = Int(bytes.last ?? 0) % 32
+    let budgeted = try? JSONParser.parse(bytes, maximumValues: budget)
+    if let parsed {
+        fuzzRequire((budgeted != nil) == (valueCount(parsed) <= budget), "a budget of \(budget) values refuses exactly the texts of more")
+        if let budgeted { fuzzRequire(budgeted == parsed, "a budget changes the value read") }
+    } else {
+        fuzzRequire(budgeted == nil, "a budget accepted what the parser refuses")
+    }
     if let tape = JSONTape(scanning: bytes) {
         fuzzRequire(parsed != nil, "JSONTape accepted what JSONParser refuses")
         fuzzRequire(TapeValue.read(tape, 0) == parsed, "JSONTape reads another value than JSONParser")
     }
     return 0
+}
+
+/// The values `value` holds, itself included (member names are not values).
+func valueCount(_ value: JSONValue) -> Int {
+    switch value {
+    case let .array(items): 1 + items.reduce(0) { $0 + valueCount($1) }
+    case let .object(members): 1 + members.values.reduce(0) { $0 + valueCount($1) }
+    default: 1
+    }
 }
 
 /// A tape's node as the value the general parser would build.
