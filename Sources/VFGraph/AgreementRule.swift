@@ -66,10 +66,23 @@ package enum AgreementRule {
     }
 
     /// Whether an agreement in force stipulates `commitment` (either list): the first one found answers.
-    package static func isStipulatedInForce<Facts: ConsentFacts>(_ commitment: EntryID, facts: Facts) throws(Facts.Failure) -> Bool {
+    ///
+    /// Such an agreement was signed by every party of the commitment, which are parties of the
+    /// agreement: so only an agreement each of them published or accepted is read. Any feed may
+    /// publish agreements stipulating anyone's commitment; those cost one look at the link
+    /// index each (the acceptances a party made of it), and their entries are not read.
+    package static func isStipulatedInForce<Facts: ConsentFacts>(_ commitment: GraphPlanned, facts: Facts) throws(Facts.Failure) -> Bool {
+        let (parties, unresolved) = try parties(of: [commitment], facts: facts)
+        // A party not known yet leaves every agreement stipulating the commitment incomplete.
+        guard !unresolved else { return false }
         var seen: Set<EntryID> = []
         for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
-            for id in try facts.sources(naming: commitment, by: relation, signedBy: nil) where seen.insert(id).inserted {
+            var published: [FeedID: Set<EntryID>] = [:]
+            for party in parties { published[party] = Set(try facts.sources(naming: commitment.id, by: relation, signedBy: [party])) }
+            candidates: for id in try facts.sources(naming: commitment.id, by: relation, signedBy: nil) where seen.insert(id).inserted {
+                for party in parties where !published[party]!.contains(id) {
+                    guard try !facts.sources(naming: id, by: .accepts, signedBy: [party]).isEmpty else { continue candidates }
+                }
                 guard let (agreement, at) = try facts.plannedEntry(id), agreement.payload.kind == .agreement else { continue }
                 if try state(of: agreement, timestamp: at, facts: facts).inForce { return true }
             }

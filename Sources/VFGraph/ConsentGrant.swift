@@ -101,7 +101,7 @@ package struct ConsentJudge<Facts: ConsentFacts> {
         if let known = judged[id] { return known }
         var result: Commitment?
         if let (held, _) = try facts.plannedEntry(id), held.payload.kind == .commitment,
-           try AgreementRule.isStipulatedInForce(id, facts: facts) {
+           try AgreementRule.isStipulatedInForce(held, facts: facts) {
             let (parties, _) = try AgreementRule.parties(of: [held], facts: facts)
             var counted: [(order: EventOrder, quantity: ExactDecimal)] = []
             for other in try facts.sources(naming: id, by: .fulfills, signedBy: parties) {

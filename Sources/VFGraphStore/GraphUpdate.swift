@@ -400,23 +400,23 @@ struct GraphUpdate {
         }
         // Each commitment once, from the earliest place a settled fulfilment of it had or has.
         var earliest: [EntryID: EventOrder] = [:]
-        var commitments: [EntryID: (payload: PlannedPayload, parties: [FeedID])?] = [:]
+        var commitments: [EntryID: (planned: GraphPlanned, parties: [FeedID])?] = [:]
         for (_, s) in settled where !s.event.payload.fulfills.isEmpty {
             guard let from = [s.order, s.event.stored?.order].compactMap({ $0 }).min() else { continue }
             for commitment in s.event.payload.fulfills where !consentTouched.contains(commitment) {
                 if commitments[commitment] == nil {
                     commitments[commitment] = try facts.plannedEntry(commitment).map { held in
-                        (held.planned.payload, try AgreementRule.parties(of: [held.planned], facts: facts).parties)
+                        (held.planned, try AgreementRule.parties(of: [held.planned], facts: facts).parties)
                     }
                 }
                 // Only a fulfilment that counts toward the shared quantity moves what the later ones may do.
-                guard let c = commitments[commitment] ?? nil, ConsentRule.matches(s.event.payload, c.payload),
+                guard let c = commitments[commitment] ?? nil, ConsentRule.matches(s.event.payload, c.planned.payload),
                       c.parties.contains(s.event.entry.author) else { continue }
                 earliest[commitment] = min(from, earliest[commitment] ?? from)
             }
         }
         for (commitment, from) in earliest {
-            guard try AgreementRule.isStipulatedInForce(commitment, facts: facts), let c = commitments[commitment] ?? nil else { continue }
+            guard let c = commitments[commitment] ?? nil, try AgreementRule.isStipulatedInForce(c.planned, facts: facts) else { continue }
             for id in try facts.sources(naming: commitment, by: .fulfills, signedBy: c.parties) {
                 if let order = try foldedOrder(id, settled: settled), order > from { again[id] = order }
             }

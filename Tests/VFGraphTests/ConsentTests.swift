@@ -248,6 +248,48 @@ final class ConsentTests: XCTestCase {
         XCTAssertEqual(asked.intersection(strangers), [], "the bakery's entries are not")
     }
 
+    /// Anyone may publish agreements stipulating anyone's commitment: whether one in force
+    /// stipulates it reads only those every party of the commitment published or accepted. A
+    /// stranger's agreement both parties accepted is in force, and read.
+    func testAStrangersAgreementsStipulatingACommitmentAreReadOnlyOnceEveryPartySignedThem() throws {
+        let d = try deal()  // the mill's own agreement: the farm has not accepted it
+        var strangers: Set<EntryID> = []
+        for n in 0..<10 {
+            let relation: JSONName = n % 2 == 0 ? "stipulates" : "stipulatesReciprocal"
+            strangers.insert(try d.net.post("bakery", ["@type": "Agreement", relation: ref(d.commitment)], at: Self.time(20 + Int64(n))))
+        }
+        let halfSigned = try d.net.post("bakery", ["@type": "Agreement", "stipulates": ref(d.commitment)], at: Self.time(30))
+        strangers.insert(halfSigned)
+        try d.net.post("mill", ["@type": "Acceptance", "accepts": ref(halfSigned)], at: Self.time(31))
+
+        func judge(_ name: String) throws -> (inForce: Bool, asked: Set<EntryID>) {
+            let (store, _, log) = try derived(d, name)
+            var asked: Set<EntryID> = []
+            var inForce = false
+            try store.read { db in
+                let tables = TableConsentFacts(db: db, log: log)
+                let spy = TableConsentFacts(db: db, entry: { id in
+                    asked.insert(id)
+                    return try tables.entry(id)
+                }, describedAgent: tables.describedAgent)
+                let (commitment, _) = try XCTUnwrap(try tables.plannedEntry(d.commitment))
+                inForce = try AgreementRule.isStipulatedInForce(commitment, facts: spy)
+            }
+            return (inForce, asked)
+        }
+        var (inForce, asked) = try judge("unsigned")
+        XCTAssertFalse(inForce)
+        XCTAssertEqual(asked.intersection(strangers), [], "no stranger's agreement is read")
+        XCTAssertEqual(try statuses(d, derived(d, "unsigned-tables").reader), ["unauthorized", "unauthorized", "unauthorized", "unauthorized"])
+
+        // The farm signs the bakery's agreement too: it is in force, and it is read.
+        try d.net.post("farm", ["@type": "Acceptance", "accepts": ref(halfSigned)], at: Self.time(32))
+        (inForce, asked) = try judge("signed")
+        XCTAssertTrue(inForce)
+        XCTAssertEqual(asked.intersection(strangers), [halfSigned])
+        XCTAssertEqual(try statuses(d, derived(d, "signed-tables").reader), ["applied", "applied", "unauthorized", "unauthorized"])
+    }
+
     /// How far a commitment has come counts only the applied events that fulfil it, and reads
     /// only those from the log: a stranger's events naming it, which do not apply, are not read
     /// (here their payloads are gone from the log, and the figure is still given).
