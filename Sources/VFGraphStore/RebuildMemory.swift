@@ -35,11 +35,5 @@ public enum RebuildMemory {
     }
 
     /// `MemAvailable` in bytes from the text of /proc/meminfo (`MemAvailable:  1234 kB`).
-    static func parseMemAvailable(_ meminfo: String) -> Int? {
-        guard let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }) else { return nil }
-        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count == 3, fields[2] == "kB", let kilobytes = Int(fields[1]) else { return nil }
-        let (bytes, overflow) = kilobytes.multipliedReportingOverflow(by: 1024)
-        return overflow ? nil : bytes
-    }
+    static func parseMemAvailable(_ meminfo: String) -> Int? { ProcKilobytes.bytes(of: "MemAvailable", in: meminfo) }
 }

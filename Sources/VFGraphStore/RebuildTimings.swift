@@ -47,9 +47,8 @@ public struct RebuildTimings: Sendable {
     static func peakResidentMB() -> Double {
         #if os(Linux)
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-        return kilobytes / 1024
+              let bytes = ProcKilobytes.bytes(of: "VmHWM", in: text) else { return 0 }
+        return Double(bytes) / 1_048_576
         #else
         return 0
         #endif

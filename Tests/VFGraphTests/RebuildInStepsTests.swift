@@ -23,6 +23,8 @@ final class RebuildInStepsTests: XCTestCase {
                      "MemAvailable: 9007199254740993 kB"] {
             XCTAssertNil(RebuildMemory.parseMemAvailable(text), text)
         }
+        XCTAssertEqual(ProcKilobytes.bytes(of: "VmHWM", in: "VmPeak:\t  9000 kB\nVmHWM:\t    4096 kB\nVmRSS:\t  2048 kB\n"), 4_194_304)
+        XCTAssertEqual(ProcKilobytes.bytes(of: "VmHWM", in: "VmHWM:\t123456789 kB\n"), 126_419_751_936)
     }
 
     /// Chains across feeds with back-dated events, so steps see events wait for entries a
