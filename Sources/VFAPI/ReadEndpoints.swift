@@ -186,7 +186,7 @@ struct ReadEndpoints: Sendable {
         return try await blocking.run {
             let start = try FlowStart.parse(idText, in: reader)
             do {
-                return try ProofBuilder(reader: reader, log: log).prove(start, at: Int64(Date().timeIntervalSince1970 * 1000)).encoded()
+                return try ProofBuilder(reader: reader, log: log).proveEncoded(start, at: Int64(Date().timeIntervalSince1970 * 1000)).encoded
             } catch let error as ProofError {
                 throw APIError(422, error.description)
             }

@@ -20,7 +20,10 @@ public struct ProofBuilder {
         self.limit = limit
     }
 
-    public func prove(_ subject: FlowItem, at provedAt: Int64) throws -> ProofFile {
+    public func prove(_ subject: FlowItem, at provedAt: Int64) throws -> ProofFile { try proveEncoded(subject, at: provedAt).proof }
+
+    /// ``prove(_:at:)``, with the proof's bytes as a file holds them (encoded once, to check its size).
+    public func proveEncoded(_ subject: FlowItem, at provedAt: Int64) throws -> (proof: ProofFile, encoded: [UInt8]) {
         switch subject {
         case let .resource(id): guard try reader.resource(id) != nil else { throw ProofError("no resource \(id) in the graph") }
         case let .event(id): guard try reader.event(id) != nil else { throw ProofError("no event \(id) in the graph") }
@@ -105,11 +108,11 @@ public struct ProofBuilder {
         }
         let proof = ProofFile(subject: subject, provedAt: provedAt, feeds: feeds, entries: entries,
                               trace: steps.map { ProofFile.text($0.item) }, resources: resources)
-        let size = proof.encoded().count
-        guard size <= ProofFile.maximumSize else {
-            throw ProofError("the proof would be \(size) bytes, more than the \(ProofFile.maximumSize) a checker reads")
+        let encoded = proof.encoded()
+        guard encoded.count <= ProofFile.maximumSize else {
+            throw ProofError("the proof would be \(encoded.count) bytes, more than the \(ProofFile.maximumSize) a checker reads")
         }
-        return proof
+        return (proof, encoded)
     }
 }
 

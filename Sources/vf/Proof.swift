@@ -18,11 +18,10 @@ struct Prove: ParsableCommand {
         let context = try GraphContext(options)
         let reader = try context.reader()
         let subject = try parseFlowItem(id, in: reader)
-        let proof: ProofFile
+        let (proof, bytes): (ProofFile, [UInt8])
         do {
-            proof = try ProofBuilder(reader: reader, log: context.log).prove(subject, at: Int64(Date().timeIntervalSince1970 * 1000))
+            (proof, bytes) = try ProofBuilder(reader: reader, log: context.log).proveEncoded(subject, at: Int64(Date().timeIntervalSince1970 * 1000))
         } catch let error as ProofError { throw CLIError(error.description) }
-        let bytes = proof.encoded()
         try WholeFile.write(out, existing: .replace) { try $0.write(contentsOf: bytes) }
         print("wrote \(out): \(bytes.count) bytes, \(proof.entries.count) entries from \(proof.feeds.count) feed\(proof.feeds.count == 1 ? "" : "s"), a trace of \(proof.trace.count) steps")
     }
