@@ -16,8 +16,11 @@ extension GraphReader {
     /// ``trace(from:)`` (`backwards`) or ``track(from:)``, walked only as far as `limit` steps
     /// and `reads` events of the tables (by default ``flowReads(forSteps:)``). The walk stops
     /// at the first step over, and a neighbour listing asks for no more rows than the reads
-    /// left, so it costs at most what its limits allow, however much of the graph the item
-    /// reaches and however many events name one of the items it passes.
+    /// left, so the events it reads (their rows and payloads) are bounded by its limits, however
+    /// much of the graph the item reaches and however many events name one of the items it
+    /// passes. (SQLite still passes over the index entries of every event naming a resource it
+    /// lists the neighbours of, to test their columns: about a microsecond each.) A walk over
+    /// both limits may be reported as either.
     public func flow(from start: FlowItem, backwards: Bool, atMost limit: Int, reading reads: Int? = nil) throws -> BoundedFlow {
         let limit = max(1, limit)
         let reads = max(1, reads ?? Self.flowReads(forSteps: limit))

@@ -4,7 +4,8 @@ import Foundation
 /// under a name of its own (`NAME.partial.` and 16 random hex digits, made with `O_EXCL`),
 /// synced, then given its name, and the directory synced; on any failure the partial file is
 /// removed, so a crash or a full disk never leaves half a file under the name, and two writers
-/// of one name never write into one file. (`vf backup`, `vf export` and `vf prove` write this way.)
+/// of one name never write into one file. (A crash in the middle leaves its partial file,
+/// which nothing reads and anyone may remove.) (`vf backup`, `vf export` and `vf prove` write this way.)
 enum WholeFile {
     /// What happens when a file already has the name.
     enum Existing {
@@ -20,7 +21,8 @@ enum WholeFile {
         var (temporary, fd) = ("", Int32(-1))
         // A name taken meanwhile (by chance, 1 in 2^64) is tried again, with another.
         for _ in 0..<4 where fd < 0 {
-            temporary = path + ".partial." + String(UInt64.random(in: .min ... .max), radix: 16)
+            let digits = String(UInt64.random(in: .min ... .max), radix: 16)
+            temporary = path + ".partial." + String(repeating: "0", count: 16 - digits.count) + digits
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode ?? 0o666)
             guard fd >= 0 || errno == EEXIST else { break }
         }

@@ -262,6 +262,11 @@ final class ConsentTests: XCTestCase {
         strangers.insert(halfSigned)
         try d.net.post("mill", ["@type": "Acceptance", "accepts": ref(halfSigned)], at: Self.time(31))
 
+        // The derivation in memory decides as the tables do.
+        func inMemory() throws -> [String] {
+            let graph = Derivation.derive(try d.net.feeds().flatMap { $0 }.map { GraphEntry($0, verified: true) })
+            return [d.delivery, d.pickup, d.beyond, d.oats].map { graph.status(of: $0)?.name ?? "none" }
+        }
         func judge(_ name: String) throws -> (inForce: Bool, asked: Set<EntryID>) {
             let (store, _, log) = try derived(d, name)
             var asked: Set<EntryID> = []
@@ -281,6 +286,7 @@ final class ConsentTests: XCTestCase {
         XCTAssertFalse(inForce)
         XCTAssertEqual(asked.intersection(strangers), [], "no stranger's agreement is read")
         XCTAssertEqual(try statuses(d, derived(d, "unsigned-tables").reader), ["unauthorized", "unauthorized", "unauthorized", "unauthorized"])
+        XCTAssertEqual(try inMemory(), ["unauthorized", "unauthorized", "unauthorized", "unauthorized"])
 
         // The farm signs the bakery's agreement too: it is in force, and it is read.
         try d.net.post("farm", ["@type": "Acceptance", "accepts": ref(halfSigned)], at: Self.time(32))
@@ -288,6 +294,7 @@ final class ConsentTests: XCTestCase {
         XCTAssertTrue(inForce)
         XCTAssertEqual(asked.intersection(strangers), [halfSigned])
         XCTAssertEqual(try statuses(d, derived(d, "signed-tables").reader), ["applied", "applied", "unauthorized", "unauthorized"])
+        XCTAssertEqual(try inMemory(), ["applied", "applied", "unauthorized", "unauthorized"])
     }
 
     /// How far a commitment has come counts only the applied events that fulfil it, and reads

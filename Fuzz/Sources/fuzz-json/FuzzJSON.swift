@@ -6,7 +6,7 @@ import VFJSON
 /// reads most payloads instead. Properties:
 /// - canonical text is a fixed point: it parses to the same value and serialises to itself;
 /// - differential: whatever `JSONTape` accepts, `JSONParser` accepts, with the same value;
-/// - a value budget (0 to 31, from the last byte) refuses exactly the texts of more values than
+/// - a value budget (0 to 31, from the input's length) refuses exactly the texts of more values than
 ///   it allows, and reads the others as without one.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -18,7 +18,7 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         fuzzRequire(again == parsed, "canonical text parses to the same value")
         fuzzRequire(again?.serialized == canonical, "canonical text is a fixed point")
     }
-    let budget = Int(bytes.last ?? 0) % 32
+    let budget = bytes.count % 32
     let budgeted = try? JSONParser.parse(bytes, maximumValues: budget)
     if let parsed {
         fuzzRequire((budgeted != nil) == (valueCount(parsed) <= budget), "a budget of \(budget) values refuses exactly the texts of more")
