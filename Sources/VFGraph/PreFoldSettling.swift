@@ -53,13 +53,13 @@ package struct PreFoldSettling {
     /// The outcome of every event, by place.
     package func settle() -> [PreFoldOutcome] {
         var walk = Walk(settling: self)
-        for index in ids.indices { _ = walk.settle(index) }
+        for index in ids.indices { walk.settle(index) }
         // Without a cycle, what each event settles to does not depend on where the walks start,
         // so the given order will do; a cycle's reason names where its walk entered it, so
         // then every walk starts over in id order, as the result must not depend on arrival.
         if walk.foundCycle {
             walk = Walk(settling: self)
-            for index in ids.indices.sorted(by: { ids[$0] < ids[$1] }) { _ = walk.settle(index) }
+            for index in ids.indices.sorted(by: { ids[$0] < ids[$1] }) { walk.settle(index) }
         }
         return walk.outcomes
     }
@@ -77,23 +77,41 @@ package struct PreFoldSettling {
             outcomes = settling.given.map { $0 ?? PreFoldOutcome() }
         }
 
-        mutating func settle(_ index: Int) -> EventStatus? {
-            if state[index] == 2 { return outcomes[index].status }
-            var result = PreFoldOutcome()
-            switch settling.needs[index] {
-            case let .failed(status, waitsFor):
-                result = PreFoldOutcome(status: status, root: status.reason, waitsFor: status.isPending ? waitsFor : nil)
-            case let .ready(dependencies, _) where !dependencies.isEmpty:
-                guard state[index] == 0 else {
-                    foundCycle = true
-                    return .invalid("circular dependency through \(settling.ids[index])")
-                }
-                state[index] = 1
-                for dep in dependencies where Int(dep) != index {
-                    let depID = settling.ids[Int(dep)]
-                    let status = settle(Int(dep))
+        /// Settles `start` and every event it depends on, depth first, on an explicit stack: a
+        /// chain of dependencies is as long as its authors make it, and must not overflow the
+        /// thread's stack. Each dependency is entered in order; the first that is not ready
+        /// decides the event's outcome, naming it and the root of its chain.
+        mutating func settle(_ start: Int) {
+            guard case .walking = enter(start) else { return }
+            // Each frame: an event being walked, and the position of the dependency it is at.
+            var stack: [(index: Int, position: Int)] = [(start, 0)]
+            // The status of the dependency the top frame is at, once the frame above it settled.
+            var returned: EventStatus?? = .none
+            walking: while let (index, _) = stack.last {
+                guard case let .ready(dependencies, _) = settling.needs[index] else { preconditionFailure("only ready events are walked") }
+                var result = PreFoldOutcome()
+                while stack[stack.count - 1].position < dependencies.count {
+                    let dep = Int(dependencies[stack[stack.count - 1].position])
+                    let status: EventStatus?
+                    if let got = returned {
+                        status = got
+                        returned = .none
+                    } else if dep == index {
+                        stack[stack.count - 1].position += 1
+                        continue
+                    } else {
+                        switch enter(dep) {
+                        case .walking:
+                            stack.append((dep, 0))
+                            continue walking
+                        case let .decided(decided):
+                            status = decided
+                        }
+                    }
+                    stack[stack.count - 1].position += 1
+                    let depID = settling.ids[dep]
                     // A dependency still being walked (a cycle) has no root yet: its status is the root.
-                    let root = (state[Int(dep)] == 2 ? outcomes[Int(dep)].root : nil) ?? status?.reason ?? ""
+                    let root = (state[dep] == 2 ? outcomes[dep].root : nil) ?? status?.reason ?? ""
                     switch status {
                     case .pending?: result = PreFoldOutcome(status: .pending("waits for \(depID): \(root)"), root: root, waitsFor: depID.hash)
                     case .invalid?: result = PreFoldOutcome(status: .invalid("depends on \(depID), which is invalid: \(root)"), root: root)
@@ -102,12 +120,41 @@ package struct PreFoldSettling {
                     }
                     break
                 }
-            case .ready:
-                break
+                state[index] = 2
+                outcomes[index] = result
+                stack.removeLast()
+                if !stack.isEmpty { returned = .some(result.status) }
             }
-            state[index] = 2
-            outcomes[index] = result
-            return result.status
+        }
+
+        private enum Entered {
+            /// Its status is known without walking (nil: ready), or it closes a cycle.
+            case decided(EventStatus?)
+            /// It has dependencies to walk, and is now being walked.
+            case walking
+        }
+
+        /// What entering event `index` gives: an event settled already, failed by its own needs,
+        /// ready without dependencies, or being walked (a cycle) is decided at once.
+        private mutating func enter(_ index: Int) -> Entered {
+            if state[index] == 2 { return .decided(outcomes[index].status) }
+            switch settling.needs[index] {
+            case let .failed(status, waitsFor):
+                state[index] = 2
+                outcomes[index] = PreFoldOutcome(status: status, root: status.reason, waitsFor: status.isPending ? waitsFor : nil)
+                return .decided(status)
+            case let .ready(dependencies, _) where !dependencies.isEmpty:
+                guard state[index] == 0 else {
+                    foundCycle = true
+                    return .decided(.invalid("circular dependency through \(settling.ids[index])"))
+                }
+                state[index] = 1
+                return .walking
+            case .ready:
+                state[index] = 2
+                outcomes[index] = PreFoldOutcome()
+                return .decided(nil)
+            }
         }
     }
 }
