@@ -11,6 +11,10 @@ struct OwnClockMessages: Sendable {
     /// send one more for each `needFull`, so the count is checked, never wrapped.
     private(set) var sent: UInt32 = 0
     private(set) var answered: UInt32 = 0
+    /// The numbers of the FULL messages sent and not yet answered. A receiver answers only a
+    /// delta with `needFull`: one naming a FULL message is a violation, or a peer could make
+    /// us send our whole clock again for every 9 bytes it sends.
+    private var unansweredFull: [UInt32] = []
     /// `idle(sent)` has gone out. Said once per clock message number: live entries that
     /// arrive later do not repeat it.
     private(set) var idleSent = false
@@ -46,6 +50,7 @@ struct OwnClockMessages: Sendable {
         let baseHash = base?.hash ?? .zero
         lastSent = wants
         sent += 1
+        if base == nil { unansweredFull.append(sent) }
         idleSent = false
         var frames: [SyncFrame] = []
         var index = 0
@@ -68,15 +73,22 @@ struct OwnClockMessages: Sendable {
     /// confirms it (our latest message, and the peer's hash of it is right).
     mutating func caughtUp(_ number: UInt32, hash: Hash32) throws(SyncProtocolError) -> FeedClock? {
         guard number <= sent, number > answered else { throw .unexpected("caught-up for clock \(number) not awaited") }
-        answered = number
+        answer(number)
         return number == sent && hash == lastSent.hash ? lastSent : nil
     }
 
-    /// The peer could not apply message `number`: the frames of a FULL clock.
+    /// The peer could not apply message `number`, a delta: the frames of a FULL clock.
     mutating func needFull(_ number: UInt32) throws(SyncProtocolError) -> [SyncFrame] {
         guard number <= sent, number > answered else { throw .unexpected("need-full for clock \(number) not awaited") }
-        answered = number
+        guard !unansweredFull.contains(number) else { throw .unexpected("need-full for clock \(number), which is FULL") }
+        answer(number)
         return try message(against: nil)
+    }
+
+    /// Messages up to `number` are answered.
+    private mutating func answer(_ number: UInt32) {
+        answered = number
+        unansweredFull.removeAll { $0 <= number }
     }
 
     /// `idle(k)` if it is due: the caller knows we are caught up.

@@ -387,6 +387,26 @@ final class SyncStateMachineTests: XCTestCase {
         XCTAssertEqual(twice.receive(.caughtUp(clock: 1, hash: .zero)), [.close(.unexpected("caught-up for clock 1 not awaited"))])
     }
 
+    /// Only a delta can fail to apply: a `needFull` naming a FULL message closes, so a peer
+    /// cannot make us send our whole clock again for every 9 bytes it sends. A delta's
+    /// `needFull` is answered with one FULL message, whose own `needFull` closes.
+    func testNeedFullForAFullClockCloses() {
+        let x = SigningKey().feed
+        var side = exchanging(wants: FeedClock([x: 3]))
+        XCTAssertEqual(side.receive(.needFull(clock: 1)), [.close(.unexpected("need-full for clock 1, which is FULL"))])
+
+        let remembered = SyncStateMachine(wants: FeedClock([x: 3]), localHeads: [:], acknowledgedBase: FeedClock([x: 1]),
+                                          rememberedPeerClock: nil, oneShot: false)
+        var delta = remembered
+        func sent(_ actions: [SyncStateMachine.Action]) -> [Bool] {
+            clocks(actions.compactMap { if case let .send(frame) = $0 { frame } else { nil } }).map { $0.full }
+        }
+        XCTAssertEqual(sent(delta.start() + delta.receive(.hello(version: 1))), [false], "message 1 is a delta against the confirmed clock")
+        let again = delta.receive(.needFull(clock: 1))
+        XCTAssertEqual(sent(again), [true], "\(again)")
+        XCTAssertEqual(delta.receive(.needFull(clock: 2)), [.close(.unexpected("need-full for clock 2, which is FULL"))])
+    }
+
     func testIdleCountingMoreClocksThanReceivedCloses() {
         var side = exchanging()
         XCTAssertEqual(side.receive(.idle(clocksSent: .max)), [.close(.unexpected("idle after 4294967295 clocks, only 0 received"))])
@@ -445,7 +465,7 @@ final class SyncStateMachineTests: XCTestCase {
     /// connection closes instead of wrapping. Likewise for the messages it sends us.
     func testClockMessageCountsStopAtTheirLimit() throws {
         var own = OwnClockMessages(wants: FeedClock(), confirmed: nil, sent: UInt32.max - 1)
-        XCTAssertEqual(try own.message(against: nil).count, 1)
+        XCTAssertEqual(try own.message(against: FeedClock()).count, 1, "a delta, which the peer may fail to apply")
         XCTAssertEqual(own.sent, .max)
         XCTAssertThrowsError(try own.needFull(.max)) { XCTAssertEqual($0 as? SyncProtocolError, .unexpected("no clock message number left after 4294967295")) }
         var peer = PeerClockMessages(remembered: nil, maximumFeeds: 10, received: UInt32.max)
