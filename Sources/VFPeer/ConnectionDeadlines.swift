@@ -32,8 +32,8 @@ struct ConnectionDeadlines: Sendable {
 
     mutating func frameDecoded() { framesReceived += 1 }
 
-    /// The node did not read for a while (its allowance for strangers ran out): a frame under
-    /// way gets its full time again.
+    /// The node did not read for a while, or does not now (its allowance for strangers ran
+    /// out, it is storing entries or answering a clock): a frame under way gets its full time again.
     mutating func resumedReading(at now: NIODeadline) {
         if partialSince != nil { partialSince = now }
     }

@@ -319,6 +319,9 @@ struct PeerSession: Sendable {
                 established.deadlines.resumedReading(at: now)
                 resume(.throttle, &actions)
             }
+            // Nor is time spent not reading now (storing entries, answering a clock, a stranger
+            // throttled): a frame under way keeps its full time from when reading resumes.
+            if !readPauses.isEmpty { established.deadlines.resumedReading(at: now) }
             let expired = established.deadlines.expired(at: now, stranger: stranger, limits: limits.deadlines)
             return settle(&established, &sync, expired.map { .dropped(reason: $0) }, actions)
         case .closed, .modifying:

@@ -259,6 +259,24 @@ final class PeerSessionTests: XCTestCase {
         XCTAssertEqual(idle.closing, .dropped(reason: "a stranger idle for 60 s"))
     }
 
+    /// Time the node spends not reading is not the peer's: a frame under way while reading
+    /// waits (here, a throttle; storing entries and answering a clock pause alike) gets its full
+    /// 30 s again from when reading resumes.
+    func testAFrameIsNotLateWhileTheNodeIsNotReading() throws {
+        var (node, peer) = try serving()
+        node.receive(peer.seal(greeting), now: start)
+        node.receive(peer.seal(plaintext: Array(FrameDecoder.frame(SyncFrame.hello(version: 1).encode()).dropLast())), now: start)
+        node.take(node.session.throttle(until: start + .seconds(60)))
+        node.take(node.session.tick(now: start + .seconds(45), stranger: false))
+        XCTAssertNil(node.closing, "45 s into the frame, but the node was not reading")
+        node.take(node.session.tick(now: start + .seconds(60), stranger: false))
+        XCTAssertFalse(node.paused)
+        node.take(node.session.tick(now: start + .seconds(90), stranger: false))
+        XCTAssertNil(node.closing)
+        node.take(node.session.tick(now: start + .seconds(91), stranger: false))
+        XCTAssertEqual(node.closing, .dropped(reason: "a frame took longer than 30 s to arrive"))
+    }
+
     func testAThrottledStrangerIsReadAgainWhenTheAllowanceRefills() throws {
         var (node, peer) = try serving()
         let bytes = peer.seal(greeting)
