@@ -19,13 +19,14 @@ struct OutboundPump: Sendable {
     }
 
     private enum Job: Sendable {
-        case frame(SyncFrame)
+        /// `load`: what it counts toward ``answerLoad``.
+        case frame(SyncFrame, load: Int)
         /// Entries `after+1 … through` of a feed; `page` holds those read from the store and
         /// not yet sent.
         case entries(feed: FeedID, after: UInt64, through: UInt64, page: ArraySlice<SignedEntry>)
         /// The ranges of an answer from `next` on, each opened into an `entries` job (and a
         /// `forkEvidence` one) only when it reaches the front: queuing a million costs nothing.
-        case ranges([EntryRange], next: Int)
+        case ranges([EntryRange], next: Int, load: Int)
         case forkEvidence(FeedID)
         case goodbye
     }
@@ -51,13 +52,25 @@ struct OutboundPump: Sendable {
 
     var isEmpty: Bool { jobs.isEmpty }
 
-    mutating func send(_ frame: SyncFrame) { jobs.append(.frame(frame)) }
+    /// How much of what is queued answers the peer's frames: each frame 1, each answer of
+    /// entry ranges 1 and 1 more per 1,024 ranges (what it holds in memory until sent). What
+    /// the node sends of its own accord (its clock, entries it pushes) counts nothing.
+    private(set) var answerLoad = 0
+
+    /// Queues `frame`; `answer` says whether it answers one of the peer's.
+    mutating func send(_ frame: SyncFrame, answer: Bool = false) {
+        let load = answer ? 1 : 0
+        answerLoad += load
+        jobs.append(.frame(frame, load: load))
+    }
 
     /// Each range's entries, each followed by its feed's fork proofs if it is forked. O(1):
     /// the ranges are opened one by one as the pump reaches them.
-    mutating func sendEntries(_ ranges: [EntryRange]) {
+    mutating func sendEntries(_ ranges: [EntryRange], answer: Bool = false) {
         guard !ranges.isEmpty else { return }
-        jobs.append(.ranges(ranges, next: 0))
+        let load = answer ? 1 + ranges.count / 1024 : 0
+        answerLoad += load
+        jobs.append(.ranges(ranges, next: 0, load: load))
     }
 
     mutating func sendGoodbye() { jobs.append(.goodbye) }
@@ -69,8 +82,9 @@ struct OutboundPump: Sendable {
     mutating func next() -> Step? {
         while !isReading, let job = jobs.first {
             switch job {
-            case .frame(let frame):
+            case let .frame(frame, load):
                 jobs.removeFirst()
+                answerLoad -= load
                 return .send(frame)
             case .goodbye:
                 jobs.removeFirst()
@@ -93,12 +107,13 @@ struct OutboundPump: Sendable {
             case .forkEvidence(let feed):
                 isReading = true
                 return .readForkEvidence(feed)
-            case let .ranges(ranges, next):
+            case let .ranges(ranges, next, load):
                 let range = ranges[next]
                 if next + 1 < ranges.count {
-                    jobs[jobs.startIndex] = .ranges(ranges, next: next + 1)
+                    jobs[jobs.startIndex] = .ranges(ranges, next: next + 1, load: load)
                 } else {
                     jobs.removeFirst()
+                    answerLoad -= load
                 }
                 if forked.contains(range.feed), !forkEvidenceSent.contains(range.feed) { jobs.prepend(.forkEvidence(range.feed)) }
                 jobs.prepend(.entries(feed: range.feed, after: range.after, through: range.through, page: []))
@@ -127,6 +142,6 @@ struct OutboundPump: Sendable {
         jobs.removeFirst()
         guard !evidence.isEmpty else { return }
         forkEvidenceSent.insert(feed)
-        for entry in evidence.reversed() { jobs.prepend(.frame(.entry(encoded: entry.encoded, payload: nil))) }
+        for entry in evidence.reversed() { jobs.prepend(.frame(.entry(encoded: entry.encoded, payload: nil), load: 0)) }
     }
 }

@@ -35,6 +35,12 @@ struct PeerSession: Sendable {
         var ingestPause = 4096
         /// ...until a batch is stored with fewer than this waiting.
         var ingestResume = 1024
+        /// Reading waits while answers to the peer's frames weighing more than this are queued
+        /// (``OutboundPump/answerLoad``): a peer that asks and does not read what it asked for...
+        var answerLoadPause = 1024
+        /// ...until they weigh this much or less. What the node sends of its own accord does not
+        /// count, so two nodes pushing each other many feeds never both wait for the other to read.
+        var answerLoadResume = 256
         /// A peer's clock naming more feeds than this is answered off the event loop
         /// (``Action/answerClock(_:)``), so that the loop's other connections do not wait.
         var clockFeedsAnsweredInPlace = 20_000
@@ -86,6 +92,8 @@ struct PeerSession: Sendable {
         case throttle
         /// The peer's clock is being answered off the event loop; the frames after it wait.
         case answering
+        /// Too many answers wait to be sent: the peer does not read what it asks for.
+        case backlog
     }
 
     let role: Role
@@ -240,7 +248,7 @@ struct PeerSession: Sendable {
         var (established, sync) = takeEstablished()
         var actions: [Action] = []
         let steps = sync!.machine.clockAnswered(answered)
-        var closing = apply(steps, &sync!, &actions) ?? pump(&established, &sync!, &actions)
+        var closing = apply(steps, &sync!, &actions, answering: true) ?? pump(&established, &sync!, &actions)
         if closing == nil { closing = decodeFrames(&established, &sync!, &actions) }
         if closing == nil, !sync!.machine.isAnsweringClock, readPauses.contains(.answering) {
             // Time spent not reading is not the peer's slowness.
@@ -429,6 +437,13 @@ struct PeerSession: Sendable {
         var actions = actions
         var closing = closing
         if closing == nil, sync != nil { closing = pump(&established, &sync!, &actions) }
+        if closing == nil, let load = sync?.pump.answerLoad {
+            if load > limits.answerLoadPause {
+                pause(.backlog, &actions)
+            } else if load <= limits.answerLoadResume {
+                resume(.backlog, &actions)
+            }
+        }
         if let sync {
             state = .syncing(established, sync)
         } else {
@@ -481,7 +496,7 @@ struct PeerSession: Sendable {
                 established.deadlines.frameDecoded()
                 let steps = sync.machine.receive(frame)
                 // Each frame's answer goes out in packets of its own, as the specification counts them.
-                if let closing = apply(steps, &sync, &actions) ?? pump(&established, &sync, &actions) { return closing }
+                if let closing = apply(steps, &sync, &actions, answering: true) ?? pump(&established, &sync, &actions) { return closing }
             }
         } catch {
             return .dropped(reason: "\(error)")
@@ -490,11 +505,14 @@ struct PeerSession: Sendable {
     }
 
     /// Turns what the sync machine asks for into jobs for the pump and actions.
-    private mutating func apply(_ steps: [SyncStateMachine.Action], _ sync: inout Sync, _ actions: inout [Action]) -> Closing? {
+    /// Carries out the state machine's `steps`; `answering` says they answer the peer's frames
+    /// (what ``OutboundPump/answerLoad`` counts).
+    private mutating func apply(_ steps: [SyncStateMachine.Action], _ sync: inout Sync, _ actions: inout [Action],
+                                answering: Bool = false) -> Closing? {
         for step in steps {
             switch step {
-            case .send(let frame): sync.pump.send(frame)
-            case .sendEntries(let ranges): sync.pump.sendEntries(ranges)
+            case .send(let frame): sync.pump.send(frame, answer: answering)
+            case .sendEntries(let ranges): sync.pump.sendEntries(ranges, answer: answering)
             case .ingest(let entry): ingest.append(entry)
             case .rememberPeerClock(let clock): actions.append(.rememberClock(clock, acknowledged: false))
             case .rememberAcknowledgedClock(let clock): actions.append(.rememberClock(clock, acknowledged: true))

@@ -109,6 +109,31 @@ final class PeerSessionTests: XCTestCase {
         XCTAssertNil(node.closing)
     }
 
+    /// A peer that sends clock after clock and reads none of the answers: reading waits once
+    /// too many answers are queued, and resumes when the peer has read them.
+    func testReadingPausesWhileThePeerDoesNotReadWhatItAskedFor() throws {
+        var limits = PeerSession.Limits()
+        limits.bytesInFlight = 256
+        limits.answerLoadPause = 20
+        limits.answerLoadResume = 5
+        var (node, peer) = try serving(limits: limits)
+        node.receive(peer.seal(greeting), now: start)
+        let empty = SyncFrame.clock(full: true, final: true, base: .zero, changes: [])
+        node.receive(peer.seal(Array(repeating: empty, count: 5)), now: start)
+        XCTAssertFalse(node.paused)
+        node.receive(peer.seal(Array(repeating: empty, count: 20)), now: start)
+        XCTAssertTrue(node.paused, "two answers for each clock wait behind what the peer has not read")
+        XCTAssertLessThanOrEqual(node.bytesInFlight, limits.bytesInFlight + 64)
+        // The peer reads: everything queued goes out, and reading resumes.
+        while node.bytesInFlight > 0 {
+            let taken = node.unconfirmed.removeFirst()
+            node.take(node.session.written(taken))
+        }
+        XCTAssertFalse(node.paused)
+        XCTAssertEqual(try peer.read(node.outbox).filter { if case .caughtUp = $0 { true } else { false } }.count, 26)
+        XCTAssertNil(node.closing)
+    }
+
     func testFramesThatComeBeforeTheSyncStartsPauseReadingUntilItDoes() throws {
         var limits = PeerSession.Limits()
         limits.earlyBytes = 100
