@@ -56,6 +56,8 @@ public struct QueryParameters: Equatable, Sendable {
     public static let maximumListingLimit = 1000
     /// The longest search text a listing takes, in characters.
     public static let maximumSearchLength = 200
+    /// And at most this many bytes of UTF-8, whatever characters they make.
+    public static let maximumSearchBytes = 800
 
     /// `limit` (default 100, at most ``maximumListingLimit``), `after` read by `cursor`, and
     /// `q` when the listing can be searched (else `q` is refused, rather than ignored).
@@ -73,8 +75,10 @@ public struct QueryParameters: Equatable, Sendable {
         var search: String?
         if let text = values["q"], !text.isEmpty {
             guard searchable else { throw .badRequest("q is not taken here: only /api/resources and /api/agents search by name") }
-            guard text.count <= Self.maximumSearchLength else {
-                throw .badRequest("q must be at most \(Self.maximumSearchLength) characters; got \(text.count)")
+            // Bytes first: a character may hold any number of combining marks.
+            guard text.utf8.count <= Self.maximumSearchBytes, text.count <= Self.maximumSearchLength else {
+                throw .badRequest("q must be at most \(Self.maximumSearchLength) characters and \(Self.maximumSearchBytes) bytes of UTF-8; "
+                                  + "got \(text.utf8.count) bytes")
             }
             search = text
         }

@@ -40,6 +40,25 @@ final class RequestParsingTests: XCTestCase {
         XCTAssertEqual(QueryParameters("token=a%2Bb&x=1+2")["x"], "1 2")
     }
 
+    /// `q` is at most 200 characters and 800 bytes: one character of many combining marks is
+    /// refused by its bytes.
+    func testASearchIsBoundedInCharactersAndBytes() throws {
+        let accented = "a" + String(repeating: "\u{301}", count: 400)
+        XCTAssertEqual(accented.count, 1)
+        for (query, refused) in [("q=" + String(repeating: "w", count: 200), false), ("q=" + String(repeating: "w", count: 201), true),
+                                 ("q=" + String(repeating: "%C3%B6", count: 200), false),
+                                 ("q=" + accented.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, true)] {
+            do {
+                let page = try QueryParameters(query).listingPage({ $0 }, searchable: true)
+                XCTAssertFalse(refused, "\(query.prefix(40))… was read")
+                XCTAssertNotNil(page.search)
+            } catch {
+                XCTAssertTrue(refused, "\(query.prefix(40))…: \(error)")
+                XCTAssertEqual(error.status, 400)
+            }
+        }
+    }
+
     func testPublishEnvelope() throws {
         XCTAssertEqual(try PublishRequest.payload(from: Array(#"{"payload": {"b": 1.50, "a": "x"}}"#.utf8)), Array(#"{"a":"x","b":1.50}"#.utf8))
         let refusals = [
