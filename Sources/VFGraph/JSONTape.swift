@@ -236,10 +236,16 @@ package struct JSONTape {
         mutating func object(depth: Int) -> UInt64? {
             let first = nodes.count
             var hashes: UInt64 = 0
+            var members = 0
             i += 1
             skipWhitespace()
             if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; return 0 }
             while true {
+                // Checking a name against every earlier one is quadratic once the 64 hash bits
+                // are taken: an object of more members than a payload needs goes to the
+                // general path, which checks names with a set.
+                members += 1
+                guard members <= Self.maximumMembers else { return nil }
                 skipWhitespace()
                 // Names compare as bytes, as the profile says; the general path also refuses
                 // two names that are canonically equivalent (its tree is keyed by Swift
@@ -263,6 +269,9 @@ package struct JSONTape {
                 return hashes
             }
         }
+
+        /// The most members an object read here may have.
+        static let maximumMembers = 64
 
         /// Whether a member of the object whose first member is node `first` has `name`.
         func repeats(_ name: Name, from first: Int) -> Bool {

@@ -139,6 +139,12 @@ final class FastPathTests: XCTestCase {
         XCTAssertNil(JSONTape(scanning: Array((String(repeating: "[", count: 65) + String(repeating: "]", count: 65)).utf8)))
         XCTAssertNil(JSONTape(scanning: [0xEF, 0xBB, 0xBF, 0x31]))
         XCTAssertNil(JSONTape(scanning: Array(#"{"a":1,"b":2,"a":3}"#.utf8)))
+        // An object of more than 64 members goes to the general path, whose name check is
+        // linear: the tape's would be quadratic past its 64 hash bits.
+        func object(_ members: Int) -> [UInt8] { Array(("{" + (0..<members).map { "\"m\($0)\":0" }.joined(separator: ",") + "}").utf8) }
+        XCTAssertNotNil(JSONTape(scanning: object(64)))
+        XCTAssertNil(JSONTape(scanning: object(65)))
+        XCTAssertEqual(try JSONParser.parse(object(65)).objectValue?.count, 65)
     }
 
     func testPlainPayloadsTakeTheFastPath() throws {
