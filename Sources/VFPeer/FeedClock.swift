@@ -7,11 +7,14 @@ import VFLog
 public struct FeedClock: Sendable, Equatable {
     typealias Pair = (feed: FeedID, sequence: UInt64)
 
-    public private(set) var sequences: [FeedID: UInt64]
+    public private(set) var sequences: [FeedID: UInt64] { didSet { cachedHash = nil } }
     /// The pairs of ``sequences`` in key order, when known. The hash and the disk form need that
     /// order; a clock that arrived in it (as clocks are sent), or was changed by a delta, is
     /// never sorted, and is hashed without a lookup per feed.
-    private var ordered: [Pair]?
+    private var ordered: [Pair]? { didSet { cachedHash = nil } }
+    /// ``hash``, once computed, until the clock changes: a peer may send delta after empty
+    /// delta, and each is checked against the hash of a clock of up to a million feeds.
+    private var cachedHash: Hash32?
 
     public init(_ sequences: [FeedID: UInt64] = [:]) {
         self.sequences = sequences
@@ -55,11 +58,21 @@ public struct FeedClock: Sendable, Equatable {
     }
 
     /// BLAKE2b-256 of ``encoded``.
-    public var hash: Hash32 {
+    public var hash: Hash32 { cachedHash ?? Self.hash(of: pairsInKeyOrder) }
+
+    /// ``hash``, kept until the clock changes, so asking again costs nothing.
+    mutating func hashed() -> Hash32 {
+        if let cachedHash { return cachedHash }
+        let hash = Self.hash(of: pairsInKeyOrder)
+        cachedHash = hash
+        return hash
+    }
+
+    private static func hash(of pairs: [Pair]) -> Hash32 {
         NaCl.blake2b256 { update in
             var chunk: [UInt8] = []
             chunk.reserveCapacity(1 << 16)
-            for (feed, sequence) in pairsInKeyOrder {
+            for (feed, sequence) in pairs {
                 feed.key.withUnsafeBytes { chunk.append(contentsOf: $0) }
                 chunk.appendBigEndian(sequence)
                 if chunk.count >= 1 << 16 {
@@ -104,6 +117,7 @@ public struct FeedClock: Sendable, Equatable {
     /// Applies `changes` in order (a later change of a feed wins). Keeps the key order when it
     /// is known: in one pass when the changes come in key order, as clocks are sent.
     public mutating func apply(_ changes: [ClockChange]) {
+        guard !changes.isEmpty else { return }  // and the hash stays known
         sequences.reserveCapacity(sequences.count + changes.count)
         var reordered = false
         for change in changes {
