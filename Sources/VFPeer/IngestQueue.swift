@@ -9,13 +9,18 @@ struct IngestQueue: Sendable {
 
     /// Entries gathered for the next batch.
     var waitingCount: Int { waiting.count }
+    /// Their bytes: encoded entries and payloads.
+    private(set) var waitingBytes = 0
 
-    mutating func append(_ entry: SignedEntry) { waiting.append(entry) }
+    mutating func append(_ entry: SignedEntry) {
+        waiting.append(entry)
+        waitingBytes += entry.entry.encoded.count + (entry.payload?.count ?? 0)
+    }
 
     /// Everything gathered, if no batch is being stored and anything waits.
     mutating func nextBatch() -> [SignedEntry]? {
         guard storing == 0, !waiting.isEmpty else { return nil }
-        defer { waiting = [] }
+        defer { waiting = []; waitingBytes = 0 }
         storing = waiting.count
         return waiting
     }

@@ -31,10 +31,13 @@ struct PeerSession: Sendable {
         /// Decrypted bytes a peer may send before the sync has started and can answer them;
         /// past this, reading waits.
         var earlyBytes = 256 * 1024
-        /// Reading waits while more received entries than this wait to be stored...
+        /// Reading waits while more received entries than this wait to be stored, or more
+        /// bytes of them than `ingestPauseBytes` (entries of 64 KiB payloads: 4,096 would be 270 MB)...
         var ingestPause = 4096
-        /// ...until a batch is stored with fewer than this waiting.
+        var ingestPauseBytes = 8 << 20
+        /// ...until a batch is stored with fewer than this waiting, and fewer bytes.
         var ingestResume = 1024
+        var ingestResumeBytes = 2 << 20
         /// Reading waits while answers to the peer's frames weighing more than this are queued
         /// (``OutboundPump/answerLoad``): a peer that asks and does not read what it asked for...
         var answerLoadPause = 1024
@@ -237,7 +240,9 @@ struct PeerSession: Sendable {
         var actions: [Action] = []
         let steps = sync!.machine.ingested(count: count, rejections: rejections)
         let closing = apply(steps, &sync!, &actions)
-        if closing == nil, ingest.waitingCount < limits.ingestResume { resume(.ingest, &actions) }
+        if closing == nil, ingest.waitingCount < limits.ingestResume, ingest.waitingBytes < limits.ingestResumeBytes {
+            resume(.ingest, &actions)
+        }
         return settle(&established, &sync, closing, actions)
     }
 
@@ -566,7 +571,7 @@ struct PeerSession: Sendable {
     /// many wait.
     private mutating func gatherIngest(_ actions: inout [Action]) {
         if let batch = ingest.nextBatch() { actions.append(.ingest(batch)) }
-        if !isClosed, ingest.waitingCount > limits.ingestPause { pause(.ingest, &actions) }
+        if !isClosed, ingest.waitingCount > limits.ingestPause || ingest.waitingBytes > limits.ingestPauseBytes { pause(.ingest, &actions) }
     }
 
     private mutating func pause(_ reason: ReadPause, _ actions: inout [Action]) {

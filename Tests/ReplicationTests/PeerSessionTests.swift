@@ -111,6 +111,30 @@ final class PeerSessionTests: XCTestCase {
 
     /// A peer that sends clock after clock and reads none of the answers: reading waits once
     /// too many answers are queued, and resumes when the peer has read them.
+    /// Reading also waits on the bytes of what waits to be stored, not only on the count:
+    /// entries with large payloads pause it sooner.
+    func testReadingPausesOnTheBytesWaitingToBeStored() throws {
+        var limits = PeerSession.Limits()
+        limits.ingestPauseBytes = 2_000
+        limits.ingestResumeBytes = 500
+        let mallory = SigningKey()
+        let entries = feed(6, key: mallory, payload: #"{"note":""# + String(repeating: "x", count: 500) + #""}"#)
+        var (node, peer) = try serving(wanted: [mallory.feed], limits: limits, client: mallory)
+        node.receive(peer.seal(greeting + [frame(entries[0])]), now: start)
+        XCTAssertFalse(node.paused)
+        let size = entries[1].entry.encoded.count + (entries[1].payload?.count ?? 0)
+        let fit = 2_000 / size
+        node.receive(peer.seal(entries[1...fit].map(frame)), now: start)
+        XCTAssertFalse(node.paused, "\(fit) entries of \(size) bytes wait")
+        node.receive(peer.seal([frame(entries[fit + 1])]), now: start)
+        XCTAssertTrue(node.paused, "one more is over 2,000 bytes")
+        node.store(node.batches.removeFirst())
+        XCTAssertTrue(node.paused, "what waited is now the batch being stored: nothing waits, but one batch at a time")
+        node.store(node.batches.removeFirst())
+        XCTAssertFalse(node.paused)
+        XCTAssertNil(node.closing)
+    }
+
     func testReadingPausesWhileThePeerDoesNotReadWhatItAskedFor() throws {
         var limits = PeerSession.Limits()
         limits.bytesInFlight = 256
