@@ -405,7 +405,7 @@ public struct Derivation: Sendable {
         case 0: return .failure(StatusFailure(.pending("combine waits for its container: process \(process) has no produce or modify output with a resource yet")))
         case 1: return .success((found.first!.key, found.first!.value.sorted()))
         default:
-            return .failure(StatusFailure(.invalid("combine's container is ambiguous: process \(process) outputs \(found.keys.sorted().map(\.description).joined(separator: ", ")); give toResourceInventoriedAs")))
+            return .failure(StatusFailure(.invalid("combine's container is ambiguous: process \(process) outputs \(ResourceID.listed(found.keys.sorted())); give toResourceInventoriedAs")))
         }
     }
 }

@@ -38,6 +38,28 @@ public struct Measure: Hashable, Sendable, CustomStringConvertible {
 /// An error that is only a human-readable reason.
 public struct ReasonError: Error, Equatable, CustomStringConvertible {
     public let reason: String
-    public init(_ reason: String) { self.reason = reason }
+    /// `reason`, cut to its first ``maximumBytes`` bytes when longer (a reason quotes what a
+    /// payload says, which its author may make 64 KB long, and it is stored for the entry and
+    /// for every event failing through it).
+    public init(_ reason: String) { self.reason = Self.bounded(reason) }
     public var description: String { reason }
+
+    /// The most bytes of UTF-8 a reason keeps of itself.
+    public static let maximumBytes = 1000
+
+    /// `text` if it has at most ``maximumBytes`` bytes of UTF-8; else its first characters
+    /// that fit, then `… (N bytes in all)`.
+    public static func bounded(_ text: String) -> String {
+        let bytes = text.utf8.count
+        guard bytes > maximumBytes else { return text }
+        var kept = 0
+        var end = text.startIndex
+        for character in text {
+            let size = character.utf8.count
+            guard kept + size <= maximumBytes else { break }
+            kept += size
+            end = text.index(after: end)
+        }
+        return String(text[..<end]) + "… (\(bytes) bytes in all)"
+    }
 }

@@ -34,3 +34,11 @@ public struct ResourceID: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// ``Hash32``'s table hash, not the default one through `hash(into:)`.
     public func _rawHashValue(seed: Int) -> Int { hash._rawHashValue(seed: seed) }
 }
+
+extension ResourceID {
+    /// `ids` for a reason: the first ten, then how many more (a process may name any number).
+    package static func listed(_ ids: [ResourceID]) -> String {
+        let shown = ids.prefix(10).map(\.description).joined(separator: ", ")
+        return ids.count > 10 ? shown + " and \(ids.count - 10) more" : shown
+    }
+}

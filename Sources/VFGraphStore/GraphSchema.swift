@@ -164,6 +164,18 @@ enum GraphSchema {
             try db.execute(sql: "DROP INDEX IF EXISTS eventByCreates")
             try createIndexes(db)
         }
+        migrator.registerMigration("v11: reasons of at most 1,000 bytes, and ambiguous combines naming ten containers") { db in
+            // A reason quotes what a payload says at most 1,000 bytes long, and an ambiguous
+            // combine's names ten of its process's containers. A stored reason can differ from
+            // what these rules give only if it is longer, or is an ambiguous combine's: then,
+            // and only then, everything is derived again.
+            let differs = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM event WHERE length(CAST(reason AS BLOB)) > ?1 OR length(CAST(root AS BLOB)) > ?1
+                                                         OR reason LIKE ?2 OR root LIKE ?2)
+                    OR EXISTS (SELECT 1 FROM rejected WHERE length(CAST(reason AS BLOB)) > ?1)
+                """, arguments: [ReasonError.maximumBytes, "%container is ambiguous%"]) ?? false
+            if differs { for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") } }
+        }
         return migrator
     }
 

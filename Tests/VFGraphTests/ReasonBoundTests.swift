@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import VFJSON
+import VFLog
+import VFTestSupport
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+
+/// A reason quotes at most 1,000 bytes of what a payload says, so an entry whose author makes
+/// a value 60 KB long does not store 60 KB for itself and again for every event failing through it.
+final class ReasonBoundTests: XCTestCase {
+    private var directory: String!
+
+    override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-reasons").path }
+
+    func testAReasonKeepsItsFirstThousandBytesWholeCharactersOnly() {
+        XCTAssertEqual(ReasonError("short").reason, "short")
+        let exact = String(repeating: "a", count: 1000)
+        XCTAssertEqual(ReasonError(exact).reason, exact)
+        let long = ReasonError("a" + String(repeating: "é", count: 1000)).reason
+        XCTAssertEqual(long, "a" + String(repeating: "é", count: 499) + "… (2001 bytes in all)", "é is 2 bytes: 1 + 998 fit")
+        XCTAssertEqual(ReasonError.bounded(String(repeating: "👍🏽", count: 300)).utf8.count, 1000 - 1000 % 8 + "… (2400 bytes in all)".utf8.count)
+    }
+
+    func testAnUnknownActionOfSixtyKilobytesStoresAShortReasonForItAndWhatFailsThroughIt() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let action = String(repeating: "x", count: 60_000)
+        let bad = try net.event(action, provider: "farm", ["resourceQuantity": qty("1", "kg")])
+        var dependents: [EntryID] = []
+        for _ in 0..<5 {
+            dependents.append(try net.event("produce", provider: "farm", ["resourceQuantity": qty("1", "kg"), "corrects": ref(bad)]))
+        }
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: net.source)
+        let reader = store.reader(log: net.source)
+        let reason = try XCTUnwrap(reader.status(of: bad)?.reason)
+        XCTAssertTrue(reason.hasPrefix("unknown action \"xxx"), reason.prefix(40) + "…")
+        XCTAssertLessThanOrEqual(reason.utf8.count, 1100)
+        for id in dependents {
+            let dependent = try XCTUnwrap(reader.status(of: id)?.reason)
+            XCTAssertLessThanOrEqual(dependent.utf8.count, 1300, dependent.prefix(80) + "…")
+        }
+        try store.read { db in
+            let stored = try Int.fetchOne(db, sql: "SELECT max(length(CAST(reason AS BLOB))) FROM (SELECT reason FROM event UNION ALL SELECT root FROM event UNION ALL SELECT reason FROM rejected)") ?? 0
+            XCTAssertLessThanOrEqual(stored, 1300)
+        }
+        // As a rebuild gives.
+        let rebuilt = try GraphStore(path: directory + "/rebuilt.sqlite")
+        try rebuilt.rebuild(from: net.source)
+        assertSameTables(try store.tableContents(), try rebuilt.tableContents())
+    }
+
+    /// Migration v11 derives everything again only when a stored reason is longer than a bound
+    /// one can be (as an older build stored it), or is an ambiguous combine's.
+    func testMigrationV11DerivesAgainOnlyWhereAReasonCouldDiffer() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let bad = try net.event("unheard of", provider: "farm", ["resourceQuantity": qty("1", "kg")])
+        try net.event("produce", provider: "farm", ["resourceQuantity": qty("1", "kg"), "corrects": ref(bad)])
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: net.source)
+        let before = try store.tableContents()
+        func reopenAtV10(_ change: String?) throws -> GraphStore {
+            let queue = try DatabaseQueue(path: store.path)
+            try queue.write { db in
+                if let change { try db.execute(sql: change) }
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v11%'")
+            }
+            try queue.close()
+            return try GraphStore(path: store.path)
+        }
+        XCTAssertEqual(try reopenAtV10(nil).cursors().isEmpty, false, "short reasons: nothing derived again")
+        let long = "'" + String(repeating: "y", count: 1001) + "'"
+        let migrated = try reopenAtV10("UPDATE rejected SET reason = \(long)")
+        XCTAssertEqual(try migrated.cursors(), [:], "a long reason: the tables are emptied")
+        try migrated.update(from: net.source)
+        assertSameTables(try migrated.tableContents(), before, "derived again")
+    }
+}
