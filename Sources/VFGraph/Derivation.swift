@@ -341,11 +341,15 @@ public struct Derivation: Sendable {
     /// dependencies of the ready ones, and the containers implicit combines found.
     package func resolve() -> Resolution {
         let known = CatalogueKnowledge(slots: slots, creators: creators, forgotten: forgotten)
+        // The outputs of each process, read once for all combines without a container (rather
+        // than the whole event list once per combine).
+        let outputs = eventList.contains { $0.payload.action == .combine && $0.payload.toResourceInventoriedAs == nil }
+            ? containerOutputs() : [:]
         // What each event refers to is a pure function of the catalogue: found on every core.
         let needs = eventList.indices.map { $0 }.concurrentMap(minimumChunk: 512) { [self] index -> PreFoldNeed in
             let event = eventList[index].payload
             return Self.need(of: event, known: known, creator: { creators[$0].map { eventList[$0].entry.id } },
-                             implicitContainer: { implicitContainer(of: event) }, place: { eventIndex($0).map(Int32.init) })
+                             implicitContainer: { Self.implicitContainer(of: event, outputs: outputs) }, place: { eventIndex($0).map(Int32.init) })
         }
         var dependencies = [[Int32]](repeating: [], count: eventList.count)
         var containers = [EntryID: ResourceID]()
@@ -391,16 +395,25 @@ public struct Derivation: Sendable {
         return .ready(dependencies: deps, container: container)
     }
 
+    /// The resources the `produce` and `modify` outputs (not corrections) of each process
+    /// name, each with those outputs in event-list order.
+    package func containerOutputs() -> [EntryID: [ResourceID: [EntryID]]] {
+        var outputs: [EntryID: [ResourceID: [EntryID]]] = [:]
+        for (entry, other) in eventList where other.outputOf != nil && [.produce, .modify].contains(other.action) && other.corrects == nil {
+            if let resource = other.fromResource(createdBy: entry.id) { outputs[other.outputOf!, default: [:]][resource, default: []].append(entry.id) }
+        }
+        return outputs
+    }
+
     /// A `combine` without `toResourceInventoriedAs` goes into the resource output by the same
-    /// process (shared README): the one resource named by its `produce` or `modify` outputs.
-    package func implicitContainer(of event: EconomicEventPayload) -> Result<(ResourceID, [EntryID]), StatusFailure> {
+    /// process (shared README): the one resource named by its `produce` or `modify` outputs
+    /// (`outputs`: ``containerOutputs()``).
+    package static func implicitContainer(of event: EconomicEventPayload,
+                                          outputs: [EntryID: [ResourceID: [EntryID]]]) -> Result<(ResourceID, [EntryID]), StatusFailure> {
         guard let process = event.inputOf else {
             return .failure(StatusFailure(.invalid("combine needs a container: give toResourceInventoriedAs, or make it inputOf a process that outputs one")))
         }
-        var found = [ResourceID: [EntryID]]()
-        for (entry, other) in eventList where other.outputOf == process && [.produce, .modify].contains(other.action) && other.corrects == nil {
-            if let resource = other.fromResource(createdBy: entry.id) { found[resource, default: []].append(entry.id) }
-        }
+        let found = outputs[process] ?? [:]
         switch found.count {
         case 0: return .failure(StatusFailure(.pending("combine waits for its container: process \(process) has no produce or modify output with a resource yet")))
         case 1: return .success((found.first!.key, found.first!.value.sorted()))

@@ -49,6 +49,9 @@ struct GraphUpdate {
     private var fresh: [EntryID: (entry: GraphEntry, decoded: Derivation.Decoded)] = [:]
     /// The new events output by each process, for combines looking for their container.
     private var freshOutputs: [EntryID: [EntryID]] = [:]
+    /// The implicit container of each process's combines, found once per settling: each
+    /// combine without a container would otherwise read all of its process's outputs again.
+    private var implicitContainers: [EntryID: Result<(ResourceID, [EntryID]), StatusFailure>] = [:]
     /// The new events, as an update sees them.
     private var freshEvents: [EntryID: UpdateEvent] = [:]
     /// New events creating a resource, by the resource.
@@ -216,6 +219,7 @@ struct GraphUpdate {
 
     /// Settles `start` and every event their changes reach, and gives each its order.
     private mutating func settle(_ start: [EntryID]) throws -> [EntryID: Settled] {
+        implicitContainers = [:]
         var members: [EntryID] = []
         var isMember: Set<EntryID> = []
         var needs: [EntryID: Need] = [:]
@@ -307,7 +311,14 @@ struct GraphUpdate {
         var failure: Error?
         let knowledge = UpdateKnowledge(update: self)
         var implicit: Result<(ResourceID, [EntryID]), StatusFailure>?
-        if e.payload.action == .combine, e.payload.toResourceInventoriedAs == nil { implicit = try implicitContainer(of: e.payload) }
+        if e.payload.action == .combine, e.payload.toResourceInventoriedAs == nil {
+            if let process = e.payload.inputOf, let known = implicitContainers[process] {
+                implicit = known
+            } else {
+                implicit = try implicitContainer(of: e.payload)
+                if let process = e.payload.inputOf { implicitContainers[process] = implicit }
+            }
+        }
         var depIDs: [EntryID] = []
         let need = Derivation.need(
             of: e.payload, known: knowledge,
@@ -334,7 +345,7 @@ struct GraphUpdate {
         return try tables.eventRow(id) != nil
     }
 
-    /// ``Derivation/implicitContainer(of:)`` over the outputs held and new.
+    /// ``Derivation/implicitContainer(of:outputs:)`` over the outputs held and new.
     private func implicitContainer(of combine: EconomicEventPayload) throws -> Result<(ResourceID, [EntryID]), StatusFailure> {
         guard let process = combine.inputOf else {
             return .failure(StatusFailure(.invalid("combine needs a container: give toResourceInventoriedAs, or make it inputOf a process that outputs one")))
