@@ -142,6 +142,7 @@ public final class GraphStore {
                 var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: target)
                 changes = changes.union(try update.run())
                 work.settled += update.work.settled
+                work.settlingPasses += update.work.settlingPasses
                 work.folded += update.work.folded
                 work.entriesRead += update.work.entriesRead
                 steps += 1

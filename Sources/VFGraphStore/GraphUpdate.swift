@@ -228,7 +228,28 @@ struct GraphUpdate {
         }
         start.forEach(add)
         var result: [EntryID: Settled] = [:]
+        // Each id's waiting and dependent events are looked up once: an event whose outcome
+        // changes again in a later pass reaches the same ones.
+        var lookedUpWaiting: Set<EntryID> = []
+        var lookedUpDependents: Set<EntryID> = []
+        /// Adds the events waiting for `id`, and those waiting for them, and so on: a pending
+        /// event's outcome names what it waits for, so when that changes, they all are settled
+        /// again — in this pass, not one more pass per link of a chain of waiting events.
+        func addWaiting(for id: EntryID) throws -> Bool {
+            var grew = false
+            var queue = [id]
+            while let next = queue.popLast() {
+                guard lookedUpWaiting.insert(next).inserted else { continue }
+                for waiting in try tables.waiting(for: next.hash) where !isMember.contains(waiting) {
+                    add(waiting)
+                    grew = true
+                    queue.append(waiting)
+                }
+            }
+            return grew
+        }
         while true {
+            work.settlingPasses += 1
             for id in members where needs[id] == nil { needs[id] = try need(of: try event(id)) }
             // Number the members, then the events they depend on that this update does not settle.
             var index: [EntryID: Int32] = [:]
@@ -283,11 +304,8 @@ struct GraphUpdate {
                         || (row.status == outcomes[i].status && row.root == outcomes[i].root && row.waitsFor == outcomes[i].waitsFor))
                 } ?? false
                 guard !same else { continue }
-                for waiting in try tables.waiting(for: id.hash) where !isMember.contains(waiting) {
-                    add(waiting)
-                    grew = true
-                }
-                if let before, before.order != nil {
+                if try addWaiting(for: id) { grew = true }
+                if let before, before.order != nil, lookedUpDependents.insert(id).inserted {
                     for dependent in try tables.dependents(of: id, lookups: before.lookups, action: e.payload.action) where !isMember.contains(dependent) {
                         add(dependent)
                         grew = true
@@ -715,6 +733,8 @@ struct GraphUpdate {
 /// counted here).
 public struct UpdateWork: Equatable, Sendable {
     public var settled = 0
+    /// How many times the events to settle were settled together before no more were reached.
+    public var settlingPasses = 0
     public var folded = 0
     public var entriesRead = 0
 }
