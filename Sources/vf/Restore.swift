@@ -54,8 +54,14 @@ struct Restore: ParsableCommand {
         if let locked, locked != key.feed {
             throw CLIError("\(home.path) holds another identity, \(locked), restored and still locked; this backup is of \(key.feed)")
         }
-        // Every record is read once before the home exists, so a damaged file leaves nothing behind.
-        let held = try readFeed(handle, sealed, of: key.feed) { _ in }
+        // Every record is read and verified once before the home exists (signatures, payloads,
+        // links: what the store will check again), so a damaged file leaves nothing behind.
+        var chain = FeedChainCheck()
+        let held = try readFeed(handle, sealed, of: key.feed) { batch in
+            for signed in batch {
+                do { try chain.check(signed) } catch { throw CLIError("\(file): the backup's feed: \(error); nothing was written") }
+            }
+        }
         var stored = 0
         var holds: UInt64 = 0
         var refusals: [VerificationError] = []

@@ -68,6 +68,21 @@ final class BackupCommandLineTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/r5"))
     }
 
+    /// An entry whose payload was changed in the file is found before anything is written.
+    func testABackupWithAnAlteredEntryCreatesNothing() throws {
+        let (dir, _, _, backup, pass) = try backedUp()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: backup)))
+        let payload = Array(#"{"n":2}"#.utf8)
+        let at = try XCTUnwrap((0...(bytes.count - payload.count)).first { Array(bytes[$0..<$0 + payload.count]) == payload })
+        bytes[at + 5] = UInt8(ascii: "7")
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/altered"))
+        let altered = try vf("restore", "--home", dir + "/r", dir + "/altered", "--passphrase-file", pass)
+        XCTAssertEqual(altered.status, 1)
+        XCTAssertTrue(altered.stderr.contains("#2: payload hash does not match"), altered.stderr)
+        XCTAssertTrue(altered.stderr.contains("nothing was written"), altered.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/r"), "nothing is created")
+    }
+
     func testRestoreIsLockedUntilTheExplicitUnlock() throws {
         let (dir, _, me, backup, pass) = try backedUp()
         let home = dir + "/restored"
