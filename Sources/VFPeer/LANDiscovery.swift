@@ -227,6 +227,11 @@ struct LANSightings {
     /// Distinct addresses remembered at once: announcements are free to make on a public key.
     let capacity: Int
     private var lastReported: [MultiserverAddress: NIODeadline] = [:]
+    /// When expired entries were last dropped: at most once a quarter of the interval, so a
+    /// flood of new addresses at capacity costs a lookup each, not a pass over all of them.
+    private(set) var lastSweep: NIODeadline?
+    /// How many times entries were swept, for tests.
+    private(set) var sweeps = 0
 
     init(interval: TimeAmount, capacity: Int = 1_024) {
         self.interval = interval
@@ -240,7 +245,7 @@ struct LANSightings {
             return false
         }
         if lastReported[address] == nil, lastReported.count >= capacity {
-            forgetExpired(at: now)
+            if lastSweep.map({ now - $0 >= .nanoseconds(interval.nanoseconds / 4) }) ?? true { forgetExpired(at: now) }
             guard lastReported.count < capacity else { return false }
         }
         lastReported[address] = now
@@ -250,6 +255,8 @@ struct LANSightings {
     /// Drops entries old enough that they no longer suppress anything, so
     /// peers that came and went do not accumulate.
     mutating func forgetExpired(at now: NIODeadline) {
+        lastSweep = now
+        sweeps += 1
         lastReported = lastReported.filter { now - $0.value < interval }
     }
 }

@@ -240,6 +240,21 @@ final class ResourceBoundsTests: XCTestCase {
         XCTAssertEqual(addresses.map { sightings.shouldReport($0, at: now) }, [true, true, true, true, false, false])
         XCTAssertTrue(sightings.shouldReport(addresses[5], at: now + .seconds(61)), "room again once the old ones expire")
     }
+
+    /// At capacity, a flood of new addresses sweeps the remembered ones at most once a quarter
+    /// of the interval, not once per datagram.
+    func testAFloodAtCapacitySweepsRarely() throws {
+        var sightings = LANSightings(interval: .seconds(60), capacity: 4)
+        let now = NIODeadline.now()
+        for i in 0..<4 { XCTAssertTrue(sightings.shouldReport(try MultiserverAddress(host: "192.0.2.\(i + 1)", port: 8008, feed: SigningKey().feed), at: now)) }
+        for i in 0..<1000 {
+            XCTAssertFalse(sightings.shouldReport(try MultiserverAddress(host: "198.51.100.\(i % 250 + 1)", port: 8008, feed: SigningKey().feed),
+                                                  at: now + .milliseconds(Int64(i))))
+        }
+        XCTAssertEqual(sightings.sweeps, 1, "one sweep in the first second")
+        XCTAssertFalse(sightings.shouldReport(try MultiserverAddress(host: "198.51.100.1", port: 8008, feed: SigningKey().feed), at: now + .seconds(15)))
+        XCTAssertEqual(sightings.sweeps, 2, "another a quarter of the interval later")
+    }
 }
 
 final class TokenBucketTests: XCTestCase {
