@@ -423,6 +423,9 @@ public struct SyncStateMachine: Sendable {
         return [.close(error)]
     }
 
+    /// The most clock messages an invitee may send before its invite is answered.
+    static let maximumClocksHeldForInvite = 16
+
     /// A frame from the peer after its hello.
     private static func receive(_ frame: SyncFrame, exchange: inout Exchange, redemption: inout Redemption?,
                                 progress: inout Progress, answeredInPlace: Int) throws(SyncProtocolError) -> [Action] {
@@ -439,8 +442,15 @@ public struct SyncStateMachine: Sendable {
         case let .clock(full, final, base, changes):
             guard let message = try exchange.peer.receive(full: full, final: final, base: base, changes: changes) else { return [] }
             if case .checking(var held) = redemption {
+                // An invitee sends its clock, and seldom more, before its invite is answered:
+                // what waits is bounded, in messages and in the feeds they name.
                 redemption = nil
                 held.append(message)
+                guard held.count <= Self.maximumClocksHeldForInvite,
+                      held.reduce(0, { $0 + $1.changes.count }) <= exchange.peer.maximumFeeds else {
+                    throw .unexpected("over \(Self.maximumClocksHeldForInvite) clock messages, or \(exchange.peer.maximumFeeds) feeds, "
+                                      + "sent before the invite was answered")
+                }
                 redemption = .checking(held: held)
                 return []
             }

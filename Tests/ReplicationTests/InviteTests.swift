@@ -152,6 +152,33 @@ final class InviteTests: XCTestCase {
     private let hello = SyncFrame.hello(version: SyncFrame.protocolVersion)
     private let emptyClock = SyncFrame.clock(full: true, final: true, base: .zero, changes: [])
 
+    /// What an invitee sends while its invite is checked waits, bounded: 16 clock messages,
+    /// and no more feeds in all than its clock may name.
+    func testClocksWaitingForTheInviteCheckAreBounded() {
+        let violation = SyncStateMachine.Action.close(.unexpected("over 16 clock messages, or 100000 feeds, sent before the invite was answered"))
+        var pub = machine(.accept)
+        pub.maximumPeerClockFeeds = 100_000
+        _ = pub.start()
+        _ = pub.receive(hello)
+        XCTAssertEqual(pub.receive(.redeem(secret: secret)), [.redeemInvite(secret: secret)])
+        for _ in 0..<16 { XCTAssertEqual(pub.receive(emptyClock), []) }
+        XCTAssertEqual(pub.receive(emptyClock), [violation])
+
+        var wide = machine(.accept)
+        wide.maximumPeerClockFeeds = 100_000
+        _ = wide.start()
+        _ = wide.receive(hello)
+        _ = wide.receive(.redeem(secret: secret))
+        let changes = (0..<1000).map { n in
+            ClockChange(feed: FeedID(bytes: withUnsafeBytes(of: UInt64(n).bigEndian) { Array($0) } + [UInt8](repeating: 1, count: 24))!, sequence: 0)
+        }
+        for _ in 0..<100 {
+            XCTAssertEqual(wide.receive(.clock(full: true, final: false, base: .zero, changes: changes)), [])
+        }
+        XCTAssertEqual(wide.receive(.clock(full: true, final: true, base: .zero, changes: [])), [], "one message of 100,000 feeds")
+        XCTAssertEqual(wide.receive(.clock(full: true, final: true, base: .zero, changes: [changes[0]])), [violation], "100,001 in all")
+    }
+
     func testAnUnexpectedRedeemIsAProtocolViolation() {
         let violation = SyncStateMachine.Action.close(.unexpected("redeem not expected here"))
         // A side that issues no invites on this connection.
