@@ -13,6 +13,10 @@ import VFLog
 /// An event is applied whole or not at all.
 package enum EffectApplier {
     package static func apply(_ event: GraphEvent, to graph: inout EconomicGraph, consent: [ConsentGrant] = []) -> EventStatus {
+        judge(event, applyingTo: &graph, consent: consent).bounded
+    }
+
+    private static func judge(_ event: GraphEvent, applyingTo graph: inout EconomicGraph, consent: [ConsentGrant]) -> EventStatus {
         let p = event.payload
         let signer = event.provenance.author
         func answers(_ agent: AgentID?) -> Bool {

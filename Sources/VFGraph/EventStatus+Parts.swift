@@ -18,3 +18,17 @@ extension EventStatus {
         }
     }
 }
+
+extension EventStatus {
+    /// This status with its reason cut as ``ReasonError/bounded(_:)`` cuts one: what the
+    /// derivation records, so no reason it stores quotes more than 1,000 bytes of a payload
+    /// (a unit or a name may be as long as its author makes it).
+    package var bounded: EventStatus {
+        switch self {
+        case .applied: .applied
+        case let .pending(reason): .pending(ReasonError.bounded(reason))
+        case let .invalid(reason): .invalid(ReasonError.bounded(reason))
+        case let .unauthorized(reason): .unauthorized(ReasonError.bounded(reason))
+        }
+    }
+}

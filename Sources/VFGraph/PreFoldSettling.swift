@@ -21,8 +21,8 @@ package struct PreFoldOutcome: Equatable, Sendable {
     package var waitsFor: Hash32?
 
     package init(status: EventStatus? = nil, root: String? = nil, waitsFor: Hash32? = nil) {
-        self.status = status
-        self.root = root
+        self.status = status?.bounded
+        self.root = root.map(ReasonError.bounded)
         self.waitsFor = waitsFor
     }
 }

@@ -52,23 +52,29 @@ struct OutboundPump: Sendable {
 
     var isEmpty: Bool { jobs.isEmpty }
 
-    /// How much of what is queued answers the peer's frames: each frame 1, each answer of
-    /// entry ranges 1 and 1 more per 1,024 ranges (what it holds in memory until sent). What
-    /// the node sends of its own accord (its clock, entries it pushes) counts nothing.
+    /// How much of what is queued answers the peer's clock messages: each `plan`, `caughtUp`
+    /// and `needFull` frame 1, and the entry ranges of an answer 1, plus 1 per full 65,536
+    /// ranges. Nothing else counts — the node's own clock, the entries it pushes, the idle
+    /// frame — so two honest nodes, each answering the other's few clock messages, never reach
+    /// what makes reading wait (``PeerSession/Limits/answerLoadPause``).
     private(set) var answerLoad = 0
 
-    /// Queues `frame`; `answer` says whether it answers one of the peer's.
-    mutating func send(_ frame: SyncFrame, answer: Bool = false) {
-        let load = answer ? 1 : 0
+    /// Queues `frame`.
+    mutating func send(_ frame: SyncFrame) {
+        let load = switch frame {
+        case .plan, .caughtUp, .needFull: 1
+        default: 0
+        }
         answerLoad += load
         jobs.append(.frame(frame, load: load))
     }
 
     /// Each range's entries, each followed by its feed's fork proofs if it is forked. O(1):
-    /// the ranges are opened one by one as the pump reaches them.
+    /// the ranges are opened one by one as the pump reaches them. `answer`: they answer a
+    /// clock message of the peer's (else the node pushes them).
     mutating func sendEntries(_ ranges: [EntryRange], answer: Bool = false) {
         guard !ranges.isEmpty else { return }
-        let load = answer ? 1 + ranges.count / 1024 : 0
+        let load = answer ? 1 + ranges.count / 65_536 : 0
         answerLoad += load
         jobs.append(.ranges(ranges, next: 0, load: load))
     }

@@ -113,7 +113,7 @@ struct PeerClockMessages: Sendable, Equatable {
         var actions: [SyncStateMachine.Action] = []
         if !answeredBefore || !message.changes.isEmpty { actions.append(.rememberPeerClock(clock)) }
         actions.append(.send(.plan(feeds: UInt32(clamping: ranges.count), entries: entries)))
-        if !ranges.isEmpty { actions.append(.sendEntries(ranges)) }
+        if !ranges.isEmpty { actions.append(.sendEntries(ranges, answer: true)) }
         actions.append(.send(.caughtUp(clock: received, hash: self.clock.hashed())))
         return actions
     }

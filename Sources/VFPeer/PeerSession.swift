@@ -38,8 +38,8 @@ struct PeerSession: Sendable {
         /// ...until a batch is stored with fewer than this waiting, and fewer bytes.
         var ingestResume = 1024
         var ingestResumeBytes = 2 << 20
-        /// Reading waits while answers to the peer's frames weighing more than this are queued
-        /// (``OutboundPump/answerLoad``): a peer that asks and does not read what it asked for...
+        /// Reading waits while answers to the peer's clock messages weighing more than this are
+        /// queued (``OutboundPump/answerLoad``): a peer that asks and does not read what it asked for...
         var answerLoadPause = 1024
         /// ...until they weigh this much or less. What the node sends of its own accord does not
         /// count, so two nodes pushing each other many feeds never both wait for the other to read.
@@ -253,7 +253,7 @@ struct PeerSession: Sendable {
         var (established, sync) = takeEstablished()
         var actions: [Action] = []
         let steps = sync!.machine.clockAnswered(answered)
-        var closing = apply(steps, &sync!, &actions, answering: true) ?? pump(&established, &sync!, &actions)
+        var closing = apply(steps, &sync!, &actions) ?? pump(&established, &sync!, &actions)
         if closing == nil { closing = decodeFrames(&established, &sync!, &actions) }
         if closing == nil, !sync!.machine.isAnsweringClock, readPauses.contains(.answering) {
             // Time spent not reading is not the peer's slowness.
@@ -333,8 +333,10 @@ struct PeerSession: Sendable {
                 resume(.throttle, &actions)
             }
             // Nor is time spent not reading now (storing entries, answering a clock, a stranger
-            // throttled): a frame under way keeps its full time from when reading resumes.
-            if !readPauses.isEmpty { established.deadlines.resumedReading(at: now) }
+            // throttled): a frame under way keeps its full time from when reading resumes. But
+            // waiting because the peer does not read our answers is the peer's doing: a frame
+            // it left half-sent then still runs out, which ends a peer that never reads.
+            if !readPauses.subtracting([.backlog]).isEmpty { established.deadlines.resumedReading(at: now) }
             let expired = established.deadlines.expired(at: now, stranger: stranger, limits: limits.deadlines)
             return settle(&established, &sync, expired.map { .dropped(reason: $0) }, actions)
         case .closed, .modifying:
@@ -501,7 +503,7 @@ struct PeerSession: Sendable {
                 established.deadlines.frameDecoded()
                 let steps = sync.machine.receive(frame)
                 // Each frame's answer goes out in packets of its own, as the specification counts them.
-                if let closing = apply(steps, &sync, &actions, answering: true) ?? pump(&established, &sync, &actions) { return closing }
+                if let closing = apply(steps, &sync, &actions) ?? pump(&established, &sync, &actions) { return closing }
             }
         } catch {
             return .dropped(reason: "\(error)")
@@ -510,14 +512,11 @@ struct PeerSession: Sendable {
     }
 
     /// Turns what the sync machine asks for into jobs for the pump and actions.
-    /// Carries out the state machine's `steps`; `answering` says they answer the peer's frames
-    /// (what ``OutboundPump/answerLoad`` counts).
-    private mutating func apply(_ steps: [SyncStateMachine.Action], _ sync: inout Sync, _ actions: inout [Action],
-                                answering: Bool = false) -> Closing? {
+    private mutating func apply(_ steps: [SyncStateMachine.Action], _ sync: inout Sync, _ actions: inout [Action]) -> Closing? {
         for step in steps {
             switch step {
-            case .send(let frame): sync.pump.send(frame, answer: answering)
-            case .sendEntries(let ranges): sync.pump.sendEntries(ranges, answer: answering)
+            case .send(let frame): sync.pump.send(frame)
+            case let .sendEntries(ranges, answer): sync.pump.sendEntries(ranges, answer: answer)
             case .ingest(let entry): ingest.append(entry)
             case .rememberPeerClock(let clock): actions.append(.rememberClock(clock, acknowledged: false))
             case .rememberAcknowledgedClock(let clock): actions.append(.rememberClock(clock, acknowledged: true))

@@ -35,7 +35,8 @@ public struct SyncStateMachine: Sendable {
         /// fork proofs if it is forked. Frames sent later are queued behind them. One action
         /// for the whole answer to a clock, however many feeds it names, so handing it to the
         /// sender costs the same for a million ranges as for one.
-        case sendEntries([EntryRange])
+        /// `answer`: the ranges answer one of the peer's clock messages (else the node pushes them).
+        case sendEntries([EntryRange], answer: Bool = false)
         /// Verify and store this entry; report back with ``ingested(count:rejections:)``.
         case ingest(SignedEntry)
         /// Remember the peer's clock, so its next connection can send only what changed.
@@ -443,14 +444,15 @@ public struct SyncStateMachine: Sendable {
             guard let message = try exchange.peer.receive(full: full, final: final, base: base, changes: changes) else { return [] }
             if case .checking(var held) = redemption {
                 // An invitee sends its clock, and seldom more, before its invite is answered:
-                // what waits is bounded, in messages and in the feeds they name.
-                redemption = nil
-                held.append(message)
-                guard held.count <= Self.maximumClocksHeldForInvite,
-                      held.reduce(0, { $0 + $1.changes.count }) <= exchange.peer.maximumFeeds else {
+                // what waits is bounded, in messages and in the feeds they name. (Checked while
+                // the invite is still being checked, so the close is not a caught-up sync's.)
+                guard held.count < Self.maximumClocksHeldForInvite,
+                      held.reduce(message.changes.count, { $0 + $1.changes.count }) <= exchange.peer.maximumFeeds else {
                     throw .unexpected("over \(Self.maximumClocksHeldForInvite) clock messages, or \(exchange.peer.maximumFeeds) feeds, "
                                       + "sent before the invite was answered")
                 }
+                redemption = nil
+                held.append(message)
                 redemption = .checking(held: held)
                 return []
             }

@@ -72,28 +72,31 @@ final class OutboundPumpTests: XCTestCase {
         XCTAssertLessThan(seconds, 0.05, "queuing a million ranges took \(seconds) s")
     }
 
-    /// What answers the peer's frames weighs on the answer load until it is sent: a frame 1, an
-    /// answer of ranges 1 more per 1,024 ranges; what the node sends of its own accord, nothing.
+    /// What answers the peer's clock messages weighs on the answer load until it is sent: a
+    /// plan, caughtUp or needFull frame 1, an answer's ranges 1 more per full 65,536 ranges;
+    /// what the node sends of its own accord (its clock, idle, pushed entries), nothing.
     func testTheAnswerLoadCountsOnlyAnswersUntilTheyAreSent() {
         var pump = OutboundPump(forked: [])
         pump.send(.idle(clocksSent: 1))
+        pump.send(.clock(full: true, final: true, base: .zero, changes: []))
         pump.sendEntries([EntryRange(feed: feed(1), after: 0, through: 1)])
         XCTAssertEqual(pump.answerLoad, 0, "our own frames and pushes")
-        pump.send(.plan(feeds: 2, entries: 2), answer: true)
-        pump.sendEntries((0..<2048).map { EntryRange(feed: feed(UInt8($0 % 200)), after: 0, through: 1) }, answer: true)
-        pump.send(.caughtUp(clock: 1, hash: .zero), answer: true)
-        XCTAssertEqual(pump.answerLoad, 1 + 3 + 1)
+        pump.send(.plan(feeds: 2, entries: 2))
+        pump.sendEntries((0..<65_537).map { EntryRange(feed: feed(UInt8($0 % 200)), after: 0, through: 1) }, answer: true)
+        pump.send(.caughtUp(clock: 1, hash: .zero))
+        XCTAssertEqual(pump.answerLoad, 1 + 2 + 1)
         XCTAssertEqual(pump.next(), .send(.idle(clocksSent: 1)))
-        XCTAssertEqual(pump.answerLoad, 5)
+        XCTAssertEqual(pump.next(), .send(.clock(full: true, final: true, base: .zero, changes: [])))
+        XCTAssertEqual(pump.answerLoad, 4)
         guard case .readEntries? = pump.next() else { return XCTFail("the push's range is read") }
         pump.entriesRead([])
         XCTAssertEqual(pump.next(), .send(.plan(feeds: 2, entries: 2)))
-        XCTAssertEqual(pump.answerLoad, 4, "the plan is sent")
-        for _ in 0..<2047 {
+        XCTAssertEqual(pump.answerLoad, 3, "the plan is sent")
+        for _ in 0..<65_536 {
             guard case .readEntries? = pump.next() else { return XCTFail("a range of the answer is read") }
             pump.entriesRead([])
-            XCTAssertEqual(pump.answerLoad, 4, "the ranges weigh until the last is opened")
         }
+        XCTAssertEqual(pump.answerLoad, 3, "the ranges weigh until the last is opened")
         guard case .readEntries? = pump.next() else { return XCTFail("the last range is read") }
         XCTAssertEqual(pump.answerLoad, 1, "opened, the ranges weigh no more")
         pump.entriesRead([])

@@ -148,6 +148,11 @@ final class PeerSessionTests: XCTestCase {
         node.receive(peer.seal(Array(repeating: empty, count: 20)), now: start)
         XCTAssertTrue(node.paused, "two answers for each clock wait behind what the peer has not read")
         XCTAssertLessThanOrEqual(node.bytesInFlight, limits.bytesInFlight + 64)
+        // Waiting for the peer to read is the peer's doing: a frame it left half-sent still runs out.
+        var stalled = node
+        stalled.receive(peer.seal(plaintext: Array(FrameDecoder.frame(SyncFrame.hello(version: 1).encode()).dropLast())), now: start)
+        stalled.take(stalled.session.tick(now: start + .seconds(31), stranger: false))
+        XCTAssertEqual(stalled.closing, .dropped(reason: "a frame took longer than 30 s to arrive"))
         // The peer reads: everything queued goes out, and reading resumes.
         while node.bytesInFlight > 0 {
             let taken = node.unconfirmed.removeFirst()

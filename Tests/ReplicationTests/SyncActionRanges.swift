@@ -4,7 +4,7 @@ extension Array where Element == SyncStateMachine.Action {
     /// Every range of entries these actions send, in order.
     var entryRanges: [EntryRange] {
         flatMap { action -> [EntryRange] in
-            if case .sendEntries(let ranges) = action { ranges } else { [] }
+            if case let .sendEntries(ranges, _) = action { ranges } else { [] }
         }
     }
 }

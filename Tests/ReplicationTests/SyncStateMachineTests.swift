@@ -34,7 +34,7 @@ final class SyncStateMachineTests: XCTestCase {
                 let action = pending.removeFirst()
                 switch action {
                 case .send(let frame): out.append(frame)
-                case .sendEntries(let ranges):
+                case let .sendEntries(ranges, _):
                     for range in ranges {
                         for signed in feeds[range.feed]![Int(range.after)..<Int(range.through)] {
                             out.append(.entry(encoded: signed.entry.encoded, payload: signed.payload))

@@ -51,6 +51,29 @@ final class ReasonBoundTests: XCTestCase {
         assertSameTables(try store.tableContents(), try rebuilt.tableContents())
     }
 
+    /// A resource counted in a unit 60 KB long: each event naming it in another unit is invalid
+    /// with a reason that quotes at most 1,000 bytes of it, in the tables as in a rebuild.
+    func testAUnitOfSixtyKilobytesIsQuotedShort() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let unit = String(repeating: "u", count: 60_000)
+        let stock = try net.raise("farm", "10", unit, name: "stock")
+        var lowered: [EntryID] = []
+        for _ in 0..<5 {
+            lowered.append(try net.event("lower", provider: "farm", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(stock)]))
+        }
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: net.source)
+        let reader = store.reader(log: net.source)
+        for id in lowered {
+            let reason = try XCTUnwrap(reader.status(of: id)?.reason)
+            XCTAssertTrue(reason.hasPrefix("resourceQuantity is in kg but"), String(reason.prefix(80)))
+            XCTAssertLessThanOrEqual(reason.utf8.count, 1100)
+        }
+        let rebuilt = try GraphStore(path: directory + "/rebuilt.sqlite")
+        try rebuilt.rebuild(from: net.source)
+        assertSameTables(try store.tableContents(), try rebuilt.tableContents())
+    }
+
     /// Migration v11 derives everything again only when a stored reason is longer than a bound
     /// one can be (as an older build stored it), or is an ambiguous combine's.
     func testMigrationV11DerivesAgainOnlyWhereAReasonCouldDiffer() throws {
