@@ -65,7 +65,7 @@ public final class GraphStore {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try GraphSchema.migrator.migrate(pool)
+            try GraphSchema.migrator.migrateShared(pool)
         } catch {
             throw GraphStoreError("cannot open \(path): \(error)")
         }

@@ -28,7 +28,7 @@ public final class LogStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try StoreSchema.migrator.migrate(pool)
+            try StoreSchema.migrator.migrateShared(pool)
         } catch {
             throw StoreError(operation: "open \(path)", underlying: error)
         }

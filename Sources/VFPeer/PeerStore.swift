@@ -59,7 +59,7 @@ public final class PeerStore: Sendable {
             // again reads only the feeds that moved after it, not every feed held.
             try db.execute(sql: "CREATE TABLE contactIndexRow (id INTEGER PRIMARY KEY CHECK (id = 1), entryRow INTEGER NOT NULL)")
         }
-        try migrator.migrate(pool)
+        try migrator.migrateShared(pool)
     }
 
     // MARK: peers

@@ -1,0 +1,23 @@
+import GRDB
+
+extension DatabaseMigrator {
+    /// ``migrate(_:)``, tried again when another process applied a migration at the same time.
+    ///
+    /// GRDB reads which migrations are applied before the transactions that apply them, so two
+    /// processes opening a new file at once (`vf serve` and a command on one home) may both
+    /// run one. Each migration and its record commit together in one `BEGIN IMMEDIATE`, so the
+    /// second one's transaction fails (a table that exists, or the record) and rolls back whole;
+    /// tried again, it finds the migration applied. A migration that fails for another reason
+    /// fails the same way each time, and its error is thrown after the last try.
+    public func migrateShared(_ writer: some DatabaseWriter) throws {
+        var attempts = 0
+        while true {
+            do {
+                try migrate(writer)
+                return
+            } catch is DatabaseError where attempts < 8 {
+                attempts += 1
+            }
+        }
+    }
+}
