@@ -64,7 +64,7 @@ public final class GraphStore {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            pool = try DatabasePool.openShared(path: path, configuration: config)
             try GraphSchema.migrator.migrateShared(pool)
         } catch {
             throw GraphStoreError("cannot open \(path): \(error)")

@@ -27,7 +27,7 @@ public final class LogStore: Sendable {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            pool = try DatabasePool.openShared(path: path, configuration: config)
             try StoreSchema.migrator.migrateShared(pool)
         } catch {
             throw StoreError(operation: "open \(path)", underlying: error)

@@ -11,7 +11,7 @@ public final class PeerStore: Sendable {
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
-        pool = try DatabasePool(path: path, configuration: config)
+        pool = try DatabasePool.openShared(path: path, configuration: config)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: peers, clocks, contacts") { db in
             try db.execute(sql: """

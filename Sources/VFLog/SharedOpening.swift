@@ -1,4 +1,25 @@
+import Foundation
 import GRDB
+
+// Several processes may open one home's files at once (`vf serve` and a command): the first
+// opening of a new file and its migrations must not fail because another did them first.
+
+extension DatabasePool {
+    /// Opens the pool at `path`, tried again for up to a second while another process holds
+    /// the lock that the first opening of a new file takes to switch it to WAL (which does not
+    /// wait on the busy timeout).
+    public static func openShared(path: String, configuration: Configuration) throws -> DatabasePool {
+        var attempts = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 50 {
+                attempts += 1
+                usleep(20_000)
+            }
+        }
+    }
+}
 
 extension DatabaseMigrator {
     /// ``migrate(_:)``, tried again when another process applied a migration at the same time.
