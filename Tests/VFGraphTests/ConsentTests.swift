@@ -71,6 +71,15 @@ final class ConsentTests: XCTestCase {
 
     private static func time(_ minutes: Int64) -> Int64 { 1_893_456_000_000 + minutes * 60_000 }
 
+    /// The consent facts of the tables, telling `read` each entry they read from the log.
+    private static func spying(_ db: Database, _ log: LogStore, _ read: @escaping (EntryID) -> Void) -> TableConsentFacts {
+        let tables = TableConsentFacts(db: db, log: log)
+        return TableConsentFacts(db: db, entry: { id in
+            read(id)
+            return try tables.entry(id)
+        }, describedAgent: tables.describedAgent)
+    }
+
     private func accept(_ d: Deal, by party: String = "farm", at minutes: Int64 = 10) throws {
         try d.net.post(party, ["@type": "Acceptance", "accepts": ref(d.agreement)], at: Self.time(minutes))
     }
@@ -230,11 +239,7 @@ final class ConsentTests: XCTestCase {
         let delivery = try XCTUnwrap(try reader.event(d.delivery))
         var asked: Set<EntryID> = []
         try store.read { db in
-            let tables = TableConsentFacts(db: db, log: log)
-            let spy = TableConsentFacts(db: db, entry: { id in
-                asked.insert(id)
-                return try tables.entry(id)
-            }, describedAgent: tables.describedAgent)
+            let spy = Self.spying(db, log) { asked.insert($0) }
             let (agreement, at) = try XCTUnwrap(try spy.plannedEntry(d.agreement))
             XCTAssertTrue(try AgreementRule.state(of: agreement, timestamp: at, facts: spy).inForce)
             var judge = ConsentJudge(facts: spy)
@@ -272,12 +277,8 @@ final class ConsentTests: XCTestCase {
             var asked: Set<EntryID> = []
             var inForce = false
             try store.read { db in
-                let tables = TableConsentFacts(db: db, log: log)
-                let spy = TableConsentFacts(db: db, entry: { id in
-                    asked.insert(id)
-                    return try tables.entry(id)
-                }, describedAgent: tables.describedAgent)
-                let (commitment, _) = try XCTUnwrap(try tables.plannedEntry(d.commitment))
+                let spy = Self.spying(db, log) { asked.insert($0) }
+                let (commitment, _) = try XCTUnwrap(try TableConsentFacts(db: db, log: log).plannedEntry(d.commitment))
                 inForce = try AgreementRule.isStipulatedInForce(commitment, facts: spy)
             }
             return (inForce, asked)
