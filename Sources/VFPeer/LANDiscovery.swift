@@ -230,8 +230,6 @@ struct LANSightings {
     /// When expired entries were last dropped: at most once a quarter of the interval, so a
     /// flood of new addresses at capacity costs a lookup each, not a pass over all of them.
     private(set) var lastSweep: NIODeadline?
-    /// How many times entries were swept, for tests.
-    private(set) var sweeps = 0
 
     init(interval: TimeAmount, capacity: Int = 1_024) {
         self.interval = interval
@@ -256,7 +254,6 @@ struct LANSightings {
     /// peers that came and went do not accumulate.
     mutating func forgetExpired(at now: NIODeadline) {
         lastSweep = now
-        sweeps += 1
         lastReported = lastReported.filter { now - $0.value < interval }
     }
 }

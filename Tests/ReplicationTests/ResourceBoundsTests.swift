@@ -251,9 +251,9 @@ final class ResourceBoundsTests: XCTestCase {
             XCTAssertFalse(sightings.shouldReport(try MultiserverAddress(host: "198.51.100.\(i % 250 + 1)", port: 8008, feed: SigningKey().feed),
                                                   at: now + .milliseconds(Int64(i))))
         }
-        XCTAssertEqual(sightings.sweeps, 1, "one sweep in the first second")
+        XCTAssertEqual(sightings.lastSweep, now, "one sweep in the first second, at the first new address")
         XCTAssertFalse(sightings.shouldReport(try MultiserverAddress(host: "198.51.100.1", port: 8008, feed: SigningKey().feed), at: now + .seconds(15)))
-        XCTAssertEqual(sightings.sweeps, 2, "another a quarter of the interval later")
+        XCTAssertEqual(sightings.lastSweep, now + .seconds(15), "another a quarter of the interval later")
     }
 }
 
