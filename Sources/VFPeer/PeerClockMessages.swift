@@ -15,7 +15,7 @@ struct PeerClockMessages: Sendable, Equatable {
     private(set) var clock: FeedClock
     /// Whether a message of this connection was answered. Until then nothing is pushed: the
     /// remembered clock may be out of date.
-    private(set) var isKnown = false
+    private var isKnown = false
     /// The message whose frames are arriving, its changes gathered in place.
     private var partial: ClockMessage?
     /// Complete messages answered. A peer drives this count, so it is checked, never wrapped.
@@ -27,9 +27,6 @@ struct PeerClockMessages: Sendable, Equatable {
     private var raised: [FeedID: UInt64] = [:]
     /// The most feeds a clock may name, in one message or added up over deltas.
     let maximumFeeds: Int
-    /// Whether a delta on a connection answered before looks only at the feeds it names (see
-    /// ``answer(_:localHeads:)``); tests turn it off to compare with looking at every feed.
-    var walksOnlyNamedFeeds = true
 
     init(remembered: FeedClock?, maximumFeeds: Int, received: UInt32 = 0) {
         self.clock = remembered ?? FeedClock()
@@ -60,42 +57,32 @@ struct PeerClockMessages: Sendable, Equatable {
     /// Answers a complete message: `needFull` if it is a delta against a clock we do not hold,
     /// else the clock to remember, the plan, every missing range of entries, and `caughtUp`.
     ///
-    /// Once a message of this connection was answered, a delta costs what it changes: a feed
-    /// it leaves alone was answered then, and what we came to hold of it since was pushed
-    /// (``push(_:upTo:)``), so only the feeds it names can lack entries; and a clock it leaves
-    /// as it was is not remembered again. (The clock's hash is kept between messages.)
+    /// An empty delta once a message of this connection was answered costs nothing: every feed
+    /// was answered then, what we came to hold since was pushed (``push(_:upTo:)``), and the
+    /// clock is as remembered, so the answer is an empty plan and `caughtUp` with the kept hash.
     mutating func answer(_ message: ClockMessage, localHeads: [FeedID: UInt64]) throws(SyncProtocolError) -> [SyncStateMachine.Action] {
         guard received < UInt32.max else { throw .unexpected("over \(UInt32.max) clock messages") }
         received += 1
         idleAfter = nil
-        let answeredBefore = isKnown && !message.full && walksOnlyNamedFeeds
         if message.full {
             clock = FeedClock()
             clock.apply(message.changes)
         } else {
             guard message.base == clock.hashed() else { return [.send(.needFull(clock: received))] }
+            if isKnown, message.changes.isEmpty {
+                return [.send(.plan(feeds: 0, entries: 0)), .send(.caughtUp(clock: received, hash: clock.hashed()))]
+            }
             clock.apply(message.changes)
         }
         guard clock.count <= maximumFeeds else { throw .unexpected("clock of over \(maximumFeeds) feeds") }
         isKnown = true
-        // The feeds to look at, in key order: those the delta names, or every feed of the clock.
-        var named: [FeedID] = []
-        if answeredBefore {
-            var seen = Set<FeedID>()
-            named = message.changes.map(\.feed).filter { seen.insert($0).inserted }.sorted()
-        }
         // Keep only what the clock does not say already: a feed the peer dropped and asks for
         // again starts from its new clock.
         let clock = clock
-        func stillRaised(_ feed: FeedID, _ sequence: UInt64) -> Bool { clock[feed].map { sequence > $0 } ?? false }
-        if answeredBefore {
-            for feed in named { if let r = raised[feed], !stillRaised(feed, r) { raised[feed] = nil } }
-        } else if !raised.isEmpty {
-            raised = raised.filter { stillRaised($0.key, $0.value) }
-        }
+        if !raised.isEmpty { raised = raised.filter { entry in clock[entry.key].map { entry.value > $0 } ?? false } }
         var ranges: [EntryRange] = []
         var entries: UInt64 = 0
-        func look(_ feed: FeedID, _ theirs: UInt64) {
+        for (feed, theirs) in clock.pairsInKeyOrder {
             let held = raised.isEmpty ? theirs : max(theirs, raised[feed] ?? 0)
             // `head > held` makes `after + 1` safe for whoever reads the range.
             if let head = localHeads[feed], head > held {
@@ -103,19 +90,18 @@ struct PeerClockMessages: Sendable, Equatable {
                 entries = entries.saturatingAdd(head - held)
             }
         }
-        if answeredBefore {
-            for feed in named { if let theirs = clock[feed] { look(feed, theirs) } }
-        } else {
-            for (feed, theirs) in clock.pairsInKeyOrder { look(feed, theirs) }
-        }
         raised.reserveCapacity(raised.count + ranges.count)
         for range in ranges { raised[range.feed] = range.through }
-        var actions: [SyncStateMachine.Action] = []
-        if !answeredBefore || !message.changes.isEmpty { actions.append(.rememberPeerClock(clock)) }
-        actions.append(.send(.plan(feeds: UInt32(clamping: ranges.count), entries: entries)))
+        var actions: [SyncStateMachine.Action] = [.rememberPeerClock(clock), .send(.plan(feeds: UInt32(clamping: ranges.count), entries: entries))]
         if !ranges.isEmpty { actions.append(.sendEntries(ranges, answer: true)) }
         actions.append(.send(.caughtUp(clock: received, hash: self.clock.hashed())))
         return actions
+    }
+
+    /// What answering `message` costs, in feeds looked at: nothing for an empty delta on a
+    /// connection that answered a message, else up to the larger of the message and the clock.
+    func answerCost(_ message: ClockMessage) -> Int {
+        !message.full && message.changes.isEmpty && isKnown ? 0 : max(message.changes.count, clock.count)
     }
 
     /// The peer said `idle(k)`: `k` counts its clock messages, which we have all answered (an

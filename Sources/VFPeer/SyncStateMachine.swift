@@ -97,9 +97,7 @@ public struct SyncStateMachine: Sendable {
         /// Answers in place a message whose clock names at most `limit` feeds; hands a larger
         /// one out, since answering costs time in proportion to the clock, not to the message.
         mutating func answer(_ message: ClockMessage, inPlaceUpTo limit: Int = .max) throws(SyncProtocolError) -> [Action] {
-            // An empty delta once the clock is known costs nothing; any other message, up to the clock's size.
-            let cost = !message.full && message.changes.isEmpty && peer.isKnown ? 0 : max(message.changes.count, peer.clock.count)
-            guard cost > limit else { return try peer.answer(message, localHeads: localHeads) }
+            guard peer.answerCost(message) > limit else { return try peer.answer(message, localHeads: localHeads) }
             waiting = []
             return [.answerClock(ClockAnswer(peer: peer, message: message, localHeads: localHeads))]
         }
