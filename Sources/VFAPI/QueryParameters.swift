@@ -78,7 +78,7 @@ public struct QueryParameters: Equatable, Sendable {
             // Bytes first: a character may hold any number of combining marks.
             guard text.utf8.count <= Self.maximumSearchBytes, text.count <= Self.maximumSearchLength else {
                 throw .badRequest("q must be at most \(Self.maximumSearchLength) characters and \(Self.maximumSearchBytes) bytes of UTF-8; "
-                                  + "got \(text.utf8.count) bytes")
+                                  + "got \(text.count) characters, \(text.utf8.count) bytes")
             }
             search = text
         }

@@ -28,17 +28,26 @@ extension DatabaseMigrator {
     /// processes opening a new file at once (`vf serve` and a command on one home) may both
     /// run one. Each migration and its record commit together in one `BEGIN IMMEDIATE`, so the
     /// second one's transaction fails (a table that exists, or the record) and rolls back whole;
-    /// tried again, it finds the migration applied. A migration that fails for another reason
-    /// fails the same way each time, and its error is thrown after the last try.
+    /// tried again, it finds the migration applied. Any other error is thrown at once.
     public func migrateShared(_ writer: some DatabaseWriter) throws {
         var attempts = 0
         while true {
             do {
                 try migrate(writer)
                 return
-            } catch is DatabaseError where attempts < 8 {
+            } catch let error as DatabaseError where attempts < 8 && Self.isCollision(error) {
                 attempts += 1
             }
+        }
+    }
+
+    /// An error a migration meets when another process applied it first: its record exists, a
+    /// table or index it creates exists, or the file is locked.
+    private static func isCollision(_ error: DatabaseError) -> Bool {
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT, .SQLITE_BUSY, .SQLITE_LOCKED: true
+        case .SQLITE_ERROR: error.message?.contains("already exists") ?? false
+        default: false
         }
     }
 }

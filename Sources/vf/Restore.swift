@@ -93,13 +93,20 @@ struct Restore: ParsableCommand {
     private func readFeed(_ handle: FileHandle, _ sealed: BackupFile.Sealed, of feed: FeedID, _ body: ([SignedEntry]) throws -> Void) throws -> Int {
         try handle.seek(toOffset: UInt64(BackupFile.keySectionSize))
         var reader = BackupFeedReader(sealed, feed: feed)
+        // Batches of at most 4,096 entries or 8 MiB: a file of 64 KiB payloads is not held whole.
         var batch: [SignedEntry] = []
+        var batchBytes = 0
         do {
             while !reader.isEnded, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 reader.append(chunk)
                 while let signed = try reader.next() {
                     batch.append(signed)
-                    if batch.count >= 4096 { try body(batch); batch.removeAll(keepingCapacity: true) }
+                    batchBytes += signed.entry.encoded.count + (signed.payload?.count ?? 0)
+                    if batch.count >= 4096 || batchBytes >= 8 << 20 {
+                        try body(batch)
+                        batch.removeAll(keepingCapacity: true)
+                        batchBytes = 0
+                    }
                 }
             }
             // After the end, what follows is counted, not read.

@@ -109,8 +109,6 @@ final class PeerSessionTests: XCTestCase {
         XCTAssertNil(node.closing)
     }
 
-    /// A peer that sends clock after clock and reads none of the answers: reading waits once
-    /// too many answers are queued, and resumes when the peer has read them.
     /// Reading also waits on the bytes of what waits to be stored, not only on the count:
     /// entries with large payloads pause it sooner.
     func testReadingPausesOnTheBytesWaitingToBeStored() throws {
@@ -135,6 +133,8 @@ final class PeerSessionTests: XCTestCase {
         XCTAssertNil(node.closing)
     }
 
+    /// A peer that sends clock after clock and reads none of the answers: reading waits once
+    /// too many answers are queued, and resumes when the peer has read them.
     func testReadingPausesWhileThePeerDoesNotReadWhatItAskedFor() throws {
         var limits = PeerSession.Limits()
         limits.bytesInFlight = 256
