@@ -19,14 +19,14 @@ struct OutboundPump: Sendable {
     }
 
     private enum Job: Sendable {
-        /// `load`: what it counts toward ``answerLoad``.
-        case frame(SyncFrame, load: Int)
+        case frame(SyncFrame)
         /// Entries `after+1 … through` of a feed; `page` holds those read from the store and
         /// not yet sent.
         case entries(feed: FeedID, after: UInt64, through: UInt64, page: ArraySlice<SignedEntry>)
         /// The ranges of an answer from `next` on, each opened into an `entries` job (and a
         /// `forkEvidence` one) only when it reaches the front: queuing a million costs nothing.
-        case ranges([EntryRange], next: Int, load: Int)
+        /// `answer`: they answer a clock message of the peer's (``answerLoad``).
+        case ranges([EntryRange], next: Int, answer: Bool)
         case forkEvidence(FeedID)
         case goodbye
     }
@@ -61,12 +61,8 @@ struct OutboundPump: Sendable {
 
     /// Queues `frame`.
     mutating func send(_ frame: SyncFrame) {
-        let load = switch frame {
-        case .plan, .caughtUp, .needFull: 1
-        default: 0
-        }
-        answerLoad += load
-        jobs.append(.frame(frame, load: load))
+        answerLoad += Self.load(of: frame)
+        jobs.append(.frame(frame))
     }
 
     /// Each range's entries, each followed by its feed's fork proofs if it is forked. O(1):
@@ -74,9 +70,8 @@ struct OutboundPump: Sendable {
     /// clock message of the peer's (else the node pushes them).
     mutating func sendEntries(_ ranges: [EntryRange], answer: Bool = false) {
         guard !ranges.isEmpty else { return }
-        let load = answer ? 1 + ranges.count / 65_536 : 0
-        answerLoad += load
-        jobs.append(.ranges(ranges, next: 0, load: load))
+        answerLoad += Self.load(of: ranges, answer: answer)
+        jobs.append(.ranges(ranges, next: 0, answer: answer))
     }
 
     mutating func sendGoodbye() { jobs.append(.goodbye) }
@@ -88,9 +83,9 @@ struct OutboundPump: Sendable {
     mutating func next() -> Step? {
         while !isReading, let job = jobs.first {
             switch job {
-            case let .frame(frame, load):
+            case let .frame(frame):
                 jobs.removeFirst()
-                answerLoad -= load
+                answerLoad -= Self.load(of: frame)
                 return .send(frame)
             case .goodbye:
                 jobs.removeFirst()
@@ -113,13 +108,13 @@ struct OutboundPump: Sendable {
             case .forkEvidence(let feed):
                 isReading = true
                 return .readForkEvidence(feed)
-            case let .ranges(ranges, next, load):
+            case let .ranges(ranges, next, answer):
                 let range = ranges[next]
                 if next + 1 < ranges.count {
-                    jobs[jobs.startIndex] = .ranges(ranges, next: next + 1, load: load)
+                    jobs[jobs.startIndex] = .ranges(ranges, next: next + 1, answer: answer)
                 } else {
                     jobs.removeFirst()
-                    answerLoad -= load
+                    answerLoad -= Self.load(of: ranges, answer: answer)
                 }
                 if forked.contains(range.feed), !forkEvidenceSent.contains(range.feed) { jobs.prepend(.forkEvidence(range.feed)) }
                 jobs.prepend(.entries(feed: range.feed, after: range.after, through: range.through, page: []))
@@ -148,6 +143,19 @@ struct OutboundPump: Sendable {
         jobs.removeFirst()
         guard !evidence.isEmpty else { return }
         forkEvidenceSent.insert(feed)
-        for entry in evidence.reversed() { jobs.prepend(.frame(.entry(encoded: entry.encoded, payload: nil), load: 0)) }
+        for entry in evidence.reversed() { jobs.prepend(.frame(.entry(encoded: entry.encoded, payload: nil))) }
+    }
+
+    /// What a queued frame weighs on ``answerLoad``: only the frames that answer a clock message.
+    private static func load(of frame: SyncFrame) -> Int {
+        switch frame {
+        case .plan, .caughtUp, .needFull: 1
+        default: 0
+        }
+    }
+
+    /// What queued ranges weigh: 1, plus 1 per full 65,536 ranges, when they answer a clock message.
+    private static func load(of ranges: [EntryRange], answer: Bool) -> Int {
+        answer ? 1 + ranges.count / 65_536 : 0
     }
 }
