@@ -61,8 +61,7 @@ extension LogStore {
     }
 
     private func verifyFeed(_ author: FeedID, head: FeedHead?, chunkSize: Int, into report: inout StoreVerificationReport) throws(StoreError) {
-        var ids: [UInt64: EntryID] = [:]
-        var previous: (sequence: UInt64, id: EntryID)?
+        var chain = FeedChainCheck()
         var after: Int64 = 0
         while true {
             let rows: [StoredRow] = try read("read feed \(author)") { db in
@@ -86,31 +85,23 @@ extension LogStore {
                 case .failure(let error):
                     report.problems.append(error)
                     // Keep walking: later entries are judged against what is actually stored.
-                    let id = EntryID(hash: Sodium.blake2b256(row.encoded))
-                    ids[row.sequence] = id
-                    previous = (row.sequence, id)
+                    chain.hold(row.sequence, EntryID(hash: Sodium.blake2b256(row.encoded)))
                     continue
                 case .success(let (decoded, outsideProfile)):
                     entry = decoded
                     if let outsideProfile { report.payloadsOutsideProfile.append(VerificationError(entry, .payloadInvalid(outsideProfile))) }
                 }
-                do {
-                    let target = Lipmaa.link(entry.sequence)
-                    try EntryVerifier.verifyLinks(entry, previous: previous, lipmaaTarget: ids[target])
-                } catch {
-                    report.problems.append(error)
-                }
-                ids[entry.sequence] = entry.id
-                previous = (entry.sequence, entry.id)
+                do { try chain.checkLinks(entry) } catch { report.problems.append(error) }
+                chain.hold(entry.sequence, entry.id)
             }
         }
         guard let head else {
-            report.problems.append(VerificationError(feed: author, sequence: nil, reason: .missingHead(lastStored: previous?.sequence ?? 0)))
+            report.problems.append(VerificationError(feed: author, sequence: nil, reason: .missingHead(lastStored: chain.last?.sequence ?? 0)))
             return
         }
-        if previous?.sequence != head.sequence || previous?.id != head.id {
+        if chain.last?.sequence != head.sequence || chain.last?.id != head.id {
             report.problems.append(VerificationError(feed: author, sequence: head.sequence,
-                                                     reason: .headMismatch(recorded: head.id, lastStored: previous?.id)))
+                                                     reason: .headMismatch(recorded: head.id, lastStored: chain.last?.id)))
         }
     }
 }
