@@ -397,12 +397,21 @@ public struct Derivation: Sendable {
 
     /// The resources the `produce` and `modify` outputs (not corrections) of each process
     /// name, each with those outputs in event-list order.
-    package func containerOutputs() -> [EntryID: [ResourceID: [EntryID]]] {
+    private func containerOutputs() -> [EntryID: [ResourceID: [EntryID]]] {
         var outputs: [EntryID: [ResourceID: [EntryID]]] = [:]
-        for (entry, other) in eventList where other.outputOf != nil && [.produce, .modify].contains(other.action) && other.corrects == nil {
-            if let resource = other.fromResource(createdBy: entry.id) { outputs[other.outputOf!, default: [:]][resource, default: []].append(entry.id) }
+        for (entry, other) in eventList {
+            if let process = other.outputOf, let resource = Self.container(madeBy: other, entry.id) {
+                outputs[process, default: [:]][resource, default: []].append(entry.id)
+            }
         }
         return outputs
+    }
+
+    /// The resource event `id` offers as a container to its process's combines: a `produce`
+    /// or `modify` output's resource, not a correction's.
+    package static func container(madeBy event: EconomicEventPayload, _ id: EntryID) -> ResourceID? {
+        guard [.produce, .modify].contains(event.action), event.corrects == nil else { return nil }
+        return event.fromResource(createdBy: id)
     }
 
     /// A `combine` without `toResourceInventoriedAs` goes into the resource output by the same

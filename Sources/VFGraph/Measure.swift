@@ -47,19 +47,22 @@ public struct ReasonError: Error, Equatable, CustomStringConvertible {
     /// The most bytes of UTF-8 a reason keeps of itself.
     public static let maximumBytes = 1000
 
-    /// `text` if it has at most ``maximumBytes`` bytes of UTF-8; else its first characters
-    /// that fit, then `… (N bytes in all)`.
+    /// `text` if it has at most ``maximumBytes`` bytes of UTF-8; else its first whole
+    /// characters, then `… (N bytes in all)`, together at most ``maximumBytes`` bytes. So a
+    /// reason cut again (as a dependent's quotes its root) is left as it is.
     public static func bounded(_ text: String) -> String {
         let bytes = text.utf8.count
         guard bytes > maximumBytes else { return text }
+        let suffix = "… (\(bytes) bytes in all)"
+        let room = maximumBytes - suffix.utf8.count
         var kept = 0
         var end = text.startIndex
         for character in text {
             let size = character.utf8.count
-            guard kept + size <= maximumBytes else { break }
+            guard kept + size <= room else { break }
             kept += size
             end = text.index(after: end)
         }
-        return String(text[..<end]) + "… (\(bytes) bytes in all)"
+        return String(text[..<end]) + suffix
     }
 }

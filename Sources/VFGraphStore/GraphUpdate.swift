@@ -365,22 +365,13 @@ struct GraphUpdate {
 
     /// ``Derivation/implicitContainer(of:outputs:)`` over the outputs held and new.
     private func implicitContainer(of combine: EconomicEventPayload) throws -> Result<(ResourceID, [EntryID]), StatusFailure> {
-        guard let process = combine.inputOf else {
-            return .failure(StatusFailure(.invalid("combine needs a container: give toResourceInventoriedAs, or make it inputOf a process that outputs one")))
-        }
-        let candidates = try tables.outputs(of: process) + (freshOutputs[process] ?? [])
         var found = [ResourceID: [EntryID]]()
-        for id in Set(candidates) {
-            let other = try event(id).payload
-            guard [.produce, .modify].contains(other.action), other.corrects == nil, let resource = other.fromResource(createdBy: id) else { continue }
-            found[resource, default: []].append(id)
+        if let process = combine.inputOf {
+            for id in Set(try tables.outputs(of: process) + (freshOutputs[process] ?? [])) {
+                if let resource = Derivation.container(madeBy: try event(id).payload, id) { found[resource, default: []].append(id) }
+            }
         }
-        switch found.count {
-        case 0: return .failure(StatusFailure(.pending("combine waits for its container: process \(process) has no produce or modify output with a resource yet")))
-        case 1: return .success((found.first!.key, found.first!.value.sorted()))
-        default:
-            return .failure(StatusFailure(.invalid("combine's container is ambiguous: process \(process) outputs \(ResourceID.listed(found.keys.sorted())); give toResourceInventoriedAs")))
-        }
+        return Derivation.implicitContainer(of: combine, outputs: combine.inputOf.map { [$0: found] } ?? [:])
     }
 
     /// An event, new or held, with what its entry says and its row before this update.

@@ -39,7 +39,7 @@ struct TableConsentFacts: ConsentFacts {
                 $0.bind(1, target)
                 $0.bind(2, relation.rawValue)
                 $0.bind(3, author)
-                $0.bind(4, limit)
+                $0.bind(4, limit - Int64(result.count))
             }
         }
         return result.sorted()

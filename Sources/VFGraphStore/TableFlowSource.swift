@@ -19,11 +19,17 @@ extension GraphReader {
     /// left, so the events it reads (their rows and payloads) are bounded by its limits, however
     /// much of the graph the item reaches and however many events name one of the items it
     /// passes. (SQLite still passes over the index entries of every event naming a resource it
-    /// lists the neighbours of, to test their columns: about a microsecond each.) A walk over
-    /// both limits may be reported as either.
-    public func flow(from start: FlowItem, backwards: Bool, atMost limit: Int, reading reads: Int? = nil) throws -> BoundedFlow {
+    /// lists the neighbours of, and seeks each one's row to test its columns; and it sorts a
+    /// process's inputs or outputs by `ord` before the limit applies: that work is not bounded.)
+    /// A walk over both limits may be reported as either.
+    public func flow(from start: FlowItem, backwards: Bool, atMost limit: Int) throws -> BoundedFlow {
+        try flow(from: start, backwards: backwards, atMost: limit, reading: Self.flowReads(forSteps: max(1, limit)))
+    }
+
+    /// ``flow(from:backwards:atMost:)`` reading at most `reads` events (tests set it small).
+    func flow(from start: FlowItem, backwards: Bool, atMost limit: Int, reading reads: Int) throws -> BoundedFlow {
         let limit = max(1, limit)
-        let reads = max(1, reads ?? Self.flowReads(forSteps: limit))
+        let reads = max(1, reads)
         do {
             let walk = try walk(from: start, backwards: backwards, maximumSteps: limit, reads: reads)
             return walk.exceeded ? .moreSteps : .steps(walk.flows)
@@ -48,7 +54,7 @@ extension GraphReader {
     }
 }
 
-/// How a walk with limits ended (``GraphReader/flow(from:backwards:atMost:reading:)``).
+/// How a walk with limits ended (``GraphReader/flow(from:backwards:atMost:)``).
 public enum BoundedFlow: Equatable, Sendable {
     /// The whole walk, within both limits.
     case steps([FlowStep])

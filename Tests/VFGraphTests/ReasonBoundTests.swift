@@ -14,13 +14,18 @@ final class ReasonBoundTests: XCTestCase {
 
     override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-reasons").path }
 
-    func testAReasonKeepsItsFirstThousandBytesWholeCharactersOnly() {
+    func testAReasonKeepsItsFirstBytesWholeCharactersOnlyAndIsCutOnce() {
         XCTAssertEqual(ReasonError("short").reason, "short")
         let exact = String(repeating: "a", count: 1000)
         XCTAssertEqual(ReasonError(exact).reason, exact)
         let long = ReasonError("a" + String(repeating: "é", count: 1000)).reason
-        XCTAssertEqual(long, "a" + String(repeating: "é", count: 499) + "… (2001 bytes in all)", "é is 2 bytes: 1 + 998 fit")
-        XCTAssertEqual(ReasonError.bounded(String(repeating: "👍🏽", count: 300)).utf8.count, 1000 - 1000 % 8 + "… (2400 bytes in all)".utf8.count)
+        let suffix = "… (2001 bytes in all)"
+        XCTAssertEqual(long, "a" + String(repeating: "é", count: (1000 - suffix.utf8.count - 1) / 2) + suffix, "é is 2 bytes")
+        XCTAssertLessThanOrEqual(long.utf8.count, 1000)
+        XCTAssertEqual(ReasonError.bounded(long), long, "cut again, it is as it was: it still names the whole size")
+        let thumbs = ReasonError.bounded(String(repeating: "👍🏽", count: 300))
+        XCTAssertTrue(thumbs.hasSuffix("👍🏽… (2400 bytes in all)"), String(thumbs.suffix(30)))
+        XCTAssertLessThanOrEqual(thumbs.utf8.count, 1000)
     }
 
     func testAnUnknownActionOfSixtyKilobytesStoresAShortReasonForItAndWhatFailsThroughIt() throws {
@@ -32,6 +37,8 @@ final class ReasonBoundTests: XCTestCase {
             dependents.append(try net.event("produce", provider: "farm", ["resourceQuantity": qty("1", "kg"), "corrects": ref(bad)]))
         }
         try assertShortReasons(net, [(bad, "unknown action \"xxx")] + dependents.map { ($0, "corrects") })
+        let reason = try XCTUnwrap(GraphStore(path: directory + "/graph.sqlite").reader(log: net.source).status(of: bad)?.reason)
+        XCTAssertTrue(reason.hasSuffix("bytes in all)") && reason.contains("(6"), "names the payload's size, not a cut one's: \(reason.suffix(30))")
     }
 
     /// A resource counted in a unit 60 KB long: each event naming it in another unit is invalid
@@ -48,7 +55,7 @@ final class ReasonBoundTests: XCTestCase {
     }
 
     /// The tables kept up to date with `net` give each event a reason starting as its pair says,
-    /// no stored reason or root is over 1,100 bytes, and a rebuild gives the same rows.
+    /// no stored reason or root is over 1,000 bytes, and a rebuild gives the same rows.
     private func assertShortReasons(_ net: SignedNetwork, _ expected: [(EntryID, String)], file: StaticString = #filePath, line: UInt = #line) throws {
         let store = try GraphStore(path: directory + "/graph.sqlite")
         try store.update(from: net.source)
@@ -61,7 +68,7 @@ final class ReasonBoundTests: XCTestCase {
             let longest = try Int.fetchOne(db, sql: """
                 SELECT max(length(CAST(reason AS BLOB))) FROM (SELECT reason FROM event UNION ALL SELECT root FROM event UNION ALL SELECT reason FROM rejected)
                 """) ?? 0
-            XCTAssertLessThanOrEqual(longest, 1100, file: file, line: line)
+            XCTAssertLessThanOrEqual(longest, ReasonError.maximumBytes, file: file, line: line)
         }
         let rebuilt = try GraphStore(path: directory + "/rebuilt.sqlite")
         try rebuilt.rebuild(from: net.source)
