@@ -125,6 +125,14 @@ func assertSame(_ a: EconomicGraph, _ b: EconomicGraph, _ message: String = "", 
 
 /// Asserts two stores' tables (``GraphStore/tableContents()``) are equal, naming only the rows
 /// that differ instead of dumping both.
+/// `store`'s tables equal those a rebuild from `log` gives, made in a new file beside it.
+func assertMatchesRebuild(_ store: GraphStore, _ log: LogStore, _ message: String = "",
+                          file: StaticString = #filePath, line: UInt = #line) throws {
+    let rebuilt = try GraphStore(path: store.path + ".rebuilt-\(UUID().uuidString).sqlite")
+    try rebuilt.rebuild(from: log)
+    assertSameTables(try store.tableContents(), try rebuilt.tableContents(), message, file: file, line: line)
+}
+
 func assertSameTables(_ a: [String: [[String]]], _ b: [String: [[String]]], _ message: String = "",
                       file: StaticString = #filePath, line: UInt = #line) {
     guard a != b else { return }

@@ -21,12 +21,6 @@ final class ForgottenPayloadGraphTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    private func assertEqualsRebuild(_ store: GraphStore, _ log: LogStore, _ message: String, line: UInt = #line) throws {
-        let scratch = try GraphStore(path: directory + "/scratch-\(UUID().uuidString).sqlite")
-        try scratch.rebuild(from: log)
-        assertSameTables(try store.tableContents(), try scratch.tableContents(), message, line: line)
-    }
-
     func testDependentsOfAForgottenPayloadArePendingWithTheForgottenReasonAndTablesEqualRebuild() throws {
         let net = try SignedNetwork(path: directory + "/source.sqlite")
         let growing = try net.post("farm", ["@type": "Process", "name": "growing"])
@@ -61,7 +55,7 @@ final class ForgottenPayloadGraphTests: XCTestCase {
         XCTAssertEqual(try reader.status(of: consume), .pending("waits for \(sell): \(forgotWheat)"))
         XCTAssertEqual(try reader.status(of: work), .applied)
         XCTAssertEqual(Set(try reader.pendingEvents(waitingFor: produce)), [sell, consume])
-        try assertEqualsRebuild(store, log, "after forgetting the produce")
+        try assertMatchesRebuild(store, log, "after forgetting the produce")
 
         // Forget the process: the work that is input of it waits for it, saying why.
         _ = try log.forget(growing)
@@ -77,13 +71,13 @@ final class ForgottenPayloadGraphTests: XCTestCase {
         XCTAssertEqual(try reader.status(of: later), .pending("waits for \(sell): \(forgotWheat)"))
         XCTAssertEqual(try reader.status(of: direct), .pending(forgotWheat))
         XCTAssertEqual(Set(try reader.pendingEvents(waitingFor: produce)), [sell, consume, later, direct])
-        try assertEqualsRebuild(store, log, "after an event that depends on a forgotten payload arrived")
+        try assertMatchesRebuild(store, log, "after an event that depends on a forgotten payload arrived")
 
         // The peer offers the forgotten payloads again: they stay forgotten, and nothing changes.
         XCTAssertEqual(try log.ingest(farm + mill).payloadsForgotten, 2)
         XCTAssertTrue(try store.isCurrent(with: log))
         XCTAssertEqual(try reader.status(of: sell), .pending(forgotWheat))
-        try assertEqualsRebuild(store, log, "after the payloads were offered again")
+        try assertMatchesRebuild(store, log, "after the payloads were offered again")
         XCTAssertTrue(try log.verifyAll().isValid)
     }
 
@@ -104,11 +98,11 @@ final class ForgottenPayloadGraphTests: XCTestCase {
             let forgotten = held[Int(random.next() % UInt64(held.count))].entry.id
             _ = try log.forget(forgotten)
             try store.rebuild(from: log)
-            try assertEqualsRebuild(store, log, "round \(round), after the forget")
+            try assertMatchesRebuild(store, log, "round \(round), after the forget")
             for feed in feeds {
                 _ = try log.ingest(Array(feed.suffix(feed.count / 2)))
                 try store.update(from: log)
-                try assertEqualsRebuild(store, log, "round \(round), forgot \(forgotten)")
+                try assertMatchesRebuild(store, log, "round \(round), forgot \(forgotten)")
             }
             XCTAssertNil(try log.entry(id: forgotten)?.payload)
             XCTAssertEqual(try log.ingest(all).payloadsForgotten, 1)

@@ -46,8 +46,6 @@ final class PendingChainTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(work.settled, chain.count)
         XCTAssertLessThanOrEqual(work.settlingPasses, 3, "\(work)")
         XCTAssertFalse(try chain.contains { try reader.status(of: $0)?.name == "pending" })
-        let rebuilt = try GraphStore(path: directory + "/rebuilt.sqlite")
-        try rebuilt.rebuild(from: log)
-        assertSameTables(try store.tableContents(), try rebuilt.tableContents())
+        try assertMatchesRebuild(store, log)
     }
 }

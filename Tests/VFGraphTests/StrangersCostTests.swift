@@ -41,8 +41,6 @@ final class StrangersCostTests: XCTestCase {
         XCTAssertEqual(try reader.status(of: second)?.name, "applied")
         XCTAssertEqual(Set(try strangers.map { try reader.status(of: $0)?.name ?? "none" }), ["unauthorized"])
         XCTAssertEqual(try reader.resource(wheat)?.accountingQuantity, dec("85"))
-        let rebuilt = try GraphStore(path: directory + "/rebuilt.sqlite")
-        try rebuilt.rebuild(from: log)
-        assertSameTables(try store.tableContents(), try rebuilt.tableContents())
+        try assertMatchesRebuild(store, log)
     }
 }
