@@ -190,6 +190,61 @@ if let parts = median.parts {
 }
 printReadAndDerive(readSeconds, deriveSeconds, deriveProcessorSeconds)
 
+// Implicit combines (docs/protocol.md §16): a combine without toResourceInventoriedAs depends on
+// every produce or modify output of its process that names the container. n parts raised and
+// combined into a box that n outputs of one process name: a rebuild, and an update after one
+// more output, should grow with n (doubling n doubles the time), not with n × n. COMBINES=0 skips it.
+func buildCombines(_ n: Int, into log: LogStore) throws -> (key: SigningKey, process: String, box: String) {
+    let key = SigningKey()
+    let me = key.feed.description
+    let process = try log.append(json(["@type": "Process", "name": "packing"]), key: key).entry.id.description
+    let box = ResourceID(createdBy: try log.append(json(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me,
+        "outputOf": process, "resourceQuantity": quantity("1", "each"), "newInventoriedResource": ["name": "box"]]), key: key).entry.id).description
+    var batch: [[UInt8]] = []
+    func flush() throws { try log.appendBatch(batch, key: key); batch.removeAll() }
+    for _ in 1..<n {
+        batch.append(json(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me, "outputOf": process,
+                           "resourceInventoriedAs": box, "resourceQuantity": quantity("1", "each")]))
+        if batch.count == 1000 { try flush() }
+    }
+    try flush()
+    var parts: [String] = []
+    for i in 0..<n {
+        parts.append(ResourceID(createdBy: try log.append(json(["@type": "EconomicEvent", "action": "raise", "provider": me, "receiver": me,
+            "resourceQuantity": quantity("1", "each"), "newInventoriedResource": ["name": "part \(i)"]]), key: key).entry.id).description)
+    }
+    for part in parts {
+        batch.append(json(["@type": "EconomicEvent", "action": "combine", "provider": me, "receiver": me, "inputOf": process,
+                           "resourceInventoriedAs": part, "resourceQuantity": quantity("1", "each")]))
+        if batch.count == 1000 { try flush() }
+    }
+    try flush()
+    return (key, process, box)
+}
+if ProcessInfo.processInfo.environment["COMBINES"] != "0" {
+    print("")
+    var rebuildTimes: [Double] = [], updateTimes: [Double] = []
+    let sizes = [2_000, 4_000, 8_000]
+    for n in sizes {
+        let combineLog = try LogStore(path: root + "/combines\(n).sqlite")
+        let (key, process, box) = try buildCombines(n, into: combineLog)
+        let store = try GraphStore(path: root + "/combines\(n)-graph.sqlite")
+        let rebuild = try seconds { try store.rebuild(from: combineLog, mode: .inMemory) }
+        let peak = store.lastRebuild?.residentPeak ?? 0
+        let me = key.feed.description
+        try combineLog.append(json(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me, "outputOf": process,
+                                    "resourceInventoriedAs": box, "resourceQuantity": quantity("1", "each")]), key: key)
+        var changed = 0
+        let update = try seconds { changed = try store.update(from: combineLog).events.count }
+        rebuildTimes.append(rebuild)
+        updateTimes.append(update)
+        print(String(format: "  %5d combines into a box %5d outputs name: rebuild %7.3f s (peak %5.0f MB so far); one more output: update %7.3f s, %d events changed",
+                     n, n, rebuild, peak, update, changed))
+    }
+    print(String(format: "  doubling n: rebuild %.1f× and %.1f×, update %.1f× and %.1f× (linear: 2; quadratic: 4)",
+                 rebuildTimes[1] / rebuildTimes[0], rebuildTimes[2] / rebuildTimes[1], updateTimes[1] / updateTimes[0], updateTimes[2] / updateTimes[1]))
+}
+
 // Trace over chains of 1,000 to 40,000 steps. The doublings past 10,000 show the growth
 // better than 1,000 against 10,000 alone, where the smaller chain still fits in the caches.
 var traceTimes: [Int: Double] = [:]
