@@ -37,21 +37,28 @@ package enum CausalOrder {
     /// The order (``EventOrder``) of each of the events `nodes` (a key and the event's place in
     /// the derivation's event list), and their places sorted by it. `dependencies[place]` lists
     /// the places an event depends on; one outside `nodes` has its order from `placed`, or
-    /// none (it is not folded) and is passed over.
-    package static func sort(keys nodes: [(key: CausalKey, event: Int)], dependencies: [[Int32]],
+    /// none (it is not folded) and is passed over. The places `shared` are not events but
+    /// dependencies several events share (``PreFoldNeed/shared(dependencies:)``): depending on
+    /// one orders an event as depending on each of its dependencies would, and its summary
+    /// (``EventOrder/summary(of:)``) is worked out once, however many events depend on it.
+    package static func sort(keys nodes: [(key: CausalKey, event: Int)], dependencies: [[Int32]], shared: Range<Int> = 0..<0,
                      placed: (Int) -> EventOrder? = { _ in nil }) -> [(event: Int, order: EventOrder)] {
+        // Nodes: the events to order, then the shared places after them.
         var number = [Int32](repeating: -1, count: dependencies.count)
         for (n, node) in nodes.enumerated() { number[node.event] = Int32(n) }
-        var orders = [EventOrder?](repeating: nil, count: nodes.count)
+        for (n, place) in shared.enumerated() { number[place] = Int32(nodes.count + n) }
+        let count = nodes.count + shared.count
+        func place(of node: Int) -> Int { node < nodes.count ? nodes[node].event : shared.lowerBound + node - nodes.count }
+        var orders = [EventOrder?](repeating: nil, count: count)
         // 0 not reached, 1 on the stack, 2 ordered. Depth first on an explicit stack: chains
         // of tens of thousands of events must not overflow the thread's stack.
-        var state = [UInt8](repeating: 0, count: nodes.count)
+        var state = [UInt8](repeating: 0, count: count)
         var stack: [(node: Int, next: Int)] = []
         for root in nodes.indices where state[root] == 0 {
             state[root] = 1
             stack.append((root, 0))
             while let (node, next) = stack.last {
-                let event = nodes[node].event
+                let event = place(of: node)
                 let deps = dependencies[event]
                 if next < deps.count {
                     stack[stack.count - 1].next += 1
@@ -68,12 +75,12 @@ package enum CausalOrder {
                 for dep in deps where Int(dep) != event {
                     let d = Int(number[Int(dep)])
                     if d >= 0 {
-                        if let order = orders[d] { depOrders.append(order) }  // nil only in a cycle, refused before
+                        if let order = orders[d] { depOrders.append(order) }  // nil only in a cycle, refused before, or a shared place with nothing ordered
                     } else if let order = placed(Int(dep)) {
                         depOrders.append(order)
                     }
                 }
-                orders[node] = EventOrder(key: nodes[node].key, dependencies: depOrders)
+                orders[node] = node < nodes.count ? EventOrder(key: nodes[node].key, dependencies: depOrders) : EventOrder.summary(of: depOrders)
                 state[node] = 2
                 stack.removeLast()
             }

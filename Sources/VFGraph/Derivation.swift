@@ -226,7 +226,7 @@ public struct Derivation: Sendable {
         for (index, (entry, payload)) in eventList.enumerated() where resolution.settled[index] == nil {
             keys.append((CausalKey(event: payload, entry: entry), index))
         }
-        let order = CausalOrder.sort(keys: keys, dependencies: resolution.dependencies)
+        let order = CausalOrder.sort(keys: keys, dependencies: resolution.dependencies, shared: resolution.shared)
         let containers = resolution.containers
         var graph = catalogue
         graph.events.reserveCapacity(eventList.count)
@@ -331,8 +331,12 @@ public struct Derivation: Sendable {
         package var settled: [EventStatus?]
         /// What step 2 decided of each event, by place: its status, root reason and what it waits for.
         package var outcomes: [PreFoldOutcome]
-        /// The dependencies of each ready event (empty for the others).
+        /// The dependencies of each ready event (empty for the others), by place; then those of
+        /// each shared place (``PreFoldNeed/shared(dependencies:)``), at the places `shared`.
         package var dependencies: [[Int32]]
+        /// The places after the events': each process's container outputs, which its implicit
+        /// combines depend on (once, not once per combine).
+        package var shared: Range<Int>
         /// The containers implicit combines found.
         package var containers: [EntryID: ResourceID]
     }
@@ -343,36 +347,58 @@ public struct Derivation: Sendable {
         let known = CatalogueKnowledge(slots: slots, creators: creators, forgotten: forgotten)
         // The outputs of each process, read once for all combines without a container (rather
         // than the whole event list once per combine).
-        let outputs = eventList.contains { $0.payload.action == .combine && $0.payload.toResourceInventoriedAs == nil }
-            ? containerOutputs() : [:]
+        let isImplicitCombine = { (event: EconomicEventPayload) in event.action == .combine && event.toResourceInventoriedAs == nil }
+        let outputs = eventList.contains { isImplicitCombine($0.payload) } ? containerOutputs() : [:]
+        // One shared place per process whose implicit combines find a container: its outputs
+        // naming it, in id order. A thousand combines on a process with a thousand outputs
+        // hold a thousand dependencies each on that place, not a million in all.
+        var sharedPlaces: [EntryID: Int32] = [:]
+        var shared: [PreFoldNeed] = []
+        var sharedIDs: [EntryID] = []
+        for (_, event) in eventList where isImplicitCombine(event) {
+            guard let process = event.inputOf, sharedPlaces[process] == nil, let found = outputs[process], found.count == 1 else { continue }
+            sharedPlaces[process] = Int32(eventList.count + shared.count)
+            shared.append(.shared(dependencies: found.first!.value.sorted().compactMap { eventIndex($0).map(Int32.init) }))
+            sharedIDs.append(process)
+        }
         // What each event refers to is a pure function of the catalogue: found on every core.
-        let needs = eventList.indices.map { $0 }.concurrentMap(minimumChunk: 512) { [self] index -> PreFoldNeed in
+        let needs = eventList.indices.map { $0 }.concurrentMap(minimumChunk: 512) { [self, sharedPlaces] index -> PreFoldNeed in
             let event = eventList[index].payload
             return Self.need(of: event, known: known, creator: { creators[$0].map { eventList[$0].entry.id } },
-                             implicitContainer: { Self.implicitContainer(of: event, outputs: outputs) }, place: { eventIndex($0).map(Int32.init) })
-        }
-        var dependencies = [[Int32]](repeating: [], count: eventList.count)
+                             implicitContainer: { Self.implicitContainer(of: event, outputs: outputs).map { ($0, event.inputOf.flatMap { sharedPlaces[$0] }) } },
+                             place: { eventIndex($0).map(Int32.init) })
+        } + shared
+        var dependencies = [[Int32]](repeating: [], count: needs.count)
         var containers = [EntryID: ResourceID]()
         for (index, need) in needs.enumerated() {
-            guard case let .ready(deps, container) = need else { continue }
-            dependencies[index] = deps
-            if let container { containers[eventList[index].entry.id] = container }
+            switch need {
+            case let .ready(deps, container):
+                dependencies[index] = deps
+                if let container { containers[eventList[index].entry.id] = container }
+            case let .shared(deps):
+                dependencies[index] = deps
+            case .failed:
+                break
+            }
         }
-        let outcomes = PreFoldSettling(needs: needs, ids: eventList.map(\.entry.id), given: Array(repeating: nil, count: eventList.count)).settle()
+        let outcomes = PreFoldSettling(needs: needs, ids: eventList.map(\.entry.id) + sharedIDs,
+                                       given: Array(repeating: nil, count: needs.count)).settle().prefix(eventList.count)
         var statuses = [EntryID: EventStatus]()
         for (index, outcome) in outcomes.enumerated() {
             guard let status = outcome.status else { continue }
             statuses[eventList[index].entry.id] = status
             dependencies[index] = []
         }
-        return Resolution(statuses: statuses, settled: outcomes.map(\.status), outcomes: outcomes, dependencies: dependencies, containers: containers)
+        return Resolution(statuses: statuses, settled: outcomes.map(\.status), outcomes: Array(outcomes), dependencies: dependencies,
+                          shared: eventList.count ..< needs.count, containers: containers)
     }
 
     /// What one event needs (``PreFoldNeed``), from what is known: `creator` gives the event
-    /// creating a resource, `implicitContainer` the container of a combine that names none,
-    /// and `place` turns an event id into the caller's numbering (nil: not an event it numbers).
+    /// creating a resource, `implicitContainer` the container of a combine that names none
+    /// with the caller's shared place of the process's outputs naming it (nil: none), and
+    /// `place` turns an event id into the caller's numbering (nil: not an event it numbers).
     package static func need(of event: EconomicEventPayload, known: some KnownObjects, creator: (ResourceID) -> EntryID?,
-                     implicitContainer: () -> Result<(ResourceID, [EntryID]), StatusFailure>,
+                     implicitContainer: () -> Result<(container: ResourceID, outputs: Int32?), StatusFailure>,
                      place: (EntryID) -> Int32?) -> PreFoldNeed {
         switch EventValidator.checkReferences(event, known: known, origin: .remote) {
         case let .pending(reason)?: return .failed(.pending(reason), waitsFor: EventValidator.firstUnknownReference(event, known: known))
@@ -389,7 +415,7 @@ public struct Derivation: Sendable {
             case let .failure(failure): return .failed(failure.status, waitsFor: event.inputOf?.hash)
             case let .success((found, outputs)):
                 container = found
-                deps += outputs.compactMap(place)
+                if let outputs { deps.append(outputs) }
             }
         }
         return .ready(dependencies: deps, container: container)
@@ -416,16 +442,16 @@ public struct Derivation: Sendable {
 
     /// A `combine` without `toResourceInventoriedAs` goes into the resource output by the same
     /// process (shared README): the one resource named by its `produce` or `modify` outputs
-    /// (`outputs`: ``containerOutputs()``).
+    /// (`outputs`: ``containerOutputs()``). The combine depends on those outputs.
     package static func implicitContainer(of event: EconomicEventPayload,
-                                          outputs: [EntryID: [ResourceID: [EntryID]]]) -> Result<(ResourceID, [EntryID]), StatusFailure> {
+                                          outputs: [EntryID: [ResourceID: [EntryID]]]) -> Result<ResourceID, StatusFailure> {
         guard let process = event.inputOf else {
             return .failure(StatusFailure(.invalid("combine needs a container: give toResourceInventoriedAs, or make it inputOf a process that outputs one")))
         }
         let found = outputs[process] ?? [:]
         switch found.count {
         case 0: return .failure(StatusFailure(.pending("combine waits for its container: process \(process) has no produce or modify output with a resource yet")))
-        case 1: return .success((found.first!.key, found.first!.value.sorted()))
+        case 1: return .success(found.first!.key)
         default:
             return .failure(StatusFailure(.invalid("combine's container is ambiguous: process \(process) outputs \(ResourceID.listed(found.keys.sorted())); give toResourceInventoriedAs")))
         }

@@ -52,6 +52,26 @@ public struct EventOrder: Comparable, Hashable, Sendable, CustomStringConvertibl
         self.init(checked: bytes)
     }
 
+    /// What an event depending on all of `orders` takes from them, as one order: the greatest
+    /// anchor among them and the greatest level at that anchor (nil for none). Depending on
+    /// it gives an event the order depending on each of them gives: the events a process's
+    /// implicit combines share (``PreFoldNeed/shared(dependencies:)``) are summed up once.
+    package static func summary(of orders: [EventOrder]) -> EventOrder? {
+        guard var best = orders.first else { return nil }
+        var level = best.level
+        for order in orders.dropFirst() {
+            if best.anchor.lexicographicallyPrecedes(order.anchor) {
+                best = order
+                level = order.level
+            } else if order.anchor.elementsEqual(best.anchor) {
+                level = max(level, order.level)
+            }
+        }
+        var bytes = Array(best.anchor)
+        withUnsafeBytes(of: level.bigEndian) { bytes.append(contentsOf: $0) }
+        return EventOrder(checked: bytes)
+    }
+
     /// The greatest key among the event and what it depends on.
     package var anchor: ArraySlice<UInt8> { bytes[..<Self.anchorLength] }
 

@@ -34,7 +34,7 @@ public struct GraphBuilder: Sendable {
         guard !fresh.isEmpty else { return }
         let resolution = derivation.resolve()
         let newStatuses = resolution.statuses
-        if let appended = appendable(fresh, newStatuses: newStatuses, dependencies: resolution.dependencies) {
+        if let appended = appendable(fresh, newStatuses: newStatuses, resolution: resolution) {
             // The events that are not folded; the fold makes the others as it takes them.
             for entry in fresh {
                 if let index = derivation.eventIndex(entry.id), let status = newStatuses[entry.id] {
@@ -63,7 +63,7 @@ public struct GraphBuilder: Sendable {
     /// in causal order) if folding them onto the current graph is the same as re-folding
     /// everything: each comes after every event folded already. Nil otherwise.
     private func appendable(_ fresh: [GraphEntry], newStatuses: [EntryID: EventStatus],
-                            dependencies: [[Int32]]) -> [(event: Int, order: EventOrder)]? {
+                            resolution: Derivation.Resolution) -> [(event: Int, order: EventOrder)]? {
         for entry in fresh {
             switch derivation.kind(of: entry.id) {
             case .object(.economicEvent)?:
@@ -84,7 +84,7 @@ public struct GraphBuilder: Sendable {
             keys.append((CausalKey(event: derivation.eventList[index].payload, entry: derivation.eventList[index].entry), index))
         }
         // An event folded earlier has its order in the graph, whether it applied or not.
-        let appended = CausalOrder.sort(keys: keys, dependencies: dependencies) { place in
+        let appended = CausalOrder.sort(keys: keys, dependencies: resolution.dependencies, shared: resolution.shared) { place in
             graph.events[derivation.eventList[place].entry.id]?.order
         }
         if let lastOrder, let first = appended.first, first.order < lastOrder { return nil }

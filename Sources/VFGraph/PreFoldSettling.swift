@@ -8,6 +8,12 @@ package enum PreFoldNeed: Sendable {
     /// resource, or the process whose outputs a combine looks for its container among).
     case failed(EventStatus, waitsFor: Hash32?)
     case ready(dependencies: [Int32], container: ResourceID?)
+    /// Not an event: dependencies several events share (the container outputs of a process,
+    /// on which each of its implicit combines depends), settled once rather than once per
+    /// event. An event depending on it settles as if it depended on each of them in turn:
+    /// the first that is not ready decides, and is named. Never a root of the walk, and its
+    /// dependencies are events.
+    case shared(dependencies: [Int32])
 }
 
 /// What step 2 of the derivation makes of one event.
@@ -50,18 +56,32 @@ package struct PreFoldSettling {
         self.given = given
     }
 
-    /// The outcome of every event, by place.
+    /// The outcome of every event, by place (a ``PreFoldNeed/shared(dependencies:)`` place has
+    /// the outcome of the dependency that decided it, or none).
     package func settle() -> [PreFoldOutcome] {
+        let roots = ids.indices.filter { if case .shared = needs[$0] { false } else { true } }
         var walk = Walk(settling: self)
-        for index in ids.indices { walk.settle(index) }
+        for index in roots { walk.settle(index) }
         // Without a cycle, what each event settles to does not depend on where the walks start,
         // so the given order will do; a cycle's reason names where its walk entered it, so
         // then every walk starts over in id order, as the result must not depend on arrival.
         if walk.foundCycle {
             walk = Walk(settling: self)
-            for index in ids.indices.sorted(by: { ids[$0] < ids[$1] }) { walk.settle(index) }
+            for index in roots.sorted(by: { ids[$0] < ids[$1] }) { walk.settle(index) }
         }
         return walk.outcomes
+    }
+
+    /// The dependencies of a ready or shared place.
+    private func dependencies(of index: Int) -> [Int32] {
+        switch needs[index] {
+        case let .ready(dependencies, _), let .shared(dependencies): dependencies
+        case .failed: preconditionFailure("only ready and shared places have dependencies")
+        }
+    }
+
+    private func isShared(_ index: Int) -> Bool {
+        if case .shared = needs[index] { true } else { false }
     }
 
     private struct Walk {
@@ -69,12 +89,15 @@ package struct PreFoldSettling {
         /// 0 not looked at, 1 being walked, 2 settled.
         var state: [UInt8]
         var outcomes: [PreFoldOutcome]
+        /// For a shared place that is not ready: the dependency that decided it.
+        var decidedBy: [Int32]
         var foundCycle = false
 
         init(settling: PreFoldSettling) {
             self.settling = settling
             state = settling.given.map { $0 == nil ? 0 : 2 }
             outcomes = settling.given.map { $0 ?? PreFoldOutcome() }
+            decidedBy = Array(repeating: -1, count: settling.given.count)
         }
 
         /// Settles `start` and every event it depends on, depth first, on an explicit stack: a
@@ -88,7 +111,7 @@ package struct PreFoldSettling {
             // The status of the dependency the top frame is at, once the frame above it settled.
             var returned: EventStatus?? = .none
             walking: while let (index, _) = stack.last {
-                guard case let .ready(dependencies, _) = settling.needs[index] else { preconditionFailure("only ready events are walked") }
+                let dependencies = settling.dependencies(of: index)
                 var result = PreFoldOutcome()
                 while stack[stack.count - 1].position < dependencies.count {
                     let dep = Int(dependencies[stack[stack.count - 1].position])
@@ -109,14 +132,23 @@ package struct PreFoldSettling {
                         }
                     }
                     stack[stack.count - 1].position += 1
-                    let depID = settling.ids[dep]
+                    guard let status, status.isFailure else { continue }
+                    // A shared place stands for the dependency that decided it.
+                    let named = settling.isShared(dep) && decidedBy[dep] >= 0 ? Int(decidedBy[dep]) : dep
+                    let depID = settling.ids[named]
                     // A dependency still being walked (a cycle) has no root yet: its status is the root.
-                    let root = (state[dep] == 2 ? outcomes[dep].root : nil) ?? status?.reason ?? ""
+                    let root = (state[dep] == 2 ? outcomes[dep].root : nil) ?? status.reason ?? ""
+                    if settling.isShared(index) {
+                        // Kept as the dependency's own, for each event that depends on this place to name.
+                        result = PreFoldOutcome(status: status, root: root)
+                        decidedBy[index] = Int32(named)
+                        break
+                    }
                     switch status {
-                    case .pending?: result = PreFoldOutcome(status: .pending("waits for \(depID): \(root)"), root: root, waitsFor: depID.hash)
-                    case .invalid?: result = PreFoldOutcome(status: .invalid("depends on \(depID), which is invalid: \(root)"), root: root)
-                    case .unauthorized?: result = PreFoldOutcome(status: .invalid("depends on \(depID), which is unauthorized: \(root)"), root: root)
-                    case .applied?, nil: continue
+                    case .pending: result = PreFoldOutcome(status: .pending("waits for \(depID): \(root)"), root: root, waitsFor: depID.hash)
+                    case .invalid: result = PreFoldOutcome(status: .invalid("depends on \(depID), which is invalid: \(root)"), root: root)
+                    case .unauthorized: result = PreFoldOutcome(status: .invalid("depends on \(depID), which is unauthorized: \(root)"), root: root)
+                    case .applied: continue
                     }
                     break
                 }
@@ -143,14 +175,14 @@ package struct PreFoldSettling {
                 state[index] = 2
                 outcomes[index] = PreFoldOutcome(status: status, root: status.reason, waitsFor: status.isPending ? waitsFor : nil)
                 return .decided(status)
-            case let .ready(dependencies, _) where !dependencies.isEmpty:
+            case let .ready(dependencies, _) where !dependencies.isEmpty, let .shared(dependencies) where !dependencies.isEmpty:
                 guard state[index] == 0 else {
                     foundCycle = true
                     return .decided(.invalid("circular dependency through \(settling.ids[index])"))
                 }
                 state[index] = 1
                 return .walking
-            case .ready:
+            case .ready, .shared:
                 state[index] = 2
                 outcomes[index] = PreFoldOutcome()
                 return .decided(nil)
@@ -161,4 +193,6 @@ package struct PreFoldSettling {
 
 extension EventStatus {
     package var isPending: Bool { if case .pending = self { true } else { false } }
+    /// Pending, invalid or unauthorized: what stops a dependent event.
+    fileprivate var isFailure: Bool { if case .applied = self { false } else { true } }
 }

@@ -206,7 +206,10 @@ struct GraphUpdate {
     /// What one event needs, kept while the set of events to settle grows.
     private enum Need {
         case failed(EventStatus, waitsFor: Hash32?)
-        case ready(dependencies: [EntryID], container: ResourceID?)
+        /// `sharing`: for a combine that found its container among its process's outputs, that
+        /// process, whose outputs naming the container it depends on (one shared place per
+        /// process, ``PreFoldNeed/shared(dependencies:)``).
+        case ready(dependencies: [EntryID], container: ResourceID?, sharing: EntryID?)
     }
 
     /// An event settled by this update, and what it was before.
@@ -251,10 +254,21 @@ struct GraphUpdate {
         while true {
             work.settlingPasses += 1
             for id in members where needs[id] == nil { needs[id] = try need(of: try event(id)) }
-            // Number the members, then the events they depend on that this update does not settle.
+            // Number the members, then one shared place per process whose implicit combines are
+            // members, then the events they depend on that this update does not settle.
             var index: [EntryID: Int32] = [:]
             var ids: [EntryID] = members
             for (i, id) in members.enumerated() { index[id] = Int32(i) }
+            var sharedPlaces: [EntryID: Int32] = [:]
+            var sharedOutputs: [[EntryID]] = []
+            for id in members {
+                guard case let .ready(_, _, process?) = needs[id]!, sharedPlaces[process] == nil,
+                      case let .success((_, outputs))? = implicitContainers[process] else { continue }
+                sharedPlaces[process] = Int32(ids.count)
+                ids.append(process)
+                sharedOutputs.append(outputs)
+            }
+            let shared = members.count ..< ids.count
             var external: [Int: EventRow] = [:]
             func place(_ id: EntryID) throws -> Int32? {
                 if let i = index[id] { return i }
@@ -269,11 +283,14 @@ struct GraphUpdate {
             for id in members {
                 switch needs[id]! {
                 case let .failed(status, waitsFor): preFold.append(.failed(status, waitsFor: waitsFor))
-                case let .ready(deps, container): preFold.append(.ready(dependencies: try deps.compactMap(place), container: container))
+                case let .ready(deps, container, sharing):
+                    preFold.append(.ready(dependencies: try deps.compactMap(place) + (sharing.flatMap { sharedPlaces[$0] }.map { [$0] } ?? []),
+                                          container: container))
                 }
             }
-            var given: [PreFoldOutcome?] = Array(repeating: nil, count: members.count)
-            for i in members.count..<ids.count {
+            for outputs in sharedOutputs { preFold.append(.shared(dependencies: try outputs.compactMap(place))) }
+            var given: [PreFoldOutcome?] = Array(repeating: nil, count: shared.upperBound)
+            for i in shared.upperBound..<ids.count {
                 let row = external[i]!
                 preFold.append(.ready(dependencies: [], container: nil))
                 given.append(row.order != nil ? PreFoldOutcome() : PreFoldOutcome(status: row.status, root: row.root, waitsFor: row.waitsFor))
@@ -287,8 +304,11 @@ struct GraphUpdate {
                 keys.append((CausalKey(event: e.payload, entry: e.entry), i))
                 if case let .ready(deps, _) = preFold[i] { dependencies[i] = deps }
             }
+            for i in shared { if case let .shared(deps) = preFold[i] { dependencies[i] = deps } }
             var orders: [Int: EventOrder] = [:]
-            for (i, order) in CausalOrder.sort(keys: keys, dependencies: dependencies, placed: { external[$0]?.order }) { orders[i] = order }
+            for (i, order) in CausalOrder.sort(keys: keys, dependencies: dependencies, shared: shared, placed: { external[$0]?.order }) {
+                orders[i] = order
+            }
 
             // What changed reaches further: events waiting for it, and what depends on it.
             var grew = false
@@ -320,7 +340,7 @@ struct GraphUpdate {
     /// else the one its process's outputs gave.
     private static func container(_ payload: EconomicEventPayload, need: Need) -> ResourceID? {
         if payload.action == .combine, let explicit = payload.toResourceInventoriedAs { return explicit }
-        if case let .ready(_, container) = need { return container }
+        if case let .ready(_, container, _) = need { return container }
         return nil
     }
 
@@ -343,7 +363,7 @@ struct GraphUpdate {
             creator: { resource in
                 do { return try knowledge.creator(of: resource) } catch { failure = error; return nil }
             },
-            implicitContainer: { implicit! },
+            implicitContainer: { implicit!.map { ($0.0, nil) } },
             place: { id in
                 guard knowledge.isEvent(id) else { return nil }
                 depIDs.append(id)
@@ -353,7 +373,11 @@ struct GraphUpdate {
         if let knowledgeFailure = knowledge.failure { throw knowledgeFailure }
         switch need {
         case let .failed(status, waitsFor): return .failed(status, waitsFor: waitsFor)
-        case let .ready(deps, container): return .ready(dependencies: deps.map { depIDs[Int($0)] }, container: container)
+        case let .ready(deps, container):
+            let sharing = e.payload.action == .combine && e.payload.toResourceInventoriedAs == nil ? e.payload.inputOf : nil
+            return .ready(dependencies: deps.map { depIDs[Int($0)] }, container: container, sharing: sharing)
+        case .shared:
+            preconditionFailure("Derivation.need describes an event, never a shared place")
         }
     }
 
@@ -363,7 +387,8 @@ struct GraphUpdate {
         return try tables.eventRow(id) != nil
     }
 
-    /// ``Derivation/implicitContainer(of:outputs:)`` over the outputs held and new.
+    /// ``Derivation/implicitContainer(of:outputs:)`` over the outputs held and new, with the
+    /// outputs naming the container, in id order.
     private func implicitContainer(of combine: EconomicEventPayload) throws -> Result<(ResourceID, [EntryID]), StatusFailure> {
         var found = [ResourceID: [EntryID]]()
         if let process = combine.inputOf {
@@ -371,7 +396,7 @@ struct GraphUpdate {
                 if let resource = Derivation.container(madeBy: try event(id).payload, id) { found[resource, default: []].append(id) }
             }
         }
-        return Derivation.implicitContainer(of: combine, outputs: combine.inputOf.map { [$0: found] } ?? [:])
+        return Derivation.implicitContainer(of: combine, outputs: combine.inputOf.map { [$0: found] } ?? [:]).map { ($0, found[$0]!.sorted()) }
     }
 
     /// An event, new or held, with what its entry says and its row before this update.

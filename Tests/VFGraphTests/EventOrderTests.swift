@@ -1,4 +1,5 @@
 import VFLog
+import VFTestSupport
 import XCTest
 @testable import VFGraph
 @testable import VFGraphStore
@@ -60,5 +61,59 @@ final class EventOrderTests: XCTestCase {
         XCTAssertEqual(Array(applied.dropFirst()), ids, "each after the one it depends on")
         let orders = applied.map { graph.events[$0]!.order! }
         XCTAssertEqual(orders, orders.sorted())
+    }
+
+    /// Random graphs of events ordered together: some depend on others (dated before or
+    /// after them), some on places several share (a process's container outputs), some on
+    /// events ordered earlier or never folded. Each event gets the order it gets when every
+    /// shared place is replaced by its dependencies.
+    func testSharedPlacesOrderAsTheirDependenciesEachWould() {
+        var rng = SplitMix64(seed: 5)
+        for round in 0..<300 {
+            let base = Int.random(in: 1...12, using: &rng), sharedCount = Int.random(in: 1...3, using: &rng), top = Int.random(in: 1...6, using: &rng)
+            let count = base + sharedCount + top
+            let places = (0..<count).shuffled(using: &rng)
+            let basePlaces = Array(places[..<base]), sharedPlaces = Array(places[base..<base + sharedCount]).sorted()
+            let topPlaces = Array(places[(base + sharedCount)...])
+            // The shared places must be a range: move them to the end, renumbering the rest.
+            var renumber = [Int](repeating: 0, count: count)
+            for (n, place) in (basePlaces + topPlaces).enumerated() { renumber[place] = n }
+            for (n, place) in sharedPlaces.enumerated() { renumber[place] = base + top + n }
+            let shared = base + top ..< count
+            let baseN = basePlaces.map { renumber[$0] }, topN = topPlaces.map { renumber[$0] }
+            // Few distinct times, so anchors and levels tie.
+            let keys = (0..<count).map { n in
+                CausalKey(time: Int64.random(in: 0..<5, using: &rng), author: FeedID(key: Hash32(bytes: [UInt8](repeating: UInt8(n % 3), count: 32))!),
+                          sequence: UInt64(n), entryID: EntryID(bytes: [UInt8](repeating: UInt8(n), count: 32))!)
+            }
+            var dependencies = [[Int32]](repeating: [], count: count)
+            // Base events depend on earlier base events only: no cycle.
+            for (i, place) in baseN.enumerated() where i > 0 {
+                dependencies[place] = (0..<Int.random(in: 0...2, using: &rng)).map { _ in Int32(baseN[Int.random(in: 0..<i, using: &rng)]) }
+            }
+            for place in shared { dependencies[place] = (0..<Int.random(in: 0...4, using: &rng)).map { _ in Int32(baseN.randomElement(using: &rng)!) } }
+            for place in topN {
+                dependencies[place] = (0..<Int.random(in: 0...2, using: &rng)).map { _ in Int32(baseN.randomElement(using: &rng)!) }
+                    + (0..<Int.random(in: 0...2, using: &rng)).map { _ in Int32(shared.randomElement(using: &rng)!) }
+            }
+            // Some base events were ordered before (with an order of their own), some never folded.
+            var placedOrders: [Int: EventOrder] = [:]
+            var nodes: [(key: CausalKey, event: Int)] = topN.map { (keys[$0], $0) }
+            for place in baseN {
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: placedOrders[place] = EventOrder(key: keys[place], dependencies: [])
+                case 1: break
+                default: nodes.append((keys[place], place))
+                }
+            }
+            nodes.shuffle(using: &rng)
+            let sorted = CausalOrder.sort(keys: nodes, dependencies: dependencies, shared: shared) { placedOrders[$0] }
+            var expanded = dependencies
+            for place in topN { expanded[place] = dependencies[place].flatMap { shared.contains(Int($0)) ? dependencies[Int($0)] : [$0] } }
+            for place in shared { expanded[place] = [] }
+            let expected = CausalOrder.sort(keys: nodes, dependencies: expanded) { placedOrders[$0] }
+            XCTAssertEqual(sorted.map(\.event), expected.map(\.event), "round \(round)")
+            XCTAssertEqual(sorted.map(\.order), expected.map(\.order), "round \(round)")
+        }
     }
 }

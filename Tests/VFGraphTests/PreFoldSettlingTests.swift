@@ -56,6 +56,93 @@ final class PreFoldSettlingTests: XCTestCase {
     }
 }
 
+extension PreFoldSettlingTests {
+    /// Random graphs shaped as the derivation makes them: events that depend on one another
+    /// (with failures, cycles and outcomes given), places shared among events (a process's
+    /// container outputs, which never reach back to the combines depending on them), and
+    /// events depending on shared places and events, and corrections of those. Every event
+    /// settles as it does when each shared place is replaced by its dependencies, in order.
+    func testSharedPlacesSettleAsTheirDependenciesEachWould() {
+        var rng = SplitMix64(seed: 11)
+        for round in 0..<400 {
+            let base = Int.random(in: 1...10, using: &rng), sharedCount = Int.random(in: 1...3, using: &rng)
+            let top = Int.random(in: 1...6, using: &rng), corrections = Int.random(in: 0...3, using: &rng)
+            let count = base + sharedCount + top + corrections
+            // Where each kind lands among the places: anywhere, as in a derivation's event list.
+            let places = (0..<count).shuffled(using: &rng).map(Int32.init)
+            let basePlaces = Array(places[..<base]), sharedPlaces = Array(places[base..<base + sharedCount])
+            let topPlaces = Array(places[base + sharedCount..<base + sharedCount + top]), correctionPlaces = Array(places[(count - corrections)...])
+            func failedOrReady(_ deps: [Int32]) -> PreFoldNeed {
+                switch Int.random(in: 0..<8, using: &rng) {
+                case 0: .failed(.pending("p"), waitsFor: nil)
+                case 1: .failed(.invalid("i"), waitsFor: nil)
+                case 2: .failed(.unauthorized("u"), waitsFor: nil)
+                default: .ready(dependencies: deps, container: nil)
+                }
+            }
+            var needs = [PreFoldNeed](repeating: .ready(dependencies: [], container: nil), count: count)
+            var expanded = needs
+            var members: [Int32: [Int32]] = [:]
+            for place in basePlaces {
+                needs[Int(place)] = failedOrReady((0..<Int.random(in: 0...3, using: &rng)).map { _ in basePlaces.randomElement(using: &rng)! })
+                expanded[Int(place)] = needs[Int(place)]
+            }
+            for place in sharedPlaces {
+                members[place] = (0..<Int.random(in: 0...4, using: &rng)).map { _ in basePlaces.randomElement(using: &rng)! }
+                needs[Int(place)] = .shared(dependencies: members[place]!)
+                expanded[Int(place)] = .ready(dependencies: [], container: nil)
+            }
+            for place in topPlaces {
+                var deps = (0..<Int.random(in: 0...2, using: &rng)).map { _ in basePlaces.randomElement(using: &rng)! }
+                if Bool.random(using: &rng) { deps.append(sharedPlaces.randomElement(using: &rng)!) }
+                needs[Int(place)] = failedOrReady(deps)
+                expanded[Int(place)] = needs[Int(place)]
+                if case .ready = needs[Int(place)] { expanded[Int(place)] = .ready(dependencies: deps.flatMap { members[$0] ?? [$0] }, container: nil) }
+            }
+            for place in correctionPlaces {
+                needs[Int(place)] = failedOrReady([topPlaces.randomElement(using: &rng)!])
+                expanded[Int(place)] = needs[Int(place)]
+            }
+            let ids = ids(count).shuffled(using: &rng)
+            let given: [PreFoldOutcome?] = (0..<count).map { place in
+                sharedPlaces.contains(Int32(place)) || Int.random(in: 0..<6, using: &rng) != 0 ? nil : PreFoldOutcome(status: .invalid("given"), root: "given")
+            }
+            let outcomes = PreFoldSettling(needs: needs, ids: ids, given: given).settle()
+            var reference = RecursiveReference(settling: PreFoldSettling(needs: expanded, ids: ids, given: given))
+            let expected = reference.settle()
+            for place in 0..<count where !sharedPlaces.contains(Int32(place)) {
+                XCTAssertEqual(outcomes[place], expected[place], "round \(round), place \(place)")
+            }
+        }
+    }
+
+    /// The events a process's implicit combines depend on are held once: c combines on a
+    /// process with k outputs hold about c + k dependencies, not c × k.
+    func testImplicitCombinesHoldTheSumOfTheirDependenciesNotTheProduct() {
+        let net = Fixture()
+        let mill = net.agent("mill")
+        let packing = net.process(mill, name: "packing")
+        let box = ResourceID(createdBy: net.event("produce", provider: mill, ["outputOf": ref(packing), "resourceQuantity": qty("1", "each"),
+                                                                          "newInventoriedResource": ["name": "box"]]))
+        for _ in 1..<40 { net.event("produce", provider: mill, ["outputOf": ref(packing), "resourceInventoriedAs": ref(box), "resourceQuantity": qty("1", "each")]) }
+        for n in 0..<50 {
+            let part = net.raise(mill, "1", "each", name: "part \(n)")
+            net.event("combine", provider: mill, ["inputOf": ref(packing), "resourceInventoriedAs": ref(part), "resourceQuantity": qty("1", "each")])
+        }
+        var derivation = Derivation()
+        _ = derivation.catalogue(net.entries)
+        let resolution = derivation.resolve()
+        XCTAssertEqual(resolution.containers.count, 50, "every combine found the box")
+        XCTAssertTrue(resolution.containers.values.allSatisfy { $0 == box })
+        let held = resolution.dependencies.reduce(0) { $0 + $1.count }
+        // Each combine: its part's raise and the shared place; each produce into the box: the
+        // box's creator; the shared place: the 40 outputs.
+        XCTAssertEqual(held, 50 * 2 + 39 + 40)
+        XCTAssertEqual(resolution.shared.count, 1)
+        XCTAssertTrue(Derivation.derive(net.entries).events.values.allSatisfy { $0.status == .applied })
+    }
+}
+
 /// The recursive walk as it was first written, which the explicit stack must agree with.
 private struct RecursiveReference {
     let settling: PreFoldSettling
@@ -104,6 +191,8 @@ private struct RecursiveReference {
             }
         case .ready:
             break
+        case .shared:
+            preconditionFailure("the reference is the walk before shared places: give it each shared place's dependencies")
         }
         state[index] = 2
         outcomes[index] = result
