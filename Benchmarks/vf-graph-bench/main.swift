@@ -245,6 +245,43 @@ if ProcessInfo.processInfo.environment["COMBINES"] != "0" {
                  rebuildTimes[1] / rebuildTimes[0], rebuildTimes[2] / rebuildTimes[1], updateTimes[1] / updateTimes[0], updateTimes[2] / updateTimes[1]))
 }
 
+// Corrections: the n-th correction of an event is checked against the event's quantity with
+// the n − 1 before it applied. n corrections of one produce, built from the log (rebuild) and
+// appended one update at a time: the total should grow with n, not n × n. CORRECTIONS=0 skips it.
+if ProcessInfo.processInfo.environment["CORRECTIONS"] != "0" {
+    print("")
+    var rebuildTimes: [Double] = [], updateTimes: [Double] = []
+    for n in [2_000, 4_000, 8_000] {
+        let correctionLog = try LogStore(path: root + "/corrections\(n).sqlite")
+        let key = SigningKey()
+        let me = key.feed.description
+        let produce = try correctionLog.append(json(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me,
+            "resourceQuantity": quantity("1000000", "each"), "newInventoriedResource": ["name": "stock"]]), key: key).entry.id
+        let stock = ResourceID(createdBy: produce).description
+        func correction() -> [UInt8] {
+            json(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me, "corrects": produce.description,
+                  "resourceInventoriedAs": stock, "resourceQuantity": quantity("-1", "each")])
+        }
+        let store = try GraphStore(path: root + "/corrections\(n)-graph.sqlite")
+        // The last tenth one update each, onto the tables of the rest.
+        let appendedOneByOne = n / 10
+        for _ in 0..<(n - appendedOneByOne) / 1000 { try correctionLog.appendBatch((0..<1000).map { _ in correction() }, key: key) }
+        let rebuild = try seconds { try store.rebuild(from: correctionLog, mode: .inMemory) }
+        let update = try seconds {
+            for _ in 0..<appendedOneByOne {
+                try correctionLog.append(correction(), key: key)
+                try store.update(from: correctionLog)
+            }
+        }
+        rebuildTimes.append(rebuild)
+        updateTimes.append(update / Double(appendedOneByOne))
+        print(String(format: "  %5d corrections of one event: rebuild of %d %7.3f s; then %d more, one update each: %.4f s per update",
+                     n, n - appendedOneByOne, rebuild, appendedOneByOne, update / Double(appendedOneByOne)))
+    }
+    print(String(format: "  doubling n: rebuild %.1f× and %.1f×, one update %.1f× and %.1f× (rebuild linear: 2; update flat: 1)",
+                 rebuildTimes[1] / rebuildTimes[0], rebuildTimes[2] / rebuildTimes[1], updateTimes[1] / updateTimes[0], updateTimes[2] / updateTimes[1]))
+}
+
 // Trace over chains of 1,000 to 40,000 steps. The doublings past 10,000 show the growth
 // better than 1,000 against 10,000 alone, where the smaller chain still fits in the caches.
 var traceTimes: [Int: Double] = [:]

@@ -117,6 +117,11 @@ public struct GraphEvent: Equatable, Sendable {
     public var previousEvent: EntryID?
     /// Applied corrections of this event.
     public var correctedBy: [EntryID] = []
+    /// Once a correction of this event applied: its resourceQuantity (0 if it states none)
+    /// with the deltas of its applied corrections added, in causal order (nil while none
+    /// applied). What the next correction is checked against, without adding up every one
+    /// before it again.
+    public var correctedQuantity: ExactDecimal?
 
     public var id: EntryID { provenance.entryID }
 

@@ -177,35 +177,28 @@ package enum EffectApplier {
 
     /// A correction applies signed quantity deltas to the resources the original changed.
     private static func applyCorrection(_ event: GraphEvent, original id: EntryID, to graph: inout EconomicGraph) -> EventStatus {
-        let signer = event.provenance.author
         let p = event.payload
-        guard let original = graph.events[id] else { return .invalid("corrects \(id), which is not a known event") }
-        guard original.provenance.author == signer else {
-            return .unauthorized("only \(original.provenance.author), the author of \(id), may correct it; signed by \(signer)")
+        let target: CorrectionTarget
+        switch check(event, correcting: id, in: graph) {
+        case let .refused(status): return status
+        case let .allowed(found): target = found
         }
-        // The original's status by name only: with its reason, a chain of corrections would
-        // nest every reason before it, and the reasons of a long chain grow with its square.
-        guard original.status == .applied else { return .invalid("corrects \(id), which was not applied (\(original.status.name))") }
-        guard original.payload.corrects == nil else { return .invalid("corrects \(id), which is itself a correction; correct the original") }
-        guard p.action == original.payload.action else {
-            return .invalid("a correction of a \(original.payload.action) event must also be \(original.payload.action), not \(p.action)")
+        // In place: no copy of the original (or of its list of corrections) is held here, so
+        // the n-th correction does not copy the n − 1 before it.
+        func record(_ net: ExactDecimal) {
+            graph.events[id]!.correctedBy.append(event.id)
+            graph.events[id]!.correctedQuantity = net
         }
-        if let r = p.resourceInventoriedAs, r != original.fromResource {
-            return .invalid("the correction names resourceInventoriedAs \(r) but the original changed \(original.fromResource?.description ?? "none")")
+        guard let q = p.resourceQuantity else {
+            record(target.corrected)
+            return .applied
         }
-        if let t = p.toResourceInventoriedAs, t != original.toResource {
-            return .invalid("the correction names toResourceInventoriedAs \(t) but the original changed \(original.toResource?.description ?? "none")")
-        }
-        guard let q = p.resourceQuantity else { return .applied }
         // The original's quantity with every correction applied before this one, and this one:
         // never below zero, or corrections could take out of a resource more than was ever
         // put in (raise a consumed stock above what was produced).
-        var net = original.payload.resourceQuantity?.value ?? .zero
+        let net: ExactDecimal
         do {
-            for earlier in original.correctedBy {
-                if let delta = graph.events[earlier]?.payload.resourceQuantity?.value { net = try net.adding(delta) }
-            }
-            net = try net.adding(q.value)
+            net = try target.corrected.adding(q.value)
         } catch {
             return .invalid("quantity: \(error)")
         }
@@ -213,7 +206,7 @@ package enum EffectApplier {
             return .invalid("the corrections of \(id) would take its resourceQuantity below zero (\(net) \(q.unit))")
         }
         let behavior = p.action.behavior
-        let from = original.fromResource, to = original.toResource
+        let from = target.from, to = target.to
         var working = WorkingResources()
         for rid in [from, to].compactMap({ $0 }) {
             guard let resource = graph.resources[rid] else { return .invalid("resource \(rid) does not exist") }
@@ -230,8 +223,47 @@ package enum EffectApplier {
             return .invalid("quantity: \(error)")
         }
         working.commit(to: &graph.resources)
-        graph.events[id]!.correctedBy.append(event.id)
+        record(net)
         return .applied
+    }
+
+    /// What a correction needs of its original, once the rules allow it.
+    private struct CorrectionTarget {
+        /// The original's quantity with its applied corrections so far.
+        let corrected: ExactDecimal
+        let from: ResourceID?
+        let to: ResourceID?
+    }
+
+    private enum CorrectionCheck {
+        case refused(EventStatus)
+        case allowed(CorrectionTarget)
+    }
+
+    /// Whether `event` may correct event `id`: signed by its author, of an applied original
+    /// that is not itself a correction, with the same action and resources.
+    private static func check(_ event: GraphEvent, correcting id: EntryID, in graph: EconomicGraph) -> CorrectionCheck {
+        let signer = event.provenance.author
+        let p = event.payload
+        guard let original = graph.events[id] else { return .refused(.invalid("corrects \(id), which is not a known event")) }
+        guard original.provenance.author == signer else {
+            return .refused(.unauthorized("only \(original.provenance.author), the author of \(id), may correct it; signed by \(signer)"))
+        }
+        // The original's status by name only: with its reason, a chain of corrections would
+        // nest every reason before it, and the reasons of a long chain grow with its square.
+        guard original.status == .applied else { return .refused(.invalid("corrects \(id), which was not applied (\(original.status.name))")) }
+        guard original.payload.corrects == nil else { return .refused(.invalid("corrects \(id), which is itself a correction; correct the original")) }
+        guard p.action == original.payload.action else {
+            return .refused(.invalid("a correction of a \(original.payload.action) event must also be \(original.payload.action), not \(p.action)"))
+        }
+        if let r = p.resourceInventoriedAs, r != original.fromResource {
+            return .refused(.invalid("the correction names resourceInventoriedAs \(r) but the original changed \(original.fromResource?.description ?? "none")"))
+        }
+        if let t = p.toResourceInventoriedAs, t != original.toResource {
+            return .refused(.invalid("the correction names toResourceInventoriedAs \(t) but the original changed \(original.toResource?.description ?? "none")"))
+        }
+        return .allowed(CorrectionTarget(corrected: original.correctedQuantity ?? original.payload.resourceQuantity?.value ?? .zero,
+                                          from: original.fromResource, to: original.toResource))
     }
 
     /// Applies one quantity effect to the accounting (or else the onhand) quantity.

@@ -140,6 +140,7 @@ public struct GraphReader: Sendable {
             event.order = row.order
             event.container = row.container
             event.correctedBy = row.correctedBy
+            event.correctedQuantity = row.row.corrected
             if row.status == .applied, payload.corrects == nil, let from = event.fromResource, let order = row.order {
                 event.previousEvent = try neighbour(of: row.id, resource: from, order: order, later: false)
             }

@@ -14,6 +14,9 @@ struct EventRow: Equatable, Sendable {
     var container: ResourceID?
     /// What the entry says; never changes once the row is inserted.
     var lookups: EventLookups
+    /// For an event with an applied correction that has a quantity: its resourceQuantity with
+    /// its applied corrections' deltas (``GraphEvent/correctedQuantity``).
+    var corrected: ExactDecimal? = nil
 }
 
 /// The columns of an `agent` row.
@@ -54,7 +57,8 @@ struct DerivedRows {
             guard let e = graph.events[entry.id] else { continue }
             let prefold = resolution.outcomes[index]
             try body(entry.id, EventRow(status: e.status, root: prefold.status == nil ? nil : prefold.root, waitsFor: prefold.waitsFor,
-                                        order: e.order, container: e.container, lookups: EventLookups(payload, id: entry.id)))
+                                        order: e.order, container: e.container, lookups: EventLookups(payload, id: entry.id),
+                                        corrected: e.correctedQuantity))
         }
     }
 

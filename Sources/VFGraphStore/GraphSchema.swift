@@ -176,6 +176,14 @@ enum GraphSchema {
                 """, arguments: [ReasonError.maximumBytes, "%container is ambiguous%"]) ?? false
             if differs { for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") } }
         }
+        migrator.registerMigration("v12: an event's quantity as its applied corrections leave it") { db in
+            // An event row holds its resourceQuantity with its applied corrections' deltas
+            // (`corrected`), so the next correction is checked against it without reading
+            // every correction before it. Derived again only where a correction applied.
+            try db.execute(sql: "ALTER TABLE event ADD COLUMN corrected TEXT")
+            let anyApplied = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE corrects IS NOT NULL AND status = 0)") ?? false
+            if anyApplied { for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") } }
+        }
         return migrator
     }
 

@@ -24,7 +24,7 @@ enum GraphTableReader {
     }
 
     /// The columns of an event row, in the order ``eventRow(_:)`` reads them after the id.
-    static let eventColumns = "id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates"
+    static let eventColumns = "id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates, corrected"
 
     /// The whole graph the tables hold; `records` gives the log's record of a graph entry: its
     /// author, sequence and payload, which the tables do not repeat.
@@ -53,6 +53,7 @@ enum GraphTableReader {
                                    fromResource: payload.fromResource(createdBy: id), toResource: payload.toResource(createdBy: id))
             event.order = row.order
             event.container = row.container
+            event.correctedQuantity = row.corrected
             graph.events[id] = event
         }
         // The causal order is the applied events by order; orders are distinct.
@@ -210,8 +211,12 @@ enum GraphTableReader {
         let lookups = EventLookups(fromResource: try s.hash(7, table: "event").map(ResourceID.init), toResource: try s.hash(8, table: "event").map(ResourceID.init),
                                    inputOf: try s.hash(9, table: "event").map(EntryID.init), outputOf: try s.hash(10, table: "event").map(EntryID.init),
                                    corrects: try s.hash(11, table: "event").map(EntryID.init), creates: try s.hash(12, table: "event").map(ResourceID.init))
+        var corrected: ExactDecimal?
+        if let text = s.text(13) {
+            do { corrected = try ExactDecimal(parsing: text) } catch { throw GraphStoreError("event \(id): corrected: \(error); run vf graph rebuild") }
+        }
         return (id, EventRow(status: status, root: s.text(3), waitsFor: try s.hash(4, table: "event"), order: order,
-                             container: try s.hash(6, table: "event").map(ResourceID.init), lookups: lookups))
+                             container: try s.hash(6, table: "event").map(ResourceID.init), lookups: lookups, corrected: corrected))
     }
 
     static func agentID(_ text: String) throws -> AgentID {

@@ -39,8 +39,8 @@ final class GraphTableWriter {
     /// Inserts an event row, or replaces the one with its id.
     func putEvent(_ id: EntryID, _ row: EventRow) throws {
         let s = try statement("""
-            INSERT OR REPLACE INTO event (id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            INSERT OR REPLACE INTO event (id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates, corrected)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             """)
         s.bind(1, id)
         s.bind(2, row.status.code)
@@ -55,6 +55,7 @@ final class GraphTableWriter {
         s.bind(11, row.lookups.outputOf)
         s.bind(12, row.lookups.corrects)
         s.bind(13, row.lookups.creates)
+        s.bind(14, row.corrected?.description)
         try s.run()
     }
 

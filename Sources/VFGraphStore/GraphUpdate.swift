@@ -550,21 +550,26 @@ struct GraphUpdate {
         let ordered = affected.sorted { $0.value < $1.value }
         work.folded = ordered.count
         var folded: [EntryID: GraphEvent] = [:]
+        // The applied corrections this update takes back (folds again, or no longer folds), by
+        // the event they correct.
+        var undone: [EntryID: [UpdateEvent]] = [:]
+        for (id, _) in ordered {
+            let e = try event(id)
+            if let original = e.payload.corrects, e.stored?.status == .applied, e.stored?.order != nil { undone[original, default: []].append(e) }
+        }
+        for (_, s) in settled where s.order == nil && affected[s.event.entry.id] == nil {
+            if let original = s.event.payload.corrects, s.event.stored?.status == .applied, s.event.stored?.order != nil {
+                undone[original, default: []].append(s.event)
+            }
+        }
+        var held: Set<EntryID> = []
         for (id, _) in ordered {
             let e = try event(id)
             try loadCatalogue(for: e.payload, into: &graph)
-            if let original = e.payload.corrects, graph.events[original] == nil, var held = try originalEvent(original, settled: settled) {
-                // Its corrections this update does not fold again were folded before any it
-                // does (they touch the same resources): their deltas count first.
-                // Only the applied ones count: by the index, so the entries of others who
-                // named the event (whose corrections cannot apply) are never read.
-                for other in try tables.appliedCorrections(of: original) where affected[other] == nil && settled[other].map({ $0.order != nil }) ?? true {
-                    let c = try event(other)
-                    graph.events[other] = GraphEvent(provenance: c.entry.provenance, payload: c.payload, status: .applied,
-                                                     fromResource: c.lookups.fromResource, toResource: c.lookups.toResource)
-                    held.correctedBy.append(other)
-                }
-                graph.events[original] = held
+            if let original = e.payload.corrects, graph.events[original] == nil, var event = try originalEvent(original, settled: settled) {
+                event.correctedQuantity = try correctedQuantity(of: original, taking: undone[original] ?? [])
+                graph.events[original] = event
+                held.insert(original)
             }
         }
         var uses: [AgentID: Int] = [:]
@@ -599,11 +604,19 @@ struct GraphUpdate {
             }
         }
 
+        // The quantities as corrected of the events whose corrections this update folded or
+        // took back, when it did not fold them again.
+        var corrected: [EntryID: ExactDecimal?] = [:]
+        for original in held.union(undone.keys) where folded[original] == nil {
+            corrected[original] = held.contains(original) ? graph.events[original]?.correctedQuantity
+                : try correctedQuantity(of: original, taking: undone[original] ?? [])
+        }
         // The rows of the settled events, and of the affected ones whose status moved.
         for (id, s) in settled {
             let status = folded[id]?.status ?? s.outcome.status ?? s.event.stored?.status ?? .applied
+            let corrected = folded[id] != nil ? graph.events[id]?.correctedQuantity : s.order == nil ? nil : corrected[id] ?? s.event.stored?.corrected
             let row = EventRow(status: status, root: s.order == nil ? s.outcome.root : nil, waitsFor: s.outcome.waitsFor,
-                               order: s.order, container: s.container, lookups: s.event.lookups)
+                               order: s.order, container: s.container, lookups: s.event.lookups, corrected: corrected)
             if row != s.event.stored {
                 try writer.putEvent(id, row)
                 changes.events.insert(id)
@@ -616,10 +629,18 @@ struct GraphUpdate {
         }
         for (id, g) in folded where settled[id] == nil {
             let e = try event(id)
-            guard var row = e.stored, row.status != g.status else { continue }
+            let corrected = graph.events[id]?.correctedQuantity
+            guard var row = e.stored, row.status != g.status || row.corrected != corrected else { continue }
             row.status = g.status
+            row.corrected = corrected
             try writer.putEvent(id, row)
             changes.events.insert(id)
+        }
+        for (original, quantity) in corrected where settled[original] == nil {
+            guard var row = try tables.eventRow(original), row.corrected != quantity else { continue }
+            row.corrected = quantity
+            try writer.putEvent(original, row)
+            changes.events.insert(original)
         }
         for (resource, _) in start {
             let after = graph.resources[resource]
@@ -644,6 +665,28 @@ struct GraphUpdate {
             if let s = settled[corrected] { original = s.event.lookups } else if try isEvent(corrected) { original = try event(corrected).lookups }
         }
         return touchedResources(lookups, container: container, original: original)
+    }
+
+    /// The quantity of event `original` as its applied corrections that this update does not
+    /// take back left it (``GraphEvent/correctedQuantity``); nil when none is left. The
+    /// tables hold it as all of them left it; those taken back (`undone`) came after the
+    /// others in causal order (they change the same resources, and an update folds again
+    /// everything after its start on those), so their deltas come off, last first, back
+    /// through the sums the fold made. Reads the rows of the corrections taken back, and one more.
+    private func correctedQuantity(of original: EntryID, taking undone: [UpdateEvent]) throws -> ExactDecimal? {
+        guard let stored = try tables.eventRow(original)?.corrected else { return nil }
+        guard !undone.isEmpty else { return stored }
+        let ids = Set(undone.map(\.entry.id))
+        guard try tables.hasAppliedCorrection(of: original, other: ids) else { return nil }
+        var net = stored
+        do {
+            for c in undone.sorted(by: { $0.stored!.order! > $1.stored!.order! }) {
+                if let delta = c.payload.resourceQuantity?.value { net = try net.subtracting(delta) }
+            }
+        } catch {
+            throw GraphStoreError("event \(original): its corrected quantity less the corrections taken back: \(error); run vf graph rebuild")
+        }
+        return net
     }
 
     /// The event a correction corrects, as the fold left it, when this update does not fold it again.

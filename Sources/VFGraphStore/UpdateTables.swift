@@ -127,9 +127,16 @@ final class UpdateTables {
         try ids("SELECT id FROM event WHERE corrects = ?") { $0.bind(1, id) }
     }
 
-    /// The events that correct `id` and applied, by the index on (`corrects`, `status`).
-    func appliedCorrections(of id: EntryID) throws -> [EntryID] {
-        try ids("SELECT id FROM event WHERE corrects = ? AND status = 0") { $0.bind(1, id) }
+    /// Whether an event that corrects `id` and applied is not among `others`, by the index on
+    /// (`corrects`, `status`): reads at most one row more than `others` holds.
+    func hasAppliedCorrection(of id: EntryID, other others: Set<EntryID>) throws -> Bool {
+        let s = try RawStatement(db, "SELECT id FROM event WHERE corrects = ? AND status = 0")
+        s.bind(1, id)
+        while try s.next() {
+            guard let hash = try s.hash(0, table: "event") else { throw GraphStoreError("event: row without id; run vf graph rebuild") }
+            if !others.contains(EntryID(hash: hash)) { return true }
+        }
+        return false
     }
 
     /// The events that depend on a folded event (``CausalKey``): those naming the resource it

@@ -52,39 +52,24 @@ final class ImplicitCombineTests: XCTestCase {
     func testAnyArrivalInPiecesLeavesTheTablesEqualToARebuild() throws {
         let (net, combines, ambiguous) = try network()
         let feeds = try net.feeds()
-        var rng = SplitMix64(seed: 19)
-        for round in 0..<12 {
-            let log = try LogStore(path: directory + "/log-\(round).sqlite")
-            let store = try GraphStore(path: directory + "/graph-\(round).sqlite")
-            // Each feed in one to three pieces, in feed order; the pieces of all feeds shuffled
-            // and then put back in each feed's order.
-            var pieces: [[SignedEntry]] = []
-            for feed in feeds {
-                var rest = feed[...]
-                while !rest.isEmpty {
-                    let n = Int.random(in: 1...max(1, (feed.count + 2) / 3), using: &rng)
-                    pieces.append(Array(rest.prefix(n)))
-                    rest = rest.dropFirst(n)
-                }
-            }
-            pieces.shuffle(using: &rng)
-            var sequenceSeen: [FeedID: UInt64] = [:]
-            var waiting = pieces
-            var builder = GraphBuilder()
-            while !waiting.isEmpty {
-                let next = waiting.firstIndex { ($0.first!.entry.sequence - 1) == sequenceSeen[$0.first!.entry.author] ?? 0 }!
-                let piece = waiting.remove(at: next)
-                sequenceSeen[piece.first!.entry.author] = piece.last!.entry.sequence
-                XCTAssertEqual(try log.ingest(piece).stored.count, piece.count)
-                try store.update(from: log)
-                builder.insert(piece.map { GraphEntry($0, verified: true) })
-            }
-            try assertMatchesRebuild(store, log, "round \(round)")
+        try inShuffledBatches(feeds, rounds: 12, maximum: 4, seed: 19, in: directory) { store, _, log, round in
             let graph = try store.graph(from: log)
-            assertSame(builder.graph, graph, "round \(round): in memory, piece by piece")
             XCTAssertEqual(combines.filter { graph.events[$0]?.status == .applied }.count, combines.count, "round \(round)")
             guard case let .invalid(reason)? = graph.events[ambiguous]?.status else { return XCTFail("round \(round): the wrapping combine is not invalid") }
             XCTAssertTrue(reason.contains("ambiguous"), reason)
+        }
+        // In memory, a few entries at a time, as the derivation over everything.
+        let entries = feeds.flatMap { $0 }.map { GraphEntry($0, verified: true) }
+        var rng = SplitMix64(seed: 23)
+        for round in 0..<12 {
+            var builder = GraphBuilder()
+            var remaining = entries.shuffled(using: &rng)
+            while !remaining.isEmpty {
+                let n = min(Int.random(in: 1...4, using: &rng), remaining.count)
+                builder.insert(remaining.prefix(n))
+                remaining.removeFirst(n)
+            }
+            assertSame(builder.graph, Derivation.derive(entries), "round \(round)")
         }
     }
 }

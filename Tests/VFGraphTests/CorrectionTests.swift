@@ -1,0 +1,72 @@
+import Foundation
+import VFLog
+import VFJSON
+import VFTestSupport
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+
+/// An event's quantity as its applied corrections leave it (`corrected`, docs/protocol.md §16)
+/// is kept, so the next correction is checked against it without reading the ones before; a
+/// back-dated entry that folds some of them again takes theirs off. Whatever the order the
+/// feeds arrive in, the tables equal a rebuild.
+final class CorrectionTests: XCTestCase {
+    private var directory: String!
+
+    override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-corrections").path }
+
+    func testCorrectionsArrivingInAnyOrderLeaveTheTablesEqualToARebuild() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let produce = try net.event("produce", provider: "farm", ["resourceQuantity": qty("100", "kg"), "hasPointInTime": "2030-01-01T00:00:00Z",
+                                                                  "newInventoriedResource": ["name": "wheat"]])
+        let wheat = ResourceID(createdBy: produce)
+        func correct(_ delta: String, _ time: String, by author: String = "farm") throws -> EntryID {
+            try net.event("produce", provider: author, ["resourceQuantity": qty(delta, "kg"), "resourceInventoriedAs": ref(wheat),
+                                                        "corrects": ref(produce), "hasPointInTime": .string(time + "T00:00:00Z")])
+        }
+        let applied = [try correct("-10", "2030-02-01"), try correct("-20", "2030-03-01")]
+        // Dated before both corrections: when it arrives after them, they are folded again.
+        try net.event("consume", provider: "farm", ["resourceQuantity": qty("5", "kg"), "resourceInventoriedAs": ref(wheat),
+                                                   "hasPointInTime": "2030-01-15T00:00:00Z"])
+        let between = try correct("5", "2030-02-15")
+        let belowZero = try correct("-200", "2030-04-01")
+        let last = try correct("1", "2030-05-01")
+        let stranger = try correct("-1", "2030-06-01", by: "mill")
+        // A correction without a resourceQuantity, of an event with an effort only.
+        let work = try net.event("work", provider: "farm", ["effortQuantity": qty("3", "hour"), "hasPointInTime": "2030-01-02T00:00:00Z"])
+        let effort = try net.event("work", provider: "farm", ["effortQuantity": qty("-1", "hour"), "corrects": ref(work)])
+        try inShuffledBatches(try net.feeds(), rounds: 16, maximum: 3, seed: 29, in: directory) { store, reader, log, round in
+            let graph = try store.graph(from: log)
+            for id in applied + [between, last, effort] { XCTAssertEqual(graph.events[id]?.status, .applied, "round \(round)") }
+            guard case let .invalid(reason)? = graph.events[belowZero]?.status else { return XCTFail("round \(round): not invalid") }
+            XCTAssertTrue(reason.contains("below zero (-125 kg)"), reason)
+            guard case .unauthorized? = graph.events[stranger]?.status else { return XCTFail("round \(round): the stranger's correction applied") }
+            XCTAssertEqual(graph.events[produce]?.correctedQuantity, dec("76"), "100 − 10 + 5 − 20 + 1")
+            XCTAssertEqual(graph.events[work]?.correctedQuantity, .zero, "an effort's correction applies; the event states no resourceQuantity")
+            XCTAssertEqual(graph.resources[wheat]?.accountingQuantity, dec("71"))
+            XCTAssertEqual(try reader.event(produce)?.correctedQuantity, dec("76"))
+        }
+    }
+
+    /// One more correction of an event with hundreds applied reads a few entries, not them all.
+    func testTheNextCorrectionReadsNoneOfTheOnesBefore() throws {
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        let key = SigningKey()
+        let me = JSONValue.string(key.feed.description)
+        func event(_ fields: [JSONName: JSONValue]) -> [UInt8] {
+            JSONValue.object(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me].merging(fields) { $1 }).serialized
+        }
+        let produce = try log.append(event(["resourceQuantity": qty("1000", "each"), "newInventoriedResource": ["name": "stock"]]), key: key).entry.id
+        let correction = event(["resourceQuantity": qty("-1", "each"), "resourceInventoriedAs": ref(ResourceID(createdBy: produce)), "corrects": ref(produce)])
+        try log.appendBatch(Array(repeating: correction, count: 300), key: key)
+        try store.update(from: log)
+        try log.append(correction, key: key)
+        try store.update(from: log)
+        let work = try XCTUnwrap(store.lastUpdateWork)
+        XCTAssertEqual(work.folded, 1)
+        XCTAssertLessThanOrEqual(work.entriesRead, 3, "\(work)")
+        XCTAssertEqual(try store.graph(from: log).events[produce]?.correctedQuantity, dec("699"))
+        try assertMatchesRebuild(store, log)
+    }
+}
