@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import VFLog
 import VFJSON
 import VFTestSupport
@@ -68,5 +69,36 @@ final class CorrectionTests: XCTestCase {
         XCTAssertLessThanOrEqual(work.entriesRead, 3, "\(work)")
         XCTAssertEqual(try store.graph(from: log).events[produce]?.correctedQuantity, dec("699"))
         try assertMatchesRebuild(store, log)
+    }
+
+    /// Migration v12 adds `corrected`, and derives everything again only where a correction
+    /// applied (the only rows the column is not NULL in).
+    func testMigrationV12DerivesAgainOnlyWhereACorrectionApplied() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let produce = try net.event("produce", provider: "farm", ["resourceQuantity": qty("10", "kg"), "newInventoriedResource": ["name": "oats"]])
+        let plain = try GraphStore(path: directory + "/plain.sqlite")
+        try plain.update(from: net.source)
+        try net.event("produce", provider: "farm", ["resourceQuantity": qty("-1", "kg"), "resourceInventoriedAs": ref(ResourceID(createdBy: produce)),
+                                                    "corrects": ref(produce)])
+        let corrected = try GraphStore(path: directory + "/corrected.sqlite")
+        try corrected.update(from: net.source)
+        func reopenAtV11(_ store: GraphStore) throws -> (before: [String: [[String]]], store: GraphStore) {
+            let before = try store.tableContents()
+            let queue = try DatabaseQueue(path: store.path)
+            try queue.write { db in
+                try db.execute(sql: "ALTER TABLE event DROP COLUMN corrected")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v12%'")
+            }
+            try queue.close()
+            return (before, try GraphStore(path: store.path))
+        }
+        let (plainBefore, plainAgain) = try reopenAtV11(plain)
+        XCTAssertFalse(try plainAgain.cursors().isEmpty, "no correction: nothing derived again")
+        assertSameTables(try plainAgain.tableContents(), plainBefore)
+        let (correctedBefore, correctedAgain) = try reopenAtV11(corrected)
+        XCTAssertEqual(try correctedAgain.cursors(), [:], "an applied correction: the tables are emptied")
+        try correctedAgain.update(from: net.source)
+        assertSameTables(try correctedAgain.tableContents(), correctedBefore, "derived again")
+        XCTAssertEqual(try correctedAgain.graph(from: net.source).events[produce]?.correctedQuantity, dec("9"))
     }
 }
