@@ -184,8 +184,19 @@ enum GraphSchema {
             let anyApplied = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM event WHERE corrects IS NOT NULL AND status = 0)") ?? false
             if anyApplied { for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") } }
         }
+        migrator.registerMigration("v13: long texts of history rows kept once") { db in
+            // A history row holds its resource's unit, location, stage and state as they stood:
+            // a resource with a 20 KB state made every event on it store 20 KB more. A text
+            // longer than 64 bytes is now kept once, in `historyText`, and the row holds its
+            // BLAKE2b-256 hash. Rows written before keep their text; nothing is derived again.
+            try db.execute(sql: "CREATE TABLE historyText (hash BLOB PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
+
+    /// The longest text, in UTF-8 bytes, a history row holds itself; a longer one is kept once
+    /// in `historyText` and the row holds its BLAKE2b-256 hash (migration v13).
+    static let historyTextInline = 64
 
     /// The indexes rows are looked up by (docs/protocol.md §16): the events that name a
     /// resource, in causal order, the inputs and outputs of a process, the corrections of an
@@ -221,8 +232,13 @@ enum GraphSchema {
         for index in indexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
     }
 
-    /// The derived tables, in the order they are cleared and written.
+    /// The derived tables, in the order they are cleared and written (as of v7, which the
+    /// migrations that derive again clear).
     static let derivedTables = ["resource", "process", "resourceSpecification", "agent", "event", "history", "rejected", "planned", "link"]
+    /// Everything a rebuild empties: the derived tables, the long texts of history rows, and
+    /// the cursors. (Texts no row names any more stay until then: at most one copy of each
+    /// text an entry ever gave.)
+    static let rebuiltTables = derivedTables + ["historyText", "cursor"]
 }
 
 /// The INTEGER code of an event status in the `event` and `rejected` tables.

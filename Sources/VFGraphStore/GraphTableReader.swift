@@ -151,10 +151,21 @@ enum GraphTableReader {
                   let event = try s.hash(2, table: "history") else {
                 throw GraphStoreError("history: malformed row; run vf graph rebuild")
             }
-            let image = s.int64(3) == 1 ? try ResourceImage(s, from: 4, table: "history") : nil
+            let image = s.int64(3) == 1 ? try ResourceImage(s, from: 4, table: "history", text: { try historyText(db, s, $0) }) : nil
             rows.append(HistoryRow(resource: ResourceID(hash: resource), order: order, event: EntryID(hash: event), image: image))
         }
         return rows
+    }
+
+    /// A text column of a history row: the text, or the one `historyText` keeps for the hash
+    /// the row holds in its place (migration v13).
+    private static func historyText(_ db: Database, _ s: RawStatement, _ column: Int32) throws -> String? {
+        guard s.isBlob(column) else { return s.text(column) }
+        guard let hash = s.hash32(column) else { throw GraphStoreError("history: a text column holds a blob that is no hash; run vf graph rebuild") }
+        let lookup = try RawStatement(db, "SELECT text FROM historyText WHERE hash = ?")
+        lookup.bind(1, hash)
+        guard try lookup.next(), let text = lookup.text(0) else { throw GraphStoreError("history: text \(hash) is not kept; run vf graph rebuild") }
+        return text
     }
 
     static func rejected(_ db: Database) throws -> [EntryID: EventStatus] {
@@ -229,14 +240,17 @@ enum GraphTableReader {
 extension ResourceImage {
     /// The nine image columns starting at `first`: unit, accountingQuantity, onhandQuantity,
     /// primaryAccountable, holder, currentLocation, containedIn, stage, state.
-    init(_ s: RawStatement, from first: Int32, table: String) throws {
+    /// `text`, when given, reads the unit, location, stage and state columns (a history row
+    /// may hold a long one by its hash); else they are read as they are.
+    init(_ s: RawStatement, from first: Int32, table: String, text: ((Int32) throws -> String?)? = nil) throws {
         func decimal(_ column: Int32) throws -> ExactDecimal {
             do { return try ExactDecimal(parsing: s.text(column) ?? "") } catch { throw GraphStoreError("\(table): \(error); run vf graph rebuild") }
         }
-        self.init(unit: s.text(first), accountingQuantity: try decimal(first + 1), onhandQuantity: try decimal(first + 2),
+        func free(_ column: Int32) throws -> String? { try text.map { try $0(column) } ?? s.text(column) }
+        self.init(unit: try free(first), accountingQuantity: try decimal(first + 1), onhandQuantity: try decimal(first + 2),
                   primaryAccountable: try s.text(first + 3).map(GraphTableReader.agentID), holder: try s.text(first + 4).map(GraphTableReader.agentID),
-                  currentLocation: s.text(first + 5), containedIn: try s.hash(first + 6, table: table).map(ResourceID.init),
-                  stage: s.text(first + 7), state: s.text(first + 8))
+                  currentLocation: try free(first + 5), containedIn: try s.hash(first + 6, table: table).map(ResourceID.init),
+                  stage: try free(first + 7), state: try free(first + 8))
     }
 }
 

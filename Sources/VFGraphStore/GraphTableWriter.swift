@@ -11,6 +11,8 @@ final class GraphTableWriter {
     private let db: Database
     private var statements: [String: RawStatement] = [:]
     private var agentTexts: [AgentID: String] = [:]
+    /// The long history texts this writer has put in `historyText`.
+    private var keptTexts: Set<Hash32> = []
 
     init(_ db: Database) { self.db = db }
 
@@ -71,16 +73,31 @@ final class GraphTableWriter {
         s.bind(3, row.event)
         s.bind(4, Int64(row.image == nil ? 0 : 1))
         let image = row.image
-        s.bind(5, image?.unit)
+        try bindHistoryText(s, 5, image?.unit)
         s.bind(6, image?.accountingQuantity.description)
         s.bind(7, image?.onhandQuantity.description)
         s.bind(8, text(image?.primaryAccountable))
         s.bind(9, text(image?.holder))
-        s.bind(10, image?.currentLocation)
+        try bindHistoryText(s, 10, image?.currentLocation)
         s.bind(11, image?.containedIn)
-        s.bind(12, image?.stage)
-        s.bind(13, image?.state)
+        try bindHistoryText(s, 12, image?.stage)
+        try bindHistoryText(s, 13, image?.state)
         try s.run()
+    }
+
+    /// Binds a text column of a history row: the text itself, or for one longer than
+    /// ``GraphSchema/historyTextInline`` bytes its BLAKE2b-256 hash, the text kept once in
+    /// `historyText`. So each event on a resource with a long state costs the row, not the text.
+    private func bindHistoryText(_ s: RawStatement, _ index: Int32, _ text: String?) throws {
+        guard let text, text.utf8.count > GraphSchema.historyTextInline else { return s.bind(index, text) }
+        let hash = Sodium.blake2b256(Array(text.utf8))
+        if keptTexts.insert(hash).inserted {
+            let put = try statement("INSERT OR IGNORE INTO historyText (hash, text) VALUES (?, ?)")
+            put.bind(1, hash)
+            put.bind(2, text)
+            try put.run()
+        }
+        s.bind(index, blob: Array(hash.bytes))
     }
 
     func deleteHistory(resource: ResourceID, order: EventOrder) throws {
@@ -170,7 +187,7 @@ final class GraphTableWriter {
 
     /// Empties every table, for a rebuild.
     func clear() throws {
-        for table in GraphSchema.derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
+        for table in GraphSchema.rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
     }
 
     /// Writes every row of `rows` and the `cursors` into empty tables, each table in key order
