@@ -164,6 +164,25 @@ private struct Closure {
     }
     mutating func commitment(_ id: EntryID) { if commitments.insert(id).inserted { pendingCommitments.append(id) } }
 
+    /// The entries naming commitment `target` by `relation` that each of `parties` published
+    /// or accepted: the only agreements the consent rule reads the entries of. The others are
+    /// passed over by the link index alone, as the rule does, however many strangers made.
+    func signedByEveryParty(naming target: EntryID, by relation: PlanningRelation, parties: [FeedID]) throws -> [EntryID] {
+        var published: [FeedID: Set<EntryID>] = [:]
+        for party in parties { published[party] = Set(try linking(to: target, by: relation, signedBy: [party])) }
+        var found: [EntryID] = []
+        candidates: for id in try reader.linking(to: target, by: relation) {
+            for party in parties where !published[party]!.contains(id) {
+                guard try !reader.linking(to: id, by: .accepts, signedBy: [party], limit: 1).isEmpty else { continue candidates }
+            }
+            found.append(id)
+            guard found.count <= ProofFile.maximumEntries else {
+                throw ProofError("more than \(ProofFile.maximumEntries) agreements its parties signed stipulate \(target): more than a proof holds")
+            }
+        }
+        return found
+    }
+
     mutating func run() throws {
         while true {
             if let id = pendingResources.popLast() {
@@ -191,36 +210,43 @@ private struct Closure {
                 p.fulfills.forEach { commitment($0) }
                 for id in p.satisfies + p.settles { try object(id) }
             } else if let id = pendingCommitments.popLast() {
-                // What consent reads: the agreements, their signatures and withdrawals, their
-                // commitments and every fulfilment of those.
-                // Only what the rules count: the signatures and withdrawals of an agreement's
-                // signers, and fulfilments signed by a party. What anyone else names it with
-                // changes nothing the checker derives, and would only fill the proof.
+                // What consent reads (AgreementRule.isStipulatedInForce, ConsentJudge): the
+                // agreements stipulating the commitment that every party of it published or
+                // accepted, their parties' signatures and withdrawals, their commitments, and
+                // the fulfilments the parties signed. What anyone else names it with changes
+                // nothing the checker derives, and would only fill the proof.
                 guard let c = try reader.planned(id) else { continue }
                 try object(id)
-                for case let .described(agent)? in [c.payload.provider, c.payload.receiver] { try object(agent) }
-                for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
-                    for agreement in try linking(to: id, by: relation) {
-                        guard let a = try reader.planned(agreement), a.payload.kind == .agreement else { continue }
-                        try object(agreement)
-                        let parties = try reader.state(of: a).parties
-                        // The rules' own ranges (AgreementRule): the parties' acceptances, and
-                        // the withdrawals of the parties and the proposer.
-                        for signature in try linking(to: agreement, by: .accepts, signedBy: parties)
-                            + linking(to: agreement, by: .withdraws, signedBy: parties + [a.author]) {
-                            try object(signature)
-                        }
-                        (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) }
-                    }
-                }
-                var parties: Set<FeedID> = []
+                var parties: [FeedID] = [], unresolved = false
                 for agent in [c.payload.provider, c.payload.receiver].compactMap({ $0 }) {
+                    let feed: FeedID?
                     switch agent {
-                    case let .feed(feed): parties.insert(feed)
-                    case .described: if let feed = try reader.agent(agent)?.answeredBy { parties.insert(feed) }
+                    case let .feed(own): feed = own
+                    case let .described(entry):
+                        try object(entry)
+                        feed = try reader.agent(agent)?.answeredBy
+                    }
+                    guard let feed else { unresolved = true; continue }
+                    if !parties.contains(feed) { parties.append(feed) }
+                }
+                // A party not known yet leaves every agreement stipulating it incomplete: none is read.
+                if !unresolved {
+                    for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
+                        for agreement in try signedByEveryParty(naming: id, by: relation, parties: parties) {
+                            guard let a = try reader.planned(agreement), a.payload.kind == .agreement else { continue }
+                            try object(agreement)
+                            let signers = try reader.state(of: a).parties
+                            // The rules' own ranges (AgreementRule): the parties' acceptances, and
+                            // the withdrawals of the parties and the proposer.
+                            for signature in try linking(to: agreement, by: .accepts, signedBy: signers)
+                                + linking(to: agreement, by: .withdraws, signedBy: signers + [a.author]) {
+                                try object(signature)
+                            }
+                            (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) }
+                        }
                     }
                 }
-                for fulfilment in try linking(to: id, by: .fulfills, signedBy: Array(parties)) { try event(fulfilment) }
+                for fulfilment in try linking(to: id, by: .fulfills, signedBy: parties) { try event(fulfilment) }
             } else {
                 return
             }

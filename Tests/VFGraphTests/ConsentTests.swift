@@ -353,11 +353,18 @@ final class ConsentTests: XCTestCase {
         try accept(d, by: "bakery", at: 11)
         try d.net.event("raise", provider: "bakery", ["resourceQuantity": qty("5", "kg"), "newInventoriedResource": ["name": "bakery wheat"],
                                                       "fulfills": ref(d.commitment)])
+        // Agreements anyone may publish stipulating the commitment, one even accepted by the
+        // mill: not signed by the farm, so the consent rule never reads them.
+        let strangers = try (0..<8).map { n in
+            try d.net.post("bakery", ["@type": "Agreement", n % 2 == 0 ? "stipulates" : "stipulatesReciprocal": ref(d.commitment)], at: Self.time(20 + Int64(n)))
+        }
+        try d.net.post("mill", ["@type": "Acceptance", "accepts": ref(strangers[0])], at: Self.time(30))
         let (_, reader, log) = try derived(d)
         let proof = try ProofBuilder(reader: reader, log: log).prove(.resource(d.millWheat), at: 0)
         XCTAssertEqual(ProofCheck.check(try ProofFile.decode(proof.encoded())).failures, [])
         XCTAssertEqual(proof.resources.first { $0.id == d.millWheat }?.accountingQuantity, dec("500"), "both consented transfers")
         XCTAssertFalse(proof.entries.contains { $0.entry.author == d.net.key("bakery").feed }, "the bakery is no party")
+        XCTAssertTrue(proof.entries.contains { $0.entry.id == d.agreement }, "the agreement in force is held")
     }
 
     /// Publishing asks the same question: refused before the farm signs, accepted after.
