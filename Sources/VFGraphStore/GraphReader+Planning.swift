@@ -52,10 +52,19 @@ extension GraphReader {
         }
         // The events naming it, by their rows: only the applied ones count, so only theirs are
         // read from the log (anyone may name anyone's commitment, with events that do not apply).
+        // With both agents named, an applied event between them was signed by the feed of one
+        // of them (§16, "Authority"): only their links are read, not those strangers made.
         let rows = try pool.read { db in
-            try EventRowRead.all(db, where: "id IN (SELECT source FROM link WHERE target = ?1 AND relation = ?2) AND status = 0 ORDER BY id") {
+            var signers: [FeedID]? = nil
+            if let provider = p.provider, let receiver = p.receiver {
+                let facts = TableConsentFacts(db: db, log: log)
+                signers = try [provider, receiver].compactMap { try facts.answeredBy($0) }
+            }
+            let signedBy = signers.map { feeds in " AND author IN (" + feeds.indices.map { "?\($0 + 3)" }.joined(separator: ", ") + ")" } ?? ""
+            return try EventRowRead.all(db, where: "id IN (SELECT source FROM link WHERE target = ?1 AND relation = ?2\(signedBy)) AND status = 0 ORDER BY id") {
                 $0.bind(1, planned.id)
                 $0.bind(2, relation.rawValue)
+                for (index, feed) in (signers ?? []).enumerated() { $0.bind(Int32(index + 3), feed) }
             }
         }
         for event in try self.events(rows) {

@@ -43,4 +43,33 @@ final class StrangersCostTests: XCTestCase {
         XCTAssertEqual(try reader.resource(wheat)?.accountingQuantity, dec("85"))
         try assertMatchesRebuild(store, log)
     }
+
+    /// Anyone may name anyone's commitment from an event of their own, which applies. How far
+    /// the commitment has come counts only events between its agents, so only the links its
+    /// parties signed are read: the bakery's events, their payloads gone from the log, are
+    /// never read (reading one would fail).
+    func testProgressOfACommitmentReadsOnlyWhatItsPartiesSigned() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let wheat = try net.raise("farm", "100", "kg", name: "wheat")
+        let commitment = try net.post("farm", ["@type": "Commitment", "action": "transfer", "provider": .string(net.id("farm")),
+                                               "receiver": .string(net.id("mill")), "resourceQuantity": qty("10", "kg")])
+        let delivery = try net.event("transfer", provider: "farm", receiver: "mill", [
+            "resourceQuantity": qty("4", "kg"), "resourceInventoriedAs": ref(wheat), "newInventoriedResource": ["name": "mill wheat"],
+            "fulfills": ref(commitment)])
+        var strangers: [EntryID] = []
+        for n in 0..<20 {
+            strangers.append(try net.event("raise", provider: "bakery", ["resourceQuantity": qty("1", "kg"),
+                                                                        "newInventoriedResource": ["name": .string("loaf \(n)")], "fulfills": ref(commitment)]))
+        }
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        try store.update(from: log)
+        let reader = store.reader(log: log)
+        XCTAssertEqual(Set(try strangers.map { try reader.status(of: $0)?.name ?? "none" }), ["applied"])
+        for id in strangers { XCTAssertTrue(try log.dropPayload(of: id)) }
+        let progress = try reader.progress(of: try XCTUnwrap(try reader.planned(commitment)))
+        XCTAssertEqual(progress.events, [delivery])
+        XCTAssertEqual(progress.done, dec("4"))
+    }
 }
