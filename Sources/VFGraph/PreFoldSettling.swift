@@ -11,8 +11,9 @@ package enum PreFoldNeed: Sendable {
     /// Not an event: dependencies several events share (the container outputs of a process,
     /// on which each of its implicit combines depends), settled once rather than once per
     /// event. An event depending on it settles as if it depended on each of them in turn:
-    /// the first that is not ready decides, and is named. Never a root of the walk, and its
-    /// dependencies are events.
+    /// the first that is not ready decides, and is named. Never a root of the walk; its
+    /// dependencies are events, none of which depends on it again (a process's outputs never
+    /// depend on its combines), so its outcome is the same for every event that reaches it.
     case shared(dependencies: [Int32])
 }
 

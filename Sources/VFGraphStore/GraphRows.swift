@@ -14,8 +14,8 @@ struct EventRow: Equatable, Sendable {
     var container: ResourceID?
     /// What the entry says; never changes once the row is inserted.
     var lookups: EventLookups
-    /// For an event with an applied correction that has a quantity: its resourceQuantity with
-    /// its applied corrections' deltas (``GraphEvent/correctedQuantity``).
+    /// For an event with an applied correction: its resourceQuantity (0 if none) with its
+    /// applied corrections' deltas (``GraphEvent/correctedQuantity``).
     var corrected: ExactDecimal? = nil
 }
 

@@ -538,6 +538,26 @@ struct GraphUpdate {
             }
         }
 
+        // An event that touches no resource leaves no history rows its corrections are found
+        // by, and they touch nothing either: when it or one of its corrections is folded again,
+        // so is every correction of it folded after that place, so that each is checked against
+        // the ones before it in causal order, as a rebuild does. (A correction naming a resource
+        // such an event does not change is invalid whatever came before it.)
+        var correctedFrom: [EntryID: EventOrder] = [:]
+        for (id, order) in affected where touched[id]?.isEmpty ?? true {
+            let original = try event(id).payload.corrects ?? id
+            correctedFrom[original] = min(order, correctedFrom[original] ?? order)
+        }
+        for (original, from) in correctedFrom {
+            for (id, stored) in try tables.foldedCorrections(of: original) where affected[id] == nil {
+                guard let place = settled[id].map({ $0.order }) ?? stored, place > from else { continue }
+                let e = try event(id)
+                guard try touches(e.lookups, container: e.stored?.container, settled: settled).isEmpty else { continue }
+                affected[id] = place
+                touched[id] = []
+            }
+        }
+
         // The working graph: each resource as it stood before its start, and what the
         // affected events read of the catalogue.
         var graph = EconomicGraph()
@@ -670,9 +690,10 @@ struct GraphUpdate {
     /// The quantity of event `original` as its applied corrections that this update does not
     /// take back left it (``GraphEvent/correctedQuantity``); nil when none is left. The
     /// tables hold it as all of them left it; those taken back (`undone`) came after the
-    /// others in causal order (they change the same resources, and an update folds again
-    /// everything after its start on those), so their deltas come off, last first, back
-    /// through the sums the fold made. Reads the rows of the corrections taken back, and one more.
+    /// others in causal order (an update folds again every event after its start on the
+    /// resources they change, and every correction after one folded again of an event that
+    /// changes none), so their deltas come off, last first, back through the sums the fold
+    /// made. Reads the rows of the corrections taken back, and one more.
     private func correctedQuantity(of original: EntryID, taking undone: [UpdateEvent]) throws -> ExactDecimal? {
         guard let stored = try tables.eventRow(original)?.corrected else { return nil }
         guard !undone.isEmpty else { return stored }

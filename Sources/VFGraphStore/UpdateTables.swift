@@ -127,6 +127,21 @@ final class UpdateTables {
         try ids("SELECT id FROM event WHERE corrects = ?") { $0.bind(1, id) }
     }
 
+    /// The events that correct `id` and were folded (applied or not), with their orders, by
+    /// the index on (`corrects`, `status`).
+    func foldedCorrections(of id: EntryID) throws -> [(id: EntryID, order: EventOrder)] {
+        let s = try RawStatement(db, "SELECT id, ord FROM event WHERE corrects = ? AND ord IS NOT NULL")
+        s.bind(1, id)
+        var result: [(EntryID, EventOrder)] = []
+        while try s.next() {
+            guard let hash = try s.hash(0, table: "event"), let bytes = s.bytes(1), let order = EventOrder(bytes: bytes) else {
+                throw GraphStoreError("event: malformed row; run vf graph rebuild")
+            }
+            result.append((EntryID(hash: hash), order))
+        }
+        return result
+    }
+
     /// Whether an event that corrects `id` and applied is not among `others`, by the index on
     /// (`corrects`, `status`): reads at most one row more than `others` holds.
     func hasAppliedCorrection(of id: EntryID, other others: Set<EntryID>) throws -> Bool {

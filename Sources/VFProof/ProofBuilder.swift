@@ -169,7 +169,8 @@ private struct Closure {
     /// passed over by the link index alone, as the rule does, however many strangers made.
     func signedByEveryParty(naming target: EntryID, by relation: PlanningRelation, parties: [FeedID]) throws -> [EntryID] {
         var published: [FeedID: Set<EntryID>] = [:]
-        for party in parties { published[party] = Set(try linking(to: target, by: relation, signedBy: [party])) }
+        // The parties' own links: as many as they made, however many (no proof-sized cap: none may qualify).
+        for party in parties { published[party] = Set(try reader.linking(to: target, by: relation, signedBy: [party])) }
         var found: [EntryID] = []
         candidates: for id in try reader.linking(to: target, by: relation) {
             for party in parties where !published[party]!.contains(id) {

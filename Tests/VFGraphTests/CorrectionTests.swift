@@ -36,6 +36,19 @@ final class CorrectionTests: XCTestCase {
         // A correction without a resourceQuantity, of an event with an effort only.
         let work = try net.event("work", provider: "farm", ["effortQuantity": qty("3", "hour"), "hasPointInTime": "2030-01-02T00:00:00Z"])
         let effort = try net.event("work", provider: "farm", ["effortQuantity": qty("-1", "hour"), "corrects": ref(work)])
+        // Corrections of an event that changes no resource, the later-dated first in the feed:
+        // the earlier-dated one applies, and takes what the other would.
+        let spec = try net.post("farm", ["@type": "ResourceSpecification", "name": "straw"])
+        let bales = try net.event("transfer", provider: "farm", receiver: "mill", ["resourceQuantity": qty("10", "kg"), "resourceConformsTo": ref(spec),
+                                                                                   "hasPointInTime": "2030-01-10T00:00:00Z"])
+        func correctBales(_ time: String) throws -> EntryID {
+            try net.event("transfer", provider: "farm", receiver: "mill", ["resourceQuantity": qty("-6", "kg"), "corrects": ref(bales),
+                                                                         "hasPointInTime": .string(time + "T00:00:00Z")])
+        }
+        let lateDated = try correctBales("2030-03-01")
+        try net.raise("farm", "1", "kg", name: "spacer")
+        try net.raise("farm", "1", "kg", name: "spacer")
+        let earlyDated = try correctBales("2030-02-01")
         try inShuffledBatches(try net.feeds(), rounds: 16, maximum: 3, seed: 29, in: directory) { store, reader, log, round in
             let graph = try store.graph(from: log)
             for id in applied + [between, last, effort] { XCTAssertEqual(graph.events[id]?.status, .applied, "round \(round)") }
@@ -44,9 +57,64 @@ final class CorrectionTests: XCTestCase {
             guard case .unauthorized? = graph.events[stranger]?.status else { return XCTFail("round \(round): the stranger's correction applied") }
             XCTAssertEqual(graph.events[produce]?.correctedQuantity, dec("76"), "100 − 10 + 5 − 20 + 1")
             XCTAssertEqual(graph.events[work]?.correctedQuantity, .zero, "an effort's correction applies; the event states no resourceQuantity")
+            XCTAssertEqual(graph.events[earlyDated]?.status, .applied, "round \(round)")
+            XCTAssertEqual(graph.events[lateDated]?.status.name, "invalid", "round \(round)")
+            XCTAssertEqual(graph.events[bales]?.correctedQuantity, dec("4"))
             XCTAssertEqual(graph.resources[wheat]?.accountingQuantity, dec("71"))
             XCTAssertEqual(try reader.event(produce)?.correctedQuantity, dec("76"))
         }
+    }
+
+    /// An event that changes no resource, fulfilling a commitment, folded again where it stands
+    /// when the agreement comes into force: its corrections are folded again after it, and the
+    /// quantity they leave it is kept.
+    func testAnEventFoldedAgainForConsentKeepsItsCorrections() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let commitment = try net.post("farm", ["@type": "Commitment", "action": "transfer", "provider": .string(net.id("farm")),
+                                               "receiver": .string(net.id("mill")), "resourceQuantity": qty("10", "kg")])
+        try net.post("farm", ["@type": "Agreement", "stipulates": ref(commitment)])
+        let spec = try net.post("farm", ["@type": "ResourceSpecification", "name": "straw"])
+        let delivery = try net.event("transfer", provider: "farm", receiver: "mill", ["resourceQuantity": qty("5", "kg"), "resourceConformsTo": ref(spec),
+                                                                                      "fulfills": ref(commitment)])
+        try net.event("transfer", provider: "farm", receiver: "mill", ["resourceQuantity": qty("-3", "kg"), "corrects": ref(delivery)])
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        try store.update(from: log)
+        XCTAssertEqual(try store.graph(from: log).events[delivery]?.correctedQuantity, dec("2"))
+        let agreement = try XCTUnwrap(try store.reader(log: log).linking(to: commitment, by: .stipulates).first)
+        try net.post("mill", ["@type": "Acceptance", "accepts": ref(agreement)])
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        try store.update(from: log)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(store.lastUpdateWork).folded, 2, "the delivery and its correction")
+        XCTAssertEqual(try store.graph(from: log).events[delivery]?.correctedQuantity, dec("2"))
+        try assertMatchesRebuild(store, log)
+    }
+
+    /// A corrected combine whose container becomes ambiguous when its process gets a second
+    /// one: it and its correction stop being folded, and the combine keeps no corrected quantity.
+    func testACorrectionThatStopsBeingFoldedTakesItsDeltaWithIt() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let packing = try net.post("mill", ["@type": "Process", "name": "packing"])
+        try net.event("produce", provider: "mill", ["outputOf": ref(packing), "resourceQuantity": qty("1", "each"), "newInventoriedResource": ["name": "box"]])
+        let part = try net.raise("mill", "5", "each", name: "parts")
+        let combine = try net.event("combine", provider: "mill", ["inputOf": ref(packing), "resourceInventoriedAs": ref(part), "resourceQuantity": qty("3", "each")])
+        let correction = try net.event("combine", provider: "mill", ["inputOf": ref(packing), "resourceInventoriedAs": ref(part),
+                                                                    "resourceQuantity": qty("-1", "each"), "corrects": ref(combine)])
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        try store.update(from: log)
+        XCTAssertEqual(try store.reader(log: log).status(of: correction)?.name, "applied")
+        XCTAssertEqual(try store.graph(from: log).events[combine]?.correctedQuantity, dec("2"))
+        try assertMatchesRebuild(store, log, "corrected")
+        try net.event("produce", provider: "mill", ["outputOf": ref(packing), "resourceQuantity": qty("1", "each"), "newInventoriedResource": ["name": "crate"]])
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        try store.update(from: log)
+        XCTAssertEqual(try store.reader(log: log).status(of: combine)?.name, "invalid")
+        XCTAssertNotEqual(try store.reader(log: log).status(of: correction)?.name, "applied")
+        XCTAssertNil(try store.graph(from: log).events[combine]?.correctedQuantity)
+        try assertMatchesRebuild(store, log, "ambiguous")
     }
 
     /// One more correction of an event with hundreds applied reads a few entries, not them all.
