@@ -42,11 +42,12 @@ extension DatabaseMigrator {
     }
 
     /// An error a migration meets when another process applied it first: its record exists, a
-    /// table or index it creates exists, or the file is locked.
+    /// table, index or column it creates exists, or the file is locked.
     private static func isCollision(_ error: DatabaseError) -> Bool {
         switch error.resultCode {
         case .SQLITE_CONSTRAINT, .SQLITE_BUSY, .SQLITE_LOCKED: true
-        case .SQLITE_ERROR: error.message?.contains("already exists") ?? false
+        case .SQLITE_ERROR:
+            error.message.map { $0.contains("already exists") || $0.contains("duplicate column name") } ?? false
         default: false
         }
     }
