@@ -42,21 +42,29 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotEqual(lines.status, 0)
         XCTAssertTrue(lines.stderr.contains("line 5"), lines.stderr)
         XCTAssertEqual(lines.stdout.split(separator: "\n").count, 3, "the three lines before the bad one were appended")
+        // A line far longer than a payload may be is refused with its whole length; the line
+        // before it (ended by CR LF) is appended.
+        let huge = #"{"n":""# + String(repeating: "x", count: 3_000_000) + #""}"#
+        let long = try vf("publish", "--home", home, "--lines", "-", stdin: "{\"n\":4}\r\n" + huge + "\n{\"n\":6}\n")
+        XCTAssertNotEqual(long.status, 0)
+        XCTAssertTrue(long.stderr.contains("line 2: payload is 3000008 bytes, over the limit of 65536"), long.stderr)
+        XCTAssertEqual(long.stdout.split(separator: "\n").count, 1, "the line before it was appended")
 
         let log = try json(try vf("log", "--home", home, "--json").stdout) as! [[String: Any]]
-        XCTAssertEqual(log.map { $0["sequence"] as? Int }, [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(log.map { $0["sequence"] as? Int }, [1, 2, 3, 4, 5, 6, 7])
+        XCTAssertEqual((log[6]["payload"] as? [String: Any])?["n"] as? Int, 4)
         XCTAssertEqual((log[0]["payload"] as? [String: Any])?["name"] as? String, "Hillside Farm")
         XCTAssertEqual(log[1]["previous"] as? String, log[0]["id"] as? String)
         XCTAssertEqual(try vf("log", "--home", home, "--author", "@nope").status == 0, false)
 
         let feeds = try json(try vf("feeds", "--home", home, "--json").stdout) as! [[String: Any]]
         XCTAssertEqual(feeds.count, 1)
-        XCTAssertEqual(feeds[0]["sequence"] as? Int, 6)
+        XCTAssertEqual(feeds[0]["sequence"] as? Int, 7)
         XCTAssertEqual(feeds[0]["forked"] as? Bool, false)
 
         let verified = try vf("verify", "--home", home)
         XCTAssertEqual(verified.status, 0, verified.stdout)
-        XCTAssertTrue(verified.stdout.contains("verified 6 entries"), verified.stdout)
+        XCTAssertTrue(verified.stdout.contains("verified 7 entries"), verified.stdout)
 
         // Someone edits the database by hand: verify names the entry and fails.
         try DatabaseQueue(path: home + "/log.sqlite").write { db in
