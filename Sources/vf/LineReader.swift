@@ -11,9 +11,21 @@ final class LineReader {
     private var block = [UInt8](repeating: 0, count: 1 << 16)
     private var start = 0, end = 0
     private var finished = false
+    /// The byte lines end with; none: the whole input is one "line".
+    private let separator: UInt8?
 
-    init(path: String, maximumLength: Int = Payload.maximumSize) throws {
+    convenience init(path: String, maximumLength: Int = Payload.maximumSize) throws {
+        try self.init(path, maximumLength: maximumLength, separator: 0x0A)
+    }
+
+    /// A reader whose one "line" is the whole input, line endings and all.
+    convenience init(wholeInput path: String, maximumLength: Int = Payload.maximumSize) throws {
+        try self.init(path, maximumLength: maximumLength, separator: nil)
+    }
+
+    private init(_ path: String, maximumLength: Int, separator: UInt8?) throws {
         self.maximumLength = maximumLength
+        self.separator = separator
         if path == "-" {
             descriptor = 0; ownsDescriptor = false
         } else {
@@ -51,7 +63,7 @@ final class LineReader {
                 end = count
             }
             read = true
-            if let newline = block[start..<end].firstIndex(of: 0x0A) {
+            if let separator, let newline = block[start..<end].firstIndex(of: separator) {
                 take(block[start..<newline])
                 start = newline + 1
                 break
@@ -60,7 +72,7 @@ final class LineReader {
             start = end
         }
         guard read else { return nil }
-        if bytes.count == length, bytes.last == 0x0D {
+        if separator != nil, bytes.count == length, bytes.last == 0x0D {
             bytes.removeLast()
             length -= 1
         }
@@ -68,15 +80,13 @@ final class LineReader {
     }
 }
 
-/// The bytes of a single input argument: literal text, `@path` for a file, `-` for standard input.
+/// The bytes of a single input argument: literal text, `@path` for a file, `-` for standard
+/// input. A file or input longer than a payload may be is refused with its length, holding
+/// no more of it than a payload.
 func readArgumentBytes(_ argument: String) throws -> [UInt8] {
-    if argument == "-" {
-        return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-    }
-    if argument.hasPrefix("@") {
-        let path = String(argument.dropFirst())
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
-        return [UInt8](data)
-    }
-    return Array(argument.utf8)
+    guard argument == "-" || argument.hasPrefix("@") else { return Array(argument.utf8) }
+    let reader = try LineReader(wholeInput: argument == "-" ? "-" : String(argument.dropFirst()))
+    let (bytes, length) = try reader.next() ?? ([], 0)
+    guard length <= Payload.maximumSize else { throw CLIError("\(PayloadError.tooLarge(size: length))") }
+    return bytes
 }

@@ -33,6 +33,16 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try vf("publish", "--home", home, "@" + dir + "/p.json").status, 0)
         XCTAssertEqual(try vf("publish", "--home", home, "-", stdin: #"{"from":"stdin"}"#).status, 0)
 
+        // A payload file or input over the limit is refused with its length, and nothing appended.
+        try (#"{"n":""# + String(repeating: "y", count: 200_000) + #""}"#).write(toFile: dir + "/big.json", atomically: true, encoding: .utf8)
+        for argument in ["@" + dir + "/big.json", "-"] {
+            let big = try vf("publish", "--home", home, argument, stdin: #"{"n":""# + String(repeating: "y", count: 200_000) + #""}"#)
+            XCTAssertNotEqual(big.status, 0)
+            XCTAssertTrue(big.stderr.contains("payload is 200008 bytes, over the limit of 65536"), big.stderr)
+        }
+        let missing = try vf("publish", "--home", home, "@" + dir + "/nowhere.json")
+        XCTAssertTrue(missing.stderr.contains("nowhere.json: No such file or directory"), missing.stderr)
+
         let refused = try vf("publish", "--home", home, "[1,2]")
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("not an object"), refused.stderr)
