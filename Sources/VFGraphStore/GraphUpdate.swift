@@ -478,11 +478,18 @@ struct GraphUpdate {
         var touched: [EntryID: [ResourceID]] = [:]
         // Events newly folded or moved are folded again whatever they touch (some touch nothing).
         var affected: [EntryID: EventOrder] = [:]
+        // Where events that touch no resource, or their corrections, were or are folded again
+        // (below), by the event corrected.
+        var correctedFrom: [EntryID: EventOrder] = [:]
         for (id, s) in settled {
             let before = s.event.stored
             let now: [ResourceID]? = s.order == nil ? nil : try touches(s.event.lookups, container: s.container, settled: settled)
             let then: [ResourceID]? = before?.order == nil ? nil : try touches(before!.lookups, container: before!.container, settled: [:])
             if let now { touched[id] = now }
+            if let order = before?.order, then?.isEmpty ?? false, s.order != order {
+                let original = s.event.payload.corrects ?? id
+                correctedFrom[original] = min(order, correctedFrom[original] ?? order)
+            }
             if let order = before?.order, let then, s.order != order || now != then {
                 for resource in then {
                     try writer.deleteHistory(resource: resource, order: order)
@@ -542,14 +549,14 @@ struct GraphUpdate {
         // by, and they touch nothing either: when it or one of its corrections is folded again,
         // so is every correction of it folded after that place, so that each is checked against
         // the ones before it in causal order, as a rebuild does. (A correction naming a resource
-        // such an event does not change is invalid whatever came before it.)
-        var correctedFrom: [EntryID: EventOrder] = [:]
+        // such an event does not change is invalid whatever came before it, and a stranger's
+        // correction is unauthorized whatever came before it: neither is read.)
         for (id, order) in affected where touched[id]?.isEmpty ?? true {
             let original = try event(id).payload.corrects ?? id
             correctedFrom[original] = min(order, correctedFrom[original] ?? order)
         }
         for (original, from) in correctedFrom {
-            for (id, stored) in try tables.foldedCorrections(of: original) where affected[id] == nil {
+            for (id, stored) in try tables.foldedCorrections(of: original, after: from) where affected[id] == nil {
                 guard let place = settled[id].map({ $0.order }) ?? stored, place > from else { continue }
                 let e = try event(id)
                 guard try touches(e.lookups, container: e.stored?.container, settled: settled).isEmpty else { continue }

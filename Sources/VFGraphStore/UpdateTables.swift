@@ -127,11 +127,14 @@ final class UpdateTables {
         try ids("SELECT id FROM event WHERE corrects = ?") { $0.bind(1, id) }
     }
 
-    /// The events that correct `id` and were folded (applied or not), with their orders, by
-    /// the index on (`corrects`, `status`).
-    func foldedCorrections(of id: EntryID) throws -> [(id: EntryID, order: EventOrder)] {
-        let s = try RawStatement(db, "SELECT id, ord FROM event WHERE corrects = ? AND ord IS NOT NULL")
+    /// The events that correct `id`, were folded after `order`, and applied or were found
+    /// invalid, with their orders, by the index on (`corrects`, `status`). Not the unauthorized
+    /// ones: a correction signed by anyone but the author of the event it corrects (held, if
+    /// it was folded) is unauthorized wherever it falls, and anyone may make any number.
+    func foldedCorrections(of id: EntryID, after order: EventOrder) throws -> [(id: EntryID, order: EventOrder)] {
+        let s = try RawStatement(db, "SELECT id, ord FROM event WHERE corrects = ?1 AND status IN (0, 2) AND ord > ?2")
         s.bind(1, id)
+        s.bind(2, blob: order.bytes)
         var result: [(EntryID, EventOrder)] = []
         while try s.next() {
             guard let hash = try s.hash(0, table: "event"), let bytes = s.bytes(1), let order = EventOrder(bytes: bytes) else {

@@ -5,20 +5,34 @@ import VFLog
 /// `maximumLength` + 1 bytes of a line however long it is: a longer line is cut there, and its
 /// whole length is still reported (a line of a gigabyte costs a pass over it, not a gigabyte).
 final class LineReader {
+    /// One line, without its line ending (`\n`, or `\r\n`).
+    struct Line {
+        /// Its bytes: all of them, unless it is longer than the reader's maximum.
+        var bytes: [UInt8]
+        /// How many bytes it has, however many were kept.
+        var length: Int
+        /// Whether it holds only spaces and tabs (or nothing).
+        var isBlank: Bool
+    }
+
     private let descriptor: Int32
     private let ownsDescriptor: Bool
+    /// The file's path, or "standard input", for errors.
+    private let name: String
     private let maximumLength: Int
+    /// The byte lines end with; none: the whole input is one line, read no further than
+    /// `maximumLength` + 1 bytes.
+    private let separator: UInt8?
     private var block = [UInt8](repeating: 0, count: 1 << 16)
     private var start = 0, end = 0
     private var finished = false
-    /// The byte lines end with; none: the whole input is one "line".
-    private let separator: UInt8?
 
     convenience init(path: String, maximumLength: Int = Payload.maximumSize) throws {
         try self.init(path, maximumLength: maximumLength, separator: 0x0A)
     }
 
-    /// A reader whose one "line" is the whole input, line endings and all.
+    /// A reader whose one line is the whole input, line endings and all; it stops reading one
+    /// byte past `maximumLength`, so its length is then a lower bound.
     convenience init(wholeInput path: String, maximumLength: Int = Payload.maximumSize) throws {
         try self.init(path, maximumLength: maximumLength, separator: nil)
     }
@@ -27,11 +41,11 @@ final class LineReader {
         self.maximumLength = maximumLength
         self.separator = separator
         if path == "-" {
-            descriptor = 0; ownsDescriptor = false
+            descriptor = 0; ownsDescriptor = false; name = "standard input"
         } else {
             let opened = open(path, O_RDONLY)
             guard opened >= 0 else { throw CLIError("\(path): \(String(cString: strerror(errno)))") }
-            descriptor = opened; ownsDescriptor = true
+            descriptor = opened; ownsDescriptor = true; name = path
         }
     }
 
@@ -39,16 +53,18 @@ final class LineReader {
         if ownsDescriptor { close(descriptor) }
     }
 
-    /// The next line without its line ending (`\n` or `\r\n`): its first bytes, all of them
-    /// unless it is longer than `maximumLength`, and its whole length; nil at end of input.
-    func next() throws -> (bytes: [UInt8], length: Int)? {
-        var bytes: [UInt8] = []
-        var length = 0
+    /// The next line; nil at end of input.
+    func next() throws -> Line? {
+        var line = Line(bytes: [], length: 0, isBlank: true)
+        var last: UInt8?
         var read = false
+        var notBlank = 0
         func take(_ part: ArraySlice<UInt8>) {
-            length += part.count
-            let room = maximumLength + 1 - bytes.count
-            if room > 0 { bytes += part.prefix(room) }
+            line.length += part.count
+            for byte in part where byte != 0x20 && byte != 0x09 { notBlank += 1 }
+            let room = maximumLength + 1 - line.bytes.count
+            if room > 0 { line.bytes += part.prefix(room) }
+            if let byte = part.last { last = byte }
         }
         while true {
             if start == end {
@@ -56,7 +72,7 @@ final class LineReader {
                 let count = block.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
                 guard count >= 0 else {
                     if errno == EINTR { continue }
-                    throw CLIError("reading: \(String(cString: strerror(errno)))")
+                    throw CLIError("\(name): \(String(cString: strerror(errno)))")
                 }
                 guard count > 0 else { finished = true; break }
                 start = 0
@@ -70,23 +86,32 @@ final class LineReader {
             }
             take(block[start..<end])
             start = end
+            if separator == nil, line.bytes.count > maximumLength { break }
         }
         guard read else { return nil }
-        if separator != nil, bytes.count == length, bytes.last == 0x0D {
-            bytes.removeLast()
-            length -= 1
+        if separator != nil, last == 0x0D {
+            if line.bytes.count == line.length { line.bytes.removeLast() }
+            line.length -= 1
+            notBlank -= 1
         }
-        return (bytes, length)
+        line.isBlank = notBlank == 0
+        return line
     }
 }
 
 /// The bytes of a single input argument: literal text, `@path` for a file, `-` for standard
-/// input. A file or input longer than a payload may be is refused with its length, holding
-/// no more of it than a payload.
+/// input. A file or input longer than a payload may be is refused, holding no more of it than
+/// a payload.
 func readArgumentBytes(_ argument: String) throws -> [UInt8] {
     guard argument == "-" || argument.hasPrefix("@") else { return Array(argument.utf8) }
-    let reader = try LineReader(wholeInput: argument == "-" ? "-" : String(argument.dropFirst()))
-    let (bytes, length) = try reader.next() ?? ([], 0)
-    guard length <= Payload.maximumSize else { throw CLIError("\(PayloadError.tooLarge(size: length))") }
-    return bytes
+    let path = argument == "-" ? "-" : String(argument.dropFirst())
+    let line = try LineReader(wholeInput: path).next() ?? LineReader.Line(bytes: [], length: 0, isBlank: true)
+    guard line.length <= Payload.maximumSize else {
+        var info = stat()
+        if path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+            throw CLIError("\(path): \(PayloadError.tooLarge(size: Int(info.st_size)))")
+        }
+        throw CLIError("\(path == "-" ? "standard input" : path): more than \(Payload.maximumSize) bytes, over the limit of a payload")
+    }
+    return line.bytes
 }

@@ -157,11 +157,13 @@ struct Publish: ParsableCommand {
             }
             if let stop { throw CLIError("line \(stop.line): \(stop.reason); \(appended) entries before it were appended") }
         }
-        while let (line, length) = try reader.next() {
+        while let next = try reader.next() {
             lineNumber += 1
-            if length == line.count, line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            // A line longer than a payload may be is refused with its whole length, read no further.
-            if length > line.count { try flush(then: (lineNumber, "\(PayloadError.tooLarge(size: length))")) }
+            if next.isBlank { continue }
+            let line = next.bytes
+            // A line longer than a payload may be is refused with its whole length, and only
+            // counted, not kept.
+            if next.length > line.count { try flush(then: (lineNumber, "\(PayloadError.tooLarge(size: next.length))")) }
             do { try Payload.validate(line) } catch { try flush(then: (lineNumber, "\(error)")) }
             batch.append(line)
             lineNumbers.append(lineNumber)

@@ -44,6 +44,32 @@ final class StrangersCostTests: XCTestCase {
         try assertMatchesRebuild(store, log)
     }
 
+    /// The same for an event that changes no resource, whose corrections are found by the
+    /// event rather than by a resource's history: a stranger's, dated after the author's, are
+    /// not read when the author corrects it.
+    func testAStrangersCorrectionsOfAnEventThatChangesNoResourceAreNotRead() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let spec = try net.post("farm", ["@type": "ResourceSpecification", "name": "straw"])
+        let bales = try net.event("transfer", provider: "farm", receiver: "mill", ["resourceQuantity": qty("10", "kg"), "resourceConformsTo": ref(spec),
+                                                                                   "hasPointInTime": "2030-01-01T00:00:00Z"])
+        for _ in 0..<150 {
+            try net.event("transfer", by: "bakery", provider: "farm", receiver: "mill", ["resourceQuantity": qty("-1", "kg"), "corrects": ref(bales),
+                                                                                       "hasPointInTime": "2999-01-01T00:00:00Z"])
+        }
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        for feed in try net.feeds() { _ = try log.ingest(feed); try store.update(from: log) }
+        let correction = try net.event("transfer", provider: "farm", receiver: "mill", ["resourceQuantity": qty("-4", "kg"), "corrects": ref(bales),
+                                                                                        "hasPointInTime": "2030-02-01T00:00:00Z"])
+        _ = try log.ingest(try net.source.entries(author: net.key("farm").feed).suffix(1))
+        try store.update(from: log)
+        let work = try XCTUnwrap(store.lastUpdateWork)
+        XCTAssertLessThan(work.entriesRead, 10, "the farm's entries, not the bakery's 150")
+        XCTAssertEqual(try store.reader(log: log).status(of: correction)?.name, "applied")
+        XCTAssertEqual(try store.graph(from: log).events[bales]?.correctedQuantity, dec("6"))
+        try assertMatchesRebuild(store, log)
+    }
+
     /// Anyone may name anyone's commitment from an event of their own, which applies. How far
     /// the commitment has come counts only events between its agents, so only the links its
     /// parties signed are read: the bakery's events, their payloads gone from the log, are

@@ -35,10 +35,11 @@ final class CommandLineTests: XCTestCase {
 
         // A payload file or input over the limit is refused with its length, and nothing appended.
         try (#"{"n":""# + String(repeating: "y", count: 200_000) + #""}"#).write(toFile: dir + "/big.json", atomically: true, encoding: .utf8)
-        for argument in ["@" + dir + "/big.json", "-"] {
+        for (argument, reason) in [("@" + dir + "/big.json", "big.json: payload is 200008 bytes, over the limit of 65536"),
+                                   ("-", "standard input: more than 65536 bytes, over the limit of a payload")] {
             let big = try vf("publish", "--home", home, argument, stdin: #"{"n":""# + String(repeating: "y", count: 200_000) + #""}"#)
             XCTAssertNotEqual(big.status, 0)
-            XCTAssertTrue(big.stderr.contains("payload is 200008 bytes, over the limit of 65536"), big.stderr)
+            XCTAssertTrue(big.stderr.contains(reason), big.stderr)
         }
         let missing = try vf("publish", "--home", home, "@" + dir + "/nowhere.json")
         XCTAssertTrue(missing.stderr.contains("nowhere.json: No such file or directory"), missing.stderr)
@@ -59,9 +60,15 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotEqual(long.status, 0)
         XCTAssertTrue(long.stderr.contains("line 2: payload is 3000008 bytes, over the limit of 65536"), long.stderr)
         XCTAssertEqual(long.stdout.split(separator: "\n").count, 1, "the line before it was appended")
+        // At the limit: 65,536 bytes pass, with a CR LF too; 65,537 do not; blank lines of any length are passed over.
+        func sized(_ size: Int) -> String { #"{"n":""# + String(repeating: "z", count: size - 8) + #""}"# }
+        let edge = try vf("publish", "--home", home, "--lines", "-",
+                          stdin: sized(65_536) + "\n" + sized(65_536) + "\r\n" + String(repeating: " ", count: 70_000) + "\r\n" + sized(65_537) + "\n")
+        XCTAssertTrue(edge.stderr.contains("line 4: payload is 65537 bytes, over the limit of 65536"), edge.stderr)
+        XCTAssertEqual(edge.stdout.split(separator: "\n").count, 2, "the two at the limit were appended")
 
         let log = try json(try vf("log", "--home", home, "--json").stdout) as! [[String: Any]]
-        XCTAssertEqual(log.map { $0["sequence"] as? Int }, [1, 2, 3, 4, 5, 6, 7])
+        XCTAssertEqual(log.map { $0["sequence"] as? Int }, [1, 2, 3, 4, 5, 6, 7, 8, 9])
         XCTAssertEqual((log[6]["payload"] as? [String: Any])?["n"] as? Int, 4)
         XCTAssertEqual((log[0]["payload"] as? [String: Any])?["name"] as? String, "Hillside Farm")
         XCTAssertEqual(log[1]["previous"] as? String, log[0]["id"] as? String)
@@ -69,12 +76,12 @@ final class CommandLineTests: XCTestCase {
 
         let feeds = try json(try vf("feeds", "--home", home, "--json").stdout) as! [[String: Any]]
         XCTAssertEqual(feeds.count, 1)
-        XCTAssertEqual(feeds[0]["sequence"] as? Int, 7)
+        XCTAssertEqual(feeds[0]["sequence"] as? Int, 9)
         XCTAssertEqual(feeds[0]["forked"] as? Bool, false)
 
         let verified = try vf("verify", "--home", home)
         XCTAssertEqual(verified.status, 0, verified.stdout)
-        XCTAssertTrue(verified.stdout.contains("verified 7 entries"), verified.stdout)
+        XCTAssertTrue(verified.stdout.contains("verified 9 entries"), verified.stdout)
 
         // Someone edits the database by hand: verify names the entry and fails.
         try DatabaseQueue(path: home + "/log.sqlite").write { db in
