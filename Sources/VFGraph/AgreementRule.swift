@@ -72,10 +72,21 @@ package enum AgreementRule {
     /// publish agreements stipulating anyone's commitment; those cost one look at the link
     /// index each (the acceptances a party made of it), and their entries are not read.
     package static func isStipulatedInForce<Facts: ConsentFacts>(_ commitment: GraphPlanned, facts: Facts) throws(Facts.Failure) -> Bool {
+        for id in try signedByEveryParty(stipulating: commitment, facts: facts) {
+            guard let (agreement, at) = try facts.plannedEntry(id), agreement.payload.kind == .agreement else { continue }
+            if try state(of: agreement, timestamp: at, facts: facts).inForce { return true }
+        }
+        return false
+    }
+
+    /// The entries stipulating `commitment` (either list) that every party of it published or
+    /// accepted, in id order per list, each once: the only agreements whose entries
+    /// ``isStipulatedInForce(_:facts:)`` reads. None while a party is not known yet (it leaves
+    /// every agreement stipulating the commitment incomplete).
+    package static func signedByEveryParty<Facts: ConsentFacts>(stipulating commitment: GraphPlanned, facts: Facts) throws(Facts.Failure) -> [EntryID] {
         let (parties, unresolved) = try parties(of: [commitment], facts: facts)
-        // A party not known yet leaves every agreement stipulating the commitment incomplete.
-        guard !unresolved else { return false }
-        var seen: Set<EntryID> = []
+        guard !unresolved else { return [] }
+        var found: [EntryID] = [], seen: Set<EntryID> = []
         for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
             var published: [FeedID: Set<EntryID>] = [:]
             for party in parties { published[party] = Set(try facts.sources(naming: commitment.id, by: relation, signedBy: [party])) }
@@ -83,10 +94,9 @@ package enum AgreementRule {
                 for party in parties where !published[party]!.contains(id) {
                     guard try !facts.sources(naming: id, by: .accepts, signedBy: [party]).isEmpty else { continue candidates }
                 }
-                guard let (agreement, at) = try facts.plannedEntry(id), agreement.payload.kind == .agreement else { continue }
-                if try state(of: agreement, timestamp: at, facts: facts).inForce { return true }
+                found.append(id)
             }
         }
-        return false
+        return found
     }
 }

@@ -179,7 +179,7 @@ public struct Derivation: Sendable {
             if event.newInventoriedResource != nil { creators[ResourceID(createdBy: entry.id)] = eventList.count }
             eventList.append((entry, event))
             if !event.fulfills.isEmpty { addLinks(PlanningLink.made(by: entry.id, author: entry.author, .event(event))) }
-            if event.action == .combine, event.toResourceInventoriedAs == nil, let process = event.inputOf {
+            if event.isImplicitCombine, let process = event.inputOf {
                 processesWithImplicitContainers.insert(process)
             }
         case let .process(process):
@@ -347,15 +347,14 @@ public struct Derivation: Sendable {
         let known = CatalogueKnowledge(slots: slots, creators: creators, forgotten: forgotten)
         // The outputs of each process, read once for all combines without a container (rather
         // than the whole event list once per combine).
-        let isImplicitCombine = { (event: EconomicEventPayload) in event.action == .combine && event.toResourceInventoriedAs == nil }
-        let outputs = eventList.contains { isImplicitCombine($0.payload) } ? containerOutputs() : [:]
+        let outputs = eventList.contains { $0.payload.isImplicitCombine } ? containerOutputs() : [:]
         // One shared place per process whose implicit combines find a container: its outputs
         // naming it, in id order. A thousand combines on a process with a thousand outputs
         // hold a thousand dependencies each on that place, not a million in all.
         var sharedPlaces: [EntryID: Int32] = [:]
         var shared: [PreFoldNeed] = []
         var sharedIDs: [EntryID] = []
-        for (_, event) in eventList where isImplicitCombine(event) {
+        for (_, event) in eventList where event.isImplicitCombine {
             guard let process = event.inputOf, sharedPlaces[process] == nil, let found = outputs[process], found.count == 1 else { continue }
             sharedPlaces[process] = Int32(eventList.count + shared.count)
             shared.append(.shared(dependencies: found.first!.value.sorted().compactMap { eventIndex($0).map(Int32.init) }))
@@ -410,7 +409,7 @@ public struct Derivation: Sendable {
         if let resource = event.toResourceInventoriedAs, let creator = creator(resource), let p = place(creator) { deps.append(p) }
         if let original = event.corrects, let p = place(original) { deps.append(p) }
         var container: ResourceID?
-        if event.action == .combine, event.toResourceInventoriedAs == nil {
+        if event.isImplicitCombine {
             switch implicitContainer() {
             case let .failure(failure): return .failed(failure.status, waitsFor: event.inputOf?.hash)
             case let .success((found, outputs)):

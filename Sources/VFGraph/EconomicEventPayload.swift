@@ -59,6 +59,10 @@ public struct EconomicEventPayload: Sendable, Equatable {
     /// The event's own time, if it states one: `hasPointInTime`, else `hasEnd`, else `hasBeginning`.
     public var statedTime: Int64? { hasPointInTime ?? hasEnd ?? hasBeginning }
 
+    /// A `combine` that names no container: it goes into the one its process outputs, and
+    /// depends on the outputs naming it (docs/protocol.md §16).
+    public var isImplicitCombine: Bool { action == .combine && toResourceInventoriedAs == nil }
+
     /// Which slot a created resource fills, from the action's `createResource`.
     public var createsResourceAs: CreatedSlot? {
         guard newInventoriedResource != nil else { return nil }

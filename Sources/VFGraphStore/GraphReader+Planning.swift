@@ -101,6 +101,17 @@ extension GraphReader {
 }
 
 extension GraphReader {
+    /// What the consent rule reads of `commitment` (``AgreementRule``): the feeds of its
+    /// agents that are known, and the agreements stipulating it that each of its parties
+    /// published or accepted (none while an agent is not known).
+    public func consentReads(of commitment: GraphPlanned) throws -> (parties: [FeedID], agreements: [EntryID]) {
+        try pool.read { db in
+            let facts = TableConsentFacts(db: db, log: log)
+            return (try AgreementRule.parties(of: [commitment], facts: facts).parties,
+                    try AgreementRule.signedByEveryParty(stipulating: commitment, facts: facts))
+        }
+    }
+
     /// Who must sign `agreement`, who has, and whether it is in force or was withdrawn
     /// (``AgreementRule``): read when asked from its commitments and what names it.
     public func state(of agreement: GraphPlanned) throws -> AgreementState {

@@ -349,7 +349,7 @@ struct GraphUpdate {
         var failure: Error?
         let knowledge = UpdateKnowledge(update: self)
         var implicit: Result<(ResourceID, [EntryID]), StatusFailure>?
-        if e.payload.action == .combine, e.payload.toResourceInventoriedAs == nil {
+        if e.payload.isImplicitCombine {
             if let process = e.payload.inputOf, let known = implicitContainers[process] {
                 implicit = known
             } else {
@@ -374,7 +374,7 @@ struct GraphUpdate {
         switch need {
         case let .failed(status, waitsFor): return .failed(status, waitsFor: waitsFor)
         case let .ready(deps, container):
-            let sharing = e.payload.action == .combine && e.payload.toResourceInventoriedAs == nil ? e.payload.inputOf : nil
+            let sharing = e.payload.isImplicitCombine ? e.payload.inputOf : nil
             return .ready(dependencies: deps.map { depIDs[Int($0)] }, container: container, sharing: sharing)
         case .shared:
             preconditionFailure("Derivation.need describes an event, never a shared place")

@@ -118,7 +118,7 @@ final class UpdateTables {
     func implicitCombines(of process: EntryID) throws -> [EntryID] {
         try ids("SELECT id FROM event WHERE inputOf = ?") { $0.bind(1, process) }.filter { id in
             guard let e = try event(id) else { return false }
-            return e.payload.action == .combine && e.payload.toResourceInventoriedAs == nil
+            return e.payload.isImplicitCombine
         }
     }
 
@@ -132,17 +132,10 @@ final class UpdateTables {
     /// ones: a correction signed by anyone but the author of the event it corrects (held, if
     /// it was folded) is unauthorized wherever it falls, and anyone may make any number.
     func foldedCorrections(of id: EntryID, after order: EventOrder) throws -> [(id: EntryID, order: EventOrder)] {
-        let s = try RawStatement(db, "SELECT id, ord FROM event WHERE corrects = ?1 AND status IN (0, 2) AND ord > ?2")
-        s.bind(1, id)
-        s.bind(2, blob: order.bytes)
-        var result: [(EntryID, EventOrder)] = []
-        while try s.next() {
-            guard let hash = try s.hash(0, table: "event"), let bytes = s.bytes(1), let order = EventOrder(bytes: bytes) else {
-                throw GraphStoreError("event: malformed row; run vf graph rebuild")
-            }
-            result.append((EntryID(hash: hash), order))
-        }
-        return result
+        try placed("SELECT ord, id FROM event WHERE corrects = ?1 AND status IN (0, 2) AND ord > ?2", table: "event") {
+            $0.bind(1, id)
+            $0.bind(2, blob: order.bytes)
+        }.map { ($0.event, $0.order) }
     }
 
     /// Whether an event that corrects `id` and applied is not among `others`, by the index on
@@ -172,13 +165,20 @@ final class UpdateTables {
 
     /// The folded events touching `resource` at `order` or after, in causal order.
     func folded(touching resource: ResourceID, from order: EventOrder) throws -> [(order: EventOrder, event: EntryID)] {
-        let s = try RawStatement(db, "SELECT ord, event FROM history WHERE resource = ? AND ord >= ? ORDER BY ord")
-        s.bind(1, resource)
-        s.bind(2, blob: order.bytes)
+        try placed("SELECT ord, event FROM history WHERE resource = ?1 AND ord >= ?2 ORDER BY ord", table: "history") {
+            $0.bind(1, resource)
+            $0.bind(2, blob: order.bytes)
+        }
+    }
+
+    /// The rows of `sql`, which selects an order and an event id, in the order it gives.
+    private func placed(_ sql: String, table: String, bind: (RawStatement) -> Void) throws -> [(order: EventOrder, event: EntryID)] {
+        let s = try RawStatement(db, sql)
+        bind(s)
         var result: [(EventOrder, EntryID)] = []
         while try s.next() {
-            guard let bytes = s.bytes(0), let place = EventOrder(bytes: bytes), let event = try s.hash(1, table: "history") else {
-                throw GraphStoreError("history: malformed row; run vf graph rebuild")
+            guard let bytes = s.bytes(0), let place = EventOrder(bytes: bytes), let event = try s.hash(1, table: table) else {
+                throw GraphStoreError("\(table): malformed row; run vf graph rebuild")
             }
             result.append((place, EntryID(hash: event)))
         }

@@ -164,26 +164,6 @@ private struct Closure {
     }
     mutating func commitment(_ id: EntryID) { if commitments.insert(id).inserted { pendingCommitments.append(id) } }
 
-    /// The entries naming commitment `target` by `relation` that each of `parties` published
-    /// or accepted: the only agreements the consent rule reads the entries of. The others are
-    /// passed over by the link index alone, as the rule does, however many strangers made.
-    func signedByEveryParty(naming target: EntryID, by relation: PlanningRelation, parties: [FeedID]) throws -> [EntryID] {
-        var published: [FeedID: Set<EntryID>] = [:]
-        // The parties' own links: as many as they made, however many (no proof-sized cap: none may qualify).
-        for party in parties { published[party] = Set(try reader.linking(to: target, by: relation, signedBy: [party])) }
-        var found: [EntryID] = []
-        candidates: for id in try reader.linking(to: target, by: relation) {
-            for party in parties where !published[party]!.contains(id) {
-                guard try !reader.linking(to: id, by: .accepts, signedBy: [party], limit: 1).isEmpty else { continue candidates }
-            }
-            found.append(id)
-            guard found.count <= ProofFile.maximumEntries else {
-                throw ProofError("more than \(ProofFile.maximumEntries) agreements its parties signed stipulate \(target): more than a proof holds")
-            }
-        }
-        return found
-    }
-
     mutating func run() throws {
         while true {
             if let id = pendingResources.popLast() {
@@ -200,7 +180,7 @@ private struct Closure {
                 if let original = p.corrects { try event(original) }
                 for correction in e.correctedBy { try event(correction) }
                 for process in [p.inputOf, p.outputOf].compactMap({ $0 }) { try object(process) }
-                if p.action == .combine, p.toResourceInventoriedAs == nil, let process = p.inputOf {
+                if p.isImplicitCombine, let process = p.inputOf {
                     // A process of more outputs than the limit is refused after one more.
                     let outputs = try reader.events(of: process, outputs: true, limit: limit + 1)
                     guard outputs.count <= limit else { throw tooMuch }
@@ -218,34 +198,19 @@ private struct Closure {
                 // nothing the checker derives, and would only fill the proof.
                 guard let c = try reader.planned(id) else { continue }
                 try object(id)
-                var parties: [FeedID] = [], unresolved = false
-                for agent in [c.payload.provider, c.payload.receiver].compactMap({ $0 }) {
-                    let feed: FeedID?
-                    switch agent {
-                    case let .feed(own): feed = own
-                    case let .described(entry):
-                        try object(entry)
-                        feed = try reader.agent(agent)?.answeredBy
+                for case let .described(agent)? in [c.payload.provider, c.payload.receiver] { try object(agent) }
+                let (parties, agreements) = try reader.consentReads(of: c)
+                for agreement in agreements {
+                    guard let a = try reader.planned(agreement), a.payload.kind == .agreement else { continue }
+                    try object(agreement)
+                    let signers = try reader.state(of: a).parties
+                    // The rules' own ranges (AgreementRule): the parties' acceptances, and
+                    // the withdrawals of the parties and the proposer.
+                    for signature in try linking(to: agreement, by: .accepts, signedBy: signers)
+                        + linking(to: agreement, by: .withdraws, signedBy: signers + [a.author]) {
+                        try object(signature)
                     }
-                    guard let feed else { unresolved = true; continue }
-                    if !parties.contains(feed) { parties.append(feed) }
-                }
-                // A party not known yet leaves every agreement stipulating it incomplete: none is read.
-                if !unresolved {
-                    for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
-                        for agreement in try signedByEveryParty(naming: id, by: relation, parties: parties) {
-                            guard let a = try reader.planned(agreement), a.payload.kind == .agreement else { continue }
-                            try object(agreement)
-                            let signers = try reader.state(of: a).parties
-                            // The rules' own ranges (AgreementRule): the parties' acceptances, and
-                            // the withdrawals of the parties and the proposer.
-                            for signature in try linking(to: agreement, by: .accepts, signedBy: signers)
-                                + linking(to: agreement, by: .withdraws, signedBy: signers + [a.author]) {
-                                try object(signature)
-                            }
-                            (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) }
-                        }
-                    }
+                    (a.payload.stipulates + a.payload.stipulatesReciprocal).forEach { commitment($0) }
                 }
                 for fulfilment in try linking(to: id, by: .fulfills, signedBy: parties) { try event(fulfilment) }
             } else {
