@@ -114,7 +114,10 @@ class Page:
 
     def wait(self, what, condition, timeout=15):
         try:
-            return WebDriverWait(self.d, timeout, poll_frequency=0.1).until(lambda d: condition())
+            # A list the page re-renders between finding its elements and reading them leaves
+            # them stale: that is "not yet", and the condition is asked again.
+            return WebDriverWait(self.d, timeout, poll_frequency=0.1,
+                                 ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition())
         except TimeoutException:
             raise Failure(f"timed out after {timeout} s waiting for {what}; the page shows:\n{self.text()[:1500]}")
 
