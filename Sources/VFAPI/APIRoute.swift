@@ -19,6 +19,7 @@ public enum APIRoute: Equatable, Sendable {
     case resources
     case resource(id: String)
     case processes
+    case process(id: String)
     case agents
     case specifications
     case trace(id: String)
@@ -84,7 +85,7 @@ public enum APIRoute: Equatable, Sendable {
     }
 
     private static func parameterised(_ rest: String) -> APIRoute? {
-        for (prefix, make) in [("entries/", APIRoute.entry), ("resources/", APIRoute.resource),
+        for (prefix, make) in [("entries/", APIRoute.entry), ("resources/", APIRoute.resource), ("processes/", APIRoute.process),
                                ("trace/", APIRoute.trace), ("track/", APIRoute.track), ("proof/", APIRoute.proof)] as [(String, (String) -> APIRoute)] {
             if rest.hasPrefix(prefix), rest.count > prefix.count { return make(idText(String(rest.dropFirst(prefix.count)))) }
         }

@@ -74,26 +74,52 @@ struct ReadEndpoints: Sendable {
     /// "resource": …}`: `after` is the `order` of the last event of the page before.
     func resource(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
         let id = try FlowStart.resourceID(idText)
+        return try await item(query, key: "resource", read: { reader in
+            guard let resource = try reader.resource(id) else { throw APIError.notFound("no resource \(id) in the graph") }
+            return resource
+        }, events: { try $0.events(touching: id, after: $1, limit: $2) }, write: GraphJSON.resource)
+    }
+
+    func processes(_ query: QueryParameters) async throws -> [UInt8] {
+        try await page(query, after: ListingCursor.entry, rows: { try $0.processFlows(after: $1, limit: $2) }, cursor: { $0.process.id },
+                       write: Self.process)
+    }
+
+    /// `{"events": [a page of its applied inputs and outputs, together in causal order],
+    /// "next": order or null, "process": …}`: paged as a resource's events are.
+    func process(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
+        let id: EntryID
+        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        return try await item(query, key: "process", read: { reader in
+            guard let flows = try reader.processFlows(id) else { throw APIError.notFound("no process \(id) in the graph") }
+            return flows
+        }, events: { try $0.events(of: id, after: $1, limit: $2) }, write: Self.process)
+    }
+
+    private static func process(_ flows: ProcessFlows, to w: inout JSONWriter) {
+        GraphJSON.process(flows.process, inputs: flows.inputs, outputs: flows.outputs, moreInputs: flows.moreInputs,
+                          moreOutputs: flows.moreOutputs, to: &w)
+    }
+
+    /// `{"events": [a page of the item's events], "next": order or null, key: item}`, the item
+    /// as `read` gives it (or the error it throws), `events` the page after `after`.
+    private func item<Item>(_ query: QueryParameters, key: StaticString, read: @escaping @Sendable (GraphReader) throws -> Item,
+                            events page: @escaping @Sendable (GraphReader, EventOrder?, Int) throws -> [GraphEvent],
+                            write: @escaping @Sendable (Item, inout JSONWriter) -> Void) async throws -> [UInt8] {
         let request = try query.listingPage(ListingCursor.order)
         let reader = try await context.graph.reader()
         return try await blocking.run {
-            guard let resource = try reader.resource(id) else { throw APIError.notFound("no resource \(id) in the graph") }
-            var events = try reader.events(touching: id, after: request.after, limit: request.limit + 1)
+            let item = try read(reader)
+            var events = try page(reader, request.after, request.limit + 1)
             let more = events.count > request.limit
             if more { events.removeLast() }
             return JSONWriter.bytes { w in
                 w.beginObject()
                 w.key("events"); w.array(events, GraphJSON.event)
                 w.key("next"); w.string(more ? events.last?.order?.description : nil)
-                w.key("resource"); GraphJSON.resource(resource, to: &w)
+                w.key(key); write(item, &w)
                 w.endObject()
             }
-        }
-    }
-
-    func processes(_ query: QueryParameters) async throws -> [UInt8] {
-        try await page(query, after: ListingCursor.entry, rows: { try $0.processFlows(after: $1, limit: $2) }, cursor: { $0.process.id }) { row, w in
-            GraphJSON.process(row.process, inputs: row.inputs, outputs: row.outputs, to: &w)
         }
     }
 

@@ -41,20 +41,37 @@ public struct GraphReader: Sendable {
     /// The applied events that name `resource` — as `resourceInventoriedAs`,
     /// `toResourceInventoriedAs` or the container of a `combine` — in causal order.
     /// At most `limit` of them after the event whose order is `after`: a page, for a resource
-    /// with more events than one answer should hold.
+    /// with more events than one answer should hold. A page reads what it returns (and the
+    /// events between them that did not apply), however many events name the resource.
     public func events(touching resource: ResourceID, after: EventOrder? = nil, limit: Int = .max) throws -> [GraphEvent] {
         let rows = try pool.read { db in
-            try EventRowRead.all(db, where: """
-                status = 0 AND ord > ?2 AND id IN (SELECT id FROM event WHERE fromResource = ?1 UNION SELECT id FROM event WHERE toResource = ?1
-                                                   UNION SELECT id FROM event WHERE container = ?1)
-                ORDER BY ord LIMIT ?3
-                """) {
-                $0.bind(1, resource)
-                $0.bind(2, blob: after?.bytes ?? [])
-                $0.bind(3, Int64(clamping: max(0, limit)))
-            }
+            try Self.eventPage(db, naming: resource.hash, in: ["fromResource", "toResource", "container"], after: after, limit: limit).rows
         }
         return try events(rows)
+    }
+
+    /// The applied inputs and outputs of `process`, together in causal order: at most `limit`
+    /// after the event whose order is `after`. A page reads what it returns, as for a resource.
+    public func events(of process: EntryID, after: EventOrder?, limit: Int) throws -> [GraphEvent] {
+        let rows = try pool.read { db in
+            try Self.eventPage(db, naming: process.hash, in: ["inputOf", "outputOf"], after: after, limit: limit).rows
+        }
+        return try events(rows)
+    }
+
+    /// The applied events whose value in any of `columns` is `id`, in causal order, the first
+    /// `limit` after `after`, and the SQLite virtual machine steps reading them took (for
+    /// tests of what a page costs). Each column's index, `(column, ord)`, is read in order for
+    /// at most `limit` applied events, and the rows found (each once) sorted: so the work is
+    /// that of the page, not of every event naming `id`.
+    static func eventPage(_ db: Database, naming id: Hash32, in columns: [String], after: EventOrder?,
+                          limit: Int) throws -> (rows: [EventRowRead], steps: Int) {
+        let arms = columns.map { "SELECT id FROM (SELECT id FROM event WHERE \($0) = ?1 AND ord > ?2 AND status = 0 ORDER BY ord LIMIT ?3)" }
+        return try EventRowRead.counting(db, where: "id IN (\(arms.joined(separator: " UNION ALL "))) ORDER BY ord LIMIT ?3") {
+            $0.bind(1, id)
+            $0.bind(2, blob: after?.bytes ?? [])
+            $0.bind(3, Int64(clamping: max(0, limit)))
+        }
     }
 
     // MARK: events
@@ -334,6 +351,11 @@ struct EventRowRead {
     /// The rows of `event` matching `clause` (a WHERE condition, with any ORDER BY), in the
     /// order it gives.
     static func all(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [EventRowRead] {
+        try counting(db, where: clause, bind: bind).rows
+    }
+
+    /// ``all(_:where:bind:)``, and the virtual machine steps the query of the rows took.
+    static func counting(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> (rows: [EventRowRead], steps: Int) {
         let s = try RawStatement(db, "SELECT \(GraphTableReader.eventColumns) FROM event WHERE \(clause)")
         bind(s)
         var rows: [EventRowRead] = []
@@ -341,6 +363,7 @@ struct EventRowRead {
             let (id, row) = try GraphTableReader.eventRow(s)
             rows.append(EventRowRead(id: id, row: row))
         }
+        let steps = s.virtualMachineSteps
         let corrections = try RawStatement(db, "SELECT id FROM event WHERE corrects = ? AND status = 0 ORDER BY ord")
         for index in rows.indices {
             corrections.bind(1, rows[index].id)
@@ -349,6 +372,6 @@ struct EventRowRead {
                 rows[index].correctedBy.append(EntryID(hash: id))
             }
         }
-        return rows
+        return (rows, steps)
     }
 }

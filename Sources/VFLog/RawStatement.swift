@@ -20,7 +20,13 @@ public final class RawStatement {
         self.db = db
         statement = try db.cachedStatement(sql: sql)
         sqlite3_reset(statement.sqliteStatement)
+        // A cached statement keeps its counters from earlier uses: start them from zero.
+        sqlite3_stmt_status(statement.sqliteStatement, SQLITE_STMTSTATUS_VM_STEP, 1)
     }
+
+    /// The virtual machine steps this statement took since it was made: what a query did, for
+    /// tests that bound it (each row an index or table visits costs a few).
+    public var virtualMachineSteps: Int { Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_VM_STEP, 0)) }
 
     deinit { sqlite3_reset(statement.sqliteStatement) }
 

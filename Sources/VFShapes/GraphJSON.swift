@@ -61,12 +61,15 @@ public enum GraphJSON {
     }
 
     /// A process with the ids of its applied input and output events.
-    public static func process(_ p: GraphProcess, inputs: [EntryID], outputs: [EntryID], to w: inout JSONWriter) {
+    public static func process(_ p: GraphProcess, inputs: [EntryID], outputs: [EntryID], moreInputs: Bool, moreOutputs: Bool,
+                               to w: inout JSONWriter) {
         w.beginObject()
         w.key("author"); w.id(p.author)
         w.key("basedOn"); w.string(p.payload.basedOn)
         w.key("id"); w.id(p.id)
         w.key("inputs"); ids(inputs, to: &w)
+        w.key("moreInputs"); w.bool(moreInputs)
+        w.key("moreOutputs"); w.bool(moreOutputs)
         w.key("name"); w.string(p.payload.name)
         w.key("note"); w.string(p.payload.note)
         w.key("outputs"); ids(outputs, to: &w)

@@ -33,32 +33,7 @@ struct ResourceCommand: ParsableCommand {
         do { rid = try FlowStart.resourceID(id) } catch { throw CLIError(error.reason) }
         let reader = try GraphContext(options).reader()
         guard let resource = try reader.resource(rid) else { throw CLIError("no resource \(rid) in the graph") }
-        // The events a page at a time, printed as they are read: a lot shared by many makes
-        // a long list, and memory stays flat however long.
-        var writer = JSONWriter(capacity: StandardOutput.chunkSize)
-        if json {
-            writer.beginObject()
-            writer.key("events")
-            writer.beginArray()
-        } else {
-            print(GraphText.resource(resource))
-        }
-        var after: EventOrder?
-        while true {
-            let page = try reader.events(touching: rid, after: after, limit: GraphReader.maximumPage)
-            for e in page {
-                if json { GraphJSON.event(e, to: &writer) } else { print("  " + GraphText.event(e)) }
-            }
-            StandardOutput.write(writer.take())
-            guard page.count == GraphReader.maximumPage, let last = page.last?.order else { break }
-            after = last
-        }
-        if json {
-            writer.endArray()
-            writer.key("resource"); GraphJSON.resource(resource, to: &writer)
-            writer.endObject()
-            writer.endLine()
-            StandardOutput.write(writer.take())
-        }
+        try ItemEvents.print(json: json, key: "resource", item: { GraphJSON.resource(resource, to: &$0) }, text: GraphText.resource(resource),
+                             line: { "  " + GraphText.event($0) }, page: { try reader.events(touching: rid, after: $0, limit: $1) })
     }
 }

@@ -118,6 +118,49 @@ final class ReadEndpointTests: XCTestCase {
         XCTAssertEqual(malformed.status, 400, malformed.text)
     }
 
+    func testOneProcessWithItsInputsAndOutputsAPageAtATime() async throws {
+        let process = try await node.publishProcess("threshing")
+        var published: [String] = []
+        for n in 0 ..< 3 {
+            let work = try await node.publish(["@type": "EconomicEvent", "action": "work", "provider": node.me, "receiver": node.me,
+                                               "effortQuantity": APITestNode.quantity("\(n + 1)", "hour"), "inputOf": process])
+            XCTAssertEqual(work.status, 201, work.text)
+            let produce = try await node.publish(["@type": "EconomicEvent", "action": "produce", "provider": node.me, "receiver": node.me,
+                                                  "resourceQuantity": APITestNode.quantity("1", "kg"), "outputOf": process,
+                                                  "newInventoriedResource": ["name": "sack \(n)"]])
+            XCTAssertEqual(produce.status, 201, produce.text)
+            published += [try XCTUnwrap(work.object["id"] as? String), try XCTUnwrap(produce.object["id"] as? String)]
+        }
+        var paged: [String] = []
+        var after: String?
+        repeat {
+            let page = try await node.client.get("/api/processes/\(pathSegment(process))?limit=4" + (after.map { "&after=\($0)" } ?? ""))
+            XCTAssertEqual(page.status, 200, page.text)
+            let shown = try XCTUnwrap(page.object["process"] as? [String: Any])
+            XCTAssertEqual(shown["id"] as? String, process)
+            XCTAssertEqual((shown["inputs"] as? [String])?.count, 3)
+            XCTAssertEqual(shown["moreInputs"] as? Bool, false)
+            XCTAssertEqual(shown["moreOutputs"] as? Bool, false)
+            let items = try XCTUnwrap(page.object["events"] as? [[String: Any]])
+            XCTAssertLessThanOrEqual(items.count, 4)
+            paged += items.compactMap { $0["id"] as? String }
+            after = page.object["next"] as? String
+        } while after != nil
+        XCTAssertEqual(paged, published, "inputs and outputs together, in the order they were recorded")
+
+        let listed = try await node.client.get("/api/processes")
+        let item = try XCTUnwrap(listed.items.first { $0["id"] as? String == process })
+        XCTAssertEqual(item["outputs"] as? [String], [published[1], published[3], published[5]])
+        XCTAssertEqual(item["moreOutputs"] as? Bool, false)
+
+        let unknown = try await node.client.get("/api/processes/\(pathSegment("%" + String(repeating: "A", count: 43) + "=.vf1"))")
+        XCTAssertEqual(unknown.status, 404, unknown.text)
+        let malformed = try await node.client.get("/api/processes/nope")
+        XCTAssertEqual(malformed.status, 400, malformed.text)
+        let badAfter = try await node.client.get("/api/processes/\(pathSegment(process))?after=zz")
+        XCTAssertEqual(badAfter.status, 400, badAfter.text)
+    }
+
     func testResourcesAndOneResource() async throws {
         let list = try await node.client.get("/api/resources")
         XCTAssertEqual(list.status, 200, list.text)

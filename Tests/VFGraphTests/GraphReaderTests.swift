@@ -104,6 +104,9 @@ final class GraphReaderTests: XCTestCase {
             XCTAssertEqual(try reader.events(of: id, outputs: false), graph.events(inputOf: id), message, file: file, line: line)
             XCTAssertEqual(try reader.events(of: id, outputs: true), graph.events(outputOf: id), message, file: file, line: line)
             XCTAssertEqual(try reader.events(of: id, outputs: true, limit: 1), Array(graph.events(outputOf: id).prefix(1)), message, file: file, line: line)
+            let flows = graph.appliedOrder.compactMap { graph.events[$0] }.filter { $0.payload.inputOf == id || $0.payload.outputOf == id }
+            XCTAssertEqual(try eventsInPages { try reader.events(of: id, after: $0, limit: 2) }, flows, "\(message): process \(id) in pages",
+                           file: file, line: line)
             XCTAssertEqual(try reader.trace(from: .process(id)), graph.trace(from: .process(id)), message, file: file, line: line)
             XCTAssertEqual(try reader.track(from: .process(id)), graph.track(from: .process(id)), message, file: file, line: line)
         }
@@ -114,6 +117,8 @@ final class GraphReaderTests: XCTestCase {
         for id in graph.resources.keys {
             let touching = graph.appliedOrder.compactMap { graph.events[$0] }.filter { $0.fromResource == id || $0.toResource == id || $0.container == id }
             XCTAssertEqual(try reader.events(touching: id), touching, "\(message): resource \(id)", file: file, line: line)
+            XCTAssertEqual(try eventsInPages { try reader.events(touching: id, after: $0, limit: 2) }, touching, "\(message): resource \(id) in pages",
+                           file: file, line: line)
             XCTAssertEqual(try reader.trace(from: .resource(id)), graph.trace(from: .resource(id)), "\(message): trace \(id)", file: file, line: line)
             XCTAssertEqual(try reader.track(from: .resource(id)), graph.track(from: .resource(id)), "\(message): track \(id)", file: file, line: line)
             // A walk limited to its length is the walk; to one step fewer, refused.

@@ -107,6 +107,40 @@ final class ListingCommandLineTests: XCTestCase {
         XCTAssertEqual(try vf(["agents", "--jsonl", "--after", me]).stdout, "")
     }
 
+    func testAListedProcessCarriesItsFirstHundredInputsAndVfProcessAllOfThem() throws {
+        let me = try populate()
+        let growing = try XCTUnwrap(try objects(try vf(["processes", "--jsonl"]).stdout).first { $0["name"] as? String == "growing" }?["id"] as? String)
+        let work = (1 ... 101).map {
+            #"{"@type":"EconomicEvent","action":"work","provider":"\#(me)","receiver":"\#(me)","effortQuantity":{"hasNumericalValue":"\#($0)","hasUnit":"hour"},"inputOf":"\#(growing)"}"#
+        }
+        let file = home!.path + "/work.jsonl"
+        try work.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try vf(["publish", "--lines", file])
+
+        let listed = try XCTUnwrap(try objects(try vf(["processes", "--jsonl"]).stdout).first { $0["id"] as? String == growing })
+        XCTAssertEqual((listed["inputs"] as? [String])?.count, 100)
+        XCTAssertEqual(listed["moreInputs"] as? Bool, true)
+        XCTAssertEqual(listed["moreOutputs"] as? Bool, false)
+        let text = try vf(["processes"]).stdout
+        XCTAssertTrue(text.contains("  … more: vf process \(growing)"), text)
+        XCTAssertEqual(text.components(separatedBy: "\n  in   ").count - 1, 100, "the listing shows the first hundred")
+
+        let whole = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try vf(["process", growing, "--json"]).stdout.utf8)) as? [String: Any])
+        let events = try XCTUnwrap(whole["events"] as? [[String: Any]])
+        XCTAssertEqual(events.count, 101)
+        XCTAssertEqual(events.compactMap { ($0["effortQuantity"] as? [String: Any])?["hasNumericalValue"] as? String }, (1 ... 101).map { "\($0)" },
+                       "in the order they were recorded")
+        XCTAssertEqual(Array(events.prefix(100).compactMap { $0["id"] as? String }), listed["inputs"] as? [String])
+        XCTAssertEqual((whole["process"] as? [String: Any])?["id"] as? String, growing)
+        XCTAssertEqual(try vf(["process", growing]).stdout.components(separatedBy: "\n  in   ").count - 1, 101)
+
+        for (id, reason) in [("%" + String(repeating: "A", count: 43) + "=.vf1", "no process"), ("nonsense", "entry id")] {
+            let refused = try VFProcess.run(["process", id, "--home", home!.path + "/home"])
+            XCTAssertNotEqual(refused.status, 0)
+            XCTAssertTrue(refused.stderr.contains(reason), refused.stderr)
+        }
+    }
+
     func testBadListingOptionsAreRefused() throws {
         try populate()
         for (arguments, reason) in [(["resources", "--json", "--jsonl"], "not both"), (["resources", "--limit", "0"], "at least 1"),

@@ -47,12 +47,12 @@ enum DictionaryGraphJSON {
     }
 
     /// A process with the ids of its applied input and output events.
-    static func process(_ p: GraphProcess, inputs: [EntryID], outputs: [EntryID]) -> [String: Any] {
+    static func process(_ p: GraphProcess, inputs: [EntryID], outputs: [EntryID], moreInputs: Bool, moreOutputs: Bool) -> [String: Any] {
         [
             "id": p.id.description, "author": p.author.description, "name": p.payload.name ?? NSNull(),
             "basedOn": p.payload.basedOn ?? NSNull(), "note": p.payload.note ?? NSNull(),
             "inputs": inputs.map(\.description),
-            "outputs": outputs.map(\.description),
+            "outputs": outputs.map(\.description), "moreInputs": moreInputs, "moreOutputs": moreOutputs,
         ]
     }
 

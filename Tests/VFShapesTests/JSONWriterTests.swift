@@ -54,8 +54,10 @@ final class JSONWriterTests: XCTestCase {
         for process in graph.processes.values {
             let inputs = graph.events(inputOf: process.id).map(\.id), outputs = graph.events(outputOf: process.id).map(\.id)
             XCTAssertFalse(inputs.isEmpty && outputs.isEmpty)
-            assertSame({ GraphJSON.process(process, inputs: inputs, outputs: outputs, to: &$0) },
-                       DictionaryGraphJSON.process(process, inputs: inputs, outputs: outputs))
+            for (moreInputs, moreOutputs) in [(false, false), (true, false), (false, true)] {
+                assertSame({ GraphJSON.process(process, inputs: inputs, outputs: outputs, moreInputs: moreInputs, moreOutputs: moreOutputs, to: &$0) },
+                           DictionaryGraphJSON.process(process, inputs: inputs, outputs: outputs, moreInputs: moreInputs, moreOutputs: moreOutputs))
+            }
         }
         XCTAssertFalse(graph.specifications.isEmpty)
         for specification in graph.specifications.values {

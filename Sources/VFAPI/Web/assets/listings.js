@@ -40,6 +40,11 @@ function listingView(main, ctx, { heading, id, list, item, empty, search, learn 
   return { load, refresh: load, focusTarget: () => title };
 }
 
+// A listing's process carries its first inputs and outputs; `more…` says the list goes on.
+function flowCount(ids, more, noun) {
+  return more ? `${ids.length}+ ${noun}s` : `${ids.length} ${noun}${ids.length === 1 ? "" : "s"}`;
+}
+
 export function renderProcesses(main, ctx) {
   return listingView(main, ctx, {
     heading: "Processes", id: "processes", list: api.processes, learn: learnProcessNames,
@@ -47,7 +52,7 @@ export function renderProcesses(main, ctx) {
     item: (p) => [
       h("a", { href: `#/trace/${encodeURIComponent(p.id)}`, class: "process-link" }, p.name || "(unnamed process)"),
       h("span", { class: "meta" }, " by ", agentEl(p.author),
-        ` · ${p.inputs.length} input${p.inputs.length === 1 ? "" : "s"}, ${p.outputs.length} output${p.outputs.length === 1 ? "" : "s"}`,
+        ` · ${flowCount(p.inputs, p.moreInputs, "input")}, ${flowCount(p.outputs, p.moreOutputs, "output")}`,
         p.basedOn ? ` · ${p.basedOn}` : "", " · ",
         h("a", { href: `#/track/${encodeURIComponent(p.id)}` }, "track")),
     ],
