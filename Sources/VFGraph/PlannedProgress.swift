@@ -11,20 +11,30 @@ public struct PlannedProgress: Sendable, Equatable {
     public let done: ExactDecimal
     /// For an intent, what commitments that satisfy it promise, in that unit.
     public let promised: ExactDecimal
-    /// Those events, in causal order; then, for an intent, the commitments.
+    /// Those events, in causal order; then, for an intent, the commitments, in id order: the
+    /// first ``PlannedProgress/listed`` of each, since anyone may name an intent.
     public let events: [EntryID]
     public let commitments: [EntryID]
+    /// Whether more events, or commitments, count than are listed.
+    public let moreEvents: Bool
+    public let moreCommitments: Bool
     /// Said finished by its author, or all it asks for is done.
     public let finished: Bool
 
+    /// The most events, commitments, members, processes or flows a planning item lists; its
+    /// figures count every one.
+    public static let listed = 100
+
     package init(planned: GraphPlanned, quantity: Measure?, done: ExactDecimal, promised: ExactDecimal,
-                 events: [EntryID], commitments: [EntryID], finished: Bool) {
+                 events: [EntryID], commitments: [EntryID], moreEvents: Bool = false, moreCommitments: Bool = false, finished: Bool) {
         self.planned = planned
         self.quantity = quantity
         self.done = done
         self.promised = promised
         self.events = events
         self.commitments = commitments
+        self.moreEvents = moreEvents
+        self.moreCommitments = moreCommitments
         self.finished = finished
     }
 }
@@ -65,18 +75,26 @@ public struct AgreementState: Sendable, Equatable {
 /// A plan with the intents and commitments planned within it, and how far those have come.
 public struct PlanState: Sendable, Equatable {
     public let plan: GraphPlanned
-    /// Everything `plannedWithin` it or an `independentDemandOf` it, in id order.
+    /// The intents and commitments `plannedWithin` it or an `independentDemandOf` it, in id
+    /// order: the first ``PlannedProgress/listed``, since anyone may plan something within it.
     public let members: [PlannedProgress]
-    /// The processes `plannedWithin` it, in id order, with their planned inputs and outputs.
+    /// The processes `plannedWithin` it, in id order, with their planned inputs and outputs:
+    /// the first ``PlannedProgress/listed``.
     public let processes: [PlannedProcess]
+    /// Whether it has more members, or processes, than are listed.
+    public let moreMembers: Bool
+    public let moreProcesses: Bool
 
-    /// How many of its members are finished.
+    /// How many of the members listed are finished.
     public var finished: Int { members.filter(\.finished).count }
 
-    package init(plan: GraphPlanned, members: [PlannedProgress], processes: [PlannedProcess] = []) {
+    package init(plan: GraphPlanned, members: [PlannedProgress], processes: [PlannedProcess] = [],
+                 moreMembers: Bool = false, moreProcesses: Bool = false) {
         self.plan = plan
         self.members = members
         self.processes = processes
+        self.moreMembers = moreMembers
+        self.moreProcesses = moreProcesses
     }
 }
 
@@ -86,16 +104,22 @@ public struct PlannedProcess: Sendable, Equatable {
     public let process: GraphProcess
     public let inputs: [PlannedProgress]
     public let outputs: [PlannedProgress]
+    /// Whether it has more planned inputs, or outputs, than the first ``PlannedProgress/listed``.
+    public let moreInputs: Bool
+    public let moreOutputs: Bool
 
-    /// Every planned input and output is finished (and there is at least one).
+    /// Every planned input and output is finished (and there is at least one); not known, so
+    /// false, when more are planned than are listed.
     public var finished: Bool {
-        !(inputs.isEmpty && outputs.isEmpty) && inputs.allSatisfy(\.finished) && outputs.allSatisfy(\.finished)
+        !(inputs.isEmpty && outputs.isEmpty) && !moreInputs && !moreOutputs && inputs.allSatisfy(\.finished) && outputs.allSatisfy(\.finished)
     }
 
-    package init(process: GraphProcess, inputs: [PlannedProgress], outputs: [PlannedProgress]) {
+    package init(process: GraphProcess, inputs: [PlannedProgress], outputs: [PlannedProgress], moreInputs: Bool = false, moreOutputs: Bool = false) {
         self.process = process
         self.inputs = inputs
         self.outputs = outputs
+        self.moreInputs = moreInputs
+        self.moreOutputs = moreOutputs
     }
 }
 

@@ -34,7 +34,9 @@ extension GraphReader {
         try pool.read { db in try TableConsentFacts.sources(db, naming: target, by: relation, signedBy: authors, limit: limit) }
     }
 
-    /// How far an intent, commitment or claim has come. Costs what links to it.
+    /// How far an intent, commitment or claim has come. Costs what links to it: every applied
+    /// event that counts is read, a thousand at a time, and the first ``PlannedProgress/listed``
+    /// events and commitments are listed.
     public func progress(of planned: GraphPlanned) throws -> PlannedProgress {
         let p = planned.payload
         let quantity = p.resourceQuantity ?? p.effortQuantity
@@ -43,8 +45,9 @@ extension GraphReader {
         case .claim: .settles
         default: .satisfies
         }
+        let cap = PlannedProgress.listed
         var done = ExactDecimal.zero, promised = ExactDecimal.zero
-        var events: [GraphEvent] = [], commitments: [EntryID] = []
+        var events: [EntryID] = [], commitments: [EntryID] = [], moreEvents = false, moreCommitments = false
         // Only flows between the same agents count: anyone may name an entry, but an event
         // between others neither fulfils a commitment nor satisfies an intent.
         func between(_ provider: AgentID?, _ receiver: AgentID?) -> Bool {
@@ -61,20 +64,22 @@ extension GraphReader {
                 signers = try [provider, receiver].compactMap { try facts.answeredBy($0) }
             }
             let signedBy = signers.map { feeds in " AND author IN (" + feeds.indices.map { "?\($0 + 3)" }.joined(separator: ", ") + ")" } ?? ""
-            return try EventRowRead.all(db, where: "id IN (SELECT source FROM link WHERE target = ?1 AND relation = ?2\(signedBy)) AND status = 0 ORDER BY id") {
+            return try EventRowRead.all(db, where: "id IN (SELECT source FROM link WHERE target = ?1 AND relation = ?2\(signedBy)) AND status = 0 ORDER BY ord") {
                 $0.bind(1, planned.id)
                 $0.bind(2, relation.rawValue)
                 for (index, feed) in (signers ?? []).enumerated() { $0.bind(Int32(index + 3), feed) }
             }
         }
-        for event in try self.events(rows) {
-            guard between(event.payload.provider, event.payload.receiver) else { continue }
-            events.append(event)
-            guard let unit = quantity?.unit else { continue }
-            // The reader fills in the event's applied corrections.
-            let corrections = try event.correctedBy.compactMap { try self.event($0) }
-            for measure in [measure(of: event.payload, like: p)] + corrections.map({ measure(of: $0.payload, like: p) }) {
-                if let measure, measure.unit == unit { done = (try? done.adding(measure.value)) ?? done }
+        for start in stride(from: 0, to: rows.count, by: 1000) {
+            for event in try self.events(Array(rows[start ..< min(start + 1000, rows.count)])) {
+                guard between(event.payload.provider, event.payload.receiver) else { continue }
+                if events.count < cap { events.append(event.id) } else { moreEvents = true }
+                guard let unit = quantity?.unit else { continue }
+                // The reader fills in the event's applied corrections.
+                let corrections = try event.correctedBy.compactMap { try self.event($0) }
+                for measure in [measure(of: event.payload, like: p)] + corrections.map({ measure(of: $0.payload, like: p) }) {
+                    if let measure, measure.unit == unit { done = (try? done.adding(measure.value)) ?? done }
+                }
             }
         }
         // What else satisfies an intent: the commitments that promise it.
@@ -82,16 +87,15 @@ extension GraphReader {
         for source in p.kind == .intent ? try linking(to: planned.id, by: relation) : [] where !eventIDs.contains(source) {
             if let commitment = try self.planned(source), commitment.payload.kind == .commitment,
                between(commitment.payload.provider, commitment.payload.receiver) {
-                commitments.append(source)
+                if commitments.count < cap { commitments.append(source) } else { moreCommitments = true }
                 if let measure = commitment.payload.resourceQuantity ?? commitment.payload.effortQuantity, measure.unit == quantity?.unit {
                     promised = (try? promised.adding(measure.value)) ?? promised
                 }
             }
         }
-        events.sort { ($0.order?.bytes ?? []).lexicographicallyPrecedes($1.order?.bytes ?? []) }
         let finished = p.finished || quantity.map { done >= $0.value } ?? false
-        return PlannedProgress(planned: planned, quantity: quantity, done: done, promised: promised,
-                               events: events.map(\.id), commitments: commitments, finished: finished)
+        return PlannedProgress(planned: planned, quantity: quantity, done: done, promised: promised, events: events, commitments: commitments,
+                               moreEvents: moreEvents, moreCommitments: moreCommitments, finished: finished)
     }
 
     /// The quantity of `event` that counts for a flow like `flow`: the same kind of quantity.
@@ -155,20 +159,47 @@ extension GraphReader {
         try planned(.agreement, after: after, limit: limit).map { try state(of: $0) }
     }
 
-    /// Plans in id order after `after`, at most `limit`, each with its members and how far they have come.
+    /// Plans in id order after `after`, at most `limit`, each with its first members and
+    /// processes and how far they have come (``PlanState``). Anyone may plan a commitment
+    /// within anyone's plan, or a flow of anyone's process: a plan reads the progress of at most
+    /// ``PlannedProgress/listed`` members, processes, and inputs and outputs of each process.
     public func plans(after: EntryID?, limit: Int) throws -> [PlanState] {
-        try planned(.plan, after: after, limit: limit).map { plan in
-            let within = try linking(to: plan.id, by: .plannedWithin)
-            let ids = Set(within + (try linking(to: plan.id, by: .independentDemandOf)))
-            let members = try ids.sorted { $0.hash < $1.hash }.compactMap { try planned($0) }.filter(\.payload.kind.isFlow)
-            // Processes name the plan by plannedWithin too (the links are in id order).
-            let processes = try within.compactMap { try process($0) }.map { process in
-                func flows(_ relation: PlanningRelation) throws -> [PlannedProgress] {
-                    try linking(to: process.id, by: relation).compactMap { try planned($0) }.filter(\.payload.kind.isFlow).map { try progress(of: $0) }
-                }
-                return PlannedProcess(process: process, inputs: try flows(.inputOf), outputs: try flows(.outputOf))
+        let cap = PlannedProgress.listed
+        return try planned(.plan, after: after, limit: limit).map { plan in
+            let (memberIDs, processIDs) = try pool.read { db in
+                (try Self.linked(db, to: plan.id, by: [.plannedWithin, .independentDemandOf], flows: true, limit: cap + 1),
+                 try Self.linked(db, to: plan.id, by: [.plannedWithin], flows: false, limit: cap + 1))
             }
-            return PlanState(plan: plan, members: try members.map { try progress(of: $0) }, processes: processes)
+            let processes = try processIDs.prefix(cap).compactMap { try process($0) }.map { process in
+                let (inputs, outputs) = try pool.read { db in
+                    (try Self.linked(db, to: process.id, by: [.inputOf], flows: true, limit: cap + 1),
+                     try Self.linked(db, to: process.id, by: [.outputOf], flows: true, limit: cap + 1))
+                }
+                return PlannedProcess(process: process, inputs: try progress(of: inputs.prefix(cap)), outputs: try progress(of: outputs.prefix(cap)),
+                                      moreInputs: inputs.count > cap, moreOutputs: outputs.count > cap)
+            }
+            return PlanState(plan: plan, members: try progress(of: memberIDs.prefix(cap)), processes: processes,
+                             moreMembers: memberIDs.count > cap, moreProcesses: processIDs.count > cap)
+        }
+    }
+
+    private func progress(of ids: ArraySlice<EntryID>) throws -> [PlannedProgress] {
+        try ids.compactMap { try planned($0) }.map { try progress(of: $0) }
+    }
+
+    /// The first `limit` entries in id order that name `target` by one of `relations`, each once:
+    /// intents, commitments and claims with `flows`, else processes. Reads the links to
+    /// `target` (an index range), and no entry.
+    static func linked(_ db: Database, to target: EntryID, by relations: [PlanningRelation], flows: Bool, limit: Int) throws -> [EntryID] {
+        let kinds = [PlannedKind.intent, .commitment, .claim].map { String($0.code) }.joined(separator: ", ")
+        // Each link's source looked up by its key: never a pass over every planned entry.
+        let joined = flows ? "JOIN planned AS p ON p.id = l.source AND p.kind IN (\(kinds))" : "JOIN process AS p ON p.id = l.source"
+        return try ids(db, """
+            SELECT DISTINCT l.source FROM link AS l \(joined)
+            WHERE l.target = ?1 AND l.relation IN (\(relations.map { String($0.rawValue) }.joined(separator: ", "))) ORDER BY l.source LIMIT ?2
+            """) {
+            $0.bind(1, target)
+            $0.bind(2, Int64(clamping: max(0, limit)))
         }
     }
 }

@@ -43,16 +43,19 @@ enum GraphText {
     static func plan(_ s: PlanState) -> String {
         var line = "\(s.plan.id)  Plan"
         if let name = s.plan.payload.name { line += " \"\(name)\"" }
-        return line + ": \(s.finished) of \(s.members.count) finished"
+        return line + (s.moreMembers ? ": \(s.finished) of its first \(s.members.count) members finished"
+                                     : ": \(s.finished) of \(s.members.count) finished")
     }
 
     /// The plan's line, then its members and its processes with their planned inputs and outputs.
     static func planWithMembers(_ s: PlanState) -> String {
-        var lines = [plan(s)] + s.members.map { "  " + progress($0) }
+        var lines = [plan(s)] + s.members.map { "  " + progress($0) } + (s.moreMembers ? ["  … more members"] : [])
         for p in s.processes {
             lines.append("  process \(p.process.id) \"\(p.process.payload.name ?? "")\"\(p.finished ? ", finished" : "")")
-            lines += p.inputs.map { "    in:  " + progress($0) } + p.outputs.map { "    out: " + progress($0) }
+            lines += p.inputs.map { "    in:  " + progress($0) } + (p.moreInputs ? ["    in:  … more"] : [])
+            lines += p.outputs.map { "    out: " + progress($0) } + (p.moreOutputs ? ["    out: … more"] : [])
         }
+        if s.moreProcesses { lines.append("  … more processes") }
         return lines.joined(separator: "\n")
     }
 

@@ -1,0 +1,69 @@
+import Foundation
+import VFJSON
+import VFLog
+import VFTestSupport
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+
+/// Anyone may satisfy an open offer, plan a commitment within anyone's plan, or plan a flow of
+/// anyone's process. A planning item lists the first 100 of each, says when there are more,
+/// and its figures still count them all.
+final class PlanningListTests: XCTestCase {
+    private var directory: String!
+
+    override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-planning-lists").path }
+
+    func testAPlanningItemListsItsFirstHundredOfEachAndCountsThemAll() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let farm = net.id("farm"), bakery = net.id("bakery")
+        // An offer of work: 101 hours of it done, and 101 hours promised, the bakery's way.
+        let offer = try net.post("farm", ["@type": "Intent", "action": "work", "provider": .string(farm), "effortQuantity": qty("1000", "hour")])
+        let plan = try net.post("farm", ["@type": "Plan", "name": "harvest"])
+        let yard = try net.post("farm", ["@type": "Plan", "name": "threshing yard"])
+        let threshing = try net.post("farm", ["@type": "Process", "name": "threshing", "plannedWithin": ref(yard)])
+        for n in 0 ..< 101 {
+            try net.event("work", provider: "farm", receiver: "bakery", ["effortQuantity": qty("1", "hour"), "satisfies": ref(offer)])
+            try net.post("bakery", ["@type": "Commitment", "action": "work", "provider": .string(farm), "receiver": .string(bakery),
+                                    "effortQuantity": qty("1", "hour"), "satisfies": ref(offer)])
+            // The bakery plans within the farm's plan, and the farm's process.
+            try net.post("bakery", ["@type": "Commitment", "action": "work", "provider": .string(bakery), "receiver": .string(farm),
+                                    "effortQuantity": qty("1", "hour"), "plannedWithin": ref(plan), "note": .string("help \(n)")])
+            try net.post("bakery", ["@type": "Process", "name": .string("step \(n)"), "plannedWithin": ref(plan)])
+            try net.post("bakery", ["@type": "Commitment", "action": "work", "provider": .string(bakery), "receiver": .string(farm),
+                                    "effortQuantity": qty("1", "hour"), "inputOf": ref(threshing)])
+        }
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: net.source)
+        let reader = store.reader(log: net.source)
+
+        let progress = try reader.progress(of: XCTUnwrap(try reader.planned(offer)))
+        XCTAssertEqual(progress.done, dec("101"), "every event counts")
+        XCTAssertEqual(progress.promised, dec("101"), "every commitment counts")
+        XCTAssertEqual(progress.events.count, 100)
+        XCTAssertTrue(progress.moreEvents)
+        XCTAssertEqual(progress.commitments.count, 100)
+        XCTAssertTrue(progress.moreCommitments)
+        XCTAssertEqual(progress.commitments, progress.commitments.sorted(), "in id order")
+        let graph = try store.graph(from: net.source)
+        let satisfying = graph.appliedOrder.filter { graph.events[$0]?.payload.action == .work }
+        XCTAssertEqual(progress.events, Array(satisfying.prefix(100)), "the first hundred, in causal order")
+
+        let plans = try reader.plans(after: nil, limit: 10)
+        XCTAssertEqual(plans.count, 2)
+        let state = try XCTUnwrap(plans.first { $0.plan.id == plan })
+        XCTAssertEqual(state.members.count, 100)
+        XCTAssertTrue(state.moreMembers)
+        XCTAssertEqual(state.members.map(\.planned.id), state.members.map(\.planned.id).sorted())
+        XCTAssertEqual(state.processes.count, 100)
+        XCTAssertTrue(state.moreProcesses)
+        let other = try XCTUnwrap(plans.first { $0.plan.id == yard })
+        XCTAssertEqual(other.processes.map(\.process.id), [threshing])
+        XCTAssertFalse(other.moreProcesses || other.moreMembers)
+        let listed = try XCTUnwrap(other.processes.first)
+        XCTAssertEqual(listed.inputs.count, 100)
+        XCTAssertTrue(listed.moreInputs)
+        XCTAssertFalse(listed.moreOutputs)
+        XCTAssertFalse(listed.finished, "more inputs are planned than listed")
+    }
+}
