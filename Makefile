@@ -3,7 +3,7 @@
 #   make test    the test suite (debug build); the web page too when a browser is installed
 #   make test-ui the web page in headless Chromium against a real node
 #   make bench   throughput and replication against libsodium's own speeds, sync under
-#                attack, listings written as JSON, and the economic graph at a million
+#                attack, listings written as JSON, a page of a long list of events, and the economic graph at a million
 #                events (release build)
 #   make bench-scale  only the last: the graph at 10,000 and SCALE_EVENTS events
 #   make bench-proof  provenance proofs: size and check time at 1,000 to 100,000 entries per feed
@@ -81,11 +81,13 @@ bench: deps
 	$(SWIFT) build -c release --product vf-graph-bench
 	$(SWIFT) build -c release --product vf-hostile-bench
 	$(SWIFT) build -c release --product vf-listing-bench
+	$(SWIFT) build -c release --product vf-page-bench
 	.build/release/vf-bench $(or $(ENTRIES),50000)
 	.build/release/vf-sync-bench 2>/dev/null
 	.build/release/vf-graph-bench
 	.build/release/vf-hostile-bench
 	.build/release/vf-listing-bench
+	.build/release/vf-page-bench
 	@$(MAKE) --no-print-directory bench-proof
 	@$(MAKE) --no-print-directory bench-scale
 

@@ -119,6 +119,11 @@ let package = Package(
             path: "Benchmarks/vf-listing-bench"
         ),
         .executableTarget(
+            name: "vf-page-bench",
+            dependencies: ["VFLog", "VFGraph", "VFGraphStore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/vf-page-bench"
+        ),
+        .executableTarget(
             name: "vf-sync-bench",
             dependencies: ["VFLog", "VFPeer", "CSodium", .product(name: "NIOCore", package: "swift-nio")],
             path: "Benchmarks/vf-sync-bench"
