@@ -53,7 +53,8 @@ public struct APIToken: Sendable, Equatable, CustomStringConvertible {
         guard mode & 0o077 == 0 else {
             throw APITokenError(path, "permissions \(String(mode, radix: 8)) are too open: the token must not be readable by group or others (chmod 600 \(path))")
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw APITokenError(path, "unreadable") }
+        let data: [UInt8]
+        do { data = try SmallFile.bytes(at: path) } catch { throw APITokenError(path, error.description) }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let bytes = Base64URL.decode(text), bytes.count == 32 else {
             throw APITokenError(path, "not an API token (expected 32 bytes as unpadded base64url)")

@@ -32,9 +32,9 @@ public enum SecretKeyFile {
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else { throw .keyFileTooOpen(path, mode: UInt16(mode)) }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw .io(path, "unreadable")
-        }
+        let bytes: [UInt8]
+        do { bytes = try SmallFile.bytes(at: path) } catch { throw .io(path, error.description) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformedKeyFile(path, "not UTF-8 text") }
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {
             guard let colon = line.firstIndex(of: ":") else { throw .malformedKeyFile(path, "line without a colon") }

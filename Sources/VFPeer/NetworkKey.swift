@@ -37,7 +37,8 @@ public struct NetworkKey: Sendable, Equatable {
         guard info.st_mode & 0o077 == 0 else {
             throw NetworkKeyError(reason: "permissions \(String(info.st_mode & 0o777, radix: 8)) for \(path) are too open: the network key must not be accessible by group or others (chmod 600 \(path))")
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw NetworkKeyError(reason: "cannot read \(path)") }
+        let data: [UInt8]
+        do { data = try SmallFile.bytes(at: path) } catch { throw NetworkKeyError(reason: "cannot read \(path): \(error)") }
         return try NetworkKey(base64: String(decoding: data, as: UTF8.self))
     }
 

@@ -30,8 +30,8 @@ struct CreateInvite: ParsableCommand {
         let pub: MultiserverAddress
         if let address {
             pub = try parseAddress(address)
-        } else if let text = try? String(contentsOfFile: context.addressFile, encoding: .utf8) {
-            pub = try parseAddress(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        } else if let bytes = try? SmallFile.bytes(at: context.addressFile) {
+            pub = try parseAddress(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         } else {
             throw CLIError("no address to put in the invite: start vf serve (it writes \(context.addressFile)) or pass --address net:HOST:PORT~shs:KEY")
         }

@@ -13,8 +13,8 @@ struct Address: ParsableCommand {
         let home = options.resolved
         let key = try home.loadKey()
         let address: String
-        if let text = try? String(contentsOfFile: home.path + "/address", encoding: .utf8) {
-            address = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let bytes = try? SmallFile.bytes(at: home.path + "/address") {
+            address = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
             address = try MultiserverAddress(host: advertisedHost("0.0.0.0"), port: 8008, feed: key.feed).description
         }
