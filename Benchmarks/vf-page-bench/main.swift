@@ -12,9 +12,15 @@ import VFGraphStore
 import VFLog
 
 
-let larger = Int(ProcessInfo.processInfo.environment["EVENTS"] ?? "100000")!
+let larger = max(1000, Int(ProcessInfo.processInfo.environment["EVENTS"] ?? "100000") ?? 100_000)
 let root = NSTemporaryDirectory() + "vf-page-bench-" + UUID().uuidString
 defer { try? FileManager.default.removeItem(atPath: root) }
+// A failure half-way still removes the homes (a top-level defer runs only on a normal end).
+func fail(_ error: Error) -> Never {
+    try? FileManager.default.removeItem(atPath: root)
+    FileHandle.standardError.write(Data("vf-page-bench: \(error)\n".utf8))
+    exit(1)
+}
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -56,7 +62,7 @@ func measure(_ count: Int) throws -> Sizes {
     try store.update(from: log)
     let reader = store.reader(log: log)
 
-    // The orders at five depths: every tenth of the way, read once by paging through.
+    // The orders at five depths, 0, 20, 40, 60 and 80 % of the way, read once by paging through.
     func depths(_ page: (EventOrder?, Int) throws -> [GraphEvent]) throws -> [EventOrder?] {
         var marks: [EventOrder?] = [nil], after: EventOrder?, seen = 0
         while marks.count < 5 {
@@ -99,7 +105,8 @@ func measure(_ count: Int) throws -> Sizes {
 }
 
 print("vf-page-bench: a page of 100 events of a stock raised N times, and of a process with N inputs")
-let small = try measure(1000), large = try measure(larger)
+let small: Sizes, large: Sizes
+do { (small, large) = (try measure(1000), try measure(larger)) } catch { fail(error) }
 for (name, a, b) in [("vf resource ID / GET /api/resources/{id}", small.resourcePage, large.resourcePage),
                      ("vf process ID / GET /api/processes/{id}", small.processPage, large.processPage)] {
     print(String(format: "  %@: %.2f ms at 1k, %.2f ms at %dk: ratio %.2f (target ≤ 2)", name, a * 1e3, b * 1e3, larger / 1000, b / a))

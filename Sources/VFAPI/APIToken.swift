@@ -44,17 +44,14 @@ public struct APIToken: Sendable, Equatable, CustomStringConvertible {
 
     /// The token in `path`, or nil when there is no such file.
     public static func load(from path: String) throws -> APIToken? {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            if errno == ENOENT { return nil }
-            throw APITokenError(path, String(cString: strerror(errno)))
+        let (data, mode): ([UInt8], mode_t)
+        do { (data, mode) = try SmallFile.contents(at: path) } catch {
+            if error == .missing { return nil }
+            throw APITokenError(path, error.description)
         }
-        let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
-            throw APITokenError(path, "permissions \(String(mode, radix: 8)) are too open: the token must not be readable by group or others (chmod 600 \(path))")
+            throw APITokenError(path, "permissions \(String(mode & 0o777, radix: 8)) are too open: the token must not be readable by group or others (chmod 600 \(path))")
         }
-        let data: [UInt8]
-        do { data = try SmallFile.bytes(at: path) } catch { throw APITokenError(path, error.description) }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let bytes = Base64URL.decode(text), bytes.count == 32 else {
             throw APITokenError(path, "not an API token (expected 32 bytes as unpadded base64url)")

@@ -12,7 +12,8 @@ public struct PlannedProgress: Sendable, Equatable {
     /// For an intent, what commitments that satisfy it promise, in that unit.
     public let promised: ExactDecimal
     /// Those events, in causal order; then, for an intent, the commitments, in id order: the
-    /// first ``PlannedProgress/listed`` of each, since anyone may name an intent.
+    /// first ``EmbeddedList/most`` of each, since anyone may name an intent (the figures above
+    /// count them all).
     public let events: [EntryID]
     public let commitments: [EntryID]
     /// Whether more events, or commitments, count than are listed.
@@ -20,10 +21,6 @@ public struct PlannedProgress: Sendable, Equatable {
     public let moreCommitments: Bool
     /// Said finished by its author, or all it asks for is done.
     public let finished: Bool
-
-    /// The most events, commitments, members, processes or flows a planning item lists; its
-    /// figures count every one.
-    public static let listed = 100
 
     package init(planned: GraphPlanned, quantity: Measure?, done: ExactDecimal, promised: ExactDecimal,
                  events: [EntryID], commitments: [EntryID], moreEvents: Bool = false, moreCommitments: Bool = false, finished: Bool) {
@@ -72,14 +69,14 @@ public struct AgreementState: Sendable, Equatable {
     }
 }
 
-/// A plan with the intents and commitments planned within it, and how far those have come.
+/// A plan with the intents, commitments and claims planned within it, and how far those have come.
 public struct PlanState: Sendable, Equatable {
     public let plan: GraphPlanned
-    /// The intents and commitments `plannedWithin` it or an `independentDemandOf` it, in id
-    /// order: the first ``PlannedProgress/listed``, since anyone may plan something within it.
+    /// The intents, commitments and claims `plannedWithin` it or an `independentDemandOf` it, in id
+    /// order: the first ``EmbeddedList/most``, since anyone may plan something within it.
     public let members: [PlannedProgress]
     /// The processes `plannedWithin` it, in id order, with their planned inputs and outputs:
-    /// the first ``PlannedProgress/listed``.
+    /// the first ``EmbeddedList/most``.
     public let processes: [PlannedProcess]
     /// Whether it has more members, or processes, than are listed.
     public let moreMembers: Bool
@@ -98,13 +95,13 @@ public struct PlanState: Sendable, Equatable {
     }
 }
 
-/// A process of a plan with the intents and commitments that are its inputs and outputs, and
+/// A process of a plan with the intents, commitments and claims that are its inputs and outputs, and
 /// how far those have come.
 public struct PlannedProcess: Sendable, Equatable {
     public let process: GraphProcess
     public let inputs: [PlannedProgress]
     public let outputs: [PlannedProgress]
-    /// Whether it has more planned inputs, or outputs, than the first ``PlannedProgress/listed``.
+    /// Whether it has more planned inputs, or outputs, than the first ``EmbeddedList/most``.
     public let moreInputs: Bool
     public let moreOutputs: Bool
 

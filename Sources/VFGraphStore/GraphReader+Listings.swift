@@ -10,12 +10,8 @@ extension GraphReader {
     /// where to go on: a page of a search costs at most this much, however rare the matches.
     public static let searchScanLimit = 10_000
 
-    /// The most input and the most output ids a process of a listing carries: anyone may
-    /// record events into a process, so the rest are paged (``events(of:after:limit:)``).
-    public static let flowsPerProcess = 100
-
     /// Processes in id order, the first after `after`, at most `limit`, each with the ids of
-    /// its first ``flowsPerProcess`` applied input and output events in causal order, and
+    /// its first ``EmbeddedList/most`` applied input and output events in causal order, and
     /// whether it has more: ``processes(after:limit:)`` and, without reading those events, the
     /// ids ``events(of:outputs:limit:)`` would give, and whether either list goes on.
     public func processFlows(after: EntryID?, limit: Int) throws -> [ProcessFlows] {
@@ -33,18 +29,18 @@ extension GraphReader {
             (try Self.eventIDs(db, of: processes, column: "inputOf"), try Self.eventIDs(db, of: processes, column: "outputOf"))
         }
         return processes.indices.map { index in
-            let cap = Self.flowsPerProcess
+            let cap = EmbeddedList.most
             return ProcessFlows(process: processes[index], inputs: Array(inputs[index].prefix(cap)), outputs: Array(outputs[index].prefix(cap)),
                                 moreInputs: inputs[index].count > cap, moreOutputs: outputs[index].count > cap)
         }
     }
 
-    /// For each process, the ids of its first ``flowsPerProcess`` + 1 applied events in `column`.
+    /// For each process, the ids of its first ``EmbeddedList/most`` + 1 applied events in `column`.
     private static func eventIDs(_ db: Database, of processes: [GraphProcess], column: String) throws -> [[EntryID]] {
         let s = try RawStatement(db, "SELECT id FROM event WHERE \(column) = ?1 AND status = 0 ORDER BY ord LIMIT ?2")
         return try processes.map { process in
             s.bind(1, process.id)
-            s.bind(2, Int64(flowsPerProcess + 1))
+            s.bind(2, Int64(EmbeddedList.most + 1))
             var ids: [EntryID] = []
             while try s.next() {
                 guard let id = try s.hash(0, table: "event") else { throw GraphStoreError("event: row without id; run vf graph rebuild") }
@@ -120,7 +116,7 @@ extension GraphReader {
 }
 
 /// A process with the ids of its first applied input and output events, in causal order
-/// (at most ``GraphReader/flowsPerProcess`` of each), and whether it has more of each.
+/// (at most ``EmbeddedList/most`` of each), and whether it has more of each.
 public struct ProcessFlows: Equatable, Sendable {
     public let process: GraphProcess
     public let inputs: [EntryID]

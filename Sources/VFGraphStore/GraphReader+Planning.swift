@@ -34,9 +34,10 @@ extension GraphReader {
         try pool.read { db in try TableConsentFacts.sources(db, naming: target, by: relation, signedBy: authors, limit: limit) }
     }
 
-    /// How far an intent, commitment or claim has come. Costs what links to it: every applied
-    /// event that counts is read, a thousand at a time, and the first ``PlannedProgress/listed``
-    /// events and commitments are listed.
+    /// How far an intent, commitment or claim has come. Costs what links to it: the rows of
+    /// every applied event naming it, then their entries from the log a thousand at a time
+    /// (so memory holds a thousand payloads, however many count); the first
+    /// ``EmbeddedList/most`` events and commitments are listed.
     public func progress(of planned: GraphPlanned) throws -> PlannedProgress {
         let p = planned.payload
         let quantity = p.resourceQuantity ?? p.effortQuantity
@@ -45,7 +46,7 @@ extension GraphReader {
         case .claim: .settles
         default: .satisfies
         }
-        let cap = PlannedProgress.listed
+        let cap = EmbeddedList.most
         var done = ExactDecimal.zero, promised = ExactDecimal.zero
         var events: [EntryID] = [], commitments: [EntryID] = [], moreEvents = false, moreCommitments = false
         // Only flows between the same agents count: anyone may name an entry, but an event
@@ -162,9 +163,9 @@ extension GraphReader {
     /// Plans in id order after `after`, at most `limit`, each with its first members and
     /// processes and how far they have come (``PlanState``). Anyone may plan a commitment
     /// within anyone's plan, or a flow of anyone's process: a plan reads the progress of at most
-    /// ``PlannedProgress/listed`` members, processes, and inputs and outputs of each process.
+    /// ``EmbeddedList/most`` members, processes, and inputs and outputs of each process.
     public func plans(after: EntryID?, limit: Int) throws -> [PlanState] {
-        let cap = PlannedProgress.listed
+        let cap = EmbeddedList.most
         return try planned(.plan, after: after, limit: limit).map { plan in
             let (memberIDs, processIDs) = try pool.read { db in
                 (try Self.linked(db, to: plan.id, by: [.plannedWithin, .independentDemandOf], flows: true, limit: cap + 1),
@@ -188,18 +189,24 @@ extension GraphReader {
     }
 
     /// The first `limit` entries in id order that name `target` by one of `relations`, each once:
-    /// intents, commitments and claims with `flows`, else processes. Reads the links to
-    /// `target` (an index range), and no entry.
+    /// intents, commitments and claims with `flows`, else processes. The links to `target` are
+    /// sorted by source (index entries, one pass over all of them: about a microsecond each),
+    /// and each source is looked up by its key only until `limit` are found.
     static func linked(_ db: Database, to target: EntryID, by relations: [PlanningRelation], flows: Bool, limit: Int) throws -> [EntryID] {
+        let sources = try RawStatement(db, """
+            SELECT DISTINCT source FROM link WHERE target = ?1 AND relation IN (\(relations.map { String($0.rawValue) }.joined(separator: ", ")))
+            ORDER BY source
+            """)
+        sources.bind(1, target)
         let kinds = [PlannedKind.intent, .commitment, .claim].map { String($0.code) }.joined(separator: ", ")
-        // Each link's source looked up by its key: never a pass over every planned entry.
-        let joined = flows ? "JOIN planned AS p ON p.id = l.source AND p.kind IN (\(kinds))" : "JOIN process AS p ON p.id = l.source"
-        return try ids(db, """
-            SELECT DISTINCT l.source FROM link AS l \(joined)
-            WHERE l.target = ?1 AND l.relation IN (\(relations.map { String($0.rawValue) }.joined(separator: ", "))) ORDER BY l.source LIMIT ?2
-            """) {
-            $0.bind(1, target)
-            $0.bind(2, Int64(clamping: max(0, limit)))
+        let kept = try RawStatement(db, flows ? "SELECT 1 FROM planned WHERE id = ?1 AND kind IN (\(kinds))" : "SELECT 1 FROM process WHERE id = ?1")
+        var found: [EntryID] = []
+        while found.count < limit, try sources.next() {
+            guard let source = try sources.hash(0, table: "link") else { throw GraphStoreError("link: row without a source; run vf graph rebuild") }
+            kept.bind(1, source)
+            if try kept.next() { found.append(EntryID(hash: source)) }
+            kept.reset()
         }
+        return found
     }
 }

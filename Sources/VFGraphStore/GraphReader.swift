@@ -41,8 +41,8 @@ public struct GraphReader: Sendable {
     /// The applied events that name `resource` — as `resourceInventoriedAs`,
     /// `toResourceInventoriedAs` or the container of a `combine` — in causal order.
     /// At most `limit` of them after the event whose order is `after`: a page, for a resource
-    /// with more events than one answer should hold. A page reads what it returns (and the
-    /// events between them that did not apply), however many events name the resource.
+    /// with more events than one answer should hold. A page reads what it returns, however
+    /// many events name the resource, applied or not.
     public func events(touching resource: ResourceID, after: EventOrder? = nil, limit: Int = .max) throws -> [GraphEvent] {
         let rows = try pool.read { db in
             try Self.eventPage(db, naming: resource.hash, in: ["fromResource", "toResource", "container"], after: after, limit: limit).rows
@@ -61,12 +61,12 @@ public struct GraphReader: Sendable {
 
     /// The applied events whose value in any of `columns` is `id`, in causal order, the first
     /// `limit` after `after`, and the SQLite virtual machine steps reading them took (for
-    /// tests of what a page costs). Each column's index, `(column, ord)`, is read in order for
-    /// at most `limit` applied events, and the rows found (each once) sorted: so the work is
-    /// that of the page, not of every event naming `id`.
+    /// tests of what a page costs). Each column's index, `(column, status, ord)`, is read in
+    /// order for at most `limit` applied events, and the rows found (each once) sorted: so the
+    /// work is that of the page, not of every event naming `id`, nor of those that did not apply.
     static func eventPage(_ db: Database, naming id: Hash32, in columns: [String], after: EventOrder?,
                           limit: Int) throws -> (rows: [EventRowRead], steps: Int) {
-        let arms = columns.map { "SELECT id FROM (SELECT id FROM event WHERE \($0) = ?1 AND ord > ?2 AND status = 0 ORDER BY ord LIMIT ?3)" }
+        let arms = columns.map { "SELECT id FROM (SELECT id FROM event WHERE \($0) = ?1 AND status = 0 AND ord > ?2 ORDER BY ord LIMIT ?3)" }
         return try EventRowRead.counting(db, where: "id IN (\(arms.joined(separator: " UNION ALL "))) ORDER BY ord LIMIT ?3") {
             $0.bind(1, id)
             $0.bind(2, blob: after?.bytes ?? [])

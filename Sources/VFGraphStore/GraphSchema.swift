@@ -191,11 +191,14 @@ enum GraphSchema {
             // BLAKE2b-256 hash. Rows written before keep their text; nothing is derived again.
             try db.execute(sql: "CREATE TABLE historyText (hash BLOB PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID")
         }
-        migrator.registerMigration("v14: a process's events and a container's combines by index in causal order") { db in
+        migrator.registerMigration("v14: the applied events naming a resource or a process by index in causal order") { db in
             // A page of a resource's or a process's events read every event naming it and sorted
-            // them, so paging through n of them cost n each time. Indexed by (…, ord), a page
-            // reads what it returns. Nothing derived changes.
-            for name in ["eventByContainer", "eventByInputOf", "eventByOutputOf"] { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
+            // them, so paging through n of them cost n each time; and anyone's events that did
+            // not apply lay between the applied ones. Indexed by (…, status, ord), a page reads
+            // what it returns. Nothing derived changes.
+            for name in ["eventByFromResource", "eventByToResource", "eventByContainer", "eventByInputOf", "eventByOutputOf"] {
+                try db.execute(sql: "DROP INDEX IF EXISTS \(name)")
+            }
             try createIndexes(db)
         }
         return migrator
@@ -206,17 +209,17 @@ enum GraphSchema {
     static let historyTextInline = 64
 
     /// The indexes rows are looked up by (docs/protocol.md §16): the events that name a
-    /// resource or put something into it, and the inputs and outputs of a process, each in
-    /// causal order (so a page of them reads what it returns, v14); the corrections of an
+    /// resource or put something into it, and the inputs and outputs of a process, by status
+    /// and then in causal order (so a page of the applied ones reads what it returns, v14); the corrections of an
     /// event, the event creating a resource when it did not apply (an applied one is the
     /// resource row's `createdBy`), the events waiting for an id, and the agent a
     /// profile describes. Partial, so rows without the value cost them nothing.
     static let indexes: [(name: String, on: String)] = [
-        ("eventByFromResource", "event (fromResource, ord) WHERE fromResource IS NOT NULL"),
-        ("eventByToResource", "event (toResource, ord) WHERE toResource IS NOT NULL"),
-        ("eventByContainer", "event (container, ord) WHERE container IS NOT NULL"),
-        ("eventByInputOf", "event (inputOf, ord) WHERE inputOf IS NOT NULL"),
-        ("eventByOutputOf", "event (outputOf, ord) WHERE outputOf IS NOT NULL"),
+        ("eventByFromResource", "event (fromResource, status, ord) WHERE fromResource IS NOT NULL"),
+        ("eventByToResource", "event (toResource, status, ord) WHERE toResource IS NOT NULL"),
+        ("eventByContainer", "event (container, status, ord) WHERE container IS NOT NULL"),
+        ("eventByInputOf", "event (inputOf, status, ord) WHERE inputOf IS NOT NULL"),
+        ("eventByOutputOf", "event (outputOf, status, ord) WHERE outputOf IS NOT NULL"),
         ("eventByCorrects", "event (corrects, status) WHERE corrects IS NOT NULL"),
         ("eventByCreates", "event (creates) WHERE creates IS NOT NULL AND status <> 0"),
         ("eventByWaitsFor", "event (waitsFor) WHERE waitsFor IS NOT NULL"),

@@ -26,7 +26,7 @@ public final class RawStatement {
 
     /// The virtual machine steps this statement took since it was made: what a query did, for
     /// tests that bound it (each row an index or table visits costs a few).
-    public var virtualMachineSteps: Int { Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_VM_STEP, 0)) }
+    package var virtualMachineSteps: Int { Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_VM_STEP, 0)) }
 
     deinit { sqlite3_reset(statement.sqliteStatement) }
 

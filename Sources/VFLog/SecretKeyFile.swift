@@ -26,14 +26,11 @@ public enum SecretKeyFile {
     }
 
     public static func read(from path: String) throws(HomeError) -> SigningKey {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw errno == ENOENT ? .noIdentity(path) : .io(path, String(cString: strerror(errno)))
+        let (bytes, mode): ([UInt8], mode_t)
+        do { (bytes, mode) = try SmallFile.contents(at: path) } catch {
+            throw error == .missing ? .noIdentity(path) : .io(path, error.description)
         }
-        let mode = info.st_mode & 0o777
-        guard mode & 0o077 == 0 else { throw .keyFileTooOpen(path, mode: UInt16(mode)) }
-        let bytes: [UInt8]
-        do { bytes = try SmallFile.bytes(at: path) } catch { throw .io(path, error.description) }
+        guard mode & 0o077 == 0 else { throw .keyFileTooOpen(path, mode: UInt16(mode & 0o777)) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformedKeyFile(path, "not UTF-8 text") }
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {

@@ -28,14 +28,19 @@ public enum SmallFile {
         }
     }
 
-    /// The bytes of the regular file at `path`, if it holds at most `limit`.
-    public static func bytes(at path: String, limit: Int = SmallFile.limit) throws(Failure) -> [UInt8] {
+    /// The bytes of the regular file at `path`, if it holds at most `limit`, with its
+    /// permission bits as the opened file has them (checked on what is read, not on whatever
+    /// the path names a moment before).
+    public static func contents(at path: String, limit: Int = SmallFile.limit) throws(Failure) -> (bytes: [UInt8], mode: mode_t) {
+        // Not blocking on open, for a pipe; a regular file is then read as usual.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw errno == ENOENT ? .missing : .unreadable(String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw .notAFile }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        // Room for one byte more than the limit, to tell a file of the limit from a longer one.
         var bytes = [UInt8](repeating: 0, count: limit + 1)
         var count = 0
         while count < bytes.count {
@@ -46,6 +51,27 @@ public enum SmallFile {
             count += got
         }
         guard count <= limit else { throw .tooLarge(limit: limit) }
-        return Array(bytes[..<count])
+        return (Array(bytes[..<count]), info.st_mode & 0o7777)
     }
+
+    /// The bytes of the file at `path`, or nil when there is none: any other failure is an
+    /// error that names the file and says why.
+    public static func existing(_ path: String) throws -> [UInt8]? {
+        do { return try bytes(at: path) } catch {
+            if error == .missing { return nil }
+            throw SmallFileError(path: path, failure: error)
+        }
+    }
+
+    /// ``contents(at:limit:)`` without the mode.
+    public static func bytes(at path: String, limit: Int = SmallFile.limit) throws(Failure) -> [UInt8] {
+        try contents(at: path, limit: limit).bytes
+    }
+}
+
+/// A small file that could not be read, with its path: for a caller that reports it as it is.
+public struct SmallFileError: Error, CustomStringConvertible {
+    public let path: String
+    public let failure: SmallFile.Failure
+    public var description: String { "cannot read \(path): \(failure)" }
 }

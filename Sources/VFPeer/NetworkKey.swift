@@ -31,14 +31,15 @@ public struct NetworkKey: Sendable, Equatable {
     /// `HOME/network`: written by `vf init --network`, mode 0600. Absent means the default network.
     public static func load(home: NodeHome) throws -> NetworkKey {
         let path = path(home: home)
-        var info = stat()
-        guard stat(path, &info) == 0 else { return .default }
-        // A private network's key admits anyone who holds it: guarded like the secret key.
-        guard info.st_mode & 0o077 == 0 else {
-            throw NetworkKeyError(reason: "permissions \(String(info.st_mode & 0o777, radix: 8)) for \(path) are too open: the network key must not be accessible by group or others (chmod 600 \(path))")
+        let (data, mode): ([UInt8], mode_t)
+        do { (data, mode) = try SmallFile.contents(at: path) } catch {
+            if error == .missing { return .default }
+            throw NetworkKeyError(reason: "cannot read \(path): \(error)")
         }
-        let data: [UInt8]
-        do { data = try SmallFile.bytes(at: path) } catch { throw NetworkKeyError(reason: "cannot read \(path): \(error)") }
+        // A private network's key admits anyone who holds it: guarded like the secret key.
+        guard mode & 0o077 == 0 else {
+            throw NetworkKeyError(reason: "permissions \(String(mode & 0o777, radix: 8)) for \(path) are too open: the network key must not be accessible by group or others (chmod 600 \(path))")
+        }
         return try NetworkKey(base64: String(decoding: data, as: UTF8.self))
     }
 

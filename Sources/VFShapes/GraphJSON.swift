@@ -60,7 +60,8 @@ public enum GraphJSON {
         w.endObject()
     }
 
-    /// A process with the ids of its applied input and output events.
+    /// A process with the ids of its first applied input and output events (``EmbeddedList``),
+    /// and whether each list goes on.
     public static func process(_ p: GraphProcess, inputs: [EntryID], outputs: [EntryID], moreInputs: Bool, moreOutputs: Bool,
                                to w: inout JSONWriter) {
         w.beginObject()
@@ -182,7 +183,8 @@ extension GraphJSON {
 }
 
 extension GraphJSON {
-    /// A plan with its members' progress: `{"finished", "id", "members": [progress], "name", "note", "due"}`.
+    /// A plan with its first members' progress and its first processes (``EmbeddedList``):
+    /// `{"author", "due", "finished", "id", "members", "moreMembers", "moreProcesses", "name", "note", "processes"}`.
     public static func plan(_ s: PlanState, to w: inout JSONWriter) {
         w.beginObject()
         w.key("author"); w.id(s.plan.author)

@@ -2,61 +2,6 @@ import ArgumentParser
 import VFAPI
 import VFGraph
 import VFGraphStore
-import VFLog
-
-struct Processes: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "List the processes held, with their first input and output events, in id order.",
-        discussion: "Each process shows at most its first 100 inputs and 100 outputs; `vf process ID` pages through all of them.")
-
-    @OptionGroup var options: HomeOptions
-    @OptionGroup var listing: ListingOptions
-
-    func run() throws {
-        let after = try parseCursor(listing.after, ListingCursor.entry)
-        let reader = try GraphContext(options).reader()
-        let cap = GraphReader.flowsPerProcess
-        try Listing(
-            page: { try reader.processFlows(after: $0, limit: $1) },
-            cursor: \.process.id,
-            json: ProcessCommand.json,
-            text: { row in
-                let p = row.process
-                return ([GraphText.process(p)]
-                    + (try reader.events(of: p.id, outputs: false, limit: cap)).map { "  in   " + GraphText.event($0) }
-                    + (try reader.events(of: p.id, outputs: true, limit: cap)).map { "  out  " + GraphText.event($0) }
-                    + (row.moreInputs || row.moreOutputs ? ["  … more: vf process \(p.id)"] : [])).joined(separator: "\n")
-            },
-            empty: "no processes yet"
-        ).print(listing, after: after)
-    }
-}
-
-struct ProcessCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "process",
-        abstract: "Show one process and all its applied input and output events, together in causal order.")
-
-    @OptionGroup var options: HomeOptions
-    @Argument(help: "The process id, %….vf1.") var id: String
-    @Flag(help: "Print {\"events\": […], \"process\": …}.") var json = false
-
-    func run() throws {
-        let pid: EntryID
-        do { pid = try EntryID(parsing: id) } catch { throw CLIError("\(error)") }
-        let reader = try GraphContext(options).reader()
-        guard let flows = try reader.processFlows(pid) else { throw CLIError("no process \(pid) in the graph") }
-        try ItemEvents.print(json: json, key: "process", item: { Self.json(flows, to: &$0) }, text: GraphText.process(flows.process),
-                             line: { ($0.payload.outputOf == pid ? "  out  " : "  in   ") + GraphText.event($0) },
-                             page: { try reader.events(of: pid, after: $0, limit: $1) })
-    }
-
-    /// A process of a listing, as JSON.
-    static func json(_ flows: ProcessFlows, to w: inout JSONWriter) {
-        GraphJSON.process(flows.process, inputs: flows.inputs, outputs: flows.outputs, moreInputs: flows.moreInputs,
-                          moreOutputs: flows.moreOutputs, to: &w)
-    }
-}
 
 struct Agents: ParsableCommand {
     static let configuration = CommandConfiguration(

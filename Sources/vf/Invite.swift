@@ -30,7 +30,7 @@ struct CreateInvite: ParsableCommand {
         let pub: MultiserverAddress
         if let address {
             pub = try parseAddress(address)
-        } else if let bytes = try? SmallFile.bytes(at: context.addressFile) {
+        } else if let bytes = try SmallFile.existing(context.addressFile) {
             pub = try parseAddress(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         } else {
             throw CLIError("no address to put in the invite: start vf serve (it writes \(context.addressFile)) or pass --address net:HOST:PORT~shs:KEY")

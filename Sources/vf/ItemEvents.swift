@@ -6,7 +6,7 @@ import VFShapes
 /// One item of the graph and its applied events, printed a page at a time as they are read, so
 /// memory stays flat however many there are (a lot shared by many, a process anyone records
 /// into): `vf resource ID` and `vf process ID`.
-struct ItemEvents {
+enum ItemEvents {
     /// Prints `{"events": […], key: item}` with `json`, else `text` and then `line` of each event.
     static func print(json: Bool, key: StaticString, item: (inout JSONWriter) -> Void, text: String,
                       line: (GraphEvent) -> String, page: (EventOrder?, Int) throws -> [GraphEvent]) throws {

@@ -13,7 +13,7 @@ struct Address: ParsableCommand {
         let home = options.resolved
         let key = try home.loadKey()
         let address: String
-        if let bytes = try? SmallFile.bytes(at: home.path + "/address") {
+        if let bytes = try SmallFile.existing(home.path + "/address") {
             address = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
             address = try MultiserverAddress(host: advertisedHost("0.0.0.0"), port: 8008, feed: key.feed).description

@@ -34,4 +34,16 @@ final class SmallFileTests: XCTestCase {
         try handle.close()
         XCTAssertThrowsError(try home.loadKey()) { XCTAssertTrue("\($0)".contains("over 65536 bytes"), "\($0)") }
     }
+
+    func testTheModeIsThatOfTheFileOpenedAndOnlyAMissingFileIsNothing() throws {
+        let dir = try temporaryDirectory(self)
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/key", contents: Data("k".utf8), attributes: [.posixPermissions: 0o640]))
+        let (bytes, mode) = try SmallFile.contents(at: dir + "/key")
+        XCTAssertEqual(bytes, Array("k".utf8))
+        XCTAssertEqual(mode, 0o640)
+        XCTAssertNil(try SmallFile.existing(dir + "/absent"))
+        XCTAssertEqual(try SmallFile.existing(dir + "/key"), Array("k".utf8))
+        // Anything but absence is an error that names the file, not a silent default.
+        XCTAssertThrowsError(try SmallFile.existing(dir)) { XCTAssertEqual("\($0)", "cannot read \(dir): not a regular file") }
+    }
 }
