@@ -75,6 +75,7 @@ struct APIResponder: HTTPResponder {
         case .resources: return Self.json(bytes: try await reads.resources(query))
         case let .resource(id): return Self.json(bytes: try await reads.resource(id, query: query))
         case let .process(id): return Self.json(bytes: try await reads.process(id, query: query))
+        case let .progress(id): return Self.json(bytes: try await reads.progress(id, query: query))
         case .processes: return Self.json(bytes: try await reads.processes(query))
         case .agents: return Self.json(bytes: try await reads.agents(query))
         case .specifications: return Self.json(bytes: try await reads.specifications(query))

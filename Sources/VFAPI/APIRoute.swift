@@ -28,6 +28,8 @@ public enum APIRoute: Equatable, Sendable {
     case proof(id: String)
     /// Planning and exchange: open offers and needs, commitments, claims, agreements and plans.
     case planning(PlanningListingKind)
+    /// How far one intent, commitment or claim has come, with the events that count, a page at a time.
+    case progress(id: String)
     case peers
     case sync
     case stream
@@ -86,6 +88,7 @@ public enum APIRoute: Equatable, Sendable {
 
     private static func parameterised(_ rest: String) -> APIRoute? {
         for (prefix, make) in [("entries/", APIRoute.entry), ("resources/", APIRoute.resource), ("processes/", APIRoute.process),
+                               ("progress/", APIRoute.progress),
                                ("trace/", APIRoute.trace), ("track/", APIRoute.track), ("proof/", APIRoute.proof)] as [(String, (String) -> APIRoute)] {
             if rest.hasPrefix(prefix), rest.count > prefix.count { return make(idText(String(rest.dropFirst(prefix.count)))) }
         }

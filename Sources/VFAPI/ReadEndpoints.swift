@@ -77,7 +77,7 @@ struct ReadEndpoints: Sendable {
         return try await item(query, key: "resource", read: { reader in
             guard let resource = try reader.resource(id) else { throw APIError.notFound("no resource \(id) in the graph") }
             return resource
-        }, events: { try $0.events(touching: id, after: $1, limit: $2) }, write: GraphJSON.resource)
+        }, events: { reader, _, after, limit in try reader.events(touching: id, after: after, limit: limit) }, write: GraphJSON.resource)
     }
 
     func processes(_ query: QueryParameters) async throws -> [UInt8] {
@@ -93,7 +93,21 @@ struct ReadEndpoints: Sendable {
         return try await item(query, key: "process", read: { reader in
             guard let flows = try reader.processFlows(id) else { throw APIError.notFound("no process \(id) in the graph") }
             return flows
-        }, events: { try $0.events(of: id, after: $1, limit: $2) }, write: Self.process)
+        }, events: { reader, _, after, limit in try reader.events(of: id, after: after, limit: limit) }, write: Self.process)
+    }
+
+    /// `{"events": [a page of the applied events that count for it, in causal order], "next":
+    /// order or null, "progress": …}` for an intent, commitment or claim: paged as a resource's
+    /// events are. The progress lists the first of them; this pages through them all.
+    func progress(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
+        let id: EntryID
+        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        return try await item(query, key: "progress", read: { reader in
+            guard let planned = try reader.planned(id), planned.payload.kind.isFlow else {
+                throw APIError.notFound("no intent, commitment or claim \(id) in the graph")
+            }
+            return try reader.progress(of: planned)
+        }, events: { try $0.countingEvents(of: $1.planned, after: $2, limit: $3) }, write: GraphJSON.progress)
     }
 
     private static func process(_ flows: ProcessFlows, to w: inout JSONWriter) {
@@ -102,15 +116,15 @@ struct ReadEndpoints: Sendable {
     }
 
     /// `{"events": [a page of the item's events], "next": order or null, key: item}`, the item
-    /// as `read` gives it (or the error it throws), `events` the page after `after`.
+    /// as `read` gives it (or the error it throws), `events` its page after `after`.
     private func item<Item>(_ query: QueryParameters, key: StaticString, read: @escaping @Sendable (GraphReader) throws -> Item,
-                            events page: @escaping @Sendable (GraphReader, EventOrder?, Int) throws -> [GraphEvent],
+                            events page: @escaping @Sendable (GraphReader, Item, EventOrder?, Int) throws -> [GraphEvent],
                             write: @escaping @Sendable (Item, inout JSONWriter) -> Void) async throws -> [UInt8] {
         let request = try query.listingPage(ListingCursor.order)
         let reader = try await context.graph.reader()
         return try await blocking.run {
             let item = try read(reader)
-            var events = try page(reader, request.after, request.limit + 1)
+            var events = try page(reader, item, request.after, request.limit + 1)
             let more = events.count > request.limit
             if more { events.removeLast() }
             return JSONWriter.bytes { w in

@@ -41,39 +41,14 @@ extension GraphReader {
     public func progress(of planned: GraphPlanned) throws -> PlannedProgress {
         let p = planned.payload
         let quantity = p.resourceQuantity ?? p.effortQuantity
-        let relation: PlanningRelation = switch p.kind {
-        case .commitment: .fulfills
-        case .claim: .settles
-        default: .satisfies
-        }
+        let relation = Self.countingRelation(of: p)
         let cap = EmbeddedList.most
         var done = ExactDecimal.zero, promised = ExactDecimal.zero
         var events: [EntryID] = [], commitments: [EntryID] = [], moreEvents = false, moreCommitments = false
-        // Only flows between the same agents count: anyone may name an entry, but an event
-        // between others neither fulfils a commitment nor satisfies an intent.
-        func between(_ provider: AgentID?, _ receiver: AgentID?) -> Bool {
-            (p.provider == nil || provider == p.provider) && (p.receiver == nil || receiver == p.receiver)
-        }
-        // The events naming it, by their rows: only the applied ones count, so only theirs are
-        // read from the log (anyone may name anyone's commitment, with events that do not apply).
-        // With both agents named, an applied event between them was signed by the feed of one
-        // of them (§16, "Authority"): only their links are read, not those strangers made.
-        let rows = try pool.read { db in
-            var signers: [FeedID]? = nil
-            if let provider = p.provider, let receiver = p.receiver {
-                let facts = TableConsentFacts(db: db, log: log)
-                signers = try [provider, receiver].compactMap { try facts.answeredBy($0) }
-            }
-            let signedBy = signers.map { feeds in " AND author IN (" + feeds.indices.map { "?\($0 + 3)" }.joined(separator: ", ") + ")" } ?? ""
-            return try EventRowRead.all(db, where: "id IN (SELECT source FROM link WHERE target = ?1 AND relation = ?2\(signedBy)) AND status = 0 ORDER BY ord") {
-                $0.bind(1, planned.id)
-                $0.bind(2, relation.rawValue)
-                for (index, feed) in (signers ?? []).enumerated() { $0.bind(Int32(index + 3), feed) }
-            }
-        }
+        let rows = try countingRows(of: planned, after: nil, limit: nil)
         for start in stride(from: 0, to: rows.count, by: 1000) {
             for event in try self.events(Array(rows[start ..< min(start + 1000, rows.count)])) {
-                guard between(event.payload.provider, event.payload.receiver) else { continue }
+                guard Self.counts(event.payload.provider, event.payload.receiver, for: p) else { continue }
                 if events.count < cap { events.append(event.id) } else { moreEvents = true }
                 guard let unit = quantity?.unit else { continue }
                 // The reader fills in the event's applied corrections.
@@ -87,7 +62,7 @@ extension GraphReader {
         let eventIDs = Set(rows.map(\.id))
         for source in p.kind == .intent ? try linking(to: planned.id, by: relation) : [] where !eventIDs.contains(source) {
             if let commitment = try self.planned(source), commitment.payload.kind == .commitment,
-               between(commitment.payload.provider, commitment.payload.receiver) {
+               Self.counts(commitment.payload.provider, commitment.payload.receiver, for: p) {
                 if commitments.count < cap { commitments.append(source) } else { moreCommitments = true }
                 if let measure = commitment.payload.resourceQuantity ?? commitment.payload.effortQuantity, measure.unit == quantity?.unit {
                     promised = (try? promised.adding(measure.value)) ?? promised
@@ -97,6 +72,64 @@ extension GraphReader {
         let finished = p.finished || quantity.map { done >= $0.value } ?? false
         return PlannedProgress(planned: planned, quantity: quantity, done: done, promised: promised, events: events, commitments: commitments,
                                moreEvents: moreEvents, moreCommitments: moreCommitments, finished: finished)
+    }
+
+    /// The applied events that count for an intent, commitment or claim — those
+    /// ``progress(of:)`` adds up — in causal order: at most `limit` after the event whose order
+    /// is `after`. A page reads the links naming the object (index entries) and the rows after
+    /// `after`, a page's worth at a time.
+    public func countingEvents(of planned: GraphPlanned, after: EventOrder?, limit: Int) throws -> [GraphEvent] {
+        var result: [GraphEvent] = [], after = after
+        while result.count < limit {
+            let rows = try countingRows(of: planned, after: after, limit: limit)
+            for event in try events(rows) where result.count < limit && Self.counts(event.payload.provider, event.payload.receiver, for: planned.payload) {
+                result.append(event)
+            }
+            guard rows.count == limit, let last = rows.last?.order else { break }
+            after = last
+        }
+        return result
+    }
+
+    /// Whether an event fulfils a commitment, settles a claim or satisfies an intent.
+    private static func countingRelation(of p: PlannedPayload) -> PlanningRelation {
+        switch p.kind {
+        case .commitment: .fulfills
+        case .claim: .settles
+        default: .satisfies
+        }
+    }
+
+    /// Only flows between the same agents count: anyone may name an entry, but an event (or a
+    /// commitment) between others neither fulfils a commitment nor satisfies an intent.
+    private static func counts(_ provider: AgentID?, _ receiver: AgentID?, for p: PlannedPayload) -> Bool {
+        (p.provider == nil || provider == p.provider) && (p.receiver == nil || receiver == p.receiver)
+    }
+
+    /// The rows of the applied events naming `planned` by ``countingRelation(of:)``, in causal
+    /// order after `after`, at most `limit` (nil: all). Only the applied ones count, so only
+    /// theirs are read from the log (anyone may name anyone's commitment, with events that do
+    /// not apply). With both agents named, an applied event between them was signed by the feed
+    /// of one of them (§16, "Authority"): only their links are read, not those strangers made.
+    private func countingRows(of planned: GraphPlanned, after: EventOrder?, limit: Int?) throws -> [EventRowRead] {
+        let p = planned.payload
+        return try pool.read { db in
+            var signers: [FeedID]? = nil
+            if let provider = p.provider, let receiver = p.receiver {
+                let facts = TableConsentFacts(db: db, log: log)
+                signers = try [provider, receiver].compactMap { try facts.answeredBy($0) }
+            }
+            let signedBy = signers.map { feeds in " AND author IN (" + feeds.indices.map { "?\($0 + 5)" }.joined(separator: ", ") + ")" } ?? ""
+            return try EventRowRead.all(db, where: """
+                id IN (SELECT source FROM link WHERE target = ?1 AND relation = ?2\(signedBy)) AND status = 0 AND ord > ?3 ORDER BY ord LIMIT ?4
+                """) {
+                $0.bind(1, planned.id)
+                $0.bind(2, Self.countingRelation(of: p).rawValue)
+                $0.bind(3, blob: after?.bytes ?? [])
+                $0.bind(4, Int64(clamping: limit ?? -1))
+                for (index, feed) in (signers ?? []).enumerated() { $0.bind(Int32(index + 5), feed) }
+            }
+        }
     }
 
     /// The quantity of `event` that counts for a flow like `flow`: the same kind of quantity.

@@ -5,7 +5,7 @@ import VFShapes
 
 /// One item of the graph and its applied events, printed a page at a time as they are read, so
 /// memory stays flat however many there are (a lot shared by many, a process anyone records
-/// into): `vf resource ID` and `vf process ID`.
+/// into, an offer anyone may satisfy): `vf resource ID`, `vf process ID` and `vf progress ID`.
 enum ItemEvents {
     /// Prints `{"events": […], key: item}` with `json`, else `text` and then `line` of each event.
     static func print(json: Bool, key: StaticString, item: (inout JSONWriter) -> Void, text: String,

@@ -85,6 +85,18 @@ final class PlanningEndpointTests: XCTestCase {
         process = try XCTUnwrap((planned.items.first?["processes"] as? [[String: Any]])?.first)
         XCTAssertEqual(process["finished"] as? Bool, true)
         XCTAssertEqual((process["outputs"] as? [[String: Any]])?.first?["done"] as? String, "10")
+
+        // One flow, with the events that count for it, a page at a time.
+        let one = try await node.client.get("/api/progress/\(pathSegment(flour))?limit=1")
+        XCTAssertEqual(one.status, 200, one.text)
+        XCTAssertEqual((one.object["progress"] as? [String: Any])?["done"] as? String, "10")
+        XCTAssertEqual((one.object["events"] as? [[String: Any]])?.compactMap { $0["action"] as? String }, ["produce"])
+        XCTAssertTrue(one.object["next"] is NSNull, one.text)
+        for (path, status) in [("/api/progress/\(pathSegment(plan))", 404), ("/api/progress/nope", 400),
+                               ("/api/progress/\(pathSegment(flour))?after=zz", 400)] {
+            let refused = try await node.client.get(path)
+            XCTAssertEqual(refused.status, status, "\(path): \(refused.text)")
+        }
     }
 }
 

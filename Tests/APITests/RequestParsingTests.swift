@@ -21,6 +21,7 @@ final class RequestParsingTests: XCTestCase {
         XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/trace/x").get(), .trace(id: "x"))
         XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/processes/%25" + entry.dropFirst()).get(), .process(id: entry))
         XCTAssertEqual(APIRoute.match(method: "GET", path: "/api/processes/"), .failure(.notFound("no such endpoint: /api/processes/")))
+        XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/progress/" + entry).get(), .progress(id: entry))
         XCTAssertEqual(APIRoute.match(method: "GET", path: "/api/nothing"), .failure(.notFound("no such endpoint: /api/nothing")))
         XCTAssertEqual(APIRoute.match(method: "DELETE", path: "/api/entries"), .failure(.methodNotAllowed(allowed: "POST")))
         XCTAssertEqual(APIRoute.match(method: "POST", path: "/api/feeds"), .failure(.methodNotAllowed(allowed: "GET")))

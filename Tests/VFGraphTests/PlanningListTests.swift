@@ -24,6 +24,8 @@ final class PlanningListTests: XCTestCase {
         let threshing = try net.post("farm", ["@type": "Process", "name": "threshing", "plannedWithin": ref(yard)])
         for n in 0 ..< 101 {
             try net.event("work", provider: "farm", receiver: "bakery", ["effortQuantity": qty("1", "hour"), "satisfies": ref(offer)])
+            // The bakery's own work, naming the farm's offer: it does not count.
+            if n % 20 == 0 { try net.event("work", provider: "bakery", ["effortQuantity": qty("5", "hour"), "satisfies": ref(offer)]) }
             try net.post("bakery", ["@type": "Commitment", "action": "work", "provider": .string(farm), "receiver": .string(bakery),
                                     "effortQuantity": qty("1", "hour"), "satisfies": ref(offer)])
             // The bakery plans within the farm's plan, and the farm's process.
@@ -46,8 +48,15 @@ final class PlanningListTests: XCTestCase {
         XCTAssertTrue(progress.moreCommitments)
         XCTAssertEqual(progress.commitments, progress.commitments.sorted(), "in id order")
         let graph = try store.graph(from: net.source)
-        let satisfying = graph.appliedOrder.filter { graph.events[$0]?.payload.action == .work }
+        let satisfying = graph.appliedOrder.filter { graph.events[$0]?.payload.action == .work && graph.events[$0]?.payload.provider == .feed(net.key("farm").feed) }
         XCTAssertEqual(progress.events, Array(satisfying.prefix(100)), "the first hundred, in causal order")
+        // Every one, a page at a time.
+        let farmsWork = graph.appliedOrder.filter { graph.events[$0]?.payload.action == .work && graph.events[$0]?.provenance.author == net.key("farm").feed }
+        XCTAssertEqual(farmsWork.count, 101)
+        for limit in [1, 7, 100, 1000] {
+            XCTAssertEqual(try eventsInPages { try reader.countingEvents(of: progress.planned, after: $0, limit: limit) }.map(\.id), farmsWork,
+                           "pages of \(limit): the farm's work, not the bakery's")
+        }
 
         let plans = try reader.plans(after: nil, limit: 10)
         XCTAssertEqual(plans.count, 2)
