@@ -30,6 +30,9 @@ public enum APIRoute: Equatable, Sendable {
     case planning(PlanningListingKind)
     /// How far one intent, commitment or claim has come, with the events that count, a page at a time.
     case progress(id: String)
+    /// A plan's members, or its processes, a page at a time.
+    case planMembers(plan: String)
+    case planProcesses(plan: String)
     case peers
     case sync
     case stream
@@ -92,10 +95,10 @@ public enum APIRoute: Equatable, Sendable {
                                ("trace/", APIRoute.trace), ("track/", APIRoute.track), ("proof/", APIRoute.proof)] as [(String, (String) -> APIRoute)] {
             if rest.hasPrefix(prefix), rest.count > prefix.count { return make(idText(String(rest.dropFirst(prefix.count)))) }
         }
-        if rest.hasPrefix("feeds/"), rest.hasSuffix("/entries") {
-            let middle = rest.dropFirst("feeds/".count).dropLast("/entries".count)
-            guard !middle.isEmpty else { return nil }
-            return .feedEntries(feed: idText(String(middle)))
+        for (prefix, suffix, make) in [("feeds/", "/entries", APIRoute.feedEntries), ("plans/", "/members", APIRoute.planMembers),
+                                       ("plans/", "/processes", APIRoute.planProcesses)] as [(String, String, (String) -> APIRoute)]
+        where rest.hasPrefix(prefix) && rest.hasSuffix(suffix) && rest.count > prefix.count + suffix.count {
+            return make(idText(String(rest.dropFirst(prefix.count).dropLast(suffix.count))))
         }
         return nil
     }

@@ -110,6 +110,31 @@ struct ReadEndpoints: Sendable {
         }, events: { try $0.countingEvents(of: $1.planned, after: $2, limit: $3) }, write: GraphJSON.progress)
     }
 
+    /// A page of a plan's members (`{"items": [progress], "next"}`), in id order.
+    func planMembers(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
+        let plan = try await existingPlan(idText)
+        return try await page(query, after: ListingCursor.entry, rows: { try $0.members(ofPlan: plan, after: $1, limit: $2) },
+                              cursor: { $0.planned.id }, write: GraphJSON.progress)
+    }
+
+    /// A page of a plan's processes (`{"items": [process], "next"}`), in id order, each with its
+    /// first planned inputs and outputs.
+    func planProcesses(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
+        let plan = try await existingPlan(idText)
+        return try await page(query, after: ListingCursor.entry, rows: { try $0.processes(ofPlan: plan, after: $1, limit: $2) },
+                              cursor: { $0.process.id }, write: GraphJSON.plannedProcess)
+    }
+
+    /// The id of a plan the graph holds: `400` if `idText` is not an entry id, `404` if it names no plan.
+    private func existingPlan(_ idText: String) async throws -> EntryID {
+        let id: EntryID
+        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        let reader = try await context.graph.reader()
+        let planned = try await blocking.run { try reader.planned(id) }
+        guard planned?.payload.kind == .plan else { throw APIError.notFound("no plan \(id) in the graph") }
+        return id
+    }
+
     private static func process(_ flows: ProcessFlows, to w: inout JSONWriter) {
         GraphJSON.process(flows.process, inputs: flows.inputs, outputs: flows.outputs, moreInputs: flows.moreInputs,
                           moreOutputs: flows.moreOutputs, to: &w)

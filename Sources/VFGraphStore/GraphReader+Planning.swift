@@ -197,23 +197,45 @@ extension GraphReader {
     /// processes and how far they have come (``PlanState``). Anyone may plan a commitment
     /// within anyone's plan, or a flow of anyone's process: a plan reads the progress of at most
     /// ``EmbeddedList/most`` members, processes, and inputs and outputs of each process.
+    /// ``members(ofPlan:after:limit:)`` and ``processes(ofPlan:after:limit:)`` page through all.
     public func plans(after: EntryID?, limit: Int) throws -> [PlanState] {
+        try planned(.plan, after: after, limit: limit).map { try state(ofPlan: $0) }
+    }
+
+    /// One plan as ``plans(after:limit:)`` gives it; nil if the graph holds no plan `id`.
+    public func plan(_ id: EntryID) throws -> PlanState? {
+        guard let plan = try planned(id), plan.payload.kind == .plan else { return nil }
+        return try state(ofPlan: plan)
+    }
+
+    private func state(ofPlan plan: GraphPlanned) throws -> PlanState {
         let cap = EmbeddedList.most
-        return try planned(.plan, after: after, limit: limit).map { plan in
-            let (memberIDs, processIDs) = try pool.read { db in
-                (try Self.linked(db, to: plan.id, by: [.plannedWithin, .independentDemandOf], flows: true, limit: cap + 1),
-                 try Self.linked(db, to: plan.id, by: [.plannedWithin], flows: false, limit: cap + 1))
+        let members = try self.members(ofPlan: plan.id, after: nil, limit: cap + 1)
+        let processes = try self.processes(ofPlan: plan.id, after: nil, limit: cap + 1)
+        return PlanState(plan: plan, members: Array(members.prefix(cap)), processes: Array(processes.prefix(cap)),
+                         moreMembers: members.count > cap, moreProcesses: processes.count > cap)
+    }
+
+    /// The intents, commitments and claims `plannedWithin` a plan or an `independentDemandOf`
+    /// it, in id order after `after`, at most `limit`, with how far each has come.
+    public func members(ofPlan plan: EntryID, after: EntryID?, limit: Int) throws -> [PlannedProgress] {
+        try progress(of: try pool.read { db in
+            try Self.linked(db, to: plan, by: [.plannedWithin, .independentDemandOf], flows: true, after: after, limit: limit)
+        }[...])
+    }
+
+    /// The processes `plannedWithin` a plan, in id order after `after`, at most `limit`, each
+    /// with its first ``EmbeddedList/most`` planned inputs and outputs and how far they have come.
+    public func processes(ofPlan plan: EntryID, after: EntryID?, limit: Int) throws -> [PlannedProcess] {
+        let cap = EmbeddedList.most
+        let ids = try pool.read { db in try Self.linked(db, to: plan, by: [.plannedWithin], flows: false, after: after, limit: limit) }
+        return try ids.compactMap { try process($0) }.map { process in
+            let (inputs, outputs) = try pool.read { db in
+                (try Self.linked(db, to: process.id, by: [.inputOf], flows: true, after: nil, limit: cap + 1),
+                 try Self.linked(db, to: process.id, by: [.outputOf], flows: true, after: nil, limit: cap + 1))
             }
-            let processes = try processIDs.prefix(cap).compactMap { try process($0) }.map { process in
-                let (inputs, outputs) = try pool.read { db in
-                    (try Self.linked(db, to: process.id, by: [.inputOf], flows: true, limit: cap + 1),
-                     try Self.linked(db, to: process.id, by: [.outputOf], flows: true, limit: cap + 1))
-                }
-                return PlannedProcess(process: process, inputs: try progress(of: inputs.prefix(cap)), outputs: try progress(of: outputs.prefix(cap)),
-                                      moreInputs: inputs.count > cap, moreOutputs: outputs.count > cap)
-            }
-            return PlanState(plan: plan, members: try progress(of: memberIDs.prefix(cap)), processes: processes,
-                             moreMembers: memberIDs.count > cap, moreProcesses: processIDs.count > cap)
+            return PlannedProcess(process: process, inputs: try progress(of: inputs.prefix(cap)), outputs: try progress(of: outputs.prefix(cap)),
+                                  moreInputs: inputs.count > cap, moreOutputs: outputs.count > cap)
         }
     }
 
@@ -221,16 +243,18 @@ extension GraphReader {
         try ids.compactMap { try planned($0) }.map { try progress(of: $0) }
     }
 
-    /// The first `limit` entries in id order that name `target` by one of `relations`, each once:
+    /// The first `limit` entries in id order after `after` that name `target` by one of `relations`, each once:
     /// intents, commitments and claims with `flows`, else processes. The links to `target` are
     /// sorted by source (index entries, one pass over all of them: about a microsecond each),
     /// and each source is looked up by its key only until `limit` are found.
-    static func linked(_ db: Database, to target: EntryID, by relations: [PlanningRelation], flows: Bool, limit: Int) throws -> [EntryID] {
+    static func linked(_ db: Database, to target: EntryID, by relations: [PlanningRelation], flows: Bool, after: EntryID?,
+                       limit: Int) throws -> [EntryID] {
         let sources = try RawStatement(db, """
             SELECT DISTINCT source FROM link WHERE target = ?1 AND relation IN (\(relations.map { String($0.rawValue) }.joined(separator: ", ")))
-            ORDER BY source
+                AND source > ?2 ORDER BY source
             """)
         sources.bind(1, target)
+        if let after { sources.bind(2, after) } else { sources.bind(2, blob: []) }
         let kinds = [PlannedKind.intent, .commitment, .claim].map { String($0.code) }.joined(separator: ", ")
         let kept = try RawStatement(db, flows ? "SELECT 1 FROM planned WHERE id = ?1 AND kind IN (\(kinds))" : "SELECT 1 FROM process WHERE id = ?1")
         var found: [EntryID] = []

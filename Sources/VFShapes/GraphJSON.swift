@@ -196,17 +196,21 @@ extension GraphJSON {
         w.key("moreProcesses"); w.bool(s.moreProcesses)
         w.key("name"); w.string(s.plan.payload.name)
         w.key("note"); w.string(s.plan.payload.note)
-        w.key("processes"); w.array(s.processes) { p, w in
-            w.beginObject()
-            w.key("finished"); w.bool(p.finished)
-            w.key("id"); w.id(p.process.id)
-            w.key("inputs"); w.array(p.inputs, progress)
-            w.key("moreInputs"); w.bool(p.moreInputs)
-            w.key("moreOutputs"); w.bool(p.moreOutputs)
-            w.key("name"); w.string(p.process.payload.name)
-            w.key("outputs"); w.array(p.outputs, progress)
-            w.endObject()
-        }
+        w.key("processes"); w.array(s.processes, plannedProcess)
+        w.endObject()
+    }
+
+    /// A process of a plan with its first planned inputs and outputs (``EmbeddedList``):
+    /// `{"finished", "id", "inputs", "moreInputs", "moreOutputs", "name", "outputs"}`.
+    public static func plannedProcess(_ p: PlannedProcess, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("finished"); w.bool(p.finished)
+        w.key("id"); w.id(p.process.id)
+        w.key("inputs"); w.array(p.inputs, progress)
+        w.key("moreInputs"); w.bool(p.moreInputs)
+        w.key("moreOutputs"); w.bool(p.moreOutputs)
+        w.key("name"); w.string(p.process.payload.name)
+        w.key("outputs"); w.array(p.outputs, progress)
         w.endObject()
     }
 }

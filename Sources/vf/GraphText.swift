@@ -50,13 +50,17 @@ enum GraphText {
     /// The plan's line, then its members and its processes with their planned inputs and outputs.
     static func planWithMembers(_ s: PlanState) -> String {
         var lines = [plan(s)] + s.members.map { "  " + progress($0) } + (s.moreMembers ? ["  … more members"] : [])
-        for p in s.processes {
-            lines.append("  process \(p.process.id) \"\(p.process.payload.name ?? "")\"\(p.finished ? ", finished" : "")")
-            lines += p.inputs.map { "    in:  " + progress($0) } + (p.moreInputs ? ["    in:  … more"] : [])
-            lines += p.outputs.map { "    out: " + progress($0) } + (p.moreOutputs ? ["    out: … more"] : [])
-        }
+        lines += s.processes.map(plannedProcess)
         if s.moreProcesses { lines.append("  … more processes") }
+        if s.moreMembers || s.moreProcesses { lines.append("  (all of them: vf plan \(s.plan.id))") }
         return lines.joined(separator: "\n")
+    }
+
+    /// A process of a plan, then its planned inputs and outputs, a line each.
+    static func plannedProcess(_ p: PlannedProcess) -> String {
+        (["  process \(p.process.id) \"\(p.process.payload.name ?? "")\"\(p.finished ? ", finished" : "")"]
+            + p.inputs.map { "    in:  " + progress($0) } + (p.moreInputs ? ["    in:  … more"] : [])
+            + p.outputs.map { "    out: " + progress($0) } + (p.moreOutputs ? ["    out: … more"] : [])).joined(separator: "\n")
     }
 
     static func event(_ e: GraphEvent) -> String {

@@ -10,7 +10,7 @@ struct VF: AsyncParsableCommand {
         subcommands: [Init.self, WhoAmI.self, Publish.self, Log.self, Feeds.self, Verify.self, Export.self, Import.self,
                       Serve.self, Sync.self, Address.self, Connect.self, Peers.self, Follow.self, Unfollow.self, Block.self, Forget.self,
                       InviteCommand.self, Resources.self, ResourceCommand.self, Trace.self, Track.self, Processes.self, ProcessCommand.self,
-                      Agents.self, Offer.self, Need.self, Offers.self, Needs.self, Commitments.self, Claims.self, ProgressCommand.self, Plans.self, Agreements.self,
+                      Agents.self, Offer.self, Need.self, Offers.self, Needs.self, Commitments.self, Claims.self, ProgressCommand.self, Plans.self, PlanCommand.self, Agreements.self,
                       Agree.self, Withdraw.self, Prove.self, ProofCommand.self, GraphCommand.self, Token.self, Backup.self, Restore.self, Unlock.self]
     )
 }

@@ -86,6 +86,21 @@ final class PlanningEndpointTests: XCTestCase {
         XCTAssertEqual(process["finished"] as? Bool, true)
         XCTAssertEqual((process["outputs"] as? [[String: Any]])?.first?["done"] as? String, "10")
 
+        // The plan's members and processes, a page at a time.
+        let members = try await node.client.get("/api/plans/\(pathSegment(plan))/members?limit=1")
+        XCTAssertEqual(members.status, 200, members.text)
+        XCTAssertEqual(members.items.count, 1)
+        let rest = try await node.client.get("/api/plans/\(pathSegment(plan))/members?after=\(try XCTUnwrap(members.object["next"] as? String))")
+        XCTAssertEqual(Set((members.items + rest.items).compactMap { $0["id"] as? String }), [need, commitment])
+        XCTAssertTrue(rest.object["next"] is NSNull, rest.text)
+        let processes = try await node.client.get("/api/plans/\(pathSegment(plan))/processes")
+        XCTAssertEqual(processes.items.compactMap { $0["id"] as? String }, [milling])
+        XCTAssertEqual(processes.items.first?["finished"] as? Bool, true)
+        for (path, status) in [("/api/plans/\(pathSegment(milling))/members", 404), ("/api/plans/nope/processes", 400)] {
+            let refused = try await node.client.get(path)
+            XCTAssertEqual(refused.status, status, "\(path): \(refused.text)")
+        }
+
         // One flow, with the events that count for it, a page at a time.
         let one = try await node.client.get("/api/progress/\(pathSegment(flour))?limit=1")
         XCTAssertEqual(one.status, 200, one.text)

@@ -44,6 +44,7 @@ final class PlanningCommandLineTests: XCTestCase {
         let commitment = try publish(home, #"{"@type":"Commitment","action":"transfer","provider":"\#(me)","receiver":"\#(mill)","resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"},"satisfies":["\#(need)","\#(offer)"]}"#)
 
         XCTAssertEqual(try rows(home, "offers").map { $0["id"] as? String }, [offer])
+
         XCTAssertEqual(try rows(home, "needs").map { $0["id"] as? String }, [need])
         let needRow = try XCTUnwrap(try rows(home, "needs").first)
         XCTAssertEqual(needRow["promised"] as? String, "400")
@@ -71,6 +72,7 @@ final class PlanningCommandLineTests: XCTestCase {
         XCTAssertNotEqual(notPlanned.status, 0, "a resource id is not an entry id")
         let notAFlow = try VFProcess.run(["progress", mill, "--home", home])
         XCTAssertTrue(notAFlow.stderr.contains("no intent, commitment or claim"), notAFlow.stderr)
+
         XCTAssertEqual(try rows(home, "commitments").count, 1)
         XCTAssertTrue(try vf(["commitments", "--open", "--home", home]).stdout.contains("no commitments"))
         XCTAssertEqual(try rows(home, "needs").count, 0, "the need is met")
@@ -85,6 +87,20 @@ final class PlanningCommandLineTests: XCTestCase {
         XCTAssertTrue(refusedAgree.stderr.contains("signed agreement \(agreement) already"), refusedAgree.stderr)
         let stranger = try VFProcess.run(["agree", agreement, "--home", directory + "/mill-only"])
         XCTAssertNotEqual(stranger.status, 0, "a home that does not hold the agreement cannot sign it")
+
+        // A plan with one commitment and one process: vf plan shows them all.
+        let plan = try publish(home, #"{"@type":"Plan","name":"harvest"}"#)
+        let help = try publish(home, #"{"@type":"Commitment","action":"work","provider":"\#(me)","receiver":"\#(mill)","effortQuantity":{"hasNumericalValue":"8","hasUnit":"hour"},"plannedWithin":"\#(plan)"}"#)
+        let threshing = try publish(home, #"{"@type":"Process","name":"threshing","plannedWithin":"\#(plan)"}"#)
+        let planJSON = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try vf(["plan", plan, "--json", "--home", home]).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((planJSON["members"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [help])
+        XCTAssertEqual((planJSON["processes"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [threshing])
+        XCTAssertEqual((planJSON["plan"] as? [String: Any])?["id"] as? String, plan)
+        let planText = try vf(["plan", plan, "--home", home]).stdout
+        XCTAssertTrue(planText.hasPrefix("\(plan)  Plan \"harvest\": 0 of 1 finished"), planText)
+        XCTAssertTrue(planText.contains("  process \(threshing) \"threshing\""), planText)
+        let notAPlan = try VFProcess.run(["plan", help, "--home", home])
+        XCTAssertTrue(notAPlan.stderr.contains("no plan \(help)"), notAPlan.stderr)
 
         // A reference to something unknown is refused, and nothing is appended.
         let unknown = "%" + String(repeating: "A", count: 43) + "=.vf1"

@@ -66,6 +66,26 @@ final class PlanningListTests: XCTestCase {
         XCTAssertEqual(state.members.map(\.planned.id), state.members.map(\.planned.id).sorted())
         XCTAssertEqual(state.processes.count, 100)
         XCTAssertTrue(state.moreProcesses)
+        // All of them, a page at a time.
+        var members: [EntryID] = [], processes: [EntryID] = []
+        for _ in 0 ..< 100 {
+            let page = try reader.members(ofPlan: plan, after: members.last, limit: 7).map(\.planned.id)
+            members += page
+            if page.count < 7 { break }
+        }
+        XCTAssertEqual(members.count, 101)
+        XCTAssertEqual(members, members.sorted())
+        XCTAssertEqual(Array(members.prefix(100)), state.members.map(\.planned.id))
+        for _ in 0 ..< 100 {
+            let page = try reader.processes(ofPlan: plan, after: processes.last, limit: 7).map(\.process.id)
+            processes += page
+            if page.count < 7 { break }
+        }
+        XCTAssertEqual(Set(processes).count, 101)
+        XCTAssertEqual(Array(processes.prefix(100)), state.processes.map(\.process.id))
+        XCTAssertEqual(try reader.plan(plan), state)
+        XCTAssertNil(try reader.plan(threshing), "a process is not a plan")
+
         let other = try XCTUnwrap(plans.first { $0.plan.id == yard })
         XCTAssertEqual(other.processes.map(\.process.id), [threshing])
         XCTAssertFalse(other.moreProcesses || other.moreMembers)
