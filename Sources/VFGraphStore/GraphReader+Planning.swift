@@ -74,18 +74,22 @@ extension GraphReader {
                                moreEvents: moreEvents, moreCommitments: moreCommitments, finished: finished)
     }
 
-    /// The applied events that count for an intent, commitment or claim — those
-    /// ``progress(of:)`` adds up — in causal order: at most `limit` after the event whose order
-    /// is `after`. A page reads the links naming the object (index entries) and the rows after
-    /// `after`, a page's worth at a time.
+    /// The applied events that count for an intent, commitment or claim — those between its
+    /// agents, which its `events` names — in causal order: at most `limit` after the event
+    /// whose order is `after`. Each batch of rows passes over every link naming the object
+    /// (index entries, and their rows sorted), as ``progress(of:)`` does; batches are of at
+    /// least ``GraphReader/maximumPage`` rows, so the events of strangers that do not count
+    /// cost a few batches, not one each.
     public func countingEvents(of planned: GraphPlanned, after: EventOrder?, limit: Int) throws -> [GraphEvent] {
         var result: [GraphEvent] = [], after = after
+        let batch = max(limit, Self.maximumPage)
         while result.count < limit {
-            let rows = try countingRows(of: planned, after: after, limit: limit)
-            for event in try events(rows) where result.count < limit && Self.counts(event.payload.provider, event.payload.receiver, for: planned.payload) {
+            let rows = try countingRows(of: planned, after: after, limit: batch)
+            for event in try events(rows) where Self.counts(event.payload.provider, event.payload.receiver, for: planned.payload) {
                 result.append(event)
+                if result.count == limit { return result }
             }
-            guard rows.count == limit, let last = rows.last?.order else { break }
+            guard rows.count == batch, let last = rows.last?.order else { break }
             after = last
         }
         return result
@@ -210,25 +214,37 @@ extension GraphReader {
 
     private func state(ofPlan plan: GraphPlanned) throws -> PlanState {
         let cap = EmbeddedList.most
-        let members = try self.members(ofPlan: plan.id, after: nil, limit: cap + 1)
-        let processes = try self.processes(ofPlan: plan.id, after: nil, limit: cap + 1)
-        return PlanState(plan: plan, members: Array(members.prefix(cap)), processes: Array(processes.prefix(cap)),
-                         moreMembers: members.count > cap, moreProcesses: processes.count > cap)
+        // The ids first: only the first hundred of each are read further.
+        let (memberIDs, processIDs) = try pool.read { db in
+            (try Self.memberIDs(db, ofPlan: plan.id, after: nil, limit: cap + 1), try Self.processIDs(db, ofPlan: plan.id, after: nil, limit: cap + 1))
+        }
+        return PlanState(plan: plan, members: try progress(of: memberIDs.prefix(cap)), processes: try plannedProcesses(processIDs.prefix(cap)),
+                         moreMembers: memberIDs.count > cap, moreProcesses: processIDs.count > cap)
     }
 
     /// The intents, commitments and claims `plannedWithin` a plan or an `independentDemandOf`
     /// it, in id order after `after`, at most `limit`, with how far each has come.
     public func members(ofPlan plan: EntryID, after: EntryID?, limit: Int) throws -> [PlannedProgress] {
-        try progress(of: try pool.read { db in
-            try Self.linked(db, to: plan, by: [.plannedWithin, .independentDemandOf], flows: true, after: after, limit: limit)
-        }[...])
+        try progress(of: try pool.read { db in try Self.memberIDs(db, ofPlan: plan, after: after, limit: limit) }[...])
     }
 
     /// The processes `plannedWithin` a plan, in id order after `after`, at most `limit`, each
     /// with its first ``EmbeddedList/most`` planned inputs and outputs and how far they have come.
     public func processes(ofPlan plan: EntryID, after: EntryID?, limit: Int) throws -> [PlannedProcess] {
+        try plannedProcesses(try pool.read { db in try Self.processIDs(db, ofPlan: plan, after: after, limit: limit) }[...])
+    }
+
+    private static func memberIDs(_ db: Database, ofPlan plan: EntryID, after: EntryID?, limit: Int) throws -> [EntryID] {
+        try linked(db, to: plan, by: [.plannedWithin, .independentDemandOf], flows: true, after: after, limit: limit)
+    }
+
+    private static func processIDs(_ db: Database, ofPlan plan: EntryID, after: EntryID?, limit: Int) throws -> [EntryID] {
+        try linked(db, to: plan, by: [.plannedWithin], flows: false, after: after, limit: limit)
+    }
+
+    /// The processes `ids`, each with its first planned inputs and outputs.
+    private func plannedProcesses(_ ids: ArraySlice<EntryID>) throws -> [PlannedProcess] {
         let cap = EmbeddedList.most
-        let ids = try pool.read { db in try Self.linked(db, to: plan, by: [.plannedWithin], flows: false, after: after, limit: limit) }
         return try ids.compactMap { try process($0) }.map { process in
             let (inputs, outputs) = try pool.read { db in
                 (try Self.linked(db, to: process.id, by: [.inputOf], flows: true, after: nil, limit: cap + 1),

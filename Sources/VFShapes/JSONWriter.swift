@@ -26,7 +26,8 @@ public struct JSONWriter {
     }
 
     /// The bytes written so far, leaving the writer empty (for writing a long listing in pieces).
-    /// The next value written is not separated from the taken ones.
+    /// The writer keeps its place: the next value continues the taken ones, with the comma one
+    /// is due.
     public mutating func take() -> [UInt8] {
         defer { bytes.removeAll(keepingCapacity: true) }
         return bytes

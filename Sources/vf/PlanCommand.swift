@@ -9,7 +9,10 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show one plan with all its members and all its processes, and how far each has come.",
-        discussion: "vf plans shows the first 100 members and processes of each plan; this shows them all, a page at a time as read.")
+        discussion: """
+            vf plans shows the first 100 members and processes of each plan; this shows them all, a page at a time as read. \
+            Each process still shows its first 100 planned inputs and outputs.
+            """)
 
     @OptionGroup var options: HomeOptions
     @Argument(help: "The plan's entry id, %….vf1.") var id: String

@@ -1,6 +1,7 @@
 import Foundation
 import VFAPI
 import VFProof
+import VFLog
 import XCTest
 
 /// The planning listings over the API: what is open, how far each commitment has come, who
@@ -91,7 +92,9 @@ final class PlanningEndpointTests: XCTestCase {
         XCTAssertEqual(members.status, 200, members.text)
         XCTAssertEqual(members.items.count, 1)
         let rest = try await node.client.get("/api/plans/\(pathSegment(plan))/members?after=\(try XCTUnwrap(members.object["next"] as? String))")
-        XCTAssertEqual(Set((members.items + rest.items).compactMap { $0["id"] as? String }), [need, commitment])
+        let paged: [String] = (members.items + rest.items).compactMap { $0["id"] as? String }
+        let expected: [EntryID] = try [need, commitment].map { try EntryID(parsing: $0) }.sorted()
+        XCTAssertEqual(paged, expected.map(\.description), "each once, in id order")
         XCTAssertTrue(rest.object["next"] is NSNull, rest.text)
         let processes = try await node.client.get("/api/plans/\(pathSegment(plan))/processes")
         XCTAssertEqual(processes.items.compactMap { $0["id"] as? String }, [milling])
@@ -107,6 +110,15 @@ final class PlanningEndpointTests: XCTestCase {
         XCTAssertEqual((one.object["progress"] as? [String: Any])?["done"] as? String, "10")
         XCTAssertEqual((one.object["events"] as? [[String: Any]])?.compactMap { $0["action"] as? String }, ["produce"])
         XCTAssertTrue(one.object["next"] is NSNull, one.text)
+        let more = try id(try await node.publish(["@type": "EconomicEvent", "action": "produce", "provider": me, "receiver": me, "outputOf": milling,
+                                                  "resourceQuantity": ["hasNumericalValue": "2", "hasUnit": "kg"],
+                                                  "newInventoriedResource": ["name": "more flour"], "fulfills": flour]))
+        let first = try await node.client.get("/api/progress/\(pathSegment(flour))?limit=1")
+        let next = try XCTUnwrap(first.object["next"] as? String, first.text)
+        let second = try await node.client.get("/api/progress/\(pathSegment(flour))?limit=1&after=\(next)")
+        XCTAssertEqual((second.object["events"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [more])
+        XCTAssertEqual((second.object["progress"] as? [String: Any])?["done"] as? String, "12")
+        XCTAssertTrue(second.object["next"] is NSNull, second.text)
         for (path, status) in [("/api/progress/\(pathSegment(plan))", 404), ("/api/progress/nope", 400),
                                ("/api/progress/\(pathSegment(flour))?after=zz", 400)] {
             let refused = try await node.client.get(path)

@@ -23,6 +23,10 @@ final class RequestParsingTests: XCTestCase {
         XCTAssertEqual(APIRoute.match(method: "GET", path: "/api/processes/"), .failure(.notFound("no such endpoint: /api/processes/")))
         XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/progress/" + entry).get(), .progress(id: entry))
         XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/plans/" + entry + "/members").get(), .planMembers(plan: entry))
+        let slashed = "%ab/" + String(repeating: "A", count: 40) + "=.vf1"
+        XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/plans/" + slashed + "/members").get(), .planMembers(plan: slashed))
+        XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/plans/%25ab%2F" + String(repeating: "A", count: 40) + "=.vf1/processes").get(),
+                       .planProcesses(plan: slashed))
         XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/plans/" + entry + "/processes").get(), .planProcesses(plan: entry))
         XCTAssertEqual(APIRoute.match(method: "GET", path: "/api/plans//members"), .failure(.notFound("no such endpoint: /api/plans//members")))
         XCTAssertEqual(APIRoute.match(method: "GET", path: "/api/nothing"), .failure(.notFound("no such endpoint: /api/nothing")))

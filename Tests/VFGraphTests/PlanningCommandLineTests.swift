@@ -44,7 +44,6 @@ final class PlanningCommandLineTests: XCTestCase {
         let commitment = try publish(home, #"{"@type":"Commitment","action":"transfer","provider":"\#(me)","receiver":"\#(mill)","resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"},"satisfies":["\#(need)","\#(offer)"]}"#)
 
         XCTAssertEqual(try rows(home, "offers").map { $0["id"] as? String }, [offer])
-
         XCTAssertEqual(try rows(home, "needs").map { $0["id"] as? String }, [need])
         let needRow = try XCTUnwrap(try rows(home, "needs").first)
         XCTAssertEqual(needRow["promised"] as? String, "400")

@@ -51,6 +51,8 @@ final class PlanningListTests: XCTestCase {
         let satisfying = graph.appliedOrder.filter { graph.events[$0]?.payload.action == .work && graph.events[$0]?.payload.provider == .feed(net.key("farm").feed) }
         XCTAssertEqual(progress.events, Array(satisfying.prefix(100)), "the first hundred, in causal order")
         // Every one, a page at a time.
+        XCTAssertEqual(graph.appliedOrder.filter { graph.events[$0]?.provenance.author == net.key("bakery").feed }.count, 6,
+                       "the bakery's own work applied: it names the offer, and does not count")
         let farmsWork = graph.appliedOrder.filter { graph.events[$0]?.payload.action == .work && graph.events[$0]?.provenance.author == net.key("farm").feed }
         XCTAssertEqual(farmsWork.count, 101)
         for limit in [1, 7, 100, 1000] {
