@@ -76,6 +76,7 @@ struct APIResponder: HTTPResponder {
         case let .resource(id): return Self.json(bytes: try await reads.resource(id, query: query))
         case let .process(id): return Self.json(bytes: try await reads.process(id, query: query))
         case let .progress(id): return Self.json(bytes: try await reads.progress(id, query: query))
+        case let .promisingCommitments(intent): return Self.json(bytes: try await reads.promisingCommitments(intent, query: query))
         case let .planMembers(plan): return Self.json(bytes: try await reads.planMembers(plan, query: query))
         case let .planProcesses(plan): return Self.json(bytes: try await reads.planProcesses(plan, query: query))
         case .processes: return Self.json(bytes: try await reads.processes(query))

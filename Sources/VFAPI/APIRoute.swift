@@ -30,6 +30,8 @@ public enum APIRoute: Equatable, Sendable {
     case planning(PlanningListingKind)
     /// How far one intent, commitment or claim has come, with the events that count, a page at a time.
     case progress(id: String)
+    /// The commitments that promise an intent, a page at a time.
+    case promisingCommitments(intent: String)
     /// A plan's members, or its processes, a page at a time.
     case planMembers(plan: String)
     case planProcesses(plan: String)
@@ -90,15 +92,17 @@ public enum APIRoute: Equatable, Sendable {
     }
 
     private static func parameterised(_ rest: String) -> APIRoute? {
+        // Sub-collections first: an id never ends in one of their names.
+        for (prefix, suffix, make) in [("feeds/", "/entries", APIRoute.feedEntries), ("plans/", "/members", APIRoute.planMembers),
+                                       ("progress/", "/commitments", APIRoute.promisingCommitments),
+                                       ("plans/", "/processes", APIRoute.planProcesses)] as [(String, String, (String) -> APIRoute)]
+        where rest.hasPrefix(prefix) && rest.hasSuffix(suffix) && rest.count > prefix.count + suffix.count {
+            return make(idText(String(rest.dropFirst(prefix.count).dropLast(suffix.count))))
+        }
         for (prefix, make) in [("entries/", APIRoute.entry), ("resources/", APIRoute.resource), ("processes/", APIRoute.process),
                                ("progress/", APIRoute.progress),
                                ("trace/", APIRoute.trace), ("track/", APIRoute.track), ("proof/", APIRoute.proof)] as [(String, (String) -> APIRoute)] {
             if rest.hasPrefix(prefix), rest.count > prefix.count { return make(idText(String(rest.dropFirst(prefix.count)))) }
-        }
-        for (prefix, suffix, make) in [("feeds/", "/entries", APIRoute.feedEntries), ("plans/", "/members", APIRoute.planMembers),
-                                       ("plans/", "/processes", APIRoute.planProcesses)] as [(String, String, (String) -> APIRoute)]
-        where rest.hasPrefix(prefix) && rest.hasSuffix(suffix) && rest.count > prefix.count + suffix.count {
-            return make(idText(String(rest.dropFirst(prefix.count).dropLast(suffix.count))))
         }
         return nil
     }

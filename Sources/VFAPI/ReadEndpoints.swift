@@ -110,6 +110,18 @@ struct ReadEndpoints: Sendable {
         }, events: { try $0.countingEvents(of: $1.planned, after: $2, limit: $3) }, write: GraphJSON.progress)
     }
 
+    /// A page of the commitments that promise an intent (`{"items": [progress], "next"}`), in id order.
+    func promisingCommitments(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
+        let id: EntryID
+        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        let reader = try await context.graph.reader()
+        guard let intent = try await blocking.run({ try reader.planned(id) }), intent.payload.kind == .intent else {
+            throw APIError.notFound("no intent \(id) in the graph")
+        }
+        return try await page(query, after: ListingCursor.entry, rows: { try $0.promisingCommitments(of: intent, after: $1, limit: $2) },
+                              cursor: { $0.planned.id }, write: GraphJSON.progress)
+    }
+
     /// A page of a plan's members (`{"items": [progress], "next"}`), in id order.
     func planMembers(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
         let plan = try await existingPlan(idText)

@@ -95,6 +95,27 @@ extension GraphReader {
         return result
     }
 
+    /// The commitments that promise an intent — those between its agents, which its
+    /// `commitments` names — in id order after `after`, at most `limit`, with how far each has
+    /// come. Empty for a commitment or a claim.
+    public func promisingCommitments(of intent: GraphPlanned, after: EntryID?, limit: Int) throws -> [PlannedProgress] {
+        guard intent.payload.kind == .intent else { return [] }
+        var found: [GraphPlanned] = [], after = after
+        let batch = max(limit, Self.maximumPage)
+        search: while found.count < limit {
+            let ids = try pool.read { db in try Self.linked(db, to: intent.id, by: [.satisfies], flows: true, after: after, limit: batch) }
+            for id in ids {
+                guard let commitment = try planned(id), commitment.payload.kind == .commitment,
+                      Self.counts(commitment.payload.provider, commitment.payload.receiver, for: intent.payload) else { continue }
+                found.append(commitment)
+                if found.count == limit { break search }
+            }
+            guard ids.count == batch, let last = ids.last else { break }
+            after = last
+        }
+        return try found.map { try progress(of: $0) }
+    }
+
     /// Whether an event fulfils a commitment, settles a claim or satisfies an intent.
     private static func countingRelation(of p: PlannedPayload) -> PlanningRelation {
         switch p.kind {

@@ -5,7 +5,7 @@ import VFShapes
 
 /// One item of the graph and its applied events, printed a page at a time as they are read, so
 /// memory stays flat however many there are (a lot shared by many, a process anyone records
-/// into, an offer anyone may satisfy): `vf resource ID`, `vf process ID` and `vf progress ID`.
+/// into): `vf resource ID` and `vf process ID`.
 enum ItemEvents {
     /// Prints `{"events": […], key: item}` with `json`, else `text` and then `line` of each event.
     static func print(json: Bool, key: StaticString, item: (inout JSONWriter) -> Void, text: String,
@@ -18,15 +18,8 @@ enum ItemEvents {
         } else {
             Swift.print(text)
         }
-        var after: EventOrder?
-        while true {
-            let events = try page(after, GraphReader.maximumPage)
-            for e in events {
-                if json { GraphJSON.event(e, to: &writer) } else { Swift.print(line(e)) }
-            }
-            StandardOutput.write(writer.take())
-            guard events.count == GraphReader.maximumPage, let last = events.last?.order else { break }
-            after = last
+        try PagedRows.each(page, cursor: \.order, flush: { StandardOutput.write(writer.take()) }) { e in
+            if json { GraphJSON.event(e, to: &writer) } else { Swift.print(line(e)) }
         }
         if json {
             writer.endArray()

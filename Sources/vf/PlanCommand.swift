@@ -31,7 +31,8 @@ struct PlanCommand: ParsableCommand {
         } else {
             print(GraphText.plan(state))
         }
-        try pages({ try reader.members(ofPlan: entry, after: $0, limit: $1) }, cursor: \.planned.id) { member in
+        try PagedRows.each({ try reader.members(ofPlan: entry, after: $0, limit: $1) }, cursor: \.planned.id,
+                           flush: { StandardOutput.write(writer.take()) }) { member in
             if json { GraphJSON.progress(member, to: &writer) } else { print("  " + GraphText.progress(member)) }
         }
         if json {
@@ -40,7 +41,8 @@ struct PlanCommand: ParsableCommand {
             writer.key("processes")
             writer.beginArray()
         }
-        try pages({ try reader.processes(ofPlan: entry, after: $0, limit: $1) }, cursor: \.process.id) { process in
+        try PagedRows.each({ try reader.processes(ofPlan: entry, after: $0, limit: $1) }, cursor: \.process.id,
+                           flush: { StandardOutput.write(writer.take()) }) { process in
             if json { GraphJSON.plannedProcess(process, to: &writer) } else { print(GraphText.plannedProcess(process)) }
         }
         if json {
@@ -49,17 +51,5 @@ struct PlanCommand: ParsableCommand {
             writer.endLine()
         }
         StandardOutput.write(writer.take())
-
-        /// Every row `page` gives, a page at a time, each written (and the output flushed) as read.
-        func pages<Row>(_ page: (EntryID?, Int) throws -> [Row], cursor: (Row) -> EntryID, _ each: (Row) -> Void) throws {
-            var after: EntryID?
-            while true {
-                let rows = try page(after, GraphReader.maximumPage)
-                rows.forEach(each)
-                StandardOutput.write(writer.take())
-                guard rows.count == GraphReader.maximumPage, let last = rows.last else { return }
-                after = cursor(last)
-            }
-        }
     }
 }

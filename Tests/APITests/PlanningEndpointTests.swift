@@ -87,6 +87,12 @@ final class PlanningEndpointTests: XCTestCase {
         XCTAssertEqual(process["finished"] as? Bool, true)
         XCTAssertEqual((process["outputs"] as? [[String: Any]])?.first?["done"] as? String, "10")
 
+        // The commitments that promise the need.
+        let promising = try await node.client.get("/api/progress/\(pathSegment(need))/commitments")
+        XCTAssertEqual(promising.items.compactMap { $0["id"] as? String }, [commitment], promising.text)
+        let notAnIntent = try await node.client.get("/api/progress/\(pathSegment(commitment))/commitments")
+        XCTAssertEqual(notAnIntent.status, 404, notAnIntent.text)
+
         // The plan's members and processes, a page at a time.
         let members = try await node.client.get("/api/plans/\(pathSegment(plan))/members?limit=1")
         XCTAssertEqual(members.status, 200, members.text)

@@ -24,7 +24,11 @@ final class PlanningListTests: XCTestCase {
         let threshing = try net.post("farm", ["@type": "Process", "name": "threshing", "plannedWithin": ref(yard)])
         for n in 0 ..< 101 {
             try net.event("work", provider: "farm", receiver: "bakery", ["effortQuantity": qty("1", "hour"), "satisfies": ref(offer)])
-            // The bakery's own work, naming the farm's offer: it does not count.
+            // The bakery's own work, and a commitment of its own, naming the farm's offer: they do not count.
+            if n == 50 {
+                try net.post("bakery", ["@type": "Commitment", "action": "work", "provider": .string(bakery), "receiver": .string(farm),
+                                        "effortQuantity": qty("1", "hour"), "satisfies": ref(offer)])
+            }
             if n % 20 == 0 { try net.event("work", provider: "bakery", ["effortQuantity": qty("5", "hour"), "satisfies": ref(offer)]) }
             try net.post("bakery", ["@type": "Commitment", "action": "work", "provider": .string(farm), "receiver": .string(bakery),
                                     "effortQuantity": qty("1", "hour"), "satisfies": ref(offer)])
@@ -47,6 +51,14 @@ final class PlanningListTests: XCTestCase {
         XCTAssertEqual(progress.commitments.count, 100)
         XCTAssertTrue(progress.moreCommitments)
         XCTAssertEqual(progress.commitments, progress.commitments.sorted(), "in id order")
+        var promising: [EntryID] = []
+        for _ in 0 ..< 100 {
+            let page = try reader.promisingCommitments(of: progress.planned, after: promising.last, limit: 7).map(\.planned.id)
+            promising += page
+            if page.count < 7 { break }
+        }
+        XCTAssertEqual(promising.count, 101, "the farm's commitments, not the bakery's own")
+        XCTAssertEqual(Array(promising.prefix(100)), progress.commitments)
         let graph = try store.graph(from: net.source)
         let satisfying = graph.appliedOrder.filter { graph.events[$0]?.payload.action == .work && graph.events[$0]?.payload.provider == .feed(net.key("farm").feed) }
         XCTAssertEqual(progress.events, Array(satisfying.prefix(100)), "the first hundred, in causal order")
