@@ -77,6 +77,8 @@ struct APIResponder: HTTPResponder {
         case let .process(id): return Self.json(bytes: try await reads.process(id, query: query))
         case let .progress(id): return Self.json(bytes: try await reads.progress(id, query: query))
         case let .promisingCommitments(intent): return Self.json(bytes: try await reads.promisingCommitments(intent, query: query))
+        case let .plannedInputs(process): return Self.json(bytes: try await reads.plannedFlows(process, outputs: false, query: query))
+        case let .plannedOutputs(process): return Self.json(bytes: try await reads.plannedFlows(process, outputs: true, query: query))
         case let .planMembers(plan): return Self.json(bytes: try await reads.planMembers(plan, query: query))
         case let .planProcesses(plan): return Self.json(bytes: try await reads.planProcesses(plan, query: query))
         case .processes: return Self.json(bytes: try await reads.processes(query))

@@ -32,6 +32,9 @@ public enum APIRoute: Equatable, Sendable {
     case progress(id: String)
     /// The commitments that promise an intent, a page at a time.
     case promisingCommitments(intent: String)
+    /// The intents, commitments and claims planned as a process's inputs, or outputs, a page at a time.
+    case plannedInputs(process: String)
+    case plannedOutputs(process: String)
     /// A plan's members, or its processes, a page at a time.
     case planMembers(plan: String)
     case planProcesses(plan: String)
@@ -95,6 +98,8 @@ public enum APIRoute: Equatable, Sendable {
         // Sub-collections first: an id never ends in one of their names.
         for (prefix, suffix, make) in [("feeds/", "/entries", APIRoute.feedEntries), ("plans/", "/members", APIRoute.planMembers),
                                        ("progress/", "/commitments", APIRoute.promisingCommitments),
+                                       ("processes/", "/planned-inputs", APIRoute.plannedInputs),
+                                       ("processes/", "/planned-outputs", APIRoute.plannedOutputs),
                                        ("plans/", "/processes", APIRoute.planProcesses)] as [(String, String, (String) -> APIRoute)]
         where rest.hasPrefix(prefix) && rest.hasSuffix(suffix) && rest.count > prefix.count + suffix.count {
             return make(idText(String(rest.dropFirst(prefix.count).dropLast(suffix.count))))

@@ -122,6 +122,17 @@ struct ReadEndpoints: Sendable {
                               cursor: { $0.planned.id }, write: GraphJSON.progress)
     }
 
+    /// A page of the intents, commitments and claims planned as a process's inputs, or
+    /// `outputs` (`{"items": [progress], "next"}`), in id order.
+    func plannedFlows(_ idText: String, outputs: Bool, query: QueryParameters) async throws -> [UInt8] {
+        let id: EntryID
+        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        let reader = try await context.graph.reader()
+        guard try await blocking.run({ try reader.process(id) }) != nil else { throw APIError.notFound("no process \(id) in the graph") }
+        return try await page(query, after: ListingCursor.entry, rows: { try $0.plannedFlows(of: id, outputs: outputs, after: $1, limit: $2) },
+                              cursor: { $0.planned.id }, write: GraphJSON.progress)
+    }
+
     /// A page of a plan's members (`{"items": [progress], "next"}`), in id order.
     func planMembers(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
         let plan = try await existingPlan(idText)

@@ -263,13 +263,24 @@ extension GraphReader {
         try linked(db, to: plan, by: [.plannedWithin], flows: false, after: after, limit: limit)
     }
 
+    /// The intents, commitments and claims planned as inputs (`inputOf`) of a process, or with
+    /// `outputs` as its outputs (`outputOf`), in id order after `after`, at most `limit`, with
+    /// how far each has come.
+    public func plannedFlows(of process: EntryID, outputs: Bool, after: EntryID?, limit: Int) throws -> [PlannedProgress] {
+        try progress(of: try pool.read { db in try Self.plannedFlowIDs(db, of: process, outputs: outputs, after: after, limit: limit) }[...])
+    }
+
+    private static func plannedFlowIDs(_ db: Database, of process: EntryID, outputs: Bool, after: EntryID?, limit: Int) throws -> [EntryID] {
+        try linked(db, to: process, by: [outputs ? .outputOf : .inputOf], flows: true, after: after, limit: limit)
+    }
+
     /// The processes `ids`, each with its first planned inputs and outputs.
     private func plannedProcesses(_ ids: ArraySlice<EntryID>) throws -> [PlannedProcess] {
         let cap = EmbeddedList.most
         return try ids.compactMap { try process($0) }.map { process in
             let (inputs, outputs) = try pool.read { db in
-                (try Self.linked(db, to: process.id, by: [.inputOf], flows: true, after: nil, limit: cap + 1),
-                 try Self.linked(db, to: process.id, by: [.outputOf], flows: true, after: nil, limit: cap + 1))
+                (try Self.plannedFlowIDs(db, of: process.id, outputs: false, after: nil, limit: cap + 1),
+                 try Self.plannedFlowIDs(db, of: process.id, outputs: true, after: nil, limit: cap + 1))
             }
             return PlannedProcess(process: process, inputs: try progress(of: inputs.prefix(cap)), outputs: try progress(of: outputs.prefix(cap)),
                                   moreInputs: inputs.count > cap, moreOutputs: outputs.count > cap)

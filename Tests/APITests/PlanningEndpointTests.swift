@@ -110,6 +110,15 @@ final class PlanningEndpointTests: XCTestCase {
             XCTAssertEqual(refused.status, status, "\(path): \(refused.text)")
         }
 
+        // A process's planned flows.
+        let plannedOutputs = try await node.client.get("/api/processes/\(pathSegment(milling))/planned-outputs")
+        XCTAssertEqual(plannedOutputs.items.compactMap { $0["id"] as? String }, [flour], plannedOutputs.text)
+        let plannedInputs = try await node.client.get("/api/processes/\(pathSegment(milling))/planned-inputs")
+        XCTAssertEqual(plannedInputs.status, 200, plannedInputs.text)
+        XCTAssertEqual(plannedInputs.items.count, 0)
+        let notAProcess = try await node.client.get("/api/processes/\(pathSegment(plan))/planned-inputs")
+        XCTAssertEqual(notAProcess.status, 404, notAProcess.text)
+
         // One flow, with the events that count for it, a page at a time.
         let one = try await node.client.get("/api/progress/\(pathSegment(flour))?limit=1")
         XCTAssertEqual(one.status, 200, one.text)

@@ -23,6 +23,8 @@ final class RequestParsingTests: XCTestCase {
         XCTAssertEqual(APIRoute.match(method: "GET", path: "/api/processes/"), .failure(.notFound("no such endpoint: /api/processes/")))
         XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/progress/" + entry).get(), .progress(id: entry))
         XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/progress/" + entry + "/commitments").get(), .promisingCommitments(intent: entry))
+        XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/processes/" + entry + "/planned-inputs").get(), .plannedInputs(process: entry))
+        XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/processes/" + entry + "/planned-outputs").get(), .plannedOutputs(process: entry))
         XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/plans/" + entry + "/members").get(), .planMembers(plan: entry))
         let slashed = "%ab/" + String(repeating: "A", count: 40) + "=.vf1"
         XCTAssertEqual(try APIRoute.match(method: "GET", path: "/api/plans/" + slashed + "/members").get(), .planMembers(plan: slashed))

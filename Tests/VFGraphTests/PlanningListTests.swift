@@ -108,5 +108,14 @@ final class PlanningListTests: XCTestCase {
         XCTAssertTrue(listed.moreInputs)
         XCTAssertFalse(listed.moreOutputs)
         XCTAssertFalse(listed.finished, "more inputs are planned than listed")
+        var inputs: [EntryID] = []
+        for _ in 0 ..< 100 {
+            let page = try reader.plannedFlows(of: threshing, outputs: false, after: inputs.last, limit: 7).map(\.planned.id)
+            inputs += page
+            if page.count < 7 { break }
+        }
+        XCTAssertEqual(inputs.count, 101)
+        XCTAssertEqual(Array(inputs.prefix(100)), listed.inputs.map(\.planned.id))
+        XCTAssertEqual(try reader.plannedFlows(of: threshing, outputs: true, after: nil, limit: 10), [])
     }
 }
