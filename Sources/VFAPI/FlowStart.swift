@@ -28,6 +28,11 @@ public enum FlowStart {
         throw APIError.notFound("no event or process \(entry) in the graph")
     }
 
+    /// An entry id, or 400 naming what is wrong with it.
+    public static func entryID(_ text: String) throws(APIError) -> EntryID {
+        do { return try EntryID(parsing: text) } catch { throw .badRequest("\(error)") }
+    }
+
     /// A resource id, or 400 naming what is wrong with it.
     public static func resourceID(_ text: String) throws(APIError) -> ResourceID {
         do { return try ResourceID(parsing: text) } catch { throw .badRequest("\(error)") }

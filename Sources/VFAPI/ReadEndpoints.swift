@@ -48,8 +48,7 @@ struct ReadEndpoints: Sendable {
     }
 
     func entry(_ idText: String) async throws -> [UInt8] {
-        let id: EntryID
-        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        let id = try FlowStart.entryID(idText)
         let reader = try await context.graph.reader()
         let log = context.log
         return try await blocking.run {
@@ -88,8 +87,7 @@ struct ReadEndpoints: Sendable {
     /// `{"events": [a page of its applied inputs and outputs, together in causal order],
     /// "next": order or null, "process": …}`: paged as a resource's events are.
     func process(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
-        let id: EntryID
-        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        let id = try FlowStart.entryID(idText)
         return try await item(query, key: "process", read: { reader in
             guard let flows = try reader.processFlows(id) else { throw APIError.notFound("no process \(id) in the graph") }
             return flows
@@ -100,8 +98,7 @@ struct ReadEndpoints: Sendable {
     /// order or null, "progress": …}` for an intent, commitment or claim: paged as a resource's
     /// events are. The progress lists the first of them; this pages through them all.
     func progress(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
-        let id: EntryID
-        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        let id = try FlowStart.entryID(idText)
         return try await item(query, key: "progress", read: { reader in
             guard let planned = try reader.planned(id), planned.payload.kind.isFlow else {
                 throw APIError.notFound("no intent, commitment or claim \(id) in the graph")
@@ -112,8 +109,7 @@ struct ReadEndpoints: Sendable {
 
     /// A page of the commitments that promise an intent (`{"items": [progress], "next"}`), in id order.
     func promisingCommitments(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
-        let id: EntryID
-        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        let id = try FlowStart.entryID(idText)
         let reader = try await context.graph.reader()
         guard let intent = try await blocking.run({ try reader.planned(id) }), intent.payload.kind == .intent else {
             throw APIError.notFound("no intent \(id) in the graph")
@@ -125,8 +121,7 @@ struct ReadEndpoints: Sendable {
     /// A page of the intents, commitments and claims planned as a process's inputs, or
     /// `outputs` (`{"items": [progress], "next"}`), in id order.
     func plannedFlows(_ idText: String, outputs: Bool, query: QueryParameters) async throws -> [UInt8] {
-        let id: EntryID
-        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        let id = try FlowStart.entryID(idText)
         let reader = try await context.graph.reader()
         guard try await blocking.run({ try reader.process(id) }) != nil else { throw APIError.notFound("no process \(id) in the graph") }
         return try await page(query, after: ListingCursor.entry, rows: { try $0.plannedFlows(of: id, outputs: outputs, after: $1, limit: $2) },
@@ -150,8 +145,7 @@ struct ReadEndpoints: Sendable {
 
     /// The id of a plan the graph holds: `400` if `idText` is not an entry id, `404` if it names no plan.
     private func existingPlan(_ idText: String) async throws -> EntryID {
-        let id: EntryID
-        do { id = try EntryID(parsing: idText) } catch { throw APIError.badRequest("\(error)") }
+        let id = try FlowStart.entryID(idText)
         let reader = try await context.graph.reader()
         let planned = try await blocking.run { try reader.planned(id) }
         guard planned?.payload.kind == .plan else { throw APIError.notFound("no plan \(id) in the graph") }

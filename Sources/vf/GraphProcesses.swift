@@ -43,12 +43,14 @@ struct ProcessCommand: ParsableCommand {
 
     func run() throws {
         let pid: EntryID
-        do { pid = try EntryID(parsing: id) } catch { throw CLIError("\(error)") }
+        do { pid = try FlowStart.entryID(id) } catch { throw CLIError(error.reason) }
         let reader = try GraphContext(options).reader()
         guard let flows = try reader.processFlows(pid) else { throw CLIError("no process \(pid) in the graph") }
-        try ItemEvents.print(json: json, key: "process", item: { Self.json(flows, to: &$0) }, text: GraphText.process(flows.process),
-                             line: { ($0.payload.outputOf == pid ? "  out  " : "  in   ") + GraphText.event($0) },
-                             page: { try reader.events(of: pid, after: $0, limit: $1) })
+        var out = StreamedItem(json: json, heading: GraphText.process(flows.process))
+        try out.list("events", page: { try reader.events(of: pid, after: $0, limit: $1) }, cursor: \.order, json: GraphJSON.event,
+                     line: { ($0.payload.outputOf == pid ? "  out  " : "  in   ") + GraphText.event($0) })
+        out.member("process") { Self.json(flows, to: &$0) }
+        out.end()
     }
 
     /// A process of a listing, as JSON.

@@ -33,7 +33,10 @@ struct ResourceCommand: ParsableCommand {
         do { rid = try FlowStart.resourceID(id) } catch { throw CLIError(error.reason) }
         let reader = try GraphContext(options).reader()
         guard let resource = try reader.resource(rid) else { throw CLIError("no resource \(rid) in the graph") }
-        try ItemEvents.print(json: json, key: "resource", item: { GraphJSON.resource(resource, to: &$0) }, text: GraphText.resource(resource),
-                             line: { "  " + GraphText.event($0) }, page: { try reader.events(touching: rid, after: $0, limit: $1) })
+        var out = StreamedItem(json: json, heading: GraphText.resource(resource))
+        try out.list("events", page: { try reader.events(touching: rid, after: $0, limit: $1) }, cursor: \.order,
+                     json: GraphJSON.event, line: { "  " + GraphText.event($0) })
+        out.member("resource") { GraphJSON.resource(resource, to: &$0) }
+        out.end()
     }
 }

@@ -20,36 +20,15 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let entry: EntryID
-        do { entry = try EntryID(parsing: id) } catch { throw CLIError("\(error)") }
+        do { entry = try FlowStart.entryID(id) } catch { throw CLIError(error.reason) }
         let reader = try GraphContext(options).reader()
         guard let state = try reader.plan(entry) else { throw CLIError("no plan \(entry) in the graph") }
-        var writer = JSONWriter(capacity: StandardOutput.chunkSize)
-        if json {
-            writer.beginObject()
-            writer.key("members")
-            writer.beginArray()
-        } else {
-            print(GraphText.plan(state))
-        }
-        try PagedRows.each({ try reader.members(ofPlan: entry, after: $0, limit: $1) }, cursor: \.planned.id,
-                           flush: { StandardOutput.write(writer.take()) }) { member in
-            if json { GraphJSON.progress(member, to: &writer) } else { print("  " + GraphText.progress(member)) }
-        }
-        if json {
-            writer.endArray()
-            writer.key("plan"); GraphJSON.plan(state, to: &writer)
-            writer.key("processes")
-            writer.beginArray()
-        }
-        try PagedRows.each({ try reader.processes(ofPlan: entry, after: $0, limit: $1) }, cursor: \.process.id,
-                           flush: { StandardOutput.write(writer.take()) }) { process in
-            if json { GraphJSON.plannedProcess(process, to: &writer) } else { print(GraphText.plannedProcess(process)) }
-        }
-        if json {
-            writer.endArray()
-            writer.endObject()
-            writer.endLine()
-        }
-        StandardOutput.write(writer.take())
+        var out = StreamedItem(json: json, heading: GraphText.plan(state))
+        try out.list("members", page: { try reader.members(ofPlan: entry, after: $0, limit: $1) }, cursor: \.planned.id,
+                     json: GraphJSON.progress, line: { "  " + GraphText.progress($0) })
+        out.member("plan") { GraphJSON.plan(state, to: &$0) }
+        try out.list("processes", page: { try reader.processes(ofPlan: entry, after: $0, limit: $1) }, cursor: \.process.id,
+                     json: GraphJSON.plannedProcess, line: GraphText.plannedProcess)
+        out.end()
     }
 }

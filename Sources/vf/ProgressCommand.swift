@@ -17,39 +17,19 @@ struct ProgressCommand: ParsableCommand {
 
     func run() throws {
         let entry: EntryID
-        do { entry = try EntryID(parsing: id) } catch { throw CLIError("\(error)") }
+        do { entry = try FlowStart.entryID(id) } catch { throw CLIError(error.reason) }
         let reader = try GraphContext(options).reader()
         guard let planned = try reader.planned(entry), planned.payload.kind.isFlow else {
             throw CLIError("no intent, commitment or claim \(entry) in the graph")
         }
         let progress = try reader.progress(of: planned)
-        var writer = JSONWriter(capacity: StandardOutput.chunkSize)
-        func flush() { StandardOutput.write(writer.take()) }
-        if json {
-            writer.beginObject()
-            writer.key("commitments")
-            writer.beginArray()
-        } else {
-            print(GraphText.progress(progress))
-        }
-        // An intent's commitments, then the events that count, each list a page at a time.
-        try PagedRows.each({ try reader.promisingCommitments(of: planned, after: $0, limit: $1) }, cursor: \.planned.id, flush: flush) {
-            if json { GraphJSON.progress($0, to: &writer) } else { print("  promised by " + GraphText.progress($0)) }
-        }
-        if json {
-            writer.endArray()
-            writer.key("events")
-            writer.beginArray()
-        }
-        try PagedRows.each({ try reader.countingEvents(of: planned, after: $0, limit: $1) }, cursor: \.order, flush: flush) {
-            if json { GraphJSON.event($0, to: &writer) } else { print("  " + GraphText.event($0)) }
-        }
-        if json {
-            writer.endArray()
-            writer.key("progress"); GraphJSON.progress(progress, to: &writer)
-            writer.endObject()
-            writer.endLine()
-            flush()
-        }
+        // An intent's commitments, then the events that count.
+        var out = StreamedItem(json: json, heading: GraphText.progress(progress))
+        try out.list("commitments", page: { try reader.promisingCommitments(of: planned, after: $0, limit: $1) }, cursor: \.planned.id,
+                     json: GraphJSON.progress, line: { "  promised by " + GraphText.progress($0) })
+        try out.list("events", page: { try reader.countingEvents(of: planned, after: $0, limit: $1) }, cursor: \.order,
+                     json: GraphJSON.event, line: { "  " + GraphText.event($0) })
+        out.member("progress") { GraphJSON.progress(progress, to: &$0) }
+        out.end()
     }
 }

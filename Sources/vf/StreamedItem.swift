@@ -1,0 +1,54 @@
+import VFGraphStore
+import VFShapes
+
+/// One item of the graph and its long lists, printed as they are read, a page at a time, so
+/// memory stays flat however long a list (a lot shared by many, a process or an offer anyone
+/// may name, a plan anyone may plan within): `vf resource ID`, `vf process ID`, `vf progress ID`
+/// and `vf plan ID`. With `--json` one object whose members come in the order given (sorted by
+/// key, as every object the node writes); else the item's own line, then a line per row.
+struct StreamedItem {
+    private let json: Bool
+    private var writer = JSONWriter(capacity: StandardOutput.chunkSize)
+
+    /// Starts the output: `{` with `json`, else `heading`.
+    init(json: Bool, heading: String) {
+        self.json = json
+        if json { writer.beginObject() } else { print(heading) }
+    }
+
+    /// A member written whole, with `json` only: the heading said it in text.
+    mutating func member(_ key: StaticString, _ write: (inout JSONWriter) -> Void) {
+        guard json else { return }
+        writer.key(key)
+        write(&writer)
+    }
+
+    /// A member that is a list: every row `page` gives, asking for each page after the `cursor`
+    /// of the last row of the one before, each row written as read (text: its `line`).
+    mutating func list<Row, Cursor>(_ key: StaticString, page: (Cursor?, Int) throws -> [Row], cursor: (Row) -> Cursor?,
+                                    json write: (Row, inout JSONWriter) -> Void, line: (Row) -> String) throws {
+        if json {
+            writer.key(key)
+            writer.beginArray()
+        }
+        var after: Cursor?
+        while true {
+            let rows = try page(after, GraphReader.maximumPage)
+            for row in rows {
+                if json { write(row, &writer) } else { print(line(row)) }
+            }
+            StandardOutput.write(writer.take())
+            guard rows.count == GraphReader.maximumPage, let last = rows.last.flatMap(cursor) else { break }
+            after = last
+        }
+        if json { writer.endArray() }
+    }
+
+    /// Ends the object and its line.
+    mutating func end() {
+        guard json else { return }
+        writer.endObject()
+        writer.endLine()
+        StandardOutput.write(writer.take())
+    }
+}
