@@ -140,9 +140,8 @@ extension GraphReader {
         let p = planned.payload
         return try pool.read { db in
             var signers: [FeedID]? = nil
-            if let provider = p.provider, let receiver = p.receiver {
-                let facts = TableConsentFacts(db: db, log: log)
-                signers = try [provider, receiver].compactMap { try facts.answeredBy($0) }
+            if p.provider != nil, p.receiver != nil {
+                signers = try AgreementRule.parties(of: [planned], facts: TableConsentFacts(db: db, log: log)).parties
             }
             let signedBy = signers.map { feeds in " AND author IN (" + feeds.indices.map { "?\($0 + 5)" }.joined(separator: ", ") + ")" } ?? ""
             return try EventRowRead.all(db, where: """

@@ -196,7 +196,8 @@ enum GraphSchema {
             // them, so paging through n of them cost n each time; and anyone's events that did
             // not apply lay between the applied ones. Indexed by (…, status, ord), a page reads
             // what it returns. Nothing derived changes.
-            for name in ["eventByFromResource", "eventByToResource", "eventByContainer", "eventByInputOf", "eventByOutputOf"] {
+            // The corrections of an event after a place, too (`foldedCorrections`), without reading the earlier ones.
+            for name in ["eventByFromResource", "eventByToResource", "eventByContainer", "eventByInputOf", "eventByOutputOf", "eventByCorrects"] {
                 try db.execute(sql: "DROP INDEX IF EXISTS \(name)")
             }
             try createIndexes(db)
@@ -220,7 +221,7 @@ enum GraphSchema {
         ("eventByContainer", "event (container, status, ord) WHERE container IS NOT NULL"),
         ("eventByInputOf", "event (inputOf, status, ord) WHERE inputOf IS NOT NULL"),
         ("eventByOutputOf", "event (outputOf, status, ord) WHERE outputOf IS NOT NULL"),
-        ("eventByCorrects", "event (corrects, status) WHERE corrects IS NOT NULL"),
+        ("eventByCorrects", "event (corrects, status, ord) WHERE corrects IS NOT NULL"),
         ("eventByCreates", "event (creates) WHERE creates IS NOT NULL AND status <> 0"),
         ("eventByWaitsFor", "event (waitsFor) WHERE waitsFor IS NOT NULL"),
         ("agentByDescription", "agent (describedBy) WHERE describedBy IS NOT NULL"),

@@ -146,22 +146,29 @@ enum GraphTableReader {
             """ + " " + clause)
         bind(s)
         var rows: [HistoryRow] = []
+        // A resource's rows mostly name the same long texts: each is read once per call.
+        var texts: [Hash32: String] = [:]
+        func text(_ column: Int32) throws -> String? {
+            guard s.isBlob(column) else { return s.text(column) }
+            guard let hash = s.hash32(column) else { throw GraphStoreError("history: a text column holds a blob that is no hash; run vf graph rebuild") }
+            if let known = texts[hash] { return known }
+            let found = try historyText(db, hash)
+            texts[hash] = found
+            return found
+        }
         while try s.next() {
             guard let resource = try s.hash(0, table: "history"), let bytes = s.bytes(1), let order = EventOrder(bytes: bytes),
                   let event = try s.hash(2, table: "history") else {
                 throw GraphStoreError("history: malformed row; run vf graph rebuild")
             }
-            let image = s.int64(3) == 1 ? try ResourceImage(s, from: 4, table: "history", text: { try historyText(db, s, $0) }) : nil
+            let image = s.int64(3) == 1 ? try ResourceImage(s, from: 4, table: "history", text: text) : nil
             rows.append(HistoryRow(resource: ResourceID(hash: resource), order: order, event: EntryID(hash: event), image: image))
         }
         return rows
     }
 
-    /// A text column of a history row: the text, or the one `historyText` keeps for the hash
-    /// the row holds in its place (migration v13).
-    private static func historyText(_ db: Database, _ s: RawStatement, _ column: Int32) throws -> String? {
-        guard s.isBlob(column) else { return s.text(column) }
-        guard let hash = s.hash32(column) else { throw GraphStoreError("history: a text column holds a blob that is no hash; run vf graph rebuild") }
+    /// The text `historyText` keeps for `hash`, which a history row holds in a text's place (migration v13).
+    private static func historyText(_ db: Database, _ hash: Hash32) throws -> String {
         let lookup = try RawStatement(db, "SELECT text FROM historyText WHERE hash = ?")
         lookup.bind(1, hash)
         guard try lookup.next(), let text = lookup.text(0) else { throw GraphStoreError("history: text \(hash) is not kept; run vf graph rebuild") }

@@ -593,7 +593,9 @@ struct GraphUpdate {
         for (id, _) in ordered {
             let e = try event(id)
             try loadCatalogue(for: e.payload, into: &graph)
-            if let original = e.payload.corrects, graph.events[original] == nil, var event = try originalEvent(original, settled: settled) {
+            // An original folded again by this update is folded before its corrections: it is not read here.
+            if let original = e.payload.corrects, graph.events[original] == nil, affected[original] == nil,
+               var event = try originalEvent(original, settled: settled) {
                 event.correctedQuantity = try correctedQuantity(of: original, taking: undone[original] ?? [])
                 graph.events[original] = event
                 held.insert(original)
@@ -638,10 +640,16 @@ struct GraphUpdate {
             corrected[original] = held.contains(original) ? graph.events[original]?.correctedQuantity
                 : try correctedQuantity(of: original, taking: undone[original] ?? [])
         }
-        // The rows of the settled events, and of the affected ones whose status moved.
+        /// An event's quantity as corrected once this update is written: as the fold left it, or
+        /// as this update's corrections left it, or as it was.
+        func correctedAfter(_ id: EntryID, stored: ExactDecimal?) -> ExactDecimal? {
+            if folded[id] != nil { return graph.events[id]?.correctedQuantity }
+            return corrected[id] ?? stored
+        }
+        // The rows of the settled events (one no longer folded holds no corrected quantity)...
         for (id, s) in settled {
             let status = folded[id]?.status ?? s.outcome.status ?? s.event.stored?.status ?? .applied
-            let corrected = folded[id] != nil ? graph.events[id]?.correctedQuantity : s.order == nil ? nil : corrected[id] ?? s.event.stored?.corrected
+            let corrected = folded[id] == nil && s.order == nil ? nil : correctedAfter(id, stored: s.event.stored?.corrected)
             let row = EventRow(status: status, root: s.order == nil ? s.outcome.root : nil, waitsFor: s.outcome.waitsFor,
                                order: s.order, container: s.container, lookups: s.event.lookups, corrected: corrected)
             if row != s.event.stored {
@@ -654,20 +662,15 @@ struct GraphUpdate {
                 if let original = s.event.payload.corrects { changes.events.insert(original) }
             }
         }
-        for (id, g) in folded where settled[id] == nil {
-            let e = try event(id)
-            let corrected = graph.events[id]?.correctedQuantity
-            guard var row = e.stored, row.status != g.status || row.corrected != corrected else { continue }
-            row.status = g.status
-            row.corrected = corrected
+        // ...and of the others this update folded again, or whose corrections it folded or took back.
+        for id in Set(folded.keys).union(corrected.keys) where settled[id] == nil && freshEvents[id] == nil {
+            guard var row = try tables.eventRow(id) else { continue }
+            let status = folded[id]?.status ?? row.status, quantity = correctedAfter(id, stored: row.corrected)
+            guard row.status != status || row.corrected != quantity else { continue }
+            row.status = status
+            row.corrected = quantity
             try writer.putEvent(id, row)
             changes.events.insert(id)
-        }
-        for (original, quantity) in corrected where settled[original] == nil {
-            guard var row = try tables.eventRow(original), row.corrected != quantity else { continue }
-            row.corrected = quantity
-            try writer.putEvent(original, row)
-            changes.events.insert(original)
         }
         for (resource, _) in start {
             let after = graph.resources[resource]
