@@ -165,8 +165,12 @@ struct ReadEndpoints: Sendable {
         let request = try query.listingPage(ListingCursor.order)
         let reader = try await context.graph.reader()
         return try await blocking.run {
-            let item = try read(reader)
-            var events = try page(reader, item, request.after, request.limit + 1)
+            // The item and its page from one state of the tables: an update committing in
+            // between would otherwise show a page that disagrees with the item beside it.
+            var (item, events) = try reader.consistently { reader in
+                let item = try read(reader)
+                return (item, try page(reader, item, request.after, request.limit + 1))
+            }
             let more = events.count > request.limit
             if more { events.removeLast() }
             return JSONWriter.bytes { w in

@@ -12,7 +12,7 @@ extension GraphReader {
     /// for another event that waits for it, and so on — by index on `waitsFor`: what became
     /// pending when its payload was forgotten. At most `limit` of them.
     public func pendingEvents(waitingFor entry: EntryID, limit: Int = 100_000) throws -> [EntryID] {
-        try pool.read { db in
+        try tables.read { db in
             let s = try RawStatement(db, "SELECT id FROM event WHERE waitsFor = ?1 AND status = 1")
             var found: [EntryID] = []
             var seen: Set<EntryID> = []

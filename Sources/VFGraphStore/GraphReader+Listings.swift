@@ -25,7 +25,7 @@ extension GraphReader {
     }
 
     private func flows(of processes: [GraphProcess]) throws -> [ProcessFlows] {
-        let (inputs, outputs) = try pool.read { db in
+        let (inputs, outputs) = try tables.read { db in
             (try Self.eventIDs(db, of: processes, column: "inputOf"), try Self.eventIDs(db, of: processes, column: "outputOf"))
         }
         return processes.indices.map { index in
@@ -71,7 +71,7 @@ extension GraphReader {
     /// `resourceInventoriedAs`, `toResourceInventoriedAs` (given or created) or the container of
     /// a `combine` — keyed by event; entries that are not events are absent.
     public func resourcesNamed(byEvents entries: [EntryID]) throws -> [EntryID: [ResourceID]] {
-        try pool.read { db in
+        try tables.read { db in
             let s = try RawStatement(db, "SELECT fromResource, toResource, container FROM event WHERE id = ?1")
             var named: [EntryID: [ResourceID]] = [:]
             for entry in entries {

@@ -5,12 +5,12 @@ import VFLog
 extension GraphReader {
     /// A planning object the graph holds.
     public func planned(_ id: EntryID) throws -> GraphPlanned? {
-        try plannedObjects(try pool.read { db in try Self.ids(db, "SELECT id FROM planned WHERE id = ?1") { $0.bind(1, id) } }).first
+        try plannedObjects(try tables.read { db in try Self.ids(db, "SELECT id FROM planned WHERE id = ?1") { $0.bind(1, id) } }).first
     }
 
     /// Planning objects of `kind` in id order, the first after `after`, at most `limit`.
     public func planned(_ kind: PlannedKind, after: EntryID?, limit: Int) throws -> [GraphPlanned] {
-        try plannedObjects(try pool.read { db in
+        try plannedObjects(try tables.read { db in
             try Self.ids(db, "SELECT id FROM planned WHERE kind = ?3 AND id > ?1 ORDER BY id LIMIT ?2") {
                 Self.bindAfter($0, after?.hash)
                 $0.bind(2, Int64(max(0, limit)))
@@ -31,7 +31,7 @@ extension GraphReader {
     /// not necessarily the first in id order): a caller that refuses more asks for one over.
     public func linking(to target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]? = nil,
                         limit: Int = .max) throws -> [EntryID] {
-        try pool.read { db in try TableConsentFacts.sources(db, naming: target, by: relation, signedBy: authors, limit: limit) }
+        try tables.read { db in try TableConsentFacts.sources(db, naming: target, by: relation, signedBy: authors, limit: limit) }
     }
 
     /// How far an intent, commitment or claim has come. Costs what links to it: the rows of
@@ -103,7 +103,7 @@ extension GraphReader {
         var found: [GraphPlanned] = [], after = after
         let batch = max(limit, Self.maximumPage)
         search: while found.count < limit {
-            let ids = try pool.read { db in try Self.linked(db, to: intent.id, by: [.satisfies], flows: true, after: after, limit: batch) }
+            let ids = try tables.read { db in try Self.linked(db, to: intent.id, by: [.satisfies], flows: true, after: after, limit: batch) }
             for id in ids {
                 guard let commitment = try planned(id), commitment.payload.kind == .commitment,
                       Self.counts(commitment.payload.provider, commitment.payload.receiver, for: intent.payload) else { continue }
@@ -138,7 +138,7 @@ extension GraphReader {
     /// of one of them (§16, "Authority"): only their links are read, not those strangers made.
     private func countingRows(of planned: GraphPlanned, after: EventOrder?, limit: Int?) throws -> [EventRowRead] {
         let p = planned.payload
-        return try pool.read { db in
+        return try tables.read { db in
             var signers: [FeedID]? = nil
             if p.provider != nil, p.receiver != nil {
                 signers = try AgreementRule.parties(of: [planned], facts: TableConsentFacts(db: db, log: log)).parties
@@ -167,7 +167,7 @@ extension GraphReader {
     /// agents that are known, and the agreements stipulating it that each of its parties
     /// published or accepted (none while an agent is not known).
     public func consentReads(of commitment: GraphPlanned) throws -> (parties: [FeedID], agreements: [EntryID]) {
-        try pool.read { db in
+        try tables.read { db in
             let facts = TableConsentFacts(db: db, log: log)
             return (try AgreementRule.parties(of: [commitment], facts: facts).parties,
                     try AgreementRule.signedByEveryParty(stipulating: commitment, facts: facts))
@@ -177,7 +177,7 @@ extension GraphReader {
     /// Who must sign `agreement`, who has, and whether it is in force or was withdrawn
     /// (``AgreementRule``): read when asked from its commitments and what names it.
     public func state(of agreement: GraphPlanned) throws -> AgreementState {
-        try pool.read { db in
+        try tables.read { db in
             let facts = TableConsentFacts(db: db, log: log)
             guard let (held, timestamp) = try facts.plannedEntry(agreement.id) else {
                 throw GraphStoreError("agreement \(agreement.id): the log no longer holds it; run vf graph rebuild")
@@ -235,7 +235,7 @@ extension GraphReader {
     private func state(ofPlan plan: GraphPlanned) throws -> PlanState {
         let cap = EmbeddedList.most
         // The ids first: only the first hundred of each are read further.
-        let (memberIDs, processIDs) = try pool.read { db in
+        let (memberIDs, processIDs) = try tables.read { db in
             (try Self.memberIDs(db, ofPlan: plan.id, after: nil, limit: cap + 1), try Self.processIDs(db, ofPlan: plan.id, after: nil, limit: cap + 1))
         }
         return PlanState(plan: plan, members: try progress(of: memberIDs.prefix(cap)), processes: try plannedProcesses(processIDs.prefix(cap)),
@@ -245,13 +245,13 @@ extension GraphReader {
     /// The intents, commitments and claims `plannedWithin` a plan or an `independentDemandOf`
     /// it, in id order after `after`, at most `limit`, with how far each has come.
     public func members(ofPlan plan: EntryID, after: EntryID?, limit: Int) throws -> [PlannedProgress] {
-        try progress(of: try pool.read { db in try Self.memberIDs(db, ofPlan: plan, after: after, limit: limit) }[...])
+        try progress(of: try tables.read { db in try Self.memberIDs(db, ofPlan: plan, after: after, limit: limit) }[...])
     }
 
     /// The processes `plannedWithin` a plan, in id order after `after`, at most `limit`, each
     /// with its first ``EmbeddedList/most`` planned inputs and outputs and how far they have come.
     public func processes(ofPlan plan: EntryID, after: EntryID?, limit: Int) throws -> [PlannedProcess] {
-        try plannedProcesses(try pool.read { db in try Self.processIDs(db, ofPlan: plan, after: after, limit: limit) }[...])
+        try plannedProcesses(try tables.read { db in try Self.processIDs(db, ofPlan: plan, after: after, limit: limit) }[...])
     }
 
     private static func memberIDs(_ db: Database, ofPlan plan: EntryID, after: EntryID?, limit: Int) throws -> [EntryID] {
@@ -266,7 +266,7 @@ extension GraphReader {
     /// `outputs` as its outputs (`outputOf`), in id order after `after`, at most `limit`, with
     /// how far each has come.
     public func plannedFlows(of process: EntryID, outputs: Bool, after: EntryID?, limit: Int) throws -> [PlannedProgress] {
-        try progress(of: try pool.read { db in try Self.plannedFlowIDs(db, of: process, outputs: outputs, after: after, limit: limit) }[...])
+        try progress(of: try tables.read { db in try Self.plannedFlowIDs(db, of: process, outputs: outputs, after: after, limit: limit) }[...])
     }
 
     private static func plannedFlowIDs(_ db: Database, of process: EntryID, outputs: Bool, after: EntryID?, limit: Int) throws -> [EntryID] {
@@ -277,7 +277,7 @@ extension GraphReader {
     private func plannedProcesses(_ ids: ArraySlice<EntryID>) throws -> [PlannedProcess] {
         let cap = EmbeddedList.most
         return try ids.compactMap { try process($0) }.map { process in
-            let (inputs, outputs) = try pool.read { db in
+            let (inputs, outputs) = try tables.read { db in
                 (try Self.plannedFlowIDs(db, of: process.id, outputs: false, after: nil, limit: cap + 1),
                  try Self.plannedFlowIDs(db, of: process.id, outputs: true, after: nil, limit: cap + 1))
             }
@@ -291,15 +291,24 @@ extension GraphReader {
     }
 
     /// The first `limit` entries in id order after `after` that name `target` by one of `relations`, each once:
-    /// intents, commitments and claims with `flows`, else processes. The links to `target` are
-    /// sorted by source (index entries, one pass over all of them: about a microsecond each),
-    /// and each source is looked up by its key only until `limit` are found.
+    /// intents, commitments and claims with `flows`, else processes. The links to `target` by
+    /// each relation are read in source order from `linkBySource` (v15) and merged, and each
+    /// source is looked up by its key, only until `limit` are found: a page reads what it
+    /// returns and the links and sources of other kinds among them, not every link to `target`.
     static func linked(_ db: Database, to target: EntryID, by relations: [PlanningRelation], flows: Bool, after: EntryID?,
                        limit: Int) throws -> [EntryID] {
-        let sources = try RawStatement(db, """
-            SELECT DISTINCT source FROM link WHERE target = ?1 AND relation IN (\(relations.map { String($0.rawValue) }.joined(separator: ", ")))
-                AND source > ?2 ORDER BY source
-            """)
+        try linkedCounting(db, to: target, by: relations, flows: flows, after: after, limit: limit).ids
+    }
+
+    /// ``linked(_:to:by:flows:after:limit:)``, with the SQLite virtual-machine steps its
+    /// statements took, for tests of what a page costs.
+    static func linkedCounting(_ db: Database, to target: EntryID, by relations: [PlanningRelation], flows: Bool, after: EntryID?,
+                               limit: Int) throws -> (ids: [EntryID], steps: Int) {
+        // One ordered range of the index per relation; UNION merges them in order and drops a
+        // source that names `target` by two of them, stepping only as far as it is read.
+        let ranges = relations.map { "SELECT source FROM link WHERE target = ?1 AND relation = \($0.rawValue) AND source > ?2" }
+        let sources = try RawStatement(db, ranges.count == 1 ? ranges[0] + " ORDER BY source"
+                                                              : ranges.joined(separator: " UNION ") + " ORDER BY 1")
         sources.bind(1, target)
         if let after { sources.bind(2, after) } else { sources.bind(2, blob: []) }
         let kinds = [PlannedKind.intent, .commitment, .claim].map { String($0.code) }.joined(separator: ", ")
@@ -311,6 +320,6 @@ extension GraphReader {
             if try kept.next() { found.append(EntryID(hash: source)) }
             kept.reset()
         }
-        return found
+        return (found, sources.virtualMachineSteps + kept.virtualMachineSteps)
     }
 }

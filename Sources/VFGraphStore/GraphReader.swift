@@ -9,14 +9,31 @@ import VFLog
 /// entry says (its author, sequence and payload) comes from the log by id. A reader sees the
 /// tables as they were last written: callers bring them up to date first
 /// (``GraphStore/update(from:)``). Safe to use from any thread: each call reads in its own
-/// transaction of the store's connection pool.
+/// transaction of the store's connection pool, unless it is asked within
+/// ``consistently(_:)``.
 public struct GraphReader: Sendable {
-    let pool: DatabasePool
+    let tables: TableAccess
     let log: LogStore
 
     init(pool: DatabasePool, log: LogStore) {
-        self.pool = pool
+        self.init(tables: .pool(pool), log: log)
+    }
+
+    private init(tables: TableAccess, log: LogStore) {
+        self.tables = tables
         self.log = log
+    }
+
+    /// Runs `body` with a reader whose every answer comes from one read transaction, so an
+    /// item and a page of its events, read one after the other, describe the same state of the
+    /// tables however many updates commit in between. The reader given to `body` is valid only
+    /// while `body` runs, on its thread; it must not be kept or passed to another thread.
+    /// Within `body`, `consistently` again uses the same transaction.
+    public func consistently<T>(_ body: (GraphReader) throws -> T) throws -> T {
+        switch tables {
+        case .transaction: try body(self)
+        case let .pool(pool): try pool.read { db in try body(GraphReader(tables: .transaction(db), log: log)) }
+        }
     }
 
     /// The most rows one page of a listing holds.
@@ -25,12 +42,12 @@ public struct GraphReader: Sendable {
     // MARK: resources
 
     public func resource(_ id: ResourceID) throws -> EconomicResource? {
-        try pool.read { db in try GraphTableReader.resources(db, where: "id = ?", bind: { $0.bind(1, id) }).first }
+        try tables.read { db in try GraphTableReader.resources(db, where: "id = ?", bind: { $0.bind(1, id) }).first }
     }
 
     /// Resources in id order, the first after `after` (from the start when nil), at most `limit`.
     public func resources(after: ResourceID?, limit: Int) throws -> [EconomicResource] {
-        try pool.read { db in
+        try tables.read { db in
             try GraphTableReader.resources(db, where: "id > ? ORDER BY id LIMIT ?") { s in
                 Self.bindAfter(s, after?.hash)
                 s.bind(2, Int64(max(0, limit)))
@@ -44,7 +61,7 @@ public struct GraphReader: Sendable {
     /// with more events than one answer should hold. A page reads what it returns, however
     /// many events name the resource, applied or not.
     public func events(touching resource: ResourceID, after: EventOrder? = nil, limit: Int = .max) throws -> [GraphEvent] {
-        let rows = try pool.read { db in
+        let rows = try tables.read { db in
             try Self.eventPage(db, naming: resource.hash, in: ["fromResource", "toResource", "container"], after: after, limit: limit).rows
         }
         return try events(rows)
@@ -53,7 +70,7 @@ public struct GraphReader: Sendable {
     /// The applied inputs and outputs of `process`, together in causal order: at most `limit`
     /// after the event whose order is `after`. A page reads what it returns, as for a resource.
     public func events(of process: EntryID, after: EventOrder?, limit: Int) throws -> [GraphEvent] {
-        let rows = try pool.read { db in
+        let rows = try tables.read { db in
             try Self.eventPage(db, naming: process.hash, in: ["inputOf", "outputOf"], after: after, limit: limit).rows
         }
         return try events(rows)
@@ -78,7 +95,7 @@ public struct GraphReader: Sendable {
 
     /// Any event the graph holds, whatever its status; nil for an entry that is not one.
     public func event(_ id: EntryID) throws -> GraphEvent? {
-        let rows = try pool.read { db in try EventRowRead.all(db, where: "id = ?1") { $0.bind(1, id) } }
+        let rows = try tables.read { db in try EventRowRead.all(db, where: "id = ?1") { $0.bind(1, id) } }
         return try events(rows).first
     }
 
@@ -86,7 +103,7 @@ public struct GraphReader: Sendable {
     /// in causal order; the first `limit` of them.
     public func events(of process: EntryID, outputs: Bool, limit: Int = .max) throws -> [GraphEvent] {
         let column = outputs ? "outputOf" : "inputOf"
-        let rows = try pool.read { db in
+        let rows = try tables.read { db in
             try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 ORDER BY ord LIMIT ?2") {
                 $0.bind(1, process)
                 $0.bind(2, Int64(clamping: max(0, limit)))
@@ -100,7 +117,7 @@ public struct GraphReader: Sendable {
     /// flow; with `only`, those of one kind; at most `limit`.
     func flowEvents(naming resource: ResourceID, asFrom: Bool, only kind: FlowCandidates = .all, limit: Int = .max) throws -> [GraphEvent] {
         let column = asFrom ? "fromResource" : "toResource"
-        let rows = try pool.read { db in
+        let rows = try tables.read { db in
             try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 AND corrects IS NULL\(kind.condition) ORDER BY ord LIMIT ?2") {
                 $0.bind(1, resource)
                 $0.bind(2, Int64(clamping: max(0, limit)))
@@ -130,7 +147,7 @@ public struct GraphReader: Sendable {
     /// before it, in causal order, that is not a correction and names the same
     /// `resourceInventoriedAs` (docs/protocol.md §16). `later` gives the first one after it instead.
     func neighbour(of event: EntryID, resource: ResourceID, order: EventOrder, later: Bool) throws -> EntryID? {
-        try pool.read { db in
+        try tables.read { db in
             let s = try RawStatement(db, """
                 SELECT id FROM event WHERE fromResource = ?1 AND ord \(later ? ">" : "<") ?2 AND status = 0 AND corrects IS NULL
                 ORDER BY ord \(later ? "ASC" : "DESC") LIMIT 1
@@ -186,12 +203,12 @@ public struct GraphReader: Sendable {
     // MARK: processes, specifications, agents
 
     public func process(_ id: EntryID) throws -> GraphProcess? {
-        try processes(ids: try pool.read { db in try Self.ids(db, "SELECT id FROM process WHERE id = ?1") { $0.bind(1, id) } }).first
+        try processes(ids: try tables.read { db in try Self.ids(db, "SELECT id FROM process WHERE id = ?1") { $0.bind(1, id) } }).first
     }
 
     /// Processes in id order, the first after `after`, at most `limit`.
     public func processes(after: EntryID?, limit: Int) throws -> [GraphProcess] {
-        try processes(ids: try pool.read { db in try Self.page(db, table: "process", after: after, limit: limit) })
+        try processes(ids: try tables.read { db in try Self.page(db, table: "process", after: after, limit: limit) })
     }
 
     private func processes(ids: [EntryID]) throws -> [GraphProcess] {
@@ -202,14 +219,14 @@ public struct GraphReader: Sendable {
     }
 
     public func specification(_ id: EntryID) throws -> GraphResourceSpecification? {
-        try specifications(ids: try pool.read { db in
+        try specifications(ids: try tables.read { db in
             try Self.ids(db, "SELECT id FROM resourceSpecification WHERE id = ?1") { $0.bind(1, id) }
         }).first
     }
 
     /// Resource specifications in id order, the first after `after`, at most `limit`.
     public func specifications(after: EntryID?, limit: Int) throws -> [GraphResourceSpecification] {
-        try specifications(ids: try pool.read { db in try Self.page(db, table: "resourceSpecification", after: after, limit: limit) })
+        try specifications(ids: try tables.read { db in try Self.page(db, table: "resourceSpecification", after: after, limit: limit) })
     }
 
     private func specifications(ids: [EntryID]) throws -> [GraphResourceSpecification] {
@@ -232,12 +249,12 @@ public struct GraphReader: Sendable {
     }
 
     public func agent(_ id: AgentID) throws -> GraphAgent? {
-        try agents(try pool.read { db in try GraphTableReader.agentRows(db, where: "id = ?1") { $0.bind(1, id.description) } }).first
+        try agents(try tables.read { db in try GraphTableReader.agentRows(db, where: "id = ?1") { $0.bind(1, id.description) } }).first
     }
 
     /// Agents in the order of their text ids, the first after `after`, at most `limit`.
     public func agents(after: AgentID?, limit: Int) throws -> [GraphAgent] {
-        try agents(try pool.read { db in
+        try agents(try tables.read { db in
             try GraphTableReader.agentRows(db, where: "id > ?1 ORDER BY id LIMIT ?2") {
                 $0.bind(1, after?.description ?? "")
                 $0.bind(2, Int64(max(0, limit)))
@@ -267,7 +284,7 @@ public struct GraphReader: Sendable {
     /// status, `.invalid`/`.unauthorized` for a rejected entry, `.applied` for a process,
     /// specification or agent; nil if the graph does not hold it.
     public func status(of entry: EntryID) throws -> EventStatus? {
-        try pool.read { db in
+        try tables.read { db in
             let event = try RawStatement(db, "SELECT status, reason FROM event WHERE id = ?1 UNION ALL SELECT status, reason FROM rejected WHERE id = ?1")
             event.bind(1, entry)
             if try event.next() {
@@ -290,7 +307,7 @@ public struct GraphReader: Sendable {
 
     /// How many rows each table holds.
     public func counts() throws -> GraphCounts {
-        try pool.read { db in
+        try tables.read { db in
             func count(_ sql: String) throws -> Int { try RawStatement(db, sql).count() }
             return GraphCounts(events: try count("SELECT count(*) FROM event"),
                                applied: try count("SELECT count(*) FROM event WHERE status = 0"),

@@ -202,6 +202,14 @@ enum GraphSchema {
             }
             try createIndexes(db)
         }
+        migrator.registerMigration("v15: the links to an entry by relation in source order") { db in
+            // A page of a plan's members, of the commitments promising an offer or of a
+            // process's planned flows read every link to it by that relation, whoever made them,
+            // and sorted them, for every page: the key is (target, relation, author, source).
+            // Indexed by (target, relation, source), a page reads what it returns. Nothing
+            // derived changes.
+            try createIndexes(db)
+        }
         return migrator
     }
 
@@ -227,6 +235,8 @@ enum GraphSchema {
         ("agentByDescription", "agent (describedBy) WHERE describedBy IS NOT NULL"),
         // Planning listings walk one kind in id order; a rare kind should not scan the others.
         ("plannedByKind", "planned (kind, id)"),
+        // A page of what names an entry by a relation, in source order, whoever signed it (v15).
+        ("linkBySource", "link (target, relation, source)"),
     ]
 
     /// v6 makes the indexes on the tables it has: every one but those on v7's `planned` and `link`.

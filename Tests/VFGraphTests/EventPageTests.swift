@@ -166,6 +166,32 @@ final class EventPageTests: XCTestCase {
         XCTAssertEqual(try store!.storedCursors()[net.key("farm").feed], try net.source.head(of: net.key("farm").feed)?.sequence,
                        "nothing derived again: the cursors stayed")
     }
+
+    /// An item and a page of its events read within `consistently` describe one state of the
+    /// tables, though an update commits between the two reads; outside it, each read sees the
+    /// latest.
+    func testAnItemAndItsPageReadConsistentlyAgreeWhileAnUpdateCommits() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let stock = try net.raise("farm", "1", "kg", name: "stock")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: net.source)
+        let reader = store.reader(log: net.source)
+        let (resource, page, nested) = try reader.consistently { reader in
+            let resource = try XCTUnwrap(try reader.resource(stock))
+            // Another writer (another process: its own store on the file) raises the stock, and
+            // the tables take it, between the two reads.
+            try net.event("raise", provider: "farm", ["resourceQuantity": qty("2", "kg"), "resourceInventoriedAs": ref(stock)])
+            try GraphStore(path: directory + "/graph.sqlite").update(from: net.source)
+            let page = try reader.events(touching: stock, limit: 100)
+            let nested = try reader.consistently { try $0.resource(stock) }
+            return (resource, page, nested)
+        }
+        XCTAssertEqual(resource.accountingQuantity.description, "1")
+        XCTAssertEqual(page.count, 1, "the page as the tables stood when the item was read")
+        XCTAssertEqual(nested, resource, "consistently within consistently keeps the same transaction")
+        XCTAssertEqual(try reader.resource(stock)?.accountingQuantity.description, "3")
+        XCTAssertEqual(try reader.events(touching: stock, limit: 100).count, 2)
+    }
 }
 
 /// Every page `read` gives from the start, each after the last event of the page before, until
