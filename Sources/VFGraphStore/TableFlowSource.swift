@@ -18,9 +18,11 @@ extension GraphReader {
     /// at the first step over, and a neighbour listing asks for no more rows than the reads
     /// left, so the events it reads (their rows and payloads) are bounded by its limits, however
     /// much of the graph the item reaches and however many events name one of the items it
-    /// passes. (SQLite still passes over the index entries of every event naming a resource it
-    /// lists the neighbours of, and seeks each one's row to test its columns; and it sorts a
-    /// process's inputs or outputs by `ord` before the limit applies: that work is not bounded.)
+    /// passes. The neighbours are read by index in causal order among the applied events only
+    /// (v14), so events of others that did not apply are not passed over; SQLite still seeks
+    /// the row of each applied event it passes to test its columns (a correction, or an input
+    /// when a step back looks for what made a resource), and that work grows with the item's
+    /// applied history, not with the limits.
     /// A walk over both limits may be reported as either.
     public func flow(from start: FlowItem, backwards: Bool, atMost limit: Int) throws -> BoundedFlow {
         try flow(from: start, backwards: backwards, atMost: limit, reading: Self.flowReads(forSteps: max(1, limit)))
