@@ -11,6 +11,11 @@ package protocol ConsentFacts {
     /// The entries that name `target` by `relation`, in id order; with `signedBy`, only those
     /// its feeds signed, and without reading the others (a stranger may make any number).
     func sources(naming target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]?) throws(Failure) -> [EntryID]
+    /// The entries that name `target` by `relation` and that `party` published or accepted (an
+    /// acceptance by `party` names them), in id order, each once: without reading the ones
+    /// others made that `party` did not accept, so the work grows with what `party` signed,
+    /// not with what strangers name `target` with.
+    func sources(naming target: EntryID, by relation: PlanningRelation, publishedOrAcceptedBy party: FeedID) throws(Failure) -> [EntryID]
     /// The feed that answers for `agent`: the feed itself, or the author of the entry
     /// describing it; nil when that entry is not held.
     func answeredBy(_ agent: AgentID) throws(Failure) -> FeedID?
@@ -69,8 +74,8 @@ package enum AgreementRule {
     ///
     /// Such an agreement was signed by every party of the commitment, which are parties of the
     /// agreement: so only an agreement each of them published or accepted is read. Any feed may
-    /// publish agreements stipulating anyone's commitment; those cost one look at the link
-    /// index each (the acceptances a party made of it), and their entries are not read.
+    /// publish agreements stipulating anyone's commitment; those cost nothing here unless a
+    /// party accepted them (``signedByEveryParty(stipulating:facts:)``).
     package static func isStipulatedInForce<Facts: ConsentFacts>(_ commitment: GraphPlanned, facts: Facts) throws(Facts.Failure) -> Bool {
         for id in try signedByEveryParty(stipulating: commitment, facts: facts) {
             guard let (agreement, at) = try facts.plannedEntry(id), agreement.payload.kind == .agreement else { continue }
@@ -83,15 +88,26 @@ package enum AgreementRule {
     /// accepted, in id order per list, each once: the only agreements whose entries
     /// ``isStipulatedInForce(_:facts:)`` reads. None while a party is not known yet (it leaves
     /// every agreement stipulating the commitment incomplete).
+    ///
+    /// The candidates are those the first party published or accepted
+    /// (``ConsentFacts/sources(naming:by:publishedOrAcceptedBy:)``), each then checked for the
+    /// other parties' signatures: so the work grows with what the first party signed, however
+    /// many agreements others publish stipulating the commitment.
     package static func signedByEveryParty<Facts: ConsentFacts>(stipulating commitment: GraphPlanned, facts: Facts) throws(Facts.Failure) -> [EntryID] {
         let (parties, unresolved) = try parties(of: [commitment], facts: facts)
         guard !unresolved else { return [] }
         var found: [EntryID] = [], seen: Set<EntryID> = []
         for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
+            // A commitment names at least one agent (§16); with none, no signature is asked for.
+            let candidates = if let first = parties.first {
+                try facts.sources(naming: commitment.id, by: relation, publishedOrAcceptedBy: first)
+            } else {
+                try facts.sources(naming: commitment.id, by: relation, signedBy: nil)
+            }
             var published: [FeedID: Set<EntryID>] = [:]
-            for party in parties { published[party] = Set(try facts.sources(naming: commitment.id, by: relation, signedBy: [party])) }
-            candidates: for id in try facts.sources(naming: commitment.id, by: relation, signedBy: nil) where seen.insert(id).inserted {
-                for party in parties where !published[party]!.contains(id) {
+            for party in parties.dropFirst() { published[party] = Set(try facts.sources(naming: commitment.id, by: relation, signedBy: [party])) }
+            candidates: for id in candidates where seen.insert(id).inserted {
+                for party in parties.dropFirst() where !published[party]!.contains(id) {
                     guard try !facts.sources(naming: id, by: .accepts, signedBy: [party]).isEmpty else { continue candidates }
                 }
                 found.append(id)

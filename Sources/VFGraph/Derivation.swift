@@ -469,6 +469,14 @@ extension Derivation: ConsentFacts {
         (planningLinks[target] ?? []).filter { $0.relation == relation && authors?.contains($0.author) ?? true }.map(\.source).sorted()
     }
 
+    package func sources(naming target: EntryID, by relation: PlanningRelation, publishedOrAcceptedBy party: FeedID) -> [EntryID] {
+        let signed = (planningLinks[target] ?? []).filter { link in
+            link.relation == relation
+                && (link.author == party || (planningLinks[link.source] ?? []).contains { $0.relation == .accepts && $0.author == party })
+        }
+        return Array(Set(signed.map(\.source))).sorted()
+    }
+
     package func answeredBy(_ agent: AgentID) -> FeedID? {
         switch agent {
         case let .feed(feed): feed

@@ -110,7 +110,7 @@ enum GraphSchema {
                     PRIMARY KEY (target, relation, source)
                 ) WITHOUT ROWID;
                 """)
-            try createIndexes(db)
+            try createIndexes(db, except: indexesOfV15)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
         migrator.registerMigration("v8: consent, withdrawals, and re-derive") { db in
@@ -132,7 +132,7 @@ enum GraphSchema {
                     PRIMARY KEY (target, relation, source)
                 ) WITHOUT ROWID;
                 """)
-            try createIndexes(db)
+            try createIndexes(db, except: indexesOfV15)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
         migrator.registerMigration("v9: links name their source's author, and re-derive") { db in
@@ -154,7 +154,7 @@ enum GraphSchema {
             // The applied corrections of an event are found by index, without reading the
             // others (anyone may publish a correction of anyone's event; only its author's apply).
             try db.execute(sql: "DROP INDEX IF EXISTS eventByCorrects")
-            try createIndexes(db)
+            try createIndexes(db, except: indexesOfV15)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
         migrator.registerMigration("v10: only creating events that did not apply in eventByCreates") { db in
@@ -162,7 +162,7 @@ enum GraphSchema {
             // creating events keeps only those that did not apply: a new resource no longer
             // costs an insert at a random place in it. Nothing derived changes.
             try db.execute(sql: "DROP INDEX IF EXISTS eventByCreates")
-            try createIndexes(db)
+            try createIndexes(db, except: indexesOfV15)
         }
         migrator.registerMigration("v11: reasons of at most 1,000 bytes, and ambiguous combines naming ten containers") { db in
             // A reason quotes what a payload says at most 1,000 bytes long, and an ambiguous
@@ -200,14 +200,16 @@ enum GraphSchema {
             for name in ["eventByFromResource", "eventByToResource", "eventByContainer", "eventByInputOf", "eventByOutputOf", "eventByCorrects"] {
                 try db.execute(sql: "DROP INDEX IF EXISTS \(name)")
             }
-            try createIndexes(db)
+            try createIndexes(db, except: indexesOfV15)
         }
-        migrator.registerMigration("v15: the links to an entry by relation in source order") { db in
+        migrator.registerMigration("v15: the links to an entry by relation in source order, and a feed's links by relation") { db in
             // A page of a plan's members, of the commitments promising an offer or of a
             // process's planned flows read every link to it by that relation, whoever made them,
             // and sorted them, for every page: the key is (target, relation, author, source).
-            // Indexed by (target, relation, source), a page reads what it returns. Nothing
-            // derived changes.
+            // Indexed by (target, relation, source), a page reads what it returns. And whether
+            // an agreement in force stipulates a commitment read every agreement stipulating it,
+            // anyone's: with a feed's links by (author, relation, target), only those a party
+            // published or accepted. Nothing derived changes.
             try createIndexes(db)
         }
         return migrator
@@ -237,6 +239,8 @@ enum GraphSchema {
         ("plannedByKind", "planned (kind, id)"),
         // A page of what names an entry by a relation, in source order, whoever signed it (v15).
         ("linkBySource", "link (target, relation, source)"),
+        // What a feed names by a relation, in target order: the agreements a party accepted (v15).
+        ("linkByAuthor", "link (author, relation, target)"),
     ]
 
     /// v6 makes the indexes on the tables it has: every one but those on v7's `planned` and `link`.
@@ -244,8 +248,14 @@ enum GraphSchema {
         !["planned", "link"].contains(index.on.prefix { $0 != " " })
     }
 
-    static func createIndexes(_ db: Database) throws {
-        for index in indexes { try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)") }
+    /// v15 makes these, on `link` columns the migrations before it may not have yet (`author` is v9's).
+    private static let indexesOfV15: Set<String> = ["linkBySource", "linkByAuthor"]
+
+    /// Makes the indexes that are not made yet, but those named in `except`.
+    static func createIndexes(_ db: Database, except: Set<String> = []) throws {
+        for index in indexes where !except.contains(index.name) {
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)")
+        }
     }
 
     /// Drops the indexes, so a rebuild fills the tables without maintaining them row by row,

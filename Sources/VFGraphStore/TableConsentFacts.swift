@@ -45,6 +45,57 @@ struct TableConsentFacts: ConsentFacts {
         return result.sorted()
     }
 
+    func sources(naming target: EntryID, by relation: PlanningRelation, publishedOrAcceptedBy party: FeedID) throws -> [EntryID] {
+        try Self.sources(db, naming: target, by: relation, publishedOrAcceptedBy: party).ids
+    }
+
+    /// ``sources(naming:by:publishedOrAcceptedBy:)``, with the SQLite virtual-machine steps it
+    /// took, for tests of what it costs.
+    ///
+    /// What `party` published is one range of the `link` key. What it accepted is the
+    /// intersection of two lists, each read in id order by index: the entries naming `target`
+    /// by `relation` (`linkBySource`), which anyone can make long, and the entries `party`'s
+    /// acceptances name (`linkByAuthor`), which only `party` can. They are intersected by
+    /// seeking in each the next id of the other (a leapfrog join), so the work grows with the
+    /// shorter of the two, not with what strangers name `target` with.
+    static func sources(_ db: Database, naming target: EntryID, by relation: PlanningRelation,
+                        publishedOrAcceptedBy party: FeedID) throws -> (ids: [EntryID], steps: Int) {
+        let published = try RawStatement(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 AND author = ?3")
+        published.bind(1, target)
+        published.bind(2, relation.rawValue)
+        published.bind(3, party)
+        var found = Set<EntryID>()
+        while try published.next() {
+            if let source = try published.hash(0, table: "link") { found.insert(EntryID(hash: source)) }
+        }
+        // The first id at or after a bound: of what names `target`, and of what `party` accepted.
+        let naming = try RawStatement(db, "SELECT source FROM link WHERE target = ?1 AND relation = ?2 AND source >= ?3 ORDER BY source LIMIT 1")
+        naming.bind(1, target)
+        naming.bind(2, relation.rawValue)
+        let accepted = try RawStatement(db, "SELECT target FROM link WHERE author = ?1 AND relation = ?2 AND target >= ?3 ORDER BY target LIMIT 1")
+        accepted.bind(1, party)
+        accepted.bind(2, PlanningRelation.accepts.rawValue)
+        func first(_ s: RawStatement, atOrAfter bound: [UInt8]) throws -> Hash32? {
+            s.bind(3, blob: bound)
+            defer { s.reset() }
+            guard try s.next() else { return nil }
+            return try s.hash(0, table: "link")
+        }
+        var candidate = try first(naming, atOrAfter: [])
+        while let x = candidate, let y = try first(accepted, atOrAfter: x.bytes) {
+            if y == x {
+                found.insert(EntryID(hash: x))
+                // x followed by a zero byte: the least blob after x.
+                candidate = try first(naming, atOrAfter: x.bytes + [0])
+            } else {
+                candidate = try first(naming, atOrAfter: y.bytes)
+            }
+        }
+        // Each statement counts its steps over every run since it was prepared.
+        let steps = published.virtualMachineSteps + naming.virtualMachineSteps + accepted.virtualMachineSteps
+        return (found.sorted(), steps)
+    }
+
     func answeredBy(_ agent: AgentID) throws -> FeedID? {
         switch agent {
         case let .feed(feed): feed

@@ -199,9 +199,6 @@ private struct Closure {
                 guard let c = try reader.planned(id) else { continue }
                 try object(id)
                 for case let .described(agent)? in [c.payload.provider, c.payload.receiver] { try object(agent) }
-                // Finding those passes over every agreement naming the commitment (anyone may
-                // publish one): one named by more than a proof holds is refused after one more.
-                for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] { _ = try linking(to: id, by: relation) }
                 let (parties, agreements) = try reader.consentReads(of: c)
                 for agreement in agreements {
                     guard let a = try reader.planned(agreement), a.payload.kind == .agreement else { continue }

@@ -298,6 +298,63 @@ final class ConsentTests: XCTestCase {
         XCTAssertEqual(try inMemory(), ["applied", "applied", "unauthorized", "unauthorized"])
     }
 
+    /// The agreements stipulating a commitment that a party published or accepted are found
+    /// by intersecting, in id order, what names the commitment with what the party accepted:
+    /// the same ids as the derivation in memory, and work that does not grow with the
+    /// agreements strangers publish stipulating it.
+    func testTheAgreementsAPartySignedAreFoundWithoutPassingOverStrangersAgreements() throws {
+        let d = try deal()
+        let farm = d.net.key("farm").feed
+        let other = try d.net.post("bakery", ["@type": "Commitment", "action": "work", "provider": .string(d.net.id("bakery")),
+                                             "receiver": .string(d.net.id("farm")), "effortQuantity": qty("1", "hour")])
+        var expected: Set<EntryID> = []
+        // The farm's own agreements, and agreements the farm accepted: some stipulate the mill's
+        // commitment, the rest the bakery's.
+        for n in 0 ..< 2 { expected.insert(try d.net.post("farm", ["@type": "Agreement", "stipulates": ref(d.commitment)], at: Self.time(40 + Int64(n)))) }
+        for n in 0 ..< 40 {
+            let stipulated = n % 8 == 0 ? d.commitment : other
+            let agreement = try d.net.post("bakery", ["@type": "Agreement", "stipulates": ref(stipulated)], at: Self.time(50 + Int64(n)))
+            try d.net.post("farm", ["@type": "Acceptance", "accepts": ref(agreement)], at: Self.time(100 + Int64(n)))
+            if stipulated == d.commitment { expected.insert(agreement) }
+        }
+        XCTAssertEqual(expected.count, 7)
+        func spam(_ count: Int, from start: Int) throws {
+            for n in start ..< start + count {
+                try d.net.post("bakery", ["@type": "Agreement", "stipulates": ref(d.commitment)], at: Self.time(200 + Int64(n)))
+            }
+        }
+        try spam(600, from: 0)
+        func found(_ name: String) throws -> (ids: [EntryID], steps: Int, inMemory: [EntryID]) {
+            let (store, _, _) = try derived(d, name)
+            var inMemory = Derivation()
+            inMemory.catalogue(try d.net.feeds().flatMap { $0 }.map { GraphEntry($0, verified: true) })
+            let table = try store.read { db in try TableConsentFacts.sources(db, naming: d.commitment, by: .stipulates, publishedOrAcceptedBy: farm) }
+            return (table.ids, table.steps, inMemory.sources(naming: d.commitment, by: .stipulates, publishedOrAcceptedBy: farm))
+        }
+        let some = try found("600")
+        XCTAssertEqual(some.ids, expected.sorted())
+        XCTAssertEqual(some.inMemory, some.ids, "the derivation in memory finds the same")
+        try spam(600, from: 600)
+        let more = try found("1200")
+        XCTAssertEqual(more.ids, expected.sorted())
+        XCTAssertEqual(more.inMemory, more.ids)
+        // The intersection takes at most two seeks per agreement the farm accepted (40), each
+        // some ten virtual-machine steps: about 1,600 here, however many agreements strangers
+        // publish. A look at the index per agreement naming the commitment would take over
+        // 6,000 with 600 of them, and 6,000 more with 1,200.
+        XCTAssertLessThan(some.steps, 2500)
+        XCTAssertLessThan(more.steps, some.steps + 100, "\(some.steps) steps with 600 strangers' agreements, \(more.steps) with 1,200")
+
+        // The rule asks only for those: the ids the facts give it do not include the strangers'.
+        var derivation = Derivation()
+        derivation.catalogue(try d.net.feeds().flatMap { $0 }.map { GraphEntry($0, verified: true) })
+        let counting = CountingFacts(facts: derivation)
+        let (commitment, _) = try XCTUnwrap(derivation.plannedEntry(d.commitment))
+        XCTAssertEqual(Set(AgreementRule.signedByEveryParty(stipulating: commitment, facts: counting)), [],
+                       "the mill signed none of the farm's or the bakery's agreements, and the farm not the mill's")
+        XCTAssertLessThan(counting.given.value, 50, "ids the rule was given: the agreements the farm signed and the mill's own, not 1,200 strangers'")
+    }
+
     /// How far a commitment has come counts only the applied events that fulfil it, and reads
     /// only those from the log: a stranger's events naming it, which do not apply, are not read
     /// (here their payloads are gone from the log, and the figure is still given).
@@ -386,4 +443,25 @@ final class ConsentTests: XCTestCase {
         guard case let .refused(beyond) = try verdict() else { return XCTFail("accepted beyond the promised quantity") }
         XCTAssertTrue(beyond.contains("decrements"), beyond)
     }
+}
+
+/// Consent facts that count the ids they give the rule.
+private struct CountingFacts<Facts: ConsentFacts>: ConsentFacts {
+    let facts: Facts
+    let given = Counter()
+
+    final class Counter { var value = 0 }
+
+    func plannedEntry(_ id: EntryID) throws(Facts.Failure) -> (planned: GraphPlanned, timestamp: Int64)? { try facts.plannedEntry(id) }
+    func sources(naming target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]?) throws(Facts.Failure) -> [EntryID] {
+        let ids = try facts.sources(naming: target, by: relation, signedBy: authors)
+        given.value += ids.count
+        return ids
+    }
+    func sources(naming target: EntryID, by relation: PlanningRelation, publishedOrAcceptedBy party: FeedID) throws(Facts.Failure) -> [EntryID] {
+        let ids = try facts.sources(naming: target, by: relation, publishedOrAcceptedBy: party)
+        given.value += ids.count
+        return ids
+    }
+    func answeredBy(_ agent: AgentID) throws(Facts.Failure) -> FeedID? { try facts.answeredBy(agent) }
 }
