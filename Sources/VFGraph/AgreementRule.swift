@@ -74,8 +74,8 @@ package enum AgreementRule {
     ///
     /// Such an agreement was signed by every party of the commitment, which are parties of the
     /// agreement: so only an agreement each of them published or accepted is read. Any feed may
-    /// publish agreements stipulating anyone's commitment; those cost nothing here unless a
-    /// party accepted them (``signedByEveryParty(stipulating:facts:)``).
+    /// publish agreements stipulating anyone's commitment; those are never read here unless
+    /// every party published or accepted them (``signedByEveryParty(stipulating:facts:)``).
     package static func isStipulatedInForce<Facts: ConsentFacts>(_ commitment: GraphPlanned, facts: Facts) throws(Facts.Failure) -> Bool {
         for id in try signedByEveryParty(stipulating: commitment, facts: facts) {
             guard let (agreement, at) = try facts.plannedEntry(id), agreement.payload.kind == .agreement else { continue }
@@ -89,10 +89,11 @@ package enum AgreementRule {
     /// ``isStipulatedInForce(_:facts:)`` reads. None while a party is not known yet (it leaves
     /// every agreement stipulating the commitment incomplete).
     ///
-    /// The candidates are those the first party published or accepted
-    /// (``ConsentFacts/sources(naming:by:publishedOrAcceptedBy:)``), each then checked for the
-    /// other parties' signatures: so the work grows with what the first party signed, however
-    /// many agreements others publish stipulating the commitment.
+    /// The candidates are those the first party (the feed answering for the provider, else for
+    /// the receiver) published or accepted (``ConsentFacts/sources(naming:by:publishedOrAcceptedBy:)``),
+    /// each then checked for the other parties' signatures: so the work grows with the fewer of
+    /// the agreements naming the commitment and those the first party accepted, and strangers
+    /// can make only the first long.
     package static func signedByEveryParty<Facts: ConsentFacts>(stipulating commitment: GraphPlanned, facts: Facts) throws(Facts.Failure) -> [EntryID] {
         let (parties, unresolved) = try parties(of: [commitment], facts: facts)
         guard !unresolved else { return [] }

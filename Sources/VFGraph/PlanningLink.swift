@@ -38,7 +38,8 @@ public enum PlanningRelation: Int64, CaseIterable, Sendable {
 /// The author is part of the link so the consent rules can read only what the parties signed
 /// (their acceptances, withdrawals and fulfilments, and agreements they all published or
 /// accepted): anyone may name anyone's agreement or commitment, and what strangers name it
-/// with is never read for its consent, nor passed over: ``AgreementRule/signedByEveryParty(stipulating:facts:)``.
+/// with is never read for its consent; an agreement of a stranger's that no party accepted
+/// costs at most a step of an index search (``AgreementRule/signedByEveryParty(stipulating:facts:)``).
 public struct PlanningLink: Hashable, Sendable {
     public let target: EntryID
     public let relation: PlanningRelation

@@ -292,7 +292,7 @@ extension GraphReader {
 
     /// The first `limit` entries in id order after `after` that name `target` by one of `relations`, each once:
     /// intents, commitments and claims with `flows`, else processes. The links to `target` by
-    /// each relation are read in source order from `linkBySource` (v15) and merged, and each
+    /// each relation are read in source order from `linkByTargetInSourceOrder` (v15) and merged, and each
     /// source is looked up by its key, only until `limit` are found: a page reads what it
     /// returns and the links and sources of other kinds among them, not every link to `target`.
     static func linked(_ db: Database, to target: EntryID, by relations: [PlanningRelation], flows: Bool, after: EntryID?,
@@ -304,6 +304,7 @@ extension GraphReader {
     /// statements took, for tests of what a page costs.
     static func linkedCounting(_ db: Database, to target: EntryID, by relations: [PlanningRelation], flows: Bool, after: EntryID?,
                                limit: Int) throws -> (ids: [EntryID], steps: Int) {
+        precondition(!relations.isEmpty, "links by at least one relation")
         // One ordered range of the index per relation; UNION merges them in order and drops a
         // source that names `target` by two of them, stepping only as far as it is read.
         let ranges = relations.map { "SELECT source FROM link WHERE target = ?1 AND relation = \($0.rawValue) AND source > ?2" }

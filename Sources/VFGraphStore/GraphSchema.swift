@@ -203,7 +203,7 @@ enum GraphSchema {
             try createIndexes(db, except: indexesOfV15)
         }
         migrator.registerMigration("v15: the links to an entry by relation in source order, and a feed's links by relation") { db in
-            // A page of a plan's members, of the commitments promising an offer or of a
+            // A page of a plan's members, of the commitments promising an intent or of a
             // process's planned flows read every link to it by that relation, whoever made them,
             // and sorted them, for every page: the key is (target, relation, author, source).
             // Indexed by (target, relation, source), a page reads what it returns. And whether
@@ -238,7 +238,7 @@ enum GraphSchema {
         // Planning listings walk one kind in id order; a rare kind should not scan the others.
         ("plannedByKind", "planned (kind, id)"),
         // A page of what names an entry by a relation, in source order, whoever signed it (v15).
-        ("linkBySource", "link (target, relation, source)"),
+        ("linkByTargetInSourceOrder", "link (target, relation, source)"),
         // What a feed names by a relation, in target order: the agreements a party accepted (v15).
         ("linkByAuthor", "link (author, relation, target)"),
     ]
@@ -249,7 +249,7 @@ enum GraphSchema {
     }
 
     /// v15 makes these, on `link` columns the migrations before it may not have yet (`author` is v9's).
-    private static let indexesOfV15: Set<String> = ["linkBySource", "linkByAuthor"]
+    private static let indexesOfV15: Set<String> = ["linkByTargetInSourceOrder", "linkByAuthor"]
 
     /// Makes the indexes that are not made yet, but those named in `except`.
     static func createIndexes(_ db: Database, except: Set<String> = []) throws {

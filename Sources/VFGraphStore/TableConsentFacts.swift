@@ -21,8 +21,8 @@ struct TableConsentFacts: ConsentFacts {
         try Self.sources(db, naming: target, by: relation, signedBy: authors)
     }
 
-    /// The entries that name `target` by `relation`, in id order, by the `link` key; with
-    /// `signedBy`, one range of the key per author, so the links others made are not read.
+    /// The entries that name `target` by `relation`, in id order (index `linkByTargetInSourceOrder`);
+    /// with `signedBy`, one range of the `link` key per author, so the links others made are not read.
     static func sources(_ db: Database, naming target: EntryID, by relation: PlanningRelation,
                         signedBy authors: [FeedID]? = nil, limit: Int = .max) throws -> [EntryID] {
         let limit = Int64(clamping: max(0, limit))
@@ -54,7 +54,7 @@ struct TableConsentFacts: ConsentFacts {
     ///
     /// What `party` published is one range of the `link` key. What it accepted is the
     /// intersection of two lists, each read in id order by index: the entries naming `target`
-    /// by `relation` (`linkBySource`), which anyone can make long, and the entries `party`'s
+    /// by `relation` (`linkByTargetInSourceOrder`), which anyone can make long, and the entries `party`'s
     /// acceptances name (`linkByAuthor`), which only `party` can. They are intersected by
     /// seeking in each the next id of the other (a leapfrog join), so the work grows with the
     /// shorter of the two, not with what strangers name `target` with.

@@ -20,9 +20,10 @@ extension GraphReader {
     /// much of the graph the item reaches and however many events name one of the items it
     /// passes. The neighbours are read by index in causal order among the applied events only
     /// (v14), so events of others that did not apply are not passed over; SQLite still seeks
-    /// the row of each applied event it passes to test its columns (a correction, or an input
-    /// when a step back looks for what made a resource), and that work grows with the item's
-    /// applied history, not with the limits.
+    /// the row of each applied event it passes to test its columns (a correction, an input when
+    /// a step back looks for what made a resource, an output when a step forward looks for what
+    /// a resource went into), and that work grows with the item's applied history, not with the
+    /// limits.
     /// A walk over both limits may be reported as either.
     public func flow(from start: FlowItem, backwards: Bool, atMost limit: Int) throws -> BoundedFlow {
         try flow(from: start, backwards: backwards, atMost: limit, reading: Self.flowReads(forSteps: max(1, limit)))

@@ -44,15 +44,13 @@ struct ProcessCommand: ParsableCommand {
     func run() throws {
         let pid: EntryID
         do { pid = try FlowStart.entryID(id) } catch { throw CLIError(error.reason) }
-        // The item and its lists from one state of the tables, however long they take to print.
-        try GraphContext(options).reader().consistently { reader in
-            guard let flows = try reader.processFlows(pid) else { throw CLIError("no process \(pid) in the graph") }
-            var out = StreamedItem(json: json, heading: GraphText.process(flows.process))
-            try out.list("events", page: { try reader.events(of: pid, after: $0, limit: $1) }, cursor: \.order, json: GraphJSON.event,
-                         line: { ($0.payload.outputOf == pid ? "  out  " : "  in   ") + GraphText.event($0) })
-            out.member("process") { Self.json(flows, to: &$0) }
-            out.end()
-        }
+        let reader = try GraphContext(options).reader()
+        guard let flows = try reader.processFlows(pid) else { throw CLIError("no process \(pid) in the graph") }
+        var out = StreamedItem(json: json, heading: GraphText.process(flows.process))
+        try out.list("events", page: { try reader.events(of: pid, after: $0, limit: $1) }, cursor: \.order, json: GraphJSON.event,
+                     line: { ($0.payload.outputOf == pid ? "  out  " : "  in   ") + GraphText.event($0) })
+        out.member("process") { Self.json(flows, to: &$0) }
+        out.end()
     }
 
     /// A process of a listing, as JSON.

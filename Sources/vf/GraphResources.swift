@@ -31,14 +31,12 @@ struct ResourceCommand: ParsableCommand {
     func run() throws {
         let rid: ResourceID
         do { rid = try FlowStart.resourceID(id) } catch { throw CLIError(error.reason) }
-        // The item and its lists from one state of the tables, however long they take to print.
-        try GraphContext(options).reader().consistently { reader in
-            guard let resource = try reader.resource(rid) else { throw CLIError("no resource \(rid) in the graph") }
-            var out = StreamedItem(json: json, heading: GraphText.resource(resource))
-            try out.list("events", page: { try reader.events(touching: rid, after: $0, limit: $1) }, cursor: \.order,
-                         json: GraphJSON.event, line: { "  " + GraphText.event($0) })
-            out.member("resource") { GraphJSON.resource(resource, to: &$0) }
-            out.end()
-        }
+        let reader = try GraphContext(options).reader()
+        guard let resource = try reader.resource(rid) else { throw CLIError("no resource \(rid) in the graph") }
+        var out = StreamedItem(json: json, heading: GraphText.resource(resource))
+        try out.list("events", page: { try reader.events(touching: rid, after: $0, limit: $1) }, cursor: \.order,
+                     json: GraphJSON.event, line: { "  " + GraphText.event($0) })
+        out.member("resource") { GraphJSON.resource(resource, to: &$0) }
+        out.end()
     }
 }

@@ -21,16 +21,14 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let entry: EntryID
         do { entry = try FlowStart.entryID(id) } catch { throw CLIError(error.reason) }
-        // The item and its lists from one state of the tables, however long they take to print.
-        try GraphContext(options).reader().consistently { reader in
-            guard let state = try reader.plan(entry) else { throw CLIError("no plan \(entry) in the graph") }
-            var out = StreamedItem(json: json, heading: GraphText.plan(state))
-            try out.list("members", page: { try reader.members(ofPlan: entry, after: $0, limit: $1) }, cursor: \.planned.id,
-                         json: GraphJSON.progress, line: { "  " + GraphText.progress($0) })
-            out.member("plan") { GraphJSON.plan(state, to: &$0) }
-            try out.list("processes", page: { try reader.processes(ofPlan: entry, after: $0, limit: $1) }, cursor: \.process.id,
-                         json: GraphJSON.plannedProcess, line: GraphText.plannedProcess)
-            out.end()
-        }
+        let reader = try GraphContext(options).reader()
+        guard let state = try reader.plan(entry) else { throw CLIError("no plan \(entry) in the graph") }
+        var out = StreamedItem(json: json, heading: GraphText.plan(state))
+        try out.list("members", page: { try reader.members(ofPlan: entry, after: $0, limit: $1) }, cursor: \.planned.id,
+                     json: GraphJSON.progress, line: { "  " + GraphText.progress($0) })
+        out.member("plan") { GraphJSON.plan(state, to: &$0) }
+        try out.list("processes", page: { try reader.processes(ofPlan: entry, after: $0, limit: $1) }, cursor: \.process.id,
+                     json: GraphJSON.plannedProcess, line: GraphText.plannedProcess)
+        out.end()
     }
 }

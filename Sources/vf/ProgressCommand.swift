@@ -18,20 +18,18 @@ struct ProgressCommand: ParsableCommand {
     func run() throws {
         let entry: EntryID
         do { entry = try FlowStart.entryID(id) } catch { throw CLIError(error.reason) }
-        // The item and its lists from one state of the tables, however long they take to print.
-        try GraphContext(options).reader().consistently { reader in
-            guard let planned = try reader.planned(entry), planned.payload.kind.isFlow else {
-                throw CLIError("no intent, commitment or claim \(entry) in the graph")
-            }
-            let progress = try reader.progress(of: planned)
-            // An intent's commitments, then the events that count.
-            var out = StreamedItem(json: json, heading: GraphText.progress(progress))
-            try out.list("commitments", page: { try reader.promisingCommitments(of: planned, after: $0, limit: $1) }, cursor: \.planned.id,
-                         json: GraphJSON.progress, line: { "  promised by " + GraphText.progress($0) })
-            try out.list("events", page: { try reader.countingEvents(of: planned, after: $0, limit: $1) }, cursor: \.order,
-                         json: GraphJSON.event, line: { "  " + GraphText.event($0) })
-            out.member("progress") { GraphJSON.progress(progress, to: &$0) }
-            out.end()
+        let reader = try GraphContext(options).reader()
+        guard let planned = try reader.planned(entry), planned.payload.kind.isFlow else {
+            throw CLIError("no intent, commitment or claim \(entry) in the graph")
         }
+        let progress = try reader.progress(of: planned)
+        // An intent's commitments, then the events that count.
+        var out = StreamedItem(json: json, heading: GraphText.progress(progress))
+        try out.list("commitments", page: { try reader.promisingCommitments(of: planned, after: $0, limit: $1) }, cursor: \.planned.id,
+                     json: GraphJSON.progress, line: { "  promised by " + GraphText.progress($0) })
+        try out.list("events", page: { try reader.countingEvents(of: planned, after: $0, limit: $1) }, cursor: \.order,
+                     json: GraphJSON.event, line: { "  " + GraphText.event($0) })
+        out.member("progress") { GraphJSON.progress(progress, to: &$0) }
+        out.end()
     }
 }

@@ -6,6 +6,12 @@ import VFShapes
 /// may name, a plan anyone may plan within): `vf resource ID`, `vf process ID`, `vf progress ID`
 /// and `vf plan ID`. With `--json` one object whose members come in the order given (sorted by
 /// key, as every object the node writes); else the item's own line, then a line per row.
+///
+/// Each page is read in a read transaction of its own, as it is printed, not all of them in
+/// one (``GraphReader/consistently(_:)``): output read slowly (a pager left open) would hold
+/// that transaction, and the graph's write-ahead log could not be reset behind it while the
+/// node goes on writing. So while the node writes, a long list may end with events the item's
+/// figures, read first, do not count yet. One page of the API is read with its item in one.
 struct StreamedItem {
     private let json: Bool
     private var writer = JSONWriter(capacity: StandardOutput.chunkSize)

@@ -355,6 +355,68 @@ final class ConsentTests: XCTestCase {
         XCTAssertLessThan(counting.given.value, 50, "ids the rule was given: the agreements the farm signed and the mill's own, not 1,200 strangers'")
     }
 
+    /// The agreements every party signed, found from the first party's as v15 does, are those
+    /// the rule of v14 found by passing over every agreement naming the commitment: in memory
+    /// and from the tables, for both lists, whichever party is first, with agreements published
+    /// by one party and accepted by the other, a stranger's signed by both, one, or neither, and
+    /// one naming the commitment in both lists.
+    func testTheAgreementsEveryPartySignedAreThoseTheRuleOfV14Found() throws {
+        let d = try deal()
+        let back = try d.net.post("farm", ["@type": "Commitment", "action": "transfer", "provider": .string(d.net.id("mill")), "receiver": .string(d.net.id("farm")),
+                                          "resourceQuantity": qty("5", "kg")])
+        var generator = SplitMix64(seed: 12)
+        var minute: Int64 = 300
+        for n in 0 ..< 80 {
+            let author = ["farm", "mill", "bakery"][n % 3]
+            let commitment = n % 4 == 3 ? back : d.commitment
+            var agreement: [JSONName: JSONValue] = ["@type": "Agreement", "name": .string("deal \(n)")]
+            switch n % 5 {
+            case 0: agreement["stipulatesReciprocal"] = ref(commitment)
+            case 1: agreement["stipulates"] = ref(commitment); agreement["stipulatesReciprocal"] = ref(commitment)
+            default: agreement["stipulates"] = ref(commitment)
+            }
+            minute += 1
+            let id = try d.net.post(author, .object(agreement), at: Self.time(minute))
+            for party in ["farm", "mill"] where party != author && Bool.random(using: &generator) {
+                minute += 1
+                try d.net.post(party, ["@type": "Acceptance", "accepts": ref(id)], at: Self.time(minute))
+            }
+        }
+        let (store, reader, log) = try derived(d)
+        var derivation = Derivation()
+        derivation.catalogue(try d.net.feeds().flatMap { $0 }.map { GraphEntry($0, verified: true) })
+        var signedByBoth = 0
+        for id in [d.commitment, back] {
+            let (commitment, _) = try XCTUnwrap(derivation.plannedEntry(id))
+            let before = Self.signedByEveryPartyAsInV14(commitment, facts: derivation)
+            signedByBoth += before.count
+            XCTAssertEqual(AgreementRule.signedByEveryParty(stipulating: commitment, facts: derivation), before, "in memory")
+            XCTAssertEqual(try reader.consentReads(of: commitment).agreements, before, "from the tables")
+            try store.read { db in
+                XCTAssertEqual(try AgreementRule.signedByEveryParty(stipulating: commitment, facts: TableConsentFacts(db: db, log: log)), before)
+            }
+        }
+        XCTAssertGreaterThan(signedByBoth, 10, "the case is not empty")
+    }
+
+    /// The rule of v14 and before: every agreement naming the commitment, in either list, kept
+    /// when each party published or accepted it.
+    private static func signedByEveryPartyAsInV14(_ commitment: GraphPlanned, facts: Derivation) -> [EntryID] {
+        let (parties, unresolved) = AgreementRule.parties(of: [commitment], facts: facts)
+        guard !unresolved else { return [] }
+        var found: [EntryID] = [], seen: Set<EntryID> = []
+        for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
+            candidates: for id in facts.sources(naming: commitment.id, by: relation, signedBy: nil) where seen.insert(id).inserted {
+                for party in parties {
+                    let published = facts.sources(naming: commitment.id, by: relation, signedBy: [party]).contains(id)
+                    guard published || !facts.sources(naming: id, by: .accepts, signedBy: [party]).isEmpty else { continue candidates }
+                }
+                found.append(id)
+            }
+        }
+        return found
+    }
+
     /// How far a commitment has come counts only the applied events that fulfil it, and reads
     /// only those from the log: a stranger's events naming it, which do not apply, are not read
     /// (here their payloads are gone from the log, and the figure is still given).

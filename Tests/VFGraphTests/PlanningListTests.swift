@@ -121,7 +121,7 @@ final class PlanningListTests: XCTestCase {
     }
 
     /// A page of a plan's members reads what it returns: the links to the plan are read by
-    /// relation in source order (`linkBySource`, v15), not all of them, by every author, sorted.
+    /// relation in source order (`linkByTargetInSourceOrder`, v15), not all of them, by every author, sorted.
     func testAPageOfAPlansMembersReadsWhatItReturnsNotEveryLinkToThePlan() throws {
         let net = try SignedNetwork(path: directory + "/source.sqlite")
         let farm = net.id("farm"), bakery = net.id("bakery")
@@ -156,7 +156,7 @@ final class PlanningListTests: XCTestCase {
             // virtual-machine steps; without the index all 1,500 links to the plan by these
             // relations (1,200 by one, 300 by the other) are read and sorted, about 8,700.
             XCTAssertLessThan(page.steps, 1000, "a page of 10, and the processes among them (about 500 steps)")
-            try db.execute(sql: "DROP INDEX linkBySource")
+            try db.execute(sql: "DROP INDEX linkByTargetInSourceOrder")
             let unindexed = try GraphReader.linkedCounting(db, to: plan, by: [.plannedWithin, .independentDemandOf], flows: true, after: middle, limit: 10)
             XCTAssertEqual(unindexed.ids, page.ids)
             XCTAssertGreaterThan(unindexed.steps, 5000, "the measure sees every link to the plan read and sorted without the index")
@@ -164,7 +164,7 @@ final class PlanningListTests: XCTestCase {
         }
     }
 
-    /// Schema v15 adds `linkBySource` to a store of v14 and derives nothing again.
+    /// Schema v15 adds `linkByTargetInSourceOrder` and `linkByAuthor` to a store of v14 and derives nothing again.
     func testSchemaV15AddsTheLinkIndexWithoutDerivingAgain() throws {
         let net = try SignedNetwork(path: directory + "/source.sqlite")
         let plan = try net.post("farm", ["@type": "Plan", "name": "harvest"])
@@ -177,14 +177,15 @@ final class PlanningListTests: XCTestCase {
         store = nil
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
-            try db.execute(sql: "DROP INDEX linkBySource; DELETE FROM grdb_migrations WHERE identifier LIKE 'v15%'")
+            try db.execute(sql: "DROP INDEX linkByTargetInSourceOrder; DROP INDEX linkByAuthor; DELETE FROM grdb_migrations WHERE identifier LIKE 'v15%'")
         }
         try queue.close()
         store = try GraphStore(path: path)
         let indexed = try DatabaseQueue(path: path).read { db in
-            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'linkBySource'")
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE name IN ('linkByTargetInSourceOrder', 'linkByAuthor') ORDER BY name")
         }
-        XCTAssertEqual(indexed, "CREATE INDEX linkBySource ON link (target, relation, source)")
+        XCTAssertEqual(indexed, ["CREATE INDEX linkByAuthor ON link (author, relation, target)",
+                                 "CREATE INDEX linkByTargetInSourceOrder ON link (target, relation, source)"])
         XCTAssertTrue(try store!.isCurrent(with: net.source), "nothing derived again: the cursors stayed")
         XCTAssertEqual(try store!.reader(log: net.source).processes(ofPlan: plan, after: nil, limit: 10), before)
     }
