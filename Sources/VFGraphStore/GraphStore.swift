@@ -195,6 +195,10 @@ public final class GraphStore {
         let heads = try headSequences(log)
         switch mode ?? (fitsInMemory(heads) ? .inMemory : .inSteps) {
         case .inMemory:
+            let entries = Self.entryCount(heads)
+            guard entries <= RebuildMemory.mostEntries else {
+                throw GraphStoreError("a rebuild in memory derives at most \(RebuildMemory.mostEntries) entries and the log holds \(entries): rebuild in steps")
+            }
             return try rebuildInMemory(from: log, heads: heads)
         case .inSteps:
             var timings = RebuildTimings()

@@ -15,9 +15,15 @@ public enum RebuildMemory {
     /// The peak of a derivation in memory, per log entry, rounded up from the measurements above.
     public static let bytesPerEntry = 3_500
 
+    /// The most entries one derivation in memory holds. Its places are 32-bit numbers (an
+    /// entry's, an event's, and a process's shared place: at most two per entry), so a log
+    /// past this is derived in steps whatever the memory, and no place can overflow.
+    public static let mostEntries = 1 << 30
+
     /// Whether `entries` log entries may be derived in memory when `available` bytes are free;
-    /// when the system does not say (nil), they are.
+    /// when the system does not say (nil), they are, up to ``mostEntries``.
     public static func fitsInMemory(entries: Int, available: Int?) -> Bool {
+        guard entries <= mostEntries else { return false }
         guard let available else { return true }
         let (estimate, overflow) = entries.multipliedReportingOverflow(by: bytesPerEntry)
         return !overflow && estimate <= available / 2

@@ -17,6 +17,10 @@ final class RebuildInStepsTests: XCTestCase {
         XCTAssertTrue(RebuildMemory.fitsInMemory(entries: 1_000_000, available: 7_000_000_000))
         XCTAssertFalse(RebuildMemory.fitsInMemory(entries: 1_000_000, available: 6_999_999_998))
         XCTAssertTrue(RebuildMemory.fitsInMemory(entries: 1_000_000, available: nil), "the system does not say")
+        // Past 2^30 entries a derivation's 32-bit places could overflow: never in memory.
+        XCTAssertTrue(RebuildMemory.fitsInMemory(entries: 1 << 30, available: nil))
+        XCTAssertFalse(RebuildMemory.fitsInMemory(entries: (1 << 30) + 1, available: nil))
+        XCTAssertFalse(RebuildMemory.fitsInMemory(entries: (1 << 30) + 1, available: .max))
         XCTAssertFalse(RebuildMemory.fitsInMemory(entries: .max, available: .max), "an estimate past Int.max does not fit")
         XCTAssertEqual(RebuildMemory.parseMemAvailable("MemTotal:       2048 kB\nMemAvailable:    1024 kB\nBuffers: 1 kB\n"), 1_048_576)
         for text in ["MemAvailable: 12 MB", "MemAvailable: x kB", "", "MemFree: 1 kB", "MemAvailable: 99999999999999999999 kB",
