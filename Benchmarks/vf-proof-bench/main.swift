@@ -74,7 +74,7 @@ for perFeed in sizes {
     let proveSeconds = now() - proveStart
     let bytes = proof.encoded()
     let file = directory + "/proof.json"
-    FileManager.default.createFile(atPath: file, contents: Data(bytes))
+    guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else { fatalError("cannot write \(file)") }
     var checks: [Double] = [], floors: [Double] = []
     for _ in 0..<5 {
         let start = now()

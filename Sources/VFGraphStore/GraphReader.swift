@@ -27,12 +27,18 @@ public struct GraphReader: Sendable {
     /// Runs `body` with a reader whose every answer comes from one read transaction, so an
     /// item and a page of its events, read one after the other, describe the same state of the
     /// tables however many updates commit in between. The reader given to `body` is valid only
-    /// while `body` runs, on its thread; it must not be kept or passed to another thread.
+    /// while `body` runs, on its thread; it must not be kept or passed to another thread (a
+    /// question asked of it there stops the process with a message).
     /// Within `body`, `consistently` again uses the same transaction.
     public func consistently<T>(_ body: (GraphReader) throws -> T) throws -> T {
         switch tables {
         case .transaction: try body(self)
-        case let .pool(pool): try pool.read { db in try body(GraphReader(tables: .transaction(db), log: log)) }
+        case let .pool(pool):
+            try pool.read { db in
+                let scope = TransactionScope()
+                defer { scope.close() }
+                return try body(GraphReader(tables: .transaction(db, scope), log: log))
+            }
         }
     }
 

@@ -69,7 +69,7 @@ struct IntentOptions: ParsableArguments {
         if let reciprocal { proposal["reciprocal"] = .array([.string(reciprocal.description)]) }
         let proposalID = try published(JSONValue.object(proposal).serialized)
         if json {
-            JSONOutput.print(["intent": intent.description, "proposal": proposalID.description, "reciprocal": reciprocal?.description ?? NSNull()])
+            JSONOutput.print(["intent": intent.description, "proposal": proposalID.description, "reciprocal": reciprocal.map { $0.description as Any } ?? NSNull()])
         } else {
             print("intent \(intent)")
             if let reciprocal { print("in return \(reciprocal)") }

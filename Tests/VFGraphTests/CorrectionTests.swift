@@ -46,8 +46,8 @@ final class CorrectionTests: XCTestCase {
                                                                          "hasPointInTime": .string(time + "T00:00:00Z")])
         }
         let lateDated = try correctBales("2030-03-01")
-        try net.raise("farm", "1", "kg", name: "spacer")
-        try net.raise("farm", "1", "kg", name: "spacer")
+        _ = try net.raise("farm", "1", "kg", name: "spacer")
+        _ = try net.raise("farm", "1", "kg", name: "spacer")
         let earlyDated = try correctBales("2030-02-01")
         try inShuffledBatches(try net.feeds(), rounds: 16, maximum: 3, seed: 29, in: directory) { store, reader, log, round in
             let graph = try store.graph(from: log)

@@ -40,7 +40,7 @@ final class PlanningCommandLineTests: XCTestCase {
         let wheat = try publish(home, #"{"@type":"EconomicEvent","action":"raise","provider":"\#(me)","receiver":"\#(me)","resourceQuantity":{"hasNumericalValue":"1000","hasUnit":"kg"},"newInventoriedResource":{"name":"wheat"}}"#)
         let need = try publish(home, #"{"@type":"Intent","action":"transfer","receiver":"\#(mill)","resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"},"name":"wheat for milling"}"#)
         let offer = try publish(home, #"{"@type":"Intent","action":"transfer","provider":"\#(me)","resourceQuantity":{"hasNumericalValue":"600","hasUnit":"kg"},"name":"wheat"}"#)
-        try publish(home, #"{"@type":"Proposal","purpose":"offer","publishes":"\#(offer)"}"#)
+        _ = try publish(home, #"{"@type":"Proposal","purpose":"offer","publishes":"\#(offer)"}"#)
         let commitment = try publish(home, #"{"@type":"Commitment","action":"transfer","provider":"\#(me)","receiver":"\#(mill)","resourceQuantity":{"hasNumericalValue":"400","hasUnit":"kg"},"satisfies":["\#(need)","\#(offer)"]}"#)
 
         XCTAssertEqual(try rows(home, "offers").map { $0["id"] as? String }, [offer])
@@ -52,12 +52,12 @@ final class PlanningCommandLineTests: XCTestCase {
         // The farm delivers 150 kg under the commitment, then the rest: the need and the
         // commitment are done, the offer stays open (600 kg offered, nothing delivered against it).
         let transfer = #"{"@type":"EconomicEvent","action":"transfer","provider":"\#(me)","receiver":"\#(mill)","resourceInventoriedAs":"\#(wheat)","newInventoriedResource":{"name":"mill wheat"},"fulfills":"\#(commitment)","satisfies":"\#(need)","resourceQuantity":{"hasNumericalValue":"AMOUNT","hasUnit":"kg"}}"#
-        try publish(home, transfer.replacingOccurrences(of: "AMOUNT", with: "150"))
+        _ = try publish(home, transfer.replacingOccurrences(of: "AMOUNT", with: "150"))
         var committed = try XCTUnwrap(try rows(home, "commitments").first)
         XCTAssertEqual(committed["done"] as? String, "150")
         XCTAssertEqual(committed["finished"] as? Bool, false)
         XCTAssertTrue(try vf(["commitments", "--home", home]).stdout.contains("150 done, open"))
-        try publish(home, transfer.replacingOccurrences(of: "AMOUNT", with: "250"))
+        _ = try publish(home, transfer.replacingOccurrences(of: "AMOUNT", with: "250"))
         committed = try XCTUnwrap(try rows(home, "commitments").first)
         XCTAssertEqual(committed["done"] as? String, "400")
         XCTAssertEqual(committed["finished"] as? Bool, true)

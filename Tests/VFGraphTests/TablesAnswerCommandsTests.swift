@@ -44,8 +44,8 @@ final class TablesAnswerCommandsTests: XCTestCase {
         let harvest = try publish(event("produce", #""resourceQuantity":{"hasNumericalValue":"100","hasUnit":"kg"},"outputOf":"\#(growing)","hasPointInTime":"2029-01-01T00:00:00Z","newInventoriedResource":{"name":"wheat","conformsTo":"\#(spec)"}"#))
         let wheat = harvest["createdResource"] as! String
         let milling = try publish(#"{"@type":"Process","name":"milling"}"#)["id"] as! String
-        try publish(event("consume", #""resourceQuantity":{"hasNumericalValue":"40","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)","inputOf":"\#(milling)""#))
-        try publish(event("work", #""effortQuantity":{"hasNumericalValue":"2.5","hasUnit":"hour"},"inputOf":"\#(milling)""#))
+        _ = try publish(event("consume", #""resourceQuantity":{"hasNumericalValue":"40","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)","inputOf":"\#(milling)""#))
+        _ = try publish(event("work", #""effortQuantity":{"hasNumericalValue":"2.5","hasUnit":"hour"},"inputOf":"\#(milling)""#))
         let flour = try publish(event("produce", #""resourceQuantity":{"hasNumericalValue":"30.25","hasUnit":"kg"},"outputOf":"\#(milling)","newInventoriedResource":{"name":"flour"}"#))["createdResource"] as! String
         try vf(["publish", #"{"note":"not ValueFlows"}"#])
         // vf publish left the tables current: the ValueFlows payloads by writing their rows,
