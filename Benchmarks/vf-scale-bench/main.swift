@@ -119,7 +119,8 @@ func plainInsertRate(_ count: Int) throws -> Double {
     return Double(count) / (now() - start)
 }
 
-/// SQLite alone writing the rows a rebuild wrote: every derived table of `graphPath` copied in
+/// SQLite alone writing the rows a rebuild wrote: every table of `graphPath` (the derived ones,
+/// the cursors and the long texts of history rows) copied in
 /// key order into a new file with the graph store's settings, its indexes made after, as the
 /// rebuild does, and the file closed (its last checkpoint). No parsing, no deriving: the most a
 /// rebuild that writes these rows could reach. Each copy names its key order, which keeps SQLite
@@ -140,7 +141,7 @@ func copyFloor(_ graphPath: String) throws -> (seconds: Double, bytes: Int) {
             .map { row in
                 let name: String = row["name"]
                 let key = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", arguments: [name])
-                return (type: row["type"] as String, name: name, sql: row["sql"] as String, key: key.joined(separator: ", "))
+                return (type: row["type"] as String, name: name, sql: row["sql"] as String, key: key.isEmpty ? "rowid" : key.joined(separator: ", "))
             }
     }
     let start = now()

@@ -167,12 +167,12 @@ struct ReadEndpoints: Sendable {
         return try await blocking.run {
             // The item and its page from one state of the tables: an update committing in
             // between would otherwise show a page that disagrees with the item beside it.
-            let (item, read) = try reader.consistently { reader in
+            let (item, rows) = try reader.consistently { reader in
                 let item = try read(reader)
                 return (item, try page(reader, item, request.after, request.limit + 1))
             }
-            let more = read.count > request.limit
-            let events = more ? Array(read.dropLast()) : read
+            let more = rows.count > request.limit
+            let events = more ? Array(rows.dropLast()) : rows
             return JSONWriter.bytes { w in
                 w.beginObject()
                 w.key("events"); w.array(events, GraphJSON.event)

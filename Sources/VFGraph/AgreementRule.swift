@@ -12,9 +12,10 @@ package protocol ConsentFacts {
     /// its feeds signed, and without reading the others (a stranger may make any number).
     func sources(naming target: EntryID, by relation: PlanningRelation, signedBy authors: [FeedID]?) throws(Failure) -> [EntryID]
     /// The entries that name `target` by `relation` and that `party` published or accepted (an
-    /// acceptance by `party` names them), in id order, each once: without reading the ones
-    /// others made that `party` did not accept, so the work grows with what `party` signed,
-    /// not with what strangers name `target` with.
+    /// acceptance by `party` names them), in id order, each once. From the tables, without
+    /// reading the ones others made that `party` did not accept: the work grows with the fewer
+    /// of the entries naming `target` and those `party` accepted, and strangers can make only
+    /// the first many. (A derivation in memory holds every link already, and filters them.)
     func sources(naming target: EntryID, by relation: PlanningRelation, publishedOrAcceptedBy party: FeedID) throws(Failure) -> [EntryID]
     /// The feed that answers for `agent`: the feed itself, or the author of the entry
     /// describing it; nil when that entry is not held.

@@ -193,12 +193,10 @@ public final class GraphStore {
     @discardableResult
     public func rebuild(from log: LogStore, mode: RebuildMode? = nil) throws -> GraphChanges {
         let heads = try headSequences(log)
-        switch mode ?? (fitsInMemory(heads) ? .inMemory : .inSteps) {
+        // Past ``RebuildMemory/mostEntries`` a derivation's places could overflow: in steps, whatever was asked.
+        let chosen = Self.entryCount(heads) > RebuildMemory.mostEntries ? .inSteps : mode ?? (fitsInMemory(heads) ? .inMemory : .inSteps)
+        switch chosen {
         case .inMemory:
-            let entries = Self.entryCount(heads)
-            guard entries <= RebuildMemory.mostEntries else {
-                throw GraphStoreError("a rebuild in memory derives at most \(RebuildMemory.mostEntries) entries and the log holds \(entries): rebuild in steps")
-            }
             return try rebuildInMemory(from: log, heads: heads)
         case .inSteps:
             var timings = RebuildTimings()

@@ -15,9 +15,10 @@ public enum RebuildMemory {
     /// The peak of a derivation in memory, per log entry, rounded up from the measurements above.
     public static let bytesPerEntry = 3_500
 
-    /// The most entries one derivation in memory holds. Its places are 32-bit numbers (an
-    /// entry's, an event's, and a process's shared place: at most two per entry), so a log
-    /// past this is derived in steps whatever the memory, and no place can overflow.
+    /// The most entries a rebuild derives in memory. A derivation's places are 32-bit numbers
+    /// (an entry's, an event's, and a process's shared place: at most two per entry), so a log
+    /// past this is rebuilt in steps whatever the memory or the mode asked, and no place of a
+    /// rebuild can overflow.
     public static let mostEntries = 1 << 30
 
     /// Whether `entries` log entries may be derived in memory when `available` bytes are free;

@@ -41,7 +41,7 @@ struct GraphRebuild: ParsableCommand {
     @Flag(help: "Print the counts as JSON.") var json = false
     @Flag(help: "Say on standard error where the time went.") var timings = false
     @Flag(help: "Derive in steps, in bounded memory, whatever the memory available.") var inSteps = false
-    @Flag(help: "Derive in memory, whatever the memory available.") var inMemory = false
+    @Flag(help: "Derive in memory, whatever the memory available (a log of more than 2^30 entries is still derived in steps).") var inMemory = false
 
     func validate() throws {
         if inSteps && inMemory { throw ValidationError("give --in-steps or --in-memory, not both") }

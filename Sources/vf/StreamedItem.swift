@@ -10,8 +10,9 @@ import VFShapes
 /// Each page is read in a read transaction of its own, as it is printed, not all of them in
 /// one (``GraphReader/consistently(_:)``): output read slowly (a pager left open) would hold
 /// that transaction, and the graph's write-ahead log could not be reset behind it while the
-/// node goes on writing. So while the node writes, a long list may end with events the item's
-/// figures, read first, do not count yet. One page of the API is read with its item in one.
+/// node goes on writing. So while the node writes, a long list may not match the item's
+/// figures, which were read first: events may be added, or change status, between pages. One
+/// page of the API is read with its item in one.
 struct StreamedItem {
     private let json: Bool
     private var writer = JSONWriter(capacity: StandardOutput.chunkSize)

@@ -165,7 +165,7 @@ final class PlanningListTests: XCTestCase {
     }
 
     /// Schema v15 adds `linkByTargetInSourceOrder` and `linkByAuthor` to a store of v14 and derives nothing again.
-    func testSchemaV15AddsTheLinkIndexWithoutDerivingAgain() throws {
+    func testSchemaV15AddsTheLinkIndexesWithoutDerivingAgain() throws {
         let net = try SignedNetwork(path: directory + "/source.sqlite")
         let plan = try net.post("farm", ["@type": "Plan", "name": "harvest"])
         for n in 0 ..< 3 { try net.post("farm", ["@type": "Process", "name": .string("step \(n)"), "plannedWithin": ref(plan)]) }
