@@ -91,6 +91,9 @@ public final class GraphStore {
     /// ``entriesPerTransaction``, smaller in tests.
     var entriesPerStep = GraphStore.entriesPerTransaction
 
+    /// The most entries a rebuild derives in memory: ``RebuildMemory/mostEntries``, smaller in tests.
+    var mostEntriesInMemory = RebuildMemory.mostEntries
+
     /// ``update(from:)``, folding at most `entriesPerTransaction` new entries per transaction.
     @discardableResult
     func update(from log: LogStore, entriesPerTransaction: Int) throws -> GraphChanges {
@@ -194,7 +197,7 @@ public final class GraphStore {
     public func rebuild(from log: LogStore, mode: RebuildMode? = nil) throws -> GraphChanges {
         let heads = try headSequences(log)
         // Past ``RebuildMemory/mostEntries`` a derivation's places could overflow: in steps, whatever was asked.
-        let chosen = Self.entryCount(heads) > RebuildMemory.mostEntries ? .inSteps : mode ?? (fitsInMemory(heads) ? .inMemory : .inSteps)
+        let chosen = Self.entryCount(heads) > mostEntriesInMemory ? .inSteps : mode ?? (fitsInMemory(heads) ? .inMemory : .inSteps)
         switch chosen {
         case .inMemory:
             return try rebuildInMemory(from: log, heads: heads)

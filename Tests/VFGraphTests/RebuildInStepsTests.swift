@@ -56,6 +56,24 @@ final class RebuildInStepsTests: XCTestCase {
         XCTAssertEqual(changes.events.count, try inMemory.graph(from: log).events.count, "every event was derived again")
     }
 
+    /// Past the most entries a derivation in memory may number, a rebuild asked to derive in
+    /// memory, and an update that would rebuild, go on in steps: the same rows.
+    func testPastTheMostEntriesInMemoryARebuildGoesOnInStepsWhateverWasAsked() throws {
+        let log = try log()
+        let reference = try GraphStore(path: directory + "/reference.sqlite")
+        try reference.rebuild(from: log, mode: .inMemory)
+        XCTAssertEqual(reference.lastRebuild?.steps, 0)
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        store.mostEntriesInMemory = 100
+        store.entriesPerStep = 211
+        try store.update(from: log)
+        XCTAssertGreaterThan(store.lastRebuild?.steps ?? 0, 1, "the update that rebuilt went on in steps")
+        assertSameTables(try store.tableContents(), try reference.tableContents(), "update")
+        try store.rebuild(from: log, mode: .inMemory)
+        XCTAssertGreaterThan(store.lastRebuild?.steps ?? 0, 1, "asked for memory, rebuilt in steps")
+        assertSameTables(try store.tableContents(), try reference.tableContents(), "rebuild")
+    }
+
     func testWithLittleMemoryAnUpdateAndARebuildGoOnInSteps() throws {
         let log = try log()
         let reference = try GraphStore(path: directory + "/reference.sqlite")
