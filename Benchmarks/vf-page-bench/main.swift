@@ -1,9 +1,10 @@
 // vf-page-bench: a page of one item's events, deep in a long list. A stock raised N times and
 // a process with N inputs, at N = 1,000 and N = 100,000 (EVENTS sets the larger): the time of
-// a page of 100 events (`vf resource ID`, `GET /api/resources/{id}?after=…`, and the same for a
-// process) at the larger N divided by that at the smaller. Target ≤ 2: a page costs what it
-// returns. For comparison, the query of graph schema v13, which read every event naming the
-// resource for each page, timed on the same table.
+// the reader's page of 100 events (`GraphReader.events(touching:)` and `events(of:)`, what
+// `vf resource ID`, `GET /api/resources/{id}?after=…` and the same for a process read; without
+// the item beside it or the JSON) at the larger N divided by that at the smaller, printed
+// beside the target (≤ 2: a page costs what it returns). For comparison, the query of graph
+// schema v13, which read every event naming the resource for each page, timed on the same table.
 import Dispatch
 import Foundation
 import GRDB

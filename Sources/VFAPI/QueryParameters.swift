@@ -59,12 +59,14 @@ public struct QueryParameters: Equatable, Sendable {
     /// And at most this many bytes of UTF-8, whatever characters they make.
     public static let maximumSearchBytes = 800
 
-    /// `limit` (default 100, at most ``maximumListingLimit``), `after` read by `cursor`, and
+    /// `limit` (default 100, at most ``maximumListingLimit`` or a smaller `maximum`, and then at
+    /// most that by default), `after` read by `cursor`, and
     /// `q` when the listing can be searched (else `q` is refused, rather than ignored).
     ///
     /// `after` is an id, which holds `+`, `/` and `=`: sent encoded it is decoded as usual; an id
     /// pasted as printed, whose `+` the decoding would turn into a space, is read as sent.
-    public func listingPage<Cursor>(_ cursor: (String) throws(APIError) -> Cursor, searchable: Bool = false) throws(APIError) -> PageRequest<Cursor> {
+    public func listingPage<Cursor>(_ cursor: (String) throws(APIError) -> Cursor, searchable: Bool = false,
+                                    maximum: Int = QueryParameters.maximumListingLimit) throws(APIError) -> PageRequest<Cursor> {
         var after: Cursor?
         if let text = values["after"] {
             do { after = try cursor(text) } catch {
@@ -82,7 +84,7 @@ public struct QueryParameters: Equatable, Sendable {
             }
             search = text
         }
-        return PageRequest(after: after, limit: try limit(default: 100, maximum: Self.maximumListingLimit), search: search)
+        return PageRequest(after: after, limit: try limit(default: min(100, maximum), maximum: maximum), search: search)
     }
 
     /// The steps a trace or track answers with unless `limit` asks for more, and the most it may ask for.

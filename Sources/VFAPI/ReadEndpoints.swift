@@ -81,7 +81,7 @@ struct ReadEndpoints: Sendable {
 
     func processes(_ query: QueryParameters) async throws -> [UInt8] {
         try await page(query, after: ListingCursor.entry, rows: { try $0.processFlows(after: $1, limit: $2) }, cursor: { $0.process.id },
-                       write: Self.process)
+                       write: GraphJSON.process)
     }
 
     /// `{"events": [a page of its applied inputs and outputs, together in causal order],
@@ -91,7 +91,7 @@ struct ReadEndpoints: Sendable {
         return try await item(query, key: "process", read: { reader in
             guard let flows = try reader.processFlows(id) else { throw APIError.notFound("no process \(id) in the graph") }
             return flows
-        }, events: { reader, _, after, limit in try reader.events(of: id, after: after, limit: limit) }, write: Self.process)
+        }, events: { reader, _, after, limit in try reader.events(of: id, after: after, limit: limit) }, write: GraphJSON.process)
     }
 
     /// `{"events": [a page of the applied events that count for it, in causal order], "next":
@@ -139,8 +139,9 @@ struct ReadEndpoints: Sendable {
     /// first planned inputs and outputs.
     func planProcesses(_ idText: String, query: QueryParameters) async throws -> [UInt8] {
         let plan = try await existingPlan(idText)
-        return try await page(query, after: ListingCursor.entry, rows: { try $0.processes(ofPlan: plan, after: $1, limit: $2) },
-                              cursor: { $0.process.id }, write: GraphJSON.plannedProcess)
+        return try await page(query, after: ListingCursor.entry, maximum: EmbeddedList.nestedPage,
+                              rows: { try $0.processes(ofPlan: plan, after: $1, limit: $2) }, cursor: { $0.process.id },
+                              write: GraphJSON.plannedProcess)
     }
 
     /// The id of a plan the graph holds: `400` if `idText` is not an entry id, `404` if it names no plan.
@@ -150,11 +151,6 @@ struct ReadEndpoints: Sendable {
         let planned = try await blocking.run { try reader.planned(id) }
         guard planned?.payload.kind == .plan else { throw APIError.notFound("no plan \(id) in the graph") }
         return id
-    }
-
-    private static func process(_ flows: ProcessFlows, to w: inout JSONWriter) {
-        GraphJSON.process(flows.process, inputs: flows.inputs, outputs: flows.outputs, moreInputs: flows.moreInputs,
-                          moreOutputs: flows.moreOutputs, to: &w)
     }
 
     /// `{"events": [a page of the item's events], "next": order or null, key: item}`, the item
@@ -217,20 +213,20 @@ struct ReadEndpoints: Sendable {
             return try await page(query, after: ListingCursor.entry, rows: { try $0.agreements(after: $1, limit: $2) },
                                   cursor: { $0.agreement.id }, write: GraphJSON.agreement)
         case .plans:
-            return try await page(query, after: ListingCursor.entry, rows: { try $0.plans(after: $1, limit: $2) },
-                                  cursor: { $0.plan.id }, write: GraphJSON.plan)
+            return try await page(query, after: ListingCursor.entry, maximum: EmbeddedList.nestedPage,
+                                  rows: { try $0.plans(after: $1, limit: $2) }, cursor: { $0.plan.id }, write: GraphJSON.plan)
         }
     }
 
     /// The page of a listing `query` asks for: read by `rows`, or with `q` by `search` when the
     /// listing can be searched, on the API's threads, from the tables as they stand once up to date.
     private func page<Row, Cursor: Sendable & CustomStringConvertible>(
-        _ query: QueryParameters, after parse: (String) throws(APIError) -> Cursor,
+        _ query: QueryParameters, after parse: (String) throws(APIError) -> Cursor, maximum: Int = QueryParameters.maximumListingLimit,
         rows: @escaping @Sendable (GraphReader, Cursor?, Int) throws -> [Row],
         search: (@Sendable (GraphReader, String, Cursor?, Int) throws -> SearchPage<Row, Cursor>)? = nil,
         cursor: @escaping @Sendable (Row) -> Cursor, write: @escaping @Sendable (Row, inout JSONWriter) -> Void
     ) async throws -> [UInt8] {
-        let request = try query.listingPage(parse, searchable: search != nil)
+        let request = try query.listingPage(parse, searchable: search != nil, maximum: maximum)
         let reader = try await context.graph.reader()
         return try await blocking.run {
             if let search, let text = request.search {

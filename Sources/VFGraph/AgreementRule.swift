@@ -97,15 +97,11 @@ package enum AgreementRule {
     /// can make only the first long.
     package static func signedByEveryParty<Facts: ConsentFacts>(stipulating commitment: GraphPlanned, facts: Facts) throws(Facts.Failure) -> [EntryID] {
         let (parties, unresolved) = try parties(of: [commitment], facts: facts)
-        guard !unresolved else { return [] }
+        // A commitment names its provider and receiver (§16): with no party, no one signed.
+        guard !unresolved, let first = parties.first else { return [] }
         var found: [EntryID] = [], seen: Set<EntryID> = []
         for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
-            // A commitment names at least one agent (§16); with none, no signature is asked for.
-            let candidates = if let first = parties.first {
-                try facts.sources(naming: commitment.id, by: relation, publishedOrAcceptedBy: first)
-            } else {
-                try facts.sources(naming: commitment.id, by: relation, signedBy: nil)
-            }
+            let candidates = try facts.sources(naming: commitment.id, by: relation, publishedOrAcceptedBy: first)
             var published: [FeedID: Set<EntryID>] = [:]
             for party in parties.dropFirst() { published[party] = Set(try facts.sources(naming: commitment.id, by: relation, signedBy: [party])) }
             candidates: for id in candidates where seen.insert(id).inserted {

@@ -115,17 +115,6 @@ extension GraphReader {
     }
 }
 
-/// A process with the ids of its first applied input and output events, in causal order
-/// (at most ``EmbeddedList/most`` of each), and whether it has more of each.
-public struct ProcessFlows: Equatable, Sendable {
-    public let process: GraphProcess
-    public let inputs: [EntryID]
-    public let outputs: [EntryID]
-    /// Whether the process has more applied inputs, or outputs, than these.
-    public let moreInputs: Bool
-    public let moreOutputs: Bool
-}
-
 /// One page of a search: what matched, and the cursor to go on from.
 public struct SearchPage<Item, Cursor> {
     public let items: [Item]

@@ -35,9 +35,10 @@ extension GraphReader {
     }
 
     /// How far an intent, commitment or claim has come. Costs what links to it: the rows of
-    /// every applied event naming it, then their entries from the log a thousand at a time
-    /// (so memory holds a thousand payloads, however many count); the first
-    /// ``EmbeddedList/most`` events and commitments are listed.
+    /// every applied event naming it (all held at once, some hundred bytes each), then their
+    /// entries from the log a thousand at a time (so memory holds a thousand payloads, however
+    /// many count), and for an intent the planning objects naming it, a thousand at a time;
+    /// the first ``EmbeddedList/most`` events and commitments are listed.
     public func progress(of planned: GraphPlanned) throws -> PlannedProgress {
         let p = planned.payload
         let quantity = p.resourceQuantity ?? p.effortQuantity
@@ -58,16 +59,20 @@ extension GraphReader {
                 }
             }
         }
-        // What else satisfies an intent: the commitments that promise it.
-        let eventIDs = Set(rows.map(\.id))
-        for source in p.kind == .intent ? try linking(to: planned.id, by: relation) : [] where !eventIDs.contains(source) {
-            if let commitment = try self.planned(source), commitment.payload.kind == .commitment,
-               Self.counts(commitment.payload.provider, commitment.payload.receiver, for: p) {
-                if commitments.count < cap { commitments.append(source) } else { moreCommitments = true }
+        // What else satisfies an intent: the commitments that promise it, found among the
+        // planning objects naming it (events are passed over in the index, not read).
+        var after: EntryID?
+        while p.kind == .intent {
+            let ids = try tables.read { db in try Self.linked(db, to: planned.id, by: [relation], flows: true, after: after, limit: Self.maximumPage) }
+            for commitment in try plannedObjects(ids) where commitment.payload.kind == .commitment
+                && Self.counts(commitment.payload.provider, commitment.payload.receiver, for: p) {
+                if commitments.count < cap { commitments.append(commitment.id) } else { moreCommitments = true }
                 if let measure = commitment.payload.resourceQuantity ?? commitment.payload.effortQuantity, measure.unit == quantity?.unit {
                     promised = (try? promised.adding(measure.value)) ?? promised
                 }
             }
+            guard ids.count == Self.maximumPage, let last = ids.last else { break }
+            after = last
         }
         let finished = p.finished || quantity.map { done >= $0.value } ?? false
         return PlannedProgress(planned: planned, quantity: quantity, done: done, promised: promised, events: events, commitments: commitments,
@@ -104,8 +109,8 @@ extension GraphReader {
         let batch = max(limit, Self.maximumPage)
         search: while found.count < limit {
             let ids = try tables.read { db in try Self.linked(db, to: intent.id, by: [.satisfies], flows: true, after: after, limit: batch) }
-            for id in ids {
-                guard let commitment = try planned(id), commitment.payload.kind == .commitment,
+            for commitment in try plannedObjects(ids) {
+                guard commitment.payload.kind == .commitment,
                       Self.counts(commitment.payload.provider, commitment.payload.receiver, for: intent.payload) else { continue }
                 found.append(commitment)
                 if found.count == limit { break search }
@@ -286,8 +291,9 @@ extension GraphReader {
         }
     }
 
+    /// ids that ``linked(_:to:by:flows:after:limit:)`` found, so each is in `planned`.
     private func progress(of ids: ArraySlice<EntryID>) throws -> [PlannedProgress] {
-        try ids.compactMap { try planned($0) }.map { try progress(of: $0) }
+        try plannedObjects(Array(ids)).map { try progress(of: $0) }
     }
 
     /// The first `limit` entries in id order after `after` that name `target` by one of `relations`, each once:

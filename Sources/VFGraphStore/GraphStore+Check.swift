@@ -161,7 +161,7 @@ final class TableKnowledge: KnownObjects {
     }
 
     func defaultUnit(ofSpecification specification: EntryID) -> String? {
-        guard case let .resourceSpecification(spec)?? = try? tables.object(specification) else { return nil }
+        guard case let .resourceSpecification(spec)? = try? tables.object(specification) else { return nil }
         return spec.defaultUnitOfResource
     }
 

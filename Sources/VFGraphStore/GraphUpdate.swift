@@ -177,10 +177,11 @@ struct GraphUpdate {
         // Agreements whose signatures, parties or commitments may have changed, and their commitments.
         let facts = consentFacts()
         for agent in partiesArrived { commitmentsTouched.formUnion(try facts.sources(naming: agent, by: .party, signedBy: nil)) }
+        // Of the agreements stipulating a commitment, only one every party of it signed can be
+        // in force (its parties are the agreement's): strangers' agreements are not read.
         for commitment in commitmentsTouched {
-            for relation in [PlanningRelation.stipulates, .stipulatesReciprocal] {
-                agreementsTouched.formUnion(try facts.sources(naming: commitment, by: relation, signedBy: nil))
-            }
+            guard let (held, _) = try facts.plannedEntry(commitment) else { continue }
+            agreementsTouched.formUnion(try AgreementRule.signedByEveryParty(stipulating: held, facts: facts))
         }
         // What arrives can only bring an agreement into force (a commitment or a party now
         // held, a signature, perhaps earlier than one before), except a signer's withdrawal,

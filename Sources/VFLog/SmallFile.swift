@@ -39,8 +39,10 @@ public enum SmallFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw .notAFile }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        // Room for one byte more than the limit, to tell a file of the limit from a longer one.
+        // (O_NONBLOCK does not change how a regular file reads.) Room for one byte more than the
+        // limit, to tell a file of the limit from a longer one, whatever size fstat saw: the
+        // file may grow while it is read.
+        precondition(limit >= 0 && limit < Int.max, "a small file's limit is a size")
         var bytes = [UInt8](repeating: 0, count: limit + 1)
         var count = 0
         while count < bytes.count {

@@ -62,6 +62,10 @@ public enum GraphJSON {
 
     /// A process with the ids of its first applied input and output events (``EmbeddedList``),
     /// and whether each list goes on.
+    public static func process(_ flows: ProcessFlows, to w: inout JSONWriter) {
+        process(flows.process, inputs: flows.inputs, outputs: flows.outputs, moreInputs: flows.moreInputs, moreOutputs: flows.moreOutputs, to: &w)
+    }
+
     public static func process(_ p: GraphProcess, inputs: [EntryID], outputs: [EntryID], moreInputs: Bool, moreOutputs: Bool,
                                to w: inout JSONWriter) {
         w.beginObject()

@@ -37,6 +37,12 @@ func parseFlowItem(_ text: String, in reader: GraphReader) throws -> FlowItem {
     do { return try FlowStart.parse(text, in: reader) } catch let error as APIError { throw CLIError(error.reason) }
 }
 
+/// The ID argument of an item command (`vf resource`, `vf process`, `vf progress`, `vf plan`),
+/// read by `parse` (``FlowStart/entryID(_:)`` or ``FlowStart/resourceID(_:)``).
+func parseItemID<ID>(_ text: String, _ parse: (String) throws(APIError) -> ID) throws -> ID {
+    do { return try parse(text) } catch { throw CLIError(error.reason) }
+}
+
 /// A listing's `--after`, read by `parse` (one of ``ListingCursor``'s).
 func parseCursor<Cursor>(_ text: String?, _ parse: (String) throws(APIError) -> Cursor) throws -> Cursor? {
     guard let text else { return nil }

@@ -19,7 +19,7 @@ struct Processes: ParsableCommand {
         try Listing(
             page: { try reader.processFlows(after: $0, limit: $1) },
             cursor: \.process.id,
-            json: ProcessCommand.json,
+            json: GraphJSON.process,
             text: { row in
                 let p = row.process
                 return ([GraphText.process(p)]
@@ -42,20 +42,13 @@ struct ProcessCommand: ParsableCommand {
     @Flag(help: "Print {\"events\": […], \"process\": …}.") var json = false
 
     func run() throws {
-        let pid: EntryID
-        do { pid = try FlowStart.entryID(id) } catch { throw CLIError(error.reason) }
+        let pid = try parseItemID(id, FlowStart.entryID)
         let reader = try GraphContext(options).reader()
         guard let flows = try reader.processFlows(pid) else { throw CLIError("no process \(pid) in the graph") }
         var out = StreamedItem(json: json, heading: GraphText.process(flows.process))
         try out.list("events", page: { try reader.events(of: pid, after: $0, limit: $1) }, cursor: \.order, json: GraphJSON.event,
                      line: { ($0.payload.outputOf == pid ? "  out  " : "  in   ") + GraphText.event($0) })
-        out.member("process") { Self.json(flows, to: &$0) }
+        out.member("process") { GraphJSON.process(flows, to: &$0) }
         out.end()
-    }
-
-    /// A process of a listing, as JSON.
-    static func json(_ flows: ProcessFlows, to w: inout JSONWriter) {
-        GraphJSON.process(flows.process, inputs: flows.inputs, outputs: flows.outputs, moreInputs: flows.moreInputs,
-                          moreOutputs: flows.moreOutputs, to: &w)
     }
 }

@@ -29,8 +29,7 @@ struct ResourceCommand: ParsableCommand {
     @Flag(help: "Print {\"resource\": …, \"events\": […]}.") var json = false
 
     func run() throws {
-        let rid: ResourceID
-        do { rid = try FlowStart.resourceID(id) } catch { throw CLIError(error.reason) }
+        let rid = try parseItemID(id, FlowStart.resourceID)
         let reader = try GraphContext(options).reader()
         guard let resource = try reader.resource(rid) else { throw CLIError("no resource \(rid) in the graph") }
         var out = StreamedItem(json: json, heading: GraphText.resource(resource))

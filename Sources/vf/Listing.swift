@@ -26,6 +26,8 @@ struct Listing<Row, Cursor: CustomStringConvertible> {
     let text: (Row) throws -> String
     /// Printed when the listing is empty from its start.
     let empty: String
+    /// The most rows read at once (``EmbeddedList/nestedPage`` for rows that hold lists of lists).
+    var pageSize = GraphReader.maximumPage
 
     /// Prints the rows after `start`, at most `options.limit`; says on standard error where to
     /// go on when the limit left rows out.
@@ -37,7 +39,7 @@ struct Listing<Row, Cursor: CustomStringConvertible> {
         var printed = 0
         var more = false
         while remaining > 0 {
-            let wanted = min(GraphReader.maximumPage, remaining)
+            let wanted = min(pageSize, remaining)
             let rows = try page(after, wanted)
             for row in rows {
                 if options.json {

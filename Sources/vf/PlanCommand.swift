@@ -19,15 +19,15 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print {\"members\": […], \"plan\": …, \"processes\": […]}.") var json = false
 
     func run() throws {
-        let entry: EntryID
-        do { entry = try FlowStart.entryID(id) } catch { throw CLIError(error.reason) }
+        let entry = try parseItemID(id, FlowStart.entryID)
         let reader = try GraphContext(options).reader()
         guard let state = try reader.plan(entry) else { throw CLIError("no plan \(entry) in the graph") }
         var out = StreamedItem(json: json, heading: GraphText.plan(state))
         try out.list("members", page: { try reader.members(ofPlan: entry, after: $0, limit: $1) }, cursor: \.planned.id,
                      json: GraphJSON.progress, line: { "  " + GraphText.progress($0) })
         out.member("plan") { GraphJSON.plan(state, to: &$0) }
-        try out.list("processes", page: { try reader.processes(ofPlan: entry, after: $0, limit: $1) }, cursor: \.process.id,
+        try out.list("processes", pageSize: EmbeddedList.nestedPage, page: { try reader.processes(ofPlan: entry, after: $0, limit: $1) },
+                     cursor: \.process.id,
                      json: GraphJSON.plannedProcess, line: GraphText.plannedProcess)
         out.end()
     }

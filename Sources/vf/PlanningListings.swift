@@ -99,7 +99,7 @@ struct Plans: ParsableCommand {
         let after = try parseCursor(listing.after, ListingCursor.entry)
         let reader = try GraphContext(options).reader()
         try Listing(page: { try reader.plans(after: $0, limit: $1) }, cursor: \.plan.id, json: GraphJSON.plan, text: GraphText.planWithMembers,
-                    empty: "no plans").print(listing, after: after)
+                    empty: "no plans", pageSize: EmbeddedList.nestedPage).print(listing, after: after)
     }
 }
 

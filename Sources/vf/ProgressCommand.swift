@@ -16,8 +16,7 @@ struct ProgressCommand: ParsableCommand {
     @Flag(help: "Print {\"commitments\": […], \"events\": […], \"progress\": …}.") var json = false
 
     func run() throws {
-        let entry: EntryID
-        do { entry = try FlowStart.entryID(id) } catch { throw CLIError(error.reason) }
+        let entry = try parseItemID(id, FlowStart.entryID)
         let reader = try GraphContext(options).reader()
         guard let planned = try reader.planned(entry), planned.payload.kind.isFlow else {
             throw CLIError("no intent, commitment or claim \(entry) in the graph")

@@ -32,20 +32,21 @@ struct StreamedItem {
 
     /// A member that is a list: every row `page` gives, asking for each page after the `cursor`
     /// of the last row of the one before, each row written as read (text: its `line`).
-    mutating func list<Row, Cursor>(_ key: StaticString, page: (Cursor?, Int) throws -> [Row], cursor: (Row) -> Cursor?,
-                                    json write: (Row, inout JSONWriter) -> Void, line: (Row) -> String) throws {
+    /// `pageSize` rows are read at once (``EmbeddedList/nestedPage`` for rows that hold lists of lists).
+    mutating func list<Row, Cursor>(_ key: StaticString, pageSize: Int = GraphReader.maximumPage, page: (Cursor?, Int) throws -> [Row],
+                                    cursor: (Row) -> Cursor?, json write: (Row, inout JSONWriter) -> Void, line: (Row) -> String) throws {
         if json {
             writer.key(key)
             writer.beginArray()
         }
         var after: Cursor?
         while true {
-            let rows = try page(after, GraphReader.maximumPage)
+            let rows = try page(after, pageSize)
             for row in rows {
                 if json { write(row, &writer) } else { print(line(row)) }
             }
             StandardOutput.write(writer.take())
-            guard rows.count == GraphReader.maximumPage, let last = rows.last.flatMap(cursor) else { break }
+            guard rows.count == pageSize, let last = rows.last.flatMap(cursor) else { break }
             after = last
         }
         if json { writer.endArray() }

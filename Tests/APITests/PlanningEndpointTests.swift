@@ -105,7 +105,11 @@ final class PlanningEndpointTests: XCTestCase {
         let processes = try await node.client.get("/api/plans/\(pathSegment(plan))/processes")
         XCTAssertEqual(processes.items.compactMap { $0["id"] as? String }, [milling])
         XCTAssertEqual(processes.items.first?["finished"] as? Bool, true)
-        for (path, status) in [("/api/plans/\(pathSegment(milling))/members", 404), ("/api/plans/nope/processes", 400)] {
+        // Plans and a plan's processes hold lists of lists: a page of them holds at most 10.
+        let ten = try await node.client.get("/api/plans?limit=10")
+        XCTAssertEqual(ten.status, 200)
+        for (path, status) in [("/api/plans/\(pathSegment(milling))/members", 404), ("/api/plans/nope/processes", 400),
+                               ("/api/plans?limit=11", 400), ("/api/plans/\(pathSegment(plan))/processes?limit=11", 400)] {
             let refused = try await node.client.get(path)
             XCTAssertEqual(refused.status, status, "\(path): \(refused.text)")
         }

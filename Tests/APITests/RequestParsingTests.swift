@@ -72,6 +72,17 @@ final class RequestParsingTests: XCTestCase {
         }
     }
 
+    /// A listing whose rows hold lists of lists takes a smaller page: at most its maximum, and that by default.
+    func testAListingMayTakeASmallerPage() throws {
+        XCTAssertEqual(try QueryParameters("").listingPage({ $0 }).limit, 100)
+        XCTAssertEqual(try QueryParameters("").listingPage({ $0 }, maximum: 10).limit, 10)
+        XCTAssertEqual(try QueryParameters("limit=7").listingPage({ $0 }, maximum: 10).limit, 7)
+        XCTAssertThrowsError(try QueryParameters("limit=11").listingPage({ $0 }, maximum: 10)) { error in
+            XCTAssertEqual((error as? APIError)?.status, 400)
+        }
+        XCTAssertEqual(try QueryParameters("limit=1000").listingPage({ $0 }).limit, 1000)
+    }
+
     func testPublishEnvelope() throws {
         XCTAssertEqual(try PublishRequest.payload(from: Array(#"{"payload": {"b": 1.50, "a": "x"}}"#.utf8)), Array(#"{"a":"x","b":1.50}"#.utf8))
         let refusals = [
