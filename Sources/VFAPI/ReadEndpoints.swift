@@ -63,7 +63,7 @@ struct ReadEndpoints: Sendable {
         return try await blocking.run { try JSONWriter.bytes { try Self.entry(signed, reader: reader, to: &$0) } }
     }
 
-    /// Resources in id order, or those whose name contains `q`.
+    /// Resources in the order this node numbered them (``GraphReader/resources(after:limit:)``), or those whose name contains `q`.
     func resources(_ query: QueryParameters) async throws -> [UInt8] {
         try await page(query, after: ListingCursor.resource, rows: { try $0.resources(after: $1, limit: $2) },
                        search: { try $0.resources(named: $1, after: $2, limit: $3) }, cursor: { $0.id }, write: GraphJSON.resource)

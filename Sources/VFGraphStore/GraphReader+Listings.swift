@@ -50,7 +50,7 @@ extension GraphReader {
         }
     }
 
-    /// Resources whose name contains `text`, ignoring case, in id order, the first after
+    /// Resources whose name contains `text`, ignoring case, in number order (``resources(after:limit:)``), the first after
     /// `after`, at most `limit`; reading at most `scanLimit` rows.
     public func resources(named text: String, after: ResourceID?, limit: Int,
                           scanLimit: Int = searchScanLimit) throws -> SearchPage<EconomicResource, ResourceID> {
@@ -72,7 +72,7 @@ extension GraphReader {
     /// a `combine` — keyed by event; entries that are not events are absent.
     public func resourcesNamed(byEvents entries: [EntryID]) throws -> [EntryID: [ResourceID]] {
         try tables.read { db in
-            let s = try RawStatement(db, "SELECT fromResource, toResource, container FROM event WHERE id = ?1")
+            let s = try RawStatement(db, "SELECT " + ["fromResource", "toResource", "container"].map { GraphSchema.resourceID("event." + $0) }.joined(separator: ", ") + " FROM event WHERE id = ?1")
             var named: [EntryID: [ResourceID]] = [:]
             for entry in entries {
                 s.bind(1, entry)

@@ -48,14 +48,20 @@ public struct GraphReader: Sendable {
     // MARK: resources
 
     public func resource(_ id: ResourceID) throws -> EconomicResource? {
-        try tables.read { db in try GraphTableReader.resources(db, where: "id = ?", bind: { $0.bind(1, id) }).first }
+        try tables.read { db in try GraphTableReader.resources(db, where: "resourceKey.id = ?", bind: { $0.bind(1, id) }).first }
     }
 
-    /// Resources in id order, the first after `after` (from the start when nil), at most `limit`.
+    /// Resources in the order this node numbered them (``GraphSchema`` v16: as it first held an
+    /// event naming them, or as a rebuild found those in the log), the first after `after` (from
+    /// the start when nil; none after a resource no event here names), at most `limit`. So a
+    /// page never moves: what arrives later comes after every page read before.
     public func resources(after: ResourceID?, limit: Int) throws -> [EconomicResource] {
         try tables.read { db in
-            try GraphTableReader.resources(db, where: "id > ? ORDER BY id LIMIT ?") { s in
-                Self.bindAfter(s, after?.hash)
+            try GraphTableReader.resources(db, where: """
+                resource.n > (CASE WHEN ?1 IS NULL THEN 0 ELSE coalesce(\(GraphSchema.resourceNumber("?1")), 9223372036854775807) END)
+                ORDER BY resource.n LIMIT ?2
+                """) { s in
+                s.bind(1, after)
                 s.bind(2, Int64(max(0, limit)))
             }
         }
@@ -68,7 +74,7 @@ public struct GraphReader: Sendable {
     /// many events name the resource, applied or not.
     public func events(touching resource: ResourceID, after: EventOrder? = nil, limit: Int = .max) throws -> [GraphEvent] {
         let rows = try tables.read { db in
-            try Self.eventPage(db, naming: resource.hash, in: ["fromResource", "toResource", "container"], after: after, limit: limit).rows
+            try Self.eventPage(db, naming: resource.hash, in: ["fromResource", "toResource", "container"], numbered: true, after: after, limit: limit).rows
         }
         return try events(rows)
     }
@@ -87,9 +93,11 @@ public struct GraphReader: Sendable {
     /// tests of what a page costs). Each column's index, `(column, status, ord)`, is read in
     /// order for at most `limit` applied events, and the rows found (each once) sorted: so the
     /// work is that of the page, not of every event naming `id`, nor of those that did not apply.
-    static func eventPage(_ db: Database, naming id: Hash32, in columns: [String], after: EventOrder?,
+    /// `numbered`: the columns hold resource numbers, and `id` is a resource's.
+    static func eventPage(_ db: Database, naming id: Hash32, in columns: [String], numbered: Bool = false, after: EventOrder?,
                           limit: Int) throws -> (rows: [EventRowRead], steps: Int) {
-        let arms = columns.map { "SELECT id FROM (SELECT id FROM event WHERE \($0) = ?1 AND status = 0 AND ord > ?2 ORDER BY ord LIMIT ?3)" }
+        let value = numbered ? GraphSchema.resourceNumber("?1") : "?1"
+        let arms = columns.map { "SELECT id FROM (SELECT id FROM event WHERE \($0) = \(value) AND status = 0 AND ord > ?2 ORDER BY ord LIMIT ?3)" }
         return try EventRowRead.counting(db, where: "id IN (\(arms.joined(separator: " UNION ALL "))) ORDER BY ord LIMIT ?3") {
             $0.bind(1, id)
             $0.bind(2, blob: after?.bytes ?? [])
@@ -124,7 +132,7 @@ public struct GraphReader: Sendable {
     func flowEvents(naming resource: ResourceID, asFrom: Bool, only kind: FlowCandidates = .all, limit: Int = .max) throws -> [GraphEvent] {
         let column = asFrom ? "fromResource" : "toResource"
         let rows = try tables.read { db in
-            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 AND corrects IS NULL\(kind.condition) ORDER BY ord LIMIT ?2") {
+            try EventRowRead.all(db, where: "\(column) = \(GraphSchema.resourceNumber("?1")) AND status = 0 AND corrects IS NULL\(kind.condition) ORDER BY ord LIMIT ?2") {
                 $0.bind(1, resource)
                 $0.bind(2, Int64(clamping: max(0, limit)))
             }
@@ -155,7 +163,7 @@ public struct GraphReader: Sendable {
     func neighbour(of event: EntryID, resource: ResourceID, order: EventOrder, later: Bool) throws -> EntryID? {
         try tables.read { db in
             let s = try RawStatement(db, """
-                SELECT id FROM event WHERE fromResource = ?1 AND ord \(later ? ">" : "<") ?2 AND status = 0 AND corrects IS NULL
+                SELECT id FROM event WHERE fromResource = \(GraphSchema.resourceNumber("?1")) AND ord \(later ? ">" : "<") ?2 AND status = 0 AND corrects IS NULL
                 ORDER BY ord \(later ? "ASC" : "DESC") LIMIT 1
                 """)
             s.bind(1, resource)

@@ -62,20 +62,41 @@ struct DerivedRows {
         }
     }
 
-    /// Each history row, in (resource, order) order.
-    func forEachHistory(_ body: (HistoryRow) throws -> Void) rethrows {
+    /// Every resource id the rows name, each once, in the order to number them (``GraphSchema``
+    /// v16): as the events naming them come in the log, as an update numbers them on arrival.
+    var resourceIDs: [ResourceID] {
+        var seen = Set<ResourceID>()
+        var ids: [ResourceID] = []
+        func add(_ id: ResourceID?) { if let id, seen.insert(id).inserted { ids.append(id) } }
+        for (entry, payload) in derivation.eventList {
+            guard let e = graph.events[entry.id] else { continue }
+            let lookups = EventLookups(payload, id: entry.id)
+            add(lookups.fromResource)
+            add(lookups.toResource)
+            add(e.container)
+            add(lookups.creates)
+        }
+        // Every resource is created by an event, so named above; history rows name resources.
+        for index in ByteOrder.sortedIndices(graph.resources, by: \.hash) { add(graph.resources.keys[index]) }
+        return ids
+    }
+
+    /// Each history row, in (resource number, order) order; `number` gives a resource's number.
+    func forEachHistory(numbered number: (ResourceID) -> Int64, _ body: (HistoryRow) throws -> Void) rethrows {
         let history = outcome.history
-        var keyed = [(ByteOrder.Key, Int32)]()
+        var keyed = [(Int64, Int32)]()
         keyed.reserveCapacity(history.count)
-        for (index, row) in history.enumerated() { keyed.append((ByteOrder.Key(row.resource.hash), Int32(index))) }
+        for (index, row) in history.enumerated() { keyed.append((number(row.resource), Int32(index))) }
         keyed.sort { a, b in a.0 != b.0 ? a.0 < b.0 : history[Int(a.1)].order < history[Int(b.1)].order }
         for (_, index) in keyed { try body(history[Int(index)]) }
     }
 
-    /// Each resource row, in id order.
-    func forEachResource(_ body: (EconomicResource) throws -> Void) rethrows {
+    /// Each resource row, in number order; `number` gives a resource's number.
+    func forEachResource(numbered number: (ResourceID) -> Int64, _ body: (EconomicResource) throws -> Void) rethrows {
         let resources = graph.resources
-        for index in ByteOrder.sortedIndices(resources, by: \.hash) { try body(resources.values[index]) }
+        var keyed = resources.values.indices.map { (number(resources.keys[$0]), $0) }
+        keyed.sort { $0.0 < $1.0 }
+        for (_, index) in keyed { try body(resources.values[index]) }
     }
 
     /// The agent rows, with how many applied events name each feed.

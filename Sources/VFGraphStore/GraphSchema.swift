@@ -212,6 +212,62 @@ enum GraphSchema {
             // published or accepted. Nothing derived changes.
             try createIndexes(db)
         }
+        migrator.registerMigration("v16: resources numbered in the order they are first named, and re-derive") { db in
+            // A resource, its history and the events naming it were keyed by its 32-byte id, a
+            // hash: each new resource was an insert at a random place in four b-trees (the
+            // resource, its first history row, the event index by resource, and the event), so
+            // at a million events each event written dirtied a page in each. Now each resource
+            // id named anywhere gets a number, the next one, when first written (`resourceKey`),
+            // and the resource row, its history and the event columns naming it hold the number:
+            // what is new goes at the right edge of those b-trees. The tables are derived again.
+            try db.execute(sql: """
+                DROP TABLE resource;
+                DROP TABLE history;
+                DROP TABLE event;
+                CREATE TABLE resourceKey (
+                    n INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE
+                );
+                CREATE TABLE resource (
+                    n INTEGER PRIMARY KEY,
+                    name TEXT, trackingIdentifier TEXT, note TEXT, conformsTo BLOB,
+                    unit TEXT,
+                    accountingQuantity TEXT NOT NULL,
+                    onhandQuantity TEXT NOT NULL,
+                    primaryAccountable TEXT, holder TEXT, currentLocation TEXT, containedIn BLOB,
+                    stage TEXT, state TEXT,
+                    createdBy BLOB NOT NULL
+                );
+                CREATE TABLE event (
+                    id BLOB PRIMARY KEY,
+                    status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
+                    reason TEXT,
+                    root TEXT,
+                    waitsFor BLOB,
+                    ord BLOB,
+                    container INTEGER,
+                    fromResource INTEGER,
+                    toResource INTEGER,
+                    inputOf BLOB,
+                    outputOf BLOB,
+                    corrects BLOB,
+                    creates INTEGER,
+                    corrected TEXT
+                ) WITHOUT ROWID;
+                CREATE TABLE history (
+                    resource INTEGER NOT NULL,
+                    ord BLOB NOT NULL,
+                    event BLOB NOT NULL,
+                    applied INTEGER NOT NULL,
+                    unit TEXT, accountingQuantity TEXT, onhandQuantity TEXT,
+                    primaryAccountable TEXT, holder TEXT, currentLocation TEXT, containedIn BLOB,
+                    stage TEXT, state TEXT,
+                    PRIMARY KEY (resource, ord)
+                ) WITHOUT ROWID;
+                """)
+            try createIndexes(db)
+            for table in rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
+        }
         return migrator
     }
 
@@ -269,8 +325,17 @@ enum GraphSchema {
     static let derivedTables = ["resource", "process", "resourceSpecification", "agent", "event", "history", "rejected", "planned", "link"]
     /// Everything a rebuild empties: the derived tables, the long texts of history rows, and
     /// the cursors. (Texts no row names any more stay until then: at most one copy of each
-    /// text an entry ever gave.)
+    /// text an entry ever gave.) Not the resource numbers (`resourceKey`, v16): they are this
+    /// node's, in the order it first named each resource, and a rebuild keeps them, so
+    /// resources list in the same order after it.
     static let rebuiltTables = derivedTables + ["historyText", "cursor"]
+
+    /// SQL for the number of the resource whose id is bound at `parameter` (NULL when no row
+    /// names it): what a resource column of `event` or `history`, or `resource.n`, is compared with.
+    static func resourceNumber(_ parameter: String) -> String { "(SELECT n FROM resourceKey WHERE id = \(parameter))" }
+
+    /// SQL for the id of the resource numbered `column` (NULL for NULL).
+    static func resourceID(_ column: String) -> String { "(SELECT id FROM resourceKey WHERE n = \(column))" }
 }
 
 /// The INTEGER code of an event status in the `event` and `rejected` tables.

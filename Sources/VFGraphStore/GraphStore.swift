@@ -293,12 +293,24 @@ public final class GraphStore {
         try storedCursors() == headSequences(log)
     }
 
-    /// Every row of every table, as text, in a stable order: for tests and diagnostics.
+    /// Every row of every table, as text, in a stable order: for tests and diagnostics. A
+    /// resource number (v16) is given as the id it numbers, since an update numbers resources
+    /// as they arrive and a rebuild as it finds them; the numbers themselves are not derived
+    /// (a rebuild keeps them, and those of resources nothing names any more), so not listed.
     func tableContents() throws -> [String: [[String]]] {
-        try pool.read { db in
+        let id = GraphSchema.resourceID
+        let numbered = [
+            "resource": "SELECT \(id("resource.n")), name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity, "
+                + "primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy FROM resource",
+            "history": "SELECT \(id("history.resource")), ord, event, applied, unit, accountingQuantity, onhandQuantity, "
+                + "primaryAccountable, holder, currentLocation, containedIn, stage, state FROM history",
+            "event": "SELECT id, status, reason, root, waitsFor, ord, \(id("event.container")), \(id("event.fromResource")), "
+                + "\(id("event.toResource")), inputOf, outputOf, corrects, \(id("event.creates")), corrected FROM event",
+        ]
+        return try pool.read { db in
             var result = [String: [[String]]]()
             for table in GraphSchema.derivedTables + ["cursor"] {
-                result[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map { row in
+                result[table] = try Row.fetchAll(db, sql: numbered[table] ?? "SELECT * FROM \(table)").map { row in
                     row.databaseValues.map { value in
                         if case let .blob(data) = value.storage { return "x'" + [UInt8](data).hexString + "'" }
                         return String.fromDatabaseValue(value) ?? value.description

@@ -24,7 +24,9 @@ enum GraphTableReader {
     }
 
     /// The columns of an event row, in the order ``eventRow(_:)`` reads them after the id.
-    static let eventColumns = "id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates, corrected"
+    /// The resource columns, numbers in the table (v16), are read as the ids they number.
+    static let eventColumns = "id, status, reason, root, waitsFor, ord, " + ["container", "fromResource", "toResource"].map { GraphSchema.resourceID("event." + $0) }.joined(separator: ", ")
+        + ", inputOf, outputOf, corrects, " + GraphSchema.resourceID("event.creates") + ", corrected"
 
     /// The whole graph the tables hold; `records` gives the log's record of a graph entry: its
     /// author, sequence and payload, which the tables do not repeat.
@@ -115,11 +117,13 @@ enum GraphTableReader {
     }
 
     /// Every resource, in no particular order; or those matching `clause` (a WHERE condition
-    /// with any ORDER BY and LIMIT, its parameters bound by `bind`), in the order it gives.
+    /// with any ORDER BY and LIMIT, its parameters bound by `bind`), in the order it gives. The
+    /// clause names the resource's number `resource.n`, or its id `resourceKey.id`.
     static func resources(_ db: Database, where clause: String? = nil, bind: (RawStatement) -> Void = { _ in }) throws -> [EconomicResource] {
         let s = try RawStatement(db, """
-            SELECT id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
-                   primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy FROM resource
+            SELECT resourceKey.id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
+                   primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy
+            FROM resource JOIN resourceKey ON resourceKey.n = resource.n
             """ + (clause.map { " WHERE " + $0 } ?? ""))
         bind(s)
         var result = [EconomicResource]()
@@ -138,10 +142,11 @@ enum GraphTableReader {
         return result
     }
 
-    /// The history rows matching `clause` (a WHERE condition with any ORDER BY and LIMIT), in the order it gives.
+    /// The history rows matching `clause` (a WHERE condition with any ORDER BY and LIMIT, which
+    /// compares `resource` with a number: ``GraphSchema/resourceNumber(_:)``), in the order it gives.
     static func history(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [HistoryRow] {
         let s = try RawStatement(db, """
-            SELECT resource, ord, event, applied, unit, accountingQuantity, onhandQuantity,
+            SELECT \(GraphSchema.resourceID("history.resource")), ord, event, applied, unit, accountingQuantity, onhandQuantity,
                    primaryAccountable, holder, currentLocation, containedIn, stage, state FROM history WHERE
             """ + " " + clause)
         bind(s)

@@ -13,6 +13,8 @@ final class GraphTableWriter {
     private var agentTexts: [AgentID: String] = [:]
     /// The long history texts this writer has put in `historyText`.
     private var keptTexts: Set<Hash32> = []
+    /// The resource numbers (`resourceKey`) this writer has read or given.
+    private var numbers: [ResourceID: Int64] = [:]
 
     init(_ db: Database) { self.db = db }
 
@@ -29,6 +31,60 @@ final class GraphTableWriter {
         let text = agent.description
         agentTexts[agent] = text
         return text
+    }
+
+    /// The number of resource `id`: the one `resourceKey` holds, else the next one, given now.
+    func number(_ id: ResourceID) throws -> Int64 {
+        if let known = numbers[id] { return known }
+        let number = try existingNumber(id) ?? {
+            let put = try statement("INSERT INTO resourceKey (id) VALUES (?)")
+            put.bind(1, id)
+            try put.run()
+            return db.lastInsertedRowID
+        }()
+        numbers[id] = number
+        return number
+    }
+
+    private func number(_ id: ResourceID?) throws -> Int64? { try id.map(number) }
+
+    /// The number `resourceKey` holds for `id`, if any; gives none.
+    private func existingNumber(_ id: ResourceID) throws -> Int64? {
+        if let known = numbers[id] { return known }
+        let s = try statement("SELECT n FROM resourceKey WHERE id = ?")
+        s.bind(1, id)
+        defer { s.reset() }
+        guard try s.next(), let n = s.int64(0) else { return nil }
+        numbers[id] = n
+        return n
+    }
+
+    /// Numbers those of `ids` that have no number yet, in their order, after reading every
+    /// number given before: a rebuild numbers every resource before it writes a row, so each
+    /// table naming them fills in number order, and keeps the numbers an earlier derivation
+    /// gave, so the resources list in the same order after it.
+    func number(_ ids: [ResourceID]) throws {
+        let known = try RawStatement(db, "SELECT n, id FROM resourceKey")
+        while try known.next() {
+            guard let n = known.int64(0), let id = known.hash32(1) else {
+                // Not as this version writes them: number everything again.
+                known.reset()
+                try db.execute(sql: "DELETE FROM resourceKey")
+                numbers = [:]
+                break
+            }
+            numbers[ResourceID(hash: id)] = n
+        }
+        let put = try statement("INSERT INTO resourceKey (n, id) VALUES (?, ?)")
+        var next = (try Int64.fetchOne(db, sql: "SELECT max(n) FROM resourceKey") ?? 0) + 1
+        numbers.reserveCapacity(numbers.count + ids.count)
+        for id in ids where numbers[id] == nil {
+            put.bind(1, next)
+            put.bind(2, id)
+            try put.run()
+            numbers[id] = next
+            next += 1
+        }
     }
 
     func setCursor(_ feed: FeedID, _ sequence: UInt64) throws {
@@ -50,13 +106,13 @@ final class GraphTableWriter {
         s.bind(4, row.root)
         s.bind(5, row.waitsFor)
         s.bind(6, blob: row.order?.bytes)
-        s.bind(7, row.container)
-        s.bind(8, row.lookups.fromResource)
-        s.bind(9, row.lookups.toResource)
+        s.bind(7, try number(row.container))
+        s.bind(8, try number(row.lookups.fromResource))
+        s.bind(9, try number(row.lookups.toResource))
         s.bind(10, row.lookups.inputOf)
         s.bind(11, row.lookups.outputOf)
         s.bind(12, row.lookups.corrects)
-        s.bind(13, row.lookups.creates)
+        s.bind(13, try number(row.lookups.creates))
         s.bind(14, row.corrected?.description)
         try s.run()
     }
@@ -68,7 +124,7 @@ final class GraphTableWriter {
                                             primaryAccountable, holder, currentLocation, containedIn, stage, state)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
-        s.bind(1, row.resource)
+        s.bind(1, try number(row.resource))
         s.bind(2, blob: row.order.bytes)
         s.bind(3, row.event)
         s.bind(4, Int64(row.image == nil ? 0 : 1))
@@ -101,8 +157,9 @@ final class GraphTableWriter {
     }
 
     func deleteHistory(resource: ResourceID, order: EventOrder) throws {
+        guard let number = try existingNumber(resource) else { return }
         let s = try statement("DELETE FROM history WHERE resource = ? AND ord = ?")
-        s.bind(1, resource)
+        s.bind(1, number)
         s.bind(2, blob: order.bytes)
         try s.run()
     }
@@ -110,11 +167,11 @@ final class GraphTableWriter {
     /// Inserts a resource row, or replaces the one with its id.
     func putResource(_ r: EconomicResource) throws {
         let s = try statement("""
-            INSERT OR REPLACE INTO resource (id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
+            INSERT OR REPLACE INTO resource (n, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
                                              primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        s.bind(1, r.id)
+        s.bind(1, try number(r.id))
         s.bind(2, r.name)
         s.bind(3, r.trackingIdentifier)
         s.bind(4, r.note)
@@ -133,8 +190,9 @@ final class GraphTableWriter {
     }
 
     func deleteResource(_ id: ResourceID) throws {
-        let s = try statement("DELETE FROM resource WHERE id = ?")
-        s.bind(1, id)
+        guard let number = try existingNumber(id) else { return }
+        let s = try statement("DELETE FROM resource WHERE n = ?")
+        s.bind(1, number)
         try s.run()
     }
 
@@ -191,12 +249,13 @@ final class GraphTableWriter {
     }
 
     /// Writes every row of `rows` and the `cursors` into empty tables, each table in key order
-    /// (``ByteOrder``) so its b-tree only grows at its right edge.
+    /// (``ByteOrder``, resources by number) so its b-tree only grows at its right edge.
     func fill(_ rows: DerivedRows, cursors: [FeedID: UInt64]) throws {
         for (feed, sequence) in cursors { try setCursor(feed, sequence) }
+        try number(rows.resourceIDs)
         try rows.forEachEvent(putEvent)
-        try rows.forEachHistory(putHistory)
-        try rows.forEachResource(putResource)
+        try rows.forEachHistory(numbered: { numbers[$0] ?? .max }, putHistory)
+        try rows.forEachResource(numbered: { numbers[$0] ?? .max }, putResource)
         for (id, row) in rows.agents { try putAgent(id, row) }
         for id in rows.processes { try putID(id, into: "process") }
         for id in rows.specifications { try putID(id, into: "resourceSpecification") }

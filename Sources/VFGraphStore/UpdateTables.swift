@@ -89,8 +89,8 @@ final class UpdateTables {
     /// row; one that did not apply is found by the index of creating events that did not
     /// (`eventByCreates`, partial: the applied ones, nearly all, cost it nothing).
     func creator(of resource: ResourceID) throws -> EntryID? {
-        try ids("SELECT createdBy FROM resource WHERE id = ?", table: "resource") { $0.bind(1, resource) }.first
-            ?? ids("SELECT id FROM event WHERE creates = ? AND status <> 0") { $0.bind(1, resource) }.first
+        try ids("SELECT createdBy FROM resource WHERE n = \(GraphSchema.resourceNumber("?1"))", table: "resource") { $0.bind(1, resource) }.first
+            ?? ids("SELECT id FROM event WHERE creates = \(GraphSchema.resourceNumber("?1")) AND status <> 0") { $0.bind(1, resource) }.first
     }
 
     /// The pending events waiting for `id` (an entry, a resource or a process).
@@ -156,7 +156,8 @@ final class UpdateTables {
     func dependents(of id: EntryID, lookups: EventLookups, action: Action) throws -> [EntryID] {
         var result: [EntryID] = []
         if let created = lookups.creates {
-            result += try ids("SELECT id FROM event WHERE fromResource = ?1 UNION SELECT id FROM event WHERE toResource = ?1") { $0.bind(1, created) }
+            let number = GraphSchema.resourceNumber("?1")
+            result += try ids("SELECT id FROM event WHERE fromResource = \(number) UNION SELECT id FROM event WHERE toResource = \(number)") { $0.bind(1, created) }
         }
         result += try corrections(of: id)
         if let process = lookups.outputOf, [.produce, .modify].contains(action) { result += try implicitCombines(of: process) }
@@ -165,7 +166,7 @@ final class UpdateTables {
 
     /// The folded events touching `resource` at `order` or after, in causal order.
     func folded(touching resource: ResourceID, from order: EventOrder) throws -> [(order: EventOrder, event: EntryID)] {
-        try placed("SELECT ord, event FROM history WHERE resource = ?1 AND ord >= ?2 ORDER BY ord", table: "history") {
+        try placed("SELECT ord, event FROM history WHERE resource = \(GraphSchema.resourceNumber("?1")) AND ord >= ?2 ORDER BY ord", table: "history") {
             $0.bind(1, resource)
             $0.bind(2, blob: order.bytes)
         }
@@ -189,13 +190,13 @@ final class UpdateTables {
 
     /// The resource's row as the tables hold it now.
     func resourceRow(_ id: ResourceID) throws -> EconomicResource? {
-        try GraphTableReader.resources(db, where: "id = ?") { $0.bind(1, id) }.first
+        try GraphTableReader.resources(db, where: "resourceKey.id = ?") { $0.bind(1, id) }.first
     }
 
     /// The resource as it stood just before `order`: the image its last applied history row
     /// before that place left; nil when it did not exist then.
     func resource(_ id: ResourceID, before order: EventOrder) throws -> EconomicResource? {
-        let images = try GraphTableReader.history(db, where: "resource = ? AND ord < ? AND applied = 1 ORDER BY ord DESC LIMIT 1") {
+        let images = try GraphTableReader.history(db, where: "resource = \(GraphSchema.resourceNumber("?1")) AND ord < ?2 AND applied = 1 ORDER BY ord DESC LIMIT 1") {
             $0.bind(1, id)
             $0.bind(2, blob: order.bytes)
         }
