@@ -10,7 +10,7 @@ extension GraphReader {
     /// where to go on: a page of a search costs at most this much, however rare the matches.
     public static let searchScanLimit = 10_000
 
-    /// Processes in id order, the first after `after`, at most `limit`, each with the ids of
+    /// Processes in number order (``processes(after:limit:)``), the first after `after`, at most `limit`, each with the ids of
     /// its first ``EmbeddedList/most`` applied input and output events in causal order, and
     /// whether it has more: ``processes(after:limit:)`` and, without reading those events, the
     /// ids ``events(of:outputs:limit:)`` would give, and whether either list goes on.
@@ -37,7 +37,7 @@ extension GraphReader {
 
     /// For each process, the ids of its first ``EmbeddedList/most`` + 1 applied events in `column`.
     private static func eventIDs(_ db: Database, of processes: [GraphProcess], column: String) throws -> [[EntryID]] {
-        let s = try RawStatement(db, "SELECT id FROM event WHERE \(column) = ?1 AND status = 0 ORDER BY ord LIMIT ?2")
+        let s = try RawStatement(db, "SELECT id FROM event WHERE \(column) = \(GraphSchema.itemNumber("?1")) AND status = 0 ORDER BY ord LIMIT ?2")
         return try processes.map { process in
             s.bind(1, process.id)
             s.bind(2, Int64(EmbeddedList.most + 1))
@@ -72,7 +72,7 @@ extension GraphReader {
     /// a `combine` — keyed by event; entries that are not events are absent.
     public func resourcesNamed(byEvents entries: [EntryID]) throws -> [EntryID: [ResourceID]] {
         try tables.read { db in
-            let s = try RawStatement(db, "SELECT " + ["fromResource", "toResource", "container"].map { GraphSchema.resourceID("event." + $0) }.joined(separator: ", ") + " FROM event WHERE id = ?1")
+            let s = try RawStatement(db, "SELECT " + ["fromResource", "toResource", "container"].map { GraphSchema.itemID("event." + $0) }.joined(separator: ", ") + " FROM event WHERE id = ?1")
             var named: [EntryID: [ResourceID]] = [:]
             for entry in entries {
                 s.bind(1, entry)

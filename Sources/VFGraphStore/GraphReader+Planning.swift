@@ -319,7 +319,7 @@ extension GraphReader {
         sources.bind(1, target)
         if let after { sources.bind(2, after) } else { sources.bind(2, blob: []) }
         let kinds = [PlannedKind.intent, .commitment, .claim].map { String($0.code) }.joined(separator: ", ")
-        let kept = try RawStatement(db, flows ? "SELECT 1 FROM planned WHERE id = ?1 AND kind IN (\(kinds))" : "SELECT 1 FROM process WHERE id = ?1")
+        let kept = try RawStatement(db, flows ? "SELECT 1 FROM planned WHERE id = ?1 AND kind IN (\(kinds))" : "SELECT 1 FROM process WHERE n = \(GraphSchema.itemNumber("?1"))")
         var found: [EntryID] = []
         while found.count < limit, try sources.next() {
             guard let source = try sources.hash(0, table: "link") else { throw GraphStoreError("link: row without a source; run vf graph rebuild") }

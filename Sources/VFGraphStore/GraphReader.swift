@@ -48,7 +48,7 @@ public struct GraphReader: Sendable {
     // MARK: resources
 
     public func resource(_ id: ResourceID) throws -> EconomicResource? {
-        try tables.read { db in try GraphTableReader.resources(db, where: "resourceKey.id = ?", bind: { $0.bind(1, id) }).first }
+        try tables.read { db in try GraphTableReader.resources(db, where: "itemKey.id = ?", bind: { $0.bind(1, id) }).first }
     }
 
     /// Resources in the order this node numbered them (``GraphSchema`` v16: as it first held an
@@ -58,8 +58,7 @@ public struct GraphReader: Sendable {
     public func resources(after: ResourceID?, limit: Int) throws -> [EconomicResource] {
         try tables.read { db in
             try GraphTableReader.resources(db, where: """
-                resource.n > (CASE WHEN ?1 IS NULL THEN 0 ELSE coalesce(\(GraphSchema.resourceNumber("?1")), 9223372036854775807) END)
-                ORDER BY resource.n LIMIT ?2
+                resource.n > \(Self.numberAfter) ORDER BY resource.n LIMIT ?2
                 """) { s in
                 s.bind(1, after)
                 s.bind(2, Int64(max(0, limit)))
@@ -83,7 +82,7 @@ public struct GraphReader: Sendable {
     /// after the event whose order is `after`. A page reads what it returns, as for a resource.
     public func events(of process: EntryID, after: EventOrder?, limit: Int) throws -> [GraphEvent] {
         let rows = try tables.read { db in
-            try Self.eventPage(db, naming: process.hash, in: ["inputOf", "outputOf"], after: after, limit: limit).rows
+            try Self.eventPage(db, naming: process.hash, in: ["inputOf", "outputOf"], numbered: true, after: after, limit: limit).rows
         }
         return try events(rows)
     }
@@ -93,10 +92,10 @@ public struct GraphReader: Sendable {
     /// tests of what a page costs). Each column's index, `(column, status, ord)`, is read in
     /// order for at most `limit` applied events, and the rows found (each once) sorted: so the
     /// work is that of the page, not of every event naming `id`, nor of those that did not apply.
-    /// `numbered`: the columns hold resource numbers, and `id` is a resource's.
+    /// `numbered`: the columns hold numbers of resources or processes (v16), and `id` is one's.
     static func eventPage(_ db: Database, naming id: Hash32, in columns: [String], numbered: Bool = false, after: EventOrder?,
                           limit: Int) throws -> (rows: [EventRowRead], steps: Int) {
-        let value = numbered ? GraphSchema.resourceNumber("?1") : "?1"
+        let value = numbered ? GraphSchema.itemNumber("?1") : "?1"
         let arms = columns.map { "SELECT id FROM (SELECT id FROM event WHERE \($0) = \(value) AND status = 0 AND ord > ?2 ORDER BY ord LIMIT ?3)" }
         return try EventRowRead.counting(db, where: "id IN (\(arms.joined(separator: " UNION ALL "))) ORDER BY ord LIMIT ?3") {
             $0.bind(1, id)
@@ -118,7 +117,7 @@ public struct GraphReader: Sendable {
     public func events(of process: EntryID, outputs: Bool, limit: Int = .max) throws -> [GraphEvent] {
         let column = outputs ? "outputOf" : "inputOf"
         let rows = try tables.read { db in
-            try EventRowRead.all(db, where: "\(column) = ?1 AND status = 0 ORDER BY ord LIMIT ?2") {
+            try EventRowRead.all(db, where: "\(column) = \(GraphSchema.itemNumber("?1")) AND status = 0 ORDER BY ord LIMIT ?2") {
                 $0.bind(1, process)
                 $0.bind(2, Int64(clamping: max(0, limit)))
             }
@@ -132,7 +131,7 @@ public struct GraphReader: Sendable {
     func flowEvents(naming resource: ResourceID, asFrom: Bool, only kind: FlowCandidates = .all, limit: Int = .max) throws -> [GraphEvent] {
         let column = asFrom ? "fromResource" : "toResource"
         let rows = try tables.read { db in
-            try EventRowRead.all(db, where: "\(column) = \(GraphSchema.resourceNumber("?1")) AND status = 0 AND corrects IS NULL\(kind.condition) ORDER BY ord LIMIT ?2") {
+            try EventRowRead.all(db, where: "\(column) = \(GraphSchema.itemNumber("?1")) AND status = 0 AND corrects IS NULL\(kind.condition) ORDER BY ord LIMIT ?2") {
                 $0.bind(1, resource)
                 $0.bind(2, Int64(clamping: max(0, limit)))
             }
@@ -163,7 +162,7 @@ public struct GraphReader: Sendable {
     func neighbour(of event: EntryID, resource: ResourceID, order: EventOrder, later: Bool) throws -> EntryID? {
         try tables.read { db in
             let s = try RawStatement(db, """
-                SELECT id FROM event WHERE fromResource = \(GraphSchema.resourceNumber("?1")) AND ord \(later ? ">" : "<") ?2 AND status = 0 AND corrects IS NULL
+                SELECT id FROM event WHERE fromResource = \(GraphSchema.itemNumber("?1")) AND ord \(later ? ">" : "<") ?2 AND status = 0 AND corrects IS NULL
                 ORDER BY ord \(later ? "ASC" : "DESC") LIMIT 1
                 """)
             s.bind(1, resource)
@@ -217,13 +216,26 @@ public struct GraphReader: Sendable {
     // MARK: processes, specifications, agents
 
     public func process(_ id: EntryID) throws -> GraphProcess? {
-        try processes(ids: try tables.read { db in try Self.ids(db, "SELECT id FROM process WHERE id = ?1") { $0.bind(1, id) } }).first
+        try processes(ids: try tables.read { db in
+            try Self.ids(db, "SELECT id FROM itemKey WHERE id = ?1 AND EXISTS (SELECT 1 FROM process WHERE n = itemKey.n)") { $0.bind(1, id) }
+        }).first
     }
 
-    /// Processes in id order, the first after `after`, at most `limit`.
+    /// Processes in the order this node numbered them (as for resources: ``resources(after:limit:)``),
+    /// the first after `after`, at most `limit`.
     public func processes(after: EntryID?, limit: Int) throws -> [GraphProcess] {
-        try processes(ids: try tables.read { db in try Self.page(db, table: "process", after: after, limit: limit) })
+        try processes(ids: try tables.read { db in
+            try Self.ids(db, "SELECT \(GraphSchema.itemID("process.n")) FROM process WHERE n > \(Self.numberAfter) ORDER BY n LIMIT ?2") {
+                $0.bind(1, after)
+                $0.bind(2, Int64(max(0, limit)))
+            }
+        })
     }
+
+    /// SQL for where a listing in number order (v16) starts, after the resource or process
+    /// whose id is bound at ?1: from the start when it is NULL, and past every number when no
+    /// row names it.
+    static let numberAfter = "(CASE WHEN ?1 IS NULL THEN 0 ELSE coalesce(\(GraphSchema.itemNumber("?1")), 9223372036854775807) END)"
 
     private func processes(ids: [EntryID]) throws -> [GraphProcess] {
         try objects(ids, table: "process") { id, author, object in
@@ -309,7 +321,7 @@ public struct GraphReader: Sendable {
                 return status
             }
             let other = try RawStatement(db, """
-                SELECT EXISTS (SELECT 1 FROM process WHERE id = ?1) OR EXISTS (SELECT 1 FROM resourceSpecification WHERE id = ?1)
+                SELECT EXISTS (SELECT 1 FROM process WHERE n = \(GraphSchema.itemNumber("?1"))) OR EXISTS (SELECT 1 FROM resourceSpecification WHERE id = ?1)
                     OR EXISTS (SELECT 1 FROM planned WHERE id = ?1)
                     OR EXISTS (SELECT 1 FROM agent WHERE id = ?2 OR describedBy = ?1)
                 """)

@@ -62,22 +62,26 @@ struct DerivedRows {
         }
     }
 
-    /// Every resource id the rows name, each once, in the order to number them (``GraphSchema``
-    /// v16): as the events naming them come in the log, as an update numbers them on arrival.
-    var resourceIDs: [ResourceID] {
-        var seen = Set<ResourceID>()
-        var ids: [ResourceID] = []
-        func add(_ id: ResourceID?) { if let id, seen.insert(id).inserted { ids.append(id) } }
+    /// Every resource and process id the rows name, each once, in the order to number them
+    /// (``GraphSchema`` v16): as the events naming them come in the log, as an update numbers
+    /// them on arrival; then processes no event names, in id order.
+    var numberedIDs: [Hash32] {
+        var seen = Set<Hash32>()
+        var ids: [Hash32] = []
+        func add(_ id: Hash32?) { if let id, seen.insert(id).inserted { ids.append(id) } }
         for (entry, payload) in derivation.eventList {
             guard let e = graph.events[entry.id] else { continue }
             let lookups = EventLookups(payload, id: entry.id)
-            add(lookups.fromResource)
-            add(lookups.toResource)
-            add(e.container)
-            add(lookups.creates)
+            add(lookups.fromResource?.hash)
+            add(lookups.toResource?.hash)
+            add(e.container?.hash)
+            add(lookups.creates?.hash)
+            add(lookups.inputOf?.hash)
+            add(lookups.outputOf?.hash)
         }
         // Every resource is created by an event, so named above; history rows name resources.
-        for index in ByteOrder.sortedIndices(graph.resources, by: \.hash) { add(graph.resources.keys[index]) }
+        for index in ByteOrder.sortedIndices(graph.resources, by: \.hash) { add(graph.resources.keys[index].hash) }
+        for id in processes { add(id.hash) }
         return ids
     }
 

@@ -212,19 +212,21 @@ enum GraphSchema {
             // published or accepted. Nothing derived changes.
             try createIndexes(db)
         }
-        migrator.registerMigration("v16: resources numbered in the order they are first named, and re-derive") { db in
+        migrator.registerMigration("v16: resources and processes numbered in the order they are first named, and re-derive") { db in
             // A resource, its history and the events naming it were keyed by its 32-byte id, a
             // hash: each new resource was an insert at a random place in four b-trees (the
             // resource, its first history row, the event index by resource, and the event), so
-            // at a million events each event written dirtied a page in each. Now each resource
-            // id named anywhere gets a number, the next one, when first written (`resourceKey`),
-            // and the resource row, its history and the event columns naming it hold the number:
-            // what is new goes at the right edge of those b-trees. The tables are derived again.
+            // at a million events each event written dirtied a page in each; and likewise a new
+            // process, and the indexes of its inputs and outputs. Now each resource or process id
+            // named anywhere gets a number, the next one, when first written (`itemKey`), and
+            // the rows and event columns naming it hold the number: what is new goes at the
+            // right edge of those b-trees. The tables are derived again.
             try db.execute(sql: """
                 DROP TABLE resource;
                 DROP TABLE history;
                 DROP TABLE event;
-                CREATE TABLE resourceKey (
+                DROP TABLE process;
+                CREATE TABLE itemKey (
                     n INTEGER PRIMARY KEY,
                     id BLOB NOT NULL UNIQUE
                 );
@@ -238,6 +240,9 @@ enum GraphSchema {
                     stage TEXT, state TEXT,
                     createdBy BLOB NOT NULL
                 );
+                CREATE TABLE process (
+                    n INTEGER PRIMARY KEY
+                );
                 CREATE TABLE event (
                     id BLOB PRIMARY KEY,
                     status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
@@ -248,8 +253,8 @@ enum GraphSchema {
                     container INTEGER,
                     fromResource INTEGER,
                     toResource INTEGER,
-                    inputOf BLOB,
-                    outputOf BLOB,
+                    inputOf INTEGER,
+                    outputOf INTEGER,
                     corrects BLOB,
                     creates INTEGER,
                     corrected TEXT
@@ -325,17 +330,18 @@ enum GraphSchema {
     static let derivedTables = ["resource", "process", "resourceSpecification", "agent", "event", "history", "rejected", "planned", "link"]
     /// Everything a rebuild empties: the derived tables, the long texts of history rows, and
     /// the cursors. (Texts no row names any more stay until then: at most one copy of each
-    /// text an entry ever gave.) Not the resource numbers (`resourceKey`, v16): they are this
-    /// node's, in the order it first named each resource, and a rebuild keeps them, so
-    /// resources list in the same order after it.
+    /// text an entry ever gave.) Not the numbers of resources and processes (`itemKey`, v16):
+    /// they are this node's, in the order it first named each, and a rebuild keeps them, so
+    /// resources and processes list in the same order after it.
     static let rebuiltTables = derivedTables + ["historyText", "cursor"]
 
-    /// SQL for the number of the resource whose id is bound at `parameter` (NULL when no row
-    /// names it): what a resource column of `event` or `history`, or `resource.n`, is compared with.
-    static func resourceNumber(_ parameter: String) -> String { "(SELECT n FROM resourceKey WHERE id = \(parameter))" }
+    /// SQL for the number of the resource or process whose id is bound at `parameter` (NULL
+    /// when no row names it): what a resource or process column of `event` or `history`, or
+    /// `resource.n` or `process.n`, is compared with (v16).
+    static func itemNumber(_ parameter: String) -> String { "(SELECT n FROM itemKey WHERE id = \(parameter))" }
 
-    /// SQL for the id of the resource numbered `column` (NULL for NULL).
-    static func resourceID(_ column: String) -> String { "(SELECT id FROM resourceKey WHERE n = \(column))" }
+    /// SQL for the id of the resource or process numbered `column` (NULL for NULL).
+    static func itemID(_ column: String) -> String { "(SELECT id FROM itemKey WHERE n = \(column))" }
 }
 
 /// The INTEGER code of an event status in the `event` and `rejected` tables.

@@ -294,18 +294,19 @@ public final class GraphStore {
     }
 
     /// Every row of every table, as text, in a stable order: for tests and diagnostics. A
-    /// resource number (v16) is given as the id it numbers, since an update numbers resources
+    /// resource or process number (v16) is given as the id it numbers, since an update numbers resources
     /// as they arrive and a rebuild as it finds them; the numbers themselves are not derived
     /// (a rebuild keeps them, and those of resources nothing names any more), so not listed.
     func tableContents() throws -> [String: [[String]]] {
-        let id = GraphSchema.resourceID
+        let id = GraphSchema.itemID
         let numbered = [
             "resource": "SELECT \(id("resource.n")), name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity, "
                 + "primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy FROM resource",
             "history": "SELECT \(id("history.resource")), ord, event, applied, unit, accountingQuantity, onhandQuantity, "
                 + "primaryAccountable, holder, currentLocation, containedIn, stage, state FROM history",
             "event": "SELECT id, status, reason, root, waitsFor, ord, \(id("event.container")), \(id("event.fromResource")), "
-                + "\(id("event.toResource")), inputOf, outputOf, corrects, \(id("event.creates")), corrected FROM event",
+                + "\(id("event.toResource")), \(id("event.inputOf")), \(id("event.outputOf")), corrects, \(id("event.creates")), corrected FROM event",
+            "process": "SELECT \(id("process.n")) FROM process",
         ]
         return try pool.read { db in
             var result = [String: [[String]]]()

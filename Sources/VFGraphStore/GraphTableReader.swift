@@ -24,9 +24,10 @@ enum GraphTableReader {
     }
 
     /// The columns of an event row, in the order ``eventRow(_:)`` reads them after the id.
-    /// The resource columns, numbers in the table (v16), are read as the ids they number.
-    static let eventColumns = "id, status, reason, root, waitsFor, ord, " + ["container", "fromResource", "toResource"].map { GraphSchema.resourceID("event." + $0) }.joined(separator: ", ")
-        + ", inputOf, outputOf, corrects, " + GraphSchema.resourceID("event.creates") + ", corrected"
+    /// The resource and process columns, numbers in the table (v16), are read as the ids they number.
+    static let eventColumns = "id, status, reason, root, waitsFor, ord, "
+        + ["container", "fromResource", "toResource", "inputOf", "outputOf"].map { GraphSchema.itemID("event." + $0) }.joined(separator: ", ")
+        + ", corrects, " + GraphSchema.itemID("event.creates") + ", corrected"
 
     /// The whole graph the tables hold; `records` gives the log's record of a graph entry: its
     /// author, sequence and payload, which the tables do not repeat.
@@ -118,12 +119,12 @@ enum GraphTableReader {
 
     /// Every resource, in no particular order; or those matching `clause` (a WHERE condition
     /// with any ORDER BY and LIMIT, its parameters bound by `bind`), in the order it gives. The
-    /// clause names the resource's number `resource.n`, or its id `resourceKey.id`.
+    /// clause names the resource's number `resource.n`, or its id `itemKey.id`.
     static func resources(_ db: Database, where clause: String? = nil, bind: (RawStatement) -> Void = { _ in }) throws -> [EconomicResource] {
         let s = try RawStatement(db, """
-            SELECT resourceKey.id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
+            SELECT itemKey.id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,
                    primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy
-            FROM resource JOIN resourceKey ON resourceKey.n = resource.n
+            FROM resource JOIN itemKey ON itemKey.n = resource.n
             """ + (clause.map { " WHERE " + $0 } ?? ""))
         bind(s)
         var result = [EconomicResource]()
@@ -146,7 +147,7 @@ enum GraphTableReader {
     /// compares `resource` with a number: ``GraphSchema/resourceNumber(_:)``), in the order it gives.
     static func history(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [HistoryRow] {
         let s = try RawStatement(db, """
-            SELECT \(GraphSchema.resourceID("history.resource")), ord, event, applied, unit, accountingQuantity, onhandQuantity,
+            SELECT \(GraphSchema.itemID("history.resource")), ord, event, applied, unit, accountingQuantity, onhandQuantity,
                    primaryAccountable, holder, currentLocation, containedIn, stage, state FROM history WHERE
             """ + " " + clause)
         bind(s)
@@ -193,9 +194,10 @@ enum GraphTableReader {
         return result
     }
 
-    /// The ids of `process` or `resourceSpecification`, in id order.
+    /// The ids of `process` (in number order) or `resourceSpecification` (in id order).
     static func ids(_ db: Database, table: String) throws -> [EntryID] {
-        let s = try RawStatement(db, "SELECT id FROM \(table) ORDER BY id")
+        let s = try RawStatement(db, table == "process" ? "SELECT \(GraphSchema.itemID("process.n")) FROM process ORDER BY n"
+                                                         : "SELECT id FROM \(table) ORDER BY id")
         var result: [EntryID] = []
         while try s.next() {
             guard let id = try s.hash(0, table: table) else { throw GraphStoreError("\(table): row without id; run vf graph rebuild") }

@@ -13,8 +13,8 @@ final class GraphTableWriter {
     private var agentTexts: [AgentID: String] = [:]
     /// The long history texts this writer has put in `historyText`.
     private var keptTexts: Set<Hash32> = []
-    /// The resource numbers (`resourceKey`) this writer has read or given.
-    private var numbers: [ResourceID: Int64] = [:]
+    /// The numbers of resources and processes (`itemKey`) this writer has read or given.
+    private var numbers: [Hash32: Int64] = [:]
 
     init(_ db: Database) { self.db = db }
 
@@ -33,11 +33,11 @@ final class GraphTableWriter {
         return text
     }
 
-    /// The number of resource `id`: the one `resourceKey` holds, else the next one, given now.
-    func number(_ id: ResourceID) throws -> Int64 {
+    /// The number of the resource or process `id`: the one `itemKey` holds, else the next one, given now.
+    func number(_ id: Hash32) throws -> Int64 {
         if let known = numbers[id] { return known }
         let number = try existingNumber(id) ?? {
-            let put = try statement("INSERT INTO resourceKey (id) VALUES (?)")
+            let put = try statement("INSERT INTO itemKey (id) VALUES (?)")
             put.bind(1, id)
             try put.run()
             return db.lastInsertedRowID
@@ -46,12 +46,13 @@ final class GraphTableWriter {
         return number
     }
 
-    private func number(_ id: ResourceID?) throws -> Int64? { try id.map(number) }
+    private func number(_ id: ResourceID?) throws -> Int64? { try id.map { try number($0.hash) } }
+    private func number(_ id: EntryID?) throws -> Int64? { try id.map { try number($0.hash) } }
 
-    /// The number `resourceKey` holds for `id`, if any; gives none.
-    private func existingNumber(_ id: ResourceID) throws -> Int64? {
+    /// The number `itemKey` holds for `id`, if any; gives none.
+    private func existingNumber(_ id: Hash32) throws -> Int64? {
         if let known = numbers[id] { return known }
-        let s = try statement("SELECT n FROM resourceKey WHERE id = ?")
+        let s = try statement("SELECT n FROM itemKey WHERE id = ?")
         s.bind(1, id)
         defer { s.reset() }
         guard try s.next(), let n = s.int64(0) else { return nil }
@@ -63,20 +64,20 @@ final class GraphTableWriter {
     /// number given before: a rebuild numbers every resource before it writes a row, so each
     /// table naming them fills in number order, and keeps the numbers an earlier derivation
     /// gave, so the resources list in the same order after it.
-    func number(_ ids: [ResourceID]) throws {
-        let known = try RawStatement(db, "SELECT n, id FROM resourceKey")
+    func number(_ ids: [Hash32]) throws {
+        let known = try RawStatement(db, "SELECT n, id FROM itemKey")
         while try known.next() {
             guard let n = known.int64(0), let id = known.hash32(1) else {
                 // Not as this version writes them: number everything again.
                 known.reset()
-                try db.execute(sql: "DELETE FROM resourceKey")
+                try db.execute(sql: "DELETE FROM itemKey")
                 numbers = [:]
                 break
             }
-            numbers[ResourceID(hash: id)] = n
+            numbers[id] = n
         }
-        let put = try statement("INSERT INTO resourceKey (n, id) VALUES (?, ?)")
-        var next = (try Int64.fetchOne(db, sql: "SELECT max(n) FROM resourceKey") ?? 0) + 1
+        let put = try statement("INSERT INTO itemKey (n, id) VALUES (?, ?)")
+        var next = (try Int64.fetchOne(db, sql: "SELECT max(n) FROM itemKey") ?? 0) + 1
         numbers.reserveCapacity(numbers.count + ids.count)
         for id in ids where numbers[id] == nil {
             put.bind(1, next)
@@ -109,8 +110,8 @@ final class GraphTableWriter {
         s.bind(7, try number(row.container))
         s.bind(8, try number(row.lookups.fromResource))
         s.bind(9, try number(row.lookups.toResource))
-        s.bind(10, row.lookups.inputOf)
-        s.bind(11, row.lookups.outputOf)
+        s.bind(10, try number(row.lookups.inputOf))
+        s.bind(11, try number(row.lookups.outputOf))
         s.bind(12, row.lookups.corrects)
         s.bind(13, try number(row.lookups.creates))
         s.bind(14, row.corrected?.description)
@@ -124,7 +125,7 @@ final class GraphTableWriter {
                                             primaryAccountable, holder, currentLocation, containedIn, stage, state)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
-        s.bind(1, try number(row.resource))
+        s.bind(1, try number(row.resource.hash))
         s.bind(2, blob: row.order.bytes)
         s.bind(3, row.event)
         s.bind(4, Int64(row.image == nil ? 0 : 1))
@@ -157,7 +158,7 @@ final class GraphTableWriter {
     }
 
     func deleteHistory(resource: ResourceID, order: EventOrder) throws {
-        guard let number = try existingNumber(resource) else { return }
+        guard let number = try existingNumber(resource.hash) else { return }
         let s = try statement("DELETE FROM history WHERE resource = ? AND ord = ?")
         s.bind(1, number)
         s.bind(2, blob: order.bytes)
@@ -171,7 +172,7 @@ final class GraphTableWriter {
                                              primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        s.bind(1, try number(r.id))
+        s.bind(1, try number(r.id.hash))
         s.bind(2, r.name)
         s.bind(3, r.trackingIdentifier)
         s.bind(4, r.note)
@@ -190,7 +191,7 @@ final class GraphTableWriter {
     }
 
     func deleteResource(_ id: ResourceID) throws {
-        guard let number = try existingNumber(id) else { return }
+        guard let number = try existingNumber(id.hash) else { return }
         let s = try statement("DELETE FROM resource WHERE n = ?")
         s.bind(1, number)
         try s.run()
@@ -212,9 +213,16 @@ final class GraphTableWriter {
         try s.run()
     }
 
-    /// Inserts the id of a process (`table` "process") or specification ("resourceSpecification").
-    func putID(_ id: EntryID, into table: String) throws {
-        let s = try statement("INSERT OR REPLACE INTO \(table) (id) VALUES (?)")
+    /// Inserts a process, by its number (v16).
+    func putProcess(_ id: EntryID) throws {
+        let s = try statement("INSERT OR REPLACE INTO process (n) VALUES (?)")
+        s.bind(1, try number(id.hash))
+        try s.run()
+    }
+
+    /// Inserts the id of a specification.
+    func putSpecification(_ id: EntryID) throws {
+        let s = try statement("INSERT OR REPLACE INTO resourceSpecification (id) VALUES (?)")
         s.bind(1, id)
         try s.run()
     }
@@ -252,13 +260,13 @@ final class GraphTableWriter {
     /// (``ByteOrder``, resources by number) so its b-tree only grows at its right edge.
     func fill(_ rows: DerivedRows, cursors: [FeedID: UInt64]) throws {
         for (feed, sequence) in cursors { try setCursor(feed, sequence) }
-        try number(rows.resourceIDs)
+        try number(rows.numberedIDs)
         try rows.forEachEvent(putEvent)
-        try rows.forEachHistory(numbered: { numbers[$0] ?? .max }, putHistory)
-        try rows.forEachResource(numbered: { numbers[$0] ?? .max }, putResource)
+        try rows.forEachHistory(numbered: { numbers[$0.hash] ?? .max }, putHistory)
+        try rows.forEachResource(numbered: { numbers[$0.hash] ?? .max }, putResource)
         for (id, row) in rows.agents { try putAgent(id, row) }
-        for id in rows.processes { try putID(id, into: "process") }
-        for id in rows.specifications { try putID(id, into: "resourceSpecification") }
+        for id in rows.processes.sorted(by: { numbers[$0.hash] ?? .max < numbers[$1.hash] ?? .max }) { try putProcess(id) }
+        for id in rows.specifications { try putSpecification(id) }
         for (id, kind) in rows.planned { try putPlanned(id, kind) }
         for link in rows.links { try putLink(link) }
         for (id, status) in rows.rejected { try putRejected(id, status) }

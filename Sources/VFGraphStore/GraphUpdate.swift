@@ -131,11 +131,11 @@ struct GraphUpdate {
                     outputsOf.insert(process)
                 }
             case let .object(.process(process)):
-                try writer.putID(entry.id, into: "process")
+                try writer.putProcess(entry.id)
                 for link in PlanningLink.made(by: entry.id, author: entry.author, .process(process)) { try writer.putLink(link) }
                 changes.processes.insert(entry.id)
             case .object(.resourceSpecification):
-                try writer.putID(entry.id, into: "resourceSpecification")
+                try writer.putSpecification(entry.id)
                 changes.specifications.insert(entry.id)
             case let .object(.agent(agent)) where agent.isProfile:
                 if entry.sequence > profiles[entry.author]?.sequence ?? 0 { profiles[entry.author] = entry }

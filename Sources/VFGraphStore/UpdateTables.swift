@@ -89,8 +89,8 @@ final class UpdateTables {
     /// row; one that did not apply is found by the index of creating events that did not
     /// (`eventByCreates`, partial: the applied ones, nearly all, cost it nothing).
     func creator(of resource: ResourceID) throws -> EntryID? {
-        try ids("SELECT createdBy FROM resource WHERE n = \(GraphSchema.resourceNumber("?1"))", table: "resource") { $0.bind(1, resource) }.first
-            ?? ids("SELECT id FROM event WHERE creates = \(GraphSchema.resourceNumber("?1")) AND status <> 0") { $0.bind(1, resource) }.first
+        try ids("SELECT createdBy FROM resource WHERE n = \(GraphSchema.itemNumber("?1"))", table: "resource") { $0.bind(1, resource) }.first
+            ?? ids("SELECT id FROM event WHERE creates = \(GraphSchema.itemNumber("?1")) AND status <> 0") { $0.bind(1, resource) }.first
     }
 
     /// The pending events waiting for `id` (an entry, a resource or a process).
@@ -111,12 +111,12 @@ final class UpdateTables {
 
     /// The events output by `process`: the candidates for an implicit combine's container.
     func outputs(of process: EntryID) throws -> [EntryID] {
-        try ids("SELECT id FROM event WHERE outputOf = ?") { $0.bind(1, process) }
+        try ids("SELECT id FROM event WHERE outputOf = \(GraphSchema.itemNumber("?1"))") { $0.bind(1, process) }
     }
 
     /// The combines into `process` that name no container: they look for it among its outputs.
     func implicitCombines(of process: EntryID) throws -> [EntryID] {
-        try ids("SELECT id FROM event WHERE inputOf = ?") { $0.bind(1, process) }.filter { id in
+        try ids("SELECT id FROM event WHERE inputOf = \(GraphSchema.itemNumber("?1"))") { $0.bind(1, process) }.filter { id in
             guard let e = try event(id) else { return false }
             return e.payload.isImplicitCombine
         }
@@ -156,7 +156,7 @@ final class UpdateTables {
     func dependents(of id: EntryID, lookups: EventLookups, action: Action) throws -> [EntryID] {
         var result: [EntryID] = []
         if let created = lookups.creates {
-            let number = GraphSchema.resourceNumber("?1")
+            let number = GraphSchema.itemNumber("?1")
             result += try ids("SELECT id FROM event WHERE fromResource = \(number) UNION SELECT id FROM event WHERE toResource = \(number)") { $0.bind(1, created) }
         }
         result += try corrections(of: id)
@@ -166,7 +166,7 @@ final class UpdateTables {
 
     /// The folded events touching `resource` at `order` or after, in causal order.
     func folded(touching resource: ResourceID, from order: EventOrder) throws -> [(order: EventOrder, event: EntryID)] {
-        try placed("SELECT ord, event FROM history WHERE resource = \(GraphSchema.resourceNumber("?1")) AND ord >= ?2 ORDER BY ord", table: "history") {
+        try placed("SELECT ord, event FROM history WHERE resource = \(GraphSchema.itemNumber("?1")) AND ord >= ?2 ORDER BY ord", table: "history") {
             $0.bind(1, resource)
             $0.bind(2, blob: order.bytes)
         }
@@ -190,13 +190,13 @@ final class UpdateTables {
 
     /// The resource's row as the tables hold it now.
     func resourceRow(_ id: ResourceID) throws -> EconomicResource? {
-        try GraphTableReader.resources(db, where: "resourceKey.id = ?") { $0.bind(1, id) }.first
+        try GraphTableReader.resources(db, where: "itemKey.id = ?") { $0.bind(1, id) }.first
     }
 
     /// The resource as it stood just before `order`: the image its last applied history row
     /// before that place left; nil when it did not exist then.
     func resource(_ id: ResourceID, before order: EventOrder) throws -> EconomicResource? {
-        let images = try GraphTableReader.history(db, where: "resource = \(GraphSchema.resourceNumber("?1")) AND ord < ?2 AND applied = 1 ORDER BY ord DESC LIMIT 1") {
+        let images = try GraphTableReader.history(db, where: "resource = \(GraphSchema.itemNumber("?1")) AND ord < ?2 AND applied = 1 ORDER BY ord DESC LIMIT 1") {
             $0.bind(1, id)
             $0.bind(2, blob: order.bytes)
         }

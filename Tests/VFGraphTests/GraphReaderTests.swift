@@ -89,7 +89,7 @@ final class GraphReaderTests: XCTestCase {
         }
         // In the order this node numbered them (v16), each once.
         XCTAssertEqual(resources.sorted { $0.id < $1.id }, graph.resources.keys.sorted().map { graph.resources[$0]! }, message, file: file, line: line)
-        XCTAssertEqual(try reader.processes(after: nil, limit: 1000).map(\.id), graph.processes.keys.sorted(), message, file: file, line: line)
+        XCTAssertEqual(try reader.processes(after: nil, limit: 1000).map(\.id).sorted(), graph.processes.keys.sorted(), message, file: file, line: line)
         XCTAssertEqual(try reader.specifications(after: nil, limit: 1000).map(\.id), graph.specifications.keys.sorted(), message, file: file, line: line)
         let agents = try reader.agents(after: nil, limit: 1000)
         XCTAssertEqual(Dictionary(uniqueKeysWithValues: agents.map { ($0.id, $0) }), graph.agents, message, file: file, line: line)
