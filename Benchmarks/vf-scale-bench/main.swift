@@ -363,3 +363,27 @@ let shared = try linesFile("shared", { n in
 let sharedRun = try run(["publish", "--lines", "-", "--home", largeHome.path], stdinFile: shared)
 if sharedRun.status != 0 { throw BenchError("vf publish --lines (shared) failed") }
 bulk("raises back-dated onto 1,000 lots", sharedRun, count: sharedCount)
+// Steps of processes: processes first (their ids are known only once signed), then into each
+// an input (a consume of a lot made above) and an output (a produce of a new lot).
+func printed(_ key: String, in output: String) -> [String] {
+    output.split(separator: "\n").compactMap { line -> String? in
+        guard let range = line.range(of: "\"\(key)\":\"") else { return nil }
+        return String(line[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
+let stepCount = lines / 10
+let processLines = try linesFile("processes", { #"{"@type":"Process","name":"step \#($0)"}"# }, count: stepCount)
+let processRun = try run(["publish", "--lines", "-", "--json", "--home", largeHome.path], stdinFile: processLines)
+let processIDs = printed("id", in: processRun.stdout)
+let madeLots = printed("createdResource", in: inOrderRun.stdout)
+guard processRun.status == 0, processIDs.count == stepCount, madeLots.count >= stepCount else { throw BenchError("vf publish --lines (processes) failed") }
+let steps = try linesFile("steps", { n in
+    let (process, lot, time) = (processIDs[n / 2], madeLots[n / 2], iso(base + Int64(lines + n) * 1000))
+    return n % 2 == 0
+        ? #"{"@type":"EconomicEvent","action":"consume","provider":"\#(largeHome.me)","receiver":"\#(largeHome.me)","hasPointInTime":"\#(time)","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"resourceInventoriedAs":"\#(lot)","inputOf":"\#(process)"}"#
+        : #"{"@type":"EconomicEvent","action":"produce","provider":"\#(largeHome.me)","receiver":"\#(largeHome.me)","hasPointInTime":"\#(time)","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"newInventoriedResource":{"name":"made \#(n)"},"outputOf":"\#(process)"}"#
+}, count: stepCount * 2)
+let stepsRun = try run(["publish", "--lines", "-", "--home", largeHome.path], stdinFile: steps)
+if stepsRun.status != 0 { throw BenchError("vf publish --lines (steps) failed") }
+bulk("processes", processRun, count: stepCount)
+bulk("inputs and outputs of those processes", stepsRun, count: stepCount * 2)

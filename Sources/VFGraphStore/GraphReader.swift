@@ -53,8 +53,9 @@ public struct GraphReader: Sendable {
 
     /// Resources in the order this node numbered them (``GraphSchema`` v16: as it first held an
     /// event naming them, or as a rebuild found those in the log), the first after `after` (from
-    /// the start when nil; none after a resource no event here names), at most `limit`. So a
-    /// page never moves: what arrives later comes after every page read before.
+    /// the start when nil; none after a resource with no number here), at most `limit`. So paging
+    /// never repeats a resource nor skips one that existed when it started, and what arrives
+    /// later mostly comes after the pages read before.
     public func resources(after: ResourceID?, limit: Int) throws -> [EconomicResource] {
         try tables.read { db in
             try GraphTableReader.resources(db, where: """

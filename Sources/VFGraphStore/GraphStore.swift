@@ -7,7 +7,8 @@ import VFLog
 ///
 /// The tables always hold ``Derivation/derive(_:)`` of the entries up to each feed's cursor,
 /// whoever wrote them: the cursors identify the state, because a feed only grows. They are a
-/// cache: ``rebuild(from:)`` recomputes them from the log alone, and gives the same rows.
+/// cache: ``rebuild(from:)`` recomputes them from the log alone, and gives the same rows (but
+/// for the numbers of resources and processes, `itemKey`, which it keeps).
 ///
 /// An update (``update(from:)``) derives only what the new entries change (``GraphUpdate``):
 /// it reads the rows of what they name from the tables, and writes the rows that changed, in
@@ -206,6 +207,7 @@ public final class GraphStore {
             let start = RebuildTimings.now()
             try writeTransaction { db in try GraphTableWriter(db).clear() }
             let (changes, _, steps) = try foldInSteps(from: log, to: heads, entriesPerTransaction: entriesPerStep)
+            try writeTransaction { db in try GraphTableWriter(db).pruneNumbers() }
             timings.steps = steps
             timings.fill = RebuildTimings.now() - start
             timings.residentAfterFill = RebuildTimings.residentMB()
@@ -257,6 +259,7 @@ public final class GraphStore {
             timings.fill = lap()
             timings.residentAfterFill = RebuildTimings.residentMB()
             try GraphSchema.createIndexes(db)
+            try writer.pruneNumbers()
             timings.indexes = lap()
         }
         timings.commit = lap()
@@ -298,7 +301,10 @@ public final class GraphStore {
     /// as they arrive and a rebuild as it finds them; the numbers themselves are not derived
     /// (a rebuild keeps them, and those of resources nothing names any more), so not listed.
     func tableContents() throws -> [String: [[String]]] {
-        let id = GraphSchema.itemID
+        // A number no `itemKey` row gives reads as such, not as NULL.
+        func id(_ column: String) -> String {
+            "coalesce(\(GraphSchema.itemID(column)), CASE WHEN \(column) IS NULL THEN NULL ELSE 'no itemKey row: ' || \(column) END)"
+        }
         let numbered = [
             "resource": "SELECT \(id("resource.n")), name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity, "
                 + "primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy FROM resource",

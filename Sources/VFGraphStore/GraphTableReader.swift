@@ -144,7 +144,7 @@ enum GraphTableReader {
     }
 
     /// The history rows matching `clause` (a WHERE condition with any ORDER BY and LIMIT, which
-    /// compares `resource` with a number: ``GraphSchema/resourceNumber(_:)``), in the order it gives.
+    /// compares `resource` with a number: ``GraphSchema/itemNumber(_:)``), in the order it gives.
     static func history(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [HistoryRow] {
         let s = try RawStatement(db, """
             SELECT \(GraphSchema.itemID("history.resource")), ord, event, applied, unit, accountingQuantity, onhandQuantity,

@@ -60,32 +60,32 @@ final class GraphTableWriter {
         return n
     }
 
-    /// Numbers those of `ids` that have no number yet, in their order, after reading every
-    /// number given before: a rebuild numbers every resource before it writes a row, so each
-    /// table naming them fills in number order, and keeps the numbers an earlier derivation
-    /// gave, so the resources list in the same order after it.
+    /// Numbers `ids`: those numbered before keep their numbers, the others are numbered next,
+    /// in their order. A rebuild numbers every resource and process before it writes a row, so
+    /// each table naming them fills in number order, and keeps the numbers an earlier
+    /// derivation gave, so they list in the same order after it. Each id is looked up by index,
+    /// so memory holds the numbers of what the log names, not of every id `itemKey` holds.
     func number(_ ids: [Hash32]) throws {
-        let known = try RawStatement(db, "SELECT n, id FROM itemKey")
-        while try known.next() {
-            guard let n = known.int64(0), let id = known.hash32(1) else {
-                // Not as this version writes them: number everything again.
-                known.reset()
-                try db.execute(sql: "DELETE FROM itemKey")
-                numbers = [:]
-                break
-            }
-            numbers[id] = n
-        }
         let put = try statement("INSERT INTO itemKey (n, id) VALUES (?, ?)")
         var next = (try Int64.fetchOne(db, sql: "SELECT max(n) FROM itemKey") ?? 0) + 1
         numbers.reserveCapacity(numbers.count + ids.count)
-        for id in ids where numbers[id] == nil {
+        for id in ids where try existingNumber(id) == nil {
             put.bind(1, next)
             put.bind(2, id)
             try put.run()
             numbers[id] = next
             next += 1
         }
+    }
+
+    /// Deletes the numbers no row holds any more, at the end of a rebuild: those of what only
+    /// entries a node no longer holds named (a purged feed's, say). While a row holds a number
+    /// it stays, so what is still named keeps its place in the listings.
+    func pruneNumbers() throws {
+        let used = (["n FROM resource", "n FROM process", "resource FROM history"]
+            + ["fromResource", "toResource", "container", "creates", "inputOf", "outputOf"].map { "\($0) FROM event WHERE \($0) IS NOT NULL" })
+            .map { "SELECT " + $0 }.joined(separator: " UNION ")
+        try db.execute(sql: "DELETE FROM itemKey WHERE n NOT IN (\(used))")
     }
 
     func setCursor(_ feed: FeedID, _ sequence: UInt64) throws {
@@ -251,7 +251,7 @@ final class GraphTableWriter {
         try s.run()
     }
 
-    /// Empties every table, for a rebuild.
+    /// Empties every table a rebuild fills (``GraphSchema/rebuiltTables``: not `itemKey`).
     func clear() throws {
         for table in GraphSchema.rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
     }

@@ -17,7 +17,7 @@ import VFLog
 ///    Each resource starts from its state before that place, read from `history`;
 /// 4. write the rows that changed.
 ///
-/// The result equals a rebuild, row for row: the same rules, applied to the same states.
+/// The result equals a rebuild, row for row (resource and process numbers apart, v16): the same rules, applied to the same states.
 /// Runs inside the caller's write transaction; reads payloads from `log` by id.
 struct GraphUpdate {
     let db: Database
@@ -647,8 +647,10 @@ struct GraphUpdate {
             if folded[id] != nil { return graph.events[id]?.correctedQuantity }
             return corrected[id] ?? stored
         }
-        // The rows of the settled events (one no longer folded holds no corrected quantity)...
-        for (id, s) in settled {
+        // The rows of the settled events (one no longer folded holds no corrected quantity), in
+        // id order, so the ids they are first to name are numbered (v16) alike on every run...
+        for id in settled.keys.sorted() {
+            let s = settled[id]!
             let status = folded[id]?.status ?? s.outcome.status ?? s.event.stored?.status ?? .applied
             let corrected = folded[id] == nil && s.order == nil ? nil : correctedAfter(id, stored: s.event.stored?.corrected)
             let row = EventRow(status: status, root: s.order == nil ? s.outcome.root : nil, waitsFor: s.outcome.waitsFor,
