@@ -94,6 +94,9 @@ public final class GraphStore {
 
     /// The most entries a rebuild derives in memory: ``RebuildMemory/mostEntries``, smaller in tests.
     var mostEntriesInMemory = RebuildMemory.mostEntries
+    /// How many numbers past twice what the log names a rebuild in memory still reads in one
+    /// pass (``GraphTableWriter/number(_:slack:)``); less in tests, to take the other way.
+    var numbersSlack: Int64 = 1024
 
     /// ``update(from:)``, folding at most `entriesPerTransaction` new entries per transaction.
     @discardableResult
@@ -255,7 +258,7 @@ public final class GraphStore {
             let writer = GraphTableWriter(db)
             try writer.clear()
             try GraphSchema.dropIndexes(db)
-            try writer.fill(rows, cursors: heads)
+            try writer.fill(rows, cursors: heads, numbersSlack: numbersSlack)
             timings.fill = lap()
             timings.residentAfterFill = RebuildTimings.residentMB()
             try GraphSchema.createIndexes(db)

@@ -63,13 +63,27 @@ final class GraphTableWriter {
     /// Numbers `ids`: those numbered before keep their numbers, the others are numbered next,
     /// in their order. A rebuild numbers every resource and process before it writes a row, so
     /// each table naming them fills in number order, and keeps the numbers an earlier
-    /// derivation gave, so they list in the same order after it. Each id is looked up by index,
-    /// so memory holds the numbers of what the log names, not of every id `itemKey` holds.
-    func number(_ ids: [Hash32]) throws {
+    /// derivation gave, so they list in the same order after it. The numbers given before are
+    /// read in one pass when there are at most about twice as many as `ids` (the greatest
+    /// bounds how many), else each id is looked up by index: memory holds the numbers of what
+    /// the log names, not of every id `itemKey` still holds (after a feed was purged, say).
+    /// `slack`: how many more numbers than twice the ids are still read in one pass (less in tests).
+    func number(_ ids: [Hash32], slack: Int64 = 1024) throws {
         let put = try statement("INSERT INTO itemKey (n, id) VALUES (?, ?)")
-        var next = (try Int64.fetchOne(db, sql: "SELECT max(n) FROM itemKey") ?? 0) + 1
+        let greatest = try Int64.fetchOne(db, sql: "SELECT max(n) FROM itemKey") ?? 0
+        var next = greatest + 1
         numbers.reserveCapacity(numbers.count + ids.count)
-        for id in ids where try existingNumber(id) == nil {
+        let readAll = greatest <= 2 * Int64(ids.count) + slack
+        if readAll {
+            let known = try RawStatement(db, "SELECT n, id FROM itemKey")
+            while try known.next() {
+                guard let n = known.int64(0), let id = try known.hash(1, table: "itemKey") else {
+                    throw GraphStoreError("itemKey: malformed row; delete graph.sqlite and run vf graph rebuild")
+                }
+                numbers[id] = n
+            }
+        }
+        for id in ids where try (readAll ? numbers[id] : existingNumber(id)) == nil {
             put.bind(1, next)
             put.bind(2, id)
             try put.run()
@@ -258,9 +272,9 @@ final class GraphTableWriter {
 
     /// Writes every row of `rows` and the `cursors` into empty tables, each table in key order
     /// (``ByteOrder``, resources by number) so its b-tree only grows at its right edge.
-    func fill(_ rows: DerivedRows, cursors: [FeedID: UInt64]) throws {
+    func fill(_ rows: DerivedRows, cursors: [FeedID: UInt64], numbersSlack: Int64 = 1024) throws {
         for (feed, sequence) in cursors { try setCursor(feed, sequence) }
-        try number(rows.numberedIDs)
+        try number(rows.numberedIDs, slack: numbersSlack)
         try rows.forEachEvent(putEvent)
         try rows.forEachHistory(numbered: { numbers[$0.hash] ?? .max }, putHistory)
         try rows.forEachResource(numbered: { numbers[$0.hash] ?? .max }, putResource)
