@@ -5,7 +5,7 @@ import VFShapes
 /// The answer of a listing endpoint: `{"items": [item, …], "next": "<cursor>"}`, `next` null
 /// on the last page. A cursor is the id of the page's last item, in its text form: the next
 /// page starts after it in the listing's order (id order; resources and processes: their numbers), so pages
-/// neither repeat nor skip an item while new ones arrive (keyset paging).
+/// neither repeat an item nor skip one that existed when paging started, while new ones arrive (keyset paging).
 enum ListingJSON {
     /// The page `request` asks for, of the listing `rows` reads: one row beyond the limit is
     /// read, so that `next` is null exactly when nothing follows.

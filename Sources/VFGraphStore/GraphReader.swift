@@ -234,8 +234,8 @@ public struct GraphReader: Sendable {
     }
 
     /// SQL for where a listing in number order (v16) starts, after the resource or process
-    /// whose id is bound at ?1: from the start when it is NULL, and past every number when no
-    /// row names it.
+    /// whose id is bound at ?1: from the start when it is NULL, and past every number when it
+    /// has no number.
     static let numberAfter = "(CASE WHEN ?1 IS NULL THEN 0 ELSE coalesce(\(GraphSchema.itemNumber("?1")), 9223372036854775807) END)"
 
     private func processes(ids: [EntryID]) throws -> [GraphProcess] {

@@ -336,7 +336,7 @@ enum GraphSchema {
     static let rebuiltTables = derivedTables + ["historyText", "cursor"]
 
     /// SQL for the number of the resource or process whose id is bound at `parameter` (NULL
-    /// when no row names it): what a resource or process column of `event` or `history`, or
+    /// when it has none): what a resource or process column of `event` or `history`, or
     /// `resource.n` or `process.n`, is compared with (v16).
     static func itemNumber(_ parameter: String) -> String { "(SELECT n FROM itemKey WHERE id = \(parameter))" }
 

@@ -8,7 +8,7 @@ import VFLog
 /// The tables always hold ``Derivation/derive(_:)`` of the entries up to each feed's cursor,
 /// whoever wrote them: the cursors identify the state, because a feed only grows. They are a
 /// cache: ``rebuild(from:)`` recomputes them from the log alone, and gives the same rows (but
-/// for the numbers of resources and processes, `itemKey`, which it keeps).
+/// for the numbers of resources and processes, `itemKey`, which it keeps, deleting those no row holds).
 ///
 /// An update (``update(from:)``) derives only what the new entries change (``GraphUpdate``):
 /// it reads the rows of what they name from the tables, and writes the rows that changed, in
@@ -210,7 +210,11 @@ public final class GraphStore {
             let start = RebuildTimings.now()
             try writeTransaction { db in try GraphTableWriter(db).clear() }
             let (changes, _, steps) = try foldInSteps(from: log, to: heads, entriesPerTransaction: entriesPerStep)
-            try writeTransaction { db in try GraphTableWriter(db).pruneNumbers() }
+            // A hundred thousand numbers a transaction, so other writers wait no longer than for a step.
+            let greatest = try read { db in try Int64.fetchOne(db, sql: "SELECT max(n) FROM itemKey") } ?? 0
+            for start in stride(from: Int64(1), through: greatest, by: 100_000) {
+                try writeTransaction { db in try GraphTableWriter(db).pruneNumbers(in: start ... start + 99_999) }
+            }
             timings.steps = steps
             timings.fill = RebuildTimings.now() - start
             timings.residentAfterFill = RebuildTimings.residentMB()
@@ -302,7 +306,7 @@ public final class GraphStore {
     /// Every row of every table, as text, in a stable order: for tests and diagnostics. A
     /// resource or process number (v16) is given as the id it numbers, since an update numbers resources
     /// as they arrive and a rebuild as it finds them; the numbers themselves are not derived
-    /// (a rebuild keeps them, and those of resources nothing names any more), so not listed.
+    /// (a rebuild keeps them), so not listed.
     func tableContents() throws -> [String: [[String]]] {
         // A number no `itemKey` row gives reads as such, not as NULL.
         func id(_ column: String) -> String {

@@ -64,20 +64,20 @@ final class GraphTableWriter {
     /// in their order. A rebuild numbers every resource and process before it writes a row, so
     /// each table naming them fills in number order, and keeps the numbers an earlier
     /// derivation gave, so they list in the same order after it. The numbers given before are
-    /// read in one pass when there are at most about twice as many as `ids` (the greatest
-    /// bounds how many), else each id is looked up by index: memory holds the numbers of what
-    /// the log names, not of every id `itemKey` still holds (after a feed was purged, say).
+    /// read in one pass when there are at most about twice as many as `ids`, else each id is
+    /// looked up by index: memory holds the numbers of what the log names, not of every id
+    /// `itemKey` still holds (after a feed was purged, say). New numbers start above the greatest.
     /// `slack`: how many more numbers than twice the ids are still read in one pass (less in tests).
     func number(_ ids: [Hash32], slack: Int64 = 1024) throws {
         let put = try statement("INSERT INTO itemKey (n, id) VALUES (?, ?)")
-        let greatest = try Int64.fetchOne(db, sql: "SELECT max(n) FROM itemKey") ?? 0
-        var next = greatest + 1
+        var next = (try Int64.fetchOne(db, sql: "SELECT max(n) FROM itemKey") ?? 0) + 1
         numbers.reserveCapacity(numbers.count + ids.count)
-        let readAll = greatest <= 2 * Int64(ids.count) + slack
+        let readAll = try Int64.fetchOne(db, sql: "SELECT count(*) FROM itemKey") ?? 0 <= 2 * Int64(ids.count) + slack
         if readAll {
             let known = try RawStatement(db, "SELECT n, id FROM itemKey")
             while try known.next() {
-                guard let n = known.int64(0), let id = try known.hash(1, table: "itemKey") else {
+                guard let n = known.int64(0), let id = known.hash32(1) else {
+                    // A rebuild keeps these rows, so it cannot mend them: the file must go.
                     throw GraphStoreError("itemKey: malformed row; delete graph.sqlite and run vf graph rebuild")
                 }
                 numbers[id] = n
@@ -92,14 +92,18 @@ final class GraphTableWriter {
         }
     }
 
-    /// Deletes the numbers no row holds any more, at the end of a rebuild: those of what only
-    /// entries a node no longer holds named (a purged feed's, say). While a row holds a number
-    /// it stays, so what is still named keeps its place in the listings.
-    func pruneNumbers() throws {
-        let used = (["n FROM resource", "n FROM process", "resource FROM history"]
-            + ["fromResource", "toResource", "container", "creates", "inputOf", "outputOf"].map { "\($0) FROM event WHERE \($0) IS NOT NULL" })
-            .map { "SELECT " + $0 }.joined(separator: " UNION ")
-        try db.execute(sql: "DELETE FROM itemKey WHERE n NOT IN (\(used))")
+    /// Deletes the numbers in `range` that no row holds any more, at the end of a rebuild:
+    /// those of what only entries a node no longer holds named (a purged feed's, say). While a
+    /// row holds a number it stays, so what is still named keeps its place in the listings.
+    /// Each number is looked for by index in each numbered column. (`creates` is read only where
+    /// the event did not apply: an applied one's equals its `fromResource` or `toResource`.)
+    func pruneNumbers(in range: ClosedRange<Int64> = 1 ... .max) throws {
+        let held = ["resource WHERE n", "process WHERE n", "history WHERE resource"]
+            + ["fromResource", "toResource", "container", "inputOf", "outputOf"].map { "event WHERE \($0)" }
+        let unheld = held.map { "NOT EXISTS (SELECT 1 FROM \($0) = itemKey.n)" }
+            + ["NOT EXISTS (SELECT 1 FROM event WHERE creates = itemKey.n AND status <> 0)"]
+        try db.execute(sql: "DELETE FROM itemKey WHERE n BETWEEN ? AND ? AND " + unheld.joined(separator: " AND "),
+                       arguments: [range.lowerBound, range.upperBound])
     }
 
     func setCursor(_ feed: FeedID, _ sequence: UInt64) throws {
