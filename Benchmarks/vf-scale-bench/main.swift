@@ -351,10 +351,15 @@ bulk("events in order", inOrderRun)
 bulk("events back-dated", backDatedRun)
 // Back-dated onto the same resources: raises of 1,000 lots just made, at times among their
 // other events, so each lands before later events on its lot and those fold again.
-let lots = inOrderRun.stdout.split(separator: "\n").compactMap { line -> String? in
-    guard let range = line.range(of: #""createdResource":""#) else { return nil }
-    return String(line[range.upperBound...].prefix { $0 != "\"" })
-}.prefix(1000)
+/// The values of `key` in the JSON lines `vf publish --lines --json` printed.
+func printed(_ key: String, in output: String) -> [String] {
+    output.split(separator: "\n").compactMap { line -> String? in
+        guard let range = line.range(of: "\"\(key)\":\"") else { return nil }
+        return String(line[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
+let madeLots = printed("createdResource", in: inOrderRun.stdout)
+let lots = madeLots.prefix(1000)
 let sharedCount = lines / 10
 let shared = try linesFile("shared", { n in
     let lot = lots[lots.startIndex + n % lots.count]
@@ -365,17 +370,10 @@ if sharedRun.status != 0 { throw BenchError("vf publish --lines (shared) failed"
 bulk("raises back-dated onto 1,000 lots", sharedRun, count: sharedCount)
 // Steps of processes: processes first (their ids are known only once signed), then into each
 // an input (a consume of a lot made above) and an output (a produce of a new lot).
-func printed(_ key: String, in output: String) -> [String] {
-    output.split(separator: "\n").compactMap { line -> String? in
-        guard let range = line.range(of: "\"\(key)\":\"") else { return nil }
-        return String(line[range.upperBound...].prefix { $0 != "\"" })
-    }
-}
 let stepCount = lines / 10
 let processLines = try linesFile("processes", { #"{"@type":"Process","name":"step \#($0)"}"# }, count: stepCount)
 let processRun = try run(["publish", "--lines", "-", "--json", "--home", largeHome.path], stdinFile: processLines)
 let processIDs = printed("id", in: processRun.stdout)
-let madeLots = printed("createdResource", in: inOrderRun.stdout)
 guard processRun.status == 0, processIDs.count == stepCount, madeLots.count >= stepCount else { throw BenchError("vf publish --lines (processes) failed") }
 let steps = try linesFile("steps", { n in
     let (process, lot, time) = (processIDs[n / 2], madeLots[n / 2], iso(base + Int64(lines + n) * 1000))

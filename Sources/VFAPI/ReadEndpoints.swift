@@ -229,10 +229,14 @@ struct ReadEndpoints: Sendable {
         let request = try query.listingPage(parse, searchable: search != nil, maximum: maximum)
         let reader = try await context.graph.reader()
         return try await blocking.run {
-            if let search, let text = request.search {
-                return ListingJSON.page(try search(reader, text, request.after, request.limit), write)
+            do {
+                if let search, let text = request.search {
+                    return ListingJSON.page(try search(reader, text, request.after, request.limit), write)
+                }
+                return try ListingJSON.page(request, rows: { try rows(reader, $0, $1) }, cursor: cursor, write)
+            } catch let error as GraphReader.UnknownCursor {
+                throw APIError.badRequest("\(error)")
             }
-            return try ListingJSON.page(request, rows: { try rows(reader, $0, $1) }, cursor: cursor, write)
         }
     }
 

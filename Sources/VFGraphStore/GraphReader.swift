@@ -51,20 +51,37 @@ public struct GraphReader: Sendable {
         try tables.read { db in try GraphTableReader.resources(db, where: "itemKey.id = ?", bind: { $0.bind(1, id) }).first }
     }
 
-    /// Resources in the order this node numbered them (``GraphSchema`` v16: as it first held an
-    /// event naming them, or as a rebuild found those in the log), the first after `after` (from
-    /// the start when nil; none after a resource with no number here), at most `limit`. So paging
-    /// never repeats a resource nor skips one that existed when it started, and what arrives
-    /// later mostly comes after the pages read before.
+    /// Resources in the order this node numbered them (``GraphSchema`` v16: roughly as it first
+    /// held an event naming them, or as a rebuild found those in the log), the first after
+    /// `after` (from the start when nil), at most `limit`. So paging never repeats a resource
+    /// nor skips one that existed when it started, and what arrives later mostly comes after
+    /// the pages read before. An `after` with no number here (never named, or its number
+    /// dropped by a rebuild since) is ``UnknownCursor``, not an empty page a client would take
+    /// for the end.
     public func resources(after: ResourceID?, limit: Int) throws -> [EconomicResource] {
         try tables.read { db in
-            try GraphTableReader.resources(db, where: """
-                resource.n > \(Self.numberAfter) ORDER BY resource.n LIMIT ?2
-                """) { s in
-                s.bind(1, after)
+            let start = try Self.number(db, after: after?.hash, "resource")
+            return try GraphTableReader.resources(db, where: "resource.n > ?1 ORDER BY resource.n LIMIT ?2") { s in
+                s.bind(1, start)
                 s.bind(2, Int64(max(0, limit)))
             }
         }
+    }
+
+    /// A listing in number order was asked to go on after a resource or process this node has no number for.
+    public struct UnknownCursor: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The number a listing in number order starts after: 0 for none, else `after`'s number.
+    private static func number(_ db: Database, after: Hash32?, _ kind: String) throws -> Int64 {
+        guard let after else { return 0 }
+        let s = try RawStatement(db, "SELECT n FROM itemKey WHERE id = ?1")
+        s.bind(1, after)
+        guard try s.next(), let n = s.int64(0) else {
+            throw UnknownCursor(description: "after names no \(kind) this node has numbered (a rebuild may have dropped it); start from the first page")
+        }
+        return n
     }
 
     /// The applied events that name `resource` — as `resourceInventoriedAs`,
@@ -74,7 +91,7 @@ public struct GraphReader: Sendable {
     /// many events name the resource, applied or not.
     public func events(touching resource: ResourceID, after: EventOrder? = nil, limit: Int = .max) throws -> [GraphEvent] {
         let rows = try tables.read { db in
-            try Self.eventPage(db, naming: resource.hash, in: ["fromResource", "toResource", "container"], numbered: true, after: after, limit: limit).rows
+            try Self.eventPage(db, naming: resource.hash, in: ["fromResource", "toResource", "container"], after: after, limit: limit).rows
         }
         return try events(rows)
     }
@@ -83,7 +100,7 @@ public struct GraphReader: Sendable {
     /// after the event whose order is `after`. A page reads what it returns, as for a resource.
     public func events(of process: EntryID, after: EventOrder?, limit: Int) throws -> [GraphEvent] {
         let rows = try tables.read { db in
-            try Self.eventPage(db, naming: process.hash, in: ["inputOf", "outputOf"], numbered: true, after: after, limit: limit).rows
+            try Self.eventPage(db, naming: process.hash, in: ["inputOf", "outputOf"], after: after, limit: limit).rows
         }
         return try events(rows)
     }
@@ -93,10 +110,10 @@ public struct GraphReader: Sendable {
     /// tests of what a page costs). Each column's index, `(column, status, ord)`, is read in
     /// order for at most `limit` applied events, and the rows found (each once) sorted: so the
     /// work is that of the page, not of every event naming `id`, nor of those that did not apply.
-    /// `numbered`: the columns hold numbers of resources or processes (v16), and `id` is one's.
-    static func eventPage(_ db: Database, naming id: Hash32, in columns: [String], numbered: Bool = false, after: EventOrder?,
+    /// The columns hold numbers of resources or processes (v16), and `id` is one's.
+    static func eventPage(_ db: Database, naming id: Hash32, in columns: [String], after: EventOrder?,
                           limit: Int) throws -> (rows: [EventRowRead], steps: Int) {
-        let value = numbered ? GraphSchema.itemNumber("?1") : "?1"
+        let value = GraphSchema.itemNumber("?1")
         let arms = columns.map { "SELECT id FROM (SELECT id FROM event WHERE \($0) = \(value) AND status = 0 AND ord > ?2 ORDER BY ord LIMIT ?3)" }
         return try EventRowRead.counting(db, where: "id IN (\(arms.joined(separator: " UNION ALL "))) ORDER BY ord LIMIT ?3") {
             $0.bind(1, id)
@@ -223,20 +240,16 @@ public struct GraphReader: Sendable {
     }
 
     /// Processes in the order this node numbered them (as for resources: ``resources(after:limit:)``),
-    /// the first after `after`, at most `limit`.
+    /// the first after `after`, at most `limit`; an `after` with no number is ``UnknownCursor``.
     public func processes(after: EntryID?, limit: Int) throws -> [GraphProcess] {
         try processes(ids: try tables.read { db in
-            try Self.ids(db, "SELECT \(GraphSchema.itemID("process.n")) FROM process WHERE n > \(Self.numberAfter) ORDER BY n LIMIT ?2") {
-                $0.bind(1, after)
+            let start = try Self.number(db, after: after?.hash, "process")
+            return try Self.ids(db, "SELECT \(GraphSchema.itemID("process.n")) FROM process WHERE n > ?1 ORDER BY n LIMIT ?2") {
+                $0.bind(1, start)
                 $0.bind(2, Int64(max(0, limit)))
             }
         })
     }
-
-    /// SQL for where a listing in number order (v16) starts, after the resource or process
-    /// whose id is bound at ?1: from the start when it is NULL, and past every number when it
-    /// has no number.
-    static let numberAfter = "(CASE WHEN ?1 IS NULL THEN 0 ELSE coalesce(\(GraphSchema.itemNumber("?1")), 9223372036854775807) END)"
 
     private func processes(ids: [EntryID]) throws -> [GraphProcess] {
         try objects(ids, table: "process") { id, author, object in

@@ -79,8 +79,7 @@ struct DerivedRows {
             add(lookups.inputOf?.hash)
             add(lookups.outputOf?.hash)
         }
-        // Every resource is created by an event, so named above; history rows name resources.
-        for index in ByteOrder.sortedIndices(graph.resources, by: \.hash) { add(graph.resources.keys[index].hash) }
+        // Every resource is created by an event, so named above; processes no event names, in id order.
         for id in processes { add(id.hash) }
         return ids
     }
@@ -88,11 +87,13 @@ struct DerivedRows {
     /// Each history row, in (resource number, order) order; `number` gives a resource's number.
     func forEachHistory(numbered number: (ResourceID) -> Int64, _ body: (HistoryRow) throws -> Void) rethrows {
         let history = outcome.history
-        var keyed = [(Int64, Int32)]()
+        // Places as Int: an event may write five history rows, so a log within the bound on
+        // entries (2^30) may hold more rows than Int32 counts. (The pair is 16 bytes either way.)
+        var keyed = [(Int64, Int)]()
         keyed.reserveCapacity(history.count)
-        for (index, row) in history.enumerated() { keyed.append((number(row.resource), Int32(index))) }
-        keyed.sort { a, b in a.0 != b.0 ? a.0 < b.0 : history[Int(a.1)].order < history[Int(b.1)].order }
-        for (_, index) in keyed { try body(history[Int(index)]) }
+        for (index, row) in history.enumerated() { keyed.append((number(row.resource), index)) }
+        keyed.sort { a, b in a.0 != b.0 ? a.0 < b.0 : history[a.1].order < history[b.1].order }
+        for (_, index) in keyed { try body(history[index]) }
     }
 
     /// Each resource row, in number order; `number` gives a resource's number.

@@ -210,10 +210,14 @@ public final class GraphStore {
             let start = RebuildTimings.now()
             try writeTransaction { db in try GraphTableWriter(db).clear() }
             let (changes, _, steps) = try foldInSteps(from: log, to: heads, entriesPerTransaction: entriesPerStep)
-            // A hundred thousand numbers a transaction, so other writers wait no longer than for a step.
-            let greatest = try read { db in try Int64.fetchOne(db, sql: "SELECT max(n) FROM itemKey") } ?? 0
-            for start in stride(from: Int64(1), through: greatest, by: 100_000) {
-                try writeTransaction { db in try GraphTableWriter(db).pruneNumbers(in: start ... start + 99_999) }
+            // A hundred thousand numbers a transaction, so other writers wait no longer than for a
+            // step: as many transactions as there are numbers, not as the greatest number is high.
+            var first: Int64 = 1
+            while let last = try read({ db in
+                try Int64.fetchOne(db, sql: "SELECT max(n) FROM (SELECT n FROM itemKey WHERE n >= ? ORDER BY n LIMIT 100000)", arguments: [first])
+            }) {
+                try writeTransaction { db in try GraphTableWriter(db).pruneNumbers(in: first ... last) }
+                first = last + 1
             }
             timings.steps = steps
             timings.fill = RebuildTimings.now() - start

@@ -98,6 +98,7 @@ final class GraphTableWriter {
     /// Each number is looked for by index in each numbered column. (`creates` is read only where
     /// the event did not apply: an applied one's equals its `fromResource` or `toResource`.)
     func pruneNumbers(in range: ClosedRange<Int64> = 1 ... .max) throws {
+        numbers = [:]  // what it read or gave may be deleted below
         let held = ["resource WHERE n", "process WHERE n", "history WHERE resource"]
             + ["fromResource", "toResource", "container", "inputOf", "outputOf"].map { "event WHERE \($0)" }
         let unheld = held.map { "NOT EXISTS (SELECT 1 FROM \($0) = itemKey.n)" }

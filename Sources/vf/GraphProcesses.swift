@@ -6,7 +6,7 @@ import VFLog
 
 struct Processes: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the processes held, with their first input and output events, in the order this node numbered them (roughly as it first held them).",
+        abstract: "List the processes held, with their first input and output events, in this node's numbering order (roughly as first named here).",
         discussion: "Each process shows at most its first 100 inputs and 100 outputs; `vf process ID` pages through all of them.")
 
     @OptionGroup var options: HomeOptions

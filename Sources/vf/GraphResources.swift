@@ -5,7 +5,7 @@ import VFGraphStore
 
 struct Resources: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the economic resources derived from every feed held, with their quantities, in the order this node numbered them (roughly as it first held them).")
+        abstract: "List the economic resources derived from every feed held, with their quantities, in this node's numbering order (roughly as first named here).")
 
     @OptionGroup var options: HomeOptions
     @OptionGroup var listing: ListingOptions

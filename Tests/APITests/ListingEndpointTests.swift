@@ -59,6 +59,14 @@ final class ListingEndpointTests: XCTestCase {
             XCTAssertEqual(largest.status, 200, "\(path)?limit=1000: \(largest.text)")
             XCTAssertEqual(largest.items.count, path == "/api/specifications" || path == "/api/processes" ? 0 : 1, "\(path): \(largest.text)")
         }
+        // A well-formed cursor this node has no number for is refused, not an empty last page.
+        let unnumbered = [(path: "/api/resources", id: ResourceID(createdBy: EntryID(hash: Hash32(bytes: [UInt8](repeating: 9, count: 32))!)).description),
+                          (path: "/api/processes", id: EntryID(hash: Hash32(bytes: [UInt8](repeating: 9, count: 32))!).description)]
+        for (path, id) in unnumbered {
+            let response = try await node.client.get(path + "?after=" + pathSegment(id))
+            XCTAssertEqual(response.status, 400, response.text)
+            XCTAssertTrue(response.error.contains("start from the first page"), response.error)
+        }
         // A cursor of another kind of id: a resource listing goes by resource ids only.
         let entryID = try XCTUnwrap(try node.log.feeds().first?.id.description)
         let wrongKind = try await node.client.get("/api/resources?after=\(pathSegment(entryID))")
@@ -76,10 +84,9 @@ final class ListingEndpointTests: XCTestCase {
         var ids: [String] = []
         for n in 1 ... 12 { ids.append(try await produce("crate \(n)")) }
         // Resources list in the order the node first held them (their numbers, v16): here, as produced.
-        let sorted = ids
 
         let (items, pages) = try await allPages("/api/resources", "limit=5")
-        XCTAssertEqual(items.compactMap { $0["id"] as? String }, sorted, "every resource once, in the order they were produced")
+        XCTAssertEqual(items.compactMap { $0["id"] as? String }, ids, "every resource once, in the order they were produced")
         XCTAssertEqual(pages, 3)
 
         // A limit that ends exactly on the last resource: its page already says null.
@@ -87,34 +94,24 @@ final class ListingEndpointTests: XCTestCase {
         XCTAssertEqual(whole.items.count, 12)
         XCTAssertTrue(whole.object["next"] is NSNull, whole.text)
         let allButOne = try await node.client.get("/api/resources?limit=11")
-        XCTAssertEqual(allButOne.next, sorted[10])
-        let last = try await node.client.get("/api/resources?after=\(pathSegment(sorted[10]))")
-        XCTAssertEqual(last.items.compactMap { $0["id"] as? String }, [sorted[11]])
+        XCTAssertEqual(allButOne.next, ids[10])
+        let last = try await node.client.get("/api/resources?after=\(pathSegment(ids[10]))")
+        XCTAssertEqual(last.items.compactMap { $0["id"] as? String }, [ids[11]])
         XCTAssertTrue(last.object["next"] is NSNull, last.text)
         // The default page is 100.
         let first = try await node.client.get("/api/resources")
         XCTAssertEqual(first.items.count, 12)
         // A cursor pasted as printed (its + and / and = not encoded) reads the same.
-        let raw = try await node.client.get("/api/resources?limit=1&after=\(sorted[10])")
-        XCTAssertEqual(raw.items.compactMap { $0["id"] as? String }, [sorted[11]], raw.text)
+        let raw = try await node.client.get("/api/resources?limit=1&after=\(ids[10])")
+        XCTAssertEqual(raw.items.compactMap { $0["id"] as? String }, [ids[11]], raw.text)
     }
 
     func testPagingWhileResourcesAreAppendedNeitherRepeatsNorSkipsOne() async throws {
         var before: [String] = []
         for n in 1 ... 20 { before.append(try await produce("before \(n)")) }
-        // A writer appends resources all the time the pages are read: each comes after every
-        // resource the node held before (resources list by number), so after the cursor.
-        let node = self.node!
-        let writer = Task {
-            var added = 0
-            while !Task.isCancelled, added < 60 {
-                var payload = node.producePayload()
-                payload["newInventoriedResource"] = ["name": "during \(added)"]
-                _ = try await node.publish(payload)
-                added += 1
-            }
-            return added
-        }
+        // A resource is appended after each of the first five pages: each is numbered after every
+        // resource held before (resources list by number), so after the cursor.
+        var appended: [String] = []
         var seen: [String] = []
         var after: String?
         var pages = 0
@@ -124,21 +121,11 @@ final class ListingEndpointTests: XCTestCase {
             seen += response.items.compactMap { $0["id"] as? String }
             after = response.next
             pages += 1
-            try await Task.sleep(for: .milliseconds(20))
+            if pages <= 5 { appended.append(try await produce("during \(pages)")) }
         } while after != nil && pages < 200
-        writer.cancel()
-        let added = try await writer.value
-        XCTAssertGreaterThan(added, 0, "resources were appended while paging")
-        XCTAssertEqual(Set(seen).count, seen.count, "no resource twice")
-        XCTAssertTrue(Set(before).isSubset(of: Set(seen)), "every resource that existed at the start: missing \(Set(before).subtracting(seen))")
-        XCTAssertEqual(Array(seen.prefix(20)), before, "first those there at the start, in the order they were produced")
-        // Then those appended while paging, in the order they were: every one the writer had
-        // appended before the last page was read (the writer may go on after it).
-        let during = try await allPages("/api/resources", "limit=1000").items.compactMap { $0["name"] as? String }.filter { $0.hasPrefix("during") }
-        XCTAssertEqual(during, (0 ..< added).map { "during \($0)" }, "appended in order")
-        let seenDuring = Set(seen.dropFirst(20))
-        XCTAssertGreaterThan(seenDuring.count, 0, "the pages met resources appended while they were read")
-        XCTAssertGreaterThan(pages, 7)
+        XCTAssertEqual(appended.count, 5)
+        XCTAssertEqual(pages, 9, "25 resources, 3 a page")
+        XCTAssertEqual(seen, before + appended, "each resource once, in the order produced, those appended while paging too")
     }
 
     func testResourcesAndAgentsAreSearchedByNameIgnoringCase() async throws {

@@ -74,10 +74,10 @@ final class EventPageTests: XCTestCase {
         let middle = try XCTUnwrap(try store.reader(log: net.source).events(touching: stock, limit: 600).last?.order)
         let middleOfProcess = try XCTUnwrap(try store.reader(log: net.source).events(of: process, after: nil, limit: 600).last?.order)
         try DatabaseQueue(path: directory + "/graph.sqlite").read { db in
-            let page = try GraphReader.eventPage(db, naming: stock.hash, in: ["fromResource", "toResource", "container"], numbered: true,
+            let page = try GraphReader.eventPage(db, naming: stock.hash, in: ["fromResource", "toResource", "container"],
                                                  after: middle, limit: 10)
             XCTAssertEqual(page.rows.count, 10)
-            let ofProcess = try GraphReader.eventPage(db, naming: process.hash, in: ["inputOf", "outputOf"], numbered: true, after: middleOfProcess, limit: 10)
+            let ofProcess = try GraphReader.eventPage(db, naming: process.hash, in: ["inputOf", "outputOf"], after: middleOfProcess, limit: 10)
             XCTAssertEqual(ofProcess.rows.count, 10)
             // The query of v13 and before: every event naming the stock, then sorted (with the
             // stock's number, v16, for its id).

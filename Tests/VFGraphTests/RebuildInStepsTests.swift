@@ -59,35 +59,36 @@ final class RebuildInStepsTests: XCTestCase {
     /// Past the most entries a derivation in memory may number, a rebuild asked to derive in
     /// memory, and an update that would rebuild, go on in steps: the same rows.
     func testPastTheMostEntriesInMemoryARebuildGoesOnInStepsWhateverWasAsked() throws {
-        let log = try log()
-        let reference = try GraphStore(path: directory + "/reference.sqlite")
-        try reference.rebuild(from: log, mode: .inMemory)
-        XCTAssertEqual(reference.lastRebuild?.steps, 0)
-        let store = try GraphStore(path: directory + "/graph.sqlite")
-        store.mostEntriesInMemory = 100
-        store.entriesPerStep = 211
-        try store.update(from: log)
-        XCTAssertGreaterThan(store.lastRebuild?.steps ?? 0, 1, "the update that rebuilt went on in steps")
-        assertSameTables(try store.tableContents(), try reference.tableContents(), "update")
-        try store.rebuild(from: log, mode: .inMemory)
-        XCTAssertGreaterThan(store.lastRebuild?.steps ?? 0, 1, "asked for memory, rebuilt in steps")
-        assertSameTables(try store.tableContents(), try reference.tableContents(), "rebuild")
+        try assertUpdateAndRebuildGoOnInSteps(asking: .inMemory, limited: { $0.mostEntriesInMemory = 100 }) { store in
+            XCTAssertGreaterThan(store.lastRebuild?.steps ?? 0, 1, "the update that rebuilt went on in steps")
+        }
     }
 
     func testWithLittleMemoryAnUpdateAndARebuildGoOnInSteps() throws {
+        // Empty tables would be rebuilt in memory; with too little memory, they are updated in steps.
+        try assertUpdateAndRebuildGoOnInSteps(asking: nil, limited: { $0.availableMemory = { 1_000_000 } }) { store in
+            XCTAssertNotNil(store.lastUpdateWork, "updated, not rebuilt in memory")
+            XCTAssertNil(store.lastRebuild)
+        }
+    }
+
+    /// A store `limited` so that it cannot derive in memory: an update from empty tables (then
+    /// `afterUpdate` checks how it went) and a rebuild asked for `mode` both go on in steps and
+    /// give the rows of a rebuild in memory.
+    private func assertUpdateAndRebuildGoOnInSteps(asking mode: GraphStore.RebuildMode?, limited: (GraphStore) -> Void,
+                                                   afterUpdate: (GraphStore) -> Void, line: UInt = #line) throws {
         let log = try log()
         let reference = try GraphStore(path: directory + "/reference.sqlite")
-        try reference.rebuild(from: log)
+        try reference.rebuild(from: log, mode: .inMemory)
+        XCTAssertEqual(reference.lastRebuild?.steps, 0, line: line)
         let store = try GraphStore(path: directory + "/graph.sqlite")
-        store.availableMemory = { 1_000_000 }
+        limited(store)
         store.entriesPerStep = 211
-        // Empty tables would be rebuilt in memory; with too little memory, they are updated in steps.
         try store.update(from: log)
-        XCTAssertNotNil(store.lastUpdateWork, "updated, not rebuilt in memory")
-        XCTAssertNil(store.lastRebuild)
-        assertSameTables(try store.tableContents(), try reference.tableContents(), "update")
-        try store.rebuild(from: log)
-        XCTAssertGreaterThan(store.lastRebuild?.steps ?? 0, 1, "the rebuild chose steps")
-        assertSameTables(try store.tableContents(), try reference.tableContents(), "rebuild")
+        afterUpdate(store)
+        assertSameTables(try store.tableContents(), try reference.tableContents(), "update", line: line)
+        try store.rebuild(from: log, mode: mode)
+        XCTAssertGreaterThan(store.lastRebuild?.steps ?? 0, 1, "the rebuild went on in steps", line: line)
+        assertSameTables(try store.tableContents(), try reference.tableContents(), "rebuild", line: line)
     }
 }
