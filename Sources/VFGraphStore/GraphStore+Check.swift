@@ -20,7 +20,7 @@ extension GraphStore {
             var check = PublishCheck(target: TablePublishTarget(db: db, log: log, cursors: cursors), author: author,
                                      headSequence: head, timestamp: timestamp)
             check.allowsNegative = allowNegative
-            verdicts = try Self.check(payloads.map { ($0, nil) }, with: &check)
+            verdicts = try log.readingInOneTransaction { try Self.check(payloads.map { ($0, nil) }, with: &check) }
         }
         return verdicts
     }

@@ -59,7 +59,9 @@ extension GraphStore {
                 var check = PublishCheck(target: TablePublishTarget(db: db, log: log, cursors: cursors), author: prepared.author,
                                          headSequence: prepared.previous?.sequence ?? 0, timestamp: prepared.entries[0].entry.timestamp)
                 check.allowsNegative = allowNegative
-                let verdicts = try Self.check(zip(payloads, prepared.entries).map { ($0, ($1.entry.id, $1.entry.timestamp)) }, with: &check)
+                let verdicts = try log.readingInOneTransaction {
+                    try Self.check(zip(payloads, prepared.entries).map { ($0, ($1.entry.id, $1.entry.timestamp)) }, with: &check)
+                }
                 if let index = verdicts.firstIndex(where: { if case .refused = $0 { true } else { false } }),
                    case let .refused(reason) = verdicts[index] {
                     refusal = (index, reason)

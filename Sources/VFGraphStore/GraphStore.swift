@@ -147,7 +147,8 @@ public final class GraphStore {
                 let target = Self.chunk(from: cursors, to: heads, at: entriesPerTransaction)
                 guard target != cursors else { return }
                 var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: target)
-                changes = changes.union(try update.run())
+                // The payloads it reads by id, from one snapshot of the log.
+                changes = changes.union(try log.readingInOneTransaction { try update.run() })
                 work.settled += update.work.settled
                 work.settlingPasses += update.work.settlingPasses
                 work.folded += update.work.folded

@@ -50,9 +50,38 @@ final class UpdateTables {
         return decoded
     }
 
-    /// What references may take an entry for, as the catalogue would say.
+    /// What references may take an entry for, as the catalogue would say. An entry the tables
+    /// catalogue as a graph object is answered from its row, without reading and decoding its
+    /// payload from the log (an event names a process or an agent on every line of a bulk
+    /// entry); the rest — not held, rejected, not ValueFlows, a profile — from the log.
     func kind(_ id: EntryID) throws -> KnownKind? {
-        Derivation.kind(try decoded(id), verified: true)
+        if objects[id] == nil, let catalogued = try cataloguedKind(id) { return .object(catalogued) }
+        return Derivation.kind(try decoded(id), verified: true)
+    }
+
+    /// The kind of graph object the tables hold a row of `id` for: a process, specification,
+    /// event, planning object or described agent; nil for any other entry. The tables hold only
+    /// entries within the heads (their cursors), or those a check folded in (``provisional``).
+    private func cataloguedKind(_ id: EntryID) throws -> ObjectKind? {
+        let s = try RawStatement(db, """
+            SELECT -1 FROM process WHERE n = \(GraphSchema.itemNumber("?1"))
+            UNION ALL SELECT -2 FROM resourceSpecification WHERE id = ?1
+            UNION ALL SELECT -3 FROM event WHERE id = ?1
+            UNION ALL SELECT -4 FROM agent WHERE id = ?2
+            UNION ALL SELECT kind FROM planned WHERE id = ?1
+            LIMIT 1
+            """)
+        s.bind(1, id)
+        s.bind(2, AgentID.described(id).description)
+        defer { s.reset() }
+        guard try s.next() else { return nil }
+        switch s.int64(0) ?? .min {
+        case -1: return .process
+        case -2: return .resourceSpecification
+        case -3: return .economicEvent
+        case -4: return .agent
+        case let code: return PlannedKind.allCases.first { $0.code == code }.map(ObjectKind.planned)
+        }
     }
 
     /// The graph object an entry holds; nil when it holds none.

@@ -9,6 +9,8 @@ import GRDB
 /// returned write survive a crash of the process or the machine.
 public final class LogStore: Sendable {
     let pool: DatabasePool
+    /// The read transactions held by ``readingInOneTransaction(_:)``, by thread.
+    let heldReads = HeldReads()
     public let path: String
     /// Checks appends to the home's own feed against the feed mark; nil: none is checked.
     public let ownFeed: OwnFeedGuard?
@@ -53,6 +55,7 @@ public final class LogStore: Sendable {
 
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
+            if let held = heldReads.database(on: pthread_self()) { return try body(held) }
             return try pool.read(body)
         } catch let error as StoreError {
             throw error
