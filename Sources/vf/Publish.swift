@@ -176,12 +176,27 @@ struct Publish: ParsableCommand {
     private func report(_ signed: SignedEntry) {
         let entry = signed.entry
         if json {
-            var object: [String: Any] = ["id": entry.id.description, "author": entry.author.description, "sequence": entry.sequence]
+            var created: ResourceID?
             if let payload = signed.payload, case let .event(event)? = try? VFObject.decode(payload, author: entry.author),
                event.newInventoriedResource != nil {
-                object["createdResource"] = ResourceID(createdBy: entry.id).description
+                created = ResourceID(createdBy: entry.id)
             }
-            JSONOutput.print(object)
+            // Keys in order, as JSONOutput writes an object's; a line per entry, written by
+            // hand rather than through JSONSerialization (a bulk run prints one per line).
+            JSONOutput.print { w in
+                w.beginObject()
+                w.key("author")
+                w.string(entry.author.description)
+                if let created {
+                    w.key("createdResource")
+                    w.string(created.description)
+                }
+                w.key("id")
+                w.string(entry.id.description)
+                w.key("sequence")
+                w.integer(entry.sequence)
+                w.endObject()
+            }
         } else {
             print(entry.id)
         }
