@@ -100,11 +100,24 @@ struct TablePublishTarget: PublishTarget {
         try fold([entry])[entry.id] ?? nil
     }
 
+    /// Read by the rows' keys: the event's resource numbers, then each resource's row (every
+    /// accepted payload of a check asks this once).
     func resources(changedBy entry: EntryID) throws -> [EconomicResource] {
-        let tables = UpdateTables(db: db, log: log, heads: cursors, provisional: provisional)
-        guard var lookups = try tables.eventRow(entry)?.lookups else { return [] }
-        if let original = lookups.corrects, let corrected = try tables.eventRow(original)?.lookups { lookups = corrected }
-        return try [lookups.fromResource, lookups.toResource].compactMap { try $0.flatMap { try tables.resourceRow($0) } }
+        guard var numbers = try resourceNumbers(of: entry) else { return [] }
+        if let original = numbers.corrects, let corrected = try resourceNumbers(of: original) { numbers = corrected }
+        return try [numbers.from, numbers.to].compactMap { number in
+            try number.flatMap { n in try GraphTableReader.resources(db, where: "resource.n = ?1") { $0.bind(1, n) }.first }
+        }
+    }
+
+    /// The numbers of the resources event `id` takes from and puts into, and the event it
+    /// corrects; nil when the tables hold no such event.
+    private func resourceNumbers(of id: EntryID) throws -> (from: Int64?, to: Int64?, corrects: EntryID?)? {
+        let s = try RawStatement(db, "SELECT fromResource, toResource, corrects FROM event WHERE id = ?1")
+        s.bind(1, id)
+        defer { s.reset() }
+        guard try s.next() else { return nil }
+        return (s.int64(0), s.int64(1), try s.hash(2, table: "event").map(EntryID.init))
     }
 
     /// Folds `entries` (one feed's, in order) by one update, and gives what became of each.

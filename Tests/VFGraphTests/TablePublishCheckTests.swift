@@ -22,6 +22,10 @@ final class TablePublishCheckTests: XCTestCase {
         let wheat = try XCTUnwrap(graph.resources.values.first { $0.name == "wheat" }).id
         let tractor = try XCTUnwrap(graph.resources.values.first { $0.name == "tractor" }).id
         let farm = net.id("farm"), mill = net.id("mill")
+        // A correction of the farm's produce of wheat by more than the wheat left: refused for
+        // the resource its original changed.
+        let wheatLeft = try XCTUnwrap(graph.resources[wheat])
+        let over = try wheatLeft.accountingQuantity.adding(dec("1"))
         func event(_ action: String, _ provider: String, _ fields: String) -> [UInt8] {
             Array(#"{"@type":"EconomicEvent","action":"\#(action)","provider":"\#(provider)","receiver":"\#(provider)",\#(fields)}"#.utf8)
         }
@@ -38,6 +42,7 @@ final class TablePublishCheckTests: XCTestCase {
             ("mill", [Array(#"{"@type":"Process","name":"sifting","nmae":"x"}"#.utf8)]),
             // More than the farm holds: its own wheat would go below zero.
             ("farm", [event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"100000","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)""#)]),
+            ("farm", [event("produce", farm, #""resourceQuantity":{"hasNumericalValue":"-\#(over)","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)","corrects":"\#(wheatLeft.createdBy)""#)]),
             // Payloads that each stand alone are folded together (GraphStore.checkTogether):
             // new resources back-dated and not, a process, a note, and one the signer has no
             // authority for, which stops the run.
@@ -62,7 +67,7 @@ final class TablePublishCheckTests: XCTestCase {
                 if case .refused = verdict { return false } else { return true }
             }) + expected.drop { verdict in if case .refused = verdict { return false } else { return true } }.prefix(1))
             refusals += expected.filter { if case .refused = $0 { true } else { false } }.count
-            if String(decoding: run.payloads[0], as: UTF8.self).contains("100000") {
+            if String(decoding: run.payloads[0], as: UTF8.self).contains("100000") || String(decoding: run.payloads[0], as: UTF8.self).contains("corrects") {
                 guard case let .refused(reason) = expected[0], reason.contains("below zero") else { return XCTFail("\(expected)") }
             }
         }
