@@ -60,8 +60,10 @@ final class UpdateTables {
     }
 
     /// The kind of graph object the tables hold a row of `id` for: a process, specification,
-    /// event, planning object or described agent; nil for any other entry. The tables hold only
-    /// entries within the heads (their cursors), or those a check folded in (``provisional``).
+    /// event, planning object or described agent; nil for any other entry, and for one whose
+    /// payload this node forgot (a `vf forget` cut short before its rebuild leaves its rows).
+    /// The tables hold only entries within the heads (their cursors), or those a check folded
+    /// in (``provisional``).
     private func cataloguedKind(_ id: EntryID) throws -> ObjectKind? {
         let s = try RawStatement(db, """
             SELECT -1 FROM process WHERE n = \(GraphSchema.itemNumber("?1"))
@@ -74,7 +76,7 @@ final class UpdateTables {
         s.bind(1, id)
         s.bind(2, AgentID.described(id).description)
         defer { s.reset() }
-        guard try s.next() else { return nil }
+        guard try s.next(), try !log.isForgotten(id) else { return nil }
         switch s.int64(0) ?? .min {
         case -1: return .process
         case -2: return .resourceSpecification

@@ -9,7 +9,7 @@ import GRDB
 /// returned write survive a crash of the process or the machine.
 public final class LogStore: Sendable {
     let pool: DatabasePool
-    /// The read transactions held by ``readingInOneTransaction(_:)``, by thread.
+    /// The threads inside ``readingInOneTransaction(_:)``.
     let heldReads = HeldReads()
     public let path: String
     /// Checks appends to the home's own feed against the feed mark; nil: none is checked.
@@ -55,7 +55,9 @@ public final class LogStore: Sendable {
 
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
-            if let held = heldReads.database(on: pthread_self()) { return try body(held) }
+            // Inside readingInOneTransaction: GRDB hands back the reader that holds the
+            // transaction when this runs on its queue (a fresh one, without it, otherwise).
+            if heldReads.isHeld(on: pthread_self()) { return try pool.unsafeReentrantRead(body) }
             return try pool.read(body)
         } catch let error as StoreError {
             throw error

@@ -181,8 +181,7 @@ struct Publish: ParsableCommand {
                event.newInventoriedResource != nil {
                 created = ResourceID(createdBy: entry.id)
             }
-            // Keys in order, as JSONOutput writes an object's; a line per entry, written by
-            // hand rather than through JSONSerialization (a bulk run prints one per line).
+            // Keys in order, as JSONOutput writes an object's: one line per entry.
             JSONOutput.print { w in
                 w.beginObject()
                 w.key("author")

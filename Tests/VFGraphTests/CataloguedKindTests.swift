@@ -41,13 +41,18 @@ final class CataloguedKindTests: XCTestCase {
             guard let record = try log.records(ids: [id]).first ?? nil else { return nil }
             return Derivation.kind(Derivation.decodeEntry(GraphEntry(record, verified: true)), verified: true)
         }
+        // The graph objects with rows of their own are answered without reading the log; the
+        // others are read from it.
+        let fromTheLog: Set<String> = ["profile", "note", "rejected", "unknown"]
         try store.writeAndRollBack { db in
             let heads = try GraphTableReader.cursors(db)
             for (name, id) in entries.sorted(by: { $0.key < $1.key }) + [("unknown", unknown)] {
-                XCTAssertEqual(try UpdateTables(db: db, log: log, heads: heads).kind(id), try kindInTheLog(id), name)
+                let tables = UpdateTables(db: db, log: log, heads: heads)
+                XCTAssertEqual(try tables.kind(id), try kindInTheLog(id), name)
+                XCTAssertEqual(tables.entriesRead, fromTheLog.contains(name) ? 1 : 0, name)
             }
         }
-        // The kinds themselves, so that a lookup that always fell back to the log would still be checked.
+        // The kinds themselves.
         try store.writeAndRollBack { db in
             let tables = UpdateTables(db: db, log: log, heads: try GraphTableReader.cursors(db))
             XCTAssertEqual(try tables.kind(entries["process"]!), .object(.process))
@@ -63,6 +68,13 @@ final class CataloguedKindTests: XCTestCase {
                 return XCTFail("a rejected entry is not a graph object: \(String(describing: try tables.kind(entries["rejected"]!)))")
             }
             XCTAssertNil(try tables.kind(unknown))
+        }
+        // A forget cut short before its rebuild leaves the rows of the entry: it is not held.
+        let process = entries["process"]!
+        XCTAssertNotNil(try log.forget(process))
+        try store.writeAndRollBack { db in
+            XCTAssertNil(try UpdateTables(db: db, log: log, heads: try GraphTableReader.cursors(db)).kind(process))
+            XCTAssertNil(try kindInTheLog(process))
         }
     }
 
