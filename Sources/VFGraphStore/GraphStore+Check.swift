@@ -33,10 +33,78 @@ extension GraphStore {
             return try checkTogether(payloads, with: &check)
         }
         var verdicts: [PublishVerdict] = []
-        for (payload, signed) in payloads {
-            let verdict = try check.check(payload, signed: signed)
+        var next = 0
+        // Runs of payloads that name no resource in common are folded together while that
+        // proves to change no event held before (``checkTogetherIfApart(_:with:)``): from 16
+        // at a time, doubling; once it does not, the rest go one by one.
+        var most = 16
+        while next < payloads.count {
+            if most > 0 {
+                let run = apartRun(payloads[next...], most: most)
+                if run.count > 1 {
+                    if let runVerdicts = try checkTogetherIfApart(Array(run), with: &check) {
+                        verdicts += runVerdicts
+                        if case .refused? = runVerdicts.last { return verdicts }
+                        next += run.count
+                        most *= 2
+                        continue
+                    }
+                    most = 0
+                }
+            }
+            let verdict = try check.check(payloads[next].payload, signed: payloads[next].signed)
             verdicts.append(verdict)
             if case .refused = verdict { break }
+            next += 1
+        }
+        return verdicts
+    }
+
+    /// The longest run at the start of `payloads`, of at most `most`, whose payloads can each
+    /// be folded with the others (``claims(_:)``) and claim nothing another of them claims.
+    static func apartRun<Payloads: Collection>(_ payloads: Payloads, most: Int) -> Payloads.SubSequence
+        where Payloads.Element == (payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?) {
+        var claimed: Set<Hash32> = []
+        var end = payloads.startIndex
+        for (payload, _) in payloads.prefix(most) {
+            guard let claims = claims(payload), claimed.isDisjoint(with: claims) else { break }
+            claimed.formUnion(claims)
+            end = payloads.index(after: end)
+        }
+        return payloads[payloads.startIndex ..< end]
+    }
+
+    /// What of the graph an event's check reads and its fold changes, beyond what it creates:
+    /// the resources it names and the planning objects it fulfils, satisfies or settles. Empty
+    /// for a payload that stands alone (``standsAlone(_:)``); nil for one that must be checked
+    /// alone: a correction (its original's resources), or a combine (its process's outputs).
+    static func claims(_ payload: [UInt8]) -> Set<Hash32>? {
+        guard case let .event(event)? = try? VFObject.decode(payload, author: FeedID(key: .zero)) else { return [] }
+        guard event.corrects == nil, event.action != .combine else { return nil }
+        var claims = Set([event.resourceInventoriedAs, event.toResourceInventoriedAs].compactMap { $0?.hash })
+        for id in event.fulfills + event.satisfies + event.settles { claims.insert(id.hash) }
+        return claims
+    }
+
+    /// ``checkTogether(_:with:)`` of a run of payloads that claim nothing in common, inside a
+    /// savepoint, when folding them changes no event held before: then each reads and changes
+    /// only what it claims and what it creates, so each verdict is the one it gets checked
+    /// after those before it. Nil, with the tables and `check` as they were, when it does (an
+    /// event back-dated before held ones on its resource, a produce that wakes a held combine).
+    private static func checkTogetherIfApart(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
+                                             with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict]? {
+        let before = check
+        var verdicts: [PublishVerdict]?
+        check.folding.lastWork = nil
+        try check.folding.db.inSavepoint {
+            let together = try checkTogether(payloads, with: &check)
+            guard check.folding.lastWork?.heldTouched ?? 0 == 0 else { return .rollback }
+            verdicts = together
+            return .commit
+        }
+        if verdicts == nil {
+            check.folding.forget(after: before.folding)
+            check = before
         }
         return verdicts
     }
@@ -51,9 +119,10 @@ extension GraphStore {
         return event.resourceInventoriedAs == nil && event.toResourceInventoriedAs == nil && event.corrects == nil && event.action != .combine
     }
 
-    /// ``PublishCheck/check(_:)`` of each payload in turn, when every one stands alone: the
-    /// screened entries are folded by one update instead of one each, which decides each of
-    /// them as folding them one after the other would, since none changes another.
+    /// ``PublishCheck/check(_:)`` of each payload in turn, when none changes what becomes of
+    /// another (every one stands alone, or see ``checkTogetherIfApart(_:with:)``): the screened
+    /// entries are folded by one update instead of one each, which decides each of them as
+    /// folding them one after the other would.
     private static func checkTogether(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
                                       with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
         var screened: [PublishCheck<TablePublishTarget>.Screening] = []
@@ -86,6 +155,10 @@ struct TablePublishTarget: PublishTarget {
     private var cursors: [FeedID: UInt64]
     /// The entries folded so far: the tables hold them, the log does not.
     private let provisional = ProvisionalRecords()
+    /// What the last fold's update touched.
+    var lastWork: UpdateWork?
+    /// How many updates folded entries in, kept or rolled back (one a fold).
+    var updates: Int { provisional.updates }
     private let knowledge: TableKnowledge
     var known: any KnownObjects { knowledge }
 
@@ -120,6 +193,11 @@ struct TablePublishTarget: PublishTarget {
         return (s.int64(0), s.int64(1), try s.hash(2, table: "event").map(EntryID.init))
     }
 
+    /// Forgets the entries folded since `earlier` was this target, whose fold was rolled back.
+    func forget(after earlier: TablePublishTarget) {
+        provisional.records = provisional.records.filter { $0.value.sequence <= earlier.cursors[$0.value.author] ?? 0 }
+    }
+
     /// Folds `entries` (one feed's, in order) by one update, and gives what became of each.
     mutating func fold(_ entries: [GraphEntry]) throws -> [EntryID: EventStatus?] {
         guard let last = entries.last else { return [:] }
@@ -131,6 +209,8 @@ struct TablePublishTarget: PublishTarget {
         }
         var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: heads, entries: entries, provisional: provisional)
         _ = try update.run()
+        lastWork = update.work
+        provisional.updates += 1
         cursors = heads
         let tables = UpdateTables(db: db, log: log, heads: heads, provisional: provisional)
         var statuses: [EntryID: EventStatus?] = [:]

@@ -577,6 +577,7 @@ struct GraphUpdate {
         }
         let ordered = affected.sorted { $0.value < $1.value }
         work.folded = ordered.count
+        work.heldTouched = Set(settled.keys).union(affected.keys).count { freshEvents[$0] == nil }
         var folded: [EntryID: GraphEvent] = [:]
         // The applied corrections this update takes back (folds again, or no longer folds), by
         // the event they correct.
@@ -830,6 +831,8 @@ public struct UpdateWork: Equatable, Sendable {
     public var settlingPasses = 0
     public var folded = 0
     public var entriesRead = 0
+    /// How many of the events settled or folded were held before the update (the rest are new).
+    public var heldTouched = 0
 }
 
 /// An event as an update sees it: its entry, its payload, and its row before the update (nil

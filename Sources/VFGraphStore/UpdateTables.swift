@@ -6,6 +6,8 @@ import VFLog
 /// hold: shared by the updates and lookups of one check.
 final class ProvisionalRecords {
     var records: [EntryID: EntryRecord] = [:]
+    /// How many updates folded entries in, including those rolled back.
+    var updates = 0
 }
 
 /// What ``GraphUpdate`` reads of the tables and the log, each by key or index, with what it

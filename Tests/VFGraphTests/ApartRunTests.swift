@@ -1,0 +1,127 @@
+import Foundation
+import VFJSON
+import VFLog
+import VFTestSupport
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+
+/// A run of payloads that name no resource in common is checked by one update when that
+/// changes no event held before, and one by one otherwise; the verdicts are those of checking
+/// each after the ones before it, and what is published equals a rebuild.
+final class ApartRunTests: XCTestCase {
+    private var directory: String!
+
+    override func setUpWithError() throws { directory = try TemporaryDirectory(for: self, "vf-apart-runs").path }
+
+    private struct Farm {
+        let net: SignedNetwork
+        let log: LogStore
+        let store: GraphStore
+        let lots: [ResourceID]
+        let process: EntryID
+        var farm: String { net.id("farm") }
+    }
+
+    /// Four lots of 10 kg raised in 2030, 1 kg of the first consumed in June, and a process,
+    /// held by the tables.
+    private func farm() throws -> Farm {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let lots = try (0..<4).map { try net.raise("farm", "10", "kg", name: "lot \($0)", at: "2030-01-0\($0 + 1)T00:00:00Z") }
+        let process = try net.post("farm", ["@type": "Process", "name": "milling"])
+        try net.event("consume", provider: "farm", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(lots[0]),
+                                                    "hasPointInTime": "2030-06-01T00:00:00Z"])
+        let log = try LogStore(path: directory + "/log.sqlite")
+        for feed in try net.feeds() { _ = try log.ingest(feed) }
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: log)
+        return Farm(net: net, log: log, store: store, lots: lots, process: process)
+    }
+
+    private func event(_ f: Farm, _ action: String, _ fields: String, at time: String = "2031-01-01T00:00:00Z") -> [UInt8] {
+        Array(#"{"@type":"EconomicEvent","action":"\#(action)","provider":"\#(f.farm)","receiver":"\#(f.farm)","hasPointInTime":"\#(time)",\#(fields)}"#.utf8)
+    }
+
+    private func consume(_ f: Farm, _ lot: Int, _ kg: String, at time: String = "2031-01-01T00:00:00Z") -> [UInt8] {
+        event(f, "consume", #""resourceQuantity":{"hasNumericalValue":"\#(kg)","hasUnit":"kg"},"resourceInventoriedAs":"\#(f.lots[lot])","inputOf":"\#(f.process)""#, at: time)
+    }
+
+    private func produce(_ f: Farm, _ name: String) -> [UInt8] {
+        event(f, "produce", #""resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"newInventoriedResource":{"name":"\#(name)"},"outputOf":"\#(f.process)""#)
+    }
+
+    /// The verdicts of the table check and how many updates it ran, with the verdicts of the
+    /// check against the graph in memory, up to and including the first refusal.
+    private func check(_ f: Farm, _ payloads: [[UInt8]]) throws -> (verdicts: [PublishVerdict], updates: Int, expected: [PublishVerdict]) {
+        let author = f.net.key("farm").feed
+        let head = try f.log.head(of: author)?.sequence ?? 0
+        var builder = GraphBuilder()
+        builder.insert(try f.log.feeds().flatMap { try f.log.records(author: $0.author) }.map { GraphEntry($0, verified: true) })
+        var inMemory = PublishCheck(builder: builder, author: author, headSequence: head, timestamp: 1_900_000_000_000)
+        var expected: [PublishVerdict] = []
+        for payload in payloads {
+            expected.append(inMemory.check(payload))
+            if case .refused = expected.last! { break }
+        }
+        var result: ([PublishVerdict], Int) = ([], 0)
+        try f.store.writeAndRollBack { db in
+            let cursors = try GraphTableReader.cursors(db)
+            var check = PublishCheck(target: TablePublishTarget(db: db, log: f.log, cursors: cursors), author: author,
+                                     headSequence: head, timestamp: 1_900_000_000_000)
+            let verdicts = try f.log.readingInOneTransaction { try GraphStore.check(payloads.map { ($0, nil) }, with: &check) }
+            result = (verdicts, check.folding.updates)
+        }
+        return (result.0, result.1, expected)
+    }
+
+    func testARunApartIsCheckedByOneUpdate() throws {
+        let f = try farm()
+        let before = try f.store.tableContents()
+        let run = [consume(f, 0, "1"), produce(f, "flour 0"), consume(f, 1, "2"), produce(f, "flour 1"),
+                   consume(f, 2, "3"), produce(f, "flour 2"), consume(f, 3, "4")]
+        let (verdicts, updates, expected) = try check(f, run)
+        XCTAssertEqual(verdicts, expected)
+        XCTAssertEqual(verdicts, Array(repeating: .accepted, count: run.count))
+        XCTAssertEqual(updates, 1, "seven payloads, each naming a lot none of the others names")
+        assertSameTables(try f.store.tableContents(), before, "a check changes nothing")
+    }
+
+    func testAResourceNamedTwiceStartsANewRunAndARefusalStopsIt() throws {
+        let f = try farm()
+        // The second consume of lot 0 starts a run of its own, and takes more than is left.
+        let run = [consume(f, 0, "6"), consume(f, 1, "1"), consume(f, 0, "6"), consume(f, 2, "1")]
+        let (verdicts, updates, expected) = try check(f, run)
+        XCTAssertEqual(verdicts, expected)
+        XCTAssertEqual(verdicts.count, 3)
+        guard case let .refused(reason) = verdicts.last, reason.contains("would leave resource \(f.lots[0])") else {
+            return XCTFail("\(verdicts)")
+        }
+        XCTAssertEqual(updates, 2)
+    }
+
+    func testARunThatChangesHeldEventsIsRolledBackAndCheckedOneByOne() throws {
+        let f = try farm()
+        let before = try f.store.tableContents()
+        // Back-dated before the consume of lot 0 in June: that one is folded again after it.
+        let run = [consume(f, 0, "1", at: "2030-03-01T00:00:00Z"), consume(f, 1, "1"), consume(f, 2, "1")]
+        let (verdicts, updates, expected) = try check(f, run)
+        XCTAssertEqual(verdicts, expected)
+        XCTAssertEqual(updates, 1 + run.count, "the run together, rolled back, then each alone")
+        assertSameTables(try f.store.tableContents(), before, "a check changes nothing")
+    }
+
+    /// Published, the entries of runs folded together, and of one rolled back, leave the tables
+    /// as a rebuild derives them.
+    func testPublishedRunsMatchARebuild() throws {
+        let f = try farm()
+        let key = f.net.key("farm")
+        var payloads: [[UInt8]] = []
+        for lot in 0..<4 { payloads += [consume(f, lot, "1"), produce(f, "flour \(lot)")] }
+        payloads += [consume(f, 0, "1", at: "2030-03-01T00:00:00Z"), consume(f, 2, "1"), consume(f, 3, "1"), produce(f, "bran")]
+        let signer = try LogStore(path: directory + "/log.sqlite")
+        let (outcome, _) = try f.store.signAndPublish(payloads, key: key, log: signer)
+        XCTAssertEqual(outcome, .published)
+        XCTAssertEqual(try f.log.head(of: key.feed)?.sequence, 6 + UInt64(payloads.count))
+        try assertMatchesRebuild(f.store, f.log)
+    }
+}
