@@ -74,16 +74,27 @@ extension GraphStore {
         return payloads[payloads.startIndex ..< end]
     }
 
-    /// What of the graph an event's check reads and its fold changes, beyond what it creates:
-    /// the resources it names and the planning objects it fulfils, satisfies or settles. Empty
-    /// for a payload that stands alone (``standsAlone(_:)``); nil for one that must be checked
-    /// alone: a correction (its original's resources), or a combine (its process's outputs).
+    /// What of the graph a payload's check reads and its fold changes, beyond what it creates:
+    /// for an event, the resources it names and the planning objects it fulfils, satisfies or
+    /// settles; for an intent, commitment or other flow, the resource whose unit its quantities
+    /// must be in. Empty for a payload that reads nothing another can change (a process, a
+    /// note); nil for one that must be checked alone: a correction (its original's resources),
+    /// a combine (its process's outputs), an agreement, acceptance or withdrawal (which bring
+    /// agreements into force or end them, and so decide the consent of events fulfilling their
+    /// commitments).
     static func claims(_ payload: [UInt8]) -> Set<Hash32>? {
-        guard case let .event(event)? = try? VFObject.decode(payload, author: FeedID(key: .zero)) else { return [] }
-        guard event.corrects == nil, event.action != .combine else { return nil }
-        var claims = Set([event.resourceInventoriedAs, event.toResourceInventoriedAs].compactMap { $0?.hash })
-        for id in event.fulfills + event.satisfies + event.settles { claims.insert(id.hash) }
-        return claims
+        switch try? VFObject.decode(payload, author: FeedID(key: .zero)) {
+        case let .event(event)?:
+            guard event.corrects == nil, event.action != .combine else { return nil }
+            var claims = Set([event.resourceInventoriedAs, event.toResourceInventoriedAs].compactMap { $0?.hash })
+            for id in event.fulfills + event.satisfies + event.settles { claims.insert(id.hash) }
+            return claims
+        case let .planned(planned)?:
+            guard ![.agreement, .acceptance, .withdrawal].contains(planned.kind) else { return nil }
+            return Set([planned.resourceInventoriedAs?.hash].compactMap { $0 })
+        default:
+            return []
+        }
     }
 
     /// ``checkTogether(_:with:)`` of a run of payloads that claim nothing in common, inside a

@@ -110,6 +110,44 @@ final class ApartRunTests: XCTestCase {
         assertSameTables(try f.store.tableContents(), before, "a check changes nothing")
     }
 
+    /// An acceptance brings an agreement into force, and so gives consent to an event in the
+    /// same batch that fulfils its commitment: it is checked alone, after the event.
+    func testAnAcceptanceIsNotFoldedWithTheEventsBeforeIt() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let (farm, mill) = (net.id("farm"), net.id("mill"))
+        let millWheat = try net.raise("mill", "100", "kg", name: "mill wheat", at: "2030-01-01T00:00:00Z")
+        let farmWheat = try net.raise("farm", "1", "kg", name: "farm wheat", at: "2030-01-01T00:00:00Z")
+        let commitment = try net.post("mill", ["@type": "Commitment", "action": "transfer", "provider": .string(mill), "receiver": .string(farm),
+                                               "resourceInventoriedAs": ref(millWheat), "resourceQuantity": qty("10", "kg")])
+        let agreement = try net.post("mill", ["@type": "Agreement", "name": "wheat for the farm", "stipulates": ref(commitment)])
+        let log = try LogStore(path: directory + "/log.sqlite")
+        for feed in try net.feeds() { _ = try log.ingest(feed) }
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: log)
+        let f = Farm(net: net, log: log, store: store, lots: [], process: agreement)
+        let take = Array(#"{"@type":"EconomicEvent","action":"transfer","provider":"\#(mill)","receiver":"\#(farm)","hasPointInTime":"2031-01-01T00:00:00Z","resourceQuantity":{"hasNumericalValue":"10","hasUnit":"kg"},"resourceInventoriedAs":"\#(millWheat)","toResourceInventoriedAs":"\#(farmWheat)","fulfills":"\#(commitment)"}"#.utf8)
+        let accept = Array(#"{"@type":"Acceptance","accepts":"\#(agreement)"}"#.utf8)
+        let (verdicts, _, expected) = try check(f, [take, accept])
+        XCTAssertEqual(verdicts, expected)
+        guard case .refused? = verdicts.first else { return XCTFail("the farm may not take the mill's wheat before it accepts: \(verdicts)") }
+    }
+
+    /// A commitment's quantity must be in its resource's unit, which an event in the same batch
+    /// may give it: the two name the same resource, so they are not folded together.
+    func testACommitmentIsCheckedAfterAnEventThatGivesItsResourceAUnit() throws {
+        let f = try farm()
+        let bin = try f.net.event("raise", provider: "farm", ["newInventoriedResource": ["name": "bin"], "hasPointInTime": "2030-02-01T00:00:00Z"])
+        _ = try f.log.ingest(try f.net.source.entries(author: f.net.key("farm").feed).suffix(1))
+        try f.store.update(from: f.log)
+        let binID = ResourceID(createdBy: bin)
+        XCTAssertNil(try f.store.reader(log: f.log).resource(binID)?.unit, "the bin has no unit yet")
+        let fill = event(f, "raise", #""resourceQuantity":{"hasNumericalValue":"5","hasUnit":"kg"},"resourceInventoriedAs":"\#(binID)""#)
+        let promise = Array(#"{"@type":"Commitment","action":"transfer","provider":"\#(f.farm)","receiver":"\#(f.farm)","resourceInventoriedAs":"\#(binID)","resourceQuantity":{"hasNumericalValue":"3","hasUnit":"lb"}}"#.utf8)
+        let (verdicts, _, expected) = try check(f, [fill, promise])
+        XCTAssertEqual(verdicts, expected)
+        guard case let .refused(reason)? = verdicts.last, reason.contains("lb") else { return XCTFail("\(verdicts)") }
+    }
+
     /// Published, the entries of runs folded together, and of one rolled back, leave the tables
     /// as a rebuild derives them.
     func testPublishedRunsMatchARebuild() throws {
