@@ -25,31 +25,34 @@ extension GraphStore {
         return verdicts
     }
 
-    /// Each payload's verdict in turn, up to the first refusal; folded together when every
-    /// one stands alone. `signed`: the id and time of the entry signed for it, if it is.
+    /// Each payload's verdict in turn, up to the first refusal, folded together where that
+    /// decides each as folding it after the ones before it would (``PayloadReach``): all at once
+    /// when every one stands alone; else runs that claim nothing in common, while folding them
+    /// proves to change no event held before (``checkTogetherIfApart(_:with:)``), from 16 at a
+    /// time and doubling, up to the whole batch; once a run does, the rest go one by one.
+    /// `signed`: the id and time of the entry signed for each payload, if it is.
     static func check(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
                       with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
-        if payloads.count > 1, payloads.allSatisfy({ standsAlone($0.payload) }) {
-            return try checkTogether(payloads, with: &check)
+        let reaches = payloads.map { PayloadReach($0.payload) }
+        if payloads.count > 1, reaches.allSatisfy(\.standsAlone) {
+            return try checkTogether(payloads, with: &check).verdicts
         }
         var verdicts: [PublishVerdict] = []
         var next = 0
-        // Runs of payloads that name no resource in common are folded together while that
-        // proves to change no event held before (``checkTogetherIfApart(_:with:)``): from 16
-        // at a time, doubling; once it does not, the rest go one by one.
-        var most = 16
+        var most: Int? = 16
         while next < payloads.count {
-            if most > 0 {
-                let run = apartRun(payloads[next...], most: most)
-                if run.count > 1 {
-                    if let runVerdicts = try checkTogetherIfApart(Array(run), with: &check) {
+            if let runMost = most {
+                let count = PayloadReach.apartRun(reaches[next...], most: runMost)
+                if count > 1 {
+                    if let runVerdicts = try checkTogetherIfApart(Array(payloads[next ..< next + count]), with: &check) {
                         verdicts += runVerdicts
                         if case .refused? = runVerdicts.last { return verdicts }
-                        next += run.count
-                        most *= 2
+                        next += count
+                        // Never past the batch: a batch of short runs must not double it without end.
+                        most = min(2 * runMost, payloads.count)
                         continue
                     }
-                    most = 0
+                    most = nil
                 }
             }
             let verdict = try check.check(payloads[next].payload, signed: payloads[next].signed)
@@ -58,43 +61,6 @@ extension GraphStore {
             next += 1
         }
         return verdicts
-    }
-
-    /// The longest run at the start of `payloads`, of at most `most`, whose payloads can each
-    /// be folded with the others (``claims(_:)``) and claim nothing another of them claims.
-    static func apartRun<Payloads: Collection>(_ payloads: Payloads, most: Int) -> Payloads.SubSequence
-        where Payloads.Element == (payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?) {
-        var claimed: Set<Hash32> = []
-        var end = payloads.startIndex
-        for (payload, _) in payloads.prefix(most) {
-            guard let claims = claims(payload), claimed.isDisjoint(with: claims) else { break }
-            claimed.formUnion(claims)
-            end = payloads.index(after: end)
-        }
-        return payloads[payloads.startIndex ..< end]
-    }
-
-    /// What of the graph a payload's check reads and its fold changes, beyond what it creates:
-    /// for an event, the resources it names and the planning objects it fulfils, satisfies or
-    /// settles; for an intent, commitment or other flow, the resource whose unit its quantities
-    /// must be in. Empty for a payload that reads nothing another can change (a process, a
-    /// note); nil for one that must be checked alone: a correction (its original's resources),
-    /// a combine (its process's outputs), an agreement, acceptance or withdrawal (which bring
-    /// agreements into force or end them, and so decide the consent of events fulfilling their
-    /// commitments).
-    static func claims(_ payload: [UInt8]) -> Set<Hash32>? {
-        switch try? VFObject.decode(payload, author: FeedID(key: .zero)) {
-        case let .event(event)?:
-            guard event.corrects == nil, event.action != .combine else { return nil }
-            var claims = Set([event.resourceInventoriedAs, event.toResourceInventoriedAs].compactMap { $0?.hash })
-            for id in event.fulfills + event.satisfies + event.settles { claims.insert(id.hash) }
-            return claims
-        case let .planned(planned)?:
-            guard ![.agreement, .acceptance, .withdrawal].contains(planned.kind) else { return nil }
-            return Set([planned.resourceInventoriedAs?.hash].compactMap { $0 })
-        default:
-            return []
-        }
     }
 
     /// ``checkTogether(_:with:)`` of a run of payloads that claim nothing in common, inside a
@@ -106,11 +72,10 @@ extension GraphStore {
                                              with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict]? {
         let before = check
         var verdicts: [PublishVerdict]?
-        check.folding.lastWork = nil
         try check.folding.db.inSavepoint {
             let together = try checkTogether(payloads, with: &check)
-            guard check.folding.lastWork?.heldTouched ?? 0 == 0 else { return .rollback }
-            verdicts = together
+            guard together.heldTouched == 0 else { return .rollback }
+            verdicts = together.verdicts
             return .commit
         }
         if verdicts == nil {
@@ -120,22 +85,13 @@ extension GraphStore {
         return verdicts
     }
 
-    /// Whether nothing another payload of the same run can say changes what becomes of this
-    /// one: it is not ValueFlows, or a process, specification or agent, or an event that
-    /// names no resource it does not create itself, corrects nothing, and is not a combine
-    /// (which looks for its container among its process's outputs). The run's other payloads
-    /// cannot name it either: their ids are not known before they are signed.
-    static func standsAlone(_ payload: [UInt8]) -> Bool {
-        guard case let .event(event)? = try? VFObject.decode(payload, author: FeedID(key: .zero)) else { return true }
-        return event.resourceInventoriedAs == nil && event.toResourceInventoriedAs == nil && event.corrects == nil && event.action != .combine
-    }
-
     /// ``PublishCheck/check(_:)`` of each payload in turn, when none changes what becomes of
     /// another (every one stands alone, or see ``checkTogetherIfApart(_:with:)``): the screened
     /// entries are folded by one update instead of one each, which decides each of them as
     /// folding them one after the other would.
+    /// Also gives how many events held before the update changed (``UpdateWork/heldTouched``).
     private static func checkTogether(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
-                                      with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
+                                      with check: inout PublishCheck<TablePublishTarget>) throws -> (verdicts: [PublishVerdict], heldTouched: Int) {
         var screened: [PublishCheck<TablePublishTarget>.Screening] = []
         for (payload, signed) in payloads {
             let screening = check.screen(payload, signed: signed)
@@ -144,7 +100,7 @@ extension GraphStore {
         }
         let entries = screened.compactMap { if case let .fold(entry) = $0 { entry } else { nil } }
         var target = check.folding
-        let statuses = try target.fold(entries)
+        let (statuses, work) = try target.fold(entries)
         check.folding = target
         var verdicts: [PublishVerdict] = []
         for screening in screened {
@@ -154,7 +110,7 @@ extension GraphStore {
             }
             if case .refused = verdicts.last! { break }
         }
-        return verdicts
+        return (verdicts, work?.heldTouched ?? 0)
     }
 }
 
@@ -166,8 +122,6 @@ struct TablePublishTarget: PublishTarget {
     private var cursors: [FeedID: UInt64]
     /// The entries folded so far: the tables hold them, the log does not.
     private let provisional = ProvisionalRecords()
-    /// What the last fold's update touched.
-    var lastWork: UpdateWork?
     /// How many updates folded entries in, kept or rolled back (one a fold).
     var updates: Int { provisional.updates }
     private let knowledge: TableKnowledge
@@ -181,7 +135,7 @@ struct TablePublishTarget: PublishTarget {
     }
 
     mutating func fold(_ entry: GraphEntry) throws -> EventStatus? {
-        try fold([entry])[entry.id] ?? nil
+        try fold([entry]).statuses[entry.id] ?? nil
     }
 
     /// Read by the rows' keys: the event's resource numbers, then each resource's row (every
@@ -209,9 +163,10 @@ struct TablePublishTarget: PublishTarget {
         provisional.records = provisional.records.filter { $0.value.sequence <= earlier.cursors[$0.value.author] ?? 0 }
     }
 
-    /// Folds `entries` (one feed's, in order) by one update, and gives what became of each.
-    mutating func fold(_ entries: [GraphEntry]) throws -> [EntryID: EventStatus?] {
-        guard let last = entries.last else { return [:] }
+    /// Folds `entries` (one feed's, in order) by one update, and gives what became of each,
+    /// and what the update touched (nil when there was nothing to fold).
+    mutating func fold(_ entries: [GraphEntry]) throws -> (statuses: [EntryID: EventStatus?], work: UpdateWork?) {
+        guard let last = entries.last else { return ([:], nil) }
         var heads = cursors
         heads[last.author] = last.sequence
         for entry in entries {
@@ -220,7 +175,6 @@ struct TablePublishTarget: PublishTarget {
         }
         var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: heads, entries: entries, provisional: provisional)
         _ = try update.run()
-        lastWork = update.work
         provisional.updates += 1
         cursors = heads
         let tables = UpdateTables(db: db, log: log, heads: heads, provisional: provisional)
@@ -234,7 +188,7 @@ struct TablePublishTarget: PublishTarget {
                 statuses[entry.id] = .some(nil)
             }
         }
-        return statuses
+        return (statuses, update.work)
     }
 }
 

@@ -82,8 +82,10 @@ enum GraphTableReader {
             }
         }
 
-        for table in ["process", "resourceSpecification"] {
-            for id in try ids(db, table: table) {
+        let listed = [("process", "SELECT \(GraphSchema.itemID("process.n")) FROM process"),
+                      ("resourceSpecification", "SELECT id FROM resourceSpecification")]
+        for (table, sql) in listed {
+            for id in try GraphReader.ids(db, sql, bind: { _ in }) {
                 let (record, object) = try decode(id, table: table)
                 switch object {
                 case let .process(payload) where table == "process":
@@ -96,7 +98,7 @@ enum GraphTableReader {
             }
         }
 
-        for id in try ids(db, table: "planned") {
+        for id in try GraphReader.ids(db, "SELECT id FROM planned", bind: { _ in }) {
             guard case let (record, .planned(payload)) = try decode(id, table: "planned") else {
                 throw GraphStoreError("planned \(id): its payload is not a planning type; run vf graph rebuild")
             }
@@ -190,18 +192,6 @@ enum GraphTableReader {
                 throw GraphStoreError("rejected: malformed row; run vf graph rebuild")
             }
             result[EntryID(hash: id)] = status
-        }
-        return result
-    }
-
-    /// The ids of `process` (in number order) or `resourceSpecification` (in id order).
-    static func ids(_ db: Database, table: String) throws -> [EntryID] {
-        let s = try RawStatement(db, table == "process" ? "SELECT \(GraphSchema.itemID("process.n")) FROM process ORDER BY n"
-                                                         : "SELECT id FROM \(table) ORDER BY id")
-        var result: [EntryID] = []
-        while try s.next() {
-            guard let id = try s.hash(0, table: table) else { throw GraphStoreError("\(table): row without id; run vf graph rebuild") }
-            result.append(EntryID(hash: id))
         }
         return result
     }

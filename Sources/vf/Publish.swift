@@ -176,11 +176,7 @@ struct Publish: ParsableCommand {
     private func report(_ signed: SignedEntry) {
         let entry = signed.entry
         if json {
-            var created: ResourceID?
-            if let payload = signed.payload, case let .event(event)? = try? VFObject.decode(payload, author: entry.author),
-               event.newInventoriedResource != nil {
-                created = ResourceID(createdBy: entry.id)
-            }
+            let created = EntryJSON.createdResource(signed)
             // Keys in order, as JSONOutput writes an object's: one line per entry.
             JSONOutput.print { w in
                 w.beginObject()

@@ -55,14 +55,7 @@ final class ApartRunTests: XCTestCase {
     private func check(_ f: Farm, _ payloads: [[UInt8]]) throws -> (verdicts: [PublishVerdict], updates: Int, expected: [PublishVerdict]) {
         let author = f.net.key("farm").feed
         let head = try f.log.head(of: author)?.sequence ?? 0
-        var builder = GraphBuilder()
-        builder.insert(try f.log.feeds().flatMap { try f.log.records(author: $0.author) }.map { GraphEntry($0, verified: true) })
-        var inMemory = PublishCheck(builder: builder, author: author, headSequence: head, timestamp: 1_900_000_000_000)
-        var expected: [PublishVerdict] = []
-        for payload in payloads {
-            expected.append(inMemory.check(payload))
-            if case .refused = expected.last! { break }
-        }
+        let expected = try verdictsInMemory(f.log, author: author, payloads)
         var result: ([PublishVerdict], Int) = ([], 0)
         try f.store.writeAndRollBack { db in
             let cursors = try GraphTableReader.cursors(db)
@@ -84,6 +77,17 @@ final class ApartRunTests: XCTestCase {
         XCTAssertEqual(verdicts, Array(repeating: .accepted, count: run.count))
         XCTAssertEqual(updates, 1, "seven payloads, each naming a lot none of the others names")
         assertSameTables(try f.store.tableContents(), before, "a check changes nothing")
+    }
+
+    /// Runs of two, one after another, for longer than doubling the run's bound each time could
+    /// count: the bound stops at the batch's size.
+    func testManyShortRunsDoNotOverflowTheirBound() throws {
+        let f = try farm()
+        let run = (0..<300).map { consume(f, $0 % 2, "0.01") }
+        let (verdicts, updates, expected) = try check(f, run)
+        XCTAssertEqual(verdicts, expected)
+        XCTAssertEqual(verdicts, Array(repeating: .accepted, count: run.count))
+        XCTAssertEqual(updates, 150, "each run of two by one update")
     }
 
     func testAResourceNamedTwiceStartsANewRunAndARefusalStopsIt() throws {

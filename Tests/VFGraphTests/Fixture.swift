@@ -144,3 +144,19 @@ func assertSameTables(_ a: [String: [[String]]], _ b: [String: [[String]]], _ me
     }
     XCTFail("\(message): tables differ:\n" + diffs.prefix(8).joined(separator: "\n"), file: file, line: line)
 }
+
+/// The verdicts of checking `payloads` in turn, as `author` would publish them, against the
+/// graph derived in memory from `log`, up to and including the first refusal: what a check
+/// against the tables must give.
+func verdictsInMemory(_ log: LogStore, author: FeedID, _ payloads: [[UInt8]],
+                      timestamp: Int64 = 1_900_000_000_000) throws -> [PublishVerdict] {
+    var builder = GraphBuilder()
+    builder.insert(try log.feeds().flatMap { try log.records(author: $0.author) }.map { GraphEntry($0, verified: true) })
+    var check = PublishCheck(builder: builder, author: author, headSequence: try log.head(of: author)?.sequence ?? 0, timestamp: timestamp)
+    var verdicts: [PublishVerdict] = []
+    for payload in payloads {
+        verdicts.append(check.check(payload))
+        if case .refused = verdicts.last! { break }
+    }
+    return verdicts
+}
