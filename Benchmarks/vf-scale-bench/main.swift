@@ -337,18 +337,33 @@ let notes = try linesFile("notes", { #"{"note":"line \#($0)","n":\#($0)}"# }, co
 let inOrder = try linesFile("in-order", { produce(largeHome.me, time: iso(base + Int64($0) * 1000), $0) }, count: lines)
 let backDated = try linesFile("back-dated", { produce(largeHome.me, time: iso(base - Int64($0) * 1000), $0) }, count: lines)
 let notesRun = try run(["publish", "--lines", "-", "--home", largeHome.path], stdinFile: notes)
-let inOrderRun = try run(["publish", "--lines", "-", "--json", "--home", largeHome.path], stdinFile: inOrder)
-let backDatedRun = try run(["publish", "--lines", "-", "--home", largeHome.path], stdinFile: backDated)
-for r in [notesRun, inOrderRun, backDatedRun] where r.status != 0 { throw BenchError("vf publish --lines failed") }
+if notesRun.status != 0 { throw BenchError("vf publish --lines (notes) failed") }
 let notesRate = Double(lines) / notesRun.seconds
-func bulk(_ name: String, _ r: Run, count: Int = lines) {
+let graphPath = largeHome.path + "/graph.sqlite"
+/// Runs `vf publish --lines` of `file` (`count` lines) into the large home, and measures what
+/// SQLite alone takes to write the graph rows it added (``GraphSnapshot/floor``).
+@MainActor func bulkRun(_ file: String, count: Int, json: Bool = false) throws -> (run: Run, floor: Double) {
+    let before = try GraphSnapshot(of: graphPath, into: root)
+    defer { before.remove() }
+    let r = try run(["publish", "--lines", "-"] + (json ? ["--json"] : []) + ["--home", largeHome.path], stdinFile: file)
+    if r.status != 0 { throw BenchError("vf publish --lines of \(file) failed") }
+    return (r, try before.floor(after: graphPath, lines: count, directory: root))
+}
+let (inOrderRun, inOrderFloor) = try bulkRun(inOrder, count: lines, json: true)
+let (backDatedRun, backDatedFloor) = try bulkRun(backDated, count: lines)
+/// The rate of `r` over plain notes'; and the most it could reach writing the rows it wrote:
+/// the notes' time for as many lines (the log's work) plus SQLite alone writing the graph's rows.
+@MainActor func bulk(_ name: String, _ r: Run, floor: Double, count: Int = lines) {
     let rate = Double(count) / r.seconds
+    let notesSeconds = notesRun.seconds * Double(count) / Double(lines)
+    let ceiling = notesSeconds / (notesSeconds + floor)
     say(String(format: "  vf publish --lines, %d %@: %.0f lines/s, %.2f × plain notes (target ≥ 0.5); peak %.0f MB",
                count, name as NSString, rate, rate / notesRate, r.peakMB))
+    say(String(format: "      SQLite alone writing the graph rows they added: %.1f s, so at most %.2f × plain notes", floor, ceiling))
 }
 say(String(format: "  vf publish --lines, %d plain notes: %.0f lines/s; peak %.0f MB", lines, notesRate, notesRun.peakMB))
-bulk("events in order", inOrderRun)
-bulk("events back-dated", backDatedRun)
+bulk("events in order", inOrderRun, floor: inOrderFloor)
+bulk("events back-dated", backDatedRun, floor: backDatedFloor)
 // Back-dated onto the same resources: raises of 1,000 lots just made, at times among their
 // other events, so each lands before later events on its lot and those fold again.
 /// The values of `key` in the JSON lines `vf publish --lines --json` printed.
@@ -365,23 +380,21 @@ let shared = try linesFile("shared", { n in
     let lot = lots[lots.startIndex + n % lots.count]
     return #"{"@type":"EconomicEvent","action":"raise","provider":"\#(largeHome.me)","receiver":"\#(largeHome.me)","hasPointInTime":"\#(iso(base + Int64((n * 7919) % lines) * 1000 - 500))","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"resourceInventoriedAs":"\#(lot)"}"#
 }, count: sharedCount)
-let sharedRun = try run(["publish", "--lines", "-", "--home", largeHome.path], stdinFile: shared)
-if sharedRun.status != 0 { throw BenchError("vf publish --lines (shared) failed") }
-bulk("raises back-dated onto 1,000 lots", sharedRun, count: sharedCount)
+let (sharedRun, sharedFloor) = try bulkRun(shared, count: sharedCount)
+bulk("raises back-dated onto 1,000 lots", sharedRun, floor: sharedFloor, count: sharedCount)
 // Steps of processes: processes first (their ids are known only once signed), then into each
 // an input (a consume of a lot made above) and an output (a produce of a new lot).
 let stepCount = lines / 10
 let processLines = try linesFile("processes", { #"{"@type":"Process","name":"step \#($0)"}"# }, count: stepCount)
-let processRun = try run(["publish", "--lines", "-", "--json", "--home", largeHome.path], stdinFile: processLines)
+let (processRun, processFloor) = try bulkRun(processLines, count: stepCount, json: true)
 let processIDs = printed("id", in: processRun.stdout)
-guard processRun.status == 0, processIDs.count == stepCount, madeLots.count >= stepCount else { throw BenchError("vf publish --lines (processes) failed") }
+guard processIDs.count == stepCount, madeLots.count >= stepCount else { throw BenchError("vf publish --lines (processes) failed") }
 let steps = try linesFile("steps", { n in
     let (process, lot, time) = (processIDs[n / 2], madeLots[n / 2], iso(base + Int64(lines + n) * 1000))
     return n % 2 == 0
         ? #"{"@type":"EconomicEvent","action":"consume","provider":"\#(largeHome.me)","receiver":"\#(largeHome.me)","hasPointInTime":"\#(time)","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"resourceInventoriedAs":"\#(lot)","inputOf":"\#(process)"}"#
         : #"{"@type":"EconomicEvent","action":"produce","provider":"\#(largeHome.me)","receiver":"\#(largeHome.me)","hasPointInTime":"\#(time)","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"newInventoriedResource":{"name":"made \#(n)"},"outputOf":"\#(process)"}"#
 }, count: stepCount * 2)
-let stepsRun = try run(["publish", "--lines", "-", "--home", largeHome.path], stdinFile: steps)
-if stepsRun.status != 0 { throw BenchError("vf publish --lines (steps) failed") }
-bulk("processes", processRun, count: stepCount)
-bulk("inputs and outputs of those processes", stepsRun, count: stepCount * 2)
+let (stepsRun, stepsFloor) = try bulkRun(steps, count: stepCount * 2)
+bulk("processes", processRun, floor: processFloor, count: stepCount)
+bulk("inputs and outputs of those processes", stepsRun, floor: stepsFloor, count: stepCount * 2)

@@ -60,6 +60,12 @@ public enum EventValidator {
         }
         let event: EconomicEventPayload
         do { event = try EconomicEventPayload(json: json) } catch { return .invalid(error.reason) }
+        return validate(event, known: known, origin: origin)
+    }
+
+    /// Validates an event payload already read: what ``validate(_:known:origin:)-(JSONValue,_,_)``
+    /// asks once it has read one.
+    package static func validate(_ event: EconomicEventPayload, known: some KnownObjects, origin: EventOrigin) -> Validation {
         if let failure = checkReferences(event, known: known, origin: origin) { return failure }
         if let reason = unitMismatch(event, units: { known.resourceKnowledge(of: $0) }) { return .invalid(reason) }
         if let reason = specificationUnitMismatch(event, defaultUnit: { known.defaultUnit(ofSpecification: $0) }) { return .invalid(reason) }

@@ -108,6 +108,21 @@ package struct JSONTape {
         }
     }
 
+    /// The name of each member of the object at `object` (its bytes: a name on the tape has no
+    /// escapes), in the order written.
+    package func memberNames(_ object: Int) -> [JSONName] {
+        guard nodes[object].kind == .object else { return [] }
+        var names: [JSONName] = []
+        var child = object + 1
+        let end = Int(nodes[object].after)
+        while child < end {
+            let c = nodes[child]
+            names.append(JSONName(String(decoding: bytes[Int(c.keyStart) ..< Int(c.keyEnd)], as: UTF8.self)))
+            child = Int(c.after)
+        }
+        return names
+    }
+
     /// Whether the string at `node` has exactly the bytes of `text`.
     package func stringEquals(_ node: Int, _ text: StaticString) -> Bool {
         let n = nodes[node]

@@ -59,4 +59,23 @@ public enum KnownProperties {
         }
         return nil
     }
+
+    /// ``firstUnknown(in:)-(JSONValue)`` of a payload read onto the tape, which gives the same
+    /// answer without building the tree.
+    package static func firstUnknown(in tape: JSONTape) -> String? {
+        guard tape.nodes.first?.kind == .object, let typeNode = tape.member(0, "@type"), tape.nodes[typeNode].kind == .string else { return nil }
+        let type = tape.text(typeNode)
+        guard let known = byType[JSONName(type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type)] else { return nil }
+        if let bad = tape.memberNames(0).filter({ !keywords.contains($0) && !known.contains($0) }).min() { return bad.text }
+        func inner(_ node: Int?, _ allowed: (JSONName) -> Bool) -> JSONName? {
+            guard let node, tape.nodes[node].kind == .object else { return nil }
+            return tape.memberNames(node).filter { !allowed($0) }.min()
+        }
+        if let bad = inner(tape.member(0, "resourceQuantity"), measure.contains) { return "resourceQuantity.\(bad)" }
+        if let bad = inner(tape.member(0, "effortQuantity"), measure.contains) { return "effortQuantity.\(bad)" }
+        if let bad = inner(tape.member(0, "newInventoriedResource"), { newResource.contains($0) || keywords.contains($0) }) {
+            return "newInventoriedResource.\(bad)"
+        }
+        return nil
+    }
 }

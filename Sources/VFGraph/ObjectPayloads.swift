@@ -111,7 +111,12 @@ public enum VFObject: Sendable, Equatable {
     /// Reads a payload. `@type` may be bare (`EconomicEvent`) or prefixed (`vf:EconomicEvent`).
     /// - Throws: the reason a payload of a graph type is malformed.
     public static func decode(_ payload: [UInt8], author: FeedID) throws(ReasonError) -> VFObject {
-        if let tape = JSONTape(scanning: payload), let object = try decode(tape) { return object }
+        try decode(payload, tape: JSONTape(scanning: payload), author: author)
+    }
+
+    /// ``decode(_:author:)`` with the payload's tape scanned already (nil when the tape gives up on it).
+    package static func decode(_ payload: [UInt8], tape: JSONTape?, author: FeedID) throws(ReasonError) -> VFObject {
+        if let tape, let object = try decode(tape) { return object }
         let json: JSONValue
         do { json = try JSONParser.parse(payload) } catch { throw ReasonError("payload: \(error)") }
         return try decode(json, author: author)

@@ -78,17 +78,23 @@ public struct PublishCheck<Target: PublishTarget> {
     /// stands for it, to fold; ``settle(_:)`` takes what the fold made of it.
     package mutating func screen(_ payload: [UInt8], signed: (id: EntryID, timestamp: Int64)? = nil) -> Screening {
         if refusedEarlier { return .verdict(.refused("a payload before this one was refused")) }
+        // Read once, onto the tape where it applies (else into a tree), for every question below.
+        let tape = JSONTape(scanning: payload)
         let object: VFObject
-        do { object = try VFObject.decode(payload, author: author) } catch { return .verdict(.refused(error.reason)) }
+        do { object = try VFObject.decode(payload, tape: tape, author: author) } catch { return .verdict(.refused(error.reason)) }
         guard object.kind != nil else { return .verdict(.notValueFlows) }
-        // Parsed once, for both questions below.
-        let json: JSONValue
-        do { json = try JSONParser.parse(payload) } catch { return .verdict(.refused("payload: \(error)")) }
-        if let unknown = KnownProperties.firstUnknown(in: json) {
-            return .verdict(.refused("\(json["@type"]?.stringValue ?? "?") has no property \"\(unknown)\""))
+        // A property its type does not define, with the `@type` as written.
+        let unknown: (type: String?, property: String)?
+        if let tape {
+            unknown = KnownProperties.firstUnknown(in: tape).map { (tape.member(0, "@type").map(tape.text), $0) }
+        } else {
+            let json: JSONValue
+            do { json = try JSONParser.parse(payload) } catch { return .verdict(.refused("payload: \(error)")) }
+            unknown = KnownProperties.firstUnknown(in: json).map { (json["@type"]?.stringValue, $0) }
         }
-        if case .event = object {
-            switch EventValidator.validate(json, known: target.known, origin: .local) {
+        if let unknown { return .verdict(.refused("\(unknown.type ?? "?") has no property \"\(unknown.property)\"")) }
+        if case let .event(event) = object {
+            switch EventValidator.validate(event, known: target.known, origin: .local) {
             case let .invalid(reason), let .pending(reason): return .verdict(.refused(reason))
             case .valid: break
             }
@@ -142,7 +148,15 @@ public struct PublishCheck<Target: PublishTarget> {
 extension PublishVerdict {
     /// Whether a payload is a ValueFlows object by its `@type`, without reading the rest.
     public static func isValueFlows(_ payload: [UInt8]) -> Bool {
-        guard let json = try? JSONParser.parse(payload), let type = json["@type"]?.stringValue else { return false }
+        let type: String
+        // The tape reads a payload as the parser does wherever it applies, building no tree.
+        if let tape = JSONTape(scanning: payload) {
+            guard let node = tape.member(0, "@type"), tape.nodes[node].kind == .string else { return false }
+            type = tape.text(node)
+        } else {
+            guard let json = try? JSONParser.parse(payload), let text = json["@type"]?.stringValue else { return false }
+            type = text
+        }
         let bare = type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type
         // The types whose properties this node knows are exactly the ValueFlows types it reads.
         return KnownProperties.byType[JSONName(bare)] != nil

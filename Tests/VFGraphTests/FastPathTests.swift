@@ -109,6 +109,55 @@ final class FastPathTests: XCTestCase {
         }
     }
 
+    /// Whether a payload is a ValueFlows object, read from the tape where it applies, is what
+    /// the tree of the parser says: for every payload above, and for `@type`s the tape gives
+    /// up on (a `\u` escape), that are not strings, prefixed, unknown, or not at the top.
+    func testIsValueFlowsAgreesWithTheParsersReading() {
+        func byTree(_ bytes: [UInt8]) -> Bool {
+            guard let json = try? JSONParser.parse(bytes), var type = json["@type"]?.stringValue else { return false }
+            if type.hasPrefix("vf:") { type.removeFirst(3) }
+            return KnownProperties.byType[JSONName(type)] != nil
+        }
+        let more = [
+            #"{"@type":"\u0045conomicEvent"}"#, #"{"@type":"Econ\/omicEvent"}"#, #"{"@type":"vf:Process"}"#,
+            #"{"@type":"vf:vf:Process"}"#, #"{"@type":"Nothing"}"#, #"{"@type":["Process"]}"#, #"{"@type":7}"#,
+            #"{"a":{"@type":"Process"}}"#, #"{"@type":"Process","@type":"Process"}"#, #"{"@type":"Process""#,
+        ]
+        var known = 0
+        for text in payloads() + more {
+            let bytes = Array(text.utf8)
+            XCTAssertEqual(PublishVerdict.isValueFlows(bytes), byTree(bytes), text)
+            if byTree(bytes) { known += 1 }
+        }
+        XCTAssertGreaterThan(known, 3)
+        XCTAssertTrue(PublishVerdict.isValueFlows(Array(#"{"@type":"\u0045conomicEvent"}"#.utf8)))
+        XCTAssertFalse(PublishVerdict.isValueFlows(Array(#"{"@type":"Process","@type":"Process"}"#.utf8)))
+    }
+
+    /// The first unknown property read from the tape is the tree's, misspelt at the top, inside
+    /// each measure and inside a new resource, or several at once (the first in byte order).
+    func testFirstUnknownPropertyFromTheTapeIsTheTrees() throws {
+        let feed = author.description
+        let event = #""@type":"EconomicEvent","action":"produce","provider":"\#(feed)","receiver":"\#(feed)""#
+        let more = [
+            #"{\#(event),"provder":"x"}"#, #"{\#(event),"zeta":1,"alpha":2,"Beta":3}"#,
+            #"{\#(event),"resourceQuantity":{"hasNumericalValue":"1","hasUnt":"kg"}}"#,
+            #"{\#(event),"effortQuantity":{"hasNumericalValue":"1","hasUnit":"h","x":1}}"#,
+            #"{\#(event),"newInventoriedResource":{"name":"a","@id":"b","colour":"red"}}"#,
+            #"{\#(event),"newInventoriedResource":"not an object","resourceQuantity":[1]}"#,
+            #"{"@type":"vf:Process","name":"p","baseOn":"x"}"#, #"{"@type":"Unknown","whatever":1}"#, #"{"note":"x"}"#,
+        ]
+        var unknowns = 0
+        for text in payloads() + more {
+            let bytes = Array(text.utf8)
+            guard let tape = JSONTape(scanning: bytes), let tree = try? JSONParser.parse(bytes) else { continue }
+            XCTAssertEqual(KnownProperties.firstUnknown(in: tape), KnownProperties.firstUnknown(in: tree), text)
+            if KnownProperties.firstUnknown(in: tree) != nil { unknowns += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(unknowns, 6)
+        XCTAssertEqual(KnownProperties.firstUnknown(in: try XCTUnwrap(JSONTape(scanning: Array(more[1].utf8)))), "Beta")
+    }
+
     /// The tape accepts a subset of what the profile accepts: every payload vector of
     /// docs/protocol.md §9 that the profile refuses, the tape refuses too (BOM, duplicate
     /// names, lone surrogates, malformed UTF-8, depth), and what it accepts parses alike.
