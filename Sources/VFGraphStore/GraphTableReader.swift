@@ -235,6 +235,8 @@ enum GraphTableReader {
     }
 
     static func agentID(_ text: String) throws -> AgentID {
+        // Most are feeds, read from their bytes; anything else takes the parsing initialisers.
+        if let feed = text.utf8.withContiguousStorageIfAvailable(IdentifierBytes.feedID) ?? nil { return .feed(feed) }
         if let feed = try? FeedID(parsing: text) { return .feed(feed) }
         if let entry = try? EntryID(parsing: text) { return .described(entry) }
         throw GraphStoreError("not an agent id: \(text); run vf graph rebuild")

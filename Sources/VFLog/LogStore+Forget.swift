@@ -39,7 +39,12 @@ extension LogStore {
 
     /// Whether this node forgot the payload of `id` (``forget(_:)``).
     public func isForgotten(_ id: EntryID) throws(StoreError) -> Bool {
-        try read("read forgotten payloads") { db in
+        // Inside readingInOneTransaction, the set is read once for the transaction.
+        if let held = heldReads.held(on: pthread_self()) {
+            if held.forgotten == nil { held.forgotten = Set(try forgottenEntries()) }
+            return held.forgotten?.contains(id) ?? false
+        }
+        return try read("read forgotten payloads") { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM forgotten WHERE entry = ?", arguments: [Data(id.bytes)]) != nil
         }
     }

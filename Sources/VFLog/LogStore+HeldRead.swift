@@ -29,20 +29,33 @@ extension LogStore {
     }
 }
 
-/// The threads that hold a read transaction of the log (``LogStore/readingInOneTransaction(_:)``).
+/// The threads that hold a read transaction of the log (``LogStore/readingInOneTransaction(_:)``),
+/// each with what it read once for the whole transaction.
 final class HeldReads: @unchecked Sendable {
     private let lock = NSLock()
-    private var threads: Set<pthread_t> = []
+    private var threads: [pthread_t: HeldRead] = [:]
 
     func isHeld(on thread: pthread_t) -> Bool {
-        lock.withLock { threads.contains(thread) }
+        lock.withLock { threads[thread] != nil }
+    }
+
+    /// The read `thread` holds, if any: only that thread uses it.
+    func held(on thread: pthread_t) -> HeldRead? {
+        lock.withLock { threads[thread] }
     }
 
     func hold(on thread: pthread_t) {
-        lock.withLock { _ = threads.insert(thread) }
+        lock.withLock { threads[thread] = HeldRead() }
     }
 
     func release(on thread: pthread_t) {
-        lock.withLock { _ = threads.remove(thread) }
+        lock.withLock { _ = threads.removeValue(forKey: thread) }
     }
+}
+
+/// What one held read transaction has read that stays the same while it is held (one snapshot).
+final class HeldRead {
+    /// The entries whose payloads were forgotten (``LogStore/isForgotten(_:)``): read once, as
+    /// a check asks about every entry it names, and the set is small.
+    var forgotten: Set<EntryID>?
 }

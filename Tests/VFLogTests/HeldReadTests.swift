@@ -32,6 +32,29 @@ final class HeldReadTests: XCTestCase {
         XCTAssertEqual(try store.head(of: key.feed)?.sequence, 2)
     }
 
+    /// Inside the scope, whether a payload was forgotten is answered from the set read once:
+    /// right for the entries forgotten before, and, like every read there, blind to a forget
+    /// written meanwhile, which the next scope sees.
+    func testForgottenEntriesAreReadOnceForTheScope() throws {
+        let path = try temporaryDirectory(self) + "/log.sqlite"
+        let store = try LogStore(path: path)
+        let writer = try LogStore(path: path)
+        let key = SigningKey()
+        let ids = try (1...3).map { try store.append(Array(#"{"n":\#($0)}"#.utf8), key: key).entry.id }
+        try store.forget(ids[0])
+        try store.readingInOneTransaction {
+            XCTAssertTrue(try store.isForgotten(ids[0]))
+            XCTAssertFalse(try store.isForgotten(ids[1]))
+            try writer.forget(ids[1])
+            XCTAssertFalse(try store.isForgotten(ids[1]), "a forget after the snapshot is not seen in the scope")
+            XCTAssertFalse(try store.isForgotten(ids[2]))
+        }
+        XCTAssertTrue(try store.isForgotten(ids[1]))
+        try store.readingInOneTransaction {
+            XCTAssertEqual(try ids.map { try store.isForgotten($0) }, [true, true, false])
+        }
+    }
+
     func testWhatTheBodyThrowsPassesThroughAndEndsTheScope() throws {
         let store = try LogStore(path: try temporaryDirectory(self) + "/log.sqlite")
         struct Stop: Error {}
