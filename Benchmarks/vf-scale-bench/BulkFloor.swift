@@ -62,6 +62,13 @@ struct GraphSnapshot {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: work + suffix) } }
         try FileManager.default.copyItem(atPath: path, toPath: work)
         if FileManager.default.fileExists(atPath: path + "-wal") { try FileManager.default.copyItem(atPath: path + "-wal", toPath: work + "-wal") }
+        // On disk before the clock starts: else the first sync of the copy (the checkpoint at
+        // its close) writes the whole file, which the home's own file, written long before, does not.
+        for file in [work, work + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: file))
+            try handle.synchronize()
+            try handle.close()
+        }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

@@ -398,3 +398,32 @@ let steps = try linesFile("steps", { n in
 let (stepsRun, stepsFloor) = try bulkRun(steps, count: stepCount * 2)
 bulk("processes", processRun, floor: processFloor, count: stepCount)
 bulk("inputs and outputs of those processes", stepsRun, floor: stepsFloor, count: stepCount * 2)
+
+// vf import of another feed's events: made in a home of their own and exported as a bundle,
+// imported into the large home, and folded into its graph by the next read (`vf agents`), as a
+// peer's events are. 10,000 lines, then 100,000 more of the same feed, in order and back-dated
+// (two feeds): time per line at 100,000 over time per line at 10,000 is 1 when it is linear.
+@MainActor func importRuns(_ name: String, time: @escaping (Int) -> String) throws {
+    let home = root + "/other-\(name)"
+    let me = try run(["init", "--home", home]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    var perLine: [Double] = []
+    var done = 0
+    for count in [lines / 10, lines] {
+        let file = try linesFile("other-\(name)-\(done)", { produce(me, time: time(done + $0), done + $0) }, count: count)
+        let made = try run(["publish", "--lines", "-", "--home", home], stdinFile: file)
+        let bundle = root + "/other-\(name)-\(done).bundle"
+        let exported = try run(["export", "--author", me, "--out", bundle, "--home", home])
+        guard made.status == 0, exported.status == 0 else { throw BenchError("cannot make the \(name) bundle") }
+        let imported = try run(["import", bundle, "--home", largeHome.path])
+        let folded = try run(["agents", "--home", largeHome.path])
+        guard imported.status == 0, folded.status == 0 else { throw BenchError("vf import of the \(name) bundle failed") }
+        let seconds = imported.seconds + folded.seconds
+        perLine.append(seconds / Double(count))
+        say(String(format: "  vf import of %d events %@ of another feed: %.1f s, then folded by the next read: %.1f s; %.0f lines/s; peak %.0f MB, %.0f MB",
+                   count, name as NSString, imported.seconds, folded.seconds, Double(count) / seconds, imported.peakMB, folded.peakMB))
+        done += count
+    }
+    say(String(format: "      time per line at %d ÷ at %d: %.2f (1 when linear)", lines, lines / 10, perLine[1] / perLine[0]))
+}
+try importRuns("in order", time: { iso(base + Int64(2 * lines + $0) * 1000) })
+try importRuns("back-dated", time: { iso(base - Int64(2 * lines + $0) * 1000) })

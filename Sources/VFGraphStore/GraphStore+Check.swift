@@ -29,7 +29,10 @@ extension GraphStore {
     /// decides each as folding it after the ones before it would (``PayloadReach``): all at once
     /// when every one stands alone; else runs that claim nothing in common, while folding them
     /// proves to change no event held before (``checkTogetherIfApart(_:with:)``), from 16 at a
-    /// time and doubling, up to the whole batch; once a run does, the rest go one by one.
+    /// time and doubling, up to the whole batch. When a run does, it is rolled back, and the
+    /// next ``firstPause`` payloads go one by one before runs are tried again from 16; each
+    /// further rollback in the batch doubles the pause, so a batch of back-dated payloads wastes
+    /// a few folds in all, while one that mixes in a few goes back to runs after each.
     /// `signed`: the id and time of the entry signed for each payload, if it is.
     static func check(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
                       with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
@@ -39,29 +42,41 @@ extension GraphStore {
         }
         var verdicts: [PublishVerdict] = []
         var next = 0
-        var most: Int? = 16
+        var most = firstRun
+        // After a rollback: how many payloads still go one by one, and the pause after the next.
+        var paused = 0
+        var pause = firstPause
         while next < payloads.count {
-            if let runMost = most {
-                let count = PayloadReach.apartRun(reaches[next...], most: runMost)
+            if paused == 0 {
+                let count = PayloadReach.apartRun(reaches[next...], most: most)
                 if count > 1 {
                     if let runVerdicts = try checkTogetherIfApart(Array(payloads[next ..< next + count]), with: &check) {
                         verdicts += runVerdicts
                         if case .refused? = runVerdicts.last { return verdicts }
                         next += count
                         // Never past the batch: a batch of short runs must not double it without end.
-                        most = min(2 * runMost, payloads.count)
+                        most = min(2 * most, payloads.count)
                         continue
                     }
-                    most = nil
+                    // (Both stop at the batch's size, so neither can overflow.)
+                    paused = pause
+                    pause = min(2 * pause, payloads.count)
+                    most = firstRun
                 }
             }
             let verdict = try check.check(payloads[next].payload, signed: payloads[next].signed)
             verdicts.append(verdict)
             if case .refused = verdict { break }
             next += 1
+            if paused > 0 { paused -= 1 }
         }
         return verdicts
     }
+
+    /// The first run of payloads apart that a check folds together, and the payloads it then
+    /// checks one by one after a run is rolled back (``check(_:with:)``).
+    static let firstRun = 16
+    static let firstPause = 16
 
     /// ``checkTogether(_:with:)`` of a run of payloads that claim nothing in common, inside a
     /// savepoint, when folding them changes no event held before: then each reads and changes

@@ -114,6 +114,20 @@ final class ApartRunTests: XCTestCase {
         assertSameTables(try f.store.tableContents(), before, "a check changes nothing")
     }
 
+    /// After a rolled-back run, 16 payloads go one by one, then runs are tried again: a batch
+    /// with one back-dated payload goes back to folding runs together.
+    func testAfterARollbackRunsAreTriedAgain() throws {
+        let f = try farm()
+        let run = [consume(f, 0, "1", at: "2030-03-01T00:00:00Z")] + (0..<40).map { produce(f, "flour \($0)") }
+        let (verdicts, updates, expected) = try check(f, run)
+        XCTAssertEqual(verdicts, expected)
+        XCTAssertEqual(verdicts, Array(repeating: .accepted, count: run.count))
+        XCTAssertEqual(GraphStore.firstRun, 16)
+        XCTAssertEqual(GraphStore.firstPause, 16)
+        // The first 16 together, rolled back; those 16 alone; then runs of 16 and of the 9 left.
+        XCTAssertEqual(updates, 1 + 16 + 1 + 1)
+    }
+
     /// An acceptance brings an agreement into force, and so gives consent to an event in the
     /// same batch that fulfils its commitment: it is checked alone, after the event.
     func testAnAcceptanceIsNotFoldedWithTheEventsBeforeIt() throws {
