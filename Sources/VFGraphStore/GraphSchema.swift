@@ -110,7 +110,7 @@ enum GraphSchema {
                     PRIMARY KEY (target, relation, source)
                 ) WITHOUT ROWID;
                 """)
-            try createIndexes(db, except: indexesOfV15)
+            try createIndexesOfV16(db, except: indexesOfV15)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
         migrator.registerMigration("v8: consent, withdrawals, and re-derive") { db in
@@ -132,7 +132,7 @@ enum GraphSchema {
                     PRIMARY KEY (target, relation, source)
                 ) WITHOUT ROWID;
                 """)
-            try createIndexes(db, except: indexesOfV15)
+            try createIndexesOfV16(db, except: indexesOfV15)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
         migrator.registerMigration("v9: links name their source's author, and re-derive") { db in
@@ -154,7 +154,7 @@ enum GraphSchema {
             // The applied corrections of an event are found by index, without reading the
             // others (anyone may publish a correction of anyone's event; only its author's apply).
             try db.execute(sql: "DROP INDEX IF EXISTS eventByCorrects")
-            try createIndexes(db, except: indexesOfV15)
+            try createIndexesOfV16(db, except: indexesOfV15)
             for table in derivedTables + ["cursor"] { try db.execute(sql: "DELETE FROM \(table)") }
         }
         migrator.registerMigration("v10: only creating events that did not apply in eventByCreates") { db in
@@ -162,7 +162,7 @@ enum GraphSchema {
             // creating events keeps only those that did not apply: a new resource no longer
             // costs an insert at a random place in it. Nothing derived changes.
             try db.execute(sql: "DROP INDEX IF EXISTS eventByCreates")
-            try createIndexes(db, except: indexesOfV15)
+            try createIndexesOfV16(db, except: indexesOfV15)
         }
         migrator.registerMigration("v11: reasons of at most 1,000 bytes, and ambiguous combines naming ten containers") { db in
             // A reason quotes what a payload says at most 1,000 bytes long, and an ambiguous
@@ -200,7 +200,7 @@ enum GraphSchema {
             for name in ["eventByFromResource", "eventByToResource", "eventByContainer", "eventByInputOf", "eventByOutputOf", "eventByCorrects"] {
                 try db.execute(sql: "DROP INDEX IF EXISTS \(name)")
             }
-            try createIndexes(db, except: indexesOfV15)
+            try createIndexesOfV16(db, except: indexesOfV15)
         }
         migrator.registerMigration("v15: the links to an entry by relation in source order, and a feed's links by relation") { db in
             // A page of a plan's members, of the commitments promising an intent or of a
@@ -210,7 +210,7 @@ enum GraphSchema {
             // an agreement in force stipulates a commitment read every agreement stipulating it,
             // anyone's: with a feed's links by (author, relation, target), only those a party
             // published or accepted. Nothing derived changes.
-            try createIndexes(db)
+            try createIndexesOfV16(db)
         }
         migrator.registerMigration("v16: resources and processes numbered in the order they are first named, and re-derive") { db in
             // A resource, its history and the events naming it were keyed by its 32-byte id, a
@@ -270,7 +270,7 @@ enum GraphSchema {
                     PRIMARY KEY (resource, ord)
                 ) WITHOUT ROWID;
                 """)
-            try createIndexes(db)
+            try createIndexesOfV16(db)
             for table in rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
         }
         return migrator
@@ -280,13 +280,23 @@ enum GraphSchema {
     /// in `historyText` and the row holds its BLAKE2b-256 hash (migration v13).
     static let historyTextInline = 64
 
+    /// The indexes of the current schema: v16's, and those a later migration adds (it adds
+    /// them here too). A rebuild drops and makes these; a test checks that a new store has
+    /// exactly these. The migrations make only the lists frozen as they shipped.
+    static let indexes = indexesOfV16
+
+    /// The indexes as v16 left them (the migrations before it make some of these: the index
+    /// lists of v6 to v15 were this one, filtered). Frozen: a migration must make what it made
+    /// when it shipped, so an index added later, perhaps on a column v6 did not have, goes in
+    /// a list of its own migration's, not here.
+    ///
     /// The indexes rows are looked up by (docs/protocol.md §16): the events that name a
     /// resource or put something into it, and the inputs and outputs of a process, by status
     /// and then in causal order (so a page of the applied ones reads what it returns, v14); the corrections of an
     /// event, the event creating a resource when it did not apply (an applied one is the
     /// resource row's `createdBy`), the events waiting for an id, and the agent a
     /// profile describes. Partial, so rows without the value cost them nothing.
-    static let indexes: [(name: String, on: String)] = [
+    private static let indexesOfV16: [(name: String, on: String)] = [
         ("eventByFromResource", "event (fromResource, status, ord) WHERE fromResource IS NOT NULL"),
         ("eventByToResource", "event (toResource, status, ord) WHERE toResource IS NOT NULL"),
         ("eventByContainer", "event (container, status, ord) WHERE container IS NOT NULL"),
@@ -305,16 +315,24 @@ enum GraphSchema {
     ]
 
     /// v6 makes the indexes on the tables it has: every one but those on v7's `planned` and `link`.
-    private static let indexesOfV6 = indexes.filter { index in
+    private static let indexesOfV6 = indexesOfV16.filter { index in
         !["planned", "link"].contains(index.on.prefix { $0 != " " })
     }
 
     /// v15 makes these, on `link` columns the migrations before it may not have yet (`author` is v9's).
     private static let indexesOfV15: Set<String> = ["linkByTargetInSourceOrder", "linkByAuthor"]
 
-    /// Makes the indexes that are not made yet, but those named in `except`.
-    static func createIndexes(_ db: Database, except: Set<String> = []) throws {
-        for index in indexes where !except.contains(index.name) {
+    /// Makes the indexes of v16 that are not made yet, but those named in `except`: for the
+    /// migrations up to v16.
+    private static func createIndexesOfV16(_ db: Database, except: Set<String> = []) throws {
+        for index in indexesOfV16 where !except.contains(index.name) {
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)")
+        }
+    }
+
+    /// Makes the indexes of the current schema that are not made yet: after a rebuild.
+    static func createIndexes(_ db: Database) throws {
+        for index in indexes {
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)")
         }
     }
