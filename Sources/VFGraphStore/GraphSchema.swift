@@ -273,6 +273,37 @@ enum GraphSchema {
             try createIndexesOfV16(db)
             for table in rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
         }
+        migrator.registerMigration("v17: events keyed by a local number, found by id through an index, and re-derive") { db in
+            // An event row was keyed by its 32-byte id, a hash: each new event was an insert at a
+            // random place in the event b-tree, whose rows are the longest of the graph's, so at a
+            // million events each one written dirtied a page of it (and often split one). Now
+            // a row's key is a number, the next one, and the id is found through an index of ids
+            // alone: what is new goes at the right edge of the table, and the random insert is
+            // into the narrower index. The rows are derived again.
+            try db.execute(sql: """
+                DROP TABLE event;
+                CREATE TABLE event (
+                    n INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL UNIQUE,
+                    status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
+                    reason TEXT,
+                    root TEXT,
+                    waitsFor BLOB,
+                    ord BLOB,
+                    container INTEGER,
+                    fromResource INTEGER,
+                    toResource INTEGER,
+                    inputOf INTEGER,
+                    outputOf INTEGER,
+                    corrects BLOB,
+                    creates INTEGER,
+                    corrected TEXT
+                );
+                """)
+            // The same indexes on it as v16 made.
+            try createIndexesOfV16(db)
+            for table in rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
+        }
         return migrator
     }
 
@@ -280,8 +311,8 @@ enum GraphSchema {
     /// in `historyText` and the row holds its BLAKE2b-256 hash (migration v13).
     static let historyTextInline = 64
 
-    /// The indexes of the current schema: v16's, and those a later migration adds (it adds
-    /// them here too). A rebuild drops and makes these; a test checks that a new store has
+    /// The indexes of the current schema: v16's (v17 made those on `event` again, the same),
+    /// and those a later migration adds (it adds them here too). A rebuild drops and makes these; a test checks that a new store has
     /// exactly these. The migrations make only the lists frozen as they shipped.
     static let indexes = indexesOfV16
 

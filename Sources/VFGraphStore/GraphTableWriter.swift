@@ -114,11 +114,16 @@ final class GraphTableWriter {
         try s.run()
     }
 
-    /// Inserts an event row, or replaces the one with its id.
+    /// Inserts an event row, numbered next, or updates the one with its id where it stands
+    /// (keeping its number: a row replaced would be deleted and written again at the end).
     func putEvent(_ id: EntryID, _ row: EventRow) throws {
         let s = try statement("""
-            INSERT OR REPLACE INTO event (id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates, corrected)
+            INSERT INTO event (id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates, corrected)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, reason = excluded.reason, root = excluded.root,
+                waitsFor = excluded.waitsFor, ord = excluded.ord, container = excluded.container,
+                fromResource = excluded.fromResource, toResource = excluded.toResource, inputOf = excluded.inputOf,
+                outputOf = excluded.outputOf, corrects = excluded.corrects, creates = excluded.creates, corrected = excluded.corrected
             """)
         s.bind(1, id)
         s.bind(2, row.status.code)

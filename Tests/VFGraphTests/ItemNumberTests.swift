@@ -92,6 +92,40 @@ final class ItemNumberTests: XCTestCase {
         }
     }
 
+    /// Events are numbered as they are first written (graph schema v17), and an event whose row
+    /// is written again (pending until another feed's entry arrives, then applied) is updated
+    /// where it stands: it keeps its number, and no row is deleted and written again under a
+    /// new one.
+    func testAnEventKeepsItsNumberWhenItsRowIsWrittenAgain() throws {
+        let net = try SignedNetwork(path: directory + "/source.sqlite")
+        let spec = try net.post("farm", ["@type": "ResourceSpecification", "name": "wheat", "defaultUnitOfResource": "kg"])
+        let made = try net.event("produce", provider: "mill", ["resourceQuantity": qty("5", "kg"),
+                                                               "newInventoriedResource": ["name": "flour", "conformsTo": ref(spec)]])
+        try net.event("produce", provider: "mill", ["resourceQuantity": qty("1", "kg"), "newInventoriedResource": ["name": "bran"]])
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        func arrive(_ name: String) throws {
+            _ = try log.ingest(try net.source.entries(author: net.key(name).feed))
+            try store.update(from: log)
+        }
+        func row(_ id: EntryID) throws -> (n: Int64, status: Int64)? {
+            try store.read { db in
+                try Row.fetchOne(db, sql: "SELECT n, status FROM event WHERE id = ?", arguments: [Data(id.bytes)]).map { ($0[0], $0[1]) }
+            }
+        }
+        try arrive("mill")
+        let before = try XCTUnwrap(try row(made))
+        XCTAssertEqual(before.status, 1, "pending: its specification has not arrived")
+        try arrive("farm")
+        let after = try XCTUnwrap(try row(made))
+        XCTAssertEqual(after.status, 0, "applied once the specification arrived")
+        XCTAssertEqual(after.n, before.n)
+        let numbers = try store.read { db in try Row.fetchOne(db, sql: "SELECT count(*), max(n) FROM event")! }
+        XCTAssertEqual(numbers[0] as Int, 2)
+        XCTAssertEqual(numbers[1] as Int, 2, "each event numbered once")
+        try assertMatchesRebuild(store, log, "after the specification arrived")
+    }
+
     /// A graph file of v15, with rows, is migrated to v16: its tables are remade and derived
     /// again, as a rebuild would.
     func testAPopulatedV15StoreIsDerivedAgainByV16() throws {
