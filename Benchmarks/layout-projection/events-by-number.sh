@@ -2,15 +2,16 @@
 # A projection, not a benchmark of vf: how much less SQLite alone would take to write the graph
 # rows a bulk entry added if events were keyed by a local, increasing number with no index on
 # their ids (an event found by id through the log's own index of entry ids, which every entry
-# pays for already), instead of by their 32-byte ids (each new event landing at a random place
-# in the event b-tree, as in graph schema v16).
+# pays for already), instead of as the graph holds them now: keyed by their 32-byte ids (graph
+# schema v16, each new event at a random place in the event b-tree), or by a number with an
+# index of their ids (v17, each new event at a random place in that index).
 #
 #   Benchmarks/layout-projection/events-by-number.sh BEFORE.sqlite AFTER.sqlite [LINES]
 #
 # BEFORE and AFTER: a home's graph.sqlite copied before and after a `vf publish --lines` of
 # LINES lines (default 24000), vf not running on either. The rows AFTER has and BEFORE has not
 # are written into two copies of BEFORE, each vacuumed and synced first: as it is, and with its
-# event table keyed by number (the same columns and indexes). LINES/1000 transactions, as
+# event table keyed by number with no index on ids (the same columns and other indexes). LINES/1000 transactions, as
 # `vf publish --lines` commits, with graph.sqlite's settings; three rounds, alternating. Needs
 # the sqlite3 command and room for three copies of BEFORE beside it.
 set -euo pipefail
@@ -79,6 +80,6 @@ for round in 1 2 3; do
         start=$(date +%s.%N)
         sqlite3 "$dir/work.sqlite" < "$dir/$layout.sql" > /dev/null
         end=$(date +%s.%N)
-        echo "round $round, events keyed by $([ $layout = byId ] && echo "id    " || echo "number"): $(echo "$end - $start" | bc) s"
+        echo "round $round, events $([ $layout = byId ] && echo "as the graph holds them      " || echo "by number, no index of ids"): $(echo "$end - $start" | bc) s"
     done
 done
