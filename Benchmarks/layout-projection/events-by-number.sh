@@ -12,8 +12,10 @@
 # LINES lines (default 24000), vf not running on either. The rows AFTER has and BEFORE has not
 # are written into two copies of BEFORE, each vacuumed and synced first: as it is, and with its
 # event table keyed by number with no index on ids (the same columns and other indexes). LINES/1000 transactions, as
-# `vf publish --lines` commits, with graph.sqlite's settings; three rounds, alternating. Needs
-# the sqlite3 command and room for three copies of BEFORE beside it.
+# `vf publish --lines` commits, with graph.sqlite's settings; three rounds, alternating. An event
+# row the run changed is replaced where the graph holds it, and added again (a second row) in
+# the copy without an index of ids: a projection of the writing, not a working table. Needs the
+# sqlite3 and bc commands and room for three copies of BEFORE beside it.
 set -euo pipefail
 before=$1 after=$2 lines=${3:-24000}
 dir=$(mktemp -d "$(dirname "$before")/projection.XXXXXX")
@@ -21,9 +23,11 @@ trap 'rm -rf "$dir"' EXIT
 pragmas="PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384;"
 columns="status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates, corrected"
 
-# The rows the run added or changed, in the order it wrote them (events and history in causal order).
+# The rows the run added or changed, in the order it wrote them: events by number where they
+# have one (v17), else in causal order, as history rows.
+event_order=$(sqlite3 "$after" "SELECT CASE WHEN EXISTS (SELECT 1 FROM pragma_table_info('event') WHERE name = 'n') THEN 'n' ELSE 'ord' END")
 sqlite3 "$dir/stage.sqlite" "ATTACH '$after' AS a; ATTACH '$before' AS b;
-  CREATE TABLE event AS SELECT * FROM (SELECT * FROM a.event EXCEPT SELECT * FROM b.event) ORDER BY ord;
+  CREATE TABLE event AS SELECT * FROM (SELECT * FROM a.event EXCEPT SELECT * FROM b.event) ORDER BY $event_order;
   CREATE TABLE history AS SELECT * FROM (SELECT * FROM a.history EXCEPT SELECT * FROM b.history) ORDER BY ord;
   CREATE TABLE itemKey AS SELECT * FROM (SELECT * FROM a.itemKey EXCEPT SELECT * FROM b.itemKey) ORDER BY n;
   CREATE TABLE resource AS SELECT * FROM (SELECT * FROM a.resource EXCEPT SELECT * FROM b.resource) ORDER BY n;"

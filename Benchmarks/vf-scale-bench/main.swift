@@ -399,16 +399,17 @@ let (stepsRun, stepsFloor) = try bulkRun(steps, count: stepCount * 2)
 bulk("processes", processRun, floor: processFloor, count: stepCount)
 bulk("inputs and outputs of those processes", stepsRun, floor: stepsFloor, count: stepCount * 2)
 
-// vf import of another feed's events: made in a home of their own and exported as a bundle,
+// vf import of other feeds' events: each made in a home of its own and exported as a bundle,
 // imported into the large home, and folded into its graph by the next read (`vf agents`), as a
-// peer's events are. 10,000 lines, then 100,000 more of the same feed, in order and back-dated
-// (two feeds): time per line at 100,000 over time per line at 10,000 is 1 when it is linear.
+// peer's events are. A feed of 10,000 lines, then one of 100,000 (so each bundle holds only its
+// own), in order and back-dated: time per line at 100,000 over time per line at 10,000 is 1
+// when it is linear.
 @MainActor func importRuns(_ name: String, time: @escaping (Int) -> String) throws {
-    let home = root + "/other-\(name)"
-    let me = try run(["init", "--home", home]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     var perLine: [Double] = []
     var done = 0
     for count in [lines / 10, lines] {
+        let home = root + "/other-\(name)-\(count)"
+        let me = try run(["init", "--home", home]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let file = try linesFile("other-\(name)-\(done)", { produce(me, time: time(done + $0), done + $0) }, count: count)
         let made = try run(["publish", "--lines", "-", "--home", home], stdinFile: file)
         let bundle = root + "/other-\(name)-\(done).bundle"

@@ -110,12 +110,16 @@ public struct GraphReader: Sendable {
     /// tests of what a page costs). Each column's index, `(column, status, ord)`, is read in
     /// order for at most `limit` applied events, and the rows found (each once) sorted: so the
     /// work is that of the page, not of every event naming `id`, nor of those that did not apply.
-    /// The columns hold numbers of resources or processes (v16), and `id` is one's.
+    /// The columns hold numbers of resources or processes (v16), and `id` is one's. The arms
+    /// give the rows' own numbers (v17), which each index holds, and the rows are then read by
+    /// number: found by id, each would be looked up twice.
     static func eventPage(_ db: Database, naming id: Hash32, in columns: [String], after: EventOrder?,
                           limit: Int) throws -> (rows: [EventRowRead], steps: Int) {
         let value = GraphSchema.itemNumber("?1")
-        let arms = columns.map { "SELECT id FROM (SELECT id FROM event WHERE \($0) = \(value) AND status = 0 AND ord > ?2 ORDER BY ord LIMIT ?3)" }
-        return try EventRowRead.counting(db, where: "id IN (\(arms.joined(separator: " UNION ALL "))) ORDER BY ord LIMIT ?3") {
+        let arms = columns.map {
+            "SELECT n FROM (SELECT event.n FROM event WHERE \($0) = \(value) AND status = 0 AND ord > ?2 ORDER BY ord LIMIT ?3)"
+        }
+        return try EventRowRead.counting(db, where: "event.n IN (\(arms.joined(separator: " UNION ALL "))) ORDER BY ord LIMIT ?3") {
             $0.bind(1, id)
             $0.bind(2, blob: after?.bytes ?? [])
             $0.bind(3, Int64(clamping: max(0, limit)))

@@ -316,10 +316,10 @@ enum GraphSchema {
     /// exactly these. The migrations make only the lists frozen as they shipped.
     static let indexes = indexesOfV16
 
-    /// The indexes as v16 left them (the migrations before it make some of these: the index
-    /// lists of v6 to v15 were this one, filtered). Frozen: a migration must make what it made
-    /// when it shipped, so an index added later, perhaps on a column v6 did not have, goes in
-    /// a list of its own migration's, not here.
+    /// The indexes as v16 left them. The migrations v6 to v16 make these, filtered (so v6 to
+    /// v13 make v14's definitions where theirs differed; every table they indexed is remade
+    /// or re-indexed later, so the end is the same). Frozen from v16 on: an index added later,
+    /// perhaps on a column v6 did not have, goes in a list of its own migration's, not here.
     ///
     /// The indexes rows are looked up by (docs/protocol.md §16): the events that name a
     /// resource or put something into it, and the inputs and outputs of a process, by status
