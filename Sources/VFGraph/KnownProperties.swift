@@ -42,39 +42,35 @@ public enum KnownProperties {
     /// answer is stable), as a dotted path; nil when all are known or the payload is not a
     /// ValueFlows object.
     public static func firstUnknown(in payload: JSONValue) -> String? {
-        guard let members = payload.objectValue, let type = members["@type"]?.stringValue else { return nil }
-        let bare = type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type
-        guard let known = byType[JSONName(bare)] else { return nil }
-        for key in members.keys.sorted() {
-            guard keywords.contains(key) || known.contains(key) else { return key.text }
+        guard let members = payload.objectValue else { return nil }
+        return firstUnknown(type: members["@type"]?.stringValue, names: Array(members.keys)) { key in
+            members[JSONName("\(key)")]?.objectValue.map { Array($0.keys) }
         }
-        for key in ["resourceQuantity", "effortQuantity"] {
-            if let inner = members[JSONName(key)]?.objectValue, let bad = inner.keys.sorted().first(where: { !measure.contains($0) }) {
-                return "\(key).\(bad)"
-            }
-        }
-        if let inner = members["newInventoriedResource"]?.objectValue,
-           let bad = inner.keys.sorted().first(where: { !newResource.contains($0) && !keywords.contains($0) }) {
-            return "newInventoriedResource.\(bad)"
-        }
-        return nil
     }
 
     /// ``firstUnknown(in:)-(JSONValue)`` of a payload read onto the tape, which gives the same
     /// answer without building the tree.
     package static func firstUnknown(in tape: JSONTape) -> String? {
-        guard tape.nodes.first?.kind == .object, let typeNode = tape.member(0, "@type"), tape.nodes[typeNode].kind == .string else { return nil }
-        let type = tape.text(typeNode)
-        guard let known = byType[JSONName(type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type)] else { return nil }
-        if let bad = tape.memberNames(0).filter({ !keywords.contains($0) && !known.contains($0) }).min() { return bad.text }
-        func inner(_ node: Int?, _ allowed: (JSONName) -> Bool) -> JSONName? {
-            guard let node, tape.nodes[node].kind == .object else { return nil }
-            return tape.memberNames(node).filter { !allowed($0) }.min()
+        guard tape.nodes.first?.kind == .object else { return nil }
+        let type = tape.member(0, "@type").flatMap { tape.nodes[$0].kind == .string ? tape.text($0) : nil }
+        return firstUnknown(type: type, names: tape.memberNames(0)) { key in
+            tape.member(0, key).flatMap { tape.nodes[$0].kind == .object ? tape.memberNames($0) : nil }
         }
-        if let bad = inner(tape.member(0, "resourceQuantity"), measure.contains) { return "resourceQuantity.\(bad)" }
-        if let bad = inner(tape.member(0, "effortQuantity"), measure.contains) { return "effortQuantity.\(bad)" }
-        if let bad = inner(tape.member(0, "newInventoriedResource"), { newResource.contains($0) || keywords.contains($0) }) {
-            return "newInventoriedResource.\(bad)"
+    }
+
+    /// The rule, over an object's `@type` (if a string), its member names, and the member names
+    /// of the object member `inner` names (nil when it is not an object): the least name in
+    /// byte order its type does not define, then the same inside each measure and inside a new
+    /// resource.
+    private static func firstUnknown(type: String?, names: [JSONName], inner: (StaticString) -> [JSONName]?) -> String? {
+        guard let type, let known = byType[JSONName(type.hasPrefix("vf:") ? String(type.dropFirst(3)) : type)] else { return nil }
+        if let bad = names.filter({ !keywords.contains($0) && !known.contains($0) }).min() { return bad.text }
+        let nested: [(StaticString, (JSONName) -> Bool)] = [
+            ("resourceQuantity", measure.contains), ("effortQuantity", measure.contains),
+            ("newInventoriedResource", { newResource.contains($0) || keywords.contains($0) }),
+        ]
+        for (key, allowed) in nested {
+            if let bad = inner(key)?.filter({ !allowed($0) }).min() { return "\(key).\(bad)" }
         }
         return nil
     }

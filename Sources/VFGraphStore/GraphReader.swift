@@ -76,9 +76,7 @@ public struct GraphReader: Sendable {
     /// The number a listing in number order starts after: 0 for none, else `after`'s number.
     private static func number(_ db: Database, after: Hash32?, _ kind: String) throws -> Int64 {
         guard let after else { return 0 }
-        let s = try RawStatement(db, "SELECT \(GraphSchema.itemNumber("?1"))")
-        s.bind(1, after)
-        guard try s.next(), let n = s.int64(0) else {
+        guard let n = try GraphTableReader.itemNumber(db, after) else {
             throw UnknownCursor(description: "after names no \(kind) this node has numbered (a rebuild may have dropped it); start from the first page")
         }
         return n

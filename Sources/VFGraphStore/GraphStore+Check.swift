@@ -28,62 +28,48 @@ extension GraphStore {
     /// Each payload's verdict in turn, up to the first refusal, folded together where that
     /// decides each as folding it after the ones before it would (``PayloadReach``): all at once
     /// when every one stands alone; else runs that claim nothing in common, while folding them
-    /// proves to change no event held before (``checkTogetherIfApart(_:with:)``), from 16 at a
-    /// time and doubling, up to the whole batch. When a run does, it is rolled back, and the
-    /// next ``firstPause`` payloads go one by one before runs are tried again from 16; each
-    /// further rollback in the batch doubles the pause, so a batch of back-dated payloads wastes
-    /// a few folds in all, while one that mixes in a few goes back to runs after each.
-    /// `signed`: the id and time of the entry signed for each payload, if it is.
-    static func check(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
-                      with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
+    /// proves to change no event held before (``checkTogetherIfApart(_:with:)``), as long as
+    /// ``RunSchedule`` says.
+    static func check(_ payloads: [CheckedPayload], with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
         let reaches = payloads.map { PayloadReach($0.payload) }
         if payloads.count > 1, reaches.allSatisfy(\.standsAlone) {
             return try checkTogether(payloads, with: &check).verdicts
         }
         var verdicts: [PublishVerdict] = []
         var next = 0
-        var most = firstRun
-        // After a rollback: how many payloads still go one by one, and the pause after the next.
-        var paused = 0
-        var pause = firstPause
+        var schedule = RunSchedule(batch: payloads.count)
         while next < payloads.count {
-            if paused == 0 {
-                let count = PayloadReach.apartRun(reaches[next...], most: most)
+            if schedule.triesRuns {
+                let count = PayloadReach.apartRun(reaches[next...], most: schedule.most)
                 if count > 1 {
                     if let runVerdicts = try checkTogetherIfApart(Array(payloads[next ..< next + count]), with: &check) {
                         verdicts += runVerdicts
                         if case .refused? = runVerdicts.last { return verdicts }
                         next += count
-                        // Never past the batch: a batch of short runs must not double it without end.
-                        most = min(2 * most, payloads.count)
+                        schedule.runKept()
                         continue
                     }
-                    // (Both stop at the batch's size, so neither can overflow.)
-                    paused = pause
-                    pause = min(2 * pause, payloads.count)
-                    most = firstRun
+                    schedule.runRolledBack()
                 }
             }
             let verdict = try check.check(payloads[next].payload, signed: payloads[next].signed)
             verdicts.append(verdict)
             if case .refused = verdict { break }
             next += 1
-            if paused > 0 { paused -= 1 }
+            schedule.checkedAlone()
         }
         return verdicts
     }
 
-    /// The first run of payloads apart that a check folds together, and the payloads it then
-    /// checks one by one after a run is rolled back (``check(_:with:)``).
-    static let firstRun = 16
-    static let firstPause = 16
+    /// A payload to check, with the id and time of the entry signed for it, if it is.
+    typealias CheckedPayload = (payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)
 
     /// ``checkTogether(_:with:)`` of a run of payloads that claim nothing in common, inside a
     /// savepoint, when folding them changes no event held before: then each reads and changes
     /// only what it claims and what it creates, so each verdict is the one it gets checked
     /// after those before it. Nil, with the tables and `check` as they were, when it does (an
     /// event back-dated before held ones on its resource, a produce that wakes a held combine).
-    private static func checkTogetherIfApart(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
+    private static func checkTogetherIfApart(_ payloads: [CheckedPayload],
                                              with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict]? {
         let before = check
         var verdicts: [PublishVerdict]?
@@ -105,7 +91,7 @@ extension GraphStore {
     /// entries are folded by one update instead of one each, which decides each of them as
     /// folding them one after the other would.
     /// Also gives how many events held before the update changed (``UpdateWork/heldTouched``).
-    private static func checkTogether(_ payloads: [(payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)],
+    private static func checkTogether(_ payloads: [CheckedPayload],
                                       with check: inout PublishCheck<TablePublishTarget>) throws -> (verdicts: [PublishVerdict], heldTouched: Int) {
         var screened: [PublishCheck<TablePublishTarget>.Screening] = []
         for (payload, signed) in payloads {

@@ -234,6 +234,14 @@ enum GraphTableReader {
                              container: try s.hash(6, table: "event").map(ResourceID.init), lookups: lookups, corrected: corrected))
     }
 
+    /// The number `itemKey` gives the resource or process `id` (v16); nil when it has none.
+    static func itemNumber(_ db: Database, _ id: Hash32) throws -> Int64? {
+        let s = try RawStatement(db, "SELECT \(GraphSchema.itemNumber("?1"))")
+        s.bind(1, id)
+        defer { s.reset() }
+        return try s.next() ? s.int64(0) : nil
+    }
+
     static func agentID(_ text: String) throws -> AgentID {
         // Most are feeds, read from their bytes; anything else takes the parsing initialisers.
         if let feed = text.utf8.withContiguousStorageIfAvailable(IdentifierBytes.feedID) ?? nil { return .feed(feed) }

@@ -52,10 +52,7 @@ final class GraphTableWriter {
     /// The number `itemKey` holds for `id`, if any; gives none.
     private func existingNumber(_ id: Hash32) throws -> Int64? {
         if let known = numbers[id] { return known }
-        let s = try statement("SELECT \(GraphSchema.itemNumber("?1"))")
-        s.bind(1, id)
-        defer { s.reset() }
-        guard try s.next(), let n = s.int64(0) else { return nil }
+        guard let n = try GraphTableReader.itemNumber(db, id) else { return nil }
         numbers[id] = n
         return n
     }

@@ -39,13 +39,22 @@ extension LogStore {
 
     /// Whether this node forgot the payload of `id` (``forget(_:)``).
     public func isForgotten(_ id: EntryID) throws(StoreError) -> Bool {
-        // Inside readingInOneTransaction, the set is read once for the transaction.
-        if let held = heldReads.held(on: pthread_self()) {
-            if held.forgotten == nil { held.forgotten = Set(try forgottenEntries()) }
-            return held.forgotten?.contains(id) ?? false
+        // Inside readingInOneTransaction, on one snapshot: whether anything was forgotten at
+        // all is asked once (on most nodes nothing was), and each id at most once.
+        guard let held = heldReads.held(on: pthread_self()) else { return try isForgottenRead(id) }
+        if held.anyForgotten == nil {
+            held.anyForgotten = try read("read forgotten payloads") { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM forgotten)") ?? false }
         }
-        return try read("read forgotten payloads") { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM forgotten WHERE entry = ?", arguments: [Data(id.bytes)]) != nil
+        guard held.anyForgotten == true else { return false }
+        if let known = held.forgotten[id] { return known }
+        let answer = try isForgottenRead(id)
+        held.forgotten[id] = answer
+        return answer
+    }
+
+    private func isForgottenRead(_ id: EntryID) throws(StoreError) -> Bool {
+        try read("read forgotten payloads") { db in
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM forgotten WHERE entry = ?"), arguments: [Data(id.bytes)]) != nil
         }
     }
 

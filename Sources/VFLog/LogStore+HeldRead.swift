@@ -55,7 +55,9 @@ final class HeldReads: @unchecked Sendable {
 
 /// What one held read transaction has read that stays the same while it is held (one snapshot).
 final class HeldRead {
-    /// The entries whose payloads were forgotten (``LogStore/isForgotten(_:)``): read once, as
-    /// a check asks about every entry it names, and the set is small.
-    var forgotten: Set<EntryID>?
+    /// Whether the log has forgotten any payload, and what ``LogStore/isForgotten(_:)`` answered
+    /// for each id asked (a check asks about every entry it names, often the same ones): so
+    /// the cost is one read, or one per id asked, never one of every forgotten entry.
+    var anyForgotten: Bool?
+    var forgotten: [EntryID: Bool] = [:]
 }

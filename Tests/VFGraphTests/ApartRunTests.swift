@@ -122,8 +122,8 @@ final class ApartRunTests: XCTestCase {
         let (verdicts, updates, expected) = try check(f, run)
         XCTAssertEqual(verdicts, expected)
         XCTAssertEqual(verdicts, Array(repeating: .accepted, count: run.count))
-        XCTAssertEqual(GraphStore.firstRun, 16)
-        XCTAssertEqual(GraphStore.firstPause, 16)
+        XCTAssertEqual(RunSchedule.firstRun, 16)
+        XCTAssertEqual(RunSchedule.firstPause, 16)
         // The first 16 together, rolled back; those 16 alone; then runs of 16 and of the 9 left.
         XCTAssertEqual(updates, 1 + 16 + 1 + 1)
     }

@@ -5,7 +5,9 @@ import VFJSON
 /// The strict JSON parser every payload goes through, and the fast scanner (`JSONTape`) that
 /// reads most payloads instead. Properties:
 /// - canonical text is a fixed point: it parses to the same value and serialises to itself;
-/// - differential: whatever `JSONTape` accepts, `JSONParser` accepts, with the same value;
+/// - differential: whatever `JSONTape` accepts, `JSONParser` accepts, with the same value, and
+///   the publish check's readers of the tape (`isValueFlows`, the first unknown property)
+///   answer as the tree's;
 /// - a value budget (0 to 31, from the input's length) refuses exactly the texts of more values than
 ///   it allows, and reads the others as without one.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -29,7 +31,17 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let tape = JSONTape(scanning: bytes) {
         fuzzRequire(parsed != nil, "JSONTape accepted what JSONParser refuses")
         fuzzRequire(TapeValue.read(tape, 0) == parsed, "JSONTape reads another value than JSONParser")
+        // The publish check's readers of the tape answer as the tree's.
+        if let parsed {
+            fuzzRequire(KnownProperties.firstUnknown(in: tape) == KnownProperties.firstUnknown(in: parsed),
+                        "the tape and the tree disagree on the first unknown property")
+        }
     }
+    // Whichever path it takes, isValueFlows is the tree's reading of `@type`.
+    var type = parsed?["@type"]?.stringValue
+    if type?.hasPrefix("vf:") == true { type?.removeFirst(3) }
+    fuzzRequire(PublishVerdict.isValueFlows(bytes) == (type.map { KnownProperties.byType[JSONName($0)] != nil } ?? false),
+                "isValueFlows disagrees with the tree's @type")
     return 0
 }
 
