@@ -54,3 +54,8 @@ public struct EntryProvenance: Hashable, Sendable {
         self.signatureVerified = signatureVerified
     }
 }
+
+extension GraphEntry {
+    /// The entry's place in its author's feed.
+    public var place: FeedPlace { FeedPlace(author: author, sequence: sequence) }
+}

@@ -36,6 +36,19 @@ enum ByteOrder {
         return keyed.map { Int($0.1) }
     }
 
+    /// The positions of `elements` in the order of their places: author bytes, then sequence.
+    /// The order of the `event` table's index of places (v18), so a rebuild grows it at its right edge.
+    static func sortedIndices<Element>(_ elements: [Element], byPlace place: (Element) -> FeedPlace) -> [Int] {
+        var keyed = [(Key, UInt64, Int32)]()
+        keyed.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            let p = place(element)
+            keyed.append((Key(p.author.key), p.sequence, Int32(index)))
+        }
+        keyed.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        return keyed.map { Int($0.2) }
+    }
+
     /// The positions of `dictionary`'s elements in the order of their keys' bytes: for reading
     /// every element in key order without hashing a key again or copying the elements.
     static func sortedIndices<K, V>(_ dictionary: [K: V], by hash: (K) -> Hash32) -> [Dictionary<K, V>.Index] {

@@ -72,10 +72,12 @@ extension GraphReader {
     /// a `combine` — keyed by event; entries that are not events are absent.
     public func resourcesNamed(byEvents entries: [EntryID]) throws -> [EntryID: [ResourceID]] {
         try tables.read { db in
-            let s = try RawStatement(db, "SELECT " + ["fromResource", "toResource", "container"].map { GraphSchema.itemID("event." + $0) }.joined(separator: ", ") + " FROM event WHERE id = ?1")
+            let s = try RawStatement(db, "SELECT " + ["fromResource", "toResource", "container"].map { GraphSchema.itemID("event." + $0) }.joined(separator: ", ")
+                                     + " FROM event WHERE \(GraphSchema.eventAt(1))")
             var named: [EntryID: [ResourceID]] = [:]
-            for entry in entries {
-                s.bind(1, entry)
+            for (entry, place) in zip(entries, try log.places(ids: entries)) {
+                guard let place else { continue }
+                try s.bindEvent(place, entry, from: 1)
                 guard try s.next() else { continue }
                 defer { s.reset() }
                 named[entry] = try (0 ..< 3).compactMap { try s.hash(Int32($0), table: "event").map(ResourceID.init) }

@@ -128,8 +128,15 @@ public struct GraphReader: Sendable {
 
     /// Any event the graph holds, whatever its status; nil for an entry that is not one.
     public func event(_ id: EntryID) throws -> GraphEvent? {
-        let rows = try tables.read { db in try EventRowRead.all(db, where: "id = ?1") { $0.bind(1, id) } }
+        guard let place = try place(id) else { return nil }
+        let rows = try tables.read { db in try EventRowRead.all(db, where: GraphSchema.eventAt(1)) { try $0.bindEvent(place, id, from: 1) } }
         return try events(rows).first
+    }
+
+    /// Where the log holds entry `id` in its feed: what its event row is found by (v18); nil
+    /// when the log does not hold it.
+    func place(_ id: EntryID) throws -> FeedPlace? {
+        try log.places(ids: [id]).first ?? nil
     }
 
     /// The applied events that are inputs (`inputOf`) or outputs (`outputOf`) of `process`,
@@ -327,8 +334,11 @@ public struct GraphReader: Sendable {
     /// specification or agent; nil if the graph does not hold it.
     public func status(of entry: EntryID) throws -> EventStatus? {
         try tables.read { db in
-            let event = try RawStatement(db, "SELECT status, reason FROM event WHERE id = ?1 UNION ALL SELECT status, reason FROM rejected WHERE id = ?1")
-            event.bind(1, entry)
+            // An event's row is found by its place (v18); a rejected entry's by its id.
+            let place = try self.place(entry)
+            let event = try RawStatement(db, place == nil ? "SELECT status, reason FROM rejected WHERE id = ?3"
+                : "SELECT status, reason FROM event WHERE \(GraphSchema.eventAt(1)) UNION ALL SELECT status, reason FROM rejected WHERE id = ?3")
+            if let place { try event.bindEvent(place, entry, from: 1) } else { event.bind(3, entry) }
             if try event.next() {
                 defer { event.reset() }
                 guard let code = event.int64(0), let status = EventStatus(code: code, reason: event.text(1)) else {
@@ -409,14 +419,14 @@ struct EventRowRead {
 
     /// The rows of `event` matching `clause` (a WHERE condition, with any ORDER BY), in the
     /// order it gives.
-    static func all(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> [EventRowRead] {
+    static func all(_ db: Database, where clause: String, bind: (RawStatement) throws -> Void) throws -> [EventRowRead] {
         try counting(db, where: clause, bind: bind).rows
     }
 
     /// ``all(_:where:bind:)``, and the virtual machine steps the query of the rows took.
-    static func counting(_ db: Database, where clause: String, bind: (RawStatement) -> Void) throws -> (rows: [EventRowRead], steps: Int) {
+    static func counting(_ db: Database, where clause: String, bind: (RawStatement) throws -> Void) throws -> (rows: [EventRowRead], steps: Int) {
         let s = try RawStatement(db, "SELECT \(GraphTableReader.eventColumns) FROM event WHERE \(clause)")
-        bind(s)
+        try bind(s)
         var rows: [EventRowRead] = []
         while try s.next() {
             let (id, row) = try GraphTableReader.eventRow(s)

@@ -49,14 +49,15 @@ struct DerivedRows {
 
     private var graph: EconomicGraph { outcome.graph }
 
-    /// Each event row, in id order.
-    func forEachEvent(_ body: (EntryID, EventRow) throws -> Void) rethrows {
+    /// Each event row with its entry's place, in the order of places (so the table's index of
+    /// places grows at its right edge, v18).
+    func forEachEvent(_ body: (FeedPlace, EntryID, EventRow) throws -> Void) rethrows {
         let list = derivation.eventList
-        for index in ByteOrder.sortedIndices(list, by: \.entry.id.hash) {
+        for index in ByteOrder.sortedIndices(list, byPlace: \.entry.place) {
             let (entry, payload) = list[index]
             guard let e = graph.events[entry.id] else { continue }
             let prefold = resolution.outcomes[index]
-            try body(entry.id, EventRow(status: e.status, root: prefold.status == nil ? nil : prefold.root, waitsFor: prefold.waitsFor,
+            try body(entry.place, entry.id, EventRow(status: e.status, root: prefold.status == nil ? nil : prefold.root, waitsFor: prefold.waitsFor,
                                         order: e.order, container: e.container, lookups: EventLookups(payload, id: entry.id),
                                         corrected: e.correctedQuantity))
         }

@@ -304,6 +304,40 @@ enum GraphSchema {
             try createIndexesOfV16(db)
             for table in rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
         }
+        migrator.registerMigration("v18: events keyed by their place in their feeds, found by id through the log, and re-derive") { db in
+            // v17 kept an index of event ids beside the rows: at a million events each new
+            // event was still an insert at a random place in it, while the log already indexes
+            // every entry's id. Now a row names its entry's place — its author and sequence,
+            // known before the log stores it — and is found by that, through an index that
+            // grows at the right edge of each feed; a lookup by id asks the log for the place.
+            // The id stays in the row, unindexed, for what reads rows by other keys.
+            try db.execute(sql: """
+                DROP TABLE event;
+                CREATE TABLE event (
+                    n INTEGER PRIMARY KEY,
+                    author BLOB NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    id BLOB NOT NULL,
+                    status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),
+                    reason TEXT,
+                    root TEXT,
+                    waitsFor BLOB,
+                    ord BLOB,
+                    container INTEGER,
+                    fromResource INTEGER,
+                    toResource INTEGER,
+                    inputOf INTEGER,
+                    outputOf INTEGER,
+                    corrects BLOB,
+                    creates INTEGER,
+                    corrected TEXT,
+                    UNIQUE (author, sequence)
+                );
+                """)
+            // The same indexes on it as v16 made.
+            try createIndexesOfV16(db)
+            for table in rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
+        }
         return migrator
     }
 
@@ -311,7 +345,7 @@ enum GraphSchema {
     /// in `historyText` and the row holds its BLAKE2b-256 hash (migration v13).
     static let historyTextInline = 64
 
-    /// The indexes of the current schema: v16's (v17 made those on `event` again, the same),
+    /// The indexes of the current schema: v16's (v17 and v18 made those on `event` again, the same),
     /// and those a later migration adds (it adds them here too). A rebuild drops and makes these; a test checks that a new store has
     /// exactly these. The migrations make only the lists frozen as they shipped.
     static let indexes = indexesOfV16
@@ -388,6 +422,14 @@ enum GraphSchema {
     /// when it has none): what a resource or process column of `event` or `history`, or
     /// `resource.n` or `process.n`, is compared with (v16).
     static func itemNumber(_ parameter: String) -> String { "(SELECT n FROM itemKey WHERE id = \(parameter))" }
+
+    /// SQL for the condition of the `event` row of an entry, with its place and id bound at
+    /// `?first` to `?first+2` (``RawStatement/bindEvent(_:_:from:)``), v18: found by the index of
+    /// places; the id, which a place held by the log determines, is compared too, so a row can
+    /// never answer for another entry.
+    static func eventAt(_ first: Int32) -> String {
+        "author = ?\(first) AND sequence = ?\(first + 1) AND id = ?\(first + 2)"
+    }
 
     /// SQL for the id of the resource or process numbered `column` (NULL for NULL).
     static func itemID(_ column: String) -> String { "(SELECT id FROM itemKey WHERE n = \(column))" }

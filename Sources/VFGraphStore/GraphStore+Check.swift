@@ -152,8 +152,9 @@ struct TablePublishTarget: PublishTarget {
     /// The numbers of the resources event `id` takes from and puts into, and the event it
     /// corrects; nil when the tables hold no such event.
     private func resourceNumbers(of id: EntryID) throws -> (from: Int64?, to: Int64?, corrects: EntryID?)? {
-        let s = try RawStatement(db, "SELECT fromResource, toResource, corrects FROM event WHERE id = ?1")
-        s.bind(1, id)
+        guard let place = try UpdateTables(db: db, log: log, heads: cursors, provisional: provisional).place(id) else { return nil }
+        let s = try RawStatement(db, "SELECT fromResource, toResource, corrects FROM event WHERE \(GraphSchema.eventAt(1))")
+        try s.bindEvent(place, id, from: 1)
         defer { s.reset() }
         guard try s.next() else { return nil }
         return (s.int64(0), s.int64(1), try s.hash(2, table: "event").map(EntryID.init))

@@ -322,7 +322,7 @@ public final class GraphStore {
                 + "primaryAccountable, holder, currentLocation, containedIn, stage, state, createdBy FROM resource",
             "history": "SELECT \(id("history.resource")), ord, event, applied, unit, accountingQuantity, onhandQuantity, "
                 + "primaryAccountable, holder, currentLocation, containedIn, stage, state FROM history",
-            "event": "SELECT id, status, reason, root, waitsFor, ord, \(id("event.container")), \(id("event.fromResource")), "
+            "event": "SELECT id, author, sequence, status, reason, root, waitsFor, ord, \(id("event.container")), \(id("event.fromResource")), "
                 + "\(id("event.toResource")), \(id("event.inputOf")), \(id("event.outputOf")), corrects, \(id("event.creates")), corrected FROM event",
             "process": "SELECT \(id("process.n")) FROM process",
         ]

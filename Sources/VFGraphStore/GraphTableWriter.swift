@@ -111,13 +111,14 @@ final class GraphTableWriter {
         try s.run()
     }
 
-    /// Inserts an event row, numbered next, or updates the one with its id where it stands
-    /// (keeping its number: a row replaced would be deleted and written again at the end).
-    func putEvent(_ id: EntryID, _ row: EventRow) throws {
+    /// Inserts an event row, numbered next, or updates the one at its entry's place where it
+    /// stands (keeping its number: a row replaced would be deleted and written again at the end).
+    func putEvent(_ place: FeedPlace, _ id: EntryID, _ row: EventRow) throws {
         let s = try statement("""
-            INSERT INTO event (id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates, corrected)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, reason = excluded.reason, root = excluded.root,
+            INSERT INTO event (id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates, corrected,
+                               author, sequence)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+            ON CONFLICT (author, sequence) DO UPDATE SET status = excluded.status, reason = excluded.reason, root = excluded.root,
                 waitsFor = excluded.waitsFor, ord = excluded.ord, container = excluded.container,
                 fromResource = excluded.fromResource, toResource = excluded.toResource, inputOf = excluded.inputOf,
                 outputOf = excluded.outputOf, corrects = excluded.corrects, creates = excluded.creates, corrected = excluded.corrected
@@ -136,6 +137,8 @@ final class GraphTableWriter {
         s.bind(12, row.lookups.corrects)
         s.bind(13, try number(row.lookups.creates))
         s.bind(14, row.corrected?.description)
+        s.bind(15, place.author)
+        s.bind(16, try place.storedSequence)
         try s.run()
     }
 

@@ -657,7 +657,7 @@ struct GraphUpdate {
             let row = EventRow(status: status, root: s.order == nil ? s.outcome.root : nil, waitsFor: s.outcome.waitsFor,
                                order: s.order, container: s.container, lookups: s.event.lookups, corrected: corrected)
             if row != s.event.stored {
-                try writer.putEvent(id, row)
+                try writer.putEvent(s.event.entry.place, id, row)
                 changes.events.insert(id)
             }
             // An event that stopped being folded takes its effects back with it.
@@ -668,12 +668,12 @@ struct GraphUpdate {
         }
         // ...and of the others this update folded again, or whose corrections it folded or took back.
         for id in Set(folded.keys).union(corrected.keys) where settled[id] == nil && freshEvents[id] == nil {
-            guard var row = try tables.eventRow(id) else { continue }
+            guard var row = try tables.eventRow(id), let place = try tables.place(id) else { continue }
             let status = folded[id]?.status ?? row.status, quantity = correctedAfter(id, stored: row.corrected)
             guard row.status != status || row.corrected != quantity else { continue }
             row.status = status
             row.corrected = quantity
-            try writer.putEvent(id, row)
+            try writer.putEvent(place, id, row)
             changes.events.insert(id)
         }
         for (resource, _) in start {

@@ -7,6 +7,13 @@ import VFLog
 extension RawStatement {
     func bind(_ index: Int32, _ resource: ResourceID?) { bind(index, resource?.hash) }
 
+    /// Binds an entry's place and id at `first` to `first + 2`, for ``GraphSchema/eventAt(_:)``.
+    func bindEvent(_ place: FeedPlace, _ id: EntryID, from first: Int32) throws {
+        bind(first, place.author)
+        bind(first + 1, try place.storedSequence)
+        bind(first + 2, id)
+    }
+
     /// A 32-byte id column (nil when NULL); throws when the column holds anything else.
     func hash(_ column: Int32, table: String) throws -> Hash32? {
         guard !isNull(column) else { return nil }

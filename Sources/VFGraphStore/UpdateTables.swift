@@ -45,6 +45,18 @@ final class UpdateTables {
         return record
     }
 
+    /// Where an entry stands in its feed, if the log holds it or a check folded it: what its
+    /// event row is found by (v18). The log's index of ids answers, without its payload.
+    func place(_ id: EntryID) throws -> FeedPlace? {
+        if let known = records[id] { return known?.place }
+        if let folded = provisional?.records[id] { return folded.place }
+        if let known = places[id] { return known }
+        let place = try log.places(ids: [id]).first ?? nil
+        places[id] = place
+        return place
+    }
+    private var places: [EntryID: FeedPlace?] = [:]
+
     private func decoded(_ id: EntryID) throws -> Derivation.Decoded {
         if let known = objects[id] { return known }
         let decoded = try record(id).map { Derivation.decodeEntry(GraphEntry($0, verified: true)) } ?? .notHeld
@@ -70,7 +82,6 @@ final class UpdateTables {
         let s = try RawStatement(db, """
             SELECT -1 FROM process WHERE n = \(GraphSchema.itemNumber("?1"))
             UNION ALL SELECT -2 FROM resourceSpecification WHERE id = ?1
-            UNION ALL SELECT -3 FROM event WHERE id = ?1
             UNION ALL SELECT -4 FROM agent WHERE id = ?2
             UNION ALL SELECT kind FROM planned WHERE id = ?1
             LIMIT 1
@@ -78,8 +89,12 @@ final class UpdateTables {
         s.bind(1, id)
         s.bind(2, AgentID.described(id).description)
         defer { s.reset() }
-        guard try s.next(), try !log.isForgotten(id) else { return nil }
-        switch s.int64(0) ?? .min {
+        // An event row is found by its entry's place (v18), which the log gives: asked only
+        // when no other row answers, as an event is rarely what a reference names.
+        let code: Int64
+        if try s.next() { code = s.int64(0) ?? .min } else if try hasEventRow(id) { code = -3 } else { return nil }
+        guard try !log.isForgotten(id) else { return nil }
+        switch code {
         case -1: return .process
         case -2: return .resourceSpecification
         case -3: return .economicEvent
@@ -96,10 +111,22 @@ final class UpdateTables {
 
     // MARK: events
 
+    /// Whether the tables hold an event row of `id`, read now (not kept, as ``eventRow(_:)`` is).
+    private func hasEventRow(_ id: EntryID) throws -> Bool {
+        guard let place = try place(id) else { return false }
+        let s = try RawStatement(db, "SELECT 1 FROM event WHERE \(GraphSchema.eventAt(1))")
+        try s.bindEvent(place, id, from: 1)
+        return try s.count() != 0
+    }
+
     func eventRow(_ id: EntryID) throws -> EventRow? {
         if let known = rows[id] { return known }
-        let s = try RawStatement(db, "SELECT \(GraphTableReader.eventColumns) FROM event WHERE id = ?")
-        s.bind(1, id)
+        guard let place = try place(id) else {
+            rows[id] = .some(nil)
+            return nil
+        }
+        let s = try RawStatement(db, "SELECT \(GraphTableReader.eventColumns) FROM event WHERE \(GraphSchema.eventAt(1))")
+        try s.bindEvent(place, id, from: 1)
         var row: EventRow?
         if try s.next() {
             row = try GraphTableReader.eventRow(s).1

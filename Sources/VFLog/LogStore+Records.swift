@@ -57,6 +57,35 @@ extension LogStore {
 }
 
 extension LogStore {
+    /// The places of the entries `ids` in their feeds, in one read, each looked up by its id
+    /// (the index of entry ids): nil for an entry not held. Reads neither the payload nor the
+    /// signed encoding: what the economic graph's tables, keyed by place, need to find a row by
+    /// id (graph schema v18, docs/protocol.md §16).
+    public func places(ids: [EntryID]) throws(StoreError) -> [FeedPlace?] {
+        guard !ids.isEmpty else { return [] }
+        return try read("read places by id") { db in
+            let s = try RawStatement(db, "SELECT author, sequence FROM entry WHERE id = ?")
+            var places: [FeedPlace?] = []
+            places.reserveCapacity(ids.count)
+            for id in ids {
+                s.bind(1, id)
+                guard try s.next() else {
+                    places.append(nil)
+                    continue
+                }
+                let sequence = s.int64(1) ?? 0
+                guard sequence >= 1, let author = s.hash32(0) else {
+                    throw StoreError(operation: "read places by id", message: "malformed entry row for \(id)")
+                }
+                places.append(FeedPlace(author: FeedID(key: author), sequence: UInt64(sequence)))
+                s.reset()
+            }
+            return places
+        }
+    }
+}
+
+extension LogStore {
     /// The records of the entries `ids`, in one read, each looked up by its id: nil for an
     /// entry not held. What a reader of the economic graph's tables needs to show the rows it
     /// found by index, without reading the feeds they belong to.
