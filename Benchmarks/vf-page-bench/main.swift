@@ -93,14 +93,14 @@ func measure(_ count: Int) throws -> Sizes {
     let resourcePage = try best(resourceMarks) { try reader.events(touching: stock, after: $0, limit: 100).count }
     let processPage = try best(processMarks) { try reader.events(of: process, after: $0, limit: 100).count }
     // v13's query, ids only (cheaper than the rows it read): every event naming the stock,
-    // sorted; with the stock's number (v16) for its id.
+    // sorted; with the stock's number (v16) for its id, and rows by number (v18 has no index of event ids).
     let queue = try DatabaseQueue(path: home.path + "/graph.sqlite")
     let stockNumber = "(SELECT n FROM itemKey WHERE id = ?1)"
     let oldQuery = try best(resourceMarks) { mark in
         try queue.read { db in
             try Data.fetchAll(db, sql: """
-                SELECT id FROM event WHERE status = 0 AND ord > ?2 AND id IN (SELECT id FROM event WHERE fromResource = \(stockNumber)
-                    UNION SELECT id FROM event WHERE toResource = \(stockNumber) UNION SELECT id FROM event WHERE container = \(stockNumber)) ORDER BY ord LIMIT 100
+                SELECT id FROM event WHERE status = 0 AND ord > ?2 AND n IN (SELECT n FROM event WHERE fromResource = \(stockNumber)
+                    UNION SELECT n FROM event WHERE toResource = \(stockNumber) UNION SELECT n FROM event WHERE container = \(stockNumber)) ORDER BY ord LIMIT 100
                 """, arguments: [Data(stock.hash.bytes), Data(mark?.bytes ?? [])]).count
         }
     }
