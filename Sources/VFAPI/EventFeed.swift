@@ -111,7 +111,7 @@ final class EventFeed: Sendable {
             if let resources = named[signed.entry.id] {
                 changedEvents.append(signed.entry.id)
                 changedResources.formUnion(resources)
-            } else if try reader.status(of: signed.entry.id) != nil {
+            } else if try reader.status(of: signed.entry.id, at: signed.entry.place) != nil {
                 otherObjects = true
             }
         }

@@ -307,7 +307,7 @@ struct ReadEndpoints: Sendable {
     static func entry(_ signed: SignedEntry, reader: GraphReader, to w: inout JSONWriter) throws {
         // Only an entry held without its payload can have been forgotten.
         let forgotten = try signed.payload == nil && reader.isPayloadForgotten(signed.entry.id)
-        let verdict = EntryJSON.Verdict(signatureVerified: signed.entry.hasValidSignature(), status: try reader.status(of: signed.entry.id),
+        let verdict = EntryJSON.Verdict(signatureVerified: signed.entry.hasValidSignature(), status: try reader.status(of: signed.entry.id, at: signed.entry.place),
                                         createdResource: EntryJSON.createdResource(signed), forgotten: forgotten)
         EntryJSON.entry(signed, verdict: verdict, to: &w)
     }

@@ -332,10 +332,12 @@ public struct GraphReader: Sendable {
     /// The status of any graph entry, as ``EconomicGraph/status(of:)`` gives it: an event's
     /// status, `.invalid`/`.unauthorized` for a rejected entry, `.applied` for a process,
     /// specification or agent; nil if the graph does not hold it.
-    public func status(of entry: EntryID) throws -> EventStatus? {
-        try tables.read { db in
+    /// `place`: the entry's place in its feed when the caller holds the entry (else the log is
+    /// asked for it: an event's row is found by place, v18).
+    public func status(of entry: EntryID, at place: FeedPlace? = nil) throws -> EventStatus? {
+        let place = try place ?? self.place(entry)
+        return try tables.read { db in
             // An event's row is found by its place (v18); a rejected entry's by its id.
-            let place = try self.place(entry)
             let event = try RawStatement(db, place == nil ? "SELECT status, reason FROM rejected WHERE id = ?3"
                 : "SELECT status, reason FROM event WHERE \(GraphSchema.eventAt(1)) UNION ALL SELECT status, reason FROM rejected WHERE id = ?3")
             if let place { try event.bindEvent(place, entry, from: 1) } else { event.bind(3, entry) }

@@ -9,8 +9,9 @@ import GRDB
 /// Version 5 is shaped for reading by index as well as writing fast. A row holds what the
 /// derivation decided and, for an event, the ids readers look it up by — the resources it
 /// names (`fromResource`, `toResource`, given or created), its process (`inputOf`, `outputOf`)
-/// and the event it `corrects` — but nothing else the entry says: its author, sequence and
-/// payload are read from the log by id. An event's breadcrumb is found by index (the last
+/// and the event it `corrects` — but nothing else the entry says: its payload (and, but for
+/// an event, its author and sequence) is read from the log by id. Since v18 an event row holds
+/// its author and sequence, the key it is found by. An event's breadcrumb is found by index (the last
 /// applied event before it naming the same resource). Entry, resource and feed ids are their
 /// 32 raw bytes; quantities stay decimal TEXT so no value is ever rounded through a
 /// floating-point column; agent ids stay text because one column holds two kinds of id (a

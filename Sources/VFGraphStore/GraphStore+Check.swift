@@ -17,8 +17,10 @@ extension GraphStore {
         var verdicts: [PublishVerdict] = []
         try writeAndRollBack { db in
             let cursors = try GraphTableReader.cursors(db)
+            // Another writer may have published in between, and the tables hold its entries:
+            // the payloads are checked after them, at places no row holds (v18 finds rows by place).
             var check = PublishCheck(target: TablePublishTarget(db: db, log: log, cursors: cursors), author: author,
-                                     headSequence: head, timestamp: timestamp)
+                                     headSequence: max(head, cursors[author] ?? 0), timestamp: timestamp)
             check.allowsNegative = allowNegative
             verdicts = try log.readingInOneTransaction { try Self.check(payloads.map { ($0, nil) }, with: &check) }
         }

@@ -153,6 +153,7 @@ public final class GraphStore {
                 work.settlingPasses += update.work.settlingPasses
                 work.folded += update.work.folded
                 work.entriesRead += update.work.entriesRead
+                work.placesRead += update.work.placesRead
                 steps += 1
                 done = target == heads.merging(cursors, uniquingKeysWith: max)
             }

@@ -30,7 +30,7 @@ enum GraphTableReader {
         + ", corrects, " + GraphSchema.itemID("event.creates") + ", corrected"
 
     /// The whole graph the tables hold; `records` gives the log's record of a graph entry: its
-    /// author, sequence and payload, which the tables do not repeat.
+    /// payload, which the tables do not repeat, with its author and sequence.
     static func graph(_ db: Database, records: (EntryID) -> EntryRecord?) throws -> EconomicGraph {
         /// The record of `id` and its payload, decoded.
         func decode(_ id: EntryID, table: String) throws -> (EntryRecord, VFObject) {

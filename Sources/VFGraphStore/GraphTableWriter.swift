@@ -113,6 +113,7 @@ final class GraphTableWriter {
 
     /// Inserts an event row, numbered next, or updates the one at its entry's place where it
     /// stands (keeping its number: a row replaced would be deleted and written again at the end).
+    /// A row at that place written for another entry is an error, never merged with this one.
     func putEvent(_ place: FeedPlace, _ id: EntryID, _ row: EventRow) throws {
         let s = try statement("""
             INSERT INTO event (id, status, reason, root, waitsFor, ord, container, fromResource, toResource, inputOf, outputOf, corrects, creates, corrected,
@@ -122,6 +123,7 @@ final class GraphTableWriter {
                 waitsFor = excluded.waitsFor, ord = excluded.ord, container = excluded.container,
                 fromResource = excluded.fromResource, toResource = excluded.toResource, inputOf = excluded.inputOf,
                 outputOf = excluded.outputOf, corrects = excluded.corrects, creates = excluded.creates, corrected = excluded.corrected
+            WHERE event.id = excluded.id
             """)
         s.bind(1, id)
         s.bind(2, row.status.code)
@@ -140,6 +142,9 @@ final class GraphTableWriter {
         s.bind(15, place.author)
         s.bind(16, try place.storedSequence)
         try s.run()
+        guard db.changesCount == 1 else {
+            throw GraphStoreError("event \(id): sequence \(place.sequence) of \(place.author) holds another entry's row; run vf graph rebuild")
+        }
     }
 
     /// Inserts a history row, or replaces the one at its resource and order.

@@ -76,6 +76,7 @@ struct GraphUpdate {
             changes.cursors[feed] = head
         }
         work.entriesRead = tables.entriesRead
+        work.placesRead = tables.placesRead
         return changes
     }
 
@@ -831,6 +832,8 @@ public struct UpdateWork: Equatable, Sendable {
     public var settlingPasses = 0
     public var folded = 0
     public var entriesRead = 0
+    /// The entries whose places alone it read from the log by id: to find an event's row (v18).
+    public var placesRead = 0
     /// How many of the events settled or folded were held before the update (the rest are new).
     public var heldTouched = 0
 }

@@ -24,6 +24,8 @@ final class UpdateTables {
     private let provisional: ProvisionalRecords?
     /// How many entries were read from the log by id (``UpdateWork/entriesRead``).
     private(set) var entriesRead = 0
+    /// How many entries' places alone were read from the log by id (``UpdateWork/placesRead``).
+    private(set) var placesRead = 0
 
     init(db: Database, log: LogStore, heads: [FeedID: UInt64], provisional: ProvisionalRecords? = nil) {
         self.db = db
@@ -51,7 +53,9 @@ final class UpdateTables {
         if let known = records[id] { return known?.place }
         if let folded = provisional?.records[id] { return folded.place }
         if let known = places[id] { return known }
-        let place = try log.places(ids: [id]).first ?? nil
+        placesRead += 1
+        var place = try log.places(ids: [id]).first ?? nil
+        if let found = place, found.sequence > heads[found.author] ?? 0 { place = nil }
         places[id] = place
         return place
     }
@@ -138,8 +142,10 @@ final class UpdateTables {
 
     /// A held event with its row and payload; nil when the tables hold no such event.
     func event(_ id: EntryID) throws -> UpdateEvent? {
+        // The record first: it gives the place the row is found by, in the same read.
+        let held = try record(id)
         guard let row = try eventRow(id) else { return nil }
-        guard let record = try record(id), case let .object(.event(payload)) = try decoded(id) else {
+        guard let record = held, case let .object(.event(payload)) = try decoded(id) else {
             throw GraphStoreError("event \(id): the log no longer holds its payload; run vf graph rebuild")
         }
         return UpdateEvent(entry: GraphEntry(record, verified: true), payload: payload, stored: row)

@@ -12,6 +12,11 @@ public struct FeedPlace: Sendable, Hashable {
     }
 }
 
+extension Entry {
+    /// The entry's place in its author's feed.
+    public var place: FeedPlace { FeedPlace(author: author, sequence: sequence) }
+}
+
 extension EntryRecord {
     /// The entry's place in its author's feed.
     public var place: FeedPlace { FeedPlace(author: author, sequence: sequence) }

@@ -30,7 +30,7 @@ struct Log: ParsableCommand {
                     var status: EventStatus?
                     if let payload = signed.payload, PublishVerdict.isValueFlows(payload) {
                         if reader == nil { reader = try GraphContext(options).reader() }
-                        status = try reader?.status(of: signed.entry.id)
+                        status = try reader?.status(of: signed.entry.id, at: signed.entry.place)
                     }
                     stream.append { EntryJSON.entry(signed, status: status, forgotten: forgotten, to: &$0) }
                 }

@@ -41,15 +41,18 @@ final class CataloguedKindTests: XCTestCase {
             guard let record = try log.records(ids: [id]).first ?? nil else { return nil }
             return Derivation.kind(Derivation.decodeEntry(GraphEntry(record, verified: true)), verified: true)
         }
-        // The graph objects with rows of their own are answered without reading the log; the
-        // others are read from it.
+        // The graph objects with rows of their own are answered without reading a payload from
+        // the log; the others are read from it. An event's row is found by its place (v18),
+        // which the log's index of ids gives, asked only when no other row answers.
         let fromTheLog: Set<String> = ["profile", "note", "rejected", "unknown"]
+        let placeFromTheLog = fromTheLog.union(["event"])
         try store.writeAndRollBack { db in
             let heads = try GraphTableReader.cursors(db)
             for (name, id) in entries.sorted(by: { $0.key < $1.key }) + [("unknown", unknown)] {
                 let tables = UpdateTables(db: db, log: log, heads: heads)
                 XCTAssertEqual(try tables.kind(id), try kindInTheLog(id), name)
                 XCTAssertEqual(tables.entriesRead, fromTheLog.contains(name) ? 1 : 0, name)
+                XCTAssertEqual(tables.placesRead, placeFromTheLog.contains(name) ? 1 : 0, name)
             }
         }
         // The kinds themselves.

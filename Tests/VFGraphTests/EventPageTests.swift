@@ -80,11 +80,11 @@ final class EventPageTests: XCTestCase {
             let ofProcess = try GraphReader.eventPage(db, naming: process.hash, in: ["inputOf", "outputOf"], after: middleOfProcess, limit: 10)
             XCTAssertEqual(ofProcess.rows.count, 10)
             // The query of v13 and before: every event naming the stock, then sorted (with the
-            // stock's number, v16, for its id).
+            // stock's number, v16, for its id, and the rows by number: v18 has no index of ids).
             let stockNumber = GraphSchema.itemNumber("?1")
             let everything = try EventRowRead.counting(db, where: """
-                status = 0 AND ord > ?2 AND id IN (SELECT id FROM event WHERE fromResource = \(stockNumber) UNION SELECT id FROM event WHERE toResource = \(stockNumber)
-                                                   UNION SELECT id FROM event WHERE container = \(stockNumber))
+                status = 0 AND ord > ?2 AND n IN (SELECT n FROM event WHERE fromResource = \(stockNumber) UNION SELECT n FROM event WHERE toResource = \(stockNumber)
+                                                  UNION SELECT n FROM event WHERE container = \(stockNumber))
                 ORDER BY ord LIMIT ?3
                 """) {
                 $0.bind(1, stock)

@@ -63,9 +63,42 @@ final class EventPlaceTests: XCTestCase {
         try store.writeTransaction { db in
             try db.execute(sql: "UPDATE event SET id = ? WHERE id = ?", arguments: [Data(repeating: 7, count: 32), Data(id.bytes)])
         }
-        XCTAssertNil(try reader.event(id), "the row at its place now says it is another entry's")
+        XCTAssertNil(try reader.status(of: id), "the row at its place now says it is another entry's")
+        XCTAssertNil(try reader.event(id))
         _ = try store.rebuild(from: log)
         XCTAssertEqual(try reader.event(id)?.provenance.entryID, id)
+        XCTAssertNotNil(try reader.status(of: id))
+
+        // Nor is a row written over another entry's at the same place: that is an error.
+        let place = try XCTUnwrap(try log.places(ids: [id]).first ?? nil)
+        let other = EntryID(hash: Hash32(bytes: [UInt8](repeating: 8, count: 32))!)
+        try store.writeAndRollBack { db in
+            let row = try XCTUnwrap(try UpdateTables(db: db, log: log, heads: try GraphTableReader.cursors(db)).eventRow(id))
+            let writer = GraphTableWriter(db)
+            try writer.putEvent(place, id, row)
+            XCTAssertThrowsError(try writer.putEvent(place, other, row)) { error in
+                XCTAssertTrue("\(error)".contains("holds another entry's row"), "\(error)")
+            }
+        }
+    }
+
+    /// A graph file of v17, with rows, is migrated to v18: its event table is remade and
+    /// everything derived again, as a rebuild would.
+    func testAPopulatedV17StoreIsDerivedAgainByV18() throws {
+        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
+        let path = directory + "/graph.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try GraphSchema.migrator.migrate(queue, upTo: "v17: events keyed by a local number, found by id through an index, and re-derive")
+        try queue.write { db in
+            // v17's shapes: an event found by its id alone.
+            try db.execute(sql: "INSERT INTO event (id, status) VALUES (?, 0)", arguments: [Data(repeating: 1, count: 32)])
+            try db.execute(sql: "INSERT INTO cursor (feed, sequence) VALUES (?, 1)", arguments: [Data(repeating: 4, count: 32)])
+        }
+        let store = try GraphStore(path: path)
+        XCTAssertEqual(try store.cursors(), [:], "v18 derives everything again")
+        XCTAssertEqual(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event") }, 0)
+        try store.update(from: net.source)
+        try assertMatchesRebuild(store, net.source, "migrated")
     }
 
     /// A rebuild writes the rows, and so numbers them, in the order of their places, so the

@@ -33,4 +33,20 @@ final class EntryRecordTests: XCTestCase {
         // The cached statement is reset between calls: the same query again gives the same rows.
         XCTAssertEqual(try store.records(author: key.feed, in: 5...30, limit: 10).map(\.sequence), Array(5...14))
     }
+
+    /// Places by id: each entry's author and sequence, in the order asked, nil for an entry
+    /// not held, and a dropped payload changes nothing.
+    func testPlacesByIdAreTheEntriesAuthorsAndSequences() throws {
+        let store = try LogStore(path: try temporaryDirectory(self) + "/log.sqlite")
+        let key = SigningKey(), other = SigningKey()
+        try store.appendBatch((1...6).map { Array(#"{"n":\#($0)}"#.utf8) }, key: key)
+        try store.appendBatch((1...3).map { Array(#"{"m":\#($0)}"#.utf8) }, key: other)
+        let mine = try store.entries(author: key.feed), theirs = try store.entries(author: other.feed)
+        XCTAssertTrue(try store.dropPayload(of: mine[2].entry.id))
+        let unheld = EntryID(hash: Hash32(bytes: [UInt8](repeating: 3, count: 32))!)
+        let asked = [theirs[1], mine[5], mine[2], theirs[0]].map(\.entry.id) + [unheld] + [mine[0].entry.id]
+        XCTAssertEqual(try store.places(ids: asked), [theirs[1], mine[5], mine[2], theirs[0]].map { $0.entry.place } + [nil, mine[0].entry.place])
+        XCTAssertEqual(try store.places(ids: [mine[3].entry.id]), [FeedPlace(author: key.feed, sequence: 4)])
+        XCTAssertEqual(try store.places(ids: []), [])
+    }
 }
