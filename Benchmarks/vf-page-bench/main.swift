@@ -95,7 +95,7 @@ func measure(_ count: Int) throws -> Sizes {
     // v13's query, ids only (cheaper than the rows it read): every event naming the stock,
     // sorted; with the stock's number (v16) for its id, and rows by number (v18 has no index of event ids).
     let queue = try DatabaseQueue(path: home.path + "/graph.sqlite")
-    let stockNumber = "(SELECT n FROM itemKey WHERE id = ?1)"
+    let stockNumber = "coalesce((SELECT n FROM itemKey WHERE id = ?1 AND settled = 0), (SELECT n FROM itemKey WHERE id = ?1 AND settled = 1))"
     let oldQuery = try best(resourceMarks) { mark in
         try queue.read { db in
             try Data.fetchAll(db, sql: """

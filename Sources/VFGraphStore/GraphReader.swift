@@ -48,7 +48,7 @@ public struct GraphReader: Sendable {
     // MARK: resources
 
     public func resource(_ id: ResourceID) throws -> EconomicResource? {
-        try tables.read { db in try GraphTableReader.resources(db, where: "itemKey.id = ?", bind: { $0.bind(1, id) }).first }
+        try tables.read { db in try GraphTableReader.resources(db, where: "resource.n = \(GraphSchema.itemNumber("?1"))", bind: { $0.bind(1, id) }).first }
     }
 
     /// Resources in the order this node numbered them (``GraphSchema`` v16: roughly as it first
@@ -244,7 +244,7 @@ public struct GraphReader: Sendable {
 
     public func process(_ id: EntryID) throws -> GraphProcess? {
         try processes(ids: try tables.read { db in
-            try Self.ids(db, "SELECT id FROM itemKey WHERE id = ?1 AND EXISTS (SELECT 1 FROM process WHERE n = itemKey.n)") { $0.bind(1, id) }
+            try Self.ids(db, "SELECT id FROM itemKey WHERE n = \(GraphSchema.itemNumber("?1")) AND EXISTS (SELECT 1 FROM process WHERE n = itemKey.n)") { $0.bind(1, id) }
         }).first
     }
 

@@ -339,6 +339,25 @@ enum GraphSchema {
             try createIndexesOfV16(db)
             for table in rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
         }
+        migrator.registerMigration("v19: numbers of ids found through a small index of the recent ones and a large one of the settled") { db in
+            // Each new resource or process id was an insert at a random place in the index of
+            // every id `itemKey` numbers: at a million, most new ones dirtied a page of their
+            // own. A new id now goes into a small index of the ids numbered since the last
+            // settling (`settled = 0`), whose pages stay few; when it holds more than
+            // `itemKeysRecentMost`, they are settled in one statement, which touches each page
+            // of the large index about once. The numbers stay; nothing is derived again.
+            try db.execute(sql: """
+                CREATE TABLE itemKeyV19 (
+                    n INTEGER PRIMARY KEY,
+                    id BLOB NOT NULL,
+                    settled INTEGER NOT NULL DEFAULT 0 CHECK (settled IN (0, 1))
+                );
+                INSERT INTO itemKeyV19 (n, id, settled) SELECT n, id, 1 FROM itemKey ORDER BY n;
+                DROP TABLE itemKey;
+                ALTER TABLE itemKeyV19 RENAME TO itemKey;
+                """)
+            for index in itemKeyIndexesOfV19 { try db.execute(sql: "CREATE UNIQUE INDEX \(index.name) ON \(index.on)") }
+        }
         return migrator
     }
 
@@ -350,6 +369,22 @@ enum GraphSchema {
     /// and those a later migration adds (it adds them here too). A rebuild drops and makes these; a test checks that a new store has
     /// exactly these. The migrations make only the lists frozen as they shipped.
     static let indexes = indexesOfV16
+
+    /// The indexes a rebuild keeps (it looks numbers up as it writes), with their definitions:
+    /// the ids `itemKey` numbers, settled and recent (v19), each unique. An id is in one of the
+    /// two: ``itemNumber(_:)`` asks the recent first.
+    static let keptIndexes = itemKeyIndexesOfV19
+    private static let itemKeyIndexesOfV19: [(name: String, on: String)] = [
+        // `settled` too, though constant in each: so a lookup reads the index alone.
+        ("itemKeySettled", "itemKey (id, settled) WHERE settled = 1"),
+        ("itemKeyRecent", "itemKey (id, settled) WHERE settled = 0"),
+    ]
+
+    /// How many recent ids `itemKey` holds at most after a write transaction: then they are
+    /// settled (``GraphTableWriter/settleNumbers(most:)``). Each of the thousand or so new ids a
+    /// transaction gives touches a page of the recent index, which is at most about 640 pages;
+    /// a settling touches each page of the settled index about once, once per this many ids.
+    static let itemKeysRecentMost = 65_536
 
     /// The indexes as v16 left them. The migrations v6 to v16 make these, filtered (so v6 to
     /// v13 make v14's definitions where theirs differed; every table they indexed is remade
@@ -422,7 +457,9 @@ enum GraphSchema {
     /// SQL for the number of the resource or process whose id is bound at `parameter` (NULL
     /// when it has none): what a resource or process column of `event` or `history`, or
     /// `resource.n` or `process.n`, is compared with (v16).
-    static func itemNumber(_ parameter: String) -> String { "(SELECT n FROM itemKey WHERE id = \(parameter))" }
+    static func itemNumber(_ parameter: String) -> String {
+        "coalesce((SELECT n FROM itemKey WHERE id = \(parameter) AND settled = 0), (SELECT n FROM itemKey WHERE id = \(parameter) AND settled = 1))"
+    }
 
     /// SQL for the condition of the `event` row of an entry, with its place and id bound at
     /// `?first` to `?first+2` (``RawStatement/bindEvent(_:_:from:)``), v18: found by the index of

@@ -97,6 +97,8 @@ public final class GraphStore {
     /// How many numbers past twice what the log names a rebuild in memory still reads in one
     /// pass (``GraphTableWriter/number(_:slack:)``); less in tests, to take the other way.
     var numbersSlack: Int64 = 1024
+    /// How many recent ids `itemKey` holds at most after a write transaction (v19); less in tests.
+    var recentNumbersMost = GraphSchema.itemKeysRecentMost
 
     /// ``update(from:)``, folding at most `entriesPerTransaction` new entries per transaction.
     @discardableResult
@@ -369,10 +371,13 @@ public final class GraphStore {
         }
     }
 
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, and settles the numbers of ids
+    /// (``GraphTableWriter/settleNumbers(most:)``) before it commits.
     func writeTransaction(_ body: (Database) throws -> Void) throws {
         try pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 try body(db)
+                try GraphTableWriter(db).settleNumbers(most: recentNumbersMost)
                 return .commit
             }
         }

@@ -121,7 +121,8 @@ enum GraphTableReader {
 
     /// Every resource, in no particular order; or those matching `clause` (a WHERE condition
     /// with any ORDER BY and LIMIT, its parameters bound by `bind`), in the order it gives. The
-    /// clause names the resource's number `resource.n`, or its id `itemKey.id`.
+    /// clause names the resource's number `resource.n` (an id's, ``GraphSchema/itemNumber(_:)``:
+    /// `itemKey.id` alone is indexed only with `settled`, v19).
     static func resources(_ db: Database, where clause: String? = nil, bind: (RawStatement) -> Void = { _ in }) throws -> [EconomicResource] {
         let s = try RawStatement(db, """
             SELECT itemKey.id, name, trackingIdentifier, note, conformsTo, unit, accountingQuantity, onhandQuantity,

@@ -89,6 +89,20 @@ final class GraphTableWriter {
         }
     }
 
+    /// Settles the recent ids of `itemKey` (v19) when there are more than `most`: all in one
+    /// statement, so the settled index takes them in one pass over its pages instead of one
+    /// random page each. When they are many beside the settled ones (after a first rebuild, say),
+    /// both indexes are made again instead, by a sort.
+    func settleNumbers(most: Int = GraphSchema.itemKeysRecentMost) throws {
+        let recent = try Int.fetchOne(db, sql: "SELECT count(*) FROM itemKey WHERE settled = 0") ?? 0
+        guard recent > most else { return }
+        let settled = try Int.fetchOne(db, sql: "SELECT count(*) FROM itemKey WHERE settled = 1") ?? 0
+        let remake = recent > settled / 4
+        if remake { for index in GraphSchema.keptIndexes { try db.execute(sql: "DROP INDEX \(index.name)") } }
+        try db.execute(sql: "UPDATE itemKey SET settled = 1 WHERE settled = 0")
+        if remake { for index in GraphSchema.keptIndexes { try db.execute(sql: "CREATE UNIQUE INDEX \(index.name) ON \(index.on)") } }
+    }
+
     /// Deletes the numbers in `range` that no row holds any more, at the end of a rebuild:
     /// those of what only entries a node no longer holds named (a purged feed's, say). While a
     /// row holds a number it stays, so what is still named keeps its place in the listings.

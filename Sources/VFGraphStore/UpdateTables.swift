@@ -256,7 +256,7 @@ final class UpdateTables {
 
     /// The resource's row as the tables hold it now.
     func resourceRow(_ id: ResourceID) throws -> EconomicResource? {
-        try GraphTableReader.resources(db, where: "itemKey.id = ?") { $0.bind(1, id) }.first
+        try GraphTableReader.resources(db, where: "resource.n = \(GraphSchema.itemNumber("?1"))") { $0.bind(1, id) }.first
     }
 
     /// The resource as it stood just before `order`: the image its last applied history row

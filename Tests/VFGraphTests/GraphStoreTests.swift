@@ -62,8 +62,8 @@ final class GraphStoreTests: XCTestCase {
             }
             return Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as String, $0["sql"] as String) })
         }
-        let listed = Dictionary(uniqueKeysWithValues: GraphSchema.indexes.map { ($0.name, $0.on) })
-        XCTAssertEqual(listed.count, 12)
+        let listed = Dictionary(uniqueKeysWithValues: (GraphSchema.indexes + GraphSchema.keptIndexes).map { ($0.name, $0.on) })
+        XCTAssertEqual(listed.count, 14)
         let fresh = try made()
         try store.rebuild(from: LogStore(path: directory + "/log.sqlite"))
         for indexes in [fresh, try made()] {

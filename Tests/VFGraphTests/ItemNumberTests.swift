@@ -145,4 +145,86 @@ final class ItemNumberTests: XCTestCase {
         try store.update(from: net.source)
         try assertMatchesRebuild(store, net.source, "migrated")
     }
+
+    /// The numbers of ids are found through a small index of the recent ones and a large one of
+    /// the settled (v19): each lookup asks both by index, never scanning.
+    func testAnIdsNumberIsLookedUpByBothIndexesOfIds() throws {
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        let plan = try store.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT \(GraphSchema.itemNumber("?1"))", arguments: [Data(repeating: 1, count: 32)])
+                .map { $0["detail"] as String }.joined(separator: "; ")
+        }
+        XCTAssertTrue(plan.contains("USING COVERING INDEX itemKeyRecent"), plan)
+        XCTAssertTrue(plan.contains("USING COVERING INDEX itemKeySettled"), plan)
+        XCTAssertFalse(plan.contains("SCAN itemKey"), plan)
+    }
+
+    /// Recent ids are settled once there are more than the most allowed, by an update or a
+    /// rebuild, all at once (or by making both indexes again, when they are many): every
+    /// number stays, and every id is found.
+    func testRecentIdsAreSettledWithoutChangingAnyNumber() throws {
+        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
+        let log = try LogStore(path: directory + "/log.sqlite")
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        func numbers() throws -> [Int64: Data] {
+            try store.read { db in
+                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT n, id FROM itemKey").map { ($0[0] as Int64, $0[1] as Data) })
+            }
+        }
+        func recent() throws -> Int { try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM itemKey WHERE settled = 0")! } }
+        func everyIdFound() throws {
+            for (n, id) in try numbers() {
+                XCTAssertEqual(try store.read { db in try GraphTableReader.itemNumber(db, Hash32(bytes: [UInt8](id))!) }, n)
+            }
+        }
+        // Updates, a few entries each, with at most three recent ids.
+        store.recentNumbersMost = 3
+        var rng = SplitMix64(seed: 7)
+        var settlings = 0
+        for batch in shuffledBatches(try net.feeds(), maximum: 3, using: &rng) {
+            _ = try log.ingest(batch)
+            let before = try numbers()
+            let recentBefore = try recent()
+            try store.update(from: log)
+            let after = try numbers()
+            XCTAssertTrue(before.allSatisfy { after[$0.key] == $0.value }, "no number changes")
+            XCTAssertLessThanOrEqual(try recent(), 3)
+            if try recent() < recentBefore + after.count - before.count { settlings += 1 }
+            try everyIdFound()
+        }
+        XCTAssertGreaterThan(settlings, 1, "this test needs updates that settle")
+        try assertMatchesRebuild(store, log, "after settling")
+
+        // A rebuild of a fresh file numbers everything at once: more recent ids than settled
+        // ones, so both indexes are made again.
+        let fresh = try GraphStore(path: directory + "/fresh.sqlite")
+        fresh.recentNumbersMost = 3
+        _ = try fresh.rebuild(from: log, mode: .inMemory)
+        XCTAssertEqual(try fresh.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM itemKey WHERE settled = 0") }, 0)
+        XCTAssertEqual(try fresh.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'itemKey%' AND type = 'index' ORDER BY name") },
+                       ["itemKeyRecent", "itemKeySettled"])
+        for (n, id) in try numbers() where try fresh.read({ db in try GraphTableReader.itemNumber(db, Hash32(bytes: [UInt8](id))!) }) == nil {
+            XCTFail("id numbered \(n) in the first store not found in the fresh one")
+        }
+        try assertMatchesRebuild(fresh, log, "a fresh rebuild settled")
+    }
+
+    /// A graph file of v18, with numbers, is migrated to v19: the numbers stay, settled, and
+    /// nothing is derived again.
+    func testV19KeepsTheNumbersAndDerivesNothingAgain() throws {
+        let path = directory + "/graph.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try GraphSchema.migrator.migrate(queue, upTo: "v18: events keyed by their place in their feeds, found by id through the log, and re-derive")
+        try queue.write { db in
+            for n in 1 ... 5 { try db.execute(sql: "INSERT INTO itemKey (n, id) VALUES (?, ?)", arguments: [n * 10, Data(repeating: UInt8(n), count: 32)]) }
+            try db.execute(sql: "INSERT INTO cursor (feed, sequence) VALUES (?, 1)", arguments: [Data(repeating: 4, count: 32)])
+        }
+        let store = try GraphStore(path: path)
+        XCTAssertEqual(try store.cursors().count, 1, "v19 derives nothing again")
+        let rows = try store.read { db in try Row.fetchAll(db, sql: "SELECT n, id, settled FROM itemKey ORDER BY n").map { [$0[0] as Int64, Int64(($0[1] as Data)[0]), $0[2] as Int64] } }
+        XCTAssertEqual(rows, (1 ... 5).map { [Int64($0 * 10), Int64($0), 1] })
+        for n in 1 ... 5 {
+            XCTAssertEqual(try store.read { db in try GraphTableReader.itemNumber(db, Hash32(bytes: [UInt8](repeating: UInt8(n), count: 32))!) }, Int64(n * 10))
+        }
+    }
 }
