@@ -344,8 +344,8 @@ enum GraphSchema {
             // every id `itemKey` numbers: at a million, most new ones dirtied a page of their
             // own. A new id now goes into a small index of the ids numbered since the last
             // settling (`settled = 0`), whose pages stay few; when it holds more than
-            // `itemKeysRecentMost`, they are settled in one statement, which touches each page
-            // of the large index about once. The numbers stay; nothing is derived again.
+            // `itemKeysRecentMost`, they are settled in id order, which touches each page of
+            // the large index about once. The numbers stay; nothing is derived again.
             try db.execute(sql: """
                 CREATE TABLE itemKeyV19 (
                     n INTEGER PRIMARY KEY,
@@ -367,7 +367,7 @@ enum GraphSchema {
 
     /// The indexes of the current schema: v16's (v17 and v18 made those on `event` again, the same),
     /// and those a later migration adds (it adds them here too). A rebuild drops and makes these; a test checks that a new store has
-    /// exactly these. The migrations make only the lists frozen as they shipped.
+    /// exactly these and ``keptIndexes``. The migrations make only the lists frozen as they shipped.
     static let indexes = indexesOfV16
 
     /// The indexes a rebuild keeps (it looks numbers up as it writes), with their definitions:
@@ -381,9 +381,9 @@ enum GraphSchema {
     ]
 
     /// How many recent ids `itemKey` holds at most after a write transaction: then they are
-    /// settled (``GraphTableWriter/settleNumbers(most:)``). Each of the thousand or so new ids a
-    /// transaction gives touches a page of the recent index, which is at most about 640 pages;
-    /// a settling touches each page of the settled index about once, once per this many ids.
+    /// settled (``GraphTableWriter/settleNumbers(most:)``). The thousand or so new ids a bulk
+    /// transaction gives share the pages of the recent index, about 700 to 1,000 at most; a
+    /// settling touches each page of the settled index about once, once per this many ids.
     static let itemKeysRecentMost = 65_536
 
     /// The indexes as v16 left them. The migrations v6 to v16 make these, filtered (so v6 to

@@ -67,6 +67,8 @@ extension GraphStore {
                     refusal = (index, reason)
                     throw RolledBack()
                 }
+                // Settled before the log commits: a settling that fails then leaves nothing stored.
+                try GraphTableWriter(db).settleNumbers(most: recentNumbersMost)
                 try log.commit(prepared)
             }
         } catch is RolledBack {

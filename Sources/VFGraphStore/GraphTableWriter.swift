@@ -89,18 +89,42 @@ final class GraphTableWriter {
         }
     }
 
-    /// Settles the recent ids of `itemKey` (v19) when there are more than `most`: all in one
-    /// statement, so the settled index takes them in one pass over its pages instead of one
-    /// random page each. When they are many beside the settled ones (after a first rebuild, say),
-    /// both indexes are made again instead, by a sort.
-    func settleNumbers(most: Int = GraphSchema.itemKeysRecentMost) throws {
+    /// How ``settleNumbers(most:)`` settled the recent ids, if it did.
+    enum Settling: Equatable {
+        /// Row by row, in id order.
+        case inPlace
+        /// With both indexes made again around it.
+        case remade
+    }
+
+    /// Settles the recent ids of `itemKey` (v19) when there are more than `most`. Row by row
+    /// in id order (read from the recent index), so the settled index takes them in one pass
+    /// over its pages, each page touched about once, instead of a random page each. When they
+    /// are many beside the settled ones (after a first rebuild, say), both indexes are made
+    /// again around one update instead, by a sort.
+    @discardableResult
+    func settleNumbers(most: Int = GraphSchema.itemKeysRecentMost) throws -> Settling? {
         let recent = try Int.fetchOne(db, sql: "SELECT count(*) FROM itemKey WHERE settled = 0") ?? 0
-        guard recent > most else { return }
+        guard recent > most else { return nil }
         let settled = try Int.fetchOne(db, sql: "SELECT count(*) FROM itemKey WHERE settled = 1") ?? 0
-        let remake = recent > settled / 4
-        if remake { for index in GraphSchema.keptIndexes { try db.execute(sql: "DROP INDEX \(index.name)") } }
-        try db.execute(sql: "UPDATE itemKey SET settled = 1 WHERE settled = 0")
-        if remake { for index in GraphSchema.keptIndexes { try db.execute(sql: "CREATE UNIQUE INDEX \(index.name) ON \(index.on)") } }
+        do {
+            if recent > settled / 4 {
+                for index in GraphSchema.keptIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+                try db.execute(sql: "UPDATE itemKey SET settled = 1 WHERE settled = 0")
+                for index in GraphSchema.keptIndexes { try db.execute(sql: "CREATE UNIQUE INDEX \(index.name) ON \(index.on)") }
+                return .remade
+            }
+            let numbers = try Int64.fetchAll(db, sql: "SELECT n FROM itemKey WHERE settled = 0 ORDER BY id")
+            let settle = try statement("UPDATE itemKey SET settled = 1 WHERE n = ?")
+            for n in numbers {
+                settle.bind(1, n)
+                try settle.run()
+            }
+            return .inPlace
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // Only ever numbered once, through both indexes: a file that broke this must go.
+            throw GraphStoreError("itemKey: an id is numbered twice (\(error.message ?? "")); delete graph.sqlite and run vf graph rebuild")
+        }
     }
 
     /// Deletes the numbers in `range` that no row holds any more, at the end of a rebuild:

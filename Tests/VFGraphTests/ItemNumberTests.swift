@@ -227,4 +227,34 @@ final class ItemNumberTests: XCTestCase {
             XCTAssertEqual(try store.read { db in try GraphTableReader.itemNumber(db, Hash32(bytes: [UInt8](repeating: UInt8(n), count: 32))!) }, Int64(n * 10))
         }
     }
+
+    /// Settling in place takes the recent ids in id order from their index; with more recent
+    /// ids than a quarter of the settled, both indexes are made again. Either way every number
+    /// stays, no id is left recent, and each is found.
+    func testSettlingInPlaceAndByRemakingTheIndexes() throws {
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        func id(_ i: Int) -> Hash32 { Hash32(bytes: (0 ..< 32).map { UInt8(truncatingIfNeeded: i &* 37 &+ $0 &* 11) })! }
+        try store.writeAndRollBack { db in
+            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT n FROM itemKey WHERE settled = 0 ORDER BY id").map { $0["detail"] as String }
+            XCTAssertEqual(plan, ["SCAN itemKey USING COVERING INDEX itemKeyRecent"], "in id order, from the recent index alone")
+            let writer = GraphTableWriter(db)
+            for i in 0 ..< 40 { _ = try writer.number(id(i)) }
+            XCTAssertEqual(try writer.settleNumbers(most: 3), .remade, "40 recent, none settled")
+            for i in 40 ..< 48 { _ = try writer.number(id(i)) }
+            XCTAssertNil(try writer.settleNumbers(most: 8), "8 recent: not more than the most")
+            _ = try writer.number(id(48))
+            XCTAssertEqual(try writer.settleNumbers(most: 8), .inPlace, "9 recent beside 40 settled")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM itemKey WHERE settled = 0"), 0)
+            let numbers = try Row.fetchAll(db, sql: "SELECT n, id FROM itemKey ORDER BY n").map { ($0[0] as Int64, $0[1] as Data) }
+            XCTAssertEqual(numbers.map(\.0), Array(1 ... 49))
+            for (i, (n, stored)) in numbers.enumerated() {
+                XCTAssertEqual(stored, Data(id(i).bytes))
+                XCTAssertEqual(try GraphTableReader.itemNumber(db, id(i)), n)
+            }
+            // An id numbered twice (which the writer never does) is an error that says what to do.
+            try db.execute(sql: "INSERT INTO itemKey (n, id) VALUES (100, ?)", arguments: [Data(id(3).bytes)])
+            for i in 49 ..< 60 { _ = try writer.number(id(i)) }
+            XCTAssertThrowsError(try writer.settleNumbers(most: 8)) { XCTAssertTrue("\($0)".contains("numbered twice"), "\($0)") }
+        }
+    }
 }
