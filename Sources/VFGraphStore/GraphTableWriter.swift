@@ -66,7 +66,6 @@ final class GraphTableWriter {
     /// `itemKey` still holds (after a feed was purged, say). New numbers start above the greatest.
     /// `slack`: how many more numbers than twice the ids are still read in one pass (less in tests).
     func number(_ ids: [Hash32], slack: Int64 = 1024) throws {
-        let put = try statement("INSERT INTO itemKey (n, id) VALUES (?, ?)")
         var next = (try Int64.fetchOne(db, sql: "SELECT max(n) FROM itemKey") ?? 0) + 1
         numbers.reserveCapacity(numbers.count + ids.count)
         let readAll = try Int64.fetchOne(db, sql: "SELECT count(*) FROM itemKey") ?? 0 <= 2 * Int64(ids.count) + slack
@@ -80,12 +79,23 @@ final class GraphTableWriter {
                 numbers[id] = n
             }
         }
+        // Many more new ids than held (a first rebuild): written settled (v19), with both
+        // indexes of ids dropped and made after, by a sort, instead of a random insert each.
+        // Every number is in memory then, so none is looked up meanwhile.
+        let held = numbers.count
+        let many = readAll && ids.count > 4 * held + 1024
+        if many { for index in GraphSchema.keptIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") } }
+        let put = try statement("INSERT INTO itemKey (n, id, settled) VALUES (?, ?, ?)")
         for id in ids where try (readAll ? numbers[id] : existingNumber(id)) == nil {
             put.bind(1, next)
             put.bind(2, id)
+            put.bind(3, many ? 1 : 0)
             try put.run()
             numbers[id] = next
             next += 1
+        }
+        if many {
+            for index in GraphSchema.keptIndexes { try db.execute(sql: "CREATE UNIQUE INDEX \(index.name) ON \(index.on)") }
         }
     }
 

@@ -257,4 +257,26 @@ final class ItemNumberTests: XCTestCase {
             XCTAssertThrowsError(try writer.settleNumbers(most: 8)) { XCTAssertTrue("\($0)".contains("numbered twice"), "\($0)") }
         }
     }
+
+    /// Numbering many more ids than are held (a first rebuild) writes them settled, with both
+    /// indexes made after by a sort; numbering a few more writes them recent. Every id is
+    /// found by its number either way.
+    func testManyNewIdsAreNumberedSettledAndAFewRecent() throws {
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        func id(_ i: Int) -> Hash32 { Hash32(bytes: (0 ..< 32).map { UInt8(truncatingIfNeeded: i &* 131 &+ ($0 &* 7) &+ (i >> 8) &* $0) })! }
+        try store.writeAndRollBack { db in
+            func count(_ settled: Int) throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM itemKey WHERE settled = ?", arguments: [settled])! }
+            try GraphTableWriter(db).number((0 ..< 3000).map(id))
+            XCTAssertEqual(try count(1), 3000, "many: written settled")
+            XCTAssertEqual(try count(0), 0)
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'itemKey%' ORDER BY name"),
+                           ["itemKeyRecent", "itemKeySettled"])
+            try GraphTableWriter(db).number((2990 ..< 3100).map(id))
+            XCTAssertEqual(try count(1), 3000)
+            XCTAssertEqual(try count(0), 100, "a few: written recent")
+            for i in [0, 1, 1500, 2999, 3000, 3099] {
+                XCTAssertEqual(try GraphTableReader.itemNumber(db, id(i)), Int64(i + 1))
+            }
+        }
+    }
 }
