@@ -6,6 +6,10 @@
 # schema v16, each new event at a random place in the event b-tree), or by a number with an
 # index of their ids (v17, each new event at a random place in that index).
 #
+# Kept as the record of the projection that led to graph schema v18, which keys events by
+# their entry's place and finds them by id through the log: it compares v16 or v17 files only
+# (a v18 file's event table has more columns than its copies here are made with).
+#
 #   Benchmarks/layout-projection/events-by-number.sh BEFORE.sqlite AFTER.sqlite [LINES]
 #
 # BEFORE and AFTER: a home's graph.sqlite copied before and after a `vf publish --lines` of
