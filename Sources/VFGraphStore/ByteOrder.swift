@@ -29,24 +29,25 @@ enum ByteOrder {
     /// The positions of `elements` in the order of their ids' bytes: sorting small (key,
     /// position) pairs moves far less memory than sorting the elements themselves.
     static func sortedIndices<Element>(_ elements: [Element], by hash: (Element) -> Hash32) -> [Int] {
-        var keyed = [(Key, Int32)]()
-        keyed.reserveCapacity(elements.count)
-        for (index, element) in elements.enumerated() { keyed.append((Key(hash(element)), Int32(index))) }
-        keyed.sort { $0.0 < $1.0 }
-        return keyed.map { Int($0.1) }
+        sortedIndices(elements, key: { Key(hash($0)) }, by: <)
     }
 
     /// The positions of `elements` in the order of their places: author bytes, then sequence.
     /// The order of the `event` table's index of places (v18), so a rebuild grows it at its right edge.
     static func sortedIndices<Element>(_ elements: [Element], byPlace place: (Element) -> FeedPlace) -> [Int] {
-        var keyed = [(Key, UInt64, Int32)]()
-        keyed.reserveCapacity(elements.count)
-        for (index, element) in elements.enumerated() {
+        sortedIndices(elements, key: { element in
             let p = place(element)
-            keyed.append((Key(p.author.key), p.sequence, Int32(index)))
-        }
-        keyed.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        return keyed.map { Int($0.2) }
+            return (Key(p.author.key), p.sequence)
+        }, by: <)
+    }
+
+    /// The positions of `elements` in the order `less` gives their keys.
+    private static func sortedIndices<Element, K>(_ elements: [Element], key: (Element) -> K, by less: (K, K) -> Bool) -> [Int] {
+        var keyed = [(K, Int32)]()
+        keyed.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() { keyed.append((key(element), Int32(index))) }
+        keyed.sort { less($0.0, $1.0) }
+        return keyed.map { Int($0.1) }
     }
 
     /// The positions of `dictionary`'s elements in the order of their keys' bytes: for reading

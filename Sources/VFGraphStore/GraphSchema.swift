@@ -438,6 +438,15 @@ enum GraphSchema {
         }
     }
 
+    /// Runs `body` with the ``keptIndexes`` dropped, and makes them again after it, by a sort:
+    /// for a write of many ids at once (a first rebuild, a large settling), instead of an
+    /// insert into an index for each.
+    static func remakingKeptIndexes(_ db: Database, _ body: () throws -> Void) throws {
+        for index in keptIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+        try body()
+        for index in keptIndexes { try db.execute(sql: "CREATE UNIQUE INDEX \(index.name) ON \(index.on)") }
+    }
+
     /// Drops the indexes, so a rebuild fills the tables without maintaining them row by row,
     /// and creates them once at the end (a sort instead of a b-tree insert per row).
     static func dropIndexes(_ db: Database) throws {

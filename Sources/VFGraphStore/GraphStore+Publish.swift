@@ -67,8 +67,8 @@ extension GraphStore {
                     refusal = (index, reason)
                     throw RolledBack()
                 }
-                // Settled before the log commits: a settling that fails then leaves nothing stored.
-                try GraphTableWriter(db).settleNumbers(most: recentNumbersMost)
+            } last: {
+                // After the numbers are settled: a settling that fails leaves nothing stored.
                 try log.commit(prepared)
             }
         } catch is RolledBack {

@@ -371,13 +371,16 @@ public final class GraphStore {
         }
     }
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, and settles the numbers of ids
-    /// (``GraphTableWriter/settleNumbers(most:)``) before it commits.
-    func writeTransaction(_ body: (Database) throws -> Void) throws {
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, settles the numbers of ids
+    /// (``GraphTableWriter/settleNumbers(most:)``), then runs `last` (what must happen only
+    /// once nothing in the graph's transaction can fail but its commit: a publish's log
+    /// commit), and commits.
+    func writeTransaction(_ body: (Database) throws -> Void, last: () throws -> Void = {}) throws {
         try pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 try body(db)
                 try GraphTableWriter(db).settleNumbers(most: recentNumbersMost)
+                try last()
                 return .commit
             }
         }

@@ -79,23 +79,25 @@ final class GraphTableWriter {
                 numbers[id] = n
             }
         }
-        // Many more new ids than held (a first rebuild): written settled (v19), with both
-        // indexes of ids dropped and made after, by a sort, instead of a random insert each.
-        // Every number is in memory then, so none is looked up meanwhile.
-        let held = numbers.count
-        let many = readAll && ids.count > 4 * held + 1024
-        if many { for index in GraphSchema.keptIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") } }
-        let put = try statement("INSERT INTO itemKey (n, id, settled) VALUES (?, ?, ?)")
-        for id in ids where try (readAll ? numbers[id] : existingNumber(id)) == nil {
-            put.bind(1, next)
-            put.bind(2, id)
-            put.bind(3, many ? 1 : 0)
-            try put.run()
-            numbers[id] = next
-            next += 1
+        /// Numbers the ids not numbered yet, next in turn, with `settled` (v19).
+        func put(settled: Int64) throws {
+            let put = try statement("INSERT INTO itemKey (n, id, settled) VALUES (?, ?, ?)")
+            for id in ids where try (readAll ? numbers[id] : existingNumber(id)) == nil {
+                put.bind(1, next)
+                put.bind(2, id)
+                put.bind(3, settled)
+                try put.run()
+                numbers[id] = next
+                next += 1
+            }
         }
-        if many {
-            for index in GraphSchema.keptIndexes { try db.execute(sql: "CREATE UNIQUE INDEX \(index.name) ON \(index.on)") }
+        // Many more new ids than held (a first rebuild): written settled, with both indexes
+        // of ids made after, by a sort, instead of a random insert each. Every number is in
+        // memory then, so none is looked up meanwhile.
+        if readAll && ids.count > 4 * numbers.count + 1024 {
+            try GraphSchema.remakingKeptIndexes(db) { try put(settled: 1) }
+        } else {
+            try put(settled: 0)
         }
     }
 
@@ -119,9 +121,7 @@ final class GraphTableWriter {
         let settled = try Int.fetchOne(db, sql: "SELECT count(*) FROM itemKey WHERE settled = 1") ?? 0
         do {
             if recent > settled / 4 {
-                for index in GraphSchema.keptIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
-                try db.execute(sql: "UPDATE itemKey SET settled = 1 WHERE settled = 0")
-                for index in GraphSchema.keptIndexes { try db.execute(sql: "CREATE UNIQUE INDEX \(index.name) ON \(index.on)") }
+                try GraphSchema.remakingKeptIndexes(db) { try db.execute(sql: "UPDATE itemKey SET settled = 1 WHERE settled = 0") }
                 return .remade
             }
             let numbers = try Int64.fetchAll(db, sql: "SELECT n FROM itemKey WHERE settled = 0 ORDER BY id")

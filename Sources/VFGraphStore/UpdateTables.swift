@@ -117,25 +117,22 @@ final class UpdateTables {
 
     /// Whether the tables hold an event row of `id`, read now (not kept, as ``eventRow(_:)`` is).
     private func hasEventRow(_ id: EntryID) throws -> Bool {
-        guard let place = try place(id) else { return false }
-        let s = try RawStatement(db, "SELECT 1 FROM event WHERE \(GraphSchema.eventAt(1))")
-        try s.bindEvent(place, id, from: 1)
-        return try s.count() != 0
+        try readEventRow(id) != nil
     }
 
-    func eventRow(_ id: EntryID) throws -> EventRow? {
-        if let known = rows[id] { return known }
-        guard let place = try place(id) else {
-            rows[id] = .some(nil)
-            return nil
-        }
+    /// The event row of `id`, found by its entry's place (v18), read now.
+    private func readEventRow(_ id: EntryID) throws -> EventRow? {
+        guard let place = try place(id) else { return nil }
         let s = try RawStatement(db, "SELECT \(GraphTableReader.eventColumns) FROM event WHERE \(GraphSchema.eventAt(1))")
         try s.bindEvent(place, id, from: 1)
-        var row: EventRow?
-        if try s.next() {
-            row = try GraphTableReader.eventRow(s).1
-            s.reset()
-        }
+        defer { s.reset() }
+        return try s.next() ? GraphTableReader.eventRow(s).1 : nil
+    }
+
+    /// The event row of `id`, kept for the rest of the update.
+    func eventRow(_ id: EntryID) throws -> EventRow? {
+        if let known = rows[id] { return known }
+        let row = try readEventRow(id)
         rows[id] = row
         return row
     }

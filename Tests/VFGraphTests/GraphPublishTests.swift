@@ -88,4 +88,28 @@ final class GraphPublishTests: XCTestCase {
         }
         assertSameTables(try store.tableContents(), try rebuiltTables(log))
     }
+
+    /// A publish settles the numbers of ids (v19) before the log commits: a settling that
+    /// fails stores nothing, so a retry does not publish the same events twice.
+    func testAPublishWhoseSettlingFailsStoresNothing() throws {
+        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: log)
+        // A settled id numbered again as recent, which no writer does: the next settling fails.
+        let settled = try XCTUnwrap(try store.read { db in try Data.fetchOne(db, sql: "SELECT id FROM itemKey LIMIT 1") })
+        try store.readPool.writeWithoutTransaction { db in
+            try db.execute(sql: "UPDATE itemKey SET settled = 1")
+            try db.execute(sql: "INSERT INTO itemKey (n, id, settled) VALUES (1000000, ?, 0)", arguments: [settled])
+        }
+        store.recentNumbersMost = 0
+        let key = net.key("farm")
+        let headBefore = try log.head(of: key.feed)?.sequence ?? 0
+        let payload = Array(#"{"@type":"EconomicEvent","action":"produce","provider":"\#(net.id("farm"))","receiver":"\#(net.id("farm"))","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"newInventoriedResource":{"name":"c"}}"#.utf8)
+        XCTAssertThrowsError(try store.publish(try log.prepareAppend([payload], key: key), log: log)) { error in
+            XCTAssertTrue("\(error)".contains("numbered twice"), "\(error)")
+        }
+        XCTAssertEqual(try log.head(of: key.feed)?.sequence ?? 0, headBefore, "nothing stored in the log")
+    }
 }
