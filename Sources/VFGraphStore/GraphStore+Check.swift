@@ -129,6 +129,9 @@ struct TablePublishTarget: PublishTarget {
     var updates: Int { provisional.updates }
     private let knowledge: TableKnowledge
     var known: any KnownObjects { knowledge }
+    /// What the last fold wrote of its events and resources: the tables as they stand now,
+    /// held in memory so a verdict does not read them back.
+    private var lastFold = UpdateResult()
 
     init(db: Database, log: LogStore, cursors: [FeedID: UInt64]) {
         self.db = db
@@ -141,9 +144,24 @@ struct TablePublishTarget: PublishTarget {
         try fold([entry]).statuses[entry.id] ?? nil
     }
 
-    /// Read by the rows' keys: the event's resource numbers, then each resource's row (every
-    /// accepted payload of a check asks this once).
+    /// Every accepted payload of a check asks this once, just after the fold that folded it:
+    /// answered from what that fold left, else read from the tables.
     func resources(changedBy entry: EntryID) throws -> [EconomicResource] {
+        try resourcesLeft(changedBy: entry) ?? resourcesRead(changedBy: entry)
+    }
+
+    /// ``resources(changedBy:)`` as the last fold left them; nil when it did not settle `entry`,
+    /// or `entry` is a correction (its original's resources are asked), or it did not touch them.
+    func resourcesLeft(changedBy entry: EntryID) -> [EconomicResource]? {
+        guard let row = lastFold.rows[entry], row.lookups.corrects == nil else { return nil }
+        let ids = [row.lookups.fromResource, row.lookups.toResource].compactMap { $0 }
+        let left = ids.compactMap { lastFold.resources[$0] }
+        return left.count == ids.count ? left.compactMap { $0 } : nil
+    }
+
+    /// ``resources(changedBy:)`` read by the rows' keys: the event's resource numbers, then each
+    /// resource's row.
+    func resourcesRead(changedBy entry: EntryID) throws -> [EconomicResource] {
         guard var numbers = try resourceNumbers(of: entry) else { return [] }
         if let original = numbers.corrects, let corrected = try resourceNumbers(of: original) { numbers = corrected }
         return try [numbers.from, numbers.to].compactMap { number in
@@ -181,10 +199,11 @@ struct TablePublishTarget: PublishTarget {
         _ = try update.run()
         provisional.updates += 1
         cursors = heads
+        lastFold = update.left
         let tables = UpdateTables(db: db, log: log, heads: heads, provisional: provisional)
         var statuses: [EntryID: EventStatus?] = [:]
         for entry in entries {
-            if let row = try tables.eventRow(entry.id) {
+            if let row = try lastFold.rows[entry.id] ?? tables.eventRow(entry.id) {
                 statuses[entry.id] = row.status
             } else if let object = try tables.object(entry.id) {
                 statuses[entry.id] = object.kind == nil ? nil : .applied

@@ -257,14 +257,14 @@ extension ResourceImage {
     /// primaryAccountable, holder, currentLocation, containedIn, stage, state.
     /// `text`, when given, reads the unit, location, stage and state columns (a history row
     /// may hold a long one by its hash); else they are read as they are.
-    init(_ s: RawStatement, from first: Int32, table: String, text: ((Int32) throws -> String?)? = nil) throws {
+    init(_ s: RawStatement, from first: Int32, table: @autoclosure () -> String, text: ((Int32) throws -> String?)? = nil) throws {
         func decimal(_ column: Int32) throws -> ExactDecimal {
-            do { return try ExactDecimal(parsing: s.text(column) ?? "") } catch { throw GraphStoreError("\(table): \(error); run vf graph rebuild") }
+            do { return try ExactDecimal(parsing: s.text(column) ?? "") } catch { throw GraphStoreError("\(table()): \(error); run vf graph rebuild") }
         }
         func free(_ column: Int32) throws -> String? { try text.map { try $0(column) } ?? s.text(column) }
         self.init(unit: try free(first), accountingQuantity: try decimal(first + 1), onhandQuantity: try decimal(first + 2),
                   primaryAccountable: try s.text(first + 3).map(GraphTableReader.agentID), holder: try s.text(first + 4).map(GraphTableReader.agentID),
-                  currentLocation: try free(first + 5), containedIn: try s.hash(first + 6, table: table).map(ResourceID.init),
+                  currentLocation: try free(first + 5), containedIn: try s.hash(first + 6, table: table()).map(ResourceID.init),
                   stage: try free(first + 7), state: try free(first + 8))
     }
 }

@@ -62,6 +62,8 @@ struct GraphUpdate {
     private var consentTouched: Set<EntryID> = []
     /// How many events this update settled, and how many it folded: what it touched.
     private(set) var work = UpdateWork()
+    /// What it wrote of its new events and of the resources it touched.
+    private(set) var left = UpdateResult()
 
     /// Does the update; returns what changed.
     mutating func run() throws -> GraphChanges {
@@ -661,6 +663,7 @@ struct GraphUpdate {
                 try writer.putEvent(s.event.entry.place, id, row)
                 changes.events.insert(id)
             }
+            if freshEvents[id] != nil { left.rows[id] = row }
             // An event that stopped being folded takes its effects back with it.
             if s.order == nil, s.event.stored?.order != nil, s.event.stored?.status == .applied {
                 for agent in DerivedRows.feedAgents(s.event.payload) { uses[agent, default: 0] -= 1 }
@@ -679,6 +682,7 @@ struct GraphUpdate {
         }
         for (resource, _) in start {
             let after = graph.resources[resource]
+            left.resources[resource] = .some(after)
             guard after != before[resource] else { continue }
             if let after { try writer.putResource(after) } else { try writer.deleteResource(resource) }
             changes.resources.insert(resource)
@@ -838,9 +842,19 @@ public struct UpdateWork: Equatable, Sendable {
     public var heldTouched = 0
 }
 
+/// What an update left in the tables of what it was given and what it touched, as it wrote it:
+/// a publish check reads its verdicts from here rather than read the rows back.
+struct UpdateResult {
+    /// The rows of the new events it settled.
+    var rows: [EntryID: EventRow] = [:]
+    /// Each resource it folded events on, as it left it (nil: it has no row now).
+    var resources: [ResourceID: EconomicResource?] = [:]
+}
+
 /// An event as an update sees it: its entry, its payload, and its row before the update (nil
-/// for a new event).
-struct UpdateEvent {
+/// for a new event). A class: an update hands the same event around many times (settling,
+/// folding, writing), and a copy of its payload each time was a measurable share of the work.
+final class UpdateEvent {
     let entry: GraphEntry
     let payload: EconomicEventPayload
     let stored: EventRow?

@@ -15,10 +15,10 @@ extension RawStatement {
     }
 
     /// A 32-byte id column (nil when NULL); throws when the column holds anything else.
-    func hash(_ column: Int32, table: String) throws -> Hash32? {
+    func hash(_ column: Int32, table: @autoclosure () -> String) throws -> Hash32? {
         guard !isNull(column) else { return nil }
         guard let hash = hash32(column) else {
-            throw GraphStoreError("\(table): column \(column) is not a 32-byte id; run vf graph rebuild")
+            throw GraphStoreError("\(table()): column \(column) is not a 32-byte id; run vf graph rebuild")
         }
         return hash
     }

@@ -67,6 +67,35 @@ final class ApartRunTests: XCTestCase {
         return (result.0, result.1, expected)
     }
 
+    /// A verdict reads the resources an event changed from what its fold left, not the tables:
+    /// the two agree, for a run folded together that moves a held event, and for a correction
+    /// (read from the tables: its original's resources are asked).
+    func testTheResourcesAFoldLeftAreTheTables() throws {
+        let f = try farm()
+        let author = f.net.key("farm").feed
+        let made = try XCTUnwrap(f.store.graph(from: f.log).resources[f.lots[1]]).createdBy
+        let payloads = [consume(f, 0, "1", at: "2030-03-01T00:00:00Z"), produce(f, "flour"), consume(f, 1, "2"),
+                        event(f, "raise", #""resourceQuantity":{"hasNumericalValue":"-1","hasUnit":"kg"},"corrects":"\#(made)""#)]
+        try f.store.writeAndRollBack { db in
+            var check = PublishCheck(target: TablePublishTarget(db: db, log: f.log, cursors: try GraphTableReader.cursors(db)),
+                                     author: author, headSequence: try f.log.head(of: author)?.sequence ?? 0, timestamp: 1_900_000_000_000)
+            let entries = payloads.compactMap { payload -> GraphEntry? in
+                if case let .fold(entry) = check.screen(payload) { return entry } else { return nil }
+            }
+            XCTAssertEqual(entries.count, payloads.count)
+            var target = check.folding
+            try f.log.readingInOneTransaction { _ = try target.fold(entries) }
+            for entry in entries {
+                let read = try target.resourcesRead(changedBy: entry.id)
+                XCTAssertFalse(read.isEmpty)
+                XCTAssertEqual(try target.resources(changedBy: entry.id), read)
+                XCTAssertEqual(target.resourcesLeft(changedBy: entry.id) == nil, entry == entries.last, "only the correction is read")
+            }
+            // The back-dated consume moved the held one in June: lot 0 holds 10 - 1 - 1 kg.
+            XCTAssertEqual(try target.resources(changedBy: entries[0].id).first?.accountingQuantity, dec("8"))
+        }
+    }
+
     func testARunApartIsCheckedByOneUpdate() throws {
         let f = try farm()
         let before = try f.store.tableContents()
