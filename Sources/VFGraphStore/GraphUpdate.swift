@@ -575,8 +575,9 @@ struct GraphUpdate {
         var before: [ResourceID: EconomicResource] = [:]
         for (resource, order) in start {
             guard freshCreators[resource] == nil else { continue }  // nothing held of it yet
-            if let state = try tables.resource(resource, before: order) { graph.resources[resource] = state }
-            if let current = try tables.resourceRow(resource) { before[resource] = current }
+            let current = try tables.resourceRow(resource)
+            before[resource] = current
+            if let state = try tables.resource(resource, before: order, row: current) { graph.resources[resource] = state }
         }
         let ordered = affected.sorted { $0.value < $1.value }
         work.folded = ordered.count

@@ -257,14 +257,15 @@ final class UpdateTables {
     }
 
     /// The resource as it stood just before `order`: the image its last applied history row
-    /// before that place left; nil when it did not exist then.
-    func resource(_ id: ResourceID, before order: EventOrder) throws -> EconomicResource? {
+    /// before that place left, on `row`, its row now (``resourceRow(_:)``, read by the caller,
+    /// who needs it too); nil when it did not exist then.
+    func resource(_ id: ResourceID, before order: EventOrder, row: EconomicResource?) throws -> EconomicResource? {
         let images = try GraphTableReader.history(db, where: "resource = \(GraphSchema.itemNumber("?1")) AND ord < ?2 AND applied = 1 ORDER BY ord DESC LIMIT 1") {
             $0.bind(1, id)
             $0.bind(2, blob: order.bytes)
         }
         guard let image = images.first?.image else { return nil }
-        guard let row = try resourceRow(id) else { throw GraphStoreError("resource \(id): history without a row; run vf graph rebuild") }
+        guard let row else { throw GraphStoreError("resource \(id): history without a row; run vf graph rebuild") }
         return image.applied(to: row)
     }
 
