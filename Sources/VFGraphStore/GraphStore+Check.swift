@@ -44,7 +44,8 @@ extension GraphStore {
             if schedule.triesRuns {
                 let count = PayloadReach.apartRun(reaches[next...], most: schedule.most)
                 if count > 1 {
-                    if let runVerdicts = try checkTogetherIfApart(Array(payloads[next ..< next + count]), with: &check) {
+                    if let runVerdicts = try checkTogetherIfApart(Array(payloads[next ..< next + count]), reaches: reaches[next ..< next + count],
+                                                                  with: &check) {
                         verdicts += runVerdicts
                         if case .refused? = runVerdicts.last { return verdicts }
                         next += count
@@ -66,18 +67,20 @@ extension GraphStore {
     /// A payload to check, with the id and time of the entry signed for it, if it is.
     typealias CheckedPayload = (payload: [UInt8], signed: (id: EntryID, timestamp: Int64)?)
 
-    /// ``checkTogether(_:with:)`` of a run of payloads that claim nothing in common, inside a
-    /// savepoint, when folding them changes no event held before: then each reads and changes
-    /// only what it claims and what it creates, so each verdict is the one it gets checked
-    /// after those before it. Nil, with the tables and `check` as they were, when it does (an
-    /// event back-dated before held ones on its resource, a produce that wakes a held combine).
-    private static func checkTogetherIfApart(_ payloads: [CheckedPayload],
+    /// ``checkTogether(_:with:)`` of a run of payloads that claim nothing in common (`reaches`),
+    /// inside a savepoint, when folding them changes no event held before, or only held events
+    /// each folded again within one payload's claims (an event back-dated before held ones on
+    /// its own resource): then each reads and changes only what it claims and what it creates,
+    /// so each verdict is the one it gets checked after those before it. Nil, with the tables
+    /// and `check` as they were, when it changes others (a held event on two payloads'
+    /// resources, a produce that wakes a held combine).
+    private static func checkTogetherIfApart(_ payloads: [CheckedPayload], reaches: ArraySlice<PayloadReach>,
                                              with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict]? {
         let before = check
         var verdicts: [PublishVerdict]?
         try check.folding.db.inSavepoint {
             let together = try checkTogether(payloads, with: &check)
-            guard together.heldTouched == 0 else { return .rollback }
+            guard together.heldTouched == 0 || PayloadReach.confines(check.folding.lastFold.heldReach, to: reaches) else { return .rollback }
             verdicts = together.verdicts
             return .commit
         }
@@ -131,7 +134,7 @@ struct TablePublishTarget: PublishTarget {
     var known: any KnownObjects { knowledge }
     /// What the last fold wrote of its events and resources: the tables as they stand now,
     /// held in memory so a verdict does not read them back.
-    private var lastFold = UpdateResult()
+    private(set) var lastFold = UpdateResult()
 
     init(db: Database, log: LogStore, cursors: [FeedID: UInt64]) {
         self.db = db

@@ -582,6 +582,8 @@ struct GraphUpdate {
         let ordered = affected.sorted { $0.value < $1.value }
         work.folded = ordered.count
         work.heldTouched = Set(settled.keys).union(affected.keys).count { freshEvents[$0] == nil }
+        // A held event settled again is not one a check can put down to one payload's claims.
+        if settled.keys.contains(where: { freshEvents[$0] == nil }) { left.heldReach = nil }
         var folded: [EntryID: GraphEvent] = [:]
         // The applied corrections this update takes back (folds again, or no longer folds), by
         // the event they correct.
@@ -632,6 +634,12 @@ struct GraphUpdate {
                                                  image: status == .applied ? graph.resources[resource].map(ResourceImage.init) : nil))
             }
             let wasApplied = e.stored?.status == .applied
+            if freshEvents[id] == nil, left.heldReach != nil {
+                if wasApplied != (status == .applied) { left.heldReach = nil } else {
+                    let planned = e.payload.fulfills + e.payload.satisfies + e.payload.settles
+                    left.heldReach?.append(Set((touched[id] ?? []).map(\.hash) + planned.map(\.hash)))
+                }
+            }
             // A correction that starts or stops applying changes its original's corrections.
             if wasApplied != (status == .applied), let original = e.payload.corrects { changes.events.insert(original) }
             if wasApplied != (status == .applied) {
@@ -645,6 +653,7 @@ struct GraphUpdate {
         for original in held.union(undone.keys) where folded[original] == nil {
             corrected[original] = held.contains(original) ? graph.events[original]?.correctedQuantity
                 : try correctedQuantity(of: original, taking: undone[original] ?? [])
+            if freshEvents[original] == nil { left.heldReach = nil }
         }
         /// An event's quantity as corrected once this update is written: as the fold left it, or
         /// as this update's corrections left it, or as it was.
@@ -850,6 +859,11 @@ struct UpdateResult {
     var rows: [EntryID: EventRow] = [:]
     /// Each resource it folded events on, as it left it (nil: it has no row now).
     var resources: [ResourceID: EconomicResource?] = [:]
+    /// What each event held before the update, and folded again by it, reaches: the resources
+    /// it touches and the planning objects it fulfils, satisfies or settles. Nil when the update
+    /// changed a held event otherwise: settled it again, changed its corrected quantity, or
+    /// folded it again to start or stop applying (``PayloadReach/confines(_:to:)``).
+    var heldReach: [Set<Hash32>]? = []
 }
 
 /// An event as an update sees it: its entry, its payload, and its row before the update (nil

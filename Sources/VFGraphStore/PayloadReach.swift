@@ -40,6 +40,24 @@ struct PayloadReach {
         }
     }
 
+    /// Whether each event held before that folding a run apart (`reaches`) folded again reaches
+    /// the claims of one payload and nothing else (`held`: ``UpdateResult/heldReach``). Then it
+    /// was folded again for that payload alone: a chain of events folded again from one
+    /// payload's resources to another's, or to any resource none claims, would pass through a
+    /// held event reaching both. So each payload's verdict, which reads what it claims, is the
+    /// one it gets checked after the others. False when `held` is nil.
+    static func confines(_ held: [Set<Hash32>]?, to reaches: some Sequence<PayloadReach>) -> Bool {
+        guard let held else { return false }
+        var owner: [Hash32: Int] = [:]
+        for (index, reach) in reaches.enumerated() {
+            for claim in reach.claims ?? [] { owner[claim] = index }
+        }
+        return held.allSatisfy { reach in
+            guard let one = reach.first.flatMap({ owner[$0] }) else { return false }
+            return reach.allSatisfy { owner[$0] == one }
+        }
+    }
+
     /// How many of `reaches`, from its start and at most `most`, claim something each and
     /// nothing another of them claims.
     static func apartRun(_ reaches: ArraySlice<PayloadReach>, most: Int) -> Int {

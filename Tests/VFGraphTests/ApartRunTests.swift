@@ -23,14 +23,16 @@ final class ApartRunTests: XCTestCase {
         var farm: String { net.id("farm") }
     }
 
-    /// Four lots of 10 kg raised in 2030, 1 kg of the first consumed in June, and a process,
-    /// held by the tables.
+    /// Four lots of 10 kg raised in 2030, 1 kg of the first consumed in June, 1 kg of the third
+    /// moved into the fourth in June, and a process, held by the tables.
     private func farm() throws -> Farm {
         let net = try SignedNetwork(path: directory + "/source.sqlite")
         let lots = try (0..<4).map { try net.raise("farm", "10", "kg", name: "lot \($0)", at: "2030-01-0\($0 + 1)T00:00:00Z") }
         let process = try net.post("farm", ["@type": "Process", "name": "milling"])
         try net.event("consume", provider: "farm", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(lots[0]),
                                                     "hasPointInTime": "2030-06-01T00:00:00Z"])
+        try net.event("move", provider: "farm", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(lots[2]),
+                                                 "toResourceInventoriedAs": ref(lots[3]), "hasPointInTime": "2030-06-01T00:00:00Z"])
         let log = try LogStore(path: directory + "/log.sqlite")
         for feed in try net.feeds() { _ = try log.ingest(feed) }
         let store = try GraphStore(path: directory + "/graph.sqlite")
@@ -132,22 +134,46 @@ final class ApartRunTests: XCTestCase {
         XCTAssertEqual(updates, 2)
     }
 
-    func testARunThatChangesHeldEventsIsRolledBackAndCheckedOneByOne() throws {
+    func testARunThatChangesHeldEventsOfTwoPayloadsIsRolledBackAndCheckedOneByOne() throws {
         let f = try farm()
+        XCTAssertEqual(try f.store.reader(log: f.log).resource(f.lots[3])?.accountingQuantity, dec("11"), "the move applied")
         let before = try f.store.tableContents()
-        // Back-dated before the consume of lot 0 in June: that one is folded again after it.
-        let run = [consume(f, 0, "1", at: "2030-03-01T00:00:00Z"), consume(f, 1, "1"), consume(f, 2, "1")]
+        // Back-dated before the move from lot 2 into lot 3 in June: that one is folded again
+        // after it, and it reaches lot 3, which the second payload claims.
+        let run = [consume(f, 2, "1", at: "2030-03-01T00:00:00Z"), consume(f, 3, "1"), consume(f, 1, "1")]
         let (verdicts, updates, expected) = try check(f, run)
         XCTAssertEqual(verdicts, expected)
         XCTAssertEqual(updates, 1 + run.count, "the run together, rolled back, then each alone")
         assertSameTables(try f.store.tableContents(), before, "a check changes nothing")
     }
 
+    /// A held event folded again within one payload's claims does not stop the run.
+    func testARunThatChangesHeldEventsOfOnePayloadEachIsCheckedByOneUpdate() throws {
+        let f = try farm()
+        let before = try f.store.tableContents()
+        // Back-dated before the consume of lot 0 and the move out of lot 2 in June; the move
+        // reaches lot 3 too, which no payload claims, so the third payload stays out of the run.
+        let run = [consume(f, 0, "1", at: "2030-03-01T00:00:00Z"), consume(f, 1, "1", at: "2030-02-01T00:00:00Z")]
+        let (verdicts, updates, expected) = try check(f, run)
+        XCTAssertEqual(verdicts, expected)
+        XCTAssertEqual(verdicts, [.accepted, .accepted])
+        XCTAssertEqual(updates, 1, "lot 0's consume in June is folded again for the first payload alone")
+        assertSameTables(try f.store.tableContents(), before, "a check changes nothing")
+        // 9.5 kg of lot 0 in April leave 0.5 kg for its consume of 1 kg in June: refused, as alone.
+        let (refused, refusedUpdates, expectedRefused) = try check(f, [consume(f, 0, "9.5", at: "2030-04-01T00:00:00Z"), consume(f, 1, "1")])
+        XCTAssertEqual(refused, expectedRefused)
+        XCTAssertEqual(refusedUpdates, 1)
+        guard case let .refused(reason)? = refused.first, reason.contains("would leave resource \(f.lots[0])") else { return XCTFail("\(refused)") }
+        let (moved, movedUpdates, expectedMoved) = try check(f, [consume(f, 2, "1", at: "2030-03-01T00:00:00Z"), consume(f, 1, "1")])
+        XCTAssertEqual(moved, expectedMoved)
+        XCTAssertEqual(movedUpdates, 1 + 2, "the move reaches lot 3, which no payload claims")
+    }
+
     /// After a rolled-back run, 16 payloads go one by one, then runs are tried again: a batch
     /// with one back-dated payload goes back to folding runs together.
     func testAfterARollbackRunsAreTriedAgain() throws {
         let f = try farm()
-        let run = [consume(f, 0, "1", at: "2030-03-01T00:00:00Z")] + (0..<40).map { produce(f, "flour \($0)") }
+        let run = [consume(f, 2, "1", at: "2030-03-01T00:00:00Z")] + (0..<40).map { produce(f, "flour \($0)") }
         let (verdicts, updates, expected) = try check(f, run)
         XCTAssertEqual(verdicts, expected)
         XCTAssertEqual(verdicts, Array(repeating: .accepted, count: run.count))
@@ -206,7 +232,7 @@ final class ApartRunTests: XCTestCase {
         let signer = try LogStore(path: directory + "/log.sqlite")
         let (outcome, _) = try f.store.signAndPublish(payloads, key: key, log: signer)
         XCTAssertEqual(outcome, .published)
-        XCTAssertEqual(try f.log.head(of: key.feed)?.sequence, 6 + UInt64(payloads.count))
+        XCTAssertEqual(try f.log.head(of: key.feed)?.sequence, 7 + UInt64(payloads.count))
         try assertMatchesRebuild(f.store, f.log)
     }
 }
