@@ -30,7 +30,8 @@ extension GraphStore {
     /// Each payload's verdict in turn, up to the first refusal, folded together where that
     /// decides each as folding it after the ones before it would (``PayloadReach``): all at once
     /// when every one stands alone; else runs that claim nothing in common, while folding them
-    /// proves to change no event held before (``checkTogetherIfApart(_:with:)``), as long as
+    /// proves to change no event held before beyond one payload's claims
+    /// (``checkTogetherIfApart(_:reaches:with:)``), as long as
     /// ``RunSchedule`` says.
     static func check(_ payloads: [CheckedPayload], with check: inout PublishCheck<TablePublishTarget>) throws -> [PublishVerdict] {
         let reaches = payloads.map { PayloadReach($0.payload) }
@@ -191,6 +192,7 @@ struct TablePublishTarget: PublishTarget {
     /// Folds `entries` (one feed's, in order) by one update, and gives what became of each,
     /// and what the update touched (nil when there was nothing to fold).
     mutating func fold(_ entries: [GraphEntry]) throws -> (statuses: [EntryID: EventStatus?], work: UpdateWork?) {
+        lastFold = UpdateResult()
         guard let last = entries.last else { return ([:], nil) }
         var heads = cursors
         heads[last.author] = last.sequence

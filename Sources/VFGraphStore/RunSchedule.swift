@@ -3,7 +3,8 @@
 /// without a database.
 ///
 /// A run starts at ``firstRun`` payloads and doubles each time one is kept, up to the batch.
-/// When one is rolled back (folding it changed events held before), the next ``pause``
+/// When one is rolled back (folding it changed events held before beyond one payload's
+/// claims, ``PayloadReach/confines(_:to:)``), the next ``pause``
 /// payloads go alone, then runs start again from ``firstRun``; each further rollback doubles
 /// the pause, up to the batch. So a batch of back-dated payloads wastes a few folds in all,
 /// and one that mixes in a few goes back to runs after each. Both bounds stop at the batch's

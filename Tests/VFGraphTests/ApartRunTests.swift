@@ -7,7 +7,7 @@ import XCTest
 @testable import VFGraphStore
 
 /// A run of payloads that name no resource in common is checked by one update when that
-/// changes no event held before, and one by one otherwise; the verdicts are those of checking
+/// changes no event held before beyond one payload's claims, and one by one otherwise; the verdicts are those of checking
 /// each after the ones before it, and what is published equals a rebuild.
 final class ApartRunTests: XCTestCase {
     private var directory: String!
@@ -169,6 +169,24 @@ final class ApartRunTests: XCTestCase {
         XCTAssertEqual(movedUpdates, 1 + 2, "the move reaches lot 3, which no payload claims")
     }
 
+    /// A held correction folded again changes its original's corrected quantity, which the
+    /// check does not put down to one payload: the run is rolled back.
+    func testARunThatFoldsAHeldCorrectionAgainIsRolledBack() throws {
+        let f = try farm()
+        let made = try XCTUnwrap(f.store.reader(log: f.log).resource(f.lots[1])).createdBy
+        try f.net.event("raise", provider: "farm", ["resourceQuantity": qty("-1", "kg"), "corrects": .string(made.description),
+                                                    "hasPointInTime": "2030-05-01T00:00:00Z"])
+        _ = try f.log.ingest(try f.net.source.entries(author: f.net.key("farm").feed).suffix(1))
+        try f.store.update(from: f.log)
+        XCTAssertEqual(try f.store.reader(log: f.log).resource(f.lots[1])?.accountingQuantity, dec("9"), "the correction applied")
+        // Back-dated before the correction in May (after the raise it corrects).
+        let run = [consume(f, 1, "1", at: "2030-03-01T00:00:00Z"), consume(f, 0, "1")]
+        let (verdicts, updates, expected) = try check(f, run)
+        XCTAssertEqual(verdicts, expected)
+        XCTAssertEqual(verdicts, [.accepted, .accepted])
+        XCTAssertEqual(updates, 1 + run.count, "the run together, rolled back, then each alone")
+    }
+
     /// After a rolled-back run, 16 payloads go one by one, then runs are tried again: a batch
     /// with one back-dated payload goes back to folding runs together.
     func testAfterARollbackRunsAreTriedAgain() throws {
@@ -228,7 +246,11 @@ final class ApartRunTests: XCTestCase {
         let key = f.net.key("farm")
         var payloads: [[UInt8]] = []
         for lot in 0..<4 { payloads += [consume(f, lot, "1"), produce(f, "flour \(lot)")] }
-        payloads += [consume(f, 0, "1", at: "2030-03-01T00:00:00Z"), consume(f, 2, "1"), consume(f, 3, "1"), produce(f, "bran")]
+        // Kept: lot 0's consume in June is folded again, for the first payload alone.
+        payloads += [consume(f, 0, "1", at: "2030-03-01T00:00:00Z"), consume(f, 1, "1"), produce(f, "bran")]
+        // Rolled back: the move from lot 2 in June reaches lot 3, which another payload names.
+        payloads += [consume(f, 0, "1"), consume(f, 2, "1", at: "2030-03-01T00:00:00Z"), consume(f, 3, "1"), produce(f, "chaff")]
+        XCTAssertEqual(try check(f, payloads).updates, 1 + 1 + (1 + 4), "two runs kept, then one rolled back and its four alone")
         let signer = try LogStore(path: directory + "/log.sqlite")
         let (outcome, _) = try f.store.signAndPublish(payloads, key: key, log: signer)
         XCTAssertEqual(outcome, .published)
