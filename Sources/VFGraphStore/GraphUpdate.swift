@@ -861,8 +861,9 @@ struct UpdateResult {
     var resources: [ResourceID: EconomicResource?] = [:]
     /// What each event held before the update, and folded again by it, reaches: the resources
     /// it touches and the planning objects it fulfils, satisfies or settles. Nil when the update
-    /// changed a held event otherwise: settled it again, changed its corrected quantity, or
-    /// folded it again to start or stop applying (``PayloadReach/confines(_:to:)``).
+    /// changed a held event otherwise: settled it again, folded again or took back corrections
+    /// of it (its corrected quantity), or folded it again to start or stop applying
+    /// (``PayloadReach/confines(_:to:)``).
     var heldReach: [Set<Hash32>]? = []
 }
 

@@ -17,10 +17,10 @@ struct PayloadReach {
     /// resources it names and the planning objects it fulfils, satisfies or settles; for an
     /// intent, commitment or other flow, the resource whose unit its quantities must be in.
     /// Payloads claiming nothing in common may be checked together when their fold changes no
-    /// event held before beyond one payload's claims (``confines(_:to:)``). Nil for one that must be checked after the others: a correction (its
-    /// original's resources), a combine (its process's outputs), an agreement, acceptance or
-    /// withdrawal (which bring agreements into force or end them, and so decide the consent of
-    /// events fulfilling their commitments).
+    /// event held before beyond one payload's claims (``confines(_:to:)``). Nil for one that
+    /// must be checked after the others: a correction (its original's resources), a combine
+    /// (its process's outputs), an agreement, acceptance or withdrawal (which bring agreements
+    /// into force or end them, and so decide the consent of events fulfilling their commitments).
     let claims: Set<Hash32>?
 
     init(_ payload: [UInt8]) {
