@@ -187,6 +187,25 @@ final class ApartRunTests: XCTestCase {
         XCTAssertEqual(updates, 1 + run.count, "the run together, rolled back, then each alone")
     }
 
+    /// A held event that starts applying may change more than its resources (its agents'
+    /// rows, the corrections of it): the run is rolled back.
+    func testARunThatMakesAHeldEventApplyIsRolledBack() throws {
+        let f = try farm()
+        // The mill takes 1 kg of lot 1 in June: unauthorized, the farm answers for lot 1.
+        let taken = try f.net.event("consume", provider: "mill", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(f.lots[1]),
+                                                                  "hasPointInTime": "2030-06-01T00:00:00Z"])
+        _ = try f.log.ingest(try f.net.source.entries(author: f.net.key("mill").feed))
+        try f.store.update(from: f.log)
+        guard case .unauthorized? = try f.store.graph(from: f.log).status(of: taken) else { return XCTFail("the mill may not take it yet") }
+        // Back-dated before it: the farm hands lot 1 over to the mill, which may then take from it.
+        let handOver = Array(#"{"@type":"EconomicEvent","action":"transfer","provider":"\#(f.farm)","receiver":"\#(f.net.id("mill"))","hasPointInTime":"2030-03-01T00:00:00Z","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"resourceInventoriedAs":"\#(f.lots[1])","toResourceInventoriedAs":"\#(f.lots[1])"}"#.utf8)
+        let run = [handOver, consume(f, 0, "1")]
+        let (verdicts, updates, expected) = try check(f, run)
+        XCTAssertEqual(verdicts, expected)
+        XCTAssertEqual(verdicts, [.accepted, .accepted])
+        XCTAssertEqual(updates, 1 + run.count, "the run together, rolled back, then each alone")
+    }
+
     /// After a rolled-back run, 16 payloads go one by one, then runs are tried again: a batch
     /// with one back-dated payload goes back to folding runs together.
     func testAfterARollbackRunsAreTriedAgain() throws {
