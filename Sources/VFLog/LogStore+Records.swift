@@ -62,57 +62,45 @@ extension LogStore {
     /// signed encoding: what the economic graph's tables, keyed by place, need to find a row by
     /// id (graph schema v18, docs/protocol.md §16).
     public func places(ids: [EntryID]) throws(StoreError) -> [FeedPlace?] {
-        guard !ids.isEmpty else { return [] }
-        return try read("read places by id") { db in
-            let s = try RawStatement(db, "SELECT author, sequence FROM entry WHERE id = ?")
-            var places: [FeedPlace?] = []
-            places.reserveCapacity(ids.count)
-            for id in ids {
-                s.bind(1, id)
-                guard try s.next() else {
-                    places.append(nil)
-                    continue
-                }
-                let sequence = s.int64(1) ?? 0
-                guard sequence >= 1, let author = s.hash32(0) else {
-                    throw StoreError(operation: "read places by id", message: "malformed entry row for \(id)")
-                }
-                places.append(FeedPlace(author: FeedID(key: author), sequence: UInt64(sequence)))
-                s.reset()
-            }
-            return places
-        }
+        try lookUp(ids, "read places by id", "SELECT author, sequence FROM entry WHERE id = ?") { _, place, _ in place }
     }
-}
 
-extension LogStore {
     /// The records of the entries `ids`, in one read, each looked up by its id: nil for an
     /// entry not held. What a reader of the economic graph's tables needs to show the rows it
     /// found by index, without reading the feeds they belong to.
     public func records(ids: [EntryID]) throws(StoreError) -> [EntryRecord?] {
+        try lookUp(ids, "read records by id", """
+            SELECT e.author, e.sequence, e.timestamp, p.data FROM entry e LEFT JOIN payload p ON p.entry = e.rowid
+            WHERE e.id = ?
+            """) { s, place, id in
+            EntryRecord(author: place.author, sequence: place.sequence, id: id, timestamp: s.int64(2) ?? 0, payload: s.bytes(3))
+        }
+    }
+
+    /// Each of `ids` looked up by `sql` (its id bound to `?`; its author and sequence the
+    /// first two columns), in one read, and made into a `T` from its row and place: nil for an
+    /// entry not held.
+    private func lookUp<T>(_ ids: [EntryID], _ operation: String, _ sql: String,
+                           _ make: (RawStatement, FeedPlace, EntryID) -> T) throws(StoreError) -> [T?] {
         guard !ids.isEmpty else { return [] }
-        return try read("read records by id") { db in
-            let s = try RawStatement(db, """
-                SELECT e.author, e.sequence, e.timestamp, p.data FROM entry e LEFT JOIN payload p ON p.entry = e.rowid
-                WHERE e.id = ?
-                """)
-            var records: [EntryRecord?] = []
-            records.reserveCapacity(ids.count)
+        return try read(operation) { db in
+            let s = try RawStatement(db, sql)
+            var found: [T?] = []
+            found.reserveCapacity(ids.count)
             for id in ids {
                 s.bind(1, id)
                 guard try s.next() else {
-                    records.append(nil)
+                    found.append(nil)
                     continue
                 }
                 let sequence = s.int64(1) ?? 0
                 guard sequence >= 1, let author = s.hash32(0) else {
-                    throw StoreError(operation: "read records by id", message: "malformed entry row for \(id)")
+                    throw StoreError(operation: operation, message: "malformed entry row for \(id)")
                 }
-                records.append(EntryRecord(author: FeedID(key: author), sequence: UInt64(sequence), id: id,
-                                           timestamp: s.int64(2) ?? 0, payload: s.bytes(3)))
+                found.append(make(s, FeedPlace(author: FeedID(key: author), sequence: UInt64(sequence)), id))
                 s.reset()
             }
-            return records
+            return found
         }
     }
 }

@@ -40,6 +40,22 @@ final class ApartRunTests: XCTestCase {
         return Farm(net: net, log: log, store: store, lots: lots, process: process)
     }
 
+    /// Stores what `f.net` signed since `farm()`, and brings the tables up to date: held now.
+    private func hold(_ f: Farm) throws {
+        for feed in try f.net.feeds() { _ = try f.log.ingest(feed) }
+        try f.store.update(from: f.log)
+    }
+
+    /// Checks `run`, which a fold changes beyond one payload's claims, and asserts it was
+    /// rolled back and each payload checked alone, with the verdicts of checking each in turn.
+    private func assertRolledBack(_ f: Farm, _ run: [[UInt8]], _ verdicts: [PublishVerdict]? = nil,
+                                  file: StaticString = #filePath, line: UInt = #line) throws {
+        let (checked, updates, expected) = try check(f, run)
+        XCTAssertEqual(checked, expected, file: file, line: line)
+        if let verdicts { XCTAssertEqual(checked, verdicts, file: file, line: line) }
+        XCTAssertEqual(updates, 1 + run.count, "the run together, rolled back, then each alone", file: file, line: line)
+    }
+
     private func event(_ f: Farm, _ action: String, _ fields: String, at time: String = "2031-01-01T00:00:00Z") -> [UInt8] {
         Array(#"{"@type":"EconomicEvent","action":"\#(action)","provider":"\#(f.farm)","receiver":"\#(f.farm)","hasPointInTime":"\#(time)",\#(fields)}"#.utf8)
     }
@@ -140,10 +156,7 @@ final class ApartRunTests: XCTestCase {
         let before = try f.store.tableContents()
         // Back-dated before the move from lot 2 into lot 3 in June: that one is folded again
         // after it, and it reaches lot 3, which the second payload claims.
-        let run = [consume(f, 2, "1", at: "2030-03-01T00:00:00Z"), consume(f, 3, "1"), consume(f, 1, "1")]
-        let (verdicts, updates, expected) = try check(f, run)
-        XCTAssertEqual(verdicts, expected)
-        XCTAssertEqual(updates, 1 + run.count, "the run together, rolled back, then each alone")
+        try assertRolledBack(f, [consume(f, 2, "1", at: "2030-03-01T00:00:00Z"), consume(f, 3, "1"), consume(f, 1, "1")])
         assertSameTables(try f.store.tableContents(), before, "a check changes nothing")
     }
 
@@ -164,9 +177,8 @@ final class ApartRunTests: XCTestCase {
         XCTAssertEqual(refused, expectedRefused)
         XCTAssertEqual(refusedUpdates, 1)
         guard case let .refused(reason)? = refused.first, reason.contains("would leave resource \(f.lots[0])") else { return XCTFail("\(refused)") }
-        let (moved, movedUpdates, expectedMoved) = try check(f, [consume(f, 2, "1", at: "2030-03-01T00:00:00Z"), consume(f, 1, "1")])
-        XCTAssertEqual(moved, expectedMoved)
-        XCTAssertEqual(movedUpdates, 1 + 2, "the move reaches lot 3, which no payload claims")
+        // The move reaches lot 3, which no payload claims.
+        try assertRolledBack(f, [consume(f, 2, "1", at: "2030-03-01T00:00:00Z"), consume(f, 1, "1")])
     }
 
     /// A held correction folded again changes its original's corrected quantity, which the
@@ -176,15 +188,10 @@ final class ApartRunTests: XCTestCase {
         let made = try XCTUnwrap(f.store.reader(log: f.log).resource(f.lots[1])).createdBy
         try f.net.event("raise", provider: "farm", ["resourceQuantity": qty("-1", "kg"), "corrects": .string(made.description),
                                                     "hasPointInTime": "2030-05-01T00:00:00Z"])
-        _ = try f.log.ingest(try f.net.source.entries(author: f.net.key("farm").feed).suffix(1))
-        try f.store.update(from: f.log)
+        try hold(f)
         XCTAssertEqual(try f.store.reader(log: f.log).resource(f.lots[1])?.accountingQuantity, dec("9"), "the correction applied")
         // Back-dated before the correction in May (after the raise it corrects).
-        let run = [consume(f, 1, "1", at: "2030-03-01T00:00:00Z"), consume(f, 0, "1")]
-        let (verdicts, updates, expected) = try check(f, run)
-        XCTAssertEqual(verdicts, expected)
-        XCTAssertEqual(verdicts, [.accepted, .accepted])
-        XCTAssertEqual(updates, 1 + run.count, "the run together, rolled back, then each alone")
+        try assertRolledBack(f, [consume(f, 1, "1", at: "2030-03-01T00:00:00Z"), consume(f, 0, "1")], [.accepted, .accepted])
     }
 
     /// A held event that starts applying may change more than its resources (its agents'
@@ -194,16 +201,11 @@ final class ApartRunTests: XCTestCase {
         // The mill takes 1 kg of lot 1 in June: unauthorized, the farm answers for lot 1.
         let taken = try f.net.event("consume", provider: "mill", ["resourceQuantity": qty("1", "kg"), "resourceInventoriedAs": ref(f.lots[1]),
                                                                   "hasPointInTime": "2030-06-01T00:00:00Z"])
-        _ = try f.log.ingest(try f.net.source.entries(author: f.net.key("mill").feed))
-        try f.store.update(from: f.log)
+        try hold(f)
         guard case .unauthorized? = try f.store.graph(from: f.log).status(of: taken) else { return XCTFail("the mill may not take it yet") }
         // Back-dated before it: the farm hands lot 1 over to the mill, which may then take from it.
         let handOver = Array(#"{"@type":"EconomicEvent","action":"transfer","provider":"\#(f.farm)","receiver":"\#(f.net.id("mill"))","hasPointInTime":"2030-03-01T00:00:00Z","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"resourceInventoriedAs":"\#(f.lots[1])","toResourceInventoriedAs":"\#(f.lots[1])"}"#.utf8)
-        let run = [handOver, consume(f, 0, "1")]
-        let (verdicts, updates, expected) = try check(f, run)
-        XCTAssertEqual(verdicts, expected)
-        XCTAssertEqual(verdicts, [.accepted, .accepted])
-        XCTAssertEqual(updates, 1 + run.count, "the run together, rolled back, then each alone")
+        try assertRolledBack(f, [handOver, consume(f, 0, "1")], [.accepted, .accepted])
     }
 
     /// After a rolled-back run, 16 payloads go one by one, then runs are tried again: a batch
@@ -247,8 +249,7 @@ final class ApartRunTests: XCTestCase {
     func testACommitmentIsCheckedAfterAnEventThatGivesItsResourceAUnit() throws {
         let f = try farm()
         let bin = try f.net.event("raise", provider: "farm", ["newInventoriedResource": ["name": "bin"], "hasPointInTime": "2030-02-01T00:00:00Z"])
-        _ = try f.log.ingest(try f.net.source.entries(author: f.net.key("farm").feed).suffix(1))
-        try f.store.update(from: f.log)
+        try hold(f)
         let binID = ResourceID(createdBy: bin)
         XCTAssertNil(try f.store.reader(log: f.log).resource(binID)?.unit, "the bin has no unit yet")
         let fill = event(f, "raise", #""resourceQuantity":{"hasNumericalValue":"5","hasUnit":"kg"},"resourceInventoriedAs":"\#(binID)""#)

@@ -87,9 +87,7 @@ final class EventPlaceTests: XCTestCase {
     func testAPopulatedV17StoreIsDerivedAgainByV18() throws {
         let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
         let path = directory + "/graph.sqlite"
-        let queue = try DatabaseQueue(path: path)
-        try GraphSchema.migrator.migrate(queue, upTo: "v17: events keyed by a local number, found by id through an index, and re-derive")
-        try queue.write { db in
+        try writeOldGraphFile(path, upTo: "v17: events keyed by a local number, found by id through an index, and re-derive") { db in
             // v17's shapes: an event found by its id alone.
             try db.execute(sql: "INSERT INTO event (id, status) VALUES (?, 0)", arguments: [Data(repeating: 1, count: 32)])
             try db.execute(sql: "INSERT INTO cursor (feed, sequence) VALUES (?, 1)", arguments: [Data(repeating: 4, count: 32)])

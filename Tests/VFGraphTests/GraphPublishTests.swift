@@ -18,6 +18,16 @@ final class GraphPublishTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
 
+    /// The rich network's feeds in a log, and a graph store brought up to date with it.
+    private func richNode() throws -> (net: SignedNetwork, log: LogStore, store: GraphStore) {
+        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
+        let log = try LogStore(path: directory + "/log.sqlite")
+        _ = try log.ingest(try net.feeds().flatMap { $0 })
+        let store = try GraphStore(path: directory + "/graph.sqlite")
+        try store.update(from: log)
+        return (net, log, store)
+    }
+
     private func rebuiltTables(_ log: LogStore) throws -> [String: [[String]]] {
         let fresh = try GraphStore(path: directory + "/rebuilt-\(UUID().uuidString).sqlite")
         try fresh.rebuild(from: log)
@@ -25,11 +35,7 @@ final class GraphPublishTests: XCTestCase {
     }
 
     func testPublishingFoldsOnceWhatCheckingThenUpdatingWouldFold() throws {
-        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
-        let log = try LogStore(path: directory + "/log.sqlite")
-        _ = try log.ingest(try net.feeds().flatMap { $0 })
-        let store = try GraphStore(path: directory + "/graph.sqlite")
-        try store.update(from: log)
+        let (net, log, store) = try richNode()
         let graph = try store.graph(from: log)
         let wheat = try XCTUnwrap(graph.resources.values.first { $0.name == "wheat" }).id
         let farm = net.id("farm"), mill = net.id("mill")
@@ -92,11 +98,7 @@ final class GraphPublishTests: XCTestCase {
     /// A publish settles the numbers of ids (v19) before the log commits: a settling that
     /// fails stores nothing, so a retry does not publish the same events twice.
     func testAPublishWhoseSettlingFailsStoresNothing() throws {
-        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
-        let log = try LogStore(path: directory + "/log.sqlite")
-        _ = try log.ingest(try net.feeds().flatMap { $0 })
-        let store = try GraphStore(path: directory + "/graph.sqlite")
-        try store.update(from: log)
+        let (net, log, store) = try richNode()
         // A settled id numbered again as recent, which no writer does: the next settling fails.
         let settled = try XCTUnwrap(try store.read { db in try Data.fetchOne(db, sql: "SELECT id FROM itemKey LIMIT 1") })
         try store.readPool.writeWithoutTransaction { db in

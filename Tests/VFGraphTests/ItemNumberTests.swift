@@ -131,9 +131,7 @@ final class ItemNumberTests: XCTestCase {
     func testAPopulatedV15StoreIsDerivedAgainByV16() throws {
         let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
         let path = directory + "/graph.sqlite"
-        let queue = try DatabaseQueue(path: path)
-        try GraphSchema.migrator.migrate(queue, upTo: "v15: the links to an entry by relation in source order, and a feed's links by relation")
-        try queue.write { db in
+        try writeOldGraphFile(path, upTo: "v15: the links to an entry by relation in source order, and a feed's links by relation") { db in
             // v15's shapes: ids where v16 has numbers.
             try db.execute(sql: "INSERT INTO resource (id, accountingQuantity, onhandQuantity, createdBy) VALUES (?, '1', '1', ?)",
                            arguments: [Data(repeating: 1, count: 32), Data(repeating: 2, count: 32)])
@@ -213,9 +211,7 @@ final class ItemNumberTests: XCTestCase {
     /// nothing is derived again.
     func testV19KeepsTheNumbersAndDerivesNothingAgain() throws {
         let path = directory + "/graph.sqlite"
-        let queue = try DatabaseQueue(path: path)
-        try GraphSchema.migrator.migrate(queue, upTo: "v18: events keyed by their place in their feeds, found by id through the log, and re-derive")
-        try queue.write { db in
+        try writeOldGraphFile(path, upTo: "v18: events keyed by their place in their feeds, found by id through the log, and re-derive") { db in
             for n in 1 ... 5 { try db.execute(sql: "INSERT INTO itemKey (n, id) VALUES (?, ?)", arguments: [n * 10, Data(repeating: UInt8(n), count: 32)]) }
             try db.execute(sql: "INSERT INTO cursor (feed, sequence) VALUES (?, 1)", arguments: [Data(repeating: 4, count: 32)])
         }
