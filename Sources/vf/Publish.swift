@@ -91,11 +91,12 @@ struct Publish: ParsableCommand {
 
         /// Signs ValueFlows payloads and, if the graph accepts them all, stores them and applies
         /// them in one go (``GraphStore/signAndPublish(_:key:log:allowNegative:)``).
-        func signAndPublish(_ payloads: [[UInt8]], key: SigningKey) throws -> (outcome: GraphStore.PublishOutcome, prepared: PreparedAppend) {
+        func signAndPublish(_ payloads: [[UInt8]], key: SigningKey,
+                            signedAhead: PreparedAppend? = nil) throws -> (outcome: GraphStore.PublishOutcome, prepared: PreparedAppend) {
             if store == nil {
                 do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
             }
-            return try store!.signAndPublish(payloads, key: key, log: log, allowNegative: allowNegative)
+            return try store!.signAndPublish(payloads, key: key, log: log, allowNegative: allowNegative, signedAhead: signedAhead)
         }
 
         /// Brings the tables up to date with what was appended, so the next graph command reads
@@ -112,64 +113,59 @@ struct Publish: ParsableCommand {
     }
 
     private func publishLines(_ path: String, key: SigningKey, store: LogStore, graph: Graph) throws {
-        let reader = try LineReader(path: path)
-        var batch: [[UInt8]] = []
-        var lineNumbers: [Int] = []
-        var lineNumber = 0
+        var batches = try LineBatches(path: path, size: batchSize)
         var appended = 0
-        /// Checks the batch against the graph, appends what passes, and stops at a refusal.
-        func flush(then refusal: (line: Int, reason: String)? = nil) throws {
-            var stop = refusal
+        var signedAhead: PreparedAppend?
+        var current = try batches.next()
+        while let batch = current {
+            let following = batch.stop == nil ? try batches.next() : nil
+            var stop = batch.stop.map { (line: $0.line, reason: $0.reason) }
             var signed: [SignedEntry] = []
             /// Checks against the graph, appends what passes, and updates the graph.
             func checkThenAppend() throws {
-                if let (index, reason) = try graph.firstRefusal(batch) {
-                    stop = (lineNumbers[index], "refused: \(reason)")
-                    batch.removeSubrange(index...)
+                var payloads = batch.payloads
+                if let (index, reason) = try graph.firstRefusal(payloads) {
+                    stop = (batch.lineNumbers[index], "refused: \(reason)")
+                    payloads.removeSubrange(index...)
                 }
-                if !batch.isEmpty { signed = try store.appendBatch(batch, key: key) }
+                if !payloads.isEmpty { signed = try store.appendBatch(payloads, key: key) }
                 graph.update()
             }
-            if !batch.isEmpty, batch.allSatisfy(PublishVerdict.isValueFlows) {
+            if batch.payloads.allSatisfy(PublishVerdict.isValueFlows) {
                 // ValueFlows lines are signed first, so checking them against the graph is
-                // the update that applies them: each is folded once.
-                let (outcome, prepared) = try graph.signAndPublish(batch, key: key)
+                // the update that applies them: each is folded once. The next batch is signed
+                // meanwhile, on another core, as appendBatch signs while it stores.
+                let prepared = try signedAhead ?? store.prepareAppend(batch.payloads, key: key)
+                let ahead = following.flatMap { following in
+                    following.payloads.allSatisfy(PublishVerdict.isValueFlows)
+                        ? BackgroundValue { try? store.prepareAppend(following.payloads, key: key, after: prepared) } : nil
+                }
+                let published = Result { try graph.signAndPublish(batch.payloads, key: key, signedAhead: prepared) }
+                let next = ahead?.wait() ?? nil
+                let (outcome, used) = try published.get()
+                // Signed again after another writer moved the head: what was signed ahead follows nothing.
+                signedAhead = used.entries.last?.entry.id == prepared.entries.last?.entry.id ? next : nil
                 switch outcome {
                 case .published:
-                    signed = prepared.entries
+                    signed = used.entries
                 case let .refused(index, reason):
-                    stop = (lineNumbers[index], "refused: \(reason)")
-                    try store.commit(prepared, count: index)
-                    signed = Array(prepared.entries.prefix(index))
+                    stop = (batch.lineNumbers[index], "refused: \(reason)")
+                    try store.commit(used, count: index)
+                    signed = Array(used.entries.prefix(index))
                     graph.update()
                 case .notAllValueFlows:
                     try checkThenAppend()
                 }
-            } else if !batch.isEmpty {
+            } else {
+                signedAhead = nil
                 try checkThenAppend()
             }
-            if !signed.isEmpty {
-                for entry in signed { report(entry) }
-                appended += signed.count
-                batch.removeAll(keepingCapacity: true)
-                lineNumbers.removeAll(keepingCapacity: true)
-                fflush(nil)
-            }
+            for entry in signed { report(entry) }
+            appended += signed.count
+            if !signed.isEmpty { fflush(nil) }
             if let stop { throw CLIError("line \(stop.line): \(stop.reason); \(appended) entries before it were appended") }
+            current = following
         }
-        while let next = try reader.next() {
-            lineNumber += 1
-            if next.isBlank { continue }
-            let line = next.bytes
-            // A line longer than a payload may be is refused with its whole length, and only
-            // counted, not kept.
-            if next.length > line.count { try flush(then: (lineNumber, "\(PayloadError.tooLarge(size: next.length))")) }
-            do { try Payload.validate(line) } catch { try flush(then: (lineNumber, "\(error)")) }
-            batch.append(line)
-            lineNumbers.append(lineNumber)
-            if batch.count >= batchSize { try flush() }
-        }
-        try flush()
         printErr("appended \(appended) entries")
     }
 

@@ -5,25 +5,7 @@ import XCTest
 /// Issue 13's report: `raise 10` then `transfer 25` left −15 silently. Publishing refuses an
 /// event that takes a resource of the publisher's below zero, unless told to record it anyway,
 /// and the graph marks a negative resource wherever it is shown.
-final class NegativeBalanceCommandLineTests: XCTestCase {
-    private var directory = ""
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "vf-negative-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    @discardableResult
-    private func vf(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> VFProcess.Result {
-        let result = try VFProcess.run(arguments)
-        XCTAssertEqual(result.status, 0, "vf \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
-        return result
-    }
-
+final class NegativeBalanceCommandLineTests: CommandLineTestCase {
     func testTakingOutMoreThanWasPutInIsRefusedUnlessAllowedAndThenMarked() throws {
         let home = directory + "/farm"
         let me = try vf(["init", "--home", home]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)

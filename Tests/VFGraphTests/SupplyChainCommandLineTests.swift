@@ -5,25 +5,7 @@ import XCTest
 /// The supply chain end to end through the `vf` command, with two homes that share entries
 /// only through bundles: the farm produces wheat and transfers it to the mill; the mill
 /// consumes it and produces flour; tracing the flour at the mill reaches the farm's harvest.
-final class SupplyChainCommandLineTests: XCTestCase {
-    private var directory = ""
-
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "vf-chain-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    @discardableResult
-    private func vf(_ arguments: String..., file: StaticString = #filePath, line: UInt = #line) throws -> VFProcess.Result {
-        let result = try VFProcess.run(arguments)
-        XCTAssertEqual(result.status, 0, "vf \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
-        return result
-    }
-
+final class SupplyChainCommandLineTests: CommandLineTestCase {
     private func json(_ result: VFProcess.Result) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }

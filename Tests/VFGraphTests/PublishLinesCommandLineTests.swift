@@ -1,0 +1,68 @@
+import Foundation
+import VFTestSupport
+import XCTest
+
+/// `vf publish --lines` over many batches: each ValueFlows batch is checked and stored while
+/// the next one is signed. What is appended, where a run stops, and the graph it leaves must be
+/// what publishing the lines one batch after another gives.
+final class PublishLinesCommandLineTests: CommandLineTestCase {
+    private func write(_ lines: [String]) throws -> String {
+        let path = directory + "/lines-\(UUID().uuidString).jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func produce(_ me: String, _ name: String) -> String {
+        #"{"@type":"EconomicEvent","action":"produce","provider":"\#(me)","receiver":"\#(me)","resourceQuantity":{"hasNumericalValue":"2","hasUnit":"kg"},"newInventoriedResource":{"name":"\#(name)"}}"#
+    }
+
+    private func log(_ home: String) throws -> [[String: Any]] {
+        try JSONSerialization.jsonObject(with: Data(try vf("log", "--home", home, "--json").stdout.utf8)) as! [[String: Any]]
+    }
+
+    func testARefusalInABatchSignedAheadStopsAtItsLineAndKeepsTheLinesBefore() throws {
+        let home = directory + "/farm"
+        let me = try vf("init", "--home", home).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Batches of three: line 8 is in the third batch, signed while the second was stored.
+        var lines = (1...10).map { produce(me, "lot \($0)") }
+        lines[7] = #"{"@type":"EconomicEvent","action":"work","provider":"\#(me)","receiver":"\#(me)","resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"}}"#
+        let refused = try VFProcess.run(["publish", "--home", home, "--lines", try write(lines), "--batch-size", "3", "--json"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("line 8: refused: work takes effortQuantity only"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("; 7 entries before it were appended"), refused.stderr)
+        let printed = refused.stdout.split(separator: "\n")
+        XCTAssertEqual(printed.count, 7)
+        let entries = try log(home)
+        XCTAssertEqual(entries.map { $0["sequence"] as? Int }, Array(1...7))
+        XCTAssertEqual(entries.compactMap { $0["status"] as? String }, Array(repeating: "applied", count: 7))
+
+        // The feed goes on from the last line kept, and the tables equal a rebuild.
+        let more = try vf("publish", "--home", home, "--lines", try write((11...15).map { produce(me, "lot \($0)") }), "--batch-size", "2")
+        XCTAssertEqual(more.stdout.split(separator: "\n").count, 5)
+        XCTAssertTrue(try vf("verify", "--home", home).status == 0)
+        let resources = try vf("resources", "--home", home, "--json").stdout
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(resources.utf8)) as! [Any]).count, 12)
+        try vf("graph", "rebuild", "--home", home)
+        XCTAssertEqual(try vf("resources", "--home", home, "--json").stdout, resources)
+    }
+
+    func testBatchesOfOtherJSONBetweenValueFlowsBatchesKeepTheChain() throws {
+        let home = directory + "/farm"
+        let me = try vf("init", "--home", home).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // ValueFlows, then a batch with a note in it (checked, then appended), then ValueFlows again,
+        // then a bad line: the batch before it is stored, nothing after.
+        let lines = [produce(me, "a"), produce(me, "b"), #"{"note":"c"}"#, produce(me, "d"), produce(me, "e"), produce(me, "f"),
+                     produce(me, "g"), "not json", produce(me, "h")]
+        let stopped = try VFProcess.run(["publish", "--home", home, "--lines", try write(lines), "--batch-size", "2"])
+        XCTAssertEqual(stopped.status, 1)
+        XCTAssertTrue(stopped.stderr.contains("line 8: "), stopped.stderr)
+        XCTAssertTrue(stopped.stderr.contains("7 entries before it were appended"), stopped.stderr)
+        let entries = try log(home)
+        XCTAssertEqual(entries.map { $0["sequence"] as? Int }, Array(1...7))
+        XCTAssertTrue(try vf("verify", "--home", home).status == 0)
+        let resources = try vf("resources", "--home", home, "--json").stdout
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(resources.utf8)) as! [Any]).count, 6)
+        try vf("graph", "rebuild", "--home", home)
+        XCTAssertEqual(try vf("resources", "--home", home, "--json").stdout, resources)
+    }
+}
