@@ -127,8 +127,8 @@ struct TablePublishTarget: PublishTarget {
     let db: Database
     let log: LogStore
     private var cursors: [FeedID: UInt64]
-    /// The entries folded so far: the tables hold them, the log does not.
-    private let provisional = ProvisionalRecords()
+    /// The entries folded so far: the tables hold them, the log may not (yet).
+    private let provisional: ProvisionalRecords
     /// How many updates folded entries in, kept or rolled back (one a fold).
     var updates: Int { provisional.updates }
     private let knowledge: TableKnowledge
@@ -137,10 +137,13 @@ struct TablePublishTarget: PublishTarget {
     /// held in memory so a verdict does not read them back.
     private(set) var lastFold = UpdateResult()
 
-    init(db: Database, log: LogStore, cursors: [FeedID: UInt64]) {
+    /// `provisional`: entries folded in this transaction before, which the log may not hold yet
+    /// (``GraphStore/publishBatches(key:log:allowNegative:next:stored:)``).
+    init(db: Database, log: LogStore, cursors: [FeedID: UInt64], provisional: ProvisionalRecords = ProvisionalRecords()) {
         self.db = db
         self.log = log
         self.cursors = cursors
+        self.provisional = provisional
         knowledge = TableKnowledge(db: db, log: log, heads: cursors, provisional: provisional)
     }
 

@@ -20,16 +20,12 @@ extension GraphStore {
     /// Signs `payloads` as `key`'s next entries and publishes them (``publish(_:log:allowNegative:)``),
     /// signing again once if another writer moved the feed's head in between (a `vf serve` and a
     /// `vf publish` on one home). Returns the outcome and what was signed, for a caller that
-    /// stores the accepted prefix of a refused run. `signedAhead`, `payloads` already signed
-    /// (``LogStore/prepareAppend(_:key:after:timestamp:)``), is tried first.
-    public func signAndPublish(_ payloads: [[UInt8]], key: SigningKey, log: LogStore, allowNegative: Bool = false,
-                               signedAhead: PreparedAppend? = nil) throws -> (outcome: PublishOutcome, prepared: PreparedAppend) {
-        assert(signedAhead.map { $0.entries.map(\.payload) == payloads.map { $0 } } ?? true, "signed ahead: other payloads")
+    /// stores the accepted prefix of a refused run.
+    public func signAndPublish(_ payloads: [[UInt8]], key: SigningKey, log: LogStore,
+                               allowNegative: Bool = false) throws -> (outcome: PublishOutcome, prepared: PreparedAppend) {
         var attempt = 0
-        var ahead = signedAhead
         while true {
-            let prepared = try ahead ?? log.prepareAppend(payloads, key: key)
-            ahead = nil
+            let prepared = try log.prepareAppend(payloads, key: key)
             do {
                 return (try publish(prepared, log: log, allowNegative: allowNegative), prepared)
             } catch let error as AppendError {

@@ -26,27 +26,29 @@ extension LogStore {
         return PreparedAppend(entries: entries, previous: head.map { ($0.sequence, $0.id) }, author: key.feed)
     }
 
-    /// Signs `payloads` as the entries that follow `earlier`, which is signed but not yet stored:
-    /// a caller signs its next run while the graph checks and stores this one. The entries are
-    /// the ones ``prepareAppend(_:key:timestamp:)`` would sign once `earlier` is stored. They
-    /// are stored only after `earlier` (``commit(_:count:)`` checks that the head is its last entry),
-    /// so if `earlier` is refused or another writer moves the head, they are signed again.
-    public func prepareAppend(_ payloads: [[UInt8]], key: SigningKey, after earlier: PreparedAppend,
+    /// Signs `payloads` as the entries that follow `earlier`, runs signed but not yet stored,
+    /// oldest first, each continuing the one before: a caller signs its next run while the runs
+    /// before it are checked and stored. The entries are the ones ``prepareAppend(_:key:timestamp:)``
+    /// would sign once `earlier` is stored. They are stored only after `earlier`
+    /// (``commit(_:count:)`` checks that the head is its last entry), so if a run of `earlier` is
+    /// refused or another writer moves the head, they are signed again.
+    public func prepareAppend(_ payloads: [[UInt8]], key: SigningKey, after earlier: [PreparedAppend],
                               timestamp: Int64? = nil) throws -> PreparedAppend {
-        guard earlier.author == key.feed, let last = earlier.entries.last?.entry else {
+        guard earlier.allSatisfy({ $0.author == key.feed }), let last = earlier.last?.entries.last?.entry else {
             return try prepareAppend(payloads, key: key, timestamp: timestamp)
         }
         let hashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
         try checkOwnFeed(key.feed)
         var known: [UInt64: EntryID] = [:]
-        for signed in earlier.entries { known[signed.entry.sequence] = signed.entry.id }
+        for run in earlier { for signed in run.entries { known[signed.entry.sequence] = signed.entry.id } }
         let stored = ChainSigner.lipmaaTargets(after: last.sequence, count: payloads.count).filter { known[$0] == nil }
         if !stored.isEmpty {
             try read("read the entries \(key.feed)'s next ones link to") { db in
                 for target in stored { known[target] = try Self.entryID(of: key.feed, sequence: target, in: db) }
             }
-            // An entry `earlier` was signed after is gone: the feed changed under it.
+            // An entry `earlier` was signed after is gone, or one of its runs was not: the feed
+            // changed under it.
             guard stored.allSatisfy({ known[$0] != nil }) else { throw AppendError.headMoved(key.feed) }
         }
         var signer = ChainSigner(key: key, previous: (last.sequence, last.id), known: known)

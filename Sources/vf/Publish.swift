@@ -89,14 +89,22 @@ struct Publish: ParsableCommand {
             return nil
         }
 
-        /// Signs ValueFlows payloads and, if the graph accepts them all, stores them and applies
-        /// them in one go (``GraphStore/signAndPublish(_:key:log:allowNegative:)``).
-        func signAndPublish(_ payloads: [[UInt8]], key: SigningKey,
-                            signedAhead: PreparedAppend? = nil) throws -> (outcome: GraphStore.PublishOutcome, prepared: PreparedAppend) {
+        /// Publishes batches of ValueFlows payloads (``GraphStore/publishBatches(key:log:allowNegative:next:stored:)``).
+        func publishBatches(key: SigningKey, next: () throws -> [[UInt8]]?,
+                            stored: ([SignedEntry]) -> Void) throws -> GraphStore.BatchesEnd {
             if store == nil {
                 do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
             }
-            return try store!.signAndPublish(payloads, key: key, log: log, allowNegative: allowNegative, signedAhead: signedAhead)
+            return try store!.publishBatches(key: key, log: log, allowNegative: allowNegative, next: next, stored: stored)
+        }
+
+        /// Signs ValueFlows payloads and, if the graph accepts them all, stores them and applies
+        /// them in one go (``GraphStore/signAndPublish(_:key:log:allowNegative:)``).
+        func signAndPublish(_ payloads: [[UInt8]], key: SigningKey) throws -> (outcome: GraphStore.PublishOutcome, prepared: PreparedAppend) {
+            if store == nil {
+                do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
+            }
+            return try store!.signAndPublish(payloads, key: key, log: log, allowNegative: allowNegative)
         }
 
         /// Brings the tables up to date with what was appended, so the next graph command reads
@@ -115,57 +123,68 @@ struct Publish: ParsableCommand {
     private func publishLines(_ path: String, key: SigningKey, store: LogStore, graph: Graph) throws {
         var batches = try LineBatches(path: path, size: batchSize)
         var appended = 0
-        var signedAhead: PreparedAppend?
-        var current = try batches.next()
-        while let batch = current {
-            let following = batch.stop == nil ? try batches.next() : nil
-            var stop = batch.stop.map { (line: $0.line, reason: $0.reason) }
-            var signed: [SignedEntry] = []
-            /// Checks against the graph, appends what passes, and updates the graph.
-            func checkThenAppend() throws {
-                var payloads = batch.payloads
-                if let (index, reason) = try graph.firstRefusal(payloads) {
-                    stop = (batch.lineNumbers[index], "refused: \(reason)")
-                    payloads.removeSubrange(index...)
+        var stop: (line: Int, reason: String)?
+        /// The line numbers of the batches read and not yet stored, oldest first.
+        var given: [[Int]] = []
+        func report(_ entries: [SignedEntry]) {
+            for entry in entries { self.report(entry) }
+            appended += entries.count
+            if !entries.isEmpty { fflush(nil) }
+        }
+        /// The next batch's payloads; nil after the last, or the bad line that ends the run.
+        func next() throws -> [[UInt8]]? {
+            guard stop == nil, let batch = try batches.next() else { return nil }
+            stop = batch.stop
+            guard !batch.payloads.isEmpty else { return nil }
+            given.append(batch.lineNumbers)
+            return batch.payloads
+        }
+        var otherJSON: [[UInt8]]?
+        runs: while let payloads = try otherJSON ?? next() {
+            otherJSON = nil
+            if payloads.allSatisfy(PublishVerdict.isValueFlows) {
+                // Batches of ValueFlows lines: each checked by folding it in, stored while the
+                // next is checked, and signed while the one before it is checked.
+                var first: [[UInt8]]? = payloads
+                let end: GraphStore.BatchesEnd
+                do {
+                    end = try graph.publishBatches(key: key, next: {
+                        defer { first = nil }
+                        return try first ?? next()
+                    }, stored: { entries in
+                        given.removeFirst()
+                        report(entries)
+                    })
+                } catch AppendError.headMoved {
+                    throw CLIError("another writer extended this feed again while line \(given[0][0]) on were signed a second time; "
+                                   + "\(appended) entries before it were appended, none from it on")
                 }
-                if !payloads.isEmpty { signed = try store.appendBatch(payloads, key: key) }
-                graph.update()
-            }
-            if batch.payloads.allSatisfy(PublishVerdict.isValueFlows) {
-                // ValueFlows lines are signed first, so checking them against the graph is
-                // the update that applies them: each is folded once. The next batch is signed
-                // meanwhile, on another core, as appendBatch signs while it stores.
-                let prepared = try signedAhead ?? store.prepareAppend(batch.payloads, key: key)
-                let ahead = following.flatMap { following in
-                    following.payloads.allSatisfy(PublishVerdict.isValueFlows)
-                        ? BackgroundValue { try? store.prepareAppend(following.payloads, key: key, after: prepared) } : nil
-                }
-                let published = Result { try graph.signAndPublish(batch.payloads, key: key, signedAhead: prepared) }
-                let next = ahead?.wait() ?? nil
-                let (outcome, used) = try published.get()
-                // Signed again after another writer moved the head: what was signed ahead follows nothing.
-                signedAhead = used.entries.last?.entry.id == prepared.entries.last?.entry.id ? next : nil
-                switch outcome {
-                case .published:
-                    signed = used.entries
-                case let .refused(index, reason):
-                    stop = (batch.lineNumbers[index], "refused: \(reason)")
-                    try store.commit(used, count: index)
-                    signed = Array(used.entries.prefix(index))
+                switch end {
+                case .finished:
+                    break runs
+                case let .refused(prepared, index, reason):
+                    stop = (given[0][index], "refused: \(reason)")
+                    try store.commit(prepared, count: index)
+                    report(Array(prepared.entries.prefix(index)))
                     graph.update()
-                case .notAllValueFlows:
-                    try checkThenAppend()
+                    break runs
+                case let .otherJSON(payloads):
+                    otherJSON = payloads
                 }
             } else {
-                signedAhead = nil
-                try checkThenAppend()
+                // Other JSON among them: checked against the graph, appended, then folded.
+                var accepted = payloads
+                if let (index, reason) = try graph.firstRefusal(payloads) {
+                    stop = (given[0][index], "refused: \(reason)")
+                    accepted.removeSubrange(index...)
+                }
+                given.removeFirst()
+                if !accepted.isEmpty { report(try store.appendBatch(accepted, key: key)) }
+                graph.update()
+                if stop != nil { break runs }
             }
-            for entry in signed { report(entry) }
-            appended += signed.count
-            if !signed.isEmpty { fflush(nil) }
-            if let stop { throw CLIError("line \(stop.line): \(stop.reason); \(appended) entries before it were appended") }
-            current = following
         }
+        if let stop { throw CLIError("line \(stop.line): \(stop.reason); \(appended) entries before it were appended") }
         printErr("appended \(appended) entries")
     }
 

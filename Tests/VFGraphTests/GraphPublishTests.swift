@@ -18,20 +18,12 @@ final class GraphPublishTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: directory) }
 
-    /// The rich network's feeds in a log, and a graph store brought up to date with it.
     private func richNode() throws -> (net: SignedNetwork, log: LogStore, store: GraphStore) {
-        let net = try SignedNetwork.rich(path: directory + "/source.sqlite")
-        let log = try LogStore(path: directory + "/log.sqlite")
-        _ = try log.ingest(try net.feeds().flatMap { $0 })
-        let store = try GraphStore(path: directory + "/graph.sqlite")
-        try store.update(from: log)
-        return (net, log, store)
+        try VFGraphTests.richNode(in: directory)
     }
 
     private func rebuiltTables(_ log: LogStore) throws -> [String: [[String]]] {
-        let fresh = try GraphStore(path: directory + "/rebuilt-\(UUID().uuidString).sqlite")
-        try fresh.rebuild(from: log)
-        return try fresh.tableContents()
+        try VFGraphTests.rebuiltTables(of: log, in: directory)
     }
 
     func testPublishingFoldsOnceWhatCheckingThenUpdatingWouldFold() throws {

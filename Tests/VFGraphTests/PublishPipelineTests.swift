@@ -1,0 +1,116 @@
+import Foundation
+import VFLog
+import XCTest
+@testable import VFGraph
+@testable import VFGraphStore
+
+/// Batches published in a pipeline (``GraphStore/publishBatches(key:log:allowNegative:next:stored:)``):
+/// each checked by folding it in while the log stores the one before, in graph transactions of
+/// a few batches. The log and the tables must be what publishing the batches one after another
+/// leaves: every batch stored in order, and tables equal to a rebuild of the log.
+final class PublishPipelineTests: XCTestCase {
+    private var directory: String!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "vf-pipeline-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Two batches a transaction, and a slow log: each batch is checked before the log holds
+        // the one before it, and the transactions end in the middle of the batches.
+        PublishPipeline.batchesPerTransaction = 2
+        PublishPipeline.beforeStoring = { usleep(30_000) }
+    }
+
+    override func tearDown() {
+        PublishPipeline.batchesPerTransaction = 8
+        PublishPipeline.beforeStoring = {}
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func richNode() throws -> (net: SignedNetwork, log: LogStore, store: GraphStore, wheat: ResourceID) {
+        let (net, log, store) = try VFGraphTests.richNode(in: directory)
+        let wheat = try XCTUnwrap(try store.graph(from: log).resources.values.first { $0.name == "wheat" }).id
+        return (net, log, store, wheat)
+    }
+
+    private func rebuiltTables(_ log: LogStore) throws -> [String: [[String]]] {
+        try VFGraphTests.rebuiltTables(of: log, in: directory)
+    }
+
+    private func event(_ action: String, _ provider: String, _ fields: String) -> [UInt8] {
+        Array(#"{"@type":"EconomicEvent","action":"\#(action)","provider":"\#(provider)","receiver":"\#(provider)",\#(fields)}"#.utf8)
+    }
+
+    /// Each batch consumes wheat back-dated before the batch before it: its check folds again
+    /// events of that batch, which the log does not hold yet.
+    private func batches(_ farm: String, wheat: ResourceID, count: Int) -> [[[UInt8]]] {
+        (0..<count).map { batch in
+            let day = String(format: "%02d", 28 - 2 * batch)
+            return [event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"1","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)","hasPointInTime":"2024-01-\#(day)T00:00:00Z""#),
+                    event("produce", farm, #""resourceQuantity":{"hasNumericalValue":"2","hasUnit":"kg"},"hasPointInTime":"2024-01-\#(day)T12:00:00Z","newInventoriedResource":{"name":"lot \#(batch)"}"#),
+                    Array(#"{"@type":"Process","name":"sorting \#(batch)"}"#.utf8)]
+        }
+    }
+
+    func testBatchesInAPipelineAreStoredInOrderAndFoldedAsARebuildWould() throws {
+        let (net, log, store, wheat) = try richNode()
+        let key = net.key("farm")
+        let headBefore = try XCTUnwrap(try log.head(of: key.feed)?.sequence)
+        var given = batches(net.id("farm"), wheat: wheat, count: 5)[...]
+        var stored: [[SignedEntry]] = []
+        let end = try store.publishBatches(key: key, log: log, next: { given.popFirst() }, stored: { stored.append($0) })
+        guard case .finished = end else { return XCTFail("\(end)") }
+        XCTAssertEqual(stored.map(\.count), [3, 3, 3, 3, 3])
+        let held = try log.records(author: key.feed, in: (headBefore + 1)...UInt64(Int64.max))
+        XCTAssertEqual(held.map(\.id), stored.flatMap { $0.map(\.entry.id) }, "every batch stored, in order")
+        assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
+        XCTAssertEqual(try store.update(from: log), GraphChanges(), "nothing left to fold")
+        XCTAssertEqual(try log.verifyAll().isValid, true)
+    }
+
+    func testARefusedBatchLeavesTheBatchesBeforeItStoredAndNothingOfItself() throws {
+        let (net, log, store, wheat) = try richNode()
+        let key = net.key("farm"), farm = net.id("farm")
+        let headBefore = try XCTUnwrap(try log.head(of: key.feed)?.sequence)
+        var all = batches(farm, wheat: wheat, count: 5)
+        // The fourth batch's second payload takes more wheat than there is.
+        all[3][1] = event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"100000","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)""#)
+        var given = all[...]
+        var stored: [[SignedEntry]] = []
+        let end = try store.publishBatches(key: key, log: log, next: { given.popFirst() }, stored: { stored.append($0) })
+        guard case let .refused(prepared, index, reason) = end else { return XCTFail("\(end)") }
+        XCTAssertEqual(index, 1)
+        XCTAssertTrue(reason.contains("below zero"), reason)
+        XCTAssertEqual(prepared.entries.map(\.payload), all[3].map { $0 })
+        XCTAssertEqual(stored.count, 3)
+        XCTAssertEqual(prepared.previous?.id, stored.last?.last?.entry.id)
+        XCTAssertEqual(try log.head(of: key.feed)?.sequence, headBefore + 9, "three batches stored, nothing of the fourth")
+        assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
+        // The refused batch's accepted prefix may be stored as signed.
+        try log.commit(prepared, count: index)
+        try store.update(from: log)
+        assertSameTables(try store.tableContents(), try rebuiltTables(log), "after storing the prefix")
+    }
+
+    func testAnotherWriterMovingTheHeadMeanwhileHasTheRestSignedAgain() throws {
+        let (net, log, store, wheat) = try richNode()
+        let key = net.key("farm")
+        var given = batches(net.id("farm"), wheat: wheat, count: 4)[...]
+        var stored: [[SignedEntry]] = []
+        var calls = 0
+        let end = try store.publishBatches(key: key, log: log, next: {
+            calls += 1
+            // While the first batch is checked, another writer (a `vf serve`) appends.
+            if calls == 2 { try log.append(Array(#"{"note":"from the server"}"#.utf8), key: key) }
+            return given.popFirst()
+        }, stored: { stored.append($0) })
+        guard case .finished = end else { return XCTFail("\(end)") }
+        XCTAssertEqual(stored.map(\.count), [3, 3, 3, 3])
+        let report = try log.verifyAll()
+        XCTAssertTrue(report.isValid, "\(report.problems.prefix(3))")
+        for batch in stored {
+            for signed in batch { XCTAssertNotNil(try log.entry(id: signed.entry.id), "stored as told") }
+        }
+        XCTAssertEqual(try log.head(of: key.feed)?.id, stored.last?.last?.entry.id)
+        assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
+    }
+}
