@@ -121,8 +121,9 @@ extension GraphStore {
     }
 }
 
-/// The tables inside a transaction that will be rolled back, as a ``PublishTarget``: each
-/// entry is folded in by an update of its own (``GraphUpdate``), which the next one sees.
+/// The tables inside a transaction, as a ``PublishTarget``: each entry is folded in by an
+/// update of its own (``GraphUpdate``), which the next one sees. A check rolls the transaction
+/// back; a publish keeps what it folded.
 struct TablePublishTarget: PublishTarget {
     let db: Database
     let log: LogStore
@@ -138,7 +139,7 @@ struct TablePublishTarget: PublishTarget {
     private(set) var lastFold = UpdateResult()
 
     /// `provisional`: entries folded in this transaction before, which the log may not hold yet
-    /// (``GraphStore/publishBatches(key:log:allowNegative:next:stored:)``).
+    /// (``GraphStore/publishBatches(key:log:allowNegative:next:inputReady:stored:)``).
     init(db: Database, log: LogStore, cursors: [FeedID: UInt64], provisional: ProvisionalRecords = ProvisionalRecords()) {
         self.db = db
         self.log = log

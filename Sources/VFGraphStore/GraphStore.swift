@@ -374,7 +374,7 @@ public final class GraphStore {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction, settles the numbers of ids
     /// (``GraphTableWriter/settleNumbers(most:)``), then runs `last` (what must happen only
     /// once nothing in the graph's transaction can fail but its commit: a publish's log
-    /// commit), and commits.
+    /// commit, or waiting for the last batch a pipeline stores), and commits.
     func writeTransaction(_ body: (Database) throws -> Void, last: () throws -> Void = {}) throws {
         try pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {

@@ -3,9 +3,9 @@ import VFGraph
 import VFLog
 
 extension GraphStore {
-    /// How a ``publishBatches(key:log:allowNegative:next:stored:)`` ended.
+    /// How a ``publishBatches(key:log:allowNegative:next:inputReady:stored:)`` ended.
     public enum BatchesEnd: Sendable {
-        /// `next` gave nil: every batch it gave is stored and folded.
+        /// `next` gave nil or an empty batch: every batch it gave before is stored and folded.
         case finished
         /// `next` gave a batch that is not all ValueFlows: nothing of it is signed; the caller
         /// checks and appends it as other JSON. Every batch before it is stored and folded.
@@ -22,33 +22,42 @@ extension GraphStore {
     /// the log, in order.
     ///
     /// Bulk entry on two cores: while batch k is checked by folding it into the tables, batch
-    /// k − 1 is stored in the log and batch k + 1 is signed, each on another thread. So the
-    /// graph's transaction spans several batches (``PublishPipeline/batchesPerTransaction``),
-    /// and commits only once the log holds every batch it folded: the tables never describe an
-    /// entry the log does not hold. A batch whose entries the log may not hold yet is known to
-    /// the checks of the batches after it from memory (``ProvisionalRecords``), as a check knows
-    /// the entries of its own batch. If storing fails, the graph's transaction rolls back; the
-    /// batches stored before it stay, and the next update folds them.
+    /// k − 1 is stored in the log and batch k + 1 is signed, each on another thread. So one graph
+    /// transaction folds several batches (up to ``PublishPipeline/mostEntriesPerTransaction``
+    /// entries), and commits only once the log holds every batch it folded: the tables never
+    /// describe an entry the log does not hold. A check knows the entries of earlier batches,
+    /// which the log may not hold yet, from memory (``ProvisionalRecords``), as it knows those of
+    /// its own batch. If storing fails, the graph's transaction rolls back; the batches stored
+    /// before it stay, and the next update folds them.
+    ///
+    /// `next` is called for the batch after this one only while `inputReady` says it would not
+    /// wait; otherwise the transaction ends first, so nothing waits on the input while holding
+    /// the graph's write lock, and every batch stored so far is reported before the wait.
     ///
     /// If another writer extends the feed meanwhile, what is not stored is signed again after
-    /// it, once.
+    /// it, once per graph transaction.
     public func publishBatches(key: SigningKey, log: LogStore, allowNegative: Bool = false,
-                               next: () throws -> [[UInt8]]?, stored: ([SignedEntry]) -> Void) throws -> BatchesEnd {
+                               next: () throws -> [[UInt8]]?, inputReady: () -> Bool = { true },
+                               stored: ([SignedEntry]) -> Void) throws -> BatchesEnd {
         try withoutActuallyEscaping(next) { next in
-            try withoutActuallyEscaping(stored) { stored in
-                try PublishPipeline(graph: self, key: key, log: log, allowNegative: allowNegative, next: next, stored: stored).run()
+            try withoutActuallyEscaping(inputReady) { inputReady in
+                try withoutActuallyEscaping(stored) { stored in
+                    try PublishPipeline(graph: self, key: key, log: log, allowNegative: allowNegative,
+                                        next: next, inputReady: inputReady, stored: stored).run()
+                }
             }
         }
     }
 }
 
-/// The stages of one ``GraphStore/publishBatches(key:log:allowNegative:next:stored:)``: sign,
-/// check by folding, store.
+/// The stages of one ``GraphStore/publishBatches(key:log:allowNegative:next:inputReady:stored:)``:
+/// sign, check by folding, store.
 final class PublishPipeline {
-    /// How many batches one graph transaction folds at most, before it waits for the log and
-    /// commits: bounds what a reader of the tables waits for, and what a crash makes the next
-    /// update fold again.
-    nonisolated(unsafe) static var batchesPerTransaction = 8
+    /// How many entries one graph transaction folds, past which it takes no further batch (a
+    /// batch larger than this goes alone): bounds how long another writer of the tables (a
+    /// `vf serve`, a command catching up with the log) waits, and what a crash leaves for the
+    /// next update to fold again.
+    nonisolated(unsafe) static var mostEntriesPerTransaction = 8_000
     /// Runs on the storing thread before each batch is stored: tests make the log slow with it,
     /// so the next batch is surely checked before the log holds this one.
     nonisolated(unsafe) static var beforeStoring: @Sendable () -> Void = {}
@@ -58,6 +67,7 @@ final class PublishPipeline {
     private let log: LogStore
     private let allowNegative: Bool
     private let next: () throws -> [[UInt8]]?
+    private let inputReady: () -> Bool
     private let stored: ([SignedEntry]) -> Void
     /// The batches taken from `next` and not yet stored, oldest first: signed again if another
     /// writer moves the head.
@@ -66,23 +76,25 @@ final class PublishPipeline {
     private var ended: GraphStore.BatchesEnd?
 
     init(graph: GraphStore, key: SigningKey, log: LogStore, allowNegative: Bool,
-         next: @escaping () throws -> [[UInt8]]?, stored: @escaping ([SignedEntry]) -> Void) {
+         next: @escaping () throws -> [[UInt8]]?, inputReady: @escaping () -> Bool, stored: @escaping ([SignedEntry]) -> Void) {
         self.graph = graph
         self.key = key
         self.log = log
         self.allowNegative = allowNegative
         self.next = next
+        self.inputReady = inputReady
         self.stored = stored
     }
 
     func run() throws -> GraphStore.BatchesEnd {
-        var attempt = 0
+        var movedHead = false
         while true {
             do {
                 if let end = try transaction() { return end }
+                movedHead = false
             } catch let error as AppendError {
-                guard case .headMoved = error, attempt == 0 else { throw error }
-                attempt += 1
+                guard case .headMoved = error, !movedHead else { throw error }
+                movedHead = true
             }
         }
     }
@@ -91,12 +103,12 @@ final class PublishPipeline {
     private func batch(_ index: Int) throws -> [[UInt8]]? {
         while unstored.count <= index {
             guard ended == nil else { return nil }
-            guard let payloads = try next() else {
+            guard let payloads = try next(), !payloads.isEmpty else {
                 ended = .finished
                 return nil
             }
-            guard !payloads.isEmpty, payloads.allSatisfy(PublishVerdict.isValueFlows) else {
-                ended = payloads.isEmpty ? .finished : .otherJSON(payloads)
+            guard payloads.allSatisfy(PublishVerdict.isValueFlows) else {
+                ended = .otherJSON(payloads)
                 return nil
             }
             unstored.append(payloads)
@@ -108,6 +120,16 @@ final class PublishPipeline {
     private struct Storing {
         let prepared: PreparedAppend
         let result: BackgroundValue<Result<Void, any Error>>
+
+        init(_ prepared: PreparedAppend, in log: LogStore) {
+            self.prepared = prepared
+            result = BackgroundValue {
+                Result {
+                    PublishPipeline.beforeStoring()
+                    try log.commit(prepared)
+                }
+            }
+        }
     }
 
     /// Waits for `storing`; once stored, the batch is told to `stored` and leaves `unstored`.
@@ -119,43 +141,18 @@ final class PublishPipeline {
         stored(current.prepared.entries)
     }
 
-    /// Folds batches into one graph transaction while the log stores the ones before; gives how
-    /// the batches ended, or nil when the transaction was full and more may follow.
+    /// One graph transaction: folds batches while the log stores the ones before, and commits
+    /// once the log holds them all. Gives how the batches ended, or nil when the transaction
+    /// took all it may (or the input would wait) and more may follow.
     private func transaction() throws -> GraphStore.BatchesEnd? {
         try graph.update(from: log)
         guard let first = try batch(0) else { return ended }
-        var folding = try log.prepareAppend(first, key: key)
+        let signed = try log.prepareAppend(first, key: key)
         var storing: Storing?
         var refused: GraphStore.BatchesEnd?
         do {
             try graph.writeTransaction({ db in
-                let provisional = ProvisionalRecords()
-                for count in 1... {
-                    let cursors = try GraphTableReader.cursors(db)
-                    // The tables must stand where the entries start, as the log did when they were signed.
-                    guard cursors[key.feed] ?? 0 == folding.previous?.sequence ?? 0 else { throw AppendError.headMoved(key.feed) }
-                    // Not yet stored: the one storing (if any), this one, then the next.
-                    let following = count < Self.batchesPerTransaction ? try batch(storing == nil ? 1 : 2) : nil
-                    let signed = [storing?.prepared, folding].compactMap { $0 }
-                    let ahead = following.map { [log, key] payloads in
-                        BackgroundValue { Result { try log.prepareAppend(payloads, key: key, after: signed) } }
-                    }
-                    let refusal = try check(folding, cursors: cursors, provisional: provisional, in: db)
-                    try finish(&storing)
-                    if let refusal {
-                        _ = ahead?.wait()
-                        refused = .refused(folding, index: refusal.index, reason: refusal.reason)
-                        return
-                    }
-                    storing = Storing(prepared: folding, result: BackgroundValue { [log, folding] in
-                        Result {
-                            Self.beforeStoring()
-                            try log.commit(folding)
-                        }
-                    })
-                    guard let ahead else { return }
-                    folding = try ahead.wait().get()
-                }
+                refused = try foldBatches(from: signed, storing: &storing, in: db)
             }, last: { try finish(&storing) })
         } catch {
             // Whatever went wrong, a batch the log stored meanwhile is stored: say so.
@@ -165,6 +162,40 @@ final class PublishPipeline {
         graph.derivations += 1
         graph.lastSeen = try? graph.storedCursors()
         return refused ?? ended
+    }
+
+    /// Checks `signed` and the batches after it, each while the one before is stored; leaves
+    /// the last one storing. The refusal, if one was refused: nothing of it is folded or stored.
+    private func foldBatches(from signed: PreparedAppend, storing: inout Storing?, in db: Database) throws -> GraphStore.BatchesEnd? {
+        let provisional = ProvisionalRecords()
+        var folding = signed
+        var entries = 0
+        while true {
+            let cursors = try GraphTableReader.cursors(db)
+            // The tables must stand where the entries start, as the log did when they were signed.
+            guard cursors[key.feed] ?? 0 == folding.previous?.sequence ?? 0 else { throw AppendError.headMoved(key.feed) }
+            entries += folding.entries.count
+            // Not yet stored: the one storing (if any), this one, then the next.
+            let following = entries < Self.mostEntriesPerTransaction && inputReady() ? try batch(storing == nil ? 1 : 2) : nil
+            let ahead = following.map { [log, key, signed = [storing?.prepared, folding].compactMap { $0 }] payloads in
+                BackgroundValue { Result { try log.prepareAppend(payloads, key: key, after: signed) } }
+            }
+            let refusal: (index: Int, reason: String)?
+            do {
+                refusal = try check(folding, cursors: cursors, provisional: provisional, in: db)
+                try finish(&storing)
+            } catch {
+                _ = ahead?.wait()  // no signing outlives the transaction
+                throw error
+            }
+            if let refusal {
+                _ = ahead?.wait()
+                return .refused(folding, index: refusal.index, reason: refusal.reason)
+            }
+            storing = Storing(folding, in: log)
+            guard let ahead else { return nil }
+            folding = try ahead.wait().get()
+        }
     }
 
     /// Checks `prepared` by folding it in, inside a savepoint kept if every payload is accepted;

@@ -2,8 +2,9 @@ import VFGraph
 import GRDB
 import VFLog
 
-/// Entries a publish check folded into the tables in its transaction, which the log does not
-/// hold: shared by the updates and lookups of one check.
+/// Entries a publish check folded into the tables in its transaction, which the log may not
+/// hold yet: shared by the updates and lookups of one check, and by the checks of the batches
+/// of one graph transaction (``GraphStore/publishBatches(key:log:allowNegative:next:inputReady:stored:)``).
 final class ProvisionalRecords {
     var records: [EntryID: EntryRecord] = [:]
     /// How many updates folded entries in, including those rolled back.

@@ -26,22 +26,24 @@ extension LogStore {
         return PreparedAppend(entries: entries, previous: head.map { ($0.sequence, $0.id) }, author: key.feed)
     }
 
-    /// Signs `payloads` as the entries that follow `earlier`, runs signed but not yet stored,
-    /// oldest first, each continuing the one before: a caller signs its next run while the runs
-    /// before it are checked and stored. The entries are the ones ``prepareAppend(_:key:timestamp:)``
-    /// would sign once `earlier` is stored. They are stored only after `earlier`
-    /// (``commit(_:count:)`` checks that the head is its last entry), so if a run of `earlier` is
-    /// refused or another writer moves the head, they are signed again.
+    /// Signs `payloads` as the entries that follow `earlier`: runs of `key`'s feed signed but not
+    /// yet stored, oldest first, each continuing the one before (empty runs are passed over).
+    /// A caller signs its next run while the runs before it are checked and stored. The entries
+    /// are the ones ``prepareAppend(_:key:timestamp:)`` would sign once `earlier` is stored.
+    /// They are stored only after `earlier` (``commit(_:count:)`` checks that the head is its
+    /// last entry), so if a run of `earlier` is refused or another writer moves the head, they
+    /// are signed again.
     public func prepareAppend(_ payloads: [[UInt8]], key: SigningKey, after earlier: [PreparedAppend],
                               timestamp: Int64? = nil) throws -> PreparedAppend {
-        guard earlier.allSatisfy({ $0.author == key.feed }), let last = earlier.last?.entries.last?.entry else {
-            return try prepareAppend(payloads, key: key, timestamp: timestamp)
-        }
+        let runs = earlier.filter { $0.author == key.feed && !$0.entries.isEmpty }
+        guard let last = runs.last?.entries.last?.entry else { return try prepareAppend(payloads, key: key, timestamp: timestamp) }
         let hashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
-        try checkOwnFeed(key.feed)
+        // No check of the own feed's mark here: `earlier` was signed after one, and storing
+        // checks again under the log's write lock. Read now, while another thread stores a run
+        // of `earlier`, the mark could be ahead of the log as this read sees it.
         var known: [UInt64: EntryID] = [:]
-        for run in earlier { for signed in run.entries { known[signed.entry.sequence] = signed.entry.id } }
+        for run in runs { for signed in run.entries { known[signed.entry.sequence] = signed.entry.id } }
         let stored = ChainSigner.lipmaaTargets(after: last.sequence, count: payloads.count).filter { known[$0] == nil }
         if !stored.isEmpty {
             try read("read the entries \(key.feed)'s next ones link to") { db in

@@ -2,6 +2,8 @@ import VFLog
 
 /// The payloads of a JSON-lines file, read a batch at a time for `vf publish --lines`: blank
 /// lines skipped, and a line that is not a payload ending the batch it falls in, and the run.
+/// A batch also ends early when the input has no line ready (a pipe whose writer waits, perhaps
+/// for the ids of what it wrote), so what was read is stored and reported first.
 struct LineBatches {
     struct Batch {
         /// Valid payloads, in order.
@@ -22,12 +24,15 @@ struct LineBatches {
         self.size = max(size, 1)
     }
 
-    /// The next batch: up to `size` payloads, fewer at the end or before a bad line; nil once
-    /// the input or a bad line has ended the run.
+    /// Whether ``next()`` would start without waiting for input.
+    var lineReady: Bool { stopped || reader.lineReady }
+
+    /// The next batch: up to `size` payloads, fewer at the end, before a bad line or when no line
+    /// is ready; nil once the input or a bad line has ended the run.
     mutating func next() throws -> Batch? {
         guard !stopped else { return nil }
         var batch = Batch()
-        while batch.payloads.count < size, let next = try reader.next() {
+        while batch.payloads.count < size, batch.payloads.isEmpty || reader.lineReady, let next = try reader.next() {
             lineNumber += 1
             if next.isBlank { continue }
             // A line longer than a payload may be is refused with its whole length, and only

@@ -53,6 +53,16 @@ final class LineReader {
         if ownsDescriptor { close(descriptor) }
     }
 
+    /// Whether ``next()`` would return without waiting for input: a whole line is read ahead, the
+    /// input has ended, or there are bytes (or its end, or an error) to read now. Always, for a
+    /// regular file.
+    var lineReady: Bool {
+        if finished { return true }
+        if let separator, block[start..<end].contains(separator) { return true }
+        var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) != 0
+    }
+
     /// The next line; nil at end of input.
     func next() throws -> Line? {
         var line = Line(bytes: [], length: 0, isBlank: true)

@@ -10,7 +10,8 @@ struct Publish: ParsableCommand {
         discussion: """
             PAYLOAD is a JSON object: given as text, as @FILE, or as - for standard input. \
             With --lines FILE (or - for standard input), every non-empty line is one payload; \
-            lines are appended in batched transactions and each id is printed once its batch is durable. \
+            lines are appended in batches (a batch also ends when standard input has no line ready) \
+            and each id is printed once its batch is durable. \
             A bad line stops the run with its line number; the lines before it stay appended. \
             A ValueFlows object (an @type of EconomicEvent, Process, ResourceSpecification, Person or Organization) \
             is checked against the graph derived from the log and refused, with the reason, if it is malformed, \
@@ -22,7 +23,7 @@ struct Publish: ParsableCommand {
     @Argument(help: "A JSON object, @FILE, or - for standard input.") var payload: String?
     @Option(help: ArgumentHelp("Append one entry per line of a JSON-lines file (- for standard input).", valueName: "FILE"))
     var lines: String?
-    @Option(help: "Entries per transaction with --lines.") var batchSize = 1000
+    @Option(help: "Entries per batch with --lines: each is signed, checked and stored as one.") var batchSize = 1000
     @Flag(help: "Record events that leave a resource of this node's below zero (taking out more than was put in).")
     var allowNegative = false
     @Flag(help: "Print {\"id\", \"author\", \"sequence\"} for each entry, and \"createdResource\" for an event that creates one.")
@@ -89,13 +90,14 @@ struct Publish: ParsableCommand {
             return nil
         }
 
-        /// Publishes batches of ValueFlows payloads (``GraphStore/publishBatches(key:log:allowNegative:next:stored:)``).
-        func publishBatches(key: SigningKey, next: () throws -> [[UInt8]]?,
+        /// Publishes batches of ValueFlows payloads (``GraphStore/publishBatches(key:log:allowNegative:next:inputReady:stored:)``).
+        func publishBatches(key: SigningKey, next: () throws -> [[UInt8]]?, inputReady: () -> Bool,
                             stored: ([SignedEntry]) -> Void) throws -> GraphStore.BatchesEnd {
             if store == nil {
                 do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
             }
-            return try store!.publishBatches(key: key, log: log, allowNegative: allowNegative, next: next, stored: stored)
+            return try store!.publishBatches(key: key, log: log, allowNegative: allowNegative, next: next,
+                                             inputReady: inputReady, stored: stored)
         }
 
         /// Signs ValueFlows payloads and, if the graph accepts them all, stores them and applies
@@ -151,13 +153,13 @@ struct Publish: ParsableCommand {
                     end = try graph.publishBatches(key: key, next: {
                         defer { first = nil }
                         return try first ?? next()
-                    }, stored: { entries in
+                    }, inputReady: { batches.lineReady }, stored: { entries in
                         given.removeFirst()
                         report(entries)
                     })
                 } catch AppendError.headMoved {
-                    throw CLIError("another writer extended this feed again while line \(given[0][0]) on were signed a second time; "
-                                   + "\(appended) entries before it were appended, none from it on")
+                    throw CLIError("line \(given[0][0]): another writer extended this feed twice while it was published; "
+                                   + "\(appended) entries before it were appended")
                 }
                 switch end {
                 case .finished:

@@ -65,4 +65,45 @@ final class PublishLinesCommandLineTests: CommandLineTestCase {
         try vf("graph", "rebuild", "--home", home)
         XCTAssertEqual(try vf("resources", "--home", home, "--json").stdout, resources)
     }
+
+    /// A program that writes a line, then waits for its id before writing the next: each line
+    /// ends its batch, as no other is ready, and its id comes back while the next is awaited.
+    func testLinesWrittenOneAtATimeGetTheirIdsBeforeTheNextIsWritten() throws {
+        let home = directory + "/farm"
+        let me = try vf("init", "--home", home).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try VFProcess.binary)
+        process.arguments = ["publish", "--home", home, "--lines", "-"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        for n in 1...3 {
+            let line = n == 2 ? #"{"note":"between"}"# : produce(me, "lot \(n)")
+            input.fileHandleForWriting.write(Data((line + "\n").utf8))
+            XCTAssertNotNil(try readLine(output.fileHandleForReading.fileDescriptor, seconds: 20),
+                            "line \(n)'s id is printed before line \(n + 1) is written")
+        }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(try log(home).count, 3)
+    }
+
+    /// One line from `descriptor`, or nil if none is whole within `seconds`.
+    private func readLine(_ descriptor: Int32, seconds: Double) throws -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var bytes: [UInt8] = []
+        while Date() < deadline {
+            var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 100) > 0 else { continue }
+            var byte: UInt8 = 0
+            guard read(descriptor, &byte, 1) == 1 else { return nil }
+            if byte == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return nil
+    }
 }

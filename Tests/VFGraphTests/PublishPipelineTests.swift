@@ -14,14 +14,14 @@ final class PublishPipelineTests: XCTestCase {
     override func setUpWithError() throws {
         directory = NSTemporaryDirectory() + "vf-pipeline-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // Two batches a transaction, and a slow log: each batch is checked before the log holds
+        // Two batches of three a transaction, and a slow log: each batch is checked before the log holds
         // the one before it, and the transactions end in the middle of the batches.
-        PublishPipeline.batchesPerTransaction = 2
+        PublishPipeline.mostEntriesPerTransaction = 6
         PublishPipeline.beforeStoring = { usleep(30_000) }
     }
 
     override func tearDown() {
-        PublishPipeline.batchesPerTransaction = 8
+        PublishPipeline.mostEntriesPerTransaction = 8_000
         PublishPipeline.beforeStoring = {}
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -89,6 +89,38 @@ final class PublishPipelineTests: XCTestCase {
         try log.commit(prepared, count: index)
         try store.update(from: log)
         assertSameTables(try store.tableContents(), try rebuiltTables(log), "after storing the prefix")
+    }
+
+    func testInputThatWouldWaitIsReadOnlyOnceWhatWasReadIsStored() throws {
+        let (net, log, store, wheat) = try richNode()
+        var given = batches(net.id("farm"), wheat: wheat, count: 4)[...]
+        var happened: [String] = []
+        let end = try store.publishBatches(key: net.key("farm"), log: log, next: {
+            happened.append("read")
+            return given.popFirst()
+        }, inputReady: { false }, stored: { _ in happened.append("stored") })
+        guard case .finished = end else { return XCTFail("\(end)") }
+        XCTAssertEqual(happened, ["read", "stored", "read", "stored", "read", "stored", "read", "stored", "read"])
+        assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
+    }
+
+    func testAnotherWriterMovingTheHeadInEachTransactionHasTheRestSignedAgainEachTime() throws {
+        let (net, log, store, wheat) = try richNode()
+        let key = net.key("farm")
+        var given = batches(net.id("farm"), wheat: wheat, count: 6)[...]
+        var stored: [[SignedEntry]] = []
+        var calls = 0
+        let end = try store.publishBatches(key: key, log: log, next: {
+            calls += 1
+            // In the first transaction, and again in a later one.
+            if calls == 2 || calls == 6 { try log.append(Array(#"{"note":"from the server \#(calls)"}"#.utf8), key: key) }
+            return given.popFirst()
+        }, stored: { stored.append($0) })
+        guard case .finished = end else { return XCTFail("\(end)") }
+        XCTAssertEqual(stored.map(\.count), [3, 3, 3, 3, 3, 3])
+        XCTAssertTrue(try log.verifyAll().isValid)
+        XCTAssertEqual(try log.head(of: key.feed)?.id, stored.last?.last?.entry.id)
+        assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
     }
 
     func testAnotherWriterMovingTheHeadMeanwhileHasTheRestSignedAgain() throws {
