@@ -104,45 +104,37 @@ final class PublishPipelineTests: XCTestCase {
         assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
     }
 
-    func testAnotherWriterMovingTheHeadInEachTransactionHasTheRestSignedAgainEachTime() throws {
+    /// Another writer (a `vf serve`) appends to the feed when `next` is called for the
+    /// `appendingAt` batches: the batches not yet stored are signed again after its entry.
+    private func assertSignedAgain(batches count: Int, appendingAt calls: Set<Int>, file: StaticString = #filePath, line: UInt = #line) throws {
         let (net, log, store, wheat) = try richNode()
         let key = net.key("farm")
-        var given = batches(net.id("farm"), wheat: wheat, count: 6)[...]
+        var given = batches(net.id("farm"), wheat: wheat, count: count)[...]
         var stored: [[SignedEntry]] = []
-        var calls = 0
+        var call = 0
         let end = try store.publishBatches(key: key, log: log, next: {
-            calls += 1
-            // In the first transaction, and again in a later one.
-            if calls == 2 || calls == 6 { try log.append(Array(#"{"note":"from the server \#(calls)"}"#.utf8), key: key) }
+            call += 1
+            if calls.contains(call) { try log.append(Array(#"{"note":"from the server \#(call)"}"#.utf8), key: key) }
             return given.popFirst()
         }, stored: { stored.append($0) })
-        guard case .finished = end else { return XCTFail("\(end)") }
-        XCTAssertEqual(stored.map(\.count), [3, 3, 3, 3, 3, 3])
-        XCTAssertTrue(try log.verifyAll().isValid)
-        XCTAssertEqual(try log.head(of: key.feed)?.id, stored.last?.last?.entry.id)
-        assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
+        guard case .finished = end else { return XCTFail("\(end)", file: file, line: line) }
+        XCTAssertEqual(stored.map(\.count), Array(repeating: 3, count: count), file: file, line: line)
+        let report = try log.verifyAll()
+        XCTAssertTrue(report.isValid, "\(report.problems.prefix(3))", file: file, line: line)
+        for batch in stored {
+            for signed in batch { XCTAssertNotNil(try log.entry(id: signed.entry.id), "stored as told", file: file, line: line) }
+        }
+        XCTAssertEqual(try log.head(of: key.feed)?.id, stored.last?.last?.entry.id, file: file, line: line)
+        assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log", file: file, line: line)
     }
 
     func testAnotherWriterMovingTheHeadMeanwhileHasTheRestSignedAgain() throws {
-        let (net, log, store, wheat) = try richNode()
-        let key = net.key("farm")
-        var given = batches(net.id("farm"), wheat: wheat, count: 4)[...]
-        var stored: [[SignedEntry]] = []
-        var calls = 0
-        let end = try store.publishBatches(key: key, log: log, next: {
-            calls += 1
-            // While the first batch is checked, another writer (a `vf serve`) appends.
-            if calls == 2 { try log.append(Array(#"{"note":"from the server"}"#.utf8), key: key) }
-            return given.popFirst()
-        }, stored: { stored.append($0) })
-        guard case .finished = end else { return XCTFail("\(end)") }
-        XCTAssertEqual(stored.map(\.count), [3, 3, 3, 3])
-        let report = try log.verifyAll()
-        XCTAssertTrue(report.isValid, "\(report.problems.prefix(3))")
-        for batch in stored {
-            for signed in batch { XCTAssertNotNil(try log.entry(id: signed.entry.id), "stored as told") }
-        }
-        XCTAssertEqual(try log.head(of: key.feed)?.id, stored.last?.last?.entry.id)
-        assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
+        // While the first batch is checked.
+        try assertSignedAgain(batches: 4, appendingAt: [2])
+    }
+
+    func testAnotherWriterMovingTheHeadInEachTransactionHasTheRestSignedAgainEachTime() throws {
+        // In the first transaction, and again in a later one.
+        try assertSignedAgain(batches: 6, appendingAt: [2, 6])
     }
 }
