@@ -58,9 +58,10 @@ final class PublishPipeline {
     /// `vf serve`, a command catching up with the log) waits, and what a crash leaves for the
     /// next update to fold again.
     nonisolated(unsafe) static var mostEntriesPerTransaction = 8_000
-    /// Runs on the storing thread before each batch is stored: tests make the log slow with it,
-    /// so the next batch is surely checked before the log holds this one.
-    nonisolated(unsafe) static var beforeStoring: @Sendable () -> Void = {}
+    /// Runs on the storing thread before each batch is stored (given its first entry's sequence),
+    /// and stores nothing if it throws: tests make the log slow with it, so the next batch is
+    /// surely checked before the log holds this one, or make storing fail.
+    nonisolated(unsafe) static var beforeStoring: @Sendable (UInt64) throws -> Void = { _ in }
 
     private let graph: GraphStore
     private let key: SigningKey
@@ -125,7 +126,7 @@ final class PublishPipeline {
             self.prepared = prepared
             result = BackgroundValue {
                 Result {
-                    PublishPipeline.beforeStoring()
+                    try PublishPipeline.beforeStoring(prepared.entries.first?.entry.sequence ?? 0)
                     try log.commit(prepared)
                 }
             }

@@ -17,12 +17,12 @@ final class PublishPipelineTests: XCTestCase {
         // Two batches of three a transaction, and a slow log: each batch is checked before the log holds
         // the one before it, and the transactions end in the middle of the batches.
         PublishPipeline.mostEntriesPerTransaction = 6
-        PublishPipeline.beforeStoring = { usleep(30_000) }
+        PublishPipeline.beforeStoring = { _ in usleep(30_000) }
     }
 
     override func tearDown() {
         PublishPipeline.mostEntriesPerTransaction = 8_000
-        PublishPipeline.beforeStoring = {}
+        PublishPipeline.beforeStoring = { _ in }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -102,6 +102,39 @@ final class PublishPipelineTests: XCTestCase {
         guard case .finished = end else { return XCTFail("\(end)") }
         XCTAssertEqual(happened, ["read", "stored", "read", "stored", "read", "stored", "read", "stored", "read"])
         assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
+    }
+
+    /// Storing a batch fails (a full disk): the run stops with that error, the batches stored
+    /// before it stay and were reported, and the tables, rolled back to where the transaction
+    /// began, catch up with the log at the next update. In the first case the failing batch is
+    /// the first of its transaction; in the second, the batch before it is in the log but its
+    /// fold was rolled back with the transaction.
+    func testAFailedStoreStopsTheRunAndLosesNothingStored() throws {
+        struct DiskFull: Error {}
+        for failing in [3, 2] {
+            try FileManager.default.removeItem(atPath: directory)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let (net, log, store, wheat) = try richNode()
+            let key = net.key("farm")
+            let headBefore = try XCTUnwrap(try log.head(of: key.feed)?.sequence)
+            let failingSequence = headBefore + UInt64(3 * (failing - 1)) + 1
+            PublishPipeline.beforeStoring = { sequence in
+                usleep(30_000)
+                if sequence == failingSequence { throw DiskFull() }
+            }
+            var given = batches(net.id("farm"), wheat: wheat, count: 5)[...]
+            var stored: [[SignedEntry]] = []
+            XCTAssertThrowsError(try store.publishBatches(key: key, log: log, next: { given.popFirst() }, stored: { stored.append($0) })) { error in
+                XCTAssertTrue(error is DiskFull, "batch \(failing): \(error)")
+            }
+            XCTAssertEqual(stored.count, failing - 1, "batch \(failing)")
+            XCTAssertEqual(try log.head(of: key.feed)?.sequence, failingSequence - 1, "batch \(failing): what was reported is stored")
+            XCTAssertEqual(try log.head(of: key.feed)?.id, stored.last?.last?.entry.id, "batch \(failing)")
+            let folded = try store.tableContents()
+            try store.update(from: log)
+            assertSameTables(try store.tableContents(), try rebuiltTables(log), "batch \(failing): after the next update")
+            if failing == 2 { XCTAssertNotEqual(folded, try store.tableContents(), "the stored batch was folded by the update") }
+        }
     }
 
     /// Another writer (a `vf serve`) appends to the feed when `next` is called for the
