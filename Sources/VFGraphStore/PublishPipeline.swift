@@ -146,8 +146,9 @@ final class PublishPipeline {
     /// once the log holds them all. Gives how the batches ended, or nil when the transaction
     /// took all it may (or the input would wait) and more may follow.
     private func transaction() throws -> GraphStore.BatchesEnd? {
-        try graph.update(from: log)
+        // Read first: the input may wait, and the tables are brought up to date after it.
         guard let first = try batch(0) else { return ended }
+        try graph.update(from: log)
         let signed = try log.prepareAppend(first, key: key)
         var storing: Storing?
         var refused: GraphStore.BatchesEnd?

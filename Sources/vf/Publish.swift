@@ -158,7 +158,8 @@ struct Publish: ParsableCommand {
                         report(entries)
                     })
                 } catch AppendError.headMoved {
-                    throw CLIError("line \(given[0][0]): another writer extended this feed twice while it was published; "
+                    let line = given.first?.first.map { "line \($0): " } ?? ""
+                    throw CLIError("\(line)another writer extended this feed twice while it was published; "
                                    + "\(appended) entries before it were appended")
                 }
                 switch end {
