@@ -104,6 +104,44 @@ final class PublishPipelineTests: XCTestCase {
         assertSameTables(try store.tableContents(), try rebuiltTables(log), "as a rebuild of the log")
     }
 
+    /// The same batches published in the pipeline on one node, and batch after batch with
+    /// ``GraphStore/signAndPublish(_:key:log:allowNegative:)`` on a copy of it, get the same
+    /// verdicts: here a refusal that only the batches before it, not yet stored, bring about.
+    func testVerdictsAreThoseOfPublishingTheBatchesOneAfterAnother() throws {
+        let (net, log, store, wheat) = try richNode()
+        let copy = try LogStore(path: directory + "/copy-log.sqlite")
+        _ = try copy.ingest(try net.feeds().flatMap { $0 })
+        let copyStore = try GraphStore(path: directory + "/copy-graph.sqlite")
+        try copyStore.update(from: copy)
+        let key = net.key("farm"), farm = net.id("farm")
+        let onhand = try XCTUnwrap(Int(try XCTUnwrap(try store.graph(from: log).resources[wheat]).onhandQuantity.description))
+        XCTAssertGreaterThan(onhand, 4)
+        // Each batch consumes 1 kg; the fourth also takes what is left, so the fifth's kilogram is refused.
+        var all = batches(farm, wheat: wheat, count: 6)
+        all[3][1] = event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"\#(onhand - 4)","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)""#)
+
+        var given = all[...]
+        let piped = try store.publishBatches(key: key, log: log, next: { given.popFirst() }, stored: { _ in })
+        guard case let .refused(_, pipedIndex, pipedReason) = piped else { return XCTFail("\(piped)") }
+
+        var one: (batch: Int, index: Int, reason: String)?
+        for (number, batch) in all.enumerated() {
+            let (outcome, _) = try copyStore.signAndPublish(batch, key: key, log: copy)
+            if case let .refused(index, reason) = outcome {
+                one = (number, index, reason)
+                break
+            }
+            XCTAssertEqual(outcome, .published, "batch \(number)")
+        }
+        let alone = try XCTUnwrap(one)
+        XCTAssertEqual(alone.batch, 4)
+        XCTAssertEqual(pipedIndex, alone.index)
+        XCTAssertEqual(pipedReason, alone.reason)
+        XCTAssertTrue(pipedReason.contains("below zero"), pipedReason)
+        XCTAssertEqual(try log.head(of: key.feed)?.sequence, try copy.head(of: key.feed)?.sequence, "as many entries stored")
+        XCTAssertEqual(try store.graph(from: log).resources[wheat]?.onhandQuantity, try copyStore.graph(from: copy).resources[wheat]?.onhandQuantity)
+    }
+
     /// Storing a batch fails (a full disk): the run stops with that error, the batches stored
     /// before it stay and were reported, and the tables, rolled back to where the transaction
     /// began, catch up with the log at the next update. In the first case the failing batch is
