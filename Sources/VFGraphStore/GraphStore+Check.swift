@@ -132,6 +132,9 @@ struct TablePublishTarget: PublishTarget {
     private let provisional: ProvisionalRecords
     /// How many updates folded entries in, kept or rolled back (one a fold).
     var updates: Int { provisional.updates }
+    /// How many entries `provisional` held after this target's last fold: a copy taken before
+    /// a fold that is rolled back says what to keep (``forget(after:)``).
+    private var provisionalCount: Int
     private let knowledge: TableKnowledge
     var known: any KnownObjects { knowledge }
     /// What the last fold wrote of its events and resources: the tables as they stand now,
@@ -145,6 +148,7 @@ struct TablePublishTarget: PublishTarget {
         self.log = log
         self.cursors = cursors
         self.provisional = provisional
+        provisionalCount = provisional.count
         knowledge = TableKnowledge(db: db, log: log, heads: cursors, provisional: provisional)
     }
 
@@ -190,7 +194,7 @@ struct TablePublishTarget: PublishTarget {
 
     /// Forgets the entries folded since `earlier` was this target, whose fold was rolled back.
     func forget(after earlier: TablePublishTarget) {
-        provisional.records = provisional.records.filter { $0.value.sequence <= earlier.cursors[$0.value.author] ?? 0 }
+        provisional.forget(after: earlier.provisionalCount)
     }
 
     /// Folds `entries` (one feed's, in order) by one update, and gives what became of each,
@@ -201,12 +205,13 @@ struct TablePublishTarget: PublishTarget {
         var heads = cursors
         heads[last.author] = last.sequence
         for entry in entries {
-            provisional.records[entry.id] = EntryRecord(author: entry.author, sequence: entry.sequence, id: entry.id,
-                                                        timestamp: entry.timestamp, payload: entry.payload)
+            provisional.add(EntryRecord(author: entry.author, sequence: entry.sequence, id: entry.id,
+                                        timestamp: entry.timestamp, payload: entry.payload))
         }
         var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: heads, entries: entries, provisional: provisional)
         _ = try update.run()
         provisional.updates += 1
+        provisionalCount = provisional.count
         cursors = heads
         lastFold = update.left
         let tables = UpdateTables(db: db, log: log, heads: heads, provisional: provisional)

@@ -45,28 +45,13 @@ extension GraphStore {
     /// The tables never describe an entry the log does not hold.
     public func publish(_ prepared: PreparedAppend, log: LogStore, allowNegative: Bool = false) throws -> PublishOutcome {
         guard !prepared.entries.isEmpty else { return .published }
-        let payloads = prepared.entries.map { $0.payload ?? [] }
-        guard payloads.allSatisfy(PublishVerdict.isValueFlows) else { return .notAllValueFlows }
+        guard prepared.entries.allSatisfy({ PublishVerdict.isValueFlows($0.payload ?? []) }) else { return .notAllValueFlows }
         try update(from: log)
         var refusal: (index: Int, reason: String)?
         do {
             try writeTransaction { db in
-                let cursors = try GraphTableReader.cursors(db)
-                // The tables must stand where the entries start, as the log did when they were signed.
-                guard cursors[prepared.author] ?? 0 == prepared.previous?.sequence ?? 0 else {
-                    throw AppendError.headMoved(prepared.author)
-                }
-                var check = PublishCheck(target: TablePublishTarget(db: db, log: log, cursors: cursors), author: prepared.author,
-                                         headSequence: prepared.previous?.sequence ?? 0, timestamp: prepared.entries[0].entry.timestamp)
-                check.allowsNegative = allowNegative
-                let verdicts = try log.readingInOneTransaction {
-                    try Self.check(zip(payloads, prepared.entries).map { ($0, ($1.entry.id, $1.entry.timestamp)) }, with: &check)
-                }
-                if let index = verdicts.firstIndex(where: { if case .refused = $0 { true } else { false } }),
-                   case let .refused(reason) = verdicts[index] {
-                    refusal = (index, reason)
-                    throw RolledBack()
-                }
+                refusal = try Self.firstRefusal(of: prepared, log: log, allowNegative: allowNegative, in: db)
+                if refusal != nil { throw RolledBack() }
             } last: {
                 // After the numbers are settled: a settling that fails leaves nothing stored.
                 try log.commit(prepared)
@@ -77,6 +62,30 @@ extension GraphStore {
         derivations += 1
         lastSeen = try? storedCursors()
         return .published
+    }
+}
+
+extension GraphStore {
+    /// Checks `prepared` against the tables by folding it in, after the entries `provisional`
+    /// holds (folded earlier in this transaction, perhaps not yet in the log): the first payload
+    /// refused, by its place, with the reason; nil when every one is accepted, and then folded.
+    /// Refused, as a moved head, if the tables do not stand where the entries start.
+    static func firstRefusal(of prepared: PreparedAppend, log: LogStore, allowNegative: Bool,
+                             provisional: ProvisionalRecords = ProvisionalRecords(), in db: Database) throws -> (index: Int, reason: String)? {
+        guard let first = prepared.entries.first else { return nil }
+        let cursors = try GraphTableReader.cursors(db)
+        // The tables must stand where the entries start, as the log did when they were signed.
+        guard cursors[prepared.author] ?? 0 == prepared.previous?.sequence ?? 0 else { throw AppendError.headMoved(prepared.author) }
+        let target = TablePublishTarget(db: db, log: log, cursors: cursors, provisional: provisional)
+        var check = PublishCheck(target: target, author: prepared.author, headSequence: prepared.previous?.sequence ?? 0,
+                                 timestamp: first.entry.timestamp)
+        check.allowsNegative = allowNegative
+        let payloads = prepared.entries.map { ($0.payload ?? [], ($0.entry.id, $0.entry.timestamp)) }
+        let verdicts = try log.readingInOneTransaction { try Self.check(payloads, with: &check) }
+        for (index, verdict) in verdicts.enumerated() {
+            if case let .refused(reason) = verdict { return (index, reason) }
+        }
+        return nil
     }
 }
 

@@ -173,9 +173,6 @@ final class PublishPipeline {
         var folding = signed
         var entries = 0
         while true {
-            let cursors = try GraphTableReader.cursors(db)
-            // The tables must stand where the entries start, as the log did when they were signed.
-            guard cursors[key.feed] ?? 0 == folding.previous?.sequence ?? 0 else { throw AppendError.headMoved(key.feed) }
             entries += folding.entries.count
             // Not yet stored: the one storing (if any), this one, then the next.
             let following = entries < Self.mostEntriesPerTransaction && inputReady() ? try batch(storing == nil ? 1 : 2) : nil
@@ -184,7 +181,7 @@ final class PublishPipeline {
             }
             let refusal: (index: Int, reason: String)?
             do {
-                refusal = try check(folding, cursors: cursors, provisional: provisional, in: db)
+                refusal = try check(folding, provisional: provisional, in: db)
                 try finish(&storing)
             } catch {
                 _ = ahead?.wait()  // no signing outlives the transaction
@@ -200,24 +197,13 @@ final class PublishPipeline {
         }
     }
 
-    /// Checks `prepared` by folding it in, inside a savepoint kept if every payload is accepted;
-    /// the first refusal otherwise.
-    private func check(_ prepared: PreparedAppend, cursors: [FeedID: UInt64], provisional: ProvisionalRecords,
-                       in db: Database) throws -> (index: Int, reason: String)? {
+    /// ``GraphStore/firstRefusal(of:log:allowNegative:provisional:in:)`` inside a savepoint,
+    /// kept if every payload is accepted.
+    private func check(_ prepared: PreparedAppend, provisional: ProvisionalRecords, in db: Database) throws -> (index: Int, reason: String)? {
         var refusal: (index: Int, reason: String)?
         try db.inSavepoint {
-            let target = TablePublishTarget(db: db, log: log, cursors: cursors, provisional: provisional)
-            var check = PublishCheck(target: target, author: prepared.author, headSequence: prepared.previous?.sequence ?? 0,
-                                     timestamp: prepared.entries[0].entry.timestamp)
-            check.allowsNegative = allowNegative
-            let payloads = prepared.entries.map { ($0.payload ?? [], ($0.entry.id, $0.entry.timestamp)) }
-            let verdicts = try log.readingInOneTransaction { try GraphStore.check(payloads, with: &check) }
-            if let index = verdicts.firstIndex(where: { if case .refused = $0 { true } else { false } }),
-               case let .refused(reason) = verdicts[index] {
-                refusal = (index, reason)
-                return .rollback
-            }
-            return .commit
+            refusal = try GraphStore.firstRefusal(of: prepared, log: log, allowNegative: allowNegative, provisional: provisional, in: db)
+            return refusal == nil ? .commit : .rollback
         }
         return refusal
     }

@@ -6,9 +6,26 @@ import VFLog
 /// hold yet: shared by the updates and lookups of one check, and by the checks of the batches
 /// of one graph transaction (``GraphStore/publishBatches(key:log:allowNegative:next:inputReady:stored:)``).
 final class ProvisionalRecords {
-    var records: [EntryID: EntryRecord] = [:]
+    private(set) var records: [EntryID: EntryRecord] = [:]
+    /// The entries of `records` in the order they were folded in, so a rollback forgets the
+    /// ones after a point at the cost of those alone.
+    private var order: [EntryID] = []
     /// How many updates folded entries in, including those rolled back.
     var updates = 0
+
+    /// How many entries were folded in, and not forgotten.
+    var count: Int { order.count }
+
+    func add(_ record: EntryRecord) {
+        if records.updateValue(record, forKey: record.id) == nil { order.append(record.id) }
+    }
+
+    /// Forgets the entries folded in after the first `count`.
+    func forget(after count: Int) {
+        guard count < order.count else { return }
+        for id in order[count...] { records[id] = nil }
+        order.removeSubrange(count...)
+    }
 }
 
 /// What ``GraphUpdate`` reads of the tables and the log, each by key or index, with what it

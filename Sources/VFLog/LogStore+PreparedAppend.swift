@@ -19,11 +19,18 @@ extension LogStore {
         let hashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
         try checkOwnFeed(key.feed)
-        var (head, signer) = try read("read the head of \(key.feed)") { db in try Self.chainSigner(key: key, count: payloads.count, in: db) }
+        let (head, signer) = try read("read the head of \(key.feed)") { db in try Self.chainSigner(key: key, count: payloads.count, in: db) }
+        return Self.sign(payloads, hashes: hashes, timestamp: time, with: signer)
+    }
+
+    /// `payloads` (with their `hashes`) signed by `signer` from where it stands.
+    private static func sign(_ payloads: [[UInt8]], hashes: [Hash32], timestamp: Int64, with signer: ChainSigner) -> PreparedAppend {
+        var signer = signer
+        let previous = signer.previous
         let entries = zip(payloads, hashes).map { payload, hash in
-            SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: hash, timestamp: time), payload: payload)
+            SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: hash, timestamp: timestamp), payload: payload)
         }
-        return PreparedAppend(entries: entries, previous: head.map { ($0.sequence, $0.id) }, author: key.feed)
+        return PreparedAppend(entries: entries, previous: previous, author: signer.key.feed)
     }
 
     /// Signs `payloads` as the entries that follow `earlier`: runs of `key`'s feed signed but not
@@ -53,11 +60,7 @@ extension LogStore {
             // changed under it.
             guard stored.allSatisfy({ known[$0] != nil }) else { throw AppendError.headMoved(key.feed) }
         }
-        var signer = ChainSigner(key: key, previous: (last.sequence, last.id), known: known)
-        let entries = zip(payloads, hashes).map { payload, hash in
-            SignedEntry(entry: signer.sign(payloadSize: UInt32(payload.count), payloadHash: hash, timestamp: time), payload: payload)
-        }
-        return PreparedAppend(entries: entries, previous: (last.sequence, last.id), author: key.feed)
+        return Self.sign(payloads, hashes: hashes, timestamp: time, with: ChainSigner(key: key, previous: (last.sequence, last.id), known: known))
     }
 
     /// Stores the first `count` (default: all) of `prepared`'s entries in one transaction,

@@ -77,15 +77,22 @@ struct Publish: ParsableCommand {
             self.allowNegative = allowNegative
         }
 
+        /// The graph store, opened the first time it is needed.
+        private func opened() throws -> GraphStore {
+            if let store { return store }
+            do {
+                let opened = try GraphStore(home: home)
+                store = opened
+                return opened
+            } catch { throw CLIError("\(error)") }
+        }
+
         /// The first of `payloads` the graph refuses, by its place, with the reason; each is
         /// checked against the ones before it (``GraphStore/check(_:author:timestamp:log:)``).
         func firstRefusal(_ payloads: [[UInt8]]) throws -> (Int, String)? {
             guard payloads.contains(where: PublishVerdict.isValueFlows) else { return nil }
-            if store == nil {
-                do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
-            }
-            let verdicts = try store!.check(payloads, author: author, timestamp: Int64(Date().timeIntervalSince1970 * 1000), log: log,
-                                            allowNegative: allowNegative)
+            let verdicts = try opened().check(payloads, author: author, timestamp: Int64(Date().timeIntervalSince1970 * 1000), log: log,
+                                              allowNegative: allowNegative)
             for (index, verdict) in verdicts.enumerated() { if case let .refused(reason) = verdict { return (index, reason) } }
             return nil
         }
@@ -93,20 +100,13 @@ struct Publish: ParsableCommand {
         /// Publishes batches of ValueFlows payloads (``GraphStore/publishBatches(key:log:allowNegative:next:inputReady:stored:)``).
         func publishBatches(key: SigningKey, next: () throws -> [[UInt8]]?, inputReady: () -> Bool,
                             stored: ([SignedEntry]) -> Void) throws -> GraphStore.BatchesEnd {
-            if store == nil {
-                do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
-            }
-            return try store!.publishBatches(key: key, log: log, allowNegative: allowNegative, next: next,
-                                             inputReady: inputReady, stored: stored)
+            try opened().publishBatches(key: key, log: log, allowNegative: allowNegative, next: next, inputReady: inputReady, stored: stored)
         }
 
         /// Signs ValueFlows payloads and, if the graph accepts them all, stores them and applies
         /// them in one go (``GraphStore/signAndPublish(_:key:log:allowNegative:)``).
         func signAndPublish(_ payloads: [[UInt8]], key: SigningKey) throws -> (outcome: GraphStore.PublishOutcome, prepared: PreparedAppend) {
-            if store == nil {
-                do { store = try GraphStore(home: home) } catch { throw CLIError("\(error)") }
-            }
-            return try store!.signAndPublish(payloads, key: key, log: log, allowNegative: allowNegative)
+            try opened().signAndPublish(payloads, key: key, log: log, allowNegative: allowNegative)
         }
 
         /// Brings the tables up to date with what was appended, so the next graph command reads
@@ -114,8 +114,7 @@ struct Publish: ParsableCommand {
         /// here loses nothing: the entries are durable, and the next graph command catches up.
         func update() {
             do {
-                if store == nil { store = try GraphStore(home: home) }
-                try store!.update(from: log)
+                try opened().update(from: log)
             } catch {
                 printErr("warning: graph.sqlite not updated: \(error)")
             }

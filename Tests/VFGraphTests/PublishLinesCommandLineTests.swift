@@ -39,11 +39,7 @@ final class PublishLinesCommandLineTests: CommandLineTestCase {
         // The feed goes on from the last line kept, and the tables equal a rebuild.
         let more = try vf("publish", "--home", home, "--lines", try write((11...15).map { produce(me, "lot \($0)") }), "--batch-size", "2")
         XCTAssertEqual(more.stdout.split(separator: "\n").count, 5)
-        XCTAssertTrue(try vf("verify", "--home", home).status == 0)
-        let resources = try vf("resources", "--home", home, "--json").stdout
-        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(resources.utf8)) as! [Any]).count, 12)
-        try vf("graph", "rebuild", "--home", home)
-        XCTAssertEqual(try vf("resources", "--home", home, "--json").stdout, resources)
+        try assertVerifiesAndRebuildsAlike(home, resources: 12)
     }
 
     func testBatchesOfOtherJSONBetweenValueFlowsBatchesKeepTheChain() throws {
@@ -59,11 +55,16 @@ final class PublishLinesCommandLineTests: CommandLineTestCase {
         XCTAssertTrue(stopped.stderr.contains("7 entries before it were appended"), stopped.stderr)
         let entries = try log(home)
         XCTAssertEqual(entries.map { $0["sequence"] as? Int }, Array(1...7))
-        XCTAssertTrue(try vf("verify", "--home", home).status == 0)
-        let resources = try vf("resources", "--home", home, "--json").stdout
-        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(resources.utf8)) as! [Any]).count, 6)
-        try vf("graph", "rebuild", "--home", home)
-        XCTAssertEqual(try vf("resources", "--home", home, "--json").stdout, resources)
+        try assertVerifiesAndRebuildsAlike(home, resources: 6)
+    }
+
+    /// The home's log verifies, its graph lists `resources` resources, and a rebuild lists the same.
+    private func assertVerifiesAndRebuildsAlike(_ home: String, resources count: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        try vf("verify", "--home", home, file: file, line: line)
+        let resources = try vf("resources", "--home", home, "--json", file: file, line: line).stdout
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(resources.utf8)) as? [Any])?.count, count, file: file, line: line)
+        try vf("graph", "rebuild", "--home", home, file: file, line: line)
+        XCTAssertEqual(try vf("resources", "--home", home, "--json", file: file, line: line).stdout, resources, file: file, line: line)
     }
 
     /// A program that writes a line, then waits for its id before writing the next: each line
