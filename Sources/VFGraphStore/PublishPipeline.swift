@@ -23,7 +23,7 @@ extension GraphStore {
     ///
     /// Bulk entry on two cores: while batch k is checked by folding it into the tables, batch
     /// k − 1 is stored in the log and batch k + 1 is signed, each on another thread. So one graph
-    /// transaction folds several batches (up to ``PublishPipeline/mostEntriesPerTransaction``
+    /// transaction folds several batches (up to ``PublishPipeline/Options/mostEntriesPerTransaction``
     /// entries), and commits only once the log holds every batch it folded: the tables never
     /// describe an entry the log does not hold. A check knows the entries of earlier batches,
     /// which the log may not hold yet, from memory (``ProvisionalRecords``), as it knows those of
@@ -39,10 +39,19 @@ extension GraphStore {
     public func publishBatches(key: SigningKey, log: LogStore, allowNegative: Bool = false,
                                next: () throws -> [[UInt8]]?, inputReady: () -> Bool = { true },
                                stored: ([SignedEntry]) -> Void) throws -> BatchesEnd {
+        try publishBatches(key: key, log: log, allowNegative: allowNegative, options: PublishPipeline.Options(),
+                           next: next, inputReady: inputReady, stored: stored)
+    }
+
+    /// ``publishBatches(key:log:allowNegative:next:inputReady:stored:)`` with `options` other
+    /// than the defaults (tests: small transactions, a slow or failing log).
+    func publishBatches(key: SigningKey, log: LogStore, allowNegative: Bool = false, options: PublishPipeline.Options,
+                        next: () throws -> [[UInt8]]?, inputReady: () -> Bool = { true },
+                        stored: ([SignedEntry]) -> Void) throws -> BatchesEnd {
         try withoutActuallyEscaping(next) { next in
             try withoutActuallyEscaping(inputReady) { inputReady in
                 try withoutActuallyEscaping(stored) { stored in
-                    try PublishPipeline(graph: self, key: key, log: log, allowNegative: allowNegative,
+                    try PublishPipeline(graph: self, key: key, log: log, allowNegative: allowNegative, options: options,
                                         next: next, inputReady: inputReady, stored: stored).run()
                 }
             }
@@ -53,20 +62,23 @@ extension GraphStore {
 /// The stages of one ``GraphStore/publishBatches(key:log:allowNegative:next:inputReady:stored:)``:
 /// sign, check by folding, store.
 final class PublishPipeline {
-    /// How many entries one graph transaction folds, past which it takes no further batch (a
-    /// batch larger than this goes alone): bounds how long another writer of the tables (a
-    /// `vf serve`, a command catching up with the log) waits, and what a crash leaves for the
-    /// next update to fold again.
-    nonisolated(unsafe) static var mostEntriesPerTransaction = 8_000
-    /// Runs on the storing thread before each batch is stored (given its first entry's sequence),
-    /// and stores nothing if it throws: tests make the log slow with it, so the next batch is
-    /// surely checked before the log holds this one, or make storing fail.
-    nonisolated(unsafe) static var beforeStoring: @Sendable (UInt64) throws -> Void = { _ in }
+    struct Options {
+        /// How many entries one graph transaction folds, past which it takes no further batch
+        /// (a batch larger than this goes alone): bounds how long another writer of the tables
+        /// (a `vf serve`, a command catching up with the log) waits, and what a crash leaves
+        /// for the next update to fold again.
+        var mostEntriesPerTransaction = 8_000
+        /// Runs on the storing thread before each batch is stored (given its first entry's
+        /// sequence), and stores nothing if it throws: tests make the log slow with it, so the
+        /// next batch is surely checked before the log holds this one, or make storing fail.
+        var beforeStoring: @Sendable (UInt64) throws -> Void = { _ in }
+    }
 
     private let graph: GraphStore
     private let key: SigningKey
     private let log: LogStore
     private let allowNegative: Bool
+    private let options: Options
     private let next: () throws -> [[UInt8]]?
     private let inputReady: () -> Bool
     private let stored: ([SignedEntry]) -> Void
@@ -76,12 +88,13 @@ final class PublishPipeline {
     /// How `next` ended the batches, once it has.
     private var ended: GraphStore.BatchesEnd?
 
-    init(graph: GraphStore, key: SigningKey, log: LogStore, allowNegative: Bool,
+    init(graph: GraphStore, key: SigningKey, log: LogStore, allowNegative: Bool, options: Options,
          next: @escaping () throws -> [[UInt8]]?, inputReady: @escaping () -> Bool, stored: @escaping ([SignedEntry]) -> Void) {
         self.graph = graph
         self.key = key
         self.log = log
         self.allowNegative = allowNegative
+        self.options = options
         self.next = next
         self.inputReady = inputReady
         self.stored = stored
@@ -122,11 +135,11 @@ final class PublishPipeline {
         let prepared: PreparedAppend
         let result: BackgroundValue<Result<Void, any Error>>
 
-        init(_ prepared: PreparedAppend, in log: LogStore) {
+        init(_ prepared: PreparedAppend, in log: LogStore, after beforeStoring: @escaping @Sendable (UInt64) throws -> Void) {
             self.prepared = prepared
             result = BackgroundValue {
                 Result {
-                    try PublishPipeline.beforeStoring(prepared.entries.first?.entry.sequence ?? 0)
+                    try beforeStoring(prepared.entries.first?.entry.sequence ?? 0)
                     try log.commit(prepared)
                 }
             }
@@ -175,7 +188,7 @@ final class PublishPipeline {
         while true {
             entries += folding.entries.count
             // Not yet stored: the one storing (if any), this one, then the next.
-            let following = entries < Self.mostEntriesPerTransaction && inputReady() ? try batch(storing == nil ? 1 : 2) : nil
+            let following = entries < options.mostEntriesPerTransaction && inputReady() ? try batch(storing == nil ? 1 : 2) : nil
             let ahead = following.map { [log, key, signed = [storing?.prepared, folding].compactMap { $0 }] payloads in
                 BackgroundValue { Result { try log.prepareAppend(payloads, key: key, after: signed) } }
             }
@@ -191,7 +204,7 @@ final class PublishPipeline {
                 _ = ahead?.wait()
                 return .refused(folding, index: refusal.index, reason: refusal.reason)
             }
-            storing = Storing(folding, in: log)
+            storing = Storing(folding, in: log, after: options.beforeStoring)
             guard let ahead else { return nil }
             folding = try ahead.wait().get()
         }

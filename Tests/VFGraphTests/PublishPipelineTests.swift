@@ -4,25 +4,22 @@ import XCTest
 @testable import VFGraph
 @testable import VFGraphStore
 
-/// Batches published in a pipeline (``GraphStore/publishBatches(key:log:allowNegative:next:stored:)``):
+/// Batches published in a pipeline (``GraphStore/publishBatches(key:log:allowNegative:next:inputReady:stored:)``):
 /// each checked by folding it in while the log stores the one before, in graph transactions of
 /// a few batches. The log and the tables must be what publishing the batches one after another
 /// leaves: every batch stored in order, and tables equal to a rebuild of the log.
 final class PublishPipelineTests: XCTestCase {
     private var directory: String!
+    /// Two batches of three a transaction, and a slow log: each batch is checked before the log
+    /// holds the one before it, and the transactions end in the middle of the batches.
+    private let slow = PublishPipeline.Options(mostEntriesPerTransaction: 6, beforeStoring: { _ in usleep(30_000) })
 
     override func setUpWithError() throws {
         directory = NSTemporaryDirectory() + "vf-pipeline-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // Two batches of three a transaction, and a slow log: each batch is checked before the log holds
-        // the one before it, and the transactions end in the middle of the batches.
-        PublishPipeline.mostEntriesPerTransaction = 6
-        PublishPipeline.beforeStoring = { _ in usleep(30_000) }
     }
 
     override func tearDown() {
-        PublishPipeline.mostEntriesPerTransaction = 8_000
-        PublishPipeline.beforeStoring = { _ in }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -57,7 +54,7 @@ final class PublishPipelineTests: XCTestCase {
         let headBefore = try XCTUnwrap(try log.head(of: key.feed)?.sequence)
         var given = batches(net.id("farm"), wheat: wheat, count: 5)[...]
         var stored: [[SignedEntry]] = []
-        let end = try store.publishBatches(key: key, log: log, next: { given.popFirst() }, stored: { stored.append($0) })
+        let end = try store.publishBatches(key: key, log: log, options: slow, next: { given.popFirst() }, stored: { stored.append($0) })
         guard case .finished = end else { return XCTFail("\(end)") }
         XCTAssertEqual(stored.map(\.count), [3, 3, 3, 3, 3])
         let held = try log.records(author: key.feed, in: (headBefore + 1)...UInt64(Int64.max))
@@ -76,7 +73,7 @@ final class PublishPipelineTests: XCTestCase {
         all[3][1] = event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"100000","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)""#)
         var given = all[...]
         var stored: [[SignedEntry]] = []
-        let end = try store.publishBatches(key: key, log: log, next: { given.popFirst() }, stored: { stored.append($0) })
+        let end = try store.publishBatches(key: key, log: log, options: slow, next: { given.popFirst() }, stored: { stored.append($0) })
         guard case let .refused(prepared, index, reason) = end else { return XCTFail("\(end)") }
         XCTAssertEqual(index, 1)
         XCTAssertTrue(reason.contains("below zero"), reason)
@@ -95,7 +92,7 @@ final class PublishPipelineTests: XCTestCase {
         let (net, log, store, wheat) = try richNode()
         var given = batches(net.id("farm"), wheat: wheat, count: 4)[...]
         var happened: [String] = []
-        let end = try store.publishBatches(key: net.key("farm"), log: log, next: {
+        let end = try store.publishBatches(key: net.key("farm"), log: log, options: slow, next: {
             happened.append("read")
             return given.popFirst()
         }, inputReady: { false }, stored: { _ in happened.append("stored") })
@@ -121,7 +118,7 @@ final class PublishPipelineTests: XCTestCase {
         all[3][1] = event("consume", farm, #""resourceQuantity":{"hasNumericalValue":"\#(onhand - 4)","hasUnit":"kg"},"resourceInventoriedAs":"\#(wheat)""#)
 
         var given = all[...]
-        let piped = try store.publishBatches(key: key, log: log, next: { given.popFirst() }, stored: { _ in })
+        let piped = try store.publishBatches(key: key, log: log, options: slow, next: { given.popFirst() }, stored: { _ in })
         guard case let .refused(_, pipedIndex, pipedReason) = piped else { return XCTFail("\(piped)") }
 
         var one: (batch: Int, index: Int, reason: String)?
@@ -156,13 +153,14 @@ final class PublishPipelineTests: XCTestCase {
             let key = net.key("farm")
             let headBefore = try XCTUnwrap(try log.head(of: key.feed)?.sequence)
             let failingSequence = headBefore + UInt64(3 * (failing - 1)) + 1
-            PublishPipeline.beforeStoring = { sequence in
+            var options = slow
+            options.beforeStoring = { sequence in
                 usleep(30_000)
                 if sequence == failingSequence { throw DiskFull() }
             }
             var given = batches(net.id("farm"), wheat: wheat, count: 5)[...]
             var stored: [[SignedEntry]] = []
-            XCTAssertThrowsError(try store.publishBatches(key: key, log: log, next: { given.popFirst() }, stored: { stored.append($0) })) { error in
+            XCTAssertThrowsError(try store.publishBatches(key: key, log: log, options: options, next: { given.popFirst() }, stored: { stored.append($0) })) { error in
                 XCTAssertTrue(error is DiskFull, "batch \(failing): \(error)")
             }
             XCTAssertEqual(stored.count, failing - 1, "batch \(failing)")
@@ -183,7 +181,7 @@ final class PublishPipelineTests: XCTestCase {
         var given = batches(net.id("farm"), wheat: wheat, count: count)[...]
         var stored: [[SignedEntry]] = []
         var call = 0
-        let end = try store.publishBatches(key: key, log: log, next: {
+        let end = try store.publishBatches(key: key, log: log, options: slow, next: {
             call += 1
             if calls.contains(call) { try log.append(Array(#"{"note":"from the server \#(call)"}"#.utf8), key: key) }
             return given.popFirst()
