@@ -210,7 +210,7 @@ public struct Derivation: Sendable {
     }
 
     /// The outcome of steps 2 and 3.
-    package struct Outcome {
+    package struct Outcome: Sendable {
         package var graph: EconomicGraph
         /// The greatest order among the events that were ready, i.e. folded.
         package var lastOrder: EventOrder?
@@ -324,7 +324,7 @@ public struct Derivation: Sendable {
     }
 
     /// What step 2 found; see ``resolve()``. Events are named by their place in ``eventList``.
-    package struct Resolution {
+    package struct Resolution: Sendable {
         /// The status of every event that cannot be folded; absent: ready.
         package var statuses: [EntryID: EventStatus]
         /// The same, by place: nil for a ready event.

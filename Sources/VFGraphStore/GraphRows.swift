@@ -35,7 +35,7 @@ struct AgentRow: Equatable, Sendable {
 /// Made one row at a time, each table's rows in its key order (``ByteOrder``), from the
 /// derivation itself: a rebuild at a million events would otherwise hold a second copy of the
 /// graph, as rows, while it writes them (about 750 MB).
-struct DerivedRows {
+struct DerivedRows: Sendable {
     private let derivation: Derivation
     private let resolution: Derivation.Resolution
     private let outcome: Derivation.Outcome
@@ -152,5 +152,34 @@ struct DerivedRows {
         if case .feed = payload.provider { result.append(payload.provider) }
         if case .feed = payload.receiver, payload.receiver != payload.provider { result.append(payload.receiver) }
         return result
+    }
+}
+
+/// One row a rebuild writes, of any table: made on one thread, written on another (``RowQueue``).
+enum DerivedRow: Sendable {
+    case event(FeedPlace, EntryID, EventRow)
+    case history(HistoryRow)
+    case resource(EconomicResource)
+    case agent(AgentID, AgentRow)
+    case process(EntryID)
+    case specification(EntryID)
+    case planned(EntryID, PlannedKind)
+    case link(PlanningLink)
+    case rejected(EntryID, EventStatus)
+}
+
+extension DerivedRows {
+    /// Every row, table after table, each table's rows in its key order; `number` gives a
+    /// resource's or process's number (``GraphTableWriter/number(_:slack:)`` gave them all).
+    func forEachRow(numbered number: (Hash32) -> Int64, _ body: (DerivedRow) throws -> Void) rethrows {
+        try forEachEvent { try body(.event($0, $1, $2)) }
+        try forEachHistory(numbered: { number($0.hash) }) { try body(.history($0)) }
+        try forEachResource(numbered: { number($0.hash) }) { try body(.resource($0)) }
+        for (id, row) in agents { try body(.agent(id, row)) }
+        for id in processes.sorted(by: { number($0.hash) < number($1.hash) }) { try body(.process(id)) }
+        for id in specifications { try body(.specification(id)) }
+        for (id, kind) in planned { try body(.planned(id, kind)) }
+        for link in links { try body(.link(link)) }
+        for (id, status) in rejected { try body(.rejected(id, status)) }
     }
 }

@@ -150,7 +150,7 @@ public final class GraphStore {
                 guard target != cursors else { return }
                 var update = GraphUpdate(db: db, log: log, cursors: cursors, heads: target)
                 // The payloads it reads by id, from one snapshot of the log.
-                changes = changes.union(try log.readingInOneTransaction { try update.run() })
+                changes.formUnion(try log.readingInOneTransaction { try update.run() })
                 work.settled += update.work.settled
                 work.settlingPasses += update.work.settlingPasses
                 work.folded += update.work.folded
@@ -266,11 +266,13 @@ public final class GraphStore {
         timings.fold = lap()
         timings.residentAfterFold = RebuildTimings.residentMB()
         let rows = DerivedRows(derivation, resolution, outcome)
+        // Listed on another core while the tables are emptied.
+        let ids = BackgroundValue { rows.numberedIDs }
         try writeTransaction { db in
             let writer = GraphTableWriter(db)
             try writer.clear()
             try GraphSchema.dropIndexes(db)
-            try writer.fill(rows, cursors: heads, numbersSlack: numbersSlack)
+            try writer.fill(rows, numbering: ids.wait(), cursors: heads, numbersSlack: numbersSlack)
             timings.fill = lap()
             timings.residentAfterFill = RebuildTimings.residentMB()
             try GraphSchema.createIndexes(db)

@@ -334,18 +334,31 @@ final class GraphTableWriter {
     }
 
     /// Writes every row of `rows` and the `cursors` into empty tables, each table in key order
-    /// (``ByteOrder``, resources by number) so its b-tree only grows at its right edge.
-    func fill(_ rows: DerivedRows, cursors: [FeedID: UInt64], numbersSlack: Int64 = 1024) throws {
+    /// (``ByteOrder``, resources by number) so its b-tree only grows at its right edge. `ids`
+    /// are `rows.numberedIDs`, which the caller may have listed on another thread meanwhile.
+    /// The rows are made on a second thread while this one writes those made before
+    /// (``RowQueue``): making them (sorting, looking up) takes about as long as SQLite writing them.
+    func fill(_ rows: DerivedRows, numbering ids: [Hash32], cursors: [FeedID: UInt64], numbersSlack: Int64 = 1024) throws {
         for (feed, sequence) in cursors { try setCursor(feed, sequence) }
-        try number(rows.numberedIDs, slack: numbersSlack)
-        try rows.forEachEvent(putEvent)
-        try rows.forEachHistory(numbered: { numbers[$0.hash] ?? .max }, putHistory)
-        try rows.forEachResource(numbered: { numbers[$0.hash] ?? .max }, putResource)
-        for (id, row) in rows.agents { try putAgent(id, row) }
-        for id in rows.processes.sorted(by: { numbers[$0.hash] ?? .max < numbers[$1.hash] ?? .max }) { try putProcess(id) }
-        for id in rows.specifications { try putSpecification(id) }
-        for (id, kind) in rows.planned { try putPlanned(id, kind) }
-        for link in rows.links { try putLink(link) }
-        for (id, status) in rows.rejected { try putRejected(id, status) }
+        try number(ids, slack: numbersSlack)
+        // Every id the rows name has its number now; the other thread reads a copy.
+        let numbers = numbers
+        try RowQueue<DerivedRow>().run(make: { emit in try rows.forEachRow(numbered: { numbers[$0] ?? .max }, emit) },
+                                       write: put)
+    }
+
+    /// Writes one row of a rebuild.
+    private func put(_ row: DerivedRow) throws {
+        switch row {
+        case let .event(place, id, row): try putEvent(place, id, row)
+        case let .history(row): try putHistory(row)
+        case let .resource(resource): try putResource(resource)
+        case let .agent(id, row): try putAgent(id, row)
+        case let .process(id): try putProcess(id)
+        case let .specification(id): try putSpecification(id)
+        case let .planned(id, kind): try putPlanned(id, kind)
+        case let .link(link): try putLink(link)
+        case let .rejected(id, status): try putRejected(id, status)
+        }
     }
 }

@@ -104,6 +104,9 @@ struct GraphUpdate {
     /// returns the new events and the events already held that their arrival may change.
     private mutating func catalogue(_ entries: [GraphEntry], writer: GraphTableWriter) throws -> (new: [EntryID], woken: [EntryID]) {
         let decoded = entries.concurrentMap(minimumChunk: 128) { ($0, Derivation.decodeEntry($0)) }
+        // Sized once: grown an entry at a time, they would be hashed again at each doubling.
+        fresh.reserveCapacity(fresh.count + entries.count)
+        freshEvents.reserveCapacity(freshEvents.count + entries.count)
         var events: [EntryID] = []
         var profiles: [FeedID: GraphEntry] = [:]
         var arrived: [Hash32] = []
@@ -485,6 +488,11 @@ struct GraphUpdate {
         // Where events that touch no resource, or their corrections, were or are folded again
         // (below), by the event corrected.
         var correctedFrom: [EntryID: EventOrder] = [:]
+        // Sized once for what they usually hold, each a settled event's or resource's.
+        touched.reserveCapacity(settled.count)
+        affected.reserveCapacity(settled.count)
+        placed.reserveCapacity(settled.count)
+        seeds.reserveCapacity(settled.count)
         for (id, s) in settled {
             let before = s.event.stored
             let now: [ResourceID]? = s.order == nil ? nil : try touches(s.event.lookups, container: s.container, settled: settled)
@@ -524,6 +532,7 @@ struct GraphUpdate {
         }
         // Every folded event after a change on a resource it touches, and so on.
         var start: [ResourceID: EventOrder] = [:]
+        start.reserveCapacity(placed.count)
         var queue = OrderQueue()
         for seed in seeds where start[seed.resource].map({ seed.order < $0 }) ?? true {
             start[seed.resource] = seed.order
