@@ -208,6 +208,8 @@ public final class GraphStore {
         let chosen = Self.entryCount(heads) > mostEntriesInMemory ? .inSteps : mode ?? (fitsInMemory(heads) ? .inMemory : .inSteps)
         switch chosen {
         case .inMemory:
+            // After the derivation's memory is freed, at the return.
+            defer { FreedMemory.handBack() }
             return try rebuildInMemory(from: log, heads: heads)
         case .inSteps:
             var timings = RebuildTimings()
