@@ -237,8 +237,11 @@ public struct Derivation: Sendable {
             graph.events[eventList[index].entry.id] = makeEvent(index, container: container(index, containers), status: status)
         }
         var history: [HistoryRow]? = recordHistory ? [] : nil
-        // At least a row per folded event: room for them at once, not by doubling copies.
-        history?.reserveCapacity(order.count)
+        // At least a row per folded event, and a few more (an event may touch up to five
+        // resources): room for two each at once, not by doubling copies. Room never written
+        // costs address space, not memory; a log just over one row per event, as most are,
+        // would otherwise copy every row to a buffer twice as large at the very end.
+        history?.reserveCapacity(2 * order.count)
         fold(order, containers: containers, into: &graph, history: &history)
         return Outcome(graph: graph, lastOrder: order.last?.order, history: history ?? [])
     }
