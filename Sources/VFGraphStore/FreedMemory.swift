@@ -9,7 +9,7 @@ import Glibc
 enum FreedMemory {
     static func handBack() {
         #if canImport(Glibc)
-        // glibc's malloc_trim(3), which Swift's Glibc module does not declare; nil elsewhere (musl).
+        // glibc's malloc_trim(3), which Swift's Glibc module does not declare.
         typealias Trim = @convention(c) (Int) -> Int32
         guard let symbol = dlsym(nil, "malloc_trim") else { return }
         _ = unsafeBitCast(symbol, to: Trim.self)(0)

@@ -208,8 +208,9 @@ public final class GraphStore {
         let chosen = Self.entryCount(heads) > mostEntriesInMemory ? .inSteps : mode ?? (fitsInMemory(heads) ? .inMemory : .inSteps)
         switch chosen {
         case .inMemory:
-            // After the derivation's memory is freed, at the return.
-            defer { FreedMemory.handBack() }
+            // After the derivation's memory is freed, at the return; when it was large enough
+            // to matter (a hundred thousand entries take about 300 MB).
+            defer { if Self.entryCount(heads) >= 100_000 { FreedMemory.handBack() } }
             return try rebuildInMemory(from: log, heads: heads)
         case .inSteps:
             var timings = RebuildTimings()
@@ -270,10 +271,14 @@ public final class GraphStore {
         let rows = DerivedRows(derivation, resolution, outcome)
         // Listed on another core while the tables are emptied.
         let ids = BackgroundValue { rows.numberedIDs }
+        var listed = false
+        // Not left running with the derivation when the transaction fails before it is used.
+        defer { if !listed { _ = ids.wait() } }
         try writeTransaction { db in
             let writer = GraphTableWriter(db)
             try writer.clear()
             try GraphSchema.dropIndexes(db)
+            listed = true
             try writer.fill(rows, numbering: ids.wait(), cursors: heads, numbersSlack: numbersSlack)
             timings.fill = lap()
             timings.residentAfterFill = RebuildTimings.residentMB()

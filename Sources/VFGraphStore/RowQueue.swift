@@ -1,5 +1,4 @@
 import Dispatch
-import VFGraph
 import Foundation
 
 /// Rows made on one thread and written on another, in chunks, with at most `depth` chunks
@@ -27,23 +26,36 @@ final class RowQueue<Row: Sendable>: @unchecked Sendable {
         for _ in 0..<depth { room.signal() }
     }
 
-    /// Runs `make` on another thread, which hands each row it makes to the queue, and calls
-    /// `write` here with each row, in the order made. If `write` throws, `make` is told to
-    /// stop at its next row, is waited for, and the error is thrown; so is an error `make`
-    /// throws, after the rows made before it are written.
+    /// Runs `make` on a thread of its own, which hands each row it makes to the queue, and
+    /// calls `write` here with each row, in the order made. Returns or throws only once `make`
+    /// has returned. If `write` throws, `emit` throws from the next full chunk on, so `make`
+    /// stops there (it must pass on what `emit` throws), and `write`'s error is thrown. If
+    /// `make` throws, the full chunks it handed over are written, then its error is thrown.
+    ///
+    /// A thread, not a worker of Dispatch's global pool: making the rows of a million events
+    /// takes seconds, and that pool has about one worker per core for all of `vf serve`.
     func run(make: @escaping @Sendable (_ emit: (Row) throws -> Void) throws -> Void,
              write: (Row) throws -> Void) throws {
-        let made = BackgroundValue { Result { try self.produce(make) } }
+        let made = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: Result<Void, any Error> = .success(())
+        // Written by the thread before it signals `made`, read here after waiting for it.
+        let producer = Thread { [self] in
+            outcome = Result { try produce(make) }
+            made.signal()
+        }
+        producer.name = "vf rows"
+        producer.start()
         do {
             while let chunk = take() {
                 for row in chunk { try write(row) }
             }
         } catch {
             cancel()
-            _ = made.wait()
+            made.wait()
             throw error
         }
-        try made.wait().get()
+        made.wait()
+        try outcome.get()
     }
 
     /// The producer's side: fills chunks and hands each over when full, and the last one at the end.
@@ -54,8 +66,12 @@ final class RowQueue<Row: Sendable>: @unchecked Sendable {
         try make { row in
             chunk.append(row)
             if chunk.count == chunkSize {
-                try put(chunk)
-                chunk.removeAll(keepingCapacity: true)
+                // A new buffer, whether the full one is taken or not: a `make` that goes on
+                // after `emit` threw does not grow one without bound.
+                let full = chunk
+                chunk = []
+                chunk.reserveCapacity(chunkSize)
+                try put(full)
             }
         }
         if !chunk.isEmpty { try put(chunk) }
@@ -65,18 +81,19 @@ final class RowQueue<Row: Sendable>: @unchecked Sendable {
     struct Cancelled: Error {}
 
     private func put(_ chunk: [Row]) throws {
+        // Once stopped, never wait: a `make` that went on after `emit` threw would wait for
+        // room no consumer will make.
+        try lock.withLock { if cancelled { throw Cancelled() } }
         room.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        guard !cancelled else { throw Cancelled() }
-        chunks.append(chunk)
+        try lock.withLock {
+            guard !cancelled else { throw Cancelled() }
+            chunks.append(chunk)
+        }
         waiting.signal()
     }
 
     private func end() {
-        lock.lock()
-        finished = true
-        lock.unlock()
+        lock.withLock { finished = true }
         waiting.signal()
     }
 
@@ -84,25 +101,23 @@ final class RowQueue<Row: Sendable>: @unchecked Sendable {
     private func take() -> [Row]? {
         while true {
             waiting.wait()
-            lock.lock()
-            if !chunks.isEmpty {
-                let chunk = chunks.removeFirst()
-                lock.unlock()
+            let (chunk, done): ([Row]?, Bool) = lock.withLock {
+                chunks.isEmpty ? (nil, finished) : (chunks.removeFirst(), false)
+            }
+            if let chunk {
                 room.signal()
                 return chunk
             }
-            let done = finished
-            lock.unlock()
             if done { return nil }
         }
     }
 
     /// The consumer stopped: the producer, waiting for room or not, stops at its next chunk.
     private func cancel() {
-        lock.lock()
-        cancelled = true
-        chunks.removeAll()
-        lock.unlock()
+        lock.withLock {
+            cancelled = true
+            chunks.removeAll()
+        }
         room.signal()
     }
 }

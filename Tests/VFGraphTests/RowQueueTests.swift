@@ -41,7 +41,7 @@ final class RowQueueTests: XCTestCase {
                 try emit(i)
             }
         }, write: { _ in
-            if count % 100 == 0 { usleep(1_000) }
+            if count % 100 == 0 { usleep(20_000) }
             count += 1
             flight.written()
         })
@@ -50,12 +50,14 @@ final class RowQueueTests: XCTestCase {
         XCTAssertGreaterThan(flight.most, 10, "the maker ran ahead of the writer by at least a chunk")
     }
 
-    /// The writer fails: the maker stops at its next chunk instead of making every row, and the
-    /// writer's error is thrown, not the maker's.
+    /// The writer fails: the maker stops at its next chunk instead of making every row, has
+    /// returned when `run` throws, and the writer's error is thrown, not the maker's.
     func testAWriterErrorStopsTheMaker() throws {
         let made = InFlight()
+        let returned = InFlight()
         var written = 0
         XCTAssertThrowsError(try RowQueue<Int>(chunkSize: 10, depth: 2).run(make: { emit in
+            defer { usleep(50_000); returned.made() }
             for i in 0..<1_000_000 {
                 made.made()
                 try emit(i)
@@ -68,6 +70,25 @@ final class RowQueueTests: XCTestCase {
         }
         XCTAssertEqual(written, 35)
         XCTAssertLessThanOrEqual(made.most, 10 * 7, "the maker stopped within a few chunks of the failure")
+        XCTAssertEqual(returned.most, 1, "the maker had returned")
+    }
+
+    /// A maker that goes on after `emit` threw is not left waiting for room no writer makes.
+    func testAMakerThatIgnoresTheStopStillEnds() throws {
+        var written = 0
+        XCTAssertThrowsError(try RowQueue<Int>(chunkSize: 10, depth: 2).run(make: { emit in
+            for i in 0..<100_000 { try? emit(i) }
+        }, write: { row in
+            // The maker fills the queue and waits for room before the writer fails.
+            if row == 35 {
+                usleep(50_000)
+                throw Refused(at: row)
+            }
+            written += 1
+        })) { error in
+            XCTAssertEqual(error as? Refused, Refused(at: 35))
+        }
+        XCTAssertEqual(written, 35)
     }
 
     /// The maker fails: the rows of the chunks it handed over are written, then its error is thrown.
