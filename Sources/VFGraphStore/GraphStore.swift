@@ -269,17 +269,9 @@ public final class GraphStore {
         timings.fold = lap()
         timings.residentAfterFold = RebuildTimings.residentMB()
         let rows = DerivedRows(derivation, resolution, outcome)
-        // Listed on another core while the tables are emptied.
-        let ids = BackgroundValue { rows.numberedIDs }
-        var listed = false
-        // Not left running with the derivation when the transaction fails before it is used.
-        defer { if !listed { _ = ids.wait() } }
         try writeTransaction { db in
             let writer = GraphTableWriter(db)
-            try writer.clear()
-            try GraphSchema.dropIndexes(db)
-            listed = true
-            try writer.fill(rows, numbering: ids.wait(), cursors: heads, numbersSlack: numbersSlack)
+            try writer.refill(rows, cursors: heads, numbersSlack: numbersSlack)
             timings.fill = lap()
             timings.residentAfterFill = RebuildTimings.residentMB()
             try GraphSchema.createIndexes(db)

@@ -333,12 +333,18 @@ final class GraphTableWriter {
         for table in GraphSchema.rebuiltTables { try db.execute(sql: "DELETE FROM \(table)") }
     }
 
-    /// Writes every row of `rows` and the `cursors` into empty tables, each table in key order
-    /// (``ByteOrder``, resources by number) so its b-tree only grows at its right edge. `ids`
-    /// are `rows.numberedIDs`, which the caller may have listed on another thread meanwhile.
-    /// The rows are made on a second thread while this one writes those made before
-    /// (``RowQueue``): making them (sorting, looking up) takes about as long as SQLite writing them.
-    func fill(_ rows: DerivedRows, numbering ids: [Hash32], cursors: [FeedID: UInt64], numbersSlack: Int64 = 1024) throws {
+    /// Empties the tables a rebuild fills and drops their indexes, then writes every row of
+    /// `rows` and the `cursors`, each table in key order (``ByteOrder``, resources by number) so
+    /// its b-tree only grows at its right edge; the caller makes the indexes again. The ids to
+    /// number are listed on another core while the tables are emptied, and the rows are made on
+    /// another thread while this one writes those made before (``RowQueue``): making them
+    /// (sorting, looking up) takes about as long as SQLite writing them.
+    func refill(_ rows: DerivedRows, cursors: [FeedID: UInt64], numbersSlack: Int64 = 1024) throws {
+        let listing = BackgroundValue { rows.numberedIDs }
+        let emptied = Result { try clear(); try GraphSchema.dropIndexes(db) }
+        // Waited for whatever came of emptying: not left running with the whole derivation.
+        let ids = listing.wait()
+        try emptied.get()
         for (feed, sequence) in cursors { try setCursor(feed, sequence) }
         try number(ids, slack: numbersSlack)
         // Every id the rows name has its number now; the other thread reads a copy.

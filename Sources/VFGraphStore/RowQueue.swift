@@ -33,7 +33,7 @@ final class RowQueue<Row: Sendable>: @unchecked Sendable {
     /// `make` throws, the full chunks it handed over are written, then its error is thrown.
     ///
     /// A thread, not a worker of Dispatch's global pool: making the rows of a million events
-    /// takes seconds, and that pool has about one worker per core for all of `vf serve`.
+    /// takes seconds, and that pool's few workers serve the rest of the process (`vf serve`).
     func run(make: @escaping @Sendable (_ emit: (Row) throws -> Void) throws -> Void,
              write: (Row) throws -> Void) throws {
         let made = DispatchSemaphore(value: 0)

@@ -21,7 +21,7 @@ extension LogStore {
         let payloadHashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
         return try writeAppend("append to \(key.feed)", author: key.feed) { db in
-            let (head, chain) = try Self.chainSigner(key: key, count: payloads.count, in: db)
+            let (_, chain) = try Self.chainSigner(key: key, count: payloads.count, in: db)
             let writer = try EntryWriter(db: db)
             let signer = SignerBox(chain)
             let chunks = stride(from: 0, to: payloads.count, by: 256).map { $0..<min($0 + 256, payloads.count) }

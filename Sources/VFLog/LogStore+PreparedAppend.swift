@@ -19,7 +19,7 @@ extension LogStore {
         let hashes = try Self.validatedHashes(payloads)
         let time = timestamp ?? Self.nowMilliseconds
         try checkOwnFeed(key.feed)
-        let (head, signer) = try read("read the head of \(key.feed)") { db in try Self.chainSigner(key: key, count: payloads.count, in: db) }
+        let (_, signer) = try read("read the head of \(key.feed)") { db in try Self.chainSigner(key: key, count: payloads.count, in: db) }
         return Self.sign(payloads, hashes: hashes, timestamp: time, with: signer)
     }
 
